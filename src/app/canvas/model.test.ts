@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureProxyTrace, fixtureTrace } from './fixtures';
+import { connectionIndices, describeMarker, envelopeOf, markerStateAt, packetLabel } from './model';
+
+describe('markerStateAt', () => {
+  it('places the marker at the event interface, or the namespace when there is none', () => {
+    expect(markerStateAt(fixtureTrace, 0)).toMatchObject({ netns: 'pod1', interface: null, kind: 'icmp' });
+    expect(markerStateAt(fixtureTrace, 6)).toMatchObject({ netns: 'node1', interface: 'veth1' });
+    expect(markerStateAt(fixtureTrace, 99)).toBeNull();
+    expect(markerStateAt(fixtureTrace, -1)).toBeNull();
+  });
+
+  it('tells ARP requests from replies and from IP', () => {
+    expect(markerStateAt(fixtureTrace, 1)?.kind).toBe('arp-request');
+    expect(markerStateAt(fixtureTrace, 1)?.label).toBe('ARP request · who-has 10.244.1.1');
+    expect(markerStateAt(fixtureTrace, 3)?.kind).toBe('arp-reply');
+    expect(markerStateAt(fixtureTrace, 3)?.label).toMatch(/^ARP reply · 10\.244\.1\.1 is-at/);
+    expect(markerStateAt(fixtureTrace, 5)?.kind).toBe('icmp');
+    expect(markerStateAt(fixtureTrace, 5)?.label).toBe('ICMP echo request · TTL 64');
+  });
+
+  it('gains an envelope at encapsulation and loses it at decapsulation', () => {
+    const before = markerStateAt(fixtureTrace, 6)!;
+    expect(before.envelope).toBeNull();
+    const encap = markerStateAt(fixtureTrace, 7)!;
+    expect(encap.envelope).toEqual({ kind: 'vxlan', label: 'VXLAN 1' });
+    expect(encap.transition).toBe('encap');
+    // The label describes the inner packet (inner TTL), the envelope is labelled on its own.
+    expect(encap.label).toBe('ICMP echo request · TTL 63');
+    expect(markerStateAt(fixtureTrace, 8)).toMatchObject({ transition: null, envelope: { kind: 'vxlan' } });
+    const decap = markerStateAt(fixtureTrace, 10)!;
+    expect(decap.envelope).toBeNull();
+    expect(decap.transition).toBe('decap');
+  });
+
+  it('marks a drop with its reason', () => {
+    const m = markerStateAt(fixtureTrace, 13)!;
+    expect(m.dropped).toBe(true);
+    expect(m.reason).toContain('no route');
+    expect(markerStateAt(fixtureTrace, 12)!.dropped).toBe(false);
+    expect(describeMarker(m)).toContain('Dropped: pod2 has no route');
+  });
+
+  it('has no packet kind for events without a packet', () => {
+    expect(markerStateAt(fixtureProxyTrace, 6)).toMatchObject({ kind: 'none', label: '', connectionIndex: null });
+  });
+});
+
+describe('envelopeOf', () => {
+  const ip = (protocol: number) =>
+    ({ proto: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2', ttl: 64, protocol, id: 0, df: false, tos: 0 }) as const;
+  it('recognises IPIP and flannel UDP', () => {
+    expect(envelopeOf([ip(4), ip(1), { proto: 'icmp', type: 8, code: 0 }])).toEqual({ kind: 'ipip', label: 'IPIP' });
+    expect(
+      envelopeOf([ip(17), { proto: 'udp', sport: 1, dport: 8285 }, ip(1), { proto: 'icmp', type: 8, code: 0 }]),
+    ).toEqual({ kind: 'udp', label: 'UDP 8285' });
+    expect(envelopeOf([ip(17), { proto: 'udp', sport: 1, dport: 53 }])).toBeNull();
+    expect(envelopeOf(undefined)).toBeNull();
+  });
+});
+
+describe('connectionIndices', () => {
+  it('numbers TCP connections, merging NAT rewrites of the same packet and both directions', () => {
+    expect(connectionIndices(fixtureProxyTrace)).toEqual([0, 0, 0, 1, 1, 0, null]);
+    expect(markerStateAt(fixtureProxyTrace, 3)?.connectionIndex).toBe(1);
+    expect(markerStateAt(fixtureProxyTrace, 0)?.kind).toBe('tcp');
+  });
+});
+
+describe('packetLabel', () => {
+  it('is compact', () => {
+    expect(packetLabel(fixtureProxyTrace.events[0]!.packet)).toBe('TCP SYN 40000→80 · TTL 64');
+    expect(packetLabel(fixtureProxyTrace.events[2]!.packet)).toBe('TCP SYN-ACK 80→40000 · TTL 63');
+    expect(packetLabel([])).toBe('');
+  });
+});

@@ -1,0 +1,232 @@
+/**
+ * Pure state logic of the canvas: what the packet marker shows at a given step.
+ * No DOM, no D3: everything here is derived from the Trace and unit-tested in Node.
+ * The canvas never computes a hop: positions come from the events of the Trace.
+ */
+import type { Layer } from '../../engine/net/layers';
+import type { Trace, TraceEvent } from '../../engine/sim/trace';
+
+export type MarkerKind = 'arp-request' | 'arp-reply' | 'icmp' | 'tcp' | 'udp' | 'ip' | 'frame' | 'none';
+export type EnvelopeKind = 'vxlan' | 'ipip' | 'udp';
+
+export interface Envelope {
+  kind: EnvelopeKind;
+  /** Compact label: "VXLAN 1", "IPIP", "UDP 8285". */
+  label: string;
+}
+
+export interface MarkerState {
+  step: number;
+  netns: string;
+  interface: string | null;
+  kind: MarkerKind;
+  /** The outer envelope the packet travels in at this step (null when not encapsulated). */
+  envelope: Envelope | null;
+  /** 'encap' when this step added an outer header, 'decap' when it removed one. */
+  transition: 'encap' | 'decap' | null;
+  /** Compact header-stack label, e.g. "ICMP echo request · TTL 63". */
+  label: string;
+  dropped: boolean;
+  /** The reason text of a drop (event.explanation). */
+  reason: string | null;
+  /** Index of the TCP/UDP conversation (distinct 4-tuples, NAT-merged), in order of appearance. */
+  connectionIndex: number | null;
+  packetId: number | null;
+}
+
+const ICMP_NAMES: Record<number, string> = {
+  0: 'echo reply',
+  3: 'unreachable',
+  5: 'redirect',
+  8: 'echo request',
+  11: 'time exceeded',
+};
+
+function ipv4Count(layers: readonly Layer[] | undefined): number {
+  if (!layers) return 0;
+  let n = 0;
+  for (const l of layers) if (l.proto === 'ipv4') n++;
+  return n;
+}
+
+/** The outer envelope of an encapsulated packet: layers before the inner IPv4 header. */
+export function envelopeOf(layers: readonly Layer[] | undefined): Envelope | null {
+  if (!layers) return null;
+  const firstIp = layers.findIndex((l) => l.proto === 'ipv4');
+  if (firstIp < 0) return null;
+  const outer = layers[firstIp];
+  if (outer?.proto !== 'ipv4') return null;
+  const next = layers[firstIp + 1];
+  if (next?.proto === 'ipv4' || outer.protocol === 4) return { kind: 'ipip', label: 'IPIP' };
+  if (next?.proto === 'udp') {
+    const after = layers[firstIp + 2];
+    if (after?.proto === 'vxlan') return { kind: 'vxlan', label: `VXLAN ${after.vni}` };
+    // Any further IPv4 header inside UDP (flannel's udp backend) is an envelope.
+    if (layers.slice(firstIp + 2).some((l) => l.proto === 'ipv4')) {
+      return { kind: 'udp', label: `UDP ${next.dport}` };
+    }
+  }
+  return null;
+}
+
+/** The innermost IPv4 header and what follows it. */
+function innermost(layers: readonly Layer[]): { ip?: Layer & { proto: 'ipv4' }; l4?: Layer } {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const l = layers[i];
+    if (l?.proto === 'ipv4') return { ip: l, l4: layers[i + 1] };
+  }
+  return {};
+}
+
+export function markerKindOf(layers: readonly Layer[] | undefined): MarkerKind {
+  if (!layers || layers.length === 0) return 'none';
+  const arp = layers.find((l) => l.proto === 'arp');
+  if (arp?.proto === 'arp') return arp.op === 2 ? 'arp-reply' : 'arp-request';
+  const { ip, l4 } = innermost(layers);
+  if (!ip) return 'frame';
+  if (l4?.proto === 'icmp') return 'icmp';
+  if (l4?.proto === 'tcp') return 'tcp';
+  if (l4?.proto === 'udp') return 'udp';
+  return 'ip';
+}
+
+const TCP_FLAG_NAMES: Record<string, string> = {
+  S: 'SYN',
+  'S.': 'SYN-ACK',
+  '.': 'ACK',
+  'P.': 'PSH-ACK',
+  'F.': 'FIN-ACK',
+  R: 'RST',
+  'R.': 'RST-ACK',
+};
+
+/** A compact, human label for the header stack (the envelope is labelled separately). */
+export function packetLabel(layers: readonly Layer[] | undefined): string {
+  if (!layers || layers.length === 0) return '';
+  const arp = layers.find((l) => l.proto === 'arp');
+  if (arp?.proto === 'arp') {
+    return arp.op === 2 ? `ARP reply · ${arp.spa} is-at ${arp.sha}` : `ARP request · who-has ${arp.tpa}`;
+  }
+  const { ip, l4 } = innermost(layers);
+  if (!ip || ip.proto !== 'ipv4') {
+    const eth = layers[0];
+    return eth?.proto === 'eth' ? `Ethernet 0x${eth.type.toString(16).padStart(4, '0')}` : layers[0]!.proto;
+  }
+  const ttl = `TTL ${ip.ttl}`;
+  if (l4?.proto === 'icmp') return `ICMP ${ICMP_NAMES[l4.type] ?? `type ${l4.type}`} · ${ttl}`;
+  if (l4?.proto === 'tcp') {
+    const flags = TCP_FLAG_NAMES[l4.flags] ?? `[${l4.flags}]`;
+    return `TCP ${flags} ${l4.sport}→${l4.dport} · ${ttl}`;
+  }
+  if (l4?.proto === 'udp') return `UDP ${l4.sport}→${l4.dport} · ${ttl}`;
+  return `IPv4 proto ${ip.protocol} · ${ttl}`;
+}
+
+/** Normalised (direction-free) 4-tuple of the innermost TCP/UDP header, or null. */
+export function conversationKey(layers: readonly Layer[] | undefined): string | null {
+  if (!layers) return null;
+  const { ip, l4 } = innermost(layers);
+  if (!ip || ip.proto !== 'ipv4' || !l4 || (l4.proto !== 'tcp' && l4.proto !== 'udp')) return null;
+  const a = `${ip.src}:${l4.sport}`;
+  const b = `${ip.dst}:${l4.dport}`;
+  return `${l4.proto} ${a < b ? `${a} ${b}` : `${b} ${a}`}`;
+}
+
+/**
+ * Number the conversations of a trace. Two 4-tuples belong to the same conversation when the
+ * same packet (packetId) carried both, i.e. NAT rewrote it; a proxy's second connection is made
+ * of new packets and so gets its own index. Returns, per event index, the index or null.
+ */
+export function connectionIndices(trace: Pick<Trace, 'events'>): (number | null)[] {
+  const parent = new Map<string, string>();
+  const find = (k: string): string => {
+    let r = k;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(k, r);
+    return r;
+  };
+  const add = (k: string) => {
+    if (!parent.has(k)) parent.set(k, k);
+  };
+  const keys = trace.events.map((e) => conversationKey(e.packet));
+  const byPacket = new Map<number, string>();
+  trace.events.forEach((e, i) => {
+    const k = keys[i];
+    if (!k) return;
+    add(k);
+    if (e.packetId === undefined) return;
+    const prev = byPacket.get(e.packetId);
+    if (prev === undefined) byPacket.set(e.packetId, k);
+    else {
+      const ra = find(prev);
+      const rb = find(k);
+      if (ra !== rb) {
+        // Keep the root that appeared first so numbering follows first appearance.
+        parent.set(rb, ra);
+      }
+    }
+  });
+  const order = new Map<string, number>();
+  return keys.map((k) => {
+    if (!k) return null;
+    const root = find(k);
+    let idx = order.get(root);
+    if (idx === undefined) {
+      idx = order.size;
+      order.set(root, idx);
+    }
+    return idx;
+  });
+}
+
+function previousWithPacket(events: readonly TraceEvent[], step: number): TraceEvent | undefined {
+  const cur = events[step];
+  for (let i = step - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (!e.packet) continue;
+    if (cur?.packetId === undefined || e.packetId === undefined || e.packetId === cur.packetId) return e;
+  }
+  return undefined;
+}
+
+/** The packet marker at `step` (null when the step is out of range). */
+export function markerStateAt(
+  trace: Pick<Trace, 'events'>,
+  step: number,
+  connections: (number | null)[] = connectionIndices(trace),
+): MarkerState | null {
+  const ev = trace.events[step];
+  if (!ev) return null;
+  const prev = previousWithPacket(trace.events, step);
+  let transition: MarkerState['transition'] = null;
+  if (ev.packet && prev?.packet) {
+    const now = ipv4Count(ev.packet);
+    const before = ipv4Count(prev.packet);
+    if (now > before && before > 0) transition = 'encap';
+    else if (now < before && now > 0) transition = 'decap';
+  }
+  const dropped = ev.kind === 'drop';
+  return {
+    step,
+    netns: ev.netns,
+    interface: ev.interface ?? null,
+    kind: markerKindOf(ev.packet),
+    envelope: envelopeOf(ev.packet),
+    transition,
+    label: packetLabel(ev.packet),
+    dropped,
+    reason: dropped ? ev.explanation || ev.reason || 'dropped' : null,
+    connectionIndex: connections[step] ?? null,
+    packetId: ev.packetId ?? null,
+  };
+}
+
+/** A one-line description of the marker for assistive technology. */
+export function describeMarker(m: MarkerState | null): string {
+  if (!m) return 'No packet.';
+  const where = m.interface ? `${m.interface} in ${m.netns}` : m.netns;
+  const what = m.label || 'no packet';
+  const env = m.envelope ? ` inside ${m.envelope.label}` : '';
+  const drop = m.dropped ? `. Dropped: ${m.reason ?? ''}` : '';
+  return `Step ${m.step + 1}: ${what}${env} at ${where}${drop}`;
+}

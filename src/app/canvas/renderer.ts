@@ -1,0 +1,370 @@
+/**
+ * D3 drawing of the canvas, wrapped in small factories that return {update, destroy} and are
+ * owned by one React effect. The static drawing (boxes, cables, labels) is redrawn only when the
+ * layout changes; a step only moves the marker and toggles a few highlight classes.
+ */
+import { easeCubicInOut, interrupt, select, type Selection } from 'd3';
+import {
+  anchorIndex,
+  IFACE_LINE,
+  IFACE_LINE_1,
+  MACHINE_HEADER,
+  NS_HEADER,
+  pointAlong,
+  polylineLength,
+  textWidth,
+  type AnchorIndex,
+  type CanvasLayout,
+  type IfaceBox,
+  type Point,
+} from './layout';
+import type { MarkerState } from './model';
+
+export interface DropMark {
+  step: number;
+  netns: string;
+  interface: string | null;
+  reason: string;
+}
+
+export interface RenderState {
+  step: number;
+  marker: MarkerState | null;
+  /** Drops at or before the current step (earlier ones are drawn faint). */
+  drops: DropMark[];
+  selectedNetns: string | null;
+  reducedMotion: boolean;
+}
+
+export interface CanvasRenderer {
+  update(layout: CanvasLayout, state: RenderState): void;
+  setOnSelectNetns(fn: ((netns: string) => void) | undefined): void;
+  destroy(): void;
+}
+
+type G = Selection<SVGGElement, unknown, null, undefined>;
+
+const CONNECTION_COLOURS = 6;
+
+function markerColour(m: MarkerState): string {
+  if (m.kind === 'arp-request' || m.kind === 'arp-reply') return 'var(--pj-arp)';
+  if (m.connectionIndex !== null) return `var(--pj-c${m.connectionIndex % CONNECTION_COLOURS})`;
+  if (m.kind === 'none') return 'var(--pj-muted)';
+  return 'var(--pj-ip)';
+}
+
+function ifaceClass(i: IfaceBox): string {
+  const tunnel = ['vxlan', 'ipip', 'tun', 'dummy'].includes(i.kind) ? ' pj-if--tunnel' : '';
+  return `pj-if pj-if--${i.kind}${tunnel}${i.up ? '' : ' pj-if--down'}`;
+}
+
+/** Draws the static topology into `root` (a <g>); returns element maps for transient updates. */
+function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void) {
+  root.selectAll('*').remove();
+  const machines = root.append('g').attr('class', 'pj-l-machines');
+  const segments = root.append('g').attr('class', 'pj-l-segments');
+  const nsLayer = root.append('g').attr('class', 'pj-l-netns');
+  const cables = root.append('g').attr('class', 'pj-l-cables');
+  const ifLayer = root.append('g').attr('class', 'pj-l-ifaces');
+
+  for (const m of layout.machines) {
+    const g = machines.append('g').attr('class', `pj-machine${m.role ? ` pj-machine--${m.role}` : ''}`);
+    g.append('rect')
+      .attr('class', 'pj-machine-box')
+      .attr('x', m.x)
+      .attr('y', m.y)
+      .attr('width', m.width)
+      .attr('height', m.height)
+      .attr('rx', m.role === 'internet' ? 22 : 10);
+    const t = g
+      .append('text')
+      .attr('class', 'pj-machine-label')
+      .attr('x', m.x + 12)
+      .attr('y', m.y + MACHINE_HEADER - 10);
+    t.append('tspan').text(m.title);
+    if (m.role) t.append('tspan').attr('class', 'pj-role').attr('dx', 8).text(m.role === 'internet' ? 'the internet' : m.role);
+  }
+
+  for (const s of layout.segments) {
+    const g = segments.append('g').attr('class', 'pj-segment');
+    g.append('rect')
+      .attr('class', 'pj-segment-box')
+      .attr('x', s.x)
+      .attr('y', s.y)
+      .attr('width', s.width)
+      .attr('height', s.height)
+      .attr('rx', 6);
+    g.append('text')
+      .attr('class', 'pj-segment-label')
+      .attr('x', s.x + s.width / 2)
+      .attr('y', s.y + s.height / 2 + 4)
+      .attr('text-anchor', 'middle')
+      .text(s.title);
+  }
+
+  const nsEls = new Map<string, SVGGElement>();
+  for (const n of layout.netns) {
+    const g = nsLayer
+      .append('g')
+      .attr('class', `pj-ns${n.root ? ' pj-ns--root' : ''}`)
+      .attr('role', 'button')
+      .attr('tabindex', 0)
+      .attr('aria-label', `Namespace ${n.name}`)
+      .attr('aria-pressed', 'false')
+      .attr('data-netns', n.name)
+      .on('click', () => select_(n.name))
+      .on('keydown', (ev: KeyboardEvent) => {
+        if (ev.key === 'Enter' || ev.key === ' ') {
+          ev.preventDefault();
+          select_(n.name);
+        }
+      });
+    g.append('rect')
+      .attr('class', 'pj-ns-box')
+      .attr('x', n.x)
+      .attr('y', n.y)
+      .attr('width', n.width)
+      .attr('height', n.height)
+      .attr('rx', 8);
+    g.append('text')
+      .attr('class', 'pj-ns-label')
+      .attr('x', n.x + 10)
+      .attr('y', n.y + NS_HEADER - 7)
+      .text(n.root ? `${n.name} (root ns)` : n.name);
+    nsEls.set(n.name, g.node()!);
+  }
+
+  for (const c of layout.cables) {
+    cables
+      .append('path')
+      .attr('class', `pj-cable pj-cable--${c.kind}`)
+      .attr('d', `M${c.points.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join('L')}`);
+  }
+
+  const ifEls = new Map<string, SVGGElement>();
+  // Bridges first so their ports are drawn on top of the switch box.
+  const ordered = [...layout.ifaces].sort((a, b) => Number(b.bridge) - Number(a.bridge));
+  for (const i of ordered) {
+    const g = ifLayer
+      .append('g')
+      .attr('class', ifaceClass(i))
+      .on('click', () => select_(i.netns));
+    g.append('rect')
+      .attr('class', 'pj-if-box')
+      .attr('x', i.x)
+      .attr('y', i.y)
+      .attr('width', i.width)
+      .attr('height', i.height)
+      .attr('rx', i.bridge ? 6 : 4);
+    const label = g.append('text').attr('class', 'pj-if-label');
+    label
+      .append('tspan')
+      .attr('class', 'pj-if-name')
+      .attr('x', i.x + 8)
+      .attr('y', i.y + IFACE_LINE_1)
+      .text(i.name);
+    const tag = i.bridge ? 'bridge' : i.kind === 'veth' || i.kind === 'ether' ? '' : i.kind;
+    const tags = [tag, i.up ? '' : 'down'].filter(Boolean).join(' · ');
+    if (tags) label.append('tspan').attr('class', 'pj-if-kind').attr('dx', 6).text(tags);
+    i.addrs.forEach((a, k) => {
+      label
+        .append('tspan')
+        .attr('class', 'pj-if-addr')
+        .attr('x', i.x + 8)
+        .attr('y', i.y + IFACE_LINE_1 + (k + 1) * IFACE_LINE)
+        .text(a);
+    });
+    if (i.bridge) {
+      // A little switch glyph: a row of port sockets in the header.
+      const gx = i.x + i.width - 34;
+      for (let k = 0; k < 4; k++) {
+        g.append('rect')
+          .attr('class', 'pj-switch-port')
+          .attr('x', gx + k * 7)
+          .attr('y', i.y + 7)
+          .attr('width', 5)
+          .attr('height', 5);
+      }
+    }
+    ifEls.set(i.id, g.node()!);
+  }
+  return { nsEls, ifEls };
+}
+
+/** The packet marker: envelope, shape, direction chevron and header label. */
+function createMarker(parent: G) {
+  const g = parent.append('g').attr('class', 'pj-marker').attr('aria-hidden', 'true').style('display', 'none');
+  const env = g.append('g').attr('class', 'pj-envelope').style('display', 'none');
+  const envRect = env.append('rect').attr('x', -16).attr('y', -16).attr('width', 32).attr('height', 32).attr('rx', 7);
+  const envLabel = env.append('text').attr('class', 'pj-envelope-label').attr('x', 0).attr('y', -21).attr('text-anchor', 'middle');
+  const chevron = g.append('path').attr('class', 'pj-chevron').attr('d', 'M13,-5 L20,0 L13,5');
+  const shape = g.append('path').attr('class', 'pj-marker-shape');
+  const pill = g.append('g').attr('class', 'pj-pill');
+  const pillRect = pill.append('rect').attr('x', 22).attr('y', -10).attr('height', 20).attr('rx', 10);
+  const pillText = pill.append('text').attr('x', 31).attr('y', 4);
+  return {
+    node: g,
+    set(m: MarkerState, heading: number | null) {
+      g.style('display', null).attr('data-kind', m.kind);
+      const colour = markerColour(m);
+      const arp = m.kind === 'arp-request' || m.kind === 'arp-reply';
+      shape
+        .attr('d', arp ? 'M0,-9 L9,0 L0,9 L-9,0 Z' : m.kind === 'none' ? 'M-5,0 A5,5 0 1,0 5,0 A5,5 0 1,0 -5,0' : 'M-8,0 A8,8 0 1,0 8,0 A8,8 0 1,0 -8,0')
+        .style('fill', colour);
+      chevron
+        .style('display', heading === null ? 'none' : null)
+        .attr('transform', heading === null ? null : `rotate(${heading})`)
+        .style('stroke', colour);
+      const text = m.kind === 'arp-reply' ? m.label.replace(/^ARP reply/, '↩ ARP reply') : m.label;
+      pill.style('display', text ? null : 'none');
+      pillText.text(text);
+      pillRect.attr('width', textWidth(text, 11) + 20).style('stroke', colour);
+      if (m.envelope) {
+        env.style('display', null).attr('data-envelope', m.envelope.kind);
+        envLabel.text(m.envelope.label);
+        const w = Math.max(36, textWidth(m.envelope.label, 10) + 12);
+        envRect.attr('x', -w / 2).attr('width', w);
+        envLabel.attr('x', 0);
+        if (m.transition === 'encap') env.classed('pj-envelope--new', true);
+        else env.classed('pj-envelope--new', false);
+      } else env.style('display', 'none');
+    },
+    hide() {
+      g.style('display', 'none');
+    },
+  };
+}
+
+export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
+  const root = select(viewport);
+  const staticLayer = root.append('g').attr('class', 'pj-static');
+  const dropLayer = root.append('g').attr('class', 'pj-l-drops');
+  const markerLayer = root.append('g').attr('class', 'pj-l-marker');
+  const marker = createMarker(markerLayer);
+  let onSelect: ((ns: string) => void) | undefined;
+  const selectNs = (ns: string) => onSelect?.(ns);
+
+  let layoutKey: string | null = null;
+  let index: AnchorIndex | null = null;
+  let els: ReturnType<typeof drawStatic> | null = null;
+  let lastStep: number | null = null;
+  let lastAnchorId: string | null = null;
+  let pos: Point | null = null;
+  let currentNs: SVGGElement | null = null;
+  let selectedNs: SVGGElement | null = null;
+  let currentIf: SVGGElement | null = null;
+  let dropSig = '';
+
+  const place = (p: Point) => {
+    pos = p;
+    marker.node.attr('transform', `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
+  };
+
+  function drawDrops(state: RenderState) {
+    if (!index) return;
+    const sig = `${state.step}|${state.drops.map((d) => d.step).join(',')}`;
+    if (sig === dropSig) return;
+    dropSig = sig;
+    dropLayer.selectAll('*').remove();
+    for (const d of state.drops) {
+      const a = index.anchor(d.netns, d.interface);
+      if (!a) continue;
+      const current = d.step === state.step;
+      const g = dropLayer
+        .append('g')
+        .attr('class', `pj-drop${current ? ' pj-drop--current' : ''}`)
+        .attr('transform', `translate(${a.point.x},${a.point.y})`)
+        .attr('role', 'img')
+        .attr('aria-label', `Dropped at ${d.interface ? `${d.interface} in ` : ''}${d.netns}: ${d.reason}`);
+      g.append('title').text(`Dropped: ${d.reason}`);
+      g.append('path').attr('class', 'pj-drop-x').attr('d', 'M-10,-10 L10,10 M10,-10 L-10,10');
+      if (current) {
+        const text = d.reason.length > 90 ? `${d.reason.slice(0, 87)}…` : d.reason;
+        const w = textWidth(text, 11) + 20;
+        g.append('rect').attr('class', 'pj-drop-box').attr('x', -w / 2).attr('y', 16).attr('width', w).attr('height', 22).attr('rx', 4);
+        g.append('text').attr('class', 'pj-drop-text').attr('x', 0).attr('y', 31).attr('text-anchor', 'middle').text(text);
+      }
+    }
+  }
+
+  function setClass(prev: SVGGElement | null, next: SVGGElement | null, cls: string, pressed = false) {
+    if (prev === next) return;
+    if (prev) {
+      prev.classList.remove(cls);
+      if (pressed) prev.setAttribute('aria-pressed', 'false');
+    }
+    if (next) {
+      next.classList.add(cls);
+      if (pressed) next.setAttribute('aria-pressed', 'true');
+    }
+  }
+
+  return {
+    setOnSelectNetns(fn) {
+      onSelect = fn;
+    },
+    update(layout, state) {
+      if (layout.key !== layoutKey) {
+        interrupt(marker.node.node()!);
+        els = drawStatic(staticLayer, layout, selectNs);
+        index = anchorIndex(layout);
+        layoutKey = layout.key;
+        lastStep = null;
+        lastAnchorId = null;
+        currentNs = selectedNs = currentIf = null;
+        dropSig = '';
+      }
+      if (!index || !els) return;
+      const m = state.marker;
+      const anchor = m ? index.anchor(m.netns, m.interface) : null;
+
+      setClass(currentNs, (m && els.nsEls.get(m.netns)) || null, 'pj-ns--current');
+      currentNs = (m && els.nsEls.get(m.netns)) || null;
+      const sel = (state.selectedNetns && els.nsEls.get(state.selectedNetns)) || null;
+      setClass(selectedNs, sel, 'pj-ns--selected', true);
+      selectedNs = sel;
+      const curIf = (anchor && els.ifEls.get(anchor.id)) || null;
+      setClass(currentIf, curIf, 'pj-if--current');
+      currentIf = curIf;
+      drawDrops(state);
+
+      if (!m || !anchor) {
+        interrupt(marker.node.node()!);
+        marker.hide();
+        lastStep = state.step;
+        lastAnchorId = null;
+        return;
+      }
+      const adjacent = lastStep !== null && Math.abs(state.step - lastStep) === 1;
+      const path = adjacent && lastAnchorId ? index.path(lastAnchorId, anchor.id) : [anchor.point];
+      const from = pos && adjacent ? pos : anchor.point;
+      if (path.length > 1) path[0] = from;
+      const end = path[path.length - 1]!;
+      const heading =
+        path.length > 1 && Math.hypot(end.x - path[path.length - 2]!.x, end.y - path[path.length - 2]!.y) > 0.5
+          ? (Math.atan2(end.y - path[path.length - 2]!.y, end.x - path[path.length - 2]!.x) * 180) / Math.PI
+          : null;
+      marker.set(m, heading);
+      lastStep = state.step;
+      lastAnchorId = anchor.id;
+
+      interrupt(marker.node.node()!);
+      const len = polylineLength(path);
+      if (state.reducedMotion || path.length < 2 || len < 1) {
+        place(anchor.point);
+        return;
+      }
+      const duration = Math.min(650, Math.max(220, len * 1.6));
+      marker.node
+        .transition()
+        .duration(duration)
+        .ease(easeCubicInOut)
+        .tween('move', () => (t: number) => place(pointAlong(path, t)));
+    },
+    destroy() {
+      interrupt(marker.node.node()!);
+      root.selectAll('.pj-static, .pj-l-drops, .pj-l-marker').remove();
+      onSelect = undefined;
+    },
+  };
+}

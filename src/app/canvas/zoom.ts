@@ -1,0 +1,63 @@
+/** Pan and zoom (d3-zoom) as a small factory owned by the canvas effect. */
+import { select, zoom, zoomIdentity, type ZoomBehavior } from 'd3';
+
+export interface Bounds {
+  width: number;
+  height: number;
+}
+
+export interface ZoomController {
+  /** Fit the content into the view (and keep fitting on resize until the user zooms). */
+  fit(bounds: Bounds, animate: boolean): void;
+  zoomBy(factor: number, animate: boolean): void;
+  /** Re-fit after the container was resized, unless the user has zoomed or panned. */
+  resized(): void;
+  destroy(): void;
+}
+
+/** The transform that fits `bounds` into a `w` x `h` view, centred, never above 1.5x. */
+export function fitTransform(bounds: Bounds, w: number, h: number, margin = 16): { k: number; x: number; y: number } {
+  if (bounds.width <= 0 || bounds.height <= 0 || w <= 0 || h <= 0) return { k: 1, x: 0, y: 0 };
+  const k = Math.min(1.5, (w - margin * 2) / bounds.width, (h - margin * 2) / bounds.height);
+  return { k, x: (w - bounds.width * k) / 2, y: (h - bounds.height * k) / 2 };
+}
+
+export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomController {
+  const s = select(svg);
+  let userMoved = false;
+  let bounds: Bounds | null = null;
+  const behavior: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
+    .scaleExtent([0.05, 4])
+    .on('zoom', (ev: { transform: { toString(): string }; sourceEvent: unknown }) => {
+      if (ev.sourceEvent) userMoved = true;
+      viewport.setAttribute('transform', ev.transform.toString());
+    });
+  s.call(behavior).on('dblclick.zoom', null);
+
+  const apply = (k: number, x: number, y: number, animate: boolean) => {
+    const t = zoomIdentity.translate(x, y).scale(k);
+    if (animate) s.transition().duration(300).call(behavior.transform, t);
+    else s.call(behavior.transform, t);
+  };
+
+  return {
+    fit(b, animate) {
+      bounds = b;
+      userMoved = false;
+      const { k, x, y } = fitTransform(b, svg.clientWidth, svg.clientHeight);
+      apply(k, x, y, animate);
+    },
+    zoomBy(factor, animate) {
+      userMoved = true;
+      if (animate) s.transition().duration(200).call(behavior.scaleBy, factor);
+      else s.call(behavior.scaleBy, factor);
+    },
+    resized() {
+      if (!userMoved && bounds) this.fit(bounds, false);
+    },
+    destroy() {
+      s.interrupt();
+      s.on('.zoom', null);
+    },
+  };
+}

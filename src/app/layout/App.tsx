@@ -1,0 +1,45 @@
+/** The page: header with pickers; canvas and controls; the step's story; the tables and tools. */
+import { Controls } from '../controls/Controls';
+import { CapturePanel } from '../panels/CapturePanel';
+import { EventLogPanel } from '../panels/EventLogPanel';
+import { ExplanationPanel } from '../panels/ExplanationPanel';
+import { HeaderStackPanel } from '../panels/HeaderStackPanel';
+import { ConntrackPanel, FdbPanel, IptablesPanel, NeighborsPanel, RoutesPanel } from '../panels/tablePanels';
+import { ScenarioPicker } from '../picker/ScenarioPicker';
+import { Terminal } from '../terminal/Terminal';
+import { CanvasSlot } from './CanvasSlot';
+
+export function App() {
+  return (
+    <div className="min-h-screen bg-slate-100 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
+      <header className="flex flex-wrap items-center gap-x-6 gap-y-1 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
+        <h1 className="text-xl font-bold tracking-tight whitespace-nowrap">Packet Journey</h1>
+        <ScenarioPicker />
+      </header>
+      <main className="grid grid-cols-1 gap-3 p-3 xl:grid-cols-[minmax(0,1fr)_minmax(0,27rem)]">
+        <div className="flex min-w-0 flex-col gap-3">
+          <div className="h-[50vh] min-h-72">
+            <CanvasSlot />
+          </div>
+          <Controls />
+        </div>
+        <div className="relative min-h-[24rem] min-w-0">
+          <div className="flex flex-col gap-3 xl:absolute xl:inset-0">
+            <ExplanationPanel />
+            <HeaderStackPanel />
+            <CapturePanel />
+          </div>
+        </div>
+        <div className="grid min-w-0 grid-cols-[repeat(auto-fill,minmax(min(100%,24rem),1fr))] gap-3 xl:col-span-2">
+          <RoutesPanel />
+          <NeighborsPanel />
+          <FdbPanel />
+          <IptablesPanel />
+          <ConntrackPanel />
+          <EventLogPanel />
+          <Terminal />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+/** The tcpdump lines of the frames captured at this step. */
+import { useApp } from '../state/useApp';
+import { Empty, Panel } from './Panel';
+import { capturesAt } from './trace-select';
+
+export function CapturePanel() {
+  const trace = useApp((s) => s.trace);
+  const step = useApp((s) => s.step);
+  const caps = trace ? capturesAt(trace, step) : [];
+  return (
+    <Panel id="capture" title="Capture" subtitle="tcpdump -nn -e">
+      {caps.length === 0 ? (
+        <Empty>No frame is captured at this step.</Empty>
+      ) : (
+        <ul className="space-y-1.5">
+          {caps.map((c, i) => (
+            <li key={i} className="text-xs">
+              <span className="font-mono text-slate-600 dark:text-slate-300">
+                {c.netns} # tcpdump -nn -e -i {c.interface} ({c.direction === 'tx' ? 'out' : 'in'})
+              </span>
+              <code className="block font-mono break-all whitespace-pre-wrap text-slate-900 dark:text-slate-100">
+                {c.tcpdump}
+              </code>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,108 @@
+/** Every event of the Trace, filterable by kind group, clickable to seek; windowed so 1000+ events stay cheap. */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { sendPlayback } from '../playback/actor';
+import { useApp } from '../state/useApp';
+import { Empty, Panel } from './Panel';
+import { KIND_GROUPS, kindGroup, type KindGroup } from './trace-select';
+
+const ROW = 26;
+const HEIGHT = 260;
+const OVERSCAN = 6;
+
+export function EventLogPanel() {
+  const trace = useApp((s) => s.trace);
+  const step = useApp((s) => s.step);
+  const [only, setOnly] = useState<ReadonlySet<KindGroup>>(new Set());
+  const [scrollTop, setScrollTop] = useState(0);
+  const box = useRef<HTMLDivElement>(null);
+
+  const rows = useMemo(() => {
+    const evs = trace?.events ?? [];
+    return only.size === 0 ? evs : evs.filter((e) => only.has(kindGroup(e)));
+  }, [trace, only]);
+
+  const currentIndex = useMemo(() => rows.findIndex((e) => e.step === step), [rows, step]);
+
+  // Keep the current event in view as playback moves.
+  useEffect(() => {
+    const el = box.current;
+    if (!el || currentIndex < 0) return;
+    const top = currentIndex * ROW;
+    if (top < el.scrollTop || top + ROW > el.scrollTop + el.clientHeight) {
+      el.scrollTop = Math.max(0, top - el.clientHeight / 2);
+    }
+  }, [currentIndex]);
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + HEIGHT) / ROW) + OVERSCAN);
+
+  const toggle = (g: KindGroup) =>
+    setOnly((cur) => {
+      const next = new Set(cur);
+      if (next.has(g)) next.delete(g);
+      else next.add(g);
+      return next;
+    });
+
+  return (
+    <Panel id="events" title="Event log" subtitle={trace ? `${rows.length} of ${trace.events.length} events` : undefined}>
+      <div role="group" aria-label="Filter events by kind" className="mb-2 flex flex-wrap gap-1">
+        {KIND_GROUPS.map((g) => (
+          <button
+            key={g}
+            type="button"
+            aria-pressed={only.has(g)}
+            onClick={() => toggle(g)}
+            className={`rounded-full border px-2 py-0.5 text-xs ${
+              only.has(g)
+                ? 'border-sky-600 bg-sky-600 text-white'
+                : 'border-slate-300 text-slate-700 hover:bg-slate-100 dark:border-slate-600 dark:text-slate-200 dark:hover:bg-slate-800'
+            }`}
+          >
+            {g}
+          </button>
+        ))}
+      </div>
+      {!trace ? (
+        <Empty>No trace yet.</Empty>
+      ) : rows.length === 0 ? (
+        <Empty>No events of these kinds.</Empty>
+      ) : (
+        <div
+          ref={box}
+          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+          style={{ height: HEIGHT }}
+          className="relative overflow-y-auto"
+        >
+          <ol style={{ height: rows.length * ROW }} className="relative" aria-label="Events">
+            {rows.slice(first, last).map((ev, k) => {
+              const current = ev.step === step;
+              return (
+                <li key={ev.step} style={{ top: (first + k) * ROW, height: ROW }} className="absolute inset-x-0">
+                  <button
+                    type="button"
+                    onClick={() => sendPlayback({ type: 'SEEK', step: ev.step })}
+                    aria-current={current ? 'step' : undefined}
+                    className={`flex h-full w-full items-center gap-2 rounded px-1 text-left text-xs ${
+                      current
+                        ? 'bg-sky-100 font-semibold text-sky-950 dark:bg-sky-900 dark:text-sky-50'
+                        : 'text-slate-800 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
+                    } ${ev.kind === 'drop' ? 'text-red-800 dark:text-red-300' : ''}`}
+                  >
+                    <span className="w-8 shrink-0 text-right font-mono tabular-nums">{ev.step}</span>
+                    <span className="w-24 shrink-0 truncate font-mono">{ev.kind}</span>
+                    <span className="w-28 shrink-0 truncate">
+                      {ev.netns}
+                      {ev.interface ? `·${ev.interface}` : ''}
+                    </span>
+                    <span className="min-w-0 flex-1 truncate">{ev.explanation}</span>
+                  </button>
+                </li>
+              );
+            })}
+          </ol>
+        </div>
+      )}
+    </Panel>
+  );
+}

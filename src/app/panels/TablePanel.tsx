@@ -1,0 +1,66 @@
+/** A kernel table of the shown netns at the current step, as the real tool prints it. */
+import { useApp } from '../state/useApp';
+import type { PanelId } from '../state/store';
+import type { TableName } from '../types';
+import { Empty, Panel } from './Panel';
+import { decidedRow, eventAt, shownNetns, tableAt } from './trace-select';
+
+interface TablePanelProps {
+  id: PanelId;
+  title: string;
+  table: TableName;
+  /** The command that prints this table, e.g. "ip route". */
+  tool: string;
+  /** Shown when the netns has no such table at all. */
+  missing: (netns: string) => string;
+  /** Shown when the table exists but has no rows. */
+  empty: (netns: string) => string;
+}
+
+export function TablePanel({ id, title, table, tool, missing, empty }: TablePanelProps) {
+  const trace = useApp((s) => s.trace);
+  const step = useApp((s) => s.step);
+  const selected = useApp((s) => s.selectedNetns);
+  const netns = shownNetns(trace, step, selected);
+  const snap = trace && netns ? tableAt(trace, netns, table, step) : undefined;
+  const hit = snap && netns ? decidedRow(eventAt(trace, step), netns, table, snap.rows) : -1;
+
+  return (
+    <Panel id={id} title={title} subtitle={netns ? `${netns} # ${tool}` : tool}>
+      {!trace || !netns ? (
+        <Empty>Nothing loaded yet.</Empty>
+      ) : !snap ? (
+        <Empty>{missing(netns)}</Empty>
+      ) : snap.rows.length === 0 ? (
+        <Empty>{empty(netns)}</Empty>
+      ) : (
+        <ol className="font-mono text-xs leading-5">
+          {snap.rows.map((row, i) => {
+            const origin = snap.origins?.[i];
+            const isHit = i === hit;
+            return (
+              <li
+                key={`${i}:${row}`}
+                title={origin ? `from ${origin}` : undefined}
+                aria-current={isHit ? 'true' : undefined}
+                className={`rounded px-1 break-all whitespace-pre-wrap ${
+                  isHit
+                    ? 'bg-amber-100 font-semibold text-amber-950 ring-1 ring-amber-400 dark:bg-amber-900/60 dark:text-amber-50'
+                    : 'text-slate-800 dark:text-slate-200'
+                }`}
+              >
+                {row}
+                {isHit && <span className="sr-only"> (decided this step)</span>}
+                {origin && isHit ? (
+                  <span className="block font-sans text-[11px] font-normal text-amber-900 dark:text-amber-200">
+                    from {origin}
+                  </span>
+                ) : null}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </Panel>
+  );
+}

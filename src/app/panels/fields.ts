@@ -1,0 +1,88 @@
+/** Wireshark-like names and values for header fields. */
+import type { Layer } from '../types';
+
+export const LAYER_NAMES: Record<Layer['proto'], string> = {
+  eth: 'Ethernet II',
+  arp: 'Address Resolution Protocol',
+  ipv4: 'Internet Protocol Version 4',
+  icmp: 'Internet Control Message Protocol',
+  udp: 'User Datagram Protocol',
+  tcp: 'Transmission Control Protocol',
+  vxlan: 'Virtual eXtensible Local Area Network',
+};
+
+const FIELD_NAMES: Record<string, string> = {
+  src: 'Source',
+  dst: 'Destination',
+  type: 'Type',
+  op: 'Opcode',
+  sha: 'Sender MAC address',
+  spa: 'Sender IP address',
+  tha: 'Target MAC address',
+  tpa: 'Target IP address',
+  ttl: 'Time to live',
+  protocol: 'Protocol',
+  id: 'Identification',
+  df: "Don't fragment",
+  tos: 'Type of service',
+  code: 'Code',
+  seq: 'Sequence number',
+  ack: 'Acknowledgment number',
+  mtu: 'Next-hop MTU',
+  gateway: 'Gateway',
+  sport: 'Source port',
+  dport: 'Destination port',
+  flags: 'Flags',
+  window: 'Window',
+  vni: 'VXLAN network identifier (VNI)',
+};
+
+const ETHERTYPES: Record<number, string> = { 0x0800: 'IPv4', 0x0806: 'ARP' };
+const IP_PROTOS: Record<number, string> = { 1: 'ICMP', 4: 'IPIP', 6: 'TCP', 17: 'UDP' };
+const ICMP_TYPES: Record<number, string> = {
+  0: 'Echo reply',
+  3: 'Destination unreachable',
+  5: 'Redirect',
+  8: 'Echo request',
+  11: 'Time exceeded',
+};
+
+export function fieldName(key: string): string {
+  return FIELD_NAMES[key] ?? key;
+}
+
+export function fieldValue(layer: Layer, key: string, value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'set' : 'not set';
+  if (typeof value !== 'number') return String(value);
+  if (layer.proto === 'eth' && key === 'type')
+    return `${ETHERTYPES[value] ?? 'unknown'} (0x${value.toString(16).padStart(4, '0')})`;
+  if (layer.proto === 'ipv4' && key === 'protocol') return `${IP_PROTOS[value] ?? 'unknown'} (${value})`;
+  if (layer.proto === 'ipv4' && key === 'id') return `0x${value.toString(16).padStart(4, '0')} (${value})`;
+  if (layer.proto === 'icmp' && key === 'type') return `${value} (${ICMP_TYPES[value] ?? 'other'})`;
+  if (layer.proto === 'arp' && key === 'op') return value === 1 ? 'request (1)' : value === 2 ? 'reply (2)' : String(value);
+  return String(value);
+}
+
+/** One-line summary of a layer, like Wireshark's tree headers. */
+export function layerSummary(layer: Layer): string {
+  switch (layer.proto) {
+    case 'eth':
+      return `Src: ${layer.src}, Dst: ${layer.dst}`;
+    case 'arp':
+      return layer.op === 1 ? `Who has ${layer.tpa}? Tell ${layer.spa}` : `${layer.spa} is at ${layer.sha}`;
+    case 'ipv4':
+      return `Src: ${layer.src}, Dst: ${layer.dst}, TTL ${layer.ttl}`;
+    case 'icmp':
+      return ICMP_TYPES[layer.type] ?? `type ${layer.type} code ${layer.code}`;
+    case 'udp':
+      return `Src Port: ${layer.sport}, Dst Port: ${layer.dport}`;
+    case 'tcp':
+      return `${layer.sport} → ${layer.dport} [${layer.flags}]`;
+    case 'vxlan':
+      return `VNI: ${layer.vni}`;
+  }
+}
+
+export function layerFields(layer: Layer): [string, unknown][] {
+  return Object.entries(layer).filter(([k]) => k !== 'proto');
+}

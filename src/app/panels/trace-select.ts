@@ -1,0 +1,133 @@
+/** Pure lookups over a Trace for the panels: no React, unit-tested. */
+import type { Capture, EventKind, Layer, TableName, TableSnapshot, Trace, TraceEvent } from '../types';
+
+const indexes = new WeakMap<Trace, Map<string, TableSnapshot[]>>();
+
+function tableIndex(trace: Trace): Map<string, TableSnapshot[]> {
+  let idx = indexes.get(trace);
+  if (!idx) {
+    idx = new Map();
+    for (const t of trace.tables) {
+      const key = `${t.netns}\u0000${t.table}`;
+      const list = idx.get(key);
+      if (list) list.push(t);
+      else idx.set(key, [t]);
+    }
+    for (const list of idx.values()) list.sort((a, b) => a.step - b.step);
+    indexes.set(trace, idx);
+  }
+  return idx;
+}
+
+/** The version of `table` in `netns` valid at `step`: the last one whose step is at or before it. */
+export function tableAt(trace: Trace, netns: string, table: TableName, step: number): TableSnapshot | undefined {
+  const list = tableIndex(trace).get(`${netns}\u0000${table}`);
+  if (!list || list.length === 0) return undefined;
+  let lo = 0;
+  let hi = list.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.step <= step) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found >= 0 ? list[found] : undefined;
+}
+
+export function eventAt(trace: Trace | null, step: number): TraceEvent | undefined {
+  return trace?.events[Math.max(0, Math.min(trace.events.length - 1, step))];
+}
+
+/** The netns the panels show: the one selected, else the one of the current event. */
+export function shownNetns(trace: Trace | null, step: number, selected: string | null): string | null {
+  if (selected) return selected;
+  return eventAt(trace, step)?.netns ?? trace?.command.netns ?? null;
+}
+
+/** The index of the row that decided this step in the given table/netns, or -1. */
+export function decidedRow(ev: TraceEvent | undefined, netns: string, table: TableName, rows: string[]): number {
+  const d = ev?.decidedBy;
+  if (!d || d.table !== table || d.netns !== netns) return -1;
+  return rows.indexOf(d.row);
+}
+
+/** The event with a packet at or before `step` (the header stack shown at a step without a packet). */
+export function packetEventAt(trace: Trace, step: number): TraceEvent | undefined {
+  for (let i = Math.min(step, trace.events.length - 1); i >= 0; i--) {
+    const ev = trace.events[i]!;
+    if (ev.packet && ev.packet.length > 0) return ev;
+  }
+  return undefined;
+}
+
+/** The previous event of the same packet that carried a header stack. */
+export function previousOfPacket(trace: Trace, ev: TraceEvent): TraceEvent | undefined {
+  if (ev.packetId === undefined) return undefined;
+  for (let i = ev.step - 1; i >= 0; i--) {
+    const p = trace.events[i]!;
+    if (p.packetId === ev.packetId && p.packet && p.packet.length > 0) return p;
+  }
+  return undefined;
+}
+
+export interface LayerDiff {
+  /** The layer was not in the previous stack (an outer header added, or the first hop). */
+  added: boolean;
+  changed: Set<string>;
+}
+
+/**
+ * Changes layer by layer, aligned from the innermost header so an added or removed outer
+ * envelope does not shift the comparison.
+ */
+export function diffLayers(prev: Layer[] | undefined, cur: Layer[]): LayerDiff[] {
+  return cur.map((layer, i) => {
+    if (!prev) return { added: false, changed: new Set<string>() };
+    const j = prev.length - (cur.length - i);
+    const before = j >= 0 ? prev[j] : undefined;
+    if (!before || before.proto !== layer.proto) return { added: true, changed: new Set<string>() };
+    const changed = new Set<string>();
+    const a = before as unknown as Record<string, unknown>;
+    const b = layer as unknown as Record<string, unknown>;
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (a[k] !== b[k]) changed.add(k);
+    return { added: false, changed };
+  });
+}
+
+export function capturesAt(trace: Trace, step: number): Capture[] {
+  return trace.captures.filter((c) => c.step === step);
+}
+
+export const KIND_GROUPS = ['ARP', 'routing', 'bridge', 'netfilter', 'encapsulation', 'drops', 'other'] as const;
+export type KindGroup = (typeof KIND_GROUPS)[number];
+
+const GROUP_OF: Partial<Record<EventKind, KindGroup>> = {
+  arp: 'ARP',
+  'neigh-resolve': 'ARP',
+  'route-lookup': 'routing',
+  forward: 'routing',
+  'icmp-error': 'routing',
+  'bridge-forward': 'bridge',
+  'bridge-flood': 'bridge',
+  'bridge-learn': 'bridge',
+  netfilter: 'netfilter',
+  nat: 'netfilter',
+  encap: 'encapsulation',
+  decap: 'encapsulation',
+  drop: 'drops',
+  ignore: 'drops',
+};
+
+export function kindGroup(ev: TraceEvent): KindGroup {
+  const g = GROUP_OF[ev.kind];
+  if (g) return g;
+  if (ev.packet?.some((l) => l.proto === 'arp')) return 'ARP';
+  return 'other';
+}
+
+export function verdictText(trace: Trace): string {
+  if (trace.verdict === 'delivered') return 'delivered';
+  return trace.reason ? `${trace.verdict} — ${trace.reason}` : trace.verdict;
+}

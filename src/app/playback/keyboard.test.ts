@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { shortcutFor } from './keyboard';
+
+const k = (key: string) => ({ key, ctrlKey: false, metaKey: false, altKey: false });
+
+describe('keyboard shortcuts', () => {
+  it('maps the documented keys', () => {
+    expect(shortcutFor(k(' '))).toEqual({ type: 'TOGGLE' });
+    expect(shortcutFor(k('ArrowLeft'))).toEqual({ type: 'STEP_BACK' });
+    expect(shortcutFor(k('ArrowRight'))).toEqual({ type: 'STEP_FORWARD' });
+    expect(shortcutFor(k('Home'))).toEqual({ type: 'FIRST' });
+    expect(shortcutFor(k('End'))).toEqual({ type: 'LAST' });
+    expect(shortcutFor(k('+'))).toEqual({ type: 'FASTER' });
+    expect(shortcutFor(k('-'))).toEqual({ type: 'SLOWER' });
+    expect(shortcutFor(k('x'))).toBeNull();
+    expect(shortcutFor({ ...k('ArrowLeft'), ctrlKey: true })).toBeNull();
+  });
+});

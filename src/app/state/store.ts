@@ -1,0 +1,90 @@
+/**
+ * The one app store (vanilla zustand): what is selected, the computed Trace and the step shown.
+ * React components read it through useApp(selector); the controller and the playback actor write it.
+ */
+import { createStore } from 'zustand/vanilla';
+import type { Exec, ScenarioInfo, Trace } from '../types';
+
+export type PanelId =
+  | 'routes'
+  | 'neigh'
+  | 'fdb'
+  | 'iptables'
+  | 'conntrack'
+  | 'headers'
+  | 'capture'
+  | 'events'
+  | 'explanation'
+  | 'terminal';
+
+export interface AppState {
+  catalog: ScenarioInfo[] | null;
+  scenarioId: string | null;
+  flowId: string | null;
+  /** Commands typed in the terminal that changed the world, in order. */
+  execs: Exec[];
+  trace: Trace | null;
+  loading: boolean;
+  /** Index of the event shown (the Trace's `step`). */
+  step: number;
+  /** The netns clicked on the canvas or chosen in the terminal; null follows the current event. */
+  selectedNetns: string | null;
+  /** Panels the learner collapsed. */
+  collapsed: Partial<Record<PanelId, boolean>>;
+  error: string | null;
+}
+
+export interface AppActions {
+  setCatalog(catalog: ScenarioInfo[]): void;
+  selectScenario(scenarioId: string, flowId?: string | null): void;
+  selectFlow(flowId: string): void;
+  addExec(exec: Exec): void;
+  clearExecs(): void;
+  setLoading(): void;
+  setTrace(trace: Trace): void;
+  setError(error: string): void;
+  setStep(step: number): void;
+  selectNetns(netns: string | null): void;
+  togglePanel(panel: PanelId): void;
+}
+
+export type AppStore = AppState & AppActions;
+
+export const initialAppState: AppState = {
+  catalog: null,
+  scenarioId: null,
+  flowId: null,
+  execs: [],
+  trace: null,
+  loading: false,
+  step: 0,
+  selectedNetns: null,
+  collapsed: {},
+  error: null,
+};
+
+export function createAppStore(init: Partial<AppState> = {}) {
+  return createStore<AppStore>()((set, get) => ({
+    ...initialAppState,
+    ...init,
+    setCatalog: (catalog) => set({ catalog }),
+    selectScenario: (scenarioId, flowId = null) => {
+      const info = get().catalog?.find((s) => s.id === scenarioId);
+      const flow = info?.flows.find((f) => f.id === flowId)?.id ?? info?.flows[0]?.id ?? null;
+      set({ scenarioId, flowId: flow, execs: [], selectedNetns: null, error: null });
+    },
+    selectFlow: (flowId) => set({ flowId, error: null }),
+    addExec: (exec) => set((s) => ({ execs: [...s.execs, exec] })),
+    clearExecs: () => set({ execs: [] }),
+    setLoading: () => set({ loading: true, error: null }),
+    setTrace: (trace) => set({ trace, loading: false, error: null }),
+    setError: (error) => set({ error, loading: false }),
+    setStep: (step) => set({ step }),
+    selectNetns: (selectedNetns) => set({ selectedNetns }),
+    togglePanel: (panel) => set((s) => ({ collapsed: { ...s.collapsed, [panel]: !s.collapsed[panel] } })),
+  }));
+}
+
+export type AppStoreApi = ReturnType<typeof createAppStore>;
+
+export const appStore: AppStoreApi = createAppStore();

@@ -1,0 +1,157 @@
+/**
+ * A terminal in one netns: show commands print like the real tool; commands that change the
+ * world are kept (execs) and the flow is traced again with them.
+ */
+import { useRef, useState, type KeyboardEvent } from 'react';
+import { shownNetns } from '../panels/trace-select';
+import { Panel } from '../panels/Panel';
+import { appStore } from '../state/store';
+import { useApp } from '../state/useApp';
+import { callWorker } from '../worker/client';
+import { browse, emptyHistory, pushHistory, type History } from './history';
+
+interface Line {
+  kind: 'input' | 'output' | 'error' | 'note';
+  text: string;
+}
+
+export function Terminal() {
+  const trace = useApp((s) => s.trace);
+  const step = useApp((s) => s.step);
+  const selected = useApp((s) => s.selectedNetns);
+  const scenarioId = useApp((s) => s.scenarioId);
+  const execCount = useApp((s) => s.execs.length);
+  const netns = shownNetns(trace, step, selected) ?? '';
+  const namespaces = trace?.topology.netns.map((n) => n.name) ?? [];
+  const [lines, setLines] = useState<Line[]>([]);
+  const [input, setInput] = useState('');
+  const [history, setHistory] = useState<History>(emptyHistory);
+  const [busy, setBusy] = useState(false);
+  const out = useRef<HTMLDivElement>(null);
+
+  const print = (add: Line[]) => {
+    setLines((cur) => [...cur, ...add].slice(-500));
+    requestAnimationFrame(() => out.current?.scrollTo({ top: out.current.scrollHeight }));
+  };
+
+  async function run(line: string) {
+    const trimmed = line.trim();
+    setHistory((h) => pushHistory(h, trimmed));
+    setInput('');
+    if (trimmed === '') return;
+    if (trimmed === 'clear') {
+      setLines([]);
+      return;
+    }
+    print([{ kind: 'input', text: `${netns} # ${trimmed}` }]);
+    if (!scenarioId || !netns) {
+      print([{ kind: 'error', text: 'No scenario is loaded.' }]);
+      return;
+    }
+    setBusy(true);
+    try {
+      const { execs } = appStore.getState();
+      const r = await callWorker({ type: 'command', scenarioId, execs, netns, line: trimmed });
+      const add: Line[] = [];
+      if (r.output) add.push({ kind: r.failed ? 'error' : 'output', text: r.output });
+      if (r.changed) {
+        add.push({ kind: 'note', text: '(the world changed: tracing the flow again)' });
+        appStore.getState().addExec({ netns, line: trimmed });
+      }
+      print(add);
+    } catch (e) {
+      print([{ kind: 'error', text: e instanceof Error ? e.message : String(e) }]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      if (!busy) void run(input);
+    } else if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+      e.preventDefault();
+      const r = browse(history, e.key === 'ArrowUp' ? -1 : 1);
+      setHistory(r.history);
+      setInput(r.line);
+    }
+  };
+
+  return (
+    <Panel id="terminal" title="Terminal" subtitle={execCount ? `${execCount} change(s) applied` : undefined}>
+      <div className="flex flex-col gap-2">
+        <div className="flex flex-wrap items-center gap-2 text-xs">
+          <label className="flex items-center gap-1">
+            Namespace
+            <select
+              value={netns}
+              onChange={(e) => appStore.getState().selectNetns(e.target.value || null)}
+              className="rounded border border-slate-300 bg-white px-1 py-0.5 dark:border-slate-600 dark:bg-slate-800"
+            >
+              {!namespaces.includes(netns) && <option value={netns}>{netns || '—'}</option>}
+              {namespaces.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </label>
+          {selected && (
+            <button type="button" className="underline" onClick={() => appStore.getState().selectNetns(null)}>
+              Follow the packet
+            </button>
+          )}
+          {execCount > 0 && (
+            <button type="button" className="underline" onClick={() => appStore.getState().clearExecs()}>
+              Undo my changes
+            </button>
+          )}
+        </div>
+        <div
+          ref={out}
+          role="log"
+          aria-label="Terminal output"
+          className="h-40 overflow-auto rounded bg-slate-950 p-2 font-mono text-xs leading-5 whitespace-pre-wrap text-slate-100"
+        >
+          {lines.length === 0 ? (
+            <span className="text-slate-400">Try: ip route · ip neigh · bridge fdb show · ip route del …</span>
+          ) : (
+            lines.map((l, i) => (
+              <div
+                key={i}
+                className={
+                  l.kind === 'input'
+                    ? 'text-sky-300'
+                    : l.kind === 'error'
+                      ? 'text-red-300'
+                      : l.kind === 'note'
+                        ? 'text-amber-200'
+                        : 'text-slate-100'
+                }
+              >
+                {l.text}
+              </div>
+            ))
+          )}
+        </div>
+        <label className="flex items-center gap-2 rounded bg-slate-950 px-2 py-1 font-mono text-xs text-slate-100">
+          <span aria-hidden="true" className="text-sky-300">
+            {netns} #
+          </span>
+          <span className="sr-only">Command in {netns}</span>
+          <input
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+            onKeyDown={onKeyDown}
+            spellCheck={false}
+            autoComplete="off"
+            aria-busy={busy}
+            className="min-w-0 flex-1 bg-transparent outline-none placeholder:text-slate-400"
+            placeholder="ip route"
+          />
+        </label>
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,43 @@
+/** Types the app shares with the engine (type-only imports: no engine code in the main bundle). */
+export type {
+  Capture,
+  DecidedBy,
+  EventKind,
+  TableName,
+  TableSnapshot,
+  Topology,
+  Trace,
+  TraceEvent,
+  Verdict,
+} from '../engine/sim/trace';
+export type { Layer } from '../engine/net/layers';
+
+/** A command the learner typed in the terminal that changed the world; re-applied before the flow runs. */
+export interface Exec {
+  netns: string;
+  line: string;
+}
+
+export interface FlowInfo {
+  id: string;
+  title: string;
+  description?: string;
+}
+
+export interface ScenarioInfo {
+  id: string;
+  group: string;
+  title: string;
+  description: string;
+  flows: FlowInfo[];
+}
+
+export const SCENARIO_GROUPS = [
+  'Basics',
+  'Docker',
+  'flannel',
+  'Calico',
+  'Kubernetes Services',
+  'NAT',
+  'Troubleshooting',
+] as const;

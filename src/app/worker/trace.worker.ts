@@ -1,0 +1,24 @@
+/// <reference lib="webworker" />
+/** The engine, off the main thread: scenario catalog, traces and terminal commands. */
+import { catalog, command, trace } from './engine-service';
+import type { WorkerMessage, WorkerReply, WorkerRequest } from './protocol';
+
+function handle(req: WorkerRequest): Promise<unknown> {
+  switch (req.type) {
+    case 'catalog':
+      return catalog();
+    case 'trace':
+      return trace(req.scenarioId, req.flowId, req.execs);
+    case 'command':
+      return command(req.scenarioId, req.execs, req.netns, req.line);
+  }
+}
+
+self.onmessage = (e: MessageEvent<WorkerMessage>) => {
+  const { id, request } = e.data;
+  handle(request).then(
+    (result) => self.postMessage({ id, ok: true, result } satisfies WorkerReply),
+    (err: unknown) =>
+      self.postMessage({ id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply),
+  );
+};

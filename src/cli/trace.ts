@@ -1,0 +1,144 @@
+/**
+ * npm run -s trace -- <scenario.yaml> --flow <id> [--format text|json] [--exec "<netns>: <command>"]... [--list]
+ *
+ * Traces one flow of a scenario and prints it as a listing (text) or as the Trace JSON.
+ * Exit status: 0 when the trace ran (a dropped packet is a successful trace), 2 on bad input.
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  CommandError,
+  listFlows,
+  loadScenario,
+  ScenarioError,
+  traceFlow,
+  type ExecCommand,
+  type Trace,
+} from '../engine/index';
+
+export const USAGE =
+  'usage: trace <scenario.yaml> --flow <id> [--format text|json] [--exec "<netns>: <command>"]... [--list]';
+
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
+  readFile(path: string): string;
+}
+
+const nodeIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  readFile: (p) => readFileSync(p, 'utf8'),
+};
+
+class UsageError extends Error {}
+
+/** `"pod1: ip route del default"` -> {netns: "pod1", line: "ip route del default"} */
+export function parseExec(arg: string): ExecCommand {
+  const i = arg.indexOf(':');
+  const netns = i > 0 ? arg.slice(0, i).trim() : '';
+  const line = i > 0 ? arg.slice(i + 1).trim() : '';
+  if (!netns || !line || /\s/.test(netns)) {
+    throw new UsageError(`bad --exec "${arg}": expected "<netns>: <command>"`);
+  }
+  return { netns, line };
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** The trace as a listing: one line per event, each capture's tcpdump line under its event. */
+export function formatText(t: Trace): string {
+  const lines: string[] = [];
+  lines.push(`scenario ${t.scenario}  flow ${t.flow}  ${t.command.netns}$ ${t.command.line}`);
+  const where = (e: { netns: string; interface?: string }) =>
+    e.interface !== undefined ? `${e.netns}/${e.interface}` : e.netns;
+  const wStep = String(Math.max(0, t.events.length - 1)).length;
+  const wWhere = Math.max(0, ...t.events.map((e) => where(e).length));
+  const wKind = Math.max(0, ...t.events.map((e) => e.kind.length));
+  const byStep = new Map<number, Trace['captures']>();
+  for (const c of t.captures) {
+    const list = byStep.get(c.step) ?? [];
+    list.push(c);
+    byStep.set(c.step, list);
+  }
+  const indent = ' '.repeat(wStep + 2);
+  for (const e of t.events) {
+    lines.push(
+      `${String(e.step).padStart(wStep)}  ${pad(where(e), wWhere)}  ${pad(e.kind, wKind)}  ${e.explanation}`.trimEnd(),
+    );
+    for (const c of byStep.get(e.step) ?? []) {
+      const at = c.netns === e.netns ? c.interface : `${c.netns}/${c.interface}`;
+      lines.push(`${indent}${at} ${c.direction === 'tx' ? 'Out' : 'In '} ${c.tcpdump}`);
+    }
+  }
+  lines.push(`verdict: ${t.verdict}${t.reason !== undefined ? ` — ${t.reason}` : ''}`);
+  if (t.output !== '') {
+    lines.push('');
+    lines.push(t.output);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Runs the CLI; returns the exit status. */
+export function main(argv: string[], io: Io = nodeIo): number {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          flow: { type: 'string', short: 'f' },
+          format: { type: 'string', default: 'text' },
+          exec: { type: 'string', multiple: true, default: [] },
+          list: { type: 'boolean', default: false },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      });
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      io.out(USAGE + '\n');
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError(positionals.length ? 'expected one scenario file' : USAGE);
+    const format = values.format;
+    if (format !== 'text' && format !== 'json') throw new UsageError(`bad --format "${format}": expected text or json`);
+    const exec = (values.exec ?? []).map(parseExec);
+    const file = positionals[0]!;
+    let text: string;
+    try {
+      text = io.readFile(file);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err)}`);
+    }
+    const scenario = loadScenario(text, file);
+    if (values.list) {
+      for (const f of listFlows(scenario)) io.out(`${f.id}\t${f.netns}\t${f.command}\n`);
+      return 0;
+    }
+    if (values.flow === undefined) {
+      throw new UsageError(`--flow is required; flows: ${scenario.flows.map((f) => f.id).join(', ') || '(none)'}`);
+    }
+    const trace = traceFlow(scenario, values.flow, { exec });
+    io.out(format === 'json' ? JSON.stringify(trace, null, 2) + '\n' : formatText(trace));
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ScenarioError || err instanceof CommandError) {
+      io.err(`trace: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = main(process.argv.slice(2));
+}

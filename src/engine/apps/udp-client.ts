@@ -1,0 +1,93 @@
+/** nc -u: send one datagram and wait for an answer (or an ICMP error). */
+import { formatIp } from '../net/ipv4';
+import type { Ipv4Layer, UdpLayer } from '../net/layers';
+import type { Netns } from '../kernel/netns';
+import type { Skb } from '../kernel/skb';
+import { emit } from '../kernel/stack/emit';
+import { ERRNO_TEXT, routeOutput } from '../kernel/stack/output';
+import { sendL4 } from '../kernel/stack/transport';
+import { icmpErrorText } from './ping';
+import type { Outcome, Process } from './process';
+import { ephemeralPort } from './tcp-client';
+
+export class UdpClient implements Process {
+  readonly name = 'nc';
+  done = false;
+  outcome: Outcome | undefined;
+  readonly output: string[] = [];
+
+  constructor(
+    private readonly ns: Netns,
+    private readonly o: { dst: number; port: number; bytes: number; waitUs: number },
+  ) {}
+
+  get deadlineUs(): number {
+    return this.o.waitUs;
+  }
+
+  start(): void {
+    const { ns, o } = this;
+    const res = routeOutput(ns, o.dst, {});
+    if (!res.ok) {
+      this.done = true;
+      this.outcome = { kind: 'local-error', reason: 'no-route', text: ERRNO_TEXT[res.err] };
+      this.output.push(
+        `nc: connect to ${formatIp(o.dst)} port ${o.port} (udp) failed: ${ERRNO_TEXT[res.err]}`,
+      );
+      emit(ns, {
+        kind: 'drop',
+        reason: 'no-route',
+        code: 'app.local-error',
+        args: { process: 'nc', text: ERRNO_TEXT[res.err] },
+      });
+      return;
+    }
+    const t = {
+      local: res.src,
+      lport: ephemeralPort(ns, `udp/${o.dst}/${o.port}`),
+      remote: o.dst,
+      rport: o.port,
+    };
+    const close = ns.sockets.open({
+      proto: 'udp',
+      ...t,
+      receive: (skb: Skb) => {
+        const ip = skb.layers[0] as Ipv4Layer;
+        const udp = skb.layers[1] as UdpLayer;
+        emit(ns, {
+          kind: 'deliver',
+          skb,
+          code: 'udp.response',
+          args: { process: 'nc', bytes: skb.payload, src: ip.src, port: udp.sport },
+        });
+        this.output.push(`${skb.payload} bytes received from ${ip.src}:${udp.sport}`);
+        this.done = true;
+        this.outcome = { kind: 'ok' };
+        close();
+      },
+      error: (skb: Skb) => {
+        const icmp = skb.layers[1];
+        const ip = skb.layers[0] as Ipv4Layer;
+        if (icmp?.proto !== 'icmp' || icmp.type === 5) return;
+        this.done = true;
+        const text = icmpErrorText(icmp);
+        this.outcome = { kind: 'icmp-error', text: `From ${ip.src}: ${text}` };
+        this.output.push(`nc: read: ${icmp.type === 3 && icmp.code === 3 ? 'Connection refused' : text}`);
+        close();
+      },
+    });
+    emit(ns, {
+      kind: 'userspace',
+      code: 'udp.send',
+      args: { process: 'nc', bytes: o.bytes, dst: formatIp(o.dst), port: o.port },
+    });
+    sendL4(ns, t, { proto: 'udp', sport: t.lport, dport: t.rport }, o.bytes, 'nc');
+    ns.world.sched.at(o.waitUs, () => {
+      if (!this.done) {
+        this.done = true;
+        this.outcome = { kind: 'timeout' };
+        close();
+      }
+    });
+  }
+}

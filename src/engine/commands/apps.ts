@@ -1,0 +1,131 @@
+/** Programs a flow runs: ping, curl, nc. Parsing follows their real options. */
+import { parseIp } from '../net/ipv4';
+import { Ping } from '../apps/ping';
+import { TcpClient } from '../apps/tcp-client';
+import { UdpClient } from '../apps/udp-client';
+import { CommandError } from '../kernel/errors';
+import { SECOND_US } from '../kernel/timing';
+import type { CommandContext, CommandResult } from './types';
+
+function host(tool: string, v: string | undefined): number {
+  const ip = v === undefined ? null : parseIp(v);
+  if (v === 'localhost') return 0x7f000001;
+  if (ip === null) throw new CommandError(`${tool}: ${v ?? ''}: Name or service not known`, 2);
+  return ip;
+}
+
+function intArg(tool: string, opt: string, v: string | undefined, min: number, max: number): number {
+  if (v === undefined || !/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new CommandError(`${tool}: invalid argument: '${v ?? ''}'${opt ? ` for ${opt}` : ''}`, 2);
+  }
+  return Number(v);
+}
+
+export function ping(ctx: CommandContext, argv: string[]): CommandResult {
+  let count = 1;
+  let size = 56;
+  let ttl: number | undefined;
+  let pmtu: 'do' | 'want' | 'dont' = 'want';
+  let iface: string | undefined;
+  let interval = 1;
+  let wait = 10;
+  let dst: string | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (w === '-c') count = intArg('ping', '-c', argv[++i], 1, 100);
+    else if (w === '-s') size = intArg('ping', '-s', argv[++i], 0, 65507);
+    else if (w === '-t') ttl = intArg('ping', '-t', argv[++i], 1, 255);
+    else if (w === '-W' || w === '-w') wait = intArg('ping', w, argv[++i], 1, 60);
+    else if (w === '-i') interval = Number(argv[++i]);
+    else if (w === '-I') iface = argv[++i];
+    else if (w === '-M') {
+      const v = argv[++i];
+      if (v !== 'do' && v !== 'want' && v !== 'dont')
+        throw new CommandError(`ping: invalid -M argument: ${v ?? ''}`, 2);
+      pmtu = v;
+    } else if (w === '-n' || w === '-q' || w === '-4') continue;
+    else if (w.startsWith('-')) throw new CommandError(`ping: invalid option -- '${w.slice(1)}'`, 2);
+    else dst = w;
+  }
+  if (!dst) throw new CommandError('ping: usage error: Destination address required', 2);
+  const dev = iface ? ctx.ns.device(iface) : undefined;
+  if (iface && !dev) throw new CommandError(`ping: SO_BINDTODEVICE ${iface}: No such device`, 2);
+  const p = new Ping(ctx.ns, {
+    dst: host('ping', dst),
+    count,
+    size,
+    ttl,
+    pmtudisc: pmtu,
+    iface: dev,
+    intervalUs: Math.max(0.002, Number.isFinite(interval) ? interval : 1) * SECOND_US,
+    waitUs: wait * SECOND_US,
+  });
+  return { output: '', process: p };
+}
+
+/** curl http://HOST[:PORT][/path] — an HTTP GET over TCP. */
+export function curl(ctx: CommandContext, argv: string[]): CommandResult {
+  let url: string | undefined;
+  let timeout = 10;
+  for (let i = 1; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (w === '-m' || w === '--max-time' || w === '--connect-timeout')
+      timeout = intArg('curl', w, argv[++i], 1, 60);
+    else if (w.startsWith('-')) continue;
+    else url = w;
+  }
+  if (!url) throw new CommandError('curl: no URL specified!', 2);
+  const m = /^(?:http:\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
+  if (!m) throw new CommandError(`curl: (3) URL using bad/illegal format or missing URL`, 3);
+  const dst = host('curl', m[1]);
+  const port = m[2] ? intArg('curl', '', m[2], 1, 65535) : 80;
+  const path = m[3] ?? '/';
+  // The request curl sends: request line, Host, User-Agent, Accept, blank line.
+  const hostHdr = m[2] ? `${m[1]}:${m[2]}` : m[1]!;
+  const request = `GET ${path} HTTP/1.1\r\nHost: ${hostHdr}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`
+    .length;
+  return {
+    output: '',
+    process: new TcpClient(ctx.ns, { process: 'curl', dst, port, request, waitUs: timeout * SECOND_US }),
+  };
+}
+
+/** nc [-u] [-z] [-p SPORT] [-w SECS] HOST PORT */
+export function nc(ctx: CommandContext, argv: string[]): CommandResult {
+  let udp = false;
+  let zero = false;
+  let wait = 5;
+  let sport: number | undefined;
+  const pos: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (w === '-u') udp = true;
+    else if (w === '-z') zero = true;
+    else if (w === '-v' || w === '-n' || w === '-vz' || w === '-zv') zero ||= w.includes('z');
+    else if (w === '-w') wait = intArg('nc', '-w', argv[++i], 1, 60);
+    else if (w === '-p') sport = intArg('nc', '-p', argv[++i], 1, 65535);
+    else if (w === '-l')
+      throw new CommandError(
+        'nc: listening is declared as a server in the scenario (servers:), not run as a flow',
+        1,
+      );
+    else if (w.startsWith('-')) throw new CommandError(`nc: invalid option -- '${w.slice(1)}'`, 1);
+    else pos.push(w);
+  }
+  if (pos.length !== 2) throw new CommandError('usage: nc [-46CDdFhklNnrStUuvZz] [destination] [port]', 1);
+  const dst = host('nc', pos[0]);
+  const port = intArg('nc', '', pos[1], 1, 65535);
+  if (udp)
+    return { output: '', process: new UdpClient(ctx.ns, { dst, port, bytes: 6, waitUs: wait * SECOND_US }) };
+  return {
+    output: '',
+    process: new TcpClient(ctx.ns, {
+      process: 'nc',
+      dst,
+      port,
+      request: zero ? 0 : 6,
+      waitUs: wait * SECOND_US,
+      sport,
+    }),
+  };
+}

@@ -1,0 +1,230 @@
+/** `ip link`: add, set, delete and show devices. */
+import type { Device } from '../kernel/device';
+import { Bridge } from '../kernel/devices/bridge';
+import { CommandError } from '../kernel/errors';
+import type { Netns } from '../kernel/netns';
+import type { CommandContext } from './types';
+import {
+  checkIfname,
+  findDev,
+  isBridge,
+  moveDevice,
+  newBridge,
+  newDummy,
+  newVethPair,
+  parseMacArg,
+} from './device-ops';
+import { printLink } from './print';
+import { Args, matches } from './words';
+
+export interface IpFlags {
+  brief: boolean;
+  details: boolean;
+}
+
+export function ipLink(ctx: CommandContext, a: Args, flags: IpFlags): string {
+  const sub = a.next();
+  if (sub === undefined || matches(sub, 'show') || matches(sub, 'list')) return linkShow(ctx.ns, a, flags);
+  if (matches(sub, 'add')) return linkAdd(ctx, a);
+  if (matches(sub, 'set')) return linkSet(ctx, a);
+  if (matches(sub, 'delete')) return linkDel(ctx, a);
+  throw new CommandError(`Command "${sub}" is unknown, try "ip link help".`, 255);
+}
+
+function linkShow(ns: Netns, a: Args, flags: IpFlags): string {
+  let only: Device | undefined;
+  let master: Device | undefined;
+  while (!a.done) {
+    const w = a.next()!;
+    if (w === 'dev') only = findDev(ns, a.value());
+    else if (w === 'master') master = findDev(ns, a.value());
+    else if (w === 'type') a.value();
+    else if (w === 'up') continue;
+    else only = findDev(ns, w);
+  }
+  const devs = only ? [only] : ns.devicesInOrder().filter((d) => !master || d.master === master);
+  return devs.flatMap((d) => printLink(d, flags.brief, flags.details)).join('\n');
+}
+
+interface LinkSpec {
+  name?: string;
+  mac?: string;
+  mtu?: number;
+  netns?: Netns;
+}
+
+function parseMtu(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 68 || n > 65535)
+    throw new CommandError(`Error: argument "${v}" is wrong: Invalid "mtu" value`, 1);
+  return n;
+}
+
+/** Reads `[name] NAME [address MAC] [mtu N] [netns NS]` until `type` or the end. */
+function parseSpec(ctx: CommandContext, a: Args, stopAtType: boolean): LinkSpec {
+  const spec: LinkSpec = {};
+  while (!a.done) {
+    const w = a.peek()!;
+    if (stopAtType && w === 'type') break;
+    a.next();
+    if (w === 'name' || w === 'dev') spec.name = a.value();
+    else if (matches(w, 'address')) spec.mac = parseMacArg(a.value());
+    else if (w === 'mtu') spec.mtu = parseMtu(a.value());
+    else if (w === 'netns') spec.netns = lookupNetns(ctx, a.value());
+    else if (w === 'txqueuelen' || w === 'qlen' || w === 'numtxqueues' || w === 'numrxqueues') a.value();
+    else if (spec.name === undefined) spec.name = w;
+    else throw new CommandError(`Error: either "dev" is duplicate, or "${w}" is a garbage.`, 1);
+  }
+  return spec;
+}
+
+export function lookupNetns(ctx: CommandContext, name: string): Netns {
+  const ns = ctx.world.netns.get(name);
+  if (!ns || ns.machine !== ctx.ns.machine)
+    throw new CommandError(`Error: argument "${name}" is wrong: Invalid "netns" value`, 255);
+  return ns;
+}
+
+function linkAdd(ctx: CommandContext, a: Args): string {
+  const spec = parseSpec(ctx, a, true);
+  if (a.next() !== 'type') throw new CommandError('Not enough information: "type" argument is required', 1);
+  const type = a.next();
+  if (!spec.name) throw new CommandError('Not enough information: "dev" argument is required.', 1);
+  checkIfname(spec.name);
+  const ns = spec.netns ?? ctx.ns;
+  if (ns.device(spec.name)) throw new CommandError('RTNETLINK answers: File exists', 2);
+  if (type === 'veth') {
+    let peer: LinkSpec = {};
+    if (!a.done) {
+      if (a.next() !== 'peer')
+        throw new CommandError(`Error: argument "${a.argv[a.i - 1]}" is wrong: unknown veth option`, 1);
+      peer = parseSpec(ctx, a, false);
+    }
+    const peerNs = peer.netns ?? ns;
+    const peerName = peer.name ?? `veth${peerNs.devices.size - 1}`;
+    checkIfname(peerName);
+    if (peerNs.device(peerName) || (peerNs === ns && peerName === spec.name))
+      throw new CommandError('RTNETLINK answers: File exists', 2);
+    newVethPair(
+      ns,
+      { name: spec.name, mac: spec.mac, mtu: spec.mtu },
+      { name: peerName, mac: peer.mac, ns: peerNs },
+      ctx.origin,
+    );
+    return '';
+  }
+  if (!a.done) throw new CommandError(`Error: argument "${a.peek()}" is wrong: unknown ${type} option`, 1);
+  if (type === 'bridge') {
+    const br = newBridge(ns, spec.name, spec.mac, ctx.origin);
+    if (spec.mtu) br.mtu = spec.mtu;
+    return '';
+  }
+  if (type === 'dummy') {
+    const d = newDummy(ns, spec.name, spec.mac, ctx.origin);
+    if (spec.mtu) d.mtu = spec.mtu;
+    return '';
+  }
+  throw new CommandError(
+    `Error: Unknown device type "${type ?? ''}": Packet Journey does not model it (yet).`,
+    2,
+  );
+}
+
+/** A change is checked against the device first, then applied, so a refused command changes nothing. */
+interface Change {
+  check?: (dev: Device) => void;
+  apply: (dev: Device) => void;
+}
+
+function linkSet(ctx: CommandContext, a: Args): string {
+  let devName: string | undefined;
+  const changes: Change[] = [];
+  let updown: 'up' | 'down' | undefined;
+  while (!a.done) {
+    const w = a.next()!;
+    if (w === 'dev') devName = a.value();
+    else if (w === 'up' || w === 'down') updown = w;
+    else if (w === 'master') {
+      const br = findDev(ctx.ns, a.value());
+      if (!isBridge(br)) throw new CommandError('Error: Device does not allow enslaving to a master.', 2);
+      changes.push({
+        check: (dev) => {
+          if (dev === br) throw new CommandError('Error: Can not enslave a bridge to itself.', 2);
+          if (dev instanceof Bridge)
+            throw new CommandError('Error: Can not enslave a bridge to a bridge.', 2);
+          if (dev.kind === 'loopback') throw new CommandError('Error: Can not enslave loopback device.', 2);
+        },
+        apply: (dev) => ctx.ns.setMaster(dev, br),
+      });
+    } else if (w === 'nomaster') changes.push({ apply: (dev) => ctx.ns.setMaster(dev, undefined) });
+    else if (w === 'netns') {
+      const to = lookupNetns(ctx, a.value());
+      changes.push({
+        check: (dev) => {
+          if (to !== dev.netns && to.device(dev.name))
+            throw new CommandError('RTNETLINK answers: File exists', 2);
+          if (dev.kind === 'loopback') throw new CommandError('RTNETLINK answers: Invalid argument', 2);
+        },
+        apply: (dev) => moveDevice(dev, to),
+      });
+    } else if (matches(w, 'address')) {
+      const mac = parseMacArg(a.value());
+      changes.push({
+        apply: (dev) => {
+          dev.mac = mac;
+          dev.macSet = true;
+          if (dev.master instanceof Bridge) dev.master.recalcMac();
+          if (dev instanceof Bridge) dev.recalcMac();
+          dev.netns.changed('links');
+          dev.netns.changed('fdb');
+        },
+      });
+    } else if (w === 'mtu') {
+      const mtu = parseMtu(a.value());
+      changes.push({
+        apply: (dev) => {
+          dev.mtu = mtu;
+          dev.netns.changed('links');
+        },
+      });
+    } else if (w === 'name') {
+      const name = a.value();
+      checkIfname(name);
+      changes.push({
+        check: (dev) => {
+          if (dev.netns.device(name)) throw new CommandError('RTNETLINK answers: File exists', 2);
+        },
+        apply: (dev) => {
+          dev.netns.devices.delete(dev.name);
+          dev.netns.sysctl.renameDevice(dev.name, name);
+          dev.name = name;
+          dev.netns.devices.set(name, dev);
+          dev.netns.changed('links');
+        },
+      });
+    } else if (w === 'promisc' || w === 'arp' || w === 'multicast' || w === 'allmulticast') {
+      const v = a.value();
+      if (v !== 'on' && v !== 'off')
+        throw new CommandError(`Error: argument "${v}" is wrong: "${w}" must be "on" or "off"`, 1);
+      if (w === 'arp') changes.push({ apply: (dev) => void (dev.noarp = v === 'off') });
+    } else if (devName === undefined) devName = w;
+    else throw new CommandError(`Error: either "dev" is duplicate, or "${w}" is a garbage.`, 1);
+  }
+  if (!devName) throw new CommandError('Not enough information: "dev" argument is required.', 1);
+  const dev = findDev(ctx.ns, devName);
+  for (const c of changes) c.check?.(dev);
+  for (const c of changes) c.apply(dev);
+  if (updown === 'up') dev.netns.setUp(dev);
+  else if (updown === 'down') dev.netns.setDown(dev);
+  return '';
+}
+
+function linkDel(ctx: CommandContext, a: Args): string {
+  let name = a.next();
+  if (name === 'dev') name = a.next();
+  if (!name) throw new CommandError('Not enough information: "dev" argument is required.', 1);
+  const dev = findDev(ctx.ns, name);
+  if (dev.kind === 'loopback') throw new CommandError('RTNETLINK answers: Operation not supported', 2);
+  ctx.ns.removeDevice(dev);
+  return '';
+}

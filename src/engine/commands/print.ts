@@ -1,0 +1,57 @@
+/** iproute2's long listings (`ip link`, `ip addr`) for one device. */
+import { formatIp } from '../net/ipv4';
+import type { Device } from '../kernel/device';
+import { Veth } from '../kernel/devices/veth';
+
+function qdisc(d: Device): string {
+  if (!d.adminUp) return 'noop';
+  return d.kind === 'ether' ? 'fq_codel' : 'noqueue';
+}
+
+export function linkName(d: Device): string {
+  if (d instanceof Veth && d.peer) return `${d.name}@if${d.peer.ifindex}`;
+  return d.name;
+}
+
+export function linkHeader(d: Device): string {
+  const master = d.master ? ` master ${d.master.name}` : '';
+  return `${d.ifindex}: ${linkName(d)}: <${d.linkFlags().join(',')}> mtu ${d.mtu} qdisc ${qdisc(d)}${master} state ${d.operState()} group default qlen 1000`;
+}
+
+export function linkLine(d: Device): string {
+  if (d.kind === 'loopback') return `    link/loopback ${d.mac} brd 00:00:00:00:00:00`;
+  if (d.linkType === 'raw') return '    link/none ';
+  let s = `    link/ether ${d.mac} brd ff:ff:ff:ff:ff:ff`;
+  if (d instanceof Veth && d.peer && d.peer.netns !== d.netns) s += ` link-netns ${d.peer.netns.name}`;
+  return s;
+}
+
+export function printLink(d: Device, brief: boolean, details: boolean): string[] {
+  if (brief) {
+    return [`${linkName(d).padEnd(16)} ${d.operState().padEnd(14)} ${d.mac} <${d.linkFlags().join(',')}>`];
+  }
+  const out = [linkHeader(d).replace(' group default', ' mode DEFAULT group default'), linkLine(d)];
+  if (details) {
+    const kind =
+      d.kind === 'ether' ? '' : d.kind === 'loopback' ? '' : `    ${d.kind} ${d.detail()}`.trimEnd();
+    if (kind) out.push(kind);
+  }
+  return out;
+}
+
+export function printAddr(d: Device, brief: boolean): string[] {
+  if (brief) {
+    const addrs = d.addrs.map((a) => `${formatIp(a.addr)}/${a.len}`).join(' ');
+    return [`${linkName(d).padEnd(16)} ${d.operState().padEnd(14)} ${addrs}`.trimEnd()];
+  }
+  const out = [linkHeader(d), linkLine(d)];
+  for (const a of d.addrs) {
+    const brd = a.broadcast !== undefined ? ` brd ${formatIp(a.broadcast)}` : '';
+    const sec = a.secondary ? ' secondary' : '';
+    out.push(
+      `    inet ${formatIp(a.addr)}/${a.len}${brd} scope ${a.scope === 'global' ? 'global' : a.scope}${sec} ${d.name}`,
+    );
+    out.push('       valid_lft forever preferred_lft forever');
+  }
+  return out;
+}

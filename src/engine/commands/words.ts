@@ -1,0 +1,51 @@
+/** Shell-style word splitting and iproute2's argument helpers. */
+import { parse } from 'shell-quote';
+import { CommandError } from '../kernel/errors';
+
+export type Word = string | { op: string };
+
+/** Splits a command line like a POSIX shell would (quotes, escapes); redirections come back as ops. */
+export function splitWords(line: string): Word[] {
+  const out: Word[] = [];
+  for (const t of parse(line, (k) => `$${k}`)) {
+    if (typeof t === 'string') out.push(t);
+    else if ('op' in t && t.op !== 'glob') out.push({ op: t.op });
+    else if ('op' in t && t.op === 'glob') out.push((t as { pattern: string }).pattern);
+    else if ('comment' in t) break;
+  }
+  return out;
+}
+
+/** iproute2's matches(): a word selects a keyword when it is a non-empty prefix of it. */
+export function matches(word: string | undefined, keyword: string): boolean {
+  return word !== undefined && word.length > 0 && keyword.startsWith(word);
+}
+
+/** A cursor over argv with iproute2-style errors. */
+export class Args {
+  i = 0;
+  constructor(
+    readonly argv: string[],
+    readonly tool = 'ip',
+  ) {}
+
+  get done(): boolean {
+    return this.i >= this.argv.length;
+  }
+
+  peek(): string | undefined {
+    return this.argv[this.i];
+  }
+
+  next(): string | undefined {
+    return this.argv[this.i++];
+  }
+
+  /** The value after a keyword; iproute2 says "Command line is not complete" when it is missing. */
+  value(keyword = ''): string {
+    const v = this.argv[this.i++];
+    if (v === undefined) throw new CommandError(`Command line is not complete. Try option "help"`, 255);
+    if (keyword === '') return v;
+    return v;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The public engine API, for the CLI, the Worker and the page. Everything else under
+ * src/engine is an implementation detail.
+ */
+export { loadScenario, formatPath, MAX_SCENARIO_BYTES } from './scenario/load';
+export type {
+  Scenario,
+  ScenarioFlow,
+  ScenarioMachine,
+  ScenarioNic,
+  ScenarioSegment,
+  ScenarioServer,
+  SetupStep,
+} from './scenario/load';
+export { buildWorld, findNetns } from './scenario/build';
+export type { BuildOptions, BuiltWorld, ExecCommand } from './scenario/build';
+export { ScenarioError } from './scenario/errors';
+export { GROUPS, ROLES, SCENARIO_VERSION, ScenarioFileSchema, scenarioJsonSchema } from './scenario/schema';
+export type { Localized, ScenarioFile } from './scenario/schema';
+export { traceFlow, traceAll, listFlows, findFlow, topologyOf, MAX_FLOW_TASKS } from './sim/run';
+export type { FlowInfo } from './sim/run';
+export { TRACE_VERSION } from './sim/trace';
+export type {
+  Capture,
+  DecidedBy,
+  EventKind,
+  Explain,
+  SetupLogEntry,
+  TableName,
+  TableSnapshot,
+  Topology,
+  TopologyInterface,
+  TopologyNetns,
+  Trace,
+  TraceEvent,
+  Verdict,
+} from './sim/trace';
+export { renderExplain } from './sim/messages';
+export { CommandError } from './kernel/errors';
+export { runCommand } from './commands';
+export type { CommandContext, CommandResult } from './commands/types';
+export type { World, Machine } from './kernel/world';
+export type { Layer, Packet } from './net/layers';

@@ -1,0 +1,98 @@
+/**
+ * One device interface for every link type (after ns-3's NetDevice). The stack hands
+ * a finished frame to `transmit`; the device carries it to its medium (the veth peer,
+ * the L2 segment, the bridge's ports, the loopback) which calls `netifReceive` on the
+ * receiving device.
+ */
+import type { Netns } from './netns';
+import type { Skb } from './skb';
+
+export interface IfAddr {
+  addr: number;
+  len: number;
+  /** Broadcast address, or undefined when none is set. */
+  broadcast?: number;
+  scope: 'global' | 'link' | 'host';
+  /** Secondary addresses are those added after a primary in the same subnet. */
+  secondary: boolean;
+  origin: string;
+}
+
+export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'dummy' | 'ether' | 'vxlan' | 'tun' | 'ipip';
+
+export abstract class Device {
+  abstract readonly kind: DeviceKind;
+  /** Devices without ARP (loopback, tun, ipip) send IP without neighbour resolution. */
+  noarp = false;
+  adminUp = false;
+  addrs: IfAddr[] = [];
+  /** The bridge this device is a port of. */
+  master?: Device;
+  /** True once an address was set explicitly (NET_ADDR_SET): a bridge then keeps it. */
+  macSet = false;
+  origin = '';
+
+  constructor(
+    public netns: Netns,
+    public name: string,
+    public ifindex: number,
+    public mac: string,
+    public mtu: number,
+  ) {}
+
+  /** Link-layer framing at capture points: Ethernet, or raw IP for TUN/IPIP. */
+  get linkType(): 'eth' | 'raw' {
+    return 'eth';
+  }
+
+  /** Physical carrier (LOWER_UP). */
+  carrier(): boolean {
+    return true;
+  }
+
+  /** Operational state: up and with carrier. */
+  operUp(): boolean {
+    return this.adminUp && this.carrier();
+  }
+
+  /** iflink: the ifindex of the link this device sits on (the peer for veth, else itself). */
+  iflink(): number {
+    return this.ifindex;
+  }
+
+  /** Carries a frame to the medium; the stack has already recorded the tx capture. */
+  abstract transmit(skb: Skb): void;
+
+  /** Extra `ip -d link` words for this kind, e.g. "vxlan id 1 ...". */
+  detail(): string {
+    return '';
+  }
+
+  /** Called when the device is deleted or moved, to unhook it from its medium. */
+  detach(): void {}
+
+  linkFlags(): string[] {
+    const f: string[] = [];
+    if (this.kind === 'loopback') f.push('LOOPBACK');
+    else if (this.noarp) f.push('POINTOPOINT', 'NOARP');
+    else f.push('BROADCAST', 'MULTICAST');
+    if (this.adminUp) f.push('UP');
+    if (this.adminUp && this.carrier()) f.push('LOWER_UP');
+    else if (this.adminUp) f.unshift('NO-CARRIER');
+    return f;
+  }
+
+  operState(): string {
+    if (!this.adminUp) return 'DOWN';
+    if (
+      this.kind === 'loopback' ||
+      this.kind === 'dummy' ||
+      this.kind === 'tun' ||
+      this.kind === 'ipip' ||
+      this.kind === 'vxlan'
+    ) {
+      return 'UNKNOWN';
+    }
+    return this.carrier() ? 'UP' : 'DOWN';
+  }
+}

@@ -1,0 +1,39 @@
+import { Device, type DeviceKind } from '../device';
+import { Fdb } from '../fdb';
+import type { Skb } from '../skb';
+import { bridgeDeviceXmit } from '../stack/bridge';
+
+/** A Linux bridge: a learning switch whose ports are other devices of the same netns. */
+export class Bridge extends Device {
+  readonly kind: DeviceKind = 'bridge';
+  readonly fdb: Fdb = new Fdb(this);
+  stp = false;
+  /** net.bridge.bridge-nf-call-iptables applies per bridge only when br_netfilter is loaded. */
+
+  ports(): Device[] {
+    return this.netns.devicesInOrder().filter((d) => d.master === this);
+  }
+
+  /** A bridge has carrier while at least one port is up with carrier (forwarding state). */
+  override carrier(): boolean {
+    return this.ports().some((p) => p.operUp());
+  }
+
+  /**
+   * br_stp_recalculate_bridge_id: unless an address was set by hand, the bridge takes
+   * the numerically lowest MAC among its ports.
+   */
+  recalcMac(): void {
+    if (!this.macSet) {
+      const ports = this.ports();
+      if (ports.length > 0) {
+        this.mac = ports.map((p) => p.mac).sort()[0]!;
+      }
+    }
+    this.fdb.syncLocal(this.ports());
+  }
+
+  transmit(skb: Skb): void {
+    bridgeDeviceXmit(this, skb);
+  }
+}

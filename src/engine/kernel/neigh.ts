@@ -1,0 +1,80 @@
+/**
+ * The neighbour (ARP) table of one netns, with the NUD states `ip neigh` prints.
+ * Resolution itself (probes, timers, queued packets) lives in stack/arp.ts.
+ */
+import { formatIp } from '../net/ipv4';
+import type { Device } from './device';
+import type { Skb } from './skb';
+import type { TimerHandle } from '../sim/scheduler';
+
+export type NudState =
+  'INCOMPLETE' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'FAILED' | 'PERMANENT' | 'NOARP';
+
+export interface NeighEntry {
+  ip: number;
+  dev: Device;
+  mac?: string;
+  state: NudState;
+  /** Packets waiting for resolution (arp_queue; unres_qlen). */
+  queue: { skb: Skb; done: (mac: string | undefined) => void }[];
+  probes: number;
+  timer?: TimerHandle;
+  /** Simulated time of the last update, µs. */
+  updated: number;
+  origin: string;
+  /** A proxy entry (`ip neigh add proxy IP dev DEV`). */
+  proxy?: boolean;
+}
+
+/** States in which the entry's lladdr can be used to send (NUD_VALID). */
+export function isValid(s: NudState): boolean {
+  return (
+    s === 'REACHABLE' || s === 'STALE' || s === 'DELAY' || s === 'PROBE' || s === 'PERMANENT' || s === 'NOARP'
+  );
+}
+
+export class NeighTable {
+  private entries = new Map<string, NeighEntry>();
+
+  private key(dev: Device, ip: number): string {
+    return `${dev.ifindex}/${ip >>> 0}`;
+  }
+
+  get(dev: Device, ip: number): NeighEntry | undefined {
+    return this.entries.get(this.key(dev, ip));
+  }
+
+  set(e: NeighEntry): void {
+    this.entries.set(this.key(e.dev, e.ip), e);
+  }
+
+  delete(dev: Device, ip: number): boolean {
+    const e = this.get(dev, ip);
+    e?.timer?.cancel();
+    return this.entries.delete(this.key(dev, ip));
+  }
+
+  flushDevice(dev: Device): void {
+    for (const [k, e] of this.entries) {
+      if (e.dev === dev) {
+        e.timer?.cancel();
+        this.entries.delete(k);
+      }
+    }
+  }
+
+  list(): NeighEntry[] {
+    return [...this.entries.values()];
+  }
+
+  /** `ip neigh show` order: the kernel walks its hash; we use device then address for stability. */
+  sorted(): NeighEntry[] {
+    return this.list().sort((a, b) => a.dev.ifindex - b.dev.ifindex || (a.ip >>> 0) - (b.ip >>> 0));
+  }
+
+  static format(e: NeighEntry): string {
+    if (e.proxy) return `${formatIp(e.ip)} dev ${e.dev.name} proxy`;
+    const ll = e.mac && e.state !== 'INCOMPLETE' && e.state !== 'FAILED' ? ` lladdr ${e.mac}` : '';
+    return `${formatIp(e.ip)} dev ${e.dev.name}${ll} ${e.state}`;
+  }
+}

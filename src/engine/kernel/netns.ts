@@ -1,0 +1,216 @@
+/**
+ * A network namespace: its devices, routing tables, neighbour table, sysctls and sockets.
+ * Device lifecycle side effects (kernel routes on address add and link up, flushing on
+ * link down) are applied here as the kernel applies them.
+ */
+import { broadcastOf, networkOf } from '../net/ipv4';
+import type { TableName } from '../sim/trace';
+import { Device, type IfAddr } from './device';
+import { Bridge } from './devices/bridge';
+import { NeighTable } from './neigh';
+import { RouteTables, TABLE_LOCAL, TABLE_MAIN } from './routes';
+import { Sockets } from './sockets';
+import { Sysctls } from './sysctl';
+import type { World } from './world';
+import type { NetfilterHooks } from './stack/hooks';
+
+export class Netns {
+  readonly devices = new Map<string, Device>();
+  readonly routes = new RouteTables();
+  readonly neigh = new NeighTable();
+  readonly sysctl = new Sysctls();
+  readonly sockets = new Sockets();
+  /** The netfilter engine, once rules are loaded into this namespace. */
+  netfilter?: NetfilterHooks;
+  private nextIfindex = 1;
+  private ipId = 1;
+
+  constructor(
+    readonly world: World,
+    readonly name: string,
+    readonly machine: string,
+    readonly root: boolean,
+  ) {}
+
+  changed(table: TableName): void {
+    for (const o of this.world.observers) o.tableChanged(this, table);
+  }
+
+  allocIfindex(want?: number): number {
+    if (want !== undefined && ![...this.devices.values()].some((d) => d.ifindex === want)) {
+      this.nextIfindex = Math.max(this.nextIfindex, want + 1);
+      return want;
+    }
+    return this.nextIfindex++;
+  }
+
+  nextIpId(): number {
+    const id = this.ipId;
+    this.ipId = (this.ipId + 1) & 0xffff;
+    return id;
+  }
+
+  devicesInOrder(): Device[] {
+    return [...this.devices.values()].sort((a, b) => a.ifindex - b.ifindex);
+  }
+
+  device(name: string): Device | undefined {
+    return this.devices.get(name);
+  }
+
+  deviceByIndex(ifindex: number): Device | undefined {
+    for (const d of this.devices.values()) if (d.ifindex === ifindex) return d;
+    return undefined;
+  }
+
+  attach(dev: Device): void {
+    this.devices.set(dev.name, dev);
+    dev.netns = this;
+    this.sysctl.addDevice(dev.name);
+    this.changed('links');
+  }
+
+  /** Unregister a device: routes, neighbours and bridge membership go with it. */
+  removeDevice(dev: Device): void {
+    if (this.devices.get(dev.name) !== dev) return;
+    this.setDown(dev);
+    if (dev instanceof Bridge) for (const p of dev.ports()) this.setMaster(p, undefined);
+    if (dev.master) this.setMaster(dev, undefined);
+    this.routes.remove((r) => r.dev === dev);
+    this.neigh.flushDevice(dev);
+    this.devices.delete(dev.name);
+    this.sysctl.removeDevice(dev.name);
+    dev.detach();
+    this.changed('links');
+    this.changed('routes');
+    this.changed('addrs');
+  }
+
+  setMaster(dev: Device, bridge: Bridge | undefined): void {
+    const old = dev.master instanceof Bridge ? dev.master : undefined;
+    if (old === bridge) return;
+    dev.master = bridge;
+    if (old) {
+      old.fdb.flushPort(dev, true);
+      old.recalcMac();
+    }
+    if (bridge) bridge.recalcMac();
+    this.changed('fdb');
+    this.changed('links');
+  }
+
+  /** ip link set up: and, as fib_netdev_event does on NETDEV_UP, the address routes. */
+  setUp(dev: Device): void {
+    if (dev.adminUp) return;
+    dev.adminUp = true;
+    if (dev.kind === 'loopback' && !dev.addrs.some((a) => a.addr === 0x7f000001)) {
+      // inetdev_event adds 127.0.0.1/8 to lo when it comes up.
+      dev.addrs.unshift({ addr: 0x7f000001, len: 8, scope: 'host', secondary: false, origin: 'kernel' });
+    }
+    for (const a of dev.addrs) this.addAddrRoutes(dev, a, true);
+    if (dev.master instanceof Bridge) dev.master.recalcMac();
+    this.changed('links');
+    this.changed('routes');
+  }
+
+  /** ip link set down: every route through the device is flushed, its neighbours too. */
+  setDown(dev: Device): void {
+    if (!dev.adminUp) return;
+    dev.adminUp = false;
+    this.routes.remove((r) => r.dev === dev);
+    this.neigh.flushDevice(dev);
+    if (dev.master instanceof Bridge) dev.master.fdb.flushPort(dev);
+    this.changed('links');
+    this.changed('routes');
+    this.changed('neigh');
+  }
+
+  addAddr(dev: Device, a: IfAddr): void {
+    a.secondary = dev.addrs.some(
+      (x) => x.len === a.len && networkOf(x.addr, x.len) === networkOf(a.addr, a.len),
+    );
+    dev.addrs.push(a);
+    this.addAddrRoutes(dev, a, dev.adminUp);
+    this.changed('addrs');
+    this.changed('routes');
+  }
+
+  delAddr(dev: Device, a: IfAddr): void {
+    dev.addrs = dev.addrs.filter((x) => x !== a);
+    const stillLocal = [...this.devices.values()].some((d) => d.addrs.some((x) => x.addr === a.addr));
+    this.routes.remove(
+      (r) =>
+        r.proto === 'kernel' &&
+        r.dev === dev &&
+        r.src === a.addr &&
+        (r.type !== 'local' || !stillLocal || r.dst === a.addr),
+    );
+    this.changed('addrs');
+    this.changed('routes');
+  }
+
+  /**
+   * fib_add_ifaddr: the local route always; the prefix and broadcast routes only while the
+   * device is up (and none for /32).
+   */
+  private addAddrRoutes(dev: Device, a: IfAddr, up: boolean): void {
+    const base = {
+      table: TABLE_LOCAL,
+      onlink: false,
+      metric: 0,
+      proto: 'kernel',
+      src: a.addr,
+      origin: 'kernel',
+      dev,
+    };
+    if (
+      !this.routes.routes.some(
+        (r) => r.table === TABLE_LOCAL && r.type === 'local' && r.dst === a.addr && r.len === 32,
+      )
+    ) {
+      this.routes.add({ ...base, type: 'local', dst: a.addr, len: 32, scope: 'host' });
+    }
+    if (dev.kind === 'loopback' && a.len < 32) {
+      const net = networkOf(a.addr, a.len);
+      if (!this.routes.findSame({ table: TABLE_LOCAL, dst: net, len: a.len, metric: 0 })) {
+        this.routes.add({ ...base, type: 'local', dst: net, len: a.len, scope: 'host' });
+      }
+    }
+    if (!up) return;
+    if (a.len < 31 && a.broadcast !== undefined) {
+      if (!this.routes.routes.some((r) => r.type === 'broadcast' && r.dst === a.broadcast && r.dev === dev)) {
+        this.routes.add({ ...base, type: 'broadcast', dst: a.broadcast, len: 32, scope: 'link' });
+      }
+    }
+    if (a.len < 32 && !a.secondary && dev.kind !== 'loopback') {
+      const net = networkOf(a.addr, a.len);
+      if (
+        !this.routes.routes.some(
+          (r) =>
+            r.table === TABLE_MAIN &&
+            r.dst === net &&
+            r.len === a.len &&
+            r.dev === dev &&
+            r.proto === 'kernel',
+        )
+      ) {
+        this.routes.add({ ...base, table: TABLE_MAIN, type: 'unicast', dst: net, len: a.len, scope: 'link' });
+      }
+    }
+  }
+
+  /** Is `ip` one of this namespace's own addresses (inet_addr_type == RTN_LOCAL)? */
+  isLocal(ip: number): boolean {
+    const r = this.routes.lookup(ip);
+    return r?.type === 'local';
+  }
+
+  /** All addresses, with their devices, in device order. */
+  allAddrs(): { dev: Device; a: IfAddr }[] {
+    return this.devicesInOrder().flatMap((dev) => dev.addrs.map((a) => ({ dev, a })));
+  }
+}
+
+export function defaultBroadcast(addr: number, len: number): number | undefined {
+  return len < 31 ? broadcastOf(addr, len) : undefined;
+}

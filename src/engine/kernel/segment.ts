@@ -1,0 +1,48 @@
+/**
+ * An L2 segment between machines: a learning switch, like the bridge the kernel lab
+ * builds for its underlay. Broadcast, multicast and unknown unicast are flooded to every
+ * other port; known unicast goes to the one port that learned it.
+ */
+import { isMulticastMac } from '../net/mac';
+import type { EthLayer } from '../net/layers';
+import type { Ether } from './devices/ether';
+import { netifReceive } from './stack/receive';
+import type { Skb } from './skb';
+import { LINK_DELAY_US } from './timing';
+import type { World } from './world';
+
+export class Segment {
+  readonly ports: Ether[] = [];
+  private table = new Map<string, Ether>();
+
+  constructor(
+    readonly world: World,
+    readonly name: string,
+    readonly title?: string,
+  ) {}
+
+  plug(nic: Ether): void {
+    if (!this.ports.includes(nic)) this.ports.push(nic);
+    nic.segment = this;
+  }
+
+  unplug(nic: Ether): void {
+    const i = this.ports.indexOf(nic);
+    if (i >= 0) this.ports.splice(i, 1);
+    for (const [mac, port] of this.table) if (port === nic) this.table.delete(mac);
+    nic.segment = undefined;
+  }
+
+  carry(from: Ether, skb: Skb): void {
+    const eth = skb.layers[0] as EthLayer | undefined;
+    if (!eth || eth.proto !== 'eth') return;
+    if (!isMulticastMac(eth.src)) this.table.set(eth.src, from);
+    const known = isMulticastMac(eth.dst) ? undefined : this.table.get(eth.dst);
+    const targets = known ? (known === from ? [] : [known]) : this.ports.filter((p) => p !== from);
+    for (const port of targets) {
+      this.world.sched.at(LINK_DELAY_US, () => {
+        if (port.segment === this) netifReceive(port, skb);
+      });
+    }
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Sockets of one netns: listeners started by a scenario's servers, and the client
+ * endpoints of a flow. Demultiplexing follows the kernel: an exact 4-tuple first, then a
+ * listener bound to the address or to any address.
+ */
+import type { Skb } from './skb';
+
+export type L4 = 'tcp' | 'udp';
+
+export interface Listener {
+  proto: L4;
+  /** 0 means INADDR_ANY. */
+  addr: number;
+  port: number;
+  /** The process that owns it, as `ss -p` would name it. */
+  process: string;
+  /** Bytes the server writes back for each request it reads (0: it only reads). */
+  reply: number;
+}
+
+export interface Endpoint {
+  proto: L4 | 'icmp';
+  local: number;
+  lport: number;
+  remote: number;
+  rport: number;
+  /** Called with every segment/datagram/echo reply for this endpoint. */
+  receive(skb: Skb): void;
+  /** Called with an ICMP error that quotes a packet of this endpoint. */
+  error(skb: Skb): void;
+}
+
+export class Sockets {
+  readonly listeners: Listener[] = [];
+  readonly endpoints: Endpoint[] = [];
+
+  listen(l: Listener): void {
+    this.listeners.push(l);
+  }
+
+  findListener(proto: L4, addr: number, port: number): Listener | undefined {
+    return (
+      this.listeners.find((l) => l.proto === proto && l.port === port && l.addr === addr) ??
+      this.listeners.find((l) => l.proto === proto && l.port === port && l.addr === 0)
+    );
+  }
+
+  findEndpoint(
+    proto: Endpoint['proto'],
+    local: number,
+    lport: number,
+    remote: number,
+    rport: number,
+  ): Endpoint | undefined {
+    return this.endpoints.find(
+      (e) =>
+        e.proto === proto &&
+        e.lport === lport &&
+        e.rport === rport &&
+        e.remote === remote &&
+        (e.local === local || e.local === 0),
+    );
+  }
+
+  open(e: Endpoint): () => void {
+    this.endpoints.push(e);
+    return () => {
+      const i = this.endpoints.indexOf(e);
+      if (i >= 0) this.endpoints.splice(i, 1);
+    };
+  }
+
+  portInUse(proto: L4, port: number): boolean {
+    return (
+      this.listeners.some((l) => l.proto === proto && l.port === port) ||
+      this.endpoints.some((e) => e.proto === proto && e.lport === port)
+    );
+  }
+
+  rows(): string[] {
+    return this.listeners.map(
+      (l) =>
+        `${l.proto.padEnd(5)} LISTEN ${l.addr === 0 ? '0.0.0.0' : fmt(l.addr)}:${l.port} users:(("${l.process}"))`,
+    );
+  }
+}
+
+function fmt(ip: number): string {
+  return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join('.');
+}

@@ -1,0 +1,47 @@
+/** Helpers the stack uses to report to observers and record captures. */
+import type { Layer } from '../../net/layers';
+import type { EventKind, TableName } from '../../sim/trace';
+import type { Device } from '../device';
+import type { Netns } from '../netns';
+import type { Skb } from '../skb';
+
+export interface EmitArgs {
+  kind: EventKind;
+  dev?: Device;
+  skb?: Skb;
+  layers?: Layer[];
+  decidedBy?: { table: TableName; row: string; netns?: Netns };
+  reason?: string;
+  code: string;
+  args?: Record<string, string | number>;
+}
+
+export function emit(ns: Netns, a: EmitArgs): void {
+  for (const o of ns.world.observers) {
+    o.event({
+      netns: ns,
+      interface: a.dev?.name,
+      kind: a.kind,
+      packetId: a.skb?.id,
+      layers: a.layers ?? a.skb?.layers,
+      payload: a.skb?.payload,
+      decidedBy: a.decidedBy,
+      reason: a.reason,
+      explain: { code: a.code, args: a.args ?? {} },
+    });
+  }
+}
+
+export function capture(dev: Device, skb: Skb, direction: 'tx' | 'rx'): void {
+  for (const o of dev.netns.world.observers) {
+    o.capture({
+      netns: dev.netns,
+      interface: dev.name,
+      direction,
+      link: dev.linkType,
+      packetId: skb.id,
+      layers: skb.layers,
+      payload: skb.payload,
+    });
+  }
+}

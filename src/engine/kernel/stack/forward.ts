@@ -1,0 +1,78 @@
+/**
+ * ip_forward: TTL, path MTU, redirects, the FORWARD hook, then output. The order of the
+ * checks is the kernel's: TTL first, then the MTU against the outgoing route, then the
+ * TTL decrement and a possible redirect, then netfilter.
+ */
+import { formatIp, inPrefix } from '../../net/ipv4';
+import type { Ipv4Layer } from '../../net/layers';
+import { ipLength } from '../../net/encode';
+import { ipOf } from '../addr';
+import type { Device } from '../device';
+import type { Route } from '../routes';
+import { patchLayer, type Skb } from '../skb';
+import { emit } from './emit';
+import { nfHook } from './hooks';
+import { icmpSendError, ICMP } from './icmp';
+import { ipOutput } from './output';
+
+export function ipForward(inDev: Device, skb0: Skb, rt: Route): void {
+  const ns = inDev.netns;
+  const ip = skb0.layers[0] as Ipv4Layer;
+  const out = rt.dev!;
+  if (ip.ttl <= 1) {
+    emit(ns, {
+      kind: 'drop',
+      dev: inDev,
+      skb: skb0,
+      reason: 'ttl-exceeded',
+      code: 'drop.ttl-exceeded',
+      args: { ttl: ip.ttl, dst: ip.dst },
+    });
+    icmpSendError(ns, skb0, ICMP.TIME_EXCEEDED, 0, {});
+    return;
+  }
+  const len = ipLength({ layers: skb0.layers, payload: skb0.payload }, 0);
+  if (len > out.mtu) {
+    if (ip.df) {
+      emit(ns, {
+        kind: 'drop',
+        dev: out,
+        skb: skb0,
+        reason: 'frag-needed',
+        code: 'drop.frag-needed',
+        args: { len, mtu: out.mtu, dev: out.name },
+      });
+      icmpSendError(ns, skb0, ICMP.DEST_UNREACH, ICMP.FRAG_NEEDED, { mtu: out.mtu });
+      return;
+    }
+    emit(ns, {
+      kind: 'drop',
+      dev: out,
+      skb: skb0,
+      reason: 'fragmentation',
+      code: 'drop.fragmentation',
+      args: { len, mtu: out.mtu, dev: out.name },
+    });
+    return;
+  }
+  const skb1 = patchLayer<Ipv4Layer>(skb0, 0, { ttl: ip.ttl - 1 });
+  const nexthop = rt.gateway ?? ipOf(ip.dst);
+  // RTCF_DOREDIRECT: out the way it came in, towards a gateway on the sender's own link.
+  if (
+    out === inDev &&
+    ns.sysctl.devOr(out.name, 'send_redirects') &&
+    out.addrs.some((a) => inPrefix(ipOf(ip.src), a.addr, a.len) && inPrefix(nexthop, a.addr, a.len))
+  ) {
+    icmpSendError(ns, skb0, ICMP.REDIRECT, ICMP.REDIR_HOST, { gateway: formatIp(nexthop) });
+  }
+  const skb = nfHook(ns, 'FORWARD', skb1, { in: inDev, out });
+  if (!skb) return;
+  emit(ns, {
+    kind: 'forward',
+    dev: out,
+    skb,
+    code: 'forward',
+    args: { in: inDev.name, out: out.name, ttl: ip.ttl, ttl2: ip.ttl - 1, dst: ip.dst },
+  });
+  ipOutput(ns, skb, out, nexthop, 'forward');
+}

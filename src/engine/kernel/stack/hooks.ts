@@ -1,0 +1,24 @@
+/**
+ * Netfilter hook points of the IPv4 path, in the kernel's order. A namespace without a
+ * netfilter instance (no rules loaded) accepts everything, as a kernel without iptables
+ * modules does. The netfilter engine plugs in through `Netns.netfilter`.
+ */
+import type { Device } from '../device';
+import type { Netns } from '../netns';
+import type { Skb } from '../skb';
+
+export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+
+export interface HookContext {
+  in?: Device;
+  out?: Device;
+}
+
+/** A hook returns the (possibly rewritten) packet to continue with, or null when it was dropped or stolen. */
+export interface NetfilterHooks {
+  run(ns: Netns, hook: Hook, skb: Skb, ctx: HookContext): Skb | null;
+}
+
+export function nfHook(ns: Netns, hook: Hook, skb: Skb, ctx: HookContext): Skb | null {
+  return ns.netfilter ? ns.netfilter.run(ns, hook, skb, ctx) : skb;
+}

@@ -1,0 +1,108 @@
+/**
+ * ip_rcv and the input route decision (ip_route_input_slow): local delivery, forwarding,
+ * or ip_error's drop with the ICMP the kernel sends for it.
+ */
+import { formatIp, isMulticastIp } from '../../net/ipv4';
+import type { Ipv4Layer } from '../../net/layers';
+import { ipOf } from '../addr';
+import type { Device } from '../device';
+import { formatRoute } from '../routes';
+import type { Skb } from '../skb';
+import { emit } from './emit';
+import { ipForward } from './forward';
+import { nfHook } from './hooks';
+import { icmpSendError, ICMP } from './icmp';
+import { ipLocalDeliver } from './local';
+
+export function ipRcv(dev: Device, skb0: Skb): void {
+  const ns = dev.netns;
+  const skb = nfHook(ns, 'PREROUTING', skb0, { in: dev });
+  if (!skb) return;
+  const ip = skb.layers[0] as Ipv4Layer;
+  const dst = ipOf(ip.dst);
+  const src = ipOf(ip.src);
+
+  if (dst === 0xffffffff || isMulticastIp(dst)) {
+    ipLocalDeliver(dev, skb);
+    return;
+  }
+  const rt = ns.routes.lookup(dst);
+  const forwarding = ns.sysctl.devGet(dev.name, 'forwarding') !== 0;
+  const row = rt ? formatRoute(rt) : undefined;
+
+  if (rt && (rt.type === 'local' || rt.type === 'broadcast')) {
+    emit(ns, {
+      kind: 'route-lookup',
+      dev,
+      skb,
+      decidedBy: { table: 'routes', row: row! },
+      code: rt.type === 'local' ? 'route.input-local' : 'route.input-broadcast',
+      args: { dst: ip.dst, dev: dev.name },
+    });
+    ipLocalDeliver(dev, skb);
+    return;
+  }
+  if (!forwarding) {
+    // ip_route_input_slow: not forwarding on this device -> EHOSTUNREACH; ip_error only counts it.
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      decidedBy: { table: 'sysctl', row: `net.ipv4.conf.${dev.name}.forwarding = 0` },
+      reason: 'ip-forward-off',
+      code: 'drop.ip-forward-off',
+      args: { dst: ip.dst, dev: dev.name, ns: ns.name },
+    });
+    return;
+  }
+  if (!rt) {
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      reason: 'no-route',
+      code: 'drop.no-route-input',
+      args: { dst: ip.dst, ns: ns.name },
+    });
+    icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.NET_UNREACH, {});
+    return;
+  }
+  if (rt.type !== 'unicast') {
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      decidedBy: { table: 'routes', row: row! },
+      reason: `route-${rt.type}`,
+      code: `drop.route-${rt.type}`,
+      args: { dst: ip.dst, route: row! },
+    });
+    if (rt.type === 'unreachable') icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.HOST_UNREACH, {});
+    if (rt.type === 'prohibit') icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PKT_FILTERED, {});
+    return;
+  }
+  if (src === 0 || src >>> 24 === 127) {
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      reason: 'martian-source',
+      code: 'drop.martian-source',
+      args: { src: ip.src, dev: dev.name },
+    });
+    return;
+  }
+  emit(ns, {
+    kind: 'route-lookup',
+    dev,
+    skb,
+    decidedBy: { table: 'routes', row: row! },
+    code: rt.gateway !== undefined ? 'route.forward-via' : 'route.forward-direct',
+    args: {
+      dst: ip.dst,
+      dev: rt.dev?.name ?? '?',
+      via: rt.gateway !== undefined ? formatIp(rt.gateway) : '',
+    },
+  });
+  ipForward(dev, skb, rt);
+}

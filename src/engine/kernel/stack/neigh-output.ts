@@ -1,0 +1,185 @@
+/**
+ * neigh_output and ARP resolution (net/core/neighbour.c, net/ipv4/arp.c): find the
+ * next hop's MAC in the neighbour table, or queue the packet and ask with ARP requests
+ * every retrans_time until mcast_solicit probes went unanswered.
+ */
+import { formatIp } from '../../net/ipv4';
+import { ETH_P_ARP, ETH_P_IP, type Ipv4Layer, type Layer } from '../../net/layers';
+import { BROADCAST_MAC, ZERO_MAC } from '../../net/mac';
+import { ipOf } from '../addr';
+import type { Device } from '../device';
+import { isValid, NeighTable, type NeighEntry } from '../neigh';
+import type { Skb } from '../skb';
+import { emit } from './emit';
+import { devQueueXmit } from './xmit';
+import { icmpSendError, ICMP } from './icmp';
+import { selectSource } from './output';
+
+export function neighOutput(dev: Device, nexthop: number, skb: Skb): void {
+  const ns = dev.netns;
+  if (dev.linkType === 'raw') {
+    devQueueXmit(dev, skb);
+    return;
+  }
+  if (dev.kind === 'loopback') {
+    devQueueXmit(dev, frame(skb, ZERO_MAC, ZERO_MAC));
+    return;
+  }
+  if (dev.noarp || nexthop === 0xffffffff || isSubnetBroadcast(dev, nexthop)) {
+    devQueueXmit(dev, frame(skb, dev.mac, BROADCAST_MAC));
+    return;
+  }
+  let e = ns.neigh.get(dev, nexthop);
+  if (e && isValid(e.state) && e.mac) {
+    if (e.state === 'STALE') {
+      // neigh_event_send: using a STALE entry starts the DELAY timer (reachability to be confirmed).
+      e.state = 'DELAY';
+      e.updated = ns.world.sched.now;
+      ns.changed('neigh');
+    }
+    emit(ns, {
+      kind: 'neigh-resolve',
+      dev,
+      skb,
+      decidedBy: { table: 'neigh', row: NeighTable.format(e) },
+      code: 'neigh.hit',
+      args: { ip: formatIp(nexthop), mac: e.mac, dev: dev.name, state: e.state },
+    });
+    devQueueXmit(dev, frame(skb, dev.mac, e.mac));
+    return;
+  }
+  if (!e || e.state === 'FAILED') {
+    e = {
+      ip: nexthop,
+      dev,
+      state: 'INCOMPLETE',
+      queue: [],
+      probes: 0,
+      updated: ns.world.sched.now,
+      origin: 'kernel',
+    };
+    ns.neigh.set(e);
+    ns.changed('neigh');
+    enqueue(e, skb);
+    emit(ns, {
+      kind: 'neigh-resolve',
+      dev,
+      skb,
+      decidedBy: { table: 'neigh', row: NeighTable.format(e) },
+      code: 'neigh.miss',
+      args: { ip: formatIp(nexthop), dev: dev.name },
+    });
+    solicit(e, skb);
+    return;
+  }
+  // INCOMPLETE: already asking; the packet waits in the queue too.
+  enqueue(e, skb);
+  emit(ns, {
+    kind: 'neigh-resolve',
+    dev,
+    skb,
+    code: 'neigh.wait',
+    args: { ip: formatIp(nexthop), dev: dev.name },
+  });
+}
+
+/** unres_qlen_bytes allows a few packets; the model keeps the last three as the default byte limit does for pings. */
+function enqueue(e: NeighEntry, skb: Skb): void {
+  if (e.queue.length >= 3) e.queue.shift();
+  e.queue.push({
+    skb,
+    done: (mac) => {
+      if (mac) devQueueXmit(e.dev, frame(skb, e.dev.mac, mac));
+    },
+  });
+}
+
+function solicit(e: NeighEntry, trigger: Skb): void {
+  const dev = e.dev;
+  const ns = dev.netns;
+  const ip = trigger.layers[0] as Ipv4Layer;
+  // arp_solicit with arp_announce=0: the packet's own source if it is ours, else an address of the device.
+  const own = ipOf(ip.src);
+  const spa = ns.isLocal(own) ? own : selectSource(ns, dev, e.ip, 'link');
+  const retrans = ns.sysctl.get('net.ipv4.neigh.default.retrans_time_ms') * 1000;
+  const maxProbes = ns.sysctl.get('net.ipv4.neigh.default.mcast_solicit');
+  const probe = (): void => {
+    if (ns.neigh.get(dev, e.ip) !== e || e.state !== 'INCOMPLETE') return;
+    if (e.probes >= maxProbes) {
+      fail(e);
+      return;
+    }
+    e.probes++;
+    const req: Skb = {
+      id: ns.world.nextPacketId(),
+      layers: [
+        { proto: 'eth', src: dev.mac, dst: BROADCAST_MAC, type: ETH_P_ARP },
+        { proto: 'arp', op: 1, sha: dev.mac, spa: formatIp(spa), tha: ZERO_MAC, tpa: formatIp(e.ip) },
+      ],
+      payload: 0,
+      mark: 0,
+    };
+    emit(ns, {
+      kind: 'arp',
+      dev,
+      skb: req,
+      code: 'arp.request-sent',
+      args: { ip: formatIp(e.ip), dev: dev.name, n: e.probes },
+    });
+    devQueueXmit(dev, req);
+    e.timer = ns.world.sched.at(retrans, probe);
+  };
+  probe();
+}
+
+/** neigh_invalidate: resolution failed; every queued packet gets ICMP host unreachable (ipv4_link_failure). */
+function fail(e: NeighEntry): void {
+  const ns = e.dev.netns;
+  e.state = 'FAILED';
+  e.updated = ns.world.sched.now;
+  ns.changed('neigh');
+  const queued = e.queue.splice(0);
+  for (const q of queued) {
+    emit(ns, {
+      kind: 'drop',
+      dev: e.dev,
+      skb: q.skb,
+      decidedBy: { table: 'neigh', row: NeighTable.format(e) },
+      reason: 'neigh-failed',
+      code: 'drop.neigh-failed',
+      args: { ip: formatIp(e.ip), dev: e.dev.name, probes: e.probes },
+    });
+    icmpSendError(ns, q.skb, ICMP.DEST_UNREACH, ICMP.HOST_UNREACH, {});
+  }
+}
+
+/** The neighbour answered: remember its MAC and send what waited. */
+export function neighResolved(e: NeighEntry, mac: string, state: 'REACHABLE' | 'STALE'): void {
+  const ns = e.dev.netns;
+  e.timer?.cancel();
+  e.mac = mac;
+  e.state = state;
+  e.updated = ns.world.sched.now;
+  ns.changed('neigh');
+  const queued = e.queue.splice(0);
+  for (const q of queued) {
+    emit(ns, {
+      kind: 'neigh-resolve',
+      dev: e.dev,
+      skb: q.skb,
+      decidedBy: { table: 'neigh', row: NeighTable.format(e) },
+      code: 'neigh.resolved',
+      args: { ip: formatIp(e.ip), mac, dev: e.dev.name },
+    });
+    q.done(mac);
+  }
+}
+
+function frame(skb: Skb, src: string, dst: string): Skb {
+  const layers: Layer[] = [{ proto: 'eth', src, dst, type: ETH_P_IP }, ...skb.layers];
+  return { ...skb, layers };
+}
+
+function isSubnetBroadcast(dev: Device, ip: number): boolean {
+  return dev.addrs.some((a) => a.broadcast === ip);
+}

@@ -1,0 +1,117 @@
+/**
+ * The output path: ip_route_output (route and source address), __ip_local_out with the
+ * OUTPUT hook, ip_output with POSTROUTING, ip_finish_output's MTU check, then the
+ * neighbour layer.
+ */
+import { formatIp, inPrefix } from '../../net/ipv4';
+import type { Ipv4Layer } from '../../net/layers';
+import type { Device } from '../device';
+import type { Netns } from '../netns';
+import { formatRoute, scopeRank, type Route, type Scope } from '../routes';
+import type { Skb } from '../skb';
+import { emit } from './emit';
+import { nfHook } from './hooks';
+import { neighOutput } from './neigh-output';
+import { ipLength } from '../../net/encode';
+
+export type RouteErr = 'ENETUNREACH' | 'EHOSTUNREACH' | 'EINVAL' | 'EACCES';
+
+export const ERRNO_TEXT: Record<RouteErr, string> = {
+  ENETUNREACH: 'Network is unreachable',
+  EHOSTUNREACH: 'No route to host',
+  EINVAL: 'Invalid argument',
+  EACCES: 'Permission denied',
+};
+
+export type RouteResult =
+  | { ok: true; rt: Route; dev: Device; nexthop: number; src: number; local: boolean }
+  | { ok: false; err: RouteErr; rt?: Route };
+
+/** ip_route_output_key: route and source address for a locally generated packet. */
+export function routeOutput(ns: Netns, dst: number, opts: { src?: number; oif?: Device }): RouteResult {
+  const rt = ns.routes.lookup(dst, { oif: opts.oif });
+  if (!rt) return { ok: false, err: 'ENETUNREACH' };
+  switch (rt.type) {
+    case 'blackhole':
+      return { ok: false, err: 'EINVAL', rt };
+    case 'unreachable':
+      return { ok: false, err: 'EHOSTUNREACH', rt };
+    case 'prohibit':
+      return { ok: false, err: 'EACCES', rt };
+    default:
+  }
+  if (rt.type === 'local') {
+    const lo = ns.device('lo')!;
+    if (!lo.adminUp) return { ok: false, err: 'ENETUNREACH', rt };
+    return { ok: true, rt, dev: lo, nexthop: dst, src: opts.src ?? rt.src ?? dst, local: true };
+  }
+  const dev = rt.dev!;
+  const nexthop = rt.gateway ?? dst;
+  const src =
+    opts.src ?? rt.src ?? selectSource(ns, dev, nexthop, rt.gateway !== undefined ? 'link' : 'host');
+  return { ok: true, rt, dev, nexthop, src, local: false };
+}
+
+/**
+ * inet_select_addr: a primary address on the device within scope, preferring one whose
+ * subnet holds the destination; failing that, any non-link-scope address of the netns.
+ */
+export function selectSource(ns: Netns, dev: Device, dst: number, scope: Scope): number {
+  let pick: number | undefined;
+  for (const a of dev.addrs) {
+    if (a.secondary || scopeRank(a.scope) > scopeRank(scope)) continue;
+    if (inPrefix(dst, a.addr, a.len)) return a.addr;
+    pick ??= a.addr;
+  }
+  if (pick !== undefined) return pick;
+  for (const { a } of ns.allAddrs()) {
+    if (a.scope !== 'link' && scopeRank(a.scope) <= scopeRank(scope)) return a.addr;
+  }
+  return 0;
+}
+
+/** __ip_local_out: OUTPUT hook, then ip_output. `who` names the sender for the explanation. */
+export function ipLocalOut(ns: Netns, skb0: Skb, res: Extract<RouteResult, { ok: true }>, who: string): void {
+  const ip0 = skb0.layers[0] as Ipv4Layer;
+  emit(ns, {
+    kind: 'route-lookup',
+    skb: skb0,
+    decidedBy: { table: 'routes', row: formatRoute(res.rt) },
+    code: res.local
+      ? 'route.output-local'
+      : res.rt.gateway !== undefined
+        ? 'route.output-via'
+        : 'route.output-direct',
+    args: { dst: ip0.dst, dev: res.dev.name, via: formatIp(res.nexthop), src: ip0.src, who },
+  });
+  const skb = nfHook(ns, 'OUTPUT', skb0, { out: res.dev });
+  if (!skb) return;
+  ipOutput(ns, skb, res.dev, res.nexthop, 'local');
+}
+
+/** ip_output / ip_finish_output: POSTROUTING, the MTU check, then the neighbour layer. */
+export function ipOutput(
+  ns: Netns,
+  skb0: Skb,
+  dev: Device,
+  nexthop: number,
+  origin: 'local' | 'forward',
+): void {
+  const skb = nfHook(ns, 'POSTROUTING', skb0, { out: dev });
+  if (!skb) return;
+  const ip = skb.layers[0] as Ipv4Layer;
+  const len = ipLength({ layers: skb.layers, payload: skb.payload }, 0);
+  if (origin === 'local' && len > dev.mtu && dev.kind !== 'loopback') {
+    // ip_fragment refuses DF packets; without DF the kernel would fragment, which this model does not do.
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      reason: ip.df ? 'message-too-long' : 'fragmentation',
+      code: ip.df ? 'drop.message-too-long' : 'drop.fragmentation',
+      args: { dev: dev.name, mtu: dev.mtu, len },
+    });
+    return;
+  }
+  neighOutput(dev, nexthop, skb);
+}

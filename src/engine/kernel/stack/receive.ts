@@ -1,0 +1,57 @@
+/**
+ * netif_receive_skb: a frame arrives on a device. A bridge port hands it to the bridge;
+ * otherwise the Ethernet header decides whether it is ours and which protocol gets it.
+ */
+import { ETH_P_ARP, ETH_P_IP, type EthLayer } from '../../net/layers';
+import { isMulticastMac, BROADCAST_MAC } from '../../net/mac';
+import type { Device } from '../device';
+import { Bridge } from '../devices/bridge';
+import type { Skb } from '../skb';
+import { arpRcv } from './arp';
+import { bridgeHandleFrame } from './bridge';
+import { capture, emit } from './emit';
+import { ipRcv } from './ip-input';
+import { describeFrame } from './describe';
+
+export function netifReceive(
+  dev: Device,
+  skb: Skb,
+  opts: { captured?: boolean; viaBridge?: boolean } = {},
+): void {
+  const ns = dev.netns;
+  if (!dev.operUp() && dev.kind !== 'loopback') return;
+  if (!opts.captured) {
+    emit(ns, { kind: 'rx', dev, skb, code: 'rx', args: { dev: dev.name, what: describeFrame(skb.layers) } });
+    capture(dev, skb, 'rx');
+  }
+  if (dev.master instanceof Bridge && !opts.viaBridge) {
+    bridgeHandleFrame(dev.master, dev, skb);
+    return;
+  }
+  const first = skb.layers[0];
+  if (!first) return;
+  if (first.proto === 'ipv4') {
+    // Devices without a link layer (tun, ipip) hand IP straight up.
+    ipRcv(dev, skb);
+    return;
+  }
+  if (first.proto !== 'eth') return;
+  const eth = first as EthLayer;
+  const forUs =
+    eth.dst === dev.mac || eth.dst === BROADCAST_MAC || isMulticastMac(eth.dst) || dev.kind === 'loopback';
+  if (!forUs) {
+    // eth_type_trans marks it PACKET_OTHERHOST; ip_rcv and arp_rcv discard those.
+    emit(ns, {
+      kind: 'ignore',
+      dev,
+      skb,
+      reason: 'other-host',
+      code: 'ignore.other-host',
+      args: { dev: dev.name, dst: eth.dst, mac: dev.mac },
+    });
+    return;
+  }
+  const inner: Skb = { ...skb, layers: skb.layers.slice(1) };
+  if (eth.type === ETH_P_ARP) arpRcv(dev, inner, eth);
+  else if (eth.type === ETH_P_IP && inner.layers[0]?.proto === 'ipv4') ipRcv(dev, inner);
+}

@@ -1,0 +1,114 @@
+/**
+ * The kernel half of a TCP server: a listener answers SYN with SYN-ACK and completes the
+ * handshake before the process accepts; data is read by the process, which may answer.
+ * A segment for no socket gets a RST (tcp_v4_send_reset).
+ */
+import { formatIp } from '../../net/ipv4';
+import type { Ipv4Layer, TcpLayer } from '../../net/layers';
+import { ipOf } from '../addr';
+import type { Device } from '../device';
+import type { Netns } from '../netns';
+import type { Listener } from '../sockets';
+import type { Skb } from '../skb';
+import { emit } from './emit';
+import { sendL4 } from './transport';
+
+export const TCP_WINDOW = 64240;
+
+/** A deterministic initial sequence number per 4-tuple (the kernel's is a keyed hash too). */
+export function isn(a: number, ap: number, b: number, bp: number): number {
+  let h = 2166136261;
+  for (const v of [a, ap, b, bp]) {
+    h ^= v >>> 0;
+    h = Math.imul(h, 16777619) >>> 0;
+  }
+  return h >>> 0;
+}
+
+export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
+  const ns = dev.netns;
+  const ip = skb.layers[0] as Ipv4Layer;
+  const syn = skb.layers[1] as TcpLayer;
+  const t = { local: ipOf(ip.dst), lport: syn.dport, remote: ipOf(ip.src), rport: syn.sport };
+  let seq = isn(t.local, t.lport, t.remote, t.rport);
+  let rcvNxt = (syn.seq + 1) >>> 0;
+  let established = false;
+  emit(ns, {
+    kind: 'deliver',
+    dev,
+    skb,
+    decidedBy: { table: 'sockets', row: ns.sockets.rows()[ns.sockets.listeners.indexOf(l)] ?? '' },
+    code: 'tcp.syn-listener',
+    args: { port: l.port, process: l.process, from: `${ip.src}:${syn.sport}` },
+  });
+  const close = ns.sockets.open({
+    proto: 'tcp',
+    ...t,
+    receive: (seg) => {
+      const tcp = seg.layers[1] as TcpLayer;
+      if (tcp.flags.includes('R')) {
+        close();
+        return;
+      }
+      if (!established && tcp.flags.includes('.')) {
+        established = true;
+        emit(ns, {
+          kind: 'userspace',
+          skb: seg,
+          code: 'tcp.accept',
+          args: { process: l.process, from: `${formatIp(t.remote)}:${t.rport}` },
+        });
+      }
+      if (seg.payload > 0) {
+        rcvNxt = (tcp.seq + seg.payload) >>> 0;
+        emit(ns, {
+          kind: 'userspace',
+          skb: seg,
+          code: 'app.read',
+          args: { process: l.process, bytes: seg.payload },
+        });
+        if (l.reply > 0) {
+          emit(ns, { kind: 'userspace', code: 'app.write', args: { process: l.process, bytes: l.reply } });
+          const flags = 'P.';
+          sendL4(
+            ns,
+            t,
+            { proto: 'tcp', sport: t.lport, dport: t.rport, flags, seq, ack: rcvNxt, window: TCP_WINDOW },
+            l.reply,
+            l.process,
+          );
+          seq = (seq + l.reply) >>> 0;
+        }
+      }
+    },
+    error: () => {},
+  });
+  sendL4(
+    ns,
+    t,
+    { proto: 'tcp', sport: t.lport, dport: t.rport, flags: 'S.', seq, ack: rcvNxt, window: TCP_WINDOW },
+    0,
+    'the kernel',
+  );
+  seq = (seq + 1) >>> 0;
+}
+
+/** tcp_v4_send_reset: RST for a segment no socket wants. */
+export function tcpSendReset(ns: Netns, skb: Skb): void {
+  const ip = skb.layers[0] as Ipv4Layer;
+  const tcp = skb.layers[1] as TcpLayer;
+  const t = { local: ipOf(ip.dst), lport: tcp.dport, remote: ipOf(ip.src), rport: tcp.sport };
+  const segLen = skb.payload + (tcp.flags.includes('S') ? 1 : 0) + (tcp.flags.includes('F') ? 1 : 0);
+  const rst: TcpLayer = tcp.flags.includes('.')
+    ? { proto: 'tcp', sport: tcp.dport, dport: tcp.sport, flags: 'R', seq: tcp.ack, ack: 0, window: 0 }
+    : {
+        proto: 'tcp',
+        sport: tcp.dport,
+        dport: tcp.sport,
+        flags: 'R.',
+        seq: 0,
+        ack: (tcp.seq + segLen) >>> 0,
+        window: 0,
+      };
+  sendL4(ns, t, rst, 0, 'the kernel');
+}

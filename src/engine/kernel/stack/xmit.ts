@@ -1,0 +1,31 @@
+/**
+ * dev_queue_xmit: the last step of every transmission. The frame is captured on the
+ * device (tcpdump's tx copy) and handed to the device's medium.
+ */
+import type { Device } from '../device';
+import type { Skb } from '../skb';
+import { capture, emit } from './emit';
+import { describeFrame } from './describe';
+
+export function devQueueXmit(dev: Device, skb: Skb): void {
+  if (!dev.operUp()) {
+    emit(dev.netns, {
+      kind: 'drop',
+      dev,
+      skb,
+      reason: 'link-down',
+      code: 'drop.link-down',
+      args: { dev: dev.name, state: dev.adminUp ? 'NO-CARRIER' : 'DOWN' },
+    });
+    return;
+  }
+  emit(dev.netns, {
+    kind: 'tx',
+    dev,
+    skb,
+    code: 'tx',
+    args: { dev: dev.name, what: describeFrame(skb.layers) },
+  });
+  capture(dev, skb, 'tx');
+  dev.transmit(skb);
+}

@@ -1,0 +1,177 @@
+/**
+ * Wire bytes -> Packet: the inverse of encode.ts, used for round-trip tests and for
+ * reading real kernel captures.
+ *
+ * Lengths: each level knows a *declared* end (IPv4 total length, UDP length) and the
+ * bytes actually present. The payload is taken from the declared end, which
+ *  - ignores Ethernet minimum-size padding on received frames, and
+ *  - for an ICMP error recovers the original datagram's payload from the quoted IPv4
+ *    total length even though the quote was truncated (so the round trip of an ICMP
+ *    error is exact as long as the quoted headers fit, which they always do in 548 bytes).
+ * If a header does not fit in the bytes present (e.g. a router quoting only 8 bytes of
+ * a TCP header), decoding stops there and the rest of the declared length, that
+ * partial header included, is counted as opaque payload.
+ *
+ * Not represented, hence lost: IPv4 options and fragment offset/MF, TCP options (the
+ * header length is honoured, the options skipped), ICMP rest-of-header for types other
+ * than echo/frag-needed/redirect, checksum values (not verified), ARP trailing bytes.
+ */
+import {
+  ETH_P_ARP,
+  ETH_P_IP,
+  IPPROTO_ICMP,
+  IPPROTO_IPIP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  type Layer,
+  type Packet,
+} from './layers';
+import { formatIp } from './ipv4';
+import { macFromBytes } from './mac';
+import { isIcmpError } from './encode';
+import { flagsToString } from './tcpflags';
+
+export const DEFAULT_VXLAN_PORTS: readonly number[] = [4789, 8472, 6784];
+
+export interface DecodeOptions {
+  /** UDP destination ports decoded as VXLAN: IANA 4789, Linux's legacy 8472, and 6784. */
+  vxlanPorts?: number[];
+}
+
+type Kind = 'eth' | 'arp' | 'ipv4' | 'icmp' | 'udp' | 'tcp' | 'vxlan';
+
+interface Ctx {
+  b: Uint8Array;
+  v: DataView;
+  layers: Layer[];
+  vxlanPorts: readonly number[];
+}
+
+export function decodePacket(bytes: Uint8Array, first: 'eth' | 'ipv4', opts?: DecodeOptions): Packet {
+  const ctx: Ctx = {
+    b: bytes,
+    v: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    layers: [],
+    vxlanPorts: opts?.vxlanPorts ?? DEFAULT_VXLAN_PORTS,
+  };
+  const payload = decodeFrom(ctx, first, 0, bytes.length);
+  return { layers: ctx.layers, payload };
+}
+
+/**
+ * Decode a `kind` header at `off`; `end` is the declared end of this level (may exceed
+ * the bytes present). Returns the payload length after the innermost header.
+ */
+function decodeFrom(ctx: Ctx, kind: Kind, off: number, end: number): number {
+  const { b, v, layers } = ctx;
+  const avail = b.length;
+  const rest = (from: number): number => Math.max(0, end - from);
+
+  switch (kind) {
+    case 'eth': {
+      if (off + 14 > avail) return rest(off);
+      const type = v.getUint16(off + 12);
+      layers.push({ proto: 'eth', dst: macFromBytes(b, off), src: macFromBytes(b, off + 6), type });
+      if (type === ETH_P_IP) return decodeFrom(ctx, 'ipv4', off + 14, end);
+      if (type === ETH_P_ARP) return decodeFrom(ctx, 'arp', off + 14, end);
+      return rest(off + 14);
+    }
+    case 'arp': {
+      // Only Ethernet/IPv4 ARP is modelled; anything else stays opaque.
+      if (
+        off + 28 > avail ||
+        v.getUint16(off) !== 1 ||
+        v.getUint16(off + 2) !== ETH_P_IP ||
+        v.getUint8(off + 4) !== 6 ||
+        v.getUint8(off + 5) !== 4
+      ) {
+        return rest(off);
+      }
+      const op = v.getUint16(off + 6);
+      if (op !== 1 && op !== 2) return rest(off);
+      layers.push({
+        proto: 'arp',
+        op,
+        sha: macFromBytes(b, off + 8),
+        spa: formatIp(v.getUint32(off + 14)),
+        tha: macFromBytes(b, off + 18),
+        tpa: formatIp(v.getUint32(off + 24)),
+      });
+      return 0; // ARP has no length field: whatever follows is padding
+    }
+    case 'ipv4': {
+      if (off + 20 > avail || v.getUint8(off) >> 4 !== 4) return rest(off);
+      const ihl = (v.getUint8(off) & 0x0f) * 4;
+      if (ihl < 20 || off + ihl > avail) return rest(off);
+      const total = v.getUint16(off + 2);
+      const ipEnd = total >= ihl ? off + total : end; // total 0 (TSO) or bogus: fall back
+      const protocol = v.getUint8(off + 9);
+      layers.push({
+        proto: 'ipv4',
+        src: formatIp(v.getUint32(off + 12)),
+        dst: formatIp(v.getUint32(off + 16)),
+        ttl: v.getUint8(off + 8),
+        protocol,
+        id: v.getUint16(off + 4),
+        df: (v.getUint16(off + 6) & 0x4000) !== 0,
+        tos: v.getUint8(off + 1),
+      });
+      const next = off + ihl;
+      if (protocol === IPPROTO_ICMP) return decodeFrom(ctx, 'icmp', next, ipEnd);
+      if (protocol === IPPROTO_UDP) return decodeFrom(ctx, 'udp', next, ipEnd);
+      if (protocol === IPPROTO_TCP) return decodeFrom(ctx, 'tcp', next, ipEnd);
+      if (protocol === IPPROTO_IPIP) return decodeFrom(ctx, 'ipv4', next, ipEnd);
+      return Math.max(0, ipEnd - next);
+    }
+    case 'icmp': {
+      if (off + 8 > avail) return rest(off);
+      const type = v.getUint8(off);
+      const code = v.getUint8(off + 1);
+      if (type === 0 || type === 8) {
+        layers.push({ proto: 'icmp', type, code, id: v.getUint16(off + 4), seq: v.getUint16(off + 6) });
+      } else if (type === 3 && code === 4) {
+        layers.push({ proto: 'icmp', type, code, mtu: v.getUint16(off + 6) });
+      } else if (type === 5) {
+        layers.push({ proto: 'icmp', type, code, gateway: formatIp(v.getUint32(off + 4)) });
+      } else {
+        layers.push({ proto: 'icmp', type, code });
+      }
+      // The quoted IPv4 header's total length (the original's) bounds the quote's payload,
+      // not the truncated ICMP body; `end` is only a fallback if that length is bogus.
+      if (isIcmpError(type) && off + 8 + 20 <= avail) return decodeFrom(ctx, 'ipv4', off + 8, end);
+      return rest(off + 8);
+    }
+    case 'udp': {
+      if (off + 8 > avail) return rest(off);
+      const sport = v.getUint16(off);
+      const dport = v.getUint16(off + 2);
+      const len = v.getUint16(off + 4);
+      const udpEnd = len >= 8 ? Math.min(end, off + len) : end;
+      layers.push({ proto: 'udp', sport, dport });
+      // Linux's vxlan driver demultiplexes on the destination port only.
+      if (ctx.vxlanPorts.includes(dport) && off + 16 <= avail && (v.getUint8(off + 8) & 0x08) !== 0) {
+        return decodeFrom(ctx, 'vxlan', off + 8, udpEnd);
+      }
+      return Math.max(0, udpEnd - off - 8);
+    }
+    case 'tcp': {
+      if (off + 20 > avail) return rest(off);
+      const hlen = (v.getUint8(off + 12) >> 4) * 4;
+      if (hlen < 20 || off + hlen > avail) return rest(off);
+      layers.push({
+        proto: 'tcp',
+        sport: v.getUint16(off),
+        dport: v.getUint16(off + 2),
+        flags: flagsToString(v.getUint8(off + 13)),
+        seq: v.getUint32(off + 4),
+        ack: v.getUint32(off + 8),
+        window: v.getUint16(off + 14),
+      });
+      return rest(off + hlen);
+    }
+    case 'vxlan': {
+      layers.push({ proto: 'vxlan', vni: v.getUint32(off + 4) >>> 8 });
+      return decodeFrom(ctx, 'eth', off + 8, end);
+    }
+  }
+}

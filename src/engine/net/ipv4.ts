@@ -1,0 +1,90 @@
+/**
+ * IPv4 address arithmetic on uint32 numbers. Addresses travel through the engine as
+ * dotted-quad strings (see layers.ts); these helpers convert at the edges where the
+ * kernel model needs prefix maths (routing lookups, on-link checks, broadcast).
+ *
+ * Every result is normalised with `>>> 0` because JS bitwise operators yield signed
+ * int32, and 0x80000000 and above would otherwise come out negative.
+ */
+
+const OCTET = /^(0|[1-9]\d{0,2})$/;
+
+/**
+ * Strict dotted quad: exactly four decimal octets 0-255, no whitespace, no leading
+ * zeros (inet_aton would read "010" as octal 8; rejecting it avoids that ambiguity).
+ */
+export function parseIp(s: string): number | null {
+  const parts = s.split('.');
+  if (parts.length !== 4) return null;
+  let n = 0;
+  for (const p of parts) {
+    if (!OCTET.test(p)) return null;
+    const v = Number(p);
+    if (v > 255) return null;
+    n = n * 256 + v;
+  }
+  return n;
+}
+
+export function formatIp(n: number): string {
+  const u = n >>> 0;
+  return `${u >>> 24}.${(u >>> 16) & 0xff}.${(u >>> 8) & 0xff}.${u & 0xff}`;
+}
+
+/** "10.0.0.1/24" -> {addr, len}. The slash and a length 0-32 are required; host bits are kept. */
+export function parseCidr(s: string): { addr: number; len: number } | null {
+  const slash = s.indexOf('/');
+  if (slash < 0) return null;
+  const addr = parseIp(s.slice(0, slash));
+  const lenStr = s.slice(slash + 1);
+  if (addr === null || !/^(0|[1-9]\d?)$/.test(lenStr)) return null;
+  const len = Number(lenStr);
+  if (len > 32) return null;
+  return { addr, len };
+}
+
+export function maskOf(len: number): number {
+  if (len <= 0) return 0;
+  if (len >= 32) return 0xffffffff;
+  // Shifting by 32 is a no-op in JS, hence the explicit bounds above.
+  return (0xffffffff << (32 - len)) >>> 0;
+}
+
+export function networkOf(addr: number, len: number): number {
+  return (addr & maskOf(len)) >>> 0;
+}
+
+export function broadcastOf(addr: number, len: number): number {
+  return (networkOf(addr, len) | ~maskOf(len)) >>> 0;
+}
+
+export function inPrefix(addr: number, net: number, len: number): boolean {
+  return networkOf(addr, len) === networkOf(net, len);
+}
+
+/** 224.0.0.0/4 (class D). */
+export function isMulticastIp(addr: number): boolean {
+  return addr >>> 28 === 0xe;
+}
+
+/** 127.0.0.0/8. */
+export function isLoopbackIp(addr: number): boolean {
+  return addr >>> 24 === 127;
+}
+
+/** The prefix as `ip route` prints it: network address (host bits cleared) and length. */
+export function prefixToString(addr: number, len: number): string {
+  return `${formatIp(networkOf(addr, len))}/${len}`;
+}
+
+/** "255.255.255.0" -> 24, for legacy `route`/`ifconfig`; null unless the ones are contiguous. */
+export function netmaskToLen(s: string): number | null {
+  const m = parseIp(s);
+  if (m === null) return null;
+  const inv = ~m >>> 0;
+  // A contiguous mask's complement is 2^k - 1, so adding 1 clears every bit it had.
+  if ((inv & (inv + 1)) !== 0) return null;
+  let len = 32;
+  for (let v = inv; v !== 0; v >>>= 1) len--;
+  return len;
+}

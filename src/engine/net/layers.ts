@@ -1,0 +1,96 @@
+/**
+ * A packet is a header stack, outermost first (ns-3 style), plus the length of the
+ * opaque payload that follows the innermost header. Layers are plain JSON objects so
+ * the same values flow into the Trace, the CLI and the UI without conversion.
+ *
+ * Addresses are kept as their printed form (dotted quad, lower-case colon MAC) because
+ * that is how every consumer shows them; byte encoding lives in ./encode.ts.
+ */
+
+export const ETH_P_IP = 0x0800;
+export const ETH_P_ARP = 0x0806;
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_IPIP = 4;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+
+export interface EthLayer {
+  proto: 'eth';
+  src: string;
+  dst: string;
+  /** EtherType, e.g. 0x0800 IPv4, 0x0806 ARP. */
+  type: number;
+}
+
+export interface ArpLayer {
+  proto: 'arp';
+  /** 1 = request, 2 = reply. */
+  op: 1 | 2;
+  sha: string;
+  spa: string;
+  tha: string;
+  tpa: string;
+}
+
+export interface Ipv4Layer {
+  proto: 'ipv4';
+  src: string;
+  dst: string;
+  ttl: number;
+  /** IP protocol number: 1 ICMP, 4 IPIP, 6 TCP, 17 UDP. */
+  protocol: number;
+  id: number;
+  /** Don't Fragment flag. */
+  df: boolean;
+  tos: number;
+}
+
+export interface IcmpLayer {
+  proto: 'icmp';
+  type: number;
+  code: number;
+  /** Echo request/reply identifier and sequence number. */
+  id?: number;
+  seq?: number;
+  /** Next-hop MTU of a "fragmentation needed" (type 3 code 4). */
+  mtu?: number;
+  /** Gateway of a redirect (type 5). */
+  gateway?: string;
+}
+
+export interface UdpLayer {
+  proto: 'udp';
+  sport: number;
+  dport: number;
+}
+
+/** TCP flags in tcpdump's letters: S, F, R, P, . (ACK) — e.g. "S", "S.", ".", "P.", "F.", "R.". */
+export interface TcpLayer {
+  proto: 'tcp';
+  sport: number;
+  dport: number;
+  flags: string;
+  seq: number;
+  ack: number;
+  window: number;
+}
+
+export interface VxlanLayer {
+  proto: 'vxlan';
+  vni: number;
+}
+
+export type Layer = EthLayer | ArpLayer | Ipv4Layer | IcmpLayer | UdpLayer | TcpLayer | VxlanLayer;
+export type Proto = Layer['proto'];
+
+/**
+ * Header stack plus payload. For ICMP errors the layers after the ICMP header are the
+ * quoted original datagram and `payload` is that original's payload: encode.ts encodes
+ * the original whole, then cuts the ICMP body so the error datagram is at most 576 bytes,
+ * as Linux's icmp_send() does (decode.ts recovers `payload` from the quoted total length).
+ */
+export interface Packet {
+  layers: Layer[];
+  /** Bytes of application data after the innermost header. */
+  payload: number;
+}

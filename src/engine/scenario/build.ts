@@ -1,0 +1,168 @@
+/**
+ * Builds the World a scenario describes: machines and their NICs cabled to segments, then
+ * every setup command run through the command language exactly as a learner would type
+ * it, then the servers, then any extra commands (`--exec`). Every command's outcome is
+ * logged, so the setup is part of the story.
+ */
+import type { Process } from '../apps/process';
+import { runCommand } from '../commands';
+import type { CommandContext } from '../commands/types';
+import { Ether } from '../kernel/devices/ether';
+import { CommandError } from '../kernel/errors';
+import type { Netns } from '../kernel/netns';
+import type { Machine } from '../kernel/world';
+import { World } from '../kernel/world';
+import type { SetupLogEntry } from '../sim/trace';
+import { ScenarioError } from './errors';
+import type { Scenario } from './load';
+
+export interface ExecCommand {
+  netns: string;
+  line: string;
+}
+
+export interface BuildOptions {
+  /** Extra commands run after setup and servers, in order (the CLI's `--exec "netns: command"`). */
+  exec?: ExecCommand[];
+}
+
+export interface BuiltWorld {
+  world: World;
+  setup: SetupLogEntry[];
+}
+
+/** Steps a program started by a setup command runs to completion, at most (a loop guard). */
+const SETUP_MAX_TASKS = 50_000;
+
+function errorText(err: unknown): string {
+  if (err instanceof CommandError) return err.message;
+  if (err instanceof Error) return `internal error: ${err.message}`;
+  return String(err);
+}
+
+/** Runs a program a setup command started (e.g. a ping that warms the ARP cache) until it ends. */
+function finish(world: World, p: Process): string[] {
+  p.start();
+  world.sched.run({
+    until: () => p.done,
+    maxTime: world.sched.now + p.deadlineUs + 1,
+    maxTasks: world.sched.executed + SETUP_MAX_TASKS,
+  });
+  return p.output;
+}
+
+interface Attempt {
+  ok: boolean;
+  output: string;
+}
+
+function attempt(ctx: CommandContext, line: string): Attempt {
+  try {
+    const r = runCommand(ctx, line);
+    const out = r.process ? [r.output, ...finish(ctx.world, r.process)].filter((s) => s !== '').join('\n') : r.output;
+    return { ok: true, output: out };
+  } catch (err) {
+    return { ok: false, output: errorText(err) };
+  }
+}
+
+/** The namespace called `name` and the machine that owns it. */
+export function findNetns(world: World, name: string): { ns: Netns; machine: Machine } | undefined {
+  const ns = world.netns.get(name);
+  if (!ns) return undefined;
+  const machine = world.machines.get(ns.machine);
+  return machine ? { ns, machine } : undefined;
+}
+
+function noNetns(world: World, name: string): string {
+  return `no netns "${name}"; netns: ${[...world.netns.keys()].join(', ')}`;
+}
+
+export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
+  const world = new World(s.id);
+  const setup: SetupLogEntry[] = [];
+  const at = (line: number) => `${s.file}:${line}`;
+
+  for (const seg of s.segments) world.segment(seg.name, seg.title);
+
+  // Machines and their NICs, in file order, all cabled before any command runs.
+  for (const m of s.machines) {
+    let machine: Machine;
+    try {
+      machine = world.addMachine(m.name, { role: m.role, ...(m.title !== undefined ? { title: m.title } : {}) });
+    } catch (err) {
+      throw new ScenarioError(`${at(m.line)} machines.${m.name}: ${errorText(err)}`);
+    }
+    const ns = machine.root;
+    for (const n of m.nics) {
+      const mac = n.mac ?? world.allocMac(`${m.name}/${n.name}`);
+      const dev = new Ether(ns, n.name, ns.allocIfindex(), mac, 1500);
+      dev.origin = `setup line ${n.line}`;
+      ns.attach(dev);
+      world.segment(n.segment).plug(dev);
+    }
+  }
+
+  const run = (
+    machine: Machine,
+    ns: Netns,
+    line: string,
+    source: string,
+    origin: string,
+    by?: string,
+  ): Attempt & { entry: SetupLogEntry } => {
+    const res = attempt({ world, machine, ns, origin }, line);
+    const entry: SetupLogEntry = { machine: machine.name, netns: ns.name, command: line, source, ok: res.ok, output: res.output };
+    if (by !== undefined) entry.by = by;
+    setup.push(entry);
+    return { ...res, entry };
+  };
+
+  for (const m of s.machines) {
+    const machine = world.machines.get(m.name)!;
+    m.nics.forEach((n, i) => {
+      const where = `machines.${m.name}.nics[${i}]`;
+      const source = `${at(n.line)} (nic ${n.name})`;
+      const origin = `setup line ${n.line}`;
+      const cmds = [...(n.addr !== undefined ? [`ip addr add ${n.addr} dev ${n.name}`] : []), `ip link set ${n.name} up`];
+      for (const cmd of cmds) {
+        const r = run(machine, machine.root, cmd, source, origin);
+        if (!r.ok) throw new ScenarioError(`${at(n.line)} ${where}: ${cmd}: ${r.output}`);
+      }
+    });
+    m.setup.forEach((step, i) => {
+      const origin = step.by !== undefined ? `${step.by} on ${m.name}` : `setup line ${step.line}`;
+      const r = run(machine, machine.root, step.run, at(step.line), origin, step.by);
+      const where = `${at(step.line)} machines.${m.name}.setup[${i}]`;
+      if (step.expectFail) {
+        r.entry.expectedFailure = true;
+        if (r.ok) throw new ScenarioError(`${where}: expected to fail but succeeded: ${step.run}`);
+      } else if (!r.ok) {
+        throw new ScenarioError(`${where}: ${r.output}`);
+      }
+    });
+  }
+
+  s.servers.forEach((srv, i) => {
+    const found = findNetns(world, srv.netns);
+    if (!found) throw new ScenarioError(`${at(srv.line)} servers[${i}].netns: ${noNetns(world, srv.netns)}`);
+    found.ns.sockets.listen({ proto: srv.proto, addr: 0, port: srv.port, process: srv.process, reply: srv.reply });
+    found.ns.changed('sockets');
+  });
+
+  s.flows.forEach((fl, i) => {
+    if (!findNetns(world, fl.netns)) {
+      throw new ScenarioError(`${at(fl.line)} flows[${i}].netns: ${noNetns(world, fl.netns)}`);
+    }
+  });
+
+  for (const ex of opts.exec ?? []) {
+    const label = `--exec "${ex.netns}: ${ex.line}"`;
+    const found = findNetns(world, ex.netns);
+    if (!found) throw new ScenarioError(`${label}: ${noNetns(world, ex.netns)}`);
+    const r = run(found.machine, found.ns, ex.line, '--exec', '--exec');
+    if (!r.ok) throw new ScenarioError(`${label}: ${r.output}`);
+  }
+
+  return { world, setup };
+}

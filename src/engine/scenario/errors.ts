@@ -1,0 +1,10 @@
+/**
+ * A scenario that cannot be loaded or built. The message names the place the way a
+ * compiler does: `FILE:LINE PATH: MESSAGE` (or `FILE:LINE:COL: MESSAGE` for YAML syntax).
+ */
+export class ScenarioError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScenarioError';
+  }
+}

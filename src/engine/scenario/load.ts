@@ -1,0 +1,319 @@
+/**
+ * Loads scenario YAML into a Scenario: YAML syntax, then the zod schema, then the checks
+ * that need more than one field. Every error names the file, the line and the path, like
+ * `scenarios/x.yaml:14 machines.node1.setup[3]: expected a string or {run, by, expect}`.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { parseCidr } from '../net/ipv4';
+import { normalizeMac } from '../net/mac';
+import { ScenarioError } from './errors';
+import { LISTEN_RE, ScenarioFileSchema, type Localized } from './schema';
+
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
+export const MAX_ALIAS_COUNT = 100;
+
+export interface ScenarioNic {
+  name: string;
+  segment: string;
+  mac?: string;
+  /** "a.b.c.d/len" */
+  addr?: string;
+  line: number;
+}
+
+export interface SetupStep {
+  run: string;
+  by?: string;
+  expectFail: boolean;
+  /** The YAML line of this item, for errors and the setup log. */
+  line: number;
+}
+
+export interface ScenarioMachine {
+  name: string;
+  role: string;
+  title?: string;
+  nics: ScenarioNic[];
+  setup: SetupStep[];
+  line: number;
+}
+
+export interface ScenarioSegment {
+  name: string;
+  title?: string;
+  line: number;
+}
+
+export interface ScenarioServer {
+  netns: string;
+  proto: 'tcp' | 'udp';
+  port: number;
+  process: string;
+  reply: number;
+  line: number;
+}
+
+export interface ScenarioFlow {
+  id: string;
+  netns: string;
+  command: string;
+  title: Localized;
+  description?: Localized;
+  line: number;
+}
+
+export interface Scenario {
+  /** The file it was loaded from, as given (used in every error message). */
+  file: string;
+  version: number;
+  id: string;
+  group: string;
+  concept: Localized;
+  title: Localized;
+  description: Localized;
+  segments: ScenarioSegment[];
+  /** In file order. */
+  machines: ScenarioMachine[];
+  servers: ScenarioServer[];
+  flows: ScenarioFlow[];
+}
+
+type PathSeg = string | number;
+
+/** `machines.node1.setup[3]` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else {
+      const s = String(p);
+      out += /^[A-Za-z0-9_-]+$/.test(s) ? (out ? `.${s}` : s) : `[${JSON.stringify(s)}]`;
+    }
+  }
+  return out;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  if (key === null || key === undefined) return undefined;
+  return typeof key === 'object' ? undefined : String(key);
+}
+
+/** The YAML node at `path`, or the deepest ancestor that exists; `key` selects the key node of the last map pair. */
+function nodeAt(doc: Document, path: readonly PropertyKey[], key = false): Node | null {
+  let node: unknown = doc.contents;
+  let best = (doc.contents as Node | null) ?? null;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyText(p.key) === String(seg));
+      if (!pair) return best;
+      if (key && i === path.length - 1 && pair.key && typeof pair.key === 'object') return pair.key as Node;
+      node = pair.value;
+      if (!node) return (pair.key as Node | null) ?? best;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      node = node.items[seg];
+      if (!node) return best;
+    } else {
+      return best;
+    }
+    best = node as Node;
+  }
+  return best;
+}
+
+interface Ctx {
+  file: string;
+  doc: Document;
+  lc: LineCounter;
+}
+
+function lineOf(ctx: Ctx, path: readonly PropertyKey[], key = false): number {
+  const node = nodeAt(ctx.doc, path, key);
+  const off = node?.range?.[0];
+  if (off === undefined) return 1;
+  return ctx.lc.linePos(off).line;
+}
+
+function fail(ctx: Ctx, path: readonly PropertyKey[], message: string, key = false): never {
+  const where = formatPath(path);
+  throw new ScenarioError(`${ctx.file}:${lineOf(ctx, path, key)}${where ? ` ${where}` : ''}: ${message}`);
+}
+
+/** Pick the most useful issue: inside a union, the branch whose type matched. */
+function pickIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // A branch that failed only on its type at the union's own path did not match at all.
+    const deeper = issue.errors.find(
+      (branch) => branch.length > 0 && !(branch[0]!.code === 'invalid_type' && branch[0]!.path.length === 0),
+    );
+    if (deeper) {
+      const inner = pickIssue(deeper[0]!);
+      return { ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue;
+    }
+  }
+  return issue;
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.length === 1
+        ? `unknown key "${issue.keys[0]}"`
+        : `unknown keys ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_value':
+      if (issue.input === undefined) return 'missing required key';
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_type':
+      if (issue.input === undefined) return `missing required key (expected ${issue.expected})`;
+      return issue.message.replace(/^Invalid input: /, '');
+    default:
+      return issue.message;
+  }
+}
+
+function utf8Length(s: string, limit: number): number {
+  let n = 0;
+  for (let i = 0; i < s.length && n <= limit; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function baseName(file: string): string {
+  const b = file.split(/[\\/]/).pop() ?? file;
+  return b.replace(/\.ya?ml$/i, '');
+}
+
+/** Parse and validate scenario YAML. Throws ScenarioError naming FILE:LINE PATH. */
+export function loadScenario(text: string, file: string): Scenario {
+  if (text.length > MAX_SCENARIO_BYTES || utf8Length(text, MAX_SCENARIO_BYTES) > MAX_SCENARIO_BYTES) {
+    throw new ScenarioError(`${file}: the file is larger than 1 MB`);
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = e.linePos?.[0] ?? lc.linePos(e.pos[0]);
+    const msg = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new ScenarioError(`${file}:${pos.line}:${pos.col}: ${msg}`);
+  }
+  const ctx: Ctx = { file, doc, lc };
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    throw new ScenarioError(`${file}:1: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = ScenarioFileSchema.safeParse(raw ?? {}, { reportInput: true });
+  if (!parsed.success) {
+    const issue = pickIssue(parsed.error.issues[0]!);
+    if (issue.code === 'unrecognized_keys') fail(ctx, [...issue.path, issue.keys[0]!], issueMessage(issue), true);
+    fail(ctx, issue.path, issueMessage(issue));
+  }
+  const f = parsed.data;
+
+  if (/\.ya?ml$/i.test(file) && baseName(file) !== f.id) {
+    fail(ctx, ['id'], `the id "${f.id}" must equal the file's base name "${baseName(file)}"`);
+  }
+
+  // Map order as written (an object would move integer-like keys first).
+  const orderOf = (key: string): string[] => {
+    const m = doc.get(key, true);
+    return isMap(m) ? m.items.map((p) => keyText(p.key) ?? '') : [];
+  };
+
+  const segments: ScenarioSegment[] = orderOf('segments').map((name) => {
+    const title = f.segments[name]?.title;
+    return { name, ...(title !== undefined ? { title } : {}), line: lineOf(ctx, ['segments', name], true) };
+  });
+  const segNames = new Set(segments.map((s) => s.name));
+
+  const machines: ScenarioMachine[] = orderOf('machines').map((name) => {
+    const m = f.machines[name]!;
+    const seen = new Set<string>();
+    const nics = m.nics.map((n, i): ScenarioNic => {
+      const path: PathSeg[] = ['machines', name, 'nics', i];
+      if (seen.has(n.name)) fail(ctx, [...path, 'name'], `duplicate nic "${n.name}"`);
+      seen.add(n.name);
+      if (n.name === 'lo') fail(ctx, [...path, 'name'], 'lo exists in every netns; it is not a NIC');
+      if (!segNames.has(n.segment)) {
+        const known = [...segNames].join(', ') || '(none)';
+        fail(ctx, [...path, 'segment'], `no segment "${n.segment}"; segments: ${known}`);
+      }
+      const nic: ScenarioNic = { name: n.name, segment: n.segment, line: lineOf(ctx, path) };
+      if (n.mac !== undefined) nic.mac = normalizeMac(n.mac)!;
+      if (n.addr !== undefined) {
+        const c = parseCidr(n.addr)!;
+        nic.addr = n.addr.includes('/') ? n.addr : `${n.addr}/${c.len}`;
+      }
+      return nic;
+    });
+    const setup = m.setup.map(
+      (item, i): SetupStep => {
+        const line = lineOf(ctx, ['machines', name, 'setup', i]);
+        if (typeof item === 'string') return { run: item, expectFail: false, line };
+        return { run: item.run, ...(item.by !== undefined ? { by: item.by } : {}), expectFail: item.expect === 'fail', line };
+      },
+    );
+    return {
+      name,
+      role: m.role,
+      ...(m.title !== undefined ? { title: m.title } : {}),
+      nics,
+      setup,
+      line: lineOf(ctx, ['machines', name], true),
+    };
+  });
+  for (const s of segments) {
+    if (machines.some((m) => m.name === s.name)) fail(ctx, ['segments', s.name], `"${s.name}" is also a machine name`, true);
+  }
+
+  const servers: ScenarioServer[] = f.servers.map((s, i) => {
+    const m = LISTEN_RE.exec(s.listen)!;
+    return {
+      netns: s.netns,
+      proto: m[1] as 'tcp' | 'udp',
+      port: Number(m[2]),
+      process: s.process,
+      reply: s.reply,
+      line: lineOf(ctx, ['servers', i]),
+    };
+  });
+
+  const flowIds = new Map<string, number>();
+  const flows: ScenarioFlow[] = f.flows.map((fl, i) => {
+    const first = flowIds.get(fl.id);
+    if (first !== undefined) fail(ctx, ['flows', i, 'id'], `duplicate flow id "${fl.id}" (first at flows[${first}])`);
+    flowIds.set(fl.id, i);
+    return {
+      id: fl.id,
+      netns: fl.netns,
+      command: fl.command,
+      title: fl.title,
+      ...(fl.description ? { description: fl.description } : {}),
+      line: lineOf(ctx, ['flows', i]),
+    };
+  });
+
+  return {
+    file,
+    version: f.version,
+    id: f.id,
+    group: f.group,
+    concept: f.concept,
+    title: f.title,
+    description: f.description,
+    segments,
+    machines,
+    servers,
+    flows,
+  };
+}

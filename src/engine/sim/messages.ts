@@ -1,0 +1,114 @@
+/**
+ * English templates for event explanations, keyed by the code the kernel model emits.
+ * Placeholders {name} are filled with the event's real values. Other languages supply
+ * a dictionary with the same keys (a test checks none is missing).
+ */
+import type { Explain } from './trace';
+
+export const EN: Record<string, string> = {
+  command: '{netns}$ {line}',
+  tx: '{dev} transmits {what}.',
+  rx: '{dev} receives {what}.',
+  'ignore.other-host':
+    'The frame is addressed to {dst}, not to {dev} ({mac}), so the stack ignores it (PACKET_OTHERHOST).',
+  'drop.link-down': '{dev} is {state}: nothing can be sent on it, so the packet is dropped.',
+  'drop.bridge-down': 'Bridge {bridge} is down, so the frame arriving on its port is dropped.',
+  'bridge.learn':
+    '{bridge} learns that {mac} lives behind port {port}: the source MAC of every frame updates the FDB.',
+  'bridge.local':
+    "The destination MAC {mac} is one of {bridge}'s own addresses, so the bridge passes the frame up to the host's IP stack instead of forwarding it.",
+  'bridge.flood-broadcast':
+    '{bridge} floods the broadcast frame to every other port ({ports}) and keeps a copy for the host.',
+  'bridge.flood-unknown':
+    '{bridge} has no FDB entry for {mac}, so it floods the frame to every other port ({ports}).',
+  'drop.bridge-same-port':
+    '{bridge} learned {mac} on {port}, the port the frame came in on; a bridge never sends a frame back out its ingress port.',
+  'bridge.forward':
+    '{bridge} looks up {mac} in its FDB and forwards the frame from {in} to {out}: switched at L2, no routing and no TTL change.',
+  'bridge.forward-out': "{bridge} sends the host's frame to port {out}, where its FDB says {mac} lives.",
+  'route.input-local':
+    'Route lookup: {dst} is an address of this namespace (local table), so the packet is delivered locally.',
+  'route.input-broadcast':
+    'Route lookup: {dst} is a broadcast address of this namespace, so the packet is delivered locally.',
+  'drop.ip-forward-off':
+    '{dst} is not local and forwarding is off on {dev} (net.ipv4.ip_forward = 0 in {ns}), so the kernel drops the packet silently.',
+  'drop.no-route-input':
+    '{ns} has no route to {dst}: the packet is dropped and an ICMP "network unreachable" goes back to the sender.',
+  'drop.route-blackhole':
+    'The route "{route}" is a blackhole: packets to {dst} are discarded without any ICMP.',
+  'drop.route-unreachable':
+    'The route "{route}" is unreachable: the packet is dropped and ICMP "host unreachable" goes back.',
+  'drop.route-prohibit':
+    'The route "{route}" is prohibit: the packet is dropped and ICMP "administratively prohibited" goes back.',
+  'drop.martian-source':
+    'The source {src} arriving on {dev} is impossible (a martian), so the kernel drops it.',
+  'route.forward-via':
+    'Route lookup for {dst}: not local, so the kernel forwards it to gateway {via} out of {dev}.',
+  'route.forward-direct':
+    'Route lookup for {dst}: not local; the destination is directly on the link of {dev}, so the kernel forwards it there.',
+  'icmp.send-error': 'The kernel sends ICMP type {type} code {code} to {to} about the packet for {about}.',
+  'icmp.echo-reply':
+    'The kernel answers the echo request (icmp_seq={seq}) itself: an echo reply from {from} to {to}.',
+  'route.output-local':
+    'Route lookup for {dst}: it is an address of this namespace, so {who} sends it over the loopback device.',
+  'route.output-via':
+    'Route lookup for {dst}: {who} sends it to gateway {via} out of {dev}, with source {src}.',
+  'route.output-direct':
+    'Route lookup for {dst}: it is on the link of {dev}, so {who} sends it there directly, with source {src}.',
+  'drop.message-too-long':
+    'The packet ({len} bytes) does not fit the MTU of {dev} ({mtu}) and has DF set: the sender gets "message too long".',
+  'drop.fragmentation':
+    'The packet ({len} bytes) exceeds the MTU of {dev} ({mtu}); it would be fragmented, which this model does not do.',
+  'neigh.hit':
+    'Next hop {ip} on {dev} is in the neighbour table ({state}) with MAC {mac}: that becomes the destination MAC.',
+  'neigh.miss':
+    'Next hop {ip} on {dev} is not in the neighbour table: the packet waits while the kernel asks with ARP.',
+  'neigh.wait': 'ARP for {ip} on {dev} is still in progress; the packet joins the queue.',
+  'arp.request-sent': 'ARP request {n} on {dev}: "who has {ip}?", broadcast to the whole L2 segment.',
+  'drop.neigh-failed':
+    'Nobody answered {probes} ARP requests for {ip} on {dev}: the entry is FAILED and the waiting packet is dropped with ICMP "host unreachable".',
+  'neigh.resolved': '{ip} is at {mac}: the waiting packet is sent out of {dev}.',
+  'arp.ignore':
+    'The ARP request for {ip} is for an address that is not on {dev}; arp_ignore tells the kernel not to answer.',
+  'arp.request-local':
+    "{ip} is our own address, so the kernel answers {asker}'s ARP request with {dev}'s MAC {mac}, and remembers {asker} (STALE).",
+  'arp.proxy':
+    'Proxy ARP: {ip} is not ours, but we route it out of {out}, and proxy_arp is on for {dev}, so we answer with our own MAC {mac}.',
+  'arp.not-for-us': 'The ARP request asks for {ip}, which is not an address here: ignored.',
+  'arp.unsolicited':
+    'An ARP reply for {ip} that nobody asked for; with arp_accept=0 the kernel does not create an entry.',
+  'arp.reply-learned': 'The ARP reply says {ip} is at {mac}: the neighbour entry on {dev} is now complete.',
+  'drop.ttl-exceeded':
+    'TTL is {ttl}: forwarding would take it to 0, so the packet for {dst} is dropped and ICMP "time exceeded" goes back.',
+  'drop.frag-needed':
+    'The packet ({len} bytes) is bigger than the MTU of {dev} ({mtu}) and has DF set: dropped, ICMP "fragmentation needed" (mtu {mtu}) goes back.',
+  forward:
+    'Forwarded from {in} to {out}: TTL {ttl} becomes {ttl2}; the MACs will be rewritten for the next hop.',
+  'drop.no-socket-icmp': 'An echo reply with id {id} that no ping is waiting for.',
+  'icmp.error-no-socket': 'ICMP type {type} code {code} arrives, but no socket owns the packet it quotes.',
+  'drop.tcp-closed': 'Nothing listens on TCP port {port} at {dst}: the kernel answers with a RST.',
+  'drop.udp-closed': 'Nothing listens on UDP port {port} at {dst}: ICMP "port unreachable" goes back.',
+  'drop.no-protocol': 'No handler for IP protocol {protocol}.',
+  'tcp.syn-listener':
+    '{process} listens on port {port}: the kernel answers the SYN from {from} with SYN-ACK.',
+  'tcp.accept': 'The handshake with {from} is complete; {process} accepts the connection.',
+  'app.read': '{process} reads {bytes} bytes.',
+  'app.write': '{process} writes {bytes} bytes back.',
+  'ping.send': 'ping sends ICMP echo request icmp_seq={seq} to {dst}.',
+  'ping.reply': 'ping gets the echo reply: {bytes} bytes from {from}: icmp_seq={seq} ttl={ttl}.',
+  'ping.error': 'ping gets an ICMP error from {from}: {text}.',
+  'app.local-error': '{process}: {text}.',
+  'tcp.connect': '{process} connects to {dst}:{port}: the kernel sends a SYN.',
+  'tcp.established':
+    'SYN-ACK received: the connection to {dst}:{port} is established; {process} sends its request ({bytes} bytes).',
+  'tcp.response': '{process} receives the response: {bytes} bytes from {src}:{port}.',
+  'tcp.refused': '{process}: connection refused by {dst}:{port} (RST).',
+  'udp.send': '{process} sends a {bytes}-byte UDP datagram to {dst}:{port}.',
+  'udp.response': '{process} receives a {bytes}-byte UDP reply from {src}:{port}.',
+  'flow.timeout': 'No answer within {seconds} s.',
+};
+
+export function renderExplain(e: Explain, dict: Record<string, string> = EN): string {
+  const t = dict[e.code] ?? EN[e.code] ?? e.code;
+  return t.replace(/\{(\w+)\}/g, (_, k: string) => (k in e.args ? String(e.args[k]) : ''));
+}

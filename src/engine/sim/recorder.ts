@@ -1,0 +1,91 @@
+/**
+ * Subscribes to the kernel model and writes the Trace: events in order, captures as
+ * tcpdump would see them, and a new version of a table whenever it changes.
+ */
+import { packetLength } from '../net/encode';
+import { formatTcpdump } from '../net/tcpdump';
+import type { KernelCapture, KernelEvent, KernelObserver } from '../kernel/observer';
+import type { Netns } from '../kernel/netns';
+import { TABLE_READERS } from '../kernel/show';
+import { renderExplain } from './messages';
+import type { Capture, TableName, TableSnapshot, TraceEvent } from './trace';
+
+export class Recorder implements KernelObserver {
+  readonly events: TraceEvent[] = [];
+  readonly captures: Capture[] = [];
+  readonly tables: TableSnapshot[] = [];
+  private last = new Map<string, string>();
+  private dirty = new Map<string, { ns: Netns; table: TableName }>();
+
+  constructor(private readonly now: () => number) {}
+
+  /** Record every table of every namespace as it is now (the state before the flow). */
+  snapshotAll(netns: Iterable<Netns>): void {
+    for (const ns of netns) for (const t of Object.keys(TABLE_READERS) as TableName[]) this.snap(ns, t);
+  }
+
+  event(e: KernelEvent): void {
+    this.flush();
+    const ev: TraceEvent = {
+      step: this.events.length,
+      time: this.now(),
+      netns: e.netns.name,
+      machine: e.netns.machine,
+      kind: e.kind,
+      explain: e.explain,
+      explanation: renderExplain(e.explain),
+    };
+    if (e.interface !== undefined) ev.interface = e.interface;
+    if (e.packetId !== undefined) ev.packetId = e.packetId;
+    if (e.layers) ev.packet = e.layers;
+    if (e.payload !== undefined && e.layers) ev.payload = e.payload;
+    if (e.decidedBy)
+      ev.decidedBy = {
+        table: e.decidedBy.table,
+        netns: (e.decidedBy.netns ?? e.netns).name,
+        row: e.decidedBy.row,
+      };
+    if (e.reason !== undefined) ev.reason = e.reason;
+    this.events.push(ev);
+  }
+
+  capture(c: KernelCapture): void {
+    const step = Math.max(0, this.events.length - 1);
+    const pkt = { layers: c.layers, payload: c.payload };
+    this.captures.push({
+      step,
+      time: this.now(),
+      netns: c.netns.name,
+      machine: c.netns.machine,
+      interface: c.interface,
+      direction: c.direction,
+      packetId: c.packetId,
+      link: c.link,
+      layers: c.layers,
+      payload: c.payload,
+      length: packetLength(pkt),
+      tcpdump: formatTcpdump(pkt, { link: c.link === 'eth' }),
+    });
+  }
+
+  tableChanged(ns: Netns, table: TableName): void {
+    this.dirty.set(`${ns.name}\u0000${table}`, { ns, table });
+  }
+
+  /** Write pending table versions; they take effect from the next event's step. */
+  flush(): void {
+    for (const { ns, table } of this.dirty.values()) this.snap(ns, table);
+    this.dirty.clear();
+  }
+
+  private snap(ns: Netns, table: TableName): void {
+    const read = TABLE_READERS[table];
+    if (!read) return;
+    const { rows, origins } = read(ns);
+    const key = `${ns.name}\u0000${table}`;
+    const sig = rows.join('\n');
+    if (this.last.get(key) === sig) return;
+    this.last.set(key, sig);
+    this.tables.push({ step: this.events.length, netns: ns.name, table, rows, origins });
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Traces one flow: build the scenario's world, subscribe a Recorder, run the flow's
+ * command in its netns and let the scheduler play the packets out. The verdict comes
+ * from how the program ended and, when it got nothing back, from the first drop.
+ */
+import type { Process } from '../apps/process';
+import { runCommand } from '../commands';
+import { CommandError } from '../kernel/errors';
+import { Ether } from '../kernel/devices/ether';
+import { Veth } from '../kernel/devices/veth';
+import type { World } from '../kernel/world';
+import { formatIp } from '../net/ipv4';
+import { buildWorld, findNetns, type BuildOptions } from '../scenario/build';
+import { ScenarioError } from '../scenario/errors';
+import type { Scenario, ScenarioFlow } from '../scenario/load';
+import { Recorder } from './recorder';
+import { TRACE_VERSION, type Topology, type TopologyInterface, type Trace, type Verdict } from './trace';
+
+/** The loop guard: a flow that needs more scheduler tasks than this is a loop or a storm. */
+export const MAX_FLOW_TASKS = 50_000;
+
+export interface FlowInfo {
+  id: string;
+  netns: string;
+  command: string;
+  title: ScenarioFlow['title'];
+  description?: ScenarioFlow['description'];
+}
+
+export function listFlows(s: Scenario): FlowInfo[] {
+  return s.flows.map((f) => ({
+    id: f.id,
+    netns: f.netns,
+    command: f.command,
+    title: f.title,
+    ...(f.description ? { description: f.description } : {}),
+  }));
+}
+
+export function findFlow(s: Scenario, flowId: string): ScenarioFlow {
+  const flow = s.flows.find((f) => f.id === flowId);
+  if (!flow) {
+    throw new ScenarioError(`unknown flow "${flowId}"; flows: ${s.flows.map((f) => f.id).join(', ') || '(none)'}`);
+  }
+  return flow;
+}
+
+/** Machines, every netns with its interfaces, and the segments, as they are now. */
+export function topologyOf(world: World): Topology {
+  const machines = [...world.machines.values()].map((m) => ({
+    name: m.name,
+    ...(m.role !== undefined ? { role: m.role } : {}),
+    ...(m.title !== undefined ? { title: m.title } : {}),
+  }));
+  const netns = [...world.netns.values()].map((ns) => ({
+    name: ns.name,
+    machine: ns.machine,
+    root: ns.root,
+    interfaces: ns.devicesInOrder().map((d) => {
+      const i: TopologyInterface = {
+        name: d.name,
+        ifindex: d.ifindex,
+        kind: d.kind,
+        mac: d.mac,
+        mtu: d.mtu,
+        up: d.adminUp,
+        addrs: d.addrs.map((a) => `${formatIp(a.addr)}/${a.len}`),
+      };
+      if (d.master) i.master = d.master.name;
+      if (d instanceof Veth && d.peer) i.peer = { netns: d.peer.netns.name, interface: d.peer.name };
+      if (d instanceof Ether && d.segment) i.segment = d.segment.name;
+      return i;
+    }),
+  }));
+  const segments = [...world.segments.values()].map((s) => ({
+    name: s.name,
+    ...(s.title !== undefined ? { title: s.title } : {}),
+  }));
+  return { machines, netns, segments };
+}
+
+function runFlow(world: World, p: Process): 'done' | 'tasks' | 'other' {
+  p.start();
+  const why = world.sched.run({
+    until: () => p.done,
+    maxTime: world.sched.now + p.deadlineUs + 1,
+    maxTasks: world.sched.executed + MAX_FLOW_TASKS,
+  });
+  return why === 'tasks' ? 'tasks' : why === 'done' ? 'done' : 'other';
+}
+
+/** Build the world and trace one flow. The same input always gives byte-identical JSON. */
+export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}): Trace {
+  const flow = findFlow(s, flowId);
+  const { world, setup } = buildWorld(s, opts);
+  const found = findNetns(world, flow.netns);
+  if (!found) throw new ScenarioError(`${s.file}:${flow.line} flow ${flow.id}: no netns "${flow.netns}"`);
+  const { ns, machine } = found;
+
+  const topology = topologyOf(world);
+  // Trace time counts from the start of the flow, whatever setup programs ran before.
+  const t0 = world.sched.now;
+  const recorder = new Recorder(() => world.sched.now - t0);
+  world.observers.push(recorder);
+  recorder.snapshotAll(world.netns.values());
+  recorder.event({ netns: ns, kind: 'command', explain: { code: 'command', args: { netns: ns.name, line: flow.command } } });
+
+  let verdict: Verdict;
+  let reason: string | undefined;
+  let output: string;
+  try {
+    const res = runCommand({ world, machine, ns, origin: `flow ${flow.id}` }, flow.command);
+    const p = res.process;
+    if (!p) {
+      verdict = 'error';
+      reason = `"${flow.command}" starts no program (a flow runs ping, curl or nc)`;
+      output = res.output;
+    } else {
+      const why = runFlow(world, p);
+      output = [...(res.output ? [res.output] : []), ...p.output].join('\n');
+      const drop = recorder.events.find((e) => e.kind === 'drop');
+      if (why === 'tasks') {
+        verdict = 'error';
+        reason = `stopped after ${MAX_FLOW_TASKS} events: a forwarding loop or broadcast storm`;
+      } else if (p.outcome?.kind === 'ok') {
+        verdict = 'delivered';
+      } else if (p.outcome?.kind === 'refused') {
+        verdict = 'refused';
+      } else if (p.outcome?.kind === 'local-error') {
+        verdict = 'unreachable';
+        reason = p.outcome.text;
+      } else if (drop) {
+        verdict = 'dropped';
+        reason = `${drop.netns}${drop.interface !== undefined ? ' ' + drop.interface : ''}: ${drop.explanation}`;
+      } else {
+        verdict = 'timeout';
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof CommandError)) throw err;
+    verdict = 'error';
+    reason = err.message;
+    output = err.message;
+  }
+  recorder.flush();
+
+  const trace: Trace = {
+    version: TRACE_VERSION,
+    scenario: s.id,
+    flow: flow.id,
+    command: { netns: flow.netns, line: flow.command },
+    verdict,
+    ...(reason !== undefined ? { reason } : {}),
+    output,
+    topology,
+    setup,
+    events: recorder.events,
+    captures: recorder.captures,
+    tables: recorder.tables,
+  };
+  return trace;
+}
+
+/** Every flow of the scenario, each in a freshly built world. */
+export function traceAll(s: Scenario, opts: BuildOptions = {}): Trace[] {
+  return s.flows.map((f) => traceFlow(s, f.id, opts));
+}

@@ -1,0 +1,107 @@
+/**
+ * A deterministic discrete-event scheduler. Time is in simulated microseconds; events
+ * at the same time run in the order they were scheduled, so the same input always
+ * yields the same run.
+ */
+export type Task = () => void;
+
+interface Entry {
+  time: number;
+  seq: number;
+  task: Task;
+  cancelled: boolean;
+}
+
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export class Scheduler {
+  now = 0;
+  private seq = 0;
+  private heap: Entry[] = [];
+  /** Number of tasks run, for the loop guard. */
+  executed = 0;
+
+  at(delayUs: number, task: Task): TimerHandle {
+    const entry: Entry = { time: this.now + Math.max(0, delayUs), seq: this.seq++, task, cancelled: false };
+    this.push(entry);
+    return {
+      cancel: () => {
+        entry.cancelled = true;
+      },
+    };
+  }
+
+  get pending(): number {
+    return this.heap.filter((e) => !e.cancelled).length;
+  }
+
+  /**
+   * Runs tasks in time order until the queue is empty, `until()` says stop, `maxTime`
+   * is reached or `maxTasks` have run. Returns why it stopped.
+   */
+  run(opts: {
+    maxTime: number;
+    maxTasks: number;
+    until?: () => boolean;
+  }): 'idle' | 'done' | 'time' | 'tasks' {
+    for (;;) {
+      if (opts.until?.()) return 'done';
+      const next = this.pop();
+      if (!next) return 'idle';
+      if (next.time > opts.maxTime) {
+        this.push(next);
+        this.now = opts.maxTime;
+        return 'time';
+      }
+      if (this.executed >= opts.maxTasks) {
+        this.push(next);
+        return 'tasks';
+      }
+      this.now = next.time;
+      this.executed++;
+      next.task();
+    }
+  }
+
+  private less(a: Entry, b: Entry): boolean {
+    return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+  }
+
+  private push(e: Entry): void {
+    const h = this.heap;
+    h.push(e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  private pop(): Entry | undefined {
+    const h = this.heap;
+    for (;;) {
+      if (h.length === 0) return undefined;
+      const top = h[0]!;
+      const last = h.pop()!;
+      if (h.length > 0) {
+        h[0] = last;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let m = i;
+          if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+          if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+          if (m === i) break;
+          [h[i], h[m]] = [h[m]!, h[i]!];
+          i = m;
+        }
+      }
+      if (!top.cancelled) return top;
+    }
+  }
+}

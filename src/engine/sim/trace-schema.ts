@@ -1,0 +1,197 @@
+/**
+ * A zod mirror of the Trace type in ./trace.ts. The compiler checks below keep the two
+ * identical; schema/trace.schema.json is generated from it (npm run schemas), so the
+ * published JSON Schema cannot drift from the TypeScript contract.
+ */
+import { z } from 'zod';
+import type { Layer } from '../net/layers';
+import type { Capture, EventKind, TableName, TableSnapshot, Topology, Trace, TraceEvent, Verdict } from './trace';
+
+const mac = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+const ip = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/);
+const u = (max: number) => z.int().min(0).max(max);
+
+export const LayerSchema = z.discriminatedUnion('proto', [
+  z.strictObject({ proto: z.literal('eth'), src: mac, dst: mac, type: u(0xffff) }),
+  z.strictObject({
+    proto: z.literal('arp'),
+    op: z.union([z.literal(1), z.literal(2)]),
+    sha: mac,
+    spa: ip,
+    tha: mac,
+    tpa: ip,
+  }),
+  z.strictObject({
+    proto: z.literal('ipv4'),
+    src: ip,
+    dst: ip,
+    ttl: u(255),
+    protocol: u(255),
+    id: u(0xffff),
+    df: z.boolean(),
+    tos: u(255),
+  }),
+  z.strictObject({
+    proto: z.literal('icmp'),
+    type: u(255),
+    code: u(255),
+    id: u(0xffff).optional(),
+    seq: u(0xffff).optional(),
+    mtu: u(0xffff).optional(),
+    gateway: ip.optional(),
+  }),
+  z.strictObject({ proto: z.literal('udp'), sport: u(0xffff), dport: u(0xffff) }),
+  z.strictObject({
+    proto: z.literal('tcp'),
+    sport: u(0xffff),
+    dport: u(0xffff),
+    flags: z.string(),
+    seq: u(0xffffffff),
+    ack: u(0xffffffff),
+    window: u(0xffff),
+  }),
+  z.strictObject({ proto: z.literal('vxlan'), vni: u(0xffffff) }),
+]);
+
+const VERDICTS = ['delivered', 'dropped', 'unreachable', 'timeout', 'refused', 'error'] as const;
+const EVENT_KINDS = [
+  'command',
+  'tx',
+  'rx',
+  'bridge-forward',
+  'bridge-flood',
+  'route-lookup',
+  'neigh-resolve',
+  'arp',
+  'forward',
+  'netfilter',
+  'nat',
+  'encap',
+  'decap',
+  'deliver',
+  'icmp-error',
+  'drop',
+  'ignore',
+  'bridge-learn',
+  'userspace',
+  'control',
+] as const;
+const TABLES = ['routes', 'neigh', 'fdb', 'addrs', 'links', 'sysctl', 'sockets', 'iptables', 'conntrack'] as const;
+
+const TableNameSchema = z.enum(TABLES);
+const step = z.int().min(0);
+const time = z.number().min(0);
+
+export const TraceEventSchema = z.strictObject({
+  step,
+  time,
+  netns: z.string(),
+  machine: z.string(),
+  interface: z.string().optional(),
+  kind: z.enum(EVENT_KINDS),
+  packetId: z.int().min(1).optional(),
+  packet: z.array(LayerSchema).optional(),
+  payload: z.int().min(0).optional(),
+  decidedBy: z.strictObject({ table: TableNameSchema, netns: z.string(), row: z.string() }).optional(),
+  reason: z.string().optional(),
+  explain: z.strictObject({ code: z.string(), args: z.record(z.string(), z.union([z.string(), z.number()])) }),
+  explanation: z.string(),
+});
+
+export const CaptureSchema = z.strictObject({
+  step,
+  time,
+  netns: z.string(),
+  machine: z.string(),
+  interface: z.string(),
+  direction: z.enum(['tx', 'rx']),
+  packetId: z.int().min(1),
+  link: z.enum(['eth', 'raw']),
+  layers: z.array(LayerSchema),
+  payload: z.int().min(0),
+  length: z.int().min(0),
+  tcpdump: z.string(),
+});
+
+export const TableSnapshotSchema = z.strictObject({
+  step,
+  netns: z.string(),
+  table: TableNameSchema,
+  rows: z.array(z.string()),
+  origins: z.array(z.string()).optional(),
+});
+
+export const TopologySchema = z.strictObject({
+  machines: z.array(z.strictObject({ name: z.string(), role: z.string().optional(), title: z.string().optional() })),
+  netns: z.array(
+    z.strictObject({
+      name: z.string(),
+      machine: z.string(),
+      root: z.boolean(),
+      interfaces: z.array(
+        z.strictObject({
+          name: z.string(),
+          ifindex: z.int().min(1),
+          kind: z.string(),
+          mac,
+          mtu: z.int().min(0),
+          up: z.boolean(),
+          addrs: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/)),
+          master: z.string().optional(),
+          peer: z.strictObject({ netns: z.string(), interface: z.string() }).optional(),
+          segment: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
+  segments: z.array(z.strictObject({ name: z.string(), title: z.string().optional() })),
+});
+
+export const SetupLogEntrySchema = z.strictObject({
+  machine: z.string(),
+  netns: z.string(),
+  command: z.string(),
+  source: z.string(),
+  by: z.string().optional(),
+  ok: z.boolean(),
+  output: z.string(),
+  expectedFailure: z.boolean().optional(),
+});
+
+export const TraceSchema = z
+  .strictObject({
+    version: z.int().min(1),
+    scenario: z.string(),
+    flow: z.string(),
+    command: z.strictObject({ netns: z.string(), line: z.string() }),
+    verdict: z.enum(VERDICTS),
+    reason: z.string().optional(),
+    output: z.string(),
+    topology: TopologySchema,
+    setup: z.array(SetupLogEntrySchema),
+    events: z.array(TraceEventSchema),
+    captures: z.array(CaptureSchema),
+    tables: z.array(TableSnapshotSchema),
+  })
+  .describe('One traced flow: the contract between the Packet Journey engine and every viewer.');
+
+// Compile-time checks: the zod mirror and the TypeScript contract are the same types.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type TraceSchemaChecks = [
+  Assert<Same<z.infer<typeof TraceSchema>, Trace>>,
+  Assert<Same<z.infer<typeof TraceEventSchema>, TraceEvent>>,
+  Assert<Same<z.infer<typeof CaptureSchema>, Capture>>,
+  Assert<Same<z.infer<typeof TableSnapshotSchema>, TableSnapshot>>,
+  Assert<Same<z.infer<typeof TopologySchema>, Topology>>,
+  Assert<Same<z.infer<typeof LayerSchema>, Layer>>,
+  Assert<Same<(typeof VERDICTS)[number], Verdict>>,
+  Assert<Same<(typeof EVENT_KINDS)[number], EventKind>>,
+  Assert<Same<(typeof TABLES)[number], TableName>>,
+];
+
+/** The JSON Schema (draft 2020-12) of a Trace, generated from the zod mirror. */
+export function traceJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(TraceSchema, { target: 'draft-2020-12' });
+  return { $id: 'https://packet-journey.invalid/schema/trace.schema.json', title: 'Packet Journey trace', ...schema };
+}

@@ -1,0 +1,157 @@
+/**
+ * The Trace: the contract between the engine and every viewer (canvas, panels, CLI,
+ * JSON and pcapng export). It is plain JSON; its schema lives in schema/trace.schema.json.
+ */
+import type { Layer } from '../net/layers';
+
+export const TRACE_VERSION = 1;
+
+export type Verdict = 'delivered' | 'dropped' | 'unreachable' | 'timeout' | 'refused' | 'error';
+
+export type EventKind =
+  | 'command'
+  | 'tx'
+  | 'rx'
+  | 'bridge-forward'
+  | 'bridge-flood'
+  | 'route-lookup'
+  | 'neigh-resolve'
+  | 'arp'
+  | 'forward'
+  | 'netfilter'
+  | 'nat'
+  | 'encap'
+  | 'decap'
+  | 'deliver'
+  | 'icmp-error'
+  | 'drop'
+  | 'ignore'
+  | 'bridge-learn'
+  | 'userspace'
+  | 'control';
+
+/** The table row that decided an event, as the real tool prints it. */
+export interface DecidedBy {
+  /** Which table: routes (`ip route`), neigh (`ip neigh`), fdb (`bridge fdb show`), sysctl, socket, ... */
+  table: TableName;
+  netns: string;
+  /** The row exactly as it appears in the matching table snapshot's `rows`. */
+  row: string;
+}
+
+export type TableName =
+  'routes' | 'neigh' | 'fdb' | 'addrs' | 'links' | 'sysctl' | 'sockets' | 'iptables' | 'conntrack';
+
+/** A structured explanation: a message code plus the real values, so it can be rendered in any language. */
+export interface Explain {
+  code: string;
+  args: Record<string, string | number>;
+}
+
+export interface TraceEvent {
+  step: number;
+  /** Simulated time in microseconds since the flow started. */
+  time: number;
+  netns: string;
+  /** The machine that owns `netns`. */
+  machine: string;
+  interface?: string;
+  kind: EventKind;
+  /** Which packet of the flow this is (1-based, in the order packets were created). */
+  packetId?: number;
+  /** The header stack at this moment, outermost first. */
+  packet?: Layer[];
+  payload?: number;
+  decidedBy?: DecidedBy;
+  /** Machine-readable reason for drops and errors, e.g. "no-route", "ip-forward-off". */
+  reason?: string;
+  explain: Explain;
+  /** The English rendering of `explain`. */
+  explanation: string;
+}
+
+export interface Capture {
+  step: number;
+  time: number;
+  netns: string;
+  machine: string;
+  interface: string;
+  direction: 'tx' | 'rx';
+  packetId: number;
+  /** Link type of the capture point: Ethernet, or raw IP for TUN/IPIP devices. */
+  link: 'eth' | 'raw';
+  layers: Layer[];
+  payload: number;
+  /** Frame length in bytes as tcpdump reports it. */
+  length: number;
+  /** The line `tcpdump -nn -e -i <interface>` prints for this frame (without timestamp). */
+  tcpdump: string;
+}
+
+/** One version of one table of one netns, valid from `step` until the next version. */
+export interface TableSnapshot {
+  step: number;
+  netns: string;
+  table: TableName;
+  rows: string[];
+  /** Parallel to rows: who wrote each row ("setup line 12", "kernel", "flanneld on A"...). */
+  origins?: string[];
+}
+
+export interface TopologyInterface {
+  name: string;
+  ifindex: number;
+  kind: string;
+  mac: string;
+  mtu: number;
+  up: boolean;
+  addrs: string[];
+  /** Bridge this interface is enslaved to (by name, same netns). */
+  master?: string;
+  /** The other end of a veth pair: netns and name. */
+  peer?: { netns: string; interface: string };
+  /** L2 segment a physical NIC is cabled to. */
+  segment?: string;
+}
+
+export interface TopologyNetns {
+  name: string;
+  machine: string;
+  /** True for a machine's root namespace. */
+  root: boolean;
+  interfaces: TopologyInterface[];
+}
+
+export interface Topology {
+  machines: { name: string; role?: string; title?: string }[];
+  netns: TopologyNetns[];
+  segments: { name: string; title?: string }[];
+}
+
+export interface SetupLogEntry {
+  machine: string;
+  netns: string;
+  command: string;
+  /** Where the command came from, e.g. "scenarios/x.yaml:14" or "--exec". */
+  source: string;
+  by?: string;
+  ok: boolean;
+  output: string;
+  expectedFailure?: boolean;
+}
+
+export interface Trace {
+  version: number;
+  scenario: string;
+  flow: string;
+  command: { netns: string; line: string };
+  verdict: Verdict;
+  reason?: string;
+  /** What the flow's command printed, as the real tool would. */
+  output: string;
+  topology: Topology;
+  setup: SetupLogEntry[];
+  events: TraceEvent[];
+  captures: Capture[];
+  tables: TableSnapshot[];
+}

@@ -1,0 +1,18 @@
+/// <reference types="vitest/config" />
+import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  // Relative base so the static build works from any sub-path (e.g. GitHub Pages).
+  base: './',
+  plugins: [react(), tailwindcss()],
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1', port: 4173 },
+  test: {
+    environment: 'node',
+    globals: true,
+    include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+    exclude: ['e2e/**', 'node_modules/**', 'dist/**'],
+  },
+});
