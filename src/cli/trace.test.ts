@@ -31,7 +31,7 @@ describe('trace CLI', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toBe('scenario lan  flow a-ping-b  A$ ping -c 1 192.168.0.200');
-    expect(lines[1]).toMatch(/^ {0,2}0  A\s+command\s+A\$ ping -c 1 192\.168\.0\.200$/);
+    expect(lines[1]).toMatch(/^ {0,2}0 {2}A\s+command\s+A\$ ping -c 1 192\.168\.0\.200$/);
     expect(r.out).toMatch(/\n\s+eth0 Out .*ARP.*Request who-has 192\.168\.0\.200 tell 192\.168\.0\.100/);
     expect(r.out).toMatch(/\nverdict: delivered\n\nPING 192\.168\.0\.200/);
   });
@@ -59,10 +59,19 @@ describe('trace CLI', () => {
   it('exits 2 with one clear line on bad input', () => {
     const cases: [string[], RegExp][] = [
       [['nope.yaml', '--flow', 'x'], /^trace: nope\.yaml: no such file\n$/],
-      [[FIXTURE, '--flow', 'x'], /^trace: unknown flow "x"; flows: a-ping-b, ns1-ping-a, a-ping-nowhere, a-ping-behind-b\n$/],
+      [
+        [FIXTURE, '--flow', 'x'],
+        /^trace: unknown flow "x"; flows: a-ping-b, ns1-ping-a, a-ping-nowhere, a-ping-behind-b\n$/,
+      ],
       [[FIXTURE], /^trace: --flow is required; flows: a-ping-b, /],
-      [[FIXTURE, '--flow', 'a-ping-b', '--exec', 'no colon'], /^trace: bad --exec "no colon": expected "<netns>: <command>"\n$/],
-      [[FIXTURE, '--flow', 'a-ping-b', '--exec', 'zz: ip link'], /^trace: --exec "zz: ip link": no netns "zz"/],
+      [
+        [FIXTURE, '--flow', 'a-ping-b', '--exec', 'no colon'],
+        /^trace: bad --exec "no colon": expected "<netns>: <command>"\n$/,
+      ],
+      [
+        [FIXTURE, '--flow', 'a-ping-b', '--exec', 'zz: ip link'],
+        /^trace: --exec "zz: ip link": no netns "zz"/,
+      ],
       [[FIXTURE, '--flow', 'a-ping-b', '--format', 'xml'], /^trace: bad --format "xml"/],
       [[FIXTURE, '--bogus'], /^trace: Unknown option '--bogus'/],
       [[], /^trace: usage: trace <scenario\.yaml>/],

@@ -107,9 +107,11 @@ export function main(argv: string[], io: Io = nodeIo): number {
       io.out(USAGE + '\n');
       return 0;
     }
-    if (positionals.length !== 1) throw new UsageError(positionals.length ? 'expected one scenario file' : USAGE);
+    if (positionals.length !== 1)
+      throw new UsageError(positionals.length ? 'expected one scenario file' : USAGE);
     const format = values.format;
-    if (format !== 'text' && format !== 'json') throw new UsageError(`bad --format "${format}": expected text or json`);
+    if (format !== 'text' && format !== 'json')
+      throw new UsageError(`bad --format "${format}": expected text or json`);
     const exec = (values.exec ?? []).map(parseExec);
     const file = positionals[0]!;
     let text: string;
@@ -117,7 +119,9 @@ export function main(argv: string[], io: Io = nodeIo): number {
       text = io.readFile(file);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      throw new UsageError(`${file}: ${code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err)}`);
+      throw new UsageError(
+        `${file}: ${code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err)}`,
+      );
     }
     const scenario = loadScenario(text, file);
     if (values.list) {
@@ -125,7 +129,9 @@ export function main(argv: string[], io: Io = nodeIo): number {
       return 0;
     }
     if (values.flow === undefined) {
-      throw new UsageError(`--flow is required; flows: ${scenario.flows.map((f) => f.id).join(', ') || '(none)'}`);
+      throw new UsageError(
+        `--flow is required; flows: ${scenario.flows.map((f) => f.id).join(', ') || '(none)'}`,
+      );
     }
     const trace = traceFlow(scenario, values.flow, { exec });
     io.out(format === 'json' ? JSON.stringify(trace, null, 2) + '\n' : formatText(trace));

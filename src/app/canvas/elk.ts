@@ -32,4 +32,3 @@ export function layoutTopology(t: Topology): Promise<CanvasLayout> {
   }
   return p;
 }
-

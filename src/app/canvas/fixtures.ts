@@ -26,7 +26,15 @@ export const fixtureTopology: Topology = {
       machine: 'node1',
       root: false,
       interfaces: [
-        { name: 'lo', ifindex: 1, kind: 'loopback', mac: '00:00:00:00:00:00', mtu: 65536, up: true, addrs: ['127.0.0.1/8'] },
+        {
+          name: 'lo',
+          ifindex: 1,
+          kind: 'loopback',
+          mac: '00:00:00:00:00:00',
+          mtu: 65536,
+          up: true,
+          addrs: ['127.0.0.1/8'],
+        },
         {
           name: 'eth0',
           ifindex: 3,
@@ -44,8 +52,25 @@ export const fixtureTopology: Topology = {
       machine: 'node1',
       root: true,
       interfaces: [
-        { name: 'eth0', ifindex: 2, kind: 'ether', mac: MAC.node1, mtu: 1500, up: true, addrs: ['192.168.1.11/24'], segment: 'lan' },
-        { name: 'cni0', ifindex: 4, kind: 'bridge', mac: MAC.cni1, mtu: 1450, up: true, addrs: ['10.244.1.1/24'] },
+        {
+          name: 'eth0',
+          ifindex: 2,
+          kind: 'ether',
+          mac: MAC.node1,
+          mtu: 1500,
+          up: true,
+          addrs: ['192.168.1.11/24'],
+          segment: 'lan',
+        },
+        {
+          name: 'cni0',
+          ifindex: 4,
+          kind: 'bridge',
+          mac: MAC.cni1,
+          mtu: 1450,
+          up: true,
+          addrs: ['10.244.1.1/24'],
+        },
         {
           name: 'veth1',
           ifindex: 5,
@@ -57,7 +82,15 @@ export const fixtureTopology: Topology = {
           master: 'cni0',
           peer: { netns: 'pod1', interface: 'eth0' },
         },
-        { name: 'flannel.1', ifindex: 6, kind: 'vxlan', mac: MAC.vx1, mtu: 1450, up: true, addrs: ['10.244.1.0/32'] },
+        {
+          name: 'flannel.1',
+          ifindex: 6,
+          kind: 'vxlan',
+          mac: MAC.vx1,
+          mtu: 1450,
+          up: true,
+          addrs: ['10.244.1.0/32'],
+        },
       ],
     },
     {
@@ -65,8 +98,25 @@ export const fixtureTopology: Topology = {
       machine: 'node2',
       root: true,
       interfaces: [
-        { name: 'eth0', ifindex: 2, kind: 'ether', mac: MAC.node2, mtu: 1500, up: true, addrs: ['192.168.1.12/24'], segment: 'lan' },
-        { name: 'cni0', ifindex: 4, kind: 'bridge', mac: MAC.cni2, mtu: 1450, up: true, addrs: ['10.244.2.1/24'] },
+        {
+          name: 'eth0',
+          ifindex: 2,
+          kind: 'ether',
+          mac: MAC.node2,
+          mtu: 1500,
+          up: true,
+          addrs: ['192.168.1.12/24'],
+          segment: 'lan',
+        },
+        {
+          name: 'cni0',
+          ifindex: 4,
+          kind: 'bridge',
+          mac: MAC.cni2,
+          mtu: 1450,
+          up: true,
+          addrs: ['10.244.2.1/24'],
+        },
         {
           name: 'veth2',
           ifindex: 5,
@@ -78,7 +128,15 @@ export const fixtureTopology: Topology = {
           master: 'cni0',
           peer: { netns: 'pod2', interface: 'eth0' },
         },
-        { name: 'flannel.1', ifindex: 6, kind: 'vxlan', mac: MAC.vx2, mtu: 1450, up: true, addrs: ['10.244.2.0/32'] },
+        {
+          name: 'flannel.1',
+          ifindex: 6,
+          kind: 'vxlan',
+          mac: MAC.vx2,
+          mtu: 1450,
+          up: true,
+          addrs: ['10.244.2.0/32'],
+        },
       ],
     },
     {
@@ -121,7 +179,14 @@ const arpReq: Layer = {
   tha: '00:00:00:00:00:00',
   tpa: '10.244.1.1',
 };
-const arpRep: Layer = { proto: 'arp', op: 2, sha: MAC.cni1, spa: '10.244.1.1', tha: MAC.pod1, tpa: '10.244.1.2' };
+const arpRep: Layer = {
+  proto: 'arp',
+  op: 2,
+  sha: MAC.cni1,
+  spa: '10.244.1.1',
+  tha: MAC.pod1,
+  tpa: '10.244.1.2',
+};
 
 const inner1 = [eth(MAC.pod1, MAC.cni1), ip('10.244.1.2', '10.244.2.2', 64), echo];
 const inner2 = [eth(MAC.vx1, MAC.vx2), ip('10.244.1.2', '10.244.2.2', 63), echo];
@@ -134,7 +199,14 @@ const outer = [
 ];
 const inner3 = [eth(MAC.cni2, MAC.pod2), ip('10.244.1.2', '10.244.2.2', 62), echo];
 
-type Ev = [netns: string, machine: string, iface: string | undefined, kind: EventKind, packetId?: number, packet?: Layer[]];
+type Ev = [
+  netns: string,
+  machine: string,
+  iface: string | undefined,
+  kind: EventKind,
+  packetId?: number,
+  packet?: Layer[],
+];
 
 function events(list: Ev[]): TraceEvent[] {
   return list.map(([netns, machine, iface, kind, packetId, packet], step) => {
@@ -145,7 +217,8 @@ function events(list: Ev[]): TraceEvent[] {
       machine,
       kind,
       explain: { code: kind, args: {} },
-      explanation: kind === 'drop' ? 'pod2 has no route to 10.244.9.9: dropped (no-route)' : `${kind} at ${netns}`,
+      explanation:
+        kind === 'drop' ? 'pod2 has no route to 10.244.9.9: dropped (no-route)' : `${kind} at ${netns}`,
     };
     if (iface !== undefined) e.interface = iface;
     if (packetId !== undefined) e.packetId = packetId;
@@ -206,10 +279,31 @@ export const fixtureProxyTrace: Trace = {
   verdict: 'delivered',
   events: events([
     /* 0 */ ['pod1', 'node1', 'eth0', 'tx', 1, [ip('10.244.1.2', '10.96.0.10', 64, 6), tcp(40000, 80, 'S')]],
-    /* 1 */ ['node1', 'node1', 'veth1', 'nat', 1, [ip('10.244.1.2', '10.244.2.2', 64, 6), tcp(40000, 80, 'S')]],
+    /* 1 */ [
+      'node1',
+      'node1',
+      'veth1',
+      'nat',
+      1,
+      [ip('10.244.1.2', '10.244.2.2', 64, 6), tcp(40000, 80, 'S')],
+    ],
     /* 2 */ ['pod1', 'node1', 'eth0', 'rx', 2, [ip('10.96.0.10', '10.244.1.2', 63, 6), tcp(80, 40000, 'S.')]],
-    /* 3 */ ['pod2', 'node2', 'eth0', 'tx', 3, [ip('10.244.2.2', '10.244.3.3', 64, 6), tcp(50000, 8080, 'S')]],
-    /* 4 */ ['pod2', 'node2', 'eth0', 'rx', 4, [ip('10.244.3.3', '10.244.2.2', 64, 6), tcp(8080, 50000, 'S.')]],
+    /* 3 */ [
+      'pod2',
+      'node2',
+      'eth0',
+      'tx',
+      3,
+      [ip('10.244.2.2', '10.244.3.3', 64, 6), tcp(50000, 8080, 'S')],
+    ],
+    /* 4 */ [
+      'pod2',
+      'node2',
+      'eth0',
+      'rx',
+      4,
+      [ip('10.244.3.3', '10.244.2.2', 64, 6), tcp(8080, 50000, 'S.')],
+    ],
     /* 5 */ ['pod1', 'node1', 'eth0', 'rx', 5, [ip('10.244.2.2', '10.244.1.2', 64, 6), tcp(80, 40000, '.')]],
     /* 6 */ ['pod1', 'node1', undefined, 'userspace'],
   ]),

@@ -91,7 +91,10 @@ export function ifaceSize(i: Pick<TopologyInterface, 'name' | 'addrs' | 'kind'>)
     textWidth(i.name + kindTag, FONT.name),
     ...i.addrs.map((a) => textWidth(a, FONT.addr, true)),
   );
-  return { width: Math.max(56, w + IFACE_PAD_X * 2), height: 10 + IFACE_LINE_1 + i.addrs.length * IFACE_LINE };
+  return {
+    width: Math.max(56, w + IFACE_PAD_X * 2),
+    height: 10 + IFACE_LINE_1 + i.addrs.length * IFACE_LINE,
+  };
 }
 
 // ---- topology key ------------------------------------------------------------------------
@@ -209,13 +212,17 @@ export function topologyToElkGraph(t: Topology): ElkNode {
       children: nss.map((ns) => {
         const ifs = ns.interfaces.filter(drawn);
         const bridges = ifs.filter((i) => i.kind === 'bridge');
-        const loose = ifs.filter((i) => i.kind !== 'bridge' && !(i.master && bridges.some((b) => b.name === i.master)));
+        const loose = ifs.filter(
+          (i) => i.kind !== 'bridge' && !(i.master && bridges.some((b) => b.name === i.master)),
+        );
         const kids: ElkNode[] = bridges.map((b) => {
           const { width } = ifaceSize(b);
           return {
             id: ifaceId(ns.name, b.name),
             layoutOptions: compoundOptions(BRIDGE_HEADER_BASE + b.addrs.length * IFACE_LINE, width + 24, 8),
-            children: ifs.filter((p) => p.master === b.name && p.kind !== 'bridge').map((p) => ifaceNode(ns.name, p)),
+            children: ifs
+              .filter((p) => p.master === b.name && p.kind !== 'bridge')
+              .map((p) => ifaceNode(ns.name, p)),
           };
         });
         kids.push(...loose.map((i) => ifaceNode(ns.name, i)));
@@ -233,9 +240,17 @@ export function topologyToElkGraph(t: Topology): ElkNode {
     };
   });
   for (const s of model.segments) {
-    children.push({ id: segmentId(s.name), width: Math.max(160, textWidth(s.title, FONT.title) + 40), height: 30 });
+    children.push({
+      id: segmentId(s.name),
+      width: Math.max(160, textWidth(s.title, FONT.title) + 40),
+      height: 30,
+    });
   }
-  const edges: ElkExtendedEdge[] = model.cables.map((c) => ({ id: c.id, sources: [c.from], targets: [c.to] }));
+  const edges: ElkExtendedEdge[] = model.cables.map((c) => ({
+    id: c.id,
+    sources: [c.from],
+    targets: [c.to],
+  }));
   return { id: 'root', layoutOptions: ROOT_OPTIONS, children, edges };
 }
 
@@ -351,8 +366,15 @@ export function vethCable(a: Box, b: Box): Point[] {
 export function etherCable(nic: Box, seg: Box): Point[] {
   const c = center(nic);
   const x = Math.min(Math.max(c.x, seg.x + 8), seg.x + seg.width - 8);
-  if (seg.y >= nic.y + nic.height) return [{ x: c.x, y: nic.y + nic.height }, { x, y: seg.y }];
-  return [{ x: c.x, y: nic.y }, { x, y: seg.y + seg.height }];
+  if (seg.y >= nic.y + nic.height)
+    return [
+      { x: c.x, y: nic.y + nic.height },
+      { x, y: seg.y },
+    ];
+  return [
+    { x: c.x, y: nic.y },
+    { x, y: seg.y + seg.height },
+  ];
 }
 
 export interface AnchorIndex {
@@ -363,7 +385,8 @@ export interface AnchorIndex {
 
 export function polylineLength(pts: readonly Point[]): number {
   let len = 0;
-  for (let i = 1; i < pts.length; i++) len += Math.hypot(pts[i]!.x - pts[i - 1]!.x, pts[i]!.y - pts[i - 1]!.y);
+  for (let i = 1; i < pts.length; i++)
+    len += Math.hypot(pts[i]!.x - pts[i - 1]!.x, pts[i]!.y - pts[i - 1]!.y);
   return len;
 }
 
@@ -377,7 +400,8 @@ export function pointAlong(pts: readonly Point[], t: number): Point {
     const a = pts[i - 1]!;
     const b = pts[i]!;
     const seg = Math.hypot(b.x - a.x, b.y - a.y);
-    if (want <= seg && seg > 0) return { x: a.x + ((b.x - a.x) * want) / seg, y: a.y + ((b.y - a.y) * want) / seg };
+    if (want <= seg && seg > 0)
+      return { x: a.x + ((b.x - a.x) * want) / seg, y: a.y + ((b.y - a.y) * want) / seg };
     want -= seg;
   }
   return pts[pts.length - 1]!;

@@ -42,7 +42,11 @@ describe('markerStateAt', () => {
   });
 
   it('has no packet kind for events without a packet', () => {
-    expect(markerStateAt(fixtureProxyTrace, 6)).toMatchObject({ kind: 'none', label: '', connectionIndex: null });
+    expect(markerStateAt(fixtureProxyTrace, 6)).toMatchObject({
+      kind: 'none',
+      label: '',
+      connectionIndex: null,
+    });
   });
 });
 
@@ -50,9 +54,17 @@ describe('envelopeOf', () => {
   const ip = (protocol: number) =>
     ({ proto: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2', ttl: 64, protocol, id: 0, df: false, tos: 0 }) as const;
   it('recognises IPIP and flannel UDP', () => {
-    expect(envelopeOf([ip(4), ip(1), { proto: 'icmp', type: 8, code: 0 }])).toEqual({ kind: 'ipip', label: 'IPIP' });
+    expect(envelopeOf([ip(4), ip(1), { proto: 'icmp', type: 8, code: 0 }])).toEqual({
+      kind: 'ipip',
+      label: 'IPIP',
+    });
     expect(
-      envelopeOf([ip(17), { proto: 'udp', sport: 1, dport: 8285 }, ip(1), { proto: 'icmp', type: 8, code: 0 }]),
+      envelopeOf([
+        ip(17),
+        { proto: 'udp', sport: 1, dport: 8285 },
+        ip(1),
+        { proto: 'icmp', type: 8, code: 0 },
+      ]),
     ).toEqual({ kind: 'udp', label: 'UDP 8285' });
     expect(envelopeOf([ip(17), { proto: 'udp', sport: 1, dport: 53 }])).toBeNull();
     expect(envelopeOf(undefined)).toBeNull();

@@ -82,7 +82,11 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('x', m.x + 12)
       .attr('y', m.y + MACHINE_HEADER - 10);
     t.append('tspan').text(m.title);
-    if (m.role) t.append('tspan').attr('class', 'pj-role').attr('dx', 8).text(m.role === 'internet' ? 'the internet' : m.role);
+    if (m.role)
+      t.append('tspan')
+        .attr('class', 'pj-role')
+        .attr('dx', 8)
+        .text(m.role === 'internet' ? 'the internet' : m.role);
   }
 
   for (const s of layout.segments) {
@@ -193,10 +197,25 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
 
 /** The packet marker: envelope, shape, direction chevron and header label. */
 function createMarker(parent: G) {
-  const g = parent.append('g').attr('class', 'pj-marker').attr('aria-hidden', 'true').style('display', 'none');
+  const g = parent
+    .append('g')
+    .attr('class', 'pj-marker')
+    .attr('aria-hidden', 'true')
+    .style('display', 'none');
   const env = g.append('g').attr('class', 'pj-envelope').style('display', 'none');
-  const envRect = env.append('rect').attr('x', -16).attr('y', -16).attr('width', 32).attr('height', 32).attr('rx', 7);
-  const envLabel = env.append('text').attr('class', 'pj-envelope-label').attr('x', 0).attr('y', -21).attr('text-anchor', 'middle');
+  const envRect = env
+    .append('rect')
+    .attr('x', -16)
+    .attr('y', -16)
+    .attr('width', 32)
+    .attr('height', 32)
+    .attr('rx', 7);
+  const envLabel = env
+    .append('text')
+    .attr('class', 'pj-envelope-label')
+    .attr('x', 0)
+    .attr('y', -21)
+    .attr('text-anchor', 'middle');
   const chevron = g.append('path').attr('class', 'pj-chevron').attr('d', 'M13,-5 L20,0 L13,5');
   const shape = g.append('path').attr('class', 'pj-marker-shape');
   const pill = g.append('g').attr('class', 'pj-pill');
@@ -209,14 +228,21 @@ function createMarker(parent: G) {
       const colour = markerColour(m);
       const arp = m.kind === 'arp-request' || m.kind === 'arp-reply';
       shape
-        .attr('d', arp ? 'M0,-9 L9,0 L0,9 L-9,0 Z' : m.kind === 'none' ? 'M-5,0 A5,5 0 1,0 5,0 A5,5 0 1,0 -5,0' : 'M-8,0 A8,8 0 1,0 8,0 A8,8 0 1,0 -8,0')
+        .attr(
+          'd',
+          arp
+            ? 'M0,-9 L9,0 L0,9 L-9,0 Z'
+            : m.kind === 'none'
+              ? 'M-5,0 A5,5 0 1,0 5,0 A5,5 0 1,0 -5,0'
+              : 'M-8,0 A8,8 0 1,0 8,0 A8,8 0 1,0 -8,0',
+        )
         .style('fill', colour);
       chevron
-        .style('display', heading === null ? 'none' : null)
-        .attr('transform', heading === null ? null : `rotate(${heading})`)
+        .style('display', heading === null ? 'none' : 'inline')
+        .attr('transform', `rotate(${(heading ?? 0).toFixed(1)})`)
         .style('stroke', colour);
       const text = m.kind === 'arp-reply' ? m.label.replace(/^ARP reply/, '↩ ARP reply') : m.label;
-      pill.style('display', text ? null : 'none');
+      pill.style('display', text ? 'inline' : 'none');
       pillText.text(text);
       pillRect.attr('width', textWidth(text, 11) + 20).style('stroke', colour);
       if (m.envelope) {
@@ -281,8 +307,19 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       if (current) {
         const text = d.reason.length > 90 ? `${d.reason.slice(0, 87)}…` : d.reason;
         const w = textWidth(text, 11) + 20;
-        g.append('rect').attr('class', 'pj-drop-box').attr('x', -w / 2).attr('y', 16).attr('width', w).attr('height', 22).attr('rx', 4);
-        g.append('text').attr('class', 'pj-drop-text').attr('x', 0).attr('y', 31).attr('text-anchor', 'middle').text(text);
+        g.append('rect')
+          .attr('class', 'pj-drop-box')
+          .attr('x', -w / 2)
+          .attr('y', 16)
+          .attr('width', w)
+          .attr('height', 22)
+          .attr('rx', 4);
+        g.append('text')
+          .attr('class', 'pj-drop-text')
+          .attr('x', 0)
+          .attr('y', 31)
+          .attr('text-anchor', 'middle')
+          .text(text);
       }
     }
   }
@@ -341,7 +378,8 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       if (path.length > 1) path[0] = from;
       const end = path[path.length - 1]!;
       const heading =
-        path.length > 1 && Math.hypot(end.x - path[path.length - 2]!.x, end.y - path[path.length - 2]!.y) > 0.5
+        path.length > 1 &&
+        Math.hypot(end.x - path[path.length - 2]!.x, end.y - path[path.length - 2]!.y) > 0.5
           ? (Math.atan2(end.y - path[path.length - 2]!.y, end.x - path[path.length - 2]!.x) * 180) / Math.PI
           : null;
       marker.set(m, heading);

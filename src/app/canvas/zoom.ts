@@ -16,7 +16,12 @@ export interface ZoomController {
 }
 
 /** The transform that fits `bounds` into a `w` x `h` view, centred, never above 1.5x. */
-export function fitTransform(bounds: Bounds, w: number, h: number, margin = 16): { k: number; x: number; y: number } {
+export function fitTransform(
+  bounds: Bounds,
+  w: number,
+  h: number,
+  margin = 16,
+): { k: number; x: number; y: number } {
   if (bounds.width <= 0 || bounds.height <= 0 || w <= 0 || h <= 0) return { k: 1, x: 0, y: 0 };
   const k = Math.min(1.5, (w - margin * 2) / bounds.width, (h - margin * 2) / bounds.height);
   return { k, x: (w - bounds.width * k) / 2, y: (h - bounds.height * k) / 2 };

@@ -4,8 +4,10 @@ import { SpeedControl } from './SpeedControl';
 import { Scrubber } from './Scrubber';
 import { VerdictBadge } from './VerdictBadge';
 
-const btn =
-  'inline-flex h-9 items-center justify-center gap-1 rounded-md border border-slate-300 bg-white px-3 text-sm font-medium text-slate-800 hover:bg-slate-100 disabled:opacity-40 focus-visible:outline-2 focus-visible:outline-sky-500 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700';
+const base =
+  'inline-flex h-9 items-center justify-center gap-1 rounded-md border px-3 text-sm font-medium disabled:opacity-40 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500';
+const btn = `${base} border-slate-300 bg-white text-slate-800 hover:bg-slate-100 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700`;
+const primary = `${base} w-24 border-sky-700 bg-sky-700 text-white hover:bg-sky-800 dark:border-sky-500 dark:bg-sky-600 dark:hover:bg-sky-500`;
 
 export function Controls() {
   const state = usePlayback((s) => s.value as string);
@@ -16,7 +18,12 @@ export function Controls() {
 
   return (
     <div className="flex flex-wrap items-center gap-2 rounded-lg border border-slate-200 bg-white px-3 py-2 shadow-sm dark:border-slate-700 dark:bg-slate-900">
-      <button type="button" className={btn} disabled={!usable} onClick={() => sendPlayback({ type: 'RESET' })}>
+      <button
+        type="button"
+        className={btn}
+        disabled={!usable}
+        onClick={() => sendPlayback({ type: 'RESET' })}
+      >
         Reset
       </button>
       <button
@@ -31,7 +38,7 @@ export function Controls() {
       </button>
       <button
         type="button"
-        className={`${btn} w-24 border-sky-700 bg-sky-700 text-white hover:bg-sky-800 dark:border-sky-500 dark:bg-sky-600 dark:hover:bg-sky-500`}
+        className={primary}
         disabled={!usable}
         onClick={() => sendPlayback({ type: playing ? 'PAUSE' : 'PLAY' })}
         aria-keyshortcuts="Space"
@@ -50,7 +57,11 @@ export function Controls() {
       </button>
       <SpeedControl />
       <Scrubber disabled={!usable} />
-      <span className="font-mono text-sm text-slate-700 tabular-nums dark:text-slate-200" aria-live="off" data-testid="step-counter">
+      <span
+        className="font-mono text-sm text-slate-700 tabular-nums dark:text-slate-200"
+        aria-live="off"
+        data-testid="step-counter"
+      >
         Step {steps ? step + 1 : 0} / {steps}
       </span>
       <VerdictBadge />

@@ -36,8 +36,8 @@ export function App() {
           <FdbPanel />
           <IptablesPanel />
           <ConntrackPanel />
-          <EventLogPanel />
           <Terminal />
+          <EventLogPanel />
         </div>
       </main>
     </div>

@@ -17,7 +17,9 @@ export interface TopologyCanvasProps {
   className?: string;
 }
 
-const canvasModules = import.meta.glob<{ TopologyCanvas: ComponentType<TopologyCanvasProps> }>('../canvas/index.ts');
+const canvasModules = import.meta.glob<{ TopologyCanvas: ComponentType<TopologyCanvasProps> }>(
+  '../canvas/index.ts',
+);
 const loadCanvas = canvasModules['../canvas/index.ts'];
 const LazyCanvas = loadCanvas ? lazy(() => loadCanvas().then((m) => ({ default: m.TopologyCanvas }))) : null;
 

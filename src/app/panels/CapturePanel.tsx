@@ -8,7 +8,7 @@ export function CapturePanel() {
   const step = useApp((s) => s.step);
   const caps = trace ? capturesAt(trace, step) : [];
   return (
-    <Panel id="capture" title="Capture" subtitle="tcpdump -nn -e">
+    <Panel className="max-h-44 shrink-0" id="capture" title="Capture" subtitle="tcpdump -nn -e">
       {caps.length === 0 ? (
         <Empty>No frame is captured at this step.</Empty>
       ) : (

@@ -45,7 +45,12 @@ export function EventLogPanel() {
     });
 
   return (
-    <Panel id="events" title="Event log" subtitle={trace ? `${rows.length} of ${trace.events.length} events` : undefined}>
+    <Panel
+      className="col-span-full"
+      id="events"
+      title="Event log"
+      subtitle={trace ? `${rows.length} of ${trace.events.length} events` : undefined}
+    >
       <div role="group" aria-label="Filter events by kind" className="mb-2 flex flex-wrap gap-1">
         {KIND_GROUPS.map((g) => (
           <button
@@ -78,7 +83,11 @@ export function EventLogPanel() {
             {rows.slice(first, last).map((ev, k) => {
               const current = ev.step === step;
               return (
-                <li key={ev.step} style={{ top: (first + k) * ROW, height: ROW }} className="absolute inset-x-0">
+                <li
+                  key={ev.step}
+                  style={{ top: (first + k) * ROW, height: ROW }}
+                  className="absolute inset-x-0"
+                >
                   <button
                     type="button"
                     onClick={() => sendPlayback({ type: 'SEEK', step: ev.step })}

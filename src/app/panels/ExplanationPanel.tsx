@@ -8,7 +8,12 @@ export function ExplanationPanel() {
   const step = useApp((s) => s.step);
   const ev = eventAt(trace, step);
   return (
-    <Panel id="explanation" title="Explanation" subtitle={ev ? `${ev.netns}${ev.interface ? ` · ${ev.interface}` : ''} · ${ev.kind}` : undefined}>
+    <Panel
+      className="shrink-0"
+      id="explanation"
+      title="Explanation"
+      subtitle={ev ? `${ev.netns}${ev.interface ? ` · ${ev.interface}` : ''} · ${ev.kind}` : undefined}
+    >
       {!ev ? (
         <Empty>Pick a scenario and a flow, then press Play.</Empty>
       ) : (

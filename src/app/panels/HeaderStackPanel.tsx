@@ -18,9 +18,14 @@ export function HeaderStackPanel() {
 
   return (
     <Panel
+      className="flex-1"
       id="headers"
       title="Header stack"
-      subtitle={ev ? `packet ${ev.packetId ?? '?'} at step ${ev.step}${ev.step !== step ? ' (last seen)' : ''}` : undefined}
+      subtitle={
+        ev
+          ? `packet ${ev.packetId ?? '?'} at step ${ev.step}${ev.step !== step ? ' (last seen)' : ''}`
+          : undefined
+      }
     >
       {!ev ? (
         <Empty>No packet at this step yet.</Empty>
@@ -29,8 +34,8 @@ export function HeaderStackPanel() {
           {removed > 0 && (
             <p className="rounded bg-sky-50 px-2 py-1 text-xs text-sky-900 dark:bg-sky-950 dark:text-sky-100">
               {removed} outer header{removed > 1 ? 's' : ''} removed since the previous hop (
-              {prev!.packet!
-                .slice(0, removed)
+              {prev!
+                .packet!.slice(0, removed)
                 .map((l) => l.proto.toUpperCase())
                 .join(', ')}
               ).
@@ -39,7 +44,11 @@ export function HeaderStackPanel() {
           {layers.map((layer, i) => {
             const d = diffs[i]!;
             return (
-              <details key={`${step}:${i}:${layer.proto}`} open className="rounded border border-slate-200 dark:border-slate-700">
+              <details
+                key={`${step}:${i}:${layer.proto}`}
+                open
+                className="rounded border border-slate-200 dark:border-slate-700"
+              >
                 <summary className="cursor-pointer px-2 py-1 text-xs">
                   <span className="font-semibold">{LAYER_NAMES[layer.proto]}</span>
                   <span className="text-slate-600 dark:text-slate-300">, {layerSummary(layer)}</span>

@@ -27,7 +27,10 @@ export function PacketBytes({ layers, payload }: { layers: Layer[]; payload: num
     };
   }, [layers, payload]);
   return (
-    <pre aria-label="Packet bytes" className="overflow-x-auto rounded bg-slate-100 p-2 font-mono text-[11px] leading-4 dark:bg-slate-800">
+    <pre
+      aria-label="Packet bytes"
+      className="overflow-x-auto rounded bg-slate-100 p-2 font-mono text-[11px] leading-4 dark:bg-slate-800"
+    >
       {text ?? 'Encoding…'}
     </pre>
   );

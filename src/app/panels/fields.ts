@@ -59,7 +59,8 @@ export function fieldValue(layer: Layer, key: string, value: unknown): string {
   if (layer.proto === 'ipv4' && key === 'protocol') return `${IP_PROTOS[value] ?? 'unknown'} (${value})`;
   if (layer.proto === 'ipv4' && key === 'id') return `0x${value.toString(16).padStart(4, '0')} (${value})`;
   if (layer.proto === 'icmp' && key === 'type') return `${value} (${ICMP_TYPES[value] ?? 'other'})`;
-  if (layer.proto === 'arp' && key === 'op') return value === 1 ? 'request (1)' : value === 2 ? 'reply (2)' : String(value);
+  if (layer.proto === 'arp' && key === 'op')
+    return value === 1 ? 'request (1)' : value === 2 ? 'reply (2)' : String(value);
   return String(value);
 }
 

@@ -20,7 +20,12 @@ function tableIndex(trace: Trace): Map<string, TableSnapshot[]> {
 }
 
 /** The version of `table` in `netns` valid at `step`: the last one whose step is at or before it. */
-export function tableAt(trace: Trace, netns: string, table: TableName, step: number): TableSnapshot | undefined {
+export function tableAt(
+  trace: Trace,
+  netns: string,
+  table: TableName,
+  step: number,
+): TableSnapshot | undefined {
   const list = tableIndex(trace).get(`${netns}\u0000${table}`);
   if (!list || list.length === 0) return undefined;
   let lo = 0;
@@ -47,7 +52,12 @@ export function shownNetns(trace: Trace | null, step: number, selected: string |
 }
 
 /** The index of the row that decided this step in the given table/netns, or -1. */
-export function decidedRow(ev: TraceEvent | undefined, netns: string, table: TableName, rows: string[]): number {
+export function decidedRow(
+  ev: TraceEvent | undefined,
+  netns: string,
+  table: TableName,
+  rows: string[],
+): number {
   const d = ev?.decidedBy;
   if (!d || d.table !== table || d.netns !== netns) return -1;
   return rows.indexOf(d.row);
@@ -100,7 +110,15 @@ export function capturesAt(trace: Trace, step: number): Capture[] {
   return trace.captures.filter((c) => c.step === step);
 }
 
-export const KIND_GROUPS = ['ARP', 'routing', 'bridge', 'netfilter', 'encapsulation', 'drops', 'other'] as const;
+export const KIND_GROUPS = [
+  'ARP',
+  'routing',
+  'bridge',
+  'netfilter',
+  'encapsulation',
+  'drops',
+  'other',
+] as const;
 export type KindGroup = (typeof KIND_GROUPS)[number];
 
 const GROUP_OF: Partial<Record<EventKind, KindGroup>> = {

@@ -57,7 +57,10 @@ export function ScenarioPicker() {
         </select>
       </label>
       {info && (
-        <p className="min-w-0 basis-full truncate text-xs text-slate-600 dark:text-slate-300" title={info.description}>
+        <p
+          className="min-w-0 basis-full truncate text-xs text-slate-600 dark:text-slate-300"
+          title={info.description}
+        >
           <span className="font-medium">{info.group}</span> · {flow?.description ?? info.description}
         </p>
       )}

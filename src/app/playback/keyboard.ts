@@ -1,7 +1,9 @@
 /** Keyboard shortcuts for playback, ignored while typing in a field. */
 import type { PlaybackEvent } from './machine';
 
-export function shortcutFor(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>): PlaybackEvent | null {
+export function shortcutFor(
+  e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>,
+): PlaybackEvent | null {
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
   switch (e.key) {
     case ' ':

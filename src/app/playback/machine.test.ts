@@ -96,7 +96,15 @@ describe('playback machine (actor with a simulated clock)', () => {
     for (let i = 0; i < 5; i++) clock.increment(BASE_STEP_MS);
     expect(actor.getSnapshot().context.step).toBe(3);
     const distinct = path.filter((p, i) => p !== path[i - 1]);
-    expect(distinct).toEqual(['idle@0', 'loading@0', 'ready@0', 'playing@0', 'playing@1', 'playing@2', 'finished@3']);
+    expect(distinct).toEqual([
+      'idle@0',
+      'loading@0',
+      'ready@0',
+      'playing@0',
+      'playing@1',
+      'playing@2',
+      'finished@3',
+    ]);
     actor.stop();
   });
 

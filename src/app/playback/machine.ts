@@ -75,10 +75,19 @@ export const playbackMachine = setup({
     loaded: assign(({ context, event }) => {
       if (event.type !== 'LOADED') return {};
       const steps = Math.max(0, event.steps);
-      return { steps, step: clamp(event.step ?? context.pendingStep, steps), pendingStep: 0, error: undefined };
+      return {
+        steps,
+        step: clamp(event.step ?? context.pendingStep, steps),
+        pendingStep: 0,
+        error: undefined,
+      };
     }),
     loading: assign({ pendingStep: ({ event }) => (event.type === 'LOAD' ? (event.step ?? 0) : 0) }),
-    failed: assign({ error: ({ event }) => (event.type === 'FAILED' ? event.error : undefined), steps: 0, step: 0 }),
+    failed: assign({
+      error: ({ event }) => (event.type === 'FAILED' ? event.error : undefined),
+      steps: 0,
+      step: 0,
+    }),
   },
 }).createMachine({
   id: 'playback',

@@ -60,7 +60,8 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
   callWorker({ type: 'catalog' })
     .then((catalog) => {
       store.getState().setCatalog(catalog);
-      const wanted = catalog.find((c) => c.id === initial.scenario) ?? catalog.find((c) => c.id === DEFAULT_SCENARIO);
+      const wanted =
+        catalog.find((c) => c.id === initial.scenario) ?? catalog.find((c) => c.id === DEFAULT_SCENARIO);
       const chosen = wanted ?? catalog[0];
       if (!chosen) {
         store.getState().setError('No scenarios are available yet.');

@@ -115,7 +115,9 @@ export function Terminal() {
           className="h-40 overflow-auto rounded bg-slate-950 p-2 font-mono text-xs leading-5 whitespace-pre-wrap text-slate-100"
         >
           {lines.length === 0 ? (
-            <span className="text-slate-400">Try: ip route · ip neigh · bridge fdb show · ip route del …</span>
+            <span className="text-slate-400">
+              Try: ip route · ip neigh · bridge fdb show · ip route del …
+            </span>
           ) : (
             lines.map((l, i) => (
               <div

@@ -20,7 +20,10 @@ import type { CommandOutcome } from './protocol';
 
 type Loader = () => Promise<string>;
 
-const files = import.meta.glob('/scenarios/*.yaml', { query: '?raw', import: 'default' }) as Record<string, Loader>;
+const files = import.meta.glob('/scenarios/*.yaml', { query: '?raw', import: 'default' }) as Record<
+  string,
+  Loader
+>;
 
 const idOf = (path: string): string => path.replace(/^.*\//, '').replace(/\.yaml$/, '');
 const byId = new Map(Object.entries(files).map(([path, load]) => [idOf(path), { path, load }]));
@@ -76,7 +79,12 @@ function fingerprint(world: World): string {
   return parts.join('\n');
 }
 
-export async function command(scenarioId: string, execs: Exec[], netns: string, line: string): Promise<CommandOutcome> {
+export async function command(
+  scenarioId: string,
+  execs: Exec[],
+  netns: string,
+  line: string,
+): Promise<CommandOutcome> {
   const scenario = await getScenario(scenarioId);
   const { world } = buildWorld(scenario, { exec: execs });
   const found = findNetns(world, netns);

@@ -21,4 +21,5 @@ export type WorkerResult<R extends WorkerRequest> = R extends { type: 'catalog' 
     : CommandOutcome;
 
 export type WorkerMessage = { id: number; request: WorkerRequest };
-export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+export type WorkerReply =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

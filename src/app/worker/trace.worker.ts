@@ -19,6 +19,10 @@ self.onmessage = (e: MessageEvent<WorkerMessage>) => {
   handle(request).then(
     (result) => self.postMessage({ id, ok: true, result } satisfies WorkerReply),
     (err: unknown) =>
-      self.postMessage({ id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply),
+      self.postMessage({
+        id,
+        ok: false,
+        error: err instanceof Error ? err.message : String(err),
+      } satisfies WorkerReply),
   );
 };

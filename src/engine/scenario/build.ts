@@ -59,7 +59,9 @@ interface Attempt {
 function attempt(ctx: CommandContext, line: string): Attempt {
   try {
     const r = runCommand(ctx, line);
-    const out = r.process ? [r.output, ...finish(ctx.world, r.process)].filter((s) => s !== '').join('\n') : r.output;
+    const out = r.process
+      ? [r.output, ...finish(ctx.world, r.process)].filter((s) => s !== '').join('\n')
+      : r.output;
     return { ok: true, output: out };
   } catch (err) {
     return { ok: false, output: errorText(err) };
@@ -89,7 +91,10 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
   for (const m of s.machines) {
     let machine: Machine;
     try {
-      machine = world.addMachine(m.name, { role: m.role, ...(m.title !== undefined ? { title: m.title } : {}) });
+      machine = world.addMachine(m.name, {
+        role: m.role,
+        ...(m.title !== undefined ? { title: m.title } : {}),
+      });
     } catch (err) {
       throw new ScenarioError(`${at(m.line)} machines.${m.name}: ${errorText(err)}`);
     }
@@ -112,7 +117,14 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     by?: string,
   ): Attempt & { entry: SetupLogEntry } => {
     const res = attempt({ world, machine, ns, origin }, line);
-    const entry: SetupLogEntry = { machine: machine.name, netns: ns.name, command: line, source, ok: res.ok, output: res.output };
+    const entry: SetupLogEntry = {
+      machine: machine.name,
+      netns: ns.name,
+      command: line,
+      source,
+      ok: res.ok,
+      output: res.output,
+    };
     if (by !== undefined) entry.by = by;
     setup.push(entry);
     return { ...res, entry };
@@ -124,7 +136,10 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
       const where = `machines.${m.name}.nics[${i}]`;
       const source = `${at(n.line)} (nic ${n.name})`;
       const origin = `setup line ${n.line}`;
-      const cmds = [...(n.addr !== undefined ? [`ip addr add ${n.addr} dev ${n.name}`] : []), `ip link set ${n.name} up`];
+      const cmds = [
+        ...(n.addr !== undefined ? [`ip addr add ${n.addr} dev ${n.name}`] : []),
+        `ip link set ${n.name} up`,
+      ];
       for (const cmd of cmds) {
         const r = run(machine, machine.root, cmd, source, origin);
         if (!r.ok) throw new ScenarioError(`${at(n.line)} ${where}: ${cmd}: ${r.output}`);
@@ -146,7 +161,13 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
   s.servers.forEach((srv, i) => {
     const found = findNetns(world, srv.netns);
     if (!found) throw new ScenarioError(`${at(srv.line)} servers[${i}].netns: ${noNetns(world, srv.netns)}`);
-    found.ns.sockets.listen({ proto: srv.proto, addr: 0, port: srv.port, process: srv.process, reply: srv.reply });
+    found.ns.sockets.listen({
+      proto: srv.proto,
+      addr: 0,
+      port: srv.port,
+      process: srv.process,
+      reply: srv.reply,
+    });
     found.ns.changed('sockets');
   });
 

@@ -58,10 +58,27 @@ describe('loadScenario', () => {
     expect(a.nics[0]).toMatchObject({ name: 'eth0', segment: 'lan', mac: '02:00:00:00:00:0a', line: 16 });
     expect(a.setup).toEqual([
       { run: 'ip netns add ns1', expectFail: false, line: 18 },
-      { run: 'ip route add 10.1.16.0/24 via 192.168.0.200 dev eth0', by: 'flanneld', expectFail: false, line: 19 },
-      { run: 'ip route add 10.1.16.0/24 via 192.168.0.200 dev eth0', by: 'flanneld', expectFail: true, line: 21 },
+      {
+        run: 'ip route add 10.1.16.0/24 via 192.168.0.200 dev eth0',
+        by: 'flanneld',
+        expectFail: false,
+        line: 19,
+      },
+      {
+        run: 'ip route add 10.1.16.0/24 via 192.168.0.200 dev eth0',
+        by: 'flanneld',
+        expectFail: true,
+        line: 21,
+      },
     ]);
-    expect(s.servers[0]).toEqual({ netns: 'B', proto: 'tcp', port: 80, process: 'nginx', reply: 612, line: 25 });
+    expect(s.servers[0]).toEqual({
+      netns: 'B',
+      proto: 'tcp',
+      port: 80,
+      process: 'nginx',
+      reply: 612,
+      line: 25,
+    });
     expect(s.flows[0]).toMatchObject({ id: 'a-ping-b', netns: 'A', line: 27 });
     expect(s.segments).toEqual([{ name: 'lan', title: '192.168.0.0/24', line: 8 }]);
   });
@@ -82,13 +99,18 @@ describe('loadScenario', () => {
       'scenarios/sample.yaml:24 machines.A.setup[3]: expected a string or {run, by, expect}',
     );
     const num = GOOD.replace('      - ip netns add ns1\n', '      - 42\n');
-    expect(err(num)).toBe('scenarios/sample.yaml:18 machines.A.setup[0]: expected a string or {run, by, expect}');
+    expect(err(num)).toBe(
+      'scenarios/sample.yaml:18 machines.A.setup[0]: expected a string or {run, by, expect}',
+    );
   });
 
   it('reports the inner error of a setup object', () => {
     const text = GOOD.replace('        expect: fail', '        expect: failure');
     expect(err(text)).toBe('scenarios/sample.yaml:23 machines.A.setup[2].expect: expected one of "fail"');
-    const typo = GOOD.replace('        by: flanneld\n        expect', '        bye: flanneld\n        expect');
+    const typo = GOOD.replace(
+      '        by: flanneld\n        expect',
+      '        bye: flanneld\n        expect',
+    );
     expect(err(typo)).toBe('scenarios/sample.yaml:22 machines.A.setup[2].bye: unknown key "bye"');
   });
 
@@ -98,7 +120,9 @@ describe('loadScenario', () => {
   });
 
   it('checks enums and addresses', () => {
-    expect(err(GOOD.replace('group: Basics', 'group: basics'))).toMatch(/^scenarios\/sample\.yaml:3 group: expected one of/);
+    expect(err(GOOD.replace('group: Basics', 'group: basics'))).toMatch(
+      /^scenarios\/sample\.yaml:3 group: expected one of/,
+    );
     expect(err(GOOD.replace('192.168.0.200/24}', '192.168.0.300/24}'))).toMatch(
       /^scenarios\/sample\.yaml:13 machines\.B\.nics\[0\]\.addr: expected an IPv4 address/,
     );
@@ -110,7 +134,9 @@ describe('loadScenario', () => {
   it('reports YAML syntax errors as FILE:LINE:COL', () => {
     const text = GOOD.replace('  lan: {title: "192.168.0.0/24"}', '  lan: {title: "192.168.0.0/24"');
     expect(err(text)).toMatch(/^scenarios\/sample\.yaml:\d+:\d+: /);
-    expect(err('a: b\n  c: d\n')).toBe('scenarios/sample.yaml:1:4: Nested mappings are not allowed in compact mappings');
+    expect(err('a: b\n  c: d\n')).toBe(
+      'scenarios/sample.yaml:1:4: Nested mappings are not allowed in compact mappings',
+    );
     expect(err('x: [1, 2\n')).toMatch(/^scenarios\/sample\.yaml:2:1: Flow sequence/);
     expect(err('a: 1\na: 2\n')).toMatch(/^scenarios\/sample\.yaml:2:1: Map keys must be unique/);
   });

@@ -215,7 +215,8 @@ export function loadScenario(text: string, file: string): Scenario {
   const parsed = ScenarioFileSchema.safeParse(raw ?? {}, { reportInput: true });
   if (!parsed.success) {
     const issue = pickIssue(parsed.error.issues[0]!);
-    if (issue.code === 'unrecognized_keys') fail(ctx, [...issue.path, issue.keys[0]!], issueMessage(issue), true);
+    if (issue.code === 'unrecognized_keys')
+      fail(ctx, [...issue.path, issue.keys[0]!], issueMessage(issue), true);
     fail(ctx, issue.path, issueMessage(issue));
   }
   const f = parsed.data;
@@ -256,13 +257,16 @@ export function loadScenario(text: string, file: string): Scenario {
       }
       return nic;
     });
-    const setup = m.setup.map(
-      (item, i): SetupStep => {
-        const line = lineOf(ctx, ['machines', name, 'setup', i]);
-        if (typeof item === 'string') return { run: item, expectFail: false, line };
-        return { run: item.run, ...(item.by !== undefined ? { by: item.by } : {}), expectFail: item.expect === 'fail', line };
-      },
-    );
+    const setup = m.setup.map((item, i): SetupStep => {
+      const line = lineOf(ctx, ['machines', name, 'setup', i]);
+      if (typeof item === 'string') return { run: item, expectFail: false, line };
+      return {
+        run: item.run,
+        ...(item.by !== undefined ? { by: item.by } : {}),
+        expectFail: item.expect === 'fail',
+        line,
+      };
+    });
     return {
       name,
       role: m.role,
@@ -273,7 +277,8 @@ export function loadScenario(text: string, file: string): Scenario {
     };
   });
   for (const s of segments) {
-    if (machines.some((m) => m.name === s.name)) fail(ctx, ['segments', s.name], `"${s.name}" is also a machine name`, true);
+    if (machines.some((m) => m.name === s.name))
+      fail(ctx, ['segments', s.name], `"${s.name}" is also a machine name`, true);
   }
 
   const servers: ScenarioServer[] = f.servers.map((s, i) => {
@@ -291,7 +296,8 @@ export function loadScenario(text: string, file: string): Scenario {
   const flowIds = new Map<string, number>();
   const flows: ScenarioFlow[] = f.flows.map((fl, i) => {
     const first = flowIds.get(fl.id);
-    if (first !== undefined) fail(ctx, ['flows', i, 'id'], `duplicate flow id "${fl.id}" (first at flows[${first}])`);
+    if (first !== undefined)
+      fail(ctx, ['flows', i, 'id'], `duplicate flow id "${fl.id}" (first at flows[${first}])`);
     flowIds.set(fl.id, i);
     return {
       id: fl.id,

@@ -35,7 +35,10 @@ export const LocalizedSchema = z
 const name = (what: string) =>
   z
     .string()
-    .regex(NAME_RE, `${what} must start with a letter or digit and use only letters, digits, ".", "_", "@", "-"`);
+    .regex(
+      NAME_RE,
+      `${what} must start with a letter or digit and use only letters, digits, ".", "_", "@", "-"`,
+    );
 
 export const NicSchema = z
   .strictObject({
@@ -48,7 +51,10 @@ export const NicSchema = z
       .describe('Generated deterministically from the scenario id when omitted.'),
     addr: z
       .string()
-      .refine((s) => parseCidr(s) !== null, 'expected an IPv4 address with prefix length, like 192.168.0.100/24')
+      .refine(
+        (s) => parseCidr(s) !== null,
+        'expected an IPv4 address with prefix length, like 192.168.0.100/24',
+      )
       .optional()
       .describe('Expands into `ip addr add ADDR dev NAME`.'),
   })
@@ -56,7 +62,9 @@ export const NicSchema = z
 
 export const SetupObjectSchema = z.strictObject({
   run: text.describe('The command line, as typed on the machine.'),
-  by: text.optional().describe('Provenance shown on every row it writes, e.g. "flanneld" (-> "flanneld on A").'),
+  by: text
+    .optional()
+    .describe('Provenance shown on every row it writes, e.g. "flanneld" (-> "flanneld on A").'),
   expect: z
     .literal('fail')
     .optional()
@@ -71,10 +79,7 @@ export const MachineSchema = z.strictObject({
   role: z.enum(ROLES).default('host').describe('Display only.'),
   title: text.optional(),
   nics: z.array(NicSchema).default([]),
-  setup: z
-    .array(SetupItemSchema)
-    .default([])
-    .describe("Commands run in the machine's root netns, in order."),
+  setup: z.array(SetupItemSchema).default([]).describe("Commands run in the machine's root netns, in order."),
 });
 
 export const SegmentSchema = z.strictObject({ title: text.optional() });
@@ -96,7 +101,9 @@ export const ServerSchema = z.strictObject({
 
 export const FlowSchema = z.strictObject({
   id: z.string().regex(ID_RE, 'a flow id uses lower-case letters, digits and "-"'),
-  netns: name('a netns name').describe('A machine name (its root netns) or a netns created by `ip netns add`.'),
+  netns: name('a netns name').describe(
+    'A machine name (its root netns) or a netns created by `ip netns add`.',
+  ),
   command: text,
   title: LocalizedSchema,
   description: LocalizedSchema.optional(),
@@ -122,7 +129,11 @@ export type Localized = z.infer<typeof LocalizedSchema>;
 
 /** The JSON Schema editors use for scenario YAML (draft 2020-12), generated from the zod schema. */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(ScenarioFileSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+  const schema = z.toJSONSchema(ScenarioFileSchema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  });
   return {
     $id: 'https://packet-journey.invalid/schema/scenario.schema.json',
     title: 'Packet Journey scenario',

@@ -33,20 +33,21 @@ export const EN: Record<string, string> = {
   'drop.ip-forward-off':
     '{dst} is not local and forwarding is off on {dev} (net.ipv4.ip_forward = 0 in {ns}), so the kernel drops the packet silently.',
   'drop.no-route-input':
-    '{ns} has no route to {dst}: the packet is dropped and an ICMP "network unreachable" goes back to the sender.',
+    '{ns} has no route to {dst} (no matching entry, not even a default route): the packet is dropped.',
+  'icmp.no-route-back':
+    'The kernel would send ICMP type {type} code {code} back to {to}, but it has no route to {to} either, so nothing is sent.',
   'drop.route-blackhole':
     'The route "{route}" is a blackhole: packets to {dst} are discarded without any ICMP.',
-  'drop.route-unreachable':
-    'The route "{route}" is unreachable: the packet is dropped and ICMP "host unreachable" goes back.',
-  'drop.route-prohibit':
-    'The route "{route}" is prohibit: the packet is dropped and ICMP "administratively prohibited" goes back.',
+  'drop.route-unreachable': 'The route "{route}" is of type unreachable: the packet for {dst} is dropped.',
+  'drop.route-prohibit': 'The route "{route}" is of type prohibit: the packet for {dst} is dropped.',
   'drop.martian-source':
     'The source {src} arriving on {dev} is impossible (a martian), so the kernel drops it.',
   'route.forward-via':
     'Route lookup for {dst}: not local, so the kernel forwards it to gateway {via} out of {dev}.',
   'route.forward-direct':
     'Route lookup for {dst}: not local; the destination is directly on the link of {dev}, so the kernel forwards it there.',
-  'icmp.send-error': 'The kernel sends ICMP type {type} code {code} to {to} about the packet for {about}.',
+  'icmp.send-error':
+    'The kernel reports the problem to the sender: ICMP {what} to {to} about the packet for {about}.',
   'icmp.echo-reply':
     'The kernel answers the echo request (icmp_seq={seq}) itself: an echo reply from {from} to {to}.',
   'route.output-local':
@@ -78,16 +79,15 @@ export const EN: Record<string, string> = {
   'arp.unsolicited':
     'An ARP reply for {ip} that nobody asked for; with arp_accept=0 the kernel does not create an entry.',
   'arp.reply-learned': 'The ARP reply says {ip} is at {mac}: the neighbour entry on {dev} is now complete.',
-  'drop.ttl-exceeded':
-    'TTL is {ttl}: forwarding would take it to 0, so the packet for {dst} is dropped and ICMP "time exceeded" goes back.',
+  'drop.ttl-exceeded': 'TTL is {ttl}: forwarding would take it to 0, so the packet for {dst} is dropped.',
   'drop.frag-needed':
-    'The packet ({len} bytes) is bigger than the MTU of {dev} ({mtu}) and has DF set: dropped, ICMP "fragmentation needed" (mtu {mtu}) goes back.',
+    'The packet ({len} bytes) is bigger than the MTU of {dev} ({mtu}) and has DF set, so it cannot be fragmented: dropped.',
   forward:
     'Forwarded from {in} to {out}: TTL {ttl} becomes {ttl2}; the MACs will be rewritten for the next hop.',
   'drop.no-socket-icmp': 'An echo reply with id {id} that no ping is waiting for.',
   'icmp.error-no-socket': 'ICMP type {type} code {code} arrives, but no socket owns the packet it quotes.',
   'drop.tcp-closed': 'Nothing listens on TCP port {port} at {dst}: the kernel answers with a RST.',
-  'drop.udp-closed': 'Nothing listens on UDP port {port} at {dst}: ICMP "port unreachable" goes back.',
+  'drop.udp-closed': 'Nothing listens on UDP port {port} at {dst}: the datagram is dropped.',
   'drop.no-protocol': 'No handler for IP protocol {protocol}.',
   'tcp.syn-listener':
     '{process} listens on port {port}: the kernel answers the SYN from {from} with SYN-ACK.',

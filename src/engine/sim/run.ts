@@ -40,7 +40,9 @@ export function listFlows(s: Scenario): FlowInfo[] {
 export function findFlow(s: Scenario, flowId: string): ScenarioFlow {
   const flow = s.flows.find((f) => f.id === flowId);
   if (!flow) {
-    throw new ScenarioError(`unknown flow "${flowId}"; flows: ${s.flows.map((f) => f.id).join(', ') || '(none)'}`);
+    throw new ScenarioError(
+      `unknown flow "${flowId}"; flows: ${s.flows.map((f) => f.id).join(', ') || '(none)'}`,
+    );
   }
   return flow;
 }
@@ -103,7 +105,11 @@ export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}):
   const recorder = new Recorder(() => world.sched.now - t0);
   world.observers.push(recorder);
   recorder.snapshotAll(world.netns.values());
-  recorder.event({ netns: ns, kind: 'command', explain: { code: 'command', args: { netns: ns.name, line: flow.command } } });
+  recorder.event({
+    netns: ns,
+    kind: 'command',
+    explain: { code: 'command', args: { netns: ns.name, line: flow.command } },
+  });
 
   let verdict: Verdict;
   let reason: string | undefined;

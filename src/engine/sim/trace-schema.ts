@@ -5,7 +5,16 @@
  */
 import { z } from 'zod';
 import type { Layer } from '../net/layers';
-import type { Capture, EventKind, TableName, TableSnapshot, Topology, Trace, TraceEvent, Verdict } from './trace';
+import type {
+  Capture,
+  EventKind,
+  TableName,
+  TableSnapshot,
+  Topology,
+  Trace,
+  TraceEvent,
+  Verdict,
+} from './trace';
 
 const mac = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
 const ip = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/);
@@ -76,7 +85,17 @@ const EVENT_KINDS = [
   'userspace',
   'control',
 ] as const;
-const TABLES = ['routes', 'neigh', 'fdb', 'addrs', 'links', 'sysctl', 'sockets', 'iptables', 'conntrack'] as const;
+const TABLES = [
+  'routes',
+  'neigh',
+  'fdb',
+  'addrs',
+  'links',
+  'sysctl',
+  'sockets',
+  'iptables',
+  'conntrack',
+] as const;
 
 const TableNameSchema = z.enum(TABLES);
 const step = z.int().min(0);
@@ -94,7 +113,10 @@ export const TraceEventSchema = z.strictObject({
   payload: z.int().min(0).optional(),
   decidedBy: z.strictObject({ table: TableNameSchema, netns: z.string(), row: z.string() }).optional(),
   reason: z.string().optional(),
-  explain: z.strictObject({ code: z.string(), args: z.record(z.string(), z.union([z.string(), z.number()])) }),
+  explain: z.strictObject({
+    code: z.string(),
+    args: z.record(z.string(), z.union([z.string(), z.number()])),
+  }),
   explanation: z.string(),
 });
 
@@ -122,7 +144,9 @@ export const TableSnapshotSchema = z.strictObject({
 });
 
 export const TopologySchema = z.strictObject({
-  machines: z.array(z.strictObject({ name: z.string(), role: z.string().optional(), title: z.string().optional() })),
+  machines: z.array(
+    z.strictObject({ name: z.string(), role: z.string().optional(), title: z.string().optional() }),
+  ),
   netns: z.array(
     z.strictObject({
       name: z.string(),
@@ -193,5 +217,9 @@ export type TraceSchemaChecks = [
 /** The JSON Schema (draft 2020-12) of a Trace, generated from the zod mirror. */
 export function traceJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(TraceSchema, { target: 'draft-2020-12' });
-  return { $id: 'https://packet-journey.invalid/schema/trace.schema.json', title: 'Packet Journey trace', ...schema };
+  return {
+    $id: 'https://packet-journey.invalid/schema/trace.schema.json',
+    title: 'Packet Journey trace',
+    ...schema,
+  };
 }

@@ -49,7 +49,10 @@ export function icmpSendError(
   const dst = ipOf(ip.dst);
   if (src === 0 || isMulticastIp(dst) || dst === 0xffffffff) return;
   const res = routeOutput(ns, src, {});
-  if (!res.ok) return;
+  if (!res.ok) {
+    emit(ns, { kind: 'icmp-error', skb: orig, code: 'icmp.no-route-back', args: { type, code, to: ip.src } });
+    return;
+  }
   const icmp: IcmpLayer = { proto: 'icmp', type, code };
   if (extra.mtu !== undefined) icmp.mtu = extra.mtu;
   if (extra.gateway !== undefined) icmp.gateway = extra.gateway;
@@ -69,7 +72,7 @@ export function icmpSendError(
     kind: 'icmp-error',
     skb,
     code: 'icmp.send-error',
-    args: { type, code, to: ip.src, about: ip.dst, mtu: extra.mtu ?? '' },
+    args: { type, code, to: ip.src, about: ip.dst, what: icmpName(type, code, extra.mtu) },
   });
   ipLocalOut(ns, skb, res, 'the kernel');
 }
@@ -103,4 +106,21 @@ export function icmpEchoReply(ns: Netns, req: Skb): void {
     args: { to: ip.src, from: ip.dst, seq: echo.seq ?? 0 },
   });
   ipLocalOut(ns, skb, res, 'the kernel');
+}
+
+/** The name tcpdump gives an ICMP error, for explanations. */
+export function icmpName(type: number, code: number, mtu?: number): string {
+  if (type === 11) return '"time exceeded in-transit" (type 11)';
+  if (type === 5) return '"redirect" (type 5)';
+  if (type === 3) {
+    const names: Record<number, string> = {
+      0: 'net unreachable',
+      1: 'host unreachable',
+      3: 'port unreachable',
+      4: `fragmentation needed, mtu ${mtu ?? 0}`,
+      13: 'administratively prohibited',
+    };
+    return `"${names[code] ?? `unreachable code ${code}`}" (type 3 code ${code})`;
+  }
+  return `type ${type} code ${code}`;
 }

@@ -1,0 +1,170 @@
+/**
+ * The topology canvas: React renders the <svg> shell and the toolbar; D3 draws inside, through
+ * factories owned by one effect. The layout is computed lazily (elkjs) once per topology.
+ */
+import { useEffect, useId, useMemo, useRef, useState, type JSX } from 'react';
+import type { Trace } from '../../engine/sim/trace';
+import './canvas.css';
+import { layoutTopology } from './elk';
+import { topologyKey, type CanvasLayout } from './layout';
+import { connectionIndices, describeMarker, markerStateAt } from './model';
+import { createCanvasRenderer, type CanvasRenderer, type DropMark } from './renderer';
+import { createZoom, type ZoomController } from './zoom';
+
+export interface CanvasProps {
+  /** The whole trace (topology + events + captures). */
+  trace: Trace;
+  /** Current event index. */
+  step: number;
+  /** Highlighted namespace. */
+  selectedNetns?: string | null;
+  /** Click (or Enter/Space) on a namespace box. */
+  onSelectNetns?: (netns: string) => void;
+  /** From prefers-reduced-motion: no tweening when true. */
+  reducedMotion?: boolean;
+  className?: string;
+}
+
+const BTN =
+  'grid h-8 min-w-8 place-items-center rounded-md border border-slate-300 bg-white/90 px-2 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-slate-600 dark:bg-slate-800/90 dark:text-slate-100 dark:hover:bg-slate-700';
+
+export function TopologyCanvas(props: CanvasProps): JSX.Element {
+  const { trace, step, selectedNetns, onSelectNetns, reducedMotion = false, className } = props;
+  const svgRef = useRef<SVGSVGElement>(null);
+  const viewportRef = useRef<SVGGElement>(null);
+  const rendererRef = useRef<CanvasRenderer | null>(null);
+  const zoomRef = useRef<ZoomController | null>(null);
+  const [layout, setLayout] = useState<CanvasLayout | null>(null);
+  const [layoutError, setLayoutError] = useState<string | null>(null);
+  const titleId = useId();
+  const descId = useId();
+
+  // The one effect that owns the D3 factories.
+  useEffect(() => {
+    const svg = svgRef.current;
+    const viewport = viewportRef.current;
+    if (!svg || !viewport) return;
+    const renderer = createCanvasRenderer(viewport);
+    const zoom = createZoom(svg, viewport);
+    rendererRef.current = renderer;
+    zoomRef.current = zoom;
+    const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => zoom.resized());
+    ro?.observe(svg);
+    return () => {
+      ro?.disconnect();
+      renderer.destroy();
+      zoom.destroy();
+      rendererRef.current = null;
+      zoomRef.current = null;
+    };
+  }, []);
+
+  // Layout: once per topology (memoised by key inside layoutTopology).
+  const key = useMemo(() => topologyKey(trace.topology), [trace.topology]);
+  useEffect(() => {
+    let live = true;
+    layoutTopology(trace.topology).then(
+      (l) => {
+        if (!live) return;
+        setLayout(l);
+        setLayoutError(null);
+      },
+      (e: unknown) => {
+        if (live) setLayoutError(e instanceof Error ? e.message : String(e));
+      },
+    );
+    return () => {
+      live = false;
+    };
+    // layoutTopology is memoised by topology key: a new but equal topology reuses the same layout.
+  }, [trace.topology]);
+
+  const connections = useMemo(() => connectionIndices(trace), [trace]);
+  const dropsAll = useMemo<DropMark[]>(
+    () =>
+      trace.events
+        .filter((e) => e.kind === 'drop')
+        .map((e) => ({
+          step: e.step,
+          netns: e.netns,
+          interface: e.interface ?? null,
+          reason: e.explanation || e.reason || 'dropped',
+        })),
+    [trace],
+  );
+  const marker = useMemo(() => markerStateAt(trace, step, connections), [trace, step, connections]);
+
+  useEffect(() => {
+    rendererRef.current?.setOnSelectNetns(onSelectNetns);
+  }, [onSelectNetns]);
+
+  // Fit when a new layout arrives.
+  const fittedKey = useRef<string | null>(null);
+  useEffect(() => {
+    if (!layout || fittedKey.current === layout.key) return;
+    fittedKey.current = layout.key;
+    zoomRef.current?.fit(layout, false);
+  }, [layout]);
+
+  // Transient update per step: marker and highlights only, never a re-layout.
+  useEffect(() => {
+    if (!layout || layout.key !== key) return;
+    rendererRef.current?.update(layout, {
+      step,
+      marker,
+      drops: dropsAll.filter((d) => d.step <= step),
+      selectedNetns: selectedNetns ?? null,
+      reducedMotion,
+    });
+  }, [layout, key, step, marker, dropsAll, selectedNetns, reducedMotion]);
+
+  const ready = layout !== null && layout.key === key;
+  return (
+    <div
+      className={`pj-canvas relative h-full min-h-64 w-full overflow-hidden ${reducedMotion ? 'pj-canvas--still' : ''} ${className ?? ''}`}
+    >
+      <svg
+        ref={svgRef}
+        className="block h-full w-full select-none"
+        aria-labelledby={titleId}
+        aria-describedby={descId}
+        data-ready={ready ? 'true' : 'false'}
+      >
+        <title id={titleId}>{`Topology of ${trace.scenario}: ${trace.flow}`}</title>
+        <desc id={descId}>{describeMarker(marker)}</desc>
+        <g ref={viewportRef} />
+      </svg>
+      {!ready && (
+        <p className="absolute inset-0 grid place-items-center text-sm text-slate-600 dark:text-slate-300">
+          {layoutError ? `Layout failed: ${layoutError}` : 'Laying out the topology…'}
+        </p>
+      )}
+      <div className="absolute top-2 right-2 flex gap-1" role="toolbar" aria-label="Canvas view">
+        <button
+          type="button"
+          className={BTN}
+          aria-label="Zoom in"
+          onClick={() => zoomRef.current?.zoomBy(1.3, !reducedMotion)}
+        >
+          +
+        </button>
+        <button
+          type="button"
+          className={BTN}
+          aria-label="Zoom out"
+          onClick={() => zoomRef.current?.zoomBy(1 / 1.3, !reducedMotion)}
+        >
+          −
+        </button>
+        <button
+          type="button"
+          className={BTN}
+          onClick={() => layout && zoomRef.current?.fit(layout, !reducedMotion)}
+          disabled={!ready}
+        >
+          Fit to view
+        </button>
+      </div>
+    </div>
+  );
+}
