@@ -33,11 +33,19 @@ interface Case {
 }
 
 const cases: Case[] = [];
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()) {
   const s = loadScenario(readFileSync(path.join(dir, file), 'utf8'), `scenarios/${file}`);
   listFlows(s).forEach((f, i) => {
     const t = traceFlow(s, f.id);
-    cases.push({ scenario: s.id, flow: f.id, steps: t.events.length, verdict: verdictText(t), first: i === 0 });
+    cases.push({
+      scenario: s.id,
+      flow: f.id,
+      steps: t.events.length,
+      verdict: verdictText(t),
+      first: i === 0,
+    });
   });
 }
 

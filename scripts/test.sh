@@ -90,6 +90,7 @@ gate typecheck npm run -s typecheck
 gate lint npm run -s lint
 suite unit test-results/unit.json npm run -s unit -- --reporter=default --reporter=json --outputFile=test-results/unit.json
 suite e2e test-results/e2e.json npm run -s e2e
+suite conformance test-results/conformance.json npm run -s conformance
 
 # --- summary (must stay the last line of output) -------------------------------------------------------------
 if [ "${#FAILED_STEPS[@]}" -gt 0 ]; then

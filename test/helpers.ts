@@ -21,7 +21,8 @@ export function world(id: string) {
   return buildWorld(scenario(id));
 }
 
-export const eth = (c: Capture): EthLayer | undefined => c.layers.find((l): l is EthLayer => l.proto === 'eth');
+export const eth = (c: Capture): EthLayer | undefined =>
+  c.layers.find((l): l is EthLayer => l.proto === 'eth');
 export const ipv4s = (c: Capture): Ipv4Layer[] => c.layers.filter((l): l is Ipv4Layer => l.proto === 'ipv4');
 export const ip = (c: Capture): Ipv4Layer | undefined => ipv4s(c)[0];
 
@@ -30,14 +31,30 @@ function isIcmp(layers: Layer[], type: number): boolean {
 }
 
 /** Captures of ICMP echo requests (type 8) or replies (type 0) at one capture point. */
-export function echoes(t: Trace, kind: 'request' | 'reply', netns: string, iface: string, dir: 'tx' | 'rx'): Capture[] {
+export function echoes(
+  t: Trace,
+  kind: 'request' | 'reply',
+  netns: string,
+  iface: string,
+  dir: 'tx' | 'rx',
+): Capture[] {
   return t.captures.filter(
-    (c) => c.netns === netns && c.interface === iface && c.direction === dir && isIcmp(c.layers, kind === 'request' ? 8 : 0),
+    (c) =>
+      c.netns === netns &&
+      c.interface === iface &&
+      c.direction === dir &&
+      isIcmp(c.layers, kind === 'request' ? 8 : 0),
   );
 }
 
 export function arps(t: Trace, netns: string, iface: string, dir: 'tx' | 'rx'): Capture[] {
-  return t.captures.filter((c) => c.netns === netns && c.interface === iface && c.direction === dir && c.layers.some((l) => l.proto === 'arp'));
+  return t.captures.filter(
+    (c) =>
+      c.netns === netns &&
+      c.interface === iface &&
+      c.direction === dir &&
+      c.layers.some((l) => l.proto === 'arp'),
+  );
 }
 
 export function macOf(t: Trace, netns: string, iface: string): string {

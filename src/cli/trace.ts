@@ -32,7 +32,7 @@ const nodeIo: Io = {
   readFile: (p) => readFileSync(p, 'utf8'),
 };
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /** `"pod1: ip route del default"` -> {netns: "pod1", line: "ip route del default"} */
 export function parseExec(arg: string): ExecCommand {

@@ -20,15 +20,25 @@ describe('veth-pair: ns2-ping-ns1', () => {
     expect(req?.layers[1]).toMatchObject({ proto: 'arp', op: 1, spa: '192.168.50.2', tpa: '192.168.50.1' });
     expect(eth(req!)?.dst).toBe('ff:ff:ff:ff:ff:ff');
     const [reply] = arps(t, 'ns1', 'tap1', 'tx');
-    expect(reply?.layers[1]).toMatchObject({ proto: 'arp', op: 2, spa: '192.168.50.1', sha: macOf(t, 'ns1', 'tap1') });
+    expect(reply?.layers[1]).toMatchObject({
+      proto: 'arp',
+      op: 2,
+      spa: '192.168.50.1',
+      sha: macOf(t, 'ns1', 'tap1'),
+    });
     // The ARP exchange comes before the first echo request leaves.
     const firstEcho = echoes(t, 'request', 'ns2', 'tap2', 'tx')[0]!;
     expect(req!.step).toBeLessThan(firstEcho.step);
   });
 
   it('keeps TTL 64 everywhere: nothing routes', () => {
-    for (const c of [...echoes(t, 'request', 'ns2', 'tap2', 'tx'), ...echoes(t, 'request', 'ns1', 'tap1', 'rx')]) expect(ip(c)?.ttl).toBe(64);
-    for (const c of [...echoes(t, 'reply', 'ns1', 'tap1', 'tx'), ...echoes(t, 'reply', 'ns2', 'tap2', 'rx')]) expect(ip(c)?.ttl).toBe(64);
+    for (const c of [
+      ...echoes(t, 'request', 'ns2', 'tap2', 'tx'),
+      ...echoes(t, 'request', 'ns1', 'tap1', 'rx'),
+    ])
+      expect(ip(c)?.ttl).toBe(64);
+    for (const c of [...echoes(t, 'reply', 'ns1', 'tap1', 'tx'), ...echoes(t, 'reply', 'ns2', 'tap2', 'rx')])
+      expect(ip(c)?.ttl).toBe(64);
     expect(t.events.some((e) => e.kind === 'forward')).toBe(false);
   });
 
@@ -40,9 +50,13 @@ describe('veth-pair: ns2-ping-ns1', () => {
     const tap1Iflink = runCommand(ctx(ns1), 'cat /sys/class/net/tap1/iflink').output;
     const tap2Ifindex = runCommand(ctx(ns2), 'cat /sys/class/net/tap2/ifindex').output;
     expect(tap1Iflink).toBe(tap2Ifindex);
-    expect(runCommand(ctx(ns2), 'cat /sys/class/net/tap2/iflink').output).toBe(runCommand(ctx(ns1), 'cat /sys/class/net/tap1/ifindex').output);
+    expect(runCommand(ctx(ns2), 'cat /sys/class/net/tap2/iflink').output).toBe(
+      runCommand(ctx(ns1), 'cat /sys/class/net/tap1/ifindex').output,
+    );
     // ip link shows the peer's index after the @ and the namespace it lives in.
-    expect(runCommand(ctx(ns1), 'ip link show tap1').output).toMatch(new RegExp(`tap1@if${tap2Ifindex}:.*\\n.*link-netns ns2`));
+    expect(runCommand(ctx(ns1), 'ip link show tap1').output).toMatch(
+      new RegExp(`tap1@if${tap2Ifindex}:.*\\n.*link-netns ns2`),
+    );
   });
 });
 
@@ -78,7 +92,9 @@ describe('static-routes: pod1-ping-pod2', () => {
   });
 
   it('was configured with the legacy route command the notes use', () => {
-    const cmd = t.setup.find((s) => s.machine === 'node1' && s.command.startsWith('route add -net 10.1.20.0'));
+    const cmd = t.setup.find(
+      (s) => s.machine === 'node1' && s.command.startsWith('route add -net 10.1.20.0'),
+    );
     expect(cmd?.ok).toBe(true);
   });
 });

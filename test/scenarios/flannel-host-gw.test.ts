@@ -40,7 +40,9 @@ describe('flannel-host-gw: pod1-ping-pod3 (cross host)', () => {
   });
 
   it('names the flanneld route that decided the hop, with its provenance', () => {
-    const decided = t.events.find((e) => e.netns === 'A' && e.kind === 'route-lookup' && e.decidedBy?.row.startsWith('10.1.16.0/24'));
+    const decided = t.events.find(
+      (e) => e.netns === 'A' && e.kind === 'route-lookup' && e.decidedBy?.row.startsWith('10.1.16.0/24'),
+    );
     expect(decided?.decidedBy?.row).toBe('10.1.16.0/24 via 192.168.0.200 dev eth0');
     const routes = t.tables.filter((v) => v.netns === 'A' && v.table === 'routes')[0]!;
     const i = routes.rows.indexOf('10.1.16.0/24 via 192.168.0.200 dev eth0');
@@ -69,7 +71,9 @@ describe('troubleshoot-host-gw-l3: pod1-ping-pod3', () => {
   const t = trace('troubleshoot-host-gw-l3', 'pod1-ping-pod3');
 
   it("records flanneld's refused route with the kernel's message", () => {
-    const refused = t.setup.find((s) => s.machine === 'A' && s.command.includes('10.1.16.0/24 via 192.168.1.200'));
+    const refused = t.setup.find(
+      (s) => s.machine === 'A' && s.command.includes('10.1.16.0/24 via 192.168.1.200'),
+    );
     expect(refused).toMatchObject({ ok: false, by: 'flanneld', expectedFailure: true });
     expect(refused?.output).toBe('Error: Nexthop has invalid gateway.');
   });

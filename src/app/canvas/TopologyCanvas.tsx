@@ -7,7 +7,7 @@ import type { Trace } from '../../engine/sim/trace';
 import './canvas.css';
 import { layoutTopology } from './elk';
 import { topologyKey, type CanvasLayout } from './layout';
-import { connectionIndices, describeMarker, markerStateAt } from './model';
+import { connectionIndices, describeMarker, markerStateAt, previousPlace } from './model';
 import { createCanvasRenderer, type CanvasRenderer, type DropMark } from './renderer';
 import { createZoom, type ZoomController } from './zoom';
 
@@ -109,14 +109,17 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
   // Transient update per step: marker and highlights only, never a re-layout.
   useEffect(() => {
     if (!layout || layout.key !== key) return;
-    rendererRef.current?.update(layout, {
+    const at = rendererRef.current?.update(layout, {
       step,
       marker,
+      from: previousPlace(trace, step),
       drops: dropsAll.filter((d) => d.step <= step),
       selectedNetns: selectedNetns ?? null,
       reducedMotion,
     });
-  }, [layout, key, step, marker, dropsAll, selectedNetns, reducedMotion]);
+    // Keep the packet in view when zoomed in (large topologies).
+    if (at) zoomRef.current?.reveal(at, !reducedMotion);
+  }, [layout, key, trace, step, marker, dropsAll, selectedNetns, reducedMotion]);
 
   const ready = layout !== null && layout.key === key;
   return (

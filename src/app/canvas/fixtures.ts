@@ -308,3 +308,134 @@ export const fixtureProxyTrace: Trace = {
     /* 6 */ ['pod1', 'node1', undefined, 'userspace'],
   ]),
 };
+
+/** A cluster of `machines` nodes with `pods` pods each on a cni0 bridge, a VXLAN device and one underlay. */
+export function syntheticTopology(machines: number, pods: number, withRouter = false): Topology {
+  const t: Topology = {
+    machines: [],
+    netns: [],
+    segments: [{ name: 'lan', title: 'underlay 192.168.1.0/24' }],
+  };
+  for (let m = 1; m <= machines; m++) {
+    const node = `node${m}`;
+    t.machines.push({ name: node });
+    const root: Topology['netns'][number] = {
+      name: node,
+      machine: node,
+      root: true,
+      interfaces: [
+        {
+          name: 'eth0',
+          ifindex: 2,
+          kind: 'ether',
+          mac: `52:54:00:00:00:${m.toString(16).padStart(2, '0')}`,
+          mtu: 1500,
+          up: true,
+          addrs: [`192.168.1.${10 + m}/24`],
+          segment: 'lan',
+        },
+        {
+          name: 'cni0',
+          ifindex: 3,
+          kind: 'bridge',
+          mac: `0a:58:0a:f4:${m.toString(16).padStart(2, '0')}:01`,
+          mtu: 1450,
+          up: true,
+          addrs: [`10.244.${m}.1/24`],
+        },
+        {
+          name: 'flannel.1',
+          ifindex: 4,
+          kind: 'vxlan',
+          mac: `16:00:00:00:00:${m.toString(16).padStart(2, '0')}`,
+          mtu: 1450,
+          up: true,
+          addrs: [`10.244.${m}.0/32`],
+        },
+      ],
+    };
+    for (let p = 1; p <= pods; p++) {
+      const pod = `${node}-pod${p}`;
+      root.interfaces.push({
+        name: `veth${p}`,
+        ifindex: 4 + p,
+        kind: 'veth',
+        mac: '6a:00:00:00:00:01',
+        mtu: 1450,
+        up: true,
+        addrs: [],
+        master: 'cni0',
+        peer: { netns: pod, interface: 'eth0' },
+      });
+      t.netns.push({
+        name: pod,
+        machine: node,
+        root: false,
+        interfaces: [
+          {
+            name: 'eth0',
+            ifindex: 2,
+            kind: 'veth',
+            mac: '0a:58:00:00:00:01',
+            mtu: 1450,
+            up: true,
+            addrs: [`10.244.${m}.${p + 1}/24`],
+            peer: { netns: node, interface: `veth${p}` },
+          },
+        ],
+      });
+    }
+    t.netns.push(root);
+  }
+  if (withRouter) {
+    t.machines.push({ name: 'gw', role: 'router' }, { name: 'internet', role: 'internet' });
+    t.segments.push({ name: 'wan', title: 'uplink 203.0.113.0/24' });
+    t.netns.push(
+      {
+        name: 'gw',
+        machine: 'gw',
+        root: true,
+        interfaces: [
+          {
+            name: 'eth0',
+            ifindex: 2,
+            kind: 'ether',
+            mac: '52:54:00:00:01:01',
+            mtu: 1500,
+            up: true,
+            addrs: ['192.168.1.1/24'],
+            segment: 'lan',
+          },
+          {
+            name: 'eth1',
+            ifindex: 3,
+            kind: 'ether',
+            mac: '52:54:00:00:01:02',
+            mtu: 1500,
+            up: true,
+            addrs: ['203.0.113.2/24'],
+            segment: 'wan',
+          },
+        ],
+      },
+      {
+        name: 'internet',
+        machine: 'internet',
+        root: true,
+        interfaces: [
+          {
+            name: 'eth0',
+            ifindex: 2,
+            kind: 'ether',
+            mac: '52:54:00:00:02:01',
+            mtu: 1500,
+            up: true,
+            addrs: ['203.0.113.1/24'],
+            segment: 'wan',
+          },
+        ],
+      },
+    );
+  }
+  return t;
+}

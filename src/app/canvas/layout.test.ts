@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Box } from './layout';
 import {
   anchorIndex,
+  FONT,
+  textWidth,
   elkToLayout,
   ifaceId,
   netnsId,
@@ -68,6 +70,10 @@ describe('elkToLayout (with elkjs)', async () => {
     expect(inside(cni0, root1)).toBe(true);
     expect(inside(veth1, cni0)).toBe(true);
     expect(cni0.bridge).toBe(true);
+    // Compound boxes are wide enough for their header (minimum sizes honoured) and not padded out.
+    expect(cni0.width).toBeGreaterThanOrEqual(textWidth('cni0 bridge', FONT.name) + 40);
+    expect(cni0.height).toBeLessThan(120);
+    expect(pod1.width).toBeGreaterThanOrEqual(textWidth('pod1', FONT.title) + 24);
     // The pod sits above its host's root namespace.
     expect(pod1.y + pod1.height).toBeLessThanOrEqual(root1.y);
     // The machines are side by side, the segment below them and spanning both NICs.

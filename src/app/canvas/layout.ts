@@ -133,6 +133,7 @@ const ROOT_OPTIONS: LayoutOptions = {
   'elk.spacing.edgeNode': '16',
   'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
   'elk.padding': '[top=16,left=16,bottom=16,right=16]',
 };
 
@@ -140,9 +141,18 @@ function compoundOptions(header: number, minWidth: number, pad = 12): LayoutOpti
   return {
     'elk.padding': `[top=${header + pad},left=${pad},bottom=${pad},right=${pad}]`,
     'elk.nodeSize.constraints': 'MINIMUM_SIZE',
-    'elk.nodeSize.minimum': `(${minWidth}, ${header + pad * 2})`,
+    // elkjs 0.12 transposes a compound node's minimum size under direction DOWN with
+    // INCLUDE_CHILDREN, so it is given as (height, width); layout.test.ts checks the outcome.
+    'elk.nodeSize.minimum': `(${header + pad * 2}, ${minWidth})`,
     'elk.spacing.nodeNode': '16',
   };
+}
+
+/** The role tag drawn after a machine's name ("router", "internet"); none for plain hosts. */
+export function machineTag(m: { title?: string; name: string; role?: string | null }): string | null {
+  if (!m.role || m.role === 'host') return null;
+  if ((m.title ?? m.name).toLowerCase().includes(m.role.toLowerCase())) return null;
+  return m.role;
 }
 
 /** Loopback devices are left out of the drawing: an event on `lo` marks the namespace box. */
@@ -205,10 +215,11 @@ export function topologyToElkGraph(t: Topology): ElkNode {
     const nss = t.netns.filter((n) => n.machine === m.name);
     // Containers first, the root namespace last (model order: the root sits below its pods).
     nss.sort((a, b) => Number(a.root) - Number(b.root));
-    const header = m.role ? `${m.title} · ${m.role}` : m.title;
+    const tag = machineTag(m);
+    const headerW = textWidth(m.title, FONT.machine) + (tag ? Math.ceil(textWidth(tag, 12) * 1.35) + 8 : 0);
     return {
       id: machineId(m.name),
-      layoutOptions: compoundOptions(MACHINE_HEADER, textWidth(header, FONT.machine) + 40, 14),
+      layoutOptions: compoundOptions(MACHINE_HEADER, headerW + 32, 14),
       children: nss.map((ns) => {
         const ifs = ns.interfaces.filter(drawn);
         const bridges = ifs.filter((i) => i.kind === 'bridge');
@@ -219,7 +230,7 @@ export function topologyToElkGraph(t: Topology): ElkNode {
           const { width } = ifaceSize(b);
           return {
             id: ifaceId(ns.name, b.name),
-            layoutOptions: compoundOptions(BRIDGE_HEADER_BASE + b.addrs.length * IFACE_LINE, width + 24, 8),
+            layoutOptions: compoundOptions(BRIDGE_HEADER_BASE + b.addrs.length * IFACE_LINE, width + 48, 8),
             children: ifs
               .filter((p) => p.master === b.name && p.kind !== 'bridge')
               .map((p) => ifaceNode(ns.name, p)),
@@ -309,6 +320,18 @@ export function elkToLayout(t: Topology, g: ElkNode): CanvasLayout {
     }
     return { ...b, x: lo, width: hi - lo, name: s.name, title: s.title };
   });
+  // Stretched bars must not run into each other: split the overlap in the middle.
+  for (const a of segments) {
+    for (const b of segments) {
+      if (a === b || a.y >= b.y + b.height || b.y >= a.y + a.height) continue;
+      if (a.x >= b.x || a.x + a.width <= b.x - 8) continue;
+      const mid = (a.x + a.width + b.x) / 2;
+      a.width = Math.max(40, mid - 4 - a.x);
+      const right = b.x + b.width;
+      b.x = mid + 4;
+      b.width = Math.max(40, right - b.x);
+    }
+  }
   const segById = new Map<string, Box>(segments.map((s) => [s.id, s]));
 
   const cables: Cable[] = [];
@@ -418,11 +441,17 @@ export function anchorIndex(layout: CanvasLayout): AnchorIndex {
     if (c.kind === 'veth') cableBetween.set(`${c.from}|${c.to}`, c);
     else etherOf.set(c.from, c);
   }
+  // Where a cable meets each interface: the marker sits there, on the border, not over the labels.
+  const plug = new Map<string, Point>();
+  for (const c of layout.cables) {
+    if (!plug.has(c.from)) plug.set(c.from, c.points[0]!);
+    if (c.kind === 'veth' && !plug.has(c.to)) plug.set(c.to, c.points[c.points.length - 1]!);
+  }
   const pointOf = (id: string): Point | null => {
-    const b = ifs.get(id) ?? nss.get(id);
-    if (!b) return null;
-    if ('bridge' in b && b.bridge) return { x: b.x + b.width / 2, y: b.y + 12 };
-    return center(b);
+    const i = ifs.get(id);
+    if (i) return plug.get(id) ?? { x: i.x + i.width / 2, y: i.y };
+    const n = nss.get(id);
+    return n ? center(n) : null;
   };
   return {
     anchor(ns, iface) {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureProxyTrace, fixtureTrace } from './fixtures';
-import { connectionIndices, describeMarker, envelopeOf, markerStateAt, packetLabel } from './model';
+import {
+  connectionIndices,
+  describeMarker,
+  envelopeOf,
+  markerStateAt,
+  packetLabel,
+  previousPlace,
+} from './model';
 
 describe('markerStateAt', () => {
   it('places the marker at the event interface, or the namespace when there is none', () => {
@@ -84,5 +91,16 @@ describe('packetLabel', () => {
     expect(packetLabel(fixtureProxyTrace.events[0]!.packet)).toBe('TCP SYN 40000→80 · TTL 64');
     expect(packetLabel(fixtureProxyTrace.events[2]!.packet)).toBe('TCP SYN-ACK 80→40000 · TTL 63');
     expect(packetLabel([])).toBe('');
+  });
+});
+
+describe('previousPlace', () => {
+  it('is the previous event of the same packet', () => {
+    // Step 5 (packet 1 leaves pod1) follows the ARP exchange; packet 1 was last at pod1 (no interface).
+    expect(previousPlace(fixtureTrace, 5)).toEqual({ netns: 'pod1', interface: null });
+    expect(previousPlace(fixtureTrace, 6)).toEqual({ netns: 'pod1', interface: 'eth0' });
+    // A new packet (the ARP reply, packet 3) starts where the previous event was.
+    expect(previousPlace(fixtureTrace, 3)).toEqual({ netns: 'node1', interface: 'veth1' });
+    expect(previousPlace(fixtureTrace, 0)).toBeNull();
   });
 });

@@ -230,3 +230,23 @@ export function describeMarker(m: MarkerState | null): string {
   const drop = m.dropped ? `. Dropped: ${m.reason ?? ''}` : '';
   return `Step ${m.step + 1}: ${what}${env} at ${where}${drop}`;
 }
+
+/**
+ * Where the packet of `step` was last seen before it (the previous event of the same packet, or
+ * the previous event when packets are not numbered): the start of the hop animated into `step`.
+ */
+export function previousPlace(
+  trace: Pick<Trace, 'events'>,
+  step: number,
+): { netns: string; interface: string | null } | null {
+  const ev = trace.events[step];
+  if (!ev || step <= 0) return null;
+  for (let i = step - 1; i >= 0; i--) {
+    const e = trace.events[i]!;
+    if (ev.packetId === undefined || e.packetId === ev.packetId)
+      return { netns: e.netns, interface: e.interface ?? null };
+  }
+  // A packet's first event: it starts where the previous event happened (e.g. an ARP reply).
+  const e = trace.events[step - 1]!;
+  return { netns: e.netns, interface: e.interface ?? null };
+}

@@ -8,6 +8,7 @@ import {
   anchorIndex,
   IFACE_LINE,
   IFACE_LINE_1,
+  machineTag,
   MACHINE_HEADER,
   NS_HEADER,
   pointAlong,
@@ -30,6 +31,8 @@ export interface DropMark {
 export interface RenderState {
   step: number;
   marker: MarkerState | null;
+  /** Where the packet of this step was before (from the Trace): the start of the hop. */
+  from: { netns: string; interface: string | null } | null;
   /** Drops at or before the current step (earlier ones are drawn faint). */
   drops: DropMark[];
   selectedNetns: string | null;
@@ -37,7 +40,8 @@ export interface RenderState {
 }
 
 export interface CanvasRenderer {
-  update(layout: CanvasLayout, state: RenderState): void;
+  /** Draw a step; returns where the marker ends up (content coordinates), if anywhere. */
+  update(layout: CanvasLayout, state: RenderState): Point | null;
   setOnSelectNetns(fn: ((netns: string) => void) | undefined): void;
   destroy(): void;
 }
@@ -64,29 +68,29 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
   const machines = root.append('g').attr('class', 'pj-l-machines');
   const segments = root.append('g').attr('class', 'pj-l-segments');
   const nsLayer = root.append('g').attr('class', 'pj-l-netns');
+  // Bridges below the cables, ports and other interfaces above them.
+  const bridgeLayer = root.append('g').attr('class', 'pj-l-bridges');
   const cables = root.append('g').attr('class', 'pj-l-cables');
   const ifLayer = root.append('g').attr('class', 'pj-l-ifaces');
 
   for (const m of layout.machines) {
-    const g = machines.append('g').attr('class', `pj-machine${m.role ? ` pj-machine--${m.role}` : ''}`);
+    const role = m.role && m.role !== 'host' ? m.role : null;
+    const g = machines.append('g').attr('class', `pj-machine${role ? ` pj-machine--${role}` : ''}`);
     g.append('rect')
       .attr('class', 'pj-machine-box')
       .attr('x', m.x)
       .attr('y', m.y)
       .attr('width', m.width)
       .attr('height', m.height)
-      .attr('rx', m.role === 'internet' ? 22 : 10);
+      .attr('rx', role === 'internet' ? 22 : 10);
     const t = g
       .append('text')
       .attr('class', 'pj-machine-label')
       .attr('x', m.x + 12)
       .attr('y', m.y + MACHINE_HEADER - 10);
     t.append('tspan').text(m.title);
-    if (m.role)
-      t.append('tspan')
-        .attr('class', 'pj-role')
-        .attr('dx', 8)
-        .text(m.role === 'internet' ? 'the internet' : m.role);
+    const tag = machineTag(m);
+    if (tag) t.append('tspan').attr('class', 'pj-role').attr('dx', 8).text(tag);
   }
 
   for (const s of layout.segments) {
@@ -146,10 +150,8 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
   }
 
   const ifEls = new Map<string, SVGGElement>();
-  // Bridges first so their ports are drawn on top of the switch box.
-  const ordered = [...layout.ifaces].sort((a, b) => Number(b.bridge) - Number(a.bridge));
-  for (const i of ordered) {
-    const g = ifLayer
+  for (const i of layout.ifaces) {
+    const g = (i.bridge ? bridgeLayer : ifLayer)
       .append('g')
       .attr('class', ifaceClass(i))
       .on('click', () => select_(i.netns));
@@ -203,27 +205,19 @@ function createMarker(parent: G) {
     .attr('aria-hidden', 'true')
     .style('display', 'none');
   const env = g.append('g').attr('class', 'pj-envelope').style('display', 'none');
-  const envRect = env
-    .append('rect')
-    .attr('x', -16)
-    .attr('y', -16)
-    .attr('width', 32)
-    .attr('height', 32)
-    .attr('rx', 7);
-  const envLabel = env
-    .append('text')
-    .attr('class', 'pj-envelope-label')
-    .attr('x', 0)
-    .attr('y', -21)
-    .attr('text-anchor', 'middle');
+  const envRect = env.append('rect').attr('rx', 8);
+  const envTag = env.append('rect').attr('class', 'pj-envelope-tag').attr('height', 18).attr('rx', 4);
+  const envLabel = env.append('text').attr('class', 'pj-envelope-label');
   const chevron = g.append('path').attr('class', 'pj-chevron').attr('d', 'M13,-5 L20,0 L13,5');
   const shape = g.append('path').attr('class', 'pj-marker-shape');
   const pill = g.append('g').attr('class', 'pj-pill');
-  const pillRect = pill.append('rect').attr('x', 22).attr('y', -10).attr('height', 20).attr('rx', 10);
-  const pillText = pill.append('text').attr('x', 31).attr('y', 4);
+  const pillRect = pill.append('rect').attr('x', 14).attr('height', 20).attr('rx', 10);
+  const pillText = pill.append('text').attr('x', 24);
   return {
     node: g,
-    set(m: MarkerState, heading: number | null) {
+    set(m: MarkerState, heading: number | null, labelAbove: boolean, maxRight: number) {
+      pillRect.attr('y', labelAbove ? -34 : 14);
+      pillText.attr('y', labelAbove ? -20 : 28);
       g.style('display', null).attr('data-kind', m.kind);
       const colour = markerColour(m);
       const arp = m.kind === 'arp-request' || m.kind === 'arp-reply';
@@ -244,15 +238,34 @@ function createMarker(parent: G) {
       const text = m.kind === 'arp-reply' ? m.label.replace(/^ARP reply/, '↩ ARP reply') : m.label;
       pill.style('display', text ? 'inline' : 'none');
       pillText.text(text);
-      pillRect.attr('width', textWidth(text, 11) + 20).style('stroke', colour);
+      const pw = text ? textWidth(text, 11) + 20 : 0;
+      // Flip the label to the left of the marker when it would leave the drawing on the right.
+      const left = pw > 0 && 14 + pw > maxRight;
+      pillRect
+        .attr('x', left ? -14 - pw : 14)
+        .attr('width', pw)
+        .style('stroke', colour);
+      pillText.attr('x', left ? -4 - pw : 24);
       if (m.envelope) {
-        env.style('display', null).attr('data-envelope', m.envelope.kind);
-        envLabel.text(m.envelope.label);
-        const w = Math.max(36, textWidth(m.envelope.label, 10) + 12);
-        envRect.attr('x', -w / 2).attr('width', w);
-        envLabel.attr('x', 0);
-        if (m.transition === 'encap') env.classed('pj-envelope--new', true);
-        else env.classed('pj-envelope--new', false);
+        // The envelope wraps the packet (dot and header label); its own label sits on the other side.
+        const top = labelAbove && text ? -40 : -15;
+        const bottom = !labelAbove && text ? 40 : 15;
+        const envW = Math.max(30, 14 + pw + 6 + 15);
+        envRect
+          .attr('x', left ? 15 - envW : -15)
+          .attr('y', top)
+          .attr('width', envW)
+          .attr('height', bottom - top);
+        // A filled tag across the envelope's edge, on the side away from the header label.
+        const tw = textWidth(m.envelope.label, 11) + 14;
+        const ty = labelAbove ? bottom - 9 : top - 9;
+        envTag.attr('x', -22).attr('y', ty).attr('width', tw);
+        envLabel
+          .attr('x', -15)
+          .attr('y', ty + 13)
+          .text(m.envelope.label);
+        env.style('display', 'inline').attr('data-envelope', m.envelope.kind);
+        env.classed('pj-envelope--new', m.transition === 'encap');
       } else env.style('display', 'none');
     },
     hide() {
@@ -351,7 +364,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
         currentNs = selectedNs = currentIf = null;
         dropSig = '';
       }
-      if (!index || !els) return;
+      if (!index || !els) return null;
       const m = state.marker;
       const anchor = m ? index.anchor(m.netns, m.interface) : null;
 
@@ -370,19 +383,28 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
         marker.hide();
         lastStep = state.step;
         lastAnchorId = null;
-        return;
+        return null;
       }
-      const adjacent = lastStep !== null && Math.abs(state.step - lastStep) === 1;
-      const path = adjacent && lastAnchorId ? index.path(lastAnchorId, anchor.id) : [anchor.point];
-      const from = pos && adjacent ? pos : anchor.point;
-      if (path.length > 1) path[0] = from;
+      // Forward: along the hop from where this packet was; back: retrace from where the marker is.
+      let fromId: string | null = null;
+      if (lastStep !== null && state.step === lastStep + 1 && state.from) {
+        fromId = index.anchor(state.from.netns, state.from.interface)?.id ?? null;
+      } else if (lastStep !== null && state.step === lastStep - 1) fromId = lastAnchorId;
+      const path = fromId ? index.path(fromId, anchor.id) : [anchor.point];
+      // Continue from the marker's position when it is already where the hop starts.
+      if (path.length > 1 && fromId === lastAnchorId && pos) path[0] = pos;
       const end = path[path.length - 1]!;
       const heading =
         path.length > 1 &&
         Math.hypot(end.x - path[path.length - 2]!.x, end.y - path[path.length - 2]!.y) > 0.5
           ? (Math.atan2(end.y - path[path.length - 2]!.y, end.x - path[path.length - 2]!.x) * 180) / Math.PI
           : null;
-      marker.set(m, heading);
+      marker.set(
+        m,
+        heading,
+        anchor.point.y <= anchor.box.y + anchor.box.height / 2,
+        layout.width - anchor.point.x,
+      );
       lastStep = state.step;
       lastAnchorId = anchor.id;
 
@@ -390,7 +412,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       const len = polylineLength(path);
       if (state.reducedMotion || path.length < 2 || len < 1) {
         place(anchor.point);
-        return;
+        return anchor.point;
       }
       const duration = Math.min(650, Math.max(220, len * 1.6));
       marker.node
@@ -398,6 +420,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
         .duration(duration)
         .ease(easeCubicInOut)
         .tween('move', () => (t: number) => place(pointAlong(path, t)));
+      return anchor.point;
     },
     destroy() {
       interrupt(marker.node.node()!);

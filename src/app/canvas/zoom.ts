@@ -1,5 +1,5 @@
 /** Pan and zoom (d3-zoom) as a small factory owned by the canvas effect. */
-import { select, zoom, zoomIdentity, type ZoomBehavior } from 'd3';
+import { select, zoom, zoomIdentity, zoomTransform, type ZoomBehavior } from 'd3';
 
 export interface Bounds {
   width: number;
@@ -10,6 +10,8 @@ export interface ZoomController {
   /** Fit the content into the view (and keep fitting on resize until the user zooms). */
   fit(bounds: Bounds, animate: boolean): void;
   zoomBy(factor: number, animate: boolean): void;
+  /** Pan (keeping the scale) so that a content point is in view, e.g. the packet marker. */
+  reveal(p: { x: number; y: number }, animate: boolean): void;
   /** Re-fit after the container was resized, unless the user has zoomed or panned. */
   resized(): void;
   destroy(): void;
@@ -56,6 +58,16 @@ export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomContr
       userMoved = true;
       if (animate) s.transition().duration(200).call(behavior.scaleBy, factor);
       else s.call(behavior.scaleBy, factor);
+    },
+    reveal(p, animate) {
+      const t = zoomTransform(svg);
+      const [sx, sy] = t.apply([p.x, p.y]);
+      const w = svg.clientWidth;
+      const h = svg.clientHeight;
+      const m = Math.min(80, w / 6, h / 6);
+      if (sx >= m && sx <= w - m && sy >= m && sy <= h - m) return;
+      if (animate) s.transition().duration(300).call(behavior.translateTo, p.x, p.y);
+      else s.call(behavior.translateTo, p.x, p.y);
     },
     resized() {
       if (!userMoved && bounds) this.fit(bounds, false);

@@ -43,7 +43,7 @@ export function TablePanel({ id, title, table, tool, missing, empty }: TablePane
                 key={`${i}:${row}`}
                 title={origin ? `from ${origin}` : undefined}
                 aria-current={isHit ? 'true' : undefined}
-                className={`rounded px-1 break-all whitespace-pre-wrap ${
+                className={`rounded py-px pr-1 pl-5 -indent-4 break-words whitespace-pre-wrap ${
                   isHit
                     ? 'bg-amber-100 font-semibold text-amber-950 ring-1 ring-amber-400 dark:bg-amber-900/60 dark:text-amber-50'
                     : 'text-slate-800 dark:text-slate-200'

@@ -126,10 +126,15 @@ export class Ping implements Process {
     const icmp = skb.layers[1] as IcmpLayer;
     const quoted = skb.layers[3] as IcmpLayer | undefined;
     const text = icmpErrorText(icmp);
+    emit(this.ns, { kind: 'deliver', skb, code: 'ping.error', args: { from: ip.src, text } });
+    if (icmp.type === 5) {
+      // A redirect is advice, not a failure: iputils prints it and keeps waiting for the reply.
+      this.output.push(`From ${ip.src}: icmp_seq=${quoted?.seq ?? 0} ${text}`);
+      return;
+    }
     this.errors++;
     this.output.push(`From ${ip.src} icmp_seq=${quoted?.seq ?? 0} ${text}`);
-    emit(this.ns, { kind: 'deliver', skb, code: 'ping.error', args: { from: ip.src, text } });
-    if (icmp.type !== 5) this.outcome ??= { kind: 'icmp-error', text: `From ${ip.src}: ${text}` };
+    this.outcome ??= { kind: 'icmp-error', text: `From ${ip.src}: ${text}` };
     if (this.received + this.errors >= this.o.count) this.finish();
   }
 

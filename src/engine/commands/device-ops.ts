@@ -49,6 +49,8 @@ export function newVethPair(
   b: { name: string; mac?: string; ns: Netns },
   origin: string,
 ): [Veth, Veth] {
+  // veth_newlink registers the peer first ("register dev last"): the peer gets the lower ifindex.
+  const peerIndex = b.ns.allocIfindex();
   const va = new Veth(
     ns,
     a.name,
@@ -59,7 +61,7 @@ export function newVethPair(
   const vb = new Veth(
     b.ns,
     b.name,
-    b.ns.allocIfindex(),
+    peerIndex,
     b.mac ?? ns.world.allocMac(`${b.ns.name}/${b.name}`),
     a.mtu ?? 1500,
   );

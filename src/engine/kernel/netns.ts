@@ -13,6 +13,7 @@ import { Sockets } from './sockets';
 import { Sysctls } from './sysctl';
 import type { World } from './world';
 import type { NetfilterHooks } from './stack/hooks';
+import type { IptablesState } from '../netfilter/state';
 
 export class Netns {
   readonly devices = new Map<string, Device>();
@@ -22,6 +23,8 @@ export class Netns {
   readonly sockets = new Sockets();
   /** The netfilter engine, once rules are loaded into this namespace. */
   netfilter?: NetfilterHooks;
+  /** iptables tables and ipsets, once a rule or set was written in this namespace. */
+  iptables?: IptablesState;
   private nextIfindex = 1;
   private ipId = 1;
 

@@ -12,6 +12,8 @@ export interface Skb {
   payload: number;
   /** netfilter mark. */
   mark: number;
+  /** The conntrack entry this packet belongs to in the namespace `netns` (skb->_nfct). */
+  ct?: { netns: string; ref: unknown };
 }
 
 export function toPacket(skb: Skb): Packet {

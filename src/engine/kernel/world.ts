@@ -23,6 +23,8 @@ export class World {
   /** Every netns by its scenario-wide name (a machine's root netns has the machine's name). */
   readonly netns = new Map<string, Netns>();
   readonly segments = new Map<string, Segment>();
+  /** Pinned outcomes of `-m statistic --mode random` rules, by rule row (a flow may choose the branch). */
+  randomPins?: Map<string, boolean>;
   private packetSeq = 0;
   private macSeq = 0;
 

@@ -34,10 +34,10 @@ export interface BuiltWorld {
 /** Steps a program started by a setup command runs to completion, at most (a loop guard). */
 const SETUP_MAX_TASKS = 50_000;
 
+/** The tool's message; anything but a CommandError is a bug in the model and propagates. */
 function errorText(err: unknown): string {
   if (err instanceof CommandError) return err.message;
-  if (err instanceof Error) return `internal error: ${err.message}`;
-  return String(err);
+  throw err;
 }
 
 /** Runs a program a setup command started (e.g. a ping that warms the ARP cache) until it ends. */

@@ -46,6 +46,7 @@ export class Recorder implements KernelObserver {
         row: e.decidedBy.row,
       };
     if (e.reason !== undefined) ev.reason = e.reason;
+    if (e.traversed && e.traversed.length > 0) ev.traversed = e.traversed;
     this.events.push(ev);
   }
 

@@ -18,6 +18,8 @@ import { TRACE_VERSION, type Topology, type TopologyInterface, type Trace, type 
 
 /** The loop guard: a flow that needs more scheduler tasks than this is a loop or a storm. */
 export const MAX_FLOW_TASKS = 50_000;
+/** A flood can record many events per task: the Trace is capped too, so a storm cannot exhaust a browser. */
+export const MAX_FLOW_EVENTS = 20_000;
 
 export interface FlowInfo {
   id: string;
@@ -81,14 +83,15 @@ export function topologyOf(world: World): Topology {
   return { machines, netns, segments };
 }
 
-function runFlow(world: World, p: Process): 'done' | 'tasks' | 'other' {
+function runFlow(world: World, p: Process, events: () => number): 'done' | 'tasks' | 'other' {
   p.start();
   const why = world.sched.run({
-    until: () => p.done,
+    until: () => p.done || events() >= MAX_FLOW_EVENTS,
     maxTime: world.sched.now + p.deadlineUs + 1,
     maxTasks: world.sched.executed + MAX_FLOW_TASKS,
   });
-  return why === 'tasks' ? 'tasks' : why === 'done' ? 'done' : 'other';
+  if (why === 'tasks' || (why === 'done' && !p.done)) return 'tasks';
+  return why === 'done' ? 'done' : 'other';
 }
 
 /** Build the world and trace one flow. The same input always gives byte-identical JSON. */
@@ -122,12 +125,12 @@ export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}):
       reason = `"${flow.command}" starts no program (a flow runs ping, curl or nc)`;
       output = res.output;
     } else {
-      const why = runFlow(world, p);
+      const why = runFlow(world, p, () => recorder.events.length);
       output = [...(res.output ? [res.output] : []), ...p.output].join('\n');
       const drop = recorder.events.find((e) => e.kind === 'drop');
       if (why === 'tasks') {
         verdict = 'error';
-        reason = `stopped after ${MAX_FLOW_TASKS} events: a forwarding loop or broadcast storm`;
+        reason = `stopped after ${recorder.events.length} events: a forwarding loop or a broadcast storm (a bridge loop without STP) never ends on its own`;
       } else if (p.outcome?.kind === 'ok') {
         verdict = 'delivered';
       } else if (p.outcome?.kind === 'refused') {

@@ -48,6 +48,16 @@ export interface Explain {
   args: Record<string, string | number>;
 }
 
+export interface TraversedRule {
+  table: string;
+  chain: string;
+  /** The rule as `iptables -S` prints it (the row in the iptables table), or the chain's `-P` line. */
+  row: string;
+  matched: boolean;
+  /** For `-m statistic --mode random`: the probability of matching when reached. */
+  probability?: number;
+}
+
 export interface TraceEvent {
   step: number;
   /** Simulated time in microseconds since the flow started. */
@@ -63,6 +73,8 @@ export interface TraceEvent {
   packet?: Layer[];
   payload?: number;
   decidedBy?: DecidedBy;
+  /** iptables rules evaluated at this step, in order, with whether each matched (and its odds for -m statistic). */
+  traversed?: TraversedRule[];
   /** Machine-readable reason for drops and errors, e.g. "no-route", "ip-forward-off". */
   reason?: string;
   explain: Explain;

@@ -1,6 +1,6 @@
 /** Helpers the stack uses to report to observers and record captures. */
 import type { Layer } from '../../net/layers';
-import type { EventKind, TableName } from '../../sim/trace';
+import type { EventKind, TableName, TraversedRule } from '../../sim/trace';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
@@ -12,6 +12,7 @@ export interface EmitArgs {
   layers?: Layer[];
   decidedBy?: { table: TableName; row: string; netns?: Netns };
   reason?: string;
+  traversed?: TraversedRule[];
   code: string;
   args?: Record<string, string | number>;
 }
@@ -27,6 +28,7 @@ export function emit(ns: Netns, a: EmitArgs): void {
       payload: a.skb?.payload,
       decidedBy: a.decidedBy,
       reason: a.reason,
+      traversed: a.traversed,
       explain: { code: a.code, args: a.args ?? {} },
     });
   }

@@ -3,7 +3,7 @@
  * checks is the kernel's: TTL first, then the MTU against the outgoing route, then the
  * TTL decrement and a possible redirect, then netfilter.
  */
-import { formatIp, inPrefix } from '../../net/ipv4';
+import { formatIp } from '../../net/ipv4';
 import type { Ipv4Layer } from '../../net/layers';
 import { ipLength } from '../../net/encode';
 import { ipOf } from '../addr';
@@ -57,13 +57,17 @@ export function ipForward(inDev: Device, skb0: Skb, rt: Route): void {
   }
   const skb1 = patchLayer<Ipv4Layer>(skb0, 0, { ttl: ip.ttl - 1 });
   const nexthop = rt.gateway ?? ipOf(ip.dst);
-  // RTCF_DOREDIRECT: out the way it came in, towards a gateway on the sender's own link.
+  // RTCF_DOREDIRECT: out the way it came in, from a sender on that very link (fib_validate_source
+  // finds it directly connected there); with shared_media on (the default) that is enough.
+  const back = ns.routes.lookup(ipOf(ip.src));
   if (
     out === inDev &&
     ns.sysctl.devOr(out.name, 'send_redirects') &&
-    out.addrs.some((a) => inPrefix(ipOf(ip.src), a.addr, a.len) && inPrefix(nexthop, a.addr, a.len))
+    back?.dev === inDev &&
+    back.gateway === undefined &&
+    back.type === 'unicast'
   ) {
-    icmpSendError(ns, skb0, ICMP.REDIRECT, ICMP.REDIR_HOST, { gateway: formatIp(nexthop) });
+    icmpSendError(ns, skb1, ICMP.REDIRECT, ICMP.REDIR_HOST, { gateway: formatIp(nexthop) });
   }
   const skb = nfHook(ns, 'FORWARD', skb1, { in: inDev, out });
   if (!skb) return;

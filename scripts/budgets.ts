@@ -1,0 +1,165 @@
+/**
+ * Prints the app's budgets (not a test): initial JavaScript (gzip), frames per second while
+ * playing the largest scenario in headless Chromium, and input latency (key press or click to
+ * the next animation frame).
+ *
+ *   npm run budgets
+ */
+import { execSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { listFlows, loadScenario, traceFlow } from '../src/engine';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dist = path.join(root, 'dist');
+const PORT = 4191;
+
+function kb(n: number): string {
+  return `${(n / 1024).toFixed(1)} KB`;
+}
+
+function initialJs(): { files: string[]; gzip: number; raw: number } {
+  const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const refs = new Set<string>();
+  for (const m of html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g)) refs.add(m[1]!);
+  for (const m of html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)) refs.add(m[1]!);
+  let gzip = 0;
+  let raw = 0;
+  for (const ref of refs) {
+    const buf = readFileSync(path.join(dist, ref.replace(/^\.?\//, '')));
+    raw += buf.length;
+    gzip += gzipSync(buf, { level: 9 }).length;
+  }
+  return { files: [...refs], gzip, raw };
+}
+
+function largestFlow(): { scenario: string; flow: string; events: number } {
+  let best = { scenario: '', flow: '', events: -1 };
+  const dir = path.join(root, 'scenarios');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const s = loadScenario(readFileSync(path.join(dir, file), 'utf8'), `scenarios/${file}`);
+    for (const f of listFlows(s)) {
+      const n = traceFlow(s, f.id).events.length;
+      if (n > best.events) best = { scenario: s.id, flow: f.id, events: n };
+    }
+  }
+  return best;
+}
+
+async function waitForServer(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`preview server did not start at ${url}`);
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+async function main(): Promise<void> {
+  console.log('building…');
+  execSync('npx vite build', { cwd: root, stdio: 'ignore' });
+  const js = initialJs();
+  const target = largestFlow();
+
+  const server = spawn(
+    'npx',
+    ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
+    {
+      cwd: root,
+      stdio: 'ignore',
+      detached: true,
+    },
+  );
+  const base = `http://127.0.0.1:${PORT}/`;
+  try {
+    await waitForServer(base);
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${base}?s=${target.scenario}&f=${target.flow}`);
+    await page
+      .getByTestId('step-counter')
+      .filter({ hasText: `/ ${target.events}` })
+      .waitFor();
+    await page.waitForTimeout(500);
+
+    // Frames per second while playing at the fastest speed.
+    await page.getByLabel('Speed').selectOption('4');
+    await page.getByRole('button', { name: 'Play' }).click();
+    // Page code is passed as text: tsx's name-keeping helpers do not exist in the page.
+    const fps = (await page.evaluate(`new Promise((resolve) => {
+      const start = performance.now();
+      let last = start, frames = 0, worst = 0;
+      const tick = (t) => {
+        frames++;
+        worst = Math.max(worst, t - last);
+        last = t;
+        if (t - start < 3000) requestAnimationFrame(tick);
+        else resolve({ fps: (frames * 1000) / (t - start), worst });
+      };
+      requestAnimationFrame(tick);
+    })`)) as { fps: number; worst: number };
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.keyboard.press('Home');
+
+    // Input latency: from the input event's timestamp to the next animation frame after it was handled.
+    await page.evaluate(`(() => {
+      window.__lat = [];
+      const onInput = (e) => {
+        const t0 = e.timeStamp;
+        requestAnimationFrame(() => window.__lat.push(performance.now() - t0));
+      };
+      window.addEventListener('keydown', onInput);
+      window.addEventListener('click', onInput);
+    })()`);
+    await page.getByRole('heading', { level: 1 }).click();
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press(i % 2 ? 'ArrowLeft' : 'ArrowRight');
+      await page.waitForTimeout(50);
+    }
+    const keys = (await page.evaluate('window.__lat.splice(0)')) as number[];
+    const fwd = page.getByRole('button', { name: 'Step forward' });
+    const back = page.getByRole('button', { name: 'Step back' });
+    for (let i = 0; i < 10; i++) {
+      await fwd.click();
+      await page.waitForTimeout(50);
+      await back.click();
+      await page.waitForTimeout(50);
+    }
+    const clicks = (await page.evaluate('window.__lat.splice(0)')) as number[];
+    await browser.close();
+
+    console.log('');
+    console.log(
+      `initial JS (gzip)     ${kb(js.gzip)} (raw ${kb(js.raw)}; ${js.files.join(', ')})  budget < 250 KB`,
+    );
+    console.log(
+      `frames per second     ${fps.fps.toFixed(1)} (longest frame ${fps.worst.toFixed(1)} ms) playing ${target.scenario}/${target.flow}, ${target.events} events  budget >= 55`,
+    );
+    console.log(
+      `key press -> frame    median ${percentile(keys, 50).toFixed(1)} ms, p95 ${percentile(keys, 95).toFixed(1)} ms (${keys.length} presses)  budget < 20 ms`,
+    );
+    console.log(
+      `click -> frame        median ${percentile(clicks, 50).toFixed(1)} ms, p95 ${percentile(clicks, 95).toFixed(1)} ms (${clicks.length} clicks)  budget < 20 ms`,
+    );
+  } finally {
+    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

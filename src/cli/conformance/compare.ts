@@ -1,0 +1,84 @@
+/**
+ * Frame-by-frame comparison of what the kernel sent with what the Trace predicted, on
+ * the fields the kernel makes deterministic. IP ids, ICMP echo ids, TCP sequence numbers
+ * and ephemeral ports are chosen at random by the kernel (see the lab's README), so they
+ * are not compared; everything else is.
+ */
+import type { Layer } from '../../engine/net/layers';
+
+/** Ports the kernel picks at random (ip_local_port_range and the VXLAN source-port hash). */
+const EPHEMERAL_MIN = 32768;
+
+function port(p: number): number | 'ephemeral' {
+  return p >= EPHEMERAL_MIN ? 'ephemeral' : p;
+}
+
+/** The comparable view of one layer. */
+export function signature(l: Layer): Record<string, unknown> {
+  switch (l.proto) {
+    case 'eth':
+      return { proto: 'eth', src: l.src, dst: l.dst, type: l.type };
+    case 'arp':
+      return { proto: 'arp', op: l.op, sha: l.sha, spa: l.spa, tha: l.tha, tpa: l.tpa };
+    case 'ipv4':
+      return {
+        proto: 'ipv4',
+        src: l.src,
+        dst: l.dst,
+        ttl: l.ttl,
+        protocol: l.protocol,
+        df: l.df,
+        tos: l.tos,
+      };
+    case 'icmp':
+      return {
+        proto: 'icmp',
+        type: l.type,
+        code: l.code,
+        ...(l.seq !== undefined ? { seq: l.seq } : {}),
+        ...(l.mtu !== undefined ? { mtu: l.mtu } : {}),
+        ...(l.gateway !== undefined ? { gateway: l.gateway } : {}),
+      };
+    case 'udp':
+      return { proto: 'udp', sport: port(l.sport), dport: port(l.dport) };
+    case 'tcp':
+      return { proto: 'tcp', sport: port(l.sport), dport: port(l.dport), flags: l.flags };
+    case 'vxlan':
+      return { proto: 'vxlan', vni: l.vni };
+  }
+}
+
+export interface FrameDiff {
+  index: number;
+  text: string;
+}
+
+/** The first field that differs between two frames, as "layer.field: kernel X, trace Y". */
+export function diffFrames(kernel: Layer[], engine: Layer[]): string | undefined {
+  const n = Math.max(kernel.length, engine.length);
+  for (let i = 0; i < n; i++) {
+    const k = kernel[i];
+    const e = engine[i];
+    if (!k || !e) return `layer ${i}: kernel ${k ? k.proto : 'none'}, trace ${e ? e.proto : 'none'}`;
+    const ks = signature(k);
+    const es = signature(e);
+    for (const f of new Set([...Object.keys(ks), ...Object.keys(es)])) {
+      if (JSON.stringify(ks[f]) !== JSON.stringify(es[f])) {
+        return `${k.proto}.${f}: kernel ${JSON.stringify(ks[f])}, trace ${JSON.stringify(es[f])}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Frames that are the kernel's background chatter, not part of any flow, and why the model leaves them out. */
+export function noise(layers: Layer[], rawEthType?: number): string | undefined {
+  if (rawEthType === 0x86dd) return 'IPv6 (disabled in the lab; not modelled)';
+  const ip = layers.find((l) => l.proto === 'ipv4');
+  if (ip && ip.proto === 'ipv4' && ip.protocol === 2)
+    return 'IGMP membership reports (a bridge with an address sends them; multicast is not modelled)';
+  const eth = layers[0];
+  if (eth?.proto === 'eth' && eth.dst.startsWith('01:80:c2'))
+    return 'link-local control frames (STP/LLDP; not modelled)';
+  return undefined;
+}

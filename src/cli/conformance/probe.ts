@@ -1,0 +1,57 @@
+/**
+ * What the running kernel can build, detected rather than assumed: a scratch namespace
+ * tries each device type the scenarios use.
+ */
+import { spawnSync } from 'node:child_process';
+import { buildWorld, type Scenario } from '../../engine';
+import { topologyOf } from '../../engine/sim/run';
+
+export interface KernelSupport {
+  kernel: string;
+  kinds: Record<string, boolean>;
+}
+
+const PROBE_NS = 'pjc-probe';
+
+const TRIES: Record<string, string[]> = {
+  veth: ['link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1'],
+  bridge: ['link', 'add', 'b0', 'type', 'bridge'],
+  dummy: ['link', 'add', 'd0', 'type', 'dummy'],
+  vxlan: ['link', 'add', 'x0', 'type', 'vxlan', 'id', '1', 'dstport', '4789'],
+  ipip: ['link', 'add', 'i0', 'type', 'ipip', 'local', '10.0.0.1', 'remote', '10.0.0.2'],
+  tun: ['tuntap', 'add', 't0', 'mode', 'tun'],
+};
+
+function sh(cmd: string, args: string[]): { ok: boolean; out: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+}
+
+export function probeKernel(): KernelSupport {
+  if (process.platform !== 'linux') throw new Error('not Linux: the kernel lab needs network namespaces');
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    throw new Error('not root: network namespaces need root');
+  if (!sh('ip', ['-V']).ok) throw new Error('iproute2 (ip) is not installed');
+  sh('ip', ['netns', 'del', PROBE_NS]);
+  const add = sh('ip', ['netns', 'add', PROBE_NS]);
+  if (!add.ok) throw new Error(`cannot create a network namespace: ${add.out}`);
+  try {
+    const kinds: Record<string, boolean> = {};
+    for (const [kind, args] of Object.entries(TRIES)) kinds[kind] = sh('ip', ['-n', PROBE_NS, ...args]).ok;
+    return { kernel: sh('uname', ['-r']).out, kinds };
+  } finally {
+    sh('ip', ['netns', 'del', PROBE_NS]);
+  }
+}
+
+/** Why a flow cannot run on this kernel, or undefined when it can. */
+export function realizable(s: Scenario, _flow: string, k: KernelSupport): string | undefined {
+  const { world } = buildWorld(s);
+  const used = new Set(topologyOf(world).netns.flatMap((n) => n.interfaces.map((i) => i.kind)));
+  const kernelKind = (kind: string): string => (kind === 'ether' ? 'veth' : kind);
+  for (const kind of used) {
+    if (kind === 'loopback') continue;
+    if (k.kinds[kernelKind(kind)] === false) return `not realizable on this kernel: no ${kind} devices`;
+  }
+  return undefined;
+}

@@ -1,0 +1,225 @@
+/**
+ * The neighbour table and ARP as net/ipv4/arp.c and net/core/neighbour.c behave:
+ * arp_process learns the asker (neigh_event_ns -> STALE), a reply to us confirms
+ * (REACHABLE), a STALE entry used for output goes to DELAY, and an unanswered
+ * resolution sends mcast_solicit (3) requests retrans_time (1 s) apart, then FAILED and
+ * ICMP host unreachable to the local sender (ipv4_link_failure).
+ */
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../commands';
+import { parseIp } from '../net/ipv4';
+import { Recorder } from '../sim/recorder';
+import { findNetns } from '../scenario/build';
+import { isValid, NeighTable } from './neigh';
+import { World } from './world';
+
+/** One machine "h"; namespaces and cables made with the commands a learner types. */
+function lab(lines: string[]) {
+  const world = new World('neigh-test');
+  const machine = world.addMachine('h');
+  for (const line of lines) runCommand({ world, machine, ns: machine.root, origin: 'test' }, line);
+  const sh = (ns: string, line: string): string =>
+    runCommand({ world, machine, ns: world.netns.get(ns)!, origin: 'test' }, line).output;
+  const run = (ns: string, line: string) => {
+    const found = findNetns(world, ns)!;
+    const rec = new Recorder(() => world.sched.now);
+    world.observers.push(rec);
+    const p = runCommand({ world, machine, ns: found.ns, origin: 'test' }, line).process!;
+    p.start();
+    world.sched.run({
+      until: () => p.done,
+      maxTime: world.sched.now + p.deadlineUs + 1,
+      maxTasks: world.sched.executed + 100_000,
+    });
+    world.observers.splice(world.observers.indexOf(rec), 1);
+    return { p, output: p.output.join('\n'), events: rec.events, captures: rec.captures, tables: rec.tables };
+  };
+  return { world, sh, run };
+}
+
+/** a (10.0.0.1) <-veth-> b (10.0.0.2) */
+const PAIR = [
+  'ip netns add a',
+  'ip netns add b',
+  'ip link add va type veth peer name vb',
+  'ip link set va netns a',
+  'ip link set vb netns b',
+  'ip -n a addr add 10.0.0.1/24 dev va',
+  'ip -n b addr add 10.0.0.2/24 dev vb',
+  'ip -n a link set va up',
+  'ip -n b link set vb up',
+  // ICMP errors for our own packets travel through lo (icmp_send routes them to our own address).
+  'ip -n a link set lo up',
+  'ip -n b link set lo up',
+];
+
+describe('NeighTable', () => {
+  it('NUD_VALID states are the ones whose lladdr may be used', () => {
+    for (const s of ['REACHABLE', 'STALE', 'DELAY', 'PROBE', 'PERMANENT', 'NOARP'] as const)
+      expect(isValid(s)).toBe(true);
+    for (const s of ['INCOMPLETE', 'FAILED'] as const) expect(isValid(s)).toBe(false);
+  });
+
+  it('formats as `ip neigh` (no lladdr while INCOMPLETE/FAILED)', () => {
+    const { world } = lab(PAIR);
+    const dev = world.netns.get('a')!.device('va')!;
+    const base = { ip: parseIp('10.0.0.2')!, dev, queue: [], probes: 0, updated: 0, origin: '' };
+    expect(NeighTable.format({ ...base, mac: '02:00:00:00:00:02', state: 'REACHABLE' })).toBe(
+      '10.0.0.2 dev va lladdr 02:00:00:00:00:02 REACHABLE',
+    );
+    expect(NeighTable.format({ ...base, state: 'FAILED' })).toBe('10.0.0.2 dev va FAILED');
+    expect(NeighTable.format({ ...base, state: 'INCOMPLETE' })).toBe('10.0.0.2 dev va INCOMPLETE');
+  });
+
+  it('link down flushes the device neighbours', () => {
+    const { sh } = lab(PAIR);
+    sh('a', 'ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev va');
+    sh('a', 'ip link set va down');
+    expect(sh('a', 'ip neigh')).toBe('');
+  });
+});
+
+describe('ARP (arp_process, neigh state machine)', () => {
+  it('a request for a local address leaves a STALE entry for the asker; the reply makes the asker REACHABLE', () => {
+    const { sh, run, world } = lab(PAIR);
+    const r = run('a', 'ping -c 1 10.0.0.2');
+    expect(r.p.outcome).toEqual({ kind: 'ok' });
+    const macA = world.netns.get('a')!.device('va')!.mac;
+    const macB = world.netns.get('b')!.device('vb')!.mac;
+    // The asker learned from a reply addressed to it: REACHABLE.
+    expect(sh('a', 'ip neigh')).toBe(`10.0.0.2 dev va lladdr ${macB} REACHABLE`);
+    // The target learned from the request (STALE) and then used the entry for the echo reply: DELAY.
+    expect(sh('b', 'ip neigh')).toBe(`10.0.0.1 dev vb lladdr ${macA} DELAY`);
+    const arpEvents = r.events.filter((e) => e.kind === 'arp').map((e) => `${e.netns} ${e.explain.code}`);
+    expect(arpEvents).toEqual(['a arp.request-sent', 'b arp.request-local', 'a arp.reply-learned']);
+  });
+
+  it('the target learns the asker from the request itself: STALE (neigh_event_ns), before any reply', () => {
+    const { run, world } = lab(PAIR);
+    const r = run('a', 'ping -c 1 10.0.0.2');
+    const macA = world.netns.get('a')!.device('va')!.mac;
+    const answered = r.events.find((e) => e.netns === 'b' && e.explain.code === 'arp.request-local')!;
+    // The table version in force right after b answered the request.
+    const bNeigh = r.tables.filter(
+      (t) => t.netns === 'b' && t.table === 'neigh' && t.step <= answered.step + 1,
+    );
+    expect(bNeigh.at(-1)!.rows).toEqual([`10.0.0.1 dev vb lladdr ${macA} STALE`]);
+  });
+
+  it('ip neigh add defaults to PERMANENT and no ARP is sent for that neighbour', () => {
+    const { sh, run, world } = lab(PAIR);
+    const macB = world.netns.get('b')!.device('vb')!.mac;
+    sh('a', `ip neigh add 10.0.0.2 lladdr ${macB} dev va`);
+    expect(sh('a', 'ip neigh')).toBe(`10.0.0.2 dev va lladdr ${macB} PERMANENT`);
+    const r = run('a', 'ping -c 1 10.0.0.2');
+    expect(r.p.outcome).toEqual({ kind: 'ok' });
+    const asked = r.captures.filter(
+      (c) => c.netns === 'a' && c.direction === 'tx' && c.layers[1]?.proto === 'arp' && c.layers[1].op === 1,
+    );
+    expect(asked).toHaveLength(0);
+    expect(sh('a', 'ip neigh')).toBe(`10.0.0.2 dev va lladdr ${macB} PERMANENT`);
+  });
+
+  it('a STALE entry used for sending moves to DELAY', () => {
+    const { sh, run, world } = lab(PAIR);
+    const macB = world.netns.get('b')!.device('vb')!.mac;
+    sh('a', `ip neigh add 10.0.0.2 lladdr ${macB} dev va nud stale`);
+    const r = run('a', 'ping -c 1 10.0.0.2');
+    expect(r.p.outcome).toEqual({ kind: 'ok' });
+    const hit = r.events.find((e) => e.netns === 'a' && e.explain.code === 'neigh.hit')!;
+    expect(hit.decidedBy!.row).toBe(`10.0.0.2 dev va lladdr ${macB} DELAY`);
+  });
+
+  it('unanswered: 3 requests 1 s apart, then FAILED and host unreachable from our own address', () => {
+    const { sh, run } = lab(PAIR);
+    const r = run('a', 'ping -c 1 10.0.0.77');
+    const reqs = r.captures.filter(
+      (c) => c.netns === 'a' && c.direction === 'tx' && c.layers[1]?.proto === 'arp',
+    );
+    expect(reqs.map((c) => c.time)).toEqual([0, 1_000_000, 2_000_000]);
+    expect(r.output).toContain('From 10.0.0.1 icmp_seq=1 Destination Host Unreachable');
+    expect(r.p.outcome?.kind).toBe('icmp-error');
+    expect(sh('a', 'ip neigh')).toBe('10.0.0.77 dev va FAILED');
+    // FAILED comes after the third request's retrans_time, at 3 s.
+    const failed = r.events.find((e) => e.reason === 'neigh-failed')!;
+    expect(failed.time).toBe(3_000_000);
+  });
+
+  it('arp_ignore=1: no answer for an address that lives on another interface', () => {
+    const { sh, run } = lab([
+      ...PAIR,
+      'ip -n b link add d0 type dummy',
+      'ip -n b addr add 10.0.9.9/32 dev d0',
+      'ip -n b link set d0 up',
+      'ip -n a route add 10.0.9.9/32 dev va',
+    ]);
+    sh('b', 'sysctl -w net.ipv4.conf.vb.arp_ignore=1');
+    const r = run('a', 'ping -c 1 10.0.9.9');
+    expect(r.output).toContain('Destination Host Unreachable');
+    sh('b', 'sysctl -w net.ipv4.conf.vb.arp_ignore=0');
+    sh('a', 'ip neigh flush dev va');
+    expect(run('a', 'ping -c 1 10.0.9.9').p.outcome).toEqual({ kind: 'ok' });
+  });
+});
+
+/**
+ * c (10.0.0.2/16, thinks 10.0.2.0/24 is on its link) -- r (10.0.1.1/24 | 10.0.2.1/24) -- s (10.0.2.2/24).
+ * proxy_arp (arp_fwd_proxy) answers only when proxy_arp is on for the ingress device, forwarding is
+ * on for it, and the route to the target leaves by another interface.
+ */
+const PROXY = [
+  'ip netns add c',
+  'ip netns add r',
+  'ip netns add s',
+  'ip link add cr type veth peer name rc',
+  'ip link add rs type veth peer name sr',
+  'ip link set cr netns c',
+  'ip link set rc netns r',
+  'ip link set rs netns r',
+  'ip link set sr netns s',
+  'ip -n c addr add 10.0.1.2/16 dev cr',
+  'ip -n r addr add 10.0.1.1/24 dev rc',
+  'ip -n r addr add 10.0.2.1/24 dev rs',
+  'ip -n s addr add 10.0.2.2/24 dev sr',
+  'ip -n c link set cr up',
+  'ip -n r link set rc up',
+  'ip -n r link set rs up',
+  'ip -n s link set sr up',
+  'ip -n s route add default via 10.0.2.1',
+  'ip -n c link set lo up',
+];
+
+describe('proxy ARP', () => {
+  it('answers with the router MAC when proxy_arp and forwarding are on and the route leaves elsewhere', () => {
+    const { sh, run, world } = lab(PROXY);
+    sh('r', 'sysctl -w net.ipv4.ip_forward=1');
+    sh('r', 'sysctl -w net.ipv4.conf.rc.proxy_arp=1');
+    const r = run('c', 'ping -c 1 10.0.2.2');
+    expect(r.p.outcome).toEqual({ kind: 'ok' });
+    const rcMac = world.netns.get('r')!.device('rc')!.mac;
+    expect(sh('c', 'ip neigh')).toBe(`10.0.2.2 dev cr lladdr ${rcMac} REACHABLE`);
+  });
+
+  it('stays silent without proxy_arp', () => {
+    const { sh, run } = lab(PROXY);
+    sh('r', 'sysctl -w net.ipv4.ip_forward=1');
+    const r = run('c', 'ping -c 1 10.0.2.2');
+    expect(r.output).toContain('From 10.0.1.2 icmp_seq=1 Destination Host Unreachable');
+  });
+
+  it('stays silent without forwarding', () => {
+    const { sh, run } = lab(PROXY);
+    sh('r', 'sysctl -w net.ipv4.conf.rc.proxy_arp=1');
+    const r = run('c', 'ping -c 1 10.0.2.2');
+    expect(r.output).toContain('Destination Host Unreachable');
+  });
+
+  it('stays silent when the route to the target goes back out the interface the request came in on', () => {
+    const { sh, run } = lab(PROXY);
+    sh('r', 'sysctl -w net.ipv4.ip_forward=1');
+    sh('r', 'sysctl -w net.ipv4.conf.rc.proxy_arp=1');
+    const r = run('c', 'ping -c 1 10.0.1.77');
+    expect(r.output).toContain('Destination Host Unreachable');
+    expect(r.events.some((e) => e.explain.code === 'arp.proxy')).toBe(false);
+  });
+});

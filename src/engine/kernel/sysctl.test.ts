@@ -1,0 +1,72 @@
+/** Per-netns sysctls with devinet's semantics (inet_forward_change, devconf copied from `default`). */
+import { describe, expect, it } from 'vitest';
+import { CommandError } from './errors';
+import { normalizeKey, Sysctls } from './sysctl';
+
+describe('Sysctls', () => {
+  it('a fresh namespace does not forward, answers pings, uses TTL 64', () => {
+    const s = new Sysctls();
+    expect(s.get('net.ipv4.ip_forward')).toBe(0);
+    expect(s.get('net.ipv4.conf.all.forwarding')).toBe(0);
+    expect(s.get('net.ipv4.ip_default_ttl')).toBe(64);
+    expect(s.get('net.ipv4.conf.default.send_redirects')).toBe(1);
+    expect(s.get('net.ipv4.neigh.default.mcast_solicit')).toBe(3);
+    expect(s.get('net.ipv4.neigh.default.retrans_time_ms')).toBe(1000);
+  });
+
+  it('ip_forward=1 switches forwarding on for all, default and every device (inet_forward_change)', () => {
+    const s = new Sysctls();
+    s.addDevice('eth0');
+    s.addDevice('eth1');
+    s.set('net.ipv4.ip_forward', 1);
+    for (const d of ['all', 'default', 'eth0', 'eth1'])
+      expect(s.get(`net.ipv4.conf.${d}.forwarding`)).toBe(1);
+    // A device registered later copies `default`.
+    s.addDevice('eth2');
+    expect(s.get('net.ipv4.conf.eth2.forwarding')).toBe(1);
+    s.set('net.ipv4.conf.all.forwarding', 0);
+    expect(s.get('net.ipv4.ip_forward')).toBe(0);
+    expect(s.get('net.ipv4.conf.eth2.forwarding')).toBe(0);
+  });
+
+  it('a per-device forwarding write touches only that device', () => {
+    const s = new Sysctls();
+    s.addDevice('eth0');
+    s.addDevice('eth1');
+    s.set('net.ipv4.conf.eth0.forwarding', 1);
+    expect(s.get('net.ipv4.conf.eth1.forwarding')).toBe(0);
+    expect(s.get('net.ipv4.ip_forward')).toBe(0);
+  });
+
+  it('proxy_arp is OR-ed between all and the device (IN_DEV_ORCONF)', () => {
+    const s = new Sysctls();
+    s.addDevice('eth0');
+    expect(s.devOr('eth0', 'proxy_arp')).toBe(false);
+    s.set('net.ipv4.conf.all.proxy_arp', 1);
+    expect(s.devOr('eth0', 'proxy_arp')).toBe(true);
+  });
+
+  it('renames and removes device keys with the device', () => {
+    const s = new Sysctls();
+    s.addDevice('eth0');
+    s.set('net.ipv4.conf.eth0.proxy_arp', 1);
+    s.renameDevice('eth0', 'wan');
+    expect(s.has('net.ipv4.conf.eth0.proxy_arp')).toBe(false);
+    expect(s.get('net.ipv4.conf.wan.proxy_arp')).toBe(1);
+    s.removeDevice('wan');
+    expect(s.has('net.ipv4.conf.wan.proxy_arp')).toBe(false);
+  });
+
+  it('unknown keys fail as sysctl does when /proc/sys has no such file', () => {
+    const s = new Sysctls();
+    expect(() => s.set('net.ipv4.nope', 1)).toThrow(CommandError);
+    expect(() => s.set('net.ipv4.nope', 1)).toThrow(
+      'sysctl: cannot stat /proc/sys/net/ipv4/nope: No such file or directory',
+    );
+  });
+
+  it('accepts slashed paths', () => {
+    expect(normalizeKey('/proc/sys/net/ipv4/ip_forward')).toBe('net.ipv4.ip_forward');
+    expect(normalizeKey('net/ipv4/conf/all/forwarding')).toBe('net.ipv4.conf.all.forwarding');
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * The kernel lab: a self-contained bash script that builds a scenario in real network
+ * namespaces (one per machine, per container/pod namespace and per L2 segment), replays
+ * the scenario's setup commands as written, starts its servers, runs a flow and tears
+ * everything down on exit. Everything it makes is named with a prefix and lives only in
+ * namespaces it created; it never touches the root namespace.
+ */
+import { quote } from 'shell-quote';
+import { buildWorld, type ExecCommand } from '../scenario/build';
+import type { Scenario } from '../scenario/load';
+import { topologyOf, findFlow } from '../sim/run';
+import type { TopologyInterface } from '../sim/trace';
+import { labLine } from './rewrite';
+
+export interface CapturePoint {
+  netns: string;
+  interface: string;
+}
+
+export interface LabOptions {
+  /** Which flow's traffic to run; without it the script builds, prints the tables and stops. */
+  flow?: string;
+  exec?: ExecCommand[];
+  /** Namespace name prefix (default "pj-"). */
+  prefix?: string;
+  /** Capture these interfaces (both directions) into this directory, one pcap per point and direction. */
+  capture?: { dir: string; points: CapturePoint[] };
+  /** Keep the namespaces after the flow (for exploring by hand); teardown then happens on Ctrl-C. */
+  keep?: boolean;
+}
+
+/** Interface kinds whose MAC the lab sets to the engine's, so frames can be compared byte for byte. */
+const MAC_KINDS = new Set(['veth', 'ether', 'dummy', 'bridge', 'vxlan']);
+
+export function captureFile(p: CapturePoint, dir: 'tx' | 'rx'): string {
+  return `${p.netns.replace(/[^A-Za-z0-9._-]/g, '_')}__${p.interface.replace(/[^A-Za-z0-9._-]/g, '_')}__${dir}.pcap`;
+}
+
+/** The command line a flow runs in the lab: the same program, bounded in time. */
+export function labFlowCommand(command: string): string {
+  const words = command.trim().split(/\s+/);
+  if (words[0] === 'ping' && !words.includes('-W') && !words.includes('-w'))
+    return `ping -W 2 ${words.slice(1).join(' ')}`;
+  if (words[0] === 'curl' && !words.includes('-m'))
+    return `curl -sS -m 5 -o /dev/null ${words.slice(1).join(' ')}`;
+  if ((words[0] === 'nc' || words[0] === 'ncat') && !words.includes('-w'))
+    return `nc -w 2 ${words.slice(1).join(' ')}`;
+  return command;
+}
+
+export function labScript(s: Scenario, opts: LabOptions = {}): string {
+  const prefix = opts.prefix ?? 'pj-';
+  const { world, setup } = buildWorld(s, { exec: opts.exec ?? [] });
+  const topo = topologyOf(world);
+  const ns = (name: string): string => `${prefix}${name}`;
+  const seg = (name: string): string => `${prefix}seg-${name}`;
+  const L: string[] = [];
+  const q = (x: string): string => quote([x]);
+
+  L.push('#!/usr/bin/env bash');
+  L.push(`# Packet Journey kernel lab for scenario "${s.id}"${opts.flow ? `, flow "${opts.flow}"` : ''}.`);
+  L.push(
+    '# Builds the scenario in network namespaces prefixed ' +
+      q(prefix) +
+      ', runs it, and removes them on exit.',
+  );
+  L.push(
+    '# It changes nothing in the root namespace: every command runs inside a namespace this script creates.',
+  );
+  L.push('set -euo pipefail');
+  L.push('[ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces need it)" >&2; exit 1; }');
+  L.push('need() { command -v "$1" >/dev/null 2>&1 || MISSING="$MISSING $2"; }');
+  L.push(
+    'MISSING=""; need ip iproute2; need tcpdump tcpdump; need ping iputils-ping; need route net-tools; need brctl bridge-utils; need socat socat; need nc netcat-openbsd',
+  );
+  L.push(
+    'if [ -n "$MISSING" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $MISSING >/dev/null; fi',
+  );
+  const all = [...topo.netns.map((n) => ns(n.name)), ...topo.segments.map((g) => seg(g.name))];
+  L.push(`LAB_NETNS=(${all.map(q).join(' ')})`);
+  L.push('PIDS=()');
+  L.push('cleanup() {');
+  L.push('  set +e');
+  L.push('  for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done');
+  L.push('  sleep 0.3');
+  L.push('  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done');
+  L.push(
+    '  for n in "${LAB_NETNS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del "$n" 2>/dev/null; done',
+  );
+  L.push('}');
+  L.push('trap cleanup EXIT');
+  L.push(
+    'quiet_ns() { ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null; }',
+  );
+  L.push('for n in "${LAB_NETNS[@]}"; do ip netns del "$n" 2>/dev/null || true; done');
+  L.push('');
+  L.push(
+    '# Machines (one namespace each) and the L2 segments between them (a bridge in a namespace of its own).',
+  );
+  for (const m of topo.machines) L.push(`ip netns add ${q(ns(m.name))}; quiet_ns ${q(ns(m.name))}`);
+  for (const g of topo.segments) {
+    L.push(`ip netns add ${q(seg(g.name))}; quiet_ns ${q(seg(g.name))}`);
+    L.push(
+      `ip -n ${q(seg(g.name))} link add seg type bridge; ip -n ${q(seg(g.name))} link set seg type bridge mcast_snooping 0; ip -n ${q(seg(g.name))} link set seg up`,
+    );
+  }
+  let port = 0;
+  const nicIndex = new Map<string, TopologyInterface>();
+  for (const n of topo.netns) {
+    for (const i of n.interfaces) if (i.kind === 'ether' && i.segment) nicIndex.set(`${n.name}/${i.name}`, i);
+  }
+  for (const m of s.machines) {
+    for (const nic of m.nics) {
+      const sg = seg(nic.segment);
+      const p = `p${++port}`;
+      L.push(
+        `ip -n ${q(sg)} link add ${p} type veth peer name ${q(nic.name)} netns ${q(ns(m.name))}; ip -n ${q(sg)} link set ${p} master seg up`,
+      );
+    }
+  }
+  L.push('');
+  L.push('# The setup commands, as the scenario writes them (namespace names carry the lab prefix).');
+  const created = new Set(topo.machines.map((m) => m.name));
+  for (const e of setup) {
+    const where = ns(e.machine);
+    const line = labLine(e.command, where, ns);
+    L.push(`# ${e.source}${e.by ? ` (${e.by})` : ''}`);
+    if (e.ok) L.push(line);
+    else L.push(`${line} || true   # expected to fail: ${e.output.replace(/\n/g, ' ')}`);
+    const add = /\bip\s+netns\s+add\s+(\S+)/.exec(e.command);
+    if (add && e.ok && !created.has(add[1]!)) {
+      created.add(add[1]!);
+      L.push(`quiet_ns ${q(ns(add[1]!))}`);
+    }
+  }
+  L.push('');
+  L.push("# The engine's MAC addresses, so the kernel's frames can be compared with the simulation's.");
+  for (const n of topo.netns) {
+    for (const i of n.interfaces) {
+      if (!MAC_KINDS.has(i.kind)) continue;
+      if (
+        i.kind === 'bridge' &&
+        topo.netns.find((x) => x.name === n.name)!.interfaces.some((p) => p.master === i.name)
+      )
+        continue;
+      L.push(`ip -n ${q(ns(n.name))} link set dev ${q(i.name)} address ${i.mac}`);
+    }
+  }
+  if (s.servers.length > 0) {
+    L.push('');
+    L.push('# Servers.');
+    for (const sv of s.servers) {
+      const proto = sv.proto;
+      const p = sv.port;
+      const body = sv.reply > 0 ? `SYSTEM:${q(`head -c ${sv.reply} /dev/zero`)}` : 'SYSTEM:cat';
+      const listen = proto === 'udp' ? `UDP-RECVFROM:${p},fork,reuseaddr` : `TCP-LISTEN:${p},fork,reuseaddr`;
+      L.push(`ip netns exec ${q(ns(sv.netns))} socat ${listen} ${body} & PIDS+=($!)`);
+    }
+  }
+  if (opts.flow) {
+    const flow = findFlow(s, opts.flow);
+    L.push('');
+    L.push('sleep 1.5   # let bridges finish their start-up chatter (IGMP reports) before the flow');
+    if (opts.capture) {
+      L.push(`mkdir -p ${q(opts.capture.dir)}`);
+      let n = 0;
+      for (const p of opts.capture.points) {
+        for (const dir of ['tx', 'rx'] as const) {
+          const file = `${opts.capture.dir}/${captureFile(p, dir)}`;
+          L.push(
+            `ip netns exec ${q(ns(p.netns))} tcpdump -p -n -U --immediate-mode -i ${q(p.interface)} -Q ${dir === 'tx' ? 'out' : 'in'} -w ${q(file)} 2>${q(`${opts.capture.dir}/.tcpdump-${++n}.log`)} & PIDS+=($!)`,
+          );
+        }
+      }
+      L.push('# Wait until every tcpdump says it is listening, so no frame of the flow is missed.');
+      L.push(
+        `for i in $(seq 1 ${n}); do for t in $(seq 1 200); do grep -q 'listening on' ${q(opts.capture.dir)}/.tcpdump-$i.log 2>/dev/null && break; sleep 0.05; done; done`,
+      );
+      L.push('sleep 0.2');
+    }
+    L.push(`echo ${q(`== ${flow.netns}$ ${flow.command}`)}`);
+    L.push(`ip netns exec ${q(ns(flow.netns))} ${labFlowCommand(flow.command)} || true`);
+    L.push('sleep 0.5');
+  } else {
+    L.push('');
+    L.push('for n in "${LAB_NETNS[@]}"; do echo "== $n"; ip -n "$n" -br addr; ip -n "$n" route; done');
+  }
+  if (opts.keep) {
+    L.push('echo "The lab is up; press Ctrl-C to tear it down."');
+    L.push('while true; do sleep 3600; done');
+  }
+  return L.join('\n') + '\n';
+}

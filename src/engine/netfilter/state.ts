@@ -1,0 +1,32 @@
+/**
+ * The netfilter state of one namespace: the iptables tables and the ipsets. Created on
+ * first use; a namespace without it accepts everything (no rules loaded).
+ */
+import { BUILTIN_CHAINS, type Chain, type Table, type TableId } from './types';
+
+export type IpSetType =
+  'hash:ip' | 'hash:net' | 'hash:ip,port' | 'hash:ip,port,ip' | 'hash:ip,port,net' | 'bitmap:port';
+
+export interface IpSet {
+  name: string;
+  type: IpSetType;
+  /** Canonical member strings as `ipset list` prints them (e.g. "10.0.0.1", "10.0.0.0/24", "10.0.0.1,tcp:80"). */
+  members: Set<string>;
+  comment: boolean;
+  origin: string;
+}
+
+export class IptablesState {
+  readonly tables: Record<TableId, Table>;
+  readonly ipsets = new Map<string, IpSet>();
+
+  constructor() {
+    const mk = (id: TableId): Table => {
+      const chains = new Map<string, Chain>();
+      for (const name of BUILTIN_CHAINS[id])
+        chains.set(name, { name, policy: 'ACCEPT', rules: [], counters: { packets: 0, bytes: 0 } });
+      return { id, chains };
+    };
+    this.tables = { raw: mk('raw'), mangle: mk('mangle'), nat: mk('nat'), filter: mk('filter') };
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The lab script must stay inside namespaces it creates: every command that touches the
+ * network runs in a prefixed namespace, and every namespace it names carries the prefix.
+ */
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { labScript } from '../src/engine/lab/script';
+import { rewriteArgv } from '../src/engine/lab/rewrite';
+import { scenario } from './helpers';
+
+const ids = readdirSync('scenarios')
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.replace(/\.yaml$/, ''));
+
+/** Lines that run a networking tool, with the namespace they act in. */
+function networkLines(script: string): string[] {
+  return script
+    .split('\n')
+    .filter(
+      (l) =>
+        !l.startsWith('#') &&
+        /(^|[;&|]\s*)(ip|tcpdump|ping|sysctl|socat|route|brctl|bridge|ifconfig)\b/.test(l),
+    );
+}
+
+describe('lab script', () => {
+  for (const id of ids) {
+    const s = scenario(id);
+    const flow = s.flows[0]?.id;
+    const script = labScript(s, { flow, capture: { dir: '/tmp/x', points: [] } });
+
+    it(`${id}: runs every network command inside a pj- namespace`, () => {
+      for (const line of networkLines(script)) {
+        for (const part of line.split(/;\s*|&&\s*|\|\|\s*/)) {
+          const p = part.trim();
+          if (
+            !p ||
+            /^(for|do|done|if|then|fi|need|quiet_ns|echo|sleep|set|trap|\[|MISSING|PIDS|LAB_NETNS|cleanup|kill|wait|grep|mkdir|apt-get|true)/.test(
+              p,
+            )
+          )
+            continue;
+          if (p.startsWith('ip ')) {
+            expect(p, line).toMatch(/^ip (netns (exec|add|del) (pj-|"\$n")|-n (pj-|"\$n")|netns pids "\$n")/);
+          } else {
+            throw new Error(`network command outside a namespace: ${line}`);
+          }
+        }
+      }
+    });
+
+    it(`${id}: names only prefixed namespaces`, () => {
+      for (const m of script.matchAll(/(?:netns (?:add|del|exec)|-n|netns) ([^\s;]+)/g)) {
+        const name = m[1]!;
+        if (name.startsWith('"$') || name === 'pids') continue;
+        expect(name, m[0]).toMatch(/^pj-/);
+      }
+    });
+  }
+
+  it('prefixes the namespace names inside ip commands, exec included', () => {
+    const p = (n: string) => `pj-${n}`;
+    expect(rewriteArgv(['ip', 'netns', 'exec', 'ns1', 'ip', 'link', 'set', 'x', 'netns', 'ns2'], p)).toEqual([
+      'ip',
+      'netns',
+      'exec',
+      'pj-ns1',
+      'ip',
+      'link',
+      'set',
+      'x',
+      'netns',
+      'pj-ns2',
+    ]);
+    expect(rewriteArgv(['ip', '-n', 'pod', 'route'], p)).toEqual(['ip', '-n', 'pj-pod', 'route']);
+    expect(
+      rewriteArgv(['ip', 'link', 'add', 'v', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', 'pod1'], p),
+    ).toEqual(['ip', 'link', 'add', 'v', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', 'pj-pod1']);
+  });
+
+  it('quotes words so a hostile argument cannot break out of the command', () => {
+    const s = scenario('veth-pair');
+    const script = labScript(s, { prefix: 'pj-' });
+    expect(script).not.toMatch(/\$\(rm|`/);
+  });
+});
