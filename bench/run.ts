@@ -71,7 +71,7 @@ function scenario(
 }
 
 /** 100 hosts on segment "lan", each: cni0 bridge 10.244.H.1/24 and 9 pods on veths, routes to every other host. */
-function bigWorld(hosts = 100, pods = 9): Scenario {
+export function bigWorld(hosts = 100, pods = 9): Scenario {
   const machines: Scenario['machines'] = [];
   for (let h = 0; h < hosts; h++) {
     const lines = [

@@ -6,6 +6,11 @@ export type Word = string | { op: string };
 
 /** Splits a command line like a POSIX shell would (quotes, escapes); redirections come back as ops. */
 export function splitWords(line: string): Word[] {
+  // Most lines have nothing a shell would interpret: split on blanks without the full parser.
+  if (!/[^A-Za-z0-9_.,:/=+@%^!\-\s]/.test(line)) {
+    const words = line.split(/\s+/).filter((w) => w !== '');
+    if (!words.some((w) => w.startsWith('#'))) return words;
+  }
   const out: Word[] = [];
   for (const t of parse(line, (k) => `$${k}`)) {
     if (typeof t === 'string') out.push(t);

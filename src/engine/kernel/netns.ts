@@ -167,9 +167,9 @@ export class Netns {
       dev,
     };
     if (
-      !this.routes.routes.some(
-        (r) => r.table === TABLE_LOCAL && r.type === 'local' && r.dst === a.addr && r.len === 32,
-      )
+      !this.routes
+        .findAllSame({ table: TABLE_LOCAL, dst: a.addr, len: 32, metric: 0 })
+        .some((r) => r.type === 'local')
     ) {
       this.routes.add({ ...base, type: 'local', dst: a.addr, len: 32, scope: 'host' });
     }
@@ -181,21 +181,20 @@ export class Netns {
     }
     if (!up) return;
     if (a.len < 31 && a.broadcast !== undefined) {
-      if (!this.routes.routes.some((r) => r.type === 'broadcast' && r.dst === a.broadcast && r.dev === dev)) {
+      if (
+        !this.routes
+          .findAllSame({ table: TABLE_LOCAL, dst: a.broadcast, len: 32, metric: 0 })
+          .some((r) => r.type === 'broadcast' && r.dev === dev)
+      ) {
         this.routes.add({ ...base, type: 'broadcast', dst: a.broadcast, len: 32, scope: 'link' });
       }
     }
     if (a.len < 32 && !a.secondary && dev.kind !== 'loopback') {
       const net = networkOf(a.addr, a.len);
       if (
-        !this.routes.routes.some(
-          (r) =>
-            r.table === TABLE_MAIN &&
-            r.dst === net &&
-            r.len === a.len &&
-            r.dev === dev &&
-            r.proto === 'kernel',
-        )
+        !this.routes
+          .findAllSame({ table: TABLE_MAIN, dst: net, len: a.len, metric: 0 })
+          .some((r) => r.dev === dev && r.proto === 'kernel')
       ) {
         this.routes.add({ ...base, table: TABLE_MAIN, type: 'unicast', dst: net, len: a.len, scope: 'link' });
       }

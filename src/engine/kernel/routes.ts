@@ -30,29 +30,80 @@ export interface Route {
 }
 
 export class RouteTables {
-  readonly routes: Route[] = [];
+  /** Per table, ordered for lookup: longest prefix first, then lowest metric, then insertion. */
+  private byTable = new Map<number, Route[]>();
+  /** Routes by (table, dst, len, metric): the key the kernel refuses duplicates on. */
+  private byKey = new Map<string, Route[]>();
+  private all: Route[] | undefined;
+
+  /** Every route, in insertion order within each table. */
+  get routes(): Route[] {
+    if (!this.all) this.all = [...this.byTable.values()].flat();
+    return this.all;
+  }
+
+  private static key(r: Pick<Route, 'table' | 'dst' | 'len' | 'metric'>): string {
+    return `${r.table}/${r.dst >>> 0}/${r.len}/${r.metric}`;
+  }
 
   add(r: Route): void {
-    this.routes.push(r);
+    let list = this.byTable.get(r.table);
+    if (!list) this.byTable.set(r.table, (list = []));
+    let i = list.length;
+    while (
+      i > 0 &&
+      (list[i - 1]!.len < r.len || (list[i - 1]!.len === r.len && list[i - 1]!.metric > r.metric))
+    )
+      i--;
+    list.splice(i, 0, r);
+    this.sorted.delete(r.table);
+    const k = RouteTables.key(r);
+    const same = this.byKey.get(k);
+    if (same) same.push(r);
+    else this.byKey.set(k, [r]);
+    this.all = undefined;
   }
 
   remove(pred: (r: Route) => boolean): Route[] {
     const gone: Route[] = [];
-    for (let i = this.routes.length - 1; i >= 0; i--) {
-      if (pred(this.routes[i]!)) gone.push(...this.routes.splice(i, 1));
+    for (const [t, list] of this.byTable) {
+      const keep = list.filter((r) => {
+        if (!pred(r)) return true;
+        gone.push(r);
+        return false;
+      });
+      if (keep.length !== list.length) {
+        this.byTable.set(t, keep);
+        this.sorted.delete(t);
+      }
     }
+    for (const r of gone) {
+      const k = RouteTables.key(r);
+      const same = this.byKey.get(k)!.filter((x) => x !== r);
+      if (same.length) this.byKey.set(k, same);
+      else this.byKey.delete(k);
+    }
+    if (gone.length) this.all = undefined;
     return gone;
   }
 
+  private sorted = new Map<number, Route[]>();
+
+  /** A table in `ip route` order (cached until the table changes). */
   table(id: number): Route[] {
-    return sortRoutes(this.routes.filter((r) => r.table === id));
+    let t = this.sorted.get(id);
+    if (!t) this.sorted.set(id, (t = sortRoutes(this.byTable.get(id) ?? [])));
+    return t;
   }
 
   /** The same key (table, dst/len, metric) as the kernel uses to refuse duplicates with EEXIST. */
   findSame(r: Pick<Route, 'table' | 'dst' | 'len' | 'metric'>): Route | undefined {
-    return this.routes.find(
-      (x) => x.table === r.table && x.dst === r.dst && x.len === r.len && x.metric === r.metric,
-    );
+    return this.byKey.get(RouteTables.key(r))?.[0];
+  }
+
+  /** All routes with that key (several devices may carry the same kernel prefix route). */
+  findAllSame(r: Pick<Route, 'table' | 'dst' | 'len' | 'metric'>): Route[] {
+    return this.byKey.get(RouteTables.key(r)) ?? [];
   }
 
   /**
@@ -62,14 +113,14 @@ export class RouteTables {
    */
   lookup(dst: number, opts: { minScope?: Scope; oif?: Device } = {}): Route | undefined {
     for (const table of [TABLE_LOCAL, TABLE_MAIN, TABLE_DEFAULT]) {
-      let best: Route | undefined;
-      for (const r of this.routes) {
-        if (r.table !== table || !inPrefix(dst, r.dst, r.len)) continue;
+      const list = this.byTable.get(table);
+      if (!list) continue;
+      for (const r of list) {
+        if (!inPrefix(dst, r.dst, r.len)) continue;
         if (opts.minScope && scopeRank(r.scope) < scopeRank(opts.minScope)) continue;
         if (opts.oif && r.dev && r.dev !== opts.oif && r.type !== 'local') continue;
-        if (!best || r.len > best.len || (r.len === best.len && r.metric < best.metric)) best = r;
+        return r;
       }
-      if (best) return best;
     }
     return undefined;
   }
@@ -90,8 +141,20 @@ function prefixText(r: Route): string {
   return r.len === 32 ? formatIp(r.dst) : `${formatIp(r.dst)}/${r.len}`;
 }
 
+const formatted = new WeakMap<Route, { key: string; text: string }>();
+
 /** One row as `ip route show` prints it (for the local table the type word leads). */
 export function formatRoute(r: Route): string {
+  // A row changes only with its device's name and link state: cache it on that key.
+  const key = r.dev ? `${r.dev.name}/${r.dev.operUp() ? 1 : 0}` : '';
+  const hit = formatted.get(r);
+  if (hit && hit.key === key) return hit.text;
+  const text = formatRouteText(r);
+  formatted.set(r, { key, text });
+  return text;
+}
+
+function formatRouteText(r: Route): string {
   const parts: string[] = [];
   if (r.type !== 'unicast') parts.push(r.type);
   parts.push(prefixText(r));

@@ -78,11 +78,12 @@ export function linkRows(ns: Netns): Rows {
 }
 
 export function sysctlRows(ns: Netns): Rows {
-  const keep = (k: string): boolean =>
-    k === 'net.ipv4.ip_forward' ||
-    /^net\.ipv4\.conf\.[^.]+\.(forwarding|proxy_arp|rp_filter)$/.test(k) ||
-    k.startsWith('net.bridge.');
-  const rows = ns.sysctl.rows().filter((r) => keep(r.split(' = ')[0]!));
+  const keys = ['net.ipv4.ip_forward'];
+  for (const scope of ['all', 'default', ...ns.devicesInOrder().map((d) => d.name)]) {
+    for (const k of ['forwarding', 'proxy_arp', 'rp_filter']) keys.push(`net.ipv4.conf.${scope}.${k}`);
+  }
+  keys.push('net.bridge.bridge-nf-call-iptables');
+  const rows = keys.filter((k) => ns.sysctl.has(k)).map((k) => `${k} = ${ns.sysctl.get(k)}`);
   return { rows, origins: rows.map(() => '') };
 }
 

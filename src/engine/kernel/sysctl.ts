@@ -114,5 +114,6 @@ export class Sysctls {
 
 /** sysctl accepts both dotted and slashed paths. */
 export function normalizeKey(key: string): string {
+  if (!key.includes('/')) return key;
   return key.replace(/^\/proc\/sys\//, '').replace(/\//g, '.');
 }

@@ -108,7 +108,23 @@ export const EN: Record<string, string> = {
   'flow.timeout': 'No answer within {seconds} s.',
 };
 
+/** Templates split once into literal and placeholder parts: rendering runs for every event. */
+const compiled = new WeakMap<Record<string, string>, Map<string, string[]>>();
+
+function parts(dict: Record<string, string>, code: string): string[] {
+  let byCode = compiled.get(dict);
+  if (!byCode) compiled.set(dict, (byCode = new Map()));
+  let p = byCode.get(code);
+  if (!p) byCode.set(code, (p = (dict[code] ?? EN[code] ?? code).split(/\{(\w+)\}/)));
+  return p;
+}
+
 export function renderExplain(e: Explain, dict: Record<string, string> = EN): string {
-  const t = dict[e.code] ?? EN[e.code] ?? e.code;
-  return t.replace(/\{(\w+)\}/g, (_, k: string) => (k in e.args ? String(e.args[k]) : ''));
+  const p = parts(dict, e.code);
+  let out = p[0]!;
+  for (let i = 1; i < p.length; i += 2) {
+    const v = e.args[p[i]!];
+    out += (v === undefined ? '' : String(v)) + p[i + 1]!;
+  }
+  return out;
 }

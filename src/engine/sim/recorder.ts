@@ -15,16 +15,29 @@ export class Recorder implements KernelObserver {
   readonly captures: Capture[] = [];
   readonly tables: TableSnapshot[] = [];
   private last = new Map<string, string>();
+  private pending = new Map<string, Netns>();
   private dirty = new Map<string, { ns: Netns; table: TableName }>();
 
   constructor(private readonly now: () => number) {}
 
-  /** Record every table of every namespace as it is now (the state before the flow). */
+  /**
+   * Record every table of every namespace as it is now (the state before the flow). The
+   * rows are read lazily: a namespace is read the first time the flow touches it (every
+   * change in a namespace follows an event there) and the untouched ones at the end, when
+   * they still hold their initial state. A 1,000-namespace world thus costs what the
+   * flow touches.
+   */
   snapshotAll(netns: Iterable<Netns>): void {
-    for (const ns of netns) for (const t of Object.keys(TABLE_READERS) as TableName[]) this.snap(ns, t);
+    for (const ns of netns) this.pending.set(ns.name, ns);
+  }
+
+  private ensure(ns: Netns): void {
+    if (!this.pending.delete(ns.name)) return;
+    for (const t of Object.keys(TABLE_READERS) as TableName[]) this.snap(ns, t, 0);
   }
 
   event(e: KernelEvent): void {
+    this.ensure(e.netns);
     this.flush();
     const ev: TraceEvent = {
       step: this.events.length,
@@ -70,6 +83,7 @@ export class Recorder implements KernelObserver {
   }
 
   tableChanged(ns: Netns, table: TableName): void {
+    this.ensure(ns);
     this.dirty.set(`${ns.name}\u0000${table}`, { ns, table });
   }
 
@@ -79,7 +93,14 @@ export class Recorder implements KernelObserver {
     this.dirty.clear();
   }
 
-  private snap(ns: Netns, table: TableName): void {
+  /** End of the flow: pending changes, then the namespaces the flow never touched; versions in step order. */
+  finish(): void {
+    this.flush();
+    for (const ns of [...this.pending.values()]) this.ensure(ns);
+    this.tables.sort((a, b) => a.step - b.step);
+  }
+
+  private snap(ns: Netns, table: TableName, step = this.events.length): void {
     const read = TABLE_READERS[table];
     if (!read) return;
     const { rows, origins } = read(ns);
@@ -87,6 +108,6 @@ export class Recorder implements KernelObserver {
     const sig = rows.join('\n');
     if (this.last.get(key) === sig) return;
     this.last.set(key, sig);
-    this.tables.push({ step: this.events.length, netns: ns.name, table, rows, origins });
+    this.tables.push({ step, netns: ns.name, table, rows, origins });
   }
 }

@@ -151,7 +151,7 @@ export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}):
     reason = err.message;
     output = err.message;
   }
-  recorder.flush();
+  recorder.finish();
 
   const trace: Trace = {
     version: TRACE_VERSION,
