@@ -22,7 +22,7 @@ import { loadScenario, traceFlow, type Scenario, type Trace } from '../engine';
 import { decodePacket } from '../engine/net/decode';
 import type { Layer } from '../engine/net/layers';
 import { captureFile, labScript, type CapturePoint } from '../engine/lab/script';
-import { diffFrames, noise } from './conformance/compare';
+import { diffFrames, noise, pureAck } from './conformance/compare';
 import { readPcap } from './conformance/pcap';
 import { probeKernel, realizable, type KernelSupport } from './conformance/probe';
 
@@ -60,8 +60,9 @@ function kernelFrames(
   const out: Layer[][] = [];
   for (const f of pcap.frames) {
     const rawType = first === 'eth' && f.data.length >= 14 ? (f.data[12]! << 8) | f.data[13]! : undefined;
-    const layers = decodePacket(f.data, first).layers;
-    const why = noise(layers, rawType);
+    const pkt = decodePacket(f.data, first);
+    const layers = pkt.layers;
+    const why = noise(layers, rawType) ?? pureAck(layers, pkt.payload);
     if (why) {
       ignored[why] = (ignored[why] ?? 0) + 1;
       continue;
@@ -84,6 +85,7 @@ export function compareTrace(
     for (const d of ['tx', 'rx'] as const) {
       const engine = t.captures
         .filter((c) => c.netns === p.netns && c.interface === p.interface && c.direction === d)
+        .filter((c) => !pureAck(c.layers, c.payload))
         .map((c) => c.layers);
       const kernel = kernelFrames(dir, p, d, ignored);
       const n = Math.max(engine.length, kernel.length);

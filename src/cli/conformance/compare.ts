@@ -82,3 +82,16 @@ export function noise(layers: Layer[], rawEthType?: number): string | undefined 
     return 'link-local control frames (STP/LLDP; not modelled)';
   return undefined;
 }
+
+/**
+ * A TCP segment that only acknowledges (no data, no SYN/FIN/RST). When the kernel sends
+ * one depends on delayed-ACK timers and on how fast the application answers; the model
+ * ACKs at once. Both sides' pure ACKs are left out of the comparison.
+ */
+export function pureAck(layers: Layer[], payload: number): string | undefined {
+  const tcp = layers.find((l) => l.proto === 'tcp');
+  if (tcp && tcp.proto === 'tcp' && tcp.flags === '.' && payload === 0 && layers[layers.length - 1] === tcp) {
+    return 'pure TCP ACKs (their timing follows delayed-ACK timers; the model acknowledges at once)';
+  }
+  return undefined;
+}

@@ -70,7 +70,27 @@ export class TcpClient implements Process {
       rport: o.port,
     };
     let seq = isn(t.local, t.lport, t.remote, t.rport);
+    let ack = 0;
     let established = false;
+    let gotResponse = false;
+    let finSent = false;
+    let finReceived = false;
+    const send = (flags: string, payload: number): void => {
+      sendL4(
+        ns,
+        t,
+        { proto: 'tcp', sport: t.lport, dport: t.rport, flags, seq, ack, window: TCP_WINDOW },
+        payload,
+        o.process,
+      );
+      seq = (seq + payload + (flags.includes('F') || flags.includes('S') ? 1 : 0)) >>> 0;
+    };
+    const closeConn = (): void => {
+      if (finSent) return;
+      finSent = true;
+      emit(ns, { kind: 'userspace', code: 'app.close', args: { process: o.process } });
+      send('F.', 0);
+    };
     this.close = ns.sockets.open({
       proto: 'tcp',
       ...t,
@@ -89,36 +109,30 @@ export class TcpClient implements Process {
         }
         if (!established && tcp.flags.includes('S') && tcp.flags.includes('.')) {
           established = true;
-          const ack = (tcp.seq + 1) >>> 0;
+          ack = (tcp.seq + 1) >>> 0;
           emit(ns, {
             kind: 'deliver',
             skb,
             code: 'tcp.established',
             args: { process: o.process, dst: formatIp(o.dst), port: o.port, bytes: o.request },
           });
-          sendL4(
-            ns,
-            t,
-            { proto: 'tcp', sport: t.lport, dport: t.rport, flags: '.', seq, ack, window: TCP_WINDOW },
-            0,
-            o.process,
-          );
+          send('.', 0);
           if (o.request === 0) {
+            // nc -z: the handshake is the whole test; it closes at once.
             this.output.push(`Connection to ${formatIp(o.dst)} ${o.port} port [tcp/*] succeeded!`);
-            this.succeed();
+            gotResponse = true;
+            closeConn();
             return;
           }
-          sendL4(
-            ns,
-            t,
-            { proto: 'tcp', sport: t.lport, dport: t.rport, flags: 'P.', seq, ack, window: TCP_WINDOW },
-            o.request,
-            o.process,
-          );
-          seq = (seq + o.request) >>> 0;
+          send('P.', o.request);
+          // nc sends its line and shuts down its side; curl waits for the server to close.
+          if (o.process === 'nc') closeConn();
           return;
         }
-        if (established && skb.payload > 0) {
+        if (!established) return;
+        if (skb.payload > 0) {
+          ack = (tcp.seq + skb.payload) >>> 0;
+          gotResponse = true;
           emit(ns, {
             kind: 'deliver',
             skb,
@@ -130,8 +144,22 @@ export class TcpClient implements Process {
               ? `HTTP/1.1 200 OK (${skb.payload} bytes from ${ip.src}:${tcp.sport})`
               : `${skb.payload} bytes received from ${ip.src}:${tcp.sport}`,
           );
-          this.succeed();
+          if (!tcp.flags.includes('F')) send('.', 0);
         }
+        if (tcp.flags.includes('F') && !finReceived) {
+          finReceived = true;
+          ack = (tcp.seq + skb.payload + 1) >>> 0;
+          if (finSent) {
+            // Our FIN went first: ACK theirs and the connection is done (TIME_WAIT).
+            send('.', 0);
+            this.finish(gotResponse);
+          } else {
+            // The server closed: the client reads EOF and closes too.
+            closeConn();
+          }
+          return;
+        }
+        if (finSent && finReceived && tcp.flags === '.') this.finish(gotResponse);
       },
       error: (skb: Skb) => {
         const icmp = skb.layers[1];
@@ -149,22 +177,18 @@ export class TcpClient implements Process {
       code: 'tcp.connect',
       args: { process: o.process, dst: formatIp(o.dst), port: o.port },
     });
-    sendL4(
-      ns,
-      t,
-      { proto: 'tcp', sport: t.lport, dport: t.rport, flags: 'S', seq, ack: 0, window: TCP_WINDOW },
-      0,
-      o.process,
-    );
-    seq = (seq + 1) >>> 0;
+    send('S', 0);
     ns.world.sched.at(o.waitUs, () => {
       if (!this.done) this.fail({ kind: 'timeout' }, `Connection to ${target} timed out`);
     });
   }
 
-  private succeed(): void {
+  /** The connection is closed on both sides. */
+  private finish(ok: boolean): void {
+    if (this.done) return;
     this.done = true;
-    this.outcome = { kind: 'ok' };
+    this.outcome = ok ? { kind: 'ok' } : { kind: 'timeout' };
+    this.close?.();
   }
 
   private fail(outcome: Outcome, text: string): void {

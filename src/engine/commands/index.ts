@@ -8,6 +8,9 @@ import { curl, nc, ping } from './apps';
 import { bridge } from './bridge';
 import { cat } from './files';
 import { ip } from './ip';
+import { iptables, iptablesSave } from '../netfilter/iptables-cmd';
+import { ipset } from '../netfilter/ipset';
+import { iptablesRestore } from '../netfilter/restore';
 import { arp, brctl, ifconfig, route } from './legacy';
 import { procWrite, sysctl } from './sysctl';
 import type { CommandContext, CommandResult } from './types';
@@ -71,6 +74,20 @@ function exec(ctx: CommandContext, argv: string[]): CommandResult {
       return nc(ctx, argv);
     case 'cat':
       return cat(ctx, argv);
+    case 'iptables':
+    case 'iptables-nft':
+    case 'iptables-legacy':
+      return iptables(ctx, argv);
+    case 'iptables-save':
+    case 'iptables-nft-save':
+    case 'iptables-legacy-save':
+      return iptablesSave(ctx, argv);
+    case 'iptables-restore':
+    case 'iptables-nft-restore':
+    case 'iptables-legacy-restore':
+      return iptablesRestore(ctx, argv);
+    case 'ipset':
+      return ipset(ctx, argv);
     case 'true':
     case ':':
       return { output: '' };

@@ -14,6 +14,8 @@ export interface Skb {
   mark: number;
   /** The conntrack entry this packet belongs to in the namespace `netns` (skb->_nfct). */
   ct?: { netns: string; ref: unknown };
+  /** br_netfilter already ran PREROUTING for this packet in this netns (ip_sabotage_in skips a second pass). */
+  brnf?: string;
 }
 
 export function toPacket(skb: Skb): Packet {

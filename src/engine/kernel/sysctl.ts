@@ -30,7 +30,8 @@ const GLOBAL_KEYS: Record<string, number> = {
   'net.ipv4.neigh.default.gc_stale_time': 60,
   'net.ipv4.icmp_echo_ignore_all': 0,
   'net.ipv4.ip_local_port_range': 32768,
-  'net.bridge.bridge-nf-call-iptables': 0,
+  // br_netfilter is loaded on container hosts (Docker and kubeadm load it); its default is 1.
+  'net.bridge.bridge-nf-call-iptables': 1,
 };
 
 export class Sysctls {

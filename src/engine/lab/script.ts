@@ -148,14 +148,21 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   }
   if (s.servers.length > 0) {
     L.push('');
-    L.push('# Servers.');
-    for (const sv of s.servers) {
+    L.push(
+      '# Servers: each answers a request with the bytes the scenario declares (an HTTP response), then closes.',
+    );
+    L.push('LAB_TMP=$(mktemp -d); trap \'cleanup; rm -rf "$LAB_TMP"\' EXIT');
+    s.servers.forEach((sv, i) => {
       const proto = sv.proto;
       const p = sv.port;
-      const body = sv.reply > 0 ? `SYSTEM:${q(`head -c ${sv.reply} /dev/zero`)}` : 'SYSTEM:cat';
+      let body = 'SYSTEM:cat';
+      if (sv.reply > 0) {
+        L.push(`printf '%s' ${q(httpResponse(sv.reply))} > "$LAB_TMP/reply-${i}"`);
+        body = `SYSTEM:"cat $LAB_TMP/reply-${i}"`;
+      }
       const listen = proto === 'udp' ? `UDP-RECVFROM:${p},fork,reuseaddr` : `TCP-LISTEN:${p},fork,reuseaddr`;
       L.push(`ip netns exec ${q(ns(sv.netns))} socat ${listen} ${body} & PIDS+=($!)`);
-    }
+    });
   }
   if (opts.flow) {
     const flow = findFlow(s, opts.flow);
@@ -190,4 +197,16 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
     L.push('while true; do sleep 3600; done');
   }
   return L.join('\n') + '\n';
+}
+
+/**
+ * An HTTP response of exactly `bytes` bytes that closes the connection, so the lab's
+ * server answers like the model's: one response, then its FIN.
+ */
+export function httpResponse(bytes: number): string {
+  for (let body = Math.max(0, bytes - 60); body <= bytes; body++) {
+    const head = `HTTP/1.1 200 OK\r\nContent-Length: ${body}\r\nConnection: close\r\n\r\n`;
+    if (head.length + body === bytes) return head + 'x'.repeat(body);
+  }
+  return 'x'.repeat(bytes);
 }

@@ -39,7 +39,9 @@ export interface CtEntry {
   srcNat: boolean;
   dstNat: boolean;
   natDone: { src: boolean; dst: boolean };
-  tcpState?: 'SYN_SENT' | 'SYN_RECV' | 'ESTABLISHED' | 'FIN_WAIT' | 'CLOSE' | 'TIME_WAIT';
+  tcpState?: 'SYN_SENT' | 'SYN_RECV' | 'ESTABLISHED' | 'FIN_WAIT' | 'LAST_ACK' | 'CLOSE' | 'TIME_WAIT';
+  /** Direction of the first FIN seen, for the close handshake. */
+  finDir?: Dir;
   mark: number;
 }
 
@@ -80,15 +82,17 @@ export function isIcmpError(layers: Layer[]): boolean {
   return l4?.proto === 'icmp' && [3, 4, 5, 11, 12].includes((l4 as IcmpLayer).type);
 }
 
-const TIMEOUTS = {
-  tcpEstablished: 432000,
-  tcpSynSent: 120,
-  tcpSynRecv: 60,
-  udp: 30,
-  udpStream: 120,
-  icmp: 30,
-  generic: 600,
+/** nf_conntrack's default timeouts, in seconds. */
+const TCP_TIMEOUTS: Record<NonNullable<CtEntry['tcpState']>, number> = {
+  SYN_SENT: 120,
+  SYN_RECV: 60,
+  ESTABLISHED: 432000,
+  FIN_WAIT: 120,
+  LAST_ACK: 30,
+  TIME_WAIT: 120,
+  CLOSE: 10,
 };
+const TIMEOUTS = { udp: 30, udpStream: 120, icmp: 30, generic: 600 };
 
 export class Conntrack {
   private byKey = new Map<string, { e: CtEntry; dir: Dir }>();
@@ -153,12 +157,7 @@ export function formatEntry(e: CtEntry): string {
   let state = '';
   if (p === IPPROTO_TCP) {
     state = ` ${e.tcpState ?? 'SYN_SENT'}`;
-    timeout =
-      e.tcpState === 'ESTABLISHED'
-        ? TIMEOUTS.tcpEstablished
-        : e.tcpState === 'SYN_RECV'
-          ? TIMEOUTS.tcpSynRecv
-          : TIMEOUTS.tcpSynSent;
+    timeout = TCP_TIMEOUTS[e.tcpState ?? 'SYN_SENT'];
   } else if (p === IPPROTO_UDP) timeout = e.assured ? TIMEOUTS.udpStream : TIMEOUTS.udp;
   else if (p === IPPROTO_ICMP) timeout = TIMEOUTS.icmp;
   const unreplied = e.seenReply ? '' : ' [UNREPLIED]';

@@ -5,6 +5,7 @@ import { ipOf } from '../kernel/addr';
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { CtEntry, CtInfo } from './conntrack';
+import { protoNumber } from './tables';
 import type { AddrType, IfaceMatch, Match, PortRange, Rule } from './types';
 
 export interface PacketView {
@@ -25,8 +26,6 @@ export interface PacketView {
   nth: (rule: Rule) => number;
   ipsetHas: (name: string, flags: ('src' | 'dst')[]) => boolean;
 }
-
-const PROTOS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, ipip: 4, all: 0 };
 
 export function ifaceMatches(m: IfaceMatch, dev: Device | undefined): boolean {
   if (!dev) return m.neg;
@@ -174,7 +173,7 @@ export function ruleMatches(r: Rule, v: PacketView): boolean {
   if (r.in && !ifaceMatches(r.in, v.in)) return false;
   if (r.out && !ifaceMatches(r.out, v.out)) return false;
   if (r.proto) {
-    const want = PROTOS[r.proto.name] ?? Number(r.proto.name);
+    const want = r.proto.name === 'all' ? 0 : protoNumber(r.proto.name);
     const hit = want === 0 || ip.protocol === want;
     if (hit === r.proto.neg) return false;
   }

@@ -104,7 +104,6 @@ export function bindNat(
   to: { addr: number; ports?: PortRange },
   random: boolean,
 ): void {
-  const origReplyView = invert(e.reply);
   const want: Tuple =
     manip === 'SRC'
       ? {
@@ -117,14 +116,15 @@ export function bindNat(
           src: to.addr,
           sport: to.ports && (e.reply.proto === 6 || e.reply.proto === 17) ? to.ports.from : e.reply.sport,
         };
-  void origReplyView;
   const explicitPorts = to.ports && to.ports.from !== to.ports.to ? to.ports : undefined;
-  e.reply = uniqueReply(ct, e, want, manip, explicitPorts ?? (to.ports ? to.ports : undefined), random);
+  e.reply = uniqueReply(ct, e, want, manip, explicitPorts ?? to.ports, random);
   if (manip === 'SRC') e.srcNat = e.reply.dst !== e.orig.src || e.reply.dport !== e.orig.sport;
   else e.dstNat = e.reply.src !== e.orig.dst || e.reply.sport !== e.orig.dport;
 }
 
-export function pickAddr(r: NatRange, t: Tuple): number {
+/** The address a NAT range gives this connection; 0.0.0.0 (e.g. `--to-destination :80`) keeps `keep`. */
+export function pickAddr(r: NatRange, t: Tuple, keep: number): number {
+  if (r.addrFrom === 0 && r.addrTo === 0) return keep;
   const n = (r.addrTo >>> 0) - (r.addrFrom >>> 0) + 1;
   if (n <= 1) return r.addrFrom;
   // nf_nat_ipv4_select: a hash of the addresses picks the address, so a client keeps it.

@@ -14,6 +14,15 @@ export interface IpSet {
   members: Set<string>;
   comment: boolean;
   origin: string;
+  /** `ipset create` options as given (ipset.ts); hashsize/maxelem default to 1024/65536. */
+  hashsize?: number;
+  maxelem?: number;
+  /** Default timeout of the set (seconds), when created with `timeout N`. */
+  timeout?: number;
+  /** bitmap:port's `range FROM-TO`. */
+  range?: { from: number; to: number };
+  /** Per-member text `ipset list` prints after the member (` timeout 100`, ` comment "x"`). */
+  extras?: Map<string, string>;
 }
 
 export class IptablesState {

@@ -94,6 +94,7 @@ export const EN: Record<string, string> = {
   'tcp.accept': 'The handshake with {from} is complete; {process} accepts the connection.',
   'app.read': '{process} reads {bytes} bytes.',
   'app.write': '{process} writes {bytes} bytes back.',
+  'app.close': '{process} closes its end of the connection: the kernel sends a FIN.',
   'ping.send': 'ping sends ICMP echo request icmp_seq={seq} to {dst}.',
   'ping.reply': 'ping gets the echo reply: {bytes} bytes from {from}: icmp_seq={seq} ttl={ttl}.',
   'ping.error': 'ping gets an ICMP error from {from}: {text}.',
@@ -106,6 +107,36 @@ export const EN: Record<string, string> = {
   'udp.send': '{process} sends a {bytes}-byte UDP datagram to {dst}:{port}.',
   'udp.response': '{process} receives a {bytes}-byte UDP reply from {src}:{port}.',
   'flow.timeout': 'No answer within {seconds} s.',
+  'bridge.dnat-bridged':
+    'br_netfilter: the new destination {ip} is behind {bridge} itself, so the frame stays bridged: its destination MAC becomes {mac} and the TTL is untouched.',
+  'route.reroute':
+    'The destination was rewritten in OUTPUT, so the kernel routes the packet again: {dst} goes out of {dev}.',
+  'drop.no-route-output': 'After NAT in OUTPUT there is no route to {dst}: the packet is dropped.',
+  'nf.accept': '{hook}, table {table}: "{rule}" accepts the packet ({n} rules evaluated).',
+  'nf.policy': '{hook}, table {table}: no rule decided, so the chain policy applies: "{rule}".',
+  'nf.nat-rule': '{hook}, table nat: "{rule}" decides the NAT of this new connection.',
+  'nf.log': 'LOG {prefix}: the rule "{rule}" writes the packet to the kernel log and the walk goes on.',
+  'drop.nf-rule':
+    '{ns} drops the packet in {hook} (table {table}, chain {chain}): the rule "{rule}" matched with -j DROP.',
+  'drop.nf-policy':
+    '{ns} drops the packet in {hook} (table {table}): no rule accepted it, and the chain policy is "{rule}".',
+  'drop.nf-reject':
+    '{ns} rejects the packet in {hook} (table {table}, chain {chain}) with "{rule}", and tells the sender.',
+  'ct.new': 'conntrack: a new connection {tuple}; NAT for it is decided by this first packet.',
+  'ct.hit':
+    'conntrack: the packet belongs to a known connection ({state}); its NAT is applied from the entry, no rules consulted.',
+  'ct.hit-reply': 'conntrack: a reply of a known connection (ESTABLISHED); any NAT is undone from the entry.',
+  'ct.related':
+    'conntrack: an ICMP error about a known connection (RELATED): it is translated with that connection.',
+  'ct.confirm': 'conntrack: the connection is confirmed into the table as the packet leaves the hooks.',
+  'nat.dnat': 'DNAT in {hook}: destination {from} becomes {to}.',
+  'nat.snat': 'SNAT in {hook}: source {from} becomes {to}.',
+  'nat.undo-snat':
+    'Reply to a source-NATed connection: destination {from} is restored to {to} (conntrack undoes the SNAT).',
+  'nat.undo-dnat':
+    'Reply to a destination-NATed connection: source {from} is restored to {to} (conntrack undoes the DNAT).',
+  'nat.related':
+    'The ICMP error and the packet it quotes are translated like their connection: {from} becomes {to}.',
 };
 
 /** Templates split once into literal and placeholder parts: rendering runs for every event. */

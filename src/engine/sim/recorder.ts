@@ -6,7 +6,7 @@ import { packetLength } from '../net/encode';
 import { formatTcpdump } from '../net/tcpdump';
 import type { KernelCapture, KernelEvent, KernelObserver } from '../kernel/observer';
 import type { Netns } from '../kernel/netns';
-import { TABLE_READERS } from '../kernel/show';
+import { TABLE_READERS } from './tables';
 import { renderExplain } from './messages';
 import type { Capture, TableName, TableSnapshot, TraceEvent } from './trace';
 

@@ -113,6 +113,17 @@ export const TraceEventSchema = z.strictObject({
   payload: z.int().min(0).optional(),
   decidedBy: z.strictObject({ table: TableNameSchema, netns: z.string(), row: z.string() }).optional(),
   reason: z.string().optional(),
+  traversed: z
+    .array(
+      z.strictObject({
+        table: z.string(),
+        chain: z.string(),
+        row: z.string(),
+        matched: z.boolean(),
+        probability: z.number().min(0).max(1).optional(),
+      }),
+    )
+    .optional(),
   explain: z.strictObject({
     code: z.string(),
     args: z.record(z.string(), z.union([z.string(), z.number()])),

@@ -2,7 +2,11 @@
  * The bridge data path (net/bridge/br_input.c, br_forward.c): learn the source on the
  * ingress port, then deliver locally, forward to the one port the FDB names, or flood.
  */
-import type { EthLayer } from '../../net/layers';
+import { ETH_P_IP, type EthLayer, type Ipv4Layer } from '../../net/layers';
+import { ipOf } from '../addr';
+import { isValid, NeighTable } from '../neigh';
+import { brNetfilter, nfHook, type Hook } from './hooks';
+import { neighOutput } from './neigh-output';
 import { isMulticastMac } from '../../net/mac';
 import type { Device } from '../device';
 import type { Bridge } from '../devices/bridge';
@@ -17,9 +21,10 @@ function fdbRow(br: Bridge, mac: string): string | undefined {
   return e ? Fdb.format(e, br.name) : undefined;
 }
 
-export function bridgeHandleFrame(br: Bridge, port: Device, skb: Skb): void {
+export function bridgeHandleFrame(br: Bridge, port: Device, skb0: Skb): void {
   const ns = br.netns;
-  const eth = skb.layers[0] as EthLayer;
+  let skb = skb0;
+  let eth = skb.layers[0] as EthLayer;
   if (!br.adminUp) {
     emit(ns, {
       kind: 'drop',
@@ -48,6 +53,12 @@ export function bridgeHandleFrame(br: Bridge, port: Device, skb: Skb): void {
     flood(br, port, skb, 'bridge.flood-broadcast');
     deliverLocal(br, skb);
     return;
+  }
+  if (eth.type === ETH_P_IP && brNetfilter(ns)) {
+    const after = brPreRouting(br, port, skb);
+    if (!after) return;
+    skb = after;
+    eth = skb.layers[0] as EthLayer;
   }
   const e = br.fdb.lookup(eth.dst, now);
   if (e?.local) {
@@ -85,7 +96,66 @@ export function bridgeHandleFrame(br: Bridge, port: Device, skb: Skb): void {
     code: 'bridge.forward',
     args: { bridge: br.name, mac: eth.dst, in: port.name, out: e.port.name },
   });
+  if (eth.type === ETH_P_IP && brNetfilter(ns)) {
+    const out = brForward(br, port, e.port, skb);
+    if (!out) return;
+    skb = out;
+  }
   devQueueXmit(e.port, skb);
+}
+
+/** Run an IPv4 hook on a bridged frame: iptables sees the bridge as -i/-o and the ports through physdev. */
+function brHook(br: Bridge, hook: Hook, skb: Skb, physIn?: Device, physOut?: Device): Skb | null {
+  const ns = br.netns;
+  const inDev = hook === 'POSTROUTING' ? undefined : br;
+  const outDev = hook === 'PREROUTING' ? undefined : br;
+  return nfHook(ns, hook, skb, { in: inDev, out: outDev, bridged: { physIn, physOut } });
+}
+
+/**
+ * br_nf_pre_routing: bridged IPv4 passes the namespace's PREROUTING. A DNAT there to an
+ * address behind the same bridge stays bridged (br_nf_pre_routing_finish_bridge): the
+ * destination MAC becomes the new target's, the TTL is untouched, and the frame is
+ * switched on; a DNAT elsewhere sends the frame up to be routed.
+ */
+function brPreRouting(br: Bridge, port: Device, skb0: Skb): Skb | null {
+  const ns = br.netns;
+  const before = skb0.layers[1] as Ipv4Layer;
+  const skb1 = brHook(br, 'PREROUTING', skb0, port);
+  if (!skb1) return null;
+  const skb: Skb = { ...skb1, brnf: ns.name };
+  const after = skb.layers[1] as Ipv4Layer;
+  if (after.dst === before.dst) return skb;
+  const rt = ns.routes.lookup(ipOf(after.dst));
+  if (!rt || rt.type !== 'unicast' || rt.dev !== br) {
+    // Routed (or local) now: hand it to the bridge's own stack, addressed to the bridge.
+    const eth = skb.layers[0] as EthLayer;
+    return { ...skb, layers: [{ ...eth, dst: br.mac }, ...skb.layers.slice(1)] };
+  }
+  const nexthop = rt.gateway ?? ipOf(after.dst);
+  const n = ns.neigh.get(br, nexthop);
+  if (n?.mac && isValid(n.state)) {
+    const eth = skb.layers[0] as EthLayer;
+    emit(ns, {
+      kind: 'bridge-forward',
+      dev: br,
+      skb,
+      decidedBy: { table: 'neigh', row: NeighTable.format(n) },
+      code: 'bridge.dnat-bridged',
+      args: { bridge: br.name, ip: after.dst, mac: n.mac },
+    });
+    return { ...skb, layers: [{ ...eth, dst: n.mac }, ...skb.layers.slice(1)] };
+  }
+  // Not resolved yet: the neighbour layer asks, and sends it from the bridge when answered.
+  neighOutput(br, nexthop, { ...skb, layers: skb.layers.slice(1) });
+  return null;
+}
+
+/** br_nf_forward_ip and br_nf_post_routing for a frame switched from one port to another. */
+function brForward(br: Bridge, inPort: Device, outPort: Device, skb: Skb): Skb | null {
+  const f = brHook(br, 'FORWARD', skb, inPort, outPort);
+  if (!f) return null;
+  return brHook(br, 'POSTROUTING', f, undefined, outPort);
 }
 
 /** br_pass_frame_up: the bridge device itself receives the frame (tcpdump -i br sees it). */

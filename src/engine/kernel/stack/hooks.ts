@@ -12,6 +12,8 @@ export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING'
 export interface HookContext {
   in?: Device;
   out?: Device;
+  /** br_netfilter: the frame is being bridged; these are the bridge ports it came in and goes out on. */
+  bridged?: { physIn?: Device; physOut?: Device };
 }
 
 /** A hook returns the (possibly rewritten) packet to continue with, or null when it was dropped or stolen. */
@@ -21,4 +23,9 @@ export interface NetfilterHooks {
 
 export function nfHook(ns: Netns, hook: Hook, skb: Skb, ctx: HookContext): Skb | null {
   return ns.netfilter ? ns.netfilter.run(ns, hook, skb, ctx) : skb;
+}
+
+/** br_netfilter is active for bridged IPv4 in this namespace (net.bridge.bridge-nf-call-iptables). */
+export function brNetfilter(ns: Netns): boolean {
+  return ns.netfilter !== undefined && ns.sysctl.get('net.bridge.bridge-nf-call-iptables') !== 0;
 }

@@ -16,7 +16,8 @@ import { ipLocalDeliver } from './local';
 
 export function ipRcv(dev: Device, skb0: Skb): void {
   const ns = dev.netns;
-  const skb = nfHook(ns, 'PREROUTING', skb0, { in: dev });
+  // A frame that came up through br_netfilter had its PREROUTING in the bridge already.
+  const skb = skb0.brnf === ns.name ? skb0 : nfHook(ns, 'PREROUTING', skb0, { in: dev });
   if (!skb) return;
   const ip = skb.layers[0] as Ipv4Layer;
   const dst = ipOf(ip.dst);

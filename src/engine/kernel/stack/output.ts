@@ -4,6 +4,7 @@
  * neighbour layer.
  */
 import { formatIp, inPrefix } from '../../net/ipv4';
+import { ipOf } from '../addr';
 import type { Ipv4Layer } from '../../net/layers';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
@@ -86,6 +87,30 @@ export function ipLocalOut(ns: Netns, skb0: Skb, res: Extract<RouteResult, { ok:
   });
   const skb = nfHook(ns, 'OUTPUT', skb0, { out: res.dev });
   if (!skb) return;
+  const ip = skb.layers[0] as Ipv4Layer;
+  if (ip.dst !== ip0.dst) {
+    // ip_route_me_harder: a DNAT/REDIRECT in OUTPUT changed the destination, so route again.
+    const again = routeOutput(ns, ipOf(ip.dst), { src: ipOf(ip.src) });
+    if (!again.ok) {
+      emit(ns, {
+        kind: 'drop',
+        skb,
+        reason: 'no-route',
+        code: 'drop.no-route-output',
+        args: { dst: ip.dst },
+      });
+      return;
+    }
+    emit(ns, {
+      kind: 'route-lookup',
+      skb,
+      decidedBy: { table: 'routes', row: formatRoute(again.rt) },
+      code: 'route.reroute',
+      args: { dst: ip.dst, dev: again.dev.name },
+    });
+    ipOutput(ns, skb, again.dev, again.nexthop, 'local');
+    return;
+  }
   ipOutput(ns, skb, res.dev, res.nexthop, 'local');
 }
 

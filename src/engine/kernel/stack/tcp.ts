@@ -41,6 +41,23 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
     code: 'tcp.syn-listener',
     args: { port: l.port, process: l.process, from: `${ip.src}:${syn.sport}` },
   });
+  let finSent = false;
+  const send = (flags: string, payload: number, who: string): void => {
+    sendL4(
+      ns,
+      t,
+      { proto: 'tcp', sport: t.lport, dport: t.rport, flags, seq, ack: rcvNxt, window: TCP_WINDOW },
+      payload,
+      who,
+    );
+    seq = (seq + payload + (flags.includes('F') || flags.includes('S') ? 1 : 0)) >>> 0;
+  };
+  const shutdown = (): void => {
+    if (finSent) return;
+    finSent = true;
+    emit(ns, { kind: 'userspace', code: 'app.close', args: { process: l.process } });
+    send('F.', 0, l.process);
+  };
   const close = ns.sockets.open({
     proto: 'tcp',
     ...t,
@@ -68,29 +85,27 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
           args: { process: l.process, bytes: seg.payload },
         });
         if (l.reply > 0) {
+          // The server answers and closes (HTTP with Connection: close): data, then its FIN.
           emit(ns, { kind: 'userspace', code: 'app.write', args: { process: l.process, bytes: l.reply } });
-          const flags = 'P.';
-          sendL4(
-            ns,
-            t,
-            { proto: 'tcp', sport: t.lport, dport: t.rport, flags, seq, ack: rcvNxt, window: TCP_WINDOW },
-            l.reply,
-            l.process,
-          );
-          seq = (seq + l.reply) >>> 0;
+          send('P.', l.reply, l.process);
+          shutdown();
+        }
+      }
+      if (tcp.flags.includes('F')) {
+        rcvNxt = (tcp.seq + seg.payload + 1) >>> 0;
+        if (finSent) {
+          // Both sides closed: ACK the peer's FIN; the connection goes to TIME_WAIT on the other end.
+          send('.', 0, 'the kernel');
+          close();
+        } else {
+          // The peer closed first: the server reads EOF and closes too, acknowledging with its FIN.
+          shutdown();
         }
       }
     },
     error: () => {},
   });
-  sendL4(
-    ns,
-    t,
-    { proto: 'tcp', sport: t.lport, dport: t.rport, flags: 'S.', seq, ack: rcvNxt, window: TCP_WINDOW },
-    0,
-    'the kernel',
-  );
-  seq = (seq + 1) >>> 0;
+  send('S.', 0, 'the kernel');
 }
 
 /** tcp_v4_send_reset: RST for a segment no socket wants. */

@@ -1,0 +1,487 @@
+/**
+ * The netfilter hooks of one namespace, in the kernel's order: at each hook the tables
+ * registered there run by priority (raw, conntrack, mangle, nat, filter), NAT is decided
+ * on a connection's first packet and applied from the conntrack entry to every later
+ * packet in both directions, and entries are confirmed as the packet leaves.
+ */
+import type { Ipv4Layer, Layer } from '../net/layers';
+import { ipLength } from '../net/encode';
+import type { Netns } from '../kernel/netns';
+import type { Skb } from '../kernel/skb';
+import { emit } from '../kernel/stack/emit';
+import type { Hook, HookContext, NetfilterHooks } from '../kernel/stack/hooks';
+import { icmpSendError } from '../kernel/stack/icmp';
+import { routeOutput } from '../kernel/stack/output';
+import { tcpSendReset } from '../kernel/stack/tcp';
+import type { TraversedRule } from '../sim/trace';
+import {
+  Conntrack,
+  formatEntry,
+  invert,
+  isIcmpError,
+  key,
+  tupleOf,
+  type CtEntry,
+  type CtInfo,
+  type Dir,
+} from './conntrack';
+import { formatRule } from './format';
+import { ipsetHas } from './ipset';
+import { ruleMatches, type PacketView } from './match';
+import { bindNat, natIcmpError, natPacket, needsManip, pickAddr, type Manip } from './nat';
+import type { IptablesState } from './state';
+import type { Rule, Table, TableId, Target } from './types';
+
+const HOOK_TABLES: Record<Hook, TableId[]> = {
+  PREROUTING: ['raw', 'mangle', 'nat'],
+  INPUT: ['mangle', 'filter', 'nat'],
+  FORWARD: ['mangle', 'filter'],
+  OUTPUT: ['raw', 'mangle', 'nat', 'filter'],
+  POSTROUTING: ['mangle', 'nat'],
+};
+
+const MANIP: Partial<Record<Hook, Manip>> = {
+  PREROUTING: 'DST',
+  OUTPUT: 'DST',
+  POSTROUTING: 'SRC',
+  INPUT: 'SRC',
+};
+
+const REJECT_CODES: Record<string, number> = {
+  'icmp-net-unreachable': 0,
+  'icmp-host-unreachable': 1,
+  'icmp-proto-unreachable': 2,
+  'icmp-port-unreachable': 3,
+  'icmp-net-prohibited': 9,
+  'icmp-host-prohibited': 10,
+  'icmp-admin-prohibited': 13,
+};
+
+interface Ct {
+  e: CtEntry;
+  dir: Dir;
+  info: CtInfo;
+}
+
+type Outcome =
+  | { verdict: 'ACCEPT' | 'DROP' | 'CONTINUE'; rule?: Rule; row: string }
+  | { verdict: 'REJECT'; rule: Rule; row: string; with: string }
+  | { verdict: 'NAT'; rule: Rule; row: string; target: Target };
+
+/** Install a namespace's rules and its hooks (the iptable_* and conntrack modules register there). */
+export function attachNetfilter(ns: Netns, state: IptablesState): void {
+  ns.iptables = state;
+  if (!ns.netfilter) ns.netfilter = new NetfilterEngine(ns);
+}
+
+export function conntrackOf(ns: Netns): Conntrack | undefined {
+  return ns.netfilter instanceof NetfilterEngine ? ns.netfilter.ct : undefined;
+}
+
+function pristine(t: Table): boolean {
+  for (const c of t.chains.values())
+    if (c.rules.length > 0 || (c.policy && c.policy !== 'ACCEPT') || !c.policy) return false;
+  return true;
+}
+
+export class NetfilterEngine implements NetfilterHooks {
+  readonly ct = new Conntrack();
+  private nthCount = new Map<Rule, number>();
+  private randomCount = new Map<Rule, number>();
+
+  constructor(private readonly ns: Netns) {}
+
+  /** Conntrack runs once a rule needs it: any NAT table content or a state/conntrack match (nf_ct_netns_get). */
+  private tracking(st: IptablesState): boolean {
+    if (this.ct.entries.length > 0 || !pristine(st.tables.nat)) return true;
+    for (const t of Object.values(st.tables)) {
+      for (const c of t.chains.values())
+        for (const r of c.rules)
+          if (r.matches.some((m) => m.module === 'conntrack' || m.module === 'state')) return true;
+    }
+    return false;
+  }
+
+  run(ns: Netns, hook: Hook, skb0: Skb, ctx: HookContext): Skb | null {
+    const st = ns.iptables;
+    if (!st) return skb0;
+    // br_netfilter hands bridged frames with their Ethernet header: look past it.
+    const eth = skb0.layers[0]?.proto === 'eth' ? skb0.layers[0] : undefined;
+    let layers = eth ? skb0.layers.slice(1) : skb0.layers;
+    if (layers[0]?.proto !== 'ipv4') return skb0;
+    let mark = skb0.mark;
+    const tracking = this.tracking(st);
+    let ct: Ct | undefined = this.ctFromSkb(skb0);
+    const view = (): PacketView => ({
+      ns,
+      layers,
+      bytes: ipLength({ layers, payload: skb0.payload }, 0),
+      in: ctx.in,
+      out: ctx.out,
+      mark,
+      ct,
+      physIn: ctx.bridged?.physIn,
+      physOut: ctx.bridged?.physOut,
+      random: (p, rule) => this.random(p, rule),
+      nth: (rule) => {
+        const n = this.nthCount.get(rule) ?? 0;
+        this.nthCount.set(rule, n + 1);
+        return n;
+      },
+      ipsetHas: (name, flags) => ipsetHas(ns, name, layers, flags),
+    });
+    const out = (l: Layer[]): Skb => ({
+      ...skb0,
+      layers: eth ? [eth, ...l] : l,
+      mark,
+      ct: ct ? { netns: ns.name, ref: ct } : undefined,
+    });
+
+    for (const tid of HOOK_TABLES[hook]) {
+      if (tracking && !ct && (hook === 'PREROUTING' || hook === 'OUTPUT') && tid !== 'raw') {
+        ct = this.conntrackIn(layers, skb0);
+      }
+      const table = st.tables[tid];
+      const chain = table.chains.get(hook);
+      if (tid === 'nat') {
+        const manip = MANIP[hook];
+        if (!ct || !manip) continue;
+        if (!ct.e.confirmed && !ct.e.natDone[manip === 'SRC' ? 'src' : 'dst'] && ct.info !== 'RELATED') {
+          const res =
+            chain && (chain.rules.length > 0 || pristine(table) === false)
+              ? this.evalChain(table, hook, view(), skb0)
+              : undefined;
+          if (res?.outcome.verdict === 'DROP') {
+            this.dropEvent(hook, tid, res, skb0, ctx);
+            return null;
+          }
+          if (res) this.chainEvent(hook, tid, res, skb0);
+          this.setupNat(ct, manip, res?.outcome.verdict === 'NAT' ? res.outcome : undefined, layers, ctx);
+        }
+        if (needsManip(ct.e, manip, ct.dir)) {
+          const before = layers;
+          layers =
+            ct.info === 'RELATED'
+              ? natIcmpError(layers, ct.e, manip, ct.dir)
+              : natPacket(layers, ct.e, manip, ct.dir);
+          this.natEvent(hook, manip, ct, before, layers, skb0);
+        }
+        continue;
+      }
+      if (!chain || (chain.rules.length === 0 && chain.policy === 'ACCEPT')) continue;
+      const v = view();
+      const res = this.evalChain(table, hook, v, skb0);
+      mark = v.mark;
+      const o = res.outcome;
+      if (o.verdict === 'DROP') {
+        this.dropEvent(hook, tid, res, skb0, ctx);
+        return null;
+      }
+      if (o.verdict === 'REJECT') {
+        this.dropEvent(hook, tid, res, skb0, ctx);
+        const ipSkb: Skb = { ...skb0, layers };
+        if (o.with === 'tcp-reset' && layers[1]?.proto === 'tcp') tcpSendReset(ns, ipSkb);
+        else icmpSendError(ns, ipSkb, 3, REJECT_CODES[o.with] ?? 3, {});
+        return null;
+      }
+      this.chainEvent(hook, tid, res, skb0);
+    }
+
+    if (ct && (hook === 'POSTROUTING' || hook === 'INPUT')) {
+      if (!ct.e.natDone.src && !ct.e.confirmed) this.setupNat(ct, 'SRC', undefined, layers, ctx);
+      this.confirm(ct, skb0);
+    }
+    return out(layers);
+  }
+
+  private ctFromSkb(skb: Skb): Ct | undefined {
+    if (skb.ct && skb.ct.netns === this.ns.name) return skb.ct.ref as Ct;
+    return undefined;
+  }
+
+  private random(p: number, rule: Rule): boolean {
+    const row = formatRule('nat', '', rule);
+    const pin = this.ns.world.randomPins?.get(row);
+    if (pin !== undefined) return pin;
+    const n = this.randomCount.get(rule) ?? 0;
+    this.randomCount.set(rule, n + 1);
+    let h = 2166136261;
+    for (const c of `${this.ns.world.seed}/${this.ns.name}/${row}/${n}`)
+      h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+    return h / 0x100000000 < p;
+  }
+
+  /** nf_conntrack_in: find or create the entry; work out NEW/ESTABLISHED/RELATED. */
+  private conntrackIn(layers: Layer[], skb: Skb): Ct | undefined {
+    const ns = this.ns;
+    if (isIcmpError(layers)) {
+      const inner = tupleOf(layers.slice(2));
+      const hit = inner ? this.ct.find(invert(inner)) : undefined;
+      if (!hit) return undefined;
+      emit(ns, {
+        kind: 'netfilter',
+        skb,
+        decidedBy: { table: 'conntrack', row: formatEntry(hit.e) },
+        code: 'ct.related',
+        args: { entry: formatEntry(hit.e) },
+      });
+      return { e: hit.e, dir: hit.dir, info: 'RELATED' };
+    }
+    const t = tupleOf(layers);
+    if (!t) return undefined;
+    const hit = this.ct.find(t);
+    if (hit) {
+      const e = hit.e;
+      if (hit.dir === 'reply' && !e.seenReply) {
+        e.seenReply = true;
+        if (e.orig.proto !== 6) e.assured = e.orig.proto === 17 ? false : e.assured;
+      } else if (hit.dir === 'orig' && e.seenReply && e.orig.proto === 17) e.assured = true;
+      this.tcpTrack(e, hit.dir, layers);
+      ns.changed('conntrack');
+      const info: CtInfo = hit.dir === 'reply' || e.seenReply ? 'ESTABLISHED' : 'NEW';
+      emit(ns, {
+        kind: 'netfilter',
+        skb,
+        decidedBy: { table: 'conntrack', row: formatEntry(e) },
+        code: hit.dir === 'reply' ? 'ct.hit-reply' : 'ct.hit',
+        args: { entry: formatEntry(e), state: info },
+      });
+      return { e, dir: hit.dir, info };
+    }
+    const e = this.ct.create(t);
+    this.tcpTrack(e, 'orig', layers);
+    emit(ns, { kind: 'netfilter', skb, code: 'ct.new', args: { tuple: formatEntry(e) } });
+    return { e, dir: 'orig', info: 'NEW' };
+  }
+
+  /** The TCP state machine of nf_conntrack_proto_tcp, enough for a handshake and a close. */
+  private tcpTrack(e: CtEntry, dir: Dir, layers: Layer[]): void {
+    const tcp = layers[1];
+    if (tcp?.proto !== 'tcp') return;
+    const f = tcp.flags;
+    if (f.includes('R')) e.tcpState = 'CLOSE';
+    else if (f.includes('S') && !f.includes('.')) e.tcpState ??= 'SYN_SENT';
+    else if (f.includes('S') && f.includes('.') && dir === 'reply') e.tcpState = 'SYN_RECV';
+    else if (f.includes('F')) {
+      if (e.finDir === undefined) {
+        e.finDir = dir;
+        e.tcpState = 'FIN_WAIT';
+      } else if (e.finDir !== dir) e.tcpState = 'LAST_ACK';
+    } else if (f.includes('.')) {
+      if (e.tcpState === 'SYN_RECV' && dir === 'orig') {
+        e.tcpState = 'ESTABLISHED';
+        e.assured = true;
+      } else if (e.tcpState === 'LAST_ACK' && dir === e.finDir) e.tcpState = 'TIME_WAIT';
+    }
+  }
+
+  private confirm(ct: Ct, skb: Skb): void {
+    if (ct.e.confirmed) return;
+    this.ct.confirm(ct.e);
+    this.ns.changed('conntrack');
+    emit(this.ns, {
+      kind: 'netfilter',
+      skb,
+      decidedBy: { table: 'conntrack', row: formatEntry(ct.e) },
+      code: 'ct.confirm',
+      args: { entry: formatEntry(ct.e) },
+    });
+  }
+
+  /** Bind the connection's NAT for this manip type from the matched target, or a null binding. */
+  private setupNat(
+    ct: Ct,
+    manip: Manip,
+    o: Extract<Outcome, { verdict: 'NAT' }> | undefined,
+    layers: Layer[],
+    ctx: HookContext,
+  ): void {
+    const e = ct.e;
+    e.natDone[manip === 'SRC' ? 'src' : 'dst'] = true;
+    const t = o?.target;
+    if (!t) {
+      // nf_nat_alloc_null_binding: no rule, but the reply tuple must still be unique.
+      if (manip === 'SRC' && this.ct.inUse(e.reply, e))
+        bindNat(this.ct, e, 'SRC', { addr: e.orig.src }, false);
+      return;
+    }
+    const ip = layers[0] as Ipv4Layer;
+    if (t.kind === 'DNAT')
+      bindNat(this.ct, e, 'DST', { addr: pickAddr(t.to, e.orig, e.orig.dst), ports: t.to.ports }, false);
+    else if (t.kind === 'REDIRECT') {
+      // REDIRECT: to the primary address of the incoming device, or 127.0.0.1 for local traffic.
+      const addr = ctx.in ? (ctx.in.addrs.find((a) => !a.secondary)?.addr ?? 0x7f000001) : 0x7f000001;
+      bindNat(this.ct, e, 'DST', { addr, ports: t.toPorts }, false);
+    } else if (t.kind === 'SNAT')
+      bindNat(
+        this.ct,
+        e,
+        'SRC',
+        { addr: pickAddr(t.to, e.orig, e.orig.src), ports: t.to.ports },
+        t.randomFully === true || t.random === true,
+      );
+    else if (t.kind === 'MASQUERADE') {
+      const outDev = ctx.out;
+      const res = routeOutput(this.ns, e.orig.dst === e.reply.src ? e.orig.dst : e.reply.src, {
+        oif: outDev,
+      });
+      const addr = res.ok ? res.src : (outDev?.addrs[0]?.addr ?? 0);
+      bindNat(this.ct, e, 'SRC', { addr, ports: t.toPorts }, t.randomFully === true || t.random === true);
+      void ip;
+    }
+  }
+
+  private evalChain(
+    table: Table,
+    hook: string,
+    v: PacketView,
+    skb: Skb,
+  ): { outcome: Outcome; traversed: TraversedRule[]; chain: string } {
+    const traversed: TraversedRule[] = [];
+    const stack: { chain: string; i: number }[] = [];
+    let chain = hook;
+    let i = 0;
+    for (let guard = 0; guard < 100_000; guard++) {
+      const c = table.chains.get(chain);
+      if (!c || i >= c.rules.length) {
+        const back = stack.pop();
+        if (back) {
+          chain = back.chain;
+          i = back.i;
+          continue;
+        }
+        const base = table.chains.get(hook)!;
+        base.counters.packets++;
+        base.counters.bytes += v.bytes;
+        const row = `-P ${hook} ${base.policy ?? 'ACCEPT'}`;
+        traversed.push({ table: table.id, chain: hook, row, matched: true });
+        return {
+          outcome: { verdict: base.policy === 'DROP' ? 'DROP' : 'ACCEPT', row },
+          traversed,
+          chain: hook,
+        };
+      }
+      const r = c.rules[i++]!;
+      const row = formatRule(table.id, chain, r);
+      const prob = r.matches.find((m) => m.module === 'statistic' && m.mode === 'random');
+      const matched = ruleMatches(r, v);
+      traversed.push({
+        table: table.id,
+        chain,
+        row,
+        matched,
+        ...(prob && prob.module === 'statistic' && prob.mode === 'random'
+          ? { probability: prob.probability }
+          : {}),
+      });
+      if (!matched) continue;
+      r.counters.packets++;
+      r.counters.bytes += v.bytes;
+      const t = r.target;
+      if (!t) continue;
+      switch (t.kind) {
+        case 'ACCEPT':
+        case 'DROP':
+          return { outcome: { verdict: t.kind, rule: r, row }, traversed, chain };
+        case 'REJECT':
+          return { outcome: { verdict: 'REJECT', rule: r, row, with: t.with }, traversed, chain };
+        case 'RETURN': {
+          const back = stack.pop();
+          if (back) {
+            chain = back.chain;
+            i = back.i;
+          } else i = Number.MAX_SAFE_INTEGER;
+          continue;
+        }
+        case 'CHAIN':
+          if (!t.goto) stack.push({ chain, i });
+          chain = t.chain;
+          i = 0;
+          continue;
+        case 'MARK':
+          v.mark = ((v.mark & ~t.mask) ^ t.value) >>> 0;
+          continue;
+        case 'LOG':
+          emit(this.ns, {
+            kind: 'netfilter',
+            skb,
+            code: 'nf.log',
+            args: { prefix: t.prefix ?? '', rule: row },
+          });
+          continue;
+        default:
+          return { outcome: { verdict: 'NAT', rule: r, row, target: t }, traversed, chain };
+      }
+    }
+    return { outcome: { verdict: 'ACCEPT', row: `-P ${hook} ACCEPT` }, traversed, chain: hook };
+  }
+
+  private chainEvent(
+    hook: Hook,
+    tid: TableId,
+    res: { outcome: Outcome; traversed: TraversedRule[] },
+    skb: Skb,
+  ): void {
+    const o = res.outcome;
+    emit(this.ns, {
+      kind: 'netfilter',
+      skb,
+      decidedBy: { table: 'iptables', row: o.row },
+      traversed: res.traversed,
+      code: o.verdict === 'NAT' ? 'nf.nat-rule' : o.row.startsWith('-P') ? 'nf.policy' : 'nf.accept',
+      args: { hook, table: tid, rule: o.row, n: res.traversed.length, verdict: o.verdict },
+    });
+  }
+
+  private dropEvent(
+    hook: Hook,
+    tid: TableId,
+    res: { outcome: Outcome; traversed: TraversedRule[]; chain: string },
+    skb: Skb,
+    ctx: HookContext,
+  ): void {
+    const o = res.outcome;
+    emit(this.ns, {
+      kind: 'drop',
+      dev: ctx.in ?? ctx.out,
+      skb,
+      decidedBy: { table: 'iptables', row: o.row },
+      traversed: res.traversed,
+      reason: o.verdict === 'REJECT' ? 'iptables-reject' : 'iptables-drop',
+      code: o.row.startsWith('-P')
+        ? 'drop.nf-policy'
+        : o.verdict === 'REJECT'
+          ? 'drop.nf-reject'
+          : 'drop.nf-rule',
+      args: { hook, table: tid, chain: res.chain, rule: o.row, ns: this.ns.name },
+    });
+  }
+
+  private natEvent(hook: Hook, manip: Manip, ct: Ct, before: Layer[], after: Layer[], skb: Skb): void {
+    const b = before[0] as Ipv4Layer;
+    const a = after[0] as Ipv4Layer;
+    const port = (ls: Layer[], which: 'sport' | 'dport'): string => {
+      const l4 = ls[1];
+      return l4 && (l4.proto === 'tcp' || l4.proto === 'udp') ? `:${l4[which]}` : '';
+    };
+    const from = manip === 'SRC' ? `${b.src}${port(before, 'sport')}` : `${b.dst}${port(before, 'dport')}`;
+    const to = manip === 'SRC' ? `${a.src}${port(after, 'sport')}` : `${a.dst}${port(after, 'dport')}`;
+    const undo = ct.dir === 'reply';
+    emit(this.ns, {
+      kind: 'nat',
+      skb: { ...skb, layers: after },
+      decidedBy: { table: 'conntrack', row: formatEntry(ct.e) },
+      code:
+        ct.info === 'RELATED'
+          ? 'nat.related'
+          : undo
+            ? manip === 'SRC'
+              ? 'nat.undo-dnat'
+              : 'nat.undo-snat'
+            : manip === 'SRC'
+              ? 'nat.snat'
+              : 'nat.dnat',
+      args: { hook, from, to, entry: key(ct.e.orig) },
+    });
+  }
+}
