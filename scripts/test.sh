@@ -26,6 +26,14 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
     || echo "warning: could not install chromium; e2e tests will fail" >&2
 fi
 
+if ! command -v tshark >/dev/null 2>&1; then
+  log "installing Debian's tshark (test/pcapng.test.ts dissects the pcapng export with it)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+  $SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y tshark \
+    || echo "warning: could not install tshark; the pcapng test will be skipped" >&2
+fi
+
 if [ ! -d node_modules ]; then
   log "npm ci"
   npm ci || { echo "npm ci failed" >&2; echo "0 passed, 1 failed"; exit 1; }

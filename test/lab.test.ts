@@ -31,7 +31,7 @@ describe('lab script', () => {
 
     it(`${id}: runs every network command inside a pj- namespace`, () => {
       for (const line of networkLines(script)) {
-        for (const part of line.split(/;\s*|&&\s*|\|\|\s*/)) {
+        for (const part of line.replace(/"[^"]*;[^"]*"|'[^']*;[^']*'/g, '"…"').split(/;\s*|&&\s*|\|\|\s*/)) {
           const p = part.trim();
           if (
             !p ||

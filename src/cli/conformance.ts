@@ -22,7 +22,7 @@ import { loadScenario, traceFlow, type Scenario, type Trace } from '../engine';
 import { decodePacket } from '../engine/net/decode';
 import type { Layer } from '../engine/net/layers';
 import { captureFile, labScript, type CapturePoint } from '../engine/lab/script';
-import { diffFrames, noise, pureAck } from './conformance/compare';
+import { diffFrames, noise, pureAck, signature } from './conformance/compare';
 import { readPcap } from './conformance/pcap';
 import { probeKernel, realizable, type KernelSupport } from './conformance/probe';
 
@@ -45,7 +45,8 @@ export interface FlowResult {
   ignored: Record<string, number>;
 }
 
-const PREFIX = 'pjc-';
+/** Unique per run, so two runs on one machine never touch each other's namespaces. */
+const PREFIX = `pjc${process.pid % 10000}-`;
 
 function kernelFrames(
   dir: string,
@@ -77,6 +78,21 @@ export function compareTrace(
   dir: string,
 ): Omit<FlowResult, 'status' | 'scenario' | 'flow'> & { diffs: string[] } {
   const points = capturePoints(t);
+  // Ports the trace's NAT picked at random (--random-fully, or to resolve a clash).
+  const randomPorts = new Set<number>();
+  for (const ev of t.events) {
+    if (ev.kind !== 'nat') continue;
+    const from = /:(\d+)$/.exec(String(ev.explain.args.from ?? ''))?.[1];
+    const to = /:(\d+)$/.exec(String(ev.explain.args.to ?? ''))?.[1];
+    if (
+      from &&
+      to &&
+      from !== to &&
+      (ev.explain.code === 'nat.snat' || ev.explain.code === 'nat.undo-snat')
+    ) {
+      randomPorts.add(Number(ev.explain.code === 'nat.snat' ? to : from));
+    }
+  }
   let compared = 0;
   let agreed = 0;
   const diffs: string[] = [];
@@ -87,7 +103,8 @@ export function compareTrace(
         .filter((c) => c.netns === p.netns && c.interface === p.interface && c.direction === d)
         .filter((c) => !pureAck(c.layers, c.payload))
         .map((c) => c.layers);
-      const kernel = kernelFrames(dir, p, d, ignored);
+      finsLast(engine);
+      const kernel = finsLast(kernelFrames(dir, p, d, ignored));
       const n = Math.max(engine.length, kernel.length);
       for (let i = 0; i < n; i++) {
         compared++;
@@ -100,7 +117,7 @@ export function compareTrace(
             `${where}: the kernel sent a frame the trace lacks (${k.map((l) => l.proto).join('/')})`,
           );
         else {
-          const diff = diffFrames(k, e);
+          const diff = diffFrames(k, e, randomPorts);
           if (diff) diffs.push(`${where}: ${diff}`);
           else agreed++;
         }
@@ -108,6 +125,26 @@ export function compareTrace(
     }
   }
   return { compared, agreed, ignored, diffs, ...(diffs[0] ? { first: diffs[0] } : {}) };
+}
+
+/**
+ * The two ends of a connection close independently (curl once it has read the whole
+ * response, the server once its child exits): which FIN goes first is a race in the
+ * kernel. Bare FINs are compared after the other frames, in a fixed order.
+ */
+export function finsLast(frames: Layer[][]): Layer[][] {
+  const isFin = (f: Layer[]): boolean =>
+    f.some((l) => l.proto === 'tcp' && l.flags.includes('F') && !l.flags.includes('P'));
+  const key = (f: Layer[]): string =>
+    JSON.stringify(
+      f
+        .filter((l) => l.proto === 'ipv4' || l.proto === 'tcp')
+        .map((l) => (l.proto === 'ipv4' ? [l.src, l.dst] : [signature(l).sport, signature(l).dport])),
+    );
+  const fins = frames.filter(isFin).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const rest = frames.filter((f) => !isFin(f));
+  frames.splice(0, frames.length, ...rest, ...fins);
+  return frames;
 }
 
 export function capturePoints(t: Trace): CapturePoint[] {

@@ -1,10 +1,11 @@
 /**
- * npm run -s trace -- <scenario.yaml> --flow <id> [--format text|json] [--exec "<netns>: <command>"]... [--list]
+ * npm run -s trace -- <scenario.yaml> --flow <id> [--format text|json|pcapng] [--out FILE] [--exec "<netns>: <command>"]... [--list]
  *
- * Traces one flow of a scenario and prints it as a listing (text) or as the Trace JSON.
+ * Traces one flow of a scenario and prints it as a listing (text) or as the Trace JSON, or
+ * writes every captured frame as real bytes to a pcapng file (--format pcapng --out FILE).
  * Exit status: 0 when the trace ran (a dropped packet is a successful trace), 2 on bad input.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -13,23 +14,26 @@ import {
   loadScenario,
   ScenarioError,
   traceFlow,
+  traceToPcapng,
   type ExecCommand,
   type Trace,
 } from '../engine/index';
 
 export const USAGE =
-  'usage: trace <scenario.yaml> --flow <id> [--format text|json] [--exec "<netns>: <command>"]... [--list]';
+  'usage: trace <scenario.yaml> --flow <id> [--format text|json|pcapng] [--out FILE] [--exec "<netns>: <command>"]... [--list]';
 
 export interface Io {
   out(s: string): void;
   err(s: string): void;
   readFile(path: string): string;
+  writeFile?(path: string, data: Uint8Array): void;
 }
 
 const nodeIo: Io = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   readFile: (p) => readFileSync(p, 'utf8'),
+  writeFile: (p, d) => writeFileSync(p, d),
 };
 
 export class UsageError extends Error {}
@@ -71,7 +75,9 @@ export function formatText(t: Trace): string {
     );
     for (const c of byStep.get(e.step) ?? []) {
       const at = c.netns === e.netns ? c.interface : `${c.netns}/${c.interface}`;
-      lines.push(`${indent}${at} ${c.direction === 'tx' ? 'Out' : 'In '} ${c.tcpdump}`);
+      lines.push(
+        `${indent}${at} ${c.direction === 'tx' ? 'Out' : 'In '} ${c.tcpdump.replace(/\n/g, `\n${indent}  `)}`,
+      );
     }
   }
   lines.push(`verdict: ${t.verdict}${t.reason !== undefined ? ` — ${t.reason}` : ''}`);
@@ -94,6 +100,7 @@ export function main(argv: string[], io: Io = nodeIo): number {
         options: {
           flow: { type: 'string', short: 'f' },
           format: { type: 'string', default: 'text' },
+          out: { type: 'string', short: 'o' },
           exec: { type: 'string', multiple: true, default: [] },
           list: { type: 'boolean', default: false },
           help: { type: 'boolean', short: 'h', default: false },
@@ -110,8 +117,10 @@ export function main(argv: string[], io: Io = nodeIo): number {
     if (positionals.length !== 1)
       throw new UsageError(positionals.length ? 'expected one scenario file' : USAGE);
     const format = values.format;
-    if (format !== 'text' && format !== 'json')
-      throw new UsageError(`bad --format "${format}": expected text or json`);
+    if (format !== 'text' && format !== 'json' && format !== 'pcapng')
+      throw new UsageError(`bad --format "${format}": expected text, json or pcapng`);
+    if (format === 'pcapng' && values.out === undefined)
+      throw new UsageError('--format pcapng writes binary: give the file with --out FILE');
     const exec = (values.exec ?? []).map(parseExec);
     const file = positionals[0]!;
     let text: string;
@@ -134,6 +143,22 @@ export function main(argv: string[], io: Io = nodeIo): number {
       );
     }
     const trace = traceFlow(scenario, values.flow, { exec });
+    if (format === 'pcapng' || values.out !== undefined) {
+      const data =
+        format === 'pcapng'
+          ? traceToPcapng(trace)
+          : Uint8Array.from(
+              Buffer.from(format === 'json' ? JSON.stringify(trace, null, 2) + '\n' : formatText(trace)),
+            );
+      if (!io.writeFile) throw new UsageError('--out is not available here');
+      try {
+        io.writeFile(values.out!, data);
+      } catch (err) {
+        throw new UsageError(`${values.out}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (format === 'pcapng') io.err(`trace: wrote ${trace.captures.length} frames to ${values.out}\n`);
+      return 0;
+    }
     io.out(format === 'json' ? JSON.stringify(trace, null, 2) + '\n' : formatText(trace));
     return 0;
   } catch (err) {

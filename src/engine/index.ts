@@ -36,6 +36,7 @@ export type {
   Verdict,
 } from './sim/trace';
 export { renderExplain } from './sim/messages';
+export { traceToPcapng } from './sim/pcapng-export';
 export { CommandError } from './kernel/errors';
 export { runCommand } from './commands';
 export type { CommandContext, CommandResult } from './commands/types';

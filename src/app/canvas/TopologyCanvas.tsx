@@ -7,7 +7,7 @@ import type { Trace } from '../../engine/sim/trace';
 import './canvas.css';
 import { layoutTopology } from './elk';
 import { topologyKey, type CanvasLayout } from './layout';
-import { connectionIndices, describeMarker, markerStateAt, previousPlace } from './model';
+import { connectionIndices, describeMarker, dropReason, markerStateAt, previousPlace } from './model';
 import { createCanvasRenderer, type CanvasRenderer, type DropMark } from './renderer';
 import { createZoom, type ZoomController } from './zoom';
 
@@ -48,7 +48,13 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
     const zoom = createZoom(svg, viewport);
     rendererRef.current = renderer;
     zoomRef.current = zoom;
-    const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => zoom.resized());
+    const ro =
+      typeof ResizeObserver === 'undefined'
+        ? null
+        : new ResizeObserver((entries) => {
+            const box = entries[entries.length - 1]?.contentRect;
+            zoom.resized(box ? { width: box.width, height: box.height } : undefined);
+          });
     ro?.observe(svg);
     return () => {
       ro?.disconnect();
@@ -88,7 +94,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
           step: e.step,
           netns: e.netns,
           interface: e.interface ?? null,
-          reason: e.explanation || e.reason || 'dropped',
+          reason: dropReason(e),
         })),
     [trace],
   );

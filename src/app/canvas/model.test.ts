@@ -3,8 +3,10 @@ import { fixtureProxyTrace, fixtureTrace } from './fixtures';
 import {
   connectionIndices,
   describeMarker,
+  dropReason,
   envelopeOf,
   markerStateAt,
+  natRewrite,
   packetLabel,
   previousPlace,
 } from './model';
@@ -102,5 +104,44 @@ describe('previousPlace', () => {
     // A new packet (the ARP reply, packet 3) starts where the previous event was.
     expect(previousPlace(fixtureTrace, 3)).toEqual({ netns: 'node1', interface: 'veth1' });
     expect(previousPlace(fixtureTrace, 0)).toBeNull();
+  });
+});
+
+describe('NAT badge and netfilter drop reason', () => {
+  const base = {
+    time: 0,
+    machine: 'host1',
+    netns: 'host1',
+    explanation: '',
+  };
+  it('labels a SNAT without the kept port and a DNAT with its ports', () => {
+    const snat = {
+      ...base,
+      step: 1,
+      kind: 'nat' as const,
+      explain: { code: 'nat.snat', args: { from: '172.17.0.2:55092', to: '192.168.145.128:55092' } },
+    };
+    expect(natRewrite(snat, undefined)).toBe('SNAT 172.17.0.2 → 192.168.145.128');
+    const dnat = {
+      ...snat,
+      explain: { code: 'nat.dnat', args: { from: '192.168.145.128:8080', to: '172.17.0.2:80' } },
+    };
+    expect(natRewrite(dnat, undefined)).toBe('DNAT 192.168.145.128:8080 → 172.17.0.2:80');
+    expect(natRewrite({ ...snat, kind: 'netfilter' }, undefined)).toBeNull();
+  });
+  it('names the chain and rule of an iptables drop', () => {
+    const drop = {
+      ...base,
+      step: 2,
+      kind: 'drop' as const,
+      explain: { code: 'x', args: {} },
+      explanation: 'host1 drops the packet in FORWARD…',
+      decidedBy: { table: 'iptables' as const, netns: 'host1', row: '-A FORWARD -s 172.17.0.2/32 -j DROP' },
+      traversed: [
+        { table: 'filter', chain: 'FORWARD', row: '-A FORWARD -s 172.17.0.2/32 -j DROP', matched: true },
+      ],
+    };
+    expect(dropReason(drop)).toBe('iptables filter FORWARD: -A FORWARD -s 172.17.0.2/32 -j DROP');
+    expect(dropReason({ ...drop, decidedBy: undefined })).toBe('host1 drops the packet in FORWARD…');
   });
 });

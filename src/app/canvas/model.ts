@@ -29,6 +29,8 @@ export interface MarkerState {
   dropped: boolean;
   /** The reason text of a drop (event.explanation). */
   reason: string | null;
+  /** The address rewrite a 'nat' event made, e.g. "SNAT 172.17.0.2 → 192.168.145.128" (null otherwise). */
+  rewrite: string | null;
   /** Index of the TCP/UDP conversation (distinct 4-tuples, NAT-merged), in order of appearance. */
   connectionIndex: number | null;
   packetId: number | null;
@@ -189,6 +191,47 @@ function previousWithPacket(events: readonly TraceEvent[], step: number): TraceE
   return undefined;
 }
 
+const NAT_NAMES: Record<string, string> = {
+  'nat.snat': 'SNAT',
+  'nat.dnat': 'DNAT',
+  'nat.undo-snat': 'SNAT undone',
+  'nat.undo-dnat': 'DNAT undone',
+};
+
+/** "a:p → b:p" without the ports when NAT kept the port. */
+function rewritePair(from: string, to: string): string {
+  const a = /^(.*):(\d+)$/.exec(from);
+  const b = /^(.*):(\d+)$/.exec(to);
+  if (a && b && a[2] === b[2]) return `${a[1]} → ${b[1]}`;
+  return `${from} → ${to}`;
+}
+
+/** The short badge of a 'nat' event: which NAT, and the address it rewrote. */
+export function natRewrite(ev: TraceEvent, prev: TraceEvent | undefined): string | null {
+  if (ev.kind !== 'nat') return null;
+  const name = NAT_NAMES[ev.explain.code] ?? 'NAT';
+  const { from, to } = ev.explain.args;
+  if (typeof from === 'string' && typeof to === 'string') return `${name} ${rewritePair(from, to)}`;
+  // No values in the explanation: compare the IPv4 headers before and after.
+  const before = prev?.packet ? innermost(prev.packet).ip : undefined;
+  const after = ev.packet ? innermost(ev.packet).ip : undefined;
+  if (before?.proto === 'ipv4' && after?.proto === 'ipv4') {
+    if (before.src !== after.src) return `${name} ${before.src} → ${after.src}`;
+    if (before.dst !== after.dst) return `${name} ${before.dst} → ${after.dst}`;
+  }
+  return name;
+}
+
+/** The reason shown at a drop: the deciding iptables rule when netfilter dropped it, else the explanation. */
+export function dropReason(ev: TraceEvent): string {
+  const d = ev.decidedBy;
+  if (d?.table === 'iptables') {
+    const t = ev.traversed?.find((x) => x.row === d.row);
+    return `iptables${t ? ` ${t.table} ${t.chain}` : ''}: ${d.row}`;
+  }
+  return ev.explanation || ev.reason || 'dropped';
+}
+
 /** The packet marker at `step` (null when the step is out of range). */
 export function markerStateAt(
   trace: Pick<Trace, 'events'>,
@@ -215,7 +258,8 @@ export function markerStateAt(
     transition,
     label: packetLabel(ev.packet),
     dropped,
-    reason: dropped ? ev.explanation || ev.reason || 'dropped' : null,
+    reason: dropped ? dropReason(ev) : null,
+    rewrite: natRewrite(ev, prev),
     connectionIndex: connections[step] ?? null,
     packetId: ev.packetId ?? null,
   };
@@ -227,8 +271,9 @@ export function describeMarker(m: MarkerState | null): string {
   const where = m.interface ? `${m.interface} in ${m.netns}` : m.netns;
   const what = m.label || 'no packet';
   const env = m.envelope ? ` inside ${m.envelope.label}` : '';
+  const nat = m.rewrite ? ` (${m.rewrite})` : '';
   const drop = m.dropped ? `. Dropped: ${m.reason ?? ''}` : '';
-  return `Step ${m.step + 1}: ${what}${env} at ${where}${drop}`;
+  return `Step ${m.step + 1}: ${what}${env} at ${where}${nat}${drop}`;
 }
 
 /**

@@ -213,6 +213,10 @@ function createMarker(parent: G) {
   const pill = g.append('g').attr('class', 'pj-pill');
   const pillRect = pill.append('rect').attr('x', 14).attr('height', 20).attr('rx', 10);
   const pillText = pill.append('text').attr('x', 24);
+  // The NAT badge: the address rewrite made at this step, on the side away from the header label.
+  const nat = g.append('g').attr('class', 'pj-nat').style('display', 'none');
+  const natRect = nat.append('rect').attr('height', 20).attr('rx', 4);
+  const natText = nat.append('text');
   return {
     node: g,
     set(m: MarkerState, heading: number | null, labelAbove: boolean, maxRight: number) {
@@ -246,6 +250,22 @@ function createMarker(parent: G) {
         .attr('width', pw)
         .style('stroke', colour);
       pillText.attr('x', left ? -4 - pw : 24);
+      if (m.rewrite) {
+        // Bold text runs wider than the layout's estimate: measure it as 12px to leave room.
+        const nw = textWidth(m.rewrite, 12) + 16;
+        const nLeft = nw > 0 && 14 + nw > maxRight;
+        // Opposite the header label; further out when an envelope tag sits there too.
+        const ny = labelAbove ? (m.envelope ? 38 : 14) : m.envelope ? -58 : -34;
+        natRect
+          .attr('x', nLeft ? -14 - nw : 14)
+          .attr('y', ny)
+          .attr('width', nw);
+        natText
+          .attr('x', nLeft ? -6 - nw : 22)
+          .attr('y', ny + 14)
+          .text(m.rewrite);
+        nat.style('display', 'inline').attr('data-nat', m.rewrite);
+      } else nat.style('display', 'none');
       if (m.envelope) {
         // The envelope wraps the packet (dot and header label); its own label sits on the other side.
         const top = labelAbove && text ? -40 : -15;
@@ -299,7 +319,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
     marker.node.attr('transform', `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
   };
 
-  function drawDrops(state: RenderState) {
+  function drawDrops(state: RenderState, width: number) {
     if (!index) return;
     const sig = `${state.step}|${state.drops.map((d) => d.step).join(',')}`;
     if (sig === dropSig) return;
@@ -320,16 +340,18 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       if (current) {
         const text = d.reason.length > 90 ? `${d.reason.slice(0, 87)}…` : d.reason;
         const w = textWidth(text, 11) + 20;
+        // Centred under the cross, but kept inside the drawing.
+        const left = Math.max(-a.point.x, Math.min(-w / 2, width - a.point.x - w));
         g.append('rect')
           .attr('class', 'pj-drop-box')
-          .attr('x', -w / 2)
+          .attr('x', left)
           .attr('y', 16)
           .attr('width', w)
           .attr('height', 22)
           .attr('rx', 4);
         g.append('text')
           .attr('class', 'pj-drop-text')
-          .attr('x', 0)
+          .attr('x', left + w / 2)
           .attr('y', 31)
           .attr('text-anchor', 'middle')
           .text(text);
@@ -376,7 +398,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       const curIf = (anchor && els.ifEls.get(anchor.id)) || null;
       setClass(currentIf, curIf, 'pj-if--current');
       currentIf = curIf;
-      drawDrops(state);
+      drawDrops(state, layout.width);
 
       if (!m || !anchor) {
         interrupt(marker.node.node()!);

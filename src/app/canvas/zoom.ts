@@ -12,8 +12,11 @@ export interface ZoomController {
   zoomBy(factor: number, animate: boolean): void;
   /** Pan (keeping the scale) so that a content point is in view, e.g. the packet marker. */
   reveal(p: { x: number; y: number }, animate: boolean): void;
-  /** Re-fit after the container was resized, unless the user has zoomed or panned. */
-  resized(): void;
+  /**
+   * The container was resized (size from a ResizeObserver entry): remember the size and re-fit,
+   * unless the user has zoomed or panned.
+   */
+  resized(size?: { width: number; height: number }): void;
   destroy(): void;
 }
 
@@ -33,8 +36,23 @@ export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomContr
   const s = select(svg);
   let userMoved = false;
   let bounds: Bounds | null = null;
+  // The view's size, cached: reading clientWidth on every step would force a synchronous layout
+  // of the whole page right after React's DOM updates (the dominant cost of a step).
+  let size: { w: number; h: number } | null = null;
+  const view = (): { w: number; h: number } => {
+    size ??= { w: svg.clientWidth, h: svg.clientHeight };
+    return size;
+  };
   const behavior: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
     .scaleExtent([0.05, 4])
+    // The cached size, not d3's default (which reads clientWidth and forces a layout per call).
+    .extent(() => {
+      const { w, h } = view();
+      return [
+        [0, 0],
+        [w, h],
+      ];
+    })
     .on('zoom', (ev: { transform: { toString(): string }; sourceEvent: unknown }) => {
       if (ev.sourceEvent) userMoved = true;
       viewport.setAttribute('transform', ev.transform.toString());
@@ -51,7 +69,8 @@ export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomContr
     fit(b, animate) {
       bounds = b;
       userMoved = false;
-      const { k, x, y } = fitTransform(b, svg.clientWidth, svg.clientHeight);
+      const { w, h } = view();
+      const { k, x, y } = fitTransform(b, w, h);
       apply(k, x, y, animate);
     },
     zoomBy(factor, animate) {
@@ -62,14 +81,14 @@ export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomContr
     reveal(p, animate) {
       const t = zoomTransform(svg);
       const [sx, sy] = t.apply([p.x, p.y]);
-      const w = svg.clientWidth;
-      const h = svg.clientHeight;
+      const { w, h } = view();
       const m = Math.min(80, w / 6, h / 6);
       if (sx >= m && sx <= w - m && sy >= m && sy <= h - m) return;
       if (animate) s.transition().duration(300).call(behavior.translateTo, p.x, p.y);
       else s.call(behavior.translateTo, p.x, p.y);
     },
-    resized() {
+    resized(next) {
+      size = next ? { w: next.width, h: next.height } : null;
       if (!userMoved && bounds) this.fit(bounds, false);
     },
     destroy() {

@@ -4,7 +4,10 @@ import { CapturePanel } from '../panels/CapturePanel';
 import { EventLogPanel } from '../panels/EventLogPanel';
 import { ExplanationPanel } from '../panels/ExplanationPanel';
 import { HeaderStackPanel } from '../panels/HeaderStackPanel';
-import { ConntrackPanel, FdbPanel, IptablesPanel, NeighborsPanel, RoutesPanel } from '../panels/tablePanels';
+import { ConntrackPanel } from '../panels/ConntrackPanel';
+import { IptablesPanel } from '../panels/IptablesPanel';
+import { FdbPanel, NeighborsPanel, RoutesPanel } from '../panels/tablePanels';
+import { LabButton } from '../lab/LabButton';
 import { ScenarioPicker } from '../picker/ScenarioPicker';
 import { Terminal } from '../terminal/Terminal';
 import { CanvasSlot } from './CanvasSlot';
@@ -15,6 +18,7 @@ export function App() {
       <header className="flex flex-wrap items-center gap-x-6 gap-y-1 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
         <h1 className="text-xl font-bold tracking-tight whitespace-nowrap">Packet Journey</h1>
         <ScenarioPicker />
+        <LabButton />
       </header>
       <main className="grid grid-cols-1 gap-3 p-3 xl:grid-cols-[minmax(0,1fr)_minmax(0,27rem)]">
         <div className="flex min-w-0 flex-col gap-3">

@@ -3,10 +3,10 @@ import { useApp } from '../state/useApp';
 import { Empty, Panel } from './Panel';
 import { capturesAt } from './trace-select';
 
+const NONE: ReturnType<typeof capturesAt> = [];
+
 export function CapturePanel() {
-  const trace = useApp((s) => s.trace);
-  const step = useApp((s) => s.step);
-  const caps = trace ? capturesAt(trace, step) : [];
+  const caps = useApp((s) => (s.trace ? capturesAt(s.trace, s.step) : NONE));
   return (
     <Panel className="max-h-44 shrink-0" id="capture" title="Capture" subtitle="tcpdump -nn -e">
       {caps.length === 0 ? (

@@ -1,13 +1,48 @@
 /** Every event of the Trace, filterable by kind group, clickable to seek; windowed so 1000+ events stay cheap. */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { sendPlayback } from '../playback/actor';
 import { useApp } from '../state/useApp';
+import type { TraceEvent } from '../types';
 import { Empty, Panel } from './Panel';
 import { KIND_GROUPS, kindGroup, type KindGroup } from './trace-select';
 
 const ROW = 26;
 const HEIGHT = 260;
 const OVERSCAN = 6;
+
+/** One row; memoised so a step re-renders only the rows whose highlight changed. */
+const EventRow = memo(function EventRow({
+  ev,
+  top,
+  current,
+}: {
+  ev: TraceEvent;
+  top: number;
+  current: boolean;
+}) {
+  return (
+    <li style={{ top, height: ROW }} className="absolute inset-x-0">
+      <button
+        type="button"
+        onClick={() => sendPlayback({ type: 'SEEK', step: ev.step })}
+        aria-current={current ? 'step' : undefined}
+        className={`flex h-full w-full items-center gap-2 rounded px-1 text-left text-xs ${
+          current
+            ? 'bg-sky-100 font-semibold text-sky-950 dark:bg-sky-900 dark:text-sky-50'
+            : 'text-slate-800 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
+        } ${ev.kind === 'drop' ? 'text-red-800 dark:text-red-300' : ''}`}
+      >
+        <span className="w-8 shrink-0 text-right font-mono tabular-nums">{ev.step}</span>
+        <span className="w-24 shrink-0 truncate font-mono">{ev.kind}</span>
+        <span className="w-28 shrink-0 truncate">
+          {ev.netns}
+          {ev.interface ? `·${ev.interface}` : ''}
+        </span>
+        <span className="min-w-0 flex-1 truncate">{ev.explanation}</span>
+      </button>
+    </li>
+  );
+});
 
 export function EventLogPanel() {
   const trace = useApp((s) => s.trace);
@@ -23,13 +58,16 @@ export function EventLogPanel() {
 
   const currentIndex = useMemo(() => rows.findIndex((e) => e.step === step), [rows, step]);
 
-  // Keep the current event in view as playback moves.
+  // Keep the current event in view as playback moves. The scroll position is the one last seen
+  // (no DOM reads here: reading scrollTop right after a commit forces a layout of the page).
+  const known = useRef(0);
   useEffect(() => {
     const el = box.current;
     if (!el || currentIndex < 0) return;
     const top = currentIndex * ROW;
-    if (top < el.scrollTop || top + ROW > el.scrollTop + el.clientHeight) {
-      el.scrollTop = Math.max(0, top - el.clientHeight / 2);
+    if (top < known.current || top + ROW > known.current + HEIGHT) {
+      known.current = Math.max(0, top - HEIGHT / 2);
+      el.scrollTop = known.current;
     }
   }, [currentIndex]);
 
@@ -75,40 +113,17 @@ export function EventLogPanel() {
       ) : (
         <div
           ref={box}
-          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+          onScroll={(e) => {
+            known.current = e.currentTarget.scrollTop;
+            setScrollTop(known.current);
+          }}
           style={{ height: HEIGHT }}
           className="relative overflow-y-auto"
         >
           <ol style={{ height: rows.length * ROW }} className="relative" aria-label="Events">
-            {rows.slice(first, last).map((ev, k) => {
-              const current = ev.step === step;
-              return (
-                <li
-                  key={ev.step}
-                  style={{ top: (first + k) * ROW, height: ROW }}
-                  className="absolute inset-x-0"
-                >
-                  <button
-                    type="button"
-                    onClick={() => sendPlayback({ type: 'SEEK', step: ev.step })}
-                    aria-current={current ? 'step' : undefined}
-                    className={`flex h-full w-full items-center gap-2 rounded px-1 text-left text-xs ${
-                      current
-                        ? 'bg-sky-100 font-semibold text-sky-950 dark:bg-sky-900 dark:text-sky-50'
-                        : 'text-slate-800 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
-                    } ${ev.kind === 'drop' ? 'text-red-800 dark:text-red-300' : ''}`}
-                  >
-                    <span className="w-8 shrink-0 text-right font-mono tabular-nums">{ev.step}</span>
-                    <span className="w-24 shrink-0 truncate font-mono">{ev.kind}</span>
-                    <span className="w-28 shrink-0 truncate">
-                      {ev.netns}
-                      {ev.interface ? `·${ev.interface}` : ''}
-                    </span>
-                    <span className="min-w-0 flex-1 truncate">{ev.explanation}</span>
-                  </button>
-                </li>
-              );
-            })}
+            {rows.slice(first, last).map((ev, k) => (
+              <EventRow key={ev.step} ev={ev} top={(first + k) * ROW} current={ev.step === step} />
+            ))}
           </ol>
         </div>
       )}

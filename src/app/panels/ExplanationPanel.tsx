@@ -4,9 +4,7 @@ import { Empty, Panel } from './Panel';
 import { eventAt } from './trace-select';
 
 export function ExplanationPanel() {
-  const trace = useApp((s) => s.trace);
-  const step = useApp((s) => s.step);
-  const ev = eventAt(trace, step);
+  const ev = useApp((s) => eventAt(s.trace, s.step));
   return (
     <Panel
       className="shrink-0"

@@ -1,5 +1,5 @@
 /** The header stack at this step, outermost first, Wireshark-like; changes since the packet's previous event marked. */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useApp } from '../state/useApp';
 import { Empty, Panel } from './Panel';
 import { PacketBytes } from './PacketBytes';
@@ -8,10 +8,14 @@ import { diffLayers, packetEventAt, previousOfPacket } from './trace-select';
 
 export function HeaderStackPanel() {
   const trace = useApp((s) => s.trace);
-  const step = useApp((s) => s.step);
+  // True when this step has no packet and the stack shown is the last one seen.
+  const lastSeen = useApp((s) => {
+    const e = s.trace ? packetEventAt(s.trace, s.step) : undefined;
+    return e !== undefined && e.step !== s.step;
+  });
   const [showBytes, setShowBytes] = useState(false);
-  const ev = trace ? packetEventAt(trace, step) : undefined;
-  const prev = trace && ev ? previousOfPacket(trace, ev) : undefined;
+  const ev = useApp((s) => (s.trace ? packetEventAt(s.trace, s.step) : undefined));
+  const prev = useMemo(() => (trace && ev ? previousOfPacket(trace, ev) : undefined), [trace, ev]);
   const layers = ev?.packet ?? [];
   const diffs = diffLayers(prev?.packet, layers);
   const removed = prev?.packet && prev.packet.length > layers.length ? prev.packet.length - layers.length : 0;
@@ -22,9 +26,7 @@ export function HeaderStackPanel() {
       id="headers"
       title="Header stack"
       subtitle={
-        ev
-          ? `packet ${ev.packetId ?? '?'} at step ${ev.step}${ev.step !== step ? ' (last seen)' : ''}`
-          : undefined
+        ev ? `packet ${ev.packetId ?? '?'} at step ${ev.step}${lastSeen ? ' (last seen)' : ''}` : undefined
       }
     >
       {!ev ? (
@@ -45,7 +47,7 @@ export function HeaderStackPanel() {
             const d = diffs[i]!;
             return (
               <details
-                key={`${step}:${i}:${layer.proto}`}
+                key={`${i}:${layer.proto}`}
                 open
                 className="rounded border border-slate-200 dark:border-slate-700"
               >

@@ -18,16 +18,18 @@ interface TablePanelProps {
 }
 
 export function TablePanel({ id, title, table, tool, missing, empty }: TablePanelProps) {
-  const trace = useApp((s) => s.trace);
-  const step = useApp((s) => s.step);
-  const selected = useApp((s) => s.selectedNetns);
-  const netns = shownNetns(trace, step, selected);
-  const snap = trace && netns ? tableAt(trace, netns, table, step) : undefined;
-  const hit = snap && netns ? decidedRow(eventAt(trace, step), netns, table, snap.rows) : -1;
+  // Derived values as selectors: a step re-renders this panel only when its snapshot or its
+  // highlighted row changes, not on every step.
+  const hasTrace = useApp((s) => s.trace !== null);
+  const netns = useApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
+  const snap = useApp((s) => (s.trace && netns ? tableAt(s.trace, netns, table, s.step) : undefined));
+  const hit = useApp((s) =>
+    snap && netns ? decidedRow(eventAt(s.trace, s.step), netns, table, snap.rows) : -1,
+  );
 
   return (
     <Panel id={id} title={title} subtitle={netns ? `${netns} # ${tool}` : tool}>
-      {!trace || !netns ? (
+      {!hasTrace || !netns ? (
         <Empty>Nothing loaded yet.</Empty>
       ) : !snap ? (
         <Empty>{missing(netns)}</Empty>

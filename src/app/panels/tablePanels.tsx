@@ -1,4 +1,4 @@
-/** The five kernel-table panels. */
+/** The kernel-table panels printed as plain rows (iptables and Conntrack have their own). */
 import { TablePanel } from './TablePanel';
 
 export function RoutesPanel() {
@@ -36,32 +36,6 @@ export function FdbPanel() {
       tool="bridge fdb show"
       missing={(ns) => `${ns} has no bridge, so no forwarding database.`}
       empty={(ns) => `${ns} has no bridge, so no forwarding database.`}
-    />
-  );
-}
-
-export function IptablesPanel() {
-  return (
-    <TablePanel
-      id="iptables"
-      title="iptables"
-      table="iptables"
-      tool="iptables-save"
-      missing={(ns) => `No iptables rules are loaded in ${ns}: every chain accepts.`}
-      empty={(ns) => `No iptables rules are loaded in ${ns}: every chain accepts.`}
-    />
-  );
-}
-
-export function ConntrackPanel() {
-  return (
-    <TablePanel
-      id="conntrack"
-      title="Conntrack"
-      table="conntrack"
-      tool="conntrack -L"
-      missing={(ns) => `No connections are tracked in ${ns} (no netfilter rules are loaded).`}
-      empty={(ns) => `No connections are tracked in ${ns}.`}
     />
   );
 }

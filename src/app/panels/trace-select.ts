@@ -106,8 +106,22 @@ export function diffLayers(prev: Layer[] | undefined, cur: Layer[]): LayerDiff[]
   });
 }
 
+const captureIndexes = new WeakMap<Trace, Map<number, Capture[]>>();
+const NO_CAPTURES: Capture[] = [];
+
+/** The frames captured at `step` (the same array for the same trace and step, so usable in a selector). */
 export function capturesAt(trace: Trace, step: number): Capture[] {
-  return trace.captures.filter((c) => c.step === step);
+  let idx = captureIndexes.get(trace);
+  if (!idx) {
+    idx = new Map();
+    for (const c of trace.captures) {
+      const list = idx.get(c.step);
+      if (list) list.push(c);
+      else idx.set(c.step, [c]);
+    }
+    captureIndexes.set(trace, idx);
+  }
+  return idx.get(step) ?? NO_CAPTURES;
 }
 
 export const KIND_GROUPS = [

@@ -11,6 +11,8 @@ import type { AppStoreApi } from './store';
 import { formatUrl, parseUrl } from './url';
 
 export const DEFAULT_SCENARIO = 'flannel-host-gw';
+/** How long after a step the URL is updated. */
+export const URL_DELAY_MS = 120;
 
 export function startController(store: AppStoreApi, actor: Actor<typeof playbackMachine>): () => void {
   const initial = parseUrl(window.location.search);
@@ -42,18 +44,30 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
     }
   }
 
+  // The URL follows the step, but off the input's critical path: history.replaceState costs about a
+  // millisecond, so a burst of steps (playback, held arrow keys) writes it once, shortly after.
+  let urlTimer: ReturnType<typeof setTimeout> | null = null;
+  const writeUrl = () => {
+    urlTimer = null;
+    const s = store.getState();
+    const search = formatUrl(window.location.search, {
+      scenario: s.scenarioId,
+      flow: s.flowId,
+      step: s.trace ? s.step : pendingStep,
+    });
+    if (search !== window.location.search) {
+      window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}`);
+    }
+  };
+
   const unsubStore = store.subscribe((s, prev) => {
     const selectionChanged = s.scenarioId !== prev.scenarioId || s.flowId !== prev.flowId;
     if (selectionChanged || s.execs !== prev.execs) void computeTrace(!selectionChanged);
-    if (selectionChanged || s.step !== prev.step) {
-      const search = formatUrl(window.location.search, {
-        scenario: s.scenarioId,
-        flow: s.flowId,
-        step: s.trace ? s.step : pendingStep,
-      });
-      if (search !== window.location.search) {
-        window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}`);
-      }
+    if (selectionChanged) {
+      if (urlTimer !== null) clearTimeout(urlTimer);
+      writeUrl();
+    } else if (s.step !== prev.step && urlTimer === null) {
+      urlTimer = setTimeout(writeUrl, URL_DELAY_MS);
     }
   });
 
@@ -72,6 +86,7 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
     .catch((e: unknown) => store.getState().setError(e instanceof Error ? e.message : String(e)));
 
   return () => {
+    if (urlTimer !== null) clearTimeout(urlTimer);
     unsubActor.unsubscribe();
     unsubStore();
   };

@@ -2,7 +2,7 @@
  * A terminal in one netns: show commands print like the real tool; commands that change the
  * world are kept (execs) and the flow is traced again with them.
  */
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { shownNetns } from '../panels/trace-select';
 import { Panel } from '../panels/Panel';
 import { appStore } from '../state/store';
@@ -16,13 +16,13 @@ interface Line {
 }
 
 export function Terminal() {
-  const trace = useApp((s) => s.trace);
-  const step = useApp((s) => s.step);
+  const topology = useApp((s) => s.trace?.topology);
   const selected = useApp((s) => s.selectedNetns);
   const scenarioId = useApp((s) => s.scenarioId);
   const execCount = useApp((s) => s.execs.length);
-  const netns = shownNetns(trace, step, selected) ?? '';
-  const namespaces = trace?.topology.netns.map((n) => n.name) ?? [];
+  // Only the netns matters here, not the step: a step re-renders the terminal only when it moves on.
+  const netns = useApp((s) => shownNetns(s.trace, s.step, s.selectedNetns)) ?? '';
+  const namespaces = useMemo(() => topology?.netns.map((n) => n.name) ?? [], [topology]);
   const [lines, setLines] = useState<Line[]>([]);
   const [input, setInput] = useState('');
   const [history, setHistory] = useState<History>(emptyHistory);

@@ -14,7 +14,8 @@ import {
   type Scenario,
   type World,
 } from '../../engine';
-import { TABLE_READERS } from '../../engine/kernel/show';
+import { labScript } from '../../engine/lab/script';
+import { TABLE_READERS } from '../../engine/sim/tables';
 import type { Exec, ScenarioInfo, Trace } from '../types';
 import type { CommandOutcome } from './protocol';
 
@@ -66,6 +67,11 @@ export async function catalog(): Promise<ScenarioInfo[]> {
 
 export async function trace(scenarioId: string, flowId: string, execs: Exec[]): Promise<Trace> {
   return traceFlow(await getScenario(scenarioId), flowId, { exec: execs });
+}
+
+/** The kernel-lab bash script for a scenario and flow, with the terminal's changes as exec lines. */
+export async function lab(scenarioId: string, flowId: string, execs: Exec[]): Promise<string> {
+  return labScript(await getScenario(scenarioId), { flow: flowId, exec: execs });
 }
 
 /** Every table of every netns, plus the topology: a fingerprint of the world's state. */

@@ -12,13 +12,16 @@ export interface CommandOutcome {
 export type WorkerRequest =
   | { type: 'catalog' }
   | { type: 'trace'; scenarioId: string; flowId: string; execs: Exec[] }
-  | { type: 'command'; scenarioId: string; execs: Exec[]; netns: string; line: string };
+  | { type: 'command'; scenarioId: string; execs: Exec[]; netns: string; line: string }
+  | { type: 'lab'; scenarioId: string; flowId: string; execs: Exec[] };
 
 export type WorkerResult<R extends WorkerRequest> = R extends { type: 'catalog' }
   ? ScenarioInfo[]
   : R extends { type: 'trace' }
     ? Trace
-    : CommandOutcome;
+    : R extends { type: 'lab' }
+      ? string
+      : CommandOutcome;
 
 export type WorkerMessage = { id: number; request: WorkerRequest };
 export type WorkerReply =

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 /** The engine, off the main thread: scenario catalog, traces and terminal commands. */
-import { catalog, command, trace } from './engine-service';
+import { catalog, command, lab, trace } from './engine-service';
 import type { WorkerMessage, WorkerReply, WorkerRequest } from './protocol';
 
 function handle(req: WorkerRequest): Promise<unknown> {
@@ -11,6 +11,8 @@ function handle(req: WorkerRequest): Promise<unknown> {
       return trace(req.scenarioId, req.flowId, req.execs);
     case 'command':
       return command(req.scenarioId, req.execs, req.netns, req.line);
+    case 'lab':
+      return lab(req.scenarioId, req.flowId, req.execs);
   }
 }
 

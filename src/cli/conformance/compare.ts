@@ -54,7 +54,29 @@ export interface FrameDiff {
 }
 
 /** The first field that differs between two frames, as "layer.field: kernel X, trace Y". */
-export function diffFrames(kernel: Layer[], engine: Layer[]): string | undefined {
+/**
+ * Ports NAT chose at random in the trace (MASQUERADE --random-fully, a clash-driven PAT):
+ * the kernel draws its own, anywhere in 1024-65535, so those match any such kernel port.
+ */
+function natPortsMatch(
+  ks: Record<string, unknown>,
+  es: Record<string, unknown>,
+  raw: Layer,
+  randomPorts: Set<number>,
+): void {
+  if (raw.proto !== 'tcp' && raw.proto !== 'udp') return;
+  for (const f of ['sport', 'dport'] as const) {
+    const kp = ks[f];
+    if (randomPorts.has(raw[f]) && (kp === 'ephemeral' || (typeof kp === 'number' && kp >= 1024)))
+      ks[f] = es[f];
+  }
+}
+
+export function diffFrames(
+  kernel: Layer[],
+  engine: Layer[],
+  randomPorts: Set<number> = new Set(),
+): string | undefined {
   const n = Math.max(kernel.length, engine.length);
   for (let i = 0; i < n; i++) {
     const k = kernel[i];
@@ -62,6 +84,7 @@ export function diffFrames(kernel: Layer[], engine: Layer[]): string | undefined
     if (!k || !e) return `layer ${i}: kernel ${k ? k.proto : 'none'}, trace ${e ? e.proto : 'none'}`;
     const ks = signature(k);
     const es = signature(e);
+    natPortsMatch(ks, es, e, randomPorts);
     for (const f of new Set([...Object.keys(ks), ...Object.keys(es)])) {
       if (JSON.stringify(ks[f]) !== JSON.stringify(es[f])) {
         return `${k.proto}.${f}: kernel ${JSON.stringify(ks[f])}, trace ${JSON.stringify(es[f])}`;

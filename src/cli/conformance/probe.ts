@@ -44,8 +44,28 @@ export function probeKernel(): KernelSupport {
   }
 }
 
+/** The store's flannel network config, when it selects the udp backend (which is also flannel's default). */
+function flannelUdpBackend(s: Scenario): string | undefined {
+  const runsFlanneld = s.machines.some((m) => (m.controllers ?? []).some((c) => c.kind === 'flanneld'));
+  const cfg = s.store?.['/coreos.com/network/config'];
+  if (!runsFlanneld || cfg === undefined) return undefined;
+  try {
+    const j = JSON.parse(cfg) as { Backend?: { Type?: unknown } };
+    const type = j.Backend?.Type ?? 'udp';
+    return type === 'udp' ? `Backend.Type "udp" in /coreos.com/network/config` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Why a flow cannot run on this kernel, or undefined when it can. */
-export function realizable(s: Scenario, _flow: string, k: KernelSupport): string | undefined {
+export function realizable(s: Scenario, flow: string, k: KernelSupport): string | undefined {
+  const cmd = s.flows.find((f) => f.id === flow)?.command.trim() ?? '';
+  if (/^(sudo\s+)?systemctl\b/.test(cmd))
+    return `not realizable in the lab: the flow drives a controller ("${cmd}"), a control-plane journey with no frames of its own, and the lab runs no controllers`;
+  const udp = flannelUdpBackend(s);
+  if (udp)
+    return `not realizable in the lab: flanneld runs the udp backend (${udp}), so its data path is flanneld itself, a user-space program reading flannel0 and sending UDP 8285, which the lab does not run`;
   const { world } = buildWorld(s);
   const used = new Set(topologyOf(world).netns.flatMap((n) => n.interfaces.map((i) => i.kind)));
   const kernelKind = (kind: string): string => (kind === 'ether' ? 'veth' : kind);

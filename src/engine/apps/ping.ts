@@ -51,12 +51,14 @@ export class Ping implements Process {
   start(): void {
     const { ns, o } = this;
     const dstText = formatIp(o.dst);
-    this.output.push(`PING ${dstText} (${dstText}) ${o.size}(${o.size + 28}) bytes of data.`);
+    // iputils connects a probe socket to pick the source before it prints its header, so a
+    // missing route ends ping with "ping: connect: ..." alone.
     const res = routeOutput(ns, o.dst, { oif: o.iface });
     if (!res.ok) {
       this.localError('no-route', `connect: ${ERRNO_TEXT[res.err]}`);
       return;
     }
+    this.output.push(`PING ${dstText} (${dstText}) ${o.size}(${o.size + 28}) bytes of data.`);
     this.close = ns.sockets.open({
       proto: 'icmp',
       local: 0,

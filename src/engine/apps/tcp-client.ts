@@ -14,7 +14,7 @@ import { icmpErrorText } from './ping';
 import type { Outcome, Process } from './process';
 
 export interface TcpClientOptions {
-  process: 'curl' | 'nc';
+  process: 'curl' | 'nc' | 'kube-proxy';
   dst: number;
   port: number;
   /** Bytes of request sent after the handshake (0: connect only, like nc -z). */
@@ -22,6 +22,8 @@ export interface TcpClientOptions {
   waitUs: number;
   /** Fixed source port, e.g. to show PAT; else an ephemeral one. */
   sport?: number;
+  /** Called with the size of the response (for a program that relays it, like kube-proxy). */
+  onResponse?: (bytes: number) => void;
 }
 
 export function ephemeralPort(ns: Netns, seed: string): number {
@@ -145,6 +147,7 @@ export class TcpClient implements Process {
               : `${skb.payload} bytes received from ${ip.src}:${tcp.sport}`,
           );
           if (!tcp.flags.includes('F')) send('.', 0);
+          o.onResponse?.(skb.payload);
         }
         if (tcp.flags.includes('F') && !finReceived) {
           finReceived = true;

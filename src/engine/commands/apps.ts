@@ -63,14 +63,17 @@ export function ping(ctx: CommandContext, argv: string[]): CommandResult {
   return { output: '', process: p };
 }
 
-/** curl http://HOST[:PORT][/path] — an HTTP GET over TCP. */
+/** curl [--local-port N] http://HOST[:PORT][/path] — an HTTP GET over TCP. */
 export function curl(ctx: CommandContext, argv: string[]): CommandResult {
   let url: string | undefined;
   let timeout = 10;
+  let sport: number | undefined;
   for (let i = 1; i < argv.length; i++) {
     const w = argv[i]!;
     if (w === '-m' || w === '--max-time' || w === '--connect-timeout')
       timeout = intArg('curl', w, argv[++i], 1, 60);
+    else if (w === '--local-port') sport = intArg('curl', w, argv[++i], 1, 65535);
+    else if (w === '-o' || w === '--output') i++;
     else if (w.startsWith('-')) continue;
     else url = w;
   }
@@ -86,7 +89,14 @@ export function curl(ctx: CommandContext, argv: string[]): CommandResult {
     .length;
   return {
     output: '',
-    process: new TcpClient(ctx.ns, { process: 'curl', dst, port, request, waitUs: timeout * SECOND_US }),
+    process: new TcpClient(ctx.ns, {
+      process: 'curl',
+      dst,
+      port,
+      request,
+      waitUs: timeout * SECOND_US,
+      ...(sport !== undefined ? { sport } : {}),
+    }),
   };
 }
 

@@ -7,12 +7,16 @@ import { CommandError } from '../kernel/errors';
 import { curl, nc, ping } from './apps';
 import { bridge } from './bridge';
 import { cat } from './files';
+import { conntrack } from './conntrack';
 import { ip } from './ip';
+import { ipvsadm } from './ipvsadm';
+import { modprobe } from './tunnels';
 import { iptables, iptablesSave } from '../netfilter/iptables-cmd';
 import { ipset } from '../netfilter/ipset';
 import { iptablesRestore } from '../netfilter/restore';
 import { arp, brctl, ifconfig, route } from './legacy';
 import { procWrite, sysctl } from './sysctl';
+import { systemctl } from './systemctl';
 import type { CommandContext, CommandResult } from './types';
 import { splitWords } from './words';
 
@@ -72,6 +76,12 @@ function exec(ctx: CommandContext, argv: string[]): CommandResult {
     case 'ncat':
     case 'netcat':
       return nc(ctx, argv);
+    case 'ipvsadm':
+      return ipvsadm(ctx, argv);
+    case 'systemctl':
+      return systemctl(ctx, argv);
+    case 'modprobe':
+      return modprobe(ctx, argv);
     case 'cat':
       return cat(ctx, argv);
     case 'iptables':
@@ -88,6 +98,8 @@ function exec(ctx: CommandContext, argv: string[]): CommandResult {
       return iptablesRestore(ctx, argv);
     case 'ipset':
       return ipset(ctx, argv);
+    case 'conntrack':
+      return conntrack(ctx, argv);
     case 'true':
     case ':':
       return { output: '' };

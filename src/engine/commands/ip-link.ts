@@ -15,6 +15,7 @@ import {
   parseMacArg,
 } from './device-ops';
 import { printLink } from './print';
+import { addIpip, addVxlan } from './tunnels';
 import { Args, matches } from './words';
 
 export interface IpFlags {
@@ -113,6 +114,8 @@ function linkAdd(ctx: CommandContext, a: Args): string {
     );
     return '';
   }
+  if (type === 'vxlan') return addVxlan(ctx, ns, { name: spec.name, mac: spec.mac, mtu: spec.mtu }, a).output;
+  if (type === 'ipip') return addIpip(ctx, ns, { name: spec.name, mac: spec.mac, mtu: spec.mtu }, a).output;
   if (!a.done) throw new CommandError(`Error: argument "${a.peek()}" is wrong: unknown ${type} option`, 1);
   if (type === 'bridge') {
     const br = newBridge(ns, spec.name, spec.mac, ctx.origin);

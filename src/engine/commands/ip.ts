@@ -6,6 +6,7 @@ import { ipLink, lookupNetns, type IpFlags } from './ip-link';
 import { ipNeigh } from './ip-neigh';
 import { ipNetns } from './ip-netns';
 import { ipRoute } from './ip-route';
+import { ipTunnel, ipTuntap } from './tunnels';
 import { Args, matches } from './words';
 
 export function ip(
@@ -36,5 +37,7 @@ export function ip(
   if (matches(obj, 'link')) return { output: ipLink(c, a, flags) };
   if (matches(obj, 'neighbour') || matches(obj, 'neighbor')) return { output: ipNeigh(c, a) };
   if (obj === 'netns') return ipNetns(c, a, exec);
+  if (obj === 'tuntap') return ipTuntap(c, a);
+  if (matches(obj, 'tunnel')) return ipTunnel(c, a);
   throw new CommandError(`Object "${obj}" is unknown, try "ip help".`, 255);
 }

@@ -38,7 +38,9 @@ export abstract class Device {
     public ifindex: number,
     public mac: string,
     public mtu: number,
-  ) {}
+  ) {
+    netns.world.created.push({ name, mac, kind: this.constructor.name });
+  }
 
   /** Link-layer framing at capture points: Ethernet, or raw IP for TUN/IPIP. */
   get linkType(): 'eth' | 'raw' {

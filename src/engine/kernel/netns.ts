@@ -14,6 +14,7 @@ import { Sysctls } from './sysctl';
 import type { World } from './world';
 import type { NetfilterHooks } from './stack/hooks';
 import type { IptablesState } from '../netfilter/state';
+import type { Ipvs } from './ipvs';
 
 export class Netns {
   readonly devices = new Map<string, Device>();
@@ -23,6 +24,8 @@ export class Netns {
   readonly sockets = new Sockets();
   /** The netfilter engine, once rules are loaded into this namespace. */
   netfilter?: NetfilterHooks;
+  /** IPVS virtual services, once ipvsadm configured one here. */
+  ipvs?: Ipvs;
   /** iptables tables and ipsets, once a rule or set was written in this namespace. */
   iptables?: IptablesState;
   private nextIfindex = 1;

@@ -6,6 +6,7 @@
 import { formatIp } from '../net/ipv4';
 import type { TableName } from '../sim/trace';
 import { Bridge } from './devices/bridge';
+import { Vxlan } from './devices/vxlan';
 import { Fdb } from './fdb';
 import { NeighTable } from './neigh';
 import type { Netns } from './netns';
@@ -34,6 +35,13 @@ export function fdbRows(ns: Netns): Rows {
   const origins: string[] = [];
   const now = ns.world.sched.now;
   for (const dev of ns.devicesInOrder()) {
+    if (dev instanceof Vxlan) {
+      for (const e of dev.fdb) {
+        rows.push(Vxlan.formatFdb(dev, e));
+        origins.push(e.origin);
+      }
+      continue;
+    }
     if (!(dev instanceof Bridge)) continue;
     const entries = dev.fdb
       .list(now)

@@ -4,6 +4,7 @@
  * header replaces that layer object, so captures can keep references safely.
  */
 import type { Layer, Packet } from '../net/layers';
+import type { Device } from './device';
 
 export interface Skb {
   /** Identity of the packet across hops (kept through forwarding and encapsulation). */
@@ -16,6 +17,16 @@ export interface Skb {
   ct?: { netns: string; ref: unknown };
   /** br_netfilter already ran PREROUTING for this packet in this netns (ip_sabotage_in skips a second pass). */
   brnf?: string;
+  /**
+   * br_netfilter's bridged DNAT (nf_bridge->bridged_dnat): the frame goes out through the
+   * bridge device's neighbour output, and br_dev_xmit restores the original source MAC and
+   * forwards it from the port it came in on.
+   */
+  bridgedDnat?: { src: string; port: Device };
+  /** PREROUTING rewrote the destination in this netns (a DNAT): the kernel then sends no ICMP redirect for it. */
+  dnat?: string;
+  /** The next hop the route chose, for devices without a link layer that need it (an NBMA tunnel's far end). */
+  nexthop?: number;
 }
 
 export function toPacket(skb: Skb): Packet {

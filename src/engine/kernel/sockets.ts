@@ -16,6 +16,13 @@ export interface Listener {
   process: string;
   /** Bytes the server writes back for each request it reads (0: it only reads). */
   reply: number;
+  /** A program that handles each datagram itself instead of echoing `reply` bytes (flanneld's UDP socket). */
+  onDatagram?: (skb: Skb) => void;
+  /**
+   * A program that answers each request by asking someone else (a proxy): it is given the
+   * request's size and calls `respond` with the size of the answer when it has one.
+   */
+  relay?: (req: { bytes: number; client: string; respond: (bytes: number) => void }) => void;
 }
 
 export interface Endpoint {

@@ -57,6 +57,22 @@ describe('Sysctls', () => {
     expect(s.has('net.ipv4.conf.wan.proxy_arp')).toBe(false);
   });
 
+  it('per-device neigh keys are copied from default on register and follow renames (neigh_parms_alloc)', () => {
+    const s = new Sysctls();
+    s.set('net.ipv4.neigh.default.proxy_delay', 40);
+    s.addDevice('cali1');
+    expect(s.get('net.ipv4.neigh.cali1.proxy_delay')).toBe(40);
+    s.set('net.ipv4.neigh.cali1.proxy_delay', 0);
+    expect(s.neighGet('cali1', 'proxy_delay')).toBe(0);
+    expect(s.get('net.ipv4.neigh.default.proxy_delay')).toBe(40);
+    s.renameDevice('cali1', 'cali2');
+    expect(s.has('net.ipv4.neigh.cali1.proxy_delay')).toBe(false);
+    expect(s.get('net.ipv4.neigh.cali2.proxy_delay')).toBe(0);
+    s.removeDevice('cali2');
+    expect(s.has('net.ipv4.neigh.cali2.proxy_delay')).toBe(false);
+    expect(s.neighGet('gone', 'proxy_delay')).toBe(40);
+  });
+
   it('unknown keys fail as sysctl does when /proc/sys has no such file', () => {
     const s = new Sysctls();
     expect(() => s.set('net.ipv4.nope', 1)).toThrow(CommandError);

@@ -3,7 +3,8 @@
  * as `sysctl` does when /proc/sys has no such file.
  *
  * Per-device `net.ipv4.conf.<dev>.*` keys are created with the device from the
- * `default` values, as the kernel copies devconf on register.
+ * `default` values, as the kernel copies devconf on register; so are the per-device
+ * `net.ipv4.neigh.<dev>.*` keys (neigh_parms_alloc copies the table's default parms).
  */
 import { CommandError } from './errors';
 
@@ -17,6 +18,16 @@ const CONF_KEYS: Record<string, number> = {
   arp_announce: 0,
   arp_accept: 0,
   proxy_arp_pvlan: 0,
+};
+
+/** Neighbour parameters that exist per device as well as under `default`. */
+const NEIGH_KEYS: Record<string, number> = {
+  retrans_time_ms: 1000,
+  mcast_solicit: 3,
+  ucast_solicit: 3,
+  proxy_delay: 80,
+  base_reachable_time_ms: 30000,
+  gc_stale_time: 60,
 };
 
 const GLOBAL_KEYS: Record<string, number> = {
@@ -44,23 +55,37 @@ export class Sysctls {
     }
   }
 
-  /** Register `net.ipv4.conf.<dev>.*` from the `default` values. */
+  /** Register `net.ipv4.conf.<dev>.*` and `net.ipv4.neigh.<dev>.*` from the `default` values. */
   addDevice(dev: string): void {
     for (const k of Object.keys(CONF_KEYS)) {
       this.values.set(`net.ipv4.conf.${dev}.${k}`, this.get(`net.ipv4.conf.default.${k}`));
+    }
+    for (const k of Object.keys(NEIGH_KEYS)) {
+      this.values.set(`net.ipv4.neigh.${dev}.${k}`, this.get(`net.ipv4.neigh.default.${k}`));
     }
   }
 
   removeDevice(dev: string): void {
     for (const k of Object.keys(CONF_KEYS)) this.values.delete(`net.ipv4.conf.${dev}.${k}`);
+    for (const k of Object.keys(NEIGH_KEYS)) this.values.delete(`net.ipv4.neigh.${dev}.${k}`);
   }
 
   renameDevice(from: string, to: string): void {
-    for (const k of Object.keys(CONF_KEYS)) {
-      const v = this.values.get(`net.ipv4.conf.${from}.${k}`);
-      this.values.delete(`net.ipv4.conf.${from}.${k}`);
-      if (v !== undefined) this.values.set(`net.ipv4.conf.${to}.${k}`, v);
+    for (const [scope, keys] of [
+      ['conf', CONF_KEYS],
+      ['neigh', NEIGH_KEYS],
+    ] as const) {
+      for (const k of Object.keys(keys)) {
+        const v = this.values.get(`net.ipv4.${scope}.${from}.${k}`);
+        this.values.delete(`net.ipv4.${scope}.${from}.${k}`);
+        if (v !== undefined) this.values.set(`net.ipv4.${scope}.${to}.${k}`, v);
+      }
     }
+  }
+
+  /** A per-device neighbour parameter (the device's own copy), falling back to `default`. */
+  neighGet(dev: string, key: string): number {
+    return this.values.get(`net.ipv4.neigh.${dev}.${key}`) ?? this.get(`net.ipv4.neigh.default.${key}`);
   }
 
   has(key: string): boolean {

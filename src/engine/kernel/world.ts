@@ -14,6 +14,8 @@ export interface Machine {
   role?: string;
   title?: string;
   root: Netns;
+  /** Kernel modules loaded on this machine that create devices by themselves (ipip brings tunl0). */
+  modules: Set<string>;
 }
 
 export class World {
@@ -25,6 +27,18 @@ export class World {
   readonly segments = new Map<string, Segment>();
   /** Pinned outcomes of `-m statistic --mode random` rules, by rule row (a flow may choose the branch). */
   randomPins?: Map<string, boolean>;
+  /** A flow pinned the endpoint a Service's random or round-robin choice takes (an IP). */
+  pinEndpoint?: string;
+  /** The etcd-like store controllers share, and the controllers by name ("flanneld@A"). Typed loosely: the kernel knows nothing of them. */
+  store?: unknown;
+  readonly controllers = new Map<
+    string,
+    { start(): void; stop(): void; running: boolean; settleAt?(): number | undefined }
+  >();
+  /** Every device ever created, with its name and MAC at creation (the kernel lab recreates them alike). */
+  readonly created: { name: string; mac: string; kind: string }[] = [];
+  /** Hook for modules that add devices to every new namespace (set by the command layer). */
+  onNewNetns?: (ns: Netns) => void;
   private packetSeq = 0;
   private macSeq = 0;
 
@@ -43,7 +57,7 @@ export class World {
     if (this.machines.has(name) || this.netns.has(name))
       throw new CommandError(`machine "${name}" already exists`);
     const root = this.createNetns(name, name, true);
-    const m: Machine = { name, root, ...opts };
+    const m: Machine = { name, root, modules: new Set(), ...opts };
     this.machines.set(name, m);
     return m;
   }
@@ -58,6 +72,7 @@ export class World {
     ns.attach(lo);
     if (root) ns.setUp(lo);
     this.netns.set(name, ns);
+    if (this.machines.get(machine)?.modules.has('ipip')) this.onNewNetns?.(ns);
     return ns;
   }
 

@@ -35,7 +35,12 @@ export function rewriteArgv(argv: string[], ns: (name: string) => string): strin
 }
 
 /** A shell line that runs `line` inside the lab namespace `where`. */
-export function labLine(line: string, where: string, ns: (name: string) => string): string {
+export function labLine(
+  line: string,
+  where: string,
+  ns: (name: string) => string,
+  created: { name: string; mac: string; kind: string }[] = [],
+): string {
   const words = splitWords(line);
   const redirect = words.findIndex((w) => typeof w !== 'string');
   if (redirect >= 0) {
@@ -43,9 +48,69 @@ export function labLine(line: string, where: string, ns: (name: string) => strin
     const argv = words.filter((w): w is string => typeof w === 'string');
     return `ip netns exec ${where} sh -c ${quote([`echo ${quote([argv[1]!])} > ${quote([argv[2]!])}`])}`;
   }
-  const argv = rewriteArgv(words as string[], ns);
+  const argv = withAddresses(rewriteArgv(words as string[], ns), created);
   // `ip netns add/del/exec` name global namespaces: they run at the top level, because a
   // namespace mounted from inside another `ip netns exec` would be invisible outside it.
   if (argv[0] === 'ip' && argv[1] === 'netns') return quote(argv);
   return `ip netns exec ${where} ${quote(argv)}`;
+}
+
+/**
+ * Give the devices an `ip link add` creates the MACs the engine chose for them, so the
+ * kernel's frames can be compared with the Trace's. Bridges are left alone: without an
+ * explicit address the kernel, like the engine, gives a bridge its lowest port MAC.
+ */
+export function withAddresses(
+  argv: string[],
+  created: { name: string; mac: string; kind: string }[],
+): string[] {
+  const out = argv.slice();
+  // Skip `ip netns exec NS` and `ip -n NS` prefixes down to the `ip link add` itself.
+  let i = 0;
+  for (;;) {
+    if (out[i] !== 'ip') return out;
+    let j = i + 1;
+    while (out[j]?.startsWith('-')) j += out[j] === '-n' || out[j] === '-netns' ? 2 : 1;
+    if (out[j] === 'netns' && out[j + 1] === 'exec') {
+      i = j + 3;
+      continue;
+    }
+    if (!matches(out[j], 'link') || !matches(out[j + 1], 'add')) return out;
+    i = j + 2;
+    break;
+  }
+  const macOf = (name: string): { mac: string; kind: string } | undefined =>
+    created.find((c) => c.name === name);
+  const insertAfterName = (from: number, stop: (w: string) => boolean): number => {
+    let name: string | undefined;
+    let nameAt = -1;
+    let hasAddress = false;
+    let k = from;
+    for (; k < out.length && !stop(out[k]!); k++) {
+      const w = out[k]!;
+      if (w === 'name' || w === 'dev') {
+        name = out[k + 1];
+        nameAt = k + 1;
+        k++;
+      } else if (matches(w, 'address')) {
+        hasAddress = true;
+        k++;
+      } else if (['mtu', 'netns', 'txqueuelen', 'qlen', 'numtxqueues', 'numrxqueues', 'link'].includes(w))
+        k++;
+      else if (name === undefined) {
+        name = w;
+        nameAt = k;
+      }
+    }
+    const c = name !== undefined ? macOf(name) : undefined;
+    if (c && !hasAddress && c.kind !== 'Bridge' && c.mac !== '00:00:00:00:00:00') {
+      out.splice(nameAt + 1, 0, 'address', c.mac);
+      return k + 2;
+    }
+    return k;
+  };
+  const typeAt = insertAfterName(i, (w) => w === 'type');
+  const peer = out.indexOf('peer', typeAt);
+  if (out[typeAt + 1] === 'veth' && peer > 0) insertAfterName(peer + 1, () => false);
+  return out;
 }

@@ -11,6 +11,7 @@ import type { Scenario } from '../scenario/load';
 import { topologyOf, findFlow } from '../sim/run';
 import type { TopologyInterface } from '../sim/trace';
 import { labLine } from './rewrite';
+import { formatRule } from '../netfilter/format';
 
 export interface CapturePoint {
   netns: string;
@@ -28,9 +29,6 @@ export interface LabOptions {
   /** Keep the namespaces after the flow (for exploring by hand); teardown then happens on Ctrl-C. */
   keep?: boolean;
 }
-
-/** Interface kinds whose MAC the lab sets to the engine's, so frames can be compared byte for byte. */
-const MAC_KINDS = new Set(['veth', 'ether', 'dummy', 'bridge', 'vxlan']);
 
 export function captureFile(p: CapturePoint, dir: 'tx' | 'rx'): string {
   return `${p.netns.replace(/[^A-Za-z0-9._-]/g, '_')}__${p.interface.replace(/[^A-Za-z0-9._-]/g, '_')}__${dir}.pcap`;
@@ -50,7 +48,7 @@ export function labFlowCommand(command: string): string {
 
 export function labScript(s: Scenario, opts: LabOptions = {}): string {
   const prefix = opts.prefix ?? 'pj-';
-  const { world, setup } = buildWorld(s, { exec: opts.exec ?? [] });
+  const { world, setup, created: madeBy } = buildWorld(s, { exec: opts.exec ?? [] });
   const topo = topologyOf(world);
   const ns = (name: string): string => `${prefix}${name}`;
   const seg = (name: string): string => `${prefix}seg-${name}`;
@@ -113,17 +111,43 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
     for (const nic of m.nics) {
       const sg = seg(nic.segment);
       const p = `p${++port}`;
+      const mac = nicIndex.get(`${m.name}/${nic.name}`)?.mac;
       L.push(
-        `ip -n ${q(sg)} link add ${p} type veth peer name ${q(nic.name)} netns ${q(ns(m.name))}; ip -n ${q(sg)} link set ${p} master seg up`,
+        `ip -n ${q(sg)} link add ${p} type veth peer name ${q(nic.name)}${mac ? ` address ${mac}` : ''} netns ${q(ns(m.name))}; ip -n ${q(sg)} link set ${p} master seg up`,
       );
     }
+  }
+  // Servers: each answers a request with the bytes the scenario declares (an HTTP response),
+  // then closes. A machine's own servers start before its setup, as the engine's do.
+  const early = (sv: Scenario['servers'][number]): boolean => topo.machines.some((m) => m.name === sv.netns);
+  const server = (sv: Scenario['servers'][number], i: number): void => {
+    let body = 'SYSTEM:cat';
+    if (sv.reply > 0) {
+      L.push(`printf '%s' ${q(httpResponse(sv.reply))} > "$LAB_TMP/reply-${i}"`);
+      // Like a web server: read the request line first, then answer and close.
+      body = `SYSTEM:"read -r line; cat $LAB_TMP/reply-${i}"`;
+    }
+    const listen =
+      sv.proto === 'udp' ? `UDP-RECVFROM:${sv.port},fork,reuseaddr` : `TCP-LISTEN:${sv.port},fork,reuseaddr`;
+    L.push(`ip netns exec ${q(ns(sv.netns))} socat ${listen} ${body} & PIDS+=($!)`);
+  };
+  if (s.servers.length > 0) {
+    L.push('');
+    L.push('LAB_TMP=$(mktemp -d); trap \'cleanup; rm -rf "$LAB_TMP"\' EXIT');
+  }
+  if (s.servers.some(early)) {
+    L.push("# The machines' own servers, up before the setup (which may talk to them).");
+    s.servers.forEach((sv, i) => {
+      if (early(sv)) server(sv, i);
+    });
+    L.push('sleep 0.2   # let them bind');
   }
   L.push('');
   L.push('# The setup commands, as the scenario writes them (namespace names carry the lab prefix).');
   const created = new Set(topo.machines.map((m) => m.name));
   for (const e of setup) {
     const where = ns(e.machine);
-    const line = labLine(e.command, where, ns);
+    const line = labLine(e.command, where, ns, madeBy.get(e) ?? []);
     L.push(`# ${e.source}${e.by ? ` (${e.by})` : ''}`);
     if (e.ok) L.push(line);
     else L.push(`${line} || true   # expected to fail: ${e.output.replace(/\n/g, ' ')}`);
@@ -134,38 +158,49 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
     }
   }
   L.push('');
-  L.push("# The engine's MAC addresses, so the kernel's frames can be compared with the simulation's.");
-  for (const n of topo.netns) {
-    for (const i of n.interfaces) {
-      if (!MAC_KINDS.has(i.kind)) continue;
-      if (
-        i.kind === 'bridge' &&
-        topo.netns.find((x) => x.name === n.name)!.interfaces.some((p) => p.master === i.name)
-      )
-        continue;
-      L.push(`ip -n ${q(ns(n.name))} link set dev ${q(i.name)} address ${i.mac}`);
-    }
-  }
-  if (s.servers.length > 0) {
+  // A bridge with no ports keeps the random MAC it was created with: give it the engine's.
+  const portless = topo.netns.flatMap((n) =>
+    n.interfaces
+      .filter((i) => i.kind === 'bridge' && !n.interfaces.some((p) => p.master === i.name))
+      .map((i) => `ip -n ${q(ns(n.name))} link set dev ${q(i.name)} address ${i.mac}`),
+  );
+  if (portless.length > 0)
+    L.push('', '# Bridges without ports get the MAC the engine gave them.', ...portless);
+  if (s.servers.some((sv) => !early(sv))) {
     L.push('');
-    L.push(
-      '# Servers: each answers a request with the bytes the scenario declares (an HTTP response), then closes.',
-    );
-    L.push('LAB_TMP=$(mktemp -d); trap \'cleanup; rm -rf "$LAB_TMP"\' EXIT');
+    L.push('# Servers in the namespaces the setup created.');
     s.servers.forEach((sv, i) => {
-      const proto = sv.proto;
-      const p = sv.port;
-      let body = 'SYSTEM:cat';
-      if (sv.reply > 0) {
-        L.push(`printf '%s' ${q(httpResponse(sv.reply))} > "$LAB_TMP/reply-${i}"`);
-        body = `SYSTEM:"cat $LAB_TMP/reply-${i}"`;
-      }
-      const listen = proto === 'udp' ? `UDP-RECVFROM:${p},fork,reuseaddr` : `TCP-LISTEN:${p},fork,reuseaddr`;
-      L.push(`ip netns exec ${q(ns(sv.netns))} socat ${listen} ${body} & PIDS+=($!)`);
+      if (!early(sv)) server(sv, i);
     });
   }
   if (opts.flow) {
     const flow = findFlow(s, opts.flow);
+    if (flow.endpoint !== undefined) {
+      // The flow pins a Service endpoint; the kernel's choice is random, so the lab makes it
+      // take the same one: a first rule in each chain that picks endpoints jumps straight there.
+      const pins: string[] = [];
+      const re = new RegExp(`--comment "[^"]* -> ${flow.endpoint.replace(/\./g, '\\.')}:\\d+"`);
+      for (const n of world.netns.values()) {
+        const nat = n.iptables?.tables.nat;
+        if (!nat) continue;
+        for (const c of nat.chains.values()) {
+          const hit = c.rules.find(
+            (r) => re.test(formatRule('nat', c.name, r)) && r.target?.kind === 'CHAIN',
+          );
+          if (hit && hit.target?.kind === 'CHAIN') {
+            pins.push(
+              `ip netns exec ${q(ns(n.name))} iptables -t nat -I ${c.name} 1 -m comment --comment "lab: pin ${flow.endpoint}" -j ${hit.target.chain}`,
+            );
+          }
+        }
+      }
+      if (pins.length > 0)
+        L.push(
+          '',
+          `# The flow pins endpoint ${flow.endpoint}: make kube-proxy's random choice take it.`,
+          ...pins,
+        );
+    }
     L.push('');
     L.push('sleep 1.5   # let bridges finish their start-up chatter (IGMP reports) before the flow');
     if (opts.capture) {

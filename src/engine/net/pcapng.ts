@@ -15,6 +15,7 @@ const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 const OPT_ENDOFOPT = 0;
 const IF_NAME = 2;
 const IF_DESCRIPTION = 3;
+const EPB_FLAGS = 2;
 /** Large enough for any frame, and what tcpdump uses by default. */
 export const PCAPNG_SNAPLEN = 262144;
 
@@ -30,6 +31,8 @@ export interface PcapngPacket {
   /** Microseconds since the epoch (the default if_tsresol, so no option is written). */
   timestampUs: number;
   data: Uint8Array;
+  /** epb_flags direction: inbound or outbound on its interface (written as an option when given). */
+  direction?: 'in' | 'out';
 }
 
 /** UTF-8 by hand: TextEncoder is not in the ES2022 lib the engine compiles against. */
@@ -140,6 +143,13 @@ export function createPcapng(interfaces: PcapngInterface[], packets: PcapngPacke
       w.u32(p.data.length); // captured length
       w.u32(p.data.length); // original length
       w.padded(p.data);
+      if (p.direction !== undefined) {
+        const flags = new Uint8Array(4);
+        new DataView(flags.buffer).setUint32(0, p.direction === 'in' ? 1 : 2, true);
+        option(w, EPB_FLAGS, flags);
+        w.u16(OPT_ENDOFOPT);
+        w.u16(0);
+      }
     });
   }
 

@@ -88,6 +88,8 @@ export class NetfilterEngine implements NetfilterHooks {
   readonly ct = new Conntrack();
   private nthCount = new Map<Rule, number>();
   private randomCount = new Map<Rule, number>();
+  /** The row of each rule being evaluated (for -m statistic pins). */
+  private rows = new WeakMap<Rule, string>();
 
   constructor(private readonly ns: Netns) {}
 
@@ -147,10 +149,13 @@ export class NetfilterEngine implements NetfilterHooks {
         const manip = MANIP[hook];
         if (!ct || !manip) continue;
         if (!ct.e.confirmed && !ct.e.natDone[manip === 'SRC' ? 'src' : 'dst'] && ct.info !== 'RELATED') {
+          const nv = view();
           const res =
             chain && (chain.rules.length > 0 || pristine(table) === false)
-              ? this.evalChain(table, hook, view(), skb0)
+              ? this.evalChain(table, hook, nv, skb0)
               : undefined;
+          // MARK in the nat table (KUBE-MARK-MASQ) sets the mark later hooks read.
+          mark = nv.mark;
           if (res?.outcome.verdict === 'DROP') {
             this.dropEvent(hook, tid, res, skb0, ctx);
             return null;
@@ -189,7 +194,7 @@ export class NetfilterEngine implements NetfilterHooks {
 
     if (ct && (hook === 'POSTROUTING' || hook === 'INPUT')) {
       if (!ct.e.natDone.src && !ct.e.confirmed) this.setupNat(ct, 'SRC', undefined, layers, ctx);
-      this.confirm(ct, skb0);
+      this.confirm(ct, out(layers));
     }
     return out(layers);
   }
@@ -200,14 +205,24 @@ export class NetfilterEngine implements NetfilterHooks {
   }
 
   private random(p: number, rule: Rule): boolean {
-    const row = formatRule('nat', '', rule);
+    // Pins are keyed by the rule as iptables-save prints it, chain included.
+    const row = this.rows.get(rule) ?? formatRule('nat', '', rule);
     const pin = this.ns.world.randomPins?.get(row);
     if (pin !== undefined) return pin;
+    // A flow that pins a Service endpoint: kube-proxy's per-endpoint rule says "-> IP:port" in its comment.
+    const want = this.ns.world.pinEndpoint;
+    const to = /--comment "[^"]* -> (\d+\.\d+\.\d+\.\d+):\d+"/.exec(row)?.[1];
+    if (want !== undefined && to !== undefined) return to === want;
     const n = this.randomCount.get(rule) ?? 0;
     this.randomCount.set(rule, n + 1);
     let h = 2166136261;
     for (const c of `${this.ns.world.seed}/${this.ns.name}/${row}/${n}`)
       h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+    // FNV-1a alone barely moves the high bits when only the last character (the packet
+    // count) changes, so successive draws would all fall on the same side: mix (fmix32).
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+    h = (h ^ (h >>> 16)) >>> 0;
     return h / 0x100000000 < p;
   }
 
@@ -317,7 +332,8 @@ export class NetfilterEngine implements NetfilterHooks {
         this.ct,
         e,
         'SRC',
-        { addr: pickAddr(t.to, e.orig, e.orig.src), ports: t.to.ports },
+        // The tuple as it stands after any DNAT (get_unique_tuple works on the inverted reply).
+        { addr: pickAddr(t.to, invert(e.reply), e.orig.src, t.persistent === true), ports: t.to.ports },
         t.randomFully === true || t.random === true,
       );
     else if (t.kind === 'MASQUERADE') {
@@ -364,6 +380,7 @@ export class NetfilterEngine implements NetfilterHooks {
       const r = c.rules[i++]!;
       const row = formatRule(table.id, chain, r);
       const prob = r.matches.find((m) => m.module === 'statistic' && m.mode === 'random');
+      if (prob) this.rows.set(r, row);
       const matched = ruleMatches(r, v);
       traversed.push({
         table: table.id,
@@ -430,6 +447,50 @@ export class NetfilterEngine implements NetfilterHooks {
       traversed: res.traversed,
       code: o.verdict === 'NAT' ? 'nf.nat-rule' : o.row.startsWith('-P') ? 'nf.policy' : 'nf.accept',
       args: { hook, table: tid, rule: o.row, n: res.traversed.length, verdict: o.verdict },
+    });
+    this.endpointEvent(res.traversed, skb);
+  }
+
+  /**
+   * kube-proxy's per-endpoint rules carry "SERVICE -> IP:PORT" comments: when one of them
+   * matched, name the Service, the endpoint taken and the odds every endpoint had.
+   */
+  private endpointEvent(traversed: TraversedRule[], skb: Skb): void {
+    const re = /--comment "([^"]+) -> ([^"]+)"/;
+    const hit = traversed.find((t) => t.matched && re.test(t.row));
+    if (!hit) return;
+    // All of the chain's endpoint rules, not only those reached: the odds concern each endpoint.
+    const rules = this.ns.iptables?.tables[hit.table as TableId]?.chains.get(hit.chain)?.rules ?? [];
+    const candidates: { row: string; probability?: number }[] = rules
+      .map((r) => {
+        const prob = r.matches.find((m) => m.module === 'statistic' && m.mode === 'random');
+        return {
+          row: formatRule(hit.table as TableId, hit.chain, r),
+          ...(prob && prob.module === 'statistic' && prob.mode === 'random'
+            ? { probability: prob.probability }
+            : {}),
+        };
+      })
+      .filter((c) => re.test(c.row));
+    let reach = 1;
+    const odds = candidates.map((t) => {
+      const p = t.probability ?? 1;
+      const mine = reach * p;
+      reach *= 1 - p;
+      return `${re.exec(t.row)![2]} ${Math.round(mine * 1000) / 10}%`;
+    });
+    const [, service, endpoint] = re.exec(hit.row)!;
+    emit(this.ns, {
+      kind: 'netfilter',
+      skb,
+      decidedBy: { table: 'iptables', row: hit.row },
+      code: 'nf.endpoint',
+      args: {
+        service: service!,
+        endpoint: endpoint!,
+        odds: odds.join(', '),
+        pinned: this.ns.world.pinEndpoint ? 'pinned by the flow' : 'random',
+      },
     });
   }
 

@@ -83,10 +83,11 @@ export function uniqueReply(
   const inRange = (p: number): boolean => !ports || (p >= ports.from && p <= ports.to);
   if (!random && inRange(portOf(want)) && !ct.inUse(want, e)) return want;
   if (!isPort) return want;
-  // nf_nat_l4proto_unique_tuple: ports below 1024 stay below; others search 1024-65535.
+  // nf_nat_l4proto_unique_tuple: a port below 512 stays below 512, one in 512-1023 moves
+  // within 600-1023 (the "credential passing" convention); others search 1024-65535.
   const cur = portOf(want);
-  const lo = ports ? ports.from : cur < 1024 ? 1 : 1024;
-  const hi = ports ? ports.to : cur < 1024 ? 1023 : 65535;
+  const lo = ports ? ports.from : cur < 512 ? 1 : cur < 1024 ? 600 : 1024;
+  const hi = ports ? ports.to : cur < 512 ? 511 : cur < 1024 ? 1023 : 65535;
   const size = hi - lo + 1;
   const off = hash(want, e.id) % size;
   for (let i = 0; i < size; i++) {
@@ -122,11 +123,68 @@ export function bindNat(
   else e.dstNat = e.reply.src !== e.orig.dst || e.reply.sport !== e.orig.dport;
 }
 
-/** The address a NAT range gives this connection; 0.0.0.0 (e.g. `--to-destination :80`) keeps `keep`. */
-export function pickAddr(r: NatRange, t: Tuple, keep: number): number {
+const rol32 = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
+
+/** The kernel's jhash2 (include/linux/jhash.h) over 32-bit words. */
+export function jhash2(k: number[], initval: number): number {
+  let a = (0xdeadbeef + (k.length << 2) + initval) >>> 0;
+  let b = a;
+  let c = a;
+  let i = 0;
+  let len = k.length;
+  while (len > 3) {
+    a = (a + k[i]!) >>> 0;
+    b = (b + k[i + 1]!) >>> 0;
+    c = (c + k[i + 2]!) >>> 0;
+    // __jhash_mix
+    a = ((a - c) >>> 0) ^ rol32(c, 4);
+    c = (c + b) >>> 0;
+    b = ((b - a) >>> 0) ^ rol32(a, 6);
+    a = (a + c) >>> 0;
+    c = ((c - b) >>> 0) ^ rol32(b, 8);
+    b = (b + a) >>> 0;
+    a = ((a - c) >>> 0) ^ rol32(c, 16);
+    c = (c + b) >>> 0;
+    b = ((b - a) >>> 0) ^ rol32(a, 19);
+    a = (a + c) >>> 0;
+    c = ((c - b) >>> 0) ^ rol32(b, 4);
+    b = (b + a) >>> 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    len -= 3;
+    i += 3;
+  }
+  if (len === 0) return c >>> 0;
+  if (len >= 3) c = (c + k[i + 2]!) >>> 0;
+  if (len >= 2) b = (b + k[i + 1]!) >>> 0;
+  a = (a + k[i]!) >>> 0;
+  // __jhash_final
+  c = ((c ^ b) - rol32(b, 14)) >>> 0;
+  a = ((a ^ c) - rol32(c, 11)) >>> 0;
+  b = ((b ^ a) - rol32(a, 25)) >>> 0;
+  c = ((c ^ b) - rol32(b, 16)) >>> 0;
+  a = ((a ^ c) - rol32(c, 4)) >>> 0;
+  b = ((b ^ a) - rol32(a, 14)) >>> 0;
+  c = ((c ^ b) - rol32(b, 24)) >>> 0;
+  return c >>> 0;
+}
+
+/** A network-order IPv4 address as a little-endian CPU loads it (the kernel hashes the raw __be32). */
+const rawBe32 = (ip: number): number =>
+  (((ip & 0xff) << 24) | (((ip >>> 8) & 0xff) << 16) | (((ip >>> 16) & 0xff) << 8) | (ip >>> 24)) >>> 0;
+
+/**
+ * The address a NAT range gives this connection; 0.0.0.0 (e.g. `--to-destination :80`) keeps `keep`.
+ * find_best_ips_proto: jhash2 of the source address (as a 16-byte nf_inet_addr), seeded with the
+ * destination address, scaled into the range, so a client keeps its address toward a server.
+ */
+export function pickAddr(r: NatRange, t: Tuple, keep: number, persistent = false): number {
   if (r.addrFrom === 0 && r.addrTo === 0) return keep;
-  const n = (r.addrTo >>> 0) - (r.addrFrom >>> 0) + 1;
-  if (n <= 1) return r.addrFrom;
-  // nf_nat_ipv4_select: a hash of the addresses picks the address, so a client keeps it.
-  return ((r.addrFrom >>> 0) + (hash({ ...t, sport: 0, dport: 0 }, 0) % n)) >>> 0;
+  const dist = (r.addrTo >>> 0) - (r.addrFrom >>> 0) + 1;
+  if (dist <= 1) return r.addrFrom;
+  const j = jhash2([rawBe32(t.src), 0, 0, 0], persistent ? 0 : rawBe32(t.dst));
+  // reciprocal_scale(j, dist): (u64)j * dist >> 32
+  const scaled = Number((BigInt(j) * BigInt(dist)) >> 32n);
+  return ((r.addrFrom >>> 0) + scaled) >>> 0;
 }

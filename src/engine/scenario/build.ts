@@ -1,3 +1,12 @@
+import { iptablesModeCommands, ipvsModeCommands, userspaceModeCommands } from '../controllers/kube-proxy';
+import { startUserspaceProxy } from '../controllers/userspace-proxy';
+import { formatIp } from '../net/ipv4';
+import { ConfigError, Flanneld, type Exec } from '../controllers/flanneld';
+import { Store } from '../controllers/store';
+import type { CalicoExec } from '../controllers/calico/cni';
+import { CalicoError } from '../controllers/calico/errors';
+import { startCalicoNode } from '../controllers/calico/node';
+import { CniError, runCniBridge } from '../controllers/cni-bridge';
 /**
  * Builds the World a scenario describes: machines and their NICs cabled to segments, then
  * every setup command run through the command language exactly as a learner would type
@@ -8,6 +17,7 @@ import type { Process } from '../apps/process';
 import { runCommand } from '../commands';
 import type { CommandContext } from '../commands/types';
 import { Ether } from '../kernel/devices/ether';
+import { emit } from '../kernel/stack/emit';
 import { CommandError } from '../kernel/errors';
 import type { Netns } from '../kernel/netns';
 import type { Machine } from '../kernel/world';
@@ -29,6 +39,8 @@ export interface BuildOptions {
 export interface BuiltWorld {
   world: World;
   setup: SetupLogEntry[];
+  /** The devices each setup entry created (name and MAC at creation), by entry. */
+  created: Map<SetupLogEntry, { name: string; mac: string; kind: string }[]>;
 }
 
 /** Steps a program started by a setup command runs to completion, at most (a loop guard). */
@@ -83,6 +95,7 @@ function noNetns(world: World, name: string): string {
 export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
   const world = new World(s.id);
   const setup: SetupLogEntry[] = [];
+  const created: BuiltWorld['created'] = new Map();
   const at = (line: number) => `${s.file}:${line}`;
 
   for (const seg of s.segments) world.segment(seg.name, seg.title);
@@ -116,6 +129,7 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     origin: string,
     by?: string,
   ): Attempt & { entry: SetupLogEntry } => {
+    const before = world.created.length;
     const res = attempt({ world, machine, ns, origin }, line);
     const entry: SetupLogEntry = {
       machine: machine.name,
@@ -127,8 +141,28 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     };
     if (by !== undefined) entry.by = by;
     setup.push(entry);
+    if (world.created.length > before) created.set(entry, world.created.slice(before));
     return { ...res, entry };
   };
+
+  // A machine's own servers run from boot, before its setup (which may already talk to
+  // them); servers in namespaces the setup creates start once it has made them.
+  const startServer = (srv: Scenario['servers'][number], i: number): void => {
+    const found = findNetns(world, srv.netns);
+    if (!found) throw new ScenarioError(`${at(srv.line)} servers[${i}].netns: ${noNetns(world, srv.netns)}`);
+    found.ns.sockets.listen({
+      proto: srv.proto,
+      addr: 0,
+      port: srv.port,
+      process: srv.process,
+      reply: srv.reply,
+    });
+    found.ns.changed('sockets');
+  };
+  const early = (srv: Scenario['servers'][number]): boolean => world.machines.has(srv.netns);
+  s.servers.forEach((srv, i) => {
+    if (early(srv)) startServer(srv, i);
+  });
 
   for (const m of s.machines) {
     const machine = world.machines.get(m.name)!;
@@ -158,17 +192,129 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     });
   }
 
+  // Controllers start after every machine is set up, in machine order; what they run is logged like setup.
+  let building = true;
+  const store = new Store(world);
+  for (const [k, v] of Object.entries(s.store ?? {})) store.seed(k, v);
+  world.store = store;
+  for (const m of s.machines) {
+    const machine = world.machines.get(m.name)!;
+    for (const c of m.controllers ?? []) {
+      const exec: Exec = (line, origin) => {
+        if (!building) {
+          // Started later by a flow (`systemctl start flanneld`): the command is part of the journey, not the setup log.
+          emit(machine.root, { kind: 'control', code: 'controller.exec', args: { who: origin, line } });
+          return attempt({ world, machine, ns: machine.root, origin }, line);
+        }
+        const r = run(machine, machine.root, line, `${at(c.line)} (${c.kind})`, origin, c.kind);
+        return { ok: r.ok, output: r.output };
+      };
+      if (c.kind === 'calico-node') {
+        // Each command carries who ran it (calico-cni, felix, bird), not just "calico-node".
+        const calicoExec: CalicoExec = (line, origin, by) => {
+          if (!building) return exec(line, origin);
+          const r = run(machine, machine.root, line, `${at(c.line)} (${by})`, origin, by);
+          return { ok: r.ok, output: r.output };
+        };
+        try {
+          startCalicoNode(world, machine, store, c, calicoExec);
+        } catch (err) {
+          if (err instanceof CalicoError)
+            throw new ScenarioError(
+              `${at(c.line)} machines.${m.name}.controllers: calico-node: ${err.message}`,
+            );
+          throw err;
+        }
+        continue;
+      }
+      if (c.kind === 'cni-bridge') {
+        try {
+          runCniBridge(m.name, c, exec);
+        } catch (err) {
+          if (err instanceof CniError)
+            throw new ScenarioError(
+              `${at(c.line)} machines.${m.name}.controllers: cni-bridge: ${err.message}`,
+            );
+          throw err;
+        }
+        continue;
+      }
+      if (c.kind === 'kube-proxy') {
+        const nodeIP =
+          c.nodeIP ??
+          formatIp(
+            machine.root.allAddrs().find(({ dev, a }) => dev.kind === 'ether' && !a.secondary)?.a.addr ?? 0,
+          );
+        const services = s.services ?? [];
+        const o = {
+          mode: c.mode,
+          node: m.name,
+          nodeIP,
+          ...(c.clusterCIDR ? { clusterCIDR: c.clusterCIDR } : {}),
+        };
+        const lines =
+          c.mode === 'iptables'
+            ? iptablesModeCommands(services, o)
+            : c.mode === 'ipvs'
+              ? ipvsModeCommands(services, o)
+              : userspaceModeCommands(services, o);
+        for (const line of lines) {
+          const r = exec(line, `kube-proxy on ${m.name} (${c.mode} mode)`);
+          if (!r.ok)
+            throw new ScenarioError(
+              `${at(c.line)} machines.${m.name}.controllers: kube-proxy: ${line}: ${r.output}`,
+            );
+        }
+        if (c.mode === 'userspace') startUserspaceProxy(world, machine.root, services);
+        continue;
+      }
+      const f = new Flanneld(
+        world,
+        machine,
+        store,
+        {
+          iface: c.iface,
+          forwardRules: c.forwardRules,
+          ipMasq: c.ipMasq,
+          ...(c.subnet ? { subnet: c.subnet } : {}),
+          ...(c.vtepMac ? { vtepMac: c.vtepMac } : {}),
+        },
+        exec,
+      );
+      world.controllers.set(`flanneld@${m.name}`, {
+        start: () => {
+          try {
+            f.start();
+          } catch (err) {
+            if (!(err instanceof ConfigError)) throw err;
+            throw new CommandError(
+              `Job for flanneld.service failed because the control process exited with error code.\nflanneld: ${err.message}`,
+              1,
+            );
+          }
+        },
+        stop: () => f.stop(),
+        get running() {
+          return f.running;
+        },
+        settleAt: () => f.settleAt(),
+        get subnet() {
+          return f.subnet;
+        },
+      } as { start(): void; stop(): void; running: boolean; settleAt(): number | undefined });
+      if (!c.autostart) continue;
+      try {
+        f.start();
+      } catch (err) {
+        if (err instanceof ConfigError)
+          throw new ScenarioError(`${at(c.line)} machines.${m.name}.controllers: flanneld: ${err.message}`);
+        throw err;
+      }
+    }
+  }
+
   s.servers.forEach((srv, i) => {
-    const found = findNetns(world, srv.netns);
-    if (!found) throw new ScenarioError(`${at(srv.line)} servers[${i}].netns: ${noNetns(world, srv.netns)}`);
-    found.ns.sockets.listen({
-      proto: srv.proto,
-      addr: 0,
-      port: srv.port,
-      process: srv.process,
-      reply: srv.reply,
-    });
-    found.ns.changed('sockets');
+    if (!early(srv)) startServer(srv, i);
   });
 
   s.flows.forEach((fl, i) => {
@@ -185,5 +331,6 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     if (!r.ok) throw new ScenarioError(`${label}: ${r.output}`);
   }
 
-  return { world, setup };
+  building = false;
+  return { world, setup, created };
 }

@@ -1,3 +1,4 @@
+import type { Service } from '../controllers/kube-proxy';
 /**
  * Loads scenario YAML into a Scenario: YAML syntax, then the zod schema, then the checks
  * that need more than one field. Every error names the file, the line and the path, like
@@ -30,12 +31,51 @@ export interface SetupStep {
   line: number;
 }
 
+export type ScenarioController =
+  | {
+      kind: 'flanneld';
+      iface: string;
+      subnet?: string;
+      forwardRules: boolean;
+      ipMasq: boolean;
+      vtepMac?: string;
+      autostart: boolean;
+      line: number;
+    }
+  | {
+      kind: 'kube-proxy';
+      mode: 'iptables' | 'ipvs' | 'userspace';
+      clusterCIDR?: string;
+      nodeIP?: string;
+      line: number;
+    }
+  | {
+      kind: 'calico-node';
+      iface: string;
+      block?: string;
+      routeReflector: boolean;
+      labels: Record<string, string>;
+      pods: { name: string; namespace: string; ip?: string; labels: Record<string, string> }[];
+      line: number;
+    }
+  | {
+      kind: 'cni-bridge';
+      bridge: string;
+      subnet: string;
+      mtu?: number;
+      hairpin?: boolean;
+      pods: { name: string; ip?: string }[];
+      line: number;
+    };
+
 export interface ScenarioMachine {
   name: string;
   role: string;
   title?: string;
   nics: ScenarioNic[];
   setup: SetupStep[];
+  /** Controllers to start on this machine (none when absent). */
+  controllers?: ScenarioController[];
   line: number;
 }
 
@@ -60,6 +100,8 @@ export interface ScenarioFlow {
   command: string;
   title: Localized;
   description?: Localized;
+  /** Pin the endpoint a Service's random or round-robin choice takes. */
+  endpoint?: string;
   line: number;
 }
 
@@ -73,6 +115,10 @@ export interface Scenario {
   title: Localized;
   description: Localized;
   segments: ScenarioSegment[];
+  /** Initial contents of the etcd-like store, key to value. */
+  store?: Record<string, string>;
+  /** Kubernetes Services kube-proxy controllers program. */
+  services?: Service[];
   /** In file order. */
   machines: ScenarioMachine[];
   servers: ScenarioServer[];
@@ -267,12 +313,62 @@ export function loadScenario(text: string, file: string): Scenario {
         line,
       };
     });
+    const controllers = m.controllers.map((c, i): ScenarioController => {
+      if ('kube-proxy' in c) {
+        const k = c['kube-proxy'];
+        return {
+          kind: 'kube-proxy',
+          mode: k.mode,
+          ...(k.clusterCIDR !== undefined ? { clusterCIDR: k.clusterCIDR } : {}),
+          ...(k.nodeIP !== undefined ? { nodeIP: k.nodeIP } : {}),
+          line: lineOf(ctx, ['machines', name, 'controllers', i]),
+        };
+      }
+      if ('calico-node' in c) {
+        const k = c['calico-node'];
+        return {
+          kind: 'calico-node',
+          iface: k.iface,
+          ...(k.block !== undefined ? { block: k.block } : {}),
+          routeReflector: k.routeReflector,
+          labels: k.labels,
+          pods: k.pods.map((p) =>
+            typeof p === 'string' ? { name: p, namespace: 'default', labels: {} } : p,
+          ),
+          line: lineOf(ctx, ['machines', name, 'controllers', i]),
+        };
+      }
+      if ('cni-bridge' in c) {
+        const b = c['cni-bridge'];
+        return {
+          kind: 'cni-bridge',
+          bridge: b.bridge,
+          subnet: b.subnet,
+          ...(b.mtu !== undefined ? { mtu: b.mtu } : {}),
+          hairpin: b.hairpin,
+          pods: b.pods.map((p) => (typeof p === 'string' ? { name: p } : p)),
+          line: lineOf(ctx, ['machines', name, 'controllers', i]),
+        };
+      }
+      const f = c.flanneld;
+      return {
+        kind: 'flanneld',
+        iface: f.iface,
+        ...(f.subnet !== undefined ? { subnet: f.subnet } : {}),
+        forwardRules: f.forwardRules,
+        ipMasq: f.ipMasq,
+        ...(f.vtepMac !== undefined ? { vtepMac: normalizeMac(f.vtepMac)! } : {}),
+        autostart: f.autostart,
+        line: lineOf(ctx, ['machines', name, 'controllers', i]),
+      };
+    });
     return {
       name,
       role: m.role,
       ...(m.title !== undefined ? { title: m.title } : {}),
       nics,
       setup,
+      controllers,
       line: lineOf(ctx, ['machines', name], true),
     };
   });
@@ -305,6 +401,7 @@ export function loadScenario(text: string, file: string): Scenario {
       command: fl.command,
       title: fl.title,
       ...(fl.description ? { description: fl.description } : {}),
+      ...(fl.endpoint ? { endpoint: fl.endpoint } : {}),
       line: lineOf(ctx, ['flows', i]),
     };
   });
@@ -318,6 +415,8 @@ export function loadScenario(text: string, file: string): Scenario {
     title: f.title,
     description: f.description,
     segments,
+    store: f.store,
+    services: f.services,
     machines,
     servers,
     flows,

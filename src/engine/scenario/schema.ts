@@ -75,11 +75,126 @@ export const SETUP_ITEM_MESSAGE = 'expected a string or {run, by, expect}';
 
 export const SetupItemSchema = z.union([text, SetupObjectSchema], { error: SETUP_ITEM_MESSAGE });
 
+const cidr = (what: string) =>
+  z.string().refine((s) => parseCidr(s) !== null, `expected ${what}, like 10.1.15.0/24`);
+
+export const FlanneldSchema = z
+  .strictObject({
+    iface: name('an interface name').describe("--iface: the interface whose address is the node's PublicIP."),
+    subnet: cidr('a subnet').optional().describe('Pin the lease (as flannel reuses the one in subnet.env).'),
+    forwardRules: z
+      .boolean()
+      .default(true)
+      .describe('Add the FORWARD ACCEPT rules for the pod network (flannel >= 0.10).'),
+    ipMasq: z.boolean().default(false).describe('--ip-masq: masquerade traffic leaving the pod network.'),
+    vtepMac: z
+      .string()
+      .refine((s) => normalizeMac(s) !== null, 'expected a MAC address')
+      .optional()
+      .describe('The MAC of flannel.N (kept across restarts by flannel).'),
+    autostart: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Start flanneld while the world is built; false leaves it installed but stopped until a flow runs `systemctl start flanneld`.',
+      ),
+  })
+  .describe('flanneld: leases a subnet from the store and programs routes for every other lease.');
+
+export const CniBridgeSchema = z
+  .strictObject({
+    bridge: name('a bridge name').default('cni0'),
+    subnet: cidr('the node pod subnet'),
+    mtu: z.int().min(68).max(65535).optional(),
+    hairpin: z.boolean().default(false).describe("hairpinMode: set hairpin on each pod's bridge port."),
+    pods: z
+      .array(
+        z.union([
+          name('a pod name'),
+          z.strictObject({
+            name: name('a pod name'),
+            ip: z
+              .string()
+              .refine((s) => parseCidr(`${s}/32`) !== null, 'expected an IPv4 address')
+              .optional(),
+          }),
+        ]),
+      )
+      .default([]),
+  })
+  .describe(
+    'The CNI bridge plugin with host-local IPAM: a bridge with the gateway address, then a netns and veth per pod.',
+  );
+
+export const KubeProxySchema = z
+  .strictObject({
+    mode: z.enum(['iptables', 'ipvs', 'userspace']).default('iptables'),
+    clusterCIDR: cidr('the pod network')
+      .optional()
+      .describe('--cluster-cidr: traffic from outside it is masqueraded.'),
+    nodeIP: z
+      .string()
+      .refine((s) => parseCidr(`${s}/32`) !== null, 'expected an IPv4 address')
+      .optional(),
+  })
+  .describe(
+    "kube-proxy: turns the scenario's Services into iptables rules, IPVS services or a user-space proxy.",
+  );
+
+const LabelsSchema = z
+  .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'expected a label key like app'), z.string())
+  .default({});
+
+export const CalicoNodeSchema = z
+  .strictObject({
+    iface: name('an interface name').describe("The interface whose address is the node's BGP address."),
+    block: cidr('an IPAM block')
+      .optional()
+      .describe("Pin the node's block (else the first free block of the pool)."),
+    routeReflector: z.boolean().default(false).describe('This node is a BGP route reflector.'),
+    labels: LabelsSchema.describe('Node labels (BGPPeer selectors match them).'),
+    pods: z
+      .array(
+        z.union([
+          name('a pod name'),
+          z.strictObject({
+            name: name('a pod name'),
+            namespace: name('a namespace').default('default'),
+            ip: z
+              .string()
+              .refine((s) => parseCidr(`${s}/32`) !== null, 'expected an IPv4 address')
+              .optional()
+              .describe(
+                "Pin the pod's address (Calico's ipAddrs annotation); else the next free one of the block.",
+              ),
+            labels: LabelsSchema,
+          }),
+        ]),
+      )
+      .default([]),
+  })
+  .describe(
+    'calico-node: an IPAM block, the Calico CNI plugin per pod, Felix (routes, tunl0, policy) and BIRD (BGP); the pool, BGP configuration and policies come from the store.',
+  );
+
+export const ControllerSchema = z
+  .union([
+    z.strictObject({ flanneld: FlanneldSchema }),
+    z.strictObject({ 'cni-bridge': CniBridgeSchema }),
+    z.strictObject({ 'calico-node': CalicoNodeSchema }),
+    z.strictObject({ 'kube-proxy': KubeProxySchema }),
+  ])
+  .describe('A controller that turns intents into the commands a learner could type.');
+
 export const MachineSchema = z.strictObject({
   role: z.enum(ROLES).default('host').describe('Display only.'),
   title: text.optional(),
   nics: z.array(NicSchema).default([]),
   setup: z.array(SetupItemSchema).default([]).describe("Commands run in the machine's root netns, in order."),
+  controllers: z
+    .array(ControllerSchema)
+    .default([])
+    .describe('Controllers started after every machine ran its setup, in machine order.'),
 });
 
 export const SegmentSchema = z.strictObject({ title: text.optional() });
@@ -99,6 +214,36 @@ export const ServerSchema = z.strictObject({
   reply: z.int().min(0).max(1_000_000).default(0).describe('Bytes answered per request.'),
 });
 
+const ip = z.string().refine((s) => parseCidr(`${s}/32`) !== null, 'expected an IPv4 address');
+
+export const ServiceSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Service name is a DNS label'),
+    namespace: z.string().default('default'),
+    clusterIP: ip,
+    type: z.enum(['ClusterIP', 'NodePort']).default('ClusterIP'),
+    externalTrafficPolicy: z.enum(['Cluster', 'Local']).default('Cluster'),
+    ports: z
+      .array(
+        z.strictObject({
+          name: z.string().default(''),
+          port: z.int().min(1).max(65535),
+          targetPort: z.int().min(1).max(65535),
+          protocol: z.enum(['TCP', 'UDP']).default('TCP'),
+          nodePort: z.int().min(1).max(65535).optional(),
+          proxyPort: z
+            .int()
+            .min(1)
+            .max(65535)
+            .optional()
+            .describe('userspace mode: the port kube-proxy listens on.'),
+        }),
+      )
+      .min(1),
+    endpoints: z.array(z.strictObject({ ip, node: name('a machine name').optional() })).default([]),
+  })
+  .describe('A Kubernetes Service with its endpoints; kube-proxy on each node turns it into kernel state.');
+
 export const FlowSchema = z.strictObject({
   id: z.string().regex(ID_RE, 'a flow id uses lower-case letters, digits and "-"'),
   netns: name('a netns name').describe(
@@ -107,6 +252,7 @@ export const FlowSchema = z.strictObject({
   command: text,
   title: LocalizedSchema,
   description: LocalizedSchema.optional(),
+  endpoint: ip.optional().describe("Pin the endpoint a Service's random (or round-robin) choice takes."),
 });
 
 export const ScenarioFileSchema = z
@@ -118,7 +264,15 @@ export const ScenarioFileSchema = z
     title: LocalizedSchema,
     description: LocalizedSchema,
     segments: z.record(name('a segment name'), SegmentSchema.nullable()).default({}),
+    store: z
+      .record(
+        z.string().regex(/^\/[^\s]*$/, 'a store key is an absolute path like /coreos.com/network/config'),
+        z.string(),
+      )
+      .default({})
+      .describe('Initial contents of the etcd-like store (keys to values).'),
     machines: z.record(name('a machine name'), MachineSchema),
+    services: z.array(ServiceSchema).default([]),
     servers: z.array(ServerSchema).default([]),
     flows: z.array(FlowSchema).default([]),
   })

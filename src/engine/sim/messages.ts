@@ -109,6 +109,102 @@ export const EN: Record<string, string> = {
   'flow.timeout': 'No answer within {seconds} s.',
   'bridge.dnat-bridged':
     'br_netfilter: the new destination {ip} is behind {bridge} itself, so the frame stays bridged: its destination MAC becomes {mac} and the TTL is untouched.',
+  'vxlan.encap':
+    '{dev} looks up the inner destination MAC {mac} in its own FDB: it lives behind VTEP {vtep}. The frame is wrapped: VXLAN header (VNI {vni}), UDP to port {port}, outer IPv4 {src} > {vtep}.',
+  'vxlan.encap-default':
+    '{dev} has no FDB entry for {mac}, so it sends a copy to each default (00:00:00:00:00:00) destination: VTEP {vtep}, VNI {vni}, UDP port {port}.',
+  'vxlan.decap':
+    'UDP port {port} belongs to a VXLAN device: the outer headers from VTEP {vtep} are stripped and the inner frame (VNI {vni}) arrives on {dev} as if from a wire.',
+  'vxlan.proxy-arp':
+    '{dev} has proxy on: the ARP request for {ip} is answered here from the neighbour table ({mac}) and never crosses the underlay.',
+  'drop.vxlan-no-fdb':
+    '{dev} has no FDB entry for {mac} and no default destination, so the frame cannot be sent anywhere: dropped.',
+  'drop.vxlan-l2miss':
+    '{dev} has no FDB entry for {mac}: an L2 miss is reported to user space (l2miss) and the frame is dropped.',
+  'drop.vxlan-l3miss':
+    '{dev} answers ARP itself (proxy), but knows no neighbour {ip}: the request is dropped (an L3 miss).',
+  'drop.vxlan-no-route': '{dev} cannot reach the remote tunnel end {dst}: no route.',
+  'drop.vxlan-bad': 'The UDP datagram on the VXLAN port has no valid VXLAN header: dropped.',
+  'drop.vxlan-vni': 'No VXLAN device here carries VNI {vni}: the datagram is dropped.',
+  'ipip.encap':
+    '{dev} wraps the packet in an outer IPv4 header (protocol 4, IPIP) from {src} to {remote}; there is no inner Ethernet header.',
+  'ipip.decap':
+    'An IPIP packet from {from}: {dev} strips the outer header and the inner packet is received as if from a wire.',
+  'drop.ipip-no-remote':
+    '{dev} has no remote end for {dst}: the route must name the far end with `via X dev {dev} onlink`.',
+  'drop.ipip-no-tunnel':
+    'An IPIP packet from {src}, but no tunnel device here accepts it: dropped with ICMP protocol unreachable.',
+  'tun.read': '{process} reads the packet from {dev} (/dev/net/tun): it leaves the kernel for user space.',
+  'store.get': '{who} reads {key} from the store: {value}',
+  'store.get-missing': '{who} reads {key} from the store: the key does not exist.',
+  'store.put': '{who} writes {key} = {value} to the store.',
+  'store.put-ttl':
+    '{who} writes {key} = {value} to the store, leased for {ttl} s; it must renew before then.',
+  'store.put-exists': '{who} tries to create {key}, but another node holds it.',
+  'store.delete': '{who} deletes {key} from the store.',
+  'store.watch-set': 'The store tells {who} (it watches the prefix): {key} was set to {value}.',
+  'store.watch-expire': 'The store tells {who}: the lease {key} expired (nobody renewed it).',
+  'store.watch-delete': 'The store tells {who}: {key} was deleted.',
+  'flanneld.stop': '{who} stops: it no longer renews the lease for {subnet}, which will expire.',
+  'flanneld.start':
+    '{who} starts: it reads the network config, acquires a lease and watches the other leases.',
+  'flanneld.renew': '{who} renews its lease for {subnet} an hour before it would expire.',
+  'controller.exec': '{who}: runs "{line}".',
+  'systemctl.restart': 'systemd restarts {unit} on {machine}: the daemon is stopped, then started again.',
+  'arp.proxy-gateway':
+    "Proxy ARP: nobody has {ip}; it is only the pod's made-up gateway. But {dev} has proxy_arp on and this host routes {ip} out of another interface ({out}), so it answers with {dev}'s own MAC {mac}. From now on every frame the pod sends goes to the host's IP stack: the host routes between pods, even on the same node.",
+  'forward.between-veths':
+    'Routed, not switched: {in} and {out} are address-less veths on no bridge, so the host forwards by its route table (a /32 per pod) and TTL {ttl} becomes {ttl2}. A bridge CNI (cni0, docker0) would switch the same frame at L2 between two pods of one node, with the TTL unchanged.',
+  'bird.start':
+    '{who} starts (AS {asn}); it originates its block(s) {blocks} and will open a BGP session (TCP 179) with each peer.',
+  'bird.stop':
+    '{who} stops. Its kernel routes stay (the kernel protocol has `persist`), but every BGP session is closed.',
+  'bgp.open-send':
+    '{who} opens the BGP session to {peer} ({peerIp}:179): OPEN, AS {asn}, BGP identifier {ip}.',
+  'bgp.open-recv':
+    '{who} receives OPEN from {peer} ({peerIp}), AS {asn}: the same AS, so this is an iBGP session.',
+  'bgp.established':
+    '{who}: the session with {peer} ({peerIp}) is Established (OPEN and KEEPALIVE exchanged both ways).',
+  'bgp.update-send':
+    '{who} sends {peer} an UPDATE: NLRI {prefix}, NEXT_HOP {nexthop} (itself). "Pods in {prefix} live behind me."',
+  'bgp.reflect':
+    '{who} is a route reflector: it reflects {prefix} (originated by {originator}) to {peer}, NEXT_HOP unchanged ({nexthop}), so {peer} needs no session with {originator}.',
+  'bgp.update-recv':
+    '{who} receives from {peer} an UPDATE: NLRI {prefix}, NEXT_HOP {nexthop} (originated by {originator}).',
+  'bird.export':
+    "{who} exports {prefix} to the kernel: via {nexthop} dev {dev} proto bird. The next hop is on this node's subnet {subnet}, so no tunnel is needed (IPIP mode {mode}).",
+  'bird.export-tunnel':
+    "{who} exports {prefix} to the kernel through tunl0: via {nexthop} dev tunl0 onlink. IPIP mode {mode}: the next hop is outside this node's subnet {subnet}, so packets are wrapped in IPIP (protocol 4) to {nexthop}.",
+  'bgp.notification-send':
+    '{who} sends {peer} ({peerIp}) a NOTIFICATION (Cease, administrative shutdown) and closes the session.',
+  'bgp.notification-recv':
+    '{who} receives a NOTIFICATION from {peer} ({peerIp}): the session is closed on purpose, so there is no graceful restart; every route learned from {peer} is withdrawn.',
+  'bird.withdraw': '{who} withdraws {prefix} (via {nexthop}) and removes it from the kernel.',
+  'bgp.withdraw-send': '{who} sends {peer} an UPDATE withdrawing {prefix}.',
+  'felix.error': '{who} runs "{line}" and the kernel refuses it: {error}',
+  'systemctl.start': 'systemd starts {unit} on {machine}.',
+  'systemctl.stop': 'systemd stops {unit} on {machine}.',
+  'systemctl.wait':
+    'Time passes: {hours} h later the lease for {subnet} has expired and every watcher has acted on it.',
+  'flanneld.error': '{who} runs "{line}" and the kernel refuses it: {error}',
+  'flanneld.no-lease':
+    '{who} reads a packet for {dst} from flannel0, but no node holds a lease covering it: dropped.',
+  'flanneld.udp-send':
+    '{who} looks up {dst} in the leases: {subnet} belongs to {node}. It sends the whole packet as the payload of a UDP datagram to {node}:{port} (back into the kernel).',
+  'flanneld.udp-recv':
+    '{who} receives a datagram from {from} on UDP 8285: its payload is a packet for the pod network.',
+  'tun.write': '{process} writes the packet into {dev}: the kernel receives it as if from a wire.',
+  'nf.endpoint':
+    "Service {service}: kube-proxy's rules chose endpoint {endpoint} ({pinned}). The odds were: {odds}.",
+  'ipvs.schedule':
+    'IPVS: {vip} is a virtual service; its {scheduler} scheduler gives this connection to real server {real} (1 of {n}, {odds}% each).',
+  'ipvs.dnat':
+    'IPVS (masquerading): destination {from} becomes {to}, and the packet is sent on to the real server.',
+  'ipvs.unnat':
+    "IPVS: the real server's reply from {from} gets the virtual service {to} as its source again.",
+  'drop.ipvs-no-real': 'IPVS: the virtual service {vip} has no real server: dropped.',
+  'kube-proxy.pick':
+    'kube-proxy (userspace) accepted the connection from {client} for {service} and picks endpoint {endpoint} (round robin over {n}); it opens its own connection there.',
   'route.reroute':
     'The destination was rewritten in OUTPUT, so the kernel routes the packet again: {dst} goes out of {dev}.',
   'drop.no-route-output': 'After NAT in OUTPUT there is no route to {dst}: the packet is dropped.',

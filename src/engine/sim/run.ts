@@ -98,6 +98,7 @@ function runFlow(world: World, p: Process, events: () => number): 'done' | 'task
 export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}): Trace {
   const flow = findFlow(s, flowId);
   const { world, setup } = buildWorld(s, opts);
+  if (flow.endpoint !== undefined) world.pinEndpoint = flow.endpoint;
   const found = findNetns(world, flow.netns);
   if (!found) throw new ScenarioError(`${s.file}:${flow.line} flow ${flow.id}: no netns "${flow.netns}"`);
   const { ns, machine } = found;

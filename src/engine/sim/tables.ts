@@ -25,8 +25,14 @@ function conntrackRows(ns: Netns): Rows {
   return { rows, origins: rows.map(() => 'kernel') };
 }
 
+function ipvsRows(ns: Netns): Rows {
+  const rows = ns.ipvs ? ns.ipvs.rows() : [];
+  return { rows, origins: rows.map(() => '') };
+}
+
 export const TABLE_READERS: Partial<Record<TableName, (ns: Netns) => Rows>> = {
   ...KERNEL_READERS,
   iptables: iptablesRows,
   conntrack: conntrackRows,
+  ipvs: ipvsRows,
 };

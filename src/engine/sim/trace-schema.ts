@@ -95,6 +95,7 @@ const TABLES = [
   'sockets',
   'iptables',
   'conntrack',
+  'ipvs',
 ] as const;
 
 const TableNameSchema = z.enum(TABLES);

@@ -8,6 +8,8 @@ export class Bridge extends Device {
   readonly kind: DeviceKind = 'bridge';
   readonly fdb: Fdb = new Fdb(this);
   stp = false;
+  /** Ports with hairpin mode on: frames may leave by the port they came in on (BR_HAIRPIN_MODE). */
+  readonly hairpin = new Set<Device>();
   /** net.bridge.bridge-nf-call-iptables applies per bridge only when br_netfilter is loaded. */
 
   ports(): Device[] {

@@ -55,12 +55,14 @@ export function arpRcv(dev: Device, skb: Skb, eth: EthLayer): void {
         dev,
         skb,
         decidedBy: { table: 'routes', row: formatRoute(rt) },
-        code: 'arp.proxy',
+        // A link-local "gateway" (Calico's 169.254.1.1) exists nowhere: proxy ARP is what makes it reachable.
+        code: tip >>> 16 === 0xa9fe && dev.addrs.length === 0 ? 'arp.proxy-gateway' : 'arp.proxy',
         args: { ip: arp.tpa, asker: arp.spa, dev: dev.name, mac: dev.mac, out: rt.dev?.name ?? '' },
       });
-      // Broadcast requests wait a random part of proxy_delay (in jiffies at USER_HZ 100).
+      // Broadcast requests wait a random part of the receiving device's proxy_delay (in_dev->arp_parms,
+      // in jiffies at USER_HZ 100); with proxy_delay 0 (as Calico sets on its veths) the answer is immediate.
       const delayUs =
-        eth.dst === dev.mac ? 0 : proxyDelayUs(ns.sysctl.get('net.ipv4.neigh.default.proxy_delay'), skb.id);
+        eth.dst === dev.mac ? 0 : proxyDelayUs(ns.sysctl.neighGet(dev.name, 'proxy_delay'), skb.id);
       ns.world.sched.at(delayUs, () => sendReply(dev, arp));
       return;
     }

@@ -4,7 +4,7 @@
  */
 import { ETH_P_IP, type EthLayer, type Ipv4Layer } from '../../net/layers';
 import { ipOf } from '../addr';
-import { isValid, NeighTable } from '../neigh';
+import { NeighTable } from '../neigh';
 import { brNetfilter, nfHook, type Hook } from './hooks';
 import { neighOutput } from './neigh-output';
 import { isMulticastMac } from '../../net/mac';
@@ -77,7 +77,7 @@ export function bridgeHandleFrame(br: Bridge, port: Device, skb0: Skb): void {
     flood(br, port, skb, 'bridge.flood-unknown');
     return;
   }
-  if (e.port === port) {
+  if (e.port === port && !br.hairpin.has(port)) {
     emit(ns, {
       kind: 'drop',
       dev: port,
@@ -123,8 +123,8 @@ function brPreRouting(br: Bridge, port: Device, skb0: Skb): Skb | null {
   const before = skb0.layers[1] as Ipv4Layer;
   const skb1 = brHook(br, 'PREROUTING', skb0, port);
   if (!skb1) return null;
-  const skb: Skb = { ...skb1, brnf: ns.name };
-  const after = skb.layers[1] as Ipv4Layer;
+  const after = skb1.layers[1] as Ipv4Layer;
+  const skb: Skb = { ...skb1, brnf: ns.name, ...(after.dst !== before.dst ? { dnat: ns.name } : {}) };
   if (after.dst === before.dst) return skb;
   const rt = ns.routes.lookup(ipOf(after.dst));
   if (!rt || rt.type !== 'unicast' || rt.dev !== br) {
@@ -133,21 +133,20 @@ function brPreRouting(br: Bridge, port: Device, skb0: Skb): Skb | null {
     return { ...skb, layers: [{ ...eth, dst: br.mac }, ...skb.layers.slice(1)] };
   }
   const nexthop = rt.gateway ?? ipOf(after.dst);
+  const eth = skb.layers[0] as EthLayer;
   const n = ns.neigh.get(br, nexthop);
-  if (n?.mac && isValid(n.state)) {
-    const eth = skb.layers[0] as EthLayer;
-    emit(ns, {
-      kind: 'bridge-forward',
-      dev: br,
-      skb,
-      decidedBy: { table: 'neigh', row: NeighTable.format(n) },
-      code: 'bridge.dnat-bridged',
-      args: { bridge: br.name, ip: after.dst, mac: n.mac },
-    });
-    return { ...skb, layers: [{ ...eth, dst: n.mac }, ...skb.layers.slice(1)] };
-  }
-  // Not resolved yet: the neighbour layer asks, and sends it from the bridge when answered.
-  neighOutput(br, nexthop, { ...skb, layers: skb.layers.slice(1) });
+  emit(ns, {
+    kind: 'bridge-forward',
+    dev: br,
+    skb,
+    ...(n ? { decidedBy: { table: 'neigh' as const, row: NeighTable.format(n) } } : {}),
+    code: 'bridge.dnat-bridged',
+    args: { bridge: br.name, ip: after.dst, mac: n?.mac ?? '?' },
+  });
+  // br_nf_pre_routing_finish_bridge: the neighbour output of the bridge device sends it
+  // (tcpdump on the bridge sees it leave with the bridge's MAC); br_dev_xmit then puts the
+  // original source MAC back and forwards it at L2, TTL untouched.
+  neighOutput(br, nexthop, { ...skb, layers: skb.layers.slice(1), bridgedDnat: { src: eth.src, port } });
   return null;
 }
 
@@ -165,7 +164,8 @@ function deliverLocal(br: Bridge, skb: Skb): void {
 
 function flood(br: Bridge, ingress: Device | undefined, skb: Skb, code: string): void {
   const eth = skb.layers[0] as EthLayer;
-  const out = br.ports().filter((p) => p !== ingress && p.operUp());
+  // should_deliver: never back out of the ingress port, unless it is in hairpin mode.
+  const out = br.ports().filter((p) => (p !== ingress || br.hairpin.has(p)) && p.operUp());
   emit(br.netns, {
     kind: 'bridge-flood',
     dev: br,
@@ -177,7 +177,12 @@ function flood(br: Bridge, ingress: Device | undefined, skb: Skb, code: string):
 }
 
 /** br_dev_xmit: the host sends through the bridge device; no learning, no local copy. */
-export function bridgeDeviceXmit(br: Bridge, skb: Skb): void {
+export function bridgeDeviceXmit(br: Bridge, skb0: Skb): void {
+  if (skb0.bridgedDnat) {
+    bridgedDnatXmit(br, skb0);
+    return;
+  }
+  const skb = skb0;
   const eth = skb.layers[0] as EthLayer;
   if (isMulticastMac(eth.dst)) {
     flood(br, undefined, skb, 'bridge.flood-broadcast');
@@ -197,4 +202,38 @@ export function bridgeDeviceXmit(br: Bridge, skb: Skb): void {
     args: { bridge: br.name, mac: eth.dst, out: e.port.name },
   });
   devQueueXmit(e.port, skb);
+}
+
+/** br_nf_pre_routing_finish_bridge_slow: back to the client's MAC, then bridged as if it had just arrived. */
+function bridgedDnatXmit(br: Bridge, skb0: Skb): void {
+  const { src, port } = skb0.bridgedDnat!;
+  const eth0 = skb0.layers[0] as EthLayer;
+  const skb: Skb = { ...skb0, bridgedDnat: undefined, layers: [{ ...eth0, src }, ...skb0.layers.slice(1)] };
+  const eth = skb.layers[0] as EthLayer;
+  const e = br.fdb.lookup(eth.dst, br.netns.world.sched.now);
+  if (!e || e.local) {
+    flood(br, port, skb, 'bridge.flood-unknown');
+    return;
+  }
+  if (e.port === port && !br.hairpin.has(port)) {
+    emit(br.netns, {
+      kind: 'drop',
+      dev: port,
+      skb,
+      reason: 'bridge-same-port',
+      code: 'drop.bridge-same-port',
+      args: { bridge: br.name, port: port.name, mac: eth.dst },
+    });
+    return;
+  }
+  emit(br.netns, {
+    kind: 'bridge-forward',
+    dev: br,
+    skb,
+    decidedBy: { table: 'fdb', row: Fdb.format(e, br.name) },
+    code: 'bridge.forward',
+    args: { bridge: br.name, mac: eth.dst, in: port.name, out: e.port.name },
+  });
+  const out = brForward(br, port, e.port, skb);
+  if (out) devQueueXmit(e.port, out);
 }

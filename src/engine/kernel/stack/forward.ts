@@ -14,6 +14,7 @@ import { emit } from './emit';
 import { nfHook } from './hooks';
 import { icmpSendError, ICMP } from './icmp';
 import { ipOutput } from './output';
+import { ipvsOut } from '../ipvs';
 
 export function ipForward(inDev: Device, skb0: Skb, rt: Route): void {
   const ns = inDev.netns;
@@ -60,7 +61,9 @@ export function ipForward(inDev: Device, skb0: Skb, rt: Route): void {
   // RTCF_DOREDIRECT: out the way it came in, from a sender on that very link (fib_validate_source
   // finds it directly connected there); with shared_media on (the default) that is enough.
   const back = ns.routes.lookup(ipOf(ip.src));
+  // The kernel lab shows no redirect for a packet whose destination PREROUTING rewrote.
   if (
+    skb0.dnat !== ns.name &&
     out === inDev &&
     ns.sysctl.devOr(out.name, 'send_redirects') &&
     back?.dev === inDev &&
@@ -69,13 +72,24 @@ export function ipForward(inDev: Device, skb0: Skb, rt: Route): void {
   ) {
     icmpSendError(ns, skb1, ICMP.REDIRECT, ICMP.REDIR_HOST, { gateway: formatIp(nexthop) });
   }
-  const skb = nfHook(ns, 'FORWARD', skb1, { in: inDev, out });
-  if (!skb) return;
+  const filtered = nfHook(ns, 'FORWARD', skb1, { in: inDev, out });
+  if (!filtered) return;
+  // ip_vs_out (FORWARD, after filter): a real server's reply takes the virtual service's address again.
+  const skb = ipvsOut(ns, filtered);
+  // Between two address-less veths that are no bridge's ports (Calico's pattern), say why a hop between
+  // neighbours on one host still costs a TTL: it was routed, where a bridge would have switched it.
+  const betweenVeths =
+    inDev.kind === 'veth' &&
+    out.kind === 'veth' &&
+    !inDev.master &&
+    !out.master &&
+    inDev.addrs.length === 0 &&
+    out.addrs.length === 0;
   emit(ns, {
     kind: 'forward',
     dev: out,
     skb,
-    code: 'forward',
+    code: betweenVeths ? 'forward.between-veths' : 'forward',
     args: { in: inDev.name, out: out.name, ttl: ip.ttl, ttl2: ip.ttl - 1, dst: ip.dst },
   });
   ipOutput(ns, skb, out, nexthop, 'forward');

@@ -17,8 +17,10 @@ import { ipLocalDeliver } from './local';
 export function ipRcv(dev: Device, skb0: Skb): void {
   const ns = dev.netns;
   // A frame that came up through br_netfilter had its PREROUTING in the bridge already.
-  const skb = skb0.brnf === ns.name ? skb0 : nfHook(ns, 'PREROUTING', skb0, { in: dev });
-  if (!skb) return;
+  const hooked = skb0.brnf === ns.name ? skb0 : nfHook(ns, 'PREROUTING', skb0, { in: dev });
+  if (!hooked) return;
+  const dnat = (hooked.layers[0] as Ipv4Layer).dst !== (skb0.layers[0] as Ipv4Layer).dst;
+  const skb = dnat ? { ...hooked, dnat: ns.name } : hooked;
   const ip = skb.layers[0] as Ipv4Layer;
   const dst = ipOf(ip.dst);
   const src = ipOf(ip.src);

@@ -12,6 +12,9 @@ import { nfHook } from './hooks';
 import { icmpEchoReply, icmpSendError, ICMP } from './icmp';
 import { tcpListenerInput, tcpSendReset } from './tcp';
 import { udpListenerInput } from './udp';
+import { ipipRcv } from './ipip';
+import { ipvsIn } from '../ipvs';
+import { vxlanFor, vxlanRcv } from './vxlan';
 
 export function ipLocalDeliver(dev: Device, skb0: Skb): void {
   const ns = dev.netns;
@@ -22,6 +25,8 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
   const src = ipOf(ip.src);
   const dst = ipOf(ip.dst);
   if (!l4) return;
+  // IPVS hooks LOCAL_IN after the filter table: a virtual service takes the packet away.
+  if (ipvsIn(dev, skb)) return;
 
   if (l4.proto === 'icmp') {
     const icmp = l4 as IcmpLayer;
@@ -103,8 +108,26 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
     }
     return;
   }
+  if (l4.proto === 'ipv4') {
+    if (ipipRcv(dev, skb)) return;
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      reason: 'no-tunnel',
+      code: 'drop.ipip-no-tunnel',
+      args: { src: ip.src },
+    });
+    icmpSendError(ns, skb, ICMP.DEST_UNREACH, 2, {});
+    return;
+  }
   if (l4.proto === 'udp') {
     const udp = l4 as UdpLayer;
+    const vx = vxlanFor(ns, udp.dport);
+    if (vx.length > 0) {
+      vxlanRcv(dev, skb, vx);
+      return;
+    }
     const ep = ns.sockets.findEndpoint('udp', dst, udp.dport, src, udp.sport);
     if (ep) {
       ep.receive(skb);

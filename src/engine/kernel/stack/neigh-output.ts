@@ -18,7 +18,7 @@ import { selectSource } from './output';
 export function neighOutput(dev: Device, nexthop: number, skb: Skb): void {
   const ns = dev.netns;
   if (dev.linkType === 'raw') {
-    devQueueXmit(dev, skb);
+    devQueueXmit(dev, { ...skb, nexthop });
     return;
   }
   if (dev.kind === 'loopback') {

@@ -84,7 +84,18 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
           code: 'app.read',
           args: { process: l.process, bytes: seg.payload },
         });
-        if (l.reply > 0) {
+        if (l.relay) {
+          const client = `${formatIp(t.remote)}:${t.rport}`;
+          l.relay({
+            bytes: seg.payload,
+            client,
+            respond: (bytes) => {
+              emit(ns, { kind: 'userspace', code: 'app.write', args: { process: l.process, bytes } });
+              send('P.', bytes, l.process);
+              shutdown();
+            },
+          });
+        } else if (l.reply > 0) {
           // The server answers and closes (HTTP with Connection: close): data, then its FIN.
           emit(ns, { kind: 'userspace', code: 'app.write', args: { process: l.process, bytes: l.reply } });
           send('P.', l.reply, l.process);

@@ -12,7 +12,15 @@ export interface FourTuple {
   rport: number;
 }
 
-export function sendL4(ns: Netns, t: FourTuple, l4: Layer, payload: number, who: string): RouteResult {
+export function sendL4(
+  ns: Netns,
+  t: FourTuple,
+  l4: Layer,
+  payload: number,
+  who: string,
+  /** Headers carried inside the datagram (a tunnelled packet, e.g. flannel's UDP backend). */
+  inner: Layer[] = [],
+): RouteResult {
   const res = routeOutput(ns, t.remote, { src: t.local || undefined });
   if (!res.ok) return res;
   const protocol = l4.proto === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP;
@@ -31,6 +39,7 @@ export function sendL4(ns: Netns, t: FourTuple, l4: Layer, payload: number, who:
         tos: 0,
       },
       l4,
+      ...inner,
     ],
     payload,
     mark: 0,

@@ -11,6 +11,10 @@ export function udpListenerInput(dev: Device, skb: Skb, l: Listener): void {
   const ns = dev.netns;
   const ip = skb.layers[0] as Ipv4Layer;
   const udp = skb.layers[1] as UdpLayer;
+  if (l.onDatagram) {
+    l.onDatagram(skb);
+    return;
+  }
   emit(ns, {
     kind: 'userspace',
     dev,

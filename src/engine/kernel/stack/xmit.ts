@@ -26,6 +26,7 @@ export function devQueueXmit(dev: Device, skb: Skb): void {
     code: 'tx',
     args: { dev: dev.name, what: describeFrame(skb.layers) },
   });
-  capture(dev, skb, 'tx');
+  // libpcap drops lo's outgoing copy (it sees the packet once, as it comes back in): loopback.ts captures it as rx.
+  if (dev.kind !== 'loopback') capture(dev, skb, 'tx');
   dev.transmit(skb);
 }

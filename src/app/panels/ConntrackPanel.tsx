@@ -1,0 +1,66 @@
+/**
+ * The netns's connection tracking table (`conntrack -L`) at this step, the entry that decided
+ * this step highlighted. An entry is confirmed into the table only as its first packet leaves
+ * the hooks; until then the entry that decided (e.g. the SNAT) is shown as unconfirmed.
+ */
+import { useApp } from '../state/useApp';
+import { Empty, Panel } from './Panel';
+import { eventAt, shownNetns, tableAt } from './trace-select';
+
+const HIT =
+  'bg-amber-100 font-semibold text-amber-950 ring-1 ring-amber-500 dark:bg-amber-900/70 dark:text-amber-50';
+
+export function ConntrackPanel() {
+  const trace = useApp((s) => s.trace);
+  const netns = useApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
+  const snap = useApp((s) => (s.trace && netns ? tableAt(s.trace, netns, 'conntrack', s.step) : undefined));
+  const decided = useApp((s) => {
+    const d = eventAt(s.trace, s.step)?.decidedBy;
+    return d && d.table === 'conntrack' && d.netns === netns ? d.row : null;
+  });
+  const rows = snap?.rows ?? [];
+  const hit = decided === null ? -1 : rows.indexOf(decided);
+  const pending = decided !== null && hit < 0 ? decided : null;
+  const count = rows.length;
+
+  return (
+    <Panel id="conntrack" title="Conntrack" subtitle={netns ? `${netns} # conntrack -L` : 'conntrack -L'}>
+      {!trace || !netns ? (
+        <Empty>Nothing loaded yet.</Empty>
+      ) : count === 0 && !pending ? (
+        <Empty>No connections are tracked in {netns}.</Empty>
+      ) : (
+        <div className="space-y-1">
+          <ol className="font-mono text-xs leading-5">
+            {rows.map((row, i) => (
+              <li
+                key={`${i}:${row}`}
+                aria-current={i === hit ? 'true' : undefined}
+                className={`rounded py-px pr-1 pl-5 -indent-4 break-words whitespace-pre-wrap ${
+                  i === hit ? HIT : 'text-slate-800 dark:text-slate-200'
+                }`}
+              >
+                {row}
+                {i === hit && <span className="sr-only"> (decided this step)</span>}
+              </li>
+            ))}
+            {pending && (
+              <li
+                aria-current="true"
+                className={`rounded border border-dashed border-amber-600 py-px pr-1 pl-5 -indent-4 break-words whitespace-pre-wrap ${HIT}`}
+              >
+                {pending}
+                <span className="block indent-0 font-sans text-[11px] font-normal text-amber-900 dark:text-amber-200">
+                  unconfirmed: enters the table when this first packet leaves the hooks
+                </span>
+              </li>
+            )}
+          </ol>
+          <p className="text-xs text-slate-600 dark:text-slate-300">
+            conntrack v1.4.7 (conntrack-tools): {count} flow entries have been shown.
+          </p>
+        </div>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * Pure lookups for the iptables and Conntrack panels: the `iptables -S` snapshot grouped by
+ * table, and the marks of the rules traversed at a step. No React; unit-tested.
+ */
+import type { TableSnapshot, TraceEvent } from '../types';
+
+export interface RuleRow {
+  /** Index in the snapshot's rows. */
+  index: number;
+  row: string;
+  origin?: string;
+  /** The chain a `-P`, `-N` or `-A` line is about. */
+  chain: string | null;
+}
+
+export interface RuleGroup {
+  /** filter, nat, mangle, raw… (from the `*table` header line). */
+  table: string;
+  rows: RuleRow[];
+}
+
+const groupCache = new WeakMap<TableSnapshot, RuleGroup[]>();
+
+function chainOf(row: string): string | null {
+  const m = /^-[APN] (\S+)/.exec(row);
+  return m ? m[1]! : null;
+}
+
+/** The rows of an 'iptables' snapshot, grouped under their `*table` headers (memoised per snapshot). */
+export function groupRules(snap: TableSnapshot): RuleGroup[] {
+  let groups = groupCache.get(snap);
+  if (groups) return groups;
+  groups = [];
+  let cur: RuleGroup | null = null;
+  snap.rows.forEach((row, index) => {
+    if (row.startsWith('*')) {
+      cur = { table: row.slice(1).trim(), rows: [] };
+      groups!.push(cur);
+      return;
+    }
+    if (row === 'COMMIT' || row.trim() === '') return;
+    if (!cur) {
+      cur = { table: 'filter', rows: [] };
+      groups!.push(cur);
+    }
+    const origin = snap.origins?.[index];
+    cur.rows.push({ index, row, chain: chainOf(row), ...(origin ? { origin } : {}) });
+  });
+  groupCache.set(snap, groups);
+  return groups;
+}
+
+export interface RuleMark {
+  /** 1-based positions in the order the rules were evaluated at this step (a rule can be reached twice). */
+  order: number[];
+  matched: boolean;
+  /** For `-m statistic --mode random`: the probability of matching when reached. */
+  probability?: number;
+}
+
+export const ruleKey = (table: string, row: string): string => `${table}\u0000${row}`;
+
+/** What happened to each rule at this event in `netns`, keyed by ruleKey(table, row). */
+export function ruleMarks(ev: TraceEvent | undefined, netns: string): Map<string, RuleMark> {
+  const marks = new Map<string, RuleMark>();
+  if (!ev || ev.netns !== netns) return marks;
+  (ev.traversed ?? []).forEach((t, i) => {
+    const key = ruleKey(t.table, t.row);
+    const m = marks.get(key) ?? { order: [], matched: false };
+    m.order.push(i + 1);
+    m.matched ||= t.matched;
+    if (t.probability !== undefined) m.probability = t.probability;
+    marks.set(key, m);
+  });
+  return marks;
+}
+
+/**
+ * The rule (or chain policy) whose verdict decided this event, as ruleKey(table, row), or null.
+ * Its table is the one of the last traversed entry with that text (a policy line such as
+ * "-P INPUT ACCEPT" exists in several tables), else the first table that has the row.
+ */
+export function decidedRuleKey(
+  groups: readonly RuleGroup[],
+  ev: TraceEvent | undefined,
+  netns: string,
+): string | null {
+  const d = ev?.decidedBy;
+  if (!ev || !d || d.table !== 'iptables' || d.netns !== netns) return null;
+  const t = [...(ev.traversed ?? [])].reverse().find((x) => x.row === d.row);
+  if (t) return ruleKey(t.table, d.row);
+  for (const g of groups) if (g.rows.some((r) => r.row === d.row)) return ruleKey(g.table, d.row);
+  return null;
+}
+
+/** "50%", "33.3%", "0.1%". */
+export function formatProbability(p: number): string {
+  const pct = p * 100;
+  return `${parseFloat(pct >= 1 ? pct.toFixed(1) : pct.toPrecision(2))}%`;
+}
+
+/** A one-line summary of the rules evaluated at this step: "10 rules evaluated in filter FORWARD". */
+export function traversalSummary(ev: TraceEvent | undefined, netns: string): string | null {
+  if (!ev || ev.netns !== netns || !ev.traversed || ev.traversed.length === 0) return null;
+  const first = ev.traversed[0]!;
+  const n = ev.traversed.filter((t) => !t.row.startsWith('-P ')).length;
+  const rules = `${n} rule${n === 1 ? '' : 's'}`;
+  return `${rules} evaluated from ${first.table} ${first.chain}`;
+}

@@ -1,0 +1,214 @@
+/**
+ * Tunnel devices from the command line: `ip link add ... type vxlan|ipip`, `ip tuntap`,
+ * `ip tunnel add`, and the tunl0 fallback device the ipip module brings into every
+ * namespace (`modprobe ipip`).
+ */
+import { parseIp } from '../net/ipv4';
+import { Ipip } from '../kernel/devices/ipip';
+import { Tun } from '../kernel/devices/tun';
+import { Vxlan, type VxlanParams } from '../kernel/devices/vxlan';
+import { CommandError } from '../kernel/errors';
+import type { Netns } from '../kernel/netns';
+import type { World } from '../kernel/world';
+import type { CommandContext, CommandResult } from './types';
+import { checkIfname, findDev } from './device-ops';
+import { Args, matches } from './words';
+
+interface Spec {
+  name: string;
+  mac?: string;
+  mtu?: number;
+}
+
+function addr(v: string | undefined, what: string): number {
+  const ip = v === undefined ? null : parseIp(v);
+  if (ip === null) throw new CommandError(`Error: inet address is expected rather than "${v ?? ''}".`, 1);
+  void what;
+  return ip;
+}
+
+function num(v: string | undefined, what: string, max: number): number {
+  if (v === undefined || !/^\d+$/.test(v) || Number(v) > max)
+    throw new CommandError(`Error: argument "${v ?? ''}" is wrong: invalid ${what}`, 1);
+  return Number(v);
+}
+
+/** `type vxlan id VNI [dstport P] [local A] [remote A|group A] [dev D] [nolearning] [proxy] [l2miss] [l3miss] [ttl N]`. */
+export function addVxlan(ctx: CommandContext, ns: Netns, spec: Spec, a: Args): CommandResult {
+  let vni: number | undefined;
+  let port: number | undefined;
+  const p: Omit<VxlanParams, 'vni' | 'port'> = {
+    learning: true,
+    proxy: false,
+    l2miss: false,
+    l3miss: false,
+    ttl: 0,
+  };
+  while (!a.done) {
+    const w = a.next()!;
+    if (w === 'id' || w === 'vni') vni = num(a.next(), 'id value', 0xffffff);
+    else if (w === 'dstport') port = num(a.next(), 'dstport', 65535);
+    else if (w === 'local') p.local = addr(a.next(), 'local');
+    else if (w === 'remote' || w === 'group') p.remote = addr(a.next(), w);
+    else if (w === 'dev') p.dev = findDev(ns, a.value());
+    else if (w === 'nolearning') p.learning = false;
+    else if (w === 'learning') p.learning = true;
+    else if (w === 'proxy') p.proxy = true;
+    else if (w === 'l2miss') p.l2miss = true;
+    else if (w === 'l3miss') p.l3miss = true;
+    else if (w === 'ttl' || w === 'hoplimit') {
+      const v = a.next();
+      p.ttl = v === 'auto' || v === 'inherit' ? 0 : num(v, 'TTL', 255);
+    } else if (w === 'tos' || w === 'ageing' || w === 'srcport' || w === 'maxaddress') {
+      a.next();
+      if (w === 'srcport') a.next();
+    } else if (
+      w === 'nocsum' ||
+      w === 'udpcsum' ||
+      w === 'noudpcsum' ||
+      w === 'external' ||
+      w === 'nolocalbypass'
+    )
+      continue;
+    else throw new CommandError(`vxlan: unknown command "${w}"?`, 1);
+  }
+  if (vni === undefined) throw new CommandError('vxlan: missing virtual network identifier', 1);
+  let warning = '';
+  if (port === undefined) {
+    // iproute2 warns and the kernel uses its historical default, 8472 (the port flannel uses).
+    warning = 'vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)';
+    port = 8472;
+  }
+  const lower = p.dev;
+  const mtu = spec.mtu ?? (lower ? lower.mtu - 50 : 1500);
+  const dev = new Vxlan(
+    ns,
+    spec.name,
+    ns.allocIfindex(),
+    spec.mac ?? ns.world.allocMac(`${ns.name}/${spec.name}`),
+    mtu,
+    { ...p, vni, port },
+  );
+  dev.macSet = spec.mac !== undefined;
+  dev.origin = ctx.origin;
+  ns.attach(dev);
+  return { output: warning };
+}
+
+/** `type ipip [local A] [remote A] [ttl N] [dev D] [nopmtudisc]` (also `ip tunnel add NAME mode ipip ...`). */
+export function addIpip(ctx: CommandContext, ns: Netns, spec: Spec, a: Args): CommandResult {
+  ensureIpipModule(ctx.world, ctx.machine.name);
+  const p = { ttl: 0, pmtudisc: true } as ConstructorParameters<typeof Ipip>[5];
+  while (!a.done) {
+    const w = a.next()!;
+    if (w === 'local') p.local = a.peek() === 'any' ? (a.next(), undefined) : addr(a.next(), 'local');
+    else if (w === 'remote') p.remote = a.peek() === 'any' ? (a.next(), undefined) : addr(a.next(), 'remote');
+    else if (w === 'ttl') {
+      const v = a.next();
+      p.ttl = v === 'inherit' ? 0 : num(v, 'TTL', 255);
+    } else if (w === 'dev') p.dev = findDev(ns, a.value());
+    else if (w === 'nopmtudisc') p.pmtudisc = false;
+    else if (w === 'pmtudisc') p.pmtudisc = true;
+    else if (w === 'mode') {
+      const m = a.next();
+      if (m !== 'ipip')
+        throw new CommandError(`Error: Unknown device type "${m ?? ''}": only ipip tunnels are modelled.`, 2);
+    } else if (w === 'tos' || w === 'encap') a.next();
+    else throw new CommandError(`ipip: unknown command "${w}"?`, 1);
+  }
+  if (p.remote === undefined && p.local === undefined && ns.device('tunl0')) {
+    // The fallback device already is the any-to-any ipip tunnel.
+    throw new CommandError('add tunnel "tunl0" failed: File exists', 1);
+  }
+  const dev = new Ipip(ns, spec.name, ns.allocIfindex(), '00:00:00:00:00:00', spec.mtu ?? 1480, p);
+  dev.origin = ctx.origin;
+  ns.attach(dev);
+  return { output: '' };
+}
+
+/** The ipip module is loaded on a machine: every namespace there has a tunl0 (down). */
+export function ensureIpipModule(world: World, machine: string): void {
+  const m = world.machines.get(machine);
+  if (!m || m.modules.has('ipip')) return;
+  m.modules.add('ipip');
+  world.onNewNetns = addTunl0;
+  for (const ns of world.netns.values()) if (ns.machine === machine) addTunl0(ns);
+}
+
+export function addTunl0(ns: Netns): void {
+  if (ns.device('tunl0')) return;
+  const dev = new Ipip(ns, 'tunl0', ns.allocIfindex(), '00:00:00:00:00:00', 1480, { ttl: 0, pmtudisc: true });
+  dev.origin = 'kernel (ipip module)';
+  ns.attach(dev);
+}
+
+/** `modprobe MODULE`: the modules the model knows; others load as no-ops, as on a kernel that has them. */
+export function modprobe(ctx: CommandContext, argv: string[]): CommandResult {
+  const mods = argv.slice(1).filter((w) => !w.startsWith('-'));
+  if (mods.length === 0) throw new CommandError('modprobe: ERROR: missing parameters. See -h.', 1);
+  for (const m of mods) {
+    if (m === 'ipip') ensureIpipModule(ctx.world, ctx.machine.name);
+    else if (!/^[a-z0-9_]+$/.test(m))
+      throw new CommandError(`modprobe: FATAL: Module ${m} not found in directory /lib/modules/6.1.0`, 1);
+  }
+  return { output: '' };
+}
+
+/** `ip tuntap add [dev] NAME mode tun|tap`, `ip tuntap del ...`, `ip tuntap [show]`. */
+export function ipTuntap(ctx: CommandContext, a: Args): CommandResult {
+  const sub = a.next();
+  if (sub === undefined || matches(sub, 'show') || matches(sub, 'list')) {
+    const rows = ctx.ns
+      .devicesInOrder()
+      .filter((d) => d instanceof Tun)
+      .map((d) => `${d.name}: tun${(d as Tun).reader ? '' : ''}`);
+    return { output: rows.join('\n') };
+  }
+  let name: string | undefined;
+  let mode: string | undefined;
+  while (!a.done) {
+    const w = a.next()!;
+    if (w === 'dev' || w === 'name') name = a.value();
+    else if (w === 'mode') mode = a.value();
+    else if (w === 'user' || w === 'group') a.value();
+    else if (w === 'one_queue' || w === 'pi' || w === 'vnet_hdr' || w === 'multi_queue') continue;
+    else if (name === undefined) name = w;
+  }
+  if (!name) throw new CommandError('Not enough information: "dev" argument is required.', 1);
+  if (matches(sub, 'add')) {
+    if (mode !== 'tun')
+      throw new CommandError(
+        mode === 'tap'
+          ? 'ip: tap devices are not modelled; use mode tun'
+          : 'You failed to specify a tunnel mode',
+        1,
+      );
+    checkIfname(name);
+    if (ctx.ns.device(name)) throw new CommandError('ioctl(TUNSETIFF): Device or resource busy', 1);
+    const dev = new Tun(ctx.ns, name, ctx.ns.allocIfindex(), '00:00:00:00:00:00', 1500);
+    dev.origin = ctx.origin;
+    ctx.ns.attach(dev);
+    return { output: '' };
+  }
+  if (matches(sub, 'delete')) {
+    const dev = findDev(ctx.ns, name);
+    if (!(dev instanceof Tun)) throw new CommandError(`ioctl(TUNSETIFF): Invalid argument`, 1);
+    ctx.ns.removeDevice(dev);
+    return { output: '' };
+  }
+  throw new CommandError(`Command "${sub}" is unknown, try "ip tuntap help".`, 255);
+}
+
+/** `ip tunnel add NAME mode ipip remote A local B ttl N`. */
+export function ipTunnel(ctx: CommandContext, a: Args): CommandResult {
+  const sub = a.next();
+  if (sub !== undefined && matches(sub, 'add')) {
+    let name = a.next();
+    if (name === 'name') name = a.next();
+    if (!name) throw new CommandError('Not enough information: "name" argument is required.', 1);
+    checkIfname(name);
+    if (ctx.ns.device(name)) throw new CommandError(`add tunnel "${name}" failed: File exists`, 1);
+    return addIpip(ctx, ctx.ns, { name }, a);
+  }
+  throw new CommandError(`Command "${sub ?? ''}" is unknown, try "ip tunnel help".`, 255);
+}

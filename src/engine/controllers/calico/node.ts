@@ -1,0 +1,263 @@
+/**
+ * calico-node on one machine: register the node, claim an IPAM block, set up tunl0 when
+ * the pool uses IPIP, wire each pod with the CNI plugin and Felix, then start BIRD. The
+ * datastore is the scenario's etcd-like store, with Calico's own key layout.
+ */
+import { formatIp, parseCidr } from '../../net/ipv4';
+import type { Process } from '../../apps/process';
+import type { Netns } from '../../kernel/netns';
+import { emit } from '../../kernel/stack/emit';
+import type { Machine, World } from '../../kernel/world';
+import type { Store } from '../store';
+import { BgpFabric, Bird, type BgpPeerSpec } from './bird';
+import { calicoCniAdd, type CalicoExec } from './cni';
+import { CalicoError } from './errors';
+import { Felix, wepKey, wepValue, type Workload } from './felix';
+import {
+  assign,
+  blockKey,
+  blockValue,
+  BLOCKS,
+  checkBlock,
+  cidrText,
+  freeBlock,
+  hostAffinityKey,
+  IpamError,
+  parseBlock,
+  parsePool,
+  POOLS,
+  type Block,
+  type Cidr,
+  type Pool,
+} from './ipam';
+import type { Labels } from './selector';
+
+export const NODES = '/calico/resources/v3/projectcalico.org/nodes/';
+export const BGP_CONFIG = '/calico/resources/v3/projectcalico.org/bgpconfigurations/default';
+export const BGP_PEERS = '/calico/resources/v3/projectcalico.org/bgppeers/';
+export const DEFAULT_ASN = 64512;
+/** The route reflector cluster id Calico's docs use. */
+export const RR_CLUSTER_ID = '244.0.0.1';
+/** The MTU Calico gives pod veths when IPIP is on (1500 minus the 20-byte outer header). */
+export const IPIP_MTU = 1480;
+
+export interface CalicoPod {
+  name: string;
+  namespace: string;
+  ip?: string;
+  labels: Labels;
+}
+
+export interface CalicoNodeOptions {
+  /** The interface whose address is the node's BGP address (IP autodetection). */
+  iface: string;
+  /** Pin the node's block (a block of the pool). */
+  block?: string;
+  routeReflector: boolean;
+  labels: Labels;
+  pods: CalicoPod[];
+}
+
+export class CalicoNode {
+  running = false;
+  readonly who: string;
+  private readonly ns: Netns;
+  felix?: Felix;
+  bird?: Bird;
+  block?: Block;
+  pool?: Pool;
+  tunnelAddr?: number;
+
+  constructor(
+    private readonly world: World,
+    private readonly machine: Machine,
+    private readonly store: Store,
+    private readonly opts: CalicoNodeOptions,
+    private readonly exec: CalicoExec,
+  ) {
+    this.ns = machine.root;
+    this.who = `calico-node on ${machine.name}`;
+  }
+
+  start(): void {
+    const poolEntry = this.store.list(POOLS)[0];
+    if (!poolEntry) throw new CalicoError(`no IP pool in the datastore (${POOLS}<name>)`);
+    const pool = parsePool(poolEntry.key.slice(POOLS.length), poolEntry.value);
+    this.pool = pool;
+    const bgpText = this.store.list(BGP_CONFIG)[0]?.value ?? '{}';
+    const bgp = JSON.parse(bgpText) as { nodeToNodeMeshEnabled?: boolean; asNumber?: number };
+    const fabric = BgpFabric.of(this.world);
+    fabric.mesh = bgp.nodeToNodeMeshEnabled !== false;
+    fabric.peers = this.store.list(BGP_PEERS).map((e) => {
+      const j = JSON.parse(e.value) as { nodeSelector?: string; peerSelector?: string };
+      return {
+        name: e.key.slice(BGP_PEERS.length),
+        nodeSelector: j.nodeSelector ?? 'all()',
+        peerSelector: j.peerSelector ?? 'all()',
+      } satisfies BgpPeerSpec;
+    });
+    const asn = bgp.asNumber ?? DEFAULT_ASN;
+
+    const dev = this.ns.device(this.opts.iface);
+    const a = dev?.addrs.find((x) => !x.secondary);
+    if (!dev || !a) throw new CalicoError(`no IPv4 address on ${this.opts.iface} to use as the BGP address`);
+    const addr: Cidr = { addr: a.addr, len: a.len };
+    const name = this.machine.name;
+    const labels = {
+      ...this.opts.labels,
+      ...(this.opts.routeReflector ? { 'route-reflector': 'true' } : {}),
+    };
+
+    // IPAM: claim this node's block (affinity) in the datastore.
+    const blocks = this.store
+      .list(BLOCKS)
+      .map((e) => parseBlock(e.value))
+      .filter((b) => b !== undefined);
+    let cidr: Cidr;
+    if (this.opts.block) {
+      const c = parseCidr(this.opts.block)!;
+      cidr = { addr: c.addr >>> 0, len: c.len };
+      checkBlock(pool, cidr);
+      const held = blocks.find((b) => b.cidr.addr === cidr.addr);
+      if (held && held.affinity !== `host:${name}`)
+        throw new IpamError(`block ${cidrText(cidr)} is affine to ${held.affinity}`);
+    } else {
+      cidr = freeBlock(
+        pool,
+        blocks.map((b) => b.cidr),
+      );
+    }
+    const block: Block = { cidr, affinity: `host:${name}`, allocations: new Map() };
+    this.block = block;
+    const ipam = `calico-ipam on ${name}`;
+    this.store.put(hostAffinityKey(name, cidr), '{"state":"confirmed"}', { ns: this.ns, who: ipam });
+
+    this.felix = new Felix(name, this.ns, this.store, this.exec);
+    this.felix.start();
+    const ipip = pool.ipipMode !== 'Never';
+    if (ipip) {
+      this.tunnelAddr = assign(block, `ipip-tunnel-addr-${name}`);
+      this.felix.configureTunnel(this.tunnelAddr);
+    }
+    this.store.put(
+      `${NODES}${name}`,
+      JSON.stringify({
+        bgp: {
+          ipv4Address: `${formatIp(addr.addr)}/${addr.len}`,
+          ...(this.tunnelAddr !== undefined ? { ipv4IPIPTunnelAddr: formatIp(this.tunnelAddr) } : {}),
+          ...(this.opts.routeReflector ? { routeReflectorClusterID: RR_CLUSTER_ID } : {}),
+        },
+        labels,
+      }),
+      { ns: this.ns, who: this.who },
+    );
+
+    for (const p of this.opts.pods) {
+      const want = p.ip ? parseCidr(`${p.ip}/32`)!.addr : undefined;
+      const ip = assign(block, `${p.namespace}.${p.name}`, want);
+      const iface = calicoCniAdd(
+        name,
+        { name: p.name, namespace: p.namespace, ip, ...(ipip ? { mtu: IPIP_MTU } : {}) },
+        this.exec,
+      );
+      const w: Workload = { node: name, pod: p.name, namespace: p.namespace, ip, iface, labels: p.labels };
+      this.store.put(wepKey(w), wepValue(w), { ns: this.ns, who: `calico CNI on ${name}` });
+      this.felix.addLocal(w);
+    }
+    this.store.put(blockKey(cidr), blockValue(block), { ns: this.ns, who: ipam });
+
+    this.bird = new Bird(
+      fabric,
+      {
+        node: name,
+        ns: this.ns,
+        iface: this.opts.iface,
+        addr,
+        asn,
+        ipipMode: pool.ipipMode,
+        labels,
+        routeReflector: this.opts.routeReflector,
+        blocks: [cidr],
+      },
+      this.exec,
+    );
+    this.bird.start();
+    this.running = true;
+  }
+
+  stop(): void {
+    this.bird?.stop();
+    this.running = false;
+  }
+
+  /** `systemctl start|stop|restart bird`: BIRD's sessions and advertisements, played out in time. */
+  systemctl(verb: 'start' | 'stop' | 'restart', unit: string): Process | undefined {
+    if (unit !== 'bird' || !this.bird) return undefined;
+    return new BirdUnitRun(BgpFabric.of(this.world), this.bird, this.ns, verb);
+  }
+}
+
+/** The program a `systemctl ... bird` flow runs: done once every BGP message has arrived. */
+class BirdUnitRun implements Process {
+  readonly name = 'systemctl';
+  readonly output: string[] = [];
+  outcome: Process['outcome'];
+  private started = false;
+  readonly deadlineUs = 30_000_000;
+
+  constructor(
+    private readonly fabric: BgpFabric,
+    private readonly bird: Bird,
+    private readonly ns: Netns,
+    private readonly verb: 'start' | 'stop' | 'restart',
+  ) {}
+
+  get done(): boolean {
+    const d = this.started && this.fabric.pending === 0;
+    if (d && !this.outcome) this.outcome = { kind: 'ok' };
+    return d;
+  }
+
+  start(): void {
+    this.fabric.live = true;
+    emit(this.ns, {
+      kind: 'control',
+      code: `systemctl.${this.verb}`,
+      args: { unit: 'bird.service', machine: this.ns.machine },
+    });
+    if (this.verb !== 'start' && this.bird.running) this.bird.stop();
+    if (this.verb !== 'stop' && !this.bird.running) this.fabric.after(100_000, () => this.bird.start());
+    this.started = true;
+  }
+}
+
+/** What World.controllers holds for BIRD on a machine; `systemctl` plays the unit out in time. */
+export interface BirdUnit {
+  start(): void;
+  stop(): void;
+  readonly running: boolean;
+  systemctl(verb: string): Process | undefined;
+}
+
+/** Start calico-node on a machine and register its BIRD as the `bird` unit. */
+export function startCalicoNode(
+  world: World,
+  machine: Machine,
+  store: Store,
+  opts: CalicoNodeOptions,
+  exec: CalicoExec,
+): CalicoNode {
+  const node = new CalicoNode(world, machine, store, opts, exec);
+  node.start();
+  const unit: BirdUnit = {
+    start: () => node.bird?.start(),
+    stop: () => node.bird?.stop(),
+    get running() {
+      return node.bird?.running ?? false;
+    },
+    systemctl: (verb) =>
+      verb === 'start' || verb === 'stop' || verb === 'restart' ? node.systemctl(verb, 'bird') : undefined,
+  };
+  world.controllers.set(`bird@${machine.name}`, unit);
+  return node;
+}

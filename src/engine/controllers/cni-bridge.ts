@@ -1,0 +1,67 @@
+/**
+ * The CNI bridge plugin (with host-local IPAM), as the container runtime calls it for
+ * each pod: make sure the bridge exists with the gateway address, then give the pod a
+ * netns, a veth pair with one end on the bridge, an address and a default route.
+ * Everything is done with the commands a learner could type.
+ */
+import { formatIp, parseCidr } from '../net/ipv4';
+
+export interface CniBridgeOptions {
+  bridge: string;
+  /** The node's pod subnet; the bridge gets its first address as the pods' gateway. */
+  subnet: string;
+  mtu?: number;
+  /** hairpinMode: a pod may reach itself through a Service (its frames may come back out its own port). */
+  hairpin?: boolean;
+  pods: { name: string; ip?: string }[];
+}
+
+export type Exec = (line: string, origin: string) => { ok: boolean; output: string };
+
+/** The host-side name the plugin gives a pod's veth: "veth" and 8 hex digits, stable per pod. */
+export function vethName(pod: string): string {
+  let h = 2166136261;
+  for (const c of pod) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return `veth${h.toString(16).padStart(8, '0')}`;
+}
+
+export class CniError extends Error {}
+
+export function runCniBridge(machine: string, o: CniBridgeOptions, exec: Exec): void {
+  const net = parseCidr(o.subnet);
+  if (!net) throw new CniError(`invalid subnet ${o.subnet}`);
+  const base = (net.addr & ~((1 << (32 - net.len)) - 1)) >>> 0;
+  const gw = formatIp(base + 1);
+  const len = net.len;
+  const origin = (what: string): string => `bridge CNI on ${machine}, ${what}`;
+  const must = (line: string, why: string): void => {
+    const r = exec(line, origin(why));
+    if (!r.ok) throw new CniError(`${line}: ${r.output}`);
+  };
+  const bridgeWhy = `for bridge ${o.bridge}`;
+  must(`ip link add ${o.bridge} type bridge`, bridgeWhy);
+  if (o.mtu) must(`ip link set ${o.bridge} mtu ${o.mtu}`, bridgeWhy);
+  must(`ip addr add ${gw}/${len} dev ${o.bridge}`, bridgeWhy);
+  must(`ip link set ${o.bridge} up`, bridgeWhy);
+  // host-local IPAM hands out addresses in order from the subnet's .2.
+  let next = base + 2;
+  for (const p of o.pods) {
+    const ip = p.ip ?? formatIp(next);
+    if (!p.ip) next++;
+    const why = `for pod ${p.name}`;
+    const veth = vethName(p.name);
+    must(`ip netns add ${p.name}`, `container runtime, for pod ${p.name}`);
+    must(`ip link add ${veth} type veth peer name eth0 netns ${p.name}`, why);
+    if (o.mtu) {
+      must(`ip link set ${veth} mtu ${o.mtu}`, why);
+      must(`ip netns exec ${p.name} ip link set eth0 mtu ${o.mtu}`, why);
+    }
+    must(`ip link set ${veth} master ${o.bridge}`, why);
+    if (o.hairpin) must(`bridge link set dev ${veth} hairpin on`, why);
+    must(`ip link set ${veth} up`, why);
+    must(`ip netns exec ${p.name} ip link set lo up`, why);
+    must(`ip netns exec ${p.name} ip addr add ${ip}/${len} dev eth0`, why);
+    must(`ip netns exec ${p.name} ip link set eth0 up`, why);
+    must(`ip netns exec ${p.name} ip route add default via ${gw}`, why);
+  }
+}

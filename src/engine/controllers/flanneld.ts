@@ -1,0 +1,426 @@
+/**
+ * flanneld as a controller: it reads the network config from the store, leases a subnet
+ * for its node, sets up its backend, and on every lease it sees (now or later, through a
+ * watch) programs the kernel with the same commands a learner could type. Every row it
+ * writes says so ("flanneld on A, after the lease for 10.1.16.0/24").
+ */
+import { formatIp, inPrefix, maskOf, parseCidr } from '../net/ipv4';
+import { IPPROTO_UDP, type Ipv4Layer } from '../net/layers';
+import { ipOf } from '../kernel/addr';
+import { Tun } from '../kernel/devices/tun';
+import type { Netns } from '../kernel/netns';
+import type { Skb } from '../kernel/skb';
+import { emit } from '../kernel/stack/emit';
+import { netifReceive } from '../kernel/stack/receive';
+import { sendL4 } from '../kernel/stack/transport';
+import { LINK_DELAY_US } from '../kernel/timing';
+import type { Machine, World } from '../kernel/world';
+import type { Store, WatchEvent } from './store';
+
+export const FLANNEL_CONFIG_KEY = '/coreos.com/network/config';
+export const FLANNEL_SUBNETS = '/coreos.com/network/subnets/';
+/** flannel's lease TTL (24 hours); it renews an hour before the end. */
+export const LEASE_TTL_S = 24 * 3600;
+export const UDP_PORT = 8285;
+
+export interface FlanneldOptions {
+  iface: string;
+  /** Pin the lease (flannel would reuse the one in /run/flannel/subnet.env). */
+  subnet?: string;
+  /** Add the FORWARD ACCEPT rules for the pod network (flannel >= 0.10). */
+  forwardRules: boolean;
+  /** --ip-masq: masquerade pod traffic leaving the pod network. */
+  ipMasq: boolean;
+  /** The VTEP MAC of flannel.N (flannel keeps it across restarts); generated when absent. */
+  vtepMac?: string;
+}
+
+export interface NetworkConfig {
+  network: { addr: number; len: number };
+  subnetLen: number;
+  subnetMin: number;
+  subnetMax: number;
+  backend: 'udp' | 'vxlan' | 'host-gw';
+  vni: number;
+  port?: number;
+  directRouting: boolean;
+}
+
+/** Runs a command line as the controller on its machine; returns whether it succeeded. */
+export type Exec = (line: string, origin: string) => { ok: boolean; output: string };
+
+export class ConfigError extends Error {}
+
+/** flannel's GetNetworkConfig with its defaults (SubnetLen, SubnetMin, SubnetMax, Backend). */
+export function parseNetworkConfig(text: string): NetworkConfig {
+  let j: Record<string, unknown>;
+  try {
+    j = JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError(`failed to parse network config: ${(e as Error).message}`);
+  }
+  const net = typeof j.Network === 'string' ? parseCidr(j.Network) : null;
+  if (!net) throw new ConfigError('please define a correct Network parameter in the flannel config');
+  const network = { addr: (net.addr & maskOf(net.len)) >>> 0, len: net.len };
+  const subnetLen = typeof j.SubnetLen === 'number' ? j.SubnetLen : network.len < 24 ? 24 : network.len + 1;
+  if (subnetLen <= network.len || subnetLen > 30)
+    throw new ConfigError('SubnetLen must be longer than the Network prefix and at most 30');
+  const step = 2 ** (32 - subnetLen);
+  const parse = (k: string): number | undefined => {
+    const v = j[k];
+    if (v === undefined) return undefined;
+    const ip = typeof v === 'string' ? parseCidr(v.includes('/') ? v : `${v}/32`) : null;
+    if (!ip) throw new ConfigError(`${k} is not a valid address`);
+    return ip.addr >>> 0;
+  };
+  const last = (network.addr + 2 ** (32 - network.len) - step) >>> 0;
+  const subnetMin = parse('SubnetMin') ?? (network.addr + step) >>> 0;
+  const subnetMax = parse('SubnetMax') ?? last;
+  const b = (j.Backend ?? {}) as Record<string, unknown>;
+  const type = typeof b.Type === 'string' ? b.Type : 'udp';
+  if (type !== 'udp' && type !== 'vxlan' && type !== 'host-gw')
+    throw new ConfigError(`unknown backend type: ${type}`);
+  return {
+    network,
+    subnetLen,
+    subnetMin,
+    subnetMax,
+    backend: type,
+    vni: typeof b.VNI === 'number' ? b.VNI : 1,
+    ...(typeof b.Port === 'number' ? { port: b.Port } : {}),
+    directRouting: b.DirectRouting === true,
+  };
+}
+
+interface Lease {
+  subnet: { addr: number; len: number };
+  publicIp: number;
+  backend: string;
+  vtepMac?: string;
+}
+
+const subnetKey = (s: { addr: number; len: number }): string =>
+  `${FLANNEL_SUBNETS}${formatIp(s.addr)}-${s.len}`;
+const subnetText = (s: { addr: number; len: number }): string => `${formatIp(s.addr)}/${s.len}`;
+
+function parseLease(key: string, value: string): Lease | undefined {
+  const m = /subnets\/(\d+\.\d+\.\d+\.\d+)-(\d+)$/.exec(key);
+  if (!m) return undefined;
+  const c = parseCidr(`${m[1]}/${m[2]}`);
+  if (!c) return undefined;
+  try {
+    const j = JSON.parse(value) as {
+      PublicIP?: string;
+      BackendType?: string;
+      BackendData?: { VtepMAC?: string };
+    };
+    const pub = j.PublicIP ? parseCidr(`${j.PublicIP}/32`) : null;
+    if (!pub) return undefined;
+    return {
+      subnet: c,
+      publicIp: pub.addr,
+      backend: j.BackendType ?? 'udp',
+      ...(j.BackendData?.VtepMAC ? { vtepMac: j.BackendData.VtepMAC } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+export class Flanneld {
+  private lease?: Lease;
+  private cfg?: NetworkConfig;
+  private renewal?: { cancel(): void };
+  private readonly ns: Netns;
+  private readonly who: string;
+  /** Leases of other nodes this flanneld has programmed, by store key. */
+  private readonly known = new Map<string, Lease>();
+  running = false;
+  /** Set once the first start has created the device, the rules and the watch (a restart keeps them). */
+  private configured = false;
+
+  constructor(
+    private readonly world: World,
+    private readonly machine: Machine,
+    private readonly store: Store,
+    private readonly opts: FlanneldOptions,
+    private readonly exec: Exec,
+  ) {
+    this.ns = machine.root;
+    this.who = `flanneld on ${machine.name}`;
+  }
+
+  get subnet(): string | undefined {
+    return this.lease ? subnetText(this.lease.subnet) : undefined;
+  }
+
+  /** Start: config, lease, backend, existing leases, then watch. Throws ConfigError as flanneld would exit. */
+  start(): void {
+    if (this.running) return;
+    emit(this.ns, { kind: 'control', code: 'flanneld.start', args: { who: this.who } });
+    const cfgEntry = this.store.get(FLANNEL_CONFIG_KEY, this.ns, this.who);
+    if (!cfgEntry)
+      throw new ConfigError(`failed to retrieve network config: 100: Key not found (${FLANNEL_CONFIG_KEY})`);
+    const cfg = parseNetworkConfig(cfgEntry.value);
+    this.cfg = cfg;
+    const dev = this.ns.device(this.opts.iface);
+    const pub = dev?.addrs.find((a) => !a.secondary)?.addr;
+    if (!dev || pub === undefined)
+      throw new ConfigError(`failed to find interface ${this.opts.iface} with an IPv4 address`);
+    const subnet = this.chooseSubnet(cfg, pub);
+    const own = `${this.who}, for its own lease ${subnetText(subnet)}`;
+    let vtepMac: string | undefined;
+    const restart =
+      cfg.backend === 'vxlan' ? this.ns.device(`flannel.${cfg.vni}`) : this.ns.device('flannel0');
+    if (restart) {
+      // A restarted flanneld finds its device still there and keeps it (and its VTEP MAC).
+      if (cfg.backend === 'vxlan') vtepMac = restart.mac;
+    } else if (cfg.backend === 'vxlan') {
+      const port = cfg.port !== undefined ? ` dstport ${cfg.port}` : ' dstport 8472';
+      const addr = this.opts.vtepMac ? ` address ${this.opts.vtepMac}` : '';
+      this.run(
+        `ip link add flannel.${cfg.vni}${addr} type vxlan id ${cfg.vni} local ${formatIp(pub)} dev ${this.opts.iface} nolearning${port}`,
+        own,
+      );
+      this.run(`ip addr add ${formatIp(subnet.addr)}/32 dev flannel.${cfg.vni}`, own);
+      this.run(`ip link set flannel.${cfg.vni} up`, own);
+      vtepMac = this.ns.device(`flannel.${cfg.vni}`)?.mac;
+    } else if (cfg.backend === 'udp') {
+      this.run('ip tuntap add dev flannel0 mode tun', own);
+      this.run(`ip addr add ${formatIp(subnet.addr)}/${cfg.network.len} dev flannel0`, own);
+      this.run(`ip link set flannel0 mtu ${dev.mtu - 28}`, own);
+      this.startUdpDatapath(pub);
+      this.run('ip link set flannel0 up', own);
+    }
+    const lease: Lease = { subnet, publicIp: pub, backend: cfg.backend, ...(vtepMac ? { vtepMac } : {}) };
+    this.lease = lease;
+    this.writeLease();
+    if (this.opts.forwardRules && !this.configured) {
+      const n = subnetText(cfg.network);
+      this.run(`iptables -A FORWARD -s ${n} -m comment --comment "flanneld forward" -j ACCEPT`, own);
+      this.run(`iptables -A FORWARD -d ${n} -m comment --comment "flanneld forward" -j ACCEPT`, own);
+    }
+    if (this.opts.ipMasq && !this.configured) {
+      const n = subnetText(cfg.network);
+      this.run(
+        `iptables -t nat -A POSTROUTING -s ${n} -d ${n} -m comment --comment "flanneld masq" -j RETURN`,
+        own,
+      );
+      this.run(
+        `iptables -t nat -A POSTROUTING -s ${n} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`,
+        own,
+      );
+    }
+    this.running = true;
+    for (const e of this.store.list(FLANNEL_SUBNETS))
+      this.onLease({ action: 'set', key: e.key, value: e.value });
+    if (!this.configured)
+      this.store.watch(FLANNEL_SUBNETS, this.ns, this.who, (e) => {
+        if (this.running) this.onLease(e);
+      });
+    this.configured = true;
+  }
+
+  /** Stop renewing (flanneld stopped): the lease will expire on its own. */
+  stop(): void {
+    this.running = false;
+    this.renewal?.cancel();
+    emit(this.ns, {
+      kind: 'control',
+      code: 'flanneld.stop',
+      args: { who: this.who, subnet: this.subnet ?? '' },
+    });
+  }
+
+  /**
+   * When a stop has fully played out: the simulated time (µs) at which the lease this
+   * flanneld no longer renews expires, or undefined when it holds none.
+   */
+  settleAt(): number | undefined {
+    if (!this.lease) return undefined;
+    const key = subnetKey(this.lease.subnet);
+    return this.store.list(key).find((e) => e.key === key)?.expires;
+  }
+
+  private chooseSubnet(cfg: NetworkConfig, pub: number): { addr: number; len: number } {
+    const taken = new Map<number, Lease>();
+    for (const e of this.store.list(FLANNEL_SUBNETS)) {
+      const l = parseLease(e.key, e.value);
+      if (l) taken.set(l.subnet.addr >>> 0, l);
+    }
+    if (this.opts.subnet) {
+      const c = parseCidr(this.opts.subnet);
+      if (!c || c.len !== cfg.subnetLen || !inPrefix(c.addr, cfg.network.addr, cfg.network.len)) {
+        throw new ConfigError(
+          `subnet ${this.opts.subnet} is not a /${cfg.subnetLen} of ${subnetText(cfg.network)}`,
+        );
+      }
+      const held = taken.get(c.addr >>> 0);
+      if (held && held.publicIp !== pub)
+        throw new ConfigError(`subnet ${this.opts.subnet} is leased by ${formatIp(held.publicIp)}`);
+      return { addr: c.addr >>> 0, len: c.len };
+    }
+    // Reuse this node's lease if it still has one; otherwise the first free subnet in range.
+    for (const l of taken.values()) if (l.publicIp === pub) return l.subnet;
+    const step = 2 ** (32 - cfg.subnetLen);
+    for (let a = cfg.subnetMin; a <= cfg.subnetMax; a = (a + step) >>> 0) {
+      if (!taken.has(a >>> 0)) return { addr: a >>> 0, len: cfg.subnetLen };
+    }
+    throw new ConfigError('failed to acquire lease: out of subnets');
+  }
+
+  private writeLease(): void {
+    const l = this.lease!;
+    const data = l.vtepMac ? `,"BackendData":{"VNI":${this.cfg!.vni},"VtepMAC":"${l.vtepMac}"}` : '';
+    const value = `{"PublicIP":"${formatIp(l.publicIp)}","BackendType":"${l.backend}"${data}}`;
+    this.store.put(subnetKey(l.subnet), value, { ttlS: LEASE_TTL_S, ns: this.ns, who: this.who });
+    this.renewal?.cancel();
+    this.renewal = this.world.sched.at((LEASE_TTL_S - 3600) * 1_000_000, () => {
+      if (!this.running) return;
+      emit(this.ns, {
+        kind: 'control',
+        code: 'flanneld.renew',
+        args: { who: this.who, subnet: this.subnet ?? '' },
+      });
+      this.writeLease();
+    });
+  }
+
+  private run(line: string, origin: string): boolean {
+    const r = this.exec(line, origin);
+    if (!r.ok)
+      emit(this.ns, {
+        kind: 'control',
+        code: 'flanneld.error',
+        args: { who: this.who, line, error: r.output },
+      });
+    return r.ok;
+  }
+
+  /** A lease appeared, changed or went away: program or unprogram the route to it. */
+  private onLease(e: WatchEvent): void {
+    const cfg = this.cfg!;
+    const own = this.lease!;
+    if (e.action === 'set') {
+      const l = parseLease(e.key, e.value ?? '');
+      if (!l || l.subnet.addr === own.subnet.addr) return;
+      this.known.set(e.key, l);
+      const origin = `${this.who}, after the lease for ${subnetText(l.subnet)}`;
+      const dev = this.ns.device(this.opts.iface)!;
+      const sameSubnet = dev.addrs.some((a) => inPrefix(l.publicIp, a.addr, a.len));
+      if (cfg.backend === 'host-gw' || (cfg.backend === 'vxlan' && cfg.directRouting && sameSubnet)) {
+        this.run(
+          `ip route replace ${subnetText(l.subnet)} via ${formatIp(l.publicIp)} dev ${this.opts.iface}`,
+          origin,
+        );
+      } else if (cfg.backend === 'vxlan' && l.vtepMac) {
+        const v = `flannel.${cfg.vni}`;
+        this.run(
+          `ip route replace ${subnetText(l.subnet)} via ${formatIp(l.subnet.addr)} dev ${v} onlink`,
+          origin,
+        );
+        this.run(
+          `ip neigh replace ${formatIp(l.subnet.addr)} lladdr ${l.vtepMac} dev ${v} nud permanent`,
+          origin,
+        );
+        this.run(`bridge fdb append ${l.vtepMac} dev ${v} dst ${formatIp(l.publicIp)}`, origin);
+      }
+      return;
+    }
+    const l = this.known.get(e.key) ?? parseLease(e.key, e.prev ?? '');
+    if (!l || l.subnet.addr === own.subnet.addr) return;
+    this.known.delete(e.key);
+    const origin = `${this.who}, after the lease for ${subnetText(l.subnet)} ${e.action === 'expire' ? 'expired' : 'was deleted'}`;
+    if (cfg.backend === 'udp') return;
+    this.run(`ip route del ${subnetText(l.subnet)}`, origin);
+    if (
+      cfg.backend === 'vxlan' &&
+      l.vtepMac &&
+      this.ns.routes.lookup(l.subnet.addr)?.dev?.name !== this.opts.iface
+    ) {
+      const v = `flannel.${cfg.vni}`;
+      this.run(`ip neigh del ${formatIp(l.subnet.addr)} dev ${v}`, origin);
+      this.run(`bridge fdb del ${l.vtepMac} dev ${v} dst ${formatIp(l.publicIp)}`, origin);
+    }
+  }
+
+  /**
+   * The UDP backend's data path lives in flanneld itself: it reads each packet routed into
+   * flannel0, finds the lease its destination falls in, and sends it as the payload of a
+   * UDP datagram (port 8285) to that node's flanneld, which writes it back into its own
+   * flannel0. Every packet crosses between kernel and user space twice on each node.
+   */
+  private startUdpDatapath(pub: number): void {
+    const tun = this.ns.device('flannel0');
+    if (!(tun instanceof Tun)) return;
+    const ns = this.ns;
+    tun.reader = {
+      process: 'flanneld',
+      read: (skb: Skb) => {
+        const ip = skb.layers[0] as Ipv4Layer;
+        const dst = ipOf(ip.dst);
+        let hit: Lease | undefined;
+        for (const e of this.store.list(FLANNEL_SUBNETS)) {
+          const l = parseLease(e.key, e.value);
+          if (l && inPrefix(dst, l.subnet.addr, l.subnet.len)) hit = l;
+        }
+        if (!hit || hit.publicIp === pub) {
+          emit(ns, {
+            kind: 'drop',
+            skb,
+            reason: 'no-lease',
+            code: 'flanneld.no-lease',
+            args: { who: this.who, dst: ip.dst },
+          });
+          return;
+        }
+        emit(ns, {
+          kind: 'userspace',
+          skb,
+          code: 'flanneld.udp-send',
+          args: {
+            who: this.who,
+            dst: ip.dst,
+            subnet: subnetText(hit.subnet),
+            node: formatIp(hit.publicIp),
+            port: UDP_PORT,
+          },
+        });
+        sendL4(
+          ns,
+          { local: pub, lport: UDP_PORT, remote: hit.publicIp, rport: UDP_PORT },
+          { proto: 'udp', sport: UDP_PORT, dport: UDP_PORT },
+          skb.payload,
+          'flanneld',
+          skb.layers,
+        );
+      },
+    };
+    ns.sockets.listen({
+      proto: 'udp',
+      addr: 0,
+      port: UDP_PORT,
+      process: 'flanneld',
+      reply: 0,
+      onDatagram: (skb: Skb) => {
+        const inner: Skb = { ...skb, layers: skb.layers.slice(2), ct: undefined, brnf: undefined };
+        if (inner.layers[0]?.proto !== 'ipv4' || (skb.layers[0] as Ipv4Layer).protocol !== IPPROTO_UDP)
+          return;
+        emit(ns, {
+          kind: 'userspace',
+          skb: inner,
+          code: 'flanneld.udp-recv',
+          args: { who: this.who, from: (skb.layers[0] as Ipv4Layer).src },
+        });
+        emit(ns, {
+          kind: 'userspace',
+          dev: tun,
+          skb: inner,
+          code: 'tun.write',
+          args: { process: 'flanneld', dev: tun.name },
+        });
+        this.world.sched.at(LINK_DELAY_US, () => netifReceive(tun, inner));
+      },
+    });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * IPIP (protocol 4): the inner IPv4 packet behind an outer IPv4 header. With no fixed
+ * remote (tunl0), the far end is the next hop of the route that chose the tunnel.
+ */
+import { formatIp } from '../../net/ipv4';
+import { IPPROTO_IPIP, type Ipv4Layer } from '../../net/layers';
+import { ipOf } from '../addr';
+import type { Device } from '../device';
+import { Ipip } from '../devices/ipip';
+import type { Skb } from '../skb';
+import { LINK_DELAY_US } from '../timing';
+import { emit } from './emit';
+import { ipLocalOut, routeOutput } from './output';
+import { netifReceive } from './receive';
+
+export function ipipXmit(dev: Ipip, skb: Skb): void {
+  const ns = dev.netns;
+  const inner = skb.layers[0] as Ipv4Layer;
+  const dst = dev.params.remote ?? skb.nexthop;
+  if (dst === undefined || dst === ipOf(inner.dst)) {
+    // An NBMA tunnel needs the route's gateway as its far end (`via X dev tunl0 onlink`).
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      reason: 'ipip-no-remote',
+      code: 'drop.ipip-no-remote',
+      args: { dev: dev.name, dst: inner.dst },
+    });
+    return;
+  }
+  const res = routeOutput(ns, dst, { oif: dev.params.dev, src: dev.params.local });
+  if (!res.ok || res.dev === dev) {
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      reason: 'no-route',
+      code: 'drop.vxlan-no-route',
+      args: { dev: dev.name, dst: formatIp(dst) },
+    });
+    return;
+  }
+  const outer: Skb = {
+    ...skb,
+    layers: [
+      {
+        proto: 'ipv4',
+        src: formatIp(res.src),
+        dst: formatIp(dst),
+        // ttl 0 (the default) inherits the inner TTL; pmtudisc (the default) sets DF.
+        ttl: dev.params.ttl || inner.ttl,
+        protocol: IPPROTO_IPIP,
+        id: ns.nextIpId(),
+        df: dev.params.pmtudisc ? true : inner.df,
+        tos: inner.tos,
+      },
+      ...skb.layers,
+    ],
+    ct: undefined,
+    brnf: undefined,
+    nexthop: undefined,
+  };
+  emit(ns, {
+    kind: 'encap',
+    dev,
+    skb: outer,
+    code: 'ipip.encap',
+    args: { dev: dev.name, remote: formatIp(dst), src: formatIp(res.src) },
+  });
+  ipLocalOut(ns, outer, res, dev.name);
+}
+
+/** ipip_rcv: match a tunnel by its endpoints, else the fallback tunl0; hand it the inner packet. */
+export function ipipRcv(inDev: Device, skb: Skb): boolean {
+  const ns = inDev.netns;
+  const ip = skb.layers[0] as Ipv4Layer;
+  const src = ipOf(ip.src);
+  const dst = ipOf(ip.dst);
+  const tunnels = ns.devicesInOrder().filter((d): d is Ipip => d instanceof Ipip && d.adminUp);
+  const dev =
+    tunnels.find(
+      (t) => t.params.remote === src && (t.params.local === undefined || t.params.local === dst),
+    ) ??
+    tunnels.find(
+      (t) => t.params.remote === undefined && (t.params.local === undefined || t.params.local === dst),
+    );
+  if (!dev) return false;
+  const inner: Skb = { ...skb, layers: skb.layers.slice(1), ct: undefined, brnf: undefined };
+  emit(ns, { kind: 'decap', dev, skb: inner, code: 'ipip.decap', args: { dev: dev.name, from: ip.src } });
+  ns.world.sched.at(LINK_DELAY_US, () => netifReceive(dev, inner));
+  return true;
+}
