@@ -66,7 +66,9 @@ export function realizable(s: Scenario, flow: string, k: KernelSupport): string 
   const udp = flannelUdpBackend(s);
   if (udp)
     return `not realizable in the lab: flanneld runs the udp backend (${udp}), so its data path is flanneld itself, a user-space program reading flannel0 and sending UDP 8285, which the lab does not run`;
-  const userspace = s.machines.find((m) => (m.controllers ?? []).some((c) => c.kind === 'kube-proxy' && c.mode === 'userspace'));
+  const userspace = s.machines.find((m) =>
+    (m.controllers ?? []).some((c) => c.kind === 'kube-proxy' && c.mode === 'userspace'),
+  );
   if (userspace)
     return `not realizable in the lab: kube-proxy in userspace mode (on ${userspace.name}) proxies every connection itself, a user-space program the lab does not run`;
   const { world } = buildWorld(s);
