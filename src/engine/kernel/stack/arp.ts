@@ -78,15 +78,16 @@ export function arpRcv(dev: Device, skb: Skb, eth: EthLayer): void {
   }
   const state = arp.op === 2 && eth.dst === dev.mac ? 'REACHABLE' : 'STALE';
   if (n.state === 'INCOMPLETE' || n.state === 'FAILED') {
-    emit(ns, {
-      kind: 'arp',
-      dev,
-      skb,
-      decidedBy: { table: 'neigh', row: NeighTable.format({ ...n, mac: arp.sha, state }) },
-      code: 'arp.reply-learned',
-      args: { ip: arp.spa, mac: arp.sha, dev: dev.name },
-    });
-    neighResolved(n, arp.sha, state);
+    neighResolved(n, arp.sha, state, () =>
+      emit(ns, {
+        kind: 'arp',
+        dev,
+        skb,
+        decidedBy: { table: 'neigh', row: NeighTable.format(n) },
+        code: 'arp.reply-learned',
+        args: { ip: arp.spa, mac: arp.sha, dev: dev.name },
+      }),
+    );
     return;
   }
   // neigh_update: the same lladdr reported as STALE keeps the current state.

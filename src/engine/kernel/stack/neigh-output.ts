@@ -154,13 +154,15 @@ function fail(e: NeighEntry): void {
 }
 
 /** The neighbour answered: remember its MAC and send what waited. */
-export function neighResolved(e: NeighEntry, mac: string, state: 'REACHABLE' | 'STALE'): void {
+export function neighResolved(e: NeighEntry, mac: string, state: 'REACHABLE' | 'STALE', announce?: () => void): void {
   const ns = e.dev.netns;
   e.timer?.cancel();
   e.mac = mac;
   e.state = state;
   e.updated = ns.world.sched.now;
   ns.changed('neigh');
+  // Say why the entry changed before the packets it released are sent.
+  announce?.();
   const queued = e.queue.splice(0);
   for (const q of queued) {
     emit(ns, {
