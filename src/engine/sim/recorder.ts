@@ -10,6 +10,9 @@ import { TABLE_READERS } from './tables';
 import { renderExplain } from './messages';
 import type { Capture, TableName, TableSnapshot, TraceEvent } from './trace';
 
+/** Tables recorded only once they have rows (see TableSnapshot). */
+const SPARSE = new Set<TableName>(['iptables', 'conntrack', 'ipvs']);
+
 export class Recorder implements KernelObserver {
   readonly events: TraceEvent[] = [];
   readonly captures: Capture[] = [];
@@ -107,6 +110,11 @@ export class Recorder implements KernelObserver {
     const key = `${ns.name}\u0000${table}`;
     const sig = rows.join('\n');
     if (this.last.get(key) === sig) return;
+    // Netfilter and IPVS tables are empty in most namespaces: an absent version means empty.
+    if (!this.last.has(key) && rows.length === 0 && SPARSE.has(table)) {
+      this.last.set(key, sig);
+      return;
+    }
     this.last.set(key, sig);
     this.tables.push({ step, netns: ns.name, table, rows, origins });
   }

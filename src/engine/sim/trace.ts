@@ -100,7 +100,11 @@ export interface Capture {
   tcpdump: string;
 }
 
-/** One version of one table of one netns, valid from `step` until the next version. */
+/**
+ * One version of one table of one netns, valid from `step` until the next version. The
+ * iptables, conntrack and ipvs tables of a namespace have no version until they have rows:
+ * no version means empty.
+ */
 export interface TableSnapshot {
   step: number;
   netns: string;
