@@ -10,7 +10,7 @@ import { neighOutput } from './neigh-output';
 import { isMulticastMac } from '../../net/mac';
 import type { Device } from '../device';
 import type { Bridge } from '../devices/bridge';
-import { Fdb } from '../fdb';
+import { Fdb, type FdbEntry } from '../fdb';
 import type { Skb } from '../skb';
 import { devQueueXmit } from './xmit';
 import { emit } from './emit';
@@ -77,11 +77,18 @@ export function bridgeHandleFrame(br: Bridge, port: Device, skb0: Skb): void {
     flood(br, port, skb, 'bridge.flood-unknown');
     return;
   }
+  forwardTo(br, port, e, skb);
+}
+
+/** br_forward: to the port the FDB names (never back out of the ingress port unless it is in hairpin mode). */
+function forwardTo(br: Bridge, port: Device, e: FdbEntry, skb0: Skb): void {
+  const ns = br.netns;
+  const eth = skb0.layers[0] as EthLayer;
   if (e.port === port && !br.hairpin.has(port)) {
     emit(ns, {
       kind: 'drop',
       dev: port,
-      skb,
+      skb: skb0,
       reason: 'bridge-same-port',
       code: 'drop.bridge-same-port',
       args: { bridge: br.name, port: port.name, mac: eth.dst },
@@ -91,17 +98,14 @@ export function bridgeHandleFrame(br: Bridge, port: Device, skb0: Skb): void {
   emit(ns, {
     kind: 'bridge-forward',
     dev: br,
-    skb,
+    skb: skb0,
     decidedBy: { table: 'fdb', row: Fdb.format(e, br.name) },
     code: 'bridge.forward',
     args: { bridge: br.name, mac: eth.dst, in: port.name, out: e.port.name },
   });
-  if (eth.type === ETH_P_IP && brNetfilter(ns)) {
-    const out = brForward(br, port, e.port, skb);
-    if (!out) return;
-    skb = out;
-  }
-  devQueueXmit(e.port, skb);
+  let skb: Skb | null = skb0;
+  if (eth.type === ETH_P_IP && brNetfilter(ns)) skb = brForward(br, port, e.port, skb0);
+  if (skb) devQueueXmit(e.port, skb);
 }
 
 /** Run an IPv4 hook on a bridged frame: iptables sees the bridge as -i/-o and the ports through physdev. */
@@ -215,25 +219,5 @@ function bridgedDnatXmit(br: Bridge, skb0: Skb): void {
     flood(br, port, skb, 'bridge.flood-unknown');
     return;
   }
-  if (e.port === port && !br.hairpin.has(port)) {
-    emit(br.netns, {
-      kind: 'drop',
-      dev: port,
-      skb,
-      reason: 'bridge-same-port',
-      code: 'drop.bridge-same-port',
-      args: { bridge: br.name, port: port.name, mac: eth.dst },
-    });
-    return;
-  }
-  emit(br.netns, {
-    kind: 'bridge-forward',
-    dev: br,
-    skb,
-    decidedBy: { table: 'fdb', row: Fdb.format(e, br.name) },
-    code: 'bridge.forward',
-    args: { bridge: br.name, mac: eth.dst, in: port.name, out: e.port.name },
-  });
-  const out = brForward(br, port, e.port, skb);
-  if (out) devQueueXmit(e.port, out);
+  forwardTo(br, port, e, skb);
 }
