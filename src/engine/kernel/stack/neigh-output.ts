@@ -154,7 +154,12 @@ function fail(e: NeighEntry): void {
 }
 
 /** The neighbour answered: remember its MAC and send what waited. */
-export function neighResolved(e: NeighEntry, mac: string, state: 'REACHABLE' | 'STALE', announce?: () => void): void {
+export function neighResolved(
+  e: NeighEntry,
+  mac: string,
+  state: 'REACHABLE' | 'STALE',
+  announce?: () => void,
+): void {
   const ns = e.dev.netns;
   e.timer?.cancel();
   e.mac = mac;
