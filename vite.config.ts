@@ -2,11 +2,13 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { contentSecurityPolicy } from './scripts/csp-plugin';
+import { precacheServiceWorker } from './scripts/sw-plugin';
 
 export default defineConfig({
   // Relative base so the static build works from any sub-path (e.g. GitHub Pages).
   base: './',
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), precacheServiceWorker(), contentSecurityPolicy()],
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1', port: 4173 },
   test: {

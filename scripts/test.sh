@@ -34,6 +34,14 @@ if ! command -v tshark >/dev/null 2>&1; then
     || echo "warning: could not install tshark; the pcapng test will be skipped" >&2
 fi
 
+if ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then
+  log "installing a CJK font (the zh-CN screenshots need Chinese glyphs)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y fonts-wqy-microhei \
+    || echo "warning: could not install fonts-wqy-microhei; Chinese text renders as boxes in screenshots" >&2
+fi
+
 if [ ! -d node_modules ]; then
   log "npm ci"
   npm ci || { echo "npm ci failed" >&2; echo "0 passed, 1 failed"; exit 1; }

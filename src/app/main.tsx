@@ -1,19 +1,27 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './index.css';
+import './i18n';
+import { syncClassroomUrl } from './classroom/store';
+import { startI18nSync } from './i18n/sync';
+import { installQuizGate } from './quiz/gate';
+import { trackLessons } from './curriculum/GuidedPath';
+import { registerServiceWorker } from './offline/register';
 import { App } from './layout/App';
+import { EmbedApp, isEmbed } from './embed/EmbedApp';
 import { playbackActor, sendPlayback } from './playback/actor';
 import { installShortcuts } from './playback/keyboard';
 import { startController } from './state/controller';
 import { appStore } from './state/store';
 
+startI18nSync(appStore);
 startController(appStore, playbackActor);
+installQuizGate(appStore, playbackActor);
+syncClassroomUrl();
+trackLessons(appStore);
 installShortcuts(sendPlayback);
+registerServiceWorker();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root element missing from index.html');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+createRoot(root).render(<StrictMode>{isEmbed(window.location.search) ? <EmbedApp /> : <App />}</StrictMode>);

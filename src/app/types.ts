@@ -3,6 +3,7 @@ export type {
   Capture,
   DecidedBy,
   EventKind,
+  Explain,
   TableName,
   TableSnapshot,
   Topology,
@@ -18,10 +19,18 @@ export interface Exec {
   line: string;
 }
 
+/** A scenario's or flow's texts in Simplified Chinese (from the YAML's `zh`). */
+export interface ZhText {
+  title: string;
+  description?: string;
+  concept?: string;
+}
+
 export interface FlowInfo {
   id: string;
   title: string;
   description?: string;
+  zh?: ZhText;
 }
 
 export interface ScenarioInfo {
@@ -29,6 +38,9 @@ export interface ScenarioInfo {
   group: string;
   title: string;
   description: string;
+  /** What the scenario teaches (English). */
+  concept?: string;
+  zh?: ZhText;
   flows: FlowInfo[];
 }
 

@@ -10,6 +10,7 @@ import { topologyKey, type CanvasLayout } from './layout';
 import { connectionIndices, describeMarker, dropReason, markerStateAt, previousPlace } from './model';
 import { createCanvasRenderer, type CanvasRenderer, type DropMark } from './renderer';
 import { createZoom, type ZoomController } from './zoom';
+import { useT } from '../i18n';
 
 export interface CanvasProps {
   /** The whole trace (topology + events + captures). */
@@ -36,6 +37,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
   const zoomRef = useRef<ZoomController | null>(null);
   const [layout, setLayout] = useState<CanvasLayout | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
+  const { t } = useT();
   const titleId = useId();
   const descId = useId();
 
@@ -139,20 +141,20 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
         aria-describedby={descId}
         data-ready={ready ? 'true' : 'false'}
       >
-        <title id={titleId}>{`Topology of ${trace.scenario}: ${trace.flow}`}</title>
+        <title id={titleId}>{t('canvas.title', { scenario: trace.scenario, flow: trace.flow })}</title>
         <desc id={descId}>{describeMarker(marker)}</desc>
         <g ref={viewportRef} />
       </svg>
       {!ready && (
         <p className="absolute inset-0 grid place-items-center text-sm text-slate-600 dark:text-slate-300">
-          {layoutError ? `Layout failed: ${layoutError}` : 'Laying out the topology…'}
+          {layoutError ? t('canvas.layoutFailed', { error: layoutError }) : t('canvas.laying')}
         </p>
       )}
-      <div className="absolute top-2 right-2 flex gap-1" role="toolbar" aria-label="Canvas view">
+      <div className="absolute top-2 right-2 flex gap-1" role="toolbar" aria-label={t('canvas.toolbar')}>
         <button
           type="button"
           className={BTN}
-          aria-label="Zoom in"
+          aria-label={t('canvas.zoomIn')}
           onClick={() => zoomRef.current?.zoomBy(1.3, !reducedMotion)}
         >
           +
@@ -160,7 +162,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
         <button
           type="button"
           className={BTN}
-          aria-label="Zoom out"
+          aria-label={t('canvas.zoomOut')}
           onClick={() => zoomRef.current?.zoomBy(1 / 1.3, !reducedMotion)}
         >
           −
@@ -171,7 +173,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
           onClick={() => layout && zoomRef.current?.fit(layout, !reducedMotion)}
           disabled={!ready}
         >
-          Fit to view
+          {t('canvas.fit')}
         </button>
       </div>
     </div>

@@ -20,6 +20,7 @@ import {
   type Point,
 } from './layout';
 import type { MarkerState } from './model';
+import { tr } from '../i18n';
 
 export interface DropMark {
   step: number;
@@ -117,7 +118,7 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('class', `pj-ns${n.root ? ' pj-ns--root' : ''}`)
       .attr('role', 'button')
       .attr('tabindex', 0)
-      .attr('aria-label', `Namespace ${n.name}`)
+      .attr('aria-label', tr('canvas.namespace', { name: n.name }))
       .attr('aria-pressed', 'false')
       .attr('data-netns', n.name)
       .on('click', () => select_(n.name))
@@ -138,7 +139,7 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('class', 'pj-ns-label')
       .attr('x', n.x + 10)
       .attr('y', n.y + NS_HEADER - 7)
-      .text(n.root ? `${n.name} (root ns)` : n.name);
+      .text(n.root ? `${n.name} (${tr('canvas.rootNs')})` : n.name);
     nsEls.set(n.name, g.node()!);
   }
 

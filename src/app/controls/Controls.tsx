@@ -3,6 +3,7 @@ import { sendPlayback, usePlayback } from '../playback/actor';
 import { SpeedControl } from './SpeedControl';
 import { Scrubber } from './Scrubber';
 import { VerdictBadge } from './VerdictBadge';
+import { useT } from '../i18n';
 
 const base =
   'inline-flex h-9 items-center justify-center gap-1 rounded-md border px-3 text-sm font-medium disabled:opacity-40 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500';
@@ -10,6 +11,7 @@ const btn = `${base} border-slate-300 bg-white text-slate-800 hover:bg-slate-100
 const primary = `${base} w-24 border-sky-700 bg-sky-700 text-white hover:bg-sky-800 dark:border-sky-500 dark:bg-sky-600 dark:hover:bg-sky-500`;
 
 export function Controls() {
+  const { t } = useT();
   const state = usePlayback((s) => s.value as string);
   const step = usePlayback((s) => s.context.step);
   const steps = usePlayback((s) => s.context.steps);
@@ -24,7 +26,7 @@ export function Controls() {
         disabled={!usable}
         onClick={() => sendPlayback({ type: 'RESET' })}
       >
-        Reset
+        {t('controls.reset')}
       </button>
       <button
         type="button"
@@ -34,7 +36,7 @@ export function Controls() {
         aria-keyshortcuts="ArrowLeft"
       >
         <span aria-hidden="true">◀</span>
-        <span className="sr-only">Step back</span>
+        <span className="sr-only">{t('controls.stepBack')}</span>
       </button>
       <button
         type="button"
@@ -43,7 +45,7 @@ export function Controls() {
         onClick={() => sendPlayback({ type: playing ? 'PAUSE' : 'PLAY' })}
         aria-keyshortcuts="Space"
       >
-        {playing ? 'Pause' : 'Play'}
+        {playing ? t('controls.pause') : t('controls.play')}
       </button>
       <button
         type="button"
@@ -53,7 +55,7 @@ export function Controls() {
         aria-keyshortcuts="ArrowRight"
       >
         <span aria-hidden="true">▶</span>
-        <span className="sr-only">Step forward</span>
+        <span className="sr-only">{t('controls.stepForward')}</span>
       </button>
       <SpeedControl />
       <Scrubber disabled={!usable} />
@@ -62,7 +64,7 @@ export function Controls() {
         aria-live="off"
         data-testid="step-counter"
       >
-        Step {steps ? step + 1 : 0} / {steps}
+        {t('controls.counter', { n: steps ? step + 1 : 0, total: steps })}
       </span>
       <VerdictBadge />
     </div>

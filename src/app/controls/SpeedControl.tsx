@@ -1,12 +1,14 @@
 /** Playback speed: a select over the presets (+/- on the keyboard). */
 import { sendPlayback, usePlayback } from '../playback/actor';
 import { SPEEDS } from '../playback/machine';
+import { useT } from '../i18n';
 
 export function SpeedControl() {
+  const { t } = useT();
   const speed = usePlayback((s) => s.context.speed);
   return (
     <label className="flex items-center gap-1 text-sm text-slate-700 dark:text-slate-200">
-      Speed
+      {t('controls.speed')}
       <select
         value={speed}
         onChange={(e) => sendPlayback({ type: 'SPEED', speed: Number(e.target.value) })}

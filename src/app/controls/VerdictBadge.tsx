@@ -2,8 +2,12 @@
 import { verdictText } from '../panels/trace-select';
 import { usePlayback } from '../playback/actor';
 import { useApp } from '../state/useApp';
+import { explainDict, useT } from '../i18n';
+import { renderExplain } from '../../engine/sim/messages';
+import type { Trace } from '../types';
 
 export function VerdictBadge() {
+  const { t, lang } = useT();
   const finished = usePlayback((s) => s.matches('finished'));
   const trace = useApp((s) => s.trace);
   if (!finished || !trace) return null;
@@ -17,7 +21,19 @@ export function VerdictBadge() {
           : 'bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-50'
       }`}
     >
-      {verdictText(trace)}
+      {lang === 'en' ? verdictText(trace) : localVerdict(trace, (v) => t(`verdict.${v}`), explainDict(lang))}
     </output>
   );
+}
+
+/** The verdict in another language: a drop's reason rendered from the drop event's template. */
+function localVerdict(
+  trace: Trace,
+  name: (v: Trace['verdict']) => string,
+  dict: Record<string, string>,
+): string {
+  const drop = trace.reason ? [...trace.events].reverse().find((e) => e.kind === 'drop') : undefined;
+  if (!drop || trace.verdict === 'delivered') return verdictText(trace, name);
+  const where = `${drop.netns}${drop.interface !== undefined ? ` ${drop.interface}` : ''}`;
+  return `${name(trace.verdict)} — ${where}: ${renderExplain(drop.explain, dict)}`;
 }

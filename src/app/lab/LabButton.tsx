@@ -6,6 +6,7 @@ import { useId, useState } from 'react';
 import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { callWorker } from '../worker/client';
+import { useT } from '../i18n';
 
 /** The file name of the lab script: `<scenario>-<flow>-lab.sh`. */
 export function labFileName(scenarioId: string, flowId: string): string {
@@ -31,10 +32,8 @@ export function LabButton() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const descId = useId();
-  const explanation =
-    'Downloads a bash script that builds this scenario in network namespaces on a Linux machine (needs root), ' +
-    `runs the flow${changes ? ` with your ${changes} terminal change${changes === 1 ? '' : 's'}` : ''}, ` +
-    'and cleans up when it ends.';
+  const { t } = useT();
+  const explanation = changes ? t('lab.explainChanges', { count: changes }) : t('lab.explain');
 
   async function run() {
     const { scenarioId: s, flowId: f, execs } = appStore.getState();
@@ -42,7 +41,15 @@ export function LabButton() {
     setBusy(true);
     setError(null);
     try {
-      download(labFileName(s, f), await callWorker({ type: 'lab', scenarioId: s, flowId: f, execs }));
+      const yaml = appStore.getState().scenarioText;
+      const script = await callWorker({
+        type: 'lab',
+        scenarioId: s,
+        flowId: f,
+        execs,
+        ...(yaml !== null ? { yaml } : {}),
+      });
+      download(labFileName(s, f), script);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -60,7 +67,7 @@ export function LabButton() {
         title={explanation}
         className="inline-flex h-9 items-center gap-1 rounded-md border border-slate-300 bg-white px-3 text-sm font-medium whitespace-nowrap text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 disabled:opacity-40 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700"
       >
-        <span aria-hidden="true">⤓</span> Run this on Linux
+        <span aria-hidden="true">⤓</span> {t('lab.button')}
       </button>
       <p
         id={descId}

@@ -7,6 +7,7 @@ import { eventAt } from '../panels/trace-select';
 import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import type { Trace } from '../types';
+import { useT } from '../i18n';
 
 export interface TopologyCanvasProps {
   trace: Trace;
@@ -25,11 +26,12 @@ const LazyCanvas = loadCanvas ? lazy(() => loadCanvas().then((m) => ({ default: 
 
 function Placeholder({ trace, step }: { trace: Trace | null; step: number }) {
   const ev = eventAt(trace, step);
+  const { t } = useT();
   return (
     <div className="flex h-full flex-col items-center justify-center gap-2 p-4 text-center text-slate-600 dark:text-slate-300">
-      <p className="text-sm">The topology canvas loads here.</p>
+      <p className="text-sm">{t('canvas.placeholder')}</p>
       {ev && (
-        <p className="font-mono text-lg text-slate-900 dark:text-slate-50">
+        <p data-raw="" className="font-mono text-lg text-slate-900 dark:text-slate-50">
           {ev.machine} / {ev.netns}
           {ev.interface ? ` / ${ev.interface}` : ''} · {ev.kind}
         </p>
@@ -42,6 +44,7 @@ const reducedMotion =
   typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
 
 export function CanvasSlot() {
+  const { t, lang } = useT();
   const trace = useApp((s) => s.trace);
   const step = useApp((s) => s.step);
   const selected = useApp((s) => s.selectedNetns);
@@ -60,6 +63,7 @@ export function CanvasSlot() {
       ) : trace && LazyCanvas ? (
         <Suspense fallback={<Placeholder trace={trace} step={step} />}>
           <LazyCanvas
+            key={lang}
             trace={trace}
             step={step}
             selectedNetns={selected}
@@ -76,7 +80,7 @@ export function CanvasSlot() {
           role="status"
           className="absolute inset-x-0 top-0 m-2 mx-auto w-fit rounded-full bg-white/90 px-3 py-1 text-sm text-slate-700 shadow dark:bg-slate-800/90 dark:text-slate-100"
         >
-          Computing the journey…
+          {t('canvas.computing')}
         </div>
       )}
     </div>

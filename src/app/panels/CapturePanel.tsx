@@ -2,21 +2,26 @@
 import { useApp } from '../state/useApp';
 import { Empty, Panel } from './Panel';
 import { capturesAt } from './trace-select';
+import { useT } from '../i18n';
 
 const NONE: ReturnType<typeof capturesAt> = [];
 
 export function CapturePanel() {
+  const { t } = useT();
   const caps = useApp((s) => (s.trace ? capturesAt(s.trace, s.step) : NONE));
   return (
-    <Panel className="max-h-44 shrink-0" id="capture" title="Capture" subtitle="tcpdump -nn -e">
+    <Panel className="max-h-44 shrink-0" id="capture" title={t('capture.title')} subtitle="tcpdump -nn -e">
       {caps.length === 0 ? (
-        <Empty>No frame is captured at this step.</Empty>
+        <Empty>{t('capture.empty')}</Empty>
       ) : (
         <ul className="space-y-1.5">
           {caps.map((c, i) => (
             <li key={i} className="text-xs">
               <span className="font-mono text-slate-600 dark:text-slate-300">
-                {c.netns} # tcpdump -nn -e -i {c.interface} ({c.direction === 'tx' ? 'out' : 'in'})
+                <span data-raw="">
+                  {c.netns} # tcpdump -nn -e -i {c.interface}
+                </span>{' '}
+                ({c.direction === 'tx' ? t('capture.out') : t('capture.in')})
               </span>
               <code className="block font-mono break-all whitespace-pre-wrap text-slate-900 dark:text-slate-100">
                 {c.tcpdump}

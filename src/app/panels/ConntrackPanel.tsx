@@ -6,11 +6,13 @@
 import { useApp } from '../state/useApp';
 import { Empty, Panel } from './Panel';
 import { eventAt, shownNetns, tableAt } from './trace-select';
+import { useT } from '../i18n';
 
 const HIT =
   'bg-amber-100 font-semibold text-amber-950 ring-1 ring-amber-500 dark:bg-amber-900/70 dark:text-amber-50';
 
 export function ConntrackPanel() {
+  const { t } = useT();
   const trace = useApp((s) => s.trace);
   const netns = useApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
   const snap = useApp((s) => (s.trace && netns ? tableAt(s.trace, netns, 'conntrack', s.step) : undefined));
@@ -24,14 +26,18 @@ export function ConntrackPanel() {
   const count = rows.length;
 
   return (
-    <Panel id="conntrack" title="Conntrack" subtitle={netns ? `${netns} # conntrack -L` : 'conntrack -L'}>
+    <Panel
+      id="conntrack"
+      title={t('conntrack.title')}
+      subtitle={netns ? `${netns} # conntrack -L` : 'conntrack -L'}
+    >
       {!trace || !netns ? (
-        <Empty>Nothing loaded yet.</Empty>
+        <Empty>{t('panel.nothing')}</Empty>
       ) : count === 0 && !pending ? (
-        <Empty>No connections are tracked in {netns}.</Empty>
+        <Empty>{t('conntrack.none', { netns })}</Empty>
       ) : (
         <div className="space-y-1">
-          <ol className="font-mono text-xs leading-5">
+          <ol data-raw="" className="font-mono text-xs leading-5">
             {rows.map((row, i) => (
               <li
                 key={`${i}:${row}`}
@@ -41,7 +47,7 @@ export function ConntrackPanel() {
                 }`}
               >
                 {row}
-                {i === hit && <span className="sr-only"> (decided this step)</span>}
+                {i === hit && <span className="sr-only"> {t('panel.decided')}</span>}
               </li>
             ))}
             {pending && (
@@ -51,12 +57,12 @@ export function ConntrackPanel() {
               >
                 {pending}
                 <span className="block indent-0 font-sans text-[11px] font-normal text-amber-900 dark:text-amber-200">
-                  unconfirmed: enters the table when this first packet leaves the hooks
+                  {t('conntrack.unconfirmed')}
                 </span>
               </li>
             )}
           </ol>
-          <p className="text-xs text-slate-600 dark:text-slate-300">
+          <p data-raw="" className="text-xs text-slate-600 dark:text-slate-300">
             conntrack v1.4.7 (conntrack-tools): {count} flow entries have been shown.
           </p>
         </div>

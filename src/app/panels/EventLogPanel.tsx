@@ -5,6 +5,8 @@ import { useApp } from '../state/useApp';
 import type { TraceEvent } from '../types';
 import { Empty, Panel } from './Panel';
 import { KIND_GROUPS, kindGroup, type KindGroup } from './trace-select';
+import { useT } from '../i18n';
+import { Explained } from '../i18n/Explained';
 
 const ROW = 26;
 const HEIGHT = 260;
@@ -20,6 +22,7 @@ const EventRow = memo(function EventRow({
   top: number;
   current: boolean;
 }) {
+  const { t } = useT();
   return (
     <li style={{ top, height: ROW }} className="absolute inset-x-0">
       <button
@@ -33,18 +36,21 @@ const EventRow = memo(function EventRow({
         } ${ev.kind === 'drop' ? 'text-red-800 dark:text-red-300' : ''}`}
       >
         <span className="w-8 shrink-0 text-right font-mono tabular-nums">{ev.step}</span>
-        <span className="w-24 shrink-0 truncate font-mono">{ev.kind}</span>
-        <span className="w-28 shrink-0 truncate">
+        <span className="w-24 shrink-0 truncate font-mono">{t(`kind.${ev.kind}`)}</span>
+        <span data-raw="" className="w-28 shrink-0 truncate">
           {ev.netns}
           {ev.interface ? `·${ev.interface}` : ''}
         </span>
-        <span className="min-w-0 flex-1 truncate">{ev.explanation}</span>
+        <span className="min-w-0 flex-1 truncate">
+          <Explained explain={ev.explain} />
+        </span>
       </button>
     </li>
   );
 });
 
 export function EventLogPanel() {
+  const { t } = useT();
   const trace = useApp((s) => s.trace);
   const step = useApp((s) => s.step);
   const [only, setOnly] = useState<ReadonlySet<KindGroup>>(new Set());
@@ -86,10 +92,10 @@ export function EventLogPanel() {
     <Panel
       className="col-span-full"
       id="events"
-      title="Event log"
-      subtitle={trace ? `${rows.length} of ${trace.events.length} events` : undefined}
+      title={t('events.title')}
+      subtitle={trace ? t('events.count', { shown: rows.length, total: trace.events.length }) : undefined}
     >
-      <div role="group" aria-label="Filter events by kind" className="mb-2 flex flex-wrap gap-1">
+      <div role="group" aria-label={t('events.filter')} className="mb-2 flex flex-wrap gap-1">
         {KIND_GROUPS.map((g) => (
           <button
             key={g}
@@ -102,14 +108,14 @@ export function EventLogPanel() {
                 : 'border-slate-300 text-slate-700 hover:bg-slate-100 dark:border-slate-600 dark:text-slate-200 dark:hover:bg-slate-800'
             }`}
           >
-            {g}
+            {t(`kindGroup.${g}`)}
           </button>
         ))}
       </div>
       {!trace ? (
-        <Empty>No trace yet.</Empty>
+        <Empty>{t('events.none')}</Empty>
       ) : rows.length === 0 ? (
-        <Empty>No events of these kinds.</Empty>
+        <Empty>{t('events.noneOfKinds')}</Empty>
       ) : (
         <div
           ref={box}
@@ -120,7 +126,7 @@ export function EventLogPanel() {
           style={{ height: HEIGHT }}
           className="relative overflow-y-auto"
         >
-          <ol style={{ height: rows.length * ROW }} className="relative" aria-label="Events">
+          <ol style={{ height: rows.length * ROW }} className="relative" aria-label={t('events.list')}>
             {rows.slice(first, last).map((ev, k) => (
               <EventRow key={ev.step} ev={ev} top={(first + k) * ROW} current={ev.step === step} />
             ))}

@@ -2,24 +2,32 @@
 import { useApp } from '../state/useApp';
 import { Empty, Panel } from './Panel';
 import { eventAt } from './trace-select';
+import { useT } from '../i18n';
+import { Explained } from '../i18n/Explained';
 
 export function ExplanationPanel() {
+  const { t } = useT();
   const ev = useApp((s) => eventAt(s.trace, s.step));
   return (
     <Panel
       className="shrink-0"
       id="explanation"
-      title="Explanation"
-      subtitle={ev ? `${ev.netns}${ev.interface ? ` · ${ev.interface}` : ''} · ${ev.kind}` : undefined}
+      title={t('explanation.title')}
+      subtitle={
+        ev ? `${ev.netns}${ev.interface ? ` · ${ev.interface}` : ''} · ${t(`kind.${ev.kind}`)}` : undefined
+      }
     >
       {!ev ? (
-        <Empty>Pick a scenario and a flow, then press Play.</Empty>
+        <Empty>{t('explanation.empty')}</Empty>
       ) : (
         <div className="space-y-1">
-          <p className="text-base leading-relaxed text-slate-900 dark:text-slate-50">{ev.explanation}</p>
+          <p className="text-base leading-relaxed text-slate-900 dark:text-slate-50" data-testid="narration">
+            <Explained explain={ev.explain} links />{' '}
+            <span className="text-slate-700 dark:text-slate-300">{t(`why.${ev.kind}`)}</span>
+          </p>
           {ev.decidedBy && (
             <p className="text-xs text-slate-600 dark:text-slate-300">
-              Decided by {ev.decidedBy.table} in {ev.decidedBy.netns}:{' '}
+              {t('explanation.decidedBy', { table: ev.decidedBy.table, netns: ev.decidedBy.netns })}{' '}
               <code className="font-mono text-slate-900 dark:text-slate-100">{ev.decidedBy.row}</code>
             </p>
           )}

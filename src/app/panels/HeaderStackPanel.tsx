@@ -5,8 +5,11 @@ import { Empty, Panel } from './Panel';
 import { PacketBytes } from './PacketBytes';
 import { fieldName, fieldValue, LAYER_NAMES, layerFields, layerSummary } from './fields';
 import { diffLayers, packetEventAt, previousOfPacket } from './trace-select';
+import { useT } from '../i18n';
+import type { UiKey } from '../i18n/ui-en';
 
 export function HeaderStackPanel() {
+  const { t } = useT();
   const trace = useApp((s) => s.trace);
   // True when this step has no packet and the stack shown is the last one seen.
   const lastSeen = useApp((s) => {
@@ -24,23 +27,26 @@ export function HeaderStackPanel() {
     <Panel
       className="flex-1"
       id="headers"
-      title="Header stack"
+      title={t('headers.title')}
       subtitle={
-        ev ? `packet ${ev.packetId ?? '?'} at step ${ev.step}${lastSeen ? ' (last seen)' : ''}` : undefined
+        ev
+          ? `${t('headers.subtitle', { id: ev.packetId ?? '?', step: ev.step })}${lastSeen ? ` ${t('headers.lastSeen')}` : ''}`
+          : undefined
       }
     >
       {!ev ? (
-        <Empty>No packet at this step yet.</Empty>
+        <Empty>{t('headers.empty')}</Empty>
       ) : (
         <div className="space-y-1">
           {removed > 0 && (
             <p className="rounded bg-sky-50 px-2 py-1 text-xs text-sky-900 dark:bg-sky-950 dark:text-sky-100">
-              {removed} outer header{removed > 1 ? 's' : ''} removed since the previous hop (
-              {prev!
-                .packet!.slice(0, removed)
-                .map((l) => l.proto.toUpperCase())
-                .join(', ')}
-              ).
+              {t('headers.removed', {
+                count: removed,
+                names: prev!
+                  .packet!.slice(0, removed)
+                  .map((l) => l.proto.toUpperCase())
+                  .join(', '),
+              })}
             </p>
           )}
           {layers.map((layer, i) => {
@@ -52,11 +58,13 @@ export function HeaderStackPanel() {
                 className="rounded border border-slate-200 dark:border-slate-700"
               >
                 <summary className="cursor-pointer px-2 py-1 text-xs">
-                  <span className="font-semibold">{LAYER_NAMES[layer.proto]}</span>
-                  <span className="text-slate-600 dark:text-slate-300">, {layerSummary(layer)}</span>
+                  <span data-raw="">
+                    <span className="font-semibold">{LAYER_NAMES[layer.proto]}</span>
+                    <span className="text-slate-600 dark:text-slate-300">, {layerSummary(layer)}</span>
+                  </span>
                   {d.added && (
                     <span className="ml-2 rounded bg-emerald-100 px-1 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-50">
-                      added
+                      {t('headers.added')}
                     </span>
                   )}
                 </summary>
@@ -68,10 +76,16 @@ export function HeaderStackPanel() {
                       : 'text-slate-800 dark:text-slate-200';
                     return (
                       <div key={k} className="contents">
-                        <dt className={`truncate font-sans ${cls}`}>{fieldName(k)}</dt>
+                        <dt className={`truncate font-sans ${cls}`}>{fieldLabel(t, k)}</dt>
                         <dd className={`break-all ${cls}`}>
-                          {fieldValue(layer, k, v)}
-                          {changed && <span className="ml-1 font-sans text-[11px]">(changed)</span>}
+                          <span data-raw="">
+                            {typeof v === 'boolean'
+                              ? t(v ? 'headers.set' : 'headers.notSet')
+                              : fieldValue(layer, k, v)}
+                          </span>
+                          {changed && (
+                            <span className="ml-1 font-sans text-[11px]">{t('headers.changed')}</span>
+                          )}
                         </dd>
                       </div>
                     );
@@ -81,7 +95,9 @@ export function HeaderStackPanel() {
             );
           })}
           {ev.payload !== undefined && ev.payload > 0 && (
-            <p className="text-xs text-slate-600 dark:text-slate-300">Payload: {ev.payload} bytes</p>
+            <p className="text-xs text-slate-600 dark:text-slate-300">
+              {t('headers.payload', { bytes: ev.payload })}
+            </p>
           )}
           <button
             type="button"
@@ -89,11 +105,18 @@ export function HeaderStackPanel() {
             aria-expanded={showBytes}
             className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800"
           >
-            {showBytes ? 'Hide bytes' : 'Show bytes'}
+            {showBytes ? t('headers.hideBytes') : t('headers.showBytes')}
           </button>
           {showBytes && <PacketBytes layers={layers} payload={ev.payload ?? 0} />}
         </div>
       )}
     </Panel>
   );
+}
+
+/** The field's name in the current language (the Wireshark-like English name when there is no key). */
+function fieldLabel(t: ReturnType<typeof useT>['t'], key: string): string {
+  const id = `field.${key}` as UiKey;
+  const s = t(id);
+  return s === id ? fieldName(key) : s;
 }

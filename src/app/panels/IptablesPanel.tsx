@@ -16,6 +16,7 @@ import {
 } from './netfilter-select';
 import { Empty, Panel } from './Panel';
 import { eventAt, shownNetns, tableAt } from './trace-select';
+import { useT } from '../i18n';
 
 function RuleLine({
   row,
@@ -28,6 +29,7 @@ function RuleLine({
   mark?: RuleMark;
   decided: boolean;
 }) {
+  const { t } = useT();
   const state = decided ? 'decided' : mark?.matched ? 'matched' : mark ? 'evaluated' : null;
   const cls =
     state === 'decided'
@@ -45,17 +47,17 @@ function RuleLine({
           : 'border-transparent';
   const label =
     state === 'decided'
-      ? 'decided this step'
+      ? t('iptables.stateDecided')
       : state === 'matched'
-        ? 'matched at this step'
+        ? t('iptables.stateMatched')
         : state === 'evaluated'
-          ? 'evaluated at this step, did not match'
+          ? t('iptables.stateEvaluated')
           : null;
   return (
     <li
       data-rule-state={state ?? undefined}
       aria-current={decided ? 'true' : undefined}
-      title={origin ? `from ${origin}` : undefined}
+      title={origin ? t('panel.from', { origin }) : undefined}
       className={`flex items-start gap-1.5 rounded py-px pr-1 pl-1 ${cls}`}
     >
       <span aria-hidden="true" className={`mt-1.5 size-2 shrink-0 rounded-full border ${dot}`} />
@@ -64,14 +66,14 @@ function RuleLine({
         {label && <span className="sr-only"> ({label})</span>}
         {decided && origin ? (
           <span className="block font-sans text-[11px] font-normal text-amber-900 dark:text-amber-200">
-            from {origin}
+            {t('panel.from', { origin })}
           </span>
         ) : null}
       </span>
       {mark?.probability !== undefined && (
         <span
           className="shrink-0 rounded bg-violet-100 px-1 font-sans text-[11px] font-semibold text-violet-900 dark:bg-violet-900 dark:text-violet-50"
-          title="Probability that this -m statistic rule matches when reached"
+          title={t('iptables.probability')}
         >
           {formatProbability(mark.probability)}
         </span>
@@ -79,7 +81,7 @@ function RuleLine({
       {mark && mark.order.length > 0 && (
         <span
           className="shrink-0 font-sans text-[11px] text-slate-600 tabular-nums dark:text-slate-300"
-          title="Order in which the rules were evaluated at this step"
+          title={t('iptables.order')}
         >
           #{mark.order.join(',')}
         </span>
@@ -100,30 +102,39 @@ const Rules = memo(function Rules({
   const groups = groupRules(snap);
   const marks = useMemo(() => ruleMarks(ev, netns), [ev, netns]);
   const decided = useMemo(() => decidedRuleKey(groups, ev, netns), [groups, ev, netns]);
+  const { t } = useT();
   const summary = traversalSummary(ev, netns);
   return (
     <div className="space-y-2">
       {summary && (
         <p className="flex flex-wrap items-center gap-x-3 gap-y-0.5 text-xs text-slate-700 dark:text-slate-200">
-          <span>This step: {summary}.</span>
+          <span>
+            {t('iptables.thisStep', {
+              summary: t('iptables.summary', {
+                count: ev!.traversed!.filter((r) => !r.row.startsWith('-P ')).length,
+                table: ev!.traversed![0]!.table,
+                chain: ev!.traversed![0]!.chain,
+              }),
+            })}
+          </span>
           <span className="flex items-center gap-1">
             <span aria-hidden="true" className="size-2 rounded-full border border-slate-400" />
-            evaluated
+            {t('iptables.evaluated')}
           </span>
           <span className="flex items-center gap-1">
             <span aria-hidden="true" className="size-2 rounded-full border border-sky-700 bg-sky-600" />
-            matched
+            {t('iptables.matched')}
           </span>
           <span className="flex items-center gap-1">
             <span aria-hidden="true" className="size-2 rounded-full border border-amber-600 bg-amber-500" />
-            decided
+            {t('iptables.decided')}
           </span>
         </p>
       )}
       {groups.map((g) => (
-        <div key={g.table} role="group" aria-label={`table ${g.table}`}>
+        <div key={g.table} role="group" aria-label={t('iptables.table', { table: g.table })}>
           <h3 className="font-mono text-xs font-semibold text-slate-900 dark:text-slate-100">*{g.table}</h3>
-          <ol className="font-mono text-xs leading-5">
+          <ol data-raw="" className="font-mono text-xs leading-5">
             {g.rows.map((r) => {
               const key = ruleKey(g.table, r.row);
               return (
@@ -144,6 +155,7 @@ const Rules = memo(function Rules({
 });
 
 export function IptablesPanel() {
+  const { t } = useT();
   const trace = useApp((s) => s.trace);
   const netns = useApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
   const snap = useApp((s) => (s.trace && netns ? tableAt(s.trace, netns, 'iptables', s.step) : undefined));
@@ -158,13 +170,17 @@ export function IptablesPanel() {
   const onlyPolicies = rules.length > 0 && rules.every((r) => /^-P \S+ ACCEPT$/.test(r));
 
   return (
-    <Panel id="iptables" title="iptables" subtitle={netns ? `${netns} # iptables -S` : 'iptables -S'}>
+    <Panel
+      id="iptables"
+      title={t('iptables.title')}
+      subtitle={netns ? `${netns} # iptables -S` : 'iptables -S'}
+    >
       {!trace || !netns ? (
-        <Empty>Nothing loaded yet.</Empty>
+        <Empty>{t('panel.nothing')}</Empty>
       ) : !snap || rules.length === 0 ? (
-        <Empty>No iptables rules are loaded in {netns}: every chain accepts.</Empty>
+        <Empty>{t('iptables.none', { netns })}</Empty>
       ) : onlyPolicies && !ev ? (
-        <Empty>No iptables rules are loaded in {netns}: every chain&apos;s policy is ACCEPT.</Empty>
+        <Empty>{t('iptables.onlyPolicies', { netns })}</Empty>
       ) : (
         <Rules snap={snap} ev={ev} netns={netns} />
       )}

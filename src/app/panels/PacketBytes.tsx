@@ -1,6 +1,7 @@
 /** The packet's bytes as a hex dump, encoded by the engine (loaded on demand). */
 import { useEffect, useState } from 'react';
 import type { Layer } from '../types';
+import { useT } from '../i18n';
 
 function hexdump(bytes: Uint8Array): string {
   const lines: string[] = [];
@@ -14,6 +15,7 @@ function hexdump(bytes: Uint8Array): string {
 }
 
 export function PacketBytes({ layers, payload }: { layers: Layer[]; payload: number }) {
+  const { t } = useT();
   const [text, setText] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
@@ -28,10 +30,10 @@ export function PacketBytes({ layers, payload }: { layers: Layer[]; payload: num
   }, [layers, payload]);
   return (
     <pre
-      aria-label="Packet bytes"
+      aria-label={t('headers.bytes')}
       className="overflow-x-auto rounded bg-slate-100 p-2 font-mono text-[11px] leading-4 dark:bg-slate-800"
     >
-      {text ?? 'Encoding…'}
+      {text ?? t('headers.encoding')}
     </pre>
   );
 }

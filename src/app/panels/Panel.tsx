@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { useApp } from '../state/useApp';
 import type { PanelId } from '../state/store';
+import { useT } from '../i18n';
 
 interface PanelProps {
   id: PanelId;
@@ -13,6 +14,7 @@ interface PanelProps {
 }
 
 export function Panel({ id, title, subtitle, children, className = '' }: PanelProps) {
+  const { t } = useT();
   const collapsed = useApp((s) => !!s.collapsed[id]);
   const toggle = useApp((s) => s.togglePanel);
   const headingId = `panel-${id}-heading`;
@@ -28,7 +30,10 @@ export function Panel({ id, title, subtitle, children, className = '' }: PanelPr
           {title}
         </h2>
         {subtitle && (
-          <span className="min-w-0 flex-1 truncate font-mono text-xs text-slate-600 dark:text-slate-300">
+          <span
+            data-raw=""
+            className="min-w-0 flex-1 truncate font-mono text-xs text-slate-600 dark:text-slate-300"
+          >
             {subtitle}
           </span>
         )}
@@ -39,7 +44,7 @@ export function Panel({ id, title, subtitle, children, className = '' }: PanelPr
           aria-controls={bodyId}
           className="ml-auto rounded px-1.5 text-xs text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-sky-500 dark:text-slate-300 dark:hover:bg-slate-800"
         >
-          {collapsed ? 'Show' : 'Hide'}
+          {collapsed ? t('panel.show') : t('panel.hide')}
           <span className="sr-only"> {title}</span>
         </button>
       </div>

@@ -4,6 +4,7 @@ import type { PanelId } from '../state/store';
 import type { TableName } from '../types';
 import { Empty, Panel } from './Panel';
 import { decidedRow, eventAt, shownNetns, tableAt } from './trace-select';
+import { useT } from '../i18n';
 
 interface TablePanelProps {
   id: PanelId;
@@ -20,6 +21,7 @@ interface TablePanelProps {
 export function TablePanel({ id, title, table, tool, missing, empty }: TablePanelProps) {
   // Derived values as selectors: a step re-renders this panel only when its snapshot or its
   // highlighted row changes, not on every step.
+  const { t } = useT();
   const hasTrace = useApp((s) => s.trace !== null);
   const netns = useApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
   const snap = useApp((s) => (s.trace && netns ? tableAt(s.trace, netns, table, s.step) : undefined));
@@ -30,20 +32,20 @@ export function TablePanel({ id, title, table, tool, missing, empty }: TablePane
   return (
     <Panel id={id} title={title} subtitle={netns ? `${netns} # ${tool}` : tool}>
       {!hasTrace || !netns ? (
-        <Empty>Nothing loaded yet.</Empty>
+        <Empty>{t('panel.nothing')}</Empty>
       ) : !snap ? (
         <Empty>{missing(netns)}</Empty>
       ) : snap.rows.length === 0 ? (
         <Empty>{empty(netns)}</Empty>
       ) : (
-        <ol className="font-mono text-xs leading-5">
+        <ol data-raw="" className="font-mono text-xs leading-5">
           {snap.rows.map((row, i) => {
             const origin = snap.origins?.[i];
             const isHit = i === hit;
             return (
               <li
                 key={`${i}:${row}`}
-                title={origin ? `from ${origin}` : undefined}
+                title={origin ? t('panel.from', { origin }) : undefined}
                 aria-current={isHit ? 'true' : undefined}
                 className={`rounded py-px pr-1 pl-5 -indent-4 break-words whitespace-pre-wrap ${
                   isHit
@@ -52,10 +54,10 @@ export function TablePanel({ id, title, table, tool, missing, empty }: TablePane
                 }`}
               >
                 {row}
-                {isHit && <span className="sr-only"> (decided this step)</span>}
+                {isHit && <span className="sr-only"> {t('panel.decided')}</span>}
                 {origin && isHit ? (
                   <span className="block font-sans text-[11px] font-normal text-amber-900 dark:text-amber-200">
-                    from {origin}
+                    {t('panel.from', { origin })}
                   </span>
                 ) : null}
               </li>

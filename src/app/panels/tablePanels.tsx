@@ -1,41 +1,45 @@
 /** The kernel-table panels printed as plain rows (iptables and Conntrack have their own). */
 import { TablePanel } from './TablePanel';
+import { useT } from '../i18n';
 
 export function RoutesPanel() {
+  const { t } = useT();
   return (
     <TablePanel
       id="routes"
-      title="Routes"
+      title={t('routes.title')}
       table="routes"
       tool="ip route"
-      missing={(ns) => `No route table recorded for ${ns}.`}
-      empty={(ns) => `${ns} has no routes.`}
+      missing={(netns) => t('routes.missing', { netns })}
+      empty={(netns) => t('routes.empty', { netns })}
     />
   );
 }
 
 export function NeighborsPanel() {
+  const { t } = useT();
   return (
     <TablePanel
       id="neigh"
-      title="Neighbors"
+      title={t('neigh.title')}
       table="neigh"
       tool="ip neigh"
-      missing={(ns) => `No neighbour table recorded for ${ns}.`}
-      empty={(ns) => `${ns} has no neighbour entries yet.`}
+      missing={(netns) => t('neigh.missing', { netns })}
+      empty={(netns) => t('neigh.empty', { netns })}
     />
   );
 }
 
 export function FdbPanel() {
+  const { t } = useT();
   return (
     <TablePanel
       id="fdb"
-      title="Bridge FDB"
+      title={t('fdb.title')}
       table="fdb"
       tool="bridge fdb show"
-      missing={(ns) => `${ns} has no bridge, so no forwarding database.`}
-      empty={(ns) => `${ns} has no bridge, so no forwarding database.`}
+      missing={(netns) => t('fdb.none', { netns })}
+      empty={(netns) => t('fdb.none', { netns })}
     />
   );
 }

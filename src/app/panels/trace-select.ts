@@ -159,7 +159,8 @@ export function kindGroup(ev: TraceEvent): KindGroup {
   return 'other';
 }
 
-export function verdictText(trace: Trace): string {
-  if (trace.verdict === 'delivered') return 'delivered';
-  return trace.reason ? `${trace.verdict} — ${trace.reason}` : trace.verdict;
+/** The verdict as the page shows it; `name` translates the verdict word (the reason is the engine's). */
+export function verdictText(trace: Trace, name: (v: Trace['verdict']) => string = (v) => v): string {
+  if (trace.verdict === 'delivered') return name('delivered');
+  return trace.reason ? `${name(trace.verdict)} — ${trace.reason}` : name(trace.verdict);
 }

@@ -2,11 +2,15 @@
 import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { SCENARIO_GROUPS } from '../types';
+import { useT } from '../i18n';
+import { flowText, scenarioText } from '../i18n/scenario';
+import type { UiKey } from '../i18n/ui-en';
 
 const select =
   'h-9 min-w-0 max-w-full rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100';
 
 export function ScenarioPicker() {
+  const { t, lang } = useT();
   const catalog = useApp((s) => s.catalog);
   const scenarioId = useApp((s) => s.scenarioId);
   const flowId = useApp((s) => s.flowId);
@@ -15,25 +19,30 @@ export function ScenarioPicker() {
     (g, i, all) => all.indexOf(g) === i && catalog?.some((c) => c.group === g),
   );
   const flow = info?.flows.find((f) => f.id === flowId);
+  const groupName = (g: string) => {
+    const key = `group.${g}` as UiKey;
+    const s = t(key);
+    return s === key ? g : s;
+  };
 
   return (
     <div className="flex min-w-0 flex-1 flex-wrap items-center gap-2">
       <label className="flex min-w-0 items-center gap-1 text-sm">
-        <span className="text-slate-700 dark:text-slate-200">Scenario</span>
+        <span className="text-slate-700 dark:text-slate-200">{t('picker.scenario')}</span>
         <select
           className={`${select} w-72`}
           value={scenarioId ?? ''}
           disabled={!catalog}
           onChange={(e) => appStore.getState().selectScenario(e.target.value)}
         >
-          {!catalog && <option value="">Loading scenarios…</option>}
+          {!catalog && <option value="">{t('picker.loading')}</option>}
           {groups.map((g) => (
-            <optgroup key={g} label={g}>
+            <optgroup key={g} label={groupName(g)}>
               {catalog!
                 .filter((c) => c.group === g)
                 .map((c) => (
-                  <option key={c.id} value={c.id} title={c.description}>
-                    {c.title}
+                  <option key={c.id} value={c.id} title={scenarioText(c, lang).description}>
+                    {scenarioText(c, lang).title}
                   </option>
                 ))}
             </optgroup>
@@ -41,17 +50,17 @@ export function ScenarioPicker() {
         </select>
       </label>
       <label className="flex min-w-0 items-center gap-1 text-sm">
-        <span className="text-slate-700 dark:text-slate-200">Flow</span>
+        <span className="text-slate-700 dark:text-slate-200">{t('picker.flow')}</span>
         <select
           className={`${select} w-64`}
           value={flowId ?? ''}
           disabled={!info || info.flows.length === 0}
           onChange={(e) => appStore.getState().selectFlow(e.target.value)}
         >
-          {info?.flows.length === 0 && <option value="">No flows</option>}
+          {info?.flows.length === 0 && <option value="">{t('picker.noFlows')}</option>}
           {info?.flows.map((f) => (
-            <option key={f.id} value={f.id} title={f.description}>
-              {f.title}
+            <option key={f.id} value={f.id} title={flowText(f, lang).description}>
+              {flowText(f, lang).title}
             </option>
           ))}
         </select>
@@ -59,9 +68,11 @@ export function ScenarioPicker() {
       {info && (
         <p
           className="min-w-0 basis-full truncate text-xs text-slate-600 dark:text-slate-300"
-          title={info.description}
+          title={scenarioText(info, lang).description}
+          data-presenter-hide=""
         >
-          <span className="font-medium">{info.group}</span> · {flow?.description ?? info.description}
+          <span className="font-medium">{groupName(info.group)}</span> ·{' '}
+          {(flow && flowText(flow, lang).description) ?? scenarioText(info, lang).description}
         </p>
       )}
     </div>

@@ -12,6 +12,15 @@ export function usePlayback<T>(selector: (s: PlaybackSnapshot) => T): T {
   return useSelector(playbackActor, selector);
 }
 
+/** A filter between the learner's input and the playback (the quiz holds back unanswered steps). */
+type PlaybackGuard = (event: PlaybackEvent) => PlaybackEvent | null;
+let guard: PlaybackGuard | null = null;
+
+export function setPlaybackGuard(g: PlaybackGuard | null): void {
+  guard = g;
+}
+
 export function sendPlayback(event: PlaybackEvent): void {
-  playbackActor.send(event);
+  const e = guard ? guard(event) : event;
+  if (e) playbackActor.send(e);
 }

@@ -13,6 +13,9 @@ describe('keyboard shortcuts', () => {
     expect(shortcutFor(k('+'))).toEqual({ type: 'FASTER' });
     expect(shortcutFor(k('-'))).toEqual({ type: 'SLOWER' });
     expect(shortcutFor(k('x'))).toBeNull();
+    // Presentation clickers.
+    expect(shortcutFor(k('PageDown'))).toEqual({ type: 'STEP_FORWARD' });
+    expect(shortcutFor(k('PageUp'))).toEqual({ type: 'STEP_BACK' });
     expect(shortcutFor({ ...k('ArrowLeft'), ctrlKey: true })).toBeNull();
   });
 });

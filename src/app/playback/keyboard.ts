@@ -10,8 +10,10 @@ export function shortcutFor(
     case 'Spacebar':
       return { type: 'TOGGLE' };
     case 'ArrowRight':
+    case 'PageDown': // presentation clickers send PageDown / PageUp
       return { type: 'STEP_FORWARD' };
     case 'ArrowLeft':
+    case 'PageUp':
       return { type: 'STEP_BACK' };
     case 'Home':
       return { type: 'FIRST' };

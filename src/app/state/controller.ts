@@ -6,17 +6,27 @@
  */
 import type { Actor } from 'xstate';
 import type { playbackMachine } from '../playback/machine';
+import { applyEdited, restoreBuiltin } from '../share/edits';
+import { decodeLocation, type LinkState } from '../share/link';
+import { linkStateOf, searchAndHash } from '../share/urlSync';
+import { shareUi } from '../share/uiStore';
 import { callWorker } from '../worker/client';
-import type { AppStoreApi } from './store';
-import { formatUrl, parseUrl } from './url';
+import type { AppStoreApi, PanelId } from './store';
 
 export const DEFAULT_SCENARIO = 'flannel-host-gw';
 /** How long after a step the URL is updated. */
 export const URL_DELAY_MS = 120;
 
 export function startController(store: AppStoreApi, actor: Actor<typeof playbackMachine>): () => void {
-  const initial = parseUrl(window.location.search);
-  let pendingStep: number | null = initial.step;
+  // The link is decoded asynchronously (its edits are compressed); the catalog waits for it.
+  const initialPromise = decodeLocation(window.location.search, window.location.hash).then(
+    ({ state, error }) => {
+      if (error) shareUi.setState({ linkError: error });
+      return state;
+    },
+  );
+  let pendingStep: number | null = null;
+  let initialized = false;
   let seq = 0;
 
   const unsubActor = actor.subscribe((snap) => {
@@ -24,7 +34,7 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
   });
 
   async function computeTrace(keepStep: boolean): Promise<void> {
-    const { scenarioId, flowId, execs, step } = store.getState();
+    const { scenarioId, flowId, execs, step, scenarioText } = store.getState();
     if (!scenarioId || !flowId) return;
     const mine = ++seq;
     const startAt = pendingStep ?? (keepStep ? step : 0);
@@ -32,7 +42,13 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
     store.getState().setLoading();
     actor.send({ type: 'LOAD', step: startAt });
     try {
-      const trace = await callWorker({ type: 'trace', scenarioId, flowId, execs });
+      const trace = await callWorker({
+        type: 'trace',
+        scenarioId,
+        flowId,
+        execs,
+        ...(scenarioText !== null ? { yaml: scenarioText } : {}),
+      });
       if (mine !== seq) return;
       store.getState().setTrace(trace);
       actor.send({ type: 'LOADED', steps: trace.events.length });
@@ -47,33 +63,71 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
   // The URL follows the step, but off the input's critical path: history.replaceState costs about a
   // millisecond, so a burst of steps (playback, held arrow keys) writes it once, shortly after.
   let urlTimer: ReturnType<typeof setTimeout> | null = null;
+  let urlSeq = 0;
   const writeUrl = () => {
     urlTimer = null;
+    if (!initialized) return;
     const s = store.getState();
-    const search = formatUrl(window.location.search, {
-      scenario: s.scenarioId,
-      flow: s.flowId,
-      step: s.trace ? s.step : pendingStep,
-    });
-    if (search !== window.location.search) {
-      window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}`);
-    }
+    const mine = ++urlSeq;
+    const embed = initialEmbed;
+    void searchAndHash(window.location.search, linkStateOf(s, s.trace ? s.step : pendingStep, embed)).then(
+      (tail) => {
+        if (mine !== urlSeq) return;
+        const current = `${window.location.search}${window.location.hash}`;
+        if (tail !== current) {
+          window.history.replaceState(window.history.state, '', `${window.location.pathname}${tail}`);
+        }
+      },
+    );
   };
+  let initialEmbed: Partial<LinkState> = {};
 
   const unsubStore = store.subscribe((s, prev) => {
+    if (s.scenarioText === null && prev.scenarioText !== null) restoreBuiltin(store);
     const selectionChanged = s.scenarioId !== prev.scenarioId || s.flowId !== prev.flowId;
-    if (selectionChanged || s.execs !== prev.execs) void computeTrace(!selectionChanged);
-    if (selectionChanged) {
+    const editsChanged = s.execs !== prev.execs || s.scenarioText !== prev.scenarioText;
+    if (selectionChanged || editsChanged) void computeTrace(!selectionChanged);
+    if (selectionChanged || editsChanged) {
       if (urlTimer !== null) clearTimeout(urlTimer);
       writeUrl();
-    } else if (s.step !== prev.step && urlTimer === null) {
+    } else if (
+      (s.step !== prev.step ||
+        s.selectedNetns !== prev.selectedNetns ||
+        s.collapsed !== prev.collapsed ||
+        s.lang !== prev.lang) &&
+      urlTimer === null
+    ) {
       urlTimer = setTimeout(writeUrl, URL_DELAY_MS);
     }
   });
 
-  callWorker({ type: 'catalog' })
-    .then((catalog) => {
+  Promise.all([callWorker({ type: 'catalog' }), initialPromise])
+    .then(async ([catalog, initial]) => {
+      shareUi.setState({ builtinCatalog: catalog });
       store.getState().setCatalog(catalog);
+      initialEmbed = initial.embed ? { embed: true, panel: initial.panel } : {};
+      pendingStep = initial.step;
+      const collapsed: Partial<Record<PanelId, boolean>> = {};
+      for (const p of initial.hidden) collapsed[p] = true;
+      store.setState({ collapsed, lang: initial.lang });
+      // One update for the whole selection, so the flow is traced once, at the link's step.
+      const rest = { execs: initial.execs, selectedNetns: initial.netns, error: null };
+      initialized = true;
+      if (initial.yaml !== null) {
+        const checked = await callWorker({ type: 'check', yaml: initial.yaml });
+        if (checked.ok) {
+          applyEdited(store, initial.yaml, checked.info, { flow: initial.flow, extra: rest });
+          return;
+        }
+        // The shared text does not load: show it (the editor marks the error) and say why.
+        store.setState({
+          scenarioId: initial.scenario ?? 'edited',
+          flowId: initial.flow ?? 'edited',
+          scenarioText: initial.yaml,
+          ...rest,
+        });
+        return;
+      }
       const wanted =
         catalog.find((c) => c.id === initial.scenario) ?? catalog.find((c) => c.id === DEFAULT_SCENARIO);
       const chosen = wanted ?? catalog[0];
@@ -81,7 +135,17 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
         store.getState().setError('No scenarios are available yet.');
         return;
       }
-      store.getState().selectScenario(chosen.id, chosen.id === initial.scenario ? initial.flow : null);
+      const linked = chosen.id === initial.scenario;
+      const flowId =
+        (linked ? chosen.flows.find((f) => f.id === initial.flow)?.id : undefined) ??
+        chosen.flows[0]?.id ??
+        null;
+      store.setState({
+        scenarioId: chosen.id,
+        flowId,
+        scenarioText: null,
+        ...(linked ? rest : { execs: [], selectedNetns: null, error: null }),
+      });
     })
     .catch((e: unknown) => store.getState().setError(e instanceof Error ? e.message : String(e)));
 

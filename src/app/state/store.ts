@@ -15,7 +15,8 @@ export type PanelId =
   | 'capture'
   | 'events'
   | 'explanation'
-  | 'terminal';
+  | 'terminal'
+  | 'changes';
 
 export interface AppState {
   catalog: ScenarioInfo[] | null;
@@ -23,6 +24,10 @@ export interface AppState {
   flowId: string | null;
   /** Commands typed in the terminal that changed the world, in order. */
   execs: Exec[];
+  /** The scenario's YAML when edited or imported (it replaces the built-in `scenarioId`); null: built-in. */
+  scenarioText: string | null;
+  /** The language in the link (`lang`). */
+  lang: string | null;
   trace: Trace | null;
   loading: boolean;
   /** Index of the event shown (the Trace's `step`). */
@@ -40,6 +45,10 @@ export interface AppActions {
   selectFlow(flowId: string): void;
   addExec(exec: Exec): void;
   clearExecs(): void;
+  /** Undo one change (by its index in `execs`). */
+  removeExec(index: number): void;
+  /** Edited YAML (null: back to the built-in scenario); the changes and the step stay. */
+  setScenarioText(text: string | null): void;
   setLoading(): void;
   setTrace(trace: Trace): void;
   setError(error: string): void;
@@ -55,6 +64,8 @@ export const initialAppState: AppState = {
   scenarioId: null,
   flowId: null,
   execs: [],
+  scenarioText: null,
+  lang: null,
   trace: null,
   loading: false,
   step: 0,
@@ -71,11 +82,13 @@ export function createAppStore(init: Partial<AppState> = {}) {
     selectScenario: (scenarioId, flowId = null) => {
       const info = get().catalog?.find((s) => s.id === scenarioId);
       const flow = info?.flows.find((f) => f.id === flowId)?.id ?? info?.flows[0]?.id ?? null;
-      set({ scenarioId, flowId: flow, execs: [], selectedNetns: null, error: null });
+      set({ scenarioId, flowId: flow, execs: [], scenarioText: null, selectedNetns: null, error: null });
     },
     selectFlow: (flowId) => set({ flowId, error: null }),
     addExec: (exec) => set((s) => ({ execs: [...s.execs, exec] })),
     clearExecs: () => set({ execs: [] }),
+    removeExec: (index) => set((s) => ({ execs: s.execs.filter((_, i) => i !== index) })),
+    setScenarioText: (scenarioText) => set({ scenarioText }),
     setLoading: () => set({ loading: true, error: null }),
     setTrace: (trace) => set({ trace, loading: false, error: null }),
     setError: (error) => set({ error, loading: false }),

@@ -9,6 +9,7 @@ import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { callWorker } from '../worker/client';
 import { browse, emptyHistory, pushHistory, type History } from './history';
+import { useT } from '../i18n';
 
 interface Line {
   kind: 'input' | 'output' | 'error' | 'note';
@@ -16,6 +17,7 @@ interface Line {
 }
 
 export function Terminal() {
+  const { t } = useT();
   const topology = useApp((s) => s.trace?.topology);
   const selected = useApp((s) => s.selectedNetns);
   const scenarioId = useApp((s) => s.scenarioId);
@@ -45,17 +47,24 @@ export function Terminal() {
     }
     print([{ kind: 'input', text: `${netns} # ${trimmed}` }]);
     if (!scenarioId || !netns) {
-      print([{ kind: 'error', text: 'No scenario is loaded.' }]);
+      print([{ kind: 'error', text: t('terminal.noScenario') }]);
       return;
     }
     setBusy(true);
     try {
-      const { execs } = appStore.getState();
-      const r = await callWorker({ type: 'command', scenarioId, execs, netns, line: trimmed });
+      const { execs, scenarioText } = appStore.getState();
+      const r = await callWorker({
+        type: 'command',
+        scenarioId,
+        execs,
+        netns,
+        line: trimmed,
+        ...(scenarioText !== null ? { yaml: scenarioText } : {}),
+      });
       const add: Line[] = [];
       if (r.output) add.push({ kind: r.failed ? 'error' : 'output', text: r.output });
       if (r.changed) {
-        add.push({ kind: 'note', text: '(the world changed: tracing the flow again)' });
+        add.push({ kind: 'note', text: t('terminal.changed') });
         appStore.getState().addExec({ netns, line: trimmed });
       }
       print(add);
@@ -79,11 +88,15 @@ export function Terminal() {
   };
 
   return (
-    <Panel id="terminal" title="Terminal" subtitle={execCount ? `${execCount} change(s) applied` : undefined}>
+    <Panel
+      id="terminal"
+      title={t('terminal.title')}
+      subtitle={execCount ? t('terminal.changes', { count: execCount }) : undefined}
+    >
       <div className="flex flex-col gap-2">
         <div className="flex flex-wrap items-center gap-2 text-xs">
           <label className="flex items-center gap-1">
-            Namespace
+            {t('terminal.namespace')}
             <select
               value={netns}
               onChange={(e) => appStore.getState().selectNetns(e.target.value || null)}
@@ -99,25 +112,23 @@ export function Terminal() {
           </label>
           {selected && (
             <button type="button" className="underline" onClick={() => appStore.getState().selectNetns(null)}>
-              Follow the packet
+              {t('terminal.follow')}
             </button>
           )}
           {execCount > 0 && (
             <button type="button" className="underline" onClick={() => appStore.getState().clearExecs()}>
-              Undo my changes
+              {t('terminal.undo')}
             </button>
           )}
         </div>
         <div
           ref={out}
           role="log"
-          aria-label="Terminal output"
+          aria-label={t('terminal.output')}
           className="h-40 overflow-auto rounded bg-slate-950 p-2 font-mono text-xs leading-5 whitespace-pre-wrap text-slate-100"
         >
           {lines.length === 0 ? (
-            <span className="text-slate-400">
-              Try: ip route · ip neigh · bridge fdb show · ip route del …
-            </span>
+            <span className="text-slate-400">{t('terminal.try')}</span>
           ) : (
             lines.map((l, i) => (
               <div
@@ -141,11 +152,12 @@ export function Terminal() {
           <span aria-hidden="true" className="text-sky-300">
             {netns} #
           </span>
-          <span className="sr-only">Command in {netns}</span>
+          <span className="sr-only">{t('terminal.command', { netns })}</span>
           <input
             value={input}
             onChange={(e) => setInput(e.target.value)}
             onKeyDown={onKeyDown}
+            data-raw=""
             spellCheck={false}
             autoComplete="off"
             aria-busy={busy}

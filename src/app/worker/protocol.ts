@@ -9,19 +9,33 @@ export interface CommandOutcome {
   changed: boolean;
 }
 
+/** The result of checking edited scenario YAML: its catalog entry, or the ScenarioError's message. */
+export type CheckOutcome = { ok: true; info: ScenarioInfo } | { ok: false; error: string };
+
+/**
+ * `yaml`, when given, is the scenario's text (edited or imported) and replaces the built-in
+ * scenario `scenarioId`.
+ */
 export type WorkerRequest =
   | { type: 'catalog' }
-  | { type: 'trace'; scenarioId: string; flowId: string; execs: Exec[] }
-  | { type: 'command'; scenarioId: string; execs: Exec[]; netns: string; line: string }
-  | { type: 'lab'; scenarioId: string; flowId: string; execs: Exec[] };
+  | { type: 'trace'; scenarioId: string; flowId: string; execs: Exec[]; yaml?: string }
+  | { type: 'command'; scenarioId: string; execs: Exec[]; netns: string; line: string; yaml?: string }
+  | { type: 'lab'; scenarioId: string; flowId: string; execs: Exec[]; yaml?: string }
+  | { type: 'source'; scenarioId: string }
+  | { type: 'check'; yaml: string }
+  | { type: 'pcapng'; trace: Trace };
 
 export type WorkerResult<R extends WorkerRequest> = R extends { type: 'catalog' }
   ? ScenarioInfo[]
   : R extends { type: 'trace' }
     ? Trace
-    : R extends { type: 'lab' }
+    : R extends { type: 'lab' } | { type: 'source' }
       ? string
-      : CommandOutcome;
+      : R extends { type: 'check' }
+        ? CheckOutcome
+        : R extends { type: 'pcapng' }
+          ? Uint8Array
+          : CommandOutcome;
 
 export type WorkerMessage = { id: number; request: WorkerRequest };
 export type WorkerReply =

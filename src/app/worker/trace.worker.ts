@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 /** The engine, off the main thread: scenario catalog, traces and terminal commands. */
-import { catalog, command, lab, trace } from './engine-service';
+import { catalog, check, command, lab, pcapng, source, trace } from './engine-service';
 import type { WorkerMessage, WorkerReply, WorkerRequest } from './protocol';
 
 function handle(req: WorkerRequest): Promise<unknown> {
@@ -8,11 +8,17 @@ function handle(req: WorkerRequest): Promise<unknown> {
     case 'catalog':
       return catalog();
     case 'trace':
-      return trace(req.scenarioId, req.flowId, req.execs);
+      return trace(req.scenarioId, req.flowId, req.execs, req.yaml);
     case 'command':
-      return command(req.scenarioId, req.execs, req.netns, req.line);
+      return command(req.scenarioId, req.execs, req.netns, req.line, req.yaml);
     case 'lab':
-      return lab(req.scenarioId, req.flowId, req.execs);
+      return lab(req.scenarioId, req.flowId, req.execs, req.yaml);
+    case 'source':
+      return source(req.scenarioId);
+    case 'check':
+      return Promise.resolve(check(req.yaml));
+    case 'pcapng':
+      return Promise.resolve(pcapng(req.trace));
   }
 }
 

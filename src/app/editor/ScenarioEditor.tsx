@@ -1,0 +1,257 @@
+/**
+ * The scenario editor (CodeMirror 6, loaded lazily): the current scenario's YAML, checked in the
+ * worker as the learner types (debounced); a valid text becomes the scenario and the journey is
+ * traced again; a ScenarioError is marked inline at its line (and column).
+ */
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { yaml } from '@codemirror/lang-yaml';
+import {
+  bracketMatching,
+  defaultHighlightStyle,
+  indentOnInput,
+  syntaxHighlighting,
+} from '@codemirror/language';
+import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { Annotation, EditorState } from '@codemirror/state';
+import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
+import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
+import { applyEdited } from '../share/edits';
+import { MAX_TEXT_BYTES, readTextFile, textBytes } from '../share/files';
+import { fmt, formatBytes } from '../share/strings';
+import { shareUi, useShareUi } from '../share/uiStore';
+import { appStore } from '../state/store';
+import { useApp } from '../state/useApp';
+import { callWorker } from '../worker/client';
+import { parseErrorPlace, rangeOf } from './diagnostics';
+
+/** How long after the last keystroke the text is checked and traced. */
+export const EDIT_DEBOUNCE_MS = 300;
+
+/** Marks a document replaced from outside (a scenario picked, an import), not typed. */
+const external = Annotation.define<boolean>();
+
+type Status = { kind: 'loading' | 'checking' | 'ok' | 'error'; text: string };
+
+const btn =
+  'rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-600 dark:bg-slate-800 dark:hover:bg-slate-700';
+
+export default function ScenarioEditor() {
+  const host = useRef<HTMLDivElement>(null);
+  const viewRef = useRef<EditorView | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const seq = useRef(0);
+  const [status, setStatus] = useState<Status>({ kind: 'loading', text: fmt('editor.loading') });
+  const scenarioId = useApp((s) => s.scenarioId);
+  const edited = useApp((s) => s.scenarioText !== null);
+  const builtin = useShareUi((s) => !!s.builtinCatalog?.some((c) => c.id === scenarioId));
+  const inbox = useShareUi((s) => s.editorInbox);
+  const statusId = useId();
+
+  /** Check `text` in the worker; mark its error inline; when `apply`, a valid text becomes the scenario. */
+  const check = async (text: string, apply: boolean) => {
+    const mine = ++seq.current;
+    setStatus({ kind: 'checking', text: fmt('editor.checking') });
+    const r = await callWorker({ type: 'check', yaml: text }).catch((e: unknown) => ({
+      ok: false as const,
+      error: e instanceof Error ? e.message : String(e),
+    }));
+    const view = viewRef.current;
+    if (mine !== seq.current || !view || view.state.doc.toString() !== text) return;
+    if (r.ok) {
+      view.dispatch(setDiagnostics(view.state, []));
+      setStatus({ kind: 'ok', text: fmt('editor.ok') });
+      if (apply) applyEdited(appStore, text, r.info);
+      return;
+    }
+    const place = parseErrorPlace(r.error);
+    const { from, to } = rangeOf(text, place?.line ?? 1, place?.col ?? null);
+    const diag: Diagnostic = { from, to, severity: 'error', message: r.error, source: 'scenario' };
+    view.dispatch(setDiagnostics(view.state, [diag]));
+    setStatus({
+      kind: 'error',
+      text: place ? fmt('editor.error', { line: place.line, message: place.message }) : r.error,
+    });
+  };
+  const checkRef = useRef(check);
+  useEffect(() => {
+    checkRef.current = check;
+  });
+
+  const tooBig = (bytes: number) =>
+    setStatus({
+      kind: 'error',
+      text: fmt('editor.tooBig', { size: formatBytes(bytes), max: formatBytes(MAX_TEXT_BYTES) }),
+    });
+  const tooBigRef = useRef(tooBig);
+  useEffect(() => {
+    tooBigRef.current = tooBig;
+  });
+
+  // The view, once.
+  useEffect(() => {
+    if (!host.current) return;
+    const view = new EditorView({
+      parent: host.current,
+      state: EditorState.create({
+        doc: '',
+        extensions: [
+          lineNumbers(),
+          history(),
+          drawSelection(),
+          highlightActiveLine(),
+          indentOnInput(),
+          bracketMatching(),
+          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          yaml(),
+          lintGutter(),
+          keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+          EditorView.contentAttributes.of({ 'aria-label': fmt('editor.label') }),
+          // A paste larger than a scenario may be is refused before it reaches the document.
+          EditorView.domEventHandlers({
+            paste(event) {
+              const text = event.clipboardData?.getData('text/plain') ?? '';
+              const bytes = textBytes(text);
+              if (bytes > MAX_TEXT_BYTES) {
+                event.preventDefault();
+                tooBigRef.current(bytes);
+                return true;
+              }
+              return false;
+            },
+          }),
+          EditorState.transactionFilter.of((tr) =>
+            tr.docChanged && tr.newDoc.length > MAX_TEXT_BYTES ? [] : tr,
+          ),
+          EditorView.updateListener.of((u) => {
+            if (!u.docChanged || u.transactions.some((t) => t.annotation(external))) return;
+            if (timer.current !== null) clearTimeout(timer.current);
+            timer.current = setTimeout(() => {
+              timer.current = null;
+              void checkRef.current(u.view.state.doc.toString(), true);
+            }, EDIT_DEBOUNCE_MS);
+          }),
+          EditorView.theme({
+            '&': { height: '100%', fontSize: '12px' },
+            '.cm-scroller': { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' },
+          }),
+        ],
+      }),
+    });
+    viewRef.current = view;
+    return () => {
+      if (timer.current !== null) clearTimeout(timer.current);
+      view.destroy();
+      viewRef.current = null;
+    };
+  }, []);
+
+  const replaceDoc = (text: string, typed: boolean) => {
+    const view = viewRef.current;
+    if (!view) return;
+    if (view.state.doc.toString() !== text) {
+      view.dispatch({
+        changes: { from: 0, to: view.state.doc.length, insert: text },
+        annotations: typed ? [] : [external.of(true)],
+      });
+    }
+    if (!typed) void checkRef.current(text, false);
+  };
+  const replaceRef = useRef(replaceDoc);
+  useEffect(() => {
+    replaceRef.current = replaceDoc;
+  });
+
+  // The text of the scenario shown: the edited one, or the built-in file.
+  useEffect(() => {
+    if (!scenarioId) return;
+    let live = true;
+    const { scenarioText } = appStore.getState();
+    if (scenarioText !== null) {
+      // The edited text came from this editor (or a link, before it opened): never clobber typing.
+      if (viewRef.current?.state.doc.length === 0) replaceRef.current(scenarioText, false);
+      return;
+    }
+    callWorker({ type: 'source', scenarioId }).then(
+      (text) => live && replaceRef.current(text, false),
+      (e: unknown) => live && setStatus({ kind: 'error', text: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [scenarioId, edited]);
+
+  // An import hands its YAML over: it is loaded as if typed (checked, then traced).
+  useEffect(() => {
+    if (inbox === null) return;
+    shareUi.setState({ editorInbox: null });
+    replaceRef.current(inbox, true);
+    void checkRef.current(inbox, true);
+  }, [inbox]);
+
+  const onFile = async (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (!file) return;
+    const r = await readTextFile(file);
+    if (!r.ok) {
+      setStatus({ kind: 'error', text: r.error });
+      return;
+    }
+    replaceDoc(r.text, true);
+    void check(r.text, true);
+  };
+
+  return (
+    <section
+      aria-label={fmt('editor.title')}
+      data-testid="scenario-editor"
+      className="flex h-full min-h-0 flex-col rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-900"
+    >
+      <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-3 py-1.5 dark:border-slate-700">
+        <h2 className="text-sm font-semibold">{fmt('editor.title')}</h2>
+        {edited && (
+          <span className="rounded bg-amber-100 px-1 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-50">
+            {fmt('editor.edited')}
+          </span>
+        )}
+        <label className={`${btn} ml-auto cursor-pointer`}>
+          {fmt('editor.openFile')}
+          <input
+            type="file"
+            accept=".yaml,.yml,text/yaml,text/plain"
+            className="sr-only"
+            onChange={(e) => void onFile(e)}
+          />
+        </label>
+        {edited && builtin && (
+          <button type="button" className={btn} onClick={() => appStore.getState().setScenarioText(null)}>
+            {fmt('editor.revert')}
+          </button>
+        )}
+        <button type="button" className={btn} onClick={() => shareUi.setState({ editorOpen: false })}>
+          {fmt('editor.close')}
+        </button>
+      </div>
+      <div
+        ref={host}
+        className="min-h-0 flex-1 overflow-hidden bg-white text-slate-900"
+        aria-describedby={statusId}
+      />
+      <p
+        id={statusId}
+        role={status.kind === 'error' ? 'alert' : 'status'}
+        data-testid="editor-status"
+        data-kind={status.kind}
+        className={`border-t border-slate-200 px-3 py-1 font-mono text-xs whitespace-pre-wrap dark:border-slate-700 ${
+          status.kind === 'error'
+            ? 'text-red-800 dark:text-red-200'
+            : status.kind === 'ok'
+              ? 'text-emerald-800 dark:text-emerald-200'
+              : 'text-slate-600 dark:text-slate-300'
+        }`}
+      >
+        {status.text}
+      </p>
+    </section>
+  );
+}

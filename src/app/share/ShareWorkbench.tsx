@@ -1,0 +1,43 @@
+/** Under the header: why a link's edits were dropped, the scenario editor and the compare view, when open. */
+import { lazy, Suspense } from 'react';
+import { useApp } from '../state/useApp';
+import { CompareView } from './CompareView';
+import { fmt } from './strings';
+import { shareUi, useShareUi } from './uiStore';
+
+const ScenarioEditor = lazy(() => import('../editor/ScenarioEditor'));
+
+export function ShareWorkbench() {
+  const linkError = useShareUi((s) => s.linkError);
+  const editorOpen = useShareUi((s) => s.editorOpen);
+  const compareOpen = useShareUi((s) => s.compareOpen);
+  // A new set of changes makes a new comparison.
+  const compareKey = useApp(
+    (s) => `${s.scenarioId}|${s.flowId}|${s.execs.length}|${s.scenarioText?.length ?? -1}`,
+  );
+  if (!linkError && !editorOpen && !compareOpen) return null;
+  return (
+    <div className="flex flex-col gap-3 px-3 pt-3">
+      {linkError && (
+        <div
+          role="alert"
+          data-testid="link-error"
+          className="flex items-start gap-2 rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-100"
+        >
+          <p className="flex-1">{fmt('share.linkError', { error: linkError })}</p>
+          <button type="button" className="underline" onClick={() => shareUi.setState({ linkError: null })}>
+            {fmt('share.dismiss')}
+          </button>
+        </div>
+      )}
+      {editorOpen && (
+        <div className="h-[45vh] min-h-64">
+          <Suspense fallback={<p role="status">{fmt('editor.loading')}</p>}>
+            <ScenarioEditor />
+          </Suspense>
+        </div>
+      )}
+      {compareOpen && <CompareView key={compareKey} />}
+    </div>
+  );
+}
