@@ -87,6 +87,10 @@ export function syncClassroomUrl(): () => void {
     if (s.quiz === prev.quiz && s.answers === prev.answers && s.presenter === prev.presenter) return;
     const search = formatClassroomUrl(window.location.search, s);
     if (search !== window.location.search)
-      window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}${window.location.hash}`);
+      window.history.replaceState(
+        window.history.state,
+        '',
+        `${window.location.pathname}${search}${window.location.hash}`,
+      );
   });
 }
