@@ -44,12 +44,5 @@ export interface ScenarioInfo {
   flows: FlowInfo[];
 }
 
-export const SCENARIO_GROUPS = [
-  'Basics',
-  'Docker',
-  'flannel',
-  'Calico',
-  'Kubernetes Services',
-  'NAT',
-  'Troubleshooting',
-] as const;
+/** The catalog's groups, in teaching order: the scenario schema's list. */
+export { GROUPS as SCENARIO_GROUPS } from '../engine/scenario/schema';

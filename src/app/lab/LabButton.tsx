@@ -7,22 +7,11 @@ import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { callWorker } from '../worker/client';
 import { useT } from '../i18n';
+import { download } from '../share/download';
 
 /** The file name of the lab script: `<scenario>-<flow>-lab.sh`. */
 export function labFileName(scenarioId: string, flowId: string): string {
   return `${scenarioId}-${flowId}-lab.sh`;
-}
-
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/x-shellscript' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 export function LabButton() {
@@ -49,7 +38,7 @@ export function LabButton() {
         execs,
         ...(yaml !== null ? { yaml } : {}),
       });
-      download(labFileName(s, f), script);
+      download(labFileName(s, f), script, 'text/x-shellscript');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
