@@ -172,6 +172,10 @@ test('zh-CN changes every visible string and survives a reload through the link'
     'flannel VXLAN：节点之间 UDP 里的 Pod 帧',
   );
   await expect(page).toHaveURL(/[?&]lang=zh-CN(&|$)/);
+  // The canvas's own words follow (interface names and addresses stay as the tools print them).
+  const canvas = page.locator('.pj-canvas');
+  await expect(canvas).toContainText('node-64-216 (根命名空间)');
+  await expect(canvas).not.toContainText('root ns');
 
   expect(english(await chromeTexts(page))).toEqual([]);
 
@@ -196,6 +200,7 @@ test('zh-CN changes every visible string and survives a reload through the link'
   await expect(page.getByRole('button', { name: '播放' })).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据包之旅');
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(canvas).toContainText('node-64-216 (根命名空间)');
 });
 
 test('the quiz on flannel-vxlan asks five kinds of question and scores them', async ({ page }, testInfo) => {
@@ -245,6 +250,15 @@ test('the quiz on flannel-vxlan asks five kinds of question and scores them', as
   // The progress is in the link: a reload keeps the score.
   await page.reload();
   await expect(page.getByTestId('quiz-score')).toHaveText(`Score: ${expected} / ${questions.length}`);
+
+  // "Copy link" shares the quiz, not this learner's answers.
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  const field = page.getByTestId('share-link');
+  await expect(field).toHaveValue(/^http/);
+  const shared = new URL(await field.inputValue());
+  expect(shared.searchParams.get('quiz')).toBe('1');
+  expect(shared.searchParams.get('qa')).toBeNull();
+  expect(shared.searchParams.get('s')).toBe('flannel-vxlan');
 });
 
 test('presenter mode is readable at 1280x720 and follows a clicker', async ({ page }, testInfo) => {

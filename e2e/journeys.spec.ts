@@ -49,7 +49,13 @@ for (const file of readdirSync(dir)
   });
 }
 
+/** The panels follow the store one React transition behind the step counter (panelState.tsx). */
+async function settled(page: Page): Promise<void> {
+  await expect(page.locator('section[aria-busy="true"]')).toHaveCount(0);
+}
+
 async function panelTexts(page: Page): Promise<Record<string, string>> {
+  await settled(page);
   return page.evaluate((names) => {
     const out: Record<string, string> = {};
     for (const section of document.querySelectorAll('section[aria-labelledby]')) {
@@ -98,11 +104,13 @@ for (const c of cases) {
     await scrubber.fill(String(middle));
     await page.getByRole('heading', { level: 1 }).click();
     const headers = page.getByRole('region', { name: 'Header stack' });
+    await settled(page);
     const before = await headers.innerText();
     await page.keyboard.press('ArrowLeft');
     await expect(counter).toHaveText(`Step ${middle} / ${c.steps}`);
     await page.keyboard.press('ArrowRight');
     await expect(counter).toHaveText(`Step ${middle + 1} / ${c.steps}`);
+    await settled(page);
     expect(await headers.innerText()).toBe(before);
 
     // Play to the end: the verdict matches the engine's.

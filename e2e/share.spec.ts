@@ -29,7 +29,9 @@ async function ready(page: Page, steps?: number) {
   await expect(counter(page)).toHaveText(steps ? new RegExp(`/ ${steps}$`) : /Step [1-9]\d* \/ [1-9]/, {
     timeout: 15_000,
   });
-  await expect(page.locator('.pj-canvas svg')).toHaveAttribute('data-ready', 'true', { timeout: 15_000 });
+  await expect(page.locator('.pj-canvas svg[data-ready]')).toHaveAttribute('data-ready', 'true', {
+    timeout: 15_000,
+  });
 }
 
 /** Selects the first editor line that ends with `text` (typing then replaces it). */
@@ -63,6 +65,8 @@ test('a link copied at step N opens at step N with the same header stack', async
   for (let i = 0; i < 17; i++) await page.keyboard.press('ArrowRight');
   await expect(counter(page)).toHaveText(/^Step 18 \//);
   await expect(page).toHaveURL(/step=17/);
+  // The panels follow one React transition behind the counter (panelState.tsx).
+  await expect(page.locator('section[aria-busy="true"]')).toHaveCount(0);
   const stack = await headerStack(page).innerText();
   expect(stack).toMatch(/VXLAN|Ethernet/);
   const link = await copiedLink(page);
@@ -113,10 +117,13 @@ test('deleting the FDB entry drops the flow; the link carries the edit; compare 
   await expect(fresh.getByTestId('changes-list')).toContainText(FDB_DEL);
   await fresh.keyboard.press('End');
   await expect(fresh.getByTestId('verdict')).toContainText(/dropped/i);
-  // Undo brings the journey back.
+  // Undo brings the journey back. End is ignored while the flow is being traced again, so press it
+  // until the new journey is there.
   await fresh.getByRole('button', { name: `Undo "${FDB_DEL}" in node-64-216` }).click();
-  await fresh.keyboard.press('End');
-  await expect(fresh.getByTestId('verdict')).toContainText(/delivered/i);
+  await expect(async () => {
+    await fresh.keyboard.press('End');
+    await expect(fresh.getByTestId('verdict')).toContainText(/delivered/i, { timeout: 1000 });
+  }).toPass();
   await expect(fresh).not.toHaveURL(/#v1=/);
   await other.close();
   expect(errors).toEqual([]);

@@ -1,7 +1,7 @@
-import { StrictMode } from 'react';
+import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import './index.css';
-import './i18n';
+import { initialLangReady } from './i18n';
 import { syncClassroomUrl } from './classroom/store';
 import { startI18nSync } from './i18n/sync';
 import { installQuizGate } from './quiz/gate';
@@ -24,4 +24,12 @@ registerServiceWorker();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root element missing from index.html');
-createRoot(root).render(<StrictMode>{isEmbed(window.location.search) ? <EmbedApp /> : <App />}</StrictMode>);
+// After the link's language is in (at once for English), and as a transition, so React renders the
+// first page in slices and the main thread stays free for input.
+void initialLangReady.then(() =>
+  startTransition(() => {
+    createRoot(root).render(
+      <StrictMode>{isEmbed(window.location.search) ? <EmbedApp /> : <App />}</StrictMode>,
+    );
+  }),
+);

@@ -45,4 +45,4 @@ export interface ScenarioInfo {
 }
 
 /** The catalog's groups, in teaching order: the scenario schema's list. */
-export { GROUPS as SCENARIO_GROUPS } from '../engine/scenario/schema';
+export { GROUPS as SCENARIO_GROUPS } from '../engine/scenario/groups';

@@ -2,8 +2,10 @@
  * Byte-level check of VXLAN encapsulation: the frame flannel.1 on node-64-216 puts on em1
  * for pod-a's echo request must equal, byte for byte, one assembled here by hand from the
  * RFC 7348 section 5 layout: outer Ethernet, outer IPv4 (DF clear, TTL 64, protocol 17),
- * outer UDP (destination 8472, checksum 0), VXLAN header (flags 0x08, VNI 1), then the
- * inner Ethernet frame exactly as flannel.1 transmitted it.
+ * outer UDP (destination 8472), VXLAN header (flags 0x08, VNI 1), then the inner Ethernet frame
+ * exactly as flannel.1 transmitted it. The outer UDP checksum is filled in, as Linux does by default
+ * (`udpcsum` in `ip -d link show` of a new vxlan device; a non-zero checksum in the lab's capture),
+ * computed here over the RFC 768 pseudo-header.
  */
 import { describe, expect, it } from 'vitest';
 import { encodePacket } from '../../src/engine/net/encode';
@@ -38,6 +40,11 @@ describe('VXLAN frame bytes (RFC 7348)', () => {
     const vxlan = [0x08, 0, 0, 0, 0, 0, 1, 0]; // I flag, reserved, VNI 1, reserved
     const udpLen = 8 + vxlan.length + innerBytes.length;
     const udp = [...u16(oudp.sport), ...u16(8472), ...u16(udpLen), 0, 0];
+    const pseudo = [...ip4('10.10.10.216'), ...ip4('10.10.10.217'), 0, 17, ...u16(udpLen)];
+    const segment = [...udp, ...vxlan, ...innerBytes];
+    const udpSum = ipChecksum([...pseudo, ...segment, ...(segment.length % 2 ? [0] : [])]) || 0xffff;
+    udp[6] = udpSum >> 8;
+    udp[7] = udpSum & 0xff;
     const totalLen = 20 + udpLen;
     const ipHdr = [
       0x45,

@@ -4,11 +4,11 @@
  */
 import { useEffect, useId, useMemo, useRef, useState, type JSX } from 'react';
 import type { Trace } from '../../engine/sim/trace';
-import './canvas.css';
 import { layoutTopology } from './elk';
-import { topologyKey, type CanvasLayout } from './layout';
+import { aspectBucket, DEFAULT_ASPECT, topologyKey, type CanvasLayout } from './layout';
 import { connectionIndices, describeMarker, dropReason, markerStateAt, previousPlace } from './model';
 import { createCanvasRenderer, type CanvasRenderer, type DropMark } from './renderer';
+import { wording } from './words';
 import { createZoom, type ZoomController } from './zoom';
 import { useT } from '../i18n';
 
@@ -26,6 +26,21 @@ export interface CanvasProps {
   className?: string;
 }
 
+/** The zoom buttons' glyphs, drawn: a text "+" would be a visible label that differs from the name "Zoom in". */
+function ZoomIcon({ plus }: { plus: boolean }): JSX.Element {
+  return (
+    <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" focusable="false">
+      <path
+        d={plus ? 'M2 7h10M7 2v10' : 'M2 7h10'}
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        fill="none"
+      />
+    </svg>
+  );
+}
+
 const BTN =
   'grid h-8 min-w-8 place-items-center rounded-md border border-slate-300 bg-white/90 px-2 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-slate-600 dark:bg-slate-800/90 dark:text-slate-100 dark:hover:bg-slate-700';
 
@@ -37,7 +52,10 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
   const zoomRef = useRef<ZoomController | null>(null);
   const [layout, setLayout] = useState<CanvasLayout | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
-  const { t } = useT();
+  // The view's shape decides how many rows of machines the layout makes.
+  const [aspect, setAspect] = useState(DEFAULT_ASPECT);
+  const { t, lang } = useT();
+  const words = useMemo(() => wording(lang), [lang]);
   const titleId = useId();
   const descId = useId();
 
@@ -56,6 +74,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
         : new ResizeObserver((entries) => {
             const box = entries[entries.length - 1]?.contentRect;
             zoom.resized(box ? { width: box.width, height: box.height } : undefined);
+            if (box) setAspect(aspectBucket(box.width, box.height));
           });
     ro?.observe(svg);
     return () => {
@@ -67,11 +86,11 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
     };
   }, []);
 
-  // Layout: once per topology (memoised by key inside layoutTopology).
+  // Layout: ELK once per topology (memoised by key inside layoutTopology), rows per view shape.
   const key = useMemo(() => topologyKey(trace.topology), [trace.topology]);
   useEffect(() => {
     let live = true;
-    layoutTopology(trace.topology).then(
+    layoutTopology(trace.topology, aspect).then(
       (l) => {
         if (!live) return;
         setLayout(l);
@@ -85,7 +104,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
       live = false;
     };
     // layoutTopology is memoised by topology key: a new but equal topology reuses the same layout.
-  }, [trace.topology]);
+  }, [trace.topology, aspect]);
 
   const connections = useMemo(() => connectionIndices(trace), [trace]);
   const dropsAll = useMemo<DropMark[]>(
@@ -96,11 +115,14 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
           step: e.step,
           netns: e.netns,
           interface: e.interface ?? null,
-          reason: dropReason(e),
+          reason: dropReason(e, words),
         })),
-    [trace],
+    [trace, words],
   );
-  const marker = useMemo(() => markerStateAt(trace, step, connections), [trace, step, connections]);
+  const marker = useMemo(
+    () => markerStateAt(trace, step, connections, words),
+    [trace, step, connections, words],
+  );
 
   useEffect(() => {
     rendererRef.current?.setOnSelectNetns(onSelectNetns);
@@ -116,7 +138,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
 
   // Transient update per step: marker and highlights only, never a re-layout.
   useEffect(() => {
-    if (!layout || layout.key !== key) return;
+    if (!layout || layout.topologyKey !== key) return;
     const at = rendererRef.current?.update(layout, {
       step,
       marker,
@@ -124,12 +146,14 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
       drops: dropsAll.filter((d) => d.step <= step),
       selectedNetns: selectedNetns ?? null,
       reducedMotion,
+      words,
     });
     // Keep the packet in view when zoomed in (large topologies).
     if (at) zoomRef.current?.reveal(at, !reducedMotion);
-  }, [layout, key, trace, step, marker, dropsAll, selectedNetns, reducedMotion]);
+  }, [layout, key, trace, step, marker, dropsAll, selectedNetns, reducedMotion, words]);
 
-  const ready = layout !== null && layout.key === key;
+  // A new arrangement of the same topology keeps showing the old one until it is in: no flash.
+  const ready = layout !== null && layout.topologyKey === key;
   return (
     <div
       className={`pj-canvas relative h-full min-h-64 w-full overflow-hidden ${reducedMotion ? 'pj-canvas--still' : ''} ${className ?? ''}`}
@@ -142,7 +166,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
         data-ready={ready ? 'true' : 'false'}
       >
         <title id={titleId}>{t('canvas.title', { scenario: trace.scenario, flow: trace.flow })}</title>
-        <desc id={descId}>{describeMarker(marker)}</desc>
+        <desc id={descId}>{describeMarker(marker, words)}</desc>
         <g ref={viewportRef} />
       </svg>
       {!ready && (
@@ -155,17 +179,19 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
           type="button"
           className={BTN}
           aria-label={t('canvas.zoomIn')}
+          title={t('canvas.zoomIn')}
           onClick={() => zoomRef.current?.zoomBy(1.3, !reducedMotion)}
         >
-          +
+          <ZoomIcon plus />
         </button>
         <button
           type="button"
           className={BTN}
           aria-label={t('canvas.zoomOut')}
+          title={t('canvas.zoomOut')}
           onClick={() => zoomRef.current?.zoomBy(1 / 1.3, !reducedMotion)}
         >
-          −
+          <ZoomIcon plus={false} />
         </button>
         <button
           type="button"

@@ -1,8 +1,10 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
-import type { Box } from './layout';
+import type { Box, CanvasLayout } from './layout';
 import {
+  alongSegment,
   anchorIndex,
+  aspectBucket,
   FONT,
   textWidth,
   elkToLayout,
@@ -13,7 +15,8 @@ import {
   topologyKey,
   topologyToElkGraph,
 } from './layout';
-import { fixtureTopology } from './fixtures';
+import { fixtureTopology, syntheticTopology } from './fixtures';
+import type { Topology } from '../../engine/sim/trace';
 
 const inside = (inner: Box, outer: Box) =>
   inner.x >= outer.x - 0.5 &&
@@ -24,13 +27,15 @@ const inside = (inner: Box, outer: Box) =>
 describe('topologyToElkGraph', () => {
   const g = topologyToElkGraph(fixtureTopology);
 
-  it('nests machines > namespaces > interfaces, bridges contain their ports, segments at the top level', () => {
-    expect(g.layoutOptions?.['elk.algorithm']).toBe('layered');
-    expect(g.layoutOptions?.['elk.hierarchyHandling']).toBe('INCLUDE_CHILDREN');
-    expect(g.children?.map((c) => c.id)).toEqual(['m:node1', 'm:node2', 's:lan']);
+  it('lays out each machine on its own: machines > namespaces > interfaces, bridges contain their ports', () => {
+    // The top level is arranged by arrange.ts, not by ELK: segments are not ELK nodes.
+    expect(g.layoutOptions?.['elk.hierarchyHandling']).toBe('SEPARATE_CHILDREN');
+    expect(g.children?.map((c) => c.id)).toEqual(['m:node1', 'm:node2']);
     const node1 = g.children![0]!;
-    // The pod first, the root namespace below it.
-    expect(node1.children?.map((c) => c.id)).toEqual([netnsId('pod1'), netnsId('node1')]);
+    expect(node1.layoutOptions?.['elk.algorithm']).toBe('layered');
+    expect(node1.layoutOptions?.['elk.hierarchyHandling']).toBe('INCLUDE_CHILDREN');
+    // The pod first, the root namespace below it, then the sink that pulls the NICs down.
+    expect(node1.children?.map((c) => c.id)).toEqual([netnsId('pod1'), netnsId('node1'), 'u:node1']);
     const root1 = node1.children![1]!;
     const cni0 = root1.children!.find((c) => c.id === ifaceId('node1', 'cni0'))!;
     expect(cni0.children?.map((c) => c.id)).toEqual([ifaceId('node1', 'veth1')]);
@@ -39,12 +44,15 @@ describe('topologyToElkGraph', () => {
     expect(node1.children![0]!.children!.map((c) => c.id)).toEqual([ifaceId('pod1', 'eth0')]);
   });
 
-  it('has one cable per veth pair and one per NIC', () => {
-    const ids = g.edges!.map((e) => e.id);
+  it('has one cable per veth pair inside its machine and one edge from each NIC to the sink', () => {
+    const edges = g.children!.flatMap((m) => m.edges ?? []);
+    const ids = edges.map((e) => e.id);
     expect(ids.filter((i) => i.startsWith('veth:'))).toHaveLength(2);
     expect(ids.filter((i) => i.startsWith('ether:'))).toHaveLength(2);
-    const veth = g.edges!.find((e) => e.sources[0] === ifaceId('pod1', 'eth0'))!;
+    const veth = g.children![0]!.edges!.find((e) => e.sources[0] === ifaceId('pod1', 'eth0'))!;
     expect(veth.targets).toEqual([ifaceId('node1', 'veth1')]);
+    const nic = g.children![0]!.edges!.find((e) => e.sources[0] === ifaceId('node1', 'eth0'))!;
+    expect(nic.targets).toEqual(['u:node1']);
   });
 
   it('keys the topology so equal topologies share a layout', () => {
@@ -106,6 +114,111 @@ describe('elkToLayout (with elkjs)', async () => {
     // Unknown interface (lo) falls back to the namespace box.
     expect(idx.anchor('pod2', 'lo')!.id).toBe(netnsId('pod2'));
     expect(idx.anchor('nowhere', null)).toBeNull();
+  });
+});
+
+const overlap = (a: Box, b: Box) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** The distinct rows of machines (they are bottom-aligned in a row). */
+const rowsOf = (l: CanvasLayout) => new Set(l.machines.map((m) => Math.round(m.y + m.height))).size;
+
+describe('large topologies (rows of machines)', async () => {
+  const elk = new ELK();
+  const lay = async (t: Topology, aspect?: number) =>
+    elkToLayout(t, await elk.layout(topologyToElkGraph(t)), aspect);
+  const big = syntheticTopology(20, 4);
+  // ELK once; the rows are arranged again for each view shape, as in the app.
+  const bigGraph = await elk.layout(topologyToElkGraph(big));
+  const layout = elkToLayout(big, bigGraph);
+
+  it('wraps 20 machines into rows of a screen-like shape, without overlaps', () => {
+    expect(rowsOf(layout)).toBeGreaterThan(1);
+    expect(layout.width / layout.height).toBeLessThan(4);
+    expect(layout.width / layout.height).toBeGreaterThan(0.75);
+    for (const a of layout.machines) {
+      for (const b of layout.machines)
+        if (a !== b) expect(overlap(a, b), `${a.name} / ${b.name}`).toBe(false);
+      for (const s of layout.segments) for (const bar of s.bars) expect(overlap(a, bar)).toBe(false);
+      expect(a.x + a.width).toBeLessThanOrEqual(layout.width);
+      expect(a.y + a.height).toBeLessThanOrEqual(layout.height);
+    }
+    // Everything stays inside its machine.
+    for (const n of layout.netns)
+      expect(
+        inside(
+          n,
+          layout.machines.find((m) => m.name === n.machine)!,
+        ),
+      ).toBe(true);
+  });
+
+  it('draws the shared segment as one bar per row joined by a trunk, each NIC cabled to the bar below it', () => {
+    const [lan] = layout.segments;
+    expect(lan!.bars).toHaveLength(rowsOf(layout));
+    expect(lan!.trunk).not.toBeNull();
+    for (const bar of lan!.bars) {
+      expect(bar.x).toBeCloseTo(lan!.trunk!.x, 5);
+      expect(bar.y).toBeGreaterThanOrEqual(lan!.trunk!.y);
+      expect(bar.y + bar.height).toBeLessThanOrEqual(lan!.trunk!.y + lan!.trunk!.height + 0.5);
+    }
+    for (const c of layout.cables.filter((k) => k.kind === 'ether')) {
+      const nic = layout.ifaces.find((i) => i.id === c.from)!;
+      const end = c.points[c.points.length - 1]!;
+      expect(end.y).toBeGreaterThan(nic.y + nic.height);
+      expect(
+        lan!.bars.some((b) => Math.abs(b.y - end.y) < 0.5 && end.x >= b.x && end.x <= b.x + b.width),
+      ).toBe(true);
+      // Straight down, crossing no other machine.
+      expect(end.x).toBeCloseTo(c.points[0]!.x, 5);
+    }
+  });
+
+  it('moves the marker between rows along the trunk', () => {
+    const idx = anchorIndex(layout);
+    const a = idx.anchor('node1', 'eth0')!;
+    const b = idx.anchor('node20', 'eth0')!;
+    const path = idx.path(a.id, b.id);
+    const trunkX = layout.segments[0]!.trunk!.x + layout.segments[0]!.trunk!.width / 2;
+    expect(path.filter((p) => Math.abs(p.x - trunkX) < 0.5)).toHaveLength(2);
+    expect(alongSegment(layout.segments[0]!, path[2]!, path[2]!)).toEqual([]);
+  });
+
+  it('makes more rows for a tall view than for a wide one', () => {
+    expect(rowsOf(elkToLayout(big, bigGraph, 0.5))).toBeGreaterThan(rowsOf(elkToLayout(big, bigGraph, 4)));
+  });
+
+  it('keeps a few machines side by side in one row', async () => {
+    for (const t of [fixtureTopology, syntheticTopology(3, 4), syntheticTopology(2, 2, true)]) {
+      const l = await lay(t);
+      expect(rowsOf(l)).toBe(1);
+      expect(l.segments.every((s) => s.trunk === null && s.bars.length === 1)).toBe(true);
+    }
+  });
+
+  it('puts two segments that share a NIC span on separate tracks, and ones side by side on one', async () => {
+    const l = await lay(syntheticTopology(2, 1, true));
+    const [lan, wan] = l.segments;
+    // gw is cabled to both; lan spans node1..gw, wan spans gw..internet: they meet halfway, on one track.
+    expect(lan!.bars[0]!.y).toBe(wan!.bars[0]!.y);
+    expect(lan!.bars[0]!.x + lan!.bars[0]!.width).toBeLessThan(wan!.bars[0]!.x);
+  });
+
+  it('leaves room for the machine title and its role tag', async () => {
+    const t = syntheticTopology(1, 1);
+    t.machines[0] = { name: 'node1', title: 'a rather long title for this machine', role: 'internet' };
+    const l = await lay(t);
+    const m = l.machines[0]!;
+    expect(m.width).toBeGreaterThanOrEqual(textWidth(m.title, FONT.machine) + textWidth('internet', 12) + 32);
+  });
+});
+
+describe('aspectBucket', () => {
+  it('rounds to half powers of two', () => {
+    expect(aspectBucket(810, 358)).toBe(2);
+    expect(aspectBucket(400, 400)).toBe(1);
+    expect(aspectBucket(100, 1000)).toBe(0.5);
+    expect(aspectBucket(0, 0)).toBeCloseTo(16 / 9);
   });
 });
 

@@ -6,6 +6,8 @@
  */
 import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs/lib/elk-api';
 import type { Topology, TopologyInterface } from '../../engine/sim/trace';
+import { arrange, type ArrangeMachine } from './arrange';
+import { allWordings, ifaceTags, roleLabel } from './words';
 
 export interface Point {
   x: number;
@@ -38,9 +40,12 @@ export interface IfaceBox extends Box {
   bridge: boolean;
   master: string | null;
 }
+/** A segment: its bounding box, drawn as one bar per row of machines it reaches, joined by a trunk. */
 export interface SegmentBox extends Box {
   name: string;
   title: string;
+  bars: Box[];
+  trunk: Box | null;
 }
 export interface Cable {
   id: string;
@@ -51,7 +56,10 @@ export interface Cable {
   points: Point[];
 }
 export interface CanvasLayout {
+  /** Changes with anything that changes the drawing: the topology and the arrangement of rows. */
   key: string;
+  /** The topology's key alone (see topologyKey). */
+  topologyKey: string;
   width: number;
   height: number;
   machines: MachineBox[];
@@ -67,13 +75,27 @@ export const machineId = (m: string) => `m:${m}`;
 export const netnsId = (ns: string) => `n:${ns}`;
 export const ifaceId = (ns: string, name: string) => `i:${ns}\u0000${name}`;
 export const segmentId = (s: string) => `s:${s}`;
+/** An invisible node below a machine's NICs: it pulls them to the bottom, towards the segments. */
+const sinkId = (m: string) => `u:${m}`;
 
 // ---- sizes -------------------------------------------------------------------------------
 
 /** Approximate text widths (no DOM measuring, so layout is deterministic and testable). */
 export const FONT = { name: 12, addr: 10.5, title: 13, machine: 14 };
 const charW = (px: number, mono = false) => px * (mono ? 0.62 : 0.58);
-export const textWidth = (s: string, px: number, mono = false) => Math.ceil(s.length * charW(px, mono));
+/** Wide characters (CJK) take about one em. */
+const isWide = (ch: string) => ch.codePointAt(0)! >= 0x2e80;
+export function textWidth(s: string, px: number, mono = false): number {
+  let narrow = 0;
+  let wide = 0;
+  for (const ch of s) {
+    if (isWide(ch)) wide++;
+    else narrow++;
+  }
+  return Math.ceil(narrow * charW(px, mono) + wide * px);
+}
+/** The widest of the texts (one per language). */
+const widest = (texts: string[], px: number) => Math.max(0, ...texts.map((s) => textWidth(s, px)));
 
 export const IFACE_PAD_X = 8;
 export const IFACE_LINE_1 = 16;
@@ -82,13 +104,16 @@ export const NS_HEADER = 24;
 export const MACHINE_HEADER = 30;
 export const BRIDGE_HEADER_BASE = 22;
 
-export function ifaceSize(i: Pick<TopologyInterface, 'name' | 'addrs' | 'kind'>): {
+export function ifaceSize(i: Pick<TopologyInterface, 'name' | 'addrs' | 'kind'> & { up?: boolean }): {
   width: number;
   height: number;
 } {
-  const kindTag = i.kind === 'veth' || i.kind === 'ether' ? '' : ` ${i.kind}`;
+  const tags = allWordings().map((w) => ifaceTags({ kind: i.kind, up: i.up ?? true }, w));
   const w = Math.max(
-    textWidth(i.name + kindTag, FONT.name),
+    widest(
+      tags.map((t) => (t ? `${i.name} ${t}` : i.name)),
+      FONT.name,
+    ),
     ...i.addrs.map((a) => textWidth(a, FONT.addr, true)),
   );
   return {
@@ -123,19 +148,29 @@ export function topologyKey(t: Topology): string {
 
 // ---- ELK graph ---------------------------------------------------------------------------
 
+/**
+ * ELK lays out the inside of each machine on its own (layered, top to bottom); arrange.ts then
+ * places the machines in rows and the segments in lanes below them. The root's algorithm only has
+ * to be cheap: its positions are not used.
+ */
 const ROOT_OPTIONS: LayoutOptions = {
+  'elk.algorithm': 'box',
+  'elk.hierarchyHandling': 'SEPARATE_CHILDREN',
+};
+
+const MACHINE_OPTIONS: LayoutOptions = {
   'elk.algorithm': 'layered',
   'elk.direction': 'DOWN',
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
   'elk.edgeRouting': 'POLYLINE',
-  'elk.spacing.nodeNode': '28',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '44',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '20',
   'elk.spacing.edgeNode': '16',
   'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
   'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
-  'elk.padding': '[top=16,left=16,bottom=16,right=16]',
 };
+
+const MACHINE_PAD = 14;
 
 function compoundOptions(header: number, minWidth: number, pad = 12): LayoutOptions {
   return {
@@ -204,83 +239,179 @@ function modelOf(t: Topology): Model {
   return { machines, segments, cables };
 }
 
+/** The machine each interface belongs to (by interface id). */
+function machineOfIface(t: Topology): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const ns of t.netns) for (const i of ns.interfaces) out.set(ifaceId(ns.name, i.name), ns.machine);
+  return out;
+}
+
 function ifaceNode(ns: string, i: TopologyInterface): ElkNode {
   return { id: ifaceId(ns, i.name), ...ifaceSize(i) };
 }
 
-/** The topology as a nested ELK graph (layered, hierarchical). */
-export function topologyToElkGraph(t: Topology): ElkNode {
-  const model = modelOf(t);
-  const children: ElkNode[] = model.machines.map((m) => {
-    const nss = t.netns.filter((n) => n.machine === m.name);
-    // Containers first, the root namespace last (model order: the root sits below its pods).
-    nss.sort((a, b) => Number(a.root) - Number(b.root));
-    const tag = machineTag(m);
-    const headerW = textWidth(m.title, FONT.machine) + (tag ? Math.ceil(textWidth(tag, 12) * 1.35) + 8 : 0);
+/** The label of a namespace box, widest over the languages (the root's says "(root ns)"). */
+function netnsLabelWidth(ns: { name: string; root: boolean }): number {
+  if (!ns.root) return textWidth(ns.name, FONT.title);
+  return widest(
+    allWordings().map((w) => `${ns.name} (${w.t('canvas.rootNs')})`),
+    FONT.title,
+  );
+}
+
+function netnsNode(ns: Topology['netns'][number]): ElkNode {
+  const ifs = ns.interfaces.filter(drawn);
+  const bridges = ifs.filter((i) => i.kind === 'bridge');
+  const loose = ifs.filter(
+    (i) => i.kind !== 'bridge' && !(i.master && bridges.some((b) => b.name === i.master)),
+  );
+  const kids: ElkNode[] = bridges.map((b) => {
+    const { width } = ifaceSize(b);
     return {
-      id: machineId(m.name),
-      layoutOptions: compoundOptions(MACHINE_HEADER, headerW + 32, 14),
-      children: nss.map((ns) => {
-        const ifs = ns.interfaces.filter(drawn);
-        const bridges = ifs.filter((i) => i.kind === 'bridge');
-        const loose = ifs.filter(
-          (i) => i.kind !== 'bridge' && !(i.master && bridges.some((b) => b.name === i.master)),
-        );
-        const kids: ElkNode[] = bridges.map((b) => {
-          const { width } = ifaceSize(b);
-          return {
-            id: ifaceId(ns.name, b.name),
-            layoutOptions: compoundOptions(BRIDGE_HEADER_BASE + b.addrs.length * IFACE_LINE, width + 48, 8),
-            children: ifs
-              .filter((p) => p.master === b.name && p.kind !== 'bridge')
-              .map((p) => ifaceNode(ns.name, p)),
-          };
-        });
-        kids.push(...loose.map((i) => ifaceNode(ns.name, i)));
-        const nsNode: ElkNode = {
-          id: netnsId(ns.name),
-          layoutOptions: compoundOptions(NS_HEADER, textWidth(ns.name, FONT.title) + 24, 10),
-          children: kids,
-        };
-        if (kids.length === 0) {
-          nsNode.width = Math.max(90, textWidth(ns.name, FONT.title) + 24);
-          nsNode.height = NS_HEADER + 20;
-        }
-        return nsNode;
-      }),
+      id: ifaceId(ns.name, b.name),
+      layoutOptions: compoundOptions(BRIDGE_HEADER_BASE + b.addrs.length * IFACE_LINE, width + 48, 8),
+      children: ifs
+        .filter((p) => p.master === b.name && p.kind !== 'bridge')
+        .map((p) => ifaceNode(ns.name, p)),
     };
   });
-  for (const s of model.segments) {
-    children.push({
-      id: segmentId(s.name),
-      width: Math.max(160, textWidth(s.title, FONT.title) + 40),
-      height: 30,
-    });
+  kids.push(...loose.map((i) => ifaceNode(ns.name, i)));
+  const labelW = netnsLabelWidth(ns);
+  const node: ElkNode = {
+    id: netnsId(ns.name),
+    layoutOptions: compoundOptions(NS_HEADER, labelW + 24, 10),
+    children: kids,
+  };
+  if (kids.length === 0) {
+    node.width = Math.max(90, labelW + 24);
+    node.height = NS_HEADER + 20;
   }
-  const edges: ElkExtendedEdge[] = model.cables.map((c) => ({
-    id: c.id,
-    sources: [c.from],
-    targets: [c.to],
-  }));
-  return { id: 'root', layoutOptions: ROOT_OPTIONS, children, edges };
+  return node;
+}
+
+function machineNode(
+  t: Topology,
+  model: Model,
+  owner: ReadonlyMap<string, string>,
+  m: Model['machines'][number],
+): ElkNode {
+  const nss = t.netns.filter((n) => n.machine === m.name);
+  // Containers first, the root namespace last (model order: the root sits below its pods).
+  nss.sort((a, b) => Number(a.root) - Number(b.root));
+  const tag = machineTag(m);
+  const tagW = tag
+    ? Math.ceil(
+        widest(
+          allWordings().map((w) => roleLabel(tag, w)),
+          12,
+        ) * 1.35,
+      ) + 8
+    : 0;
+  const headerW = textWidth(m.title, FONT.machine) + tagW;
+  const children = nss.map(netnsNode);
+  const mine = (id: string) => owner.get(id) === m.name;
+  const edges: ElkExtendedEdge[] = model.cables
+    .filter((c) => c.kind === 'veth' && mine(c.from) && mine(c.to))
+    .map((c) => ({ id: c.id, sources: [c.from], targets: [c.to] }));
+  const nics = model.cables.filter((c) => c.kind === 'ether' && mine(c.from));
+  if (nics.length > 0) {
+    children.push({ id: sinkId(m.name), width: 1, height: 1 });
+    for (const c of nics) edges.push({ id: c.id, sources: [c.from], targets: [sinkId(m.name)] });
+  }
+  return {
+    id: machineId(m.name),
+    layoutOptions: { ...MACHINE_OPTIONS, ...compoundOptions(MACHINE_HEADER, headerW + 32, MACHINE_PAD) },
+    children,
+    edges,
+  };
+}
+
+/** The topology as an ELK graph: one layered (hierarchical) graph per machine. */
+export function topologyToElkGraph(t: Topology): ElkNode {
+  const model = modelOf(t);
+  const owner = machineOfIface(t);
+  return {
+    id: 'root',
+    layoutOptions: ROOT_OPTIONS,
+    children: model.machines.map((m) => machineNode(t, model, owner, m)),
+  };
 }
 
 // ---- ELK result -> absolute boxes ----------------------------------------------------------
 
 export const center = (b: Box): Point => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
 
-/** Turn the laid-out ELK graph into absolute boxes and drawn cables. */
-export function elkToLayout(t: Topology, g: ElkNode): CanvasLayout {
-  const abs = new Map<string, Box>();
-  const walk = (n: ElkNode, ox: number, oy: number) => {
-    const x = ox + (n.x ?? 0);
-    const y = oy + (n.y ?? 0);
-    abs.set(n.id, { id: n.id, x, y, width: n.width ?? 0, height: n.height ?? 0 });
-    for (const c of n.children ?? []) walk(c, x, y);
-  };
-  for (const c of g.children ?? []) walk(c, 0, 0);
+/** The view's aspect ratio assumed when none is known: a 16:9 screen. */
+export const DEFAULT_ASPECT = 16 / 9;
+
+/**
+ * The view's aspect ratio, rounded to a half power of two (0.5, 0.71, 1, 1.41, 2, 2.83, 4): the
+ * machines are rearranged when the view changes shape, not on every pixel of a resize.
+ */
+export function aspectBucket(width: number, height: number): number {
+  if (!(width > 0 && height > 0)) return DEFAULT_ASPECT;
+  const half = Math.round(Math.log2(width / height) * 2) / 2;
+  return 2 ** Math.min(2, Math.max(-1, half));
+}
+
+interface LocalBoxes {
+  machines: Map<string, Box>;
+  /** Everything inside a machine, relative to the machine's top-left corner. */
+  inner: Map<string, { machine: string; box: Box }>;
+}
+
+function localBoxes(g: ElkNode): LocalBoxes {
+  const machines = new Map<string, Box>();
+  const inner = new Map<string, { machine: string; box: Box }>();
+  for (const m of g.children ?? []) {
+    const walk = (n: ElkNode, ox: number, oy: number) => {
+      const x = ox + (n.x ?? 0);
+      const y = oy + (n.y ?? 0);
+      inner.set(n.id, { machine: m.id, box: { id: n.id, x, y, width: n.width ?? 0, height: n.height ?? 0 } });
+      for (const c of n.children ?? []) walk(c, x, y);
+    };
+    for (const c of m.children ?? []) walk(c, 0, 0);
+    // The sink's layer is not drawn: the machine ends below its lowest namespace.
+    const drawnKids = (m.children ?? []).filter((c) => !c.id.startsWith('u:'));
+    const bottom = Math.max(0, ...drawnKids.map((c) => (c.y ?? 0) + (c.height ?? 0)));
+    const height = bottom > 0 ? Math.min(m.height ?? 0, bottom + MACHINE_PAD) : (m.height ?? 0);
+    machines.set(m.id, { id: m.id, x: 0, y: 0, width: m.width ?? 0, height });
+  }
+  return { machines, inner };
+}
+
+/** Turn the laid-out ELK graph into absolute boxes and drawn cables, in rows fitting `aspect`. */
+export function elkToLayout(t: Topology, g: ElkNode, aspect = DEFAULT_ASPECT): CanvasLayout {
   const model = modelOf(t);
-  const box = (id: string): Box => abs.get(id) ?? { id, x: 0, y: 0, width: 0, height: 0 };
+  const local = localBoxes(g);
+  const etherOf = (mid: string) =>
+    model.cables.filter((c) => c.kind === 'ether' && local.inner.get(c.from)?.machine === mid);
+  const input: ArrangeMachine[] = model.machines.map((m) => {
+    const id = machineId(m.name);
+    const box = local.machines.get(id) ?? { id, x: 0, y: 0, width: 0, height: 0 };
+    const nics = etherOf(id).map((c) => {
+      const nic = local.inner.get(c.from)!.box;
+      return { id: c.from, segment: c.to, x: nic.x, width: nic.width };
+    });
+    return { id, width: box.width, height: box.height, nics };
+  });
+  const plan = arrange(
+    input,
+    model.segments.map((s) => ({
+      id: segmentId(s.name),
+      minWidth: Math.max(160, textWidth(s.title, FONT.title) + 40),
+    })),
+    aspect,
+  );
+
+  const box = (id: string): Box => {
+    const at = plan.at.get(id);
+    if (at) return { ...local.machines.get(id)!, x: at.x, y: at.y };
+    const l = local.inner.get(id);
+    const origin = l && plan.at.get(l.machine);
+    if (!l || !origin) return { id, x: 0, y: 0, width: 0, height: 0 };
+    return { ...l.box, x: origin.x + l.box.x, y: origin.y + l.box.y };
+  };
 
   const machines: MachineBox[] = model.machines.map((m) => ({ ...box(machineId(m.name)), ...m }));
   const netns: NetnsBox[] = t.netns.map((n) => ({
@@ -307,48 +438,40 @@ export function elkToLayout(t: Topology, g: ElkNode): CanvasLayout {
   }
   const byId = new Map<string, Box>(ifaces.map((i) => [i.id, i]));
 
-  // Segments are drawn as wide bars spanning every NIC cabled to them.
   const segments: SegmentBox[] = model.segments.map((s) => {
-    const b = { ...box(segmentId(s.name)) };
-    const nics = model.cables.filter((c) => c.to === b.id).map((c) => byId.get(c.from));
-    let lo = b.x;
-    let hi = b.x + b.width;
-    for (const nic of nics) {
-      if (!nic) continue;
-      lo = Math.min(lo, nic.x - 12);
-      hi = Math.max(hi, nic.x + nic.width + 12);
-    }
-    return { ...b, x: lo, width: hi - lo, name: s.name, title: s.title };
+    const id = segmentId(s.name);
+    const { bars, trunk } = plan.segments.get(id)!;
+    return { ...boundingBox(id, trunk ? [...bars, trunk] : bars), name: s.name, title: s.title, bars, trunk };
   });
-  // Stretched bars must not run into each other: split the overlap in the middle.
-  for (const a of segments) {
-    for (const b of segments) {
-      if (a === b || a.y >= b.y + b.height || b.y >= a.y + a.height) continue;
-      if (a.x >= b.x || a.x + a.width <= b.x - 8) continue;
-      const mid = (a.x + a.width + b.x) / 2;
-      a.width = Math.max(40, mid - 4 - a.x);
-      const right = b.x + b.width;
-      b.x = mid + 4;
-      b.width = Math.max(40, right - b.x);
-    }
-  }
-  const segById = new Map<string, Box>(segments.map((s) => [s.id, s]));
 
   const cables: Cable[] = [];
   for (const c of model.cables) {
     const a = byId.get(c.from);
-    const b = c.kind === 'ether' ? segById.get(c.to) : byId.get(c.to);
+    const b = c.kind === 'ether' ? plan.barOf.get(c.from) : byId.get(c.to);
     if (!a || !b) continue;
     cables.push({ ...c, points: c.kind === 'ether' ? etherCable(a, b) : vethCable(a, b) });
   }
 
-  let width = g.width ?? 0;
-  let height = g.height ?? 0;
-  for (const s of segments) {
-    width = Math.max(width, s.x + s.width + 16);
-    height = Math.max(height, s.y + s.height + 16);
-  }
-  return { key: topologyKey(t), width, height, machines, netns, ifaces, segments, cables };
+  const topoKey = topologyKey(t);
+  return {
+    key: `${topoKey}|${plan.rows}`,
+    topologyKey: topoKey,
+    width: plan.width,
+    height: plan.height,
+    machines,
+    netns,
+    ifaces,
+    segments,
+    cables,
+  };
+}
+
+function boundingBox(id: string, boxes: readonly Box[]): Box {
+  const x = Math.min(...boxes.map((b) => b.x));
+  const y = Math.min(...boxes.map((b) => b.y));
+  const right = Math.max(...boxes.map((b) => b.x + b.width));
+  const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+  return { id, x, y, width: right - x, height: bottom - y };
 }
 
 // ---- cables and hop paths ----------------------------------------------------------------
@@ -430,6 +553,16 @@ export function pointAlong(pts: readonly Point[], t: number): Point {
   return pts[pts.length - 1]!;
 }
 
+/** From one bar of a segment to another: along the first bar to the trunk, along it, along the second. */
+export function alongSegment(seg: SegmentBox, p: Point, q: Point): Point[] {
+  if (!seg.trunk || Math.abs(p.y - q.y) < 0.5) return [];
+  const x = seg.trunk.x + seg.trunk.width / 2;
+  return [
+    { x, y: p.y },
+    { x, y: q.y },
+  ];
+}
+
 /** Index the layout for the marker: anchors of interfaces/namespaces and hop paths between them. */
 export function anchorIndex(layout: CanvasLayout): AnchorIndex {
   const ifs = new Map(layout.ifaces.map((i) => [i.id, i]));
@@ -474,8 +607,11 @@ export function anchorIndex(layout: CanvasLayout): AnchorIndex {
       if (back) return [a, ...[...back.points].reverse(), b];
       const ea = etherOf.get(fromId);
       const eb = etherOf.get(toId);
-      if (ea && eb && ea.to === eb.to && segs.has(ea.to)) {
-        return [a, ...ea.points, ...[...eb.points].reverse(), b];
+      const seg = ea && eb && ea.to === eb.to ? segs.get(ea.to) : undefined;
+      if (ea && eb && seg) {
+        const p = ea.points[ea.points.length - 1]!;
+        const q = eb.points[eb.points.length - 1]!;
+        return [a, ...ea.points, ...alongSegment(seg, p, q), ...[...eb.points].reverse(), b];
       }
       return [a, b];
     },

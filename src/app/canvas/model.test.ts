@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ZH } from '../../engine/sim/messages-zh';
+import { i18next } from '../i18n';
+import { UI_ZH } from '../i18n/ui-zh';
 import { fixtureProxyTrace, fixtureTrace } from './fixtures';
 import {
   connectionIndices,
@@ -10,6 +13,13 @@ import {
   packetLabel,
   previousPlace,
 } from './model';
+import { ifaceTags, roleLabel, wording, type Wording } from './words';
+
+/** Chinese as the page has it once its chunk is in (the chunk is loaded on demand in the app). */
+function zhWording(): Wording {
+  i18next.addResourceBundle('zh-CN', 'translation', UI_ZH, true, true);
+  return { ...wording('zh-CN'), explain: ZH };
+}
 
 describe('markerStateAt', () => {
   it('places the marker at the event interface, or the namespace when there is none', () => {
@@ -143,5 +153,55 @@ describe('NAT badge and netfilter drop reason', () => {
     };
     expect(dropReason(drop)).toBe('iptables filter FORWARD: -A FORWARD -s 172.17.0.2/32 -j DROP');
     expect(dropReason({ ...drop, decidedBy: undefined })).toBe('host1 drops the packet in FORWARD…');
+  });
+});
+
+describe('in Simplified Chinese', () => {
+  const zh = zhWording();
+
+  it('words packet labels in Chinese, keeping protocol names, addresses and TTL', () => {
+    expect(markerStateAt(fixtureTrace, 1, undefined, zh)?.label).toBe('ARP 请求 · 谁有 10.244.1.1');
+    expect(markerStateAt(fixtureTrace, 3, undefined, zh)?.label).toMatch(
+      /^ARP 应答 · 10\.244\.1\.1 的 MAC 是 /,
+    );
+    expect(markerStateAt(fixtureTrace, 5, undefined, zh)?.label).toBe('ICMP 回显请求 · TTL 64');
+    // The envelope's caption is a protocol and a VNI: the same in every language.
+    expect(markerStateAt(fixtureTrace, 7, undefined, zh)?.envelope?.label).toBe('VXLAN 1');
+    // The default is the page's language, still English here.
+    expect(markerStateAt(fixtureTrace, 5)?.label).toBe('ICMP echo request · TTL 64');
+  });
+
+  it('renders a drop reason from the Chinese template and describes the step in Chinese', () => {
+    const drop = {
+      ...fixtureTrace.events[13]!,
+      explain: { code: 'drop.no-route-input', args: { ns: 'pod2', dst: '10.244.9.9' } },
+    };
+    expect(dropReason(drop, zh)).toBe(
+      'pod2 没有去往 10.244.9.9 的路由（没有匹配项，连默认路由也没有）：数据包被丢弃。',
+    );
+    // A code without a Chinese template keeps the Trace's explanation.
+    expect(dropReason(fixtureTrace.events[13]!, zh)).toBe(fixtureTrace.events[13]!.explanation);
+    const m = markerStateAt({ events: [...fixtureTrace.events.slice(0, 13), drop] }, 13, undefined, zh)!;
+    expect(describeMarker(m, zh)).toMatch(
+      /^第 14 步：ICMP 回显请求 · TTL 62，位于 pod2 的 lo。已丢弃：pod2 没有去往/,
+    );
+    expect(describeMarker(null, zh)).toBe('没有数据包。');
+  });
+
+  it('translates the NAT badge word and the role and kind tags, not the link kinds', () => {
+    const undo = {
+      step: 1,
+      time: 0,
+      machine: 'h',
+      netns: 'h',
+      explanation: '',
+      kind: 'nat' as const,
+      explain: { code: 'nat.undo-snat', args: { from: '10.0.0.1:80', to: '10.0.0.2:80' } },
+    };
+    expect(natRewrite(undo, undefined, zh)).toBe('SNAT 还原 10.0.0.1 → 10.0.0.2');
+    expect(roleLabel('router', zh)).toBe('路由器');
+    expect(ifaceTags({ kind: 'bridge', up: false }, zh)).toBe('网桥 · 未启用');
+    expect(ifaceTags({ kind: 'vxlan', up: true }, zh)).toBe('vxlan');
+    expect(ifaceTags({ kind: 'veth', up: true }, zh)).toBe('');
   });
 });

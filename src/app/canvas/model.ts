@@ -4,7 +4,14 @@
  * The canvas never computes a hop: positions come from the events of the Trace.
  */
 import type { Layer } from '../../engine/net/layers';
+import { renderExplain } from '../../engine/sim/messages';
 import type { Trace, TraceEvent } from '../../engine/sim/trace';
+import { currentLang } from '../i18n';
+import type { UiKey } from '../i18n/ui-en';
+import { wording, type Wording } from './words';
+
+/** The page's current language (the default of every labelling function below). */
+const current = (): Wording => wording(currentLang());
 
 export type MarkerKind = 'arp-request' | 'arp-reply' | 'icmp' | 'tcp' | 'udp' | 'ip' | 'frame' | 'none';
 export type EnvelopeKind = 'vxlan' | 'ipip' | 'udp';
@@ -24,7 +31,7 @@ export interface MarkerState {
   envelope: Envelope | null;
   /** 'encap' when this step added an outer header, 'decap' when it removed one. */
   transition: 'encap' | 'decap' | null;
-  /** Compact header-stack label, e.g. "ICMP echo request · TTL 63". */
+  /** Compact header-stack label, e.g. "ICMP echo request · TTL 63" (in the page's language). */
   label: string;
   dropped: boolean;
   /** The reason text of a drop (event.explanation). */
@@ -36,12 +43,12 @@ export interface MarkerState {
   packetId: number | null;
 }
 
-const ICMP_NAMES: Record<number, string> = {
-  0: 'echo reply',
-  3: 'unreachable',
-  5: 'redirect',
-  8: 'echo request',
-  11: 'time exceeded',
+const ICMP_NAMES: Record<number, UiKey> = {
+  0: 'canvas.icmp.echoReply',
+  3: 'canvas.icmp.unreachable',
+  5: 'canvas.icmp.redirect',
+  8: 'canvas.icmp.echoRequest',
+  11: 'canvas.icmp.timeExceeded',
 };
 
 function ipv4Count(layers: readonly Layer[] | undefined): number {
@@ -102,12 +109,17 @@ const TCP_FLAG_NAMES: Record<string, string> = {
   'R.': 'RST-ACK',
 };
 
-/** A compact, human label for the header stack (the envelope is labelled separately). */
-export function packetLabel(layers: readonly Layer[] | undefined): string {
+/**
+ * A compact, human label for the header stack (the envelope is labelled separately). Protocol
+ * names, flags, ports and addresses stay as the tools print them; the words around them are `w`'s.
+ */
+export function packetLabel(layers: readonly Layer[] | undefined, w: Wording = current()): string {
   if (!layers || layers.length === 0) return '';
   const arp = layers.find((l) => l.proto === 'arp');
   if (arp?.proto === 'arp') {
-    return arp.op === 2 ? `ARP reply · ${arp.spa} is-at ${arp.sha}` : `ARP request · who-has ${arp.tpa}`;
+    return arp.op === 2
+      ? w.t('canvas.arpReply', { ip: arp.spa, mac: arp.sha })
+      : w.t('canvas.arpRequest', { ip: arp.tpa });
   }
   const { ip, l4 } = innermost(layers);
   if (!ip || ip.proto !== 'ipv4') {
@@ -115,13 +127,16 @@ export function packetLabel(layers: readonly Layer[] | undefined): string {
     return eth?.proto === 'eth' ? `Ethernet 0x${eth.type.toString(16).padStart(4, '0')}` : layers[0]!.proto;
   }
   const ttl = `TTL ${ip.ttl}`;
-  if (l4?.proto === 'icmp') return `ICMP ${ICMP_NAMES[l4.type] ?? `type ${l4.type}`} · ${ttl}`;
+  if (l4?.proto === 'icmp') {
+    const key = ICMP_NAMES[l4.type];
+    return `ICMP ${key ? w.t(key) : w.t('canvas.icmp.type', { type: l4.type })} · ${ttl}`;
+  }
   if (l4?.proto === 'tcp') {
     const flags = TCP_FLAG_NAMES[l4.flags] ?? `[${l4.flags}]`;
     return `TCP ${flags} ${l4.sport}→${l4.dport} · ${ttl}`;
   }
   if (l4?.proto === 'udp') return `UDP ${l4.sport}→${l4.dport} · ${ttl}`;
-  return `IPv4 proto ${ip.protocol} · ${ttl}`;
+  return `${w.t('canvas.ipProto', { proto: ip.protocol })} · ${ttl}`;
 }
 
 /** Normalised (direction-free) 4-tuple of the innermost TCP/UDP header, or null. */
@@ -191,12 +206,14 @@ function previousWithPacket(events: readonly TraceEvent[], step: number): TraceE
   return undefined;
 }
 
-const NAT_NAMES: Record<string, string> = {
-  'nat.snat': 'SNAT',
-  'nat.dnat': 'DNAT',
-  'nat.undo-snat': 'SNAT undone',
-  'nat.undo-dnat': 'DNAT undone',
-};
+/** The NAT badge's name: SNAT and DNAT are what iptables calls them; "undone" is a word. */
+function natName(code: string, w: Wording): string {
+  if (code === 'nat.snat') return 'SNAT';
+  if (code === 'nat.dnat') return 'DNAT';
+  if (code === 'nat.undo-snat') return w.t('canvas.nat.undoSnat');
+  if (code === 'nat.undo-dnat') return w.t('canvas.nat.undoDnat');
+  return 'NAT';
+}
 
 /** "a:p → b:p" without the ports when NAT kept the port. */
 function rewritePair(from: string, to: string): string {
@@ -207,9 +224,13 @@ function rewritePair(from: string, to: string): string {
 }
 
 /** The short badge of a 'nat' event: which NAT, and the address it rewrote. */
-export function natRewrite(ev: TraceEvent, prev: TraceEvent | undefined): string | null {
+export function natRewrite(
+  ev: TraceEvent,
+  prev: TraceEvent | undefined,
+  w: Wording = current(),
+): string | null {
   if (ev.kind !== 'nat') return null;
-  const name = NAT_NAMES[ev.explain.code] ?? 'NAT';
+  const name = natName(ev.explain.code, w);
   const { from, to } = ev.explain.args;
   if (typeof from === 'string' && typeof to === 'string') return `${name} ${rewritePair(from, to)}`;
   // No values in the explanation: compare the IPv4 headers before and after.
@@ -222,14 +243,19 @@ export function natRewrite(ev: TraceEvent, prev: TraceEvent | undefined): string
   return name;
 }
 
-/** The reason shown at a drop: the deciding iptables rule when netfilter dropped it, else the explanation. */
-export function dropReason(ev: TraceEvent): string {
+/**
+ * The reason shown at a drop: the deciding iptables rule when netfilter dropped it (as iptables
+ * prints it), else the event's explanation in `w`'s language.
+ */
+export function dropReason(ev: TraceEvent, w: Wording = current()): string {
   const d = ev.decidedBy;
   if (d?.table === 'iptables') {
     const t = ev.traversed?.find((x) => x.row === d.row);
     return `iptables${t ? ` ${t.table} ${t.chain}` : ''}: ${d.row}`;
   }
-  return ev.explanation || ev.reason || 'dropped';
+  // The Trace carries the English explanation; other languages render it from their own template.
+  if (w.lang !== 'en' && w.explain[ev.explain.code]) return renderExplain(ev.explain, w.explain);
+  return ev.explanation || ev.reason || w.t('canvas.dropped');
 }
 
 /** The packet marker at `step` (null when the step is out of range). */
@@ -237,6 +263,7 @@ export function markerStateAt(
   trace: Pick<Trace, 'events'>,
   step: number,
   connections: (number | null)[] = connectionIndices(trace),
+  w: Wording = current(),
 ): MarkerState | null {
   const ev = trace.events[step];
   if (!ev) return null;
@@ -256,24 +283,29 @@ export function markerStateAt(
     kind: markerKindOf(ev.packet),
     envelope: envelopeOf(ev.packet),
     transition,
-    label: packetLabel(ev.packet),
+    label: packetLabel(ev.packet, w),
     dropped,
-    reason: dropped ? dropReason(ev) : null,
-    rewrite: natRewrite(ev, prev),
+    reason: dropped ? dropReason(ev, w) : null,
+    rewrite: natRewrite(ev, prev, w),
     connectionIndex: connections[step] ?? null,
     packetId: ev.packetId ?? null,
   };
 }
 
+/** Where something happened: "eth0 in pod1", or the namespace alone. */
+export function placeName(netns: string, iface: string | null, w: Wording = current()): string {
+  return iface ? w.t('canvas.place', { iface, netns }) : netns;
+}
+
 /** A one-line description of the marker for assistive technology. */
-export function describeMarker(m: MarkerState | null): string {
-  if (!m) return 'No packet.';
-  const where = m.interface ? `${m.interface} in ${m.netns}` : m.netns;
-  const what = m.label || 'no packet';
-  const env = m.envelope ? ` inside ${m.envelope.label}` : '';
-  const nat = m.rewrite ? ` (${m.rewrite})` : '';
-  const drop = m.dropped ? `. Dropped: ${m.reason ?? ''}` : '';
-  return `Step ${m.step + 1}: ${what}${env} at ${where}${nat}${drop}`;
+export function describeMarker(m: MarkerState | null, w: Wording = current()): string {
+  if (!m) return w.t('canvas.desc.none');
+  let what = m.label || w.t('canvas.desc.noPacket');
+  if (m.envelope) what = w.t('canvas.desc.inside', { what, envelope: m.envelope.label });
+  let text = w.t('canvas.desc.step', { n: m.step + 1, what, place: placeName(m.netns, m.interface, w) });
+  if (m.rewrite) text = w.t('canvas.desc.nat', { text, rewrite: m.rewrite });
+  if (m.dropped) text = w.t('canvas.desc.dropped', { text, reason: m.reason ?? '' });
+  return text;
 }
 
 /**

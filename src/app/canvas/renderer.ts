@@ -18,9 +18,10 @@ import {
   type CanvasLayout,
   type IfaceBox,
   type Point,
+  type SegmentBox,
 } from './layout';
-import type { MarkerState } from './model';
-import { tr } from '../i18n';
+import { placeName, type MarkerState } from './model';
+import { ifaceTags, roleLabel, type Wording } from './words';
 
 export interface DropMark {
   step: number;
@@ -38,6 +39,8 @@ export interface RenderState {
   drops: DropMark[];
   selectedNetns: string | null;
   reducedMotion: boolean;
+  /** The page's language: the static drawing is redrawn when it changes. */
+  words: Wording;
 }
 
 export interface CanvasRenderer {
@@ -63,8 +66,36 @@ function ifaceClass(i: IfaceBox): string {
   return `pj-if pj-if--${i.kind}${tunnel}${i.up ? '' : ' pj-if--down'}`;
 }
 
+/**
+ * A segment: its bars (one per row of machines) and the trunk joining them. Every outline is drawn
+ * before any fill, so that where bars meet the trunk they read as one shape.
+ */
+function drawSegment(parent: G, s: SegmentBox) {
+  const g = parent.append('g').attr('class', 'pj-segment');
+  const parts = s.trunk ? [s.trunk, ...s.bars] : s.bars;
+  for (const cls of ['pj-segment-outline', 'pj-segment-box']) {
+    for (const b of parts) {
+      g.append('rect')
+        .attr('class', cls)
+        .attr('x', b.x)
+        .attr('y', b.y)
+        .attr('width', b.width)
+        .attr('height', b.height)
+        .attr('rx', b === s.trunk ? 3 : 6);
+    }
+  }
+  for (const b of s.bars) {
+    g.append('text')
+      .attr('class', 'pj-segment-label')
+      .attr('x', b.x + b.width / 2)
+      .attr('y', b.y + b.height / 2 + 4)
+      .attr('text-anchor', 'middle')
+      .text(s.title);
+  }
+}
+
 /** Draws the static topology into `root` (a <g>); returns element maps for transient updates. */
-function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void) {
+function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void, w: Wording) {
   root.selectAll('*').remove();
   const machines = root.append('g').attr('class', 'pj-l-machines');
   const segments = root.append('g').attr('class', 'pj-l-segments');
@@ -91,34 +122,21 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('y', m.y + MACHINE_HEADER - 10);
     t.append('tspan').text(m.title);
     const tag = machineTag(m);
-    if (tag) t.append('tspan').attr('class', 'pj-role').attr('dx', 8).text(tag);
+    if (tag) t.append('tspan').attr('class', 'pj-role').attr('dx', 8).text(roleLabel(tag, w));
   }
 
-  for (const s of layout.segments) {
-    const g = segments.append('g').attr('class', 'pj-segment');
-    g.append('rect')
-      .attr('class', 'pj-segment-box')
-      .attr('x', s.x)
-      .attr('y', s.y)
-      .attr('width', s.width)
-      .attr('height', s.height)
-      .attr('rx', 6);
-    g.append('text')
-      .attr('class', 'pj-segment-label')
-      .attr('x', s.x + s.width / 2)
-      .attr('y', s.y + s.height / 2 + 4)
-      .attr('text-anchor', 'middle')
-      .text(s.title);
-  }
+  for (const s of layout.segments) drawSegment(segments, s);
 
   const nsEls = new Map<string, SVGGElement>();
   for (const n of layout.netns) {
+    // The name for assistive technology contains the visible label (WCAG 2.5.3, label in name).
+    const label = n.root ? `${n.name} (${w.t('canvas.rootNs')})` : n.name;
     const g = nsLayer
       .append('g')
       .attr('class', `pj-ns${n.root ? ' pj-ns--root' : ''}`)
       .attr('role', 'button')
       .attr('tabindex', 0)
-      .attr('aria-label', tr('canvas.namespace', { name: n.name }))
+      .attr('aria-label', w.t('canvas.namespace', { name: label }))
       .attr('aria-pressed', 'false')
       .attr('data-netns', n.name)
       .on('click', () => select_(n.name))
@@ -139,7 +157,7 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('class', 'pj-ns-label')
       .attr('x', n.x + 10)
       .attr('y', n.y + NS_HEADER - 7)
-      .text(n.root ? `${n.name} (${tr('canvas.rootNs')})` : n.name);
+      .text(label);
     nsEls.set(n.name, g.node()!);
   }
 
@@ -170,8 +188,7 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('x', i.x + 8)
       .attr('y', i.y + IFACE_LINE_1)
       .text(i.name);
-    const tag = i.bridge ? 'bridge' : i.kind === 'veth' || i.kind === 'ether' ? '' : i.kind;
-    const tags = [tag, i.up ? '' : 'down'].filter(Boolean).join(' · ');
+    const tags = ifaceTags(i, w);
     if (tags) label.append('tspan').attr('class', 'pj-if-kind').attr('dx', 6).text(tags);
     i.addrs.forEach((a, k) => {
       label
@@ -240,7 +257,7 @@ function createMarker(parent: G) {
         .style('display', heading === null ? 'none' : 'inline')
         .attr('transform', `rotate(${(heading ?? 0).toFixed(1)})`)
         .style('stroke', colour);
-      const text = m.kind === 'arp-reply' ? m.label.replace(/^ARP reply/, '↩ ARP reply') : m.label;
+      const text = m.kind === 'arp-reply' && m.label ? `↩ ${m.label}` : m.label;
       pill.style('display', text ? 'inline' : 'none');
       pillText.text(text);
       const pw = text ? textWidth(text, 11) + 20 : 0;
@@ -314,6 +331,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
   let selectedNs: SVGGElement | null = null;
   let currentIf: SVGGElement | null = null;
   let dropSig = '';
+  let drawnLang: string | null = null;
 
   const place = (p: Point) => {
     pos = p;
@@ -322,7 +340,8 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
 
   function drawDrops(state: RenderState, width: number) {
     if (!index) return;
-    const sig = `${state.step}|${state.drops.map((d) => d.step).join(',')}`;
+    const w = state.words;
+    const sig = `${w.lang}|${state.step}|${state.drops.map((d) => d.step).join(',')}`;
     if (sig === dropSig) return;
     dropSig = sig;
     dropLayer.selectAll('*').remove();
@@ -335,8 +354,11 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
         .attr('class', `pj-drop${current ? ' pj-drop--current' : ''}`)
         .attr('transform', `translate(${a.point.x},${a.point.y})`)
         .attr('role', 'img')
-        .attr('aria-label', `Dropped at ${d.interface ? `${d.interface} in ` : ''}${d.netns}: ${d.reason}`);
-      g.append('title').text(`Dropped: ${d.reason}`);
+        .attr(
+          'aria-label',
+          w.t('canvas.drop.at', { place: placeName(d.netns, d.interface, w), reason: d.reason }),
+        );
+      g.append('title').text(w.t('canvas.drop.title', { reason: d.reason }));
       g.append('path').attr('class', 'pj-drop-x').attr('d', 'M-10,-10 L10,10 M10,-10 L-10,10');
       if (current) {
         const text = d.reason.length > 90 ? `${d.reason.slice(0, 87)}…` : d.reason;
@@ -377,11 +399,12 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       onSelect = fn;
     },
     update(layout, state) {
-      if (layout.key !== layoutKey) {
+      if (layout.key !== layoutKey || state.words.lang !== drawnLang) {
         interrupt(marker.node.node()!);
-        els = drawStatic(staticLayer, layout, selectNs);
+        els = drawStatic(staticLayer, layout, selectNs, state.words);
         index = anchorIndex(layout);
         layoutKey = layout.key;
+        drawnLang = state.words.lang;
         lastStep = null;
         lastAnchorId = null;
         currentNs = selectedNs = currentIf = null;

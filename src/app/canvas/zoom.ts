@@ -79,6 +79,8 @@ export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomContr
       else s.call(behavior.scaleBy, factor);
     },
     reveal(p, animate) {
+      // Fitted, the whole drawing is in view: panning to a marker near its edge would only un-fit it.
+      if (!userMoved) return;
       const t = zoomTransform(svg);
       const [sx, sy] = t.apply([p.x, p.y]);
       const { w, h } = view();

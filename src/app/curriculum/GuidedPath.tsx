@@ -96,56 +96,62 @@ export function GuidedPath() {
             {t('glossary.close')}
           </button>
         </div>
-        <div className="space-y-2 px-4 py-3">
-          <p className="text-sm text-slate-700 dark:text-slate-200">{t('path.intro')}</p>
-          <p className="text-sm font-medium" data-testid="path-progress">
-            {t('path.progress', { done: lessons.filter((id) => done.has(id)).length, total: lessons.length })}
-          </p>
-          <ol className="space-y-1">
-            {lessons.map((id, i) => {
-              const info = catalog?.find((c) => c.id === id);
-              const text = info ? scenarioText(info, lang) : null;
-              return (
-                <li key={id}>
-                  <button
-                    type="button"
-                    onClick={() => go(id)}
-                    aria-current={id === scenarioId ? 'step' : undefined}
-                    className={`flex w-full items-start gap-2 rounded px-2 py-1 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800 ${
-                      id === scenarioId ? 'bg-sky-50 ring-1 ring-sky-300 dark:bg-sky-950' : ''
-                    }`}
-                  >
-                    <span className="w-6 shrink-0 text-right tabular-nums">{i + 1}.</span>
-                    <span className="min-w-0 flex-1">
-                      <span className="block font-medium">{text?.title ?? id}</span>
-                      {text?.concept && (
-                        <span className="block text-xs text-slate-600 dark:text-slate-300">
-                          {text.concept}
+        {/* Built when opened: a closed dialog costs the page nothing. */}
+        {open && (
+          <div className="space-y-2 px-4 py-3">
+            <p className="text-sm text-slate-700 dark:text-slate-200">{t('path.intro')}</p>
+            <p className="text-sm font-medium" data-testid="path-progress">
+              {t('path.progress', {
+                done: lessons.filter((id) => done.has(id)).length,
+                total: lessons.length,
+              })}
+            </p>
+            <ol className="space-y-1">
+              {lessons.map((id, i) => {
+                const info = catalog?.find((c) => c.id === id);
+                const text = info ? scenarioText(info, lang) : null;
+                return (
+                  <li key={id}>
+                    <button
+                      type="button"
+                      onClick={() => go(id)}
+                      aria-current={id === scenarioId ? 'step' : undefined}
+                      className={`flex w-full items-start gap-2 rounded px-2 py-1 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800 ${
+                        id === scenarioId ? 'bg-sky-50 ring-1 ring-sky-300 dark:bg-sky-950' : ''
+                      }`}
+                    >
+                      <span className="w-6 shrink-0 text-right tabular-nums">{i + 1}.</span>
+                      <span className="min-w-0 flex-1">
+                        <span className="block font-medium">{text?.title ?? id}</span>
+                        {text?.concept && (
+                          <span className="block text-xs text-slate-600 dark:text-slate-300">
+                            {text.concept}
+                          </span>
+                        )}
+                      </span>
+                      {done.has(id) && (
+                        <span className="shrink-0 rounded-full bg-emerald-100 px-2 text-xs text-emerald-900 dark:bg-emerald-900 dark:text-emerald-50">
+                          ✓ {t('path.done')}
                         </span>
                       )}
-                    </span>
-                    {done.has(id) && (
-                      <span className="shrink-0 rounded-full bg-emerald-100 px-2 text-xs text-emerald-900 dark:bg-emerald-900 dark:text-emerald-50">
-                        ✓ {t('path.done')}
-                      </span>
-                    )}
-                  </button>
-                </li>
-              );
-            })}
-          </ol>
-          <button
-            type="button"
-            className="text-xs underline"
-            onClick={() => {
-              const none = new Set<string>();
-              saveProgress(storage, none);
-              setDone(none);
-            }}
-          >
-            {t('path.reset')}
-          </button>
-        </div>
+                    </button>
+                  </li>
+                );
+              })}
+            </ol>
+            <button
+              type="button"
+              className="text-xs underline"
+              onClick={() => {
+                const none = new Set<string>();
+                saveProgress(storage, none);
+                setDone(none);
+              }}
+            >
+              {t('path.reset')}
+            </button>
+          </div>
+        )}
       </dialog>
     </>
   );

@@ -13,6 +13,7 @@ import { HeaderStackPanel } from '../panels/HeaderStackPanel';
 import { IptablesPanel } from '../panels/IptablesPanel';
 import { FdbPanel, NeighborsPanel, RoutesPanel } from '../panels/tablePanels';
 import { parseQuery } from '../share/link';
+import { PanelStateProvider } from '../state/panelState';
 import { fmt } from '../share/strings';
 import type { PanelId } from '../state/store';
 
@@ -48,7 +49,9 @@ export function EmbedApp() {
         <div className="min-h-56">
           <CanvasSlot />
         </div>
-        <div className="flex min-h-0 flex-col">{render ? render() : <p>{fmt('embed.noPanel')}</p>}</div>
+        <div className="flex min-h-0 flex-col">
+          <PanelStateProvider>{render ? render() : <p>{fmt('embed.noPanel')}</p>}</PanelStateProvider>
+        </div>
       </div>
       <div className="flex items-center gap-2">
         <div className="min-w-0 flex-1">

@@ -37,18 +37,21 @@ export function GlossaryDialog() {
           {t('glossary.close')}
         </button>
       </div>
-      <dl className="space-y-2 px-4 py-3">
-        {GLOSSARY.map((g) => (
-          <div
-            key={g.id}
-            data-entry={g.id}
-            className={`rounded px-2 py-1 ${g.id === term ? 'bg-amber-100 ring-1 ring-amber-400 dark:bg-amber-900/60' : ''}`}
-          >
-            <dt className="font-semibold">{g.term[lang]}</dt>
-            <dd className="text-sm leading-relaxed text-slate-700 dark:text-slate-200">{g.def[lang]}</dd>
-          </div>
-        ))}
-      </dl>
+      {/* Built when opened: a closed dialog costs the page nothing. */}
+      {open && (
+        <dl className="space-y-2 px-4 py-3">
+          {GLOSSARY.map((g) => (
+            <div
+              key={g.id}
+              data-entry={g.id}
+              className={`rounded px-2 py-1 ${g.id === term ? 'bg-amber-100 ring-1 ring-amber-400 dark:bg-amber-900/60' : ''}`}
+            >
+              <dt className="font-semibold">{g.term[lang]}</dt>
+              <dd className="text-sm leading-relaxed text-slate-700 dark:text-slate-200">{g.def[lang]}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
     </dialog>
   );
 }

@@ -1,16 +1,15 @@
 /**
- * The page's languages (i18next + react-i18next): English and Simplified Chinese.
+ * The page's languages (i18next, with a small React hook of our own): English and Simplified Chinese.
  * The language comes from the URL (`lang=zh-CN`) and is written back to it when switched (sync.ts); the
  * engine's event explanations are rendered with the dictionary of the language (messages.ts / messages-zh.ts).
+ * English ships with the page; Chinese is a chunk of its own (zh-bundle.ts), fetched when it is first
+ * chosen, so a page in English never parses it.
  */
 import i18next from 'i18next';
-import { initReactI18next, useTranslation } from 'react-i18next';
+import { useMemo, useSyncExternalStore } from 'react';
 import { EN } from '../../engine/sim/messages';
-import { ZH } from '../../engine/sim/messages-zh';
 import { SHARE_STRINGS } from '../share/strings';
-import { SHARE_ZH } from './share-zh';
 import { UI_EN, type UiKey } from './ui-en';
-import { UI_ZH } from './ui-zh';
 
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -22,14 +21,37 @@ export function parseLang(search: string): Lang {
   return 'en';
 }
 
+/** The translate function of each language (fixedT below). */
+const fixedTs = new Map<Lang, TFn>();
+let zhExplain: Record<string, string> | null = null;
+let zhLoading: Promise<void> | null = null;
+
 export function explainDict(lang: Lang): Record<string, string> {
-  return lang === 'zh-CN' ? ZH : EN;
+  return lang === 'zh-CN' && zhExplain ? zhExplain : EN;
+}
+
+/** Makes a language's strings available (English always is); resolves once they are. */
+export function loadLang(lang: Lang): Promise<void> {
+  if (lang === 'en' || zhExplain) return Promise.resolve();
+  zhLoading ??= import('./zh-bundle')
+    .then(({ ZH, SHARE_ZH, UI_ZH }) => {
+      i18next.addResourceBundle('zh-CN', 'translation', { ...SHARE_ZH, ...UI_ZH });
+      // Translators made before the strings arrived hold English fallbacks in their caches.
+      fixedTs.clear();
+      zhExplain = ZH;
+    })
+    .catch((e: unknown) => {
+      zhLoading = null; // offline and not cached: a later choice tries again
+      throw e;
+    });
+  return zhLoading;
 }
 
 const initial: Lang = typeof window === 'undefined' ? 'en' : parseLang(window.location.search);
 
-void i18next.use(initReactI18next).init({
-  lng: initial,
+// Starts in English; a Chinese link switches once its chunk is in (main.tsx waits for it before rendering).
+void i18next.init({
+  lng: 'en',
   fallbackLng: 'en',
   supportedLngs: [...LANGS],
   keySeparator: false,
@@ -38,7 +60,6 @@ void i18next.use(initReactI18next).init({
   // The share tools' strings (share/strings.ts) live in the same table: their ids never clash with ours.
   resources: {
     en: { translation: { ...SHARE_STRINGS, ...UI_EN } },
-    'zh-CN': { translation: { ...SHARE_ZH, ...UI_ZH } },
   },
   initAsync: false,
   returnNull: false,
@@ -54,21 +75,63 @@ function applyToDocument(lang: Lang): void {
   document.title = i18next.t('app.title', { lng: lang });
 }
 
-/** Switches the page's language (the link follows through the app store: see sync.ts). */
-export function applyLang(lang: Lang): void {
-  if (i18next.language !== lang) void i18next.changeLanguage(lang);
+let wanted: Lang = 'en';
+
+/** Switches the page's language once its strings are in (the link follows through the app store: see sync.ts). */
+export async function applyLang(lang: Lang): Promise<void> {
+  wanted = lang;
+  try {
+    await loadLang(lang);
+  } catch {
+    return; // the chunk did not arrive: stay in the language the page is in
+  }
+  if (wanted !== lang) return; // a later choice won
+  if (i18next.language !== lang) await i18next.changeLanguage(lang);
   applyToDocument(lang);
 }
 
-applyToDocument(initial);
+applyToDocument('en');
+
+/** The language the link asks for. */
+export const initialLang: Lang = initial;
+/** Resolves when the link's language is in place (main.tsx renders after it, so Chinese never flashes English). */
+export const initialLangReady: Promise<void> = initial === 'en' ? Promise.resolve() : applyLang(initial);
 
 export type TFn = (key: UiKey, vars?: Record<string, string | number>) => string;
 
 /** The translate function and the current language; components re-render when it changes. */
 export function useT(): { t: TFn; lang: Lang } {
-  const { t, i18n } = useTranslation();
-  const lang: Lang = i18n.language === 'zh-CN' ? 'zh-CN' : 'en';
-  return { t: t as unknown as TFn, lang };
+  // A plain subscription to i18next: react-i18next's hook did several times the work per render,
+  // and some sixty components call this one.
+  const lang = useSyncExternalStore(subscribeLanguage, currentLang, serverLang);
+  return useMemo(() => ({ t: fixedT(lang), lang }), [lang]);
+}
+
+function subscribeLanguage(onChange: () => void): () => void {
+  i18next.on('languageChanged', onChange);
+  return () => i18next.off('languageChanged', onChange);
+}
+
+const serverLang = (): Lang => 'en';
+
+/**
+ * One translate function per language, so components can depend on it. A string without placeholders
+ * is looked up once: i18next's resolution costs far more than a Map read, and a page renders thousands.
+ */
+export function fixedT(lang: Lang): TFn {
+  let t = fixedTs.get(lang);
+  if (!t) {
+    const f = i18next.getFixedT(lang);
+    const plain = new Map<string, string>();
+    t = (key, vars) => {
+      if (vars) return f(key, vars);
+      let s = plain.get(key);
+      if (s === undefined) plain.set(key, (s = f(key)));
+      return s;
+    };
+    fixedTs.set(lang, t);
+  }
+  return t;
 }
 
 /** Outside React (the canvas renderer, the controller). */

@@ -257,6 +257,34 @@ export const UI_EN = {
   'path.reset': 'Forget my progress',
   'path.intro':
     'The lessons in teaching order. A lesson counts as done once you reach the last step of its journey.',
+
+  // The canvas's own drawing: role and kind tags, packet labels, drops (canvas/words.ts, canvas/model.ts).
+  'canvas.role.router': 'router',
+  'canvas.role.internet': 'internet',
+  'canvas.role.client': 'client',
+  'canvas.tag.bridge': 'bridge',
+  'canvas.tag.down': 'down',
+  'canvas.arpRequest': 'ARP request · who-has {{ip}}',
+  'canvas.arpReply': 'ARP reply · {{ip}} is-at {{mac}}',
+  'canvas.icmp.echoRequest': 'echo request',
+  'canvas.icmp.echoReply': 'echo reply',
+  'canvas.icmp.unreachable': 'unreachable',
+  'canvas.icmp.redirect': 'redirect',
+  'canvas.icmp.timeExceeded': 'time exceeded',
+  'canvas.icmp.type': 'type {{type}}',
+  'canvas.ipProto': 'IPv4 proto {{proto}}',
+  'canvas.nat.undoSnat': 'SNAT undone',
+  'canvas.nat.undoDnat': 'DNAT undone',
+  'canvas.dropped': 'dropped',
+  'canvas.drop.title': 'Dropped: {{reason}}',
+  'canvas.drop.at': 'Dropped at {{place}}: {{reason}}',
+  'canvas.place': '{{iface}} in {{netns}}',
+  'canvas.desc.none': 'No packet.',
+  'canvas.desc.noPacket': 'no packet',
+  'canvas.desc.step': 'Step {{n}}: {{what}} at {{place}}',
+  'canvas.desc.inside': '{{what}} inside {{envelope}}',
+  'canvas.desc.nat': '{{text}} ({{rewrite}})',
+  'canvas.desc.dropped': '{{text}}. Dropped: {{reason}}',
 } as const;
 
 export type UiKey = keyof typeof UI_EN;

@@ -11,6 +11,7 @@ import { LabButton } from '../lab/LabButton';
 import { ScenarioPicker } from '../picker/ScenarioPicker';
 import { Terminal } from '../terminal/Terminal';
 import { CanvasSlot } from './CanvasSlot';
+import { WhenIdle } from './WhenIdle';
 import { ChangesPanel } from '../share/ChangesPanel';
 import { ShareToolbar } from '../share/ShareToolbar';
 import { ShareWorkbench } from '../share/ShareWorkbench';
@@ -21,6 +22,7 @@ import { GlossaryDialog } from '../glossary/GlossaryDialog';
 import { useT } from '../i18n';
 import { LanguageSelect } from '../i18n/LanguageSelect';
 import { QuizPanel } from '../quiz/QuizPanel';
+import { PanelStateProvider } from '../state/panelState';
 
 export function App() {
   const { t } = useT();
@@ -43,32 +45,37 @@ export function App() {
       <ShareWorkbench />
       <GlossaryDialog />
       <PresenterLayer />
-      <main className="grid grid-cols-1 gap-3 p-3 xl:grid-cols-[minmax(0,1fr)_minmax(0,27rem)]">
-        <div className="flex min-w-0 flex-col gap-3">
-          <div className="h-[50vh] min-h-72">
-            <CanvasSlot />
+      <PanelStateProvider>
+        <main className="grid grid-cols-1 gap-3 p-3 xl:grid-cols-[minmax(0,1fr)_minmax(0,27rem)]">
+          <div className="flex min-w-0 flex-col gap-3">
+            <div className="h-[50vh] min-h-72">
+              <CanvasSlot />
+            </div>
+            <Controls />
           </div>
-          <Controls />
-        </div>
-        <div className="relative min-h-[24rem] min-w-0">
-          <div className={`flex flex-col gap-3 ${quiz ? '' : 'xl:absolute xl:inset-0'}`}>
-            {quiz && <QuizPanel />}
-            <ExplanationPanel />
-            <HeaderStackPanel />
-            <CapturePanel />
+          <div className="relative min-h-[24rem] min-w-0">
+            <div className={`flex flex-col gap-3 ${quiz ? '' : 'xl:absolute xl:inset-0'}`}>
+              {quiz && <QuizPanel />}
+              <ExplanationPanel />
+              <HeaderStackPanel />
+              <CapturePanel />
+            </div>
           </div>
-        </div>
-        <div className="grid min-w-0 grid-cols-[repeat(auto-fill,minmax(min(100%,24rem),1fr))] gap-3 xl:col-span-2">
-          <RoutesPanel />
-          <NeighborsPanel />
-          <FdbPanel />
-          <IptablesPanel />
-          <ConntrackPanel />
-          <Terminal />
-          <ChangesPanel />
-          <EventLogPanel />
-        </div>
-      </main>
+          {/* Below the fold on most screens: the browser skips their layout and paint until they scroll near. */}
+          <div className="grid min-w-0 grid-cols-[repeat(auto-fill,minmax(min(100%,24rem),1fr))] gap-3 xl:col-span-2 *:[contain-intrinsic-size:auto_16rem] *:[content-visibility:auto]">
+            <WhenIdle>
+              <RoutesPanel />
+              <NeighborsPanel />
+              <FdbPanel />
+              <IptablesPanel />
+              <ConntrackPanel />
+              <Terminal />
+              <ChangesPanel />
+              <EventLogPanel />
+            </WhenIdle>
+          </div>
+        </main>
+      </PanelStateProvider>
     </div>
   );
 }

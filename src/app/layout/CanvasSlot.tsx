@@ -1,28 +1,20 @@
 /**
- * The topology canvas, loaded lazily from ../canvas when it exists (another engineer builds it);
- * until then a placeholder that lists the current hop.
+ * The topology canvas (../canvas: D3, with ELK in its own worker), loaded as a chunk of its own.
+ * Its download starts once the page has painted, while the worker computes the first Trace, so it is
+ * there when the Trace is; until then a placeholder names the current hop.
  */
-import { lazy, Suspense, type ComponentType } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
+// The canvas's styles ship with the page: a stylesheet arriving later would restyle the whole page.
+import '../canvas/canvas.css';
 import { eventAt } from '../panels/trace-select';
 import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import type { Trace } from '../types';
 import { useT } from '../i18n';
 
-export interface TopologyCanvasProps {
-  trace: Trace;
-  step: number;
-  selectedNetns?: string | null;
-  onSelectNetns?: (netns: string | null) => void;
-  reducedMotion?: boolean;
-  className?: string;
-}
-
-const canvasModules = import.meta.glob<{ TopologyCanvas: ComponentType<TopologyCanvasProps> }>(
-  '../canvas/index.ts',
-);
-const loadCanvas = canvasModules['../canvas/index.ts'];
-const LazyCanvas = loadCanvas ? lazy(() => loadCanvas().then((m) => ({ default: m.TopologyCanvas }))) : null;
+let canvasModule: Promise<typeof import('../canvas')> | null = null;
+const loadCanvas = () => (canvasModule ??= import('../canvas'));
+const LazyCanvas = lazy(() => loadCanvas().then((m) => ({ default: m.TopologyCanvas })));
 
 function Placeholder({ trace, step }: { trace: Trace | null; step: number }) {
   const ev = eventAt(trace, step);
@@ -50,6 +42,7 @@ export function CanvasSlot() {
   const selected = useApp((s) => s.selectedNetns);
   const loading = useApp((s) => s.loading);
   const error = useApp((s) => s.error);
+  useEffect(() => void loadCanvas(), []);
 
   return (
     <div
@@ -60,7 +53,7 @@ export function CanvasSlot() {
         <div role="alert" className="p-4 text-sm text-red-800 dark:text-red-200">
           {error}
         </div>
-      ) : trace && LazyCanvas ? (
+      ) : trace ? (
         <Suspense fallback={<Placeholder trace={trace} step={step} />}>
           <LazyCanvas
             key={lang}

@@ -1,5 +1,5 @@
 /** The tcpdump lines of the frames captured at this step. */
-import { useApp } from '../state/useApp';
+import { usePanelApp } from '../state/panelState';
 import { Empty, Panel } from './Panel';
 import { capturesAt } from './trace-select';
 import { useT } from '../i18n';
@@ -8,7 +8,7 @@ const NONE: ReturnType<typeof capturesAt> = [];
 
 export function CapturePanel() {
   const { t } = useT();
-  const caps = useApp((s) => (s.trace ? capturesAt(s.trace, s.step) : NONE));
+  const caps = usePanelApp((s) => (s.trace ? capturesAt(s.trace, s.step) : NONE));
   return (
     <Panel className="max-h-44 shrink-0" id="capture" title={t('capture.title')} subtitle="tcpdump -nn -e">
       {caps.length === 0 ? (

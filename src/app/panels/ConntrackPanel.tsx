@@ -3,7 +3,7 @@
  * this step highlighted. An entry is confirmed into the table only as its first packet leaves
  * the hooks; until then the entry that decided (e.g. the SNAT) is shown as unconfirmed.
  */
-import { useApp } from '../state/useApp';
+import { usePanelApp } from '../state/panelState';
 import { Empty, Panel } from './Panel';
 import { eventAt, shownNetns, tableAt } from './trace-select';
 import { useT } from '../i18n';
@@ -13,10 +13,12 @@ const HIT =
 
 export function ConntrackPanel() {
   const { t } = useT();
-  const trace = useApp((s) => s.trace);
-  const netns = useApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
-  const snap = useApp((s) => (s.trace && netns ? tableAt(s.trace, netns, 'conntrack', s.step) : undefined));
-  const decided = useApp((s) => {
+  const trace = usePanelApp((s) => s.trace);
+  const netns = usePanelApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
+  const snap = usePanelApp((s) =>
+    s.trace && netns ? tableAt(s.trace, netns, 'conntrack', s.step) : undefined,
+  );
+  const decided = usePanelApp((s) => {
     const d = eventAt(s.trace, s.step)?.decidedBy;
     return d && d.table === 'conntrack' && d.netns === netns ? d.row : null;
   });

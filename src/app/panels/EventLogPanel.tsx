@@ -1,7 +1,7 @@
 /** Every event of the Trace, filterable by kind group, clickable to seek; windowed so 1000+ events stay cheap. */
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { sendPlayback } from '../playback/actor';
-import { useApp } from '../state/useApp';
+import { usePanelApp } from '../state/panelState';
 import type { TraceEvent } from '../types';
 import { Empty, Panel } from './Panel';
 import { KIND_GROUPS, kindGroup, type KindGroup } from './trace-select';
@@ -51,8 +51,8 @@ const EventRow = memo(function EventRow({
 
 export function EventLogPanel() {
   const { t } = useT();
-  const trace = useApp((s) => s.trace);
-  const step = useApp((s) => s.step);
+  const trace = usePanelApp((s) => s.trace);
+  const step = usePanelApp((s) => s.step);
   const [only, setOnly] = useState<ReadonlySet<KindGroup>>(new Set());
   const [scrollTop, setScrollTop] = useState(0);
   const box = useRef<HTMLDivElement>(null);

@@ -1,5 +1,5 @@
 /** What happened at this step and why, in plain words with the real values. */
-import { useApp } from '../state/useApp';
+import { usePanelApp } from '../state/panelState';
 import { Empty, Panel } from './Panel';
 import { eventAt } from './trace-select';
 import { useT } from '../i18n';
@@ -7,7 +7,7 @@ import { Explained } from '../i18n/Explained';
 
 export function ExplanationPanel() {
   const { t } = useT();
-  const ev = useApp((s) => eventAt(s.trace, s.step));
+  const ev = usePanelApp((s) => eventAt(s.trace, s.step));
   return (
     <Panel
       className="shrink-0"

@@ -1,6 +1,6 @@
 /** The header stack at this step, outermost first, Wireshark-like; changes since the packet's previous event marked. */
 import { useMemo, useState } from 'react';
-import { useApp } from '../state/useApp';
+import { usePanelApp } from '../state/panelState';
 import { Empty, Panel } from './Panel';
 import { PacketBytes } from './PacketBytes';
 import { fieldName, fieldValue, LAYER_NAMES, layerFields, layerSummary } from './fields';
@@ -10,14 +10,14 @@ import type { UiKey } from '../i18n/ui-en';
 
 export function HeaderStackPanel() {
   const { t } = useT();
-  const trace = useApp((s) => s.trace);
+  const trace = usePanelApp((s) => s.trace);
   // True when this step has no packet and the stack shown is the last one seen.
-  const lastSeen = useApp((s) => {
+  const lastSeen = usePanelApp((s) => {
     const e = s.trace ? packetEventAt(s.trace, s.step) : undefined;
     return e !== undefined && e.step !== s.step;
   });
   const [showBytes, setShowBytes] = useState(false);
-  const ev = useApp((s) => (s.trace ? packetEventAt(s.trace, s.step) : undefined));
+  const ev = usePanelApp((s) => (s.trace ? packetEventAt(s.trace, s.step) : undefined));
   const prev = useMemo(() => (trace && ev ? previousOfPacket(trace, ev) : undefined), [trace, ev]);
   const layers = ev?.packet ?? [];
   const diffs = diffLayers(prev?.packet, layers);

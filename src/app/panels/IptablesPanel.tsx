@@ -3,7 +3,7 @@
  * rules traversed at this step marked: evaluated, matched, and the one that decided.
  */
 import { memo, useMemo } from 'react';
-import { useApp } from '../state/useApp';
+import { usePanelApp } from '../state/panelState';
 import type { TableSnapshot, TraceEvent } from '../types';
 import {
   decidedRuleKey,
@@ -156,11 +156,13 @@ const Rules = memo(function Rules({
 
 export function IptablesPanel() {
   const { t } = useT();
-  const trace = useApp((s) => s.trace);
-  const netns = useApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
-  const snap = useApp((s) => (s.trace && netns ? tableAt(s.trace, netns, 'iptables', s.step) : undefined));
+  const trace = usePanelApp((s) => s.trace);
+  const netns = usePanelApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
+  const snap = usePanelApp((s) =>
+    s.trace && netns ? tableAt(s.trace, netns, 'iptables', s.step) : undefined,
+  );
   // Only the event's marks matter to the rules: steps elsewhere keep the same (undefined) event.
-  const ev = useApp((s) => {
+  const ev = usePanelApp((s) => {
     const e = eventAt(s.trace, s.step);
     return e && e.netns === netns && (e.traversed?.length || e.decidedBy?.table === 'iptables')
       ? e

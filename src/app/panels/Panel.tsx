@@ -1,5 +1,6 @@
 /** An accessible, collapsible panel: a <section> named by its heading. */
 import type { ReactNode } from 'react';
+import { usePanelsBehind } from '../state/panelState';
 import { useApp } from '../state/useApp';
 import type { PanelId } from '../state/store';
 import { useT } from '../i18n';
@@ -17,11 +18,14 @@ export function Panel({ id, title, subtitle, children, className = '' }: PanelPr
   const { t } = useT();
   const collapsed = useApp((s) => !!s.collapsed[id]);
   const toggle = useApp((s) => s.togglePanel);
+  // Catching up with the store (panelState.tsx): assistive technology waits for the new content.
+  const behind = usePanelsBehind();
   const headingId = `panel-${id}-heading`;
   const bodyId = `panel-${id}-body`;
   return (
     <section
       aria-labelledby={headingId}
+      aria-busy={behind || undefined}
       data-panel={id}
       className={`flex min-h-0 min-w-0 flex-col rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-900 ${className}`}
     >

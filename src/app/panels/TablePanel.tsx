@@ -1,5 +1,5 @@
 /** A kernel table of the shown netns at the current step, as the real tool prints it. */
-import { useApp } from '../state/useApp';
+import { usePanelApp } from '../state/panelState';
 import type { PanelId } from '../state/store';
 import type { TableName } from '../types';
 import { Empty, Panel } from './Panel';
@@ -22,10 +22,10 @@ export function TablePanel({ id, title, table, tool, missing, empty }: TablePane
   // Derived values as selectors: a step re-renders this panel only when its snapshot or its
   // highlighted row changes, not on every step.
   const { t } = useT();
-  const hasTrace = useApp((s) => s.trace !== null);
-  const netns = useApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
-  const snap = useApp((s) => (s.trace && netns ? tableAt(s.trace, netns, table, s.step) : undefined));
-  const hit = useApp((s) =>
+  const hasTrace = usePanelApp((s) => s.trace !== null);
+  const netns = usePanelApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
+  const snap = usePanelApp((s) => (s.trace && netns ? tableAt(s.trace, netns, table, s.step) : undefined));
+  const hit = usePanelApp((s) =>
     snap && netns ? decidedRow(eventAt(s.trace, s.step), netns, table, snap.rows) : -1,
   );
 

@@ -35,6 +35,7 @@ const FIELD_NAMES: Record<string, string> = {
   flags: 'Flags',
   window: 'Window',
   vni: 'VXLAN network identifier (VNI)',
+  zeroChecksum: 'Checksum',
 };
 
 const ETHERTYPES: Record<number, string> = { 0x0800: 'IPv4', 0x0806: 'ARP' };
@@ -52,6 +53,8 @@ export function fieldName(key: string): string {
 }
 
 export function fieldValue(layer: Layer, key: string, value: unknown): string {
+  // Only present when a vxlan device with noudpcsum sent it: otherwise the checksum is computed.
+  if (key === 'zeroChecksum') return '0x0000 (none: the sender has noudpcsum)';
   if (typeof value === 'boolean') return value ? 'set' : 'not set';
   if (typeof value !== 'number') return String(value);
   if (layer.proto === 'eth' && key === 'type')

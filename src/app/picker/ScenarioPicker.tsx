@@ -65,16 +65,21 @@ export function ScenarioPicker() {
           ))}
         </select>
       </label>
-      {info && (
-        <p
-          className="min-w-0 basis-full truncate text-xs text-slate-600 dark:text-slate-300"
-          title={scenarioText(info, lang).description}
-          data-presenter-hide=""
-        >
-          <span className="font-medium">{groupName(info.group)}</span> ·{' '}
-          {(flow && flowText(flow, lang).description) ?? scenarioText(info, lang).description}
-        </p>
-      )}
+      {/* Always one line tall, so the page below does not move when the catalog arrives. */}
+      <p
+        className="h-4 min-w-0 basis-full truncate text-xs leading-4 text-slate-600 dark:text-slate-300"
+        title={info ? scenarioText(info, lang).description : undefined}
+        data-presenter-hide=""
+      >
+        {info ? (
+          <>
+            <span className="font-medium">{groupName(info.group)}</span> ·{' '}
+            {(flow && flowText(flow, lang).description) ?? scenarioText(info, lang).description}
+          </>
+        ) : (
+          '\u00a0'
+        )}
+      </p>
     </div>
   );
 }

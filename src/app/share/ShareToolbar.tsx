@@ -4,10 +4,11 @@ import { ExportMenu } from '../export/ExportMenu';
 import { appStore } from '../state/store';
 import { Dialog } from './Dialog';
 import { embedSnippet } from './embedSnippet';
-import { PANEL_IDS } from './link';
+import { PANEL_IDS, type LinkState } from './link';
 import { fmt } from './strings';
 import { shareUi, useShareUi } from './uiStore';
 import { absoluteLink, linkStateOf } from './urlSync';
+import { classroomStore, formatClassroomUrl } from '../classroom/store';
 import type { PanelId } from '../state/store';
 
 const ImportDialog = lazy(() => import('../import/ImportDialog'));
@@ -15,9 +16,15 @@ const ImportDialog = lazy(() => import('../import/ImportDialog'));
 export const toolBtn =
   'inline-flex h-8 items-center rounded-md border border-slate-300 bg-white px-2.5 text-sm text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-sky-500 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700';
 
-function currentLink(extra = {}): Promise<string> {
+/**
+ * The link to this step. A shared link opens in the same mode (quiz, presenter); the learner's own
+ * quiz answers stay with them. An embed carries neither.
+ */
+function currentLink(extra: Partial<LinkState> = {}): Promise<string> {
   const s = appStore.getState();
-  return absoluteLink(linkStateOf(s, s.step, extra));
+  const { quiz, presenter } = classroomStore.getState();
+  const keep = extra.embed ? '' : formatClassroomUrl('', { quiz, presenter, answers: {} });
+  return absoluteLink(linkStateOf(s, s.step, extra), keep);
 }
 
 export function ShareToolbar() {

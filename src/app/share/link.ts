@@ -4,10 +4,10 @@
  * and a versioned hash parameter carries the edits (the scenario YAML when edited, the terminal's changes):
  *   #v1=<base64url(deflate-raw(UTF-8 JSON {yaml?, execs?}))>
  * Decoding never throws: every input gives a state or a clear error. It is capped before (MAX_ENCODED
- * characters) and after (MAX_DECODED bytes) decompression, and every field is validated (zod).
+ * characters) and after (MAX_DECODED bytes) decompression, and every field is validated (zod, in
+ * link-schema.ts, loaded only when a link carries edits).
  * Old versions keep decoding: add a v2 beside v1, never change what v1 means (golden.test.ts).
  */
-import { z } from 'zod';
 import type { PanelId } from '../state/store';
 import type { Exec } from '../types';
 import { fmt } from './strings';
@@ -76,23 +76,15 @@ export function noControl(s: string): boolean {
   }
   return true;
 }
-const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/;
-const NETNS_RE = /^[A-Za-z0-9][A-Za-z0-9._@/-]{0,99}$/;
+export const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/;
+export const NETNS_RE = /^[A-Za-z0-9][A-Za-z0-9._@/-]{0,99}$/;
 const LANG_RE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/;
 
-export const ExecSchema = z.strictObject({
-  netns: z.string().regex(NETNS_RE, 'expected a netns name'),
-  line: z
-    .string()
-    .min(1, 'expected a command')
-    .max(MAX_LINE, `a command has at most ${MAX_LINE} characters`)
-    .refine(noControl, 'a command is one line without control characters'),
-});
-
-export const EditsV1Schema = z.strictObject({
-  yaml: z.string().max(MAX_DECODED).optional(),
-  execs: z.array(ExecSchema).max(MAX_EXECS).optional(),
-});
+/** The JSON inside a v1 hash. */
+export interface EditsV1Json {
+  yaml?: string;
+  execs?: { netns: string; line: string }[];
+}
 
 export type LinkResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -176,18 +168,11 @@ function hasEdits(e: LinkEdits): boolean {
 /** `v1=<payload>`, or '' when there is nothing to carry. */
 export async function encodeEdits(e: LinkEdits): Promise<string> {
   if (!hasEdits(e)) return '';
-  const json: z.infer<typeof EditsV1Schema> = {};
+  const json: EditsV1Json = {};
   if (e.yaml !== null) json.yaml = e.yaml;
   if (e.execs.length) json.execs = e.execs.map((x) => ({ netns: x.netns, line: x.line }));
   const bytes = new TextEncoder().encode(JSON.stringify(json));
   return `v${LINK_VERSION}=${toBase64Url(await deflate(bytes))}`;
-}
-
-function zodMessage(err: z.ZodError): string {
-  const issue = err.issues[0];
-  if (!issue) return 'invalid';
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  return fmt('link.badField', { path: path.replace(/^\./, '') || '(root)', message: issue.message });
 }
 
 async function decodeV1(payload: string): Promise<LinkResult<LinkEdits>> {
@@ -211,9 +196,9 @@ async function decodeV1(payload: string): Promise<LinkResult<LinkEdits>> {
   } catch {
     return { ok: false, error: fmt('link.badJson') };
   }
-  const parsed = EditsV1Schema.safeParse(json);
-  if (!parsed.success) return { ok: false, error: zodMessage(parsed.error) };
-  return { ok: true, value: { yaml: parsed.data.yaml ?? null, execs: parsed.data.execs ?? [] } };
+  // The validator (zod) is only needed for links with edits: it stays out of the first page's script.
+  const { validateEditsV1 } = await import('./link-schema');
+  return validateEditsV1(json);
 }
 
 /** Decodes a location hash ("#v1=..." or "v1=..."); no edits when there is no hash. Never throws. */

@@ -34,8 +34,8 @@ export async function searchAndHash(search: string, state: LinkState): Promise<s
   return `${formatQuery(search, state)}${hash ? `#${hash}` : ''}`;
 }
 
-/** The absolute link to the current page state. */
-export async function absoluteLink(state: LinkState): Promise<string> {
+/** The absolute link to a state; `keep` holds other features' query parameters to carry along. */
+export async function absoluteLink(state: LinkState, keep = ''): Promise<string> {
   const { origin, pathname } = window.location;
-  return `${origin}${pathname}${await searchAndHash('', state)}`;
+  return `${origin}${pathname}${await searchAndHash(keep, state)}`;
 }

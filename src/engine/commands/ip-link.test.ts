@@ -8,6 +8,7 @@ import { CommandError } from '../kernel/errors';
 import { TABLE_READERS } from '../kernel/show';
 import type { TableName } from '../sim/trace';
 import { World } from '../kernel/world';
+import type { Vxlan } from '../kernel/devices/vxlan';
 import { runCommand } from './index';
 
 function host() {
@@ -279,5 +280,21 @@ describe('the shell', () => {
     const { sh, err } = host();
     sh('ip netns add n1');
     expect(err('ip netns add n1')).toBe('Cannot create namespace file "/var/run/netns/n1": File exists');
+  });
+});
+
+describe('vxlan options', () => {
+  // iproute2 `[no]udpcsum`; a new device computes the outer UDP checksum (the lab's `ip -d link show`
+  // prints `udpcsum` for a device created without either word).
+  const udpCsum = (options: string): boolean => {
+    const { world, sh } = host();
+    sh(`ip link add vx0 type vxlan id 1 dstport 4789 ${options}`);
+    const dev = world.netns.get('h')!.devices.get('vx0') as Vxlan;
+    return dev.params.udpCsum;
+  };
+  it('udpcsum is on by default, off with noudpcsum', () => {
+    expect(udpCsum('')).toBe(true);
+    expect(udpCsum('noudpcsum')).toBe(false);
+    expect(udpCsum('noudpcsum udpcsum')).toBe(true);
   });
 });

@@ -43,6 +43,7 @@ export function addVxlan(ctx: CommandContext, ns: Netns, spec: Spec, a: Args): C
     l2miss: false,
     l3miss: false,
     ttl: 0,
+    udpCsum: true,
   };
   while (!a.done) {
     const w = a.next()!;
@@ -62,14 +63,9 @@ export function addVxlan(ctx: CommandContext, ns: Netns, spec: Spec, a: Args): C
     } else if (w === 'tos' || w === 'ageing' || w === 'srcport' || w === 'maxaddress') {
       a.next();
       if (w === 'srcport') a.next();
-    } else if (
-      w === 'nocsum' ||
-      w === 'udpcsum' ||
-      w === 'noudpcsum' ||
-      w === 'external' ||
-      w === 'nolocalbypass'
-    )
-      continue;
+    } else if (w === 'udpcsum') p.udpCsum = true;
+    else if (w === 'noudpcsum') p.udpCsum = false;
+    else if (w === 'nocsum' || w === 'external' || w === 'nolocalbypass') continue;
     else throw new CommandError(`vxlan: unknown command "${w}"?`, 1);
   }
   if (vni === undefined) throw new CommandError('vxlan: missing virtual network identifier', 1);

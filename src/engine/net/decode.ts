@@ -147,7 +147,11 @@ function decodeFrom(ctx: Ctx, kind: Kind, off: number, end: number): number {
       const dport = v.getUint16(off + 2);
       const len = v.getUint16(off + 4);
       const udpEnd = len >= 8 ? Math.min(end, off + len) : end;
-      layers.push({ proto: 'udp', sport, dport });
+      layers.push(
+        v.getUint16(off + 6) === 0
+          ? { proto: 'udp', sport, dport, zeroChecksum: true }
+          : { proto: 'udp', sport, dport },
+      );
       // Linux's vxlan driver demultiplexes on the destination port only.
       if (ctx.vxlanPorts.includes(dport) && off + 16 <= avail && (v.getUint8(off + 8) & 0x08) !== 0) {
         return decodeFrom(ctx, 'vxlan', off + 8, udpEnd);

@@ -176,8 +176,9 @@ function encodeFrom(
       v.setUint16(0, l.sport);
       v.setUint16(2, l.dport);
       v.setUint16(4, out.length);
-      // Linux vxlan leaves the outer UDP checksum 0 over IPv4 (udp_csum off by default).
-      if (ip !== undefined && layers[i + 1]?.proto !== 'vxlan') {
+      // Linux fills it in, VXLAN's outer header included (udpcsum is on by default: see the lab
+      // capture in encode.test.ts), unless the device says noudpcsum.
+      if (ip !== undefined && !l.zeroChecksum) {
         const c = transportChecksum(out, 0, out.length, ipBytes(ip.src), ipBytes(ip.dst), IPPROTO_UDP);
         v.setUint16(6, c === 0 ? 0xffff : c); // RFC 768: a computed 0 is sent as all ones
       }

@@ -62,6 +62,8 @@ export interface UdpLayer {
   proto: 'udp';
   sport: number;
   dport: number;
+  /** Sent with checksum 0 ("no checksum", RFC 768), as a vxlan device with `noudpcsum` does. */
+  zeroChecksum?: true;
 }
 
 /** TCP flags in tcpdump's letters: S, F, R, P, . (ACK) — e.g. "S", "S.", ".", "P.", "F.", "R.". */

@@ -7,18 +7,11 @@
 import { z } from 'zod';
 import { parseCidr } from '../net/ipv4';
 import { normalizeMac } from '../net/mac';
+import { GROUPS } from './groups';
 
 export const SCENARIO_VERSION = 1;
 
-export const GROUPS = [
-  'Basics',
-  'Docker',
-  'flannel',
-  'Calico',
-  'Kubernetes Services',
-  'NAT',
-  'Troubleshooting',
-] as const;
+export { GROUPS };
 
 export const ROLES = ['host', 'router', 'internet', 'client'] as const;
 

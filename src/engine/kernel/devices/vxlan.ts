@@ -35,6 +35,8 @@ export interface VxlanParams {
   l2miss: boolean;
   l3miss: boolean;
   ttl: number;
+  /** Outer UDP checksum (iproute2 `[no]udpcsum`): Linux computes it unless told not to. */
+  udpCsum: boolean;
 }
 
 export class Vxlan extends Device {

@@ -76,6 +76,7 @@ export function vxlanXmit(dev: Vxlan, skb: Skb): void {
     }
     const inner = skb.layers;
     const udp: UdpLayer = { proto: 'udp', sport: vxlanSourcePort(inner), dport: e.port ?? dev.params.port };
+    if (!dev.params.udpCsum) udp.zeroChecksum = true;
     const vx: VxlanLayer = { proto: 'vxlan', vni: e.vni ?? dev.params.vni };
     const outer: Skb = {
       ...skb,
