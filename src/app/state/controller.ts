@@ -13,7 +13,9 @@ import { shareUi } from '../share/uiStore';
 import { callWorker } from '../worker/client';
 import type { AppStoreApi, PanelId } from './store';
 
+/** What a bare link opens: a journey across two hosts, the one the guided tour starts from. */
 export const DEFAULT_SCENARIO = 'flannel-host-gw';
+export const DEFAULT_FLOW = 'pod1-ping-pod3';
 /** How long after a step the URL is updated. */
 export const URL_DELAY_MS = 120;
 
@@ -136,8 +138,9 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
         return;
       }
       const linked = chosen.id === initial.scenario;
+      const wantedFlow = linked ? initial.flow : chosen.id === DEFAULT_SCENARIO ? DEFAULT_FLOW : null;
       const flowId =
-        (linked ? chosen.flows.find((f) => f.id === initial.flow)?.id : undefined) ??
+        chosen.flows.find((f) => f.id === wantedFlow)?.id ??
         chosen.flows[0]?.id ??
         null;
       store.setState({
