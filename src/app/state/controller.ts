@@ -139,10 +139,7 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
       }
       const linked = chosen.id === initial.scenario;
       const wantedFlow = linked ? initial.flow : chosen.id === DEFAULT_SCENARIO ? DEFAULT_FLOW : null;
-      const flowId =
-        chosen.flows.find((f) => f.id === wantedFlow)?.id ??
-        chosen.flows[0]?.id ??
-        null;
+      const flowId = chosen.flows.find((f) => f.id === wantedFlow)?.id ?? chosen.flows[0]?.id ?? null;
       store.setState({
         scenarioId: chosen.id,
         flowId,
