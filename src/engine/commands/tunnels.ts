@@ -83,7 +83,7 @@ export function addVxlan(ctx: CommandContext, ns: Netns, spec: Spec, a: Args): C
     ns.allocIfindex(),
     spec.mac ?? ns.world.allocMac(`${ns.name}/${spec.name}`),
     mtu,
-    { ...p, vni, port },
+    Object.assign({}, p, { vni, port }),
   );
   dev.macSet = spec.mac !== undefined;
   dev.origin = ctx.origin;

@@ -9,7 +9,7 @@ import { IPPROTO_UDP, type Ipv4Layer } from '../net/layers';
 import { ipOf } from '../kernel/addr';
 import { Tun } from '../kernel/devices/tun';
 import type { Netns } from '../kernel/netns';
-import type { Skb } from '../kernel/skb';
+import { skbWith, type Skb } from '../kernel/skb';
 import { emit } from '../kernel/stack/emit';
 import { netifReceive } from '../kernel/stack/receive';
 import { sendL4 } from '../kernel/stack/transport';
@@ -403,7 +403,7 @@ export class Flanneld {
       process: 'flanneld',
       reply: 0,
       onDatagram: (skb: Skb) => {
-        const inner: Skb = { ...skb, layers: skb.layers.slice(2), ct: undefined, brnf: undefined };
+        const inner = skbWith(skb, { layers: skb.layers.slice(2), ct: undefined, brnf: undefined });
         if (inner.layers[0]?.proto !== 'ipv4' || (skb.layers[0] as Ipv4Layer).protocol !== IPPROTO_UDP)
           return;
         emit(ns, {

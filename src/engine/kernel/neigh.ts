@@ -33,11 +33,17 @@ export function isValid(s: NudState): boolean {
   );
 }
 
-export class NeighTable {
-  private entries = new Map<string, NeighEntry>();
+/** `ip neigh show` order. */
+function byKey(a: NeighEntry, b: NeighEntry): number {
+  return a.dev.ifindex - b.dev.ifindex || (a.ip >>> 0) - (b.ip >>> 0);
+}
 
-  private key(dev: Device, ip: number): string {
-    return `${dev.ifindex}/${ip >>> 0}`;
+export class NeighTable {
+  private entries = new Map<number, NeighEntry>();
+
+  /** (ifindex, address) as one exact number: ifindex * 2^32 + address. */
+  private key(dev: Device, ip: number): number {
+    return dev.ifindex * 0x100000000 + (ip >>> 0);
   }
 
   get(dev: Device, ip: number): NeighEntry | undefined {
@@ -69,7 +75,19 @@ export class NeighTable {
 
   /** `ip neigh show` order: the kernel walks its hash; we use device then address for stability. */
   sorted(): NeighEntry[] {
-    return this.list().sort((a, b) => a.dev.ifindex - b.dev.ifindex || (a.ip >>> 0) - (b.ip >>> 0));
+    const out = this.list();
+    if (out.length > 32) return out.sort(byKey);
+    // Stable insertion sort (Array#sort's order): the table is small.
+    for (let i = 1; i < out.length; i++) {
+      const e = out[i]!;
+      let j = i;
+      while (j > 0 && byKey(out[j - 1]!, e) > 0) {
+        out[j] = out[j - 1]!;
+        j--;
+      }
+      out[j] = e;
+    }
+    return out;
   }
 
   static format(e: NeighEntry): string {

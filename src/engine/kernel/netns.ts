@@ -8,7 +8,7 @@ import type { TableName } from '../sim/trace';
 import { Device, type IfAddr } from './device';
 import { Bridge } from './devices/bridge';
 import { NeighTable } from './neigh';
-import { RouteTables, TABLE_LOCAL, TABLE_MAIN } from './routes';
+import { RouteTables, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType, type Scope } from './routes';
 import { Sockets } from './sockets';
 import { Sysctls } from './sysctl';
 import type { World } from './world';
@@ -16,8 +16,29 @@ import type { NetfilterHooks } from './stack/hooks';
 import type { IptablesState } from '../netfilter/state';
 import type { Ipvs } from './ipvs';
 
+/** Devices by name; remembers them in ifindex order until the set changes. */
+class DeviceMap extends Map<string, Device> {
+  ordered: Device[] | undefined;
+
+  override set(name: string, dev: Device): this {
+    this.ordered = undefined;
+    return super.set(name, dev);
+  }
+
+  override delete(name: string): boolean {
+    this.ordered = undefined;
+    return super.delete(name);
+  }
+
+  override clear(): void {
+    this.ordered = undefined;
+    super.clear();
+  }
+}
+
 export class Netns {
-  readonly devices = new Map<string, Device>();
+  /** A device's ifindex changes only while it is out of every map (moving between namespaces). */
+  readonly devices: Map<string, Device> = new DeviceMap();
   readonly routes = new RouteTables();
   readonly neigh = new NeighTable();
   readonly sysctl = new Sysctls();
@@ -57,7 +78,19 @@ export class Netns {
   }
 
   devicesInOrder(): Device[] {
-    return [...this.devices.values()].sort((a, b) => a.ifindex - b.ifindex);
+    const devices = this.devices as DeviceMap;
+    if (!devices.ordered) {
+      const list = [...devices.values()];
+      // Usually registered in ifindex order already (moving a device in can break it).
+      for (let i = 1; i < list.length; i++) {
+        if (list[i - 1]!.ifindex > list[i]!.ifindex) {
+          list.sort((a, b) => a.ifindex - b.ifindex);
+          break;
+        }
+      }
+      devices.ordered = list;
+    }
+    return devices.ordered.slice();
   }
 
   device(name: string): Device | undefined {
@@ -160,26 +193,17 @@ export class Netns {
    * device is up (and none for /32).
    */
   private addAddrRoutes(dev: Device, a: IfAddr, up: boolean): void {
-    const base = {
-      table: TABLE_LOCAL,
-      onlink: false,
-      metric: 0,
-      proto: 'kernel',
-      src: a.addr,
-      origin: 'kernel',
-      dev,
-    };
     if (
       !this.routes
         .findAllSame({ table: TABLE_LOCAL, dst: a.addr, len: 32, metric: 0 })
         .some((r) => r.type === 'local')
     ) {
-      this.routes.add({ ...base, type: 'local', dst: a.addr, len: 32, scope: 'host' });
+      this.routes.add(kernelRoute(dev, a, TABLE_LOCAL, 'local', a.addr, 32, 'host'));
     }
     if (dev.kind === 'loopback' && a.len < 32) {
       const net = networkOf(a.addr, a.len);
       if (!this.routes.findSame({ table: TABLE_LOCAL, dst: net, len: a.len, metric: 0 })) {
-        this.routes.add({ ...base, type: 'local', dst: net, len: a.len, scope: 'host' });
+        this.routes.add(kernelRoute(dev, a, TABLE_LOCAL, 'local', net, a.len, 'host'));
       }
     }
     if (!up) return;
@@ -189,7 +213,7 @@ export class Netns {
           .findAllSame({ table: TABLE_LOCAL, dst: a.broadcast, len: 32, metric: 0 })
           .some((r) => r.type === 'broadcast' && r.dev === dev)
       ) {
-        this.routes.add({ ...base, type: 'broadcast', dst: a.broadcast, len: 32, scope: 'link' });
+        this.routes.add(kernelRoute(dev, a, TABLE_LOCAL, 'broadcast', a.broadcast, 32, 'link'));
       }
     }
     if (a.len < 32 && !a.secondary && dev.kind !== 'loopback') {
@@ -199,7 +223,7 @@ export class Netns {
           .findAllSame({ table: TABLE_MAIN, dst: net, len: a.len, metric: 0 })
           .some((r) => r.dev === dev && r.proto === 'kernel')
       ) {
-        this.routes.add({ ...base, table: TABLE_MAIN, type: 'unicast', dst: net, len: a.len, scope: 'link' });
+        this.routes.add(kernelRoute(dev, a, TABLE_MAIN, 'unicast', net, a.len, 'link'));
       }
     }
   }
@@ -214,6 +238,35 @@ export class Netns {
   allAddrs(): { dev: Device; a: IfAddr }[] {
     return this.devicesInOrder().flatMap((dev) => dev.addrs.map((a) => ({ dev, a })));
   }
+}
+
+/**
+ * A route the kernel adds for an address (fib_add_ifaddr). A literal, not a spread of a
+ * shared base plus fields: Node's V8 builds such a spread on a slow path (microseconds per
+ * route), and the objects it makes stay slow to read.
+ */
+function kernelRoute(
+  dev: Device,
+  a: IfAddr,
+  table: number,
+  type: RouteType,
+  dst: number,
+  len: number,
+  scope: Scope,
+): Route {
+  return {
+    table,
+    onlink: false,
+    metric: 0,
+    proto: 'kernel',
+    src: a.addr,
+    origin: 'kernel',
+    dev,
+    type,
+    dst,
+    len,
+    scope,
+  };
 }
 
 export function defaultBroadcast(addr: number, len: number): number | undefined {

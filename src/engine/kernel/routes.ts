@@ -2,7 +2,7 @@
  * FIB: routing tables with longest-prefix match. Tables local (255) and main (254) are
  * consulted in that order, as the default `ip rule` list does.
  */
-import { formatIp, inPrefix } from '../net/ipv4';
+import { formatIp } from '../net/ipv4';
 import type { Device } from './device';
 
 export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole' | 'unreachable' | 'prohibit';
@@ -29,12 +29,24 @@ export interface Route {
   origin: string;
 }
 
+/** maskOf, as an int32, kept in this module: a call across modules costs more under some loaders. */
+function prefixMask(len: number): number {
+  return len <= 0 ? 0 : len >= 32 ? -1 : -1 << (32 - len);
+}
+
+/** The default `ip rule` list: the tables fib_lookup consults, in order. */
+const LOOKUP_TABLES = [TABLE_LOCAL, TABLE_MAIN, TABLE_DEFAULT];
+
 export class RouteTables {
   /** Per table, ordered for lookup: longest prefix first, then lowest metric, then insertion. */
   private byTable = new Map<number, Route[]>();
-  /** Routes by (table, dst, len, metric): the key the kernel refuses duplicates on. */
-  private byKey = new Map<string, Route[]>();
+  /**
+   * Routes by table, then destination, in insertion order: with len and metric, the key
+   * (table, dst, len, metric) the kernel refuses duplicates on.
+   */
+  private byKey = new Map<number, Map<number, Route[]>>();
   private all: Route[] | undefined;
+  private shown: Route[] | undefined;
 
   /** Every route, in insertion order within each table. */
   get routes(): Route[] {
@@ -42,8 +54,8 @@ export class RouteTables {
     return this.all;
   }
 
-  private static key(r: Pick<Route, 'table' | 'dst' | 'len' | 'metric'>): string {
-    return `${r.table}/${r.dst >>> 0}/${r.len}/${r.metric}`;
+  private sameDst(r: Pick<Route, 'table' | 'dst'>): Route[] | undefined {
+    return this.byKey.get(r.table)?.get(r.dst >>> 0);
   }
 
   add(r: Route): void {
@@ -57,11 +69,13 @@ export class RouteTables {
       i--;
     list.splice(i, 0, r);
     this.sorted.delete(r.table);
-    const k = RouteTables.key(r);
-    const same = this.byKey.get(k);
+    let byDst = this.byKey.get(r.table);
+    if (!byDst) this.byKey.set(r.table, (byDst = new Map()));
+    const same = byDst.get(r.dst >>> 0);
     if (same) same.push(r);
-    else this.byKey.set(k, [r]);
+    else byDst.set(r.dst >>> 0, [r]);
     this.all = undefined;
+    this.shown = undefined;
   }
 
   remove(pred: (r: Route) => boolean): Route[] {
@@ -78,12 +92,15 @@ export class RouteTables {
       }
     }
     for (const r of gone) {
-      const k = RouteTables.key(r);
-      const same = this.byKey.get(k)!.filter((x) => x !== r);
-      if (same.length) this.byKey.set(k, same);
-      else this.byKey.delete(k);
+      const byDst = this.byKey.get(r.table)!;
+      const same = byDst.get(r.dst >>> 0)!;
+      same.splice(same.indexOf(r), 1);
+      if (same.length === 0) byDst.delete(r.dst >>> 0);
     }
-    if (gone.length) this.all = undefined;
+    if (gone.length) {
+      this.all = undefined;
+      this.shown = undefined;
+    }
     return gone;
   }
 
@@ -96,14 +113,30 @@ export class RouteTables {
     return t;
   }
 
+  /**
+   * The rows the Trace's route table lists: main, then any other table, then local (as
+   * `ip route show table all` prints them). Cached until a route is added or removed.
+   */
+  shownOrder(): readonly Route[] {
+    if (!this.shown) {
+      const shown = this.table(TABLE_MAIN).slice();
+      for (const [t, list] of this.byTable) if (t !== TABLE_MAIN && t !== TABLE_LOCAL) shown.push(...list);
+      shown.push(...this.table(TABLE_LOCAL));
+      this.shown = shown;
+    }
+    return this.shown;
+  }
+
   /** The same key (table, dst/len, metric) as the kernel uses to refuse duplicates with EEXIST. */
   findSame(r: Pick<Route, 'table' | 'dst' | 'len' | 'metric'>): Route | undefined {
-    return this.byKey.get(RouteTables.key(r))?.[0];
+    const same = this.sameDst(r);
+    if (same) for (const x of same) if (x.len === r.len && x.metric === r.metric) return x;
+    return undefined;
   }
 
   /** All routes with that key (several devices may carry the same kernel prefix route). */
   findAllSame(r: Pick<Route, 'table' | 'dst' | 'len' | 'metric'>): Route[] {
-    return this.byKey.get(RouteTables.key(r)) ?? [];
+    return this.sameDst(r)?.filter((x) => x.len === r.len && x.metric === r.metric) ?? [];
   }
 
   /**
@@ -112,13 +145,17 @@ export class RouteTables {
    * when it resolves a gateway (it wants routes of scope link or narrower).
    */
   lookup(dst: number, opts: { minScope?: Scope; oif?: Device } = {}): Route | undefined {
-    for (const table of [TABLE_LOCAL, TABLE_MAIN, TABLE_DEFAULT]) {
+    const minRank = opts.minScope ? scopeRank(opts.minScope) : 0;
+    const oif = opts.oif;
+    for (const table of LOOKUP_TABLES) {
       const list = this.byTable.get(table);
       if (!list) continue;
-      for (const r of list) {
-        if (!inPrefix(dst, r.dst, r.len)) continue;
-        if (opts.minScope && scopeRank(r.scope) < scopeRank(opts.minScope)) continue;
-        if (opts.oif && r.dev && r.dev !== opts.oif && r.type !== 'local') continue;
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i]!;
+        // inPrefix(dst, r.dst, r.len), without the calls: this loop runs for every packet.
+        if (((dst ^ r.dst) & prefixMask(r.len)) !== 0) continue;
+        if (minRank !== 0 && scopeRank(r.scope) < minRank) continue;
+        if (oif && r.dev && r.dev !== oif && r.type !== 'local') continue;
         return r;
       }
     }
@@ -131,9 +168,26 @@ export function scopeRank(s: Scope): number {
   return s === 'global' ? 0 : s === 'link' ? 253 : 254;
 }
 
+function byKey(a: Route, b: Route): number {
+  return (a.dst >>> 0) - (b.dst >>> 0) || a.len - b.len || a.metric - b.metric;
+}
+
 /** Trie order, as `ip route` lists: by destination, then prefix length, then metric. */
 export function sortRoutes(rs: Route[]): Route[] {
-  return rs.slice().sort((a, b) => (a.dst >>> 0) - (b.dst >>> 0) || a.len - b.len || a.metric - b.metric);
+  if (rs.length > 32) return rs.slice().sort(byKey);
+  // A stable insertion sort, as Array#sort would order them: tables are small, and a
+  // comparator call per comparison costs more than the sort itself.
+  const out = rs.slice();
+  for (let i = 1; i < out.length; i++) {
+    const r = out[i]!;
+    let j = i;
+    while (j > 0 && byKey(out[j - 1]!, r) > 0) {
+      out[j] = out[j - 1]!;
+      j--;
+    }
+    out[j] = r;
+  }
+  return out;
 }
 
 function prefixText(r: Route): string {
@@ -141,34 +195,20 @@ function prefixText(r: Route): string {
   return r.len === 32 ? formatIp(r.dst) : `${formatIp(r.dst)}/${r.len}`;
 }
 
-const formatted = new WeakMap<Route, { key: string; text: string }>();
-
-/** One row as `ip route show` prints it (for the local table the type word leads). */
+/**
+ * One row as `ip route show` prints it (for the local table the type word leads): words
+ * joined by single spaces, in iproute2's order.
+ */
 export function formatRoute(r: Route): string {
-  // A row changes only with its device's name and link state: cache it on that key.
-  const key = r.dev ? `${r.dev.name}/${r.dev.operUp() ? 1 : 0}` : '';
-  const hit = formatted.get(r);
-  if (hit && hit.key === key) return hit.text;
-  const text = formatRouteText(r);
-  formatted.set(r, { key, text });
-  return text;
-}
-
-function formatRouteText(r: Route): string {
-  const parts: string[] = [];
-  if (r.type !== 'unicast') parts.push(r.type);
-  parts.push(prefixText(r));
-  if (r.gateway !== undefined) parts.push('via', formatIp(r.gateway));
-  if (r.dev) parts.push('dev', r.dev.name);
-  if (r.table !== TABLE_MAIN) parts.push('table', r.table === TABLE_LOCAL ? 'local' : String(r.table));
-  if (r.proto !== 'boot') parts.push('proto', r.proto);
-  const defaultScope: Scope = r.type === 'local' ? 'host' : r.type === 'broadcast' ? 'link' : 'global';
-  if (r.scope !== 'global' || defaultScope !== 'global') {
-    if (r.scope !== 'global') parts.push('scope', r.scope);
-  }
-  if (r.src !== undefined) parts.push('src', formatIp(r.src));
-  if (r.metric !== 0) parts.push('metric', String(r.metric));
-  if (r.onlink) parts.push('onlink');
-  if (r.dev && !r.dev.operUp() && r.type === 'unicast') parts.push('linkdown');
-  return parts.join(' ');
+  let s = r.type !== 'unicast' ? `${r.type} ${prefixText(r)}` : prefixText(r);
+  if (r.gateway !== undefined) s += ' via ' + formatIp(r.gateway);
+  if (r.dev) s += ' dev ' + r.dev.name;
+  if (r.table !== TABLE_MAIN) s += ' table ' + (r.table === TABLE_LOCAL ? 'local' : String(r.table));
+  if (r.proto !== 'boot') s += ' proto ' + r.proto;
+  if (r.scope !== 'global') s += ' scope ' + r.scope;
+  if (r.src !== undefined) s += ' src ' + formatIp(r.src);
+  if (r.metric !== 0) s += ' metric ' + String(r.metric);
+  if (r.onlink) s += ' onlink';
+  if (r.dev && !r.dev.operUp() && r.type === 'unicast') s += ' linkdown';
+  return s;
 }

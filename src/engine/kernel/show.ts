@@ -5,12 +5,13 @@
  */
 import { formatIp } from '../net/ipv4';
 import type { TableName } from '../sim/trace';
+import type { Device } from './device';
 import { Bridge } from './devices/bridge';
 import { Vxlan } from './devices/vxlan';
 import { Fdb } from './fdb';
 import { NeighTable } from './neigh';
 import type { Netns } from './netns';
-import { formatRoute, TABLE_LOCAL, TABLE_MAIN } from './routes';
+import { formatRoute } from './routes';
 
 export interface Rows {
   rows: string[];
@@ -18,11 +19,15 @@ export interface Rows {
 }
 
 export function routeRows(ns: Netns): Rows {
-  const main = ns.routes.table(TABLE_MAIN);
-  const others = ns.routes.routes.filter((r) => r.table !== TABLE_MAIN && r.table !== TABLE_LOCAL);
-  const local = ns.routes.table(TABLE_LOCAL);
-  const all = [...main, ...others, ...local];
-  return { rows: all.map(formatRoute), origins: all.map((r) => r.origin) };
+  // Main, then any other table, then `table local` rows.
+  const all = ns.routes.shownOrder();
+  const rows: string[] = [];
+  const origins: string[] = [];
+  for (const r of all) {
+    rows.push(formatRoute(r));
+    origins.push(r.origin);
+  }
+  return { rows, origins };
 }
 
 export function neighRows(ns: Netns): Rows {
@@ -65,10 +70,20 @@ export function addrRows(ns: Netns): Rows {
   for (const d of ns.devicesInOrder()) {
     const name = d.kind === 'veth' ? `${d.name}@if${d.iflink()}` : d.name;
     const addrs = d.addrs.map((a) => `${formatIp(a.addr)}/${a.len}`).join(' ');
-    rows.push(`${name.padEnd(16)} ${d.operState().padEnd(8)} ${addrs}`.trimEnd());
+    // Addresses end in a digit: only a row without any has padding to trim.
+    const head = `${name.padEnd(16)} ${d.operState().padEnd(8)}`;
+    rows.push(addrs !== '' ? `${head} ${addrs}` : `${head} `.trimEnd());
     origins.push(d.origin);
   }
   return { rows, origins };
+}
+
+/** linkFlags() joined, by what it depends on: loopback/noarp/other, and down/no carrier/up. */
+const flagsTexts: string[] = [];
+
+function flagsText(d: Device): string {
+  const i = (d.kind === 'loopback' ? 0 : d.noarp ? 3 : 6) + (d.adminUp ? (d.carrier() ? 2 : 1) : 0);
+  return (flagsTexts[i] ??= d.linkFlags().join(','));
 }
 
 export function linkRows(ns: Netns): Rows {
@@ -78,7 +93,7 @@ export function linkRows(ns: Netns): Rows {
     const name = d.kind === 'veth' ? `${d.name}@if${d.iflink()}` : d.name;
     const master = d.master ? ` master ${d.master.name}` : '';
     rows.push(
-      `${d.ifindex}: ${name}: <${d.linkFlags().join(',')}> mtu ${d.mtu}${master} state ${d.operState()} link/${d.kind === 'loopback' ? 'loopback' : d.linkType === 'raw' ? 'none' : 'ether'} ${d.mac}`,
+      `${d.ifindex}: ${name}: <${flagsText(d)}> mtu ${d.mtu}${master} state ${d.operState()} link/${d.kind === 'loopback' ? 'loopback' : d.linkType === 'raw' ? 'none' : 'ether'} ${d.mac}`,
     );
     origins.push(d.origin);
   }
@@ -86,12 +101,7 @@ export function linkRows(ns: Netns): Rows {
 }
 
 export function sysctlRows(ns: Netns): Rows {
-  const keys = ['net.ipv4.ip_forward'];
-  for (const scope of ['all', 'default', ...ns.devicesInOrder().map((d) => d.name)]) {
-    for (const k of ['forwarding', 'proxy_arp', 'rp_filter']) keys.push(`net.ipv4.conf.${scope}.${k}`);
-  }
-  keys.push('net.bridge.bridge-nf-call-iptables');
-  const rows = keys.filter((k) => ns.sysctl.has(k)).map((k) => `${k} = ${ns.sysctl.get(k)}`);
+  const rows = ns.sysctl.shownRows(ns.devicesInOrder().map((d) => d.name));
   return { rows, origins: rows.map(() => '') };
 }
 

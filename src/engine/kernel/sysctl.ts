@@ -45,55 +45,206 @@ const GLOBAL_KEYS: Record<string, number> = {
   'net.bridge.bridge-nf-call-iptables': 1,
 };
 
-export class Sysctls {
-  private values = new Map<string, number>();
+const CONF_NAMES = Object.keys(CONF_KEYS);
+const NEIGH_NAMES = Object.keys(NEIGH_KEYS);
+/** A device's values: CONF_NAMES in order, then NEIGH_NAMES. Maps, not objects: a key is user input. */
+const CONF_INDEX = new Map(CONF_NAMES.map((k, i) => [k, i]));
+const NEIGH_INDEX = new Map(NEIGH_NAMES.map((k, i) => [k, CONF_NAMES.length + i]));
+const DEFAULT_KEYS = [
+  ...CONF_NAMES.map((k) => `net.ipv4.conf.default.${k}`),
+  ...NEIGH_NAMES.map((k) => `net.ipv4.neigh.default.${k}`),
+];
+const CONF_PREFIX = 'net.ipv4.conf.';
+const NEIGH_PREFIX = 'net.ipv4.neigh.';
+const FORWARDING = CONF_INDEX.get('forwarding')!;
 
-  constructor() {
-    for (const [k, v] of Object.entries(GLOBAL_KEYS)) this.values.set(k, v);
-    for (const scope of ['all', 'default']) {
-      for (const [k, v] of Object.entries(CONF_KEYS)) this.values.set(`net.ipv4.conf.${scope}.${k}`, v);
+/** The keys a fresh namespace has, in the order it creates them. */
+const FRESH: [string, number][] = [
+  ...Object.entries(GLOBAL_KEYS),
+  ...['all', 'default'].flatMap((scope) =>
+    Object.entries(CONF_KEYS).map(([k, v]): [string, number] => [`net.ipv4.conf.${scope}.${k}`, v]),
+  ),
+];
+const FRESH_KEYS = FRESH.map(([k]) => k);
+const FRESH_VALUES = FRESH.map(([, v]) => v);
+const FRESH_INDEX = new Map(FRESH_KEYS.map((k, i) => [k, i]));
+/** Where a new device copies its values from: the `default` keys (all namespace-wide). */
+const DEFAULT_AT = DEFAULT_KEYS.map((k) => FRESH_INDEX.get(k)!);
+/** inet_forward_change's namespace-wide targets: every `net.ipv4.conf.*.forwarding` key. */
+const FORWARDING_AT = FRESH_KEYS.flatMap((k, i) =>
+  k.startsWith('net.ipv4.conf.') && k.endsWith('.forwarding') ? [i] : [],
+);
+const IP_FORWARD_AT = FRESH_INDEX.get('net.ipv4.ip_forward')!;
+
+/** The keys the Trace's sysctl table shows per scope. */
+const SHOWN = ['forwarding', 'proxy_arp', 'rp_filter'];
+const SHOWN_INDEX = SHOWN.map((k) => CONF_INDEX.get(k)!);
+const SHOWN_FIRST = 'net.ipv4.ip_forward';
+const SHOWN_GLOBAL = ['all', 'default'].flatMap((scope) => SHOWN.map((k) => `net.ipv4.conf.${scope}.${k}`));
+const SHOWN_LAST = 'net.bridge.bridge-nf-call-iptables';
+
+/** `key = value` rows, built once per key and value and shared by every world. */
+class RowText {
+  private readonly prefix: string;
+  private readonly byValue: string[] = [];
+  constructor(key: string) {
+    this.prefix = `${key} = `;
+  }
+  of(v: number): string {
+    if (v !== 0 && v !== 1) return this.prefix + v;
+    return (this.byValue[v] ??= this.prefix + v);
+  }
+}
+
+const rowTexts = new Map<string, RowText>();
+
+/** The rows of one key. */
+function rowText(key: string): RowText {
+  let t = rowTexts.get(key);
+  if (!t) {
+    if (rowTexts.size >= 16384) rowTexts.clear();
+    rowTexts.set(key, (t = new RowText(key)));
+  }
+  return t;
+}
+
+const scopeTexts = new Map<string, RowText[]>();
+
+/** The rows of one device's shown keys. */
+function scopeText(scope: string): RowText[] {
+  let t = scopeTexts.get(scope);
+  if (!t) {
+    if (scopeTexts.size >= 4096) scopeTexts.clear();
+    scopeTexts.set(scope, (t = SHOWN.map((k) => new RowText(`net.ipv4.conf.${scope}.${k}`))));
+  }
+  return t;
+}
+
+/**
+ * The namespace's sysctls, behaving as one ordered key/value map. Stored compactly: the
+ * namespace-wide keys' values in an array, each device's `conf.<dev>.*` and `neigh.<dev>.*`
+ * values in another (a 1,000-namespace world holds tens of thousands of such keys, and
+ * building their names was most of the cost of creating namespaces and devices). Only a
+ * device called "all" or "default" (or with a slash) could make the two overlap: with one
+ * of those the store turns, for good, into the plain map it stands for (`values`).
+ */
+export class Sysctls {
+  /** The namespace-wide keys' values, in FRESH order (undefined once flat). */
+  private shared: number[] | undefined = FRESH_VALUES.slice();
+  /** Per-device values by device name, in registration order (undefined once flat). */
+  private devs: Map<string, number[]> | undefined = new Map();
+  /** Once flat: every key. */
+  private values: Map<string, number> | undefined;
+
+  private static overlaps(dev: string): boolean {
+    // A slash would also make the device's keys read differently once normalised.
+    return dev === 'all' || dev === 'default' || dev.includes('/');
+  }
+
+  /** From now on every key lives in `values`, in the same order as entries() lists them. */
+  private flatten(): Map<string, number> {
+    if (!this.values) {
+      this.values = new Map(this.entries());
+      this.shared = undefined;
+      this.devs = undefined;
     }
+    return this.values;
+  }
+
+  /** The device slot a per-device key names, if that device is registered. */
+  private slot(key: string): { vals: number[]; i: number } | undefined {
+    const devs = this.devs;
+    if (!devs || devs.size === 0) return undefined;
+    let index: Map<string, number>;
+    let rest: string;
+    if (key.startsWith(CONF_PREFIX)) {
+      index = CONF_INDEX;
+      rest = key.slice(CONF_PREFIX.length);
+    } else if (key.startsWith(NEIGH_PREFIX)) {
+      index = NEIGH_INDEX;
+      rest = key.slice(NEIGH_PREFIX.length);
+    } else return undefined;
+    const dot = rest.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const i = index.get(rest.slice(dot + 1));
+    if (i === undefined) return undefined;
+    const vals = devs.get(rest.slice(0, dot));
+    return vals ? { vals, i } : undefined;
+  }
+
+  /** The value of a normalised key, undefined when there is no such key. */
+  private lookup(key: string): number | undefined {
+    if (this.values) return this.values.get(key);
+    const i = FRESH_INDEX.get(key);
+    if (i !== undefined) return this.shared![i];
+    const s = this.slot(key);
+    return s ? s.vals[s.i] : undefined;
   }
 
   /** Register `net.ipv4.conf.<dev>.*` and `net.ipv4.neigh.<dev>.*` from the `default` values. */
   addDevice(dev: string): void {
-    for (const k of Object.keys(CONF_KEYS)) {
-      this.values.set(`net.ipv4.conf.${dev}.${k}`, this.get(`net.ipv4.conf.default.${k}`));
+    const values = Sysctls.overlaps(dev) ? this.flatten() : this.values;
+    if (!values) {
+      const shared = this.shared!;
+      this.devs!.set(
+        dev,
+        DEFAULT_AT.map((i) => shared[i]!),
+      );
+      return;
     }
-    for (const k of Object.keys(NEIGH_KEYS)) {
-      this.values.set(`net.ipv4.neigh.${dev}.${k}`, this.get(`net.ipv4.neigh.default.${k}`));
+    for (const k of CONF_NAMES) {
+      values.set(`net.ipv4.conf.${dev}.${k}`, this.get(`net.ipv4.conf.default.${k}`));
+    }
+    for (const k of NEIGH_NAMES) {
+      values.set(`net.ipv4.neigh.${dev}.${k}`, this.get(`net.ipv4.neigh.default.${k}`));
     }
   }
 
   removeDevice(dev: string): void {
-    for (const k of Object.keys(CONF_KEYS)) this.values.delete(`net.ipv4.conf.${dev}.${k}`);
-    for (const k of Object.keys(NEIGH_KEYS)) this.values.delete(`net.ipv4.neigh.${dev}.${k}`);
+    const values = Sysctls.overlaps(dev) ? this.flatten() : this.values;
+    if (!values) {
+      this.devs!.delete(dev);
+      return;
+    }
+    for (const k of CONF_NAMES) values.delete(`net.ipv4.conf.${dev}.${k}`);
+    for (const k of NEIGH_NAMES) values.delete(`net.ipv4.neigh.${dev}.${k}`);
   }
 
   renameDevice(from: string, to: string): void {
+    const values = Sysctls.overlaps(from) || Sysctls.overlaps(to) ? this.flatten() : this.values;
+    if (!values) {
+      const devs = this.devs!;
+      const vals = devs.get(from);
+      devs.delete(from);
+      if (vals) devs.set(to, vals);
+      return;
+    }
     for (const [scope, keys] of [
-      ['conf', CONF_KEYS],
-      ['neigh', NEIGH_KEYS],
+      ['conf', CONF_NAMES],
+      ['neigh', NEIGH_NAMES],
     ] as const) {
-      for (const k of Object.keys(keys)) {
-        const v = this.values.get(`net.ipv4.${scope}.${from}.${k}`);
-        this.values.delete(`net.ipv4.${scope}.${from}.${k}`);
-        if (v !== undefined) this.values.set(`net.ipv4.${scope}.${to}.${k}`, v);
+      for (const k of keys) {
+        const v = values.get(`net.ipv4.${scope}.${from}.${k}`);
+        values.delete(`net.ipv4.${scope}.${from}.${k}`);
+        if (v !== undefined) values.set(`net.ipv4.${scope}.${to}.${k}`, v);
       }
     }
   }
 
   /** A per-device neighbour parameter (the device's own copy), falling back to `default`. */
   neighGet(dev: string, key: string): number {
-    return this.values.get(`net.ipv4.neigh.${dev}.${key}`) ?? this.get(`net.ipv4.neigh.default.${key}`);
+    const vals = this.devs?.get(dev);
+    const i = NEIGH_INDEX.get(key);
+    if (vals && i !== undefined) return vals[i]!;
+    return this.lookup(`net.ipv4.neigh.${dev}.${key}`) ?? this.get(`net.ipv4.neigh.default.${key}`);
   }
 
   has(key: string): boolean {
-    return this.values.has(normalizeKey(key));
+    return this.lookup(normalizeKey(key)) !== undefined;
   }
 
   get(key: string): number {
-    return this.values.get(normalizeKey(key)) ?? 0;
+    return this.lookup(normalizeKey(key)) ?? 0;
   }
 
   /**
@@ -102,39 +253,93 @@ export class Sysctls {
    */
   set(key: string, value: number): void {
     const k = normalizeKey(key);
-    if (!this.values.has(k)) {
-      throw new CommandError(
+    const missing = (): CommandError =>
+      new CommandError(
         `sysctl: cannot stat /proc/sys/${k.replace(/\./g, '/')}: No such file or directory`,
         255,
       );
-    }
-    this.values.set(k, value);
-    if (k === 'net.ipv4.ip_forward' || k === 'net.ipv4.conf.all.forwarding') {
-      for (const key2 of [...this.values.keys()]) {
-        if (key2.startsWith('net.ipv4.conf.') && key2.endsWith('.forwarding')) this.values.set(key2, value);
+    const forward = k === 'net.ipv4.ip_forward' || k === 'net.ipv4.conf.all.forwarding';
+    const values = this.values;
+    if (values) {
+      if (!values.has(k)) throw missing();
+      values.set(k, value);
+      if (forward) {
+        for (const key2 of [...values.keys()]) {
+          if (key2.startsWith('net.ipv4.conf.') && key2.endsWith('.forwarding')) values.set(key2, value);
+        }
+        values.set('net.ipv4.ip_forward', value);
       }
-      this.values.set('net.ipv4.ip_forward', value);
+      return;
+    }
+    const shared = this.shared!;
+    const i = FRESH_INDEX.get(k);
+    if (i !== undefined) shared[i] = value;
+    else {
+      const s = this.slot(k);
+      if (!s) throw missing();
+      s.vals[s.i] = value;
+    }
+    if (forward) {
+      for (const at of FORWARDING_AT) shared[at] = value;
+      for (const vals of this.devs!.values()) vals[FORWARDING] = value;
+      shared[IP_FORWARD_AT] = value;
     }
   }
 
   /** IN_DEV_CONF_GET(in_dev, X) || IPV4_DEVCONF_ALL(net, X): the "OR" semantics of proxy_arp etc. */
   devOr(dev: string, key: string): boolean {
-    return this.get(`net.ipv4.conf.all.${key}`) !== 0 || this.get(`net.ipv4.conf.${dev}.${key}`) !== 0;
+    return this.get(`net.ipv4.conf.all.${key}`) !== 0 || this.devGet(dev, key) !== 0;
   }
 
   devGet(dev: string, key: string): number {
+    const vals = this.devs?.get(dev);
+    const i = CONF_INDEX.get(key);
+    if (vals && i !== undefined) return vals[i]!;
     return this.get(`net.ipv4.conf.${dev}.${key}`);
+  }
+
+  /**
+   * The rows the Trace's sysctl table shows: ip_forward, then forwarding, proxy_arp and
+   * rp_filter for all, default and each device named, then bridge-nf-call-iptables; each
+   * only if it exists, as `key = value`.
+   */
+  shownRows(devices: string[]): string[] {
+    const rows: string[] = [];
+    this.shownRow(rows, SHOWN_FIRST);
+    for (const k of SHOWN_GLOBAL) this.shownRow(rows, k);
+    for (const scope of devices) {
+      const vals = this.devs?.get(scope);
+      if (vals) {
+        const t = scopeText(scope);
+        for (let j = 0; j < SHOWN.length; j++) rows.push(t[j]!.of(vals[SHOWN_INDEX[j]!]!));
+      } else for (const k of SHOWN) this.shownRow(rows, `net.ipv4.conf.${scope}.${k}`);
+    }
+    this.shownRow(rows, SHOWN_LAST);
+    return rows;
+  }
+
+  private shownRow(rows: string[], k: string): void {
+    const v = this.lookup(normalizeKey(k));
+    if (v !== undefined) rows.push(rowText(k).of(v));
   }
 
   /** `sysctl -a` style rows for the keys that differ from a fresh namespace plus the main ones. */
   rows(): string[] {
-    return [...this.values.entries()]
+    return this.entries()
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([k, v]) => `${k} = ${v}`);
   }
 
+  /** Every key and value, in the order the keys were created. */
   entries(): [string, number][] {
-    return [...this.values.entries()];
+    if (this.values) return [...this.values.entries()];
+    const shared = this.shared!;
+    const out = FRESH_KEYS.map((k, i): [string, number] => [k, shared[i]!]);
+    for (const [dev, vals] of this.devs!) {
+      CONF_NAMES.forEach((k, i) => out.push([`net.ipv4.conf.${dev}.${k}`, vals[i]!]));
+      NEIGH_NAMES.forEach((k, i) => out.push([`net.ipv4.neigh.${dev}.${k}`, vals[CONF_NAMES.length + i]!]));
+    }
+    return out;
   }
 }
 

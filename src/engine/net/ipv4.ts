@@ -7,28 +7,48 @@
  * int32, and 0x80000000 and above would otherwise come out negative.
  */
 
-const OCTET = /^(0|[1-9]\d{0,2})$/;
-
 /**
  * Strict dotted quad: exactly four decimal octets 0-255, no whitespace, no leading
  * zeros (inet_aton would read "010" as octal 8; rejecting it avoids that ambiguity).
+ * Scanned by character: every hop of every packet parses its header's addresses.
  */
 export function parseIp(s: string): number | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
-  let n = 0;
-  for (const p of parts) {
-    if (!OCTET.test(p)) return null;
-    const v = Number(p);
-    if (v > 255) return null;
-    n = n * 256 + v;
+  const n = s.length;
+  if (n < 7 || n > 15) return null;
+  let out = 0;
+  let parts = 0;
+  let v = 0;
+  let digits = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      // "."; the end of the string closes the last octet the same way.
+      if (digits === 0 || v > 255 || ++parts > 4) return null;
+      out = out * 256 + v;
+      v = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      // At most three digits, and no leading zero ("0" alone is fine).
+      if (digits === 3 || (digits === 1 && v === 0)) return null;
+      v = v * 10 + (c - 48);
+      digits++;
+    } else return null;
   }
-  return n;
+  return parts === 4 ? out : null;
 }
+
+/** Printed addresses, shared by every world (a world prints the same few addresses again and again). */
+const printed = new Map<number, string>();
 
 export function formatIp(n: number): string {
   const u = n >>> 0;
-  return `${u >>> 24}.${(u >>> 16) & 0xff}.${(u >>> 8) & 0xff}.${u & 0xff}`;
+  let s = printed.get(u);
+  if (s === undefined) {
+    if (printed.size >= 65536) printed.clear();
+    s = `${u >>> 24}.${(u >>> 16) & 0xff}.${(u >>> 8) & 0xff}.${u & 0xff}`;
+    printed.set(u, s);
+  }
+  return s;
 }
 
 /** "10.0.0.1/24" -> {addr, len}. The slash and a length 0-32 are required; host bits are kept. */

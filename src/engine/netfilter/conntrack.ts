@@ -66,15 +66,20 @@ export function tupleOf(layers: Layer[]): Tuple | undefined {
   const ip = layers[0] as Ipv4Layer | undefined;
   if (!ip || ip.proto !== 'ipv4') return undefined;
   const l4 = layers[1];
-  const base = { src: ipOf(ip.src), dst: ipOf(ip.dst), proto: ip.protocol };
-  if (l4?.proto === 'tcp' || l4?.proto === 'udp')
-    return { ...base, sport: (l4 as TcpLayer | UdpLayer).sport, dport: (l4 as TcpLayer | UdpLayer).dport };
+  // Literals, not spreads of a shared base: V8 copies a spread that adds properties slowly.
+  const src = ipOf(ip.src);
+  const dst = ipOf(ip.dst);
+  const proto = ip.protocol;
+  if (l4?.proto === 'tcp' || l4?.proto === 'udp') {
+    const sport = (l4 as TcpLayer | UdpLayer).sport;
+    return { src, dst, proto, sport, dport: (l4 as TcpLayer | UdpLayer).dport };
+  }
   if (l4?.proto === 'icmp') {
     const icmp = l4 as IcmpLayer;
-    if (icmp.type === 8 || icmp.type === 0) return { ...base, sport: icmp.id ?? 0, dport: icmp.type };
+    if (icmp.type === 8 || icmp.type === 0) return { src, dst, proto, sport: icmp.id ?? 0, dport: icmp.type };
     return undefined;
   }
-  return { ...base, sport: 0, dport: 0 };
+  return { src, dst, proto, sport: 0, dport: 0 };
 }
 
 export function isIcmpError(layers: Layer[]): boolean {

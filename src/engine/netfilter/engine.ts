@@ -7,7 +7,7 @@
 import type { Ipv4Layer, Layer } from '../net/layers';
 import { ipLength } from '../net/encode';
 import type { Netns } from '../kernel/netns';
-import type { Skb } from '../kernel/skb';
+import { skbWith, type Skb } from '../kernel/skb';
 import { emit } from '../kernel/stack/emit';
 import type { Hook, HookContext, NetfilterHooks } from '../kernel/stack/hooks';
 import { icmpSendError } from '../kernel/stack/icmp';
@@ -132,12 +132,12 @@ export class NetfilterEngine implements NetfilterHooks {
       },
       ipsetHas: (name, flags) => ipsetHas(ns, name, layers, flags),
     });
-    const out = (l: Layer[]): Skb => ({
-      ...skb0,
-      layers: eth ? [eth, ...l] : l,
-      mark,
-      ct: ct ? { netns: ns.name, ref: ct } : undefined,
-    });
+    const out = (l: Layer[]): Skb =>
+      skbWith(skb0, {
+        layers: eth ? [eth, ...l] : l,
+        mark,
+        ct: ct ? { netns: ns.name, ref: ct } : undefined,
+      });
 
     for (const tid of HOOK_TABLES[hook]) {
       if (tracking && !ct && (hook === 'PREROUTING' || hook === 'OUTPUT') && tid !== 'raw') {

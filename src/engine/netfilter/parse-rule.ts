@@ -302,7 +302,7 @@ const MODULES: Record<string, Module> = {
       if (m.module !== 'tcp') return;
       if (opt === 'sport' || opt === 'dport') {
         if (m[opt]) throw param(`Only one \`--${LONG_PORT[opt]}' allowed`);
-        m[opt] = { ...parsePortRange(take(), 'tcp'), neg: inv };
+        m[opt] = Object.assign(parsePortRange(take(), 'tcp'), { neg: inv });
       } else if (opt === 'tcp-flags' || opt === 'syn') {
         if (m.tcpFlags) throw param(`Only one of \`--syn' or \`--tcp-flags' allowed`);
         m.tcpFlags =
@@ -319,7 +319,7 @@ const MODULES: Record<string, Module> = {
     parse: (m, opt, inv, take) => {
       if (m.module !== 'udp' || (opt !== 'sport' && opt !== 'dport')) return;
       if (m[opt]) throw param(`Only one \`--${LONG_PORT[opt]}' allowed`);
-      m[opt] = { ...parsePortRange(take(), 'udp'), neg: inv };
+      m[opt] = Object.assign(parsePortRange(take(), 'udp'), { neg: inv });
     },
   },
   icmp: {

@@ -142,7 +142,7 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     if (by !== undefined) entry.by = by;
     setup.push(entry);
     if (world.created.length > before) created.set(entry, world.created.slice(before));
-    return { ...res, entry };
+    return { ok: res.ok, output: res.output, entry };
   };
 
   // A machine's own servers run from boot, before its setup (which may already talk to

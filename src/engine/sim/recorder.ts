@@ -6,20 +6,52 @@ import { packetLength } from '../net/encode';
 import { formatTcpdump } from '../net/tcpdump';
 import type { KernelCapture, KernelEvent, KernelObserver } from '../kernel/observer';
 import type { Netns } from '../kernel/netns';
+import type { Layer } from '../net/layers';
 import { TABLE_READERS } from './tables';
 import { renderExplain } from './messages';
 import type { Capture, TableName, TableSnapshot, TraceEvent } from './trace';
 
 /** Tables recorded only once they have rows (see TableSnapshot). */
 const SPARSE = new Set<TableName>(['iptables', 'conntrack', 'ipvs']);
+const TABLES = Object.keys(TABLE_READERS) as TableName[];
+const READERS = TABLES.map((t) => TABLE_READERS[t]!);
+const TABLE_INDEX = new Map(TABLES.map((t, i) => [t, i]));
+
+/** Length of the rows joined by newlines. */
+function joinedLength(rows: readonly string[]): number {
+  let n = rows.length - 1;
+  for (const r of rows) n += r.length;
+  return Math.max(0, n);
+}
+
+/** Do two versions read the same, rows joined by newlines (as the Trace compares them)? */
+function sameText(x: readonly string[], y: readonly string[]): boolean {
+  if (x.length === y.length) {
+    let i = 0;
+    while (i < x.length && x[i] === y[i]) i++;
+    if (i === x.length) return true;
+  }
+  // Different rows can still join alike when a row holds a newline: compare the texts, if their lengths agree.
+  return joinedLength(x) === joinedLength(y) && x.join('\n') === y.join('\n');
+}
 
 export class Recorder implements KernelObserver {
   readonly events: TraceEvent[] = [];
   readonly captures: Capture[] = [];
   readonly tables: TableSnapshot[] = [];
-  private last = new Map<string, string>();
+  /** The rows of the last version of each table (in TABLES order), by netns name. */
+  private last = new Map<string, (string[] | undefined)[]>();
   private pending = new Map<string, Netns>();
+  /** The netns of the last event: already read, nothing pending under its name. */
+  private touched: Netns | undefined;
   private dirty = new Map<string, { ns: Netns; table: TableName }>();
+  /**
+   * The last few captures rendered: a frame is usually captured where it leaves and again
+   * where it arrives, with the same (immutable) layers, payload and link type.
+   */
+  private rendered: { layers: Layer[]; payload: number; link: string; length: number; tcpdump: string }[] =
+    [];
+  private nextRendered = 0;
 
   constructor(private readonly now: () => number) {}
 
@@ -32,11 +64,14 @@ export class Recorder implements KernelObserver {
    */
   snapshotAll(netns: Iterable<Netns>): void {
     for (const ns of netns) this.pending.set(ns.name, ns);
+    this.touched = undefined;
   }
 
   private ensure(ns: Netns): void {
+    if (ns === this.touched) return;
+    this.touched = ns;
     if (!this.pending.delete(ns.name)) return;
-    for (const t of Object.keys(TABLE_READERS) as TableName[]) this.snap(ns, t, 0);
+    for (let i = 0; i < TABLES.length; i++) this.snapAt(ns, i, 0);
   }
 
   event(e: KernelEvent): void {
@@ -66,9 +101,26 @@ export class Recorder implements KernelObserver {
     this.events.push(ev);
   }
 
+  private render(c: KernelCapture): { length: number; tcpdump: string } {
+    for (const r of this.rendered) {
+      if (r.layers === c.layers && r.payload === c.payload && r.link === c.link) return r;
+    }
+    const pkt = { layers: c.layers, payload: c.payload };
+    const r = {
+      layers: c.layers,
+      payload: c.payload,
+      link: c.link,
+      length: packetLength(pkt),
+      tcpdump: formatTcpdump(pkt, { link: c.link === 'eth' }),
+    };
+    this.rendered[this.nextRendered] = r;
+    this.nextRendered = (this.nextRendered + 1) % 8;
+    return r;
+  }
+
   capture(c: KernelCapture): void {
     const step = Math.max(0, this.events.length - 1);
-    const pkt = { layers: c.layers, payload: c.payload };
+    const { length, tcpdump } = this.render(c);
     this.captures.push({
       step,
       time: this.now(),
@@ -80,8 +132,8 @@ export class Recorder implements KernelObserver {
       link: c.link,
       layers: c.layers,
       payload: c.payload,
-      length: packetLength(pkt),
-      tcpdump: formatTcpdump(pkt, { link: c.link === 'eth' }),
+      length,
+      tcpdump,
     });
   }
 
@@ -92,6 +144,7 @@ export class Recorder implements KernelObserver {
 
   /** Write pending table versions; they take effect from the next event's step. */
   flush(): void {
+    if (this.dirty.size === 0) return;
     for (const { ns, table } of this.dirty.values()) this.snap(ns, table);
     this.dirty.clear();
   }
@@ -100,22 +153,44 @@ export class Recorder implements KernelObserver {
   finish(): void {
     this.flush();
     for (const ns of [...this.pending.values()]) this.ensure(ns);
-    this.tables.sort((a, b) => a.step - b.step);
+    // A stable sort by step. Versions after step 0 were written in step order already, so
+    // it only moves the step-0 ones (initial states read late) to the front, in order.
+    const t = this.tables;
+    const later: TableSnapshot[] = [];
+    let k = 0;
+    for (const v of t) {
+      if (v.step === 0) t[k++] = v;
+      else later.push(v);
+    }
+    for (const v of later) t[k++] = v;
+    for (let i = 1; i < t.length; i++) {
+      if (t[i - 1]!.step > t[i]!.step) {
+        t.sort((a, b) => a.step - b.step);
+        break;
+      }
+    }
   }
 
   private snap(ns: Netns, table: TableName, step = this.events.length): void {
-    const read = TABLE_READERS[table];
-    if (!read) return;
-    const { rows, origins } = read(ns);
-    const key = `${ns.name}\u0000${table}`;
-    const sig = rows.join('\n');
-    if (this.last.get(key) === sig) return;
-    // Netfilter and IPVS tables are empty in most namespaces: an absent version means empty.
-    if (!this.last.has(key) && rows.length === 0 && SPARSE.has(table)) {
-      this.last.set(key, sig);
+    const i = TABLE_INDEX.get(table);
+    if (i !== undefined) this.snapAt(ns, i, step);
+  }
+
+  /** Read table TABLES[i] of the namespace; record it if it differs from the last version. */
+  private snapAt(ns: Netns, i: number, step: number): void {
+    const { rows, origins } = READERS[i]!(ns);
+    let last = this.last.get(ns.name);
+    if (!last) this.last.set(ns.name, (last = TABLES.map(() => undefined)));
+    const prev = last[i];
+    if (prev !== undefined) {
+      // A new version only if the rows, joined by newlines, differ.
+      if (sameText(prev, rows)) return;
+    } else if (rows.length === 0 && SPARSE.has(TABLES[i]!)) {
+      // Netfilter and IPVS tables are empty in most namespaces: an absent version means empty.
+      last[i] = rows;
       return;
     }
-    this.last.set(key, sig);
-    this.tables.push({ step, netns: ns.name, table, rows, origins });
+    last[i] = rows;
+    this.tables.push({ step, netns: ns.name, table: TABLES[i]!, rows, origins });
   }
 }

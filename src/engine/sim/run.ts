@@ -128,7 +128,6 @@ export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}):
     } else {
       const why = runFlow(world, p, () => recorder.events.length);
       output = [...(res.output ? [res.output] : []), ...p.output].join('\n');
-      const drop = recorder.events.find((e) => e.kind === 'drop');
       if (why === 'tasks') {
         verdict = 'error';
         reason = `stopped after ${recorder.events.length} events: a forwarding loop or a broadcast storm (a bridge loop without STP) never ends on its own`;
@@ -139,11 +138,15 @@ export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}):
       } else if (p.outcome?.kind === 'local-error') {
         verdict = 'unreachable';
         reason = p.outcome.text;
-      } else if (drop) {
-        verdict = 'dropped';
-        reason = `${drop.netns}${drop.interface !== undefined ? ' ' + drop.interface : ''}: ${drop.explanation}`;
       } else {
-        verdict = 'timeout';
+        // Nothing came back: the first drop, if any, says why.
+        const drop = recorder.events.find((e) => e.kind === 'drop');
+        if (drop) {
+          verdict = 'dropped';
+          reason = `${drop.netns}${drop.interface !== undefined ? ' ' + drop.interface : ''}: ${drop.explanation}`;
+        } else {
+          verdict = 'timeout';
+        }
       }
     }
   } catch (err) {

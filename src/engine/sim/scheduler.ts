@@ -26,8 +26,9 @@ export class Scheduler {
   at(delayUs: number, task: Task): TimerHandle {
     const entry: Entry = { time: this.now + Math.max(0, delayUs), seq: this.seq++, task, cancelled: false };
     this.push(entry);
+    // A method, not an arrow property: keepNames transpilers (tsx) would name every handle.
     return {
-      cancel: () => {
+      cancel() {
         entry.cancelled = true;
       },
     };

@@ -258,7 +258,7 @@ export class Bird {
       originator: r.originator,
     });
     if (r.originator === this.o.node) return;
-    const entry: RibEntry = { ...r, from: from.o.node };
+    const entry: RibEntry = Object.assign({}, r, { from: from.o.node });
     this.rib.set(key, entry);
     this.program(entry, from);
     if (this.o.routeReflector) {

@@ -11,7 +11,7 @@ import { isMulticastMac } from '../../net/mac';
 import type { Device } from '../device';
 import type { Bridge } from '../devices/bridge';
 import { Fdb, type FdbEntry } from '../fdb';
-import type { Skb } from '../skb';
+import { skbWith, type Skb } from '../skb';
 import { devQueueXmit } from './xmit';
 import { emit } from './emit';
 import { netifReceive } from './receive';
@@ -128,7 +128,7 @@ function brPreRouting(br: Bridge, port: Device, skb0: Skb): Skb | null {
   const skb1 = brHook(br, 'PREROUTING', skb0, port);
   if (!skb1) return null;
   const after = skb1.layers[1] as Ipv4Layer;
-  const skb: Skb = { ...skb1, brnf: ns.name, ...(after.dst !== before.dst ? { dnat: ns.name } : {}) };
+  const skb = skbWith(skb1, after.dst !== before.dst ? { brnf: ns.name, dnat: ns.name } : { brnf: ns.name });
   if (after.dst === before.dst) return skb;
   const rt = ns.routes.lookup(ipOf(after.dst));
   if (!rt || rt.type !== 'unicast' || rt.dev !== br) {
@@ -150,7 +150,11 @@ function brPreRouting(br: Bridge, port: Device, skb0: Skb): Skb | null {
   // br_nf_pre_routing_finish_bridge: the neighbour output of the bridge device sends it
   // (tcpdump on the bridge sees it leave with the bridge's MAC); br_dev_xmit then puts the
   // original source MAC back and forwards it at L2, TTL untouched.
-  neighOutput(br, nexthop, { ...skb, layers: skb.layers.slice(1), bridgedDnat: { src: eth.src, port } });
+  neighOutput(
+    br,
+    nexthop,
+    skbWith(skb, { layers: skb.layers.slice(1), bridgedDnat: { src: eth.src, port } }),
+  );
   return null;
 }
 
@@ -212,7 +216,7 @@ export function bridgeDeviceXmit(br: Bridge, skb0: Skb): void {
 function bridgedDnatXmit(br: Bridge, skb0: Skb): void {
   const { src, port } = skb0.bridgedDnat!;
   const eth0 = skb0.layers[0] as EthLayer;
-  const skb: Skb = { ...skb0, bridgedDnat: undefined, layers: [{ ...eth0, src }, ...skb0.layers.slice(1)] };
+  const skb = skbWith(skb0, { bridgedDnat: undefined, layers: [{ ...eth0, src }, ...skb0.layers.slice(1)] });
   const eth = skb.layers[0] as EthLayer;
   const e = br.fdb.lookup(eth.dst, br.netns.world.sched.now);
   if (!e || e.local) {

@@ -7,7 +7,7 @@ import { IPPROTO_IPIP, type Ipv4Layer } from '../../net/layers';
 import { ipOf } from '../addr';
 import type { Device } from '../device';
 import { Ipip } from '../devices/ipip';
-import type { Skb } from '../skb';
+import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
 import { emit } from './emit';
 import { ipLocalOut, routeOutput } from './output';
@@ -41,8 +41,7 @@ export function ipipXmit(dev: Ipip, skb: Skb): void {
     });
     return;
   }
-  const outer: Skb = {
-    ...skb,
+  const outer = skbWith(skb, {
     layers: [
       {
         proto: 'ipv4',
@@ -60,7 +59,7 @@ export function ipipXmit(dev: Ipip, skb: Skb): void {
     ct: undefined,
     brnf: undefined,
     nexthop: undefined,
-  };
+  });
   emit(ns, {
     kind: 'encap',
     dev,
@@ -86,7 +85,7 @@ export function ipipRcv(inDev: Device, skb: Skb): boolean {
       (t) => t.params.remote === undefined && (t.params.local === undefined || t.params.local === dst),
     );
   if (!dev) return false;
-  const inner: Skb = { ...skb, layers: skb.layers.slice(1), ct: undefined, brnf: undefined };
+  const inner = skbWith(skb, { layers: skb.layers.slice(1), ct: undefined, brnf: undefined });
   emit(ns, { kind: 'decap', dev, skb: inner, code: 'ipip.decap', args: { dev: dev.name, from: ip.src } });
   ns.world.sched.at(LINK_DELAY_US, () => netifReceive(dev, inner));
   return true;

@@ -9,7 +9,8 @@ import { BROADCAST_MAC, ZERO_MAC } from '../../net/mac';
 import { ipOf } from '../addr';
 import type { Device } from '../device';
 import { isValid, NeighTable, type NeighEntry } from '../neigh';
-import type { Skb } from '../skb';
+import type { Netns } from '../netns';
+import { skbWith, withLayers, type Skb } from '../skb';
 import { emit } from './emit';
 import { devQueueXmit } from './xmit';
 import { icmpSendError, ICMP } from './icmp';
@@ -18,7 +19,7 @@ import { selectSource } from './output';
 export function neighOutput(dev: Device, nexthop: number, skb: Skb): void {
   const ns = dev.netns;
   if (dev.linkType === 'raw') {
-    devQueueXmit(dev, { ...skb, nexthop });
+    devQueueXmit(dev, skbWith(skb, { nexthop }));
     return;
   }
   if (dev.kind === 'loopback') {
@@ -88,7 +89,8 @@ function enqueue(e: NeighEntry, skb: Skb): void {
   if (e.queue.length >= 3) e.queue.shift();
   e.queue.push({
     skb,
-    done: (mac) => {
+    // A method, not an arrow property: no per-packet function naming under keepNames transpilers.
+    done(mac) {
       if (mac) devQueueXmit(e.dev, frame(skb, e.dev.mac, mac));
     },
   });
@@ -103,33 +105,42 @@ function solicit(e: NeighEntry, trigger: Skb): void {
   const spa = ns.isLocal(own) ? own : selectSource(ns, dev, e.ip, 'link');
   const retrans = ns.sysctl.get('net.ipv4.neigh.default.retrans_time_ms') * 1000;
   const maxProbes = ns.sysctl.get('net.ipv4.neigh.default.mcast_solicit');
-  const probe = (): void => {
-    if (ns.neigh.get(dev, e.ip) !== e || e.state !== 'INCOMPLETE') return;
-    if (e.probes >= maxProbes) {
-      fail(e);
-      return;
-    }
-    e.probes++;
-    const req: Skb = {
-      id: ns.world.nextPacketId(),
-      layers: [
-        { proto: 'eth', src: dev.mac, dst: BROADCAST_MAC, type: ETH_P_ARP },
-        { proto: 'arp', op: 1, sha: dev.mac, spa: formatIp(spa), tha: ZERO_MAC, tpa: formatIp(e.ip) },
-      ],
-      payload: 0,
-      mark: 0,
-    };
-    emit(ns, {
-      kind: 'arp',
-      dev,
-      skb: req,
-      code: 'arp.request-sent',
-      args: { ip: formatIp(e.ip), dev: dev.name, n: e.probes },
-    });
-    devQueueXmit(dev, req);
-    e.timer = ns.world.sched.at(retrans, probe);
+  arpProbe(e, dev, ns, spa, retrans, maxProbes);
+}
+
+/** One ARP request of a resolution, then the next one after retrans_time (a module function: it runs per probe). */
+function arpProbe(
+  e: NeighEntry,
+  dev: Device,
+  ns: Netns,
+  spa: number,
+  retrans: number,
+  maxProbes: number,
+): void {
+  if (ns.neigh.get(dev, e.ip) !== e || e.state !== 'INCOMPLETE') return;
+  if (e.probes >= maxProbes) {
+    fail(e);
+    return;
+  }
+  e.probes++;
+  const req: Skb = {
+    id: ns.world.nextPacketId(),
+    layers: [
+      { proto: 'eth', src: dev.mac, dst: BROADCAST_MAC, type: ETH_P_ARP },
+      { proto: 'arp', op: 1, sha: dev.mac, spa: formatIp(spa), tha: ZERO_MAC, tpa: formatIp(e.ip) },
+    ],
+    payload: 0,
+    mark: 0,
   };
-  probe();
+  emit(ns, {
+    kind: 'arp',
+    dev,
+    skb: req,
+    code: 'arp.request-sent',
+    args: { ip: formatIp(e.ip), dev: dev.name, n: e.probes },
+  });
+  devQueueXmit(dev, req);
+  e.timer = ns.world.sched.at(retrans, () => arpProbe(e, dev, ns, spa, retrans, maxProbes));
 }
 
 /** neigh_invalidate: resolution failed; every queued packet gets ICMP host unreachable (ipv4_link_failure). */
@@ -184,7 +195,7 @@ export function neighResolved(
 
 function frame(skb: Skb, src: string, dst: string): Skb {
   const layers: Layer[] = [{ proto: 'eth', src, dst, type: ETH_P_IP }, ...skb.layers];
-  return { ...skb, layers };
+  return withLayers(skb, layers);
 }
 
 function isSubnetBroadcast(dev: Device, ip: number): boolean {

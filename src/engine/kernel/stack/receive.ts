@@ -6,7 +6,7 @@ import { ETH_P_ARP, ETH_P_IP, type EthLayer } from '../../net/layers';
 import { isMulticastMac, BROADCAST_MAC } from '../../net/mac';
 import type { Device } from '../device';
 import { Bridge } from '../devices/bridge';
-import type { Skb } from '../skb';
+import { withLayers, type Skb } from '../skb';
 import { arpRcv } from './arp';
 import { bridgeHandleFrame } from './bridge';
 import { capture, emit } from './emit';
@@ -51,7 +51,7 @@ export function netifReceive(
     });
     return;
   }
-  const inner: Skb = { ...skb, layers: skb.layers.slice(1) };
+  const inner = withLayers(skb, skb.layers.slice(1));
   if (eth.type === ETH_P_ARP) arpRcv(dev, inner, eth);
   else if (eth.type === ETH_P_IP && inner.layers[0]?.proto === 'ipv4') ipRcv(dev, inner);
 }

@@ -19,7 +19,7 @@ import type { Device } from '../device';
 import { Vxlan } from '../devices/vxlan';
 import { isValid, NeighTable } from '../neigh';
 import type { Netns } from '../netns';
-import type { Skb } from '../skb';
+import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
 import { emit } from './emit';
 import { ipLocalOut, routeOutput } from './output';
@@ -78,8 +78,7 @@ export function vxlanXmit(dev: Vxlan, skb: Skb): void {
     const udp: UdpLayer = { proto: 'udp', sport: vxlanSourcePort(inner), dport: e.port ?? dev.params.port };
     if (!dev.params.udpCsum) udp.zeroChecksum = true;
     const vx: VxlanLayer = { proto: 'vxlan', vni: e.vni ?? dev.params.vni };
-    const outer: Skb = {
-      ...skb,
+    const outer = skbWith(skb, {
       layers: [
         {
           proto: 'ipv4',
@@ -98,7 +97,7 @@ export function vxlanXmit(dev: Vxlan, skb: Skb): void {
       ],
       ct: undefined,
       brnf: undefined,
-    };
+    });
     emit(ns, {
       kind: 'encap',
       dev,
@@ -185,7 +184,7 @@ export function vxlanRcv(inDev: Device, skb: Skb, devs: Vxlan[]): void {
     });
     return;
   }
-  const inner: Skb = { ...skb, layers: skb.layers.slice(3), ct: undefined, brnf: undefined };
+  const inner = skbWith(skb, { layers: skb.layers.slice(3), ct: undefined, brnf: undefined });
   const ieth = inner.layers[0] as EthLayer;
   emit(dev.netns, {
     kind: 'decap',
