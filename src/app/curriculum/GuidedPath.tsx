@@ -2,7 +2,7 @@
  * The guided path through the scenarios in teaching order: previous/next lesson in the header and a
  * dialog listing the lessons with the learner's progress (a lesson is done once its journey's last step is reached).
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { classroomStore, useClassroom } from '../classroom/store';
@@ -10,6 +10,7 @@ import { useT } from '../i18n';
 import { scenarioText } from '../i18n/scenario';
 import { appStore, type AppStoreApi } from '../state/store';
 import { useApp } from '../state/useApp';
+import { Dialog } from '../share/Dialog';
 import { loadProgress, neighbourLesson, PATH, saveProgress } from './path';
 
 const storage = typeof window === 'undefined' ? undefined : window.localStorage;
@@ -38,16 +39,8 @@ export function GuidedPath() {
   const open = useClassroom((s) => s.pathOpen);
   const done = useStore(progress);
   const setDone = (d: ReadonlySet<string>) => progress.setState(d, true);
-  const ref = useRef<HTMLDialogElement>(null);
   const available = useMemo(() => new Set((catalog ?? []).map((c) => c.id)), [catalog]);
   const lessons = PATH.filter((id) => available.has(id));
-
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
 
   const go = (id: string | null) => {
     if (!id) return;
@@ -78,81 +71,65 @@ export function GuidedPath() {
           {t('path.next')} <span aria-hidden="true">›</span>
         </button>
       </div>
-      <dialog
-        ref={ref}
-        aria-labelledby="path-heading"
+      <Dialog
+        open={open}
+        title={t('path.title')}
         onClose={() => classroomStore.getState().setPathOpen(false)}
-        className="m-auto max-h-[85vh] w-[min(40rem,92vw)] rounded-lg border border-slate-300 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-950/40 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100"
       >
-        <div className="flex items-center justify-between border-b border-slate-200 px-4 py-2 dark:border-slate-700">
-          <h2 id="path-heading" className="text-lg font-semibold">
-            {t('path.title')}
-          </h2>
-          <button
-            type="button"
-            onClick={() => classroomStore.getState().setPathOpen(false)}
-            className="rounded border border-slate-300 px-2 py-0.5 text-sm hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800"
-          >
-            {t('glossary.close')}
-          </button>
-        </div>
-        {/* Built when opened: a closed dialog costs the page nothing. */}
-        {open && (
-          <div className="space-y-2 px-4 py-3">
-            <p className="text-sm text-slate-700 dark:text-slate-200">{t('path.intro')}</p>
-            <p className="text-sm font-medium" data-testid="path-progress">
-              {t('path.progress', {
-                done: lessons.filter((id) => done.has(id)).length,
-                total: lessons.length,
-              })}
-            </p>
-            <ol className="space-y-1">
-              {lessons.map((id, i) => {
-                const info = catalog?.find((c) => c.id === id);
-                const text = info ? scenarioText(info, lang) : null;
-                return (
-                  <li key={id}>
-                    <button
-                      type="button"
-                      onClick={() => go(id)}
-                      aria-current={id === scenarioId ? 'step' : undefined}
-                      className={`flex w-full items-start gap-2 rounded px-2 py-1 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800 ${
-                        id === scenarioId ? 'bg-sky-50 ring-1 ring-sky-300 dark:bg-sky-950' : ''
-                      }`}
-                    >
-                      <span className="w-6 shrink-0 text-right tabular-nums">{i + 1}.</span>
-                      <span className="min-w-0 flex-1">
-                        <span className="block font-medium">{text?.title ?? id}</span>
-                        {text?.concept && (
-                          <span className="block text-xs text-slate-600 dark:text-slate-300">
-                            {text.concept}
-                          </span>
-                        )}
-                      </span>
-                      {done.has(id) && (
-                        <span className="shrink-0 rounded-full bg-emerald-100 px-2 text-xs text-emerald-900 dark:bg-emerald-900 dark:text-emerald-50">
-                          ✓ {t('path.done')}
+        <div className="space-y-2">
+          <p className="text-sm text-slate-700 dark:text-slate-200">{t('path.intro')}</p>
+          <p className="text-sm font-medium" data-testid="path-progress">
+            {t('path.progress', {
+              done: lessons.filter((id) => done.has(id)).length,
+              total: lessons.length,
+            })}
+          </p>
+          <ol className="space-y-1">
+            {lessons.map((id, i) => {
+              const info = catalog?.find((c) => c.id === id);
+              const text = info ? scenarioText(info, lang) : null;
+              return (
+                <li key={id}>
+                  <button
+                    type="button"
+                    onClick={() => go(id)}
+                    aria-current={id === scenarioId ? 'step' : undefined}
+                    className={`flex w-full items-start gap-2 rounded px-2 py-1 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800 ${
+                      id === scenarioId ? 'bg-sky-50 ring-1 ring-sky-300 dark:bg-sky-950' : ''
+                    }`}
+                  >
+                    <span className="w-6 shrink-0 text-right tabular-nums">{i + 1}.</span>
+                    <span className="min-w-0 flex-1">
+                      <span className="block font-medium">{text?.title ?? id}</span>
+                      {text?.concept && (
+                        <span className="block text-xs text-slate-600 dark:text-slate-300">
+                          {text.concept}
                         </span>
                       )}
-                    </button>
-                  </li>
-                );
-              })}
-            </ol>
-            <button
-              type="button"
-              className="text-xs underline"
-              onClick={() => {
-                const none = new Set<string>();
-                saveProgress(storage, none);
-                setDone(none);
-              }}
-            >
-              {t('path.reset')}
-            </button>
-          </div>
-        )}
-      </dialog>
+                    </span>
+                    {done.has(id) && (
+                      <span className="shrink-0 rounded-full bg-emerald-100 px-2 text-xs text-emerald-900 dark:bg-emerald-900 dark:text-emerald-50">
+                        ✓ {t('path.done')}
+                      </span>
+                    )}
+                  </button>
+                </li>
+              );
+            })}
+          </ol>
+          <button
+            type="button"
+            className="text-xs underline"
+            onClick={() => {
+              const none = new Set<string>();
+              saveProgress(storage, none);
+              setDone(none);
+            }}
+          >
+            {t('path.reset')}
+          </button>
+        </div>
+      </Dialog>
     </>
   );
 }

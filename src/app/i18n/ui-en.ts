@@ -214,7 +214,6 @@ export const UI_EN = {
 
   'glossary.open': 'Glossary',
   'glossary.title': 'Glossary',
-  'glossary.close': 'Close',
   'glossary.term': 'Look up {{term}} in the glossary',
 
   'quiz.toggle': 'Predict the next hop',

@@ -210,7 +210,6 @@ export const UI_ZH: Record<UiKey, string> = {
 
   'glossary.open': '术语表',
   'glossary.title': '术语表',
-  'glossary.close': '关闭',
   'glossary.term': '在术语表中查看 {{term}}',
 
   'quiz.toggle': '预测下一跳',

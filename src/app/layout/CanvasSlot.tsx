@@ -36,7 +36,7 @@ const reducedMotion =
   typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
 
 export function CanvasSlot() {
-  const { t, lang } = useT();
+  const { t } = useT();
   const trace = useApp((s) => s.trace);
   const step = useApp((s) => s.step);
   const selected = useApp((s) => s.selectedNetns);
@@ -56,7 +56,6 @@ export function CanvasSlot() {
       ) : trace ? (
         <Suspense fallback={<Placeholder trace={trace} step={step} />}>
           <LazyCanvas
-            key={lang}
             trace={trace}
             step={step}
             selectedNetns={selected}

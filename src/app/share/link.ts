@@ -76,7 +76,7 @@ export function noControl(s: string): boolean {
   }
   return true;
 }
-export const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/;
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/;
 export const NETNS_RE = /^[A-Za-z0-9][A-Za-z0-9._@/-]{0,99}$/;
 const LANG_RE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/;
 
