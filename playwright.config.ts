@@ -1,6 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 
-const port = 4173;
+// PW_PORT lets several checkouts run their e2e tests side by side without sharing a server.
+const port = Number(process.env.PW_PORT ?? 4173);
 const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
