@@ -4,10 +4,12 @@
  */
 import { useEffect, useId, useMemo, useRef, useState, type JSX } from 'react';
 import type { Trace } from '../../engine/sim/trace';
+import { cameraBox, minScale } from './camera';
 import { layoutTopology } from './elk';
 import { aspectBucket, DEFAULT_ASPECT, topologyKey, type CanvasLayout } from './layout';
 import { connectionIndices, describeMarker, dropReason, markerStateAt, previousPlace } from './model';
 import { createCanvasRenderer, type CanvasRenderer, type DropMark } from './renderer';
+import { PacketStrip } from './PacketStrip';
 import { wording } from './words';
 import { createZoom, type ZoomController } from './zoom';
 import { useT } from '../i18n';
@@ -23,6 +25,10 @@ export interface CanvasProps {
   onSelectNetns?: (netns: string) => void;
   /** From prefers-reduced-motion: no tweening when true. */
   reducedMotion?: boolean;
+  /** Presenter mode (projector): larger canvas text, and the camera follows the packet by default. */
+  presenter?: boolean;
+  /** The camera follows the packet (closer on its machine, pulled back for a hop between machines). */
+  follow?: boolean;
   className?: string;
 }
 
@@ -45,7 +51,18 @@ const BTN =
   'grid h-8 min-w-8 place-items-center rounded-md border border-slate-300 bg-white/90 px-2 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-slate-600 dark:bg-slate-800/90 dark:text-slate-100 dark:hover:bg-slate-700';
 
 export function TopologyCanvas(props: CanvasProps): JSX.Element {
-  const { trace, step, selectedNetns, onSelectNetns, reducedMotion = false, className } = props;
+  const {
+    trace,
+    step,
+    selectedNetns,
+    onSelectNetns,
+    reducedMotion = false,
+    presenter = false,
+    className,
+  } = props;
+  // The camera is on by default in presenter mode; the toolbar's toggle overrides the prop.
+  const [followSet, setFollow] = useState<boolean | null>(null);
+  const follow = followSet ?? props.follow ?? presenter;
   const svgRef = useRef<SVGSVGElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
   const rendererRef = useRef<CanvasRenderer | null>(null);
@@ -148,60 +165,77 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
       reducedMotion,
       words,
     });
+    const box =
+      follow && marker ? cameraBox(layout, marker.netns, previousPlace(trace, step)?.netns ?? null) : null;
+    if (box) zoomRef.current?.focus(box, minScale(presenter), !reducedMotion);
     // Keep the packet in view when zoomed in (large topologies).
-    if (at) zoomRef.current?.reveal(at, !reducedMotion);
-  }, [layout, key, trace, step, marker, dropsAll, selectedNetns, reducedMotion, words]);
+    else if (at) zoomRef.current?.reveal(at, !reducedMotion);
+    // The step drawn, for tests that wait for the drawing (set here, after the drawing, not by React).
+    svgRef.current?.setAttribute('data-step', String(step));
+  }, [layout, key, trace, step, marker, dropsAll, selectedNetns, reducedMotion, words, follow, presenter]);
 
   // A new arrangement of the same topology keeps showing the old one until it is in: no flash.
   const ready = layout !== null && layout.topologyKey === key;
   return (
     <div
-      className={`pj-canvas relative h-full min-h-64 w-full overflow-hidden ${reducedMotion ? 'pj-canvas--still' : ''} ${className ?? ''}`}
+      className={`pj-canvas flex h-full min-h-64 w-full flex-col overflow-hidden ${reducedMotion ? 'pj-canvas--still' : ''} ${presenter ? 'pj-presenter' : ''} ${className ?? ''}`}
     >
-      <svg
-        ref={svgRef}
-        className="block h-full w-full select-none"
-        aria-labelledby={titleId}
-        aria-describedby={descId}
-        data-ready={ready ? 'true' : 'false'}
-      >
-        <title id={titleId}>{t('canvas.title', { scenario: trace.scenario, flow: trace.flow })}</title>
-        <desc id={descId}>{describeMarker(marker, words)}</desc>
-        <g ref={viewportRef} />
-      </svg>
-      {!ready && (
-        <p className="absolute inset-0 grid place-items-center text-sm text-slate-600 dark:text-slate-300">
-          {layoutError ? t('canvas.layoutFailed', { error: layoutError }) : t('canvas.laying')}
-        </p>
-      )}
-      <div className="absolute top-2 right-2 flex gap-1" role="toolbar" aria-label={t('canvas.toolbar')}>
-        <button
-          type="button"
-          className={BTN}
-          aria-label={t('canvas.zoomIn')}
-          title={t('canvas.zoomIn')}
-          onClick={() => zoomRef.current?.zoomBy(1.3, !reducedMotion)}
+      <div className="relative min-h-0 flex-1">
+        <svg
+          ref={svgRef}
+          className="block h-full w-full select-none"
+          aria-labelledby={titleId}
+          aria-describedby={descId}
+          data-ready={ready ? 'true' : 'false'}
         >
-          <ZoomIcon plus />
-        </button>
-        <button
-          type="button"
-          className={BTN}
-          aria-label={t('canvas.zoomOut')}
-          title={t('canvas.zoomOut')}
-          onClick={() => zoomRef.current?.zoomBy(1 / 1.3, !reducedMotion)}
-        >
-          <ZoomIcon plus={false} />
-        </button>
-        <button
-          type="button"
-          className={BTN}
-          onClick={() => layout && zoomRef.current?.fit(layout, !reducedMotion)}
-          disabled={!ready}
-        >
-          {t('canvas.fit')}
-        </button>
+          <title id={titleId}>{t('canvas.title', { scenario: trace.scenario, flow: trace.flow })}</title>
+          <desc id={descId}>{describeMarker(marker, words)}</desc>
+          <g ref={viewportRef} />
+        </svg>
+        {!ready && (
+          <p className="absolute inset-0 grid place-items-center text-sm text-slate-600 dark:text-slate-300">
+            {layoutError ? t('canvas.layoutFailed', { error: layoutError }) : t('canvas.laying')}
+          </p>
+        )}
+        <div className="absolute top-2 right-2 flex gap-1" role="toolbar" aria-label={t('canvas.toolbar')}>
+          <button
+            type="button"
+            className={BTN}
+            aria-label={t('canvas.zoomIn')}
+            title={t('canvas.zoomIn')}
+            onClick={() => {
+              setFollow(false);
+              zoomRef.current?.zoomBy(1.3, !reducedMotion);
+            }}
+          >
+            <ZoomIcon plus />
+          </button>
+          <button
+            type="button"
+            className={BTN}
+            aria-label={t('canvas.zoomOut')}
+            title={t('canvas.zoomOut')}
+            onClick={() => {
+              setFollow(false);
+              zoomRef.current?.zoomBy(1 / 1.3, !reducedMotion);
+            }}
+          >
+            <ZoomIcon plus={false} />
+          </button>
+          <button
+            type="button"
+            className={BTN}
+            onClick={() => {
+              setFollow(false);
+              if (layout) zoomRef.current?.fit(layout, !reducedMotion);
+            }}
+            disabled={!ready}
+          >
+            {t('canvas.fit')}
+          </button>
+        </div>
       </div>
+      <PacketStrip trace={trace} step={step} marker={marker} words={words} />
     </div>
   );
 }

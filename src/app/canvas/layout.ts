@@ -82,7 +82,7 @@ const sinkId = (m: string) => `u:${m}`;
 
 /** Approximate text widths (no DOM measuring, so layout is deterministic and testable). */
 export const FONT = { name: 12, addr: 10.5, title: 13, machine: 14 };
-const charW = (px: number, mono = false) => px * (mono ? 0.62 : 0.58);
+const charW = (px: number, mono = false) => px * (mono ? 0.62 : 0.64);
 /** Wide characters (CJK) take about one em. */
 const isWide = (ch: string) => ch.codePointAt(0)! >= 0x2e80;
 export function textWidth(s: string, px: number, mono = false): number {
@@ -251,7 +251,7 @@ function ifaceNode(ns: string, i: TopologyInterface): ElkNode {
 }
 
 /** The label of a namespace box, widest over the languages (the root's says "(root ns)"). */
-function netnsLabelWidth(ns: { name: string; root: boolean }): number {
+export function netnsLabelWidth(ns: { name: string; root: boolean }): number {
   if (!ns.root) return textWidth(ns.name, FONT.title);
   return widest(
     allWordings().map((w) => `${ns.name} (${w.t('canvas.rootNs')})`),
@@ -553,6 +553,18 @@ export function pointAlong(pts: readonly Point[], t: number): Point {
   return pts[pts.length - 1]!;
 }
 
+/**
+ * A cable's points without the stretch between its plug and a mark placed further along it
+ * (the mark sits on the cable beside the box): the path never doubles back over itself.
+ */
+export function trimCable(points: readonly Point[], a: Point, b: Point): Point[] {
+  const d = (p: Point, q: Point) => Math.hypot(p.x - q.x, p.y - q.y);
+  const start = points[0];
+  const end = points[points.length - 1];
+  if (!start || !end) return [];
+  return points.filter((p) => d(p, start) >= d(a, start) && d(p, end) >= d(b, end));
+}
+
 /** From one bar of a segment to another: along the first bar to the trunk, along it, along the second. */
 export function alongSegment(seg: SegmentBox, p: Point, q: Point): Point[] {
   if (!seg.trunk || Math.abs(p.y - q.y) < 0.5) return [];
@@ -563,8 +575,15 @@ export function alongSegment(seg: SegmentBox, p: Point, q: Point): Point[] {
   ];
 }
 
-/** Index the layout for the marker: anchors of interfaces/namespaces and hop paths between them. */
-export function anchorIndex(layout: CanvasLayout): AnchorIndex {
+/**
+ * Index the layout for the marker: anchors of interfaces/namespaces and hop paths between them.
+ * `placer` moves an anchor off the names (place.ts); given the box and where its cable plugs in
+ * (null for a namespace), it returns the mark's centre.
+ */
+export function anchorIndex(
+  layout: CanvasLayout,
+  placer?: (box: Box, plug: Point | null) => Point,
+): AnchorIndex {
   const ifs = new Map(layout.ifaces.map((i) => [i.id, i]));
   const nss = new Map(layout.netns.map((n) => [n.id, n]));
   const segs = new Map(layout.segments.map((s) => [s.id, s]));
@@ -580,11 +599,19 @@ export function anchorIndex(layout: CanvasLayout): AnchorIndex {
     if (!plug.has(c.from)) plug.set(c.from, c.points[0]!);
     if (c.kind === 'veth' && !plug.has(c.to)) plug.set(c.to, c.points[c.points.length - 1]!);
   }
+  const placed = new Map<string, Point>();
   const pointOf = (id: string): Point | null => {
+    const known = placed.get(id);
+    if (known) return known;
     const i = ifs.get(id);
-    if (i) return plug.get(id) ?? { x: i.x + i.width / 2, y: i.y };
-    const n = nss.get(id);
-    return n ? center(n) : null;
+    const n = i ? undefined : nss.get(id);
+    let p: Point | null = null;
+    if (i) {
+      const at = plug.get(id) ?? { x: i.x + i.width / 2, y: i.y };
+      p = placer ? placer(i, at) : at;
+    } else if (n) p = placer ? placer(n, null) : center(n);
+    if (p) placed.set(id, p);
+    return p;
   };
   return {
     anchor(ns, iface) {
@@ -602,16 +629,22 @@ export function anchorIndex(layout: CanvasLayout): AnchorIndex {
       if (!a || !b) return [];
       if (fromId === toId) return [a];
       const fwd = cableBetween.get(`${fromId}|${toId}`);
-      if (fwd) return [a, ...fwd.points, b];
+      if (fwd) return [a, ...trimCable(fwd.points, a, b), b];
       const back = cableBetween.get(`${toId}|${fromId}`);
-      if (back) return [a, ...[...back.points].reverse(), b];
+      if (back) return [a, ...trimCable([...back.points].reverse(), a, b), b];
       const ea = etherOf.get(fromId);
       const eb = etherOf.get(toId);
       const seg = ea && eb && ea.to === eb.to ? segs.get(ea.to) : undefined;
       if (ea && eb && seg) {
         const p = ea.points[ea.points.length - 1]!;
         const q = eb.points[eb.points.length - 1]!;
-        return [a, ...ea.points, ...alongSegment(seg, p, q), ...[...eb.points].reverse(), b];
+        return [
+          a,
+          ...trimCable(ea.points, a, p),
+          ...alongSegment(seg, p, q),
+          ...trimCable([...eb.points].reverse(), q, b),
+          b,
+        ];
       }
       return [a, b];
     },

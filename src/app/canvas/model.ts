@@ -38,6 +38,8 @@ export interface MarkerState {
   reason: string | null;
   /** The address rewrite a 'nat' event made, e.g. "SNAT 172.17.0.2 → 192.168.145.128" (null otherwise). */
   rewrite: string | null;
+  /** Which NAT a 'nat' event did ("SNAT", "DNAT", "SNAT undone"), null otherwise. */
+  nat: string | null;
   /** Index of the TCP/UDP conversation (distinct 4-tuples, NAT-merged), in order of appearance. */
   connectionIndex: number | null;
   packetId: number | null;
@@ -139,6 +141,12 @@ export function packetLabel(layers: readonly Layer[] | undefined, w: Wording = c
   return `${w.t('canvas.ipProto', { proto: ip.protocol })} · ${ttl}`;
 }
 
+/** An ICMP type's name in `w`'s language ("echo request"). */
+export function icmpName(type: number, w: Wording = current()): string {
+  const key = ICMP_NAMES[type];
+  return key ? w.t(key) : w.t('canvas.icmp.type', { type });
+}
+
 /** Normalised (direction-free) 4-tuple of the innermost TCP/UDP header, or null. */
 export function conversationKey(layers: readonly Layer[] | undefined): string | null {
   if (!layers) return null;
@@ -196,7 +204,7 @@ export function connectionIndices(trace: Pick<Trace, 'events'>): (number | null)
   });
 }
 
-function previousWithPacket(events: readonly TraceEvent[], step: number): TraceEvent | undefined {
+export function previousWithPacket(events: readonly TraceEvent[], step: number): TraceEvent | undefined {
   const cur = events[step];
   for (let i = step - 1; i >= 0; i--) {
     const e = events[i]!;
@@ -287,6 +295,7 @@ export function markerStateAt(
     dropped,
     reason: dropped ? dropReason(ev, w) : null,
     rewrite: natRewrite(ev, prev, w),
+    nat: ev.kind === 'nat' ? natName(ev.explain.code, w) : null,
     connectionIndex: connections[step] ?? null,
     packetId: ev.packetId ?? null,
   };

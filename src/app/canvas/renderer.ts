@@ -13,7 +13,6 @@ import {
   NS_HEADER,
   pointAlong,
   polylineLength,
-  textWidth,
   type AnchorIndex,
   type CanvasLayout,
   type IfaceBox,
@@ -21,6 +20,8 @@ import {
   type SegmentBox,
 } from './layout';
 import { placeName, type MarkerState } from './model';
+import { fitElement } from './fit';
+import { markPlacer } from './place';
 import { ifaceTags, roleLabel, type Wording } from './words';
 
 export interface DropMark {
@@ -85,13 +86,32 @@ function drawSegment(parent: G, s: SegmentBox) {
     }
   }
   for (const b of s.bars) {
-    g.append('text')
+    const text = g
+      .append('text')
       .attr('class', 'pj-segment-label')
       .attr('x', b.x + b.width / 2)
       .attr('y', b.y + b.height / 2 + 4)
       .attr('text-anchor', 'middle')
       .text(s.title);
+    fitLine(g, [text.node()!], b.width - 16);
   }
+}
+
+type Measured = SVGTextContentElement & { getComputedTextLength?: () => number };
+const lengthOf = (e: Measured) =>
+  typeof e.getComputedTextLength === 'function' ? e.getComputedTextLength() : 0;
+
+/**
+ * Fit one line of a label into `max` px as drawn: its secondary parts (a role or kind tag) go
+ * first, then its first part is shortened in the middle. The full text becomes the tooltip.
+ */
+function fitLine(owner: G, parts: Measured[], max: number, gap = 6): void {
+  const full = parts.map((p) => p.textContent).join(' ');
+  const width = () => parts.reduce((w, p) => w + lengthOf(p), 0) + gap * (parts.length - 1);
+  if (width() <= max) return;
+  while (parts.length > 1 && width() > max) parts.pop()!.remove();
+  fitElement(parts[0]!, max);
+  if (owner.select(':scope > title').empty()) owner.append('title').text(full);
 }
 
 /** Draws the static topology into `root` (a <g>); returns element maps for transient updates. */
@@ -120,9 +140,11 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('class', 'pj-machine-label')
       .attr('x', m.x + 12)
       .attr('y', m.y + MACHINE_HEADER - 10);
-    t.append('tspan').text(m.title);
+    const parts: Measured[] = [t.append('tspan').text(m.title).node()!];
     const tag = machineTag(m);
-    if (tag) t.append('tspan').attr('class', 'pj-role').attr('dx', 8).text(roleLabel(tag, w));
+    if (tag)
+      parts.push(t.append('tspan').attr('class', 'pj-role').attr('dx', 8).text(roleLabel(tag, w)).node()!);
+    fitLine(g, parts, m.width - 24, 8);
   }
 
   for (const s of layout.segments) drawSegment(segments, s);
@@ -153,11 +175,13 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('width', n.width)
       .attr('height', n.height)
       .attr('rx', 8);
-    g.append('text')
+    const text = g
+      .append('text')
       .attr('class', 'pj-ns-label')
       .attr('x', n.x + 10)
       .attr('y', n.y + NS_HEADER - 7)
       .text(label);
+    fitLine(g, [text.node()!], n.width - 20);
     nsEls.set(n.name, g.node()!);
   }
 
@@ -182,21 +206,28 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('height', i.height)
       .attr('rx', i.bridge ? 6 : 4);
     const label = g.append('text').attr('class', 'pj-if-label');
-    label
-      .append('tspan')
-      .attr('class', 'pj-if-name')
-      .attr('x', i.x + 8)
-      .attr('y', i.y + IFACE_LINE_1)
-      .text(i.name);
-    const tags = ifaceTags(i, w);
-    if (tags) label.append('tspan').attr('class', 'pj-if-kind').attr('dx', 6).text(tags);
-    i.addrs.forEach((a, k) => {
+    const line: Measured[] = [
       label
+        .append('tspan')
+        .attr('class', 'pj-if-name')
+        .attr('x', i.x + 8)
+        .attr('y', i.y + IFACE_LINE_1)
+        .text(i.name)
+        .node()!,
+    ];
+    const tags = ifaceTags(i, w);
+    if (tags) line.push(label.append('tspan').attr('class', 'pj-if-kind').attr('dx', 6).text(tags).node()!);
+    // A bridge's header also holds the switch glyph on the right.
+    const room = i.width - 16 - (i.bridge ? 40 : 0);
+    fitLine(g, line, room);
+    i.addrs.forEach((a, k) => {
+      const addr = label
         .append('tspan')
         .attr('class', 'pj-if-addr')
         .attr('x', i.x + 8)
         .attr('y', i.y + IFACE_LINE_1 + (k + 1) * IFACE_LINE)
         .text(a);
+      fitLine(g, [addr.node()!], i.width - 16);
     });
     if (i.bridge) {
       // A little switch glyph: a row of port sockets in the header.
@@ -215,31 +246,23 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
   return { nsEls, ifEls };
 }
 
-/** The packet marker: envelope, shape, direction chevron and header label. */
+/**
+ * The packet marker: a dot in the packet's colour, a ring per envelope it travels in (VXLAN,
+ * IPIP, UDP) and a direction chevron. It carries no text: the packet's headers are spelled out
+ * in the packet strip under the drawing, so nothing written on the marker can cover a name.
+ */
 function createMarker(parent: G) {
   const g = parent
     .append('g')
     .attr('class', 'pj-marker')
     .attr('aria-hidden', 'true')
     .style('display', 'none');
-  const env = g.append('g').attr('class', 'pj-envelope').style('display', 'none');
-  const envRect = env.append('rect').attr('rx', 8);
-  const envTag = env.append('rect').attr('class', 'pj-envelope-tag').attr('height', 18).attr('rx', 4);
-  const envLabel = env.append('text').attr('class', 'pj-envelope-label');
-  const chevron = g.append('path').attr('class', 'pj-chevron').attr('d', 'M13,-5 L20,0 L13,5');
+  const rings = g.append('g').attr('class', 'pj-envelope');
+  const chevron = g.append('path').attr('class', 'pj-chevron').attr('d', 'M9,-5 L14,0 L9,5');
   const shape = g.append('path').attr('class', 'pj-marker-shape');
-  const pill = g.append('g').attr('class', 'pj-pill');
-  const pillRect = pill.append('rect').attr('x', 14).attr('height', 20).attr('rx', 10);
-  const pillText = pill.append('text').attr('x', 24);
-  // The NAT badge: the address rewrite made at this step, on the side away from the header label.
-  const nat = g.append('g').attr('class', 'pj-nat').style('display', 'none');
-  const natRect = nat.append('rect').attr('height', 20).attr('rx', 4);
-  const natText = nat.append('text');
   return {
     node: g,
-    set(m: MarkerState, heading: number | null, labelAbove: boolean, maxRight: number) {
-      pillRect.attr('y', labelAbove ? -34 : 14);
-      pillText.attr('y', labelAbove ? -20 : 28);
+    set(m: MarkerState, heading: number | null) {
       g.style('display', null).attr('data-kind', m.kind);
       const colour = markerColour(m);
       const arp = m.kind === 'arp-request' || m.kind === 'arp-reply';
@@ -247,64 +270,39 @@ function createMarker(parent: G) {
         .attr(
           'd',
           arp
-            ? 'M0,-9 L9,0 L0,9 L-9,0 Z'
+            ? 'M0,-7 L7,0 L0,7 L-7,0 Z'
             : m.kind === 'none'
-              ? 'M-5,0 A5,5 0 1,0 5,0 A5,5 0 1,0 -5,0'
-              : 'M-8,0 A8,8 0 1,0 8,0 A8,8 0 1,0 -8,0',
+              ? 'M-4,0 A4,4 0 1,0 4,0 A4,4 0 1,0 -4,0'
+              : 'M-6,0 A6,6 0 1,0 6,0 A6,6 0 1,0 -6,0',
         )
         .style('fill', colour);
       chevron
         .style('display', heading === null ? 'none' : 'inline')
         .attr('transform', `rotate(${(heading ?? 0).toFixed(1)})`)
         .style('stroke', colour);
-      const text = m.kind === 'arp-reply' && m.label ? `↩ ${m.label}` : m.label;
-      pill.style('display', text ? 'inline' : 'none');
-      pillText.text(text);
-      const pw = text ? textWidth(text, 11) + 20 : 0;
-      // Flip the label to the left of the marker when it would leave the drawing on the right.
-      const left = pw > 0 && 14 + pw > maxRight;
-      pillRect
-        .attr('x', left ? -14 - pw : 14)
-        .attr('width', pw)
-        .style('stroke', colour);
-      pillText.attr('x', left ? -4 - pw : 24);
-      if (m.rewrite) {
-        // Bold text runs wider than the layout's estimate: measure it as 12px to leave room.
-        const nw = textWidth(m.rewrite, 12) + 16;
-        const nLeft = nw > 0 && 14 + nw > maxRight;
-        // Opposite the header label; further out when an envelope tag sits there too.
-        const ny = labelAbove ? (m.envelope ? 38 : 14) : m.envelope ? -58 : -34;
-        natRect
-          .attr('x', nLeft ? -14 - nw : 14)
-          .attr('y', ny)
-          .attr('width', nw);
-        natText
-          .attr('x', nLeft ? -6 - nw : 22)
-          .attr('y', ny + 14)
-          .text(m.rewrite);
-        nat.style('display', 'inline').attr('data-nat', m.rewrite);
-      } else nat.style('display', 'none');
+      rings.selectAll('*').remove();
+      rings.attr('data-envelope', m.envelope?.kind ?? null);
+      // An envelope wraps the packet; at decapsulation the ring that came off flies away.
       if (m.envelope) {
-        // The envelope wraps the packet (dot and header label); its own label sits on the other side.
-        const top = labelAbove && text ? -40 : -15;
-        const bottom = !labelAbove && text ? 40 : 15;
-        const envW = Math.max(30, 14 + pw + 6 + 15);
-        envRect
-          .attr('x', left ? 15 - envW : -15)
-          .attr('y', top)
-          .attr('width', envW)
-          .attr('height', bottom - top);
-        // A filled tag across the envelope's edge, on the side away from the header label.
-        const tw = textWidth(m.envelope.label, 11) + 14;
-        const ty = labelAbove ? bottom - 9 : top - 9;
-        envTag.attr('x', -22).attr('y', ty).attr('width', tw);
-        envLabel
-          .attr('x', -15)
-          .attr('y', ty + 13)
-          .text(m.envelope.label);
-        env.style('display', 'inline').attr('data-envelope', m.envelope.kind);
-        env.classed('pj-envelope--new', m.transition === 'encap');
-      } else env.style('display', 'none');
+        rings
+          .append('rect')
+          .attr('class', m.transition === 'encap' ? 'pj-ring pj-ring--new' : 'pj-ring')
+          .attr('x', -11)
+          .attr('y', -11)
+          .attr('width', 22)
+          .attr('height', 22)
+          .attr('rx', 6);
+      }
+      if (m.transition === 'decap') {
+        rings
+          .append('rect')
+          .attr('class', 'pj-ring pj-ring--off')
+          .attr('x', -11)
+          .attr('y', -11)
+          .attr('width', 22)
+          .attr('height', 22)
+          .attr('rx', 6);
+      }
     },
     hide() {
       g.style('display', 'none');
@@ -338,7 +336,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
     marker.node.attr('transform', `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
   };
 
-  function drawDrops(state: RenderState, width: number) {
+  function drawDrops(state: RenderState) {
     if (!index) return;
     const w = state.words;
     const sig = `${w.lang}|${state.step}|${state.drops.map((d) => d.step).join(',')}`;
@@ -359,26 +357,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
           w.t('canvas.drop.at', { place: placeName(d.netns, d.interface, w), reason: d.reason }),
         );
       g.append('title').text(w.t('canvas.drop.title', { reason: d.reason }));
-      g.append('path').attr('class', 'pj-drop-x').attr('d', 'M-10,-10 L10,10 M10,-10 L-10,10');
-      if (current) {
-        const text = d.reason.length > 90 ? `${d.reason.slice(0, 87)}…` : d.reason;
-        const w = textWidth(text, 11) + 20;
-        // Centred under the cross, but kept inside the drawing.
-        const left = Math.max(-a.point.x, Math.min(-w / 2, width - a.point.x - w));
-        g.append('rect')
-          .attr('class', 'pj-drop-box')
-          .attr('x', left)
-          .attr('y', 16)
-          .attr('width', w)
-          .attr('height', 22)
-          .attr('rx', 4);
-        g.append('text')
-          .attr('class', 'pj-drop-text')
-          .attr('x', left + w / 2)
-          .attr('y', 31)
-          .attr('text-anchor', 'middle')
-          .text(text);
-      }
+      g.append('path').attr('class', 'pj-drop-x').attr('d', 'M-9,-9 L9,9 M9,-9 L-9,9');
     }
   }
 
@@ -402,7 +381,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       if (layout.key !== layoutKey || state.words.lang !== drawnLang) {
         interrupt(marker.node.node()!);
         els = drawStatic(staticLayer, layout, selectNs, state.words);
-        index = anchorIndex(layout);
+        index = anchorIndex(layout, markPlacer(layout));
         layoutKey = layout.key;
         drawnLang = state.words.lang;
         lastStep = null;
@@ -422,7 +401,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       const curIf = (anchor && els.ifEls.get(anchor.id)) || null;
       setClass(currentIf, curIf, 'pj-if--current');
       currentIf = curIf;
-      drawDrops(state, layout.width);
+      drawDrops(state);
 
       if (!m || !anchor) {
         interrupt(marker.node.node()!);
@@ -445,12 +424,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
         Math.hypot(end.x - path[path.length - 2]!.x, end.y - path[path.length - 2]!.y) > 0.5
           ? (Math.atan2(end.y - path[path.length - 2]!.y, end.x - path[path.length - 2]!.x) * 180) / Math.PI
           : null;
-      marker.set(
-        m,
-        heading,
-        anchor.point.y <= anchor.box.y + anchor.box.height / 2,
-        layout.width - anchor.point.x,
-      );
+      marker.set(m, heading);
       lastStep = state.step;
       lastAnchorId = anchor.id;
 

@@ -1,5 +1,6 @@
 /** Pan and zoom (d3-zoom) as a small factory owned by the canvas effect. */
 import { select, zoom, zoomIdentity, zoomTransform, type ZoomBehavior } from 'd3';
+import { focusTransform } from './camera';
 
 export interface Bounds {
   width: number;
@@ -10,6 +11,8 @@ export interface ZoomController {
   /** Fit the content into the view (and keep fitting on resize until the user zooms). */
   fit(bounds: Bounds, animate: boolean): void;
   zoomBy(factor: number, animate: boolean): void;
+  /** The camera: frame a content box, the scale kept at or above `minK` (camera.ts). */
+  focus(box: { x: number; y: number; width: number; height: number }, minK: number, animate: boolean): void;
   /** Pan (keeping the scale) so that a content point is in view, e.g. the packet marker. */
   reveal(p: { x: number; y: number }, animate: boolean): void;
   /**
@@ -71,6 +74,13 @@ export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomContr
       userMoved = false;
       const { w, h } = view();
       const { k, x, y } = fitTransform(b, w, h);
+      apply(k, x, y, animate);
+    },
+    focus(box, minK, animate) {
+      // Framed by the camera, not fitted: a resize must not undo it (the next step re-frames).
+      userMoved = true;
+      const { w, h } = view();
+      const { k, x, y } = focusTransform(box, w, h, minK);
       apply(k, x, y, animate);
     },
     zoomBy(factor, animate) {

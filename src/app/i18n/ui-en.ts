@@ -284,6 +284,20 @@ export const UI_EN = {
   'canvas.desc.inside': '{{what}} inside {{envelope}}',
   'canvas.desc.nat': '{{text}} ({{rewrite}})',
   'canvas.desc.dropped': '{{text}}. Dropped: {{reason}}',
+  'canvas.strip': 'The packet at this step, outermost header first',
+  'canvas.strip.none': 'No packet at this step.',
+  'canvas.strip.dropped': 'Dropped: {{reason}}',
+  'canvas.legend': 'Legend',
+  'canvas.legend.packet': 'The packet (its colour: its connection)',
+  'canvas.legend.arp': 'An ARP request or reply',
+  'canvas.legend.envelope': 'A ring: the packet inside an outer envelope (VXLAN, IPIP, UDP)',
+  'canvas.legend.current': 'Where the packet is now',
+  'canvas.legend.travelled': 'The path travelled, with numbered hops',
+  'canvas.legend.ahead': 'The path still to come',
+  'canvas.legend.reply': 'The reply',
+  'canvas.legend.drop': 'Dropped here',
+  'canvas.legend.ends': 'Where the packet starts and where it is going',
+  'canvas.follow': 'Follow the packet',
 } as const;
 
 export type UiKey = keyof typeof UI_EN;
