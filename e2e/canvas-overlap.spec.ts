@@ -19,6 +19,8 @@ const FLOWS: [scenario: string, flow: string][] = [
   ['troubleshoot-forward-drop', 'pod-a-ping-pod-b'],
 ];
 
+const PANELS = 'routes,neigh,fdb,iptables,conntrack,headers,capture,events,explanation';
+
 interface Problem {
   what: string;
   a: string;
@@ -94,7 +96,8 @@ for (const [scenario, flow] of FLOWS) {
     await page.setViewportSize({ width: 1280, height: 720 });
     // No tweening: the marker is where the step puts it when measured.
     await page.emulateMedia({ reducedMotion: 'reduce' });
-    await page.goto(`/?s=${scenario}&f=${flow}&lang=en`);
+    // The panels are hidden: they do not change the canvas, and each step is then cheap.
+    await page.goto(`/?s=${scenario}&f=${flow}&lang=en&hide=${PANELS}`);
     await expect(page.locator('.pj-canvas svg[data-ready="true"]')).toHaveCount(1, { timeout: 30_000 });
     const problems: string[] = [];
     for (let step = 0; step < trace.events.length; step++) {

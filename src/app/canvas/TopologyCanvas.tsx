@@ -2,7 +2,7 @@
  * The topology canvas: React renders the <svg> shell and the toolbar; D3 draws inside, through
  * factories owned by one effect. The layout is computed lazily (elkjs) once per topology.
  */
-import { useEffect, useId, useMemo, useRef, useState, type JSX } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type JSX } from 'react';
 import type { Trace } from '../../engine/sim/trace';
 import { cameraBox, minScale } from './camera';
 import { layoutTopology } from './elk';
@@ -47,19 +47,26 @@ function ZoomIcon({ plus }: { plus: boolean }): JSX.Element {
   );
 }
 
+/** The page's presenter mode, as ClassroomBar marks it on <html>. */
+function subscribePresenter(onChange: () => void): () => void {
+  if (typeof MutationObserver === 'undefined') return () => {};
+  const mo = new MutationObserver(onChange);
+  mo.observe(document.documentElement, { attributes: true, attributeFilter: ['class'] });
+  return () => mo.disconnect();
+}
+const presenterClass = () => document.documentElement.classList.contains('pj-presenter');
+function usePresenterClass(): boolean {
+  return useSyncExternalStore(subscribePresenter, presenterClass, () => false);
+}
+
 const BTN =
   'grid h-8 min-w-8 place-items-center rounded-md border border-slate-300 bg-white/90 px-2 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-slate-600 dark:bg-slate-800/90 dark:text-slate-100 dark:hover:bg-slate-700';
 
 export function TopologyCanvas(props: CanvasProps): JSX.Element {
-  const {
-    trace,
-    step,
-    selectedNetns,
-    onSelectNetns,
-    reducedMotion = false,
-    presenter = false,
-    className,
-  } = props;
+  const { trace, step, selectedNetns, onSelectNetns, reducedMotion = false, className } = props;
+  // Without the prop, the page's presenter mode (a class on <html>) decides.
+  const presenterPage = usePresenterClass();
+  const presenter = props.presenter ?? presenterPage;
   // The camera is on by default in presenter mode; the toolbar's toggle overrides the prop.
   const [followSet, setFollow] = useState<boolean | null>(null);
   const follow = followSet ?? props.follow ?? presenter;

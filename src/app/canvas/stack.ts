@@ -64,7 +64,8 @@ function partsOf(l: Layer, b: Record<string, unknown> | undefined): Part[] {
   const f = (k: string) => field((l as unknown as Record<string, unknown>)[k], b?.[k]);
   switch (l.proto) {
     case 'eth':
-      return [f('src'), { text: '→' }, f('dst')];
+      // MACs change at every link: the Header stack panel has them; the strip keeps to what routing follows.
+      return [];
     case 'arp':
       return [{ text: l.op === 2 ? 'is-at' : 'who-has' }, f(l.op === 2 ? 'spa' : 'tpa')];
     case 'ipv4':
@@ -73,7 +74,8 @@ function partsOf(l: Layer, b: Record<string, unknown> | undefined): Part[] {
     case 'tcp':
       return [f('sport'), { text: '→' }, f('dport'), ...(l.proto === 'tcp' ? [f('flags')] : [])];
     case 'icmp':
-      return [{ text: 'type' }, f('type'), { text: 'code' }, f('code')];
+      // Named by the strip ("echo request"); the numbers only when they are not a known pair.
+      return l.code === 0 ? [] : [{ text: 'code' }, f('code')];
     case 'vxlan':
       return [{ text: 'VNI' }, f('vni')];
     default:

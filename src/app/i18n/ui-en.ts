@@ -84,6 +84,10 @@ export const UI_EN = {
   'headers.encoding': 'Encoding…',
   'headers.set': 'set',
   'headers.notSet': 'not set',
+  'headers.unchanged': 'unchanged',
+  'headers.envelope': 'Outer envelope',
+  'headers.inner': 'The packet inside',
+  'headers.changedHere': 'Changed at this step',
 
   'field.src': 'Source',
   'field.dst': 'Destination',

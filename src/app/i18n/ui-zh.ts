@@ -82,6 +82,10 @@ export const UI_ZH: Record<UiKey, string> = {
   'headers.encoding': '正在编码…',
   'headers.set': '置位',
   'headers.notSet': '未置位',
+  'headers.unchanged': '未改变',
+  'headers.envelope': '外层信封',
+  'headers.inner': '里面的数据包',
+  'headers.changedHere': '此步改变的字段',
 
   'field.src': '源',
   'field.dst': '目的',

@@ -1,10 +1,12 @@
 /** The header stack at this step, outermost first, Wireshark-like; changes since the packet's previous event marked. */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type JSX } from 'react';
 import { usePanelApp } from '../state/panelState';
 import { Empty, Panel } from './Panel';
 import { PacketBytes } from './PacketBytes';
 import { fieldName, fieldValue, LAYER_NAMES, layerFields, layerSummary } from './fields';
-import { diffLayers, packetEventAt, previousOfPacket } from './trace-select';
+import { diffLayers, packetEventAt, previousOfPacket, type LayerDiff } from './trace-select';
+import { nestLayers } from '../canvas/stack';
+import type { Layer } from '../types';
 import { useT } from '../i18n';
 import type { UiKey } from '../i18n/ui-en';
 
@@ -22,6 +24,90 @@ export function HeaderStackPanel() {
   const layers = ev?.packet ?? [];
   const diffs = diffLayers(prev?.packet, layers);
   const removed = prev?.packet && prev.packet.length > layers.length ? prev.packet.length - layers.length : 0;
+  const levels = nestLayers(layers);
+  const changes = changedFields(prev?.packet, layers, diffs);
+
+  /** One layer: open when something in it changed (or there is nothing to compare with), else folded. */
+  const layerView = (i: number) => {
+    const layer = layers[i]!;
+    const d = diffs[i]!;
+    const fields = layerFields(layer);
+    // The fields that changed at this step come first.
+    fields.sort(([a], [b]) => Number(d.changed.has(b)) - Number(d.changed.has(a)));
+    return (
+      <details
+        key={`${ev?.step}:${i}:${layer.proto}`}
+        open={!prev || d.added || d.changed.size > 0}
+        className="rounded border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900"
+      >
+        <summary className="cursor-pointer px-2 py-1 text-xs">
+          <span data-raw="">
+            <span className="font-semibold">{LAYER_NAMES[layer.proto]}</span>
+            <span className="text-slate-600 dark:text-slate-300">, {layerSummary(layer)}</span>
+          </span>
+          {d.added && (
+            <span className="ml-2 rounded bg-emerald-100 px-1 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-50">
+              {t('headers.added')}
+            </span>
+          )}
+          {!d.added && d.changed.size === 0 && prev && (
+            <span className="ml-2 text-slate-600 dark:text-slate-300">{t('headers.unchanged')}</span>
+          )}
+        </summary>
+        <dl className="grid grid-cols-[minmax(0,11rem)_minmax(0,1fr)] gap-x-3 px-3 pb-1 font-mono text-xs leading-5">
+          {fields.map(([k, v]) => {
+            const changed = d.changed.has(k);
+            const cls = changed
+              ? 'bg-amber-100 text-amber-950 dark:bg-amber-900/60 dark:text-amber-50'
+              : 'text-slate-800 dark:text-slate-200';
+            return (
+              <div key={k} className="contents">
+                <dt className={`truncate font-sans ${cls}`}>{fieldLabel(t, k)}</dt>
+                <dd className={`break-all ${cls}`}>
+                  <span data-raw="">
+                    {typeof v === 'boolean'
+                      ? t(v ? 'headers.set' : 'headers.notSet')
+                      : fieldValue(layer, k, v)}
+                  </span>
+                  {changed && <span className="ml-1 font-sans text-[11px]">{t('headers.changed')}</span>}
+                </dd>
+              </div>
+            );
+          })}
+        </dl>
+      </details>
+    );
+  };
+
+  /** Level `k` (outermost 0) as a box holding its layers and, nested inside, the packet it carries. */
+  const levelBox = (k: number): JSX.Element | null => {
+    const level = levels[k];
+    if (!level) return null;
+    const envelope = k < levels.length - 1;
+    return (
+      <div
+        key={k}
+        data-level={k}
+        aria-label={envelope ? t('headers.envelope') : levels.length > 1 ? t('headers.inner') : undefined}
+        role={levels.length > 1 ? 'group' : undefined}
+        className={
+          levels.length === 1
+            ? 'space-y-1'
+            : `space-y-1 rounded-md border-2 p-1 ${envelope ? 'border-violet-600 dark:border-violet-400' : 'border-slate-400 dark:border-slate-500'}`
+        }
+      >
+        {levels.length > 1 && (
+          <p
+            className={`px-1 text-xs font-semibold ${envelope ? 'text-violet-800 dark:text-violet-200' : ''}`}
+          >
+            {envelope ? t('headers.envelope') : t('headers.inner')}
+          </p>
+        )}
+        {level.map(layerView)}
+        {levelBox(k + 1)}
+      </div>
+    );
+  };
 
   return (
     <Panel
@@ -49,51 +135,23 @@ export function HeaderStackPanel() {
               })}
             </p>
           )}
-          {layers.map((layer, i) => {
-            const d = diffs[i]!;
-            return (
-              <details
-                key={`${i}:${layer.proto}`}
-                open
-                className="rounded border border-slate-200 dark:border-slate-700"
-              >
-                <summary className="cursor-pointer px-2 py-1 text-xs">
-                  <span data-raw="">
-                    <span className="font-semibold">{LAYER_NAMES[layer.proto]}</span>
-                    <span className="text-slate-600 dark:text-slate-300">, {layerSummary(layer)}</span>
-                  </span>
-                  {d.added && (
-                    <span className="ml-2 rounded bg-emerald-100 px-1 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-50">
-                      {t('headers.added')}
-                    </span>
-                  )}
-                </summary>
-                <dl className="grid grid-cols-[minmax(0,11rem)_minmax(0,1fr)] gap-x-3 px-3 pb-1 font-mono text-xs leading-5">
-                  {layerFields(layer).map(([k, v]) => {
-                    const changed = d.changed.has(k);
-                    const cls = changed
-                      ? 'bg-amber-100 text-amber-950 dark:bg-amber-900/60 dark:text-amber-50'
-                      : 'text-slate-800 dark:text-slate-200';
-                    return (
-                      <div key={k} className="contents">
-                        <dt className={`truncate font-sans ${cls}`}>{fieldLabel(t, k)}</dt>
-                        <dd className={`break-all ${cls}`}>
-                          <span data-raw="">
-                            {typeof v === 'boolean'
-                              ? t(v ? 'headers.set' : 'headers.notSet')
-                              : fieldValue(layer, k, v)}
-                          </span>
-                          {changed && (
-                            <span className="ml-1 font-sans text-[11px]">{t('headers.changed')}</span>
-                          )}
-                        </dd>
-                      </div>
-                    );
-                  })}
-                </dl>
-              </details>
-            );
-          })}
+          {changes.length > 0 && (
+            <div className="rounded border border-amber-300 bg-amber-50 px-2 py-1 text-xs dark:border-amber-700 dark:bg-amber-950">
+              <p className="font-semibold">{t('headers.changedHere')}</p>
+              <ul className="font-mono">
+                {changes.map((c) => (
+                  <li key={`${c.index}:${c.key}`}>
+                    <span className="font-sans">
+                      {LAYER_SHORT[layers[c.index]!.proto]} {fieldLabel(t, c.key)}:
+                    </span>{' '}
+                    <del className="text-slate-600 dark:text-slate-300">{c.before}</del> →{' '}
+                    <ins className="font-bold no-underline">{c.after}</ins>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {levelBox(0)}
           {ev.payload !== undefined && ev.payload > 0 && (
             <p className="text-xs text-slate-600 dark:text-slate-300">
               {t('headers.payload', { bytes: ev.payload })}
@@ -119,4 +177,42 @@ function fieldLabel(t: ReturnType<typeof useT>['t'], key: string): string {
   const id = `field.${key}` as UiKey;
   const s = t(id);
   return s === id ? fieldName(key) : s;
+}
+
+const LAYER_SHORT: Record<Layer['proto'], string> = {
+  eth: 'Ethernet',
+  arp: 'ARP',
+  ipv4: 'IPv4',
+  icmp: 'ICMP',
+  udp: 'UDP',
+  tcp: 'TCP',
+  vxlan: 'VXLAN',
+};
+
+interface Change {
+  index: number;
+  key: string;
+  before: string;
+  after: string;
+}
+
+/** The fields changed since the packet's previous event, with both values (layers matched inside out). */
+function changedFields(prev: Layer[] | undefined, cur: Layer[], diffs: LayerDiff[]): Change[] {
+  if (!prev) return [];
+  const out: Change[] = [];
+  cur.forEach((layer, i) => {
+    const d = diffs[i];
+    if (!d || d.added) return;
+    const before = prev[prev.length - (cur.length - i)] as unknown as Record<string, unknown>;
+    const now = layer as unknown as Record<string, unknown>;
+    for (const k of d.changed) {
+      out.push({
+        index: i,
+        key: k,
+        before: fieldValue(layer, k, before[k]),
+        after: fieldValue(layer, k, now[k]),
+      });
+    }
+  });
+  return out;
 }
