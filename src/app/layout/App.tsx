@@ -78,6 +78,8 @@ function ViewSwitch({
 }
 
 export function App() {
+  // A language switch redraws the page: some panels read their words (fmt) without subscribing.
+  useT();
   const quiz = useClassroom((s) => s.quiz);
   const presenter = useClassroom((s) => s.presenter);
   const phone = useMedia(PHONE);
