@@ -145,4 +145,25 @@ describe.skipIf(missing !== undefined)('pcapng export dissected by tshark', () =
       true,
     );
   });
+
+  it('every frame carries its hop and chapter as a packet comment Wireshark shows', () => {
+    const t = trace('flannel-vxlan', 'pod-a-ping-pod-b');
+    const file = join(dir, 'comments.pcapng');
+    writeFileSync(file, traceToPcapng(t));
+    const out = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'frame.comment'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const comments = out.split('\n').filter((l) => l !== '');
+    expect(comments).toHaveLength(t.captures.length);
+    // The underlay frame (the VXLAN packet on em1) is the underlay hop's; the first ARP frames are a resolution.
+    const n = t.hops.length;
+    expect(comments[0]).toMatch(
+      new RegExp(`^hop 2/${n} resolve: ARP in pod-a: who has 10\\.244\\.0\\.1 on eth0\\?$`),
+    );
+    const vx = t.captures.findIndex(
+      (c) => c.interface === 'em1' && c.layers.some((l) => l.proto === 'vxlan'),
+    );
+    expect(comments[vx]).toMatch(new RegExp(`^hop \\d+/${n} underlay: node-64-216 em1 → node-64-217 em1$`));
+  });
 });

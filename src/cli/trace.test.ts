@@ -31,7 +31,11 @@ describe('trace CLI', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toBe('scenario lan  flow a-ping-b  A$ ping -c 1 192.168.0.200');
-    expect(lines[1]).toMatch(/^ {0,2}0 {2}A\s+command\s+A\$ ping -c 1 192\.168\.0\.200$/);
+    // Hops are headings, their events indented under them.
+    expect(lines[1]).toMatch(/^hop +1 {2}leave-pod: A sends a packet to 192\.168\.0\.200$/);
+    expect(lines[2]).toMatch(/^ {2,4}0 {2}A\s+command\s+A\$ ping -c 1 192\.168\.0\.200$/);
+    expect(r.out).toMatch(/\nhop +\d+ {2}resolve: ARP in A: who has 192\.168\.0\.200 on eth0\?\n/);
+    expect(r.out).toMatch(/\nhop +\d+ {2}reply: B routes the packet for 192\.168\.0\.100\n/);
     expect(r.out).toMatch(/\n\s+eth0 Out .*ARP.*Request who-has 192\.168\.0\.200 tell 192\.168\.0\.100/);
     expect(r.out).toMatch(/\nverdict: delivered\n\nPING 192\.168\.0\.200/);
   });

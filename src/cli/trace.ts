@@ -53,7 +53,7 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-/** The trace as a listing: one line per event, each capture's tcpdump line under its event. */
+/** The trace as a listing: a heading per hop, its events indented under it, each capture's tcpdump line under its event. */
 export function formatText(t: Trace): string {
   const lines: string[] = [];
   lines.push(`scenario ${t.scenario}  flow ${t.flow}  ${t.command.netns}$ ${t.command.line}`);
@@ -68,18 +68,25 @@ export function formatText(t: Trace): string {
     list.push(c);
     byStep.set(c.step, list);
   }
-  const indent = ' '.repeat(wStep + 2);
-  for (const e of t.events) {
+  const indent = ' '.repeat(wStep + 4);
+  const wHop = String(t.hops.length).length;
+  t.hops.forEach((h, n) => {
+    const key = h.key?.length ? `  [${h.key.join(', ')}]` : '';
     lines.push(
-      `${String(e.step).padStart(wStep)}  ${pad(where(e), wWhere)}  ${pad(e.kind, wKind)}  ${e.explanation}`.trimEnd(),
+      `hop ${String(n + 1).padStart(wHop)}  ${h.chapter}${h.reply && h.chapter !== 'reply' ? ' (reply)' : ''}: ${h.title}${key}`,
     );
-    for (const c of byStep.get(e.step) ?? []) {
-      const at = c.netns === e.netns ? c.interface : `${c.netns}/${c.interface}`;
+    for (const e of t.events.slice(h.first, h.last + 1)) {
       lines.push(
-        `${indent}${at} ${c.direction === 'tx' ? 'Out' : 'In '} ${c.tcpdump.replace(/\n/g, `\n${indent}  `)}`,
+        `  ${String(e.step).padStart(wStep)}  ${pad(where(e), wWhere)}  ${pad(e.kind, wKind)}  ${e.explanation}`.trimEnd(),
       );
+      for (const c of byStep.get(e.step) ?? []) {
+        const at = c.netns === e.netns ? c.interface : `${c.netns}/${c.interface}`;
+        lines.push(
+          `${indent}${at} ${c.direction === 'tx' ? 'Out' : 'In '} ${c.tcpdump.replace(/\n/g, `\n${indent}  `)}`,
+        );
+      }
     }
-  }
+  });
   lines.push(`verdict: ${t.verdict}${t.reason !== undefined ? ` — ${t.reason}` : ''}`);
   if (t.output !== '') {
     lines.push('');

@@ -22,9 +22,12 @@ export type { FlowInfo } from './sim/run';
 export { TRACE_VERSION } from './sim/trace';
 export type {
   Capture,
+  Chapter,
   DecidedBy,
   EventKind,
   Explain,
+  Hop,
+  KeyMoment,
   SetupLogEntry,
   TableName,
   TableSnapshot,

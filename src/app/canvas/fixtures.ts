@@ -5,6 +5,7 @@
  */
 import type { EventKind, Topology, Trace, TraceEvent } from '../../engine/sim/trace';
 import type { Layer } from '../../engine/net/layers';
+import { groupHops } from '../../engine/sim/hops';
 
 const MAC = {
   pod1: '0a:58:0a:f4:01:02',
@@ -255,9 +256,11 @@ export const fixtureTrace: Trace = {
     /* 12 */ ['pod2', 'node2', 'eth0', 'rx', 1, inner3],
     /* 13 */ ['pod2', 'node2', 'lo', 'drop', 1, inner3],
   ]),
+  hops: [],
   captures: [],
   tables: [],
 };
+fixtureTrace.hops = groupHops(fixtureTrace.events, fixtureTopology, 'pod1');
 
 const tcp = (sport: number, dport: number, flags: string): Layer => ({
   proto: 'tcp',
@@ -308,6 +311,7 @@ export const fixtureProxyTrace: Trace = {
     /* 6 */ ['pod1', 'node1', undefined, 'userspace'],
   ]),
 };
+fixtureProxyTrace.hops = groupHops(fixtureProxyTrace.events, fixtureTopology, 'pod1');
 
 /** A cluster of `machines` nodes with `pods` pods each on a cni0 bridge, a VXLAN device and one underlay. */
 export function syntheticTopology(machines: number, pods: number, withRouter = false): Topology {

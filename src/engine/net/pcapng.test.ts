@@ -92,6 +92,24 @@ describe('createPcapng', () => {
     expect(Array.from(epb1.bytes.subarray(20))).toEqual([0x45, 0x45, 0x45, 0]);
   });
 
+  it('writes a packet comment as opt_comment (code 1), padded, before the end of options', () => {
+    const f = createPcapng(
+      [{ name: 'eth0', linktype: LINKTYPE_ETHERNET }],
+      [{ iface: 0, timestampUs: 0, data: new Uint8Array(4), comment: 'hop 1' }],
+    );
+    const v = new DataView(f.buffer, f.byteOffset, f.byteLength);
+    const shb = v.getUint32(4, true);
+    const idb = v.getUint32(shb + 4, true);
+    const epb = shb + idb;
+    expect(v.getUint32(epb, true)).toBe(6);
+    // 28 bytes of EPB header + 4 bytes of data, then the option: code 1, length 5, 'hop 1', 3 bytes of padding.
+    const opt = epb + 28 + 4;
+    expect([v.getUint16(opt, true), v.getUint16(opt + 2, true)]).toEqual([1, 5]);
+    expect(String.fromCharCode(...f.subarray(opt + 4, opt + 9))).toBe('hop 1');
+    expect([v.getUint16(opt + 12, true), v.getUint16(opt + 14, true)]).toEqual([0, 0]);
+    expect(v.getUint32(epb + 4, true)).toBe(28 + 4 + 12 + 4 + 4);
+  });
+
   it('rejects a packet for an unknown interface', () => {
     expect(() => createPcapng([], [{ iface: 0, timestampUs: 0, data: new Uint8Array(1) }])).toThrow();
   });

@@ -16,6 +16,8 @@ const OPT_ENDOFOPT = 0;
 const IF_NAME = 2;
 const IF_DESCRIPTION = 3;
 const EPB_FLAGS = 2;
+/** opt_comment: a UTF-8 comment on any block; Wireshark shows it as the frame's "Packet comments". */
+const OPT_COMMENT = 1;
 /** Large enough for any frame, and what tcpdump uses by default. */
 export const PCAPNG_SNAPLEN = 262144;
 
@@ -33,6 +35,8 @@ export interface PcapngPacket {
   data: Uint8Array;
   /** epb_flags direction: inbound or outbound on its interface (written as an option when given). */
   direction?: 'in' | 'out';
+  /** opt_comment, written when given. */
+  comment?: string;
 }
 
 /** UTF-8 by hand: TextEncoder is not in the ES2022 lib the engine compiles against. */
@@ -143,10 +147,13 @@ export function createPcapng(interfaces: PcapngInterface[], packets: PcapngPacke
       w.u32(p.data.length); // captured length
       w.u32(p.data.length); // original length
       w.padded(p.data);
+      if (p.comment !== undefined) option(w, OPT_COMMENT, utf8(p.comment));
       if (p.direction !== undefined) {
         const flags = new Uint8Array(4);
         new DataView(flags.buffer).setUint32(0, p.direction === 'in' ? 1 : 2, true);
         option(w, EPB_FLAGS, flags);
+      }
+      if (p.comment !== undefined || p.direction !== undefined) {
         w.u16(OPT_ENDOFOPT);
         w.u16(0);
       }

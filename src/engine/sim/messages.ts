@@ -233,6 +233,22 @@ export const EN: Record<string, string> = {
     'Reply to a destination-NATed connection: source {from} is restored to {to} (conntrack undoes the DNAT).',
   'nat.related':
     'The ICMP error and the packet it quotes are translated like their connection: {from} becomes {to}.',
+  // Hop titles (hops.ts): one line per hop, the events below it tell the details.
+  'hop.resolve': 'ARP in {ns}: who has {ip} on {dev}?',
+  'hop.resolve-failed': 'ARP in {ns}: nobody answers for {ip} on {dev}',
+  'hop.move': '{from} → {to}',
+  'hop.move-out': '{from} sends the frame on',
+  'hop.drop': 'Dropped in {ns} ({dev})',
+  'hop.icmp-error': '{ns} sends an ICMP error back',
+  'hop.encap': '{dev} encapsulates the packet in {ns}',
+  'hop.decap': '{dev} decapsulates the packet in {ns}',
+  'hop.nat': 'NAT in {ns}: {from} → {to}',
+  'hop.backend': '{ns} picks backend {backend}',
+  'hop.deliver': '{ns} takes the packet in',
+  'hop.send': '{ns} sends a packet to {dst}',
+  'hop.netfilter': 'netfilter in {ns}',
+  'hop.control': 'Control plane in {ns}',
+  'hop.route': '{ns} routes the packet for {dst}',
 };
 
 /** Templates split once into literal and placeholder parts: rendering runs for every event. */

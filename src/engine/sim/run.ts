@@ -13,6 +13,7 @@ import { formatIp } from '../net/ipv4';
 import { buildWorld, findNetns, type BuildOptions } from '../scenario/build';
 import { ScenarioError } from '../scenario/errors';
 import type { Scenario, ScenarioFlow } from '../scenario/load';
+import { groupHops } from './hops';
 import { Recorder } from './recorder';
 import { TRACE_VERSION, type Topology, type TopologyInterface, type Trace, type Verdict } from './trace';
 
@@ -168,6 +169,7 @@ export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}):
     topology,
     setup,
     events: recorder.events,
+    hops: groupHops(recorder.events, topology, flow.netns),
     captures: recorder.captures,
     tables: recorder.tables,
   };

@@ -7,7 +7,10 @@ import { z } from 'zod';
 import type { Layer } from '../net/layers';
 import type {
   Capture,
+  Chapter,
   EventKind,
+  Hop,
+  KeyMoment,
   TableName,
   TableSnapshot,
   Topology,
@@ -132,6 +135,41 @@ export const TraceEventSchema = z.strictObject({
   explanation: z.string(),
 });
 
+const CHAPTERS = [
+  'resolve',
+  'leave-pod',
+  'bridge',
+  'route',
+  'netfilter',
+  'encapsulate',
+  'underlay',
+  'decapsulate',
+  'deliver',
+  'reply',
+] as const;
+const KEY_MOMENTS = ['nat', 'encap', 'decap', 'drop', 'icmp-error', 'backend', 'proxy-arp'] as const;
+const where = z.strictObject({ netns: z.string(), interface: z.string() });
+
+export const HopSchema = z.strictObject({
+  first: step.describe('Index of the first event of the hop (inclusive).'),
+  last: step.describe('Index of the last event of the hop (inclusive).'),
+  focus: step.describe('Index of the event that stands for the hop.'),
+  kind: z.enum(['move', 'decision', 'resolve']),
+  chapter: z.enum(CHAPTERS),
+  machine: z.string(),
+  netns: z.string(),
+  from: where.optional(),
+  to: where.optional(),
+  packetId: z.int().min(1).optional(),
+  reply: z.boolean(),
+  key: z.array(z.enum(KEY_MOMENTS)).optional(),
+  explain: z.strictObject({
+    code: z.string(),
+    args: z.record(z.string(), z.union([z.string(), z.number()])),
+  }),
+  title: z.string(),
+});
+
 export const CaptureSchema = z.strictObject({
   step,
   time,
@@ -206,6 +244,7 @@ export const TraceSchema = z
     topology: TopologySchema,
     setup: z.array(SetupLogEntrySchema),
     events: z.array(TraceEventSchema),
+    hops: z.array(HopSchema).describe('The events grouped into hops; they partition the events in order.'),
     captures: z.array(CaptureSchema),
     tables: z.array(TableSnapshotSchema),
   })
@@ -218,6 +257,9 @@ export type TraceSchemaChecks = [
   Assert<Same<z.infer<typeof TraceSchema>, Trace>>,
   Assert<Same<z.infer<typeof TraceEventSchema>, TraceEvent>>,
   Assert<Same<z.infer<typeof CaptureSchema>, Capture>>,
+  Assert<Same<z.infer<typeof HopSchema>, Hop>>,
+  Assert<Same<(typeof CHAPTERS)[number], Chapter>>,
+  Assert<Same<(typeof KEY_MOMENTS)[number], KeyMoment>>,
   Assert<Same<z.infer<typeof TableSnapshotSchema>, TableSnapshot>>,
   Assert<Same<z.infer<typeof TopologySchema>, Topology>>,
   Assert<Same<z.infer<typeof LayerSchema>, Layer>>,

@@ -4,7 +4,7 @@
  */
 import type { Layer } from '../net/layers';
 
-export const TRACE_VERSION = 1;
+export const TRACE_VERSION = 2;
 
 export type Verdict = 'delivered' | 'dropped' | 'unreachable' | 'timeout' | 'refused' | 'error';
 
@@ -156,6 +156,45 @@ export interface SetupLogEntry {
   expectedFailure?: boolean;
 }
 
+/** The chapters of a journey, in the order a request usually meets them. */
+export type Chapter =
+  | 'resolve'
+  | 'leave-pod'
+  | 'bridge'
+  | 'route'
+  | 'netfilter'
+  | 'encapsulate'
+  | 'underlay'
+  | 'decapsulate'
+  | 'deliver'
+  | 'reply';
+
+/** Moments worth stopping on: they change the packet or decide its fate. */
+export type KeyMoment = 'nat' | 'encap' | 'decap' | 'drop' | 'icmp-error' | 'backend' | 'proxy-arp';
+
+/** Events grouped as a learner follows them (see hops.ts). */
+export interface Hop {
+  /** Inclusive indices into trace.events; hops partition the events in order (every event in exactly one hop). */
+  first: number;
+  last: number;
+  /** Index into trace.events of the event that represents the hop (shown when playback stops on the hop). */
+  focus: number;
+  /** move: one packet goes from one interface to the next; decision: a decision inside a namespace; resolve: a folded ARP/neighbour resolution. */
+  kind: 'move' | 'decision' | 'resolve';
+  chapter: Chapter;
+  machine: string;
+  netns: string;
+  from?: { netns: string; interface: string };
+  to?: { netns: string; interface: string };
+  packetId?: number;
+  /** True when the packet is a reply / goes back toward the flow's source. */
+  reply: boolean;
+  key?: KeyMoment[];
+  /** Message code + args (render with the existing messages machinery, en and zh) and its English rendering. */
+  explain: Explain;
+  title: string;
+}
+
 export interface Trace {
   version: number;
   scenario: string;
@@ -168,6 +207,8 @@ export interface Trace {
   topology: Topology;
   setup: SetupLogEntry[];
   events: TraceEvent[];
+  /** The events grouped into hops, in order; they cover every event exactly once. */
+  hops: Hop[];
   captures: Capture[];
   tables: TableSnapshot[];
 }
