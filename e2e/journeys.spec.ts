@@ -212,6 +212,7 @@ test.describe('netfilter panels (docker-bridge / c1-to-web)', () => {
       .getByRole('region', { name: 'iptables', exact: true })
       .locator('li[aria-current="true"]');
     await expect(decided).toContainText('-A FORWARD -s 172.17.0.2/32 -j DROP');
+    await page.getByRole('button', { name: 'Tools', exact: true }).click();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Run this on Linux' }).click(),

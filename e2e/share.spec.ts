@@ -47,6 +47,7 @@ async function selectLine(page: Page, text: string) {
 }
 
 async function copiedLink(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
   await page.getByRole('button', { name: 'Copy link' }).click();
   const field = page.getByTestId('share-link');
   await expect(field).toHaveValue(/^http/);
@@ -133,6 +134,7 @@ test('the editor recomputes as the learner types and marks errors at their line'
   const errors = watchErrors(page);
   await page.goto('/?s=flannel-vxlan&f=pod-a-ping-pod-b');
   await ready(page);
+  await page.getByRole('button', { name: 'Tools', exact: true }).click();
   await page.getByRole('button', { name: 'Edit scenario' }).click();
   const editor = page.locator('.cm-content');
   await expect(editor).toContainText('id: flannel-vxlan');
@@ -173,6 +175,7 @@ test('the embed view renders the canvas, the controls and one panel', async ({ p
 test('the embed dialog offers an iframe snippet', async ({ page }) => {
   await page.goto('/?s=flannel-vxlan&f=pod-a-ping-pod-b&step=4');
   await ready(page);
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
   await page.getByRole('button', { name: 'Embed', exact: true }).click();
   await expect(page.getByTestId('embed-snippet')).toHaveValue(
     /^<iframe src="http[^"]+embed=1&amp;panel=headers"/,
@@ -189,14 +192,14 @@ test('exports download PNG, SVG, JSON, pcapng and YAML', async ({ page }) => {
     ['Captures as pcapng', /\.pcapng$/],
     ['Scenario as YAML', /^flannel-vxlan\.yaml$/],
   ] as const) {
+    // Export is in the Share menu, which closes (with its list) once a download ran.
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
     await page.getByText('Export', { exact: true }).click();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: label }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(name);
-    await page.keyboard.press('Escape');
-    await page.getByText('Export', { exact: true }).click();
   }
 });
 
@@ -229,6 +232,7 @@ test.describe('untrusted input ends in a clear error, never a blank page', () =>
     }
     await page.goto(await editsLink({ yaml: `${lines.join('\n')}\n` }));
     await expect(page.getByRole('alert').filter({ hasText: /alias/i }).first()).toBeVisible();
+    await page.getByRole('button', { name: 'Tools', exact: true }).click();
     await page.getByRole('button', { name: 'Edit scenario' }).click();
     await expect(page.getByTestId('editor-status')).toHaveText(/alias/i);
   });
@@ -236,6 +240,7 @@ test.describe('untrusted input ends in a clear error, never a blank page', () =>
   test('a 50 MB paste into the editor and into the import dialog', async ({ page }) => {
     await page.goto('/?s=flannel-vxlan');
     await ready(page);
+    await page.getByRole('button', { name: 'Tools', exact: true }).click();
     await page.getByRole('button', { name: 'Edit scenario' }).click();
     await expect(page.locator('.cm-content')).toContainText('id: flannel-vxlan');
     await page.evaluate(() => {
@@ -248,6 +253,7 @@ test.describe('untrusted input ends in a clear error, never a blank page', () =>
     await expect(page.getByTestId('editor-status')).toHaveText(/Not pasted: 50\.0 MB/);
     await expect(page.locator('.cm-content')).toContainText('id: flannel-vxlan');
 
+    await page.getByRole('button', { name: 'Tools', exact: true }).click();
     await page.getByRole('button', { name: 'Import from a node' }).click();
     const big = path.join(tmpdir(), `pj-50mb-${process.pid}.txt`);
     writeFileSync(big, Buffer.alloc(50 * 1024 * 1024, 0x61));
@@ -258,6 +264,7 @@ test.describe('untrusted input ends in a clear error, never a blank page', () =>
 
   test('invalid UTF-8 in a file', async ({ page }) => {
     await page.goto('/?s=flannel-vxlan');
+    await page.getByRole('button', { name: 'Tools', exact: true }).click();
     await page.getByRole('button', { name: 'Import from a node' }).click();
     await page.locator('dialog input[type=file]').setInputFiles({
       name: 'bad.txt',

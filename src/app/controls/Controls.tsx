@@ -1,4 +1,7 @@
-/** Playback controls: buttons, speed, scrubber, step counter and the verdict. */
+/**
+ * Playback controls: the transport buttons (in the page's header) and the timeline (speed, scrubber,
+ * step counter and the verdict, under the canvas); Controls is both in one bar (the embed).
+ */
 import { sendPlayback, usePlayback } from '../playback/actor';
 import { SpeedControl } from './SpeedControl';
 import { Scrubber } from './Scrubber';
@@ -10,16 +13,29 @@ const base =
 const btn = `${base} border-slate-300 bg-white text-slate-800 hover:bg-slate-100 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700`;
 const primary = `${base} w-24 border-sky-700 bg-sky-700 text-white hover:bg-sky-800 dark:border-sky-500 dark:bg-sky-600 dark:hover:bg-sky-500`;
 
-export function Controls() {
-  const { t } = useT();
+function usePlayable() {
   const state = usePlayback((s) => s.value as string);
   const step = usePlayback((s) => s.context.step);
   const steps = usePlayback((s) => s.context.steps);
   const usable = steps > 0 && state !== 'loading' && state !== 'error' && state !== 'idle';
-  const playing = state === 'playing';
+  return { step, steps, usable, playing: state === 'playing' };
+}
 
+export function Controls() {
   return (
     <div className="flex flex-wrap items-center gap-2 rounded-lg border border-slate-200 bg-white px-3 py-2 shadow-sm dark:border-slate-700 dark:bg-slate-900">
+      <Transport />
+      <Timeline />
+    </div>
+  );
+}
+
+/** Reset, step back, play/pause, step forward. */
+export function Transport({ className = '' }: { className?: string }) {
+  const { t } = useT();
+  const { step, steps, usable, playing } = usePlayable();
+  return (
+    <div className={`flex shrink-0 items-center gap-1.5 ${className}`} data-transport="">
       <button
         type="button"
         className={btn}
@@ -57,6 +73,16 @@ export function Controls() {
         <span aria-hidden="true">▶</span>
         <span className="sr-only">{t('controls.stepForward')}</span>
       </button>
+    </div>
+  );
+}
+
+/** Speed, scrubber, step counter and verdict. */
+export function Timeline({ className = '' }: { className?: string }) {
+  const { t } = useT();
+  const { step, steps, usable } = usePlayable();
+  return (
+    <div className={`flex min-w-0 flex-1 flex-wrap items-center gap-2 ${className}`}>
       <SpeedControl />
       <Scrubber disabled={!usable} />
       <span

@@ -6,7 +6,7 @@ export function LanguageSelect() {
   const { t, lang } = useT();
   return (
     <label className="flex items-center gap-1 text-sm" data-presenter-hide="">
-      <span className="text-slate-700 dark:text-slate-200">{t('app.language')}</span>
+      <span className="text-slate-700 max-2xl:sr-only dark:text-slate-200">{t('app.language')}</span>
       <select
         value={lang}
         onChange={(e) => setLang(e.target.value as Lang)}

@@ -1,5 +1,12 @@
-/** The page: header with pickers; canvas and controls; the step's story; the tables and tools. */
-import { Controls } from '../controls/Controls';
+/**
+ * The page. On a desktop the canvas comes first: the header is one row, the canvas fills what the
+ * column beside it leaves, the timeline sits under it; the column holds the explanation and the panel
+ * that decided the step, then the others. In presenter mode the canvas and a caption fill the screen.
+ * On a phone: the pickers, the vertical journey (the canvas one tap away), the explanation and the
+ * panels, with the player sticky at the bottom.
+ */
+import { useState } from 'react';
+import { Timeline, Transport } from '../controls/Controls';
 import { CapturePanel } from '../panels/CapturePanel';
 import { EventLogPanel } from '../panels/EventLogPanel';
 import { ExplanationPanel } from '../panels/ExplanationPanel';
@@ -7,74 +14,132 @@ import { HeaderStackPanel } from '../panels/HeaderStackPanel';
 import { ConntrackPanel } from '../panels/ConntrackPanel';
 import { IptablesPanel } from '../panels/IptablesPanel';
 import { FdbPanel, NeighborsPanel, RoutesPanel } from '../panels/tablePanels';
-import { LabButton } from '../lab/LabButton';
-import { ScenarioPicker } from '../picker/ScenarioPicker';
+import { ScenarioBlurb } from '../picker/ScenarioPicker';
 import { Terminal } from '../terminal/Terminal';
 import { CanvasSlot } from './CanvasSlot';
 import { WhenIdle } from './WhenIdle';
 import { ChangesPanel } from '../share/ChangesPanel';
-import { ShareToolbar } from '../share/ShareToolbar';
 import { ShareWorkbench } from '../share/ShareWorkbench';
-import { ClassroomBar, PresenterLayer } from '../classroom/ClassroomBar';
+import { PresenterLayer } from '../classroom/ClassroomBar';
 import { useClassroom } from '../classroom/store';
-import { GuidedPath } from '../curriculum/GuidedPath';
 import { GlossaryDialog } from '../glossary/GlossaryDialog';
 import { useT } from '../i18n';
-import { LanguageSelect } from '../i18n/LanguageSelect';
 import { QuizPanel } from '../quiz/QuizPanel';
 import { PanelStateProvider } from '../state/panelState';
+import { Caption, PresenterControls } from './Caption';
+import { Header } from './Header';
+import { Journey } from './Journey';
+import { SideColumn } from './SideColumn';
+import { PHONE, useMedia } from './useMedia';
+
+const PANELS = {
+  headers: <HeaderStackPanel />,
+  capture: <CapturePanel />,
+  routes: <RoutesPanel />,
+  neigh: <NeighborsPanel />,
+  fdb: <FdbPanel />,
+  iptables: <IptablesPanel />,
+  conntrack: <ConntrackPanel />,
+  events: <EventLogPanel />,
+  terminal: <Terminal />,
+  changes: <ChangesPanel />,
+};
+
+const card = 'rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-900';
+
+/** The phone's switch between the journey and the canvas. */
+function ViewSwitch({
+  view,
+  onChange,
+}: {
+  view: 'journey' | 'canvas';
+  onChange(v: 'journey' | 'canvas'): void;
+}) {
+  const { t } = useT();
+  return (
+    <div role="group" aria-label={t('layout.view')} className="flex gap-1">
+      {(['journey', 'canvas'] as const).map((v) => (
+        <button
+          key={v}
+          type="button"
+          aria-pressed={view === v}
+          onClick={() => onChange(v)}
+          className={`h-10 flex-1 rounded-md border text-sm font-semibold ${
+            view === v
+              ? 'border-sky-700 bg-sky-700 text-white'
+              : 'border-slate-300 bg-white text-slate-800 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100'
+          }`}
+        >
+          {t(v === 'journey' ? 'layout.journey' : 'layout.canvas')}
+        </button>
+      ))}
+    </div>
+  );
+}
 
 export function App() {
-  const { t } = useT();
+  // A language switch redraws the page: some panels read their words (fmt) without subscribing.
+  useT();
   const quiz = useClassroom((s) => s.quiz);
+  const presenter = useClassroom((s) => s.presenter);
+  const phone = useMedia(PHONE);
+  const [view, setView] = useState<'journey' | 'canvas'>('journey');
+  const story = (
+    <>
+      {quiz && !presenter && <QuizPanel />}
+      <ExplanationPanel />
+    </>
+  );
   return (
-    <div className="min-h-screen bg-slate-100 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
-      <header className="flex flex-wrap items-center gap-x-6 gap-y-1 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
-        <h1 className="text-xl font-bold tracking-tight whitespace-nowrap">{t('app.title')}</h1>
-        <ScenarioPicker />
-        <div data-presenter-hide="">
-          <LabButton />
-        </div>
-        <div data-presenter-hide="">
-          <ShareToolbar />
-        </div>
-        <GuidedPath />
-        <ClassroomBar />
-        <LanguageSelect />
-      </header>
+    <div className="pj-app flex min-h-dvh flex-col bg-slate-100 text-slate-900 lg:h-dvh lg:min-h-0 dark:bg-slate-950 dark:text-slate-100">
+      <Header />
       <ShareWorkbench />
       <GlossaryDialog />
       <PresenterLayer />
       <PanelStateProvider>
-        <main className="grid grid-cols-1 gap-3 p-3 xl:grid-cols-[minmax(0,1fr)_minmax(0,27rem)]">
-          <div className="flex min-w-0 flex-col gap-3">
-            <div className="h-[50vh] min-h-72">
-              <CanvasSlot />
-            </div>
-            <Controls />
-          </div>
-          <div className="relative min-h-[24rem] min-w-0">
-            <div className={`flex flex-col gap-3 ${quiz ? '' : 'xl:absolute xl:inset-0'}`}>
-              {quiz && <QuizPanel />}
-              <ExplanationPanel />
-              <HeaderStackPanel />
-              <CapturePanel />
-            </div>
-          </div>
-          {/* Below the fold on most screens: the browser skips their layout and paint until they scroll near. */}
-          <div className="grid min-w-0 grid-cols-[repeat(auto-fill,minmax(min(100%,24rem),1fr))] gap-3 xl:col-span-2 *:[contain-intrinsic-size:auto_16rem] *:[content-visibility:auto]">
+        {phone ? (
+          <main className="flex min-w-0 flex-col gap-2 p-2 pb-0">
+            <ScenarioBlurb />
+            <ViewSwitch view={view} onChange={setView} />
+            {view === 'journey' ? (
+              <Journey />
+            ) : (
+              <div className="h-[70vh]">
+                <CanvasSlot />
+              </div>
+            )}
+            {story}
             <WhenIdle>
-              <RoutesPanel />
-              <NeighborsPanel />
-              <FdbPanel />
-              <IptablesPanel />
-              <ConntrackPanel />
-              <Terminal />
-              <ChangesPanel />
-              <EventLogPanel />
+              <SideColumn panels={PANELS} />
             </WhenIdle>
-          </div>
-        </main>
+            <div className={`sticky bottom-0 z-20 -mx-2 mt-2 flex flex-col gap-1 px-2 py-1.5 ${card}`}>
+              <Transport />
+              <Timeline />
+            </div>
+          </main>
+        ) : (
+          <main className="pj-main grid min-h-0 flex-1 grid-cols-1 gap-2 p-2 lg:grid-cols-[minmax(0,1fr)_clamp(18rem,24vw,28rem)]">
+            <div className="pj-stage flex min-h-[28rem] min-w-0 flex-col gap-2 lg:min-h-0">
+              <div className="relative min-h-0 flex-1">
+                <CanvasSlot />
+                <PresenterControls />
+              </div>
+              {/* The side column steps aside in presenter mode; a quiz comes with the caption. */}
+              {quiz && presenter && <QuizPanel />}
+              <Caption />
+              <div className={`pj-timeline px-3 py-1 ${card}`}>
+                <Timeline />
+              </div>
+            </div>
+            <aside className="pj-side flex min-h-0 min-w-0 flex-col gap-2">
+              <ScenarioBlurb />
+              {story}
+              <WhenIdle>
+                <SideColumn panels={PANELS} />
+              </WhenIdle>
+            </aside>
+          </main>
+        )}
       </PanelStateProvider>
     </div>
   );

@@ -18,7 +18,6 @@ export function ScenarioPicker() {
   const groups = [...SCENARIO_GROUPS, ...new Set((catalog ?? []).map((c) => c.group))].filter(
     (g, i, all) => all.indexOf(g) === i && catalog?.some((c) => c.group === g),
   );
-  const flow = info?.flows.find((f) => f.id === flowId);
   const groupName = (g: string) => {
     const key = `group.${g}` as UiKey;
     const s = t(key);
@@ -26,11 +25,11 @@ export function ScenarioPicker() {
   };
 
   return (
-    <div className="flex min-w-0 flex-1 flex-wrap items-center gap-2">
-      <label className="flex min-w-0 items-center gap-1 text-sm">
+    <div className="pj-picker flex min-w-0 flex-1 flex-col items-stretch gap-2 md:flex-row md:items-center">
+      <label className="flex min-w-0 flex-[1.2] items-center gap-1 text-sm">
         <span className="text-slate-700 dark:text-slate-200">{t('picker.scenario')}</span>
         <select
-          className={`${select} w-72`}
+          className={`${select} w-full`}
           value={scenarioId ?? ''}
           disabled={!catalog}
           onChange={(e) => appStore.getState().selectScenario(e.target.value)}
@@ -49,10 +48,10 @@ export function ScenarioPicker() {
           ))}
         </select>
       </label>
-      <label className="flex min-w-0 items-center gap-1 text-sm">
+      <label className="flex min-w-0 flex-1 items-center gap-1 text-sm">
         <span className="text-slate-700 dark:text-slate-200">{t('picker.flow')}</span>
         <select
-          className={`${select} w-64`}
+          className={`${select} w-full`}
           value={flowId ?? ''}
           disabled={!info || info.flows.length === 0}
           onChange={(e) => appStore.getState().selectFlow(e.target.value)}
@@ -65,21 +64,35 @@ export function ScenarioPicker() {
           ))}
         </select>
       </label>
-      {/* Always one line tall, so the page below does not move when the catalog arrives. */}
-      <p
-        className="h-4 min-w-0 basis-full truncate text-xs leading-4 text-slate-600 dark:text-slate-300"
-        title={info ? scenarioText(info, lang).description : undefined}
-        data-presenter-hide=""
-      >
-        {info ? (
-          <>
-            <span className="font-medium">{groupName(info.group)}</span> ·{' '}
-            {(flow && flowText(flow, lang).description) ?? scenarioText(info, lang).description}
-          </>
-        ) : (
-          '\u00a0'
-        )}
-      </p>
     </div>
+  );
+}
+
+/** The scenario's group and what its flow shows: one line above the explanation. */
+export function ScenarioBlurb() {
+  const { t, lang } = useT();
+  const info = useApp((s) => s.catalog?.find((c) => c.id === s.scenarioId));
+  const flowId = useApp((s) => s.flowId);
+  const flow = info?.flows.find((f) => f.id === flowId);
+  const key = info ? (`group.${info.group}` as UiKey) : null;
+  const group = key && t(key) !== key ? t(key) : info?.group;
+  const text = info
+    ? ((flow && flowText(flow, lang).description) ?? scenarioText(info, lang).description)
+    : '';
+  // Always one line tall, so nothing below moves when the catalog arrives.
+  return (
+    <p
+      className="h-4 min-w-0 shrink-0 truncate text-xs leading-4 text-slate-600 dark:text-slate-300"
+      title={text || undefined}
+      data-presenter-hide=""
+    >
+      {info ? (
+        <>
+          <span className="font-medium">{group}</span> · {text}
+        </>
+      ) : (
+        '\u00a0'
+      )}
+    </p>
   );
 }

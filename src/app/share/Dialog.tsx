@@ -1,5 +1,9 @@
-/** A small modal dialog (native <dialog>): Escape and the Close button close it. */
+/**
+ * A small modal dialog (native <dialog>): Escape and the Close button close it. It lives at the end of
+ * <body>: a dialog opened from a header menu must not vanish with the menu that holds its button.
+ */
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { fmt } from './strings';
 
 interface DialogProps {
@@ -19,7 +23,7 @@ export function Dialog({ open, title, onClose, children, wide = false }: DialogP
     if (open && !d.open) d.showModal();
     if (!open && d.open) d.close();
   }, [open]);
-  return (
+  return createPortal(
     <dialog
       ref={ref}
       aria-labelledby={titleId}
@@ -43,6 +47,7 @@ export function Dialog({ open, title, onClose, children, wide = false }: DialogP
           <div className="min-h-0 overflow-auto px-4 py-3 text-sm">{children}</div>
         </div>
       )}
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }

@@ -1,5 +1,10 @@
-/** Header buttons: edit the scenario, copy a link, embed, export, import. */
+/**
+ * The header menus' buttons: Share (copy a link, embed, export) and Tools (edit the scenario, import
+ * from a node). Their dialogs and the copied-link notice live outside the menus (portals): a closed
+ * menu must not take them along, and a notice must not move the page.
+ */
 import { lazy, Suspense, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { ExportMenu } from '../export/ExportMenu';
 import { appStore } from '../state/store';
 import { Dialog } from './Dialog';
@@ -27,12 +32,10 @@ function currentLink(extra: Partial<LinkState> = {}): Promise<string> {
   return absoluteLink(linkStateOf(s, s.step, extra), keep);
 }
 
-export function ShareToolbar() {
-  const editorOpen = useShareUi((s) => s.editorOpen);
+export function ShareButtons() {
   const [link, setLink] = useState<string | null>(null);
   const [copied, setCopied] = useState<boolean | null>(null);
   const [embedOpen, setEmbedOpen] = useState(false);
-  const [importOpen, setImportOpen] = useState(false);
   const [panel, setPanel] = useState<PanelId>('headers');
   const [snippet, setSnippet] = useState('');
 
@@ -54,15 +57,7 @@ export function ShareToolbar() {
   };
 
   return (
-    <div className="flex flex-wrap items-center gap-1.5" role="toolbar" aria-label={fmt('share.tools')}>
-      <button
-        type="button"
-        className={toolBtn}
-        aria-pressed={editorOpen}
-        onClick={() => shareUi.setState({ editorOpen: !editorOpen })}
-      >
-        {editorOpen ? fmt('editor.close') : fmt('editor.open')}
-      </button>
+    <>
       <button type="button" className={toolBtn} onClick={() => void copy()}>
         {fmt('share.copyLink')}
       </button>
@@ -70,25 +65,27 @@ export function ShareToolbar() {
         {fmt('share.embed')}
       </button>
       <ExportMenu />
-      <button type="button" className={toolBtn} onClick={() => setImportOpen(true)}>
-        {fmt('import.button')}
-      </button>
-      {link !== null && (
-        <div className="flex basis-full items-center gap-2 text-xs" role="status">
-          <span>{copied ? fmt('share.copied') : fmt('share.copyFailed')}</span>
-          <input
-            readOnly
-            value={link}
-            aria-label={fmt('share.linkLabel')}
-            data-testid="share-link"
-            onFocus={(e) => e.target.select()}
-            className="min-w-0 flex-1 rounded border border-slate-300 bg-slate-50 px-1 font-mono dark:border-slate-600 dark:bg-slate-800"
-          />
-          <button type="button" className="underline" onClick={() => setLink(null)}>
-            {fmt('share.dismiss')}
-          </button>
-        </div>
-      )}
+      {link !== null &&
+        createPortal(
+          <div
+            className="fixed inset-x-2 bottom-2 z-40 mx-auto flex max-w-2xl items-center gap-2 rounded-lg border border-slate-300 bg-white px-3 py-2 text-xs shadow-lg dark:border-slate-600 dark:bg-slate-900"
+            role="status"
+          >
+            <span>{copied ? fmt('share.copied') : fmt('share.copyFailed')}</span>
+            <input
+              readOnly
+              value={link}
+              aria-label={fmt('share.linkLabel')}
+              data-testid="share-link"
+              onFocus={(e) => e.target.select()}
+              className="min-w-0 flex-1 rounded border border-slate-300 bg-slate-50 px-1 font-mono dark:border-slate-600 dark:bg-slate-800"
+            />
+            <button type="button" className="underline" onClick={() => setLink(null)}>
+              {fmt('share.dismiss')}
+            </button>
+          </div>,
+          document.body,
+        )}
       <Dialog open={embedOpen} title={fmt('share.embedTitle')} onClose={() => setEmbedOpen(false)}>
         <p className="mb-2">{fmt('share.embedHelp')}</p>
         <label className="mb-2 flex items-center gap-2">
@@ -124,11 +121,31 @@ export function ShareToolbar() {
           {fmt('share.copySnippet')}
         </button>
       </Dialog>
+    </>
+  );
+}
+
+export function ToolButtons() {
+  const editorOpen = useShareUi((s) => s.editorOpen);
+  const [importOpen, setImportOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className={toolBtn}
+        aria-pressed={editorOpen}
+        onClick={() => shareUi.setState({ editorOpen: !editorOpen })}
+      >
+        {editorOpen ? fmt('editor.close') : fmt('editor.open')}
+      </button>
+      <button type="button" className={toolBtn} onClick={() => setImportOpen(true)}>
+        {fmt('import.button')}
+      </button>
       {importOpen && (
         <Suspense fallback={null}>
           <ImportDialog onClose={() => setImportOpen(false)} />
         </Suspense>
       )}
-    </div>
+    </>
   );
 }
