@@ -30,3 +30,47 @@ describe('1. UDP sockets set DF (IP_PMTUDISC_WANT)', () => {
     expect(t.verdict).toBe('delivered');
   });
 });
+
+describe('8. socket errors from ICMP reach each tool in its own words', () => {
+  const out = (flow: string): string => fixtureTrace('app-errors', flow).output;
+
+  it('nc -v names the errno tcp_v4_err set from the ICMP code (icmp_err_convert)', () => {
+    expect(out('nc-net-unreachable')).toBe(
+      'nc: connect to 10.9.9.9 port 80 (tcp) failed: Network is unreachable',
+    );
+    expect(out('nc-host-unreachable')).toBe('nc: connect to 10.8.0.1 port 80 (tcp) failed: No route to host');
+    expect(out('nc-prohibited')).toBe('nc: connect to 10.7.0.9 port 80 (tcp) failed: No route to host');
+    expect(out('nc-refused')).toBe('nc: connect to 10.0.0.2 port 80 (tcp) failed: Connection refused');
+  });
+
+  it('curl 7.88 says it could not connect, whatever the errno', () => {
+    for (const [flow, dst] of [
+      ['curl-net-unreachable', '10.9.9.9'],
+      ['curl-prohibited', '10.7.0.9'],
+      ['curl-refused', '10.0.0.2'],
+    ])
+      expect(out(flow!)).toMatch(
+        new RegExp(
+          `^curl: \\(7\\) Failed to connect to ${dst!.replace(/\./g, '\\.')} port 80 after \\d+ ms: Couldn't connect to server$`,
+        ),
+      );
+  });
+
+  it('ping names code 10 "Destination Host Prohibited" (iputils pr_icmph)', () => {
+    expect(out('ping-prohibited')).toContain('From 10.0.0.2 icmp_seq=1 Destination Host Prohibited');
+    expect(out('ping-host-unreachable')).toContain('From 10.0.0.2 icmp_seq=1 Destination Host Unreachable');
+  });
+
+  it('nc -u hears only hard errors (__udp4_lib_err) and says nothing about them', () => {
+    const soft = (flow: string): boolean =>
+      fixtureTrace('app-errors', flow).events.some((e) => e.explain.code === 'icmp.soft-error-ignored');
+    // On the kernel nc -u -w 2 ran 4.1 s after host/net unreachable (ignored), 2.1 s after
+    // host prohibited and 0.08 s after port unreachable (both reach the socket), printing nothing.
+    expect(soft('ncu-host-unreachable')).toBe(true);
+    expect(soft('ncu-net-unreachable')).toBe(true);
+    expect(soft('ncu-prohibited')).toBe(false);
+    expect(soft('ncu-refused')).toBe(false);
+    for (const f of ['ncu-host-unreachable', 'ncu-net-unreachable', 'ncu-prohibited', 'ncu-refused'])
+      expect(out(f)).toBe('');
+  });
+});
