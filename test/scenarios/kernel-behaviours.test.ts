@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, traceFlow, type Capture, type Trace } from '../../src/engine';
 import type { Ipv4Layer, Layer } from '../../src/engine/net/layers';
+import { finalRows } from '../helpers';
 
 function fixtureTrace(name: string, flow: string): Trace {
   const file = `test/fixtures/kernel/${name}.yaml`;
@@ -72,5 +73,21 @@ describe('8. socket errors from ICMP reach each tool in its own words', () => {
     expect(soft('ncu-refused')).toBe(false);
     for (const f of ['ncu-host-unreachable', 'ncu-net-unreachable', 'ncu-prohibited', 'ncu-refused'])
       expect(out(f)).toBe('');
+  });
+});
+
+describe("3. REJECT --reject-with tcp-reset: the RST belongs to the refused connection's entry", () => {
+  const t = fixtureTrace('reject-reset-masquerade', 'a-nc-b');
+
+  it('leaves b with source 10.5.1.1, not masqueraded, and nc is refused', () => {
+    const rst = at(t, 'a', 'eth0', 'rx').filter((c) => (l4(c) as { flags?: string })?.flags === 'R.');
+    expect(rst.map((c) => ipOf(c)?.src)).toEqual(['10.5.1.1']);
+    expect(t.verdict).toBe('refused');
+    expect(t.output).toBe('nc: connect to 10.5.1.1 port 80 (tcp) failed: Connection refused');
+  });
+
+  it('leaves no conntrack entry on b (the entry is never confirmed)', () => {
+    expect(t.events.some((e) => e.netns === 'b' && e.explain.code === 'nat.snat')).toBe(false);
+    expect(finalRows(t, 'b', 'conntrack').filter((r) => r.includes('10.0.0.1'))).toEqual([]);
   });
 });

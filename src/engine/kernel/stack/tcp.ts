@@ -119,8 +119,12 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
   send('S.', 0, 'the kernel');
 }
 
-/** tcp_v4_send_reset: RST for a segment no socket wants. */
-export function tcpSendReset(ns: Netns, skb: Skb): void {
+/**
+ * tcp_v4_send_reset: RST for a segment no socket wants. nf_send_reset (REJECT
+ * --reject-with tcp-reset) builds the same segment and attaches the refused packet's
+ * conntrack entry to it (`ct`).
+ */
+export function tcpSendReset(ns: Netns, skb: Skb, ct?: Skb['ct']): void {
   const ip = skb.layers[0] as Ipv4Layer;
   const tcp = skb.layers[1] as TcpLayer;
   const t = { local: ipOf(ip.dst), lport: tcp.dport, remote: ipOf(ip.src), rport: tcp.sport };
@@ -136,5 +140,5 @@ export function tcpSendReset(ns: Netns, skb: Skb): void {
         ack: (tcp.seq + segLen) >>> 0,
         window: 0,
       };
-  sendL4(ns, t, rst, 0, 'the kernel');
+  sendL4(ns, t, rst, 0, 'the kernel', [], ct);
 }

@@ -21,6 +21,8 @@ export function sendL4(
   who: string,
   /** Headers carried inside the datagram (a tunnelled packet, e.g. flannel's UDP backend). */
   inner: Layer[] = [],
+  /** A conntrack entry the packet starts with (nf_ct_attach: a REJECT's reset). */
+  ct?: Skb['ct'],
 ): RouteResult {
   const res = routeOutput(ns, t.remote, { src: t.local || undefined });
   if (!res.ok) return res;
@@ -44,6 +46,7 @@ export function sendL4(
     layers: [ip, l4, ...inner],
     payload,
     mark: 0,
+    ...(ct ? { ct } : {}),
   };
   ipLocalOut(ns, skb, res, who);
   return res;
