@@ -91,3 +91,19 @@ describe("3. REJECT --reject-with tcp-reset: the RST belongs to the refused conn
     expect(finalRows(t, 'b', 'conntrack').filter((r) => r.includes('10.0.0.1'))).toEqual([]);
   });
 });
+
+describe('4. an ICMP error about a packet for this host comes from the address it was sent to', () => {
+  const src = (flow: string): (string | undefined)[] =>
+    at(fixtureTrace('icmp-error-source', flow), 'a', 'eth0', 'rx')
+      .filter((c) => c.layers.some((l) => l.proto === 'icmp' && l.type === 3))
+      .map((c) => ipOf(c)?.src);
+
+  it("INPUT's REJECT answers from 10.1.1.1 (br0) and 10.2.0.1 (eth1), not eth0's address", () => {
+    expect(src('ping-other-interface')).toEqual(['10.1.1.1']);
+    expect(src('ping-far-interface')).toEqual(['10.2.0.1']);
+  });
+
+  it("FORWARD's REJECT answers from the address the route back chooses", () => {
+    expect(src('ping-forwarded')).toEqual(['10.0.0.2']);
+  });
+});
