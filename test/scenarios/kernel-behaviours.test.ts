@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadScenario, traceFlow, type Capture, type Trace } from '../../src/engine';
+import { buildWorld, loadScenario, traceFlow, type Capture, type Trace } from '../../src/engine';
 import type { Ipv4Layer, Layer } from '../../src/engine/net/layers';
 import { finalRows } from '../helpers';
 
@@ -105,5 +105,23 @@ describe('4. an ICMP error about a packet for this host comes from the address i
 
   it("FORWARD's REJECT answers from the address the route back chooses", () => {
     expect(src('ping-forwarded')).toEqual(['10.0.0.2']);
+  });
+});
+
+describe('6. a second connection gets a fresh ephemeral port (__inet_hash_connect)', () => {
+  const file = 'test/fixtures/kernel/second-connection.yaml';
+  const s = loadScenario(readFileSync(file, 'utf8'), file);
+  const t = traceFlow(s, 'again');
+
+  it("connects again, as on the kernel, from a port other than the first connection's", () => {
+    expect(t.setup.find((e) => e.command.startsWith('nc '))?.output).toBe(
+      'Connection to 10.0.0.2 80 port [tcp/http] succeeded!',
+    );
+    expect(t.output).toBe('Connection to 10.0.0.2 80 port [tcp/http] succeeded!');
+    expect(t.verdict).toBe('delivered');
+    const first = buildWorld(s).world.netns.get('a')!.sockets.timeWait;
+    expect(first).toHaveLength(1);
+    const syn = at(t, 'a', 'eth0', 'tx').find((c) => (l4(c) as { flags?: string })?.flags === 'S')!;
+    expect((l4(syn) as { sport: number }).sport).not.toBe(first[0]!.lport);
   });
 });

@@ -11,6 +11,7 @@ import { icmpErrno, STRERROR, type Errno } from '../kernel/errno';
 import { routeOutput } from '../kernel/stack/output';
 import { isn, TCP_WINDOW } from '../kernel/stack/tcp';
 import { sendL4 } from '../kernel/stack/transport';
+import { SECOND_US } from '../kernel/timing';
 import { icmpErrorText } from './ping';
 import type { Outcome, Process } from './process';
 
@@ -29,9 +30,15 @@ export interface TcpClientOptions {
   onResponse?: (bytes: number) => void;
 }
 
-export function ephemeralPort(ns: Netns, seed: string): number {
+/** A deterministic stand-in for the kernel's keyed port hashes. */
+export function portHash(ns: Netns, seed: string): number {
   let h = 2166136261;
   for (const c of `${ns.name}/${seed}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h;
+}
+
+export function ephemeralPort(ns: Netns, seed: string): number {
+  const h = portHash(ns, seed);
   // ip_local_port_range 32768-60999; connect() prefers even ports.
   let p = 32768 + (h % 14116) * 2;
   while (ns.sockets.portInUse('tcp', p)) p += 2;
@@ -69,7 +76,15 @@ export class TcpClient implements Process {
     }
     const t = {
       local: res.src,
-      lport: o.sport ?? ephemeralPort(ns, `${o.process}/${o.dst}/${o.port}`),
+      lport:
+        o.sport ??
+        ns.sockets.connectPort(
+          res.src,
+          o.dst,
+          o.port,
+          portHash(ns, `${o.process}/${o.dst}/${o.port}`),
+          ns.world.sched.now,
+        ),
       remote: o.dst,
       rport: o.port,
     };
@@ -158,8 +173,10 @@ export class TcpClient implements Process {
           finReceived = true;
           ack = (tcp.seq + skb.payload + 1) >>> 0;
           if (finSent) {
-            // Our FIN went first: ACK theirs and the connection is done (TIME_WAIT).
+            // Our FIN went first: ACK theirs and the connection is done; its 4-tuple stays
+            // in TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN).
             send('.', 0);
+            ns.sockets.timeWait.push({ ...t, untilUs: ns.world.sched.now + 60 * SECOND_US });
             this.finish(gotResponse);
           } else {
             // The server closed: the client reads EOF and closes too.

@@ -42,6 +42,7 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
     args: { port: l.port, process: l.process, from: `${ip.src}:${syn.sport}` },
   });
   let finSent = false;
+  let finReceived = false;
   const send = (flags: string, payload: number, who: string): void => {
     sendL4(
       ns,
@@ -64,6 +65,11 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
     receive: (seg) => {
       const tcp = seg.layers[1] as TcpLayer;
       if (tcp.flags.includes('R')) {
+        close();
+        return;
+      }
+      if (finSent && finReceived && !tcp.flags.includes('F')) {
+        // LAST_ACK: the ACK of our FIN ends the connection (tcp_rcv_state_process -> tcp_done).
         close();
         return;
       }
@@ -103,6 +109,7 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
         }
       }
       if (tcp.flags.includes('F')) {
+        finReceived = true;
         rcvNxt = (tcp.seq + seg.payload + 1) >>> 0;
         if (finSent) {
           // Both sides closed: ACK the peer's FIN; the connection goes to TIME_WAIT on the other end.
