@@ -212,10 +212,15 @@ function table(rows: FlowResult[]): string {
 
 export function main(argv: string[]): number {
   const want = argv.filter((a) => !a.startsWith('-'));
+  // A catalog id names scenarios/<id>.yaml; a path to a .yaml file (a test fixture) is taken as is.
+  const paths = want.filter((w) => w.endsWith('.yaml') && existsSync(w));
+  const ids = want.filter((w) => !paths.includes(w));
   const files = readdirSync('scenarios')
     .filter((f) => f.endsWith('.yaml'))
     .sort()
-    .filter((f) => want.length === 0 || want.includes(basename(f, '.yaml')));
+    .filter((f) => (want.length === 0 || ids.includes(basename(f, '.yaml'))) && paths.length < want.length)
+    .map((f) => join('scenarios', f))
+    .concat(paths);
   const known: KnownDifference[] = existsSync('conformance/known-differences.json')
     ? (JSON.parse(readFileSync('conformance/known-differences.json', 'utf8')) as KnownDifference[])
     : [];
@@ -239,7 +244,7 @@ export function main(argv: string[]): number {
   );
   const rows: FlowResult[] = [];
   for (const f of files) {
-    const s = loadScenario(readFileSync(join('scenarios', f), 'utf8'), join('scenarios', f));
+    const s = loadScenario(readFileSync(f, 'utf8'), f);
     for (const flow of s.flows) {
       const why = realizable(s, flow.id, support);
       if (why) {

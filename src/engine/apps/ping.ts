@@ -163,25 +163,33 @@ export class Ping implements Process {
   }
 }
 
+/** iputils pr_icmph's words for ICMP_DEST_UNREACH, by code. */
+const UNREACH_TEXT = [
+  'Destination Net Unreachable',
+  'Destination Host Unreachable',
+  'Destination Protocol Unreachable',
+  'Destination Port Unreachable',
+  '', // 4: frag needed, with the MTU
+  'Source Route Failed',
+  'Destination Net Unknown',
+  'Destination Host Unknown',
+  'Source Host Isolated',
+  'Destination Net Prohibited',
+  'Destination Host Prohibited',
+  'Destination Net Unreachable for Type of Service',
+  'Destination Host Unreachable for Type of Service',
+  'Packet filtered',
+  'Precedence Violation',
+  'Precedence Cutoff',
+];
+
 /** The words ping prints for an ICMP error (iputils pr_icmph). */
 export function icmpErrorText(icmp: IcmpLayer): string {
   if (icmp.type === 11) return icmp.code === 0 ? 'Time to live exceeded' : 'Frag reassembly time exceeded';
   if (icmp.type === 5) return `Redirect Host(New nexthop: ${icmp.gateway ?? '?'})`;
   if (icmp.type === 3) {
-    switch (icmp.code) {
-      case 0:
-        return 'Destination Net Unreachable';
-      case 1:
-        return 'Destination Host Unreachable';
-      case 3:
-        return 'Destination Port Unreachable';
-      case 4:
-        return `Frag needed and DF set (mtu = ${icmp.mtu ?? 0})`;
-      case 13:
-        return 'Packet filtered';
-      default:
-        return `Dest Unreachable, Bad Code: ${icmp.code}`;
-    }
+    if (icmp.code === 4) return `Frag needed and DF set (mtu = ${icmp.mtu ?? 0})`;
+    return UNREACH_TEXT[icmp.code] ?? `Dest Unreachable, Bad Code: ${icmp.code}`;
   }
   return `Bad ICMP type: ${icmp.type}`;
 }

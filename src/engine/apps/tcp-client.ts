@@ -7,9 +7,11 @@ import type { Ipv4Layer, TcpLayer } from '../net/layers';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
 import { emit } from '../kernel/stack/emit';
-import { ERRNO_TEXT, routeOutput } from '../kernel/stack/output';
+import { icmpErrno, STRERROR, type Errno } from '../kernel/errno';
+import { routeOutput } from '../kernel/stack/output';
 import { isn, TCP_WINDOW } from '../kernel/stack/tcp';
 import { sendL4 } from '../kernel/stack/transport';
+import { SECOND_US } from '../kernel/timing';
 import { icmpErrorText } from './ping';
 import type { Outcome, Process } from './process';
 
@@ -20,15 +22,23 @@ export interface TcpClientOptions {
   /** Bytes of request sent after the handshake (0: connect only, like nc -z). */
   request: number;
   waitUs: number;
+  /** nc -v: report the connection's success or failure (nc says nothing without it). */
+  verbose?: boolean;
   /** Fixed source port, e.g. to show PAT; else an ephemeral one. */
   sport?: number;
   /** Called with the size of the response (for a program that relays it, like kube-proxy). */
   onResponse?: (bytes: number) => void;
 }
 
-export function ephemeralPort(ns: Netns, seed: string): number {
+/** A deterministic stand-in for the kernel's keyed port hashes. */
+export function portHash(ns: Netns, seed: string): number {
   let h = 2166136261;
   for (const c of `${ns.name}/${seed}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h;
+}
+
+export function ephemeralPort(ns: Netns, seed: string): number {
+  const h = portHash(ns, seed);
   // ip_local_port_range 32768-60999; connect() prefers even ports.
   let p = 32768 + (h % 14116) * 2;
   while (ns.sockets.portInUse('tcp', p)) p += 2;
@@ -40,6 +50,7 @@ export class TcpClient implements Process {
   outcome: Outcome | undefined;
   readonly output: string[] = [];
   private close?: () => void;
+  private startUs = 0;
 
   constructor(
     private readonly ns: Netns,
@@ -56,18 +67,24 @@ export class TcpClient implements Process {
 
   start(): void {
     const { ns, o } = this;
+    this.startUs = ns.world.sched.now;
     const res = routeOutput(ns, o.dst, {});
-    const target = `${formatIp(o.dst)} port ${o.port}`;
     if (!res.ok) {
-      this.fail(
-        { kind: 'local-error', reason: 'no-route', text: ERRNO_TEXT[res.err] },
-        `Failed to connect to ${target}: ${ERRNO_TEXT[res.err]}`,
-      );
+      // connect() fails at once with the route's error (ip_route_connect).
+      this.fail({ kind: 'local-error', reason: 'no-route', text: STRERROR[res.err] }, res.err);
       return;
     }
     const t = {
       local: res.src,
-      lport: o.sport ?? ephemeralPort(ns, `${o.process}/${o.dst}/${o.port}`),
+      lport:
+        o.sport ??
+        ns.sockets.connectPort(
+          res.src,
+          o.dst,
+          o.port,
+          portHash(ns, `${o.process}/${o.dst}/${o.port}`),
+          ns.world.sched.now,
+        ),
       remote: o.dst,
       rport: o.port,
     };
@@ -106,7 +123,7 @@ export class TcpClient implements Process {
             code: 'tcp.refused',
             args: { process: o.process, dst: formatIp(o.dst), port: o.port },
           });
-          this.fail({ kind: 'refused' }, `Failed to connect to ${target}: Connection refused`);
+          this.fail({ kind: 'refused' }, 'ECONNREFUSED');
           return;
         }
         if (!established && tcp.flags.includes('S') && tcp.flags.includes('.')) {
@@ -121,7 +138,10 @@ export class TcpClient implements Process {
           send('.', 0);
           if (o.request === 0) {
             // nc -z: the handshake is the whole test; it closes at once.
-            this.output.push(`Connection to ${formatIp(o.dst)} ${o.port} port [tcp/*] succeeded!`);
+            if (o.verbose)
+              this.output.push(
+                `Connection to ${formatIp(o.dst)} ${o.port} port [tcp/${SERVICES[o.port] ?? '*'}] succeeded!`,
+              );
             gotResponse = true;
             closeConn();
             return;
@@ -153,8 +173,10 @@ export class TcpClient implements Process {
           finReceived = true;
           ack = (tcp.seq + skb.payload + 1) >>> 0;
           if (finSent) {
-            // Our FIN went first: ACK theirs and the connection is done (TIME_WAIT).
+            // Our FIN went first: ACK theirs and the connection is done; its 4-tuple stays
+            // in TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN).
             send('.', 0);
+            ns.sockets.timeWait.push({ ...t, untilUs: ns.world.sched.now + 60 * SECOND_US });
             this.finish(gotResponse);
           } else {
             // The server closed: the client reads EOF and closes too.
@@ -167,12 +189,12 @@ export class TcpClient implements Process {
       error: (skb: Skb) => {
         const icmp = skb.layers[1];
         const ip = skb.layers[0] as Ipv4Layer;
-        if (icmp?.proto !== 'icmp' || icmp.type === 5) return;
-        const text = icmpErrorText(icmp);
-        this.fail(
-          { kind: 'icmp-error', text: `From ${ip.src}: ${text}` },
-          `Failed to connect to ${target}: ${text}`,
-        );
+        if (icmp?.proto !== 'icmp') return;
+        const e = icmpErrno(icmp);
+        // tcp_v4_err: fragmentation needed only lowers the path MTU; a connection past SYN_SENT
+        // keeps an error as sk_err_soft (no IP_RECVERR) and carries on; in SYN_SENT any error aborts.
+        if (!e || (icmp.type === 3 && icmp.code === 4) || established) return;
+        this.fail({ kind: 'icmp-error', text: `From ${ip.src}: ${icmpErrorText(icmp)}` }, e.errno);
       },
     });
     emit(ns, {
@@ -182,7 +204,7 @@ export class TcpClient implements Process {
     });
     send('S', 0);
     ns.world.sched.at(o.waitUs, () => {
-      if (!this.done) this.fail({ kind: 'timeout' }, `Connection to ${target} timed out`);
+      if (!this.done) this.fail({ kind: 'timeout' }, established ? 'EIO' : 'ETIMEDOUT');
     });
   }
 
@@ -194,11 +216,14 @@ export class TcpClient implements Process {
     this.close?.();
   }
 
-  private fail(outcome: Outcome, text: string): void {
+  /** The connection failed with `err` ('EIO': it timed out after connecting): say so as the tool does. */
+  private fail(outcome: Outcome, err: Errno | 'EIO'): void {
     if (this.done) return;
     this.done = true;
     this.outcome = outcome;
-    this.output.push(this.o.process === 'curl' ? `curl: (7) ${text}` : `nc: ${text}`);
+    const line = failureWords(this.o, err, this.ns.world.sched.now - this.startUs);
+    if (line) this.output.push(line);
+    const text = err === 'EIO' ? 'timed out' : STRERROR[err];
     if (outcome.kind === 'local-error')
       emit(this.ns, {
         kind: 'drop',
@@ -208,4 +233,35 @@ export class TcpClient implements Process {
       });
     this.close?.();
   }
+}
+
+/** /etc/services names nc prints after the port. */
+const SERVICES: Record<number, string> = {
+  22: 'ssh',
+  53: 'domain',
+  80: 'http',
+  443: 'https',
+  8080: 'http-alt',
+};
+
+/**
+ * What curl 7.88 and OpenBSD nc print when a connection fails: curl names the failure
+ * (CURLE_COULDNT_CONNECT or CURLE_OPERATION_TIMEDOUT) with the time it took; nc -v prints
+ * warn()'s "connect to ... failed: <strerror(errno)>", and nothing without -v.
+ */
+function failureWords(o: TcpClientOptions, err: Errno | 'EIO', elapsedUs: number): string | undefined {
+  const dst = formatIp(o.dst);
+  const ms = Math.round(elapsedUs / 1000);
+  if (o.process === 'curl') {
+    if (err === 'EIO') return `curl: (28) Operation timed out after ${ms} milliseconds with 0 bytes received`;
+    if (err === 'ETIMEDOUT') return `curl: (28) Connection timed out after ${ms} milliseconds`;
+    return `curl: (7) Failed to connect to ${dst} port ${o.port} after ${ms} ms: Couldn't connect to server`;
+  }
+  if (o.process !== 'nc' || !o.verbose) return undefined;
+  // An idle established connection just ends at -w; nc's own poll() timeout on connect()
+  // leaves it in progress, so warn() prints EINPROGRESS.
+  if (err === 'EIO') return undefined;
+  if (err === 'ETIMEDOUT')
+    return `nc: connect to ${dst} port ${o.port} (tcp) timed out: Operation now in progress`;
+  return `nc: connect to ${dst} port ${o.port} (tcp) failed: ${STRERROR[err]}`;
 }

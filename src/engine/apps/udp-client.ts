@@ -4,7 +4,8 @@ import type { Ipv4Layer, UdpLayer } from '../net/layers';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
 import { emit } from '../kernel/stack/emit';
-import { ERRNO_TEXT, routeOutput } from '../kernel/stack/output';
+import { STRERROR } from '../kernel/errno';
+import { routeOutput } from '../kernel/stack/output';
 import { sendL4 } from '../kernel/stack/transport';
 import { icmpErrorText } from './ping';
 import type { Outcome, Process } from './process';
@@ -18,7 +19,7 @@ export class UdpClient implements Process {
 
   constructor(
     private readonly ns: Netns,
-    private readonly o: { dst: number; port: number; bytes: number; waitUs: number },
+    private readonly o: { dst: number; port: number; bytes: number; waitUs: number; verbose?: boolean },
   ) {}
 
   get deadlineUs(): number {
@@ -30,15 +31,17 @@ export class UdpClient implements Process {
     const res = routeOutput(ns, o.dst, {});
     if (!res.ok) {
       this.done = true;
-      this.outcome = { kind: 'local-error', reason: 'no-route', text: ERRNO_TEXT[res.err] };
-      this.output.push(
-        `nc: connect to ${formatIp(o.dst)} port ${o.port} (udp) failed: ${ERRNO_TEXT[res.err]}`,
-      );
+      this.outcome = { kind: 'local-error', reason: 'no-route', text: STRERROR[res.err] };
+      // nc warns about a failed connect() only with -v.
+      if (o.verbose)
+        this.output.push(
+          `nc: connect to ${formatIp(o.dst)} port ${o.port} (udp) failed: ${STRERROR[res.err]}`,
+        );
       emit(ns, {
         kind: 'drop',
         reason: 'no-route',
         code: 'app.local-error',
-        args: { process: 'nc', text: ERRNO_TEXT[res.err] },
+        args: { process: 'nc', text: STRERROR[res.err] },
       });
       return;
     }
@@ -68,11 +71,11 @@ export class UdpClient implements Process {
       error: (skb: Skb) => {
         const icmp = skb.layers[1];
         const ip = skb.layers[0] as Ipv4Layer;
-        if (icmp?.proto !== 'icmp' || icmp.type === 5) return;
+        if (icmp?.proto !== 'icmp') return;
+        // The kernel passed a hard error to the socket (sk_err): nc's next read fails, it
+        // stops reading the network without a word and exits.
         this.done = true;
-        const text = icmpErrorText(icmp);
-        this.outcome = { kind: 'icmp-error', text: `From ${ip.src}: ${text}` };
-        this.output.push(`nc: read: ${icmp.type === 3 && icmp.code === 3 ? 'Connection refused' : text}`);
+        this.outcome = { kind: 'icmp-error', text: `From ${ip.src}: ${icmpErrorText(icmp)}` };
         close();
       },
     });

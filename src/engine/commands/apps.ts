@@ -104,6 +104,7 @@ export function curl(ctx: CommandContext, argv: string[]): CommandResult {
 export function nc(ctx: CommandContext, argv: string[]): CommandResult {
   let udp = false;
   let zero = false;
+  let verbose = false;
   let wait = 5;
   let sport: number | undefined;
   const pos: string[] = [];
@@ -111,8 +112,10 @@ export function nc(ctx: CommandContext, argv: string[]): CommandResult {
     const w = argv[i]!;
     if (w === '-u') udp = true;
     else if (w === '-z') zero = true;
-    else if (w === '-v' || w === '-n' || w === '-vz' || w === '-zv') zero ||= w.includes('z');
-    else if (w === '-w') wait = intArg('nc', '-w', argv[++i], 1, 60);
+    else if (w === '-v' || w === '-n' || w === '-vz' || w === '-zv') {
+      zero ||= w.includes('z');
+      verbose ||= w.includes('v');
+    } else if (w === '-w') wait = intArg('nc', '-w', argv[++i], 1, 60);
     else if (w === '-p') sport = intArg('nc', '-p', argv[++i], 1, 65535);
     else if (w === '-l')
       throw new CommandError(
@@ -126,7 +129,10 @@ export function nc(ctx: CommandContext, argv: string[]): CommandResult {
   const dst = host('nc', pos[0]);
   const port = intArg('nc', '', pos[1], 1, 65535);
   if (udp)
-    return { output: '', process: new UdpClient(ctx.ns, { dst, port, bytes: 6, waitUs: wait * SECOND_US }) };
+    return {
+      output: '',
+      process: new UdpClient(ctx.ns, { dst, port, bytes: 6, waitUs: wait * SECOND_US, verbose }),
+    };
   return {
     output: '',
     process: new TcpClient(ctx.ns, {
@@ -135,6 +141,7 @@ export function nc(ctx: CommandContext, argv: string[]): CommandResult {
       port,
       request: zero ? 0 : 6,
       waitUs: wait * SECOND_US,
+      verbose,
       sport,
     }),
   };

@@ -37,9 +37,57 @@ export interface Endpoint {
   error(skb: Skb): void;
 }
 
+/** A connection its side closed first: the 4-tuple stays taken for TCP_TIMEWAIT_LEN (60 s). */
+export interface TimeWait {
+  local: number;
+  lport: number;
+  remote: number;
+  rport: number;
+  untilUs: number;
+}
+
+/** INET_TABLE_PERTURB_SIZE: the slots of __inet_hash_connect's per-destination port offsets. */
+const PERTURB_SIZE = 256;
+
 export class Sockets {
   readonly listeners: Listener[] = [];
   readonly endpoints: Endpoint[] = [];
+  readonly timeWait: TimeWait[] = [];
+  /** table_perturb: how far each destination's next ephemeral port has moved on. */
+  private readonly perturb = new Uint32Array(PERTURB_SIZE);
+
+  /**
+   * __inet_hash_connect: the local port for connect() from `local` to `remote`:`rport`.
+   * `portOffset` stands for inet_sk_port_offset's keyed hash of the three. The scan starts
+   * at an even port offset by the destination's perturbation and skips ports a listener
+   * holds or whose 4-tuple is in use or in TIME_WAIT; then the perturbation moves on by
+   * the ports tried plus 2 (plus a random even step, here drawn from the offset).
+   */
+  connectPort(local: number, remote: number, rport: number, portOffset: number, nowUs: number): number {
+    const low = 32768;
+    const remaining = 61000 - low; // ip_local_port_range 32768 60999, made even
+    const index = portOffset & (PERTURB_SIZE - 1);
+    const offset = ((portOffset % (remaining / 2)) * 2 + this.perturb[index]!) % remaining;
+    let i = 0;
+    let port = low + (offset & ~1);
+    for (; i < remaining; i += 2, port += 2) {
+      if (port >= low + remaining) port -= remaining;
+      if (!this.tupleTaken(local, port, remote, rport, nowUs)) break;
+    }
+    const jitter = ((portOffset >>> 8) + this.perturb[index]!) % 8;
+    this.perturb[index] = this.perturb[index]! + Math.max(i, jitter * 2) + 2;
+    return port;
+  }
+
+  private tupleTaken(local: number, lport: number, remote: number, rport: number, nowUs: number): boolean {
+    const same = (e: { local: number; lport: number; remote: number; rport: number }): boolean =>
+      e.lport === lport && e.remote === remote && e.rport === rport && (e.local === local || e.local === 0);
+    return (
+      this.listeners.some((l) => l.proto === 'tcp' && l.port === lport) ||
+      this.endpoints.some((e) => e.proto === 'tcp' && same(e)) ||
+      this.timeWait.some((t) => t.untilUs > nowUs && same(t))
+    );
+  }
 
   listen(l: Listener): void {
     this.listeners.push(l);

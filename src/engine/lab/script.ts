@@ -46,6 +46,13 @@ export function labFlowCommand(command: string): string {
   return command;
 }
 
+/** What the flow's program reads on stdin: the model's nc writes one line (6 bytes) unless -z. */
+export function labFlowStdin(command: string): string {
+  const words = command.trim().split(/\s+/);
+  const nc = words[0] === 'nc' || words[0] === 'ncat';
+  return nc && !words.some((w) => /^-\w*z/.test(w)) ? "printf 'hello\\n' | " : '';
+}
+
 export function labScript(s: Scenario, opts: LabOptions = {}): string {
   const prefix = opts.prefix ?? 'pj-';
   const { world, setup, created: madeBy } = buildWorld(s, { exec: opts.exec ?? [] });
@@ -221,7 +228,9 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
       L.push('sleep 0.2');
     }
     L.push(`echo ${q(`== ${flow.netns}$ ${flow.command}`)}`);
-    L.push(`ip netns exec ${q(ns(flow.netns))} ${labFlowCommand(flow.command)} || true`);
+    L.push(
+      `${labFlowStdin(flow.command)}ip netns exec ${q(ns(flow.netns))} ${labFlowCommand(flow.command)} || true`,
+    );
     L.push('sleep 0.5');
   } else {
     L.push('');

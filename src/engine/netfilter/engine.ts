@@ -166,7 +166,9 @@ export class NetfilterEngine implements NetfilterHooks {
         if (needsManip(ct.e, manip, ct.dir)) {
           const before = layers;
           layers =
-            ct.info === 'RELATED'
+            // An ICMP error's quoted packet is translated too; a related TCP reset is NATed
+            // like any packet of its direction (nf_nat_packet).
+            ct.info === 'RELATED' && isIcmpError(layers)
               ? natIcmpError(layers, ct.e, manip, ct.dir)
               : natPacket(layers, ct.e, manip, ct.dir);
           this.natEvent(hook, manip, ct, before, layers, skb0);
@@ -185,14 +187,24 @@ export class NetfilterEngine implements NetfilterHooks {
       if (o.verdict === 'REJECT') {
         this.dropEvent(hook, tid, res, skb0, ctx);
         const ipSkb: Skb = { ...skb0, layers };
-        if (o.with === 'tcp-reset' && layers[1]?.proto === 'tcp') tcpSendReset(ns, ipSkb);
-        else icmpSendError(ns, ipSkb, 3, REJECT_CODES[o.with] ?? 3, {});
+        if (o.with === 'tcp-reset' && layers[1]?.proto === 'tcp') {
+          // nf_send_reset: nf_ct_attach gives the RST the refused packet's entry, as
+          // RELATED in the other direction, so no hook tracks or NATs it as a connection of its own.
+          const rel: Ct | undefined = ct && {
+            e: ct.e,
+            dir: ct.dir === 'orig' ? 'reply' : 'orig',
+            info: 'RELATED',
+          };
+          tcpSendReset(ns, ipSkb, rel && { netns: ns.name, ref: rel });
+        } else icmpSendError(ns, ipSkb, 3, REJECT_CODES[o.with] ?? 3, {});
         return null;
       }
       this.chainEvent(hook, tid, res, skb0);
     }
 
-    if (ct && (hook === 'POSTROUTING' || hook === 'INPUT')) {
+    // __nf_conntrack_confirm confirms only from the original direction: a REJECT's reset
+    // carries its entry the other way, and the entry dies with it.
+    if (ct && ct.dir === 'orig' && (hook === 'POSTROUTING' || hook === 'INPUT')) {
       if (!ct.e.natDone.src && !ct.e.confirmed) this.setupNat(ct, 'SRC', undefined, layers, ctx);
       this.confirm(ct, out(layers));
     }

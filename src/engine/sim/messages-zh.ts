@@ -60,6 +60,8 @@ export const ZH: Record<string, string> = {
   'drop.frag-needed': '数据包（{len} 字节）超过 {dev} 的 MTU（{mtu}），且设置了 DF，不能分片：被丢弃。',
   forward: '从 {in} 转发到 {out}：TTL 从 {ttl} 变为 {ttl2}；下一跳会换上新的 MAC 地址。',
   'drop.no-socket-icmp': '一个 id 为 {id} 的 echo reply，但没有 ping 在等它。',
+  'icmp.soft-error-ignored':
+    'ICMP type {type} code {code} 是软错误（{errno}）：它引用的 UDP 套接字没有设 IP_RECVERR，内核不通知它。',
   'icmp.error-no-socket': '收到 ICMP type {type} code {code}，但它引用的数据包不属于任何套接字。',
   'drop.tcp-closed': '{dst} 的 TCP 端口 {port} 上没有程序监听：内核回一个 RST。',
   'drop.udp-closed': '{dst} 的 UDP 端口 {port} 上没有程序监听：数据报被丢弃。',

@@ -85,6 +85,8 @@ export const EN: Record<string, string> = {
   forward:
     'Forwarded from {in} to {out}: TTL {ttl} becomes {ttl2}; the MACs will be rewritten for the next hop.',
   'drop.no-socket-icmp': 'An echo reply with id {id} that no ping is waiting for.',
+  'icmp.soft-error-ignored':
+    'ICMP type {type} code {code} is a soft error ({errno}): the UDP socket it quotes has no IP_RECVERR, so the kernel does not tell it.',
   'icmp.error-no-socket': 'ICMP type {type} code {code} arrives, but no socket owns the packet it quotes.',
   'drop.tcp-closed': 'Nothing listens on TCP port {port} at {dst}: the kernel answers with a RST.',
   'drop.udp-closed': 'Nothing listens on UDP port {port} at {dst}: the datagram is dropped.',

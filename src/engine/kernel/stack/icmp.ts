@@ -32,7 +32,8 @@ function isError(type: number): boolean {
  * Sends an ICMP error about `orig` (whose layers start at its IPv4 header) back to its
  * source. Like the kernel: never about an ICMP error, a broadcast/multicast or a source
  * of 0.0.0.0; TOS gets IPTOS_PREC_INTERNETCONTROL; TTL is ip_default_ttl; the source is
- * chosen by the route back (icmp_errors_use_inbound_ifaddr = 0).
+ * the packet's own destination when that is a local address, else chosen by the route back
+ * (icmp_errors_use_inbound_ifaddr = 0).
  */
 export function icmpSendError(
   ns: Netns,
@@ -48,7 +49,11 @@ export function icmpSendError(
   const src = ipOf(ip.src);
   const dst = ipOf(ip.dst);
   if (src === 0 || isMulticastIp(dst) || dst === 0xffffffff) return;
-  const res = routeOutput(ns, src, {});
+  // __icmp_send: about a packet addressed to this host (its route is RTCF_LOCAL) the error
+  // comes from the address the packet was sent to, whichever interface holds it; otherwise
+  // the route back chooses (saddr 0, icmp_errors_use_inbound_ifaddr off).
+  const local = ns.routes.lookup(dst)?.type === 'local';
+  const res = routeOutput(ns, src, local ? { src: dst } : {});
   if (!res.ok) {
     emit(ns, { kind: 'icmp-error', skb: orig, code: 'icmp.no-route-back', args: { type, code, to: ip.src } });
     return;

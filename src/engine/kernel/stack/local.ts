@@ -7,6 +7,7 @@ import type { IcmpLayer, Ipv4Layer, TcpLayer, UdpLayer } from '../../net/layers'
 import { ipOf } from '../addr';
 import type { Device } from '../device';
 import type { Skb } from '../skb';
+import { icmpErrno } from '../errno';
 import { emit } from './emit';
 import { nfHook } from './hooks';
 import { icmpEchoReply, icmpSendError, ICMP } from './icmp';
@@ -70,6 +71,19 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
               (ql4 as TcpLayer | UdpLayer).dport,
             )
           : undefined;
+    const err = icmpErrno(icmp);
+    if (ep && err && ql4.proto === 'udp' && !err.hard) {
+      // __udp4_lib_err: without IP_RECVERR a UDP socket hears only hard errors (port
+      // unreachable, administratively prohibited...); net or host unreachable is dropped.
+      emit(ns, {
+        kind: 'deliver',
+        dev,
+        skb,
+        code: 'icmp.soft-error-ignored',
+        args: { type: icmp.type, code: icmp.code, errno: err.errno },
+      });
+      return;
+    }
     if (ep) ep.error(skb);
     else
       emit(ns, {

@@ -42,6 +42,7 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
     args: { port: l.port, process: l.process, from: `${ip.src}:${syn.sport}` },
   });
   let finSent = false;
+  let finReceived = false;
   const send = (flags: string, payload: number, who: string): void => {
     sendL4(
       ns,
@@ -64,6 +65,11 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
     receive: (seg) => {
       const tcp = seg.layers[1] as TcpLayer;
       if (tcp.flags.includes('R')) {
+        close();
+        return;
+      }
+      if (finSent && finReceived && !tcp.flags.includes('F')) {
+        // LAST_ACK: the ACK of our FIN ends the connection (tcp_rcv_state_process -> tcp_done).
         close();
         return;
       }
@@ -103,6 +109,7 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
         }
       }
       if (tcp.flags.includes('F')) {
+        finReceived = true;
         rcvNxt = (tcp.seq + seg.payload + 1) >>> 0;
         if (finSent) {
           // Both sides closed: ACK the peer's FIN; the connection goes to TIME_WAIT on the other end.
@@ -119,8 +126,12 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
   send('S.', 0, 'the kernel');
 }
 
-/** tcp_v4_send_reset: RST for a segment no socket wants. */
-export function tcpSendReset(ns: Netns, skb: Skb): void {
+/**
+ * tcp_v4_send_reset: RST for a segment no socket wants. nf_send_reset (REJECT
+ * --reject-with tcp-reset) builds the same segment and attaches the refused packet's
+ * conntrack entry to it (`ct`).
+ */
+export function tcpSendReset(ns: Netns, skb: Skb, ct?: Skb['ct']): void {
   const ip = skb.layers[0] as Ipv4Layer;
   const tcp = skb.layers[1] as TcpLayer;
   const t = { local: ipOf(ip.dst), lport: tcp.dport, remote: ipOf(ip.src), rport: tcp.sport };
@@ -136,5 +147,5 @@ export function tcpSendReset(ns: Netns, skb: Skb): void {
         ack: (tcp.seq + segLen) >>> 0,
         window: 0,
       };
-  sendL4(ns, t, rst, 0, 'the kernel');
+  sendL4(ns, t, rst, 0, 'the kernel', [], ct);
 }

@@ -1,0 +1,127 @@
+/**
+ * Behaviours the real kernel showed on minimal scenarios (issue 16). Each fixture under
+ * test/fixtures/kernel runs on the kernel too (`npm run -s lab -- <file> --flow <id> | bash`
+ * or `npm run conformance -- <file>`); the expected values here are what the kernel sent
+ * and printed there.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildWorld, loadScenario, traceFlow, type Capture, type Trace } from '../../src/engine';
+import type { Ipv4Layer, Layer } from '../../src/engine/net/layers';
+import { finalRows } from '../helpers';
+
+function fixtureTrace(name: string, flow: string): Trace {
+  const file = `test/fixtures/kernel/${name}.yaml`;
+  return traceFlow(loadScenario(readFileSync(file, 'utf8'), file), flow);
+}
+
+const at = (t: Trace, netns: string, iface: string, dir: 'tx' | 'rx'): Capture[] =>
+  t.captures.filter((c) => c.netns === netns && c.interface === iface && c.direction === dir);
+const l4 = (c: Capture): Layer | undefined => c.layers.find((l) => l.proto === 'udp' || l.proto === 'tcp');
+const ipOf = (c: Capture): Ipv4Layer | undefined => c.layers.find((l): l is Ipv4Layer => l.proto === 'ipv4');
+
+describe('1. UDP sockets set DF (IP_PMTUDISC_WANT)', () => {
+  const t = fixtureTrace('udp-df', 'a-udp-b');
+
+  it("sends nc -u's datagram and the server's answer with DF set, as the kernel did", () => {
+    const out = at(t, 'a', 'eth0', 'tx').filter((c) => l4(c)?.proto === 'udp');
+    const back = at(t, 'a', 'eth0', 'rx').filter((c) => l4(c)?.proto === 'udp');
+    expect(out.map((c) => ipOf(c)?.df)).toEqual([true]);
+    expect(back.map((c) => ipOf(c)?.df)).toEqual([true]);
+    expect(t.verdict).toBe('delivered');
+  });
+});
+
+describe('8. socket errors from ICMP reach each tool in its own words', () => {
+  const out = (flow: string): string => fixtureTrace('app-errors', flow).output;
+
+  it('nc -v names the errno tcp_v4_err set from the ICMP code (icmp_err_convert)', () => {
+    expect(out('nc-net-unreachable')).toBe(
+      'nc: connect to 10.9.9.9 port 80 (tcp) failed: Network is unreachable',
+    );
+    expect(out('nc-host-unreachable')).toBe('nc: connect to 10.8.0.1 port 80 (tcp) failed: No route to host');
+    expect(out('nc-prohibited')).toBe('nc: connect to 10.7.0.9 port 80 (tcp) failed: No route to host');
+    expect(out('nc-refused')).toBe('nc: connect to 10.0.0.2 port 80 (tcp) failed: Connection refused');
+  });
+
+  it('curl 7.88 says it could not connect, whatever the errno', () => {
+    for (const [flow, dst] of [
+      ['curl-net-unreachable', '10.9.9.9'],
+      ['curl-prohibited', '10.7.0.9'],
+      ['curl-refused', '10.0.0.2'],
+    ])
+      expect(out(flow!)).toMatch(
+        new RegExp(
+          `^curl: \\(7\\) Failed to connect to ${dst!.replace(/\./g, '\\.')} port 80 after \\d+ ms: Couldn't connect to server$`,
+        ),
+      );
+  });
+
+  it('ping names code 10 "Destination Host Prohibited" (iputils pr_icmph)', () => {
+    expect(out('ping-prohibited')).toContain('From 10.0.0.2 icmp_seq=1 Destination Host Prohibited');
+    expect(out('ping-host-unreachable')).toContain('From 10.0.0.2 icmp_seq=1 Destination Host Unreachable');
+  });
+
+  it('nc -u hears only hard errors (__udp4_lib_err) and says nothing about them', () => {
+    const soft = (flow: string): boolean =>
+      fixtureTrace('app-errors', flow).events.some((e) => e.explain.code === 'icmp.soft-error-ignored');
+    // On the kernel nc -u -w 2 ran 4.1 s after host/net unreachable (ignored), 2.1 s after
+    // host prohibited and 0.08 s after port unreachable (both reach the socket), printing nothing.
+    expect(soft('ncu-host-unreachable')).toBe(true);
+    expect(soft('ncu-net-unreachable')).toBe(true);
+    expect(soft('ncu-prohibited')).toBe(false);
+    expect(soft('ncu-refused')).toBe(false);
+    for (const f of ['ncu-host-unreachable', 'ncu-net-unreachable', 'ncu-prohibited', 'ncu-refused'])
+      expect(out(f)).toBe('');
+  });
+});
+
+describe("3. REJECT --reject-with tcp-reset: the RST belongs to the refused connection's entry", () => {
+  const t = fixtureTrace('reject-reset-masquerade', 'a-nc-b');
+
+  it('leaves b with source 10.5.1.1, not masqueraded, and nc is refused', () => {
+    const rst = at(t, 'a', 'eth0', 'rx').filter((c) => (l4(c) as { flags?: string })?.flags === 'R.');
+    expect(rst.map((c) => ipOf(c)?.src)).toEqual(['10.5.1.1']);
+    expect(t.verdict).toBe('refused');
+    expect(t.output).toBe('nc: connect to 10.5.1.1 port 80 (tcp) failed: Connection refused');
+  });
+
+  it('leaves no conntrack entry on b (the entry is never confirmed)', () => {
+    expect(t.events.some((e) => e.netns === 'b' && e.explain.code === 'nat.snat')).toBe(false);
+    expect(finalRows(t, 'b', 'conntrack').filter((r) => r.includes('10.0.0.1'))).toEqual([]);
+  });
+});
+
+describe('4. an ICMP error about a packet for this host comes from the address it was sent to', () => {
+  const src = (flow: string): (string | undefined)[] =>
+    at(fixtureTrace('icmp-error-source', flow), 'a', 'eth0', 'rx')
+      .filter((c) => c.layers.some((l) => l.proto === 'icmp' && l.type === 3))
+      .map((c) => ipOf(c)?.src);
+
+  it("INPUT's REJECT answers from 10.1.1.1 (br0) and 10.2.0.1 (eth1), not eth0's address", () => {
+    expect(src('ping-other-interface')).toEqual(['10.1.1.1']);
+    expect(src('ping-far-interface')).toEqual(['10.2.0.1']);
+  });
+
+  it("FORWARD's REJECT answers from the address the route back chooses", () => {
+    expect(src('ping-forwarded')).toEqual(['10.0.0.2']);
+  });
+});
+
+describe('6. a second connection gets a fresh ephemeral port (__inet_hash_connect)', () => {
+  const file = 'test/fixtures/kernel/second-connection.yaml';
+  const s = loadScenario(readFileSync(file, 'utf8'), file);
+  const t = traceFlow(s, 'again');
+
+  it("connects again, as on the kernel, from a port other than the first connection's", () => {
+    expect(t.setup.find((e) => e.command.startsWith('nc '))?.output).toBe(
+      'Connection to 10.0.0.2 80 port [tcp/http] succeeded!',
+    );
+    expect(t.output).toBe('Connection to 10.0.0.2 80 port [tcp/http] succeeded!');
+    expect(t.verdict).toBe('delivered');
+    const first = buildWorld(s).world.netns.get('a')!.sockets.timeWait;
+    expect(first).toHaveLength(1);
+    const syn = at(t, 'a', 'eth0', 'tx').find((c) => (l4(c) as { flags?: string })?.flags === 'S')!;
+    expect((l4(syn) as { sport: number }).sport).not.toBe(first[0]!.lport);
+  });
+});
