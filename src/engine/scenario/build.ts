@@ -1,4 +1,9 @@
-import { iptablesModeCommands, ipvsModeCommands, userspaceModeCommands } from '../controllers/kube-proxy';
+import {
+  iptablesModeWrites,
+  ipvsModeWrites,
+  RESTORE_COMMAND,
+  userspaceModeWrites,
+} from '../controllers/kube-proxy';
 import { startUserspaceProxy } from '../controllers/userspace-proxy';
 import { formatIp } from '../net/ipv4';
 import { ConfigError, Flanneld, type Exec } from '../controllers/flanneld';
@@ -41,6 +46,11 @@ export interface BuiltWorld {
   setup: SetupLogEntry[];
   /** The devices each setup entry created (name and MAC at creation), by entry. */
   created: Map<SetupLogEntry, { name: string; mac: string; kind: string }[]>;
+  /**
+   * What a setup entry fed its command on stdin (kube-proxy's iptables-restore batch), by entry:
+   * the kernel lab replays it; the Trace only names the command (the batch can be megabytes).
+   */
+  inputs: Map<SetupLogEntry, string>;
 }
 
 /** Steps a program started by a setup command runs to completion, at most (a loop guard). */
@@ -96,6 +106,7 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
   const world = new World(s.id);
   const setup: SetupLogEntry[] = [];
   const created: BuiltWorld['created'] = new Map();
+  const inputs: BuiltWorld['inputs'] = new Map();
   const at = (line: number) => `${s.file}:${line}`;
 
   for (const seg of s.segments) world.segment(seg.name, seg.title);
@@ -128,9 +139,12 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     source: string,
     origin: string,
     by?: string,
+    stdin?: string,
   ): Attempt & { entry: SetupLogEntry } => {
     const before = world.created.length;
-    const res = attempt({ world, machine, ns, origin }, line);
+    const ctx: CommandContext = { world, machine, ns, origin };
+    if (stdin !== undefined) ctx.stdin = stdin;
+    const res = attempt(ctx, line);
     const entry: SetupLogEntry = {
       machine: machine.name,
       netns: ns.name,
@@ -141,6 +155,7 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     };
     if (by !== undefined) entry.by = by;
     setup.push(entry);
+    if (stdin !== undefined) inputs.set(entry, stdin);
     if (world.created.length > before) created.set(entry, world.created.slice(before));
     return { ok: res.ok, output: res.output, entry };
   };
@@ -252,18 +267,30 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
           nodeIP,
           ...(c.clusterCIDR ? { clusterCIDR: c.clusterCIDR } : {}),
         };
-        const lines =
+        const writes =
           c.mode === 'iptables'
-            ? iptablesModeCommands(services, o)
+            ? iptablesModeWrites(services, o)
             : c.mode === 'ipvs'
-              ? ipvsModeCommands(services, o)
-              : userspaceModeCommands(services, o);
-        for (const line of lines) {
-          const r = exec(line, `kube-proxy on ${m.name} (${c.mode} mode)`);
-          if (!r.ok)
-            throw new ScenarioError(
-              `${at(c.line)} machines.${m.name}.controllers: kube-proxy: ${line}: ${r.output}`,
-            );
+              ? ipvsModeWrites(services, o)
+              : userspaceModeWrites(services, o);
+        const origin = `kube-proxy on ${m.name} (${c.mode} mode)`;
+        const fail = (line: string, output: string): ScenarioError =>
+          new ScenarioError(`${at(c.line)} machines.${m.name}.controllers: kube-proxy: ${line}: ${output}`);
+        for (const line of writes.commands) {
+          const r = exec(line, origin);
+          if (!r.ok) throw fail(line, r.output);
+        }
+        if (writes.restore !== undefined) {
+          const r = run(
+            machine,
+            machine.root,
+            RESTORE_COMMAND,
+            `${at(c.line)} (kube-proxy)`,
+            origin,
+            'kube-proxy',
+            writes.restore,
+          );
+          if (!r.ok) throw fail(RESTORE_COMMAND, r.output);
         }
         if (c.mode === 'userspace') startUserspaceProxy(world, machine.root, services);
         continue;
@@ -332,5 +359,5 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
   }
 
   building = false;
-  return { world, setup, created };
+  return { world, setup, created, inputs };
 }
