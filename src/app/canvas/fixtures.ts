@@ -230,7 +230,7 @@ function events(list: Ev[]): TraceEvent[] {
 
 /** pod1 pings pod2 across VXLAN: ARP, encapsulation, decapsulation, and a final drop. */
 export const fixtureTrace: Trace = {
-  version: 1,
+  version: 2,
   scenario: 'fixture',
   flow: 'pod1-ping-pod2',
   command: { netns: 'pod1', line: 'ping -c 1 10.244.2.2' },
@@ -257,6 +257,7 @@ export const fixtureTrace: Trace = {
   ]),
   captures: [],
   tables: [],
+  tableNetns: fixtureTopology.netns.map((n) => n.name),
 };
 
 const tcp = (sport: number, dport: number, flags: string): Layer => ({

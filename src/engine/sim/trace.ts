@@ -4,7 +4,11 @@
  */
 import type { Layer } from '../net/layers';
 
-export const TRACE_VERSION = 1;
+/**
+ * 2: `tables` holds only the namespaces the journey touches (listed in `tableNetns`); any
+ * other namespace's tables are unchanged by the flow and computed on demand.
+ */
+export const TRACE_VERSION = 2;
 
 export type Verdict = 'delivered' | 'dropped' | 'unreachable' | 'timeout' | 'refused' | 'error';
 
@@ -169,5 +173,11 @@ export interface Trace {
   setup: SetupLogEntry[];
   events: TraceEvent[];
   captures: Capture[];
+  /** Versions of the tables of the namespaces in `tableNetns` only. */
   tables: TableSnapshot[];
+  /**
+   * The namespaces whose tables `tables` records: those the journey touches. Another
+   * namespace's tables stay as the world was built; ask the engine for them (netnsTables).
+   */
+  tableNetns: string[];
 }
