@@ -12,12 +12,13 @@ export type {
   ScenarioServer,
   SetupStep,
 } from './scenario/load';
-export { buildWorld, findNetns } from './scenario/build';
+export { applyExec, buildWorld, findNetns, logExec } from './scenario/build';
 export type { BuildOptions, BuiltWorld, ExecCommand } from './scenario/build';
 export { ScenarioError } from './scenario/errors';
 export { GROUPS, ROLES, SCENARIO_VERSION, ScenarioFileSchema, scenarioJsonSchema } from './scenario/schema';
 export type { Localized, ScenarioFile } from './scenario/schema';
-export { traceFlow, traceAll, listFlows, findFlow, topologyOf, MAX_FLOW_TASKS } from './sim/run';
+export { traceFlow, traceBuilt, traceAll, listFlows, findFlow, topologyOf, MAX_FLOW_TASKS } from './sim/run';
+export { netnsTables } from './sim/tables';
 export type { FlowInfo } from './sim/run';
 export { TRACE_VERSION } from './sim/trace';
 export type {
@@ -44,4 +45,5 @@ export { CommandError } from './kernel/errors';
 export { runCommand } from './commands';
 export type { CommandContext, CommandResult } from './commands/types';
 export type { World, Machine } from './kernel/world';
+export type { KernelObserver } from './kernel/observer';
 export type { Layer, Packet } from './net/layers';

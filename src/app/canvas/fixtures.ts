@@ -231,7 +231,7 @@ function events(list: Ev[]): TraceEvent[] {
 
 /** pod1 pings pod2 across VXLAN: ARP, encapsulation, decapsulation, and a final drop. */
 export const fixtureTrace: Trace = {
-  version: 1,
+  version: 3,
   scenario: 'fixture',
   flow: 'pod1-ping-pod2',
   command: { netns: 'pod1', line: 'ping -c 1 10.244.2.2' },
@@ -259,6 +259,7 @@ export const fixtureTrace: Trace = {
   hops: [],
   captures: [],
   tables: [],
+  tableNetns: fixtureTopology.netns.map((n) => n.name),
 };
 fixtureTrace.hops = groupHops(fixtureTrace.events, fixtureTopology, 'pod1');
 

@@ -72,6 +72,7 @@ export const UI_EN = {
   'panel.show': 'Show',
   'panel.hide': 'Hide',
   'panel.nothing': 'Nothing loaded yet.',
+  'panel.loadingTables': 'Reading the tables of {{netns}}…',
   'panel.decided': '(decided this step)',
   'panel.from': 'from {{origin}}',
 

@@ -70,6 +70,7 @@ export const UI_ZH: Record<UiKey, string> = {
   'panel.show': '展开',
   'panel.hide': '收起',
   'panel.nothing': '尚未加载。',
+  'panel.loadingTables': '正在读取 {{netns}} 的表…',
   'panel.decided': '（本步由它决定）',
   'panel.from': '来自 {{origin}}',
 

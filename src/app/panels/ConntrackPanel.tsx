@@ -5,7 +5,7 @@
  */
 import { usePanelApp } from '../state/panelState';
 import { Empty, Panel } from './Panel';
-import { eventAt, shownNetns, tableAt } from './trace-select';
+import { eventAt, shownNetns, tableAt, tablesPending } from './trace-select';
 import { useT } from '../i18n';
 
 const HIT =
@@ -16,8 +16,9 @@ export function ConntrackPanel() {
   const trace = usePanelApp((s) => s.trace);
   const netns = usePanelApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
   const snap = usePanelApp((s) =>
-    s.trace && netns ? tableAt(s.trace, netns, 'conntrack', s.step) : undefined,
+    s.trace && netns ? tableAt(s.trace, netns, 'conntrack', s.step, s.netnsTables) : undefined,
   );
+  const reading = usePanelApp((s) => tablesPending(s.trace, netns, s.netnsTables));
   const decided = usePanelApp((s) => {
     const d = eventAt(s.trace, s.step)?.decidedBy;
     return d && d.table === 'conntrack' && d.netns === netns ? d.row : null;
@@ -35,6 +36,8 @@ export function ConntrackPanel() {
     >
       {!trace || !netns ? (
         <Empty>{t('panel.nothing')}</Empty>
+      ) : reading ? (
+        <Empty>{t('panel.loadingTables', { netns })}</Empty>
       ) : count === 0 && !pending ? (
         <Empty>{t('conntrack.none', { netns })}</Empty>
       ) : (

@@ -15,7 +15,7 @@ import {
   type RuleMark,
 } from './netfilter-select';
 import { Empty, Panel } from './Panel';
-import { eventAt, shownNetns, tableAt } from './trace-select';
+import { eventAt, shownNetns, tableAt, tablesPending } from './trace-select';
 import { useT } from '../i18n';
 
 function RuleLine({
@@ -159,8 +159,9 @@ export function IptablesPanel() {
   const trace = usePanelApp((s) => s.trace);
   const netns = usePanelApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
   const snap = usePanelApp((s) =>
-    s.trace && netns ? tableAt(s.trace, netns, 'iptables', s.step) : undefined,
+    s.trace && netns ? tableAt(s.trace, netns, 'iptables', s.step, s.netnsTables) : undefined,
   );
+  const pending = usePanelApp((s) => tablesPending(s.trace, netns, s.netnsTables));
   // Only the event's marks matter to the rules: steps elsewhere keep the same (undefined) event.
   const ev = usePanelApp((s) => {
     const e = eventAt(s.trace, s.step);
@@ -179,6 +180,8 @@ export function IptablesPanel() {
     >
       {!trace || !netns ? (
         <Empty>{t('panel.nothing')}</Empty>
+      ) : pending && netns ? (
+        <Empty>{t('panel.loadingTables', { netns })}</Empty>
       ) : !snap || rules.length === 0 ? (
         <Empty>{t('iptables.none', { netns })}</Empty>
       ) : onlyPolicies && !ev ? (

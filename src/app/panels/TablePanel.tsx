@@ -3,7 +3,7 @@ import { usePanelApp } from '../state/panelState';
 import type { PanelId } from '../state/store';
 import type { TableName } from '../types';
 import { Empty, Panel } from './Panel';
-import { decidedRow, eventAt, shownNetns, tableAt } from './trace-select';
+import { decidedRow, eventAt, shownNetns, tableAt, tablesPending } from './trace-select';
 import { useT } from '../i18n';
 
 interface TablePanelProps {
@@ -24,7 +24,10 @@ export function TablePanel({ id, title, table, tool, missing, empty }: TablePane
   const { t } = useT();
   const hasTrace = usePanelApp((s) => s.trace !== null);
   const netns = usePanelApp((s) => shownNetns(s.trace, s.step, s.selectedNetns));
-  const snap = usePanelApp((s) => (s.trace && netns ? tableAt(s.trace, netns, table, s.step) : undefined));
+  const snap = usePanelApp((s) =>
+    s.trace && netns ? tableAt(s.trace, netns, table, s.step, s.netnsTables) : undefined,
+  );
+  const pending = usePanelApp((s) => tablesPending(s.trace, netns, s.netnsTables));
   const hit = usePanelApp((s) =>
     snap && netns ? decidedRow(eventAt(s.trace, s.step), netns, table, snap.rows) : -1,
   );
@@ -33,6 +36,8 @@ export function TablePanel({ id, title, table, tool, missing, empty }: TablePane
     <Panel id={id} title={title} subtitle={netns ? `${netns} # ${tool}` : tool}>
       {!hasTrace || !netns ? (
         <Empty>{t('panel.nothing')}</Empty>
+      ) : pending ? (
+        <Empty>{t('panel.loadingTables', { netns })}</Empty>
       ) : !snap ? (
         <Empty>{missing(netns)}</Empty>
       ) : snap.rows.length === 0 ? (

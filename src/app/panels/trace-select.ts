@@ -19,13 +19,33 @@ function tableIndex(trace: Trace): Map<string, TableSnapshot[]> {
   return idx;
 }
 
-/** The version of `table` in `netns` valid at `step`: the last one whose step is at or before it. */
+/** Does the Trace carry this namespace's tables (the journey touches it)? Otherwise the worker has them. */
+export function traceHasTables(trace: Trace, netns: string): boolean {
+  // A Trace of version 1 carried every namespace.
+  return trace.tableNetns === undefined || trace.tableNetns.includes(netns);
+}
+
+/** Tables of a namespace the Trace lacks, still being fetched from the worker. */
+export function tablesPending(
+  trace: Trace | null,
+  netns: string | null,
+  extra: Record<string, TableSnapshot[]>,
+): boolean {
+  return trace !== null && netns !== null && !traceHasTables(trace, netns) && !(netns in extra);
+}
+
+/**
+ * The version of `table` in `netns` valid at `step`: the last one whose step is at or before
+ * it. A namespace the Trace does not carry reads `extra` (the worker's answer, valid throughout).
+ */
 export function tableAt(
   trace: Trace,
   netns: string,
   table: TableName,
   step: number,
+  extra?: Record<string, TableSnapshot[]>,
 ): TableSnapshot | undefined {
+  if (!traceHasTables(trace, netns)) return extra?.[netns]?.find((t) => t.table === table);
   const list = tableIndex(trace).get(`${netns}\u0000${table}`);
   if (!list || list.length === 0) return undefined;
   let lo = 0;

@@ -2,7 +2,8 @@
  * Wires the store, the playback actor, the worker and the URL together. No React here.
  * - a new scenario/flow/exec list computes a new Trace in the worker, then LOADs the playback;
  * - the playback step is mirrored into the store;
- * - the selection is mirrored into the URL.
+ * - the selection is mirrored into the URL;
+ * - a panel showing a namespace the Trace does not carry gets its tables from the worker.
  */
 import type { Actor } from 'xstate';
 import type { playbackMachine } from '../playback/machine';
@@ -10,6 +11,8 @@ import { applyEdited, restoreBuiltin } from '../share/edits';
 import { decodeLocation, type LinkState } from '../share/link';
 import { linkStateOf, searchAndHash } from '../share/urlSync';
 import { shareUi } from '../share/uiStore';
+import { shownNetns, tablesPending } from '../panels/trace-select';
+import type { Trace } from '../types';
 import { callWorker } from '../worker/client';
 import type { AppStoreApi, PanelId } from './store';
 
@@ -62,6 +65,31 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
     }
   }
 
+  // Tables of namespaces the journey never touches are not in the Trace: ask once per Trace and netns.
+  const asked = new WeakMap<Trace, Set<string>>();
+  function fetchTables(): void {
+    const s = store.getState();
+    const { trace } = s;
+    const netns = shownNetns(trace, s.step, s.selectedNetns);
+    if (!trace || !netns || !s.scenarioId || !s.flowId || !tablesPending(trace, netns, s.netnsTables)) return;
+    let set = asked.get(trace);
+    if (!set) asked.set(trace, (set = new Set()));
+    if (set.has(netns)) return;
+    set.add(netns);
+    callWorker({
+      type: 'tables',
+      scenarioId: s.scenarioId,
+      flowId: s.flowId,
+      execs: s.execs,
+      netns,
+      ...(s.scenarioText !== null ? { yaml: s.scenarioText } : {}),
+    }).then(
+      (tables) => store.getState().addNetnsTables(trace, netns, tables),
+      // A namespace the world lacks shows as having no tables.
+      () => store.getState().addNetnsTables(trace, netns, []),
+    );
+  }
+
   // The URL follows the step, but off the input's critical path: history.replaceState costs about a
   // millisecond, so a burst of steps (playback, held arrow keys) writes it once, shortly after.
   let urlTimer: ReturnType<typeof setTimeout> | null = null;
@@ -89,6 +117,8 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
     const selectionChanged = s.scenarioId !== prev.scenarioId || s.flowId !== prev.flowId;
     const editsChanged = s.execs !== prev.execs || s.scenarioText !== prev.scenarioText;
     if (selectionChanged || editsChanged) void computeTrace(!selectionChanged);
+    if (s.trace !== prev.trace || s.selectedNetns !== prev.selectedNetns || s.step !== prev.step)
+      fetchTables();
     if (selectionChanged || editsChanged) {
       if (urlTimer !== null) clearTimeout(urlTimer);
       writeUrl();

@@ -3,7 +3,7 @@
  * React components read it through useApp(selector); the controller and the playback actor write it.
  */
 import { createStore } from 'zustand/vanilla';
-import type { Exec, ScenarioInfo, Trace } from '../types';
+import type { Exec, ScenarioInfo, TableSnapshot, Trace } from '../types';
 
 export type PanelId =
   | 'routes'
@@ -29,6 +29,11 @@ export interface AppState {
   /** The language in the link (`lang`). */
   lang: string | null;
   trace: Trace | null;
+  /**
+   * Tables of namespaces the Trace does not carry (the journey never touches them), asked of
+   * the worker when a panel shows one; reset with every new Trace.
+   */
+  netnsTables: Record<string, TableSnapshot[]>;
   loading: boolean;
   /** Index of the event shown (the Trace's `step`). */
   step: number;
@@ -51,6 +56,8 @@ export interface AppActions {
   setScenarioText(text: string | null): void;
   setLoading(): void;
   setTrace(trace: Trace): void;
+  /** The worker's answer for `netns`, if `trace` is still the one shown. */
+  addNetnsTables(trace: Trace, netns: string, tables: TableSnapshot[]): void;
   setError(error: string): void;
   setStep(step: number): void;
   selectNetns(netns: string | null): void;
@@ -67,6 +74,7 @@ export const initialAppState: AppState = {
   scenarioText: null,
   lang: null,
   trace: null,
+  netnsTables: {},
   loading: false,
   step: 0,
   selectedNetns: null,
@@ -90,7 +98,9 @@ export function createAppStore(init: Partial<AppState> = {}) {
     removeExec: (index) => set((s) => ({ execs: s.execs.filter((_, i) => i !== index) })),
     setScenarioText: (scenarioText) => set({ scenarioText }),
     setLoading: () => set({ loading: true, error: null }),
-    setTrace: (trace) => set({ trace, loading: false, error: null }),
+    setTrace: (trace) => set({ trace, netnsTables: {}, loading: false, error: null }),
+    addNetnsTables: (trace, netns, tables) =>
+      set((s) => (s.trace === trace ? { netnsTables: { ...s.netnsTables, [netns]: tables } } : {})),
     setError: (error) => set({ error, loading: false }),
     setStep: (step) => set({ step }),
     selectNetns: (selectedNetns) => set({ selectedNetns }),

@@ -5,18 +5,21 @@
 import {
   buildWorld,
   CommandError,
+  findFlow,
   findNetns,
   listFlows,
   loadScenario,
+  logExec,
+  netnsTables,
   runCommand,
-  topologyOf,
-  traceFlow,
+  traceBuilt,
   traceToPcapng,
+  type BuiltWorld,
+  type KernelObserver,
   type Scenario,
-  type World,
+  type TableSnapshot,
 } from '../../engine';
 import { labScript } from '../../engine/lab/script';
-import { TABLE_READERS } from '../../engine/sim/tables';
 import type { Exec, ScenarioInfo, Trace } from '../types';
 import type { CheckOutcome, CommandOutcome } from './protocol';
 
@@ -118,13 +121,91 @@ export async function catalog(): Promise<ScenarioInfo[]> {
   return out;
 }
 
+/*
+ * Worlds are reused. A built world, per scenario and list of changes, waits in `pool` until a
+ * trace or a terminal command takes it (a flow runs in its world and uses it up; a command
+ * that changes the world hands it back under the new list of changes, exactly as a build
+ * with that change would be). After a trace the worker builds the next one while idle, and
+ * keeps the traced world to answer `tables` for the namespaces the journey never touched.
+ */
+const pool = new WeakMap<Scenario, Map<string, BuiltWorld>>();
+/** Worlds kept per scenario (a 10,000-Service world is tens of megabytes). */
+const POOL_SIZE = 2;
+let traced: { scenario: Scenario; key: string; flowId: string; built: BuiltWorld } | null = null;
+let refill: ReturnType<typeof setTimeout> | null = null;
+
+const keyOf = (execs: Exec[]): string => JSON.stringify(execs.map((e) => [e.netns, e.line]));
+
+function takeWorld(s: Scenario, execs: Exec[]): BuiltWorld {
+  const worlds = pool.get(s);
+  const key = keyOf(execs);
+  const hit = worlds?.get(key);
+  if (hit) {
+    worlds!.delete(key);
+    return hit;
+  }
+  return buildWorld(s, { exec: execs });
+}
+
+function keepWorld(s: Scenario, execs: Exec[], built: BuiltWorld): void {
+  let worlds = pool.get(s);
+  if (!worlds) pool.set(s, (worlds = new Map()));
+  worlds.delete(keyOf(execs));
+  worlds.set(keyOf(execs), built);
+  while (worlds.size > POOL_SIZE) worlds.delete(worlds.keys().next().value!);
+}
+
+/** Build the world for (s, execs) in idle time, so the next trace or command starts from it. */
+function refillLater(s: Scenario, execs: Exec[]): void {
+  if (refill !== null) clearTimeout(refill);
+  refill = setTimeout(() => {
+    refill = null;
+    if (pool.get(s)?.has(keyOf(execs))) return;
+    try {
+      keepWorld(s, execs, buildWorld(s, { exec: execs }));
+    } catch {
+      // The trace already reported this world's error.
+    }
+  }, 0);
+}
+
 export async function trace(
   scenarioId: string,
   flowId: string,
   execs: Exec[],
   yaml?: string,
 ): Promise<Trace> {
-  return traceFlow(await scenarioOf(scenarioId, yaml), flowId, { exec: execs });
+  const s = await scenarioOf(scenarioId, yaml);
+  findFlow(s, flowId);
+  const built = takeWorld(s, execs);
+  const t = traceBuilt(s, flowId, built);
+  traced = { scenario: s, key: keyOf(execs), flowId, built };
+  refillLater(s, execs);
+  return t;
+}
+
+/**
+ * The tables of a namespace the Trace does not carry (the journey never touched it), as
+ * versions at step 0: they are as the world was built for the whole flow.
+ */
+export async function tables(
+  scenarioId: string,
+  flowId: string,
+  execs: Exec[],
+  netns: string,
+  yaml?: string,
+): Promise<TableSnapshot[]> {
+  const s = await scenarioOf(scenarioId, yaml);
+  let built: BuiltWorld;
+  if (traced && traced.scenario === s && traced.key === keyOf(execs) && traced.flowId === flowId)
+    built = traced.built;
+  else {
+    built = pool.get(s)?.get(keyOf(execs)) ?? buildWorld(s, { exec: execs });
+    keepWorld(s, execs, built);
+  }
+  const out = netnsTables(built.world, netns);
+  if (!out) throw new Error(`no netns "${netns}"`);
+  return out;
 }
 
 /** The kernel-lab bash script for a scenario and flow, with the terminal's changes as exec lines. */
@@ -132,15 +213,14 @@ export async function lab(scenarioId: string, flowId: string, execs: Exec[], yam
   return labScript(await scenarioOf(scenarioId, yaml), { flow: flowId, exec: execs });
 }
 
-/** Every table of every netns, plus the topology: a fingerprint of the world's state. */
-function fingerprint(world: World): string {
-  const parts: string[] = [JSON.stringify(topologyOf(world))];
-  for (const [name, ns] of world.netns) {
-    for (const [table, read] of Object.entries(TABLE_READERS)) {
-      if (read) parts.push(`${name}/${table}\n${read(ns).rows.join('\n')}`);
-    }
+/** Watches a world for changes: any table written, as the kernel model reports it (versions, not text). */
+class ChangeWatch implements KernelObserver {
+  changed = false;
+  event(): void {}
+  capture(): void {}
+  tableChanged(): void {
+    this.changed = true;
   }
-  return parts.join('\n');
 }
 
 export async function command(
@@ -151,20 +231,37 @@ export async function command(
   yaml?: string,
 ): Promise<CommandOutcome> {
   const scenario = await scenarioOf(scenarioId, yaml);
-  const { world } = buildWorld(scenario, { exec: execs });
+  const built = takeWorld(scenario, execs);
+  const { world } = built;
   const found = findNetns(world, netns);
-  if (!found) return { output: `no netns "${netns}"`, failed: true, changed: false };
-  const before = fingerprint(world);
+  if (!found) {
+    keepWorld(scenario, execs, built);
+    return { output: `no netns "${netns}"`, failed: true, changed: false };
+  }
+  const watch = new ChangeWatch();
+  world.observers.push(watch);
+  const namespaces = world.netns.size;
+  const createdBefore = world.created.length;
+  built.building = true;
   try {
-    const r = runCommand({ world, machine: found.machine, ns: found.ns, origin: 'terminal' }, line);
-    const output = r.process
-      ? [r.output, `(${line.split(/\s+/)[0]} runs as a flow here: pick a flow above to watch its journey)`]
-          .filter(Boolean)
-          .join('\n')
-      : r.output;
-    return { output, failed: false, changed: fingerprint(world) !== before };
+    // Written as the build writes an exec, so the changed world is the one a build with it gives.
+    const r = runCommand({ world, machine: found.machine, ns: found.ns, origin: '--exec' }, line);
+    if (r.process) {
+      // The program was created but not run: this world is no longer the built one.
+      const note = `(${line.split(/\s+/)[0]} runs as a flow here: pick a flow above to watch its journey)`;
+      return { output: [r.output, note].filter(Boolean).join('\n'), failed: false, changed: false };
+    }
+    const changed = watch.changed || world.netns.size !== namespaces;
+    if (changed) logExec(built, { netns, line }, r.output, createdBefore);
+    keepWorld(scenario, changed ? [...execs, { netns, line }] : execs, built);
+    return { output: r.output, failed: false, changed };
   } catch (e) {
+    // A command the tool refuses changes nothing: the world goes back as it was.
+    if (e instanceof CommandError) keepWorld(scenario, execs, built);
     const output = e instanceof CommandError || e instanceof Error ? e.message : String(e);
     return { output, failed: true, changed: false };
+  } finally {
+    built.building = false;
+    world.observers.splice(world.observers.indexOf(watch), 1);
   }
 }

@@ -1,5 +1,5 @@
 /** Messages between the page and the trace worker. */
-import type { Exec, ScenarioInfo, Trace } from '../types';
+import type { Exec, ScenarioInfo, TableSnapshot, Trace } from '../types';
 
 export interface CommandOutcome {
   output: string;
@@ -20,6 +20,8 @@ export type WorkerRequest =
   | { type: 'catalog' }
   | { type: 'trace'; scenarioId: string; flowId: string; execs: Exec[]; yaml?: string }
   | { type: 'command'; scenarioId: string; execs: Exec[]; netns: string; line: string; yaml?: string }
+  /** The tables of a namespace the Trace of this flow does not carry (its `tableNetns` lacks it). */
+  | { type: 'tables'; scenarioId: string; flowId: string; execs: Exec[]; netns: string; yaml?: string }
   | { type: 'lab'; scenarioId: string; flowId: string; execs: Exec[]; yaml?: string }
   | { type: 'source'; scenarioId: string }
   | { type: 'check'; yaml: string }
@@ -35,7 +37,9 @@ export type WorkerResult<R extends WorkerRequest> = R extends { type: 'catalog' 
         ? CheckOutcome
         : R extends { type: 'pcapng' }
           ? Uint8Array
-          : CommandOutcome;
+          : R extends { type: 'tables' }
+            ? TableSnapshot[]
+            : CommandOutcome;
 
 export type WorkerMessage = { id: number; request: WorkerRequest };
 export type WorkerReply =

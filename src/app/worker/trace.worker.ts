@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 /** The engine, off the main thread: scenario catalog, traces and terminal commands. */
-import { catalog, check, command, lab, pcapng, source, trace } from './engine-service';
+import { catalog, check, command, lab, pcapng, source, tables, trace } from './engine-service';
 import type { WorkerMessage, WorkerReply, WorkerRequest } from './protocol';
 
 function handle(req: WorkerRequest): Promise<unknown> {
@@ -11,6 +11,8 @@ function handle(req: WorkerRequest): Promise<unknown> {
       return trace(req.scenarioId, req.flowId, req.execs, req.yaml);
     case 'command':
       return command(req.scenarioId, req.execs, req.netns, req.line, req.yaml);
+    case 'tables':
+      return tables(req.scenarioId, req.flowId, req.execs, req.netns, req.yaml);
     case 'lab':
       return lab(req.scenarioId, req.flowId, req.execs, req.yaml);
     case 'source':

@@ -14,6 +14,8 @@ export interface CommandContext {
   ns: Netns;
   /** Provenance written on every row the command creates, e.g. "setup line 12" or "flanneld on A". */
   origin: string;
+  /** What the command reads on its standard input (iptables-restore's rule set), when it is fed one. */
+  stdin?: string;
 }
 
 export interface CommandResult {

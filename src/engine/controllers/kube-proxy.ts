@@ -65,123 +65,147 @@ export function probability(i: number, n: number): string {
 
 const q = (s: string): string => `"${s}"`;
 
-/** The commands kube-proxy's iptables mode would run on `node` for these services. */
-export function iptablesModeCommands(services: Service[], o: KubeProxyOptions): string[] {
+/**
+ * What kube-proxy writes on a node: a few commands, then (when `restore` is set) one
+ * `iptables-restore --noflush --counters` batch with that text on its stdin.
+ */
+export interface ProxyWrites {
+  commands: string[];
+  restore?: string;
+}
+
+/** The command that loads `ProxyWrites.restore`, as kube-proxy runs it. */
+export const RESTORE_COMMAND = 'iptables-restore --noflush --counters';
+
+/**
+ * kube-proxy's iptables mode on `node`, written as the real one writes it (syncProxyRules):
+ * the chains its jump rules point at and the jump rules themselves with single iptables
+ * calls (EnsureChain, EnsureRule), then every chain it owns, declared and filled, in one
+ * iptables-restore batch: one commit, however many Services.
+ */
+export function iptablesModeWrites(services: Service[], o: KubeProxyOptions): ProxyWrites {
   const nat: string[] = [];
-  const filter: string[] = [];
-  const chains = new Set<string>();
+  const chains: string[] = [];
+  const seen = new Set<string>();
   const chain = (c: string): void => {
-    if (!chains.has(c)) {
-      chains.add(c);
-      nat.push(`iptables -t nat -N ${c}`);
+    if (!seen.has(c)) {
+      seen.add(c);
+      chains.push(`:${c} - [0:0]`);
     }
   };
   for (const c of ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ']) chain(c);
-  nat.push(
+  const commands = [
+    'iptables -t nat -N KUBE-SERVICES',
+    'iptables -t nat -N KUBE-POSTROUTING',
+    'iptables -N KUBE-FORWARD',
     `iptables -t nat -A PREROUTING -m comment --comment ${q('kubernetes service portals')} -j KUBE-SERVICES`,
-  );
-  nat.push(
     `iptables -t nat -A OUTPUT -m comment --comment ${q('kubernetes service portals')} -j KUBE-SERVICES`,
-  );
-  nat.push(
     `iptables -t nat -A POSTROUTING -m comment --comment ${q('kubernetes postrouting rules')} -j KUBE-POSTROUTING`,
-  );
-  nat.push('iptables -t nat -A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000');
-  nat.push('iptables -t nat -A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN');
-  nat.push('iptables -t nat -A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0');
+    `iptables -A FORWARD -m comment --comment ${q('kubernetes forwarding rules')} -j KUBE-FORWARD`,
+  ];
+  nat.push('-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000');
+  nat.push('-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN');
+  nat.push('-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0');
   nat.push(
-    `iptables -t nat -A KUBE-POSTROUTING -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE --random-fully`,
+    `-A KUBE-POSTROUTING -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE --random-fully`,
   );
   const nodePorts: string[] = [];
-  for (const s of services) {
-    for (const p of s.ports) {
-      const spn = servicePortName(s, p);
-      const proto = p.protocol.toLowerCase();
-      const svc = svcChain(spn, proto);
-      chain(svc);
-      nat.push(
-        `iptables -t nat -A KUBE-SERVICES -d ${s.clusterIP}/32 -p ${proto} -m comment --comment ${q(`${spn} cluster IP`)} -m ${proto} --dport ${p.port} -j ${svc}`,
-      );
-      if (o.clusterCIDR) {
-        nat.push(
-          `iptables -t nat -A ${svc} ! -s ${o.clusterCIDR} -d ${s.clusterIP}/32 -p ${proto} -m comment --comment ${q(`${spn} cluster IP`)} -m ${proto} --dport ${p.port} -j KUBE-MARK-MASQ`,
-        );
-      }
-      const eps = s.endpoints.map((e) => `${e.ip}:${p.targetPort}`);
-      const seps = eps.map((ep) => sepChain(spn, proto, ep));
-      for (const c of seps) chain(c);
-      eps.forEach((ep, i) => {
-        const stat =
-          i < eps.length - 1 ? ` -m statistic --mode random --probability ${probability(i, eps.length)}` : '';
-        nat.push(
-          `iptables -t nat -A ${svc} -m comment --comment ${q(`${spn} -> ${ep}`)}${stat} -j ${seps[i]}`,
-        );
-      });
-      s.endpoints.forEach((e, i) => {
-        const sep = seps[i]!;
-        // Hairpin: a pod reaching itself through the Service must be masqueraded.
-        nat.push(`iptables -t nat -A ${sep} -s ${e.ip}/32 -m comment --comment ${q(spn)} -j KUBE-MARK-MASQ`);
-        nat.push(
-          `iptables -t nat -A ${sep} -p ${proto} -m comment --comment ${q(spn)} -m ${proto} -j DNAT --to-destination ${eps[i]}`,
-        );
-      });
-      if (s.type === 'NodePort' && p.nodePort !== undefined) {
-        const ext = extChain(spn, proto);
-        chain(ext);
-        nodePorts.push(
-          `iptables -t nat -A KUBE-NODEPORTS -p ${proto} -m comment --comment ${q(spn)} -m ${proto} --dport ${p.nodePort} -j ${ext}`,
-        );
-        if (s.externalTrafficPolicy === 'Local') {
-          const svl = svlChain(spn, proto);
-          chain(svl);
-          if (o.clusterCIDR)
-            nat.push(
-              `iptables -t nat -A ${ext} -s ${o.clusterCIDR} -m comment --comment ${q(`pod traffic for ${spn} external destinations`)} -j ${svc}`,
-            );
-          nat.push(
-            `iptables -t nat -A ${ext} -m comment --comment ${q(`masquerade LOCAL traffic for ${spn} external destinations`)} -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ`,
-          );
-          nat.push(
-            `iptables -t nat -A ${ext} -m comment --comment ${q(`route LOCAL traffic for ${spn} external destinations`)} -m addrtype --src-type LOCAL -j ${svc}`,
-          );
-          nat.push(`iptables -t nat -A ${ext} -j ${svl}`);
-          const local = s.endpoints.map((e, i) => ({ e, i })).filter(({ e }) => e.node === o.node);
-          local.forEach(({ i }, k) => {
-            const stat =
-              k < local.length - 1
-                ? ` -m statistic --mode random --probability ${probability(k, local.length)}`
-                : '';
-            nat.push(
-              `iptables -t nat -A ${svl} -m comment --comment ${q(`${spn} -> ${eps[i]}`)}${stat} -j ${seps[i]}`,
-            );
-          });
-        } else {
-          nat.push(
-            `iptables -t nat -A ${ext} -m comment --comment ${q(`masquerade traffic for ${spn} external destinations`)} -j KUBE-MARK-MASQ`,
-          );
-          nat.push(`iptables -t nat -A ${ext} -j ${svc}`);
-        }
-      }
-    }
-  }
+  for (const s of services) for (const p of s.ports) servicePortRules(s, p, o, chain, nat, nodePorts);
   nat.push(...nodePorts);
   nat.push(
-    `iptables -t nat -A KUBE-SERVICES -m comment --comment ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`,
+    `-A KUBE-SERVICES -m comment --comment ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`,
   );
-  filter.push('iptables -N KUBE-FORWARD');
-  filter.push(`iptables -A FORWARD -m comment --comment ${q('kubernetes forwarding rules')} -j KUBE-FORWARD`);
-  filter.push('iptables -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP');
-  filter.push(
-    `iptables -A KUBE-FORWARD -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark 0x4000/0x4000 -j ACCEPT`,
-  );
-  filter.push(
-    `iptables -A KUBE-FORWARD -m comment --comment ${q('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
-  );
-  return [...nat, ...filter];
+  const filter = [
+    '*filter',
+    ':KUBE-FORWARD - [0:0]',
+    '-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP',
+    `-A KUBE-FORWARD -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark 0x4000/0x4000 -j ACCEPT`,
+    `-A KUBE-FORWARD -m comment --comment ${q('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+    'COMMIT',
+  ];
+  const restore = [...filter, '*nat', ...chains, ...nat, 'COMMIT', ''].join('\n');
+  return { commands, restore };
 }
 
-/** IPVS mode: the ClusterIPs on kube-ipvs0, the virtual servers, and the ipset-based masquerade rules. */
-export function ipvsModeCommands(services: Service[], o: KubeProxyOptions): string[] {
+/** The nat rules of one Service port: its KUBE-SVC chain, a KUBE-SEP chain per endpoint, NodePort chains. */
+function servicePortRules(
+  s: Service,
+  p: ServicePort,
+  o: KubeProxyOptions,
+  chain: (c: string) => void,
+  nat: string[],
+  nodePorts: string[],
+): void {
+  const spn = servicePortName(s, p);
+  const proto = p.protocol.toLowerCase();
+  const svc = svcChain(spn, proto);
+  chain(svc);
+  nat.push(
+    `-A KUBE-SERVICES -d ${s.clusterIP}/32 -p ${proto} -m comment --comment ${q(`${spn} cluster IP`)} -m ${proto} --dport ${p.port} -j ${svc}`,
+  );
+  if (o.clusterCIDR) {
+    nat.push(
+      `-A ${svc} ! -s ${o.clusterCIDR} -d ${s.clusterIP}/32 -p ${proto} -m comment --comment ${q(`${spn} cluster IP`)} -m ${proto} --dport ${p.port} -j KUBE-MARK-MASQ`,
+    );
+  }
+  const eps = s.endpoints.map((e) => `${e.ip}:${p.targetPort}`);
+  const seps = eps.map((ep) => sepChain(spn, proto, ep));
+  for (const c of seps) chain(c);
+  eps.forEach((ep, i) => {
+    const stat =
+      i < eps.length - 1 ? ` -m statistic --mode random --probability ${probability(i, eps.length)}` : '';
+    nat.push(`-A ${svc} -m comment --comment ${q(`${spn} -> ${ep}`)}${stat} -j ${seps[i]}`);
+  });
+  s.endpoints.forEach((e, i) => {
+    const sep = seps[i]!;
+    // Hairpin: a pod reaching itself through the Service must be masqueraded.
+    nat.push(`-A ${sep} -s ${e.ip}/32 -m comment --comment ${q(spn)} -j KUBE-MARK-MASQ`);
+    nat.push(
+      `-A ${sep} -p ${proto} -m comment --comment ${q(spn)} -m ${proto} -j DNAT --to-destination ${eps[i]}`,
+    );
+  });
+  if (s.type === 'NodePort' && p.nodePort !== undefined) {
+    const ext = extChain(spn, proto);
+    chain(ext);
+    nodePorts.push(
+      `-A KUBE-NODEPORTS -p ${proto} -m comment --comment ${q(spn)} -m ${proto} --dport ${p.nodePort} -j ${ext}`,
+    );
+    if (s.externalTrafficPolicy === 'Local') {
+      const svl = svlChain(spn, proto);
+      chain(svl);
+      if (o.clusterCIDR)
+        nat.push(
+          `-A ${ext} -s ${o.clusterCIDR} -m comment --comment ${q(`pod traffic for ${spn} external destinations`)} -j ${svc}`,
+        );
+      nat.push(
+        `-A ${ext} -m comment --comment ${q(`masquerade LOCAL traffic for ${spn} external destinations`)} -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ`,
+      );
+      nat.push(
+        `-A ${ext} -m comment --comment ${q(`route LOCAL traffic for ${spn} external destinations`)} -m addrtype --src-type LOCAL -j ${svc}`,
+      );
+      nat.push(`-A ${ext} -j ${svl}`);
+      const local = s.endpoints.map((e, i) => ({ e, i })).filter(({ e }) => e.node === o.node);
+      local.forEach(({ i }, k) => {
+        const stat =
+          k < local.length - 1
+            ? ` -m statistic --mode random --probability ${probability(k, local.length)}`
+            : '';
+        nat.push(`-A ${svl} -m comment --comment ${q(`${spn} -> ${eps[i]}`)}${stat} -j ${seps[i]}`);
+      });
+    } else {
+      nat.push(
+        `-A ${ext} -m comment --comment ${q(`masquerade traffic for ${spn} external destinations`)} -j KUBE-MARK-MASQ`,
+      );
+      nat.push(`-A ${ext} -j ${svc}`);
+    }
+  }
+}
+
+/**
+ * IPVS mode: the ClusterIPs on kube-ipvs0, the virtual servers, and the ipset-based
+ * masquerade rules (the jump rules alone, the chains they reach in one iptables-restore batch).
+ */
+export function ipvsModeWrites(services: Service[], o: KubeProxyOptions): ProxyWrites {
   const out: string[] = [];
   out.push('ip link add kube-ipvs0 type dummy');
   for (const s of services) out.push(`ip addr add ${s.clusterIP}/32 dev kube-ipvs0`);
@@ -199,8 +223,7 @@ export function ipvsModeCommands(services: Service[], o: KubeProxyOptions): stri
         out.push(`ipset add KUBE-LOOP-BACK ${e.ip},${proto}:${p.targetPort},${e.ip}`);
     }
   }
-  for (const c of ['KUBE-SERVICES', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'])
-    out.push(`iptables -t nat -N ${c}`);
+  out.push('iptables -t nat -N KUBE-SERVICES', 'iptables -t nat -N KUBE-POSTROUTING');
   out.push(
     `iptables -t nat -A PREROUTING -m comment --comment ${q('kubernetes service portals')} -j KUBE-SERVICES`,
   );
@@ -210,26 +233,27 @@ export function ipvsModeCommands(services: Service[], o: KubeProxyOptions): stri
   out.push(
     `iptables -t nat -A POSTROUTING -m comment --comment ${q('kubernetes postrouting rules')} -j KUBE-POSTROUTING`,
   );
-  out.push('iptables -t nat -A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000');
-  out.push(
-    `iptables -t nat -A KUBE-POSTROUTING -m comment --comment ${q('Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose')} -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE`,
+  const nat = ['*nat', ':KUBE-SERVICES - [0:0]', ':KUBE-POSTROUTING - [0:0]', ':KUBE-MARK-MASQ - [0:0]'];
+  nat.push('-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000');
+  nat.push(
+    `-A KUBE-POSTROUTING -m comment --comment ${q('Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose')} -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE`,
   );
-  out.push('iptables -t nat -A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN');
-  out.push('iptables -t nat -A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0');
-  out.push(
-    `iptables -t nat -A KUBE-POSTROUTING -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE --random-fully`,
+  nat.push('-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN');
+  nat.push('-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0');
+  nat.push(
+    `-A KUBE-POSTROUTING -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE --random-fully`,
   );
   if (o.clusterCIDR) {
-    out.push(
-      `iptables -t nat -A KUBE-SERVICES ! -s ${o.clusterCIDR} -m comment --comment ${q('Kubernetes service cluster ip + port for masquerade purpose')} -m set --match-set KUBE-CLUSTER-IP dst,dst -j KUBE-MARK-MASQ`,
+    nat.push(
+      `-A KUBE-SERVICES ! -s ${o.clusterCIDR} -m comment --comment ${q('Kubernetes service cluster ip + port for masquerade purpose')} -m set --match-set KUBE-CLUSTER-IP dst,dst -j KUBE-MARK-MASQ`,
     );
   }
-  out.push('iptables -t nat -A KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT');
-  return out;
+  nat.push('-A KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT', 'COMMIT', '');
+  return { commands: out, restore: nat.join('\n') };
 }
 
 /** userspace mode: REDIRECT for traffic from containers, DNAT for the host's own, to kube-proxy's port. */
-export function userspaceModeCommands(services: Service[], o: KubeProxyOptions): string[] {
+export function userspaceModeWrites(services: Service[], o: KubeProxyOptions): ProxyWrites {
   const out = ['iptables -t nat -N KUBE-PORTALS-CONTAINER', 'iptables -t nat -N KUBE-PORTALS-HOST'];
   const note = q('handle ClusterIPs; NOTE: this must be before the NodePort rules');
   out.push(`iptables -t nat -A PREROUTING -m comment --comment ${note} -j KUBE-PORTALS-CONTAINER`);
@@ -247,7 +271,7 @@ export function userspaceModeCommands(services: Service[], o: KubeProxyOptions):
       );
     }
   }
-  return out;
+  return { commands: out };
 }
 
 export function validIp(s: string): boolean {

@@ -55,7 +55,7 @@ export function labFlowStdin(command: string): string {
 
 export function labScript(s: Scenario, opts: LabOptions = {}): string {
   const prefix = opts.prefix ?? 'pj-';
-  const { world, setup, created: madeBy } = buildWorld(s, { exec: opts.exec ?? [] });
+  const { world, setup, created: madeBy, inputs } = buildWorld(s, { exec: opts.exec ?? [] });
   const topo = topologyOf(world);
   const ns = (name: string): string => `${prefix}${name}`;
   const seg = (name: string): string => `${prefix}seg-${name}`;
@@ -154,7 +154,11 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   const created = new Set(topo.machines.map((m) => m.name));
   for (const e of setup) {
     const where = ns(e.machine);
-    const line = labLine(e.command, where, ns, madeBy.get(e) ?? []);
+    const stdin = inputs.get(e);
+    // A batch a controller fed on stdin (kube-proxy's iptables-restore) goes in a here-document.
+    const line =
+      labLine(e.command, where, ns, madeBy.get(e) ?? []) +
+      (stdin !== undefined ? ` <<'PJ_STDIN'\n${stdin.replace(/\n?$/, '\n')}PJ_STDIN` : '');
     L.push(`# ${e.source}${e.by ? ` (${e.by})` : ''}`);
     if (e.ok) L.push(line);
     else L.push(`${line} || true   # expected to fail: ${e.output.replace(/\n/g, ' ')}`);

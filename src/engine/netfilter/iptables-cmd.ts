@@ -18,14 +18,13 @@ import {
 } from './parse-rule';
 import { IptablesState } from './state';
 import {
-  cloneTable,
-  commitTable,
   IPT_VERSION,
   isBuiltin,
   isTableId,
-  kernelCheck,
   orderedChains,
   referenceCount,
+  ruleCheck,
+  TableTx,
   touchTable,
 } from './tables';
 import type { Chain, Rule, Table, TableId } from './types';
@@ -59,23 +58,33 @@ export interface ExecResult {
   wrote: boolean;
 }
 
+export interface ExecOptions {
+  /** iptables-restore checks that a jump's chain exists at COMMIT. */
+  deferJumpCheck?: boolean;
+  /** iptables-restore checks the whole table once, at COMMIT, instead of each rule as it goes. */
+  deferKernelCheck?: boolean;
+  /** Writes to a live table go through a transaction (copy-on-write per chain, rolled back on error). */
+  tx?: TableTx;
+}
+
 /**
- * Runs one parsed command against `t` (a draft the caller commits). Throws IptError.
- * Rule-changing commands are checked with kernelCheck after the change. iptables-restore
- * defers the check that a jump's chain exists to COMMIT (`deferJumpCheck`).
+ * Runs one parsed command against `t`: a private draft (iptables-restore's), or the live
+ * table through `opts.tx`. Throws IptError. A rule added, inserted or replaced is checked as
+ * the kernel checks a committed rule set, but only for what it changes (ruleCheck).
  */
-export function execOnTable(
-  t: Table,
-  p: ParsedArgs,
-  origin: string,
-  opts: { deferJumpCheck?: boolean } = {},
-): ExecResult {
+export function execOnTable(t: Table, p: ParsedArgs, origin: string, opts: ExecOptions = {}): ExecResult {
   const cmd = p.command!;
   const chainName = p.chain;
+  const tx = opts.tx;
   const getChain = (name: string | undefined): Chain => {
     const c = name === undefined ? undefined : t.chains.get(name);
     if (!c) throw plain(NO_CHAIN);
     return c;
+  };
+  /** The chain, ready to be written. */
+  const writable = (name: string | undefined): Chain => {
+    const c = getChain(name);
+    return tx ? tx.own(c) : c;
   };
   const checkJump = (): void => {
     const target = p.spec.target;
@@ -83,8 +92,9 @@ export function execOnTable(
       throw param(`Chain '${target.chain}' does not exist`);
   };
   const rules = (): Rule[] => expandSpec(p.spec, origin, p.counters);
-  const checked = (op: string, chain: string): void => {
-    const errno = kernelCheck(t);
+  const checked = (op: string, chain: string, added: Rule[]): void => {
+    if (opts.deferKernelCheck) return;
+    const errno = ruleCheck(t, chain, added);
     if (errno) throw kernelError(op, errno, chain);
   };
   const find = (c: Chain, r: Rule): number => {
@@ -95,39 +105,43 @@ export function execOnTable(
   switch (cmd) {
     case 'A': {
       checkJump();
-      const c = getChain(chainName);
-      c.rules.push(...rules());
-      checked('RULE_APPEND', c.name);
+      const c = writable(chainName);
+      const rs = rules();
+      for (const r of rs) c.rules.push(r);
+      checked('RULE_APPEND', c.name, rs);
       return { output: '', wrote: true };
     }
     case 'I': {
       checkJump();
-      const c = getChain(chainName);
       const n = p.rulenum ?? 1;
-      if (n > c.rules.length + 1) throw plain('Index of insertion too big.');
-      c.rules.splice(n - 1, 0, ...rules());
-      checked('RULE_INSERT', c.name);
+      if (n > getChain(chainName).rules.length + 1) throw plain('Index of insertion too big.');
+      const c = writable(chainName);
+      const rs = rules();
+      c.rules.splice(n - 1, 0, ...rs);
+      checked('RULE_INSERT', c.name, rs);
       return { output: '', wrote: true };
     }
     case 'R': {
       checkJump();
-      const c = getChain(chainName);
+      getChain(chainName);
       const n = p.rulenum!;
       const rs = rules();
       if (rs.length !== 1) throw param('multiple source or destination IP addresses not allowed');
-      if (n > c.rules.length) throw plain('Index of replacement too big.');
+      if (n > getChain(chainName).rules.length) throw plain('Index of replacement too big.');
+      const c = writable(chainName);
       c.rules[n - 1] = rs[0]!;
-      checked('RULE_REPLACE', c.name);
+      checked('RULE_REPLACE', c.name, rs);
       return { output: '', wrote: true };
     }
     case 'D': {
-      const c = getChain(chainName);
       if (p.rulenum !== undefined) {
-        if (p.rulenum > c.rules.length) throw plain('Index of deletion too big.');
-        c.rules.splice(p.rulenum - 1, 1);
+        if (p.rulenum > getChain(chainName).rules.length) throw plain('Index of deletion too big.');
+        writable(chainName).rules.splice(p.rulenum - 1, 1);
         return { output: '', wrote: true };
       }
+      getChain(chainName);
       checkJump();
+      const c = writable(chainName);
       for (const r of rules()) {
         const k = find(c, r);
         if (k < 0) throw plain(BAD_RULE);
@@ -145,7 +159,9 @@ export function execOnTable(
       const name = chainName!;
       checkChainName(name);
       if (t.chains.has(name)) throw plain('Chain already exists.');
-      t.chains.set(name, { name, rules: [], counters: { packets: 0, bytes: 0 } });
+      const c: Chain = { name, rules: [], counters: { packets: 0, bytes: 0 } };
+      if (tx) tx.add(c);
+      else t.chains.set(name, c);
       return { output: '', wrote: true };
     }
     case 'X': {
@@ -158,17 +174,23 @@ export function execOnTable(
       for (const c of victims)
         if (busy(c))
           throw new IptError('versioned', ` CHAIN_DEL failed (Device or resource busy): chain ${c.name}`, 4);
-      for (const c of victims) t.chains.delete(c.name);
+      for (const c of victims) {
+        if (tx) tx.remove(c);
+        else t.chains.delete(c.name);
+      }
       return { output: '', wrote: true };
     }
     case 'F': {
       const cs = chainName === undefined ? orderedChains(t) : [getChain(chainName)];
-      for (const c of cs) c.rules = [];
+      for (const c of cs) (tx ? tx.own(c) : c).rules = [];
       return { output: '', wrote: true };
     }
     case 'Z': {
       const cs = chainName === undefined ? orderedChains(t) : [getChain(chainName)];
-      zero(cs, p.rulenum);
+      zero(
+        cs.map((c) => (tx ? tx.own(c) : c)),
+        p.rulenum,
+      );
       return { output: '', wrote: true };
     }
     case 'E': {
@@ -179,15 +201,16 @@ export function execOnTable(
       if (!old || isBuiltin(t.id, from)) throw plain(NO_CHAIN);
       const chains = new Map<string, Chain>();
       for (const [name, c] of t.chains) {
-        const renamed = name === from ? { ...c, name: to } : c;
-        renamed.rules = renamed.rules.map((r) =>
+        const rules = c.rules.map((r) =>
           r.target?.kind === 'CHAIN' && r.target.chain === from
             ? { ...r, target: { ...r.target, chain: to } }
             : r,
         );
+        const renamed = { ...c, name: name === from ? to : name, rules };
         chains.set(renamed.name, renamed);
       }
-      t.chains = chains;
+      if (tx) tx.replaceAll(chains);
+      else t.chains = chains;
       return { output: '', wrote: true };
     }
     case 'P': {
@@ -196,7 +219,7 @@ export function execOnTable(
       const policy = p.arg2!;
       if (policy !== 'ACCEPT' && policy !== 'DROP')
         throw plain("Bad policy name. Run `dmesg' for more information.");
-      c.policy = policy;
+      (tx ? tx.own(c) : c).policy = policy;
       return { output: '', wrote: true };
     }
     case 'L':
@@ -216,7 +239,12 @@ export function execOnTable(
               { numeric: p.numeric, verbose: p.verbose, exact: p.exact, lineNumbers: p.lineNumbers },
               p.rulenum,
             );
-      if (p.zero) zero(chainName === undefined ? orderedChains(t) : [t.chains.get(chainName)!]);
+      if (p.zero)
+        zero(
+          (chainName === undefined ? orderedChains(t) : [t.chains.get(chainName)!]).map((c) =>
+            tx ? tx.own(c) : c,
+          ),
+        );
       return { output: lines.join('\n'), wrote: p.zero };
     }
   }
@@ -253,12 +281,16 @@ export function iptables(ctx: CommandContext, argv: string[]): CommandResult {
         3,
       );
     const state = ctx.ns.iptables ?? new IptablesState();
-    const live = state.tables[p.table];
-    const draft = cloneTable(live);
-    const res = execOnTable(draft, p, ctx.origin);
+    const tx = new TableTx(state.tables[p.table]);
+    let res: ExecResult;
+    try {
+      res = execOnTable(tx.table, p, ctx.origin, { tx });
+    } catch (e) {
+      tx.rollback();
+      throw e;
+    }
     if (res.wrote) {
       attachNetfilter(ctx.ns, state);
-      commitTable(live, draft);
       touchTable(state, p.table);
       ctx.ns.changed('iptables');
     }

@@ -93,6 +93,34 @@ function lineError(e: IptError, line: number): CommandError {
   }
 }
 
+/** What one line of a table block did, to replay it when the commit fails. */
+interface BlockOp {
+  line: number;
+  apply: (t: Table) => void;
+  /** For rule lines: the chain written. */
+  chain?: string;
+}
+
+/**
+ * The block's commit failed the kernel's check: replay it line by line from the table it
+ * started from and report the first rule line after which the table fails, as the kernel
+ * names the rule that broke the batch. Always throws.
+ */
+function blame(block: { base: Table; ops: BlockOp[] }, origin: string): never {
+  const t = cloneTable(block.base);
+  for (const op of block.ops) {
+    op.apply(t);
+    if (op.chain === undefined) continue;
+    const errno = kernelCheck(t);
+    if (errno)
+      throw lineError(
+        new IptError('versioned', ` RULE_APPEND failed (${errno}): rule in chain ${op.chain}`, 4),
+        op.line,
+      );
+  }
+  throw new CommandError(`${TOOL}: COMMIT failed (${kernelCheck(t) ?? 'unknown'}) for ${origin}`, 4);
+}
+
 function freshTable(id: TableId): Table {
   return new IptablesState().tables[id];
 }
@@ -109,6 +137,8 @@ export function applyRestore(ns: Netns, text: string, origin: string, opts: Rest
   const written = new Set<TableId>();
   let current: Table | undefined;
   let currentId: TableId | undefined;
+  /** The current block: its table as it was when the block opened, and what each line did. */
+  let block: { base: Table; ops: BlockOp[] } | undefined;
   const lines = text.split('\n');
   let n = 0;
   for (const raw of lines) {
@@ -123,8 +153,10 @@ export function applyRestore(ns: Netns, text: string, origin: string, opts: Rest
           2,
         );
       currentId = name;
-      current = drafts.get(name) ?? (opts.noflush ? cloneTable(state.tables[name]) : freshTable(name));
+      const prev = drafts.get(name);
+      current = prev ?? (opts.noflush ? cloneTable(state.tables[name]) : freshTable(name));
       drafts.set(name, current);
+      block = { base: prev || opts.noflush ? cloneTable(current) : freshTable(name), ops: [] };
       if (!order.includes(name)) order.push(name);
       continue;
     }
@@ -135,7 +167,10 @@ export function applyRestore(ns: Netns, text: string, origin: string, opts: Rest
         for (const r of c.rules)
           if (r.target?.kind === 'CHAIN' && !current.chains.has(r.target.chain))
             throw lineError(new IptError('param', `Chain '${r.target.chain}' does not exist`, 2), n);
+      // The kernel checks the committed table once; the line to blame is found only on failure.
+      if (kernelCheck(current)) blame(block!, origin);
       current = undefined;
+      block = undefined;
       currentId = undefined;
       continue;
     }
@@ -147,9 +182,13 @@ export function applyRestore(ns: Netns, text: string, origin: string, opts: Rest
       const [, name, policy, pk, bk] = m;
       // A user chain is declared with any policy word; a built-in chain keeps its policy on "-".
       if (!isBuiltin(currentId, name!)) {
-        const existing = current.chains.get(name!);
-        if (existing) existing.rules = [];
-        else current.chains.set(name!, { name: name!, rules: [], counters: { packets: 0, bytes: 0 } });
+        const declare = (t: Table): void => {
+          const existing = t.chains.get(name!);
+          if (existing) existing.rules = [];
+          else t.chains.set(name!, { name: name!, rules: [], counters: { packets: 0, bytes: 0 } });
+        };
+        declare(current);
+        block!.ops.push({ line: n, apply: declare });
         continue;
       }
       const c = current.chains.get(name!)!;
@@ -158,6 +197,7 @@ export function applyRestore(ns: Netns, text: string, origin: string, opts: Rest
         throw new CommandError(`${TOOL}: line ${n} failed: Bad policy name.`, 1);
       c.policy = policy;
       if (opts.counters) c.counters = { packets: Number(pk ?? 0), bytes: Number(bk ?? 0) };
+      block!.ops.push({ line: n, apply: (t) => (t.chains.get(name!)!.policy = policy) });
       continue;
     }
     let words = splitRestoreLine(line);
@@ -180,10 +220,12 @@ export function applyRestore(ns: Netns, text: string, origin: string, opts: Rest
         );
       if (counters && !p.counters) p.counters = counters;
       if (!opts.counters) p.counters = undefined;
-      execOnTable(current, p, origin, { deferJumpCheck: true });
-      const errno = kernelCheck(current);
-      if (errno)
-        throw new IptError('versioned', ` RULE_APPEND failed (${errno}): rule in chain ${p.chain}`, 4);
+      execOnTable(current, p, origin, { deferJumpCheck: true, deferKernelCheck: true });
+      block!.ops.push({
+        line: n,
+        apply: (t) => void execOnTable(t, p, origin, { deferJumpCheck: true, deferKernelCheck: true }),
+        chain: p.chain ?? '',
+      });
     } catch (e) {
       if (e instanceof IptError) throw lineError(e, n);
       throw e;
@@ -201,10 +243,28 @@ export function applyRestore(ns: Netns, text: string, origin: string, opts: Rest
   if (order.length) ns.changed('iptables');
 }
 
-/** The `iptables-restore` command line: the rule set has to come from the scenario's block. */
-export function iptablesRestore(_ctx: CommandContext, _argv: string[]): CommandResult {
-  throw new CommandError(
-    "iptables-restore: reading rules from standard input is not supported on a command line; put the rules in the scenario's `iptables-restore:` block",
-    1,
-  );
+/**
+ * `iptables-restore [-n|--noflush] [-c|--counters] [-w [secs]] [-W usecs]` with the rule set on
+ * its standard input (a controller's batch, as kube-proxy feeds it). A line typed without
+ * input has to point at the scenario's block instead.
+ */
+export function iptablesRestore(ctx: CommandContext, argv: string[]): CommandResult {
+  if (ctx.stdin === undefined)
+    throw new CommandError(
+      "iptables-restore: reading rules from standard input is not supported on a command line; put the rules in the scenario's `iptables-restore:` block",
+      1,
+    );
+  const opts: RestoreOptions = {};
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-n' || a === '--noflush') opts.noflush = true;
+    else if (a === '-c' || a === '--counters') opts.counters = true;
+    else if (a === '-w' || a === '--wait') {
+      if (/^\d+$/.test(argv[i + 1] ?? '')) i++;
+    } else if (a === '-W' || a === '--wait-interval') i++;
+    else if (a.startsWith('--')) throw new CommandError(`${TOOL}: unrecognized option '${a}'\n${TRY}`, 1);
+    else throw new CommandError(`${TOOL}: invalid option -- '${a.slice(1)}'\n${TRY}`, 1);
+  }
+  applyRestore(ctx.ns, ctx.stdin, ctx.origin, opts);
+  return { output: '' };
 }

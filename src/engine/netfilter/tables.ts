@@ -279,9 +279,64 @@ export function visibleTables(state: IptablesState): TableId[] {
 /** A copy of a table that a command can change and then commit (rules are shared, never mutated). */
 export function cloneTable(table: Table): Table {
   const chains = new Map<string, Chain>();
-  for (const [name, c] of table.chains)
-    chains.set(name, { name, policy: c.policy, rules: [...c.rules], counters: { ...c.counters } });
+  for (const [name, c] of table.chains) chains.set(name, copyChain(c));
   return { id: table.id, chains };
+}
+
+function copyChain(c: Chain): Chain {
+  return { name: c.name, policy: c.policy, rules: c.rules.slice(), counters: { ...c.counters } };
+}
+
+/**
+ * A change to a live table, copy-on-write per chain: the first write to a chain replaces it
+ * with a copy, so a command costs what it touches, and `rollback` puts back every chain it
+ * replaced, added or removed (an error changes nothing). Without a transaction (a private
+ * draft, as iptables-restore builds) chains are written in place.
+ */
+export class TableTx {
+  private readonly owned = new WeakSet<Chain>();
+  private readonly undo: (() => void)[] = [];
+
+  constructor(readonly table: Table) {}
+
+  /** `c`, made safe to change. */
+  own(c: Chain): Chain {
+    if (this.owned.has(c)) return c;
+    const copy = copyChain(c);
+    const chains = this.table.chains;
+    chains.set(c.name, copy);
+    this.owned.add(copy);
+    this.undo.push(() => chains.set(c.name, c));
+    return copy;
+  }
+
+  /** Adds a new chain (owned: it is this change's). */
+  add(c: Chain): void {
+    const chains = this.table.chains;
+    chains.set(c.name, c);
+    this.owned.add(c);
+    this.undo.push(() => chains.delete(c.name));
+  }
+
+  /** Removes a chain. */
+  remove(c: Chain): void {
+    const chains = this.table.chains;
+    chains.delete(c.name);
+    this.undo.push(() => chains.set(c.name, c));
+  }
+
+  /** Replaces the whole chain map (a rename rewrites every jump to the chain). */
+  replaceAll(chains: Map<string, Chain>): void {
+    const old = this.table.chains;
+    this.table.chains = chains;
+    for (const c of chains.values()) this.owned.add(c);
+    this.undo.push(() => (this.table.chains = old));
+  }
+
+  rollback(): void {
+    for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]!();
+    this.undo.length = 0;
+  }
 }
 
 /** Makes `table` hold what `draft` holds (the commit of a validated change). */
@@ -298,52 +353,117 @@ const TARGET_HOOKS: Partial<Record<string, { table: TableId; chains: string[] }>
   REJECT: { table: 'filter', chains: ['INPUT', 'FORWARD', 'OUTPUT'] },
 };
 
+/** Is rule `r` refused in `table` when reached from `hook` (null: whatever hook, the table-wide checks only)? */
+function badTarget(table: TableId, r: Rule, hook: string | null): boolean {
+  const t = r.target;
+  if (!t) return false;
+  if (t.kind === 'REJECT' && t.with === 'tcp-reset' && (r.proto?.name !== 'tcp' || r.proto.neg)) return true;
+  const allowed = TARGET_HOOKS[t.kind];
+  if (!allowed) return false;
+  if (allowed.table !== table) return true;
+  return hook !== null && !allowed.chains.includes(hook);
+}
+
+/**
+ * Depth-first search over jumps from `start`: false when it reaches a loop. `state` carries
+ * the colours between calls (1 on the current path, 2 done), so several starts share the work.
+ */
+function loopFree(table: Table, start: string, state: Map<string, 1 | 2>): boolean {
+  const s = state.get(start);
+  if (s === 1) return false;
+  if (s === 2) return true;
+  state.set(start, 1);
+  for (const r of table.chains.get(start)?.rules ?? [])
+    if (r.target?.kind === 'CHAIN' && !loopFree(table, r.target.chain, state)) return false;
+  state.set(start, 2);
+  return true;
+}
+
+/** The chains reachable from `start` by jumps and gotos, `start` included. */
+function reachable(table: Table, start: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [start];
+  while (stack.length) {
+    const name = stack.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const r of table.chains.get(name)?.rules ?? [])
+      if (r.target?.kind === 'CHAIN') stack.push(r.target.chain);
+  }
+  return seen;
+}
+
 /**
  * The checks the kernel makes on commit: no jump loop reachable from a hook (EMLINK), targets only reachable
  * from the hooks and table they support, REJECT tcp-reset only on `-p tcp` (EINVAL).
  * Returns the errno text or null.
  */
 export function kernelCheck(table: Table): string | null {
-  // Loops: depth-first search over jumps, from the base chains only (nf_tables accepts a
-  // loop among chains no hook reaches, and refuses the rule that makes it reachable).
+  // Loops: from the base chains only (nf_tables accepts a loop among chains no hook reaches,
+  // and refuses the rule that makes it reachable).
   const state = new Map<string, 1 | 2>();
-  const visit = (name: string): boolean => {
-    const s = state.get(name);
-    if (s === 1) return false;
-    if (s === 2) return true;
-    state.set(name, 1);
-    for (const r of table.chains.get(name)?.rules ?? [])
-      if (r.target?.kind === 'CHAIN' && !visit(r.target.chain)) return false;
-    state.set(name, 2);
-    return true;
-  };
-  for (const name of BUILTIN_CHAINS[table.id]) if (!visit(name)) return 'Too many links';
-  const bad = (r: Rule, hook: string | null): boolean => {
-    const t = r.target;
-    if (!t) return false;
-    if (t.kind === 'REJECT' && t.with === 'tcp-reset' && (r.proto?.name !== 'tcp' || r.proto.neg))
-      return true;
-    const allowed = TARGET_HOOKS[t.kind];
-    if (!allowed) return false;
-    if (allowed.table !== table.id) return true;
-    return hook !== null && !allowed.chains.includes(hook);
-  };
+  for (const name of BUILTIN_CHAINS[table.id]) if (!loopFree(table, name, state)) return 'Too many links';
   // Every chain reachable from each built-in chain must only hold targets valid on that hook.
-  for (const hook of BUILTIN_CHAINS[table.id]) {
-    const seen = new Set<string>();
-    const stack = [hook];
-    while (stack.length) {
-      const name = stack.pop()!;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      for (const r of table.chains.get(name)?.rules ?? []) {
-        if (bad(r, hook)) return 'Invalid argument';
-        if (r.target?.kind === 'CHAIN') stack.push(r.target.chain);
-      }
+  for (const hook of BUILTIN_CHAINS[table.id])
+    for (const name of reachable(table, hook))
+      for (const r of table.chains.get(name)?.rules ?? [])
+        if (badTarget(table.id, r, hook)) return 'Invalid argument';
+  // Chains not reachable from any hook are still checked for the table.
+  for (const c of table.chains.values())
+    for (const r of c.rules) if (badTarget(table.id, r, null)) return 'Invalid argument';
+  return null;
+}
+
+/** The built-in chains (hooks) from which `chain` is reachable, found by walking jumps backwards. */
+function hooksReaching(table: Table, chain: string): string[] {
+  const builtins = BUILTIN_CHAINS[table.id];
+  if (builtins.includes(chain)) return [chain];
+  // One pass over the rules' targets gives who jumps where; then a backwards search from `chain`.
+  const into = new Map<string, string[]>();
+  for (const c of table.chains.values())
+    for (const r of c.rules) {
+      if (r.target?.kind !== 'CHAIN') continue;
+      const from = into.get(r.target.chain);
+      if (from) from.push(c.name);
+      else into.set(r.target.chain, [c.name]);
+    }
+  const seen = new Set<string>([chain]);
+  const stack = [chain];
+  const hooks: string[] = [];
+  while (stack.length) {
+    for (const from of into.get(stack.pop()!) ?? []) {
+      if (seen.has(from)) continue;
+      seen.add(from);
+      if (builtins.includes(from)) hooks.push(from);
+      stack.push(from);
     }
   }
-  // Chains not reachable from any hook are still checked for the table.
-  for (const c of table.chains.values()) for (const r of c.rules) if (bad(r, null)) return 'Invalid argument';
+  return hooks;
+}
+
+/**
+ * kernelCheck for a table that passed it before `added` went into `chain`: only what the new
+ * rules change is searched (the hooks their chain is reachable from, the chains their jumps
+ * reach), so a rule costs what the rule reaches, not what the table holds. Same answers as
+ * kernelCheck on the whole table.
+ */
+export function ruleCheck(table: Table, chain: string, added: readonly Rule[]): string | null {
+  for (const r of added) if (badTarget(table.id, r, null)) return 'Invalid argument';
+  const restricted = added.some((r) => r.target?.kind !== 'CHAIN' && TARGET_HOOKS[r.target?.kind ?? '']);
+  const jumps = added.flatMap((r) => (r.target?.kind === 'CHAIN' ? [r.target.chain] : []));
+  if (!restricted && jumps.length === 0) return null;
+  const hooks = hooksReaching(table, chain);
+  if (hooks.length === 0) return null;
+  const state = new Map<string, 1 | 2>();
+  for (const j of jumps) if (!loopFree(table, j, state)) return 'Too many links';
+  const below = new Set<string>();
+  for (const j of jumps) for (const name of reachable(table, j)) below.add(name);
+  for (const hook of hooks) {
+    for (const r of added) if (badTarget(table.id, r, hook)) return 'Invalid argument';
+    for (const name of below)
+      for (const r of table.chains.get(name)?.rules ?? [])
+        if (badTarget(table.id, r, hook)) return 'Invalid argument';
+  }
   return null;
 }
 

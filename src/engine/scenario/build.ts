@@ -1,4 +1,9 @@
-import { iptablesModeCommands, ipvsModeCommands, userspaceModeCommands } from '../controllers/kube-proxy';
+import {
+  iptablesModeWrites,
+  ipvsModeWrites,
+  RESTORE_COMMAND,
+  userspaceModeWrites,
+} from '../controllers/kube-proxy';
 import { startUserspaceProxy } from '../controllers/userspace-proxy';
 import { formatIp } from '../net/ipv4';
 import { ConfigError, Flanneld, type Exec } from '../controllers/flanneld';
@@ -41,6 +46,13 @@ export interface BuiltWorld {
   setup: SetupLogEntry[];
   /** The devices each setup entry created (name and MAC at creation), by entry. */
   created: Map<SetupLogEntry, { name: string; mac: string; kind: string }[]>;
+  /**
+   * What a setup entry fed its command on stdin (kube-proxy's iptables-restore batch), by entry:
+   * the kernel lab replays it; the Trace only names the command (the batch can be megabytes).
+   */
+  inputs: Map<SetupLogEntry, string>;
+  /** True while setup and execs run: what controllers run then goes into the setup log. */
+  building: boolean;
 }
 
 /** Steps a program started by a setup command runs to completion, at most (a loop guard). */
@@ -96,6 +108,7 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
   const world = new World(s.id);
   const setup: SetupLogEntry[] = [];
   const created: BuiltWorld['created'] = new Map();
+  const inputs: BuiltWorld['inputs'] = new Map();
   const at = (line: number) => `${s.file}:${line}`;
 
   for (const seg of s.segments) world.segment(seg.name, seg.title);
@@ -128,9 +141,12 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     source: string,
     origin: string,
     by?: string,
+    stdin?: string,
   ): Attempt & { entry: SetupLogEntry } => {
     const before = world.created.length;
-    const res = attempt({ world, machine, ns, origin }, line);
+    const ctx: CommandContext = { world, machine, ns, origin };
+    if (stdin !== undefined) ctx.stdin = stdin;
+    const res = attempt(ctx, line);
     const entry: SetupLogEntry = {
       machine: machine.name,
       netns: ns.name,
@@ -141,6 +157,7 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     };
     if (by !== undefined) entry.by = by;
     setup.push(entry);
+    if (stdin !== undefined) inputs.set(entry, stdin);
     if (world.created.length > before) created.set(entry, world.created.slice(before));
     return { ok: res.ok, output: res.output, entry };
   };
@@ -193,7 +210,7 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
   }
 
   // Controllers start after every machine is set up, in machine order; what they run is logged like setup.
-  let building = true;
+  const built: BuiltWorld = { world, setup, created, inputs, building: true };
   const store = new Store(world);
   for (const [k, v] of Object.entries(s.store ?? {})) store.seed(k, v);
   world.store = store;
@@ -201,7 +218,7 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     const machine = world.machines.get(m.name)!;
     for (const c of m.controllers ?? []) {
       const exec: Exec = (line, origin) => {
-        if (!building) {
+        if (!built.building) {
           // Started later by a flow (`systemctl start flanneld`): the command is part of the journey, not the setup log.
           emit(machine.root, { kind: 'control', code: 'controller.exec', args: { who: origin, line } });
           return attempt({ world, machine, ns: machine.root, origin }, line);
@@ -212,7 +229,7 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
       if (c.kind === 'calico-node') {
         // Each command carries who ran it (calico-cni, felix, bird), not just "calico-node".
         const calicoExec: CalicoExec = (line, origin, by) => {
-          if (!building) return exec(line, origin);
+          if (!built.building) return exec(line, origin);
           const r = run(machine, machine.root, line, `${at(c.line)} (${by})`, origin, by);
           return { ok: r.ok, output: r.output };
         };
@@ -252,18 +269,30 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
           nodeIP,
           ...(c.clusterCIDR ? { clusterCIDR: c.clusterCIDR } : {}),
         };
-        const lines =
+        const writes =
           c.mode === 'iptables'
-            ? iptablesModeCommands(services, o)
+            ? iptablesModeWrites(services, o)
             : c.mode === 'ipvs'
-              ? ipvsModeCommands(services, o)
-              : userspaceModeCommands(services, o);
-        for (const line of lines) {
-          const r = exec(line, `kube-proxy on ${m.name} (${c.mode} mode)`);
-          if (!r.ok)
-            throw new ScenarioError(
-              `${at(c.line)} machines.${m.name}.controllers: kube-proxy: ${line}: ${r.output}`,
-            );
+              ? ipvsModeWrites(services, o)
+              : userspaceModeWrites(services, o);
+        const origin = `kube-proxy on ${m.name} (${c.mode} mode)`;
+        const fail = (line: string, output: string): ScenarioError =>
+          new ScenarioError(`${at(c.line)} machines.${m.name}.controllers: kube-proxy: ${line}: ${output}`);
+        for (const line of writes.commands) {
+          const r = exec(line, origin);
+          if (!r.ok) throw fail(line, r.output);
+        }
+        if (writes.restore !== undefined) {
+          const r = run(
+            machine,
+            machine.root,
+            RESTORE_COMMAND,
+            `${at(c.line)} (kube-proxy)`,
+            origin,
+            'kube-proxy',
+            writes.restore,
+          );
+          if (!r.ok) throw fail(RESTORE_COMMAND, r.output);
         }
         if (c.mode === 'userspace') startUserspaceProxy(world, machine.root, services);
         continue;
@@ -323,14 +352,56 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     }
   });
 
-  for (const ex of opts.exec ?? []) {
-    const label = `--exec "${ex.netns}: ${ex.line}"`;
-    const found = findNetns(world, ex.netns);
-    if (!found) throw new ScenarioError(`${label}: ${noNetns(world, ex.netns)}`);
-    const r = run(found.machine, found.ns, ex.line, '--exec', '--exec');
-    if (!r.ok) throw new ScenarioError(`${label}: ${r.output}`);
-  }
+  for (const ex of opts.exec ?? []) applyExec(built, ex);
+  built.building = false;
+  return built;
+}
 
-  building = false;
-  return { world, setup, created };
+/**
+ * Runs one extra command (`--exec`, a terminal command) on a built world, logged as a build
+ * with that exec would log it: a world built with execs E and then given X is the world
+ * built with E + [X]. Throws ScenarioError when the command fails (the world is unchanged:
+ * commands are atomic).
+ */
+export function applyExec(built: BuiltWorld, ex: ExecCommand): SetupLogEntry {
+  const { world } = built;
+  const label = `--exec "${ex.netns}: ${ex.line}"`;
+  const found = findNetns(world, ex.netns);
+  if (!found) throw new ScenarioError(`${label}: ${noNetns(world, ex.netns)}`);
+  const before = world.created.length;
+  const building = built.building;
+  built.building = true;
+  let res: Attempt;
+  try {
+    res = attempt({ world, machine: found.machine, ns: found.ns, origin: '--exec' }, ex.line);
+  } finally {
+    built.building = building;
+  }
+  if (!res.ok) throw new ScenarioError(`${label}: ${res.output}`);
+  return logExec(built, ex, res.output, before);
+}
+
+/**
+ * Logs an exec that ran on a built world (its output, and the devices it created since
+ * `world.created` held `createdBefore`), as buildWorld logs one.
+ */
+export function logExec(
+  built: BuiltWorld,
+  ex: ExecCommand,
+  output: string,
+  createdBefore: number,
+): SetupLogEntry {
+  const { world } = built;
+  const ns = world.netns.get(ex.netns)!;
+  const entry: SetupLogEntry = {
+    machine: ns.machine,
+    netns: ns.name,
+    command: ex.line,
+    source: '--exec',
+    ok: true,
+    output,
+  };
+  built.setup.push(entry);
+  if (world.created.length > createdBefore) built.created.set(entry, world.created.slice(createdBefore));
+  return entry;
 }

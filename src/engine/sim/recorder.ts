@@ -1,18 +1,18 @@
 /**
  * Subscribes to the kernel model and writes the Trace: events in order, captures as
- * tcpdump would see them, and a new version of a table whenever it changes.
+ * tcpdump would see them, and the tables of the namespaces the journey touches: their
+ * state when first touched, then a new version whenever one changes. A namespace the flow
+ * never touches keeps its tables as they were built; they are read on demand (netnsTables).
  */
 import { packetLength } from '../net/encode';
 import { formatTcpdump } from '../net/tcpdump';
 import type { KernelCapture, KernelEvent, KernelObserver } from '../kernel/observer';
 import type { Netns } from '../kernel/netns';
 import type { Layer } from '../net/layers';
-import { TABLE_READERS } from './tables';
+import { SPARSE_TABLES, TABLE_READERS } from './tables';
 import { renderExplain } from './messages';
 import type { Capture, TableName, TableSnapshot, TraceEvent } from './trace';
 
-/** Tables recorded only once they have rows (see TableSnapshot). */
-const SPARSE = new Set<TableName>(['iptables', 'conntrack', 'ipvs']);
 const TABLES = Object.keys(TABLE_READERS) as TableName[];
 const READERS = TABLES.map((t) => TABLE_READERS[t]!);
 const TABLE_INDEX = new Map(TABLES.map((t, i) => [t, i]));
@@ -55,12 +55,14 @@ export class Recorder implements KernelObserver {
 
   constructor(private readonly now: () => number) {}
 
+  /** The namespaces whose tables are recorded, in the order the flow first touched them. */
+  readonly recorded: string[] = [];
+
   /**
-   * Record every table of every namespace as it is now (the state before the flow). The
-   * rows are read lazily: a namespace is read the first time the flow touches it (every
-   * change in a namespace follows an event there) and the untouched ones at the end, when
-   * they still hold their initial state. A 1,000-namespace world thus costs what the
-   * flow touches.
+   * Record the tables of these namespaces as they are now (the state before the flow), for
+   * those the flow touches. The rows are read lazily, the first time the flow touches a
+   * namespace (every change in a namespace follows an event there, or is reported as a
+   * table change): a 5,000-namespace world costs what the flow touches.
    */
   snapshotAll(netns: Iterable<Netns>): void {
     for (const ns of netns) this.pending.set(ns.name, ns);
@@ -71,10 +73,13 @@ export class Recorder implements KernelObserver {
     if (ns === this.touched) return;
     this.touched = ns;
     if (!this.pending.delete(ns.name)) return;
+    this.recorded.push(ns.name);
     for (let i = 0; i < TABLES.length; i++) this.snapAt(ns, i, 0);
   }
 
   event(e: KernelEvent): void {
+    // The namespace whose table decided is part of the journey too (the rows must be in the Trace).
+    if (e.decidedBy?.netns) this.ensure(e.decidedBy.netns);
     this.ensure(e.netns);
     this.flush();
     const ev: TraceEvent = {
@@ -149,10 +154,9 @@ export class Recorder implements KernelObserver {
     this.dirty.clear();
   }
 
-  /** End of the flow: pending changes, then the namespaces the flow never touched; versions in step order. */
+  /** End of the flow: pending changes; versions in step order. */
   finish(): void {
     this.flush();
-    for (const ns of [...this.pending.values()]) this.ensure(ns);
     // A stable sort by step. Versions after step 0 were written in step order already, so
     // it only moves the step-0 ones (initial states read late) to the front, in order.
     const t = this.tables;
@@ -185,7 +189,7 @@ export class Recorder implements KernelObserver {
     if (prev !== undefined) {
       // A new version only if the rows, joined by newlines, differ.
       if (sameText(prev, rows)) return;
-    } else if (rows.length === 0 && SPARSE.has(TABLES[i]!)) {
+    } else if (rows.length === 0 && SPARSE_TABLES.has(TABLES[i]!)) {
       // Netfilter and IPVS tables are empty in most namespaces: an absent version means empty.
       last[i] = rows;
       return;

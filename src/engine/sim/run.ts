@@ -10,7 +10,7 @@ import { Ether } from '../kernel/devices/ether';
 import { Veth } from '../kernel/devices/veth';
 import type { World } from '../kernel/world';
 import { formatIp } from '../net/ipv4';
-import { buildWorld, findNetns, type BuildOptions } from '../scenario/build';
+import { buildWorld, findNetns, type BuildOptions, type BuiltWorld } from '../scenario/build';
 import { ScenarioError } from '../scenario/errors';
 import type { Scenario, ScenarioFlow } from '../scenario/load';
 import { groupHops } from './hops';
@@ -98,7 +98,17 @@ function runFlow(world: World, p: Process, events: () => number): 'done' | 'task
 /** Build the world and trace one flow. The same input always gives byte-identical JSON. */
 export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}): Trace {
   const flow = findFlow(s, flowId);
-  const { world, setup } = buildWorld(s, opts);
+  return traceBuilt(s, flow.id, buildWorld(s, opts));
+}
+
+/**
+ * Trace one flow in a world already built from the scenario (and its changes): the world
+ * is used up (the flow runs in it), but namespaces the journey never touched stay as
+ * built, so it can still answer netnsTables for them.
+ */
+export function traceBuilt(s: Scenario, flowId: string, built: BuiltWorld): Trace {
+  const flow = findFlow(s, flowId);
+  const { world, setup } = built;
   if (flow.endpoint !== undefined) world.pinEndpoint = flow.endpoint;
   const found = findNetns(world, flow.netns);
   if (!found) throw new ScenarioError(`${s.file}:${flow.line} flow ${flow.id}: no netns "${flow.netns}"`);
@@ -172,6 +182,7 @@ export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}):
     hops: groupHops(recorder.events, topology, flow.netns),
     captures: recorder.captures,
     tables: recorder.tables,
+    tableNetns: recorder.recorded,
   };
   return trace;
 }

@@ -1,10 +1,11 @@
 /** Every table the Trace records, by name: the kernel's, plus iptables and conntrack. */
 import type { Netns } from '../kernel/netns';
+import type { World } from '../kernel/world';
 import { TABLE_READERS as KERNEL_READERS, type Rows } from '../kernel/show';
 import { conntrackOf } from '../netfilter/engine';
 import { tableRows } from '../netfilter/format';
 import { orderedChains, visibleTables } from '../netfilter/tables';
-import type { TableName } from './trace';
+import type { TableName, TableSnapshot } from './trace';
 
 function iptablesRows(ns: Netns): Rows {
   const st = ns.iptables;
@@ -36,3 +37,23 @@ export const TABLE_READERS: Partial<Record<TableName, (ns: Netns) => Rows>> = {
   conntrack: conntrackRows,
   ipvs: ipvsRows,
 };
+
+/** Tables that have no version until they have rows (see TableSnapshot). */
+export const SPARSE_TABLES: ReadonlySet<TableName> = new Set<TableName>(['iptables', 'conntrack', 'ipvs']);
+
+/**
+ * The tables of one namespace as they stand, in the Trace's shape (versions at step 0): what
+ * a viewer asks the engine for when it shows a namespace the journey never touched, whose
+ * tables the Trace does not carry. Undefined when the world has no such namespace.
+ */
+export function netnsTables(world: World, name: string): TableSnapshot[] | undefined {
+  const ns = world.netns.get(name);
+  if (!ns) return undefined;
+  const out: TableSnapshot[] = [];
+  for (const [table, read] of Object.entries(TABLE_READERS) as [TableName, (ns: Netns) => Rows][]) {
+    const { rows, origins } = read(ns);
+    if (rows.length === 0 && SPARSE_TABLES.has(table)) continue;
+    out.push({ step: 0, netns: name, table, rows, origins });
+  }
+  return out;
+}

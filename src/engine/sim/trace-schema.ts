@@ -247,6 +247,11 @@ export const TraceSchema = z
     hops: z.array(HopSchema).describe('The events grouped into hops; they partition the events in order.'),
     captures: z.array(CaptureSchema),
     tables: z.array(TableSnapshotSchema),
+    tableNetns: z
+      .array(z.string())
+      .describe(
+        "The namespaces whose tables `tables` records (those the journey touches); another namespace's tables are unchanged by the flow and computed on demand.",
+      ),
   })
   .describe('One traced flow: the contract between the Packet Journey engine and every viewer.');
 

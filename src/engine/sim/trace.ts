@@ -4,7 +4,12 @@
  */
 import type { Layer } from '../net/layers';
 
-export const TRACE_VERSION = 2;
+/**
+ * 2: `hops` groups the events as a learner follows them.
+ * 3: `tables` holds only the namespaces the journey touches (listed in `tableNetns`); any
+ * other namespace's tables are unchanged by the flow and computed on demand.
+ */
+export const TRACE_VERSION = 3;
 
 export type Verdict = 'delivered' | 'dropped' | 'unreachable' | 'timeout' | 'refused' | 'error';
 
@@ -210,5 +215,11 @@ export interface Trace {
   /** The events grouped into hops, in order; they cover every event exactly once. */
   hops: Hop[];
   captures: Capture[];
+  /** Versions of the tables of the namespaces in `tableNetns` only. */
   tables: TableSnapshot[];
+  /**
+   * The namespaces whose tables `tables` records: those the journey touches. Another
+   * namespace's tables stay as the world was built; ask the engine for them (netnsTables).
+   */
+  tableNetns: string[];
 }

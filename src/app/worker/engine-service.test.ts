@@ -1,0 +1,41 @@
+/// <reference types="vite/client" />
+/**
+ * The worker's engine service reuses built worlds: a traced world answers `tables` for the
+ * namespaces the Trace lacks, and a terminal command hands its world to the next trace.
+ * Whatever it reuses, the answers are the ones a fresh build gives.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildWorld, loadScenario, netnsTables, traceFlow } from '../../engine';
+import { command, tables, trace } from './engine-service';
+
+const file = 'scenarios/k8s-service-iptables.yaml';
+const fresh = () => loadScenario(readFileSync(file, 'utf8'), file);
+
+describe('engine service', () => {
+  it('answers tables for a namespace the Trace does not carry, as a fresh build has them', async () => {
+    const t = await trace('k8s-service-iptables', 'external-to-nodeport', []);
+    expect(t.tableNetns).not.toContain('client');
+    const got = await tables('k8s-service-iptables', 'external-to-nodeport', [], 'client');
+    expect(got).toEqual(netnsTables(buildWorld(fresh()).world, 'client'));
+    await expect(tables('k8s-service-iptables', 'external-to-nodeport', [], 'nowhere')).rejects.toThrow(
+      /no netns "nowhere"/,
+    );
+  });
+
+  it('a terminal command changes the world the next trace starts from, as a build with it would', async () => {
+    const ex = { netns: 'node1', line: 'iptables -I FORWARD -d 10.244.2.10 -j DROP' };
+    const listed = await command('k8s-service-iptables', [], 'node1', 'iptables -S FORWARD');
+    expect(listed).toMatchObject({ failed: false, changed: false });
+    const bad = await command('k8s-service-iptables', [], 'node1', 'iptables -A NOPE -j DROP');
+    expect(bad).toMatchObject({ failed: true, changed: false });
+    const r = await command('k8s-service-iptables', [], ex.netns, ex.line);
+    expect(r).toEqual({ output: '', failed: false, changed: true });
+    const t = await trace('k8s-service-iptables', 'client-to-clusterip', [ex]);
+    expect(t.verdict).not.toBe('delivered');
+    expect(JSON.stringify(t)).toBe(JSON.stringify(traceFlow(fresh(), 'client-to-clusterip', { exec: [ex] })));
+    // The same trace again (its world was used up) still gives the same Trace.
+    const again = await trace('k8s-service-iptables', 'client-to-clusterip', [ex]);
+    expect(JSON.stringify(again)).toBe(JSON.stringify(t));
+  });
+});
