@@ -41,9 +41,13 @@ export function labFlowCommand(command: string): string {
     return `ping -W 2 ${words.slice(1).join(' ')}`;
   if (words[0] === 'curl' && !words.includes('-m'))
     return `curl -sS -m 5 -o /dev/null ${words.slice(1).join(' ')}`;
+  let nc = command;
   if ((words[0] === 'nc' || words[0] === 'ncat') && !words.includes('-w'))
-    return `nc -w 2 ${words.slice(1).join(' ')}`;
-  return command;
+    nc = `nc -w 2 ${words.slice(1).join(' ')}`;
+  // nc -u sends what it reads: the model's client sends one 6-byte datagram, "hello\n".
+  if ((words[0] === 'nc' || words[0] === 'ncat') && words.includes('-u'))
+    return `sh -c ${quote([`printf 'hello\\n' | ${nc}`])}`;
+  return nc;
 }
 
 export function labScript(s: Scenario, opts: LabOptions = {}): string {
@@ -221,7 +225,9 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
       L.push('sleep 0.2');
     }
     L.push(`echo ${q(`== ${flow.netns}$ ${flow.command}`)}`);
-    L.push(`ip netns exec ${q(ns(flow.netns))} ${labFlowCommand(flow.command)} || true`);
+    // With captures, the flow's own output goes to a file, to compare with the Trace's.
+    const out = opts.capture ? ` >${q(`${opts.capture.dir}/flow.out`)} 2>&1` : '';
+    L.push(`ip netns exec ${q(ns(flow.netns))} ${labFlowCommand(flow.command)}${out} || true`);
     L.push('sleep 0.5');
   } else {
     L.push('');
