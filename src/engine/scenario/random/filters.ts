@@ -77,8 +77,10 @@ function addIpset(g: Gen, m: GenMachine): void {
   g.features.add('ipset');
   const net = g.rng.chance(0.5);
   m.setup.push(`ipset create blocked ${net ? 'hash:net' : 'hash:ip'}`);
-  for (const t of g.rng.some(g.targets, g.rng.int(1, 2)))
-    m.setup.push(`ipset add blocked ${net ? t.addr.replace(/\.\d+$/, '.0/24') : t.addr}`);
+  const members = g.rng
+    .some(g.targets, g.rng.int(1, 2))
+    .map((t) => (net ? t.addr.replace(/\.\d+$/, '.0/24') : t.addr));
+  for (const e of new Set(members)) m.setup.push(`ipset add blocked ${e}`);
   const dir = g.rng.pick(['src', 'dst']);
   const verdict = g.rng.chance(0.5) ? 'DROP' : 'REJECT';
   m.setup.push(`iptables -I FORWARD -m set --match-set blocked ${dir} -j ${verdict}`);
