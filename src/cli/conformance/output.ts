@@ -22,7 +22,7 @@ function curlWords(text: string): string[] {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.startsWith('curl:'))
-    .map((l) => l.replace(/ after \d+ ms/, ''));
+    .map((l) => l.replace(/ after \d+ (ms|milliseconds)/, ''));
 }
 
 function ncWords(text: string): string[] {
