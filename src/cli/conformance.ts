@@ -194,6 +194,7 @@ export function knownDifferences(): KnownDifference[] {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const argv = process.argv.slice(2);
-  if (argv.includes('--random')) void mainRandom(argv).then((code) => process.exit(code));
+  if (argv.includes('--random') || argv.includes('--seeds'))
+    void mainRandom(argv).then((code) => process.exit(code));
   else process.exit(main(argv));
 }

@@ -53,6 +53,10 @@ const RULES: { cause: string; test: (d: string, cmd: string, setup: string) => b
 /** The cause of a flow's first difference (its difference texts, the flow's command). */
 export function classify(s: Scenario, command: string, diffs: string[]): string {
   const setup = setupText(s);
+  // Frames decide the cause; the output counts only when the frames all agree (an
+  // application reporting a lost packet in other words follows from the packet's fate).
+  const frames = diffs.filter((d) => !d.startsWith('output line'));
+  if (frames.length > 0) diffs = frames;
   for (const r of RULES) if (diffs.some((d) => r.test(d, command, setup))) return r.cause;
   const first = diffs[0] ?? '';
   const field = /: ([a-z0-9]+\.[a-z]+):/.exec(first)?.[1];

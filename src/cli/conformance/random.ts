@@ -30,6 +30,8 @@ export interface RandomOptions {
   out: string;
   /** The JSON report (written every 25 flows, so a long campaign can be read while it runs). */
   report: string;
+  /** --seeds A,B,...: exactly these seeds (CI's fixed set) instead of --seed S and N from it. */
+  seeds?: number[];
 }
 
 interface Row {
@@ -41,6 +43,8 @@ interface Row {
   agreed: number;
   cause?: string;
   first?: string;
+  /** Every difference (up to 20), for known-differences.json and for reading. */
+  diffs?: string[];
 }
 
 /** Runs tasks with at most `jobs` at once; each gets a worker index (for its namespace prefix). */
@@ -62,11 +66,18 @@ export function parseRandomArgs(argv: string[]): RandomOptions | undefined {
       throw new Error(`conformance: ${name} expects a whole number, got "${argv[i + 1] ?? ''}"`);
     return v;
   };
-  if (!argv.includes('--random')) return undefined;
+  if (!argv.includes('--random') && !argv.includes('--seeds')) return undefined;
   const outAt = argv.indexOf('--out');
   const reportAt = argv.indexOf('--report');
+  const listAt = argv.indexOf('--seeds');
+  const seeds = listAt >= 0 ? (argv[listAt + 1] ?? '').split(',').map(Number) : undefined;
+  if (seeds && (seeds.length === 0 || seeds.some((n) => !Number.isInteger(n) || n < 0)))
+    throw new Error(
+      `conformance: --seeds expects whole numbers separated by commas, got "${argv[listAt + 1] ?? ''}"`,
+    );
   return {
-    count: val('--random', 10),
+    ...(seeds ? { seeds } : {}),
+    count: seeds ? seeds.length : val('--random', 10),
     seed: val('--seed', 1),
     jobs: val('--jobs', 3),
     minimize: val('--minimize', 24),
@@ -93,7 +104,8 @@ function plan(
   features: Record<string, number>,
 ): Task[] {
   const tasks: Task[] = [];
-  for (let seed = o.seed; seed < o.seed + o.count; seed++) {
+  const seeds = o.seeds ?? Array.from({ length: o.count }, (_, i) => o.seed + i);
+  for (const seed of seeds) {
     const r = randomScenario(seed);
     for (const f of r.features) features[f] = (features[f] ?? 0) + 1;
     let s: Scenario;
@@ -217,6 +229,7 @@ export async function randomCampaign(
       compared: r.compared,
       agreed: r.agreed,
       ...(first ? { first } : {}),
+      ...(r.diffs.length > 0 ? { diffs: r.diffs.slice(0, 20) } : {}),
     };
     const fresh = record(rows, causes, t, row, r.diffs);
     process.stderr.write({ agree: '.', known: 'k', differ: 'x', error: 'E', 'not realizable': '-' }[status]);
