@@ -18,21 +18,11 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadScenario, traceFlow, type Scenario, type Trace } from '../engine';
-import { decodePacket } from '../engine/net/decode';
-import type { Layer } from '../engine/net/layers';
-import { captureFile, labScript, type CapturePoint } from '../engine/lab/script';
-import { diffFrames, noise, pureAck, signature } from './conformance/compare';
-import { readPcap } from './conformance/pcap';
+import { loadScenario, traceFlow, type Scenario } from '../engine';
+import { labScript } from '../engine/lab/script';
+import { capturePoints, compareTrace } from './conformance/frames';
+import { parseRandomArgs, randomCampaign, type KnownDifference } from './conformance/random';
 import { probeKernel, realizable, type KernelSupport } from './conformance/probe';
-
-interface KnownDifference {
-  scenario: string;
-  flow?: string;
-  /** A substring of the difference text it explains. */
-  match: string;
-  why: string;
-}
 
 export interface FlowResult {
   scenario: string;
@@ -47,112 +37,6 @@ export interface FlowResult {
 
 /** Unique per run, so two runs on one machine never touch each other's namespaces. */
 const PREFIX = `pjc${process.pid % 10000}-`;
-
-function kernelFrames(
-  dir: string,
-  p: CapturePoint,
-  d: 'tx' | 'rx',
-  ignored: Record<string, number>,
-): Layer[][] {
-  const file = join(dir, captureFile(p, d));
-  if (!existsSync(file)) return [];
-  const pcap = readPcap(readFileSync(file));
-  const first = pcap.linktype === 1 ? 'eth' : 'ipv4';
-  const out: Layer[][] = [];
-  for (const f of pcap.frames) {
-    const rawType = first === 'eth' && f.data.length >= 14 ? (f.data[12]! << 8) | f.data[13]! : undefined;
-    const pkt = decodePacket(f.data, first);
-    const layers = pkt.layers;
-    const why = noise(layers, rawType) ?? pureAck(layers, pkt.payload);
-    if (why) {
-      ignored[why] = (ignored[why] ?? 0) + 1;
-      continue;
-    }
-    out.push(layers);
-  }
-  return out;
-}
-
-export function compareTrace(
-  t: Trace,
-  dir: string,
-): Omit<FlowResult, 'status' | 'scenario' | 'flow'> & { diffs: string[] } {
-  const points = capturePoints(t);
-  // Ports the trace's NAT picked at random (--random-fully, or to resolve a clash).
-  const randomPorts = new Set<number>();
-  for (const ev of t.events) {
-    if (ev.kind !== 'nat') continue;
-    const from = /:(\d+)$/.exec(String(ev.explain.args.from ?? ''))?.[1];
-    const to = /:(\d+)$/.exec(String(ev.explain.args.to ?? ''))?.[1];
-    if (
-      from &&
-      to &&
-      from !== to &&
-      (ev.explain.code === 'nat.snat' || ev.explain.code === 'nat.undo-snat')
-    ) {
-      randomPorts.add(Number(ev.explain.code === 'nat.snat' ? to : from));
-    }
-  }
-  let compared = 0;
-  let agreed = 0;
-  const diffs: string[] = [];
-  const ignored: Record<string, number> = {};
-  for (const p of points) {
-    for (const d of ['tx', 'rx'] as const) {
-      const engine = t.captures
-        .filter((c) => c.netns === p.netns && c.interface === p.interface && c.direction === d)
-        .filter((c) => !pureAck(c.layers, c.payload))
-        .map((c) => c.layers);
-      finsLast(engine);
-      const kernel = finsLast(kernelFrames(dir, p, d, ignored));
-      const n = Math.max(engine.length, kernel.length);
-      for (let i = 0; i < n; i++) {
-        compared++;
-        const k = kernel[i];
-        const e = engine[i];
-        const where = `${p.netns}/${p.interface} ${d} frame ${i + 1}`;
-        if (!k) diffs.push(`${where}: the trace has a frame the kernel did not send`);
-        else if (!e)
-          diffs.push(
-            `${where}: the kernel sent a frame the trace lacks (${k.map((l) => l.proto).join('/')})`,
-          );
-        else {
-          const diff = diffFrames(k, e, randomPorts);
-          if (diff) diffs.push(`${where}: ${diff}`);
-          else agreed++;
-        }
-      }
-    }
-  }
-  return { compared, agreed, ignored, diffs, ...(diffs[0] ? { first: diffs[0] } : {}) };
-}
-
-/**
- * The two ends of a connection close independently (curl once it has read the whole
- * response, the server once its child exits): which FIN goes first is a race in the
- * kernel. Bare FINs are compared after the other frames, in a fixed order.
- */
-export function finsLast(frames: Layer[][]): Layer[][] {
-  const isFin = (f: Layer[]): boolean =>
-    f.some((l) => l.proto === 'tcp' && l.flags.includes('F') && !l.flags.includes('P'));
-  const key = (f: Layer[]): string =>
-    JSON.stringify(
-      f
-        .filter((l) => l.proto === 'ipv4' || l.proto === 'tcp')
-        .map((l) => (l.proto === 'ipv4' ? [l.src, l.dst] : [signature(l).sport, signature(l).dport])),
-    );
-  const fins = frames.filter(isFin).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const rest = frames.filter((f) => !isFin(f));
-  frames.splice(0, frames.length, ...rest, ...fins);
-  return frames;
-}
-
-export function capturePoints(t: Trace): CapturePoint[] {
-  const seen = new Map<string, CapturePoint>();
-  for (const c of t.captures)
-    seen.set(`${c.netns}/${c.interface}`, { netns: c.netns, interface: c.interface });
-  return [...seen.values()];
-}
 
 function runFlow(s: Scenario, flowId: string, known: KnownDifference[]): FlowResult {
   const t = traceFlow(s, flowId);
@@ -221,9 +105,7 @@ export function main(argv: string[]): number {
     .filter((f) => (want.length === 0 || ids.includes(basename(f, '.yaml'))) && paths.length < want.length)
     .map((f) => join('scenarios', f))
     .concat(paths);
-  const known: KnownDifference[] = existsSync('conformance/known-differences.json')
-    ? (JSON.parse(readFileSync('conformance/known-differences.json', 'utf8')) as KnownDifference[])
-    : [];
+  const known = knownDifferences();
   mkdirSync('test-results', { recursive: true });
   let support: KernelSupport;
   try {
@@ -290,5 +172,34 @@ export function main(argv: string[]): number {
   return failed.length > 0 ? 1 : 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
-  process.exit(main(process.argv.slice(2)));
+/** --random N [--seed S]: random worlds instead of the catalog (src/cli/conformance/random.ts). */
+async function mainRandom(argv: string[]): Promise<number> {
+  const o = parseRandomArgs(argv)!;
+  mkdirSync('test-results', { recursive: true });
+  let support: KernelSupport;
+  try {
+    support = probeKernel();
+  } catch (e) {
+    const why = (e as Error).message;
+    console.log(`conformance --random: skipped: ${why}`);
+    writeFileSync(
+      'test-results/conformance-random.json',
+      JSON.stringify({ passed: 0, failed: 0, skipped: o.count, why }),
+    );
+    return 0;
+  }
+  return randomCampaign(o, support, knownDifferences());
+}
+
+export function knownDifferences(): KnownDifference[] {
+  return existsSync('conformance/known-differences.json')
+    ? (JSON.parse(readFileSync('conformance/known-differences.json', 'utf8')) as KnownDifference[])
+    : [];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--random') || argv.includes('--seeds'))
+    void mainRandom(argv).then((code) => process.exit(code));
+  else process.exit(main(argv));
+}

@@ -118,3 +118,18 @@ export function pureAck(layers: Layer[], payload: number): string | undefined {
   }
   return undefined;
 }
+
+/** A frame in a few words, for a difference's text: its layers, ICMP type/code, TCP flags. */
+export function brief(layers: Layer[]): string {
+  return layers
+    .map((l) =>
+      l.proto === 'icmp'
+        ? `icmp ${l.type}/${l.code}`
+        : l.proto === 'tcp'
+          ? `tcp ${l.flags}`
+          : l.proto === 'arp'
+            ? `arp ${l.op === 1 ? 'request' : 'reply'}`
+            : l.proto,
+    )
+    .join('/');
+}

@@ -52,6 +52,10 @@ export function labLine(
   // `ip netns add/del/exec` name global namespaces: they run at the top level, because a
   // namespace mounted from inside another `ip netns exec` would be invisible outside it.
   if (argv[0] === 'ip' && argv[1] === 'netns') return quote(argv);
+  // `ip -n` enters the namespace without `ip netns exec`'s mount namespace and /sys remount:
+  // the same command, several times cheaper, which matters to a campaign of thousands.
+  if (argv[0] === 'ip' && !argv.slice(1).some((w) => w === '-n' || w === '-netns' || w === '-all'))
+    return quote(['ip', '-n', where, ...argv.slice(1)]);
   return `ip netns exec ${where} ${quote(argv)}`;
 }
 

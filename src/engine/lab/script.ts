@@ -232,8 +232,10 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
       L.push('sleep 0.2');
     }
     L.push(`echo ${q(`== ${flow.netns}$ ${flow.command}`)}`);
+    // With captures, the flow's own output goes to a file, to compare with the Trace's.
+    const out = opts.capture ? ` >${q(`${opts.capture.dir}/flow.out`)} 2>&1` : '';
     L.push(
-      `${labFlowStdin(flow.command)}ip netns exec ${q(ns(flow.netns))} ${labFlowCommand(flow.command)} || true`,
+      `${labFlowStdin(flow.command)}ip netns exec ${q(ns(flow.netns))} ${labFlowCommand(flow.command)}${out} || true`,
     );
     L.push('sleep 0.5');
   } else {

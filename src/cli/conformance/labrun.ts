@@ -1,0 +1,83 @@
+/**
+ * One flow on the real kernel, asynchronously (a campaign runs several at once): write the
+ * lab script with captures, run it, then compare every captured frame and the flow's own
+ * output with the Trace.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { traceFlow, type Scenario, type Trace } from '../../engine';
+import { labScript } from '../../engine/lab/script';
+import { capturePoints, compareTrace } from './frames';
+import { compareOutput } from './output';
+
+export interface LabResult {
+  trace: Trace;
+  /** The lab script itself failed (a setup command the kernel refused, a timeout). */
+  error?: string;
+  compared: number;
+  agreed: number;
+  ignored: Record<string, number>;
+  /** Frame differences, then an output difference if any. */
+  diffs: string[];
+  kernelOutput: string;
+}
+
+function run(file: string, timeoutMs: number): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const p = spawn('nice', ['bash', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      p.kill('SIGTERM');
+    }, timeoutMs);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out: timedOut ? `${out}\ntimed out after ${timeoutMs / 1000} s` : out });
+    });
+  });
+}
+
+export async function labRun(s: Scenario, flowId: string, prefix: string): Promise<LabResult> {
+  const trace = traceFlow(s, flowId);
+  const dir = mkdtempSync(join(tmpdir(), 'pj-random-'));
+  try {
+    const script = labScript(s, { flow: flowId, prefix, capture: { dir, points: capturePoints(trace) } });
+    const file = join(dir, 'lab.sh');
+    writeFileSync(file, script);
+    // A loaded machine can take a minute over one flow; the flow itself is bounded far below this.
+    const r = await run(file, 300_000);
+    if (r.code !== 0) {
+      const lines = r.out.trim().split('\n');
+      const err = lines.filter((l) => /error|cannot|no such|timed out|not found|RTNETLINK/i.test(l));
+      const last = (err.length > 0 ? err : lines).slice(-3).join(' | ');
+      return {
+        trace,
+        error: `lab script failed: ${last}`,
+        compared: 0,
+        agreed: 0,
+        ignored: {},
+        diffs: [],
+        kernelOutput: '',
+      };
+    }
+    const res = compareTrace(trace, dir);
+    const outFile = join(dir, 'flow.out');
+    const kernelOutput = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
+    const outDiff = compareOutput(trace.command.line, kernelOutput, trace.output);
+    return {
+      trace,
+      compared: res.compared,
+      agreed: res.agreed,
+      ignored: res.ignored,
+      diffs: [...res.diffs, ...(outDiff ? [outDiff] : [])],
+      kernelOutput,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
