@@ -68,6 +68,23 @@ describe('flannel-udp: pod1-ping-pod3', () => {
     expect(ip(echoes(t, 'request', 'pod3', 'eth0', 'rx')[0]!)?.ttl).toBe(62);
   });
 
+  it("the wire event's UDP length is tcpdump's: 84 = the inner 20-byte IPv4 header + 8-byte ICMP + 56 data", () => {
+    const tx = t.events.find(
+      (e) =>
+        e.netns === 'A' &&
+        e.interface === 'eth0' &&
+        e.explain.code === 'tx' &&
+        e.explain.args.what?.toString().includes('8285'),
+    );
+    expect(tx?.explain.args.what).toBe('UDP 192.168.0.100:8285 > 192.168.0.200:8285 len 84');
+  });
+
+  it('forwarding into flannel0 (a TUN: no link layer) says no MAC is rewritten', () => {
+    const fwd = t.events.find((e) => e.netns === 'A' && e.kind === 'forward');
+    expect(fwd?.explain.code).toBe('forward.no-l2');
+    expect(fwd?.explanation).not.toMatch(/MACs will be rewritten/);
+  });
+
   it('flanneld routes the whole network into flannel0', () => {
     expect(finalRows(t, 'A', 'routes')).toContain(
       '10.1.0.0/16 dev flannel0 proto kernel scope link src 10.1.15.0',

@@ -59,6 +59,8 @@ export const ZH: Record<string, string> = {
   'drop.ttl-exceeded': 'TTL 为 {ttl}：转发会让它变成 0，所以发往 {dst} 的数据包被丢弃。',
   'drop.frag-needed': '数据包（{len} 字节）超过 {dev} 的 MTU（{mtu}），且设置了 DF，不能分片：被丢弃。',
   forward: '从 {in} 转发到 {out}：TTL 从 {ttl} 变为 {ttl2}；下一跳会换上新的 MAC 地址。',
+  'forward.no-l2':
+    '从 {in} 转发到 {out}：TTL 从 {ttl} 变为 {ttl2}。{out} 没有链路层（没有以太网头部，也没有 MAC）：交给它的是裸 IP 包。',
   'drop.no-socket-icmp': '一个 id 为 {id} 的 echo reply，但没有 ping 在等它。',
   'icmp.error-no-socket': '收到 ICMP type {type} code {code}，但它引用的数据包不属于任何套接字。',
   'drop.tcp-closed': '{dst} 的 TCP 端口 {port} 上没有程序监听：内核回一个 RST。',

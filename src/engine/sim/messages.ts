@@ -84,6 +84,8 @@ export const EN: Record<string, string> = {
     'The packet ({len} bytes) is bigger than the MTU of {dev} ({mtu}) and has DF set, so it cannot be fragmented: dropped.',
   forward:
     'Forwarded from {in} to {out}: TTL {ttl} becomes {ttl2}; the MACs will be rewritten for the next hop.',
+  'forward.no-l2':
+    'Forwarded from {in} to {out}: TTL {ttl} becomes {ttl2}. {out} has no link layer (no Ethernet header, no MACs): the bare IP packet is handed to it.',
   'drop.no-socket-icmp': 'An echo reply with id {id} that no ping is waiting for.',
   'icmp.error-no-socket': 'ICMP type {type} code {code} arrives, but no socket owns the packet it quotes.',
   'drop.tcp-closed': 'Nothing listens on TCP port {port} at {dst}: the kernel answers with a RST.',
