@@ -102,6 +102,8 @@ export interface ScenarioFlow {
   description?: Localized;
   /** Pin the endpoint a Service's random or round-robin choice takes. */
   endpoint?: string;
+  /** Commands run before the flow, after the world is built (`--exec` for this flow only). */
+  before?: { netns: string; line: string }[];
   line: number;
 }
 
@@ -402,6 +404,14 @@ export function loadScenario(text: string, file: string): Scenario {
       title: fl.title,
       ...(fl.description ? { description: fl.description } : {}),
       ...(fl.endpoint ? { endpoint: fl.endpoint } : {}),
+      ...(fl.before
+        ? {
+            before: fl.before.map((b) => {
+              const k = b.indexOf(':');
+              return { netns: b.slice(0, k).trim(), line: b.slice(k + 1).trim() };
+            }),
+          }
+        : {}),
       line: lineOf(ctx, ['flows', i]),
     };
   });

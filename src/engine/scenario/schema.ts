@@ -246,6 +246,14 @@ export const FlowSchema = z.strictObject({
   title: LocalizedSchema,
   description: LocalizedSchema.optional(),
   endpoint: ip.optional().describe("Pin the endpoint a Service's random (or round-robin) choice takes."),
+  before: z
+    .array(
+      z.string().regex(/^[^:\s]+:\s*\S/, 'expected "NETNS: COMMAND", like "node2: systemctl stop flanneld"'),
+    )
+    .optional()
+    .describe(
+      'Commands run (in order, each to its end) after the world is built and before this flow: "NETNS: COMMAND". They are part of the setup, not of the journey.',
+    ),
 });
 
 export const ScenarioFileSchema = z

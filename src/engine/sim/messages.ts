@@ -150,6 +150,27 @@ export const EN: Record<string, string> = {
   'flanneld.stop': '{who} stops: it no longer renews the lease for {subnet}, which will expire.',
   'flanneld.start':
     '{who} starts: it reads the network config, acquires a lease and watches the other leases.',
+  'flanneld.cfg-len':
+    '{who}: SubnetLen is {len}, as the config sets it: every node leases a /{len} of {network}.',
+  'flanneld.cfg-len-default':
+    '{who}: the config sets no SubnetLen and {network} is a /22 or larger, so flannel gives every node a /24 (SubnetLen {len}).',
+  'flanneld.cfg-len-small':
+    '{who}: the config sets no SubnetLen and {network} is smaller than a /22, so flannel splits it into four: SubnetLen {len}.',
+  'flanneld.cfg-range-default':
+    "{who}: no SubnetMin or SubnetMax in the config, so leases come from {min} to {max}: flannel skips the first /{len} (its address is the network's own) and stops at the last.",
+  'flanneld.cfg-range':
+    '{who}: leases come from SubnetMin {min} to SubnetMax {max} (an end the config leaves out is the first /{len} after the network address, or the last one).',
+  'flanneld.cfg-backend-default':
+    "{who}: the config has no Backend, so flannel's ParseConfig uses {type}, the UDP backend its documentation keeps for debugging only (VXLAN is the recommended one).",
+  'flanneld.cfg-backend': '{who}: Backend.Type is {type}.',
+  'flanneld.lease-reuse':
+    '{who} finds a lease for its own IP {ip} in the store, {subnet}, and reuses it (renewing its TTL).',
+  'flanneld.lease-previous':
+    '{who} finds its previously leased subnet {subnet} in /run/flannel/subnet.env; nobody holds it in the store, so it leases it again.',
+  'flanneld.lease-previous-taken':
+    '{who}: its previous subnet {subnet} (from /run/flannel/subnet.env) is now leased by {holder}, so it picks another.',
+  'flanneld.lease-pick':
+    '{who} picks a subnet in range {min} ... {max}: of the {free} free subnets it collected (flannel collects at most 100), it takes one at random: {subnet}.',
   'flanneld.renew': '{who} renews its lease for {subnet} an hour before it would expire.',
   'controller.exec': '{who}: runs "{line}".',
   'systemctl.restart': 'systemd restarts {unit} on {machine}: the daemon is stopped, then started again.',

@@ -97,7 +97,7 @@ function runFlow(world: World, p: Process, events: () => number): 'done' | 'task
 /** Build the world and trace one flow. The same input always gives byte-identical JSON. */
 export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}): Trace {
   const flow = findFlow(s, flowId);
-  const { world, setup } = buildWorld(s, opts);
+  const { world, setup } = buildWorld(s, { ...opts, exec: [...(flow.before ?? []), ...(opts.exec ?? [])] });
   if (flow.endpoint !== undefined) world.pinEndpoint = flow.endpoint;
   const found = findNetns(world, flow.netns);
   if (!found) throw new ScenarioError(`${s.file}:${flow.line} flow ${flow.id}: no netns "${flow.netns}"`);
