@@ -229,7 +229,9 @@ export const ServiceSchema = z
             .min(1)
             .max(65535)
             .optional()
-            .describe('userspace mode: the port kube-proxy listens on.'),
+            .describe(
+              'userspace mode: the port kube-proxy listens on (a random one the kernel picked for its port-0 listener; pin it to match a capture).',
+            ),
         }),
       )
       .min(1),
