@@ -107,6 +107,17 @@ export interface ScenarioFlow {
   line: number;
 }
 
+export interface Correction {
+  id: string;
+  note: { file: string; quote: string };
+  says: Localized;
+  linux: Localized;
+  evidence: { flow?: string; netns?: string; command?: string; output?: string };
+  terms: string[];
+  at?: { flow: string; netns?: string; interface?: string };
+  line: number;
+}
+
 export interface Scenario {
   /** The file it was loaded from, as given (used in every error message). */
   file: string;
@@ -125,6 +136,8 @@ export interface Scenario {
   machines: ScenarioMachine[];
   servers: ScenarioServer[];
   flows: ScenarioFlow[];
+  /** "The notes say / Linux does". */
+  corrections?: Correction[];
 }
 
 type PathSeg = string | number;
@@ -416,6 +429,29 @@ export function loadScenario(text: string, file: string): Scenario {
     };
   });
 
+  const corrections: Correction[] = f.corrections.map((c, i) => {
+    for (const [where, id] of [
+      ['evidence', c.evidence.flow],
+      ['at', c.at?.flow],
+    ] as const)
+      if (id !== undefined && !flowIds.has(id))
+        fail(
+          ctx,
+          ['corrections', i, where, 'flow'],
+          `no flow "${id}"; flows: ${[...flowIds.keys()].join(', ')}`,
+        );
+    return {
+      id: c.id,
+      note: c.note,
+      says: c.says,
+      linux: c.linux,
+      evidence: c.evidence,
+      terms: c.terms,
+      ...(c.at ? { at: c.at } : {}),
+      line: lineOf(ctx, ['corrections', i]),
+    };
+  });
+
   return {
     file,
     version: f.version,
@@ -430,5 +466,6 @@ export function loadScenario(text: string, file: string): Scenario {
     machines,
     servers,
     flows,
+    corrections,
   };
 }
