@@ -4,6 +4,7 @@
  */
 export { loadScenario, formatPath, MAX_SCENARIO_BYTES } from './scenario/load';
 export type {
+  Correction,
   Scenario,
   ScenarioFlow,
   ScenarioMachine,

@@ -123,3 +123,22 @@ describe('docker-bridge: web-to-c1-hostport (DNAT)', () => {
     expect(tcp(synAck)?.sport).toBe(8080);
   });
 });
+
+describe("docker0's MAC", () => {
+  it("is in Docker's locally administered 02:42 range (libnetwork's GenerateRandomMAC), as are the containers'", () => {
+    const t = trace('docker-bridge', 'c1-ping-c2');
+    // The request leaves c1 for c2 directly; docker0's own MAC is the gateway's, seen in c1's ARP for 172.17.0.1.
+    const t2 = trace('docker-bridge', 'c1-to-web');
+    const toGw = t2.captures.find(
+      (c) =>
+        c.netns === 'c1' &&
+        c.interface === 'eth0' &&
+        c.direction === 'tx' &&
+        c.layers.some((l) => l.proto === 'tcp'),
+    )!;
+    const gwMac = (toGw.layers[0] as { dst: string }).dst;
+    expect(gwMac).toMatch(/^02:42:/);
+    const req = echoes(t, 'request', 'c1', 'eth0', 'tx')[0]!;
+    expect((req.layers[0] as { src: string }).src).toMatch(/^02:42:ac:11:00:02$/);
+  });
+});

@@ -91,4 +91,21 @@ describe('troubleshoot-host-gw-l3: pod1-ping-pod3', () => {
     expect(drop).toMatchObject({ netns: 'r1', reason: 'no-route' });
     expect(t.captures.some((c) => c.netns === 'B')).toBe(false);
   });
+
+  it('the drop is silent: r1 has no route back to 10.1.15.2, so no ICMP net unreachable leaves it', () => {
+    // icmp_send routes the error back to the offending packet's source first (ip_route_output_key).
+    expect(
+      t.captures.some(
+        (c) =>
+          c.netns === 'r1' &&
+          c.direction === 'tx' &&
+          c.layers.some((l) => l.proto === 'icmp' && l.type === 3),
+      ),
+    ).toBe(false);
+    expect(
+      t.captures.some(
+        (c) => c.netns === 'pod1' && c.direction === 'rx' && c.layers.some((l) => l.proto === 'icmp'),
+      ),
+    ).toBe(false);
+  });
 });

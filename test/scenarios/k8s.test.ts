@@ -145,6 +145,52 @@ describe('k8s-service-userspace: client-to-service', () => {
   });
 });
 
+describe('k8s-service-userspace: node1-to-service (the host itself, OUTPUT-chain DNAT)', () => {
+  const t = trace('k8s-service-userspace', 'node1-to-service');
+
+  it('is delivered: the default route gives the SYN a route before OUTPUT rewrites it', () => {
+    expect(t.verdict).toBe('delivered');
+  });
+
+  it("OUTPUT's KUBE-PORTALS-HOST DNATs to node1's own address and port 33761, then the kernel routes again over lo", () => {
+    const dnat = t.events.filter((e) => e.explain.code === 'nat.dnat');
+    expect(dnat[0]).toMatchObject({ netns: 'node1' });
+    expect(dnat[0]!.explain.args).toMatchObject({
+      hook: 'OUTPUT',
+      from: '20.1.244.75:80',
+      to: '192.168.1.129:33761',
+    });
+    // The SYN never leaves node1 for 20.1.244.75: it loops back to kube-proxy.
+    expect(t.captures.some((c) => c.interface === 'eth0' && ip(c)?.dst === '20.1.244.75')).toBe(false);
+    const syn = t.captures.find((c) => c.netns === 'node1' && c.interface === 'lo' && tcp(c)?.flags === 'S')!;
+    expect(ip(syn)).toMatchObject({ src: '192.168.1.129', dst: '192.168.1.129' });
+    expect(tcp(syn)?.dport).toBe(33761);
+  });
+
+  it('reports no rewrite that changes nothing (nf_nat_packet on the looped-back packet is a no-op)', () => {
+    for (const e of t.events.filter((e) => e.kind === 'nat'))
+      expect(e.explain.args.from).not.toBe(e.explain.args.to);
+    // The looped-back SYN enters PREROUTING already carrying 192.168.1.129:33761: no DNAT event there.
+    expect(t.events.some((e) => e.explain.code === 'nat.dnat' && e.explain.args.hook === 'PREROUTING')).toBe(
+      false,
+    );
+  });
+
+  it('kube-proxy opens the second connection to frontend-1, and curl sees 20.1.244.75:80 answer', () => {
+    const second = t.captures.find(
+      (c) => c.netns === 'node1' && c.interface === 'eth0' && c.direction === 'tx' && tcp(c)?.flags === 'S',
+    )!;
+    expect(ip(second)).toMatchObject({ src: '192.168.1.129', dst: '10.1.20.4' });
+    const synAck = t.captures.find(
+      (c) => c.netns === 'node1' && c.interface === 'lo' && tcp(c)?.flags === 'S.',
+    )!;
+    // The reply's source is restored in POSTROUTING (the SRC manip hook), before lo's tap sees it.
+    expect(ip(synAck)?.src).toBe('20.1.244.75');
+    expect(tcp(synAck)?.sport).toBe(80);
+    expect(t.output).toContain('from 20.1.244.75:80');
+  });
+});
+
 describe('k8s-service-ipvs: client-to-clusterip', () => {
   const t = trace('k8s-service-ipvs', 'client-to-clusterip');
 

@@ -6,9 +6,10 @@
  * decrement per routed hop), not from the engine's own output.
  */
 import { describe, expect, it } from 'vitest';
-import type { Capture } from '../../src/engine';
+import type { Capture, Trace } from '../../src/engine';
 import type { IcmpLayer, Ipv4Layer, UdpLayer, VxlanLayer } from '../../src/engine/net/layers';
-import { arps, echoes, eth, finalRows, ip, ipv4s, macOf, trace } from '../helpers';
+import type { Store } from '../../src/engine/controllers/store';
+import { arps, echoes, eth, finalRows, ip, ipv4s, macOf, scenario, trace, world } from '../helpers';
 
 const udpOf = (c: Capture): UdpLayer | undefined => c.layers.find((l): l is UdpLayer => l.proto === 'udp');
 const vxlanOf = (c: Capture): VxlanLayer | undefined =>
@@ -66,6 +67,23 @@ describe('flannel-udp: pod1-ping-pod3', () => {
 
   it('pod3 receives TTL 62 (routed by A and by B; flanneld does not touch the TTL)', () => {
     expect(ip(echoes(t, 'request', 'pod3', 'eth0', 'rx')[0]!)?.ttl).toBe(62);
+  });
+
+  it("the wire event's UDP length is tcpdump's: 84 = the inner 20-byte IPv4 header + 8-byte ICMP + 56 data", () => {
+    const tx = t.events.find(
+      (e) =>
+        e.netns === 'A' &&
+        e.interface === 'eth0' &&
+        e.explain.code === 'tx' &&
+        e.explain.args.what?.toString().includes('8285'),
+    );
+    expect(tx?.explain.args.what).toBe('UDP 192.168.0.100:8285 > 192.168.0.200:8285 len 84');
+  });
+
+  it('forwarding into flannel0 (a TUN: no link layer) says no MAC is rewritten', () => {
+    const fwd = t.events.find((e) => e.netns === 'A' && e.kind === 'forward');
+    expect(fwd?.explain.code).toBe('forward.no-l2');
+    expect(fwd?.explanation).not.toMatch(/MACs will be rewritten/);
   });
 
   it('flanneld routes the whole network into flannel0', () => {
@@ -279,65 +297,148 @@ describe('troubleshoot-vxlan-mtu: big-ping', () => {
 });
 
 describe('flannel-subnet-lease', () => {
+  /** The subnet a node leased, from its own PUT of /coreos.com/network/subnets/A.B.C.D-24. */
+  const leased = (t: Trace, node: string, code = 'store.put-ttl'): string => {
+    const put = t.events.find((e) => e.netns === node && e.explain.code === code)!;
+    const m = /subnets\/(\d+\.\d+\.\d+\.\d+)-24$/.exec(String(put.explain.args.key))!;
+    return m[1]!;
+  };
+  /** The leases in the store once the world is built (before any flow), subnet address by node. */
+  const built = (() => {
+    const store = world('flannel-subnet-lease').world.store as Store;
+    const byIp: Record<string, string> = { '192.168.0.11': 'node1', '192.168.0.12': 'node2' };
+    return new Map(
+      store.list('/coreos.com/network/subnets/').map((e) => {
+        const ipAddr = /"PublicIP":"([\d.]+)"/.exec(e.value)![1]!;
+        return [byIp[ipAddr]!, /(\d+\.\d+\.\d+\.\d+)-24$/.exec(e.key)![1]!] as [string, string];
+      }),
+    );
+  })();
+  const setupLeases = (_t: Trace): Map<string, string> => built;
+  const third = (a: string): number => Number(a.split('.')[2]);
+
   describe('node-joins', () => {
     const t = trace('flannel-subnet-lease', 'node-joins');
     const codes = t.events.map((e) => `${e.netns}:${e.explain.code}`);
+    const mine = leased(t, 'node3');
+    const others = t.events
+      .filter((e) => e.netns === 'node3' && e.explain.code === 'controller.exec')
+      .map((e) => /ip route replace (\S+)\.0\/24/.exec(String(e.explain.args.line))?.[1])
+      .filter((x): x is string => x !== undefined);
 
-    it('node3 reads the config, leases the first free subnet and writes it with the 24 h TTL', () => {
+    it('node3 reads the config, shows the defaults flannel fills in, then leases and writes with the 24 h TTL', () => {
       const get = t.events.find((e) => e.netns === 'node3' && e.explain.code === 'store.get')!;
       expect(get.explain.args.key).toBe('/coreos.com/network/config');
+      // SubnetLen is set (24); SubnetMin/SubnetMax are not: the first and last /24 after 10.1.0.0.
+      expect(codes).toContain('node3:flanneld.cfg-len');
+      const range = t.events.find((e) => e.explain.code === 'flanneld.cfg-range-default')!;
+      expect(range.explain.args).toMatchObject({ min: '10.1.1.0', max: '10.1.255.0' });
+      expect(t.events.find((e) => e.explain.code === 'flanneld.cfg-backend')?.explain.args.type).toBe(
+        'vxlan',
+      );
       const put = t.events.find((e) => e.netns === 'node3' && e.explain.code === 'store.put-ttl')!;
-      // SubnetMin 10.1.1.0: node1 and node2 hold .1 and .2, so node3 gets 10.1.3.0/24.
-      expect(put.explain.args.key).toBe('/coreos.com/network/subnets/10.1.3.0-24');
       expect(put.explain.args.ttl).toBe(86400);
       expect(String(put.explain.args.value)).toContain('"PublicIP":"192.168.0.13"');
       expect(codes.indexOf('node3:store.get')).toBeLessThan(codes.indexOf('node3:store.put-ttl'));
     });
 
-    it("the other nodes' watches fire and they program route, neighbour and FDB for 10.1.3.0/24", () => {
+    it('node3 picks at random among the free subnets in SubnetMin..SubnetMax, as flannel does', () => {
+      const pick = t.events.find((e) => e.netns === 'node3' && e.explain.code === 'flanneld.lease-pick')!;
+      // 255 /24s from 10.1.1.0 to 10.1.255.0, two taken: flannel stops collecting at 100.
+      expect(pick.explain.args.free).toBe(100);
+      expect(pick.explain.args.subnet).toBe(`${mine}/24`);
+      expect(third(mine)).toBeGreaterThanOrEqual(1);
+      expect(third(mine)).toBeLessThanOrEqual(255);
+      expect([...setupLeases(t).values()]).not.toContain(mine);
+      // Among the first 100 free ones: at most 100 + the 2 taken below it.
+      expect(third(mine)).toBeLessThanOrEqual(102);
+      // Seeded, so the same scenario picks the same subnet every time.
+      expect(leased(trace('flannel-subnet-lease', 'node-joins'), 'node3')).toBe(mine);
+    });
+
+    it("the other nodes' watches fire and they program route, neighbour and FDB for node3's lease", () => {
+      const put = t.events.find((e) => e.netns === 'node3' && e.explain.code === 'store.put-ttl')!;
+      const vtep = /"VtepMAC":"([0-9a-f:]+)"/.exec(String(put.explain.args.value))![1]!;
       for (const n of ['node1', 'node2']) {
         expect(codes).toContain(`${n}:store.watch-set`);
-        expect(finalRows(t, n, 'routes')).toContain('10.1.3.0/24 via 10.1.3.0 dev flannel.1 onlink');
-        // flannel.1 on node3 is created during the flow: its MAC is the VtepMAC node3 published.
-        const put = t.events.find((e) => e.netns === 'node3' && e.explain.code === 'store.put-ttl')!;
-        const vtep = /"VtepMAC":"([0-9a-f:]+)"/.exec(String(put.explain.args.value))![1]!;
-        expect(finalRows(t, n, 'neigh')).toContain(`10.1.3.0 dev flannel.1 lladdr ${vtep} PERMANENT`);
+        expect(finalRows(t, n, 'routes')).toContain(`${mine}/24 via ${mine} dev flannel.1 onlink`);
+        expect(finalRows(t, n, 'neigh')).toContain(`${mine} dev flannel.1 lladdr ${vtep} PERMANENT`);
         expect(finalRows(t, n, 'fdb')).toContain(`${vtep} dev flannel.1 dst 192.168.0.13 self permanent`);
       }
-      // The routes table changed during the flow, not only at setup.
       const before = t.tables.filter((v) => v.netns === 'node1' && v.table === 'routes')[0]!;
-      expect(before.rows).not.toContain('10.1.3.0/24 via 10.1.3.0 dev flannel.1 onlink');
-      // node3 learns the existing leases too.
-      expect(finalRows(t, 'node3', 'routes')).toContain('10.1.1.0/24 via 10.1.1.0 dev flannel.1 onlink');
-      expect(finalRows(t, 'node3', 'routes')).toContain('10.1.2.0/24 via 10.1.2.0 dev flannel.1 onlink');
+      expect(before.rows).not.toContain(`${mine}/24 via ${mine} dev flannel.1 onlink`);
+      // node3 learns the two existing leases too.
+      expect(others.sort()).toEqual([...setupLeases(t).values()].map((a) => a.replace(/\.0$/, '')).sort());
+      expect(others).toHaveLength(2);
+    });
+
+    it("the scenario's description names the subnets the nodes really lease", () => {
+      const d = scenario('flannel-subnet-lease').description.en;
+      for (const a of [...setupLeases(t).values(), mine])
+        expect(JSON.stringify(scenario('flannel-subnet-lease'))).toContain(`${a}/24`);
+      expect(d).toContain(`${setupLeases(t).get('node1')}/24`);
     });
   });
 
   describe('lease-expires', () => {
     const t = trace('flannel-subnet-lease', 'lease-expires');
+    const node2 = setupLeases(t).get('node2')!;
 
     it("node2's lease expires after 24 h and node1 removes its route, neighbour and FDB entry", () => {
       expect(t.events.some((e) => e.netns === 'node2' && e.explain.code === 'flanneld.stop')).toBe(true);
       const expired = t.events.find((e) => e.netns === 'node1' && e.explain.code === 'store.watch-expire')!;
-      expect(expired.explain.args.key).toBe('/coreos.com/network/subnets/10.1.2.0-24');
-      // The expiry happens 24 h after node2 wrote its lease (at setup), not before.
+      expect(expired.explain.args.key).toBe(`/coreos.com/network/subnets/${node2}-24`);
       expect(expired.time).toBeGreaterThanOrEqual(23 * 3600 * 1e6);
       const before = t.tables.filter((v) => v.netns === 'node1' && v.table === 'routes')[0]!;
-      expect(before.rows).toContain('10.1.2.0/24 via 10.1.2.0 dev flannel.1 onlink');
-      expect(finalRows(t, 'node1', 'routes').some((r) => r.startsWith('10.1.2.0/24'))).toBe(false);
-      expect(finalRows(t, 'node1', 'neigh').some((r) => r.startsWith('10.1.2.0 '))).toBe(false);
+      expect(before.rows).toContain(`${node2}/24 via ${node2} dev flannel.1 onlink`);
+      expect(finalRows(t, 'node1', 'routes').some((r) => r.startsWith(`${node2}/24`))).toBe(false);
+      expect(finalRows(t, 'node1', 'neigh').some((r) => r.startsWith(`${node2} `))).toBe(false);
       expect(finalRows(t, 'node1', 'fdb').some((r) => r.includes('dst 192.168.0.12'))).toBe(false);
     });
 
+    it('a stopped flanneld has no watch: the store tells node2 nothing after it stops', () => {
+      const stop = t.events.findIndex((e) => e.netns === 'node2' && e.explain.code === 'flanneld.stop');
+      expect(
+        t.events.slice(stop).some((e) => e.netns === 'node2' && e.explain.code.startsWith('store.watch')),
+      ).toBe(false);
+      // node1's renewal is a set that node1 itself hears, but node2 does not.
+      expect(t.events.some((e) => e.netns === 'node1' && e.explain.code === 'store.watch-set')).toBe(true);
+    });
+
     it('node1 keeps renewing its own lease, so it survives', () => {
+      const node1 = setupLeases(t).get('node1')!;
       expect(t.events.some((e) => e.netns === 'node1' && e.explain.code === 'flanneld.renew')).toBe(true);
       expect(
         t.events.some(
           (e) =>
             e.explain.code === 'store.watch-expire' &&
-            e.explain.args.key === '/coreos.com/network/subnets/10.1.1.0-24',
+            e.explain.args.key === `/coreos.com/network/subnets/${node1}-24`,
         ),
       ).toBe(false);
+    });
+  });
+
+  describe('subnet-reused', () => {
+    const t = trace('flannel-subnet-lease', 'subnet-reused');
+    const node2 = setupLeases(t).get('node2')!;
+
+    it('the expired subnet from /run/flannel/subnet.env is leased again, not a random one', () => {
+      // Its lease expired before the flow: the store holds none for 192.168.0.12.
+      expect(t.events.some((e) => e.explain.code === 'flanneld.lease-reuse')).toBe(false);
+      const prev = t.events.find((e) => e.netns === 'node2' && e.explain.code === 'flanneld.lease-previous')!;
+      expect(prev.explain.args.subnet).toBe(`${node2}/24`);
+      expect(t.events.some((e) => e.explain.code === 'flanneld.lease-pick')).toBe(false);
+      expect(leased(t, 'node2')).toBe(node2);
+    });
+
+    it("node1's watch fires and its route to the subnet comes back", () => {
+      const before = t.tables.filter((v) => v.netns === 'node1' && v.table === 'routes')[0]!;
+      expect(before.rows.some((r) => r.startsWith(`${node2}/24`))).toBe(false);
+      expect(finalRows(t, 'node1', 'routes')).toContain(`${node2}/24 via ${node2} dev flannel.1 onlink`);
+    });
+
+    it('re-programming leases it already had does not fail (flannel replaces FDB entries)', () => {
+      expect(t.events.some((e) => e.explain.code === 'flanneld.error')).toBe(false);
     });
   });
 });

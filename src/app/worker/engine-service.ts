@@ -176,11 +176,12 @@ export async function trace(
   yaml?: string,
 ): Promise<Trace> {
   const s = await scenarioOf(scenarioId, yaml);
-  findFlow(s, flowId);
-  const built = takeWorld(s, execs);
+  // The flow's own `before` commands are part of its world, as traceFlow builds it.
+  const all = [...(findFlow(s, flowId).before ?? []), ...execs];
+  const built = takeWorld(s, all);
   const t = traceBuilt(s, flowId, built);
-  traced = { scenario: s, key: keyOf(execs), flowId, built };
-  refillLater(s, execs);
+  traced = { scenario: s, key: keyOf(all), flowId, built };
+  refillLater(s, all);
   return t;
 }
 
@@ -196,12 +197,13 @@ export async function tables(
   yaml?: string,
 ): Promise<TableSnapshot[]> {
   const s = await scenarioOf(scenarioId, yaml);
+  const all = [...(findFlow(s, flowId).before ?? []), ...execs];
   let built: BuiltWorld;
-  if (traced && traced.scenario === s && traced.key === keyOf(execs) && traced.flowId === flowId)
+  if (traced && traced.scenario === s && traced.key === keyOf(all) && traced.flowId === flowId)
     built = traced.built;
   else {
-    built = pool.get(s)?.get(keyOf(execs)) ?? buildWorld(s, { exec: execs });
-    keepWorld(s, execs, built);
+    built = pool.get(s)?.get(keyOf(all)) ?? buildWorld(s, { exec: all });
+    keepWorld(s, all, built);
   }
   const out = netnsTables(built.world, netns);
   if (!out) throw new Error(`no netns "${netns}"`);

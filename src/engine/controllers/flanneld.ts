@@ -44,6 +44,8 @@ export interface NetworkConfig {
   vni: number;
   port?: number;
   directRouting: boolean;
+  /** Which values flannel filled in itself (shown in the trace). */
+  defaults: { subnetLen: boolean; range: boolean; backend: boolean };
 }
 
 /** Runs a command line as the controller on its machine; returns whether it succeeded. */
@@ -51,7 +53,12 @@ export type Exec = (line: string, origin: string) => { ok: boolean; output: stri
 
 export class ConfigError extends Error {}
 
-/** flannel's GetNetworkConfig with its defaults (SubnetLen, SubnetMin, SubnetMax, Backend). */
+/**
+ * flannel's ParseConfig + CheckNetworkConfig (pkg/subnet/config.go): SubnetLen defaults to
+ * 24 when the network is a /22 or larger, else to the network's prefix + 2 (four subnets);
+ * SubnetMin skips the first subnet (its address is the network's own), SubnetMax is the
+ * last; a missing Backend means udp. `defaults` records which values flannel filled in.
+ */
 export function parseNetworkConfig(text: string): NetworkConfig {
   let j: Record<string, unknown>;
   try {
@@ -62,34 +69,68 @@ export function parseNetworkConfig(text: string): NetworkConfig {
   const net = typeof j.Network === 'string' ? parseCidr(j.Network) : null;
   if (!net) throw new ConfigError('please define a correct Network parameter in the flannel config');
   const network = { addr: (net.addr & maskOf(net.len)) >>> 0, len: net.len };
-  const subnetLen = typeof j.SubnetLen === 'number' ? j.SubnetLen : network.len < 24 ? 24 : network.len + 1;
-  if (subnetLen <= network.len || subnetLen > 30)
-    throw new ConfigError('SubnetLen must be longer than the Network prefix and at most 30');
+  const subnetLen = configSubnetLen(j.SubnetLen, network.len);
   const step = 2 ** (32 - subnetLen);
   const parse = (k: string): number | undefined => {
     const v = j[k];
     if (v === undefined) return undefined;
     const ip = typeof v === 'string' ? parseCidr(v.includes('/') ? v : `${v}/32`) : null;
     if (!ip) throw new ConfigError(`${k} is not a valid address`);
+    if (!inPrefix(ip.addr, network.addr, network.len))
+      throw new ConfigError(`${k} is not in the range of the Network`);
+    if ((ip.addr & maskOf(subnetLen)) >>> 0 !== ip.addr >>> 0)
+      throw new ConfigError(`${k} is not on a SubnetLen boundary: ${formatIp(ip.addr)}`);
     return ip.addr >>> 0;
   };
   const last = (network.addr + 2 ** (32 - network.len) - step) >>> 0;
-  const subnetMin = parse('SubnetMin') ?? (network.addr + step) >>> 0;
-  const subnetMax = parse('SubnetMax') ?? last;
-  const b = (j.Backend ?? {}) as Record<string, unknown>;
-  const type = typeof b.Type === 'string' ? b.Type : 'udp';
+  const min = parse('SubnetMin');
+  const max = parse('SubnetMax');
+  const b = j.Backend === undefined ? undefined : ((j.Backend ?? {}) as Record<string, unknown>);
+  const type = b === undefined ? 'udp' : typeof b.Type === 'string' ? b.Type : '';
   if (type !== 'udp' && type !== 'vxlan' && type !== 'host-gw')
-    throw new ConfigError(`unknown backend type: ${type}`);
+    throw new ConfigError(`failed to create backend: unknown backend type: ${type}`);
   return {
     network,
     subnetLen,
-    subnetMin,
-    subnetMax,
+    subnetMin: min ?? (network.addr + step) >>> 0,
+    subnetMax: max ?? last,
     backend: type,
-    vni: typeof b.VNI === 'number' ? b.VNI : 1,
-    ...(typeof b.Port === 'number' ? { port: b.Port } : {}),
-    directRouting: b.DirectRouting === true,
+    vni: typeof b?.VNI === 'number' ? b.VNI : 1,
+    ...(typeof b?.Port === 'number' ? { port: b.Port } : {}),
+    directRouting: b?.DirectRouting === true,
+    defaults: {
+      subnetLen: j.SubnetLen === undefined,
+      range: min === undefined && max === undefined,
+      backend: b === undefined,
+    },
   };
+}
+
+function configSubnetLen(v: unknown, netLen: number): number {
+  if (v === undefined || v === 0) {
+    if (netLen > 28) throw new ConfigError('network is too small. Minimum useful network prefix is /28');
+    return netLen <= 22 ? 24 : netLen + 2;
+  }
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new ConfigError('SubnetLen is not a number');
+  if (v > 30) throw new ConfigError('SubnetLen must be less than /31');
+  if (v < netLen + 2) throw new ConfigError('network must be able to accommodate at least four subnets');
+  return v;
+}
+
+/** flannel collects at most this many free subnets and picks one of them at random. */
+const PICK_WINDOW = 100;
+
+/**
+ * A deterministic stand-in for flannel's time-seeded math/rand: FNV-1a of a seed string,
+ * then one xorshift round. The same scenario always picks the same subnet.
+ */
+export function seededIndex(seed: string, n: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619) >>> 0;
+  h ^= h << 13;
+  h ^= h >>> 17;
+  h ^= h << 5;
+  return (h >>> 0) % n;
 }
 
 interface Lease {
@@ -131,6 +172,10 @@ export class Flanneld {
   private lease?: Lease;
   private cfg?: NetworkConfig;
   private renewal?: { cancel(): void };
+  /** The open watch on the leases; a stopped flanneld has none, so it hears nothing. */
+  private watching?: { cancel(): void };
+  /** The subnet flanneld wrote to /run/flannel/subnet.env last time (its "previous subnet"). */
+  private previous?: { addr: number; len: number };
   private readonly ns: Netns;
   private readonly who: string;
   /** Leases of other nodes this flanneld has programmed, by store key. */
@@ -163,6 +208,7 @@ export class Flanneld {
       throw new ConfigError(`failed to retrieve network config: 100: Key not found (${FLANNEL_CONFIG_KEY})`);
     const cfg = parseNetworkConfig(cfgEntry.value);
     this.cfg = cfg;
+    this.explainConfig(cfg);
     const dev = this.ns.device(this.opts.iface);
     const pub = dev?.addrs.find((a) => !a.secondary)?.addr;
     if (!dev || pub === undefined)
@@ -194,6 +240,7 @@ export class Flanneld {
     }
     const lease: Lease = { subnet, publicIp: pub, backend: cfg.backend, ...(vtepMac ? { vtepMac } : {}) };
     this.lease = lease;
+    this.previous = subnet;
     this.writeLease();
     if (this.opts.forwardRules && !this.configured) {
       const n = subnetText(cfg.network);
@@ -214,10 +261,7 @@ export class Flanneld {
     this.running = true;
     for (const e of this.store.list(FLANNEL_SUBNETS))
       this.onLease({ action: 'set', key: e.key, value: e.value });
-    if (!this.configured)
-      this.store.watch(FLANNEL_SUBNETS, this.ns, this.who, (e) => {
-        if (this.running) this.onLease(e);
-      });
+    this.watching = this.store.watch(FLANNEL_SUBNETS, this.ns, this.who, (e) => this.onLease(e));
     this.configured = true;
   }
 
@@ -225,6 +269,8 @@ export class Flanneld {
   stop(): void {
     this.running = false;
     this.renewal?.cancel();
+    this.watching?.cancel();
+    this.watching = undefined;
     emit(this.ns, {
       kind: 'control',
       code: 'flanneld.stop',
@@ -242,31 +288,91 @@ export class Flanneld {
     return this.store.list(key).find((e) => e.key === key)?.expires;
   }
 
+  /** What flannel filled in for itself, as events: SubnetLen, the lease range, the backend. */
+  private explainConfig(cfg: NetworkConfig): void {
+    const who = this.who;
+    const network = subnetText(cfg.network);
+    const len = cfg.subnetLen;
+    const lenCode = !cfg.defaults.subnetLen
+      ? 'flanneld.cfg-len'
+      : cfg.network.len <= 22
+        ? 'flanneld.cfg-len-default'
+        : 'flanneld.cfg-len-small';
+    emit(this.ns, { kind: 'control', code: lenCode, args: { who, network, len } });
+    emit(this.ns, {
+      kind: 'control',
+      code: cfg.defaults.range ? 'flanneld.cfg-range-default' : 'flanneld.cfg-range',
+      args: { who, min: formatIp(cfg.subnetMin), max: formatIp(cfg.subnetMax), len },
+    });
+    emit(this.ns, {
+      kind: 'control',
+      code: cfg.defaults.backend ? 'flanneld.cfg-backend-default' : 'flanneld.cfg-backend',
+      args: { who, type: cfg.backend },
+    });
+  }
+
+  /**
+   * flannel's tryAcquireLease: the lease already held for this node's public IP; else the
+   * previous subnet from /run/flannel/subnet.env if nobody holds it; else one picked at
+   * random among the first 100 free subnets from SubnetMin to SubnetMax (allocateSubnet).
+   */
   private chooseSubnet(cfg: NetworkConfig, pub: number): { addr: number; len: number } {
     const taken = new Map<number, Lease>();
     for (const e of this.store.list(FLANNEL_SUBNETS)) {
       const l = parseLease(e.key, e.value);
       if (l) taken.set(l.subnet.addr >>> 0, l);
     }
-    if (this.opts.subnet) {
-      const c = parseCidr(this.opts.subnet);
-      if (!c || c.len !== cfg.subnetLen || !inPrefix(c.addr, cfg.network.addr, cfg.network.len)) {
-        throw new ConfigError(
-          `subnet ${this.opts.subnet} is not a /${cfg.subnetLen} of ${subnetText(cfg.network)}`,
-        );
+    const who = this.who;
+    const fits = (c: { addr: number; len: number }): boolean =>
+      c.len === cfg.subnetLen && inPrefix(c.addr, cfg.network.addr, cfg.network.len);
+    for (const l of taken.values())
+      if (l.publicIp === pub && fits(l.subnet)) {
+        const args = { who, subnet: subnetText(l.subnet), ip: formatIp(pub) };
+        emit(this.ns, { kind: 'control', code: 'flanneld.lease-reuse', args });
+        return l.subnet;
       }
-      const held = taken.get(c.addr >>> 0);
-      if (held && held.publicIp !== pub)
-        throw new ConfigError(`subnet ${this.opts.subnet} is leased by ${formatIp(held.publicIp)}`);
-      return { addr: c.addr >>> 0, len: c.len };
+    const prev = this.previousSubnet(cfg);
+    if (prev) {
+      const held = taken.get(prev.addr >>> 0);
+      const args = { who, subnet: subnetText(prev), holder: held ? formatIp(held.publicIp) : '' };
+      emit(this.ns, {
+        kind: 'control',
+        code: held ? 'flanneld.lease-previous-taken' : 'flanneld.lease-previous',
+        args,
+      });
+      if (!held) return prev;
     }
-    // Reuse this node's lease if it still has one; otherwise the first free subnet in range.
-    for (const l of taken.values()) if (l.publicIp === pub) return l.subnet;
+    const free: number[] = [];
     const step = 2 ** (32 - cfg.subnetLen);
-    for (let a = cfg.subnetMin; a <= cfg.subnetMax; a = (a + step) >>> 0) {
-      if (!taken.has(a >>> 0)) return { addr: a >>> 0, len: cfg.subnetLen };
-    }
-    throw new ConfigError('failed to acquire lease: out of subnets');
+    for (let a = cfg.subnetMin; a <= cfg.subnetMax && free.length < PICK_WINDOW; a += step)
+      if (!taken.has(a >>> 0)) free.push(a >>> 0);
+    if (free.length === 0) throw new ConfigError('failed to acquire lease: out of subnets');
+    const addr = free[seededIndex(`${this.world.seed}/${this.machine.name}/${formatIp(pub)}`, free.length)]!;
+    const subnet = { addr, len: cfg.subnetLen };
+    emit(this.ns, {
+      kind: 'control',
+      code: 'flanneld.lease-pick',
+      args: {
+        who,
+        min: formatIp(cfg.subnetMin),
+        max: formatIp(cfg.subnetMax),
+        free: free.length,
+        subnet: subnetText(subnet),
+      },
+    });
+    return subnet;
+  }
+
+  /** subnet.env's FLANNEL_SUBNET from the last run, or the scenario's pinned one on the first. */
+  private previousSubnet(cfg: NetworkConfig): { addr: number; len: number } | undefined {
+    if (this.previous) return this.previous;
+    if (!this.opts.subnet) return undefined;
+    const c = parseCidr(this.opts.subnet);
+    if (!c || c.len !== cfg.subnetLen || !inPrefix(c.addr, cfg.network.addr, cfg.network.len))
+      throw new ConfigError(
+        `subnet ${this.opts.subnet} is not a /${cfg.subnetLen} of ${subnetText(cfg.network)}`,
+      );
+    return { addr: c.addr >>> 0, len: c.len };
   }
 
   private writeLease(): void {
@@ -323,7 +429,9 @@ export class Flanneld {
           `ip neigh replace ${formatIp(l.subnet.addr)} lladdr ${l.vtepMac} dev ${v} nud permanent`,
           origin,
         );
-        this.run(`bridge fdb append ${l.vtepMac} dev ${v} dst ${formatIp(l.publicIp)}`, origin);
+        // flannel's AddFDB is netlink.NeighSet (NLM_F_CREATE|NLM_F_REPLACE): `bridge fdb replace`, so a
+        // restarted flanneld re-programs the leases it already had without an EEXIST.
+        this.run(`bridge fdb replace ${l.vtepMac} dev ${v} dst ${formatIp(l.publicIp)}`, origin);
       }
       return;
     }

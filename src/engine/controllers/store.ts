@@ -96,8 +96,11 @@ export class Store {
     this.notify({ action: 'delete', key, prev: prev.value });
   }
 
-  watch(prefix: string, ns: Netns, who: string, cb: (e: WatchEvent) => void): void {
-    this.watches.push({ prefix, ns, who, cb });
+  /** Watch a prefix until the returned handle is cancelled (the watcher exits: its connection closes). */
+  watch(prefix: string, ns: Netns, who: string, cb: (e: WatchEvent) => void): { cancel(): void } {
+    const w: Watch = { prefix, ns, who, cb };
+    this.watches.push(w);
+    return { cancel: () => void (this.watches = this.watches.filter((x) => x !== w)) };
   }
 
   /** A lease ran out: the key disappears and watchers hear `expire`. */

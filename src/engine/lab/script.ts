@@ -55,7 +55,13 @@ export function labFlowStdin(command: string): string {
 
 export function labScript(s: Scenario, opts: LabOptions = {}): string {
   const prefix = opts.prefix ?? 'pj-';
-  const { world, setup, created: madeBy, inputs } = buildWorld(s, { exec: opts.exec ?? [] });
+  const before = s.flows.find((f) => f.id === opts.flow)?.before ?? [];
+  const {
+    world,
+    setup,
+    created: madeBy,
+    inputs,
+  } = buildWorld(s, { exec: [...before, ...(opts.exec ?? [])] });
   const topo = topologyOf(world);
   const ns = (name: string): string => `${prefix}${name}`;
   const seg = (name: string): string => `${prefix}seg-${name}`;

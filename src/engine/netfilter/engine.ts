@@ -539,6 +539,9 @@ export class NetfilterEngine implements NetfilterHooks {
     };
     const from = manip === 'SRC' ? `${b.src}${port(before, 'sport')}` : `${b.dst}${port(before, 'dport')}`;
     const to = manip === 'SRC' ? `${a.src}${port(after, 'sport')}` : `${a.dst}${port(after, 'dport')}`;
+    // nf_nat_packet runs the manip on every hook of a NATed connection; where the packet already
+    // carries the target tuple (a looped-back packet after OUTPUT's DNAT) it rewrites nothing.
+    if (from === to) return;
     const undo = ct.dir === 'reply';
     emit(this.ns, {
       kind: 'nat',

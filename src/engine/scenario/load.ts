@@ -102,6 +102,19 @@ export interface ScenarioFlow {
   description?: Localized;
   /** Pin the endpoint a Service's random or round-robin choice takes. */
   endpoint?: string;
+  /** Commands run before the flow, after the world is built (`--exec` for this flow only). */
+  before?: { netns: string; line: string }[];
+  line: number;
+}
+
+export interface Correction {
+  id: string;
+  note: { file: string; quote: string };
+  says: Localized;
+  linux: Localized;
+  evidence: { flow?: string; netns?: string; command?: string; output?: string };
+  terms: string[];
+  at?: { flow: string; netns?: string; interface?: string };
   line: number;
 }
 
@@ -123,6 +136,8 @@ export interface Scenario {
   machines: ScenarioMachine[];
   servers: ScenarioServer[];
   flows: ScenarioFlow[];
+  /** "The notes say / Linux does". */
+  corrections?: Correction[];
 }
 
 type PathSeg = string | number;
@@ -402,7 +417,38 @@ export function loadScenario(text: string, file: string): Scenario {
       title: fl.title,
       ...(fl.description ? { description: fl.description } : {}),
       ...(fl.endpoint ? { endpoint: fl.endpoint } : {}),
+      ...(fl.before
+        ? {
+            before: fl.before.map((b) => {
+              const k = b.indexOf(':');
+              return { netns: b.slice(0, k).trim(), line: b.slice(k + 1).trim() };
+            }),
+          }
+        : {}),
       line: lineOf(ctx, ['flows', i]),
+    };
+  });
+
+  const corrections: Correction[] = f.corrections.map((c, i) => {
+    for (const [where, id] of [
+      ['evidence', c.evidence.flow],
+      ['at', c.at?.flow],
+    ] as const)
+      if (id !== undefined && !flowIds.has(id))
+        fail(
+          ctx,
+          ['corrections', i, where, 'flow'],
+          `no flow "${id}"; flows: ${[...flowIds.keys()].join(', ')}`,
+        );
+    return {
+      id: c.id,
+      note: c.note,
+      says: c.says,
+      linux: c.linux,
+      evidence: c.evidence,
+      terms: c.terms,
+      ...(c.at ? { at: c.at } : {}),
+      line: lineOf(ctx, ['corrections', i]),
     };
   });
 
@@ -420,5 +466,6 @@ export function loadScenario(text: string, file: string): Scenario {
     machines,
     servers,
     flows,
+    corrections,
   };
 }

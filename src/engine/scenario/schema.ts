@@ -229,7 +229,9 @@ export const ServiceSchema = z
             .min(1)
             .max(65535)
             .optional()
-            .describe('userspace mode: the port kube-proxy listens on.'),
+            .describe(
+              'userspace mode: the port kube-proxy listens on (a random one the kernel picked for its port-0 listener; pin it to match a capture).',
+            ),
         }),
       )
       .min(1),
@@ -246,7 +248,50 @@ export const FlowSchema = z.strictObject({
   title: LocalizedSchema,
   description: LocalizedSchema.optional(),
   endpoint: ip.optional().describe("Pin the endpoint a Service's random (or round-robin) choice takes."),
+  before: z
+    .array(
+      z.string().regex(/^[^:\s]+:\s*\S/, 'expected "NETNS: COMMAND", like "node2: systemctl stop flanneld"'),
+    )
+    .optional()
+    .describe(
+      'Commands run (in order, each to its end) after the world is built and before this flow: "NETNS: COMMAND". They are part of the setup, not of the journey.',
+    ),
 });
+
+/** Where a correction matters in a journey: the flow, and optionally the netns and interface of the step. */
+export const CorrectionPlaceSchema = z.strictObject({
+  flow: z.string().regex(ID_RE, 'a flow id'),
+  netns: name('a netns name').optional(),
+  interface: name('an interface name').optional(),
+});
+
+export const CorrectionSchema = z
+  .strictObject({
+    id: z.string().regex(ID_RE, 'a correction id uses lower-case letters, digits and "-"'),
+    note: z.strictObject({
+      file: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]+\.(md|html)$/, "the note's file name, like container-network-overview.md"),
+      quote: text.describe('The sentence from the note, verbatim (in Chinese).'),
+    }),
+    says: LocalizedSchema.describe('What the note claims, in a sentence.'),
+    linux: LocalizedSchema.describe('What the kernel and the tools really do.'),
+    evidence: z
+      .strictObject({
+        flow: z.string().regex(ID_RE, 'a flow id').optional(),
+        netns: name('a netns name').optional(),
+        command: text.optional(),
+        output: z.string().optional(),
+      })
+      .refine((e) => e.flow !== undefined || e.command !== undefined, 'give a flow or a command')
+      .describe('A flow of this scenario that shows it, or a command (and its output) run in a netns.'),
+    terms: z
+      .array(text)
+      .default([])
+      .describe('Words a reader may search for, as the note spells them (flannel1, tun0, ...).'),
+    at: CorrectionPlaceSchema.optional().describe('The step where the page shows it.'),
+  })
+  .describe('"The notes say / Linux does": a correction of the source notes, with its evidence.');
 
 export const ScenarioFileSchema = z
   .strictObject({
@@ -268,6 +313,7 @@ export const ScenarioFileSchema = z
     services: z.array(ServiceSchema).default([]),
     servers: z.array(ServerSchema).default([]),
     flows: z.array(FlowSchema).default([]),
+    corrections: z.array(CorrectionSchema).default([]),
   })
   .describe('A Packet Journey scenario: machines configured by real Linux commands, and the flows to trace.');
 

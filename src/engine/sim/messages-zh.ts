@@ -59,6 +59,8 @@ export const ZH: Record<string, string> = {
   'drop.ttl-exceeded': 'TTL 为 {ttl}：转发会让它变成 0，所以发往 {dst} 的数据包被丢弃。',
   'drop.frag-needed': '数据包（{len} 字节）超过 {dev} 的 MTU（{mtu}），且设置了 DF，不能分片：被丢弃。',
   forward: '从 {in} 转发到 {out}：TTL 从 {ttl} 变为 {ttl2}；下一跳会换上新的 MAC 地址。',
+  'forward.no-l2':
+    '从 {in} 转发到 {out}：TTL 从 {ttl} 变为 {ttl2}。{out} 没有链路层（没有以太网头部，也没有 MAC）：交给它的是裸 IP 包。',
   'drop.no-socket-icmp': '一个 id 为 {id} 的 echo reply，但没有 ping 在等它。',
   'icmp.soft-error-ignored':
     'ICMP type {type} code {code} 是软错误（{errno}）：它引用的 UDP 套接字没有设 IP_RECVERR，内核不通知它。',
@@ -116,6 +118,25 @@ export const ZH: Record<string, string> = {
   'store.watch-delete': '存储通知 {who}：{key} 被删除了。',
   'flanneld.stop': '{who} 停止：它不再为 {subnet} 续约，这个租约将会过期。',
   'flanneld.start': '{who} 启动：读取网络配置，申请一个租约，并监视其他租约。',
+  'flanneld.cfg-len': '{who}：配置中 SubnetLen 为 {len}：每个节点从 {network} 中租用一个 /{len}。',
+  'flanneld.cfg-len-default':
+    '{who}：配置没有设置 SubnetLen，而 {network} 不小于 /22，所以 flannel 给每个节点一个 /24（SubnetLen {len}）。',
+  'flanneld.cfg-len-small':
+    '{who}：配置没有设置 SubnetLen，而 {network} 小于 /22，所以 flannel 把它分成四份：SubnetLen {len}。',
+  'flanneld.cfg-range-default':
+    '{who}：配置中没有 SubnetMin 和 SubnetMax，所以租约取自 {min} 到 {max}：flannel 跳过第一个 /{len}（它的地址就是网络地址本身），直到最后一个。',
+  'flanneld.cfg-range':
+    '{who}：租约取自 SubnetMin {min} 到 SubnetMax {max}（配置中未写的一端，取网络地址之后的第一个 /{len} 或最后一个）。',
+  'flanneld.cfg-backend-default':
+    '{who}：配置中没有 Backend，所以 flannel 的 ParseConfig 使用 {type}：文档只建议在调试时使用的 UDP 后端（推荐的是 VXLAN）。',
+  'flanneld.cfg-backend': '{who}：Backend.Type 为 {type}。',
+  'flanneld.lease-reuse': '{who} 在存储中找到属于自己 IP {ip} 的租约 {subnet}，继续使用它（并刷新 TTL）。',
+  'flanneld.lease-previous':
+    '{who} 在 /run/flannel/subnet.env 中找到以前租用的子网 {subnet}；存储中没有人持有它，于是再次租下它。',
+  'flanneld.lease-previous-taken':
+    '{who}：它以前的子网 {subnet}（来自 /run/flannel/subnet.env）现在被 {holder} 租用，于是另选一个。',
+  'flanneld.lease-pick':
+    '{who} 在 {min} ... {max} 范围内挑选子网：在收集到的 {free} 个空闲子网中（flannel 最多收集 100 个）随机取一个：{subnet}。',
   'flanneld.renew': '{who} 在租约到期前一小时为 {subnet} 续约。',
   'controller.exec': '{who}：执行 "{line}"。',
   'systemctl.restart': 'systemd 在 {machine} 上重启 {unit}：守护进程先停止，再启动。',

@@ -84,6 +84,8 @@ export const EN: Record<string, string> = {
     'The packet ({len} bytes) is bigger than the MTU of {dev} ({mtu}) and has DF set, so it cannot be fragmented: dropped.',
   forward:
     'Forwarded from {in} to {out}: TTL {ttl} becomes {ttl2}; the MACs will be rewritten for the next hop.',
+  'forward.no-l2':
+    'Forwarded from {in} to {out}: TTL {ttl} becomes {ttl2}. {out} has no link layer (no Ethernet header, no MACs): the bare IP packet is handed to it.',
   'drop.no-socket-icmp': 'An echo reply with id {id} that no ping is waiting for.',
   'icmp.soft-error-ignored':
     'ICMP type {type} code {code} is a soft error ({errno}): the UDP socket it quotes has no IP_RECVERR, so the kernel does not tell it.',
@@ -150,6 +152,27 @@ export const EN: Record<string, string> = {
   'flanneld.stop': '{who} stops: it no longer renews the lease for {subnet}, which will expire.',
   'flanneld.start':
     '{who} starts: it reads the network config, acquires a lease and watches the other leases.',
+  'flanneld.cfg-len':
+    '{who}: SubnetLen is {len}, as the config sets it: every node leases a /{len} of {network}.',
+  'flanneld.cfg-len-default':
+    '{who}: the config sets no SubnetLen and {network} is a /22 or larger, so flannel gives every node a /24 (SubnetLen {len}).',
+  'flanneld.cfg-len-small':
+    '{who}: the config sets no SubnetLen and {network} is smaller than a /22, so flannel splits it into four: SubnetLen {len}.',
+  'flanneld.cfg-range-default':
+    "{who}: no SubnetMin or SubnetMax in the config, so leases come from {min} to {max}: flannel skips the first /{len} (its address is the network's own) and stops at the last.",
+  'flanneld.cfg-range':
+    '{who}: leases come from SubnetMin {min} to SubnetMax {max} (an end the config leaves out is the first /{len} after the network address, or the last one).',
+  'flanneld.cfg-backend-default':
+    "{who}: the config has no Backend, so flannel's ParseConfig uses {type}, the UDP backend its documentation keeps for debugging only (VXLAN is the recommended one).",
+  'flanneld.cfg-backend': '{who}: Backend.Type is {type}.',
+  'flanneld.lease-reuse':
+    '{who} finds a lease for its own IP {ip} in the store, {subnet}, and reuses it (renewing its TTL).',
+  'flanneld.lease-previous':
+    '{who} finds its previously leased subnet {subnet} in /run/flannel/subnet.env; nobody holds it in the store, so it leases it again.',
+  'flanneld.lease-previous-taken':
+    '{who}: its previous subnet {subnet} (from /run/flannel/subnet.env) is now leased by {holder}, so it picks another.',
+  'flanneld.lease-pick':
+    '{who} picks a subnet in range {min} ... {max}: of the {free} free subnets it collected (flannel collects at most 100), it takes one at random: {subnet}.',
   'flanneld.renew': '{who} renews its lease for {subnet} an hour before it would expire.',
   'controller.exec': '{who}: runs "{line}".',
   'systemctl.restart': 'systemd restarts {unit} on {machine}: the daemon is stopped, then started again.',

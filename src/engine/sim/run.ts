@@ -98,7 +98,11 @@ function runFlow(world: World, p: Process, events: () => number): 'done' | 'task
 /** Build the world and trace one flow. The same input always gives byte-identical JSON. */
 export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}): Trace {
   const flow = findFlow(s, flowId);
-  return traceBuilt(s, flow.id, buildWorld(s, opts));
+  return traceBuilt(
+    s,
+    flow.id,
+    buildWorld(s, { ...opts, exec: [...(flow.before ?? []), ...(opts.exec ?? [])] }),
+  );
 }
 
 /**

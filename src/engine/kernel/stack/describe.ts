@@ -8,13 +8,20 @@ import { formatSummary } from '../../net/tcpdump';
  */
 const RECENT = 8;
 const recentLayers: (readonly Layer[] | undefined)[] = Array.from({ length: RECENT }, () => undefined);
+const recentPayload: number[] = Array.from({ length: RECENT }, () => -1);
 const recentText: string[] = Array.from({ length: RECENT }, () => '');
 let nextSlot = 0;
 
-export function describeFrame(layers: Layer[]): string {
-  for (let i = 0; i < RECENT; i++) if (recentLayers[i] === layers) return recentText[i]!;
-  const text = formatSummary({ layers, payload: 0 });
+/**
+ * The payload counts: a UDP or TCP length is the bytes after its header, the encapsulated
+ * packet and its data included (tcpdump's "UDP, length 84" for flannel's 8285 datagram).
+ */
+export function describeFrame(layers: Layer[], payload: number): string {
+  for (let i = 0; i < RECENT; i++)
+    if (recentLayers[i] === layers && recentPayload[i] === payload) return recentText[i]!;
+  const text = formatSummary({ layers, payload });
   recentLayers[nextSlot] = layers;
+  recentPayload[nextSlot] = payload;
   recentText[nextSlot] = text;
   nextSlot = (nextSlot + 1) % RECENT;
   return text;

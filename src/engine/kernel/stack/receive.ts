@@ -21,7 +21,13 @@ export function netifReceive(
   const ns = dev.netns;
   if (!dev.operUp() && dev.kind !== 'loopback') return;
   if (!opts.captured) {
-    emit(ns, { kind: 'rx', dev, skb, code: 'rx', args: { dev: dev.name, what: describeFrame(skb.layers) } });
+    emit(ns, {
+      kind: 'rx',
+      dev,
+      skb,
+      code: 'rx',
+      args: { dev: dev.name, what: describeFrame(skb.layers, skb.payload) },
+    });
     capture(dev, skb, 'rx');
   }
   if (dev.master instanceof Bridge && !opts.viaBridge) {

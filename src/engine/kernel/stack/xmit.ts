@@ -24,7 +24,7 @@ export function devQueueXmit(dev: Device, skb: Skb): void {
     dev,
     skb,
     code: 'tx',
-    args: { dev: dev.name, what: describeFrame(skb.layers) },
+    args: { dev: dev.name, what: describeFrame(skb.layers, skb.payload) },
   });
   // libpcap drops lo's outgoing copy (it sees the packet once, as it comes back in): loopback.ts captures it as rx.
   if (dev.kind !== 'loopback') capture(dev, skb, 'tx');
