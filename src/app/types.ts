@@ -33,6 +33,9 @@ export interface FlowInfo {
   zh?: ZhText;
 }
 
+/** A correction of the source notes ("The notes say / Linux does"), as the scenario carries it. */
+export type CorrectionInfo = Omit<import('../engine/scenario/load').Correction, 'line'>;
+
 export interface ScenarioInfo {
   id: string;
   group: string;
@@ -42,6 +45,7 @@ export interface ScenarioInfo {
   concept?: string;
   zh?: ZhText;
   flows: FlowInfo[];
+  corrections?: CorrectionInfo[];
 }
 
 /** The catalog's groups, in teaching order: the scenario schema's list. */

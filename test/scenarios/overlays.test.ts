@@ -442,3 +442,48 @@ describe('flannel-subnet-lease', () => {
     });
   });
 });
+
+describe("flannel-vxlan: vxlan-dropped-in-input (the notes' flannel drop symptom)", () => {
+  const t = trace('flannel-vxlan', 'vxlan-dropped-in-input');
+
+  it("the VXLAN packet reaches 217's em1 and is dropped in INPUT, before flannel.1 sees it", () => {
+    expect(t.verdict).toBe('dropped');
+    const arrived = t.captures.filter(
+      (c) =>
+        c.netns === 'node-64-217' &&
+        c.interface === 'em1' &&
+        c.direction === 'rx' &&
+        c.layers.some((l) => l.proto === 'vxlan'),
+    );
+    expect(arrived).toHaveLength(1);
+    expect(udpOf(arrived[0]!)?.dport).toBe(8472);
+    const drop = t.events.find((e) => e.kind === 'drop')!;
+    expect(drop).toMatchObject({ netns: 'node-64-217', reason: 'iptables-drop' });
+    expect(drop.explain.args).toMatchObject({ chain: 'INPUT' });
+    // The outer packet is for the node itself: local delivery (INPUT) comes before the vxlan socket.
+    expect(t.captures.some((c) => c.netns === 'node-64-217' && c.interface === 'flannel.1')).toBe(false);
+    expect(t.captures.some((c) => c.netns === 'pod-b')).toBe(false);
+  });
+});
+
+describe('docker-overlay: c1-to-outside (north-south through eth1 and docker_gwbridge)', () => {
+  const t = trace('docker-overlay', 'c1-to-outside');
+
+  it('leaves c1 by eth1 (its default route), not the overlay eth0, and crosses docker_gwbridge', () => {
+    expect(t.verdict).toBe('delivered');
+    const out = echoes(t, 'request', 'c1', 'eth1', 'tx');
+    expect(out).toHaveLength(1);
+    expect(ip(out[0]!)).toMatchObject({ src: '172.18.0.2', dst: '192.168.10.12', ttl: 64 });
+    expect(echoes(t, 'request', 'c1', 'eth0', 'tx')).toHaveLength(0);
+    expect(echoes(t, 'request', 'host1', 'docker_gwbridge', 'rx')).toHaveLength(1);
+    expect(t.captures.some((c) => c.layers.some((l) => l.proto === 'vxlan'))).toBe(false);
+    expect(t.captures.some((c) => c.interface === 'docker0')).toBe(false);
+  });
+
+  it('host1 masquerades it to 192.168.10.11 (routed once: TTL 63) and conntrack brings the reply back to 172.18.0.2', () => {
+    const wire = echoes(t, 'request', 'host1', 'eth0', 'tx')[0]!;
+    expect(ip(wire)).toMatchObject({ src: '192.168.10.11', dst: '192.168.10.12', ttl: 63 });
+    const back = echoes(t, 'reply', 'c1', 'eth1', 'rx')[0]!;
+    expect(ip(back)).toMatchObject({ src: '192.168.10.12', dst: '172.18.0.2' });
+  });
+});

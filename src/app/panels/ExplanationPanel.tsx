@@ -4,10 +4,18 @@ import { Empty, Panel } from './Panel';
 import { eventAt } from './trace-select';
 import { useT } from '../i18n';
 import { Explained } from '../i18n/Explained';
+import { lazy, Suspense } from 'react';
+import { useApp } from '../state/useApp';
+import { correctionsAt } from '../notes/match';
+
+const StepNote = lazy(() => import('../notes/StepNote'));
 
 export function ExplanationPanel() {
   const { t } = useT();
   const ev = usePanelApp((s) => eventAt(s.trace, s.step));
+  const all = useApp((s) => s.catalog?.find((c) => c.id === s.scenarioId)?.corrections);
+  const flowId = useApp((s) => s.flowId);
+  const notes = correctionsAt(all, flowId, ev);
   return (
     <Panel
       className="shrink-0"
@@ -30,6 +38,11 @@ export function ExplanationPanel() {
               {t('explanation.decidedBy', { table: ev.decidedBy.table, netns: ev.decidedBy.netns })}{' '}
               <code className="font-mono text-slate-900 dark:text-slate-100">{ev.decidedBy.row}</code>
             </p>
+          )}
+          {notes.length > 0 && (
+            <Suspense fallback={null}>
+              <StepNote corrections={notes} />
+            </Suspense>
           )}
         </div>
       )}

@@ -1,10 +1,14 @@
 /** Scenario and flow pickers: scenarios grouped by their `group`, each with its flows. */
+import { lazy, Suspense } from 'react';
 import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { SCENARIO_GROUPS } from '../types';
 import { useT } from '../i18n';
 import { flowText, scenarioText } from '../i18n/scenario';
 import type { UiKey } from '../i18n/ui-en';
+
+// The notes' corrections and the search box: their own chunk, loaded once the catalog is there.
+const NotesBar = lazy(() => import('../notes/NotesBar'));
 
 const select =
   'h-9 min-w-0 max-w-full rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100';
@@ -64,6 +68,11 @@ export function ScenarioPicker() {
           ))}
         </select>
       </label>
+      {catalog && (
+        <Suspense fallback={null}>
+          <NotesBar />
+        </Suspense>
+      )}
     </div>
   );
 }

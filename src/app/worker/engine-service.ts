@@ -89,6 +89,7 @@ function infoOf(id: string, s: Scenario): ScenarioInfo {
       ...(f.description ? { description: f.description.en } : {}),
       zh: { title: f.title.zh, ...(f.description ? { description: f.description.zh } : {}) },
     })),
+    ...(s.corrections?.length ? { corrections: s.corrections.map(({ line: _line, ...c }) => c) } : {}),
   };
 }
 

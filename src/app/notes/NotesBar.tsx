@@ -1,0 +1,106 @@
+/**
+ * "The notes say / Linux does" (loaded on demand): a button listing the scenario's
+ * corrections of the source notes, and a search box over corrections, scenarios, the
+ * devices on screen and glossary terms that leads to what it finds.
+ */
+import { useId, useMemo, useState } from 'react';
+import { classroomStore } from '../classroom/store';
+import { GLOSSARY } from '../glossary/terms';
+import { useT } from '../i18n';
+import { Dialog } from '../share/Dialog';
+import { appStore } from '../state/store';
+import { useApp } from '../state/useApp';
+import { CorrectionCard } from './CorrectionCard';
+import { searchNotes, type Hit } from './search';
+
+export default function NotesBar() {
+  const { t, lang } = useT();
+  const catalog = useApp((s) => s.catalog);
+  const scenarioId = useApp((s) => s.scenarioId);
+  const topology = useApp((s) => s.trace?.topology);
+  const [query, setQuery] = useState('');
+  const [open, setOpen] = useState(false);
+  const [focus, setFocus] = useState<string | null>(null);
+  const listId = useId();
+  const info = catalog?.find((c) => c.id === scenarioId);
+  const corrections = info?.corrections ?? [];
+  const devices = useMemo(
+    () =>
+      scenarioId && topology
+        ? topology.netns.map((n) => ({ scenarioId, netns: n.name, names: n.interfaces.map((i) => i.name) }))
+        : [],
+    [scenarioId, topology],
+  );
+  const hits = useMemo(
+    () => searchNotes(query, catalog ?? [], GLOSSARY, devices, lang),
+    [query, catalog, devices, lang],
+  );
+
+  const go = (h: Hit) => {
+    setQuery('');
+    if (h.kind === 'glossary') return classroomStore.getState().openGlossary(h.glossaryId);
+    if (h.scenarioId !== scenarioId) appStore.getState().selectScenario(h.scenarioId);
+    if (h.kind === 'device') appStore.getState().selectNetns(h.netns);
+    if (h.kind === 'correction') {
+      setFocus(h.correctionId);
+      setOpen(true);
+    }
+  };
+  const shown = catalog?.find((c) => c.id === scenarioId)?.corrections ?? [];
+
+  return (
+    <div className="relative flex items-center gap-2">
+      {corrections.length > 0 && (
+        <button
+          type="button"
+          className="h-9 rounded-md border border-amber-500 px-2 text-sm text-amber-900 hover:bg-amber-50 dark:text-amber-200 dark:hover:bg-amber-950"
+          onClick={() => {
+            setFocus(null);
+            setOpen(true);
+          }}
+        >
+          {t('notes.button', { n: corrections.length })}
+        </button>
+      )}
+      <input
+        type="search"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        aria-label={t('notes.search')}
+        placeholder={t('notes.search')}
+        aria-controls={listId}
+        className="h-9 w-56 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100"
+      />
+      {query.trim().length >= 2 && (
+        <ul
+          id={listId}
+          aria-label={t('notes.search')}
+          className="absolute right-0 top-10 z-20 max-h-80 w-96 overflow-auto rounded-md border border-slate-300 bg-white text-sm shadow-lg dark:border-slate-600 dark:bg-slate-900"
+        >
+          {hits.length === 0 && <li className="px-2 py-1">{t('notes.noHits')}</li>}
+          {hits.map((h, i) => (
+            <li key={i}>
+              <button
+                type="button"
+                className="block w-full px-2 py-1 text-left hover:bg-slate-100 dark:hover:bg-slate-800"
+                onClick={() => go(h)}
+              >
+                <span className="mr-1 rounded bg-slate-200 px-1 text-xs dark:bg-slate-700">
+                  {t(`notes.kind.${h.kind}`)}
+                </span>
+                {h.label} <span className="text-xs text-slate-600 dark:text-slate-300">· {h.detail}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Dialog open={open} title={t('notes.title')} onClose={() => setOpen(false)} wide>
+        <div className="space-y-2">
+          {shown.map((c) => (
+            <CorrectionCard key={c.id} c={c} highlight={c.id === focus} />
+          ))}
+        </div>
+      </Dialog>
+    </div>
+  );
+}
