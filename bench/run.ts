@@ -1,13 +1,16 @@
 /**
  * npm run bench: trace timings for every scenario flow, a generated 1,000-netns world
- * (100 hosts on one segment, each with a bridge and 9 pods, flannel host-gw style routes)
- * and a synthetic 20-router chain. Plain text; goals printed beside the figures.
+ * (100 hosts on one segment, each with a bridge and 9 pods, flannel host-gw style routes),
+ * a synthetic 20-router chain, and the scale targets (bench/scale.ts: 10,000 Services,
+ * a 20,000-rule restore, 5,000 namespaces, a terminal command). Plain text; goals printed
+ * beside the figures. BENCH_SCALE=only runs the scale targets alone.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWorld } from '../src/engine/scenario/build';
 import { loadScenario, type Scenario, type SetupStep } from '../src/engine/scenario/load';
 import { traceFlow } from '../src/engine/sim/run';
+import { scaleBench } from './scale';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const X = { en: 'bench', zh: 'bench' };
@@ -207,6 +210,11 @@ function main(): void {
     `  cross-host flow h0-pod0 -> 10.244.99.10: verdict ${bt.verdict}, ${bt.events.length} events, ${bt.tables.length} table versions`,
   );
   console.log(`  build+trace ${ms(bTotal)}   trace only ${ms(bTrace)}   (median of ${bigRuns})`);
+
+  scaleBench();
 }
 
-if (process.argv[1]?.endsWith('run.ts')) main();
+if (process.argv[1]?.endsWith('run.ts')) {
+  if (process.env.BENCH_SCALE === 'only') scaleBench();
+  else main();
+}

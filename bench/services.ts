@@ -22,7 +22,8 @@ export function servicesScenario(n: number, mode: 'iptables' | 'ipvs'): Scenario
       clusterIP: ip,
       type: 'ClusterIP',
       externalTrafficPolicy: 'Cluster',
-      ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
+      // A target port per Service keeps IPVS mode's KUBE-LOOP-BACK entries (ip,port,ip) distinct.
+      ports: [{ name: 'http', port: 80, targetPort: 1024 + i, protocol: 'TCP' }],
       endpoints: [0, 1, 2].map((k) => ({
         ip: `10.244.${1 + (k & 1)}.${100 + ((i * 3 + k) % 150)}`,
         node: `node${1 + (k & 1)}`,

@@ -37,6 +37,8 @@ const TRY = `Try \`${TOOL} -h' or '${TOOL} --help' for more information.`;
 
 /** iptables-restore's tokenizer: whitespace splits, "..." quotes (with \-escapes inside quotes). */
 export function splitRestoreLine(line: string): string[] {
+  // Without quotes a line is only its blank-separated words.
+  if (!line.includes('"')) return line.split(/[ \t\n\r]+/).filter((w) => w !== '');
   const out: string[] = [];
   let cur = '';
   let have = false;
