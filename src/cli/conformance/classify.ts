@@ -45,6 +45,13 @@ const RULES: { cause: string; test: (d: string, cmd: string, setup: string) => b
     test: (d) => /kernel sent a frame the trace lacks \(eth\/ipv4\/tcp S\)/.test(d),
   },
   {
+    // net/core/dev.c: veth_xmit -> __dev_forward_skb -> is_skb_forwardable drops a frame
+    // longer than the receiving device's MTU + hard header + VLAN_HLEN (rx_dropped).
+    cause: 'MTU: a veth drops frames longer than the receiver MTU (is_skb_forwardable)',
+    test: (d, _c, setup) =>
+      / mtu \d+/.test(setup) && / rx frame \d+: the trace has a frame the kernel did not send/.test(d),
+  },
+  {
     cause: "8 applications' error words",
     test: (d) => d.startsWith('output line'),
   },
