@@ -49,8 +49,9 @@ export async function labRun(s: Scenario, flowId: string, prefix: string): Promi
     const script = labScript(s, { flow: flowId, prefix, capture: { dir, points: capturePoints(trace) } });
     const file = join(dir, 'lab.sh');
     writeFileSync(file, script);
-    // A loaded machine can take a minute over one flow; the flow itself is bounded far below this.
-    const r = await run(file, 300_000);
+    // A loaded machine (tcpdump starting under nice) can take minutes over one flow; the flow
+    // itself is bounded far below this.
+    const r = await run(file, 600_000);
     if (r.code !== 0) {
       const lines = r.out.trim().split('\n');
       const err = lines.filter((l) => /error|cannot|no such|timed out|not found|RTNETLINK/i.test(l));
