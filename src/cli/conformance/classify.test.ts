@@ -26,6 +26,13 @@ describe('classify', () => {
     ).toMatch(/^2 ICMP redirects/);
   });
 
+  it('names a frame the kernel dropped for its size on receive, when the world has a smaller MTU', () => {
+    const mtu = loadScenario(randomScenario(1).yaml, 'random-1.yaml');
+    const d = ['r1/eth0 rx frame 2: the trace has a frame the kernel did not send (eth/ipv4/icmp 8/0)'];
+    expect(classify(mtu, 'ping -c 1 -s 1300 -M do 10.11.0.99', d)).toMatch(/^MTU: a veth drops/);
+    expect(classify(s, 'ping -c 1 10.11.0.99', d)).toMatch(/^unclassified/);
+  });
+
   it("names an output-only difference as the applications' words", () => {
     expect(classify(s, 'nc -z 10.77.0.1 80', ['output line 1: kernel "a", trace "b"'])).toMatch(/^8 /);
   });

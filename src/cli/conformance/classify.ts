@@ -27,7 +27,7 @@ const RULES: { cause: string; test: (d: string, cmd: string, setup: string) => b
   },
   {
     cause: '5 strict rp_filter',
-    test: (_d, _c, setup) => /rp_filter=1/.test(setup),
+    test: (d, _c, setup) => /rp_filter=1/.test(setup) && !d.startsWith('output line'),
   },
   {
     cause: '6 a second connection to the same server',
@@ -43,6 +43,13 @@ const RULES: { cause: string; test: (d: string, cmd: string, setup: string) => b
   {
     cause: '7 SYN retransmission',
     test: (d) => /kernel sent a frame the trace lacks \(eth\/ipv4\/tcp S\)/.test(d),
+  },
+  {
+    // net/core/dev.c: veth_xmit -> __dev_forward_skb -> is_skb_forwardable drops a frame
+    // longer than the receiving device's MTU + hard header + VLAN_HLEN (rx_dropped).
+    cause: 'MTU: a veth drops frames longer than the receiver MTU (is_skb_forwardable)',
+    test: (d, _c, setup) =>
+      / mtu \d+/.test(setup) && / rx frame \d+: the trace has a frame the kernel did not send/.test(d),
   },
   {
     cause: "8 applications' error words",

@@ -3,7 +3,7 @@
  * lab script with captures, run it, then compare every captured frame and the flow's own
  * output with the Trace.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,20 @@ function run(file: string, timeoutMs: number): Promise<{ code: number | null; ou
   });
 }
 
+/**
+ * A script stopped by the timeout may die before its own cleanup: remove what is left of
+ * its namespaces (all carry this run's prefix) and the processes in them.
+ */
+function removeLeftovers(prefix: string): void {
+  const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '';
+  for (const name of list.split('\n').map((l) => l.split(' ')[0] ?? '')) {
+    if (!name.startsWith(prefix)) continue;
+    const pids = (spawnSync('ip', ['netns', 'pids', name], { encoding: 'utf8' }).stdout ?? '').split(/\s+/);
+    for (const pid of pids) if (/^\d+$/.test(pid)) spawnSync('kill', [pid]);
+    spawnSync('ip', ['netns', 'del', name]);
+  }
+}
+
 export async function labRun(s: Scenario, flowId: string, prefix: string): Promise<LabResult> {
   const trace = traceFlow(s, flowId);
   const dir = mkdtempSync(join(tmpdir(), 'pj-random-'));
@@ -49,8 +63,10 @@ export async function labRun(s: Scenario, flowId: string, prefix: string): Promi
     const script = labScript(s, { flow: flowId, prefix, capture: { dir, points: capturePoints(trace) } });
     const file = join(dir, 'lab.sh');
     writeFileSync(file, script);
-    // A loaded machine can take a minute over one flow; the flow itself is bounded far below this.
-    const r = await run(file, 300_000);
+    // A loaded machine (tcpdump starting under nice) can take minutes over one flow; the flow
+    // itself is bounded far below this.
+    const r = await run(file, 600_000);
+    if (r.code === null) removeLeftovers(prefix);
     if (r.code !== 0) {
       const lines = r.out.trim().split('\n');
       const err = lines.filter((l) => /error|cannot|no such|timed out|not found|RTNETLINK/i.test(l));
