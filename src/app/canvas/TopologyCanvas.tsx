@@ -9,6 +9,7 @@ import { layoutTopology } from './elk';
 import { aspectBucket, DEFAULT_ASPECT, topologyKey, type CanvasLayout } from './layout';
 import { connectionIndices, describeMarker, dropReason, markerStateAt, previousPlace } from './model';
 import { createCanvasRenderer, type CanvasRenderer, type DropMark } from './renderer';
+import { Legend } from './Legend';
 import { PacketStrip } from './PacketStrip';
 import { wording } from './words';
 import { createZoom, type ZoomController } from './zoom';
@@ -164,6 +165,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
   useEffect(() => {
     if (!layout || layout.topologyKey !== key) return;
     const at = rendererRef.current?.update(layout, {
+      trace,
       step,
       marker,
       from: previousPlace(trace, step),
@@ -240,6 +242,19 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
           >
             {t('canvas.fit')}
           </button>
+          <button
+            type="button"
+            className={`${BTN} aria-pressed:border-blue-600 aria-pressed:bg-blue-50 dark:aria-pressed:bg-blue-950`}
+            aria-pressed={follow}
+            onClick={() => {
+              setFollow(!follow);
+              if (follow && layout) zoomRef.current?.fit(layout, !reducedMotion);
+            }}
+            disabled={!ready}
+          >
+            {t('canvas.follow')}
+          </button>
+          <Legend words={words} className={BTN} />
         </div>
       </div>
       <PacketStrip trace={trace} step={step} marker={marker} words={words} />

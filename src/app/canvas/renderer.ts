@@ -19,9 +19,11 @@ import {
   type Point,
   type SegmentBox,
 } from './layout';
+import type { Trace } from '../../engine/sim/trace';
+import { BADGE_RADIUS, journeyOf, markerSpots, placeBadges } from './journey';
 import { placeName, type MarkerState } from './model';
 import { fitElement } from './fit';
-import { markPlacer } from './place';
+import { markPlacer, obstaclesOf } from './place';
 import { ifaceTags, roleLabel, type Wording } from './words';
 
 export interface DropMark {
@@ -32,6 +34,8 @@ export interface DropMark {
 }
 
 export interface RenderState {
+  /** The Trace's hops and events: the journey drawn under the marker. */
+  trace: Pick<Trace, 'hops' | 'events'>;
   step: number;
   marker: MarkerState | null;
   /** Where the packet of this step was before (from the Trace): the start of the hop. */
@@ -123,6 +127,8 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
   // Bridges below the cables, ports and other interfaces above them.
   const bridgeLayer = root.append('g').attr('class', 'pj-l-bridges');
   const cables = root.append('g').attr('class', 'pj-l-cables');
+  // The journey goes over the cables and under the interfaces: it never hides an interface's name.
+  const journeySlot = root.append('g').attr('class', 'pj-l-journey');
   const ifLayer = root.append('g').attr('class', 'pj-l-ifaces');
 
   for (const m of layout.machines) {
@@ -243,7 +249,7 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
     }
     ifEls.set(i.id, g.node()!);
   }
-  return { nsEls, ifEls };
+  return { nsEls, ifEls, journeySlot };
 }
 
 /**
@@ -310,9 +316,68 @@ function createMarker(parent: G) {
   };
 }
 
+const pathD = (pts: readonly Point[]) =>
+  `M${pts.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join('L')}`;
+
+/**
+ * The journey: every move hop of the Trace drawn faint, the part travelled solid (the reply in its
+ * own colour) with a numbered badge per hop, the source and the destination ringed. Drawn once
+ * per layout and trace; a step only toggles classes.
+ */
+function createJourney() {
+  let g: G | null = null;
+  let pieces: { first: number; hop: number | null; el: SVGPathElement }[] = [];
+  let badges: { hop: number; first: number; el: SVGGElement }[] = [];
+  let drawnFor: unknown = null;
+  return {
+    draw(slot: G, layout: CanvasLayout, index: AnchorIndex, trace: RenderState['trace']) {
+      if (drawnFor === trace && g === slot) return;
+      drawnFor = trace;
+      g = slot.attr('aria-hidden', 'true');
+      g.selectAll('*').remove();
+      const j = journeyOf(trace, index);
+      const hops = trace.hops ?? [];
+      const into = g;
+      pieces = j.pieces.map((p) => ({
+        first: p.first,
+        hop: p.hop,
+        el: into
+          .append('path')
+          .attr('class', `pj-path${p.reply ? ' pj-path--reply' : ''}`)
+          .attr('d', pathD(p.points))
+          .node()!,
+      }));
+      for (const [cls, at] of [
+        ['pj-end pj-end--source', j.source],
+        ['pj-end pj-end--destination', j.destination],
+      ] as const) {
+        if (at) into.append('circle').attr('class', cls).attr('cx', at.x).attr('cy', at.y).attr('r', 12);
+      }
+      const spots = placeBadges(j.pieces, [...obstaclesOf(layout), ...markerSpots(trace, index)]);
+      badges = [...spots].map(([hop, at]) => {
+        const b = into
+          .append('g')
+          .attr('class', `pj-hop-badge${hops[hop]?.reply ? ' pj-hop-badge--reply' : ''}`)
+          .attr('transform', `translate(${at.x.toFixed(1)},${at.y.toFixed(1)})`);
+        b.append('circle').attr('r', BADGE_RADIUS);
+        b.append('text')
+          .attr('text-anchor', 'middle')
+          .attr('dy', 4)
+          .text(String(hop + 1));
+        return { hop, first: hops[hop]?.first ?? 0, el: b.node()! };
+      });
+    },
+    update(step: number) {
+      for (const p of pieces) p.el.classList.toggle('pj-path--done', p.first <= step);
+      for (const b of badges) b.el.style.display = b.first <= step ? '' : 'none';
+    },
+  };
+}
+
 export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
   const root = select(viewport);
   const staticLayer = root.append('g').attr('class', 'pj-static');
+  const journey = createJourney();
   const dropLayer = root.append('g').attr('class', 'pj-l-drops');
   const markerLayer = root.append('g').attr('class', 'pj-l-marker');
   const marker = createMarker(markerLayer);
@@ -390,6 +455,8 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
         dropSig = '';
       }
       if (!index || !els) return null;
+      journey.draw(els.journeySlot, layout, index, state.trace);
+      journey.update(state.step);
       const m = state.marker;
       const anchor = m ? index.anchor(m.netns, m.interface) : null;
 
