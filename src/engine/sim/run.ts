@@ -12,6 +12,7 @@ import type { World } from '../kernel/world';
 import { formatIp } from '../net/ipv4';
 import { buildWorld, findNetns, type BuildOptions } from '../scenario/build';
 import { ScenarioError } from '../scenario/errors';
+import { asEngineError } from '../util/errors';
 import type { Scenario, ScenarioFlow } from '../scenario/load';
 import { Recorder } from './recorder';
 import { TRACE_VERSION, type Topology, type TopologyInterface, type Trace, type Verdict } from './trace';
@@ -94,9 +95,27 @@ function runFlow(world: World, p: Process, events: () => number): 'done' | 'task
   return why === 'done' ? 'done' : 'other';
 }
 
-/** Build the world and trace one flow. The same input always gives byte-identical JSON. */
+/**
+ * Build the world and trace one flow. The same input always gives byte-identical JSON.
+ * Throws only EngineErrors: a bug in the model is an InternalError naming the step it broke at.
+ */
 export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}): Trace {
+  const progress = { step: () => 'find the flow' };
+  try {
+    return traceSteps(s, flowId, opts, progress);
+  } catch (err) {
+    throw asEngineError(err, { scenario: s.id, flow: flowId, step: progress.step() });
+  }
+}
+
+function traceSteps(
+  s: Scenario,
+  flowId: string,
+  opts: BuildOptions,
+  progress: { step: () => string },
+): Trace {
   const flow = findFlow(s, flowId);
+  progress.step = () => 'build the world';
   const { world, setup } = buildWorld(s, opts);
   if (flow.endpoint !== undefined) world.pinEndpoint = flow.endpoint;
   const found = findNetns(world, flow.netns);
@@ -108,6 +127,7 @@ export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}):
   const t0 = world.sched.now;
   const recorder = new Recorder(() => world.sched.now - t0);
   world.observers.push(recorder);
+  progress.step = () => `event ${recorder.events.length}`;
   recorder.snapshotAll(world.netns.values());
   recorder.event({
     netns: ns,
