@@ -24,6 +24,7 @@ import {
   isBuiltin,
   isTableId,
   kernelCheck,
+  targetHint,
   orderedChains,
   referenceCount,
   touchTable,
@@ -49,8 +50,9 @@ export function iptablesError(e: IptError, tool = 'iptables'): CommandError {
   }
 }
 
-function kernelError(op: string, errno: string, chain: string): IptError {
-  return new IptError('versioned', ` ${op} failed (${errno}): rule in chain ${chain}`, 4);
+function kernelError(op: string, errno: string, chain: string, hint?: string): IptError {
+  const core = ` ${op} failed (${errno}): rule in chain ${chain}`;
+  return new IptError('versioned', hint ? `${core}\n${hint}` : core, 4);
 }
 
 export interface ExecResult {
@@ -85,7 +87,7 @@ export function execOnTable(
   const rules = (): Rule[] => expandSpec(p.spec, origin, p.counters);
   const checked = (op: string, chain: string): void => {
     const errno = kernelCheck(t);
-    if (errno) throw kernelError(op, errno, chain);
+    if (errno) throw kernelError(op, errno, chain, targetHint(t.id, chain, p.spec.target?.kind));
   };
   const find = (c: Chain, r: Rule): number => {
     const spec = formatRuleSpec(r);
