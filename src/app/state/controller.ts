@@ -10,7 +10,7 @@ import { applyEdited, restoreBuiltin } from '../share/edits';
 import { decodeLocation, type LinkState } from '../share/link';
 import { linkStateOf, searchAndHash } from '../share/urlSync';
 import { shareUi } from '../share/uiStore';
-import { callWorker } from '../worker/client';
+import { callWorker, WorkerError } from '../worker/client';
 import type { AppStoreApi, PanelId } from './store';
 
 /** What a bare link opens: a journey across two hosts, the one the guided tour starts from. */
@@ -57,7 +57,7 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
     } catch (e) {
       if (mine !== seq) return;
       const message = e instanceof Error ? e.message : String(e);
-      store.getState().setError(message);
+      store.getState().setError(message, e instanceof WorkerError ? e.report : undefined);
       actor.send({ type: 'FAILED', error: message });
     }
   }

@@ -37,6 +37,8 @@ export interface AppState {
   /** Panels the learner collapsed. */
   collapsed: Partial<Record<PanelId, boolean>>;
   error: string | null;
+  /** For an internal error (a bug): the text "copy a bug report" hands out. */
+  errorReport: string | null;
 }
 
 export interface AppActions {
@@ -51,7 +53,7 @@ export interface AppActions {
   setScenarioText(text: string | null): void;
   setLoading(): void;
   setTrace(trace: Trace): void;
-  setError(error: string): void;
+  setError(error: string, report?: string): void;
   setStep(step: number): void;
   selectNetns(netns: string | null): void;
   togglePanel(panel: PanelId): void;
@@ -72,6 +74,7 @@ export const initialAppState: AppState = {
   selectedNetns: null,
   collapsed: {},
   error: null,
+  errorReport: null,
 };
 
 export function createAppStore(init: Partial<AppState> = {}) {
@@ -89,9 +92,9 @@ export function createAppStore(init: Partial<AppState> = {}) {
     clearExecs: () => set({ execs: [] }),
     removeExec: (index) => set((s) => ({ execs: s.execs.filter((_, i) => i !== index) })),
     setScenarioText: (scenarioText) => set({ scenarioText }),
-    setLoading: () => set({ loading: true, error: null }),
-    setTrace: (trace) => set({ trace, loading: false, error: null }),
-    setError: (error) => set({ error, loading: false }),
+    setLoading: () => set({ loading: true, error: null, errorReport: null }),
+    setTrace: (trace) => set({ trace, loading: false, error: null, errorReport: null }),
+    setError: (error, report) => set({ error, errorReport: report ?? null, loading: false }),
     setStep: (step) => set({ step }),
     selectNetns: (selectedNetns) => set({ selectedNetns }),
     togglePanel: (panel) => set((s) => ({ collapsed: { ...s.collapsed, [panel]: !s.collapsed[panel] } })),
