@@ -4,7 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { encodeEdits, toBase64Url, deflate } from '../src/app/share/link';
 
 const FDB_DEL = 'bridge fdb del 3e:01:ed:47:de:7f dev flannel.1 dst 10.10.10.217';

@@ -9,10 +9,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  CommandError,
+  bugReport,
+  InternalError,
   listFlows,
   loadScenario,
-  ScenarioError,
+  UserError,
   traceFlow,
   traceToPcapng,
   type ExecCommand,
@@ -37,6 +38,9 @@ const nodeIo: Io = {
 };
 
 export class UsageError extends Error {}
+
+/** sysexits.h EX_SOFTWARE: the model broke, not the input. */
+export const EXIT_INTERNAL = 70;
 
 /** `"pod1: ip route del default"` -> {netns: "pod1", line: "ip route del default"} */
 export function parseExec(arg: string): ExecCommand {
@@ -169,9 +173,15 @@ export function main(argv: string[], io: Io = nodeIo): number {
     io.out(format === 'json' ? JSON.stringify(trace, null, 2) + '\n' : formatText(trace));
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ScenarioError || err instanceof CommandError) {
+    if (err instanceof UsageError || err instanceof UserError) {
       io.err(`trace: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof InternalError) {
+      io.err(
+        `trace: ${err.message}\nThis is a bug in Packet Journey; please report it with:\n\n${bugReport(err)}\n`,
+      );
+      return EXIT_INTERNAL;
     }
     throw err;
   }

@@ -43,6 +43,8 @@ export type {
 export { renderExplain } from './sim/messages';
 export { traceToPcapng } from './sim/pcapng-export';
 export { CommandError } from './kernel/errors';
+export { asEngineError, bugReport, EngineError, InternalError, UserError } from './util/errors';
+export type { InternalErrorContext, UserErrorSource } from './util/errors';
 export { runCommand } from './commands';
 export type { CommandContext, CommandResult } from './commands/types';
 export type { World, Machine } from './kernel/world';

@@ -39,6 +39,9 @@ export const UI_EN = {
     'Downloads a bash script that builds this scenario in network namespaces on a Linux machine (needs root), runs the flow with your {{count}} terminal change(s), and cleans up when it ends.',
 
   'canvas.placeholder': 'The topology canvas loads here.',
+  'error.internal': 'This is a bug in Packet Journey, not in your input.',
+  'error.copyReport': 'Copy a bug report',
+  'error.copied': 'Bug report copied',
   'canvas.computing': 'Computing the journey…',
   'canvas.laying': 'Laying out the topology…',
   'canvas.layoutFailed': 'Layout failed: {{error}}',

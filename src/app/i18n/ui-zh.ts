@@ -37,6 +37,9 @@ export const UI_ZH: Record<UiKey, string> = {
     '下载一个 bash 脚本：在一台 Linux 机器上用网络命名空间搭建这个场景（需要 root），带上你在终端里的 {{count}} 处修改运行这条流量，结束后清理干净。',
 
   'canvas.placeholder': '拓扑图在这里加载。',
+  'error.internal': '这是 Packet Journey 的缺陷，不是你的输入有误。',
+  'error.copyReport': '复制缺陷报告',
+  'error.copied': '已复制缺陷报告',
   'canvas.computing': '正在计算数据包的旅程…',
   'canvas.laying': '正在排布拓扑…',
   'canvas.layoutFailed': '排布失败：{{error}}',

@@ -7,6 +7,7 @@
  * addresses, routes, permanent neighbours, FDB entries and iptables rules. Pure TypeScript: no DOM.
  */
 import { stringify } from 'yaml';
+import { UserError } from '../../engine';
 
 /** Most bytes an import may have. */
 export const MAX_IMPORT_BYTES = 1024 * 1024;
@@ -50,9 +51,9 @@ export interface ImportResult {
   warnings: string[];
 }
 
-export class ImportError extends Error {
+export class ImportError extends UserError {
   constructor(message: string) {
-    super(message);
+    super('import', message);
     this.name = 'ImportError';
   }
 }
@@ -513,8 +514,12 @@ export function fromNode(text: string, opts: { id?: string } = {}): ImportResult
   const machines: Record<string, MachineOut> = {};
   const addrs = new Map<string, string[]>();
   const netnsOf = new Map<string, string[]>();
+  let hasNics = false;
   for (const node of nodes) {
     const r = convertNode(node, warn);
+    // A machine without NICs (only its name was pasted) is valid: it has lo and whatever its setup makes.
+    if (r.machine.nics.length) hasNics = true;
+    else warn(`${node.name}: no NICs in ip -j -d link: the machine is not cabled to the others`);
     machines[node.name] = {
       ...(r.machine.nics.length ? { nics: r.machine.nics } : {}),
       setup: r.machine.setup,
@@ -539,7 +544,6 @@ export function fromNode(text: string, opts: { id?: string } = {}): ImportResult
       ]
     : [];
   if (!target) warn('no IPv4 address found: add a flow by hand');
-  const hasNics = Object.values(machines).some((m) => m.nics.length);
   const doc = {
     version: 1,
     id: opts.id ?? 'imported',

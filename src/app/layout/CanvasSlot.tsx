@@ -3,7 +3,7 @@
  * Its download starts once the page has painted, while the worker computes the first Trace, so it is
  * there when the Trace is; until then a placeholder names the current hop.
  */
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 // The canvas's styles ship with the page: a stylesheet arriving later would restyle the whole page.
 import '../canvas/canvas.css';
 import { eventAt } from '../panels/trace-select';
@@ -35,6 +35,29 @@ function Placeholder({ trace, step }: { trace: Trace | null; step: number }) {
 const reducedMotion =
   typeof window !== 'undefined' && window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
 
+/** An internal error: say it is a bug, and hand out the report (with the link that reproduces it). */
+function BugReport({ report }: { report: string }) {
+  const { t } = useT();
+  const [copied, setCopied] = useState(false);
+  return (
+    <p className="mt-2 flex flex-wrap items-center gap-2">
+      {t('error.internal')}
+      <button
+        type="button"
+        className="rounded border border-red-700 px-2 py-0.5 text-red-800 hover:bg-red-50 dark:text-red-200 dark:hover:bg-red-950"
+        onClick={() =>
+          void navigator.clipboard?.writeText(`${report}\nlink: ${window.location.href}`).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          )
+        }
+      >
+        {copied ? t('error.copied') : t('error.copyReport')}
+      </button>
+    </p>
+  );
+}
+
 export function CanvasSlot() {
   const { t } = useT();
   const trace = useApp((s) => s.trace);
@@ -42,6 +65,7 @@ export function CanvasSlot() {
   const selected = useApp((s) => s.selectedNetns);
   const loading = useApp((s) => s.loading);
   const error = useApp((s) => s.error);
+  const report = useApp((s) => s.errorReport);
   useEffect(() => void loadCanvas(), []);
 
   return (
@@ -51,7 +75,8 @@ export function CanvasSlot() {
     >
       {error ? (
         <div role="alert" className="p-4 text-sm text-red-800 dark:text-red-200">
-          {error}
+          <p className="whitespace-pre-wrap">{error}</p>
+          {report !== null && <BugReport report={report} />}
         </div>
       ) : trace ? (
         <Suspense fallback={<Placeholder trace={trace} step={step} />}>

@@ -2,7 +2,7 @@
  * The validator of a v1 link's edits (zod). A module of its own so the page loads zod only when a
  * link carries edits (link.ts imports it dynamically).
  */
-import { z } from 'zod';
+import { z } from '../../engine/util/zod';
 import {
   MAX_DECODED,
   MAX_EXECS,

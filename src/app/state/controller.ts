@@ -13,7 +13,7 @@ import { linkStateOf, searchAndHash } from '../share/urlSync';
 import { shareUi } from '../share/uiStore';
 import { shownNetns, tablesPending } from '../panels/trace-select';
 import type { Trace } from '../types';
-import { callWorker } from '../worker/client';
+import { callWorker, WorkerError } from '../worker/client';
 import type { AppStoreApi, PanelId } from './store';
 
 /** What a bare link opens: a journey across two hosts, the one the guided tour starts from. */
@@ -60,7 +60,7 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
     } catch (e) {
       if (mine !== seq) return;
       const message = e instanceof Error ? e.message : String(e);
-      store.getState().setError(message);
+      store.getState().setError(message, e instanceof WorkerError ? e.report : undefined);
       actor.send({ type: 'FAILED', error: message });
     }
   }

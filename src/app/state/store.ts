@@ -42,6 +42,8 @@ export interface AppState {
   /** Panels the learner collapsed. */
   collapsed: Partial<Record<PanelId, boolean>>;
   error: string | null;
+  /** For an internal error (a bug): the text "copy a bug report" hands out. */
+  errorReport: string | null;
 }
 
 export interface AppActions {
@@ -58,7 +60,7 @@ export interface AppActions {
   setTrace(trace: Trace): void;
   /** The worker's answer for `netns`, if `trace` is still the one shown. */
   addNetnsTables(trace: Trace, netns: string, tables: TableSnapshot[]): void;
-  setError(error: string): void;
+  setError(error: string, report?: string): void;
   setStep(step: number): void;
   selectNetns(netns: string | null): void;
   togglePanel(panel: PanelId): void;
@@ -80,6 +82,7 @@ export const initialAppState: AppState = {
   selectedNetns: null,
   collapsed: {},
   error: null,
+  errorReport: null,
 };
 
 export function createAppStore(init: Partial<AppState> = {}) {
@@ -97,11 +100,11 @@ export function createAppStore(init: Partial<AppState> = {}) {
     clearExecs: () => set({ execs: [] }),
     removeExec: (index) => set((s) => ({ execs: s.execs.filter((_, i) => i !== index) })),
     setScenarioText: (scenarioText) => set({ scenarioText }),
-    setLoading: () => set({ loading: true, error: null }),
-    setTrace: (trace) => set({ trace, netnsTables: {}, loading: false, error: null }),
+    setLoading: () => set({ loading: true, error: null, errorReport: null }),
+    setTrace: (trace) => set({ trace, netnsTables: {}, loading: false, error: null, errorReport: null }),
     addNetnsTables: (trace, netns, tables) =>
       set((s) => (s.trace === trace ? { netnsTables: { ...s.netnsTables, [netns]: tables } } : {})),
-    setError: (error) => set({ error, loading: false }),
+    setError: (error, report) => set({ error, errorReport: report ?? null, loading: false }),
     setStep: (step) => set({ step }),
     selectNetns: (selectedNetns) => set({ selectedNetns }),
     togglePanel: (panel) => set((s) => ({ collapsed: { ...s.collapsed, [panel]: !s.collapsed[panel] } })),

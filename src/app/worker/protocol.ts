@@ -42,5 +42,10 @@ export type WorkerResult<R extends WorkerRequest> = R extends { type: 'catalog' 
             : CommandOutcome;
 
 export type WorkerMessage = { id: number; request: WorkerRequest };
+/**
+ * A failed request: `category` says whether the input was wrong (user) or the engine broke
+ * (internal); an internal error carries the bug report the page offers to copy.
+ */
 export type WorkerReply =
-  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: string; category: 'user' | 'internal'; report?: string };

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 /** The engine, off the main thread: scenario catalog, traces and terminal commands. */
 import { catalog, check, command, lab, pcapng, source, tables, trace } from './engine-service';
+import { asEngineError, bugReport, InternalError } from '../../engine';
 import type { WorkerMessage, WorkerReply, WorkerRequest } from './protocol';
 
 function handle(req: WorkerRequest): Promise<unknown> {
@@ -24,15 +25,25 @@ function handle(req: WorkerRequest): Promise<unknown> {
   }
 }
 
+/** Every failure as a typed reply: a raw TypeError from a model bug becomes an internal error with a report. */
+function failure(id: number, req: WorkerRequest, err: unknown): WorkerReply {
+  const scenario = 'scenarioId' in req ? req.scenarioId : '';
+  const e = asEngineError(err, { scenario, step: `worker request "${req.type}"` });
+  return e instanceof InternalError
+    ? { id, ok: false, error: e.message, category: 'internal', report: bugReport(e) }
+    : { id, ok: false, error: e.message, category: 'user' };
+}
+
 self.onmessage = (e: MessageEvent<WorkerMessage>) => {
   const { id, request } = e.data;
-  handle(request).then(
+  let work: Promise<unknown>;
+  try {
+    work = handle(request);
+  } catch (err) {
+    work = Promise.reject(err);
+  }
+  work.then(
     (result) => self.postMessage({ id, ok: true, result } satisfies WorkerReply),
-    (err: unknown) =>
-      self.postMessage({
-        id,
-        ok: false,
-        error: err instanceof Error ? err.message : String(err),
-      } satisfies WorkerReply),
+    (err: unknown) => self.postMessage(failure(id, request, err)),
   );
 };

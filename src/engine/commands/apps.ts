@@ -14,12 +14,32 @@ function host(tool: string, v: string | undefined): number {
   return ip;
 }
 
-function intArg(tool: string, opt: string, v: string | undefined, min: number, max: number): number {
+/**
+ * A number option. `modelMax`, when given, is the simulator's own cap below what the real tool
+ * accepts: a value past it is refused with the limit stated, not with the tool's bare words.
+ */
+function intArg(
+  tool: string,
+  opt: string,
+  v: string | undefined,
+  min: number,
+  max: number,
+  modelMax?: { max: number; why: string },
+): number {
   if (v === undefined || !/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-    throw new CommandError(`${tool}: invalid argument: '${v ?? ''}'${opt ? ` for ${opt}` : ''}`, 2);
+    const limit = modelMax && v !== undefined && /^\d+$/.test(v) && Number(v) > modelMax.max;
+    throw new CommandError(
+      `${tool}: invalid argument: '${v ?? ''}'${opt ? ` for ${opt}` : ''}${
+        limit ? `: Packet Journey allows ${min} to ${modelMax.max} (${modelMax.why})` : ''
+      }`,
+      2,
+    );
   }
   return Number(v);
 }
+
+/** Every echo request is a journey of its own in the Trace: a flow sends at most this many. */
+export const MAX_PING_COUNT = 100;
 
 export function ping(ctx: CommandContext, argv: string[]): CommandResult {
   let count = 1;
@@ -32,7 +52,11 @@ export function ping(ctx: CommandContext, argv: string[]): CommandResult {
   let dst: string | undefined;
   for (let i = 1; i < argv.length; i++) {
     const w = argv[i]!;
-    if (w === '-c') count = intArg('ping', '-c', argv[++i], 1, 100);
+    if (w === '-c')
+      count = intArg('ping', '-c', argv[++i], 1, MAX_PING_COUNT, {
+        max: MAX_PING_COUNT,
+        why: 'each request is traced hop by hop',
+      });
     else if (w === '-s') size = intArg('ping', '-s', argv[++i], 0, 65507);
     else if (w === '-t') ttl = intArg('ping', '-t', argv[++i], 1, 255);
     else if (w === '-W' || w === '-w') wait = intArg('ping', w, argv[++i], 1, 60);

@@ -49,6 +49,8 @@ function linkShow(ns: Netns, a: Args, flags: IpFlags): string {
 
 interface LinkSpec {
   name?: string;
+  /** `link DEV`: the lower device (vlan, macvlan...); iproute2 resolves it before the type. */
+  link?: Device;
   mac?: string;
   mtu?: number;
   netns?: Netns;
@@ -69,6 +71,7 @@ function parseSpec(ctx: CommandContext, a: Args, stopAtType: boolean): LinkSpec 
     if (stopAtType && w === 'type') break;
     a.next();
     if (w === 'name' || w === 'dev') spec.name = a.value();
+    else if (w === 'link') spec.link = findDev(ctx.ns, a.value());
     else if (matches(w, 'address')) spec.mac = parseMacArg(a.value());
     else if (w === 'mtu') spec.mtu = parseMtu(a.value());
     else if (w === 'netns') spec.netns = lookupNetns(ctx, a.value());
@@ -116,22 +119,44 @@ function linkAdd(ctx: CommandContext, a: Args): string {
   }
   if (type === 'vxlan') return addVxlan(ctx, ns, { name: spec.name, mac: spec.mac, mtu: spec.mtu }, a).output;
   if (type === 'ipip') return addIpip(ctx, ns, { name: spec.name, mac: spec.mac, mtu: spec.mtu }, a).output;
+  if (type !== 'bridge' && type !== 'dummy') throw unmodelledType(type);
   if (!a.done) throw new CommandError(`Error: argument "${a.peek()}" is wrong: unknown ${type} option`, 1);
   if (type === 'bridge') {
     const br = newBridge(ns, spec.name, spec.mac, ctx.origin);
     if (spec.mtu) br.mtu = spec.mtu;
     return '';
   }
-  if (type === 'dummy') {
-    const d = newDummy(ns, spec.name, spec.mac, ctx.origin);
-    if (spec.mtu) d.mtu = spec.mtu;
-    return '';
-  }
-  throw new CommandError(
-    `Error: Unknown device type "${type ?? ''}": Packet Journey does not model it (yet).`,
+  const d = newDummy(ns, spec.name, spec.mac, ctx.origin);
+  if (spec.mtu) d.mtu = spec.mtu;
+  return '';
+}
+
+/** A device type the kernel has and the model does not: say so instead of misreading its options. */
+function unmodelledType(type: string | undefined): CommandError {
+  const what = UNMODELLED_TYPES[type ?? ''];
+  return new CommandError(
+    what
+      ? `Error: ${what} (type ${type}) are not modelled by Packet Journey: the kernel would create one, the simulator cannot.`
+      : `Error: Unknown device type "${type ?? ''}": Packet Journey does not model it (yet).`,
     2,
   );
 }
+
+/** Device types the kernel has and learners meet, named so the refusal says what is missing. */
+const UNMODELLED_TYPES: Record<string, string> = {
+  vlan: 'VLAN (802.1Q) devices',
+  macvlan: 'macvlan devices',
+  macvtap: 'macvtap devices',
+  ipvlan: 'ipvlan devices',
+  bond: 'bonding devices',
+  team: 'team devices',
+  vrf: 'VRF devices',
+  gre: 'GRE tunnels',
+  gretap: 'GRE tunnels',
+  geneve: 'Geneve tunnels',
+  sit: 'SIT tunnels',
+  wireguard: 'WireGuard devices',
+};
 
 /** A change is checked against the device first, then applied, so a refused command changes nothing. */
 interface Change {

@@ -5,6 +5,7 @@
  * Everything is done with the commands a learner could type.
  */
 import { formatIp, parseCidr } from '../net/ipv4';
+import { UserError } from '../util/errors';
 
 export interface CniBridgeOptions {
   bridge: string;
@@ -25,7 +26,12 @@ export function vethName(pod: string): string {
   return `veth${h.toString(16).padStart(8, '0')}`;
 }
 
-export class CniError extends Error {}
+export class CniError extends UserError {
+  constructor(message: string) {
+    super('scenario', message);
+    this.name = 'CniError';
+  }
+}
 
 export function runCniBridge(machine: string, o: CniBridgeOptions, exec: Exec): void {
   const net = parseCidr(o.subnet);

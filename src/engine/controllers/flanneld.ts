@@ -15,6 +15,7 @@ import { netifReceive } from '../kernel/stack/receive';
 import { sendL4 } from '../kernel/stack/transport';
 import { LINK_DELAY_US } from '../kernel/timing';
 import type { Machine, World } from '../kernel/world';
+import { UserError } from '../util/errors';
 import type { Store, WatchEvent } from './store';
 
 export const FLANNEL_CONFIG_KEY = '/coreos.com/network/config';
@@ -51,7 +52,13 @@ export interface NetworkConfig {
 /** Runs a command line as the controller on its machine; returns whether it succeeded. */
 export type Exec = (line: string, origin: string) => { ok: boolean; output: string };
 
-export class ConfigError extends Error {}
+/** flanneld's configuration cannot work: it logs this and exits, as flanneld does. */
+export class ConfigError extends UserError {
+  constructor(message: string) {
+    super('scenario', message);
+    this.name = 'ConfigError';
+  }
+}
 
 /**
  * flannel's ParseConfig + CheckNetworkConfig (pkg/subnet/config.go): SubnetLen defaults to
@@ -403,6 +410,27 @@ export class Flanneld {
     return r.ok;
   }
 
+  /**
+   * flannel's ip.DirectRouting: the peer is reachable without a gateway when the route to its public
+   * IP (a RouteGet, not the interface flanneld started with, which may be gone by now) has none.
+   */
+  private directRouting(ip: number): boolean {
+    const rt = this.ns.routes.lookup(ip);
+    if (!rt || rt.type !== 'unicast') {
+      emit(this.ns, {
+        kind: 'control',
+        code: 'flanneld.error',
+        args: {
+          who: this.who,
+          line: `ip route get ${formatIp(ip)}`,
+          error: `couldn't lookup route to ${formatIp(ip)}: network is unreachable`,
+        },
+      });
+      return false;
+    }
+    return rt.gateway === undefined;
+  }
+
   /** A lease appeared, changed or went away: program or unprogram the route to it. */
   private onLease(e: WatchEvent): void {
     const cfg = this.cfg!;
@@ -412,9 +440,8 @@ export class Flanneld {
       if (!l || l.subnet.addr === own.subnet.addr) return;
       this.known.set(e.key, l);
       const origin = `${this.who}, after the lease for ${subnetText(l.subnet)}`;
-      const dev = this.ns.device(this.opts.iface)!;
-      const sameSubnet = dev.addrs.some((a) => inPrefix(l.publicIp, a.addr, a.len));
-      if (cfg.backend === 'host-gw' || (cfg.backend === 'vxlan' && cfg.directRouting && sameSubnet)) {
+      const direct = cfg.backend === 'vxlan' && cfg.directRouting && this.directRouting(l.publicIp);
+      if (cfg.backend === 'host-gw' || direct) {
         this.run(
           `ip route replace ${subnetText(l.subnet)} via ${formatIp(l.publicIp)} dev ${this.opts.iface}`,
           origin,

@@ -43,6 +43,8 @@ export class Netns {
   readonly neigh = new NeighTable();
   readonly sysctl = new Sysctls();
   readonly sockets = new Sockets();
+  /** net->loopback_dev: found by the device, not its name (lo can be renamed; local routes still use it). */
+  loopback!: Device;
   /** The netfilter engine, once rules are loaded into this namespace. */
   netfilter?: NetfilterHooks;
   /** IPVS virtual services, once ipvsadm configured one here. */

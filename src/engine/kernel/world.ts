@@ -69,6 +69,7 @@ export class World {
     const ns = new Netns(this, name, machine, root);
     const lo = new Loopback(ns, 'lo', ns.allocIfindex(), '00:00:00:00:00:00', 65536);
     lo.origin = 'kernel';
+    ns.loopback = lo;
     ns.attach(lo);
     if (root) ns.setUp(lo);
     this.netns.set(name, ns);

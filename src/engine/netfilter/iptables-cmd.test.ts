@@ -307,37 +307,37 @@ describe('iptables: refusals (messages of iptables v1.8.9, nothing changed)', ()
     ['iptables -A INPUT -s 10.0.0.0/33 -j ACCEPT', `${V}invalid mask \`33' specified\n${TRY}`, 2],
     [
       'iptables -A INPUT -j DNAT --to-destination 1.2.3.4',
-      `${V} RULE_APPEND failed (Invalid argument): rule in chain INPUT`,
+      `${V} RULE_APPEND failed (Invalid argument): rule in chain INPUT\nDNAT is only valid in the nat table (the kernel logs: "x_tables: ip_tables: DNAT target: only valid in nat table, not filter")`,
       4,
     ],
     [
       'iptables -t nat -A POSTROUTING -j DNAT --to-destination 1.2.3.4',
-      `${V} RULE_APPEND failed (Invalid argument): rule in chain POSTROUTING`,
+      `${V} RULE_APPEND failed (Invalid argument): rule in chain POSTROUTING\nDNAT only runs from PREROUTING or OUTPUT (the kernel logs: "x_tables: ip_tables: DNAT target: used from hooks POSTROUTING, but only usable from PREROUTING/OUTPUT")`,
       4,
     ],
     [
       'iptables -t nat -I POSTROUTING -j DNAT --to-destination 1.2.3.4',
-      `${V} RULE_INSERT failed (Invalid argument): rule in chain POSTROUTING`,
+      `${V} RULE_INSERT failed (Invalid argument): rule in chain POSTROUTING\nDNAT only runs from PREROUTING or OUTPUT (the kernel logs: "x_tables: ip_tables: DNAT target: used from hooks POSTROUTING, but only usable from PREROUTING/OUTPUT")`,
       4,
     ],
     [
       'iptables -t nat -A PREROUTING -j SNAT --to-source 1.2.3.4',
-      `${V} RULE_APPEND failed (Invalid argument): rule in chain PREROUTING`,
+      `${V} RULE_APPEND failed (Invalid argument): rule in chain PREROUTING\nSNAT only runs from INPUT or POSTROUTING (the kernel logs: "x_tables: ip_tables: SNAT target: used from hooks PREROUTING, but only usable from INPUT/POSTROUTING")`,
       4,
     ],
     [
       'iptables -t nat -A INPUT -j MASQUERADE',
-      `${V} RULE_APPEND failed (Invalid argument): rule in chain INPUT`,
+      `${V} RULE_APPEND failed (Invalid argument): rule in chain INPUT\nMASQUERADE only runs from POSTROUTING (the kernel logs: "x_tables: ip_tables: MASQUERADE target: used from hooks INPUT, but only usable from POSTROUTING")`,
       4,
     ],
     [
       'iptables -t nat -A POSTROUTING -j REDIRECT',
-      `${V} RULE_APPEND failed (Invalid argument): rule in chain POSTROUTING`,
+      `${V} RULE_APPEND failed (Invalid argument): rule in chain POSTROUTING\nREDIRECT only runs from PREROUTING or OUTPUT (the kernel logs: "x_tables: ip_tables: REDIRECT target: used from hooks POSTROUTING, but only usable from PREROUTING/OUTPUT")`,
       4,
     ],
     [
       'iptables -t mangle -A INPUT -j REJECT',
-      `${V} RULE_APPEND failed (Invalid argument): rule in chain INPUT`,
+      `${V} RULE_APPEND failed (Invalid argument): rule in chain INPUT\nREJECT is only valid in the filter table (the kernel logs: "x_tables: ip_tables: REJECT target: only valid in filter table, not mangle")`,
       4,
     ],
     [

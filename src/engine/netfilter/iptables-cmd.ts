@@ -21,6 +21,7 @@ import {
   IPT_VERSION,
   isBuiltin,
   isTableId,
+  targetHint,
   orderedChains,
   referenceCount,
   ruleCheck,
@@ -48,8 +49,9 @@ export function iptablesError(e: IptError, tool = 'iptables'): CommandError {
   }
 }
 
-function kernelError(op: string, errno: string, chain: string): IptError {
-  return new IptError('versioned', ` ${op} failed (${errno}): rule in chain ${chain}`, 4);
+function kernelError(op: string, errno: string, chain: string, hint?: string): IptError {
+  const core = ` ${op} failed (${errno}): rule in chain ${chain}`;
+  return new IptError('versioned', hint ? `${core}\n${hint}` : core, 4);
 }
 
 export interface ExecResult {
@@ -95,7 +97,7 @@ export function execOnTable(t: Table, p: ParsedArgs, origin: string, opts: ExecO
   const checked = (op: string, chain: string, added: Rule[]): void => {
     if (opts.deferKernelCheck) return;
     const errno = ruleCheck(t, chain, added);
-    if (errno) throw kernelError(op, errno, chain);
+    if (errno) throw kernelError(op, errno, chain, targetHint(t.id, chain, p.spec.target?.kind));
   };
   const find = (c: Chain, r: Rule): number => {
     const spec = formatRuleSpec(r);

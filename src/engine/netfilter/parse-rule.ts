@@ -10,6 +10,7 @@
  */
 import { maskOf, parseIp } from '../net/ipv4';
 import { canonicalProto, ICMP_TYPES, parsePort, TARGET_NAMES } from './tables';
+import { UserError } from '../util/errors';
 import type {
   AddrMatch,
   AddrType,
@@ -31,13 +32,13 @@ import type {
  */
 export type IptErrorKind = 'param' | 'bare' | 'plain' | 'versioned';
 
-export class IptError extends Error {
+export class IptError extends UserError {
   constructor(
     readonly kind: IptErrorKind,
     readonly core: string,
     readonly status: number,
   ) {
-    super(core);
+    super('command', core);
     this.name = 'IptError';
   }
 }

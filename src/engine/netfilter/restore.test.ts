@@ -165,7 +165,10 @@ describe('iptables-restore errors (atomic: nothing applied)', () => {
     [
       'DNAT in the filter table',
       '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j DNAT --to-destination 1.1.1.1\nCOMMIT\n',
-      [`${RV}\nline 3: RULE_APPEND failed (Invalid argument): rule in chain INPUT`, 4],
+      [
+        `${RV}\nline 3: RULE_APPEND failed (Invalid argument): rule in chain INPUT\nDNAT is only valid in the nat table (the kernel logs: "x_tables: ip_tables: DNAT target: only valid in nat table, not filter")`,
+        4,
+      ],
     ],
     [
       'no COMMIT',
@@ -220,7 +223,10 @@ describe('iptables-restore errors (atomic: nothing applied)', () => {
     const [msg] = err(
       '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\nCOMMIT\n*nat\n-A POSTROUTING -j DNAT --to-destination 1.1.1.1\nCOMMIT\n',
     );
-    expect(msg).toBe(`${RV}\nline 6: RULE_APPEND failed (Invalid argument): rule in chain POSTROUTING`);
+    expect(msg).toBe(
+      `${RV}\nline 6: RULE_APPEND failed (Invalid argument): rule in chain POSTROUTING\n` +
+        'DNAT only runs from PREROUTING or OUTPUT (the kernel logs: "x_tables: ip_tables: DNAT target: used from hooks POSTROUTING, but only usable from PREROUTING/OUTPUT")',
+    );
     expect(sh('iptables -S INPUT')).toBe('-P INPUT ACCEPT\n-A INPUT -s 7.7.7.7/32 -j DROP');
   });
 

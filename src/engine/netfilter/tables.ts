@@ -393,6 +393,25 @@ function reachable(table: Table, start: string): Set<string> {
   return seen;
 }
 
+/** enum nf_inet_hooks order, in which the kernel names hooks. */
+const HOOK_ORDER = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
+
+/**
+ * Why the kernel refused a target, in the words xt_check_target logs (dmesg) with the EINVAL that
+ * iptables prints: the wrong table, or a built-in chain (hook) the target cannot run from.
+ */
+export function targetHint(table: TableId, chain: string, target: string | undefined): string | undefined {
+  const allowed = target !== undefined ? TARGET_HOOKS[target] : undefined;
+  if (!allowed) return undefined;
+  if (allowed.table !== table)
+    return `${target} is only valid in the ${allowed.table} table (the kernel logs: "x_tables: ip_tables: ${target} target: only valid in ${allowed.table} table, not ${table}")`;
+  if (BUILTIN_CHAINS[table].includes(chain) && !allowed.chains.includes(chain)) {
+    const hooks = HOOK_ORDER.filter((h) => allowed.chains.includes(h));
+    return `${target} only runs from ${hooks.join(' or ')} (the kernel logs: "x_tables: ip_tables: ${target} target: used from hooks ${chain}, but only usable from ${hooks.join('/')}")`;
+  }
+  return undefined;
+}
+
 /**
  * The checks the kernel makes on commit: no jump loop reachable from a hook (EMLINK), targets only reachable
  * from the hooks and table they support, REJECT tcp-reset only on `-p tcp` (EINVAL).

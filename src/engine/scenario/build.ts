@@ -29,6 +29,7 @@ import type { Machine } from '../kernel/world';
 import { World } from '../kernel/world';
 import type { SetupLogEntry } from '../sim/trace';
 import { ScenarioError } from './errors';
+import { asEngineError } from '../util/errors';
 import type { Scenario } from './load';
 
 export interface ExecCommand {
@@ -104,7 +105,20 @@ function noNetns(world: World, name: string): string {
   return `no netns "${name}"; netns: ${[...world.netns.keys()].join(', ')}`;
 }
 
+/**
+ * Builds the scenario's world. A bug in the model (anything but a UserError) comes out as an
+ * InternalError naming the setup command it was running.
+ */
 export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
+  const at = { step: 'create the machines' };
+  try {
+    return buildSteps(s, opts, at);
+  } catch (err) {
+    throw asEngineError(err, { scenario: s.id, step: at.step });
+  }
+}
+
+function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string }): BuiltWorld {
   const world = new World(s.id);
   const setup: SetupLogEntry[] = [];
   const created: BuiltWorld['created'] = new Map();
@@ -144,6 +158,7 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
     stdin?: string,
   ): Attempt & { entry: SetupLogEntry } => {
     const before = world.created.length;
+    progress.step = `setup ${source}: ${ns.name}: ${line}`;
     const ctx: CommandContext = { world, machine, ns, origin };
     if (stdin !== undefined) ctx.stdin = stdin;
     const res = attempt(ctx, line);

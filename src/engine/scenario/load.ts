@@ -7,6 +7,8 @@ import type { Service } from '../controllers/kube-proxy';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { parseCidr } from '../net/ipv4';
+import { MAX_YAML_DEPTH, tooDeep } from './depth';
+import { asEngineError } from '../util/errors';
 import { normalizeMac } from '../net/mac';
 import { ScenarioError } from './errors';
 import { LISTEN_RE, ScenarioFileSchema, type Localized } from './schema';
@@ -255,8 +257,26 @@ function baseName(file: string): string {
 
 /** Parse and validate scenario YAML. Throws ScenarioError naming FILE:LINE PATH. */
 export function loadScenario(text: string, file: string): Scenario {
+  try {
+    return loadChecked(text, file);
+  } catch (err) {
+    // The depth check above the parser should make this unreachable; if a text still overflows the
+    // stack, the learner gets the reason rather than "Maximum call stack size exceeded".
+    if (err instanceof RangeError)
+      throw new ScenarioError(`${file}: the YAML nests too deeply to load (${err.message})`);
+    throw asEngineError(err, { scenario: file, step: 'load the scenario' });
+  }
+}
+
+function loadChecked(text: string, file: string): Scenario {
   if (text.length > MAX_SCENARIO_BYTES || utf8Length(text, MAX_SCENARIO_BYTES) > MAX_SCENARIO_BYTES) {
     throw new ScenarioError(`${file}: the file is larger than 1 MB`);
+  }
+  const deep = tooDeep(text);
+  if (deep) {
+    throw new ScenarioError(
+      `${file}:${deep.line}:${deep.col}: the YAML nests more than ${MAX_YAML_DEPTH} levels deep; a scenario needs far fewer`,
+    );
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });

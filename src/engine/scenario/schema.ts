@@ -4,7 +4,7 @@
  * learner can trace. Unknown keys are errors, so a typo never silently changes a world.
  * schema/scenario.schema.json is generated from this (npm run schemas).
  */
-import { z } from 'zod';
+import { z } from '../util/zod';
 import { parseCidr } from '../net/ipv4';
 import { normalizeMac } from '../net/mac';
 import { GROUPS } from './groups';

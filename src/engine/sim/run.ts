@@ -12,6 +12,7 @@ import type { World } from '../kernel/world';
 import { formatIp } from '../net/ipv4';
 import { buildWorld, findNetns, type BuildOptions, type BuiltWorld } from '../scenario/build';
 import { ScenarioError } from '../scenario/errors';
+import { asEngineError } from '../util/errors';
 import type { Scenario, ScenarioFlow } from '../scenario/load';
 import { groupHops } from './hops';
 import { Recorder } from './recorder';
@@ -95,22 +96,37 @@ function runFlow(world: World, p: Process, events: () => number): 'done' | 'task
   return why === 'done' ? 'done' : 'other';
 }
 
-/** Build the world and trace one flow. The same input always gives byte-identical JSON. */
+/**
+ * Build the world and trace one flow. The same input always gives byte-identical JSON.
+ * Throws only EngineErrors: a bug in the model is an InternalError naming the step it broke at.
+ */
 export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}): Trace {
-  const flow = findFlow(s, flowId);
-  return traceBuilt(
-    s,
-    flow.id,
-    buildWorld(s, { ...opts, exec: [...(flow.before ?? []), ...(opts.exec ?? [])] }),
-  );
+  const progress = { step: () => 'find the flow' };
+  try {
+    const flow = findFlow(s, flowId);
+    progress.step = () => 'build the world';
+    const built = buildWorld(s, { ...opts, exec: [...(flow.before ?? []), ...(opts.exec ?? [])] });
+    return traceSteps(s, flow.id, built, progress);
+  } catch (err) {
+    throw asEngineError(err, { scenario: s.id, flow: flowId, step: progress.step() });
+  }
 }
 
 /**
  * Trace one flow in a world already built from the scenario (and its changes): the world
  * is used up (the flow runs in it), but namespaces the journey never touched stay as
- * built, so it can still answer netnsTables for them.
+ * built, so it can still answer netnsTables for them. Throws only EngineErrors, as traceFlow.
  */
 export function traceBuilt(s: Scenario, flowId: string, built: BuiltWorld): Trace {
+  const progress = { step: () => 'find the flow' };
+  try {
+    return traceSteps(s, flowId, built, progress);
+  } catch (err) {
+    throw asEngineError(err, { scenario: s.id, flow: flowId, step: progress.step() });
+  }
+}
+
+function traceSteps(s: Scenario, flowId: string, built: BuiltWorld, progress: { step: () => string }): Trace {
   const flow = findFlow(s, flowId);
   const { world, setup } = built;
   if (flow.endpoint !== undefined) world.pinEndpoint = flow.endpoint;
@@ -123,6 +139,7 @@ export function traceBuilt(s: Scenario, flowId: string, built: BuiltWorld): Trac
   const t0 = world.sched.now;
   const recorder = new Recorder(() => world.sched.now - t0);
   world.observers.push(recorder);
+  progress.step = () => `event ${recorder.events.length}`;
   recorder.snapshotAll(world.netns.values());
   recorder.event({
     netns: ns,

@@ -3,7 +3,7 @@
  * identical; schema/trace.schema.json is generated from it (npm run schemas), so the
  * published JSON Schema cannot drift from the TypeScript contract.
  */
-import { z } from 'zod';
+import { z } from '../util/zod';
 import type { Layer } from '../net/layers';
 import type {
   Capture,

@@ -11,7 +11,7 @@ import type { Netns } from '../../kernel/netns';
 import { emit } from '../../kernel/stack/emit';
 import type { Store } from '../store';
 import type { CalicoExec } from './cni';
-import { CalicoError } from './errors';
+import { CalicoError, field, parseResource } from './errors';
 import { policyChain, selectorIpset } from './names';
 import { parseSelector, type Labels } from './selector';
 
@@ -84,20 +84,39 @@ export function parseWep(namespace: string, value: string): Workload | undefined
 
 export class PolicyError extends CalicoError {}
 
+/** One ingress rule's shape: an action, and a source selector when it has a source. */
+function checkRule(key: string, r: unknown): void {
+  const rule = (typeof r === 'object' && r !== null ? r : {}) as Partial<PolicyRule>;
+  if (rule.action !== 'Allow' && rule.action !== 'Deny')
+    throw new PolicyError(`${key}: a rule's action must be Allow or Deny`);
+  const src = rule.source as unknown;
+  if (
+    src !== undefined &&
+    (typeof src !== 'object' || src === null || typeof rule.source?.selector !== 'string')
+  )
+    throw new PolicyError(`${key}: a rule's source must be {"selector": "..."}`);
+}
+
 export function parsePolicy(key: string, value: string): Policy {
   const m = /networkpolicies\/([^/]+)\/([^/]+)$/.exec(key);
   if (!m) throw new PolicyError(`${key}: expected ${POLICIES}<namespace>/<name>`);
-  let j: { selector?: string; ingress?: PolicyRule[] };
+  let j: Record<string, unknown>;
+  let selector: string | undefined;
   try {
-    j = JSON.parse(value) as typeof j;
+    j = parseResource(key, value);
+    selector = field(key, j, 'selector', 'string');
   } catch (e) {
-    throw new PolicyError(`${key}: ${(e as Error).message}`);
+    throw new PolicyError((e as Error).message);
   }
   const ingress = j.ingress ?? [];
-  for (const r of ingress)
-    if (r.action !== 'Allow' && r.action !== 'Deny')
-      throw new PolicyError(`${key}: a rule's action must be Allow or Deny`);
-  const policy = { namespace: m[1]!, name: m[2]!, selector: j.selector ?? 'all()', ingress };
+  if (!Array.isArray(ingress)) throw new PolicyError(`${key}: ingress must be a list of rules`);
+  for (const r of ingress as unknown[]) checkRule(key, r);
+  const policy = {
+    namespace: m[1]!,
+    name: m[2]!,
+    selector: selector ?? 'all()',
+    ingress: ingress as PolicyRule[],
+  };
   parseSelector(policy.selector);
   for (const r of ingress) if (r.source) parseSelector(r.source.selector);
   return policy;

@@ -4,7 +4,7 @@
  * Blocks and affinities live in the datastore under /calico/ipam/v2/, as Calico keeps them.
  */
 import { formatIp, inPrefix, maskOf, parseCidr } from '../../net/ipv4';
-import { CalicoError } from './errors';
+import { CalicoError, parseResource } from './errors';
 
 export const POOLS = '/calico/resources/v3/projectcalico.org/ippools/';
 export const BLOCKS = '/calico/ipam/v2/assignment/ipv4/block/';
@@ -34,9 +34,9 @@ export const cidrText = (c: Cidr): string => `${formatIp(c.addr)}/${c.len}`;
 export function parsePool(name: string, text: string): Pool {
   let j: Record<string, unknown>;
   try {
-    j = JSON.parse(text) as Record<string, unknown>;
+    j = parseResource(`ippool ${name}`, text);
   } catch (e) {
-    throw new IpamError(`ippool ${name}: ${(e as Error).message}`);
+    throw new IpamError((e as Error).message);
   }
   const c = typeof j.cidr === 'string' ? parseCidr(j.cidr) : null;
   if (!c) throw new IpamError(`ippool ${name}: cidr must be an IPv4 network like 10.244.0.0/16`);

@@ -11,7 +11,7 @@ import type { Machine, World } from '../../kernel/world';
 import type { Store } from '../store';
 import { BgpFabric, Bird, type BgpPeerSpec } from './bird';
 import { calicoCniAdd, type CalicoExec } from './cni';
-import { CalicoError } from './errors';
+import { CalicoError, field, parseResource } from './errors';
 import { Felix, wepKey, wepValue, type Workload } from './felix';
 import {
   assign,
@@ -84,19 +84,18 @@ export class CalicoNode {
     if (!poolEntry) throw new CalicoError(`no IP pool in the datastore (${POOLS}<name>)`);
     const pool = parsePool(poolEntry.key.slice(POOLS.length), poolEntry.value);
     this.pool = pool;
-    const bgpText = this.store.list(BGP_CONFIG)[0]?.value ?? '{}';
-    const bgp = JSON.parse(bgpText) as { nodeToNodeMeshEnabled?: boolean; asNumber?: number };
+    const bgp = parseResource(BGP_CONFIG, this.store.list(BGP_CONFIG)[0]?.value ?? '{}');
     const fabric = BgpFabric.of(this.world);
-    fabric.mesh = bgp.nodeToNodeMeshEnabled !== false;
+    fabric.mesh = field(BGP_CONFIG, bgp, 'nodeToNodeMeshEnabled', 'boolean') !== false;
     fabric.peers = this.store.list(BGP_PEERS).map((e) => {
-      const j = JSON.parse(e.value) as { nodeSelector?: string; peerSelector?: string };
+      const j = parseResource(e.key, e.value);
       return {
         name: e.key.slice(BGP_PEERS.length),
-        nodeSelector: j.nodeSelector ?? 'all()',
-        peerSelector: j.peerSelector ?? 'all()',
+        nodeSelector: field(e.key, j, 'nodeSelector', 'string') ?? 'all()',
+        peerSelector: field(e.key, j, 'peerSelector', 'string') ?? 'all()',
       } satisfies BgpPeerSpec;
     });
-    const asn = bgp.asNumber ?? DEFAULT_ASN;
+    const asn = field(BGP_CONFIG, bgp, 'asNumber', 'number') ?? DEFAULT_ASN;
 
     const dev = this.ns.device(this.opts.iface);
     const a = dev?.addrs.find((x) => !x.secondary);

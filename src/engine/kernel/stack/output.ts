@@ -42,7 +42,8 @@ export function routeOutput(ns: Netns, dst: number, opts: { src?: number; oif?: 
     default:
   }
   if (rt.type === 'local') {
-    const lo = ns.device('lo')!;
+    // ip_route_output_key_hash_rcu: a local route's output device is net->loopback_dev, whatever its name.
+    const lo = ns.loopback;
     if (!lo.adminUp) return { ok: false, err: 'ENETUNREACH', rt };
     return { ok: true, rt, dev: lo, nexthop: dst, src: opts.src ?? rt.src ?? dst, local: true };
   }
