@@ -4,6 +4,7 @@ export type {
   DecidedBy,
   EventKind,
   Explain,
+  Hop,
   TableName,
   TableSnapshot,
   Topology,

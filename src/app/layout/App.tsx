@@ -32,7 +32,8 @@ import { Journey } from './Journey';
 import { SideColumn } from './SideColumn';
 import { PHONE, useMedia } from './useMedia';
 
-const PANELS = {
+/** Made on each render of the page: some panels only redraw with it (a language switch). */
+const panels = () => ({
   headers: <HeaderStackPanel />,
   capture: <CapturePanel />,
   routes: <RoutesPanel />,
@@ -43,7 +44,7 @@ const PANELS = {
   events: <EventLogPanel />,
   terminal: <Terminal />,
   changes: <ChangesPanel />,
-};
+});
 
 const card = 'rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-900';
 
@@ -110,7 +111,7 @@ export function App() {
             )}
             {story}
             <WhenIdle>
-              <SideColumn panels={PANELS} />
+              <SideColumn panels={panels()} />
             </WhenIdle>
             <div className={`sticky bottom-0 z-20 -mx-2 mt-2 flex flex-col gap-1 px-2 py-1.5 ${card}`}>
               <Transport />
@@ -135,7 +136,7 @@ export function App() {
               <ScenarioBlurb />
               {story}
               <WhenIdle>
-                <SideColumn panels={PANELS} />
+                <SideColumn panels={panels()} />
               </WhenIdle>
             </aside>
           </main>

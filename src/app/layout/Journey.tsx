@@ -1,6 +1,6 @@
 /**
  * The phone's vertical journey: one row per hop (device, interface, a one-line header summary), the
- * current one marked and kept in view; a tap goes to that hop.
+ * hop's own sentence, the current one marked and kept in view; a tap goes to that hop.
  */
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { useT } from '../i18n';
@@ -10,7 +10,6 @@ import { usePanelApp } from '../state/panelState';
 import { journeyRows, rowAt, type JourneyRow } from './journey';
 
 const Row = memo(function Row({ row, n, current }: { row: JourneyRow; n: number; current: boolean }) {
-  const ev = usePanelApp((s) => s.trace?.events[row.focus]);
   return (
     <li className="scroll-mt-4 scroll-mb-32">
       <button
@@ -23,7 +22,7 @@ const Row = memo(function Row({ row, n, current }: { row: JourneyRow; n: number;
             : row.reply
               ? 'border-violet-400 hover:bg-slate-100 dark:hover:bg-slate-800'
               : 'border-slate-300 hover:bg-slate-100 dark:border-slate-600 dark:hover:bg-slate-800'
-        } ${ev?.kind === 'drop' ? 'border-red-600' : ''}`}
+        } ${row.drop ? 'border-red-600' : ''}`}
       >
         <span className="w-6 shrink-0 text-right font-mono tabular-nums text-slate-600 dark:text-slate-300">
           {n}
@@ -36,7 +35,7 @@ const Row = memo(function Row({ row, n, current }: { row: JourneyRow; n: number;
             )}
           </span>
           <span className="line-clamp-2 break-words text-slate-800 dark:text-slate-100">
-            {row.title || (ev && <Explained explain={ev.explain} />)}
+            <Explained explain={row.explain} />
           </span>
           {row.summary && (
             <span data-raw="" className="block font-mono break-words text-slate-700 dark:text-slate-300">

@@ -89,43 +89,45 @@ describe('journeyRows', () => {
     ev(0, 'pod-a', { packetId: 1, interface: 'eth0' }),
     ev(1, 'pod-a', { packetId: 1, interface: 'eth0' }),
     ev(2, 'node1', { packetId: 1, interface: 'veth1' }),
-    ev(3, 'node1', { packetId: 1, interface: 'cni0' }),
+    ev(3, 'node1', { packetId: 2, interface: 'cni0' }),
     ev(4, 'node1', { packetId: 2, interface: 'cni0' }),
   ];
+  const explain = (code: string) => ({ code, args: {} });
+  const hops = [
+    {
+      first: 0,
+      last: 2,
+      focus: 1,
+      machine: 'node1',
+      netns: 'pod-a',
+      from: { netns: 'pod-a', interface: 'eth0' },
+      to: { netns: 'node1', interface: 'veth1' },
+      reply: false,
+      explain: explain('leave'),
+    },
+    {
+      first: 3,
+      last: 4,
+      focus: 3,
+      machine: 'node1',
+      netns: 'node1',
+      reply: true,
+      key: ['drop'],
+      explain: explain('drop'),
+    },
+  ];
 
-  it('groups one packet inside one netns into one stop, in order, covering every event', () => {
-    const rows = journeyRows(trace(events));
-    expect(rows.map((r) => [r.first, r.last, r.netns])).toEqual([
-      [0, 1, 'pod-a'],
-      [2, 3, 'node1'],
-      [4, 4, 'node1'],
-    ]);
-    expect(rows[1]!.interfaces).toEqual(['veth1', 'cni0']);
-    expect(rowAt(rows, 3)).toBe(1);
-    expect(rowAt(rows, 4)).toBe(2);
-    expect(rowAt(rows, 9)).toBe(-1);
-  });
-
-  it("uses the Trace's hops when it has them", () => {
-    const hops = [
-      {
-        first: 0,
-        last: 2,
-        focus: 1,
-        machine: 'node1',
-        netns: 'pod-a',
-        to: { interface: 'veth1' },
-        reply: false,
-        title: 'Leave the pod',
-      },
-      { first: 3, last: 4, focus: 3, machine: 'node1', netns: 'node1', reply: true, title: 'Reply' },
-    ];
+  it("is the Trace's hops: the same spans, the interfaces crossed, reply and drop marks", () => {
     const rows = journeyRows({ ...trace(events), hops } as unknown as Trace);
-    expect(rows.map((r) => [r.first, r.last, r.focus, r.title, r.reply])).toEqual([
-      [0, 2, 1, 'Leave the pod', false],
-      [3, 4, 3, 'Reply', true],
+    expect(rows.map((r) => [r.first, r.last, r.focus, r.explain.code, r.reply, r.drop])).toEqual([
+      [0, 2, 1, 'leave', false, false],
+      [3, 4, 3, 'drop', true, true],
     ]);
-    expect(rows[0]!.interfaces).toEqual(['veth1']);
+    expect(rows[0]!.interfaces).toEqual(['eth0', 'veth1']);
+    // A hop that names no from/to shows the interface of its own event.
     expect(rows[1]!.interfaces).toEqual(['cni0']);
+    expect(rowAt(rows, 2)).toBe(0);
+    expect(rowAt(rows, 4)).toBe(1);
+    expect(rowAt(rows, 9)).toBe(-1);
   });
 });

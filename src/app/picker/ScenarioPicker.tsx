@@ -31,7 +31,9 @@ export function ScenarioPicker() {
   return (
     <div className="pj-picker flex min-w-0 flex-1 flex-col items-stretch gap-2 md:flex-row md:items-center">
       <label className="flex min-w-0 flex-[1.2] items-center gap-1 text-sm">
-        <span className="text-slate-700 dark:text-slate-200">{t('picker.scenario')}</span>
+        <span className="shrink-0 whitespace-nowrap text-slate-700 dark:text-slate-200">
+          {t('picker.scenario')}
+        </span>
         <select
           className={`${select} w-full`}
           value={scenarioId ?? ''}
@@ -53,7 +55,9 @@ export function ScenarioPicker() {
         </select>
       </label>
       <label className="flex min-w-0 flex-1 items-center gap-1 text-sm">
-        <span className="text-slate-700 dark:text-slate-200">{t('picker.flow')}</span>
+        <span className="shrink-0 whitespace-nowrap text-slate-700 dark:text-slate-200">
+          {t('picker.flow')}
+        </span>
         <select
           className={`${select} w-full`}
           value={flowId ?? ''}
