@@ -1,5 +1,7 @@
 /** Playback controls: buttons, speed, scrubber, step counter and the verdict. */
 import { sendPlayback, usePlayback } from '../playback/actor';
+import { hopAt, nextStop, prevStop, stopPosition } from '../playback/stops';
+import { GranularitySelect } from './GranularitySelect';
 import { SpeedControl } from './SpeedControl';
 import { Scrubber } from './Scrubber';
 import { VerdictBadge } from './VerdictBadge';
@@ -15,6 +17,22 @@ export function Controls() {
   const state = usePlayback((s) => s.value as string);
   const step = usePlayback((s) => s.context.step);
   const steps = usePlayback((s) => s.context.steps);
+  const canBack = usePlayback((s) => prevStop(s.context, s.context.step) !== undefined);
+  const canForward = usePlayback((s) => nextStop(s.context, s.context.step) !== undefined);
+  const mode = usePlayback((s) => (s.context.hops.length ? s.context.granularity : 'events'));
+  const at = usePlayback((s) => stopPosition({ ...s.context, granularity: mode }, s.context.step).n);
+  const total = usePlayback((s) => stopPosition({ ...s.context, granularity: mode }, s.context.step).total);
+  const counter =
+    mode === 'events'
+      ? null
+      : { key: mode === 'hops' ? 'controls.counterHops' : 'controls.counterKey', n: at, total };
+  // A folded ARP resolution at the current step can be opened event by event.
+  const arpHop = usePlayback((s) => {
+    const i = hopAt(s.context.hops, s.context.step);
+    return s.context.granularity === 'hops' && s.context.hops[i]?.kind === 'resolve' ? i : -1;
+  });
+  const arpOpen = usePlayback((s) => s.context.expanded.includes(arpHop));
+  const arp = arpHop >= 0 ? { hop: arpHop, open: arpOpen } : null;
   const usable = steps > 0 && state !== 'loading' && state !== 'error' && state !== 'idle';
   const playing = state === 'playing';
 
@@ -31,7 +49,7 @@ export function Controls() {
       <button
         type="button"
         className={btn}
-        disabled={!usable || step === 0}
+        disabled={!usable || !canBack}
         onClick={() => sendPlayback({ type: 'STEP_BACK' })}
         aria-keyshortcuts="ArrowLeft"
       >
@@ -50,15 +68,36 @@ export function Controls() {
       <button
         type="button"
         className={btn}
-        disabled={!usable || step >= steps - 1}
+        disabled={!usable || !canForward}
         onClick={() => sendPlayback({ type: 'STEP_FORWARD' })}
         aria-keyshortcuts="ArrowRight"
       >
         <span aria-hidden="true">▶</span>
         <span className="sr-only">{t('controls.stepForward')}</span>
       </button>
+      {arp && (
+        <button
+          type="button"
+          className={btn}
+          aria-pressed={arp.open}
+          data-testid="expand-arp"
+          onClick={() => sendPlayback({ type: 'EXPAND', hop: arp.hop })}
+        >
+          {t(arp.open ? 'controls.foldArp' : 'controls.expandArp')}
+        </button>
+      )}
+      <GranularitySelect />
       <SpeedControl />
       <Scrubber disabled={!usable} />
+      {counter && (
+        <span
+          className="font-mono text-sm font-semibold text-slate-800 tabular-nums dark:text-slate-100"
+          aria-live="off"
+          data-testid="hop-counter"
+        >
+          {t(counter.key as 'controls.counterHops', { n: counter.n, total: counter.total })}
+        </span>
+      )}
       <span
         className="font-mono text-sm text-slate-700 tabular-nums dark:text-slate-200"
         aria-live="off"
