@@ -122,7 +122,7 @@ for (const c of cases) {
     await expect(page.getByTestId('verdict')).toHaveText(c.verdict);
     await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
     // The URL follows the step shortly after (it is written off the input's critical path).
-    await expect(page).toHaveURL(new RegExp(`[?&]step=${c.steps - 1}(&|$)`));
+    await expect(page).toHaveURL(new RegExp(`[?&]event=${c.steps}(&|$)`));
 
     if (c.first) {
       await testInfo.attach(`${c.scenario}.png`, {

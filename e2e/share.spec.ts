@@ -64,16 +64,17 @@ test('a link copied at step N opens at step N with the same header stack', async
   const errors = watchErrors(page);
   await page.goto('/?s=flannel-vxlan&f=pod-a-ping-pod-b');
   await ready(page);
-  for (let i = 0; i < 17; i++) await page.keyboard.press('ArrowRight');
+  // Shift+Right: one kernel event (Right alone goes to the next hop).
+  for (let i = 0; i < 17; i++) await page.keyboard.press('Shift+ArrowRight');
   await expect(counter(page)).toHaveText(/^Step 18 \//);
-  await expect(page).toHaveURL(/step=17/);
+  await expect(page).toHaveURL(/event=18/);
   // The panels follow one React transition behind the counter (panelState.tsx).
   await expect(page.locator('section[aria-busy="true"]')).toHaveCount(0);
   const stack = await headerStack(page).innerText();
   expect(stack).toMatch(/VXLAN|Ethernet/);
   const link = await copiedLink(page);
   expect(link).toContain('s=flannel-vxlan');
-  expect(link).toContain('step=17');
+  expect(link).toContain('event=18');
 
   const other = await browser.newContext();
   const fresh = await other.newPage();

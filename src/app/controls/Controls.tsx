@@ -3,6 +3,8 @@
  * step counter and the verdict, under the canvas); Controls is both in one bar (the embed).
  */
 import { sendPlayback, usePlayback } from '../playback/actor';
+import { hopAt, nextStop, prevStop, stopPosition } from '../playback/stops';
+import { GranularitySelect } from './GranularitySelect';
 import { SpeedControl } from './SpeedControl';
 import { Scrubber } from './Scrubber';
 import { VerdictBadge } from './VerdictBadge';
@@ -17,8 +19,24 @@ function usePlayable() {
   const state = usePlayback((s) => s.value as string);
   const step = usePlayback((s) => s.context.step);
   const steps = usePlayback((s) => s.context.steps);
+  const canBack = usePlayback((s) => prevStop(s.context, s.context.step) !== undefined);
+  const canForward = usePlayback((s) => nextStop(s.context, s.context.step) !== undefined);
+  const mode = usePlayback((s) => (s.context.hops.length ? s.context.granularity : 'events'));
+  const at = usePlayback((s) => stopPosition({ ...s.context, granularity: mode }, s.context.step).n);
+  const total = usePlayback((s) => stopPosition({ ...s.context, granularity: mode }, s.context.step).total);
+  const counter =
+    mode === 'events'
+      ? null
+      : { key: mode === 'hops' ? 'controls.counterHops' : 'controls.counterKey', n: at, total };
+  // A folded ARP resolution at the current step can be opened event by event.
+  const arpHop = usePlayback((s) => {
+    const i = hopAt(s.context.hops, s.context.step);
+    return s.context.granularity === 'hops' && s.context.hops[i]?.kind === 'resolve' ? i : -1;
+  });
+  const arpOpen = usePlayback((s) => s.context.expanded.includes(arpHop));
+  const arp = arpHop >= 0 ? { hop: arpHop, open: arpOpen } : null;
   const usable = steps > 0 && state !== 'loading' && state !== 'error' && state !== 'idle';
-  return { step, steps, usable, playing: state === 'playing' };
+  return { step, steps, usable, playing: state === 'playing', canBack, canForward, counter, arp };
 }
 
 export function Controls() {
@@ -33,7 +51,7 @@ export function Controls() {
 /** Reset, step back, play/pause, step forward. */
 export function Transport({ className = '' }: { className?: string }) {
   const { t } = useT();
-  const { step, steps, usable, playing } = usePlayable();
+  const { usable, playing, canBack, canForward } = usePlayable();
   return (
     <div className={`flex shrink-0 items-center gap-1.5 ${className}`} data-transport="">
       <button
@@ -47,7 +65,7 @@ export function Transport({ className = '' }: { className?: string }) {
       <button
         type="button"
         className={btn}
-        disabled={!usable || step === 0}
+        disabled={!usable || !canBack}
         onClick={() => sendPlayback({ type: 'STEP_BACK' })}
         aria-keyshortcuts="ArrowLeft"
       >
@@ -66,7 +84,7 @@ export function Transport({ className = '' }: { className?: string }) {
       <button
         type="button"
         className={btn}
-        disabled={!usable || step >= steps - 1}
+        disabled={!usable || !canForward}
         onClick={() => sendPlayback({ type: 'STEP_FORWARD' })}
         aria-keyshortcuts="ArrowRight"
       >
@@ -80,11 +98,32 @@ export function Transport({ className = '' }: { className?: string }) {
 /** Speed, scrubber, step counter and verdict. */
 export function Timeline({ className = '' }: { className?: string }) {
   const { t } = useT();
-  const { step, steps, usable } = usePlayable();
+  const { step, steps, usable, counter, arp } = usePlayable();
   return (
     <div className={`flex min-w-0 flex-1 flex-wrap items-center gap-2 ${className}`}>
+      {arp && (
+        <button
+          type="button"
+          className={btn}
+          aria-pressed={arp.open}
+          data-testid="expand-arp"
+          onClick={() => sendPlayback({ type: 'EXPAND', hop: arp.hop })}
+        >
+          {t(arp.open ? 'controls.foldArp' : 'controls.expandArp')}
+        </button>
+      )}
+      <GranularitySelect />
       <SpeedControl />
       <Scrubber disabled={!usable} />
+      {counter && (
+        <span
+          className="font-mono text-sm font-semibold text-slate-800 tabular-nums dark:text-slate-100"
+          aria-live="off"
+          data-testid="hop-counter"
+        >
+          {t(counter.key as 'controls.counterHops', { n: counter.n, total: counter.total })}
+        </span>
+      )}
       <span
         className="font-mono text-sm text-slate-700 tabular-nums dark:text-slate-200"
         aria-live="off"

@@ -1,8 +1,12 @@
-/** Every event of the Trace, filterable by kind group, clickable to seek; windowed so 1000+ events stay cheap. */
+/**
+ * Every event of the Trace under the hop it belongs to, filterable by kind group (the list only:
+ * playback still steps through every hop), clickable to seek; windowed so 1000+ events stay cheap.
+ */
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { sendPlayback } from '../playback/actor';
 import { usePanelApp } from '../state/panelState';
-import type { TraceEvent } from '../types';
+import type { Hop } from '../../engine/sim/trace';
+import type { Trace, TraceEvent } from '../types';
 import { Empty, Panel } from './Panel';
 import { KIND_GROUPS, kindGroup, type KindGroup } from './trace-select';
 import { useT } from '../i18n';
@@ -35,7 +39,7 @@ const EventRow = memo(function EventRow({
             : 'text-slate-800 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800'
         } ${ev.kind === 'drop' ? 'text-red-800 dark:text-red-300' : ''}`}
       >
-        <span className="w-8 shrink-0 text-right font-mono tabular-nums">{ev.step}</span>
+        <span className="w-8 shrink-0 text-right font-mono tabular-nums">{ev.step + 1}</span>
         <span className="w-24 shrink-0 truncate font-mono">{t(`kind.${ev.kind}`)}</span>
         <span data-raw="" className="w-28 shrink-0 truncate">
           {ev.netns}
@@ -49,6 +53,57 @@ const EventRow = memo(function EventRow({
   );
 });
 
+/** A hop's heading: its number, chapter and title; clicking it goes to the event that stands for it. */
+const HopRow = memo(function HopRow({
+  hop,
+  n,
+  top,
+  current,
+}: {
+  hop: Hop;
+  n: number;
+  top: number;
+  current: boolean;
+}) {
+  const { t } = useT();
+  return (
+    <li style={{ top, height: ROW }} className="absolute inset-x-0" data-hop={n}>
+      <button
+        type="button"
+        onClick={() => sendPlayback({ type: 'SEEK', step: hop.focus })}
+        className={`flex h-full w-full items-center gap-2 rounded px-1 text-left text-xs font-semibold ${
+          current
+            ? 'text-sky-900 dark:text-sky-100'
+            : 'text-slate-900 hover:bg-slate-100 dark:text-slate-100 dark:hover:bg-slate-800'
+        } ${hop.reply ? 'border-l-4 border-violet-500' : 'border-l-4 border-sky-600'}`}
+      >
+        <span className="shrink-0">{t('events.hop', { n })}</span>
+        <span className="shrink-0 font-normal">{t(`chapter.${hop.chapter}`)}</span>
+        <span className="min-w-0 flex-1 truncate">
+          <Explained explain={hop.explain} />
+        </span>
+      </button>
+    </li>
+  );
+});
+
+type Row = { hop: Hop; n: number } | { ev: TraceEvent };
+
+/** Hop headings with their events under them; a heading stays when the filter hides all its events. */
+function rowsOf(trace: Trace | null, only: ReadonlySet<KindGroup>): Row[] {
+  if (!trace) return [];
+  const keep = (e: TraceEvent) => only.size === 0 || only.has(kindGroup(e));
+  const hops = trace.hops ?? [];
+  if (hops.length === 0) return trace.events.filter(keep).map((ev) => ({ ev }));
+  const out: Row[] = [];
+  hops.forEach((hop, i) => {
+    out.push({ hop, n: i + 1 });
+    for (let s = hop.first; s <= hop.last; s++)
+      if (keep(trace.events[s]!)) out.push({ ev: trace.events[s]! });
+  });
+  return out;
+}
+
 export function EventLogPanel() {
   const { t } = useT();
   const trace = usePanelApp((s) => s.trace);
@@ -57,12 +112,15 @@ export function EventLogPanel() {
   const [scrollTop, setScrollTop] = useState(0);
   const box = useRef<HTMLDivElement>(null);
 
-  const rows = useMemo(() => {
-    const evs = trace?.events ?? [];
-    return only.size === 0 ? evs : evs.filter((e) => only.has(kindGroup(e)));
-  }, [trace, only]);
+  const rows = useMemo(() => rowsOf(trace, only), [trace, only]);
+  const shown = useMemo(() => rows.filter((r) => 'ev' in r).length, [rows]);
 
-  const currentIndex = useMemo(() => rows.findIndex((e) => e.step === step), [rows, step]);
+  const currentIndex = useMemo(() => {
+    const i = rows.findIndex((r) => 'ev' in r && r.ev.step === step);
+    if (i >= 0) return i;
+    // The current event is filtered out: keep its hop's heading in view.
+    return rows.findIndex((r) => 'hop' in r && r.hop.first <= step && step <= r.hop.last);
+  }, [rows, step]);
 
   // Keep the current event in view as playback moves. The scroll position is the one last seen
   // (no DOM reads here: reading scrollTop right after a commit forces a layout of the page).
@@ -93,7 +151,7 @@ export function EventLogPanel() {
       className="col-span-full"
       id="events"
       title={t('events.title')}
-      subtitle={trace ? t('events.count', { shown: rows.length, total: trace.events.length }) : undefined}
+      subtitle={trace ? t('events.count', { shown, total: trace.events.length }) : undefined}
     >
       <div role="group" aria-label={t('events.filter')} className="mb-2 flex flex-wrap gap-1">
         {KIND_GROUPS.map((g) => (
@@ -114,7 +172,7 @@ export function EventLogPanel() {
       </div>
       {!trace ? (
         <Empty>{t('events.none')}</Empty>
-      ) : rows.length === 0 ? (
+      ) : shown === 0 ? (
         <Empty>{t('events.noneOfKinds')}</Empty>
       ) : (
         <div
@@ -127,9 +185,21 @@ export function EventLogPanel() {
           className="relative overflow-y-auto"
         >
           <ol style={{ height: rows.length * ROW }} className="relative" aria-label={t('events.list')}>
-            {rows.slice(first, last).map((ev, k) => (
-              <EventRow key={ev.step} ev={ev} top={(first + k) * ROW} current={ev.step === step} />
-            ))}
+            {rows
+              .slice(first, last)
+              .map((r, k) =>
+                'ev' in r ? (
+                  <EventRow key={r.ev.step} ev={r.ev} top={(first + k) * ROW} current={r.ev.step === step} />
+                ) : (
+                  <HopRow
+                    key={`h${r.n}`}
+                    hop={r.hop}
+                    n={r.n}
+                    top={(first + k) * ROW}
+                    current={r.hop.first <= step && step <= r.hop.last}
+                  />
+                ),
+              )}
           </ol>
         </div>
       )}

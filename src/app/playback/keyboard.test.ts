@@ -17,5 +17,8 @@ describe('keyboard shortcuts', () => {
     expect(shortcutFor(k('PageDown'))).toEqual({ type: 'STEP_FORWARD' });
     expect(shortcutFor(k('PageUp'))).toEqual({ type: 'STEP_BACK' });
     expect(shortcutFor({ ...k('ArrowLeft'), ctrlKey: true })).toBeNull();
+    // Shift+arrows: one kernel event, whatever the granularity.
+    expect(shortcutFor({ ...k('ArrowRight'), shiftKey: true })).toEqual({ type: 'NEXT_EVENT' });
+    expect(shortcutFor({ ...k('ArrowLeft'), shiftKey: true })).toEqual({ type: 'PREV_EVENT' });
   });
 });

@@ -2,14 +2,17 @@
 import type { PlaybackEvent } from './machine';
 
 export function shortcutFor(
-  e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>,
+  e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'> & { shiftKey?: boolean },
 ): PlaybackEvent | null {
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
+  // Shift+Right / Shift+Left: one kernel event, whatever the granularity.
+  if (e.shiftKey && e.key === 'ArrowRight') return { type: 'NEXT_EVENT' };
+  if (e.shiftKey && e.key === 'ArrowLeft') return { type: 'PREV_EVENT' };
   switch (e.key) {
     case ' ':
     case 'Spacebar':
       return { type: 'TOGGLE' };
-    case 'ArrowRight':
+    case 'ArrowRight': // the next hop (or key moment, or event: the granularity says)
     case 'PageDown': // presentation clickers send PageDown / PageUp
       return { type: 'STEP_FORWARD' };
     case 'ArrowLeft':

@@ -126,3 +126,104 @@ describe('playback machine (actor with a simulated clock)', () => {
     actor.stop();
   });
 });
+
+describe('playback by hop', () => {
+  // Three hops: a decision (events 0-2, shown at 2), a folded ARP resolution (3-6, shown at 6),
+  // a move with a key moment (7-9, shown at 8).
+  const hops = [
+    { first: 0, last: 2, focus: 2, kind: 'decision' as const, key: false },
+    { first: 3, last: 6, focus: 6, kind: 'resolve' as const, key: false },
+    { first: 7, last: 8, focus: 8, kind: 'move' as const, key: true },
+    { first: 9, last: 11, focus: 10, kind: 'decision' as const, key: false },
+  ];
+  function withHops(step?: number) {
+    let [s] = initialTransition(playbackMachine);
+    [s] = transition(playbackMachine, s, { type: 'LOAD', ...(step !== undefined ? { step } : {}) });
+    [s] = transition(playbackMachine, s, { type: 'LOADED', steps: 12, hops });
+    return s;
+  }
+  const go = (
+    s: ReturnType<typeof withHops>,
+    type: 'STEP_FORWARD' | 'STEP_BACK' | 'NEXT_EVENT' | 'PREV_EVENT',
+  ) => transition(playbackMachine, s, { type })[0];
+
+  it('starts at the first hop and steps hop by hop, an ARP resolution being one step', () => {
+    let s = withHops();
+    expect([s.context.granularity, s.context.step]).toEqual(['hops', 2]);
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) seen.push((s = go(s, 'STEP_FORWARD')).context.step);
+    expect(seen).toEqual([6, 8, 10]);
+    expect(s.value).toBe('finished');
+    expect(go(s, 'STEP_BACK').context.step).toBe(8);
+  });
+
+  it('a link step is kept as is, between stops too; the next step goes to the next hop', () => {
+    const s = withHops(4);
+    expect(s.context.step).toBe(4);
+    expect(go(s, 'STEP_FORWARD').context.step).toBe(6);
+    expect(go(s, 'STEP_BACK').context.step).toBe(2);
+  });
+
+  it('Shift+arrows move one event whatever the granularity', () => {
+    let s = withHops();
+    s = go(s, 'NEXT_EVENT');
+    expect(s.context.step).toBe(3);
+    s = go(go(s, 'PREV_EVENT'), 'PREV_EVENT');
+    expect(s.context.step).toBe(1);
+  });
+
+  it('key moments stop at the first hop, each key moment and the last hop', () => {
+    let s = withHops();
+    [s] = transition(playbackMachine, s, { type: 'GRANULARITY', granularity: 'key' });
+    expect(s.context.step).toBe(2);
+    expect((s = go(s, 'STEP_FORWARD')).context.step).toBe(8);
+    expect((s = go(s, 'STEP_FORWARD')).context.step).toBe(10);
+    [s] = transition(playbackMachine, s, { type: 'GRANULARITY', granularity: 'events' });
+    expect(go(s, 'STEP_FORWARD').context.step).toBe(11);
+  });
+
+  it('an expanded ARP resolution is stepped event by event, and folds back', () => {
+    let s = withHops();
+    s = go(s, 'STEP_FORWARD');
+    [s] = transition(playbackMachine, s, { type: 'EXPAND' });
+    expect(s.context.expanded).toEqual([1]);
+    expect(go(s, 'STEP_BACK').context.step).toBe(5);
+    s = go(go(go(s, 'STEP_BACK'), 'STEP_BACK'), 'STEP_BACK');
+    expect(s.context.step).toBe(3);
+    [s] = transition(playbackMachine, s, { type: 'EXPAND' });
+    expect(s.context.expanded).toEqual([]);
+    // EXPAND on a hop that is not a resolution does nothing.
+    [s] = transition(playbackMachine, s, { type: 'EXPAND', hop: 0 });
+    expect(s.context.expanded).toEqual([]);
+  });
+
+  it('plays one hop per tick', () => {
+    const clock = new SimulatedClock();
+    const actor = createActor(playbackMachine, { clock }).start();
+    actor.send({ type: 'LOAD' });
+    actor.send({ type: 'LOADED', steps: 12, hops });
+    actor.send({ type: 'PLAY' });
+    clock.increment(BASE_STEP_MS);
+    expect(actor.getSnapshot().context.step).toBe(6);
+    clock.increment(BASE_STEP_MS);
+    expect(actor.getSnapshot().context.step).toBe(8);
+    clock.increment(BASE_STEP_MS);
+    expect(actor.getSnapshot().value).toBe('finished');
+    expect(actor.getSnapshot().context.step).toBe(10);
+    actor.stop();
+  });
+});
+
+describe('a whole ping plays at 1x in at most 20 s', () => {
+  it('for every catalog ping flow, hops x the tick fit in 20 s', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { loadScenario, traceFlow } = await import('../../engine');
+    for (const f of readdirSync('scenarios').filter((x) => x.endsWith('.yaml'))) {
+      const s = loadScenario(readFileSync(`scenarios/${f}`, 'utf8'), f);
+      for (const flow of s.flows.filter((x) => /^ping\b/.test(x.command))) {
+        const t = traceFlow(s, flow.id);
+        expect([flow.id, t.hops.length * BASE_STEP_MS <= 20_000]).toEqual([flow.id, true]);
+      }
+    }
+  }, 60_000);
+});

@@ -1,33 +1,47 @@
 /**
  * The playback machine: which step of the Trace is shown, and whether it advances on its own.
- * Pure data (xstate v5); the timer is a delayed transition scaled by the speed, so it can be
- * driven by a SimulatedClock in tests.
+ * The step is an event index, the one source of truth; the granularity (hops, key moments, every
+ * event) decides where stepping and playing stop (stops.ts). Pure data (xstate v5); the timer is a
+ * delayed transition scaled by the speed, so it can be driven by a SimulatedClock in tests.
  */
 import { assign, setup } from 'xstate';
+import { firstStop, hopAt, lastStop, nextStop, prevStop, type Granularity, type HopStop } from './stops';
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
-/** Milliseconds per step at speed 1. */
+/** Milliseconds per stop at speed 1: a whole ping (at most 28 hops) plays in 20 s. */
 export const BASE_STEP_MS = 700;
 
 export interface PlaybackContext {
+  /** The event shown (index into trace.events). */
   step: number;
   /** Number of steps (events) in the loaded Trace. */
   steps: number;
+  /** The Trace's hops (empty: every event is a stop). */
+  hops: HopStop[];
+  granularity: Granularity;
+  /** Hops shown event by event (an expanded ARP resolution). */
+  expanded: number[];
   speed: number;
-  /** Step to show once the next LOADED arrives (from the URL). */
-  pendingStep: number;
+  /** Step to show once the next LOADED arrives (from the URL, or kept across a new Trace); null: the first stop. */
+  pendingStep: number | null;
   error?: string;
 }
 
 export type PlaybackEvent =
   | { type: 'LOAD'; step?: number }
-  | { type: 'LOADED'; steps: number; step?: number }
+  | { type: 'LOADED'; steps: number; step?: number; hops?: HopStop[] }
   | { type: 'FAILED'; error: string }
   | { type: 'PLAY' }
   | { type: 'PAUSE' }
   | { type: 'TOGGLE' }
   | { type: 'STEP_FORWARD' }
   | { type: 'STEP_BACK' }
+  /** One event forward or back, whatever the granularity (Shift+Right / Shift+Left). */
+  | { type: 'NEXT_EVENT' }
+  | { type: 'PREV_EVENT' }
+  | { type: 'GRANULARITY'; granularity: Granularity }
+  /** Fold or unfold the ARP resolution at the current step (or hop `hop`). */
+  | { type: 'EXPAND'; hop?: number }
   | { type: 'RESET' }
   | { type: 'FIRST' }
   | { type: 'LAST' }
@@ -51,16 +65,32 @@ export const playbackMachine = setup({
     events: {} as PlaybackEvent,
   },
   guards: {
-    atEnd: ({ context }) => context.steps > 0 && context.step >= context.steps - 1,
+    atEnd: ({ context }) => context.steps > 0 && nextStop(context, context.step) === undefined,
   },
   delays: {
     tick: ({ context }) => BASE_STEP_MS / context.speed,
   },
   actions: {
-    forward: assign({ step: ({ context }) => clamp(context.step + 1, context.steps) }),
-    back: assign({ step: ({ context }) => clamp(context.step - 1, context.steps) }),
-    first: assign({ step: 0 }),
-    last: assign({ step: ({ context }) => clamp(context.steps - 1, context.steps) }),
+    forward: assign({ step: ({ context }) => nextStop(context, context.step) ?? context.step }),
+    back: assign({ step: ({ context }) => prevStop(context, context.step) ?? context.step }),
+    nextEvent: assign({ step: ({ context }) => clamp(context.step + 1, context.steps) }),
+    prevEvent: assign({ step: ({ context }) => clamp(context.step - 1, context.steps) }),
+    first: assign({ step: ({ context }) => firstStop(context) }),
+    last: assign({ step: ({ context }) => lastStop(context) }),
+    granularity: assign({
+      granularity: ({ context, event }) =>
+        event.type === 'GRANULARITY' ? event.granularity : context.granularity,
+    }),
+    expand: assign({
+      expanded: ({ context, event }) => {
+        if (event.type !== 'EXPAND') return context.expanded;
+        const i = event.hop ?? hopAt(context.hops, context.step);
+        if (context.hops[i]?.kind !== 'resolve') return context.expanded;
+        return context.expanded.includes(i)
+          ? context.expanded.filter((x) => x !== i)
+          : [...context.expanded, i];
+      },
+    }),
     seek: assign({
       step: ({ context, event }) => (event.type === 'SEEK' ? clamp(event.step, context.steps) : context.step),
     }),
@@ -75,14 +105,19 @@ export const playbackMachine = setup({
     loaded: assign(({ context, event }) => {
       if (event.type !== 'LOADED') return {};
       const steps = Math.max(0, event.steps);
+      const hops = event.hops ?? [];
+      const want = event.step ?? context.pendingStep;
+      const start = firstStop({ ...context, steps, hops, expanded: [] });
       return {
         steps,
-        step: clamp(event.step ?? context.pendingStep, steps),
-        pendingStep: 0,
+        hops,
+        expanded: [],
+        step: want === null ? start : clamp(want, steps),
+        pendingStep: null,
         error: undefined,
       };
     }),
-    loading: assign({ pendingStep: ({ event }) => (event.type === 'LOAD' ? (event.step ?? 0) : 0) }),
+    loading: assign({ pendingStep: ({ event }) => (event.type === 'LOAD' ? (event.step ?? null) : null) }),
     failed: assign({
       error: ({ event }) => (event.type === 'FAILED' ? event.error : undefined),
       steps: 0,
@@ -92,9 +127,12 @@ export const playbackMachine = setup({
 }).createMachine({
   id: 'playback',
   initial: 'idle',
-  context: { step: 0, steps: 0, speed: 1, pendingStep: 0 },
+  context: { step: 0, steps: 0, hops: [], granularity: 'hops', expanded: [], speed: 1, pendingStep: null },
   on: {
     LOAD: { target: '.loading', actions: 'loading' },
+    // Neither changes the step: they change where the next one is.
+    GRANULARITY: { actions: 'granularity' },
+    EXPAND: { actions: 'expand' },
     SPEED: { actions: 'speed' },
     FASTER: { actions: 'speed' },
     SLOWER: { actions: 'speed' },
@@ -116,6 +154,8 @@ export const playbackMachine = setup({
         TOGGLE: 'playing',
         STEP_FORWARD: { target: 'paused', actions: 'forward' },
         STEP_BACK: { target: 'paused', actions: 'back' },
+        NEXT_EVENT: { target: 'paused', actions: 'nextEvent' },
+        PREV_EVENT: { target: 'paused', actions: 'prevEvent' },
         SEEK: { target: 'paused', actions: 'seek' },
         FIRST: { target: 'ready', actions: 'first' },
         LAST: { target: 'paused', actions: 'last' },
@@ -132,6 +172,8 @@ export const playbackMachine = setup({
         TOGGLE: 'paused',
         STEP_FORWARD: { target: 'paused', actions: 'forward' },
         STEP_BACK: { target: 'paused', actions: 'back' },
+        NEXT_EVENT: { target: 'paused', actions: 'nextEvent' },
+        PREV_EVENT: { target: 'paused', actions: 'prevEvent' },
         SEEK: { target: 'playing', reenter: true, actions: 'seek' },
         FIRST: { target: 'playing', reenter: true, actions: 'first' },
         LAST: { target: 'paused', actions: 'last' },
@@ -149,6 +191,8 @@ export const playbackMachine = setup({
         TOGGLE: 'playing',
         STEP_FORWARD: { actions: 'forward', target: 'paused', reenter: true },
         STEP_BACK: { actions: 'back' },
+        NEXT_EVENT: { actions: 'nextEvent', target: 'paused', reenter: true },
+        PREV_EVENT: { actions: 'prevEvent' },
         SEEK: { actions: 'seek', target: 'paused', reenter: true },
         FIRST: { actions: 'first' },
         LAST: { actions: 'last', target: 'paused', reenter: true },
@@ -161,6 +205,11 @@ export const playbackMachine = setup({
         PLAY: { target: 'playing', actions: 'first' },
         TOGGLE: { target: 'playing', actions: 'first' },
         STEP_BACK: { target: 'paused', actions: 'back' },
+        PREV_EVENT: { target: 'paused', actions: 'prevEvent' },
+        // The hop's own events after its focus, or a finer granularity, may lie past the end.
+        NEXT_EVENT: { target: 'paused', actions: 'nextEvent' },
+        GRANULARITY: { target: 'paused', actions: 'granularity' },
+        EXPAND: { target: 'paused', actions: 'expand' },
         SEEK: { target: 'paused', actions: 'seek' },
         FIRST: { target: 'paused', actions: 'first' },
         RESET: { target: 'ready', actions: 'first' },

@@ -6,6 +6,7 @@ import type { Actor } from 'xstate';
 import { classroomStore } from '../classroom/store';
 import type { PlaybackEvent, playbackMachine } from '../playback/machine';
 import { setPlaybackGuard } from '../playback/actor';
+import { nextStop } from '../playback/stops';
 import type { AppStoreApi } from '../state/store';
 import type { Trace } from '../types';
 import { questionsFor, type Question } from './questions';
@@ -25,9 +26,21 @@ export function frontier(questions: Question[], answers: Record<number, number>)
   return open ? open.step - 1 : Number.POSITIVE_INFINITY;
 }
 
-export function limitEvent(e: PlaybackEvent, step: number, max: number): PlaybackEvent | null {
+/**
+ * `next` is where a step forward would land (the next hop's stop); when that lies past the
+ * question, the step stops right in front of it instead.
+ */
+export function limitEvent(
+  e: PlaybackEvent,
+  step: number,
+  max: number,
+  next = step + 1,
+): PlaybackEvent | null {
   switch (e.type) {
     case 'STEP_FORWARD':
+      if (next <= max) return e;
+      return step < max ? { type: 'SEEK', step: max } : null;
+    case 'NEXT_EVENT':
       return step + 1 > max ? null : e;
     case 'LAST':
       return Number.isFinite(max) ? { type: 'SEEK', step: max } : e;
@@ -52,7 +65,7 @@ export function installQuizGate(store: AppStoreApi, actor: Actor<typeof playback
     const step = snap.context.step;
     const max = maxStep();
     if (e.type === 'TOGGLE') return snap.value === 'playing' ? e : limitEvent({ type: 'PLAY' }, step, max);
-    return limitEvent(e, step, max);
+    return limitEvent(e, step, max, nextStop(snap.context, step) ?? step + 1);
   });
   // Playing stops in front of a question.
   const sub = actor.subscribe((snap) => {

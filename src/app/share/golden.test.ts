@@ -41,4 +41,14 @@ describe('golden v1 links', () => {
       },
     });
   });
+
+  it('opens an old 0-based step= link at the same event a new 1-based event= link names', async () => {
+    const old = await decodeLocation('?s=flannel-vxlan&f=pod-a-ping-pod-b&step=30', '');
+    const fresh = await decodeLocation('?s=flannel-vxlan&f=pod-a-ping-pod-b&event=31', '');
+    expect(old.state.step).toBe(30);
+    expect(fresh.state.step).toBe(30);
+    expect((await decodeLocation('?step=0', '')).state.step).toBe(0);
+    expect((await decodeLocation('?event=0', '')).state.step).toBeNull();
+    expect((await decodeLocation('?event=5&step=9', '')).state.step).toBe(4);
+  });
 });

@@ -70,7 +70,7 @@ describe('link round trip', () => {
       step: 5,
       hidden: ['routes', 'fdb'],
     });
-    expect(link).toBe('/?s=flannel-vxlan&f=pod-a-ping-pod-b&step=5&hide=routes,fdb');
+    expect(link).toBe('/?s=flannel-vxlan&f=pod-a-ping-pod-b&event=6&hide=routes,fdb');
   });
 
   it('keeps query parameters it does not own', () => {

@@ -1,6 +1,8 @@
 /**
  * The state in a link. Readable query parameters carry the simple selection:
- *   ?s=<scenario>&f=<flow>&step=<n>&ns=<netns>&hide=<panel,...>&lang=<tag>[&embed=1&panel=<panel>]
+ *   ?s=<scenario>&f=<flow>&event=<n>&ns=<netns>&hide=<panel,...>&lang=<tag>[&embed=1&panel=<panel>]
+ * `event` counts from 1, as the page numbers events. Links made before it carry `step=<n>`, counted
+ * from 0: they still open at the same event (an `event` parameter wins when both are present).
  * and a versioned hash parameter carries the edits (the scenario YAML when edited, the terminal's changes):
  *   #v1=<base64url(deflate-raw(UTF-8 JSON {yaml?, execs?}))>
  * Decoding never throws: every input gives a state or a clear error. It is capped before (MAX_ENCODED
@@ -231,8 +233,14 @@ export function parseQuery(search: string): Omit<LinkState, 'yaml' | 'execs'> {
     const v = q.get(k);
     return v !== null && re.test(v) ? v : null;
   };
+  const rawEvent = q.get('event');
   const rawStep = q.get('step');
-  const step = rawStep !== null && /^\d{1,7}$/.test(rawStep) ? Number(rawStep) : null;
+  const step =
+    rawEvent !== null && /^[1-9]\d{0,6}$/.test(rawEvent)
+      ? Number(rawEvent) - 1
+      : rawStep !== null && /^\d{1,7}$/.test(rawStep)
+        ? Number(rawStep)
+        : null;
   const hidden = (q.get('hide') ?? '')
     .split(',')
     .filter(isPanel)
@@ -260,7 +268,9 @@ export function formatQuery(search: string, s: Omit<LinkState, 'yaml' | 'execs'>
   };
   set('s', s.scenario);
   set('f', s.flow);
-  set('step', s.step === null ? null : String(s.step));
+  // New links number the event from 1; an old link's 0-based step is rewritten, not kept beside it.
+  set('event', s.step === null ? null : String(s.step + 1));
+  q.delete('step');
   set('ns', s.netns);
   set('hide', s.hidden.join(','));
   set('lang', s.lang);

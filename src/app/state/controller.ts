@@ -7,6 +7,7 @@
  */
 import type { Actor } from 'xstate';
 import type { playbackMachine } from '../playback/machine';
+import { hopStops } from '../playback/stops';
 import { applyEdited, restoreBuiltin } from '../share/edits';
 import { decodeLocation, type LinkState } from '../share/link';
 import { linkStateOf, searchAndHash } from '../share/urlSync';
@@ -56,7 +57,7 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
       });
       if (mine !== seq) return;
       store.getState().setTrace(trace);
-      actor.send({ type: 'LOADED', steps: trace.events.length });
+      actor.send({ type: 'LOADED', steps: trace.events.length, hops: hopStops(trace.hops ?? []) });
     } catch (e) {
       if (mine !== seq) return;
       const message = e instanceof Error ? e.message : String(e);
