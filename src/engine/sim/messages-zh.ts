@@ -75,6 +75,7 @@ export const ZH: Record<string, string> = {
   'ping.reply': 'ping 收到 echo reply：来自 {from} 的 {bytes} 字节，icmp_seq={seq} ttl={ttl}。',
   'ping.error': 'ping 收到来自 {from} 的 ICMP 差错：{text}。',
   'app.local-error': '{process}：{text}。',
+  'tcp.syn-retransmit': 'SYN 没有应答：内核再次发送它（第 {n} 次重传）到 {dst}:{port}。',
   'tcp.connect': '{process} 连接 {dst}:{port}：内核发送 SYN。',
   'tcp.established': '收到 SYN-ACK：到 {dst}:{port} 的连接已建立；{process} 发送请求（{bytes} 字节）。',
   'tcp.response': '{process} 收到响应：来自 {src}:{port} 的 {bytes} 字节。',

@@ -101,6 +101,8 @@ export const EN: Record<string, string> = {
   'ping.reply': 'ping gets the echo reply: {bytes} bytes from {from}: icmp_seq={seq} ttl={ttl}.',
   'ping.error': 'ping gets an ICMP error from {from}: {text}.',
   'app.local-error': '{process}: {text}.',
+  'tcp.syn-retransmit':
+    'No answer to the SYN: the kernel sends it again (retransmission {n}) to {dst}:{port}.',
   'tcp.connect': '{process} connects to {dst}:{port}: the kernel sends a SYN.',
   'tcp.established':
     'SYN-ACK received: the connection to {dst}:{port} is established; {process} sends its request ({bytes} bytes).',
