@@ -144,3 +144,17 @@ describe('7. an unanswered SYN is retransmitted on the kernel timers', () => {
     expect(at(t, 'a', 'eth0', 'rx').filter((c) => l4(c)?.proto === 'tcp')).toEqual([]);
   });
 });
+
+describe('5. strict rp_filter drops a packet with no route back, DNAT or not', () => {
+  const t = fixtureTrace('rp-filter', 'a-ping-r');
+
+  it('never reaches c: r drops the ping it would have DNATed (fib_validate_source)', () => {
+    expect(
+      at(t, 'c', 'eth0', 'rx').filter((c) => l4(c) !== undefined || c.layers.some((l) => l.proto === 'icmp')),
+    ).toEqual([]);
+    expect(at(t, 'r', 'eth1', 'tx')).toEqual([]);
+    const drop = t.events.find((e) => e.kind === 'drop' && e.netns === 'r');
+    expect(drop?.explain.code).toBe('drop.rp-filter-no-route');
+    expect(t.verdict).toBe('dropped');
+  });
+});

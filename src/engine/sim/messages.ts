@@ -40,6 +40,10 @@ export const EN: Record<string, string> = {
     'The route "{route}" is a blackhole: packets to {dst} are discarded without any ICMP.',
   'drop.route-unreachable': 'The route "{route}" is of type unreachable: the packet for {dst} is dropped.',
   'drop.route-prohibit': 'The route "{route}" is of type prohibit: the packet for {dst} is dropped.',
+  'drop.rp-filter-no-route':
+    'rp_filter={rpf}: no route leads back to the source {src}, so the packet that came in on {dev} is dropped as a spoof (fib_validate_source).',
+  'drop.rp-filter-other-dev':
+    'rp_filter=1 (strict): the route back to {src} leaves by {back}, not by {dev} where the packet came in, so it is dropped (fib_validate_source).',
   'drop.martian-source':
     'The source {src} arriving on {dev} is impossible (a martian), so the kernel drops it.',
   'route.forward-via':
