@@ -125,3 +125,36 @@ describe('6. a second connection gets a fresh ephemeral port (__inet_hash_connec
     expect((l4(syn) as { sport: number }).sport).not.toBe(first[0]!.lport);
   });
 });
+
+describe('7. an unanswered SYN is retransmitted on the kernel timers', () => {
+  const t = fixtureTrace('syn-retransmit', 'a-nc-b');
+  const syns = at(t, 'a', 'eth0', 'tx').filter((c) => (l4(c) as { flags?: string })?.flags === 'S');
+
+  it('sends the same SYN at 0, 1 and 2 s within nc -w 3 (tcp_syn_linear_timeouts), as the kernel did', () => {
+    // The kernel sent three SYNs, 1.01 s and 2.04 s after the first, with one sequence number.
+    expect(syns).toHaveLength(3);
+    expect(new Set(syns.map((c) => (l4(c) as { seq: number }).seq)).size).toBe(1);
+    expect(syns.map((c) => Math.round(c.time / 1e5) / 10)).toEqual([0, 1, 2]);
+    expect(t.output).toBe('nc: connect to 10.2.0.9 port 80 (tcp) timed out: Operation now in progress');
+  });
+
+  it('has b answer every SYN with a RST that r drops', () => {
+    const rsts = at(t, 'b', 'eth0', 'tx').filter((c) => (l4(c) as { flags?: string })?.flags === 'R.');
+    expect(rsts).toHaveLength(3);
+    expect(at(t, 'a', 'eth0', 'rx').filter((c) => l4(c)?.proto === 'tcp')).toEqual([]);
+  });
+});
+
+describe('5. strict rp_filter drops a packet with no route back, DNAT or not', () => {
+  const t = fixtureTrace('rp-filter', 'a-ping-r');
+
+  it('never reaches c: r drops the ping it would have DNATed (fib_validate_source)', () => {
+    expect(
+      at(t, 'c', 'eth0', 'rx').filter((c) => l4(c) !== undefined || c.layers.some((l) => l.proto === 'icmp')),
+    ).toEqual([]);
+    expect(at(t, 'r', 'eth1', 'tx')).toEqual([]);
+    const drop = t.events.find((e) => e.kind === 'drop' && e.netns === 'r');
+    expect(drop?.explain.code).toBe('drop.rp-filter-no-route');
+    expect(t.verdict).toBe('dropped');
+  });
+});

@@ -9,7 +9,7 @@ import type { Skb } from '../kernel/skb';
 import { emit } from '../kernel/stack/emit';
 import { icmpErrno, STRERROR, type Errno } from '../kernel/errno';
 import { routeOutput } from '../kernel/stack/output';
-import { isn, TCP_WINDOW } from '../kernel/stack/tcp';
+import { isn, synRetransmitDelayUs, TCP_WINDOW } from '../kernel/stack/tcp';
 import { sendL4 } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';
 import { icmpErrorText } from './ping';
@@ -203,8 +203,37 @@ export class TcpClient implements Process {
       args: { process: o.process, dst: formatIp(o.dst), port: o.port },
     });
     send('S', 0);
+    this.retransmitSyn(t, isn(t.local, t.lport, t.remote, t.rport), 1, () => established);
     ns.world.sched.at(o.waitUs, () => {
       if (!this.done) this.fail({ kind: 'timeout' }, established ? 'EIO' : 'ETIMEDOUT');
+    });
+  }
+
+  /** The SYN_SENT retransmission timer: the same SYN again until an answer or the last try. */
+  private retransmitSyn(
+    t: { local: number; lport: number; remote: number; rport: number },
+    seq: number,
+    n: number,
+    answered: () => boolean,
+  ): void {
+    const { ns } = this;
+    const delay = synRetransmitDelayUs(ns, n);
+    if (delay === undefined) return;
+    ns.world.sched.at(delay, () => {
+      if (this.done || answered()) return;
+      emit(ns, {
+        kind: 'userspace',
+        code: 'tcp.syn-retransmit',
+        args: { n, dst: formatIp(t.remote), port: t.rport },
+      });
+      sendL4(
+        ns,
+        t,
+        { proto: 'tcp', sport: t.lport, dport: t.rport, flags: 'S', seq, ack: 0, window: TCP_WINDOW },
+        0,
+        'the kernel',
+      );
+      this.retransmitSyn(t, seq, n + 1, answered);
     });
   }
 

@@ -40,6 +40,9 @@ const GLOBAL_KEYS: Record<string, number> = {
   'net.ipv4.neigh.default.base_reachable_time_ms': 30000,
   'net.ipv4.neigh.default.gc_stale_time': 60,
   'net.ipv4.icmp_echo_ignore_all': 0,
+  'net.ipv4.tcp_syn_retries': 6,
+  // Linux 6.9+: the first SYN retransmissions keep the initial 1 s timeout instead of doubling it.
+  'net.ipv4.tcp_syn_linear_timeouts': 4,
   'net.ipv4.ip_local_port_range': 32768,
   // br_netfilter is loaded on container hosts (Docker and kubeadm load it); its default is 1.
   'net.bridge.bridge-nf-call-iptables': 1,

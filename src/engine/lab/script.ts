@@ -34,15 +34,19 @@ export function captureFile(p: CapturePoint, dir: 'tx' | 'rx'): string {
   return `${p.netns.replace(/[^A-Za-z0-9._-]/g, '_')}__${p.interface.replace(/[^A-Za-z0-9._-]/g, '_')}__${dir}.pcap`;
 }
 
-/** The command line a flow runs in the lab: the same program, bounded in time. */
+/**
+ * The command line a flow runs in the lab: the same program, bounded in time. curl and nc
+ * get the model's own defaults (commands/apps.ts: 10 s and 5 s) so a connection that gets
+ * no answer retransmits its SYN as often on the kernel as in the Trace.
+ */
 export function labFlowCommand(command: string): string {
   const words = command.trim().split(/\s+/);
   if (words[0] === 'ping' && !words.includes('-W') && !words.includes('-w'))
     return `ping -W 2 ${words.slice(1).join(' ')}`;
   if (words[0] === 'curl' && !words.includes('-m'))
-    return `curl -sS -m 5 -o /dev/null ${words.slice(1).join(' ')}`;
+    return `curl -sS -m 10 -o /dev/null ${words.slice(1).join(' ')}`;
   if ((words[0] === 'nc' || words[0] === 'ncat') && !words.includes('-w'))
-    return `nc -w 2 ${words.slice(1).join(' ')}`;
+    return `nc -w 5 ${words.slice(1).join(' ')}`;
   return command;
 }
 

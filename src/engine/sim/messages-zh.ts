@@ -30,6 +30,10 @@ export const ZH: Record<string, string> = {
   'drop.route-blackhole': '路由 "{route}" 是 blackhole：发往 {dst} 的数据包被直接丢弃，不回任何 ICMP。',
   'drop.route-unreachable': '路由 "{route}" 的类型是 unreachable：发往 {dst} 的数据包被丢弃。',
   'drop.route-prohibit': '路由 "{route}" 的类型是 prohibit：发往 {dst} 的数据包被丢弃。',
+  'drop.rp-filter-no-route':
+    'rp_filter={rpf}：没有回到源地址 {src} 的路由，从 {dev} 进来的包被当作伪造源地址丢弃（fib_validate_source）。',
+  'drop.rp-filter-other-dev':
+    'rp_filter=1（严格）：回 {src} 的路由从 {back} 出去，而不是包进来的 {dev}，因此丢弃（fib_validate_source）。',
   'drop.martian-source': '从 {dev} 进来的源地址 {src} 不可能出现（martian），内核将其丢弃。',
   'route.forward-via': '查路由 {dst}：不是本地地址，内核把它经 {dev} 转发给网关 {via}。',
   'route.forward-direct': '查路由 {dst}：不是本地地址；目的地就在 {dev} 的链路上，内核直接转发过去。',
@@ -77,6 +81,7 @@ export const ZH: Record<string, string> = {
   'ping.reply': 'ping 收到 echo reply：来自 {from} 的 {bytes} 字节，icmp_seq={seq} ttl={ttl}。',
   'ping.error': 'ping 收到来自 {from} 的 ICMP 差错：{text}。',
   'app.local-error': '{process}：{text}。',
+  'tcp.syn-retransmit': 'SYN 没有应答：内核再次发送它（第 {n} 次重传）到 {dst}:{port}。',
   'tcp.connect': '{process} 连接 {dst}:{port}：内核发送 SYN。',
   'tcp.established': '收到 SYN-ACK：到 {dst}:{port} 的连接已建立；{process} 发送请求（{bytes} 字节）。',
   'tcp.response': '{process} 收到响应：来自 {src}:{port} 的 {bytes} 字节。',

@@ -40,6 +40,10 @@ export const EN: Record<string, string> = {
     'The route "{route}" is a blackhole: packets to {dst} are discarded without any ICMP.',
   'drop.route-unreachable': 'The route "{route}" is of type unreachable: the packet for {dst} is dropped.',
   'drop.route-prohibit': 'The route "{route}" is of type prohibit: the packet for {dst} is dropped.',
+  'drop.rp-filter-no-route':
+    'rp_filter={rpf}: no route leads back to the source {src}, so the packet that came in on {dev} is dropped as a spoof (fib_validate_source).',
+  'drop.rp-filter-other-dev':
+    'rp_filter=1 (strict): the route back to {src} leaves by {back}, not by {dev} where the packet came in, so it is dropped (fib_validate_source).',
   'drop.martian-source':
     'The source {src} arriving on {dev} is impossible (a martian), so the kernel drops it.',
   'route.forward-via':
@@ -103,6 +107,8 @@ export const EN: Record<string, string> = {
   'ping.reply': 'ping gets the echo reply: {bytes} bytes from {from}: icmp_seq={seq} ttl={ttl}.',
   'ping.error': 'ping gets an ICMP error from {from}: {text}.',
   'app.local-error': '{process}: {text}.',
+  'tcp.syn-retransmit':
+    'No answer to the SYN: the kernel sends it again (retransmission {n}) to {dst}:{port}.',
   'tcp.connect': '{process} connects to {dst}:{port}: the kernel sends a SYN.',
   'tcp.established':
     'SYN-ACK received: the connection to {dst}:{port} is established; {process} sends its request ({bytes} bytes).',

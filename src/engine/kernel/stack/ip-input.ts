@@ -42,6 +42,7 @@ export function ipRcv(dev: Device, skb0: Skb): void {
       code: rt.type === 'local' ? 'route.input-local' : 'route.input-broadcast',
       args: { dst: ip.dst, dev: dev.name },
     });
+    if (rt.type === 'local' && !validSource(dev, skb, src)) return;
     ipLocalDeliver(dev, skb);
     return;
   }
@@ -95,6 +96,7 @@ export function ipRcv(dev: Device, skb0: Skb): void {
     });
     return;
   }
+  if (!validSource(dev, skb, src)) return;
   emit(ns, {
     kind: 'route-lookup',
     dev,
@@ -108,4 +110,30 @@ export function ipRcv(dev: Device, skb0: Skb): void {
     },
   });
   ipForward(dev, skb, rt);
+}
+
+/**
+ * fib_validate_source with reverse-path filtering (IN_DEV_RPFILTER: the larger of
+ * conf.all and conf.<dev> rp_filter). It runs in routing, after PREROUTING, for packets
+ * routed to a local address or forwarded, and so for decapsulated packets too (they
+ * enter again on the tunnel device). Strict (1): the route back to the source must leave
+ * by the device the packet came in on; loose (2): there must be a route back at all.
+ */
+function validSource(dev: Device, skb: Skb, src: number): boolean {
+  const ns = dev.netns;
+  const rpf = Math.max(ns.sysctl.get('net.ipv4.conf.all.rp_filter'), ns.sysctl.devGet(dev.name, 'rp_filter'));
+  if (rpf === 0) return true;
+  const back = ns.routes.lookup(src);
+  const ok = back !== undefined && back.type === 'unicast' && (rpf === 2 || back.dev === dev);
+  if (ok) return true;
+  emit(ns, {
+    kind: 'drop',
+    dev,
+    skb,
+    ...(back ? { decidedBy: { table: 'routes' as const, row: formatRoute(back) } } : {}),
+    reason: 'ip-rpfilter',
+    code: back ? 'drop.rp-filter-other-dev' : 'drop.rp-filter-no-route',
+    args: { src: formatIp(src), dev: dev.name, rpf, back: back?.dev?.name ?? '' },
+  });
+  return false;
 }

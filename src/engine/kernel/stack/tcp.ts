@@ -15,6 +15,20 @@ import { sendL4 } from './transport';
 
 export const TCP_WINDOW = 64240;
 
+/** TCP_TIMEOUT_INIT: the first retransmission timeout of a SYN. */
+export const TCP_TIMEOUT_INIT_US = 1_000_000;
+
+/**
+ * tcp_retransmit_timer in SYN_SENT: the delay before retransmission `n` (1-based) of an
+ * unanswered SYN, or undefined once tcp_syn_retries are spent (then connect() fails with
+ * ETIMEDOUT). The first tcp_syn_linear_timeouts keep TCP_TIMEOUT_INIT; later ones double.
+ */
+export function synRetransmitDelayUs(ns: Netns, n: number): number | undefined {
+  if (n > ns.sysctl.get('net.ipv4.tcp_syn_retries')) return undefined;
+  const linear = ns.sysctl.get('net.ipv4.tcp_syn_linear_timeouts');
+  return n <= linear ? TCP_TIMEOUT_INIT_US : TCP_TIMEOUT_INIT_US * 2 ** (n - linear);
+}
+
 /** A deterministic initial sequence number per 4-tuple (the kernel's is a keyed hash too). */
 export function isn(a: number, ap: number, b: number, bp: number): number {
   let h = 2166136261;
