@@ -20,6 +20,7 @@ import {
   isBuiltin,
   isTableId,
   kernelCheck,
+  targetHint,
   touchTable,
   untouchTable,
 } from './tables';
@@ -101,6 +102,8 @@ interface BlockOp {
   apply: (t: Table) => void;
   /** For rule lines: the chain written. */
   chain?: string;
+  /** For rule lines: the target's kind, to say why the kernel refused it. */
+  target?: string;
 }
 
 /**
@@ -114,11 +117,11 @@ function blame(block: { base: Table; ops: BlockOp[] }, origin: string): never {
     op.apply(t);
     if (op.chain === undefined) continue;
     const errno = kernelCheck(t);
-    if (errno)
-      throw lineError(
-        new IptError('versioned', ` RULE_APPEND failed (${errno}): rule in chain ${op.chain}`, 4),
-        op.line,
-      );
+    if (errno) {
+      const hint = targetHint(t.id, op.chain, op.target);
+      const core = ` RULE_APPEND failed (${errno}): rule in chain ${op.chain}`;
+      throw lineError(new IptError('versioned', hint ? `${core}\n${hint}` : core, 4), op.line);
+    }
   }
   throw new CommandError(`${TOOL}: COMMIT failed (${kernelCheck(t) ?? 'unknown'}) for ${origin}`, 4);
 }
@@ -227,6 +230,7 @@ export function applyRestore(ns: Netns, text: string, origin: string, opts: Rest
         line: n,
         apply: (t) => void execOnTable(t, p, origin, { deferJumpCheck: true, deferKernelCheck: true }),
         chain: p.chain ?? '',
+        ...(p.spec.target ? { target: p.spec.target.kind } : {}),
       });
     } catch (e) {
       if (e instanceof IptError) throw lineError(e, n);
