@@ -276,10 +276,18 @@ test('presenter mode is readable at 1280x720 and follows a clicker', async ({ pa
   // A clicker sends PageDown / PageUp.
   // The header has stepped aside: focus leaves the button for the page.
   await page.getByTestId('caption').click();
+  // The clicker steps by hop: from a hop's stop, PageDown is the next hop and PageUp comes back.
+  const hop = page.getByTestId('hop-counter');
+  const hopNo = async () => Number(/(\d+) \/ \d+/.exec(await hop.innerText())?.[1]);
   await page.keyboard.press('PageDown');
-  await expect(counter).toHaveText(`Step 28 / ${STEPS}`);
+  await expect(counter).not.toHaveText(`Step 27 / ${STEPS}`);
+  const first = await hopNo();
+  const atFirst = await counter.innerText();
+  await page.keyboard.press('PageDown');
+  await expect.poll(hopNo).toBe(first + 1);
   await page.keyboard.press('PageUp');
-  await expect(counter).toHaveText(`Step 27 / ${STEPS}`);
+  await expect.poll(hopNo).toBe(first);
+  await expect(counter).toHaveText(atFirst);
 
   // The laser pointer follows the mouse.
   await page.mouse.move(400, 300);

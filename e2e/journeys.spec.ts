@@ -107,9 +107,10 @@ for (const c of cases) {
     const headers = page.getByRole('region', { name: 'Header stack' });
     await settled(page);
     const before = await headers.innerText();
-    await page.keyboard.press('ArrowLeft');
+    // Shift+arrows move one kernel event (plain arrows move by hop).
+    await page.keyboard.press('Shift+ArrowLeft');
     await expect(counter).toHaveText(`Step ${middle} / ${c.steps}`);
-    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
     await expect(counter).toHaveText(`Step ${middle + 1} / ${c.steps}`);
     await settled(page);
     expect(await headers.innerText()).toBe(before);

@@ -44,6 +44,7 @@ test('a link that deletes flanneld’s interface still traces the node joining',
 test('importing a node without NICs opens the editor with a warning, no TypeError', async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto('/?s=flannel-vxlan');
+  await page.getByRole('button', { name: 'Tools', exact: true }).click();
   await page.getByRole('button', { name: 'Import from a node' }).click();
   await page.locator('dialog textarea').fill('### node: n1');
   await page.getByRole('button', { name: 'Convert to a scenario' }).click({ timeout: 60_000 });
