@@ -14,7 +14,7 @@ import { HeaderStackPanel } from '../panels/HeaderStackPanel';
 import { ConntrackPanel } from '../panels/ConntrackPanel';
 import { IptablesPanel } from '../panels/IptablesPanel';
 import { FdbPanel, NeighborsPanel, RoutesPanel } from '../panels/tablePanels';
-import { ScenarioBlurb } from '../picker/ScenarioPicker';
+import { NotesRow, ScenarioBlurb } from '../picker/ScenarioPicker';
 import { Terminal } from '../terminal/Terminal';
 import { CanvasSlot } from './CanvasSlot';
 import { WhenIdle } from './WhenIdle';
@@ -100,6 +100,7 @@ export function App() {
       <PanelStateProvider>
         {phone ? (
           <main className="flex min-w-0 flex-col gap-2 p-2 pb-0">
+            <NotesRow />
             <ScenarioBlurb />
             <ViewSwitch view={view} onChange={setView} />
             {view === 'journey' ? (
@@ -133,6 +134,7 @@ export function App() {
               </div>
             </div>
             <aside className="pj-side flex min-h-0 min-w-0 flex-col gap-2">
+              <NotesRow />
               <ScenarioBlurb />
               {story}
               <WhenIdle>

@@ -49,7 +49,7 @@ export default function NotesBar() {
   const shown = catalog?.find((c) => c.id === scenarioId)?.corrections ?? [];
 
   return (
-    <div className="relative flex items-center gap-2">
+    <div className="relative flex min-w-0 flex-wrap items-center gap-2" data-presenter-hide="">
       {corrections.length > 0 && (
         <button
           type="button"
@@ -68,8 +68,9 @@ export default function NotesBar() {
         onChange={(e) => setQuery(e.target.value)}
         aria-label={t('notes.search')}
         placeholder={t('notes.search')}
-        aria-controls={listId}
-        className="h-9 w-56 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100"
+        // Only a list that is there can be controlled (axe: aria-valid-attr-value).
+        aria-controls={query.trim().length >= 2 ? listId : undefined}
+        className="h-9 w-56 min-w-0 max-w-full flex-1 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100"
       />
       {query.trim().length >= 2 && (
         <ul

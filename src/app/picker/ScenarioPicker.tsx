@@ -72,6 +72,19 @@ export function ScenarioPicker() {
           ))}
         </select>
       </label>
+    </div>
+  );
+}
+
+/**
+ * The notes' corrections and the search over scenarios, devices and terms: beside the scenario's
+ * blurb rather than in the header, which stays one row (scenario, flow, play, menus).
+ */
+export function NotesRow() {
+  const catalog = useApp((s) => s.catalog);
+  // Its height is kept from the first paint, so nothing below moves when the catalog arrives.
+  return (
+    <div className="min-h-9 shrink-0" data-presenter-hide="">
       {catalog && (
         <Suspense fallback={null}>
           <NotesBar />
