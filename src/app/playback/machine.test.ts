@@ -129,7 +129,8 @@ describe('playback machine (actor with a simulated clock)', () => {
 
 describe('playback by hop', () => {
   // Three hops: a decision (events 0-2, shown at 2), a folded ARP resolution (3-6, shown at 6),
-  // a move with a key moment (7-9, shown at 8).
+  // a move with a key moment (7-8, shown at 8), and a last decision (9-11) whose stop is the
+  // journey's last event (11), not its focus: the journey ends where the Trace ends.
   const hops = [
     { first: 0, last: 2, focus: 2, kind: 'decision' as const, key: false },
     { first: 3, last: 6, focus: 6, kind: 'resolve' as const, key: false },
@@ -152,7 +153,7 @@ describe('playback by hop', () => {
     expect([s.context.granularity, s.context.step]).toEqual(['hops', 2]);
     const seen: number[] = [];
     for (let i = 0; i < 3; i++) seen.push((s = go(s, 'STEP_FORWARD')).context.step);
-    expect(seen).toEqual([6, 8, 10]);
+    expect(seen).toEqual([6, 8, 11]);
     expect(s.value).toBe('finished');
     expect(go(s, 'STEP_BACK').context.step).toBe(8);
   });
@@ -177,9 +178,9 @@ describe('playback by hop', () => {
     [s] = transition(playbackMachine, s, { type: 'GRANULARITY', granularity: 'key' });
     expect(s.context.step).toBe(2);
     expect((s = go(s, 'STEP_FORWARD')).context.step).toBe(8);
-    expect((s = go(s, 'STEP_FORWARD')).context.step).toBe(10);
+    expect((s = go(s, 'STEP_FORWARD')).context.step).toBe(11);
     [s] = transition(playbackMachine, s, { type: 'GRANULARITY', granularity: 'events' });
-    expect(go(s, 'STEP_FORWARD').context.step).toBe(11);
+    expect(go(s, 'STEP_BACK').context.step).toBe(10);
   });
 
   it('an expanded ARP resolution is stepped event by event, and folds back', () => {
@@ -209,7 +210,7 @@ describe('playback by hop', () => {
     expect(actor.getSnapshot().context.step).toBe(8);
     clock.increment(BASE_STEP_MS);
     expect(actor.getSnapshot().value).toBe('finished');
-    expect(actor.getSnapshot().context.step).toBe(10);
+    expect(actor.getSnapshot().context.step).toBe(11);
     actor.stop();
   });
 });

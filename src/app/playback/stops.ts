@@ -52,7 +52,11 @@ export function stopsOf(c: StopContext): number[] {
   c.hops.forEach((h, i) => {
     if (c.expanded.includes(i)) {
       for (let s = h.first; s <= h.last; s++) out.push(s);
-    } else if (c.granularity === 'hops' || h.key || i === 0 || i === last) {
+    } else if (i === last) {
+      // The journey ends where the Trace ends (the delivery or the drop, and the verdict), so End,
+      // play and a link to the last event agree whatever the last hop's own focus is.
+      out.push(h.last);
+    } else if (c.granularity === 'hops' || h.key || i === 0) {
       // Key moments still start at the first hop and end at the last, so play has a beginning and an end.
       out.push(h.focus);
     }
