@@ -83,7 +83,8 @@ for (const c of cases) {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`/?s=${c.scenario}&f=${c.flow}`);
     const counter = page.getByTestId('step-counter');
-    await expect(counter).toHaveText(`Step 1 / ${c.steps}`);
+    // The first Trace of a big world (IPVS) can take a few seconds on a busy 2-core machine.
+    await expect(counter).toHaveText(`Step 1 / ${c.steps}`, { timeout: 20_000 });
 
     for (const name of PANELS) {
       await expect(page.getByRole('region', { name, exact: true })).toBeVisible();
@@ -117,7 +118,8 @@ for (const c of cases) {
 
     // Play to the end: the verdict matches the engine's.
     await page.getByRole('button', { name: 'Play' }).click();
-    await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+    // A journey of two events (the command and a local error, one hop) is already at its end.
+    if (c.steps > 2) await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
     await page.keyboard.press('End');
     await expect(counter).toHaveText(`Step ${c.steps} / ${c.steps}`);
     await expect(page.getByTestId('verdict')).toHaveText(c.verdict);
