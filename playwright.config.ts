@@ -10,6 +10,11 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 2,
+  // Two workers share two cores with the page's own trace worker: a first Trace (or a re-trace
+  // after a terminal change) can take several seconds there. The assertions wait for a state,
+  // so longer waits change no verdict; speed is measured by `npm run budgets`, not here.
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   // Keep Playwright's artifacts out of test-results/ root so they never clobber the JSON reports.
   outputDir: 'test-results/e2e-artifacts',
