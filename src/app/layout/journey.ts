@@ -4,6 +4,7 @@
  */
 import type { Explain, Trace } from '../types';
 import { packetSummary } from './summary';
+import { hopAt } from '../playback/stops';
 
 export interface JourneyRow {
   /** Inclusive event indices. */
@@ -48,16 +49,7 @@ export function journeyRows(trace: Trace | null): JourneyRow[] {
   });
 }
 
-/** The row holding event `step` (rows partition the events). */
+/** The row holding event `step` (rows partition the events, as the hops they come from do). */
 export function rowAt(rows: readonly JourneyRow[], step: number): number {
-  let lo = 0;
-  let hi = rows.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const r = rows[mid]!;
-    if (step < r.first) hi = mid - 1;
-    else if (step > r.last) lo = mid + 1;
-    else return mid;
-  }
-  return -1;
+  return hopAt(rows, step);
 }

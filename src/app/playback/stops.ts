@@ -31,7 +31,7 @@ export interface StopContext {
 }
 
 /** The index of the hop that holds event `step` (hops partition the events in order). */
-export function hopAt(hops: readonly HopStop[], step: number): number {
+export function hopAt(hops: readonly { first: number; last: number }[], step: number): number {
   let lo = 0;
   let hi = hops.length - 1;
   while (lo <= hi) {

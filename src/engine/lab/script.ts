@@ -165,7 +165,7 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   for (const e of setup) {
     const where = ns(e.machine);
     const stdin = inputs.get(e);
-    // A batch a controller fed on stdin (kube-proxy's iptables-restore) goes in a here-document.
+    // A batch a controller fed on stdin (kube-proxy's iptables-restore) goes in a heredoc.
     const line =
       labLine(e.command, where, ns, madeBy.get(e) ?? []) +
       (stdin !== undefined ? ` <<'PJ_STDIN'\n${stdin.replace(/\n?$/, '\n')}PJ_STDIN` : '');
