@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { loadScenario, traceFlow } from '../src/engine';
-import type { TraceEvent } from '../src/engine/sim/trace';
+import type { TraceEvent } from '../src/engine/kernel/trace';
 
 const root = path.resolve(import.meta.dirname, '..');
 

@@ -5,7 +5,7 @@
  * No DOM here; elkjs itself is loaded lazily by ./elk.ts.
  */
 import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs/lib/elk-api';
-import type { Topology, TopologyInterface } from '../../engine/sim/trace';
+import type { Topology, TopologyInterface } from '../../engine/kernel/trace';
 import { arrange, type ArrangeMachine } from './arrange';
 import { allWordings, ifaceTags, roleLabel } from './words';
 

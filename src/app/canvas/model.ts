@@ -5,7 +5,7 @@
  */
 import type { Layer } from '../../engine/net/layers';
 import { renderExplain } from '../../engine/sim/messages';
-import type { Trace, TraceEvent } from '../../engine/sim/trace';
+import type { Trace, TraceEvent } from '../../engine/kernel/trace';
 import { currentLang } from '../i18n';
 import type { UiKey } from '../i18n/ui-en';
 import { wording, type Wording } from './words';

@@ -19,7 +19,7 @@ import {
   type Point,
   type SegmentBox,
 } from './layout';
-import type { Trace } from '../../engine/sim/trace';
+import type { Trace } from '../../engine/kernel/trace';
 import { BADGE_RADIUS, journeyOf, markerSpots, placeBadges } from './journey';
 import { placeName, type MarkerState } from './model';
 import { fitElement } from './fit';

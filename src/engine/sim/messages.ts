@@ -3,7 +3,7 @@
  * Placeholders {name} are filled with the event's real values. Other languages supply
  * a dictionary with the same keys (a test checks none is missing).
  */
-import type { Explain } from './trace';
+import type { Explain } from '../kernel/trace';
 
 export const EN: Record<string, string> = {
   command: '{netns}$ {line}',

@@ -2,10 +2,10 @@
 import type { Netns } from '../kernel/netns';
 import type { World } from '../kernel/world';
 import { TABLE_READERS as KERNEL_READERS, type Rows } from '../kernel/show';
-import { conntrackOf } from '../netfilter/engine';
-import { tableRows } from '../netfilter/format';
-import { orderedChains, visibleTables } from '../netfilter/tables';
-import type { TableName, TableSnapshot } from './trace';
+import { conntrackOf } from '../kernel/netfilter/engine';
+import { tableRows } from '../commands/iptables/format';
+import { orderedChains, visibleTables } from '../kernel/netfilter/tables';
+import type { TableName, TableSnapshot } from '../kernel/trace';
 
 function iptablesRows(ns: Netns): Rows {
   const st = ns.iptables;

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '../kernel/errors';
 import { World } from '../kernel/world';
-import { runCommand } from '../commands/index';
-import { ipsetHas } from './ipset';
+import { runCommand } from './index';
+import { ipsetHas } from '../kernel/netfilter/ipset';
 
 function host() {
   const world = new World('ipset-test');

@@ -4,16 +4,16 @@
  * on a connection's first packet and applied from the conntrack entry to every later
  * packet in both directions, and entries are confirmed as the packet leaves.
  */
-import type { Ipv4Layer, Layer } from '../net/layers';
-import { ipLength } from '../net/encode';
-import type { Netns } from '../kernel/netns';
-import { skbWith, type Skb } from '../kernel/skb';
-import { emit } from '../kernel/stack/emit';
-import type { Hook, HookContext, NetfilterHooks } from '../kernel/stack/hooks';
-import { icmpSendError } from '../kernel/stack/icmp';
-import { routeOutput } from '../kernel/stack/output';
-import { tcpSendReset } from '../kernel/stack/tcp';
-import type { TraversedRule } from '../sim/trace';
+import type { Ipv4Layer, Layer } from '../../net/layers';
+import { ipLength } from '../../net/encode';
+import type { Netns } from '../netns';
+import { skbWith, type Skb } from '../skb';
+import { emit } from '../stack/emit';
+import type { Hook, HookContext, NetfilterHooks } from '../stack/hooks';
+import { icmpSendError } from '../stack/icmp';
+import { routeOutput } from '../stack/output';
+import { tcpSendReset } from '../stack/tcp';
+import type { TraversedRule } from '../trace';
 import {
   Conntrack,
   formatEntry,
@@ -25,7 +25,7 @@ import {
   type CtInfo,
   type Dir,
 } from './conntrack';
-import { formatRule } from './format';
+import { formatRule } from './xt-text';
 import { ipsetHas } from './ipset';
 import { ruleMatches, type PacketView } from './match';
 import { bindNat, natIcmpError, natPacket, needsManip, pickAddr, type Manip } from './nat';

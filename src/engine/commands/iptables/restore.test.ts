@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CommandError } from '../kernel/errors';
-import { World } from '../kernel/world';
-import { runCommand } from '../commands/index';
+import { CommandError } from '../../kernel/errors';
+import { World } from '../../kernel/world';
+import { runCommand } from '../index';
 import { saveTables, tableRows } from './format';
 import { applyRestore, splitRestoreLine } from './restore';
-import { IptablesState } from './state';
+import { IptablesState } from '../../kernel/netfilter/state';
 
-const FIX = join(__dirname, '../../../test/fixtures/iptables');
+const FIX = join(__dirname, '../../../../test/fixtures/iptables');
 const fixture = (name: string): string => readFileSync(join(FIX, name), 'utf8');
 const RTRY = "Try `iptables-restore -h' or 'iptables-restore --help' for more information.";
 const RV = 'iptables-restore v1.8.9 (nf_tables): ';

@@ -3,7 +3,7 @@
  * were typed as iptables commands, and the rule counters say which rules matched.
  */
 import { describe, expect, it } from 'vitest';
-import { echo, nfHost, tcp, udp } from './nf-test-kit';
+import { echo, nfHost, tcp, udp } from '../../../../test/nf-test-kit';
 
 /** INPUT rules that only count (no target), so every rule is evaluated. */
 function counting(rules: string[]) {

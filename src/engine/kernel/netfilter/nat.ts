@@ -2,7 +2,7 @@
  * NAT bindings (nf_nat_setup_info) and the per-packet rewrite (nf_nat_packet,
  * nf_nat_manip_pkt, nf_nat_icmp_reply_translation), done on tuples as the kernel does.
  */
-import { formatIp } from '../net/ipv4';
+import { formatIp } from '../../net/ipv4';
 import {
   IPPROTO_ICMP,
   type IcmpLayer,
@@ -10,7 +10,7 @@ import {
   type Layer,
   type TcpLayer,
   type UdpLayer,
-} from '../net/layers';
+} from '../../net/layers';
 import { invert, type Conntrack, type CtEntry, type Dir, type Tuple } from './conntrack';
 import type { NatRange, PortRange } from './types';
 

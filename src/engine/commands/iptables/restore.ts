@@ -6,13 +6,13 @@
  * A command line cannot carry a here-doc, so the command `iptables-restore` only points at
  * the scenario's `iptables-restore:` block, which the loader feeds to applyRestore.
  */
-import { CommandError } from '../kernel/errors';
-import { attachNetfilter } from './engine';
-import type { Netns } from '../kernel/netns';
-import type { CommandContext, CommandResult } from '../commands/types';
-import { execOnTable, ipsetExistsIn } from './iptables-cmd';
+import { CommandError } from '../../kernel/errors';
+import { attachNetfilter } from '../../kernel/netfilter/engine';
+import type { Netns } from '../../kernel/netns';
+import type { CommandContext, CommandResult } from '../types';
+import { execOnTable, ipsetExistsIn } from './iptables';
 import { IptError, parseIptablesArgs } from './parse-rule';
-import { IptablesState } from './state';
+import { IptablesState } from '../../kernel/netfilter/state';
 import {
   cloneTable,
   commitTable,
@@ -23,8 +23,8 @@ import {
   targetHint,
   touchTable,
   untouchTable,
-} from './tables';
-import type { Table, TableId } from './types';
+} from '../../kernel/netfilter/tables';
+import type { Table, TableId } from '../../kernel/netfilter/types';
 
 export interface RestoreOptions {
   /** --noflush: add to the tables instead of replacing them. */

@@ -3,7 +3,7 @@
  * and reply tuples, the state a packet gets (NEW, ESTABLISHED, RELATED), NAT bindings
  * set up on a connection's first packet, and `conntrack -L` rows.
  */
-import { formatIp } from '../net/ipv4';
+import { formatIp } from '../../net/ipv4';
 import {
   IPPROTO_ICMP,
   IPPROTO_TCP,
@@ -13,8 +13,8 @@ import {
   type Layer,
   type TcpLayer,
   type UdpLayer,
-} from '../net/layers';
-import { ipOf } from '../kernel/addr';
+} from '../../net/layers';
+import { ipOf } from '../addr';
 
 export interface Tuple {
   src: number;

@@ -1,16 +1,16 @@
 /**
- * `ipset` (v7.17): create, add, del, test, flush, destroy, list; and ipsetHas, the lookup
- * `-m set --match-set NAME src,dst` makes. Sets live per namespace in IptablesState.ipsets;
- * members are kept as the canonical strings `ipset list` prints, in insertion order.
+ * `ipset` (v7.17): create, add, del, test, flush, destroy, list. Sets live per namespace in
+ * IptablesState.ipsets (the kernel's ip_set module, kernel/netfilter/ipset.ts); members are
+ * kept as the canonical strings `ipset list` prints, in insertion order.
  */
 import { CommandError } from '../kernel/errors';
-import { attachNetfilter } from './engine';
+import { attachNetfilter } from '../kernel/netfilter/engine';
 import type { Netns } from '../kernel/netns';
-import type { CommandContext, CommandResult } from '../commands/types';
-import { formatIp, inPrefix, maskOf, parseIp } from '../net/ipv4';
-import type { Layer } from '../net/layers';
-import { IptablesState, type IpSet, type IpSetType } from './state';
-import { parsePort, protoNumber, TABLE_IDS } from './tables';
+import type { CommandContext, CommandResult } from './types';
+import { formatIp, maskOf, parseIp } from '../net/ipv4';
+import { DIMS, memberMatches } from '../kernel/netfilter/ipset';
+import { IptablesState, type IpSet, type IpSetType } from '../kernel/netfilter/state';
+import { parsePort, TABLE_IDS } from '../kernel/netfilter/tables';
 
 const V = 'ipset v7.17: ';
 const TRY = "Try `ipset help' for more information.";
@@ -25,16 +25,6 @@ const REVISION: Record<IpSetType, number> = {
   'hash:ip,port,ip': 5,
   'hash:ip,port,net': 7,
   'bitmap:port': 3,
-};
-
-/** A member's dimension kinds, in order. */
-const DIMS: Record<IpSetType, ('ip' | 'net' | 'port')[]> = {
-  'hash:ip': ['ip'],
-  'hash:net': ['net'],
-  'hash:ip,port': ['ip', 'port'],
-  'hash:ip,port,ip': ['ip', 'port', 'ip'],
-  'hash:ip,port,net': ['ip', 'port', 'net'],
-  'bitmap:port': ['port'],
 };
 
 function badIp(s: string): CommandError {
@@ -354,77 +344,4 @@ export function ipset(ctx: CommandContext, argv: string[]): CommandResult {
       return { output: blocks.join('\n\n') };
     }
   }
-}
-
-/** Whether a canonical member string is in the set (hash:net and ,net dimensions match by containment). */
-function memberMatches(set: IpSet, member: string): boolean {
-  if (set.members.has(member)) return true;
-  const dims = DIMS[set.type];
-  if (!dims.includes('net')) return false;
-  const want = member.split(',');
-  for (const m of set.members) {
-    const have = m.split(',');
-    if (dims.every((d, i) => (d === 'net' ? netContains(have[i]!, want[i]!) : have[i] === want[i])))
-      return true;
-  }
-  return false;
-}
-
-function netContains(net: string, addr: string): boolean {
-  const [a, l] = net.split('/');
-  const [b] = addr.split('/');
-  const n = parseIp(a!);
-  const x = parseIp(b!);
-  if (n === null || x === null) return false;
-  return inPrefix(x, n, l === undefined ? 32 : Number(l));
-}
-
-/** The packet fields -m set looks at. */
-export interface IpsetFields {
-  src: string;
-  dst: string;
-  /** IP protocol: name ("tcp") or number. */
-  proto: string | number;
-  sport?: number;
-  dport?: number;
-}
-
-const PORT_PROTOS: Record<number, string> = { 6: 'tcp', 17: 'udp', 132: 'sctp', 136: 'udplite' };
-
-function fieldsOf(layers: Layer[]): IpsetFields | undefined {
-  const ip = layers[0];
-  if (ip?.proto !== 'ipv4') return undefined;
-  const l4 = layers[1];
-  const ports = l4 && (l4.proto === 'tcp' || l4.proto === 'udp') ? { sport: l4.sport, dport: l4.dport } : {};
-  return { src: ip.src, dst: ip.dst, proto: ip.protocol, ...ports };
-}
-
-/**
- * `-m set --match-set NAME flags`: whether the packet's src/dst (per flag, one per
- * dimension) is in the set. Accepts the fields or the layers from the IPv4 header on.
- * A missing set matches nothing.
- */
-export function ipsetHas(
-  ns: Netns,
-  name: string,
-  packet: IpsetFields | Layer[],
-  flags: ('src' | 'dst')[],
-): boolean {
-  const set = ns.iptables?.ipsets.get(name);
-  if (!set) return false;
-  const f = Array.isArray(packet) ? fieldsOf(packet) : packet;
-  if (!f) return false;
-  const protoNum = typeof f.proto === 'number' ? f.proto : protoNumber(f.proto);
-  const parts: string[] = [];
-  const dims = DIMS[set.type];
-  for (let i = 0; i < dims.length; i++) {
-    const dir = flags[i] ?? flags[flags.length - 1] ?? 'src';
-    if (dims[i] === 'port') {
-      const proto = PORT_PROTOS[protoNum];
-      const port = dir === 'src' ? f.sport : f.dport;
-      if (!proto || port === undefined) return false;
-      parts.push(set.type === 'bitmap:port' ? String(port) : `${proto}:${port}`);
-    } else parts.push(dir === 'src' ? f.src : f.dst);
-  }
-  return memberMatches(set, parts.join(','));
 }

@@ -2,14 +2,14 @@
  * Test helpers for the netfilter unit tests: one host with two interfaces, iptables rules
  * typed as commands, and packets handed straight to a hook as the stack would.
  */
-import { runCommand } from '../commands/index';
-import type { Device } from '../kernel/device';
-import type { Hook, HookContext } from '../kernel/stack/hooks';
-import type { Skb } from '../kernel/skb';
-import { World } from '../kernel/world';
-import type { Layer } from '../net/layers';
-import { conntrackOf } from './engine';
-import type { TableId } from './types';
+import { runCommand } from '../src/engine/commands/index';
+import type { Device } from '../src/engine/kernel/device';
+import type { Hook, HookContext } from '../src/engine/kernel/stack/hooks';
+import type { Skb } from '../src/engine/kernel/skb';
+import { World } from '../src/engine/kernel/world';
+import type { Layer } from '../src/engine/net/layers';
+import { conntrackOf } from '../src/engine/kernel/netfilter/engine';
+import type { TableId } from '../src/engine/kernel/netfilter/types';
 
 export function nfHost(setup: string[] = []) {
   const world = new World('nf-test');

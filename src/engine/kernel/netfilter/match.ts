@@ -1,9 +1,9 @@
 /** Rule matching (ipt_do_table's per-rule checks and the xt match modules). */
-import { inPrefix, isMulticastIp } from '../net/ipv4';
-import type { IcmpLayer, Ipv4Layer, Layer, TcpLayer, UdpLayer } from '../net/layers';
-import { ipOf } from '../kernel/addr';
-import type { Device } from '../kernel/device';
-import type { Netns } from '../kernel/netns';
+import { inPrefix, isMulticastIp } from '../../net/ipv4';
+import type { IcmpLayer, Ipv4Layer, Layer, TcpLayer, UdpLayer } from '../../net/layers';
+import { ipOf } from '../addr';
+import type { Device } from '../device';
+import type { Netns } from '../netns';
 import type { CtEntry, CtInfo } from './conntrack';
 import { protoNumber } from './tables';
 import type { AddrType, IfaceMatch, Match, PortRange, Rule } from './types';

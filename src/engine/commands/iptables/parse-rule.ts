@@ -8,9 +8,9 @@
  * Errors are IptError values (the message core plus its kind); the iptables command and
  * iptables-restore wrap them in their own framing.
  */
-import { maskOf, parseIp } from '../net/ipv4';
-import { canonicalProto, ICMP_TYPES, parsePort, TARGET_NAMES } from './tables';
-import { UserError } from '../util/errors';
+import { maskOf, parseIp } from '../../net/ipv4';
+import { canonicalProto, ICMP_TYPES, parsePort, TARGET_NAMES } from '../../kernel/netfilter/tables';
+import { UserError } from '../../util/errors';
 import type {
   AddrMatch,
   AddrType,
@@ -21,7 +21,7 @@ import type {
   PortRange,
   Rule,
   Target,
-} from './types';
+} from '../../kernel/netfilter/types';
 
 /**
  * How a message is framed:

@@ -4,10 +4,10 @@
  * the entry; reply tuples stay unique; `conntrack -L` prints the table as the real tool.
  */
 import { describe, expect, it } from 'vitest';
-import { parseIp } from '../net/ipv4';
-import type { Skb } from '../kernel/skb';
+import { parseIp } from '../../net/ipv4';
+import type { Skb } from '../skb';
 import { jhash2, pickAddr } from './nat';
-import { ipOfSkb, l4OfSkb, nfHost, tcp, udp } from './nf-test-kit';
+import { ipOfSkb, l4OfSkb, nfHost, tcp, udp } from '../../../../test/nf-test-kit';
 
 const SNAT = 'iptables -t nat -A POSTROUTING -o eth1 -j SNAT --to-source 192.0.2.1';
 

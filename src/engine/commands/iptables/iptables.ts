@@ -3,11 +3,12 @@
  * A command is applied to a copy of the table, checked as the kernel checks a committed
  * rule set, and only then made live: an error changes nothing.
  */
-import { CommandError } from '../kernel/errors';
-import { attachNetfilter } from './engine';
-import type { Netns } from '../kernel/netns';
-import type { CommandContext, CommandResult } from '../commands/types';
-import { formatRuleSpec, listRules, listTable, saveTables } from './format';
+import { CommandError } from '../../kernel/errors';
+import { attachNetfilter } from '../../kernel/netfilter/engine';
+import type { Netns } from '../../kernel/netns';
+import type { CommandContext, CommandResult } from '../types';
+import { listRules, listTable, saveTables } from './format';
+import { formatRuleSpec } from '../../kernel/netfilter/xt-text';
 import {
   checkChainName,
   expandSpec,
@@ -16,7 +17,7 @@ import {
   parseIptablesArgs,
   type ParsedArgs,
 } from './parse-rule';
-import { IptablesState } from './state';
+import { IptablesState } from '../../kernel/netfilter/state';
 import {
   IPT_VERSION,
   isBuiltin,
@@ -27,8 +28,8 @@ import {
   ruleCheck,
   TableTx,
   touchTable,
-} from './tables';
-import type { Chain, Rule, Table, TableId } from './types';
+} from '../../kernel/netfilter/tables';
+import type { Chain, Rule, Table, TableId } from '../../kernel/netfilter/types';
 
 const plain = (core: string, status = 1): IptError => new IptError('plain', core, status);
 const NO_CHAIN = 'No chain/target/match by that name.';

@@ -4,10 +4,10 @@
  * whole flows through small worlds).
  */
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../scenario/load';
-import { traceFlow } from '../sim/run';
-import type { Capture } from '../sim/trace';
-import { ipOfSkb, l4OfSkb, nfHost, tcp } from './nf-test-kit';
+import { loadScenario } from '../../scenario/load';
+import { traceFlow } from '../../sim/run';
+import type { Capture } from '../trace';
+import { ipOfSkb, l4OfSkb, nfHost, tcp } from '../../../../test/nf-test-kit';
 
 describe('targets', () => {
   it('ACCEPT ends the chain: later rules are not evaluated', () => {

@@ -6,13 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CommandError } from '../kernel/errors';
-import { World } from '../kernel/world';
-import { runCommand } from '../commands/index';
-import { formatRule, saveTables } from './format';
-import { IptablesState } from './state';
+import { CommandError } from '../../kernel/errors';
+import { World } from '../../kernel/world';
+import { runCommand } from '../index';
+import { saveTables } from './format';
+import { formatRule } from '../../kernel/netfilter/xt-text';
+import { IptablesState } from '../../kernel/netfilter/state';
 
-const FIX = join(__dirname, '../../../test/fixtures/iptables');
+const FIX = join(__dirname, '../../../../test/fixtures/iptables');
 const fixture = (name: string): string => readFileSync(join(FIX, name), 'utf8');
 const TRY = "Try `iptables -h' or 'iptables --help' for more information.";
 const V = 'iptables v1.8.9 (nf_tables): ';
