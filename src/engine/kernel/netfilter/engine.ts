@@ -15,6 +15,19 @@ import { routeOutput } from '../stack/output';
 import { tcpSendReset } from '../stack/tcp';
 import type { TraversedRule } from '../trace';
 import {
+  hookEntries,
+  nfHookSlow,
+  NF_IP_PRI_CONNTRACK,
+  NF_IP_PRI_CONNTRACK_CONFIRM,
+  NF_IP_PRI_FILTER,
+  NF_IP_PRI_MANGLE,
+  NF_IP_PRI_NAT_DST,
+  NF_IP_PRI_NAT_SRC,
+  NF_IP_PRI_RAW,
+  type NfHookOps,
+  type NfStageResult,
+} from './hook-entries';
+import {
   Conntrack,
   formatEntry,
   invert,
@@ -31,14 +44,6 @@ import { ruleMatches, type PacketView } from './match';
 import { bindNat, natIcmpError, natPacket, needsManip, pickAddr, type Manip } from './nat';
 import type { IptablesState } from './state';
 import type { Rule, Table, TableId, Target } from './types';
-
-const HOOK_TABLES: Record<Hook, TableId[]> = {
-  PREROUTING: ['raw', 'mangle', 'nat'],
-  INPUT: ['mangle', 'filter', 'nat'],
-  FORWARD: ['mangle', 'filter'],
-  OUTPUT: ['raw', 'mangle', 'nat', 'filter'],
-  POSTROUTING: ['mangle', 'nat'],
-};
 
 const MANIP: Partial<Record<Hook, Manip>> = {
   PREROUTING: 'DST',
@@ -61,6 +66,19 @@ interface Ct {
   e: CtEntry;
   dir: Dir;
   info: CtInfo;
+}
+
+/** One packet's passage through one hook: what the stages read and rewrite in turn. */
+interface NfPacket {
+  hook: Hook;
+  ctx: HookContext;
+  skb0: Skb;
+  /** br_netfilter: the bridged frame's Ethernet header, put back on the way out. */
+  eth?: Layer;
+  layers: Layer[];
+  mark: number;
+  ct?: Ct;
+  tracking: boolean;
 }
 
 type Outcome =
@@ -104,111 +122,190 @@ export class NetfilterEngine implements NetfilterHooks {
     return false;
   }
 
+  /** The stages this namespace registered, one per module (iptable_raw, nf_conntrack, ...). */
+  private ops(): NfHookOps<NfPacket>[] {
+    const xt = (tid: TableId, priority: number, hooks: Hook[]): NfHookOps<NfPacket> => ({
+      name: `iptable_${tid}`,
+      priority,
+      hooks,
+      fn: (p) => this.xtTable(tid, p),
+    });
+    return [
+      xt('raw', NF_IP_PRI_RAW, ['PREROUTING', 'OUTPUT']),
+      {
+        name: 'nf_conntrack_in',
+        priority: NF_IP_PRI_CONNTRACK,
+        hooks: ['PREROUTING', 'OUTPUT'],
+        fn: (p) => this.ctIn(p),
+      },
+      xt('mangle', NF_IP_PRI_MANGLE, ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']),
+      {
+        name: 'nf_nat_ipv4_pre',
+        priority: NF_IP_PRI_NAT_DST,
+        hooks: ['PREROUTING', 'OUTPUT'],
+        fn: (p) => this.nat(p),
+      },
+      xt('filter', NF_IP_PRI_FILTER, ['INPUT', 'FORWARD', 'OUTPUT']),
+      {
+        name: 'nf_nat_ipv4_post',
+        priority: NF_IP_PRI_NAT_SRC,
+        hooks: ['INPUT', 'POSTROUTING'],
+        fn: (p) => this.nat(p),
+      },
+      {
+        name: 'nf_conntrack_confirm',
+        priority: NF_IP_PRI_CONNTRACK_CONFIRM,
+        hooks: ['INPUT', 'POSTROUTING'],
+        fn: (p) => this.ctConfirm(p),
+      },
+    ];
+  }
+
   run(ns: Netns, hook: Hook, skb0: Skb, ctx: HookContext): Skb | null {
     const st = ns.iptables;
     if (!st) return skb0;
     // br_netfilter hands bridged frames with their Ethernet header: look past it.
     const eth = skb0.layers[0]?.proto === 'eth' ? skb0.layers[0] : undefined;
-    let layers = eth ? skb0.layers.slice(1) : skb0.layers;
+    const layers = eth ? skb0.layers.slice(1) : skb0.layers;
     if (layers[0]?.proto !== 'ipv4') return skb0;
-    let mark = skb0.mark;
-    const tracking = this.tracking(st);
-    let ct: Ct | undefined = this.ctFromSkb(skb0);
-    const view = (): PacketView => ({
+    const p: NfPacket = {
+      hook,
+      ctx,
+      skb0,
+      eth,
+      layers,
+      mark: skb0.mark,
+      ct: this.ctFromSkb(skb0),
+      tracking: this.tracking(st),
+    };
+    return nfHookSlow(hookEntries(this.ops(), hook), p) ? this.skbOf(p) : null;
+  }
+
+  private skbOf(p: NfPacket): Skb {
+    return skbWith(p.skb0, {
+      layers: p.eth ? [p.eth, ...p.layers] : p.layers,
+      mark: p.mark,
+      ct: p.ct ? { netns: this.ns.name, ref: p.ct } : undefined,
+    });
+  }
+
+  /** What a rule's matches read of the packet at this point of the hook. */
+  private view(p: NfPacket): PacketView {
+    const ns = this.ns;
+    const layers = p.layers;
+    return {
       ns,
       layers,
-      bytes: ipLength({ layers, payload: skb0.payload }, 0),
-      in: ctx.in,
-      out: ctx.out,
-      mark,
-      ct,
-      physIn: ctx.bridged?.physIn,
-      physOut: ctx.bridged?.physOut,
-      random: (p, rule) => this.random(p, rule),
+      bytes: ipLength({ layers, payload: p.skb0.payload }, 0),
+      in: p.ctx.in,
+      out: p.ctx.out,
+      mark: p.mark,
+      ct: p.ct,
+      physIn: p.ctx.bridged?.physIn,
+      physOut: p.ctx.bridged?.physOut,
+      random: (prob, rule) => this.random(prob, rule),
       nth: (rule) => {
         const n = this.nthCount.get(rule) ?? 0;
         this.nthCount.set(rule, n + 1);
         return n;
       },
       ipsetHas: (name, flags) => ipsetHas(ns, name, layers, flags),
-    });
-    const out = (l: Layer[]): Skb =>
-      skbWith(skb0, {
-        layers: eth ? [eth, ...l] : l,
-        mark,
-        ct: ct ? { netns: ns.name, ref: ct } : undefined,
-      });
+    };
+  }
 
-    for (const tid of HOOK_TABLES[hook]) {
-      if (tracking && !ct && (hook === 'PREROUTING' || hook === 'OUTPUT') && tid !== 'raw') {
-        ct = this.conntrackIn(layers, skb0);
-      }
-      const table = st.tables[tid];
-      const chain = table.chains.get(hook);
-      if (tid === 'nat') {
-        const manip = MANIP[hook];
-        if (!ct || !manip) continue;
-        if (!ct.e.confirmed && !ct.e.natDone[manip === 'SRC' ? 'src' : 'dst'] && ct.info !== 'RELATED') {
-          const nv = view();
-          const res =
-            chain && (chain.rules.length > 0 || pristine(table) === false)
-              ? this.evalChain(table, hook, nv, skb0)
-              : undefined;
-          // MARK in the nat table (KUBE-MARK-MASQ) sets the mark later hooks read.
-          mark = nv.mark;
-          if (res?.outcome.verdict === 'DROP') {
-            this.dropEvent(hook, tid, res, skb0, ctx);
-            return null;
-          }
-          if (res) this.chainEvent(hook, tid, res, skb0);
-          this.setupNat(ct, manip, res?.outcome.verdict === 'NAT' ? res.outcome : undefined, layers, ctx);
-        }
-        if (needsManip(ct.e, manip, ct.dir)) {
-          const before = layers;
-          layers =
-            // An ICMP error's quoted packet is translated too; a related TCP reset is NATed
-            // like any packet of its direction (nf_nat_packet).
-            ct.info === 'RELATED' && isIcmpError(layers)
-              ? natIcmpError(layers, ct.e, manip, ct.dir)
-              : natPacket(layers, ct.e, manip, ct.dir);
-          this.natEvent(hook, manip, ct, before, layers, skb0);
-        }
-        continue;
-      }
-      if (!chain || (chain.rules.length === 0 && chain.policy === 'ACCEPT')) continue;
-      const v = view();
-      const res = this.evalChain(table, hook, v, skb0);
-      mark = v.mark;
-      const o = res.outcome;
-      if (o.verdict === 'DROP') {
-        this.dropEvent(hook, tid, res, skb0, ctx);
-        return null;
-      }
-      if (o.verdict === 'REJECT') {
-        this.dropEvent(hook, tid, res, skb0, ctx);
-        const ipSkb: Skb = { ...skb0, layers };
-        if (o.with === 'tcp-reset' && layers[1]?.proto === 'tcp') {
-          // nf_send_reset: nf_ct_attach gives the RST the refused packet's entry, as
-          // RELATED in the other direction, so no hook tracks or NATs it as a connection of its own.
-          const rel: Ct | undefined = ct && {
-            e: ct.e,
-            dir: ct.dir === 'orig' ? 'reply' : 'orig',
-            info: 'RELATED',
-          };
-          tcpSendReset(ns, ipSkb, rel && { netns: ns.name, ref: rel });
-        } else icmpSendError(ns, ipSkb, 3, REJECT_CODES[o.with] ?? 3, {});
-        return null;
-      }
-      this.chainEvent(hook, tid, res, skb0);
-    }
+  /** nf_conntrack_in, once anything in the namespace needs connection tracking. */
+  private ctIn(p: NfPacket): NfStageResult {
+    if (p.tracking && !p.ct) p.ct = this.conntrackIn(p.layers, p.skb0);
+    return 'continue';
+  }
 
-    // __nf_conntrack_confirm confirms only from the original direction: a REJECT's reset
-    // carries its entry the other way, and the entry dies with it.
-    if (ct && ct.dir === 'orig' && (hook === 'POSTROUTING' || hook === 'INPUT')) {
-      if (!ct.e.natDone.src && !ct.e.confirmed) this.setupNat(ct, 'SRC', undefined, layers, ctx);
-      this.confirm(ct, out(layers));
+  /** An iptables table (raw, mangle, filter) at this hook: its base chain decides. */
+  private xtTable(tid: TableId, p: NfPacket): NfStageResult {
+    const table = this.ns.iptables!.tables[tid];
+    const chain = table.chains.get(p.hook);
+    if (!chain || (chain.rules.length === 0 && chain.policy === 'ACCEPT')) return 'continue';
+    const v = this.view(p);
+    const res = this.evalChain(table, p.hook, v, p.skb0);
+    p.mark = v.mark;
+    const o = res.outcome;
+    if (o.verdict === 'DROP') {
+      this.dropEvent(p.hook, tid, res, p.skb0, p.ctx);
+      return 'stolen';
     }
-    return out(layers);
+    if (o.verdict === 'REJECT') {
+      this.dropEvent(p.hook, tid, res, p.skb0, p.ctx);
+      this.reject(p, o.with);
+      return 'stolen';
+    }
+    this.chainEvent(p.hook, tid, res, p.skb0);
+    return 'continue';
+  }
+
+  /** REJECT: a TCP reset (nf_send_reset) or an ICMP error (nf_send_unreach) in the packet's place. */
+  private reject(p: NfPacket, how: string): void {
+    const ipSkb: Skb = { ...p.skb0, layers: p.layers };
+    const ct = p.ct;
+    if (how === 'tcp-reset' && p.layers[1]?.proto === 'tcp') {
+      // nf_send_reset: nf_ct_attach gives the RST the refused packet's entry, as
+      // RELATED in the other direction, so no hook tracks or NATs it as a connection of its own.
+      const rel: Ct | undefined = ct && {
+        e: ct.e,
+        dir: ct.dir === 'orig' ? 'reply' : 'orig',
+        info: 'RELATED',
+      };
+      tcpSendReset(this.ns, ipSkb, rel && { netns: this.ns.name, ref: rel });
+    } else icmpSendError(this.ns, ipSkb, 3, REJECT_CODES[how] ?? 3, {});
+  }
+
+  /**
+   * nf_nat_ipv4_fn: on a connection's first packet the nat table's chain picks the binding
+   * (or a null binding); every packet of a NATed connection is then rewritten from the entry.
+   */
+  private nat(p: NfPacket): NfStageResult {
+    const manip = MANIP[p.hook];
+    const ct = p.ct;
+    if (!ct || !manip) return 'continue';
+    const table = this.ns.iptables!.tables.nat;
+    const chain = table.chains.get(p.hook);
+    if (!ct.e.confirmed && !ct.e.natDone[manip === 'SRC' ? 'src' : 'dst'] && ct.info !== 'RELATED') {
+      const nv = this.view(p);
+      const res =
+        chain && (chain.rules.length > 0 || pristine(table) === false)
+          ? this.evalChain(table, p.hook, nv, p.skb0)
+          : undefined;
+      // MARK in the nat table (KUBE-MARK-MASQ) sets the mark later hooks read.
+      p.mark = nv.mark;
+      if (res?.outcome.verdict === 'DROP') {
+        this.dropEvent(p.hook, 'nat', res, p.skb0, p.ctx);
+        return 'stolen';
+      }
+      if (res) this.chainEvent(p.hook, 'nat', res, p.skb0);
+      this.setupNat(ct, manip, res?.outcome.verdict === 'NAT' ? res.outcome : undefined, p.layers, p.ctx);
+    }
+    if (needsManip(ct.e, manip, ct.dir)) {
+      const before = p.layers;
+      p.layers =
+        // An ICMP error's quoted packet is translated too; a related TCP reset is NATed
+        // like any packet of its direction (nf_nat_packet).
+        ct.info === 'RELATED' && isIcmpError(before)
+          ? natIcmpError(before, ct.e, manip, ct.dir)
+          : natPacket(before, ct.e, manip, ct.dir);
+      this.natEvent(p.hook, manip, ct, before, p.layers, p.skb0);
+    }
+    return 'continue';
+  }
+
+  /**
+   * __nf_conntrack_confirm confirms only from the original direction: a REJECT's reset
+   * carries its entry the other way, and the entry dies with it.
+   */
+  private ctConfirm(p: NfPacket): NfStageResult {
+    const ct = p.ct;
+    if (ct && ct.dir === 'orig') {
+      if (!ct.e.natDone.src && !ct.e.confirmed) this.setupNat(ct, 'SRC', undefined, p.layers, p.ctx);
+      this.confirm(ct, this.skbOf(p));
+    }
+    return 'continue';
   }
 
   private ctFromSkb(skb: Skb): Ct | undefined {
