@@ -13,6 +13,7 @@ import { ipvsadm } from './ipvsadm';
 import { modprobe } from './tunnels';
 import { iptables, iptablesSave } from './iptables/iptables';
 import { ipset } from './ipset';
+import { nft } from './nft/nft';
 import { iptablesRestore } from './iptables/restore';
 import { arp, brctl, ifconfig, route } from './legacy';
 import { procWrite, sysctl } from './sysctl';
@@ -98,6 +99,8 @@ function exec(ctx: CommandContext, argv: string[]): CommandResult {
       return iptablesRestore(ctx, argv);
     case 'ipset':
       return ipset(ctx, argv);
+    case 'nft':
+      return nft(ctx, argv);
     case 'conntrack':
       return conntrack(ctx, argv);
     case 'true':

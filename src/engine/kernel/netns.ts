@@ -13,6 +13,7 @@ import { Sockets } from './sockets';
 import { Sysctls } from './sysctl';
 import type { World } from './world';
 import type { NetfilterHooks } from './stack/hooks';
+import type { NftState } from './netfilter/nft-types';
 import type { IptablesState } from './netfilter/state';
 import type { Ipvs } from './ipvs';
 
@@ -51,6 +52,8 @@ export class Netns {
   ipvs?: Ipvs;
   /** iptables tables and ipsets, once a rule or set was written in this namespace. */
   iptables?: IptablesState;
+  /** The nf_tables ruleset, once `nft` added a table here. */
+  nftables?: NftState;
   private nextIfindex = 1;
   private ipId = 1;
 

@@ -45,7 +45,17 @@ export interface DecidedBy {
 }
 
 export type TableName =
-  'routes' | 'neigh' | 'fdb' | 'addrs' | 'links' | 'sysctl' | 'sockets' | 'iptables' | 'conntrack' | 'ipvs';
+  | 'routes'
+  | 'neigh'
+  | 'fdb'
+  | 'addrs'
+  | 'links'
+  | 'sysctl'
+  | 'sockets'
+  | 'iptables'
+  | 'nftables'
+  | 'conntrack'
+  | 'ipvs';
 
 /** A structured explanation: a message code plus the real values, so it can be rendered in any language. */
 export interface Explain {

@@ -249,6 +249,18 @@ export const EN: Record<string, string> = {
     '{ns} drops the packet in {hook} (table {table}): no rule accepted it, and the chain policy is "{rule}".',
   'drop.nf-reject':
     '{ns} rejects the packet in {hook} (table {table}, chain {chain}) with "{rule}", and tells the sender.',
+  'nft.accept':
+    '{hook}, nftables table {table}, chain {chain}: "{rule}" accepts the packet ({n} rules evaluated).',
+  'nft.policy':
+    "{hook}, nftables table {table}, chain {chain}: no rule decided, so the chain's {rule} applies.",
+  'nft.nat-rule':
+    '{hook}, nftables table {table}, chain {chain}: "{rule}" decides the NAT of this new connection.',
+  'drop.nft-rule':
+    '{ns} drops the packet in {hook} (nftables table {table}, chain {chain}): the rule "{rule}" ends in drop.',
+  'drop.nft-policy':
+    '{ns} drops the packet in {hook} (nftables table {table}, chain {chain}): no rule accepted it, and the chain has {rule}.',
+  'drop.nft-reject':
+    '{ns} rejects the packet in {hook} (nftables table {table}, chain {chain}) with "{rule}", and tells the sender.',
   'ct.new': 'conntrack: a new connection {tuple}; NAT for it is decided by this first packet.',
   'ct.hit':
     'conntrack: the packet belongs to a known connection ({state}); its NAT is applied from the entry, no rules consulted.',

@@ -97,6 +97,7 @@ const TABLES = [
   'sysctl',
   'sockets',
   'iptables',
+  'nftables',
   'conntrack',
   'ipvs',
 ] as const;

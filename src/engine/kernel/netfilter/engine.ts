@@ -41,6 +41,9 @@ import {
 import { formatRule } from './xt-text';
 import { ipsetHas } from './ipset';
 import { ruleMatches, type PacketView } from './match';
+import { nftDoChain, type NftChainResult } from './nft-eval';
+import { nftBaseChains, nftNeedsConntrack, nftRejectHow } from './nft-hooks';
+import { NFT_HOOKS, type NftChain, type NftState, type NftTable } from './nft-types';
 import { bindNat, natIcmpError, natPacket, needsManip, pickAddr, type Manip } from './nat';
 import type { IptablesState } from './state';
 import type { Rule, Table, TableId, Target } from './types';
@@ -92,6 +95,12 @@ export function attachNetfilter(ns: Netns, state: IptablesState): void {
   if (!ns.netfilter) ns.netfilter = new NetfilterEngine(ns);
 }
 
+/** Install a namespace's nf_tables ruleset; it registers on the same hooks as iptables. */
+export function attachNftables(ns: Netns, state: NftState): void {
+  ns.nftables = state;
+  if (!ns.netfilter) ns.netfilter = new NetfilterEngine(ns);
+}
+
 export function conntrackOf(ns: Netns): Conntrack | undefined {
   return ns.netfilter instanceof NetfilterEngine ? ns.netfilter.ct : undefined;
 }
@@ -112,8 +121,10 @@ export class NetfilterEngine implements NetfilterHooks {
   constructor(private readonly ns: Netns) {}
 
   /** Conntrack runs once a rule needs it: any NAT table content or a state/conntrack match (nf_ct_netns_get). */
-  private tracking(st: IptablesState): boolean {
-    if (this.ct.entries.length > 0 || !pristine(st.tables.nat)) return true;
+  private tracking(st: IptablesState | undefined, nft: NftState | undefined): boolean {
+    if (this.ct.entries.length > 0 || (nft && nftNeedsConntrack(nft))) return true;
+    if (!st) return false;
+    if (!pristine(st.tables.nat)) return true;
     for (const t of Object.values(st.tables)) {
       for (const c of t.chains.values())
         for (const r of c.rules)
@@ -122,7 +133,11 @@ export class NetfilterEngine implements NetfilterHooks {
     return false;
   }
 
-  /** The stages this namespace registered, one per module (iptable_raw, nf_conntrack, ...). */
+  /**
+   * The stages this namespace registered: iptables' tables (iptable_raw, ...) once iptables was
+   * used, nftables' filter and route base chains at their own priorities, and the conntrack and
+   * NAT cores that both front ends share.
+   */
   private ops(): NfHookOps<NfPacket>[] {
     const xt = (tid: TableId, priority: number, hooks: Hook[]): NfHookOps<NfPacket> => ({
       name: `iptable_${tid}`,
@@ -130,22 +145,19 @@ export class NetfilterEngine implements NetfilterHooks {
       hooks,
       fn: (p) => this.xtTable(tid, p),
     });
-    return [
-      xt('raw', NF_IP_PRI_RAW, ['PREROUTING', 'OUTPUT']),
+    const core: NfHookOps<NfPacket>[] = [
       {
         name: 'nf_conntrack_in',
         priority: NF_IP_PRI_CONNTRACK,
         hooks: ['PREROUTING', 'OUTPUT'],
         fn: (p) => this.ctIn(p),
       },
-      xt('mangle', NF_IP_PRI_MANGLE, ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']),
       {
         name: 'nf_nat_ipv4_pre',
         priority: NF_IP_PRI_NAT_DST,
         hooks: ['PREROUTING', 'OUTPUT'],
         fn: (p) => this.nat(p),
       },
-      xt('filter', NF_IP_PRI_FILTER, ['INPUT', 'FORWARD', 'OUTPUT']),
       {
         name: 'nf_nat_ipv4_post',
         priority: NF_IP_PRI_NAT_SRC,
@@ -159,11 +171,27 @@ export class NetfilterEngine implements NetfilterHooks {
         fn: (p) => this.ctConfirm(p),
       },
     ];
+    const iptables = this.ns.iptables
+      ? [
+          xt('raw', NF_IP_PRI_RAW, ['PREROUTING', 'OUTPUT']),
+          xt('mangle', NF_IP_PRI_MANGLE, ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']),
+          xt('filter', NF_IP_PRI_FILTER, ['INPUT', 'FORWARD', 'OUTPUT']),
+        ]
+      : [];
+    const nft = nftBaseChains(this.ns.nftables)
+      .filter(({ chain }) => chain.base!.type !== 'nat')
+      .map(({ table, chain }) => ({
+        name: `nft ${table.family} ${table.name} ${chain.name}`,
+        priority: chain.base!.priority,
+        hooks: [NFT_HOOKS[chain.base!.hook]],
+        fn: (p: NfPacket) => this.nftChain(table, chain, p),
+      }));
+    return [...iptables, ...core, ...nft];
   }
 
   run(ns: Netns, hook: Hook, skb0: Skb, ctx: HookContext): Skb | null {
     const st = ns.iptables;
-    if (!st) return skb0;
+    if (!st && !ns.nftables) return skb0;
     // br_netfilter hands bridged frames with their Ethernet header: look past it.
     const eth = skb0.layers[0]?.proto === 'eth' ? skb0.layers[0] : undefined;
     const layers = eth ? skb0.layers.slice(1) : skb0.layers;
@@ -176,7 +204,7 @@ export class NetfilterEngine implements NetfilterHooks {
       layers,
       mark: skb0.mark,
       ct: this.ctFromSkb(skb0),
-      tracking: this.tracking(st),
+      tracking: this.tracking(st, ns.nftables),
     };
     return nfHookSlow(hookEntries(this.ops(), hook), p) ? this.skbOf(p) : null;
   }
@@ -265,22 +293,18 @@ export class NetfilterEngine implements NetfilterHooks {
     const manip = MANIP[p.hook];
     const ct = p.ct;
     if (!ct || !manip) return 'continue';
-    const table = this.ns.iptables!.tables.nat;
-    const chain = table.chains.get(p.hook);
     if (!ct.e.confirmed && !ct.e.natDone[manip === 'SRC' ? 'src' : 'dst'] && ct.info !== 'RELATED') {
-      const nv = this.view(p);
-      const res =
-        chain && (chain.rules.length > 0 || pristine(table) === false)
-          ? this.evalChain(table, p.hook, nv, p.skb0)
-          : undefined;
-      // MARK in the nat table (KUBE-MARK-MASQ) sets the mark later hooks read.
-      p.mark = nv.mark;
-      if (res?.outcome.verdict === 'DROP') {
-        this.dropEvent(p.hook, 'nat', res, p.skb0, p.ctx);
-        return 'stolen';
+      let target: Target | undefined;
+      // nf_nat_inet_fn: the nat chains of both front ends, by priority, until one binds.
+      for (const lookup of this.natLookups(p.hook)) {
+        const r = lookup(p);
+        if (r === 'drop') return 'stolen';
+        if (r) {
+          target = r;
+          break;
+        }
       }
-      if (res) this.chainEvent(p.hook, 'nat', res, p.skb0);
-      this.setupNat(ct, manip, res?.outcome.verdict === 'NAT' ? res.outcome : undefined, p.layers, p.ctx);
+      this.setupNat(ct, manip, target, p.layers, p.ctx);
     }
     if (needsManip(ct.e, manip, ct.dir)) {
       const before = p.layers;
@@ -293,6 +317,101 @@ export class NetfilterEngine implements NetfilterHooks {
       this.natEvent(p.hook, manip, ct, before, p.layers, p.skb0);
     }
     return 'continue';
+  }
+
+  /** The nat chains registered at a hook, by priority: iptables' nat table and nft's nat base chains. */
+  private natLookups(hook: Hook): ((p: NfPacket) => Target | 'drop' | undefined)[] {
+    const pri = MANIP[hook] === 'DST' ? NF_IP_PRI_NAT_DST : NF_IP_PRI_NAT_SRC;
+    const out: { priority: number; fn: (p: NfPacket) => Target | 'drop' | undefined }[] = [];
+    if (this.ns.iptables) out.push({ priority: pri, fn: (p) => this.xtNat(p) });
+    for (const { table, chain } of nftBaseChains(this.ns.nftables))
+      if (chain.base!.type === 'nat' && NFT_HOOKS[chain.base!.hook] === hook)
+        out.push({ priority: chain.base!.priority, fn: (p) => this.nftNat(table, chain, p) });
+    return out.sort((a, b) => a.priority - b.priority).map((l) => l.fn);
+  }
+
+  /** iptables' nat table: the chain of this hook picks the binding for a new connection. */
+  private xtNat(p: NfPacket): Target | 'drop' | undefined {
+    const table = this.ns.iptables!.tables.nat;
+    const chain = table.chains.get(p.hook);
+    if (!chain || (chain.rules.length === 0 && pristine(table))) return undefined;
+    const nv = this.view(p);
+    const res = this.evalChain(table, p.hook, nv, p.skb0);
+    // MARK in the nat table (KUBE-MARK-MASQ) sets the mark later hooks read.
+    p.mark = nv.mark;
+    if (res.outcome.verdict === 'DROP') {
+      this.dropEvent(p.hook, 'nat', res, p.skb0, p.ctx);
+      return 'drop';
+    }
+    this.chainEvent(p.hook, 'nat', res, p.skb0);
+    return res.outcome.verdict === 'NAT' ? res.outcome.target : undefined;
+  }
+
+  /** An nft nat base chain: its NAT statement, if one is reached, binds the connection. */
+  private nftNat(table: NftTable, chain: NftChain, p: NfPacket): Target | 'drop' | undefined {
+    const v = this.view(p);
+    const res = nftDoChain(table, chain, v);
+    p.mark = v.mark;
+    const o = res.outcome;
+    if (o.verdict === 'drop' || o.verdict === 'reject') {
+      this.nftDropEvent(p, table, res);
+      return 'drop';
+    }
+    this.nftChainEvent(p, table, res);
+    return o.verdict === 'nat' ? o.target : undefined;
+  }
+
+  /** An nft filter or route base chain at its priority. */
+  private nftChain(table: NftTable, chain: NftChain, p: NfPacket): NfStageResult {
+    const v = this.view(p);
+    const res = nftDoChain(table, chain, v);
+    p.mark = v.mark;
+    const o = res.outcome;
+    if (o.verdict === 'drop' || o.verdict === 'reject') {
+      this.nftDropEvent(p, table, res);
+      if (o.verdict === 'reject') this.reject(p, nftRejectHow(o.with));
+      return 'stolen';
+    }
+    this.nftChainEvent(p, table, res);
+    return 'continue';
+  }
+
+  private nftChainEvent(p: NfPacket, table: NftTable, res: NftChainResult): void {
+    const o = res.outcome;
+    emit(this.ns, {
+      kind: 'netfilter',
+      skb: p.skb0,
+      decidedBy: { table: 'nftables', row: o.row },
+      traversed: res.traversed,
+      code: o.verdict === 'nat' ? 'nft.nat-rule' : o.rule ? 'nft.accept' : 'nft.policy',
+      args: {
+        hook: p.hook,
+        table: `${table.family} ${table.name}`,
+        chain: res.chain,
+        rule: o.row,
+        n: res.traversed.length,
+      },
+    });
+  }
+
+  private nftDropEvent(p: NfPacket, table: NftTable, res: NftChainResult): void {
+    const o = res.outcome;
+    emit(this.ns, {
+      kind: 'drop',
+      dev: p.ctx.in ?? p.ctx.out,
+      skb: p.skb0,
+      decidedBy: { table: 'nftables', row: o.row },
+      traversed: res.traversed,
+      reason: 'netfilter-drop',
+      code: o.verdict === 'reject' ? 'drop.nft-reject' : o.rule ? 'drop.nft-rule' : 'drop.nft-policy',
+      args: {
+        hook: p.hook,
+        table: `${table.family} ${table.name}`,
+        chain: res.chain,
+        rule: o.row,
+        ns: this.ns.name,
+      },
+    });
   }
 
   /**
@@ -413,16 +532,9 @@ export class NetfilterEngine implements NetfilterHooks {
   }
 
   /** Bind the connection's NAT for this manip type from the matched target, or a null binding. */
-  private setupNat(
-    ct: Ct,
-    manip: Manip,
-    o: Extract<Outcome, { verdict: 'NAT' }> | undefined,
-    layers: Layer[],
-    ctx: HookContext,
-  ): void {
+  private setupNat(ct: Ct, manip: Manip, t: Target | undefined, layers: Layer[], ctx: HookContext): void {
     const e = ct.e;
     e.natDone[manip === 'SRC' ? 'src' : 'dst'] = true;
-    const t = o?.target;
     if (!t) {
       // nf_nat_alloc_null_binding: no rule, but the reply tuple must still be unique.
       if (manip === 'SRC' && this.ct.inUse(e.reply, e))
