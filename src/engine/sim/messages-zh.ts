@@ -61,6 +61,10 @@ export const ZH: Record<string, string> = {
   'arp.unsolicited': '一个没人请求过的 {ip} 的 ARP 应答；arp_accept=0 时内核不会为它建表项。',
   'arp.reply-learned': 'ARP 应答说 {ip} 的 MAC 是 {mac}：{dev} 上的邻居表项现在完整了。',
   'drop.ttl-exceeded': 'TTL 为 {ttl}：转发会让它变成 0，所以发往 {dst} 的数据包被丢弃。',
+  'drop.not-forwardable':
+    '来自 {from} 的帧有 {len} 字节，超过 {dev} 能接收的上限（{max}：它的 MTU {mtu} 加以太网头和一个 VLAN 标签）。设备之间直接交接时没有人分片：{dev} 丢弃了它（is_skb_forwardable）。',
+  'drop.br-nf-df':
+    '数据包（{len} 字节）超过网桥端口 {dev} 的 MTU（{mtu}）。br_netfilter 本会把它重新分片，但它带 DF：网桥悄悄丢弃（不发 ICMP）。',
   'drop.frag-needed': '数据包（{len} 字节）超过 {dev} 的 MTU（{mtu}），且设置了 DF，不能分片：被丢弃。',
   forward: '从 {in} 转发到 {out}：TTL 从 {ttl} 变为 {ttl2}；下一跳会换上新的 MAC 地址。',
   'forward.no-l2':

@@ -84,6 +84,10 @@ export const EN: Record<string, string> = {
     'An ARP reply for {ip} that nobody asked for; with arp_accept=0 the kernel does not create an entry.',
   'arp.reply-learned': 'The ARP reply says {ip} is at {mac}: the neighbour entry on {dev} is now complete.',
   'drop.ttl-exceeded': 'TTL is {ttl}: forwarding would take it to 0, so the packet for {dst} is dropped.',
+  'drop.not-forwardable':
+    'The frame from {from} is {len} bytes, more than {dev} takes ({max}: its MTU {mtu} plus the Ethernet header and one VLAN tag). Handed over device to device, nothing fragments it: {dev} drops it (is_skb_forwardable).',
+  'drop.br-nf-df':
+    'The packet ({len} bytes) is bigger than the MTU of bridge port {dev} ({mtu}). br_netfilter would refragment it, but DF is set: the bridge drops it without a word (no ICMP).',
   'drop.frag-needed':
     'The packet ({len} bytes) is bigger than the MTU of {dev} ({mtu}) and has DF set, so it cannot be fragmented: dropped.',
   forward:
