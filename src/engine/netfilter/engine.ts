@@ -148,6 +148,7 @@ export class NetfilterEngine implements NetfilterHooks {
       if (tid === 'nat') {
         const manip = MANIP[hook];
         if (!ct || !manip) continue;
+        if (ct.info === 'RELATED' && this.redirectOnNat(ct, layers, hook, skb0, ctx)) return null;
         if (!ct.e.confirmed && !ct.e.natDone[manip === 'SRC' ? 'src' : 'dst'] && ct.info !== 'RELATED') {
           const nv = view();
           const res =
@@ -190,12 +191,7 @@ export class NetfilterEngine implements NetfilterHooks {
         if (o.with === 'tcp-reset' && layers[1]?.proto === 'tcp') {
           // nf_send_reset: nf_ct_attach gives the RST the refused packet's entry, as
           // RELATED in the other direction, so no hook tracks or NATs it as a connection of its own.
-          const rel: Ct | undefined = ct && {
-            e: ct.e,
-            dir: ct.dir === 'orig' ? 'reply' : 'orig',
-            info: 'RELATED',
-          };
-          tcpSendReset(ns, ipSkb, rel && { netns: ns.name, ref: rel });
+          tcpSendReset(ns, ipSkb, this.attach(out(layers)));
         } else icmpSendError(ns, ipSkb, 3, REJECT_CODES[o.with] ?? 3, {});
         return null;
       }
@@ -209,6 +205,14 @@ export class NetfilterEngine implements NetfilterHooks {
       this.confirm(ct, out(layers));
     }
     return out(layers);
+  }
+
+  /** nf_conntrack_attach: related to orig's entry, in the other direction (RELATED_REPLY when orig went forward). */
+  attach(orig: Skb): Skb['ct'] {
+    const ct = this.ctFromSkb(orig);
+    if (!ct) return undefined;
+    const rel: Ct = { e: ct.e, dir: ct.dir === 'orig' ? 'reply' : 'orig', info: 'RELATED' };
+    return { netns: this.ns.name, ref: rel };
   }
 
   private ctFromSkb(skb: Skb): Ct | undefined {
@@ -504,6 +508,29 @@ export class NetfilterEngine implements NetfilterHooks {
         pinned: this.ns.world.pinEndpoint ? 'pinned by the flow' : 'random',
       },
     });
+  }
+
+  /**
+   * nf_nat_icmp_reply_translation: "Redirects on non-null nats must be dropped, else they'll
+   * start talking to each other without our translation". A redirect goes out only when its
+   * connection's NAT is set up in both directions and binds nothing; one sent while the first
+   * packet is still being forwarded (its SNAT binding not made yet) is always dropped.
+   */
+  private redirectOnNat(ct: Ct, layers: Layer[], hook: Hook, skb: Skb, ctx: HookContext): boolean {
+    const icmp = layers[1];
+    if (icmp?.proto !== 'icmp' || icmp.type !== 5 || pristine(this.ns.iptables!.tables.nat)) return false;
+    const e = ct.e;
+    if (e.natDone.src && e.natDone.dst && !e.srcNat && !e.dstNat) return false;
+    emit(this.ns, {
+      kind: 'drop',
+      dev: ctx.out ?? ctx.in,
+      skb,
+      decidedBy: { table: 'conntrack', row: formatEntry(e) },
+      reason: 'nf-nat-redirect',
+      code: e.natDone.src && e.natDone.dst ? 'drop.nat-redirect-nated' : 'drop.nat-redirect-unbound',
+      args: { hook, entry: formatEntry(e), ns: this.ns.name },
+    });
+    return true;
   }
 
   private dropEvent(
