@@ -182,6 +182,13 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
       const linked = chosen.id === initial.scenario;
       const wantedFlow = linked ? initial.flow : chosen.id === DEFAULT_SCENARIO ? DEFAULT_FLOW : null;
       const flowId = chosen.flows.find((f) => f.id === wantedFlow)?.id ?? chosen.flows[0]?.id ?? null;
+      // Say so when the link asked for something that is not there, rather than open another silently.
+      const opened = { scenario: chosen.id, flow: flowId };
+      if (initial.scenario !== null && !linked) {
+        shareUi.setState({ linkNotice: { scenario: initial.scenario, opened } });
+      } else if (linked && initial.flow !== null && initial.flow !== flowId) {
+        shareUi.setState({ linkNotice: { flow: initial.flow, opened } });
+      }
       store.setState({
         scenarioId: chosen.id,
         flowId,
