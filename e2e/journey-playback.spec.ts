@@ -186,3 +186,34 @@ test('the embed is offered at a legible size, its panels by name', async ({ page
   });
   expect(share).toBeGreaterThanOrEqual(0.5);
 });
+
+test('an exported step carries the packet strip under the drawing', async ({ page }) => {
+  const t = traceFlow(scenario('flannel-vxlan'), 'pod-a-ping-pod-b');
+  const encap = t.events.findIndex((e) => e.kind === 'encap');
+  await page.goto(`/?s=flannel-vxlan&f=pod-a-ping-pod-b&event=${encap + 1}`);
+  await ready(page);
+  // The strip names the VXLAN envelope's VNI; the drawing does not.
+  await expect(page.getByTestId('packet-strip')).toContainText('VNI');
+  for (const label of ['Canvas as SVG', 'Canvas as PNG']) {
+    await page.getByRole('button', { name: 'Share', exact: true }).click();
+    await page.getByText('Export', { exact: true }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: label }).click(),
+    ]);
+    const file = await download.path();
+    if (label.endsWith('SVG')) {
+      const svg = readFileSync(file, 'utf8');
+      expect(svg).toContain('>VNI<');
+      expect(svg).toContain('>VXLAN<');
+      // Taller than the drawing by the strip's height.
+      const drawn = await page.locator('.pj-canvas svg[data-ready]').evaluate((el) => el.clientHeight);
+      expect(Number(/<svg[^>]* height="(\d+)"/.exec(svg)?.[1])).toBeGreaterThan(drawn);
+    } else {
+      const png = readFileSync(file);
+      // PNG height, at scale 2: the drawing and the strip.
+      const drawn = await page.locator('.pj-canvas svg[data-ready]').evaluate((el) => el.clientHeight);
+      expect(png.readUInt32BE(20)).toBeGreaterThan(2 * drawn);
+    }
+  }
+});
