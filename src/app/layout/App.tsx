@@ -19,6 +19,7 @@ import { Terminal } from '../terminal/Terminal';
 import { CanvasSlot } from './CanvasSlot';
 import { WhenIdle } from './WhenIdle';
 import { ChangesPanel } from '../share/ChangesPanel';
+import { LinkNotice } from '../share/LinkNotice';
 import { ShareWorkbench } from '../share/ShareWorkbench';
 import { PresenterLayer } from '../classroom/ClassroomBar';
 import { useClassroom } from '../classroom/store';
@@ -95,6 +96,7 @@ export function App() {
     <div className="pj-app flex min-h-dvh flex-col bg-slate-100 text-slate-900 lg:h-dvh lg:min-h-0 dark:bg-slate-950 dark:text-slate-100">
       <Header />
       <ShareWorkbench />
+      <LinkNotice />
       <GlossaryDialog />
       <PresenterLayer />
       <PanelStateProvider>
