@@ -2,6 +2,7 @@
 import { lazy, Suspense } from 'react';
 import { useApp } from '../state/useApp';
 import { CompareView } from './CompareView';
+import { LinkNotices, useHasLinkNotices } from './LinkNotices';
 import { fmt } from './strings';
 import { shareUi, useShareUi } from './uiStore';
 
@@ -15,7 +16,8 @@ export function ShareWorkbench() {
   const compareKey = useApp(
     (s) => `${s.scenarioId}|${s.flowId}|${s.execs.length}|${s.scenarioText?.length ?? -1}`,
   );
-  if (!linkError && !editorOpen && !compareOpen) return null;
+  const notices = useHasLinkNotices();
+  if (!linkError && !editorOpen && !compareOpen && !notices) return null;
   return (
     <div className="flex flex-col gap-3 px-3 pt-3">
       {linkError && (
@@ -30,6 +32,7 @@ export function ShareWorkbench() {
           </button>
         </div>
       )}
+      <LinkNotices />
       {editorOpen && (
         <div className="h-[45vh] min-h-64">
           <Suspense fallback={<p role="status">{fmt('editor.loading')}</p>}>
