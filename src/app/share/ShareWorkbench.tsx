@@ -1,5 +1,7 @@
 /** Under the header: why a link's edits were dropped, the scenario editor and the compare view, when open. */
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
+import { loadUnparsed } from '../editor/unparsed';
+import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { CompareView } from './CompareView';
 import { LinkNotices, useHasLinkNotices } from './LinkNotices';
@@ -7,6 +9,9 @@ import { fmt } from './strings';
 import { shareUi, useShareUi } from './uiStore';
 
 const ScenarioEditor = lazy(() => import('../editor/ScenarioEditor'));
+
+// Once per page: a text that was being edited (and did not load yet) before a reload reopens the editor.
+let reopenChecked = false;
 
 export function ShareWorkbench() {
   const linkError = useShareUi((s) => s.linkError);
@@ -17,6 +22,14 @@ export function ShareWorkbench() {
     (s) => `${s.scenarioId}|${s.flowId}|${s.execs.length}|${s.scenarioText?.length ?? -1}`,
   );
   const notices = useHasLinkNotices();
+  const scenarioId = useApp((s) => s.scenarioId);
+  const catalog = useApp((s) => s.catalog !== null);
+  useEffect(() => {
+    if (reopenChecked || !scenarioId || !catalog) return;
+    reopenChecked = true;
+    if (loadUnparsed(scenarioId, appStore.getState().scenarioText) !== null)
+      shareUi.setState({ editorOpen: true });
+  }, [scenarioId, catalog]);
   if (!linkError && !editorOpen && !compareOpen && !notices) return null;
   return (
     <div className="flex flex-col gap-3 px-3 pt-3">
