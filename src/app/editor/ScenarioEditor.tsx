@@ -84,10 +84,10 @@ export default function ScenarioEditor() {
     checkRef.current = check;
   });
 
-  const tooBig = (bytes: number) =>
+  const tooBig = (bytes: number, how: 'editor.tooBig' | 'editor.dropTooBig' = 'editor.tooBig') =>
     setStatus({
       kind: 'error',
-      text: fmt('editor.tooBig', { size: formatBytes(bytes), max: formatBytes(MAX_TEXT_BYTES) }),
+      text: fmt(how, { size: formatBytes(bytes), max: formatBytes(MAX_TEXT_BYTES) }),
     });
   const tooBigRef = useRef(tooBig);
   useEffect(() => {
@@ -125,10 +125,24 @@ export default function ScenarioEditor() {
               }
               return false;
             },
+            // A dropped file's size is known before it is read; dropped text is checked like a paste.
+            drop(event) {
+              const dt = event.dataTransfer;
+              const file = dt?.files[0];
+              const bytes = file ? file.size : textBytes(dt?.getData('text/plain') ?? '');
+              if (bytes <= MAX_TEXT_BYTES) return false;
+              event.preventDefault();
+              tooBigRef.current(bytes, 'editor.dropTooBig');
+              return true;
+            },
           }),
-          EditorState.transactionFilter.of((tr) =>
-            tr.docChanged && tr.newDoc.length > MAX_TEXT_BYTES ? [] : tr,
-          ),
+          // Any other way in (typed, an input method) is refused too, and said so.
+          EditorState.transactionFilter.of((tr) => {
+            if (!tr.docChanged || tr.newDoc.length <= MAX_TEXT_BYTES) return tr;
+            const bytes = tr.newDoc.length;
+            queueMicrotask(() => tooBigRef.current(bytes));
+            return [];
+          }),
           EditorView.updateListener.of((u) => {
             if (!u.docChanged || u.transactions.some((t) => t.annotation(external))) return;
             if (timer.current !== null) clearTimeout(timer.current);
