@@ -6,6 +6,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { ExportMenu } from '../export/ExportMenu';
+import { ChunkBoundary } from '../offline/ReloadOffer';
 import { appStore } from '../state/store';
 import { Dialog } from './Dialog';
 import { embedSnippet } from './embedSnippet';
@@ -167,9 +168,11 @@ export function ToolButtons() {
         {fmt('import.button')}
       </button>
       {importOpen && (
-        <Suspense fallback={null}>
-          <ImportDialog onClose={() => setImportOpen(false)} />
-        </Suspense>
+        <ChunkBoundary>
+          <Suspense fallback={null}>
+            <ImportDialog onClose={() => setImportOpen(false)} />
+          </Suspense>
+        </ChunkBoundary>
       )}
     </>
   );

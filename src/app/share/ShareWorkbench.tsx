@@ -1,6 +1,8 @@
 /** Under the header: why a link's edits were dropped, the scenario editor and the compare view, when open. */
 import { lazy, Suspense, useEffect } from 'react';
 import { loadUnparsed } from '../editor/unparsed';
+import { useChunkFailed } from '../offline/chunkFailure';
+import { ChunkBoundary, ReloadOffer } from '../offline/ReloadOffer';
 import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { CompareView } from './CompareView';
@@ -30,7 +32,8 @@ export function ShareWorkbench() {
     if (loadUnparsed(scenarioId, appStore.getState().scenarioText) !== null)
       shareUi.setState({ editorOpen: true });
   }, [scenarioId, catalog]);
-  if (!linkError && !editorOpen && !compareOpen && !notices) return null;
+  const chunkFailed = useChunkFailed();
+  if (!linkError && !editorOpen && !compareOpen && !notices && !chunkFailed) return null;
   return (
     <div className="flex flex-col gap-3 px-3 pt-3">
       {linkError && (
@@ -45,12 +48,15 @@ export function ShareWorkbench() {
           </button>
         </div>
       )}
+      <ReloadOffer />
       <LinkNotices />
       {editorOpen && (
         <div className="h-[45vh] min-h-64">
-          <Suspense fallback={<p role="status">{fmt('editor.loading')}</p>}>
-            <ScenarioEditor />
-          </Suspense>
+          <ChunkBoundary>
+            <Suspense fallback={<p role="status">{fmt('editor.loading')}</p>}>
+              <ScenarioEditor />
+            </Suspense>
+          </ChunkBoundary>
         </div>
       )}
       {compareOpen && <CompareView key={compareKey} />}
