@@ -23,6 +23,13 @@ export interface ShareUiState {
   compareOpen: boolean;
   /** Text handed to the editor to load (an import), consumed by it. */
   editorInbox: string | null;
+  /** The edits came back from a local draft (the link only named it): when it was saved. */
+  draftRestored: { savedAt: number } | null;
+  /**
+   * The edits no longer fit in a link (`length` characters encoded): the address bar names a local
+   * draft instead; `error` says why the browser would not keep the draft, if it would not.
+   */
+  linkOverflow: { length: number; error: string | null } | null;
 }
 
 export const shareUi = createStore<ShareUiState>()(() => ({
@@ -32,6 +39,8 @@ export const shareUi = createStore<ShareUiState>()(() => ({
   editorOpen: false,
   compareOpen: false,
   editorInbox: null,
+  draftRestored: null,
+  linkOverflow: null,
 }));
 
 export function useShareUi<T>(selector: (s: ShareUiState) => T): T {
