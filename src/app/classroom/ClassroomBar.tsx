@@ -5,7 +5,6 @@
  */
 import { useEffect, useState } from 'react';
 import { useT } from '../i18n';
-import { sendPlayback } from '../playback/actor';
 import { classroomStore, useClassroom } from './store';
 
 const btn =
@@ -39,10 +38,9 @@ export function ClassroomBar() {
         type="button"
         className={quiz ? on : off}
         aria-pressed={quiz}
-        onClick={() => {
-          classroomStore.getState().setQuiz(!quiz);
-          if (!quiz) sendPlayback({ type: 'RESET' });
-        }}
+        // The quiz starts where the learner is: questions ahead are asked, those behind wait until
+        // the learner steps back before them.
+        onClick={() => classroomStore.getState().setQuiz(!quiz)}
       >
         {t('quiz.toggle')}
       </button>

@@ -5,7 +5,7 @@
  * On a phone: the pickers, the vertical journey (the canvas one tap away), the explanation and the
  * panels, with the player sticky at the bottom.
  */
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Timeline, Transport } from '../controls/Controls';
 import { CapturePanel } from '../panels/CapturePanel';
 import { EventLogPanel } from '../panels/EventLogPanel';
@@ -24,13 +24,20 @@ import { PresenterLayer } from '../classroom/ClassroomBar';
 import { useClassroom } from '../classroom/store';
 import { GlossaryDialog } from '../glossary/GlossaryDialog';
 import { useT } from '../i18n';
-import { QuizPanel } from '../quiz/QuizPanel';
 import { PanelStateProvider } from '../state/panelState';
 import { Caption, PresenterControls } from './Caption';
 import { Header } from './Header';
 import { Journey } from './Journey';
 import { SideColumn } from './SideColumn';
 import { PHONE, useMedia } from './useMedia';
+
+/** The quiz is a chunk of its own, fetched when it is turned on. */
+const LazyQuiz = lazy(() => import('../quiz/QuizPanel'));
+const QuizPanel = () => (
+  <Suspense fallback={null}>
+    <LazyQuiz />
+  </Suspense>
+);
 
 /** Made on each render of the page: some panels only redraw with it (a language switch). */
 const panels = () => ({

@@ -3,6 +3,26 @@
  * lazy chunk, not the first page. Placeholders are {name}; an arg "@key" is rendered as that key.
  */
 export const QUIZ_EN = {
+  'ui.title': 'How does it work?',
+  'ui.question': 'Question {n} of {total}',
+  'ui.score': 'Score: {correct} / {answered}',
+  'ui.right': 'Right.',
+  'ui.wrong': 'Not quite: the answer is "{answer}".',
+  'ui.decided': 'Decided by {table} in {netns}: {row}',
+  'ui.continue': 'Reveal the step',
+  'ui.next-at': 'The next question comes before event {n}: step forward.',
+  'ui.none': 'No question ahead on this flow.',
+  'ui.more': 'Ask about every mechanism ({n} questions)',
+  'ui.summary': 'You answered {correct} of {total} right.',
+  'ui.missed': 'What you missed',
+  'ui.all-right': 'Nothing missed: every answer was right.',
+  'ui.unanswered': 'Not answered yet: {n}',
+  'ui.your': 'Your answer: {answer}',
+  'ui.answer': 'Answer: {answer}',
+  'ui.copy': 'Copy the link to these results',
+  'ui.copied': 'Copied. The link reopens this flow with these answers.',
+  'ui.restart': 'Start over',
+  'ui.progress': 'Questions answered',
   'k.drop': 'drop',
   'k.encap': 'encapsulation',
   'k.snat': 'source NAT',
@@ -67,12 +87,11 @@ export const QUIZ_EN = {
   'w.route.right-local':
     '{dst} is an address of {netns} itself: the local table, read first (ip rule 0: from all lookup local), holds "{row}", so the packet is for this namespace and main is never read.',
   'w.route.right-default':
-    '"{row}" is the default route: no more specific prefix holds {dst}, and the local table, read first (ip rule 0), has no entry for it, so the default route of main decides.',
+    'The default route: no more specific prefix holds {dst}, and the local table, read first (ip rule 0), has no entry for it, so the default route of main decides.',
   'w.route.right-other': '"{row}" in table {table} holds {dst} (/{len}) and is the most specific match.',
-  'w.route.shorter': '"{row}" holds {dst} too, but only as /{len}: the longer prefix /{best} wins.',
-  'w.route.nomatch': '"{row}" is for {prefix}, which does not hold {dst}.',
-  'w.route.local-other':
-    '"{row}" is in the local table, for {netns}\'s own address {prefix}; {dst} is not one of them.',
+  'w.route.shorter': 'It holds {dst} too, but only as /{len}: the longer prefix /{best} wins.',
+  'w.route.nomatch': 'It is for {prefix}, which does not hold {dst}.',
+  'w.route.local-other': "A local-table entry for {netns}'s own address {prefix}; {dst} is not one of them.",
   'w.l2.routed-right':
     'The destination MAC {mac} is {bridge}\'s own address (FDB: "{row}"), so the bridge passes the frame up to {netns}\'s IP layer: a route lookup decides and the TTL drops by one.',
   'w.l2.local-right':
@@ -108,15 +127,35 @@ export const QUIZ_EN = {
   'w.drop.right-policy':
     'No rule in {chain} accepted {src} > {dst}, so the chain\'s policy decides: "{row}".',
   'w.drop.right-rule': '"{row}" matches {src} > {dst} in {chain}, and its target drops the packet.',
-  'w.drop.other-chain': '"{row}" belongs to another chain; this packet is judged in {chain}.',
-  'w.drop.no-match': '"{row}" is in {chain} but does not match {src} > {dst}.',
-  'w.drop.accepts': '"{row}" would let the packet through: it does not drop it.',
-  'w.drop.route': 'The route lookup found "{row}": the packet had a route, and died after it, in {chain}.',
+  'w.drop.other-chain': 'It belongs to another chain; this packet is judged in {chain}.',
+  'w.drop.no-match': 'It is in {chain} but does not match {src} > {dst}.',
+  'w.drop.accepts': 'It would let the packet through: it does not drop it.',
+  'w.drop.route': 'The route lookup found this route: the packet had a route, and died after it, in {chain}.',
 } as const;
 
 export type TextKey = keyof typeof QUIZ_EN;
 
 export const QUIZ_ZH: Record<TextKey, string> = {
+  'ui.title': '它是怎么工作的？',
+  'ui.question': '第 {n} 题，共 {total} 题',
+  'ui.score': '得分：{correct} / {answered}',
+  'ui.right': '答对了。',
+  'ui.wrong': '不对：答案是“{answer}”。',
+  'ui.decided': '由 {netns} 的 {table} 决定：{row}',
+  'ui.continue': '揭晓这一步',
+  'ui.next-at': '下一题在第 {n} 个事件之前：继续前进。',
+  'ui.none': '这个流程后面没有题目了。',
+  'ui.more': '每个机制都问（共 {n} 题）',
+  'ui.summary': '你答对了 {correct} 题，共 {total} 题。',
+  'ui.missed': '答错的题目',
+  'ui.all-right': '没有答错：全部正确。',
+  'ui.unanswered': '尚未作答：{n} 题',
+  'ui.your': '你的答案：{answer}',
+  'ui.answer': '正确答案：{answer}',
+  'ui.copy': '复制这份成绩的链接',
+  'ui.copied': '已复制。这个链接会打开同一个流程和这些答案。',
+  'ui.restart': '重新开始',
+  'ui.progress': '已答题目',
   'k.drop': '丢包',
   'k.encap': '封装',
   'k.snat': '源地址转换',
@@ -175,11 +214,11 @@ export const QUIZ_ZH: Record<TextKey, string> = {
   'w.route.right-local':
     '{dst} 是 {netns} 自己的地址：先查的 local 表（ip rule 0：from all lookup local）里有 "{row}"，包就交给本命名空间，根本不查 main 表。',
   'w.route.right-default':
-    '"{row}" 是默认路由：没有更具体的前缀包含 {dst}，先查的 local 表（ip rule 0）里也没有它，所以由 main 表的默认路由决定。',
+    '这是默认路由：没有更具体的前缀包含 {dst}，先查的 local 表（ip rule 0）里也没有它，所以由 main 表的默认路由决定。',
   'w.route.right-other': '表 {table} 中的 "{row}" 包含 {dst}（/{len}），是最具体的匹配。',
-  'w.route.shorter': '"{row}" 也包含 {dst}，但只是 /{len}：更长的前缀 /{best} 优先。',
-  'w.route.nomatch': '"{row}" 对应 {prefix}，不包含 {dst}。',
-  'w.route.local-other': '"{row}" 在 local 表里，对应 {netns} 自己的地址 {prefix}；{dst} 不是本机地址。',
+  'w.route.shorter': '它也包含 {dst}，但只是 /{len}：更长的前缀 /{best} 优先。',
+  'w.route.nomatch': '它对应 {prefix}，不包含 {dst}。',
+  'w.route.local-other': '这是 local 表的条目，对应 {netns} 自己的地址 {prefix}；{dst} 不是本机地址。',
   'w.l2.routed-right':
     '目的 MAC {mac} 是 {bridge} 自己的地址（FDB："{row}"），网桥把帧交给 {netns} 的 IP 层：由路由查找决定去向，TTL 减一。',
   'w.l2.local-right':
@@ -209,10 +248,10 @@ export const QUIZ_ZH: Record<TextKey, string> = {
   'port.8285': ' flannel UDP 后端的端口',
   'w.drop.right-policy': '{chain} 中没有规则接受 {src} > {dst}，所以由链的默认策略决定："{row}"。',
   'w.drop.right-rule': '"{row}" 在 {chain} 中匹配 {src} > {dst}，它的目标丢弃了这个包。',
-  'w.drop.other-chain': '"{row}" 属于另一条链；这个包是在 {chain} 中被判定的。',
-  'w.drop.no-match': '"{row}" 在 {chain} 中，但不匹配 {src} > {dst}。',
-  'w.drop.accepts': '"{row}" 会放行这个包：它不会丢包。',
-  'w.drop.route': '路由查找找到了 "{row}"：包有路由，是在这之后在 {chain} 中被丢弃的。',
+  'w.drop.other-chain': '它属于另一条链；这个包是在 {chain} 中被判定的。',
+  'w.drop.no-match': '它在 {chain} 中，但不匹配 {src} > {dst}。',
+  'w.drop.accepts': '它会放行这个包：它不会丢包。',
+  'w.drop.route': '路由查找找到了这条路由：包有路由，是在这之后在 {chain} 中被丢弃的。',
 };
 
 export type QuizLang = 'en' | 'zh-CN';
