@@ -6,6 +6,7 @@ import { syncClassroomUrl } from './classroom/store';
 import { startI18nSync } from './i18n/sync';
 import { installQuizGate } from './quiz/gate';
 import { trackLessons } from './curriculum/GuidedPath';
+import { startChallenges } from './challenge/boot';
 import { registerServiceWorker } from './offline/register';
 import { App } from './layout/App';
 import { EmbedApp, isEmbed } from './embed/EmbedApp';
@@ -19,6 +20,7 @@ startController(appStore, playbackActor);
 installQuizGate(appStore, playbackActor);
 syncClassroomUrl();
 trackLessons(appStore);
+startChallenges(appStore);
 installShortcuts(sendPlayback);
 registerServiceWorker();
 

@@ -20,6 +20,8 @@ describe('challenges', () => {
   it.each(files)('%s: broken, fixed by its fix, not by a wrong one', (file) => {
     const c = parseChallenge(readFileSync(path.join(dir, file), 'utf8'), file);
     expect(`${c.id}.yaml`).toBe(file);
+    // The faults are in the world's setup, not a flow's `before`: the terminal and the trace share one world.
+    expect(c.scenario).not.toMatch(/^\s+before:/m);
     const s = loadScenario(c.scenario, `challenge-${c.id}`);
     expect(listFlows(s).map((f) => f.id)).toContain(c.flow);
     const broken = traceFlow(s, c.flow);

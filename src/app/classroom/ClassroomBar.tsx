@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useT } from '../i18n';
+import { challengeStore } from '../challenge/store';
 import { classroomStore, useClassroom } from './store';
 
 const btn =
@@ -43,6 +44,9 @@ export function ClassroomBar() {
         onClick={() => classroomStore.getState().setQuiz(!quiz)}
       >
         {t('quiz.toggle')}
+      </button>
+      <button type="button" className={off} onClick={() => challengeStore.setState({ listOpen: true })}>
+        {t('challenge.open')}
       </button>
       <button
         type="button"

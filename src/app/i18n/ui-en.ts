@@ -296,6 +296,7 @@ export const UI_EN = {
   'quiz.kind.encap': 'encapsulation',
 
   'presenter.toggle': 'Presenter mode',
+  'challenge.open': 'Challenges',
   'presenter.fullscreen': 'Full screen',
   'presenter.exitFullscreen': 'Exit full screen',
 

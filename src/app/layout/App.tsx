@@ -21,6 +21,7 @@ import { WhenIdle } from './WhenIdle';
 import { ChangesPanel } from '../share/ChangesPanel';
 import { ShareWorkbench } from '../share/ShareWorkbench';
 import { PresenterLayer } from '../classroom/ClassroomBar';
+import { useChallenge } from '../challenge/store';
 import { useClassroom } from '../classroom/store';
 import { GlossaryDialog } from '../glossary/GlossaryDialog';
 import { useT } from '../i18n';
@@ -38,6 +39,10 @@ const QuizPanel = () => (
     <LazyQuiz />
   </Suspense>
 );
+
+/** A challenge and the list of challenges are chunks of their own too. */
+const LazyChallenge = lazy(() => import('../challenge/ChallengePanel'));
+const LazyChallengeList = lazy(() => import('../challenge/ChallengeList'));
 
 /** Made on each render of the page: some panels only redraw with it (a language switch). */
 const panels = () => ({
@@ -90,10 +95,17 @@ export function App() {
   useT();
   const quiz = useClassroom((s) => s.quiz);
   const presenter = useClassroom((s) => s.presenter);
+  const challenge = useChallenge((s) => s.id !== null);
+  const challengeList = useChallenge((s) => s.listOpen);
   const phone = useMedia(PHONE);
   const [view, setView] = useState<'journey' | 'canvas'>('journey');
   const story = (
     <>
+      {challenge && (
+        <Suspense fallback={null}>
+          <LazyChallenge />
+        </Suspense>
+      )}
       {quiz && !presenter && <QuizPanel />}
       <ExplanationPanel />
     </>
@@ -103,6 +115,11 @@ export function App() {
       <Header />
       <ShareWorkbench />
       <GlossaryDialog />
+      {challengeList && (
+        <Suspense fallback={null}>
+          <LazyChallengeList />
+        </Suspense>
+      )}
       <PresenterLayer />
       <PanelStateProvider>
         {phone ? (
