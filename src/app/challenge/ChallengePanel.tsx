@@ -7,6 +7,8 @@ import { useStore } from 'zustand';
 import { useT } from '../i18n';
 import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
+import { markLessonDone } from '../curriculum/GuidedPath';
+import { LESSONS } from '../curriculum/lessons';
 import { challengeById } from './catalog';
 import { isSolved, type Challenge } from './challenge';
 import { markSolved } from './progress';
@@ -58,6 +60,9 @@ function Body({ c }: { c: Challenge }) {
   useEffect(() => {
     if (!solved) return;
     markSolved(c.id);
+    // A lesson whose checkpoint is this challenge is done.
+    for (const l of LESSONS)
+      if (l.checkpoint.kind === 'challenge' && l.checkpoint.id === c.id) markLessonDone(l.scenario);
     const t = setTimeout(() => tick((n) => n + 1), 400);
     return () => clearTimeout(t);
   }, [solved, c.id, execs]);

@@ -23,6 +23,8 @@ import { ShareWorkbench } from '../share/ShareWorkbench';
 import { PresenterLayer } from '../classroom/ClassroomBar';
 import { useChallenge } from '../challenge/store';
 import { useClassroom } from '../classroom/store';
+import { PATH } from '../curriculum/path';
+import { useApp } from '../state/useApp';
 import { GlossaryDialog } from '../glossary/GlossaryDialog';
 import { useT } from '../i18n';
 import { PanelStateProvider } from '../state/panelState';
@@ -43,6 +45,9 @@ const QuizPanel = () => (
 /** A challenge and the list of challenges are chunks of their own too. */
 const LazyChallenge = lazy(() => import('../challenge/ChallengePanel'));
 const LazyChallengeList = lazy(() => import('../challenge/ChallengeList'));
+
+/** The lesson of a scenario on the guided path, with its checkpoint (and a first visit's welcome). */
+const LazyLesson = lazy(() => import('../curriculum/LessonCard'));
 
 /** Made on each render of the page: some panels only redraw with it (a language switch). */
 const panels = () => ({
@@ -97,6 +102,7 @@ export function App() {
   const presenter = useClassroom((s) => s.presenter);
   const challenge = useChallenge((s) => s.id !== null);
   const challengeList = useChallenge((s) => s.listOpen);
+  const lesson = useApp((s) => s.scenarioId !== null && PATH.includes(s.scenarioId));
   const phone = useMedia(PHONE);
   const [view, setView] = useState<'journey' | 'canvas'>('journey');
   const story = (
@@ -104,6 +110,11 @@ export function App() {
       {challenge && (
         <Suspense fallback={null}>
           <LazyChallenge />
+        </Suspense>
+      )}
+      {lesson && !presenter && (
+        <Suspense fallback={null}>
+          <LazyLesson />
         </Suspense>
       )}
       {quiz && !presenter && <QuizPanel />}
