@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useT } from '../i18n';
 import { challengeStore } from '../challenge/store';
+import { pollStore } from '../poll/store';
 import { classroomStore, useClassroom } from './store';
 
 const btn =
@@ -55,6 +56,9 @@ export function ClassroomBar() {
         onClick={() => classroomStore.getState().setPresenter(!presenter)}
       >
         {t('presenter.toggle')}
+      </button>
+      <button type="button" className={off} onClick={() => pollStore.setState({ presenting: true })}>
+        {t('poll.open')}
       </button>
       {canFull && (
         <button

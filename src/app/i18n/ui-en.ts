@@ -297,6 +297,7 @@ export const UI_EN = {
 
   'presenter.toggle': 'Presenter mode',
   'challenge.open': 'Challenges',
+  'poll.open': 'Poll the class',
   'presenter.fullscreen': 'Full screen',
   'presenter.exitFullscreen': 'Exit full screen',
 

@@ -292,6 +292,7 @@ export const UI_ZH: Record<UiKey, string> = {
 
   'presenter.toggle': '演示模式',
   'challenge.open': '排障挑战',
+  'poll.open': '发起课堂投票',
   'presenter.fullscreen': '全屏',
   'presenter.exitFullscreen': '退出全屏',
 

@@ -24,6 +24,7 @@ import { PresenterLayer } from '../classroom/ClassroomBar';
 import { useChallenge } from '../challenge/store';
 import { useClassroom } from '../classroom/store';
 import { PATH } from '../curriculum/path';
+import { usePoll } from '../poll/store';
 import { useApp } from '../state/useApp';
 import { GlossaryDialog } from '../glossary/GlossaryDialog';
 import { useT } from '../i18n';
@@ -48,6 +49,10 @@ const LazyChallengeList = lazy(() => import('../challenge/ChallengeList'));
 
 /** The lesson of a scenario on the guided path, with its checkpoint (and a first visit's welcome). */
 const LazyLesson = lazy(() => import('../curriculum/LessonCard'));
+
+/** The class poll: the presenter's, and a student's phone opened with ?poll=<code>. */
+const LazyPollPresenter = lazy(() => import('../poll/PollPresenter'));
+const LazyPollStudent = lazy(() => import('../poll/PollStudent'));
 
 /** Made on each render of the page: some panels only redraw with it (a language switch). */
 const panels = () => ({
@@ -102,6 +107,8 @@ export function App() {
   const presenter = useClassroom((s) => s.presenter);
   const challenge = useChallenge((s) => s.id !== null);
   const challengeList = useChallenge((s) => s.listOpen);
+  const polling = usePoll((s) => s.presenting);
+  const pollCode = usePoll((s) => s.code);
   const lesson = useApp((s) => s.scenarioId !== null && PATH.includes(s.scenarioId));
   const phone = useMedia(PHONE);
   const [view, setView] = useState<'journey' | 'canvas'>('journey');
@@ -126,6 +133,11 @@ export function App() {
       <Header />
       <ShareWorkbench />
       <GlossaryDialog />
+      {(polling || pollCode) && (
+        <Suspense fallback={null}>
+          {pollCode ? <LazyPollStudent code={pollCode} /> : <LazyPollPresenter />}
+        </Suspense>
+      )}
       {challengeList && (
         <Suspense fallback={null}>
           <LazyChallengeList />

@@ -5,7 +5,9 @@
  */
 import { useMemo } from 'react';
 import { classroomStore, useClassroom } from '../classroom/store';
+import { useT } from '../i18n';
 import { sendPlayback } from '../playback/actor';
+import { pollStore } from '../poll/store';
 import { useApp } from '../state/useApp';
 import type { MQuestion } from './mechanism';
 import { candidates } from './mechanism';
@@ -107,10 +109,12 @@ function Asked({ q, n, total, tx }: { q: MQuestion; n: number; total: number; tx
 
 export function MechanismQuiz() {
   const tx = useQuizText();
+  const { t } = useT();
   const trace = useApp((s) => s.trace);
   const step = useApp((s) => s.step);
   const answers = useClassroom((s) => s.answers);
   const more = useClassroom((s) => s.quizMore);
+  const presenter = useClassroom((s) => s.presenter);
   const questions = useMemo(() => (trace ? mechanismOf(trace, more) : []), [trace, more]);
   const all = useMemo(() => (trace ? candidates(trace).length : 0), [trace]);
   if (!trace) return null;
@@ -125,6 +129,15 @@ export function MechanismQuiz() {
         <h2 id="quiz-heading" className="text-sm font-semibold text-violet-950 dark:text-violet-50">
           {tx('ui.title')}
         </h2>
+        {presenter && (
+          <button
+            type="button"
+            className="rounded border border-violet-600 px-2 py-0.5 text-sm"
+            onClick={() => pollStore.setState({ presenting: true })}
+          >
+            {t('poll.open')}
+          </button>
+        )}
         <span className="ml-auto text-sm font-semibold tabular-nums" data-testid="quiz-score">
           {tx('ui.score', { correct: s.correct, answered: s.answered })}
         </span>
