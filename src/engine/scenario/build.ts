@@ -12,6 +12,7 @@ import type { CalicoExec } from '../controllers/calico/cni';
 import { CalicoError } from '../controllers/calico/errors';
 import { startCalicoNode } from '../controllers/calico/node';
 import { CniError, runCniBridge } from '../controllers/cni-bridge';
+import { DockerdError, startDockerd } from '../controllers/dockerd';
 /**
  * Builds the World a scenario describes: machines and their NICs cabled to segments, then
  * every setup command run through the command language exactly as a learner would type
@@ -255,6 +256,16 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
             throw new ScenarioError(
               `${at(c.line)} machines.${m.name}.controllers: calico-node: ${err.message}`,
             );
+          throw err;
+        }
+        continue;
+      }
+      if (c.kind === 'dockerd') {
+        try {
+          startDockerd(world, machine, c, exec);
+        } catch (err) {
+          if (err instanceof DockerdError)
+            throw new ScenarioError(`${at(c.line)} machines.${m.name}.controllers: dockerd: ${err.message}`);
           throw err;
         }
         continue;

@@ -1,4 +1,5 @@
 import type { Service } from '../controllers/kube-proxy';
+import type { DockerdOptions } from '../controllers/dockerd';
 /**
  * Loads scenario YAML into a Scenario: YAML syntax, then the zod schema, then the checks
  * that need more than one field. Every error names the file, the line and the path, like
@@ -68,7 +69,8 @@ export type ScenarioController =
       hairpin?: boolean;
       pods: { name: string; ip?: string }[];
       line: number;
-    };
+    }
+  | ({ kind: 'dockerd'; line: number } & DockerdOptions);
 
 export interface ScenarioMachine {
   name: string;
@@ -370,6 +372,17 @@ function loadChecked(text: string, file: string): Scenario {
           pods: k.pods.map((p) =>
             typeof p === 'string' ? { name: p, namespace: 'default', labels: {} } : p,
           ),
+          line: lineOf(ctx, ['machines', name, 'controllers', i]),
+        };
+      }
+      if ('dockerd' in c) {
+        const d = c.dockerd;
+        return {
+          kind: 'dockerd',
+          bridge: d.bridge,
+          bip: d.bip,
+          ...(d.mac !== undefined ? { mac: normalizeMac(d.mac)! } : {}),
+          containers: d.containers,
           line: lineOf(ctx, ['machines', name, 'controllers', i]),
         };
       }
