@@ -142,7 +142,8 @@ function dockerPs(ctx: CommandContext, e: DockerEngine, args: string[]): string 
     else throw new CommandError(`unknown flag: ${a}\nSee 'docker ps --help'.`, 125);
   }
   const now = ctx.world.sched.now;
-  const list = [...e.containers()].sort((a, b) => b.started - a.started);
+  // Newest first; containers started in the same instant, the last one first.
+  const list = [...e.containers()].reverse().sort((a, b) => b.started - a.started);
   const id = (c: DockerContainer): string => (trunc ? c.id.slice(0, 12) : c.id);
   if (quiet) return list.map(id).join('\n');
   const rows = [['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES']];
