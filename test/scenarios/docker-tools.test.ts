@@ -90,3 +90,29 @@ describe('docker-bridge: where dockerd keeps the containers', () => {
     );
   });
 });
+
+describe('docker-network-modes: each mode, seen from the host', () => {
+  const sh = shell('docker-network-modes');
+  const pidOf = (c: string): string => sh('host1', `docker inspect -f '{{.State.Pid}}' ${c}`);
+
+  it("host: c3 has no sandbox and its process is in the host's namespace", () => {
+    expect(
+      sh('host1', "docker inspect -f '{{.HostConfig.NetworkMode}} [{{.NetworkSettings.SandboxKey}}]' c3"),
+    ).toBe('host []');
+    expect(sh('host1', `nsenter -t ${pidOf('c3')} -n ip -br addr show eth0`)).toContain('192.168.145.128/24');
+  });
+
+  it('none: c4 has a sandbox of its own with only lo', () => {
+    const key = sh('host1', "docker inspect -f '{{.NetworkSettings.SandboxKey}}' c4");
+    expect(key).toMatch(/^\/var\/run\/docker\/netns\/[0-9a-f]{12}$/);
+    expect(sh('host1', `nsenter --net=${key} ip -br link`).split('\n')).toHaveLength(1);
+    expect(sh('host1', `nsenter --net=${key} ip -br link`)).toMatch(/^lo\s/);
+  });
+
+  it("container:c1: c5's process is in c1's namespace, which has c1's address", () => {
+    const c1 = sh('host1', "docker inspect -f '{{.Id}}' c1");
+    expect(sh('host1', "docker inspect -f '{{.HostConfig.NetworkMode}}' c5")).toBe(`container:${c1}`);
+    expect(sh('host1', `nsenter -t ${pidOf('c5')} -n ip -br addr show eth0`)).toContain('172.17.0.2/16');
+    expect(sh('host1', 'ls /var/run/docker/netns').split('\n')).toHaveLength(3);
+  });
+});
