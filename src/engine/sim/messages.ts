@@ -204,6 +204,8 @@ export const EN: Record<string, string> = {
     '{who} receives from {peer} an UPDATE: NLRI {prefix}, NEXT_HOP {nexthop} (originated by {originator}).',
   'bird.export':
     "{who} exports {prefix} to the kernel: via {nexthop} dev {dev} proto bird. The next hop is on this node's subnet {subnet}, so no tunnel is needed (IPIP mode {mode}).",
+  'bird.export-recursive':
+    "{who} exports {prefix} to the kernel: via {gateway} dev {dev} proto bird. The BGP next hop {nexthop} is outside this node's subnet {subnet} and IPIP mode is {mode}, so BIRD resolves it recursively (gateway recursive) through the kernel's route to it: packets for {prefix} go to {gateway} with the pod addresses unchanged, and reach {nexthop} only if {gateway} itself has a route to {prefix}.",
   'bird.export-tunnel':
     "{who} exports {prefix} to the kernel through tunl0: via {nexthop} dev tunl0 onlink. IPIP mode {mode}: the next hop is outside this node's subnet {subnet}, so packets are wrapped in IPIP (protocol 4) to {nexthop}.",
   'bgp.notification-send':
