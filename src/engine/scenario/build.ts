@@ -331,6 +331,7 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
           iface: c.iface,
           forwardRules: c.forwardRules,
           ipMasq: c.ipMasq,
+          kubeSubnetMgr: c.kubeSubnetMgr,
           ...(c.subnet ? { subnet: c.subnet } : {}),
           ...(c.vtepMac ? { vtepMac: c.vtepMac } : {}),
         },

@@ -42,6 +42,7 @@ export type ScenarioController =
       forwardRules: boolean;
       ipMasq: boolean;
       vtepMac?: string;
+      kubeSubnetMgr: boolean;
       autostart: boolean;
       line: number;
     }
@@ -406,6 +407,7 @@ function loadChecked(text: string, file: string): Scenario {
         forwardRules: f.forwardRules,
         ipMasq: f.ipMasq,
         ...(f.vtepMac !== undefined ? { vtepMac: normalizeMac(f.vtepMac)! } : {}),
+        kubeSubnetMgr: f.kubeSubnetMgr,
         autostart: f.autostart,
         line: lineOf(ctx, ['machines', name, 'controllers', i]),
       };

@@ -85,6 +85,12 @@ export const FlanneldSchema = z
       .refine((s) => normalizeMac(s) !== null, 'expected a MAC address')
       .optional()
       .describe('The MAC of flannel.N (kept across restarts by flannel).'),
+    kubeSubnetMgr: z
+      .boolean()
+      .default(false)
+      .describe(
+        '--kube-subnet-mgr: config from the kube-flannel-cfg ConfigMap, the lease from Node.spec.podCIDR, peers from Node annotations (store keys /registry/...), instead of etcd.',
+      ),
     autostart: z
       .boolean()
       .default(true)

@@ -140,6 +140,8 @@ export const ZH: Record<string, string> = {
     '{who} 在 /run/flannel/subnet.env 中找到以前租用的子网 {subnet}；存储中没有人持有它，于是再次租下它。',
   'flanneld.lease-previous-taken':
     '{who}：它以前的子网 {subnet}（来自 /run/flannel/subnet.env）现在被 {holder} 租用，于是另选一个。',
+  'flanneld.lease-podcidr':
+    '{who} 以 --kube-subnet-mgr 运行：它的租约是 {subnet}，即节点 {node} 的 spec.podCIDR，由 kube-controller-manager 分配（--allocate-node-cidrs）；flannel 自己不挑选子网，并把它的 PublicIP 和后端数据作为注解写到 Node 上，而不是写 etcd 租约。',
   'flanneld.lease-pick':
     '{who} 在 {min} ... {max} 范围内挑选子网：在收集到的 {free} 个空闲子网中（flannel 最多收集 100 个）随机取一个：{subnet}。',
   'flanneld.renew': '{who} 在租约到期前一小时为 {subnet} 续约。',

@@ -177,6 +177,8 @@ export const EN: Record<string, string> = {
     '{who} finds its previously leased subnet {subnet} in /run/flannel/subnet.env; nobody holds it in the store, so it leases it again.',
   'flanneld.lease-previous-taken':
     '{who}: its previous subnet {subnet} (from /run/flannel/subnet.env) is now leased by {holder}, so it picks another.',
+  'flanneld.lease-podcidr':
+    "{who} runs with --kube-subnet-mgr: its lease is {subnet}, node {node}'s spec.podCIDR, which kube-controller-manager allocated (--allocate-node-cidrs); flannel picks nothing itself, and publishes its PublicIP and backend data as annotations on the Node instead of writing an etcd lease.",
   'flanneld.lease-pick':
     '{who} picks a subnet in range {min} ... {max}: of the {free} free subnets it collected (flannel collects at most 100), it takes one at random: {subnet}.',
   'flanneld.renew': '{who} renews its lease for {subnet} an hour before it would expire.',
