@@ -58,6 +58,7 @@ export type ScenarioController =
       iface: string;
       block?: string;
       routeReflector: boolean;
+      networking: 'bird' | 'none';
       labels: Record<string, string>;
       pods: { name: string; namespace: string; ip?: string; labels: Record<string, string> }[];
       line: number;
@@ -369,6 +370,7 @@ function loadChecked(text: string, file: string): Scenario {
           iface: k.iface,
           ...(k.block !== undefined ? { block: k.block } : {}),
           routeReflector: k.routeReflector,
+          networking: k.networking,
           labels: k.labels,
           pods: k.pods.map((p) =>
             typeof p === 'string' ? { name: p, namespace: 'default', labels: {} } : p,

@@ -151,6 +151,12 @@ export const CalicoNodeSchema = z
       .optional()
       .describe("Pin the node's block (else the first free block of the pool)."),
     routeReflector: z.boolean().default(false).describe('This node is a BGP route reflector.'),
+    networking: z
+      .enum(['bird', 'none'])
+      .default('bird')
+      .describe(
+        'CALICO_NETWORKING_BACKEND: bird runs BGP; none is policy only (Canal: flannel carries the packets between nodes).',
+      ),
     labels: LabelsSchema.describe('Node labels (BGPPeer selectors match them).'),
     pods: z
       .array(
