@@ -12,6 +12,7 @@ import type { CalicoExec } from '../controllers/calico/cni';
 import { CalicoError } from '../controllers/calico/errors';
 import { startCalicoNode } from '../controllers/calico/node';
 import { CniError, runCniBridge } from '../controllers/cni-bridge';
+import { DockerdError, startDockerd } from '../controllers/dockerd';
 /**
  * Builds the World a scenario describes: machines and their NICs cabled to segments, then
  * every setup command run through the command language exactly as a learner would type
@@ -259,6 +260,16 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
         }
         continue;
       }
+      if (c.kind === 'dockerd') {
+        try {
+          startDockerd(world, machine, c, exec);
+        } catch (err) {
+          if (err instanceof DockerdError)
+            throw new ScenarioError(`${at(c.line)} machines.${m.name}.controllers: dockerd: ${err.message}`);
+          throw err;
+        }
+        continue;
+      }
       if (c.kind === 'cni-bridge') {
         try {
           runCniBridge(m.name, c, exec);
@@ -320,6 +331,7 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
           iface: c.iface,
           forwardRules: c.forwardRules,
           ipMasq: c.ipMasq,
+          kubeSubnetMgr: c.kubeSubnetMgr,
           ...(c.subnet ? { subnet: c.subnet } : {}),
           ...(c.vtepMac ? { vtepMac: c.vtepMac } : {}),
         },

@@ -1,4 +1,5 @@
 import type { Service } from '../controllers/kube-proxy';
+import type { DockerdOptions } from '../controllers/dockerd';
 /**
  * Loads scenario YAML into a Scenario: YAML syntax, then the zod schema, then the checks
  * that need more than one field. Every error names the file, the line and the path, like
@@ -41,6 +42,7 @@ export type ScenarioController =
       forwardRules: boolean;
       ipMasq: boolean;
       vtepMac?: string;
+      kubeSubnetMgr: boolean;
       autostart: boolean;
       line: number;
     }
@@ -56,6 +58,7 @@ export type ScenarioController =
       iface: string;
       block?: string;
       routeReflector: boolean;
+      networking: 'bird' | 'none';
       labels: Record<string, string>;
       pods: { name: string; namespace: string; ip?: string; labels: Record<string, string> }[];
       line: number;
@@ -68,7 +71,8 @@ export type ScenarioController =
       hairpin?: boolean;
       pods: { name: string; ip?: string }[];
       line: number;
-    };
+    }
+  | ({ kind: 'dockerd'; line: number } & DockerdOptions);
 
 export interface ScenarioMachine {
   name: string;
@@ -366,10 +370,22 @@ function loadChecked(text: string, file: string): Scenario {
           iface: k.iface,
           ...(k.block !== undefined ? { block: k.block } : {}),
           routeReflector: k.routeReflector,
+          networking: k.networking,
           labels: k.labels,
           pods: k.pods.map((p) =>
             typeof p === 'string' ? { name: p, namespace: 'default', labels: {} } : p,
           ),
+          line: lineOf(ctx, ['machines', name, 'controllers', i]),
+        };
+      }
+      if ('dockerd' in c) {
+        const d = c.dockerd;
+        return {
+          kind: 'dockerd',
+          bridge: d.bridge,
+          bip: d.bip,
+          ...(d.mac !== undefined ? { mac: normalizeMac(d.mac)! } : {}),
+          containers: d.containers,
           line: lineOf(ctx, ['machines', name, 'controllers', i]),
         };
       }
@@ -393,6 +409,7 @@ function loadChecked(text: string, file: string): Scenario {
         forwardRules: f.forwardRules,
         ipMasq: f.ipMasq,
         ...(f.vtepMac !== undefined ? { vtepMac: normalizeMac(f.vtepMac)! } : {}),
+        kubeSubnetMgr: f.kubeSubnetMgr,
         autostart: f.autostart,
         line: lineOf(ctx, ['machines', name, 'controllers', i]),
       };

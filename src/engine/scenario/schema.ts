@@ -85,6 +85,12 @@ export const FlanneldSchema = z
       .refine((s) => normalizeMac(s) !== null, 'expected a MAC address')
       .optional()
       .describe('The MAC of flannel.N (kept across restarts by flannel).'),
+    kubeSubnetMgr: z
+      .boolean()
+      .default(false)
+      .describe(
+        '--kube-subnet-mgr: config from the kube-flannel-cfg ConfigMap, the lease from Node.spec.podCIDR, peers from Node annotations (store keys /registry/...), instead of etcd.',
+      ),
     autostart: z
       .boolean()
       .default(true)
@@ -145,6 +151,12 @@ export const CalicoNodeSchema = z
       .optional()
       .describe("Pin the node's block (else the first free block of the pool)."),
     routeReflector: z.boolean().default(false).describe('This node is a BGP route reflector.'),
+    networking: z
+      .enum(['bird', 'none'])
+      .default('bird')
+      .describe(
+        'CALICO_NETWORKING_BACKEND: bird runs BGP; none is policy only (Canal: flannel carries the packets between nodes).',
+      ),
     labels: LabelsSchema.describe('Node labels (BGPPeer selectors match them).'),
     pods: z
       .array(
@@ -170,12 +182,49 @@ export const CalicoNodeSchema = z
     'calico-node: an IPAM block, the Calico CNI plugin per pod, Felix (routes, tunl0, policy) and BIRD (BGP); the pool, BGP configuration and policies come from the store.',
   );
 
+export const DockerdSchema = z
+  .strictObject({
+    bridge: name('a bridge name').default('docker0'),
+    bip: cidr("docker0's address").default('172.17.0.1/16').describe("--bip: docker0's address and prefix."),
+    mac: z
+      .string()
+      .refine((s) => normalizeMac(s) !== null, 'expected a MAC address')
+      .optional()
+      .describe("docker0's MAC (Docker's 02:42 range)."),
+    containers: z
+      .array(
+        z.strictObject({
+          name: name('a container name'),
+          image: text,
+          command: text.optional().describe('What the image runs, as `docker ps` shows it.'),
+          network: z
+            .string()
+            .regex(
+              /^(bridge|host|none|container:[A-Za-z0-9][A-Za-z0-9._-]*)$/,
+              'expected bridge, host, none or container:NAME',
+            )
+            .default('bridge')
+            .describe('--network'),
+          publish: z.array(z.string()).default([]).describe('-p HOSTPORT:CONTAINERPORT[/udp]'),
+          netns: name('a netns name')
+            .optional()
+            .describe("The scenario's name for the container's namespace (default: the container's name)."),
+          veth: name('an interface name').max(15).optional().describe('Pin the host-side veth name.'),
+        }),
+      )
+      .default([]),
+  })
+  .describe(
+    'dockerd: the default bridge network and `docker run` intents; namespaces live under /var/run/docker/netns, not /var/run/netns.',
+  );
+
 export const ControllerSchema = z
   .union([
     z.strictObject({ flanneld: FlanneldSchema }),
     z.strictObject({ 'cni-bridge': CniBridgeSchema }),
     z.strictObject({ 'calico-node': CalicoNodeSchema }),
     z.strictObject({ 'kube-proxy': KubeProxySchema }),
+    z.strictObject({ dockerd: DockerdSchema }),
   ])
   .describe('A controller that turns intents into the commands a learner could type.');
 
