@@ -1,9 +1,5 @@
-import {
-  iptablesModeWrites,
-  ipvsModeWrites,
-  RESTORE_COMMAND,
-  userspaceModeWrites,
-} from '../controllers/kube-proxy';
+import { ipvsModeWrites, RESTORE_COMMAND, userspaceModeWrites } from '../controllers/kube-proxy';
+import { iptablesModeWrites } from '../controllers/kube-proxy-iptables';
 import { startUserspaceProxy } from '../controllers/userspace-proxy';
 import { formatIp } from '../net/ipv4';
 import { ConfigError, Flanneld, type Exec } from '../controllers/flanneld';
