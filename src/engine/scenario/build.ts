@@ -278,7 +278,12 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
           mode: c.mode,
           node: m.name,
           nodeIP,
+          nodeIPs: machine.root.allAddrs().map(({ a }) => formatIp(a.addr)),
           ...(c.clusterCIDR ? { clusterCIDR: c.clusterCIDR } : {}),
+          ...(c.detectLocal ? { detectLocal: c.detectLocal } : {}),
+          masqueradeAll: c.masqueradeAll,
+          nodePortAddresses: c.nodePortAddresses,
+          localhostNodePorts: c.localhostNodePorts,
         };
         const writes =
           c.mode === 'iptables'
