@@ -116,57 +116,6 @@ export interface ProxyWrites {
 /** The command that loads `ProxyWrites.restore`, as kube-proxy runs it. */
 export const RESTORE_COMMAND = 'iptables-restore --noflush --counters';
 
-/**
- * IPVS mode: the ClusterIPs on kube-ipvs0, the virtual servers, and the ipset-based
- * masquerade rules (the jump rules alone, the chains they reach in one iptables-restore batch).
- */
-export function ipvsModeWrites(services: Service[], o: KubeProxyOptions): ProxyWrites {
-  const out: string[] = [];
-  out.push('ip link add kube-ipvs0 type dummy');
-  for (const s of services) out.push(`ip addr add ${s.clusterIP}/32 dev kube-ipvs0`);
-  out.push('ipset create KUBE-CLUSTER-IP hash:ip,port');
-  out.push('ipset create KUBE-LOOP-BACK hash:ip,port,ip');
-  for (const s of services) {
-    for (const p of s.ports) {
-      const proto = p.protocol.toLowerCase();
-      const flag = proto === 'udp' ? '-u' : '-t';
-      out.push(`ipvsadm -A ${flag} ${s.clusterIP}:${p.port} -s rr`);
-      for (const e of s.endpoints)
-        out.push(`ipvsadm -a ${flag} ${s.clusterIP}:${p.port} -r ${e.ip}:${p.targetPort} -m -w 1`);
-      out.push(`ipset add KUBE-CLUSTER-IP ${s.clusterIP},${proto}:${p.port}`);
-      for (const e of s.endpoints)
-        out.push(`ipset add KUBE-LOOP-BACK ${e.ip},${proto}:${p.targetPort},${e.ip}`);
-    }
-  }
-  out.push('iptables -t nat -N KUBE-SERVICES', 'iptables -t nat -N KUBE-POSTROUTING');
-  out.push(
-    `iptables -t nat -A PREROUTING -m comment --comment ${q('kubernetes service portals')} -j KUBE-SERVICES`,
-  );
-  out.push(
-    `iptables -t nat -A OUTPUT -m comment --comment ${q('kubernetes service portals')} -j KUBE-SERVICES`,
-  );
-  out.push(
-    `iptables -t nat -A POSTROUTING -m comment --comment ${q('kubernetes postrouting rules')} -j KUBE-POSTROUTING`,
-  );
-  const nat = ['*nat', ':KUBE-SERVICES - [0:0]', ':KUBE-POSTROUTING - [0:0]', ':KUBE-MARK-MASQ - [0:0]'];
-  nat.push('-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000');
-  nat.push(
-    `-A KUBE-POSTROUTING -m comment --comment ${q('Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose')} -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE`,
-  );
-  nat.push('-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN');
-  nat.push('-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0');
-  nat.push(
-    `-A KUBE-POSTROUTING -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE --random-fully`,
-  );
-  if (o.clusterCIDR) {
-    nat.push(
-      `-A KUBE-SERVICES ! -s ${o.clusterCIDR} -m comment --comment ${q('Kubernetes service cluster ip + port for masquerade purpose')} -m set --match-set KUBE-CLUSTER-IP dst,dst -j KUBE-MARK-MASQ`,
-    );
-  }
-  nat.push('-A KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT', 'COMMIT', '');
-  return { commands: out, restore: nat.join('\n') };
-}
-
 /** userspace mode: REDIRECT for traffic from containers, DNAT for the host's own, to kube-proxy's port. */
 export function userspaceModeWrites(services: Service[], o: KubeProxyOptions): ProxyWrites {
   const out = ['iptables -t nat -N KUBE-PORTALS-CONTAINER', 'iptables -t nat -N KUBE-PORTALS-HOST'];

@@ -1,4 +1,5 @@
-import { ipvsModeWrites, RESTORE_COMMAND, userspaceModeWrites } from '../controllers/kube-proxy';
+import { RESTORE_COMMAND, userspaceModeWrites } from '../controllers/kube-proxy';
+import { ipvsModeWrites } from '../controllers/kube-proxy-ipvs';
 import { iptablesModeWrites } from '../controllers/kube-proxy-iptables';
 import { startUserspaceProxy } from '../controllers/userspace-proxy';
 import { formatIp } from '../net/ipv4';
