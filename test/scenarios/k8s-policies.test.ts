@@ -102,4 +102,30 @@ describe('k8s-service-policies', () => {
       true,
     );
   });
+
+  it('external-to-external-ip: KUBE-SERVICES sends the externalIP to KUBE-EXT, masqueraded to web-1', () => {
+    const t = trace(S, 'external-to-external-ip');
+    expect(t.verdict).toBe('delivered');
+    const traversed = t.events.flatMap((e) => e.traversed ?? []).filter((r) => r.matched);
+    const ext = `KUBE-EXT-${kubeHash('default/front:http' + 'tcp')}`;
+    expect(
+      traversed.some(
+        (r) => r.row.includes('"default/front:http external IP"') && r.row.endsWith(`-j ${ext}`),
+      ),
+    ).toBe(true);
+    const syn = t.captures.find((c) => c.netns === 'web-1' && c.direction === 'rx' && tcp(c)?.flags === 'S')!;
+    expect(ip(syn)).toMatchObject({ src: '10.244.1.1', dst: '10.244.1.10' });
+    const back = t.captures.find((c) => c.netns === 'ext' && c.direction === 'rx' && tcp(c)?.flags === 'S.')!;
+    expect(ip(back)?.src).toBe('192.168.1.50');
+  });
+
+  it('client-to-internal-local-service: no local endpoint, so node1 DROPs in FORWARD though web-2 is up', () => {
+    const t = trace(S, 'client-to-internal-local-service');
+    expect(t.verdict).toBe('dropped');
+    expect(t.events.some((e) => e.kind === 'nat')).toBe(false);
+    const drop = t.events.find((e) => e.kind === 'drop')!;
+    expect(drop.explain.args).toMatchObject({ hook: 'FORWARD', table: 'filter', chain: 'KUBE-SERVICES' });
+    expect(String(drop.explain.args.rule)).toContain('"default/node-local:echo has no local endpoints"');
+    expect(t.captures.some((c) => c.netns === 'web-2')).toBe(false);
+  });
 });
