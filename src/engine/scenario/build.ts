@@ -1,9 +1,6 @@
-import {
-  iptablesModeWrites,
-  ipvsModeWrites,
-  RESTORE_COMMAND,
-  userspaceModeWrites,
-} from '../controllers/kube-proxy';
+import { RESTORE_COMMAND, userspaceModeWrites } from '../controllers/kube-proxy';
+import { ipvsModeWrites } from '../controllers/kube-proxy-ipvs';
+import { iptablesModeWrites } from '../controllers/kube-proxy-iptables';
 import { startUserspaceProxy } from '../controllers/userspace-proxy';
 import { formatIp } from '../net/ipv4';
 import { ConfigError, Flanneld, type Exec } from '../controllers/flanneld';
@@ -293,7 +290,12 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
           mode: c.mode,
           node: m.name,
           nodeIP,
+          nodeIPs: machine.root.allAddrs().map(({ a }) => formatIp(a.addr)),
           ...(c.clusterCIDR ? { clusterCIDR: c.clusterCIDR } : {}),
+          ...(c.detectLocal ? { detectLocal: c.detectLocal } : {}),
+          masqueradeAll: c.masqueradeAll,
+          nodePortAddresses: c.nodePortAddresses,
+          localhostNodePorts: c.localhostNodePorts,
         };
         const writes =
           c.mode === 'iptables'

@@ -1,4 +1,4 @@
-import type { Service } from '../controllers/kube-proxy';
+import type { DetectLocal, Service } from '../controllers/kube-proxy';
 import type { DockerdOptions } from '../controllers/dockerd';
 /**
  * Loads scenario YAML into a Scenario: YAML syntax, then the zod schema, then the checks
@@ -12,7 +12,7 @@ import { MAX_YAML_DEPTH, tooDeep } from './depth';
 import { asEngineError } from '../util/errors';
 import { normalizeMac } from '../net/mac';
 import { ScenarioError } from './errors';
-import { LISTEN_RE, ScenarioFileSchema, type Localized } from './schema';
+import { LISTEN_RE, ScenarioFileSchema, type KubeProxySchema, type Localized } from './schema';
 
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
 export const MAX_ALIAS_COUNT = 100;
@@ -51,6 +51,10 @@ export type ScenarioController =
       mode: 'iptables' | 'ipvs' | 'userspace';
       clusterCIDR?: string;
       nodeIP?: string;
+      masqueradeAll: boolean;
+      detectLocal?: DetectLocal;
+      nodePortAddresses: string[];
+      localhostNodePorts: boolean;
       line: number;
     }
   | {
@@ -259,6 +263,37 @@ function baseName(file: string): string {
   return b.replace(/\.ya?ml$/i, '');
 }
 
+/**
+ * --detect-local-mode with the flag it needs, as kube-proxy validates it at start-up
+ * (it refuses to start when the mode's argument is missing).
+ */
+function kubeProxyDetectLocal(
+  ctx: Ctx,
+  path: readonly PropertyKey[],
+  k: z.infer<typeof KubeProxySchema>,
+): DetectLocal | undefined {
+  const need = (v: string | undefined, flag: string): string =>
+    v ?? fail(ctx, path, `detectLocalMode ${k.detectLocalMode} needs ${flag}`);
+  switch (k.detectLocalMode) {
+    case undefined:
+      return undefined;
+    case 'ClusterCIDR':
+      return { mode: 'ClusterCIDR', cidr: need(k.clusterCIDR, 'clusterCIDR (--cluster-cidr)') };
+    case 'NodeCIDR':
+      return { mode: 'NodeCIDR', cidr: need(k.podCIDR, "podCIDR (the node's spec.podCIDR)") };
+    case 'BridgeInterface':
+      return {
+        mode: 'BridgeInterface',
+        bridge: need(k.bridgeInterface, 'bridgeInterface (--pod-bridge-interface)'),
+      };
+    case 'InterfaceNamePrefix':
+      return {
+        mode: 'InterfaceNamePrefix',
+        prefix: need(k.interfaceNamePrefix, 'interfaceNamePrefix (--pod-interface-name-prefix)'),
+      };
+  }
+}
+
 /** Parse and validate scenario YAML. Throws ScenarioError naming FILE:LINE PATH. */
 export function loadScenario(text: string, file: string): Scenario {
   try {
@@ -355,11 +390,16 @@ function loadChecked(text: string, file: string): Scenario {
     const controllers = m.controllers.map((c, i): ScenarioController => {
       if ('kube-proxy' in c) {
         const k = c['kube-proxy'];
+        const detectLocal = kubeProxyDetectLocal(ctx, ['machines', name, 'controllers', i, 'kube-proxy'], k);
         return {
           kind: 'kube-proxy',
           mode: k.mode,
           ...(k.clusterCIDR !== undefined ? { clusterCIDR: k.clusterCIDR } : {}),
           ...(k.nodeIP !== undefined ? { nodeIP: k.nodeIP } : {}),
+          masqueradeAll: k.masqueradeAll,
+          ...(detectLocal ? { detectLocal } : {}),
+          nodePortAddresses: k.nodePortAddresses,
+          localhostNodePorts: k.localhostNodePorts,
           line: lineOf(ctx, ['machines', name, 'controllers', i]),
         };
       }

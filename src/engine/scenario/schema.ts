@@ -135,6 +135,33 @@ export const KubeProxySchema = z
       .string()
       .refine((s) => parseCidr(`${s}/32`) !== null, 'expected an IPv4 address')
       .optional(),
+    masqueradeAll: z
+      .boolean()
+      .default(false)
+      .describe('--masquerade-all: SNAT every packet sent to a ClusterIP.'),
+    detectLocalMode: z
+      .enum(['ClusterCIDR', 'NodeCIDR', 'BridgeInterface', 'InterfaceNamePrefix'])
+      .optional()
+      .describe(
+        '--detect-local-mode: how pod traffic is told from the rest (ClusterCIDR by default when clusterCIDR is set).',
+      ),
+    podCIDR: cidr("the node's pod CIDR").optional().describe('NodeCIDR mode: the node spec.podCIDR.'),
+    bridgeInterface: name('an interface name')
+      .optional()
+      .describe('BridgeInterface mode: --pod-bridge-interface.'),
+    interfaceNamePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,15}$/, 'expected an interface name prefix like veth')
+      .optional()
+      .describe('InterfaceNamePrefix mode: --pod-interface-name-prefix.'),
+    nodePortAddresses: z
+      .array(z.union([z.literal('primary'), cidr('a CIDR')]))
+      .default([])
+      .describe('--nodeport-addresses: the addresses NodePorts answer on (every local address when empty).'),
+    localhostNodePorts: z
+      .boolean()
+      .default(true)
+      .describe('--iptables-localhost-nodeports: NodePorts also answer on 127.0.0.1.'),
   })
   .describe(
     "kube-proxy: turns the scenario's Services into iptables rules, IPVS services or a user-space proxy.",
@@ -263,8 +290,23 @@ export const ServiceSchema = z
     name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Service name is a DNS label'),
     namespace: z.string().default('default'),
     clusterIP: ip,
-    type: z.enum(['ClusterIP', 'NodePort']).default('ClusterIP'),
+    type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP'),
     externalTrafficPolicy: z.enum(['Cluster', 'Local']).default('Cluster'),
+    internalTrafficPolicy: z.enum(['Cluster', 'Local']).default('Cluster'),
+    externalIPs: z.array(ip).default([]).describe('spec.externalIPs'),
+    loadBalancerIPs: z
+      .array(ip)
+      .default([])
+      .describe('status.loadBalancer.ingress[].ip (type LoadBalancer).'),
+    loadBalancerSourceRanges: z.array(cidr('a source range')).default([]),
+    healthCheckNodePort: z.int().min(1).max(65535).optional(),
+    sessionAffinity: z.enum(['None', 'ClientIP']).default('None'),
+    sessionAffinityTimeout: z
+      .int()
+      .min(1)
+      .max(86400)
+      .default(10800)
+      .describe('sessionAffinityConfig.clientIP.timeoutSeconds'),
     ports: z
       .array(
         z.strictObject({
@@ -284,7 +326,17 @@ export const ServiceSchema = z
         }),
       )
       .min(1),
-    endpoints: z.array(z.strictObject({ ip, node: name('a machine name').optional() })).default([]),
+    endpoints: z
+      .array(
+        z.strictObject({
+          ip,
+          node: name('a machine name').optional(),
+          ready: z.boolean().optional().describe('conditions.ready (unset means ready).'),
+          serving: z.boolean().optional().describe('conditions.serving (unset follows ready).'),
+          terminating: z.boolean().optional().describe('conditions.terminating (unset means false).'),
+        }),
+      )
+      .default([]),
   })
   .describe('A Kubernetes Service with its endpoints; kube-proxy on each node turns it into kernel state.');
 
