@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { loadScenario, traceFlow } from '../src/engine';
-import type { TraceEvent } from '../src/engine/sim/trace';
+import type { TraceEvent } from '../src/engine/kernel/trace';
 
 const root = path.resolve(import.meta.dirname, '..');
 const scenario = (id: string) =>

@@ -10,7 +10,7 @@ import { BASE_STEP_MS } from '../src/app/playback/machine';
 import { hopStops, stopsOf } from '../src/app/playback/stops';
 import { loadScenario } from '../src/engine/scenario/load';
 import { traceFlow } from '../src/engine/sim/run';
-import type { Trace } from '../src/engine/sim/trace';
+import type { Trace } from '../src/engine/kernel/trace';
 
 /** Every catalog flow's Trace, by "scenario/flow", in file order. */
 function* catalog(): Generator<[string, Trace]> {

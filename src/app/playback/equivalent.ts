@@ -8,7 +8,7 @@
  * the same by position.
  */
 import type { Layer } from '../../engine/net/layers';
-import type { TraceEvent } from '../../engine/sim/trace';
+import type { TraceEvent } from '../../engine/kernel/trace';
 import { ownLayers } from '../canvas/model';
 
 type Events = readonly Pick<TraceEvent, 'kind' | 'netns' | 'interface' | 'packet'>[];
