@@ -301,6 +301,8 @@ export const UI_EN = {
   'quiz.kind.encap': 'encapsulation',
 
   'presenter.toggle': 'Presenter mode',
+  'challenge.open': 'Challenges',
+  'poll.open': 'Poll the class',
   'presenter.fullscreen': 'Full screen',
   'presenter.exitFullscreen': 'Exit full screen',
 

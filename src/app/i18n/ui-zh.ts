@@ -295,6 +295,8 @@ export const UI_ZH: Record<UiKey, string> = {
   'quiz.kind.encap': '封装',
 
   'presenter.toggle': '演示模式',
+  'challenge.open': '排障挑战',
+  'poll.open': '发起课堂投票',
   'presenter.fullscreen': '全屏',
   'presenter.exitFullscreen': '退出全屏',
 
