@@ -16,7 +16,6 @@ const full: Required<Skb> = {
   ct: { netns: 'n', ref: {} },
   brnf: 'n',
   bridgedDnat: { src: '02:00:00:00:00:01', port: {} as Device },
-  dnat: 'n',
   nexthop: 0x0a000001,
 };
 

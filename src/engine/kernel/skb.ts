@@ -24,8 +24,6 @@ export interface Skb {
    * forwards it from the port it came in on.
    */
   bridgedDnat?: { src: string; port: Device };
-  /** PREROUTING rewrote the destination in this netns (a DNAT): the kernel then sends no ICMP redirect for it. */
-  dnat?: string;
   /** The next hop the route chose, for devices without a link layer that need it (an NBMA tunnel's far end). */
   nexthop?: number;
 }
@@ -52,7 +50,6 @@ export function withLayers(skb: Skb, layers: Layer[]): Skb {
   if (skb.ct !== undefined) out.ct = skb.ct;
   if (skb.brnf !== undefined) out.brnf = skb.brnf;
   if (skb.bridgedDnat !== undefined) out.bridgedDnat = skb.bridgedDnat;
-  if (skb.dnat !== undefined) out.dnat = skb.dnat;
   if (skb.nexthop !== undefined) out.nexthop = skb.nexthop;
   return out;
 }

@@ -61,9 +61,9 @@ export function ipForward(inDev: Device, skb0: Skb, rt: Route): void {
   // RTCF_DOREDIRECT: out the way it came in, from a sender on that very link (fib_validate_source
   // finds it directly connected there); with shared_media on (the default) that is enough.
   const back = ns.routes.lookup(ipOf(ip.src));
-  // The kernel lab shows no redirect for a packet whose destination PREROUTING rewrote.
+  // A redirect about a DNATed (or not yet fully bound) connection is made here too; the nat
+  // hooks drop it on its way out (nf_nat_icmp_reply_translation), as the kernel does.
   if (
-    skb0.dnat !== ns.name &&
     out === inDev &&
     ns.sysctl.devOr(out.name, 'send_redirects') &&
     back?.dev === inDev &&

@@ -7,7 +7,7 @@ import type { Ipv4Layer } from '../../net/layers';
 import { ipOf } from '../addr';
 import type { Device } from '../device';
 import { formatRoute } from '../routes';
-import { skbWith, type Skb } from '../skb';
+import type { Skb } from '../skb';
 import { emit } from './emit';
 import { ipForward } from './forward';
 import { nfHook } from './hooks';
@@ -19,8 +19,7 @@ export function ipRcv(dev: Device, skb0: Skb): void {
   // A frame that came up through br_netfilter had its PREROUTING in the bridge already.
   const hooked = skb0.brnf === ns.name ? skb0 : nfHook(ns, 'PREROUTING', skb0, { in: dev });
   if (!hooked) return;
-  const dnat = (hooked.layers[0] as Ipv4Layer).dst !== (skb0.layers[0] as Ipv4Layer).dst;
-  const skb = dnat ? skbWith(hooked, { dnat: ns.name }) : hooked;
+  const skb = hooked;
   const ip = skb.layers[0] as Ipv4Layer;
   const dst = ipOf(ip.dst);
   const src = ipOf(ip.src);
