@@ -17,6 +17,8 @@ import { shareUi, useShareUi } from './uiStore';
 import { absoluteLink, linkStateOf, type SharedLink } from './urlSync';
 import { classroomStore, formatClassroomUrl } from '../classroom/store';
 import type { PanelId } from '../state/store';
+import { useT } from '../i18n';
+import type { UiKey } from '../i18n/ui-en';
 
 const ImportDialog = lazy(() => import('../import/ImportDialog'));
 
@@ -34,6 +36,20 @@ function currentLink(extra: Partial<LinkState> = {}): Promise<SharedLink> {
   return absoluteLink(linkStateOf(s, s.step, extra), keep);
 }
 
+/** The panels an embed can show beside the canvas, by the names their headings have. */
+const PANEL_TITLES = {
+  routes: 'routes.title',
+  neigh: 'neigh.title',
+  fdb: 'fdb.title',
+  iptables: 'iptables.title',
+  conntrack: 'conntrack.title',
+  headers: 'headers.title',
+  capture: 'capture.title',
+  events: 'events.title',
+  explanation: 'explanation.title',
+} as const satisfies Partial<Record<PanelId, UiKey>>;
+const EMBED_PANELS = PANEL_IDS.filter((p): p is keyof typeof PANEL_TITLES => p in PANEL_TITLES);
+
 /** What the notice under Copy link says: copied (or copy it yourself), or why no link was made. */
 type Copied = { kind: 'copied' | 'manual'; url: string } | { kind: 'tooLong'; length: number };
 
@@ -42,6 +58,7 @@ function tooLongText(length: number): string {
 }
 
 export function ShareButtons() {
+  const { t } = useT();
   const [notice, setNotice] = useState<Copied | null>(null);
   const [embedOpen, setEmbedOpen] = useState(false);
   const [panel, setPanel] = useState<PanelId>('headers');
@@ -121,9 +138,9 @@ export function ShareButtons() {
             onChange={(e) => void openEmbed(e.target.value as PanelId)}
             className="rounded border border-slate-300 bg-white px-1 dark:border-slate-600 dark:bg-slate-800"
           >
-            {PANEL_IDS.filter((p) => p !== 'terminal' && p !== 'changes').map((p) => (
+            {EMBED_PANELS.map((p) => (
               <option key={p} value={p}>
-                {p}
+                {t(PANEL_TITLES[p])}
               </option>
             ))}
           </select>

@@ -3,9 +3,20 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { ScenarioInfo } from '../types';
 
+/** A link named a scenario or a flow the catalog does not have: what it asked for, and what opened. */
+export interface LinkNotice {
+  /** The scenario the link asked for, when there is no such scenario. */
+  scenario?: string;
+  /** The flow the link asked for, when its scenario has no such flow. */
+  flow?: string;
+  opened: { scenario: string; flow: string | null };
+}
+
 export interface ShareUiState {
   /** Why the link's edits could not be restored (shown as a dismissible alert). */
   linkError: string | null;
+  /** Shown over the page (it moves nothing) until dismissed. */
+  linkNotice: LinkNotice | null;
   /** The catalog as the worker listed it, before edited or imported scenarios were patched in. */
   builtinCatalog: ScenarioInfo[] | null;
   editorOpen: boolean;
@@ -23,6 +34,7 @@ export interface ShareUiState {
 
 export const shareUi = createStore<ShareUiState>()(() => ({
   linkError: null,
+  linkNotice: null,
   builtinCatalog: null,
   editorOpen: false,
   compareOpen: false,
