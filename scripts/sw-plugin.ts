@@ -4,7 +4,7 @@
  * offline after the first visit. No third-party host is involved: everything is served from the site.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Plugin } from 'vite';
 
@@ -164,7 +164,10 @@ export function precacheServiceWorker(): Plugin {
     configResolved(config) {
       publicDir = config.publicDir;
     },
-    generateBundle(_options, bundle) {
+    // After the bundle is written: every file is final then (index.html, preload markers filled in),
+    // so the version hashes the very bytes the site serves.
+    writeBundle(options, bundle) {
+      const outDir = options.dir ?? 'dist';
       const contents: { name: string; content: string | Uint8Array }[] = [];
       for (const [name, out] of Object.entries(bundle)) {
         contents.push({ name, content: out.type === 'chunk' ? out.code : out.source });
@@ -174,8 +177,7 @@ export function precacheServiceWorker(): Plugin {
       }
       const precached = contents.filter((f) => f.name !== 'sw.js' && !f.name.endsWith('.map'));
       const files = precached.map((f) => f.name).sort();
-      const source = serviceWorkerSource(files, contentVersion(precached));
-      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+      writeFileSync(path.join(outDir, 'sw.js'), serviceWorkerSource(files, contentVersion(precached)));
     },
   };
 }
