@@ -71,7 +71,7 @@ function Checkpoint({ lesson, lang }: { lesson: Lesson; lang: 'en' | 'zh-CN' }) 
                 if (s.flowId !== cp.flow || s.execs.length > 0) s.selectScenario(lesson.scenario, cp.flow);
                 classroomStore.getState().setQuiz(true);
                 classroomStore.getState().setQuizMore(false);
-                sendPlayback({ type: 'RESET' });
+                sendPlayback({ type: 'SEEK', step: 0 });
               }}
             >
               {lessonText(lang, 'takeQuiz')}
