@@ -3,7 +3,7 @@
  * checkpoint that marks it done (the mechanism questions of one flow, or a challenge); on a first
  * visit, a welcome card above it. Lazy: loaded when a lesson's scenario is shown.
  */
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { challengeById } from '../challenge/catalog';
 import { solvedStore } from '../challenge/progress';
@@ -71,7 +71,7 @@ function Checkpoint({ lesson, lang }: { lesson: Lesson; lang: 'en' | 'zh-CN' }) 
                 if (s.flowId !== cp.flow || s.execs.length > 0) s.selectScenario(lesson.scenario, cp.flow);
                 classroomStore.getState().setQuiz(true);
                 classroomStore.getState().setQuizMore(false);
-                sendPlayback({ type: 'RESET' });
+                sendPlayback({ type: 'SEEK', step: 0 });
               }}
             >
               {lessonText(lang, 'takeQuiz')}
@@ -111,6 +111,8 @@ export default function LessonCard() {
   const flowId = useApp((s) => s.flowId);
   const catalog = useApp((s) => s.catalog);
   const welcome = useLessonUi((s) => s.welcome);
+  // Open on a first visit, and it stays open when the welcome is dismissed.
+  const [open, setOpen] = useState(welcome);
   const lesson = lessonOf(scenarioId);
   if (!lesson) return null;
   const n = LESSONS.indexOf(lesson) + 1;
@@ -150,7 +152,7 @@ export default function LessonCard() {
       <p className="text-sm">
         <strong>{lessonText(lang, 'goal')}:</strong> {loc(lesson.goal)}
       </p>
-      <details open={welcome || undefined}>
+      <details open={open || welcome} onToggle={(e) => setOpen(e.currentTarget.open)}>
         <summary className="cursor-pointer text-sm font-medium">{lessonText(lang, 'details')}</summary>
         <div className="mt-1 space-y-2">
           <div>

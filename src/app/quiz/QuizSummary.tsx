@@ -65,7 +65,7 @@ export function QuizSummary({
           type="button"
           onClick={() => {
             classroomStore.getState().resetAnswers();
-            sendPlayback({ type: 'RESET' });
+            sendPlayback({ type: 'SEEK', step: 0 });
           }}
           className="rounded border border-violet-500 px-2 py-0.5 text-sm hover:bg-violet-100 dark:hover:bg-violet-900"
         >
