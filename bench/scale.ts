@@ -3,7 +3,7 @@
  * (the machine is shared: the best run is the one least disturbed by other work).
  */
 import { buildWorld, applyExec } from '../src/engine/scenario/build';
-import { applyRestore } from '../src/engine/netfilter/restore';
+import { applyRestore } from '../src/engine/commands/iptables/restore';
 import { World } from '../src/engine/kernel/world';
 import { traceBuilt } from '../src/engine/sim/run';
 import { bigWorld } from './run';

@@ -11,7 +11,7 @@ export type {
   Trace,
   TraceEvent,
   Verdict,
-} from '../engine/sim/trace';
+} from '../engine/kernel/trace';
 export type { Layer } from '../engine/net/layers';
 
 /** A command the learner typed in the terminal that changed the world; re-applied before the flow runs. */

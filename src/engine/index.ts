@@ -21,7 +21,7 @@ export type { Localized, ScenarioFile } from './scenario/schema';
 export { traceFlow, traceBuilt, traceAll, listFlows, findFlow, topologyOf, MAX_FLOW_TASKS } from './sim/run';
 export { netnsTables } from './sim/tables';
 export type { FlowInfo } from './sim/run';
-export { TRACE_VERSION } from './sim/trace';
+export { TRACE_VERSION } from './kernel/trace';
 export type {
   Capture,
   Chapter,
@@ -39,7 +39,7 @@ export type {
   Trace,
   TraceEvent,
   Verdict,
-} from './sim/trace';
+} from './kernel/trace';
 export { renderExplain } from './sim/messages';
 export { traceToPcapng } from './sim/pcapng-export';
 export { CommandError } from './kernel/errors';

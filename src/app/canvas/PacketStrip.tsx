@@ -6,7 +6,7 @@
  */
 import type { JSX } from 'react';
 import type { Layer } from '../../engine/net/layers';
-import type { Trace } from '../../engine/sim/trace';
+import type { Trace } from '../../engine/kernel/trace';
 import { icmpName, previousWithPacket, type MarkerState } from './model';
 import { packetBlocks, type Block } from './stack';
 import type { Wording } from './words';

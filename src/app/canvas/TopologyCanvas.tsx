@@ -3,7 +3,7 @@
  * factories owned by one effect. The layout is computed lazily (elkjs) once per topology.
  */
 import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type JSX } from 'react';
-import type { Trace } from '../../engine/sim/trace';
+import type { Trace } from '../../engine/kernel/trace';
 import { cameraBox, minScale } from './camera';
 import { layoutTopology } from './elk';
 import { aspectBucket, DEFAULT_ASPECT, topologyKey, type CanvasLayout } from './layout';

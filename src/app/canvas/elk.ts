@@ -5,7 +5,7 @@
  * for the view's shape is cheap and done again when that shape changes.
  */
 import type { ELK, ElkNode } from 'elkjs/lib/elk-api';
-import type { Topology } from '../../engine/sim/trace';
+import type { Topology } from '../../engine/kernel/trace';
 import { DEFAULT_ASPECT, elkToLayout, topologyKey, topologyToElkGraph, type CanvasLayout } from './layout';
 
 let elkPromise: Promise<ELK> | null = null;

@@ -3,7 +3,7 @@
  * exist): two hosts on one underlay segment, each with a pod on a bridge, flannel-style VXLAN.
  * The hops were written by hand from how the kernel behaves, not produced by the engine.
  */
-import type { EventKind, Topology, Trace, TraceEvent } from '../../engine/sim/trace';
+import type { EventKind, Topology, Trace, TraceEvent } from '../../engine/kernel/trace';
 import type { Layer } from '../../engine/net/layers';
 import { groupHops } from '../../engine/sim/hops';
 

@@ -3,7 +3,7 @@
  * split into the part travelled at a step and the part still to come, with where each numbered
  * badge sits. The canvas never computes a hop: the pieces come from trace.hops.
  */
-import type { Trace } from '../../engine/sim/trace';
+import type { Trace } from '../../engine/kernel/trace';
 import { anchorIndex, polylineLength, pointAlong, type AnchorIndex, type Point } from './layout';
 import { around, intersects, MARK_RADIUS, type Rect } from './place';
 

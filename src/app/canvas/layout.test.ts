@@ -16,7 +16,7 @@ import {
   topologyToElkGraph,
 } from './layout';
 import { fixtureTopology, syntheticTopology } from './fixtures';
-import type { Topology } from '../../engine/sim/trace';
+import type { Topology } from '../../engine/kernel/trace';
 
 const inside = (inner: Box, outer: Box) =>
   inner.x >= outer.x - 0.5 &&

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { sendPlayback, usePlayback } from '../playback/actor';
 import { useApp } from '../state/useApp';
-import type { Chapter, Hop } from '../../engine/sim/trace';
+import type { Chapter, Hop } from '../../engine/kernel/trace';
 import { useT } from '../i18n';
 
 /** Where the story changes chapter: the first hop of each run of one chapter (ARP left out). */

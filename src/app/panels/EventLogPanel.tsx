@@ -5,7 +5,7 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { sendPlayback } from '../playback/actor';
 import { usePanelApp } from '../state/panelState';
-import type { Hop } from '../../engine/sim/trace';
+import type { Hop } from '../../engine/kernel/trace';
 import type { Trace, TraceEvent } from '../types';
 import { Empty, Panel } from './Panel';
 import { KIND_GROUPS, kindGroup, type KindGroup } from './trace-select';

@@ -4,7 +4,7 @@
  * ("Hops", a folded ARP resolution expanded into all of its events when asked), the hops with a
  * key moment ("Key moments"), or every event ("Every event").
  */
-import type { Hop } from '../../engine/sim/trace';
+import type { Hop } from '../../engine/kernel/trace';
 
 export const GRANULARITIES = ['hops', 'key', 'events'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];

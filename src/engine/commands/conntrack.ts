@@ -5,8 +5,8 @@
  */
 import { parseIp } from '../net/ipv4';
 import { CommandError } from '../kernel/errors';
-import { conntrackOf } from '../netfilter/engine';
-import { formatEntry, type CtEntry } from '../netfilter/conntrack';
+import { conntrackOf } from '../kernel/netfilter/engine';
+import { formatEntry, type CtEntry } from '../kernel/netfilter/conntrack';
 import type { CommandContext, CommandResult } from './types';
 
 const V = 'conntrack v1.4.7 (conntrack-tools)';

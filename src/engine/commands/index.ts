@@ -14,9 +14,10 @@ import { conntrack } from './conntrack';
 import { ip } from './ip';
 import { ipvsadm } from './ipvsadm';
 import { modprobe } from './tunnels';
-import { iptables, iptablesSave } from '../netfilter/iptables-cmd';
-import { ipset } from '../netfilter/ipset';
-import { iptablesRestore } from '../netfilter/restore';
+import { iptables, iptablesSave } from './iptables/iptables';
+import { ipset } from './ipset';
+import { nft } from './nft/nft';
+import { iptablesRestore } from './iptables/restore';
 import { arp, brctl, ifconfig, route } from './legacy';
 import { procWrite, sysctl } from './sysctl';
 import { systemctl } from './systemctl';
@@ -115,6 +116,8 @@ function exec(ctx: CommandContext, argv: string[]): CommandResult {
       return iptablesRestore(ctx, argv);
     case 'ipset':
       return ipset(ctx, argv);
+    case 'nft':
+      return nft(ctx, argv);
     case 'conntrack':
       return conntrack(ctx, argv);
     case 'true':

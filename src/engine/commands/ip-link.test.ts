@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '../kernel/errors';
 import { TABLE_READERS } from '../kernel/show';
-import type { TableName } from '../sim/trace';
+import type { TableName } from '../kernel/trace';
 import { World } from '../kernel/world';
 import type { Vxlan } from '../kernel/devices/vxlan';
 import { runCommand } from './index';

@@ -7,7 +7,7 @@ import type { Netns } from '../kernel/netns';
 import { emit } from '../kernel/stack/emit';
 import { SECOND_US } from '../kernel/timing';
 import type { World } from '../kernel/world';
-import type { TimerHandle } from '../sim/scheduler';
+import type { TimerHandle } from '../kernel/scheduler';
 
 export interface StoreEntry {
   key: string;

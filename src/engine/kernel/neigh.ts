@@ -5,7 +5,7 @@
 import { formatIp } from '../net/ipv4';
 import type { Device } from './device';
 import type { Skb } from './skb';
-import type { TimerHandle } from '../sim/scheduler';
+import type { TimerHandle } from './scheduler';
 
 export type NudState =
   'INCOMPLETE' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'FAILED' | 'PERMANENT' | 'NOARP';

@@ -4,7 +4,7 @@
  * link down) are applied here as the kernel applies them.
  */
 import { broadcastOf, networkOf } from '../net/ipv4';
-import type { TableName } from '../sim/trace';
+import type { TableName } from './trace';
 import { Device, type IfAddr } from './device';
 import { Bridge } from './devices/bridge';
 import { NeighTable } from './neigh';
@@ -13,7 +13,8 @@ import { Sockets } from './sockets';
 import { Sysctls } from './sysctl';
 import type { World } from './world';
 import type { NetfilterHooks } from './stack/hooks';
-import type { IptablesState } from '../netfilter/state';
+import type { NftState } from './netfilter/nft-types';
+import type { IptablesState } from './netfilter/state';
 import type { Ipvs } from './ipvs';
 
 /** Devices by name; remembers them in ifindex order until the set changes. */
@@ -51,6 +52,8 @@ export class Netns {
   ipvs?: Ipvs;
   /** iptables tables and ipsets, once a rule or set was written in this namespace. */
   iptables?: IptablesState;
+  /** The nf_tables ruleset, once `nft` added a table here. */
+  nftables?: NftState;
   private nextIfindex = 1;
   private ipId = 1;
 

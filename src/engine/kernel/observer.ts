@@ -3,7 +3,7 @@
  * (the Trace recorder, a debugger, a test): they subscribe through this interface.
  */
 import type { Layer } from '../net/layers';
-import type { EventKind, Explain, TableName, TraversedRule } from '../sim/trace';
+import type { EventKind, Explain, TableName, TraversedRule } from './trace';
 import type { Netns } from './netns';
 
 export interface KernelEvent {

@@ -4,7 +4,7 @@
  * Each row carries the provenance of whoever wrote it.
  */
 import { formatIp } from '../net/ipv4';
-import type { TableName } from '../sim/trace';
+import type { TableName } from './trace';
 import type { Device } from './device';
 import { Bridge } from './devices/bridge';
 import { Vxlan } from './devices/vxlan';

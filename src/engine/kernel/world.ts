@@ -2,7 +2,7 @@
  * The world: machines, their namespaces, the L2 segments between them, one clock.
  */
 import { macFromSeed } from '../net/mac';
-import { Scheduler } from '../sim/scheduler';
+import { Scheduler } from './scheduler';
 import { CommandError } from './errors';
 import type { KernelObserver } from './observer';
 import { Netns } from './netns';

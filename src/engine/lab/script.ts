@@ -9,10 +9,10 @@ import { quote } from 'shell-quote';
 import { buildWorld, type ExecCommand } from '../scenario/build';
 import type { Scenario } from '../scenario/load';
 import { topologyOf, findFlow } from '../sim/run';
-import type { TopologyInterface } from '../sim/trace';
+import type { TopologyInterface } from '../kernel/trace';
 import { labLine } from './rewrite';
 import { namespacePaths, normalizePath } from '../commands/netns-files';
-import { formatRule } from '../netfilter/format';
+import { formatRule } from '../kernel/netfilter/xt-text';
 
 export interface CapturePoint {
   netns: string;

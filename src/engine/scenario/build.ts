@@ -28,7 +28,7 @@ import { CommandError } from '../kernel/errors';
 import type { Netns } from '../kernel/netns';
 import type { Machine } from '../kernel/world';
 import { World } from '../kernel/world';
-import type { SetupLogEntry } from '../sim/trace';
+import type { SetupLogEntry } from '../kernel/trace';
 import { ScenarioError } from './errors';
 import { asEngineError } from '../util/errors';
 import type { Scenario } from './load';

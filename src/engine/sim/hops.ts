@@ -7,7 +7,7 @@
  */
 import { renderExplain } from './messages';
 import { innerIp, isArpTraffic, replyPackets } from './replies';
-import type { Chapter, Explain, Hop, KeyMoment, Topology, TraceEvent } from './trace';
+import type { Chapter, Explain, Hop, KeyMoment, Topology, TraceEvent } from '../kernel/trace';
 import type { Ipv4Layer } from '../net/layers';
 
 type Where = { netns: string; interface: string };

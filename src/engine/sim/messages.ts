@@ -3,7 +3,7 @@
  * Placeholders {name} are filled with the event's real values. Other languages supply
  * a dictionary with the same keys (a test checks none is missing).
  */
-import type { Explain } from './trace';
+import type { Explain } from '../kernel/trace';
 
 export const EN: Record<string, string> = {
   command: '{netns}$ {line}',
@@ -84,6 +84,20 @@ export const EN: Record<string, string> = {
     'An ARP reply for {ip} that nobody asked for; with arp_accept=0 the kernel does not create an entry.',
   'arp.reply-learned': 'The ARP reply says {ip} is at {mac}: the neighbour entry on {dev} is now complete.',
   'drop.ttl-exceeded': 'TTL is {ttl}: forwarding would take it to 0, so the packet for {dst} is dropped.',
+  'drop.not-forwardable':
+    'The frame from {from} is {len} bytes, more than {dev} takes ({max}: its MTU {mtu} plus the Ethernet header and one VLAN tag). Handed over device to device, nothing fragments it: {dev} drops it (is_skb_forwardable).',
+  'drop.br-nf-df':
+    'The packet ({len} bytes) is bigger than the MTU of bridge port {dev} ({mtu}). br_netfilter would refragment it, but DF is set: the bridge drops it without a word (no ICMP).',
+  'drop.nat-redirect-unbound':
+    'NAT in {ns} drops this ICMP redirect at {hook}: it belongs to the connection {entry}, whose NAT is not yet set up in both directions (the packet that caused it is still being forwarded). The kernel sends redirects only for connections NAT leaves untouched.',
+  'drop.nat-redirect-nated':
+    'NAT in {ns} drops this ICMP redirect at {hook}: its connection {entry} is translated, and a redirect would let the two ends talk past the translation.',
+  'redirect.rejected':
+    '{from} says "for {dst}, use {gw}", but the kernel does not take it (accept_redirects is off here, or {gw} is not an ordinary unicast address): the route stays as it was.',
+  'redirect.probe':
+    '{from} says "for {dst}, use {gw}". {gw} is not yet in the neighbour table, so the kernel only asks for its MAC (an ARP request on {dev}); the route is not changed this time.',
+  'redirect.accepted':
+    '{from} says "for {dst}, use {gw}", and {gw} is a known neighbour on {dev}: {dst} gets a route exception via {gw} for 300 s (ip route get shows it as cache <redirected>).',
   'drop.frag-needed':
     'The packet ({len} bytes) is bigger than the MTU of {dev} ({mtu}) and has DF set, so it cannot be fragmented: dropped.',
   forward:
@@ -253,6 +267,18 @@ export const EN: Record<string, string> = {
     '{ns} drops the packet in {hook} (table {table}): no rule accepted it, and the chain policy is "{rule}".',
   'drop.nf-reject':
     '{ns} rejects the packet in {hook} (table {table}, chain {chain}) with "{rule}", and tells the sender.',
+  'nft.accept':
+    '{hook}, nftables table {table}, chain {chain}: "{rule}" accepts the packet ({n} rules evaluated).',
+  'nft.policy':
+    "{hook}, nftables table {table}, chain {chain}: no rule decided, so the chain's {rule} applies.",
+  'nft.nat-rule':
+    '{hook}, nftables table {table}, chain {chain}: "{rule}" decides the NAT of this new connection.',
+  'drop.nft-rule':
+    '{ns} drops the packet in {hook} (nftables table {table}, chain {chain}): the rule "{rule}" ends in drop.',
+  'drop.nft-policy':
+    '{ns} drops the packet in {hook} (nftables table {table}, chain {chain}): no rule accepted it, and the chain has {rule}.',
+  'drop.nft-reject':
+    '{ns} rejects the packet in {hook} (nftables table {table}, chain {chain}) with "{rule}", and tells the sender.',
   'ct.new': 'conntrack: a new connection {tuple}; NAT for it is decided by this first packet.',
   'ct.hit':
     'conntrack: the packet belongs to a known connection ({state}); its NAT is applied from the entry, no rules consulted.',

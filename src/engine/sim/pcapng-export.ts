@@ -14,7 +14,7 @@ import {
   type PcapngInterface,
   type PcapngPacket,
 } from '../net/pcapng';
-import type { Trace } from './trace';
+import type { Trace } from '../kernel/trace';
 
 export function traceToPcapng(trace: Trace): Uint8Array {
   const interfaces: PcapngInterface[] = [];

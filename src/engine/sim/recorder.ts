@@ -11,7 +11,7 @@ import type { Netns } from '../kernel/netns';
 import type { Layer } from '../net/layers';
 import { SPARSE_TABLES, TABLE_READERS } from './tables';
 import { renderExplain } from './messages';
-import type { Capture, TableName, TableSnapshot, TraceEvent } from './trace';
+import type { Capture, TableName, TableSnapshot, TraceEvent } from '../kernel/trace';
 
 const TABLES = Object.keys(TABLE_READERS) as TableName[];
 const READERS = TABLES.map((t) => TABLE_READERS[t]!);

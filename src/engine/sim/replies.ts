@@ -3,7 +3,7 @@
  * needs to tell a request from its answer through NAT, tunnels and ICMP errors.
  */
 import type { Ipv4Layer, Layer } from '../net/layers';
-import type { TraceEvent } from './trace';
+import type { TraceEvent } from '../kernel/trace';
 
 export function isArpTraffic(e: TraceEvent): boolean {
   return e.kind === 'arp' || (e.packet?.some((l) => l.proto === 'arp') ?? false);

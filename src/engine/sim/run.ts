@@ -16,7 +16,13 @@ import { asEngineError } from '../util/errors';
 import type { Scenario, ScenarioFlow } from '../scenario/load';
 import { groupHops } from './hops';
 import { Recorder } from './recorder';
-import { TRACE_VERSION, type Topology, type TopologyInterface, type Trace, type Verdict } from './trace';
+import {
+  TRACE_VERSION,
+  type Topology,
+  type TopologyInterface,
+  type Trace,
+  type Verdict,
+} from '../kernel/trace';
 
 /** The loop guard: a flow that needs more scheduler tasks than this is a loop or a storm. */
 export const MAX_FLOW_TASKS = 50_000;

@@ -1,11 +1,12 @@
-/** Every table the Trace records, by name: the kernel's, plus iptables and conntrack. */
+/** Every table the Trace records, by name: the kernel's, plus iptables, nftables and conntrack. */
 import type { Netns } from '../kernel/netns';
 import type { World } from '../kernel/world';
 import { TABLE_READERS as KERNEL_READERS, type Rows } from '../kernel/show';
-import { conntrackOf } from '../netfilter/engine';
-import { tableRows } from '../netfilter/format';
-import { orderedChains, visibleTables } from '../netfilter/tables';
-import type { TableName, TableSnapshot } from './trace';
+import { conntrackOf } from '../kernel/netfilter/engine';
+import { tableRows } from '../commands/iptables/format';
+import { nftRulesetLines } from '../kernel/netfilter/nft-text';
+import { orderedChains, visibleTables } from '../kernel/netfilter/tables';
+import type { TableName, TableSnapshot } from '../kernel/trace';
 
 function iptablesRows(ns: Netns): Rows {
   const st = ns.iptables;
@@ -21,6 +22,13 @@ function iptablesRows(ns: Netns): Rows {
   return { rows, origins: origins.length === rows.length ? origins : rows.map(() => '') };
 }
 
+function nftablesRows(ns: Netns): Rows {
+  if (!ns.nftables) return { rows: [], origins: [] };
+  const origins: string[] = [];
+  const rows = nftRulesetLines(ns.nftables, origins);
+  return { rows, origins };
+}
+
 function conntrackRows(ns: Netns): Rows {
   const rows = conntrackOf(ns)?.rows() ?? [];
   return { rows, origins: rows.map(() => 'kernel') };
@@ -34,12 +42,18 @@ function ipvsRows(ns: Netns): Rows {
 export const TABLE_READERS: Partial<Record<TableName, (ns: Netns) => Rows>> = {
   ...KERNEL_READERS,
   iptables: iptablesRows,
+  nftables: nftablesRows,
   conntrack: conntrackRows,
   ipvs: ipvsRows,
 };
 
 /** Tables that have no version until they have rows (see TableSnapshot). */
-export const SPARSE_TABLES: ReadonlySet<TableName> = new Set<TableName>(['iptables', 'conntrack', 'ipvs']);
+export const SPARSE_TABLES: ReadonlySet<TableName> = new Set<TableName>([
+  'iptables',
+  'nftables',
+  'conntrack',
+  'ipvs',
+]);
 
 /**
  * The tables of one namespace as they stand, in the Trace's shape (versions at step 0): what

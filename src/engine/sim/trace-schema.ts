@@ -17,7 +17,7 @@ import type {
   Trace,
   TraceEvent,
   Verdict,
-} from './trace';
+} from '../kernel/trace';
 
 const mac = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
 const ip = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/);
@@ -97,6 +97,7 @@ const TABLES = [
   'sysctl',
   'sockets',
   'iptables',
+  'nftables',
   'conntrack',
   'ipvs',
 ] as const;

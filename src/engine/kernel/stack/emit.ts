@@ -1,6 +1,6 @@
 /** Helpers the stack uses to report to observers and record captures. */
 import type { Layer } from '../../net/layers';
-import type { EventKind, TableName, TraversedRule } from '../../sim/trace';
+import type { EventKind, TableName, TraversedRule } from '../trace';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';

@@ -1,0 +1,330 @@
+/**
+ * The `iptables` command (also `iptables-nft`, `iptables-legacy`) and `iptables-save`.
+ * A command is applied to a copy of the table, checked as the kernel checks a committed
+ * rule set, and only then made live: an error changes nothing.
+ */
+import { CommandError } from '../../kernel/errors';
+import { attachNetfilter } from '../../kernel/netfilter/engine';
+import type { Netns } from '../../kernel/netns';
+import type { CommandContext, CommandResult } from '../types';
+import { listRules, listTable, saveTables } from './format';
+import { formatRuleSpec } from '../../kernel/netfilter/xt-text';
+import {
+  checkChainName,
+  expandSpec,
+  IptError,
+  param,
+  parseIptablesArgs,
+  type ParsedArgs,
+} from './parse-rule';
+import { IptablesState } from '../../kernel/netfilter/state';
+import {
+  IPT_VERSION,
+  isBuiltin,
+  isTableId,
+  targetHint,
+  orderedChains,
+  referenceCount,
+  ruleCheck,
+  TableTx,
+  touchTable,
+} from '../../kernel/netfilter/tables';
+import type { Chain, Rule, Table, TableId } from '../../kernel/netfilter/types';
+
+const plain = (core: string, status = 1): IptError => new IptError('plain', core, status);
+const NO_CHAIN = 'No chain/target/match by that name.';
+const BAD_RULE = 'Bad rule (does a matching rule exist in that chain?).';
+
+/** An IptError in the iptables command's own framing. */
+export function iptablesError(e: IptError, tool = 'iptables'): CommandError {
+  const tryLine = `Try \`${tool} -h' or '${tool} --help' for more information.`;
+  switch (e.kind) {
+    case 'param':
+      return new CommandError(`${tool} ${IPT_VERSION}: ${e.core}\n${tryLine}`, e.status);
+    case 'bare':
+      return new CommandError(`${e.core}\n${tryLine}`, e.status);
+    case 'plain':
+      return new CommandError(`iptables: ${e.core}`, e.status);
+    case 'versioned':
+      return new CommandError(`${tool} ${IPT_VERSION}: ${e.core}`, e.status);
+  }
+}
+
+function kernelError(op: string, errno: string, chain: string, hint?: string): IptError {
+  const core = ` ${op} failed (${errno}): rule in chain ${chain}`;
+  return new IptError('versioned', hint ? `${core}\n${hint}` : core, 4);
+}
+
+export interface ExecResult {
+  output: string;
+  /** Whether the table was written (so it shows in iptables-save). */
+  wrote: boolean;
+}
+
+export interface ExecOptions {
+  /** iptables-restore checks that a jump's chain exists at COMMIT. */
+  deferJumpCheck?: boolean;
+  /** iptables-restore checks the whole table once, at COMMIT, instead of each rule as it goes. */
+  deferKernelCheck?: boolean;
+  /** Writes to a live table go through a transaction (copy-on-write per chain, rolled back on error). */
+  tx?: TableTx;
+}
+
+/**
+ * Runs one parsed command against `t`: a private draft (iptables-restore's), or the live
+ * table through `opts.tx`. Throws IptError. A rule added, inserted or replaced is checked as
+ * the kernel checks a committed rule set, but only for what it changes (ruleCheck).
+ */
+export function execOnTable(t: Table, p: ParsedArgs, origin: string, opts: ExecOptions = {}): ExecResult {
+  const cmd = p.command!;
+  const chainName = p.chain;
+  const tx = opts.tx;
+  const getChain = (name: string | undefined): Chain => {
+    const c = name === undefined ? undefined : t.chains.get(name);
+    if (!c) throw plain(NO_CHAIN);
+    return c;
+  };
+  /** The chain, ready to be written. */
+  const writable = (name: string | undefined): Chain => {
+    const c = getChain(name);
+    return tx ? tx.own(c) : c;
+  };
+  const checkJump = (): void => {
+    const target = p.spec.target;
+    if (!opts.deferJumpCheck && target?.kind === 'CHAIN' && !t.chains.has(target.chain))
+      throw param(`Chain '${target.chain}' does not exist`);
+  };
+  const rules = (): Rule[] => expandSpec(p.spec, origin, p.counters);
+  const checked = (op: string, chain: string, added: Rule[]): void => {
+    if (opts.deferKernelCheck) return;
+    const errno = ruleCheck(t, chain, added);
+    if (errno) throw kernelError(op, errno, chain, targetHint(t.id, chain, p.spec.target?.kind));
+  };
+  const find = (c: Chain, r: Rule): number => {
+    const spec = formatRuleSpec(r);
+    return c.rules.findIndex((x) => formatRuleSpec(x) === spec);
+  };
+
+  switch (cmd) {
+    case 'A': {
+      checkJump();
+      const c = writable(chainName);
+      const rs = rules();
+      for (const r of rs) c.rules.push(r);
+      checked('RULE_APPEND', c.name, rs);
+      return { output: '', wrote: true };
+    }
+    case 'I': {
+      checkJump();
+      const n = p.rulenum ?? 1;
+      if (n > getChain(chainName).rules.length + 1) throw plain('Index of insertion too big.');
+      const c = writable(chainName);
+      const rs = rules();
+      c.rules.splice(n - 1, 0, ...rs);
+      checked('RULE_INSERT', c.name, rs);
+      return { output: '', wrote: true };
+    }
+    case 'R': {
+      checkJump();
+      getChain(chainName);
+      const n = p.rulenum!;
+      const rs = rules();
+      if (rs.length !== 1) throw param('multiple source or destination IP addresses not allowed');
+      if (n > getChain(chainName).rules.length) throw plain('Index of replacement too big.');
+      const c = writable(chainName);
+      c.rules[n - 1] = rs[0]!;
+      checked('RULE_REPLACE', c.name, rs);
+      return { output: '', wrote: true };
+    }
+    case 'D': {
+      if (p.rulenum !== undefined) {
+        if (p.rulenum > getChain(chainName).rules.length) throw plain('Index of deletion too big.');
+        writable(chainName).rules.splice(p.rulenum - 1, 1);
+        return { output: '', wrote: true };
+      }
+      getChain(chainName);
+      checkJump();
+      const c = writable(chainName);
+      for (const r of rules()) {
+        const k = find(c, r);
+        if (k < 0) throw plain(BAD_RULE);
+        c.rules.splice(k, 1);
+      }
+      return { output: '', wrote: true };
+    }
+    case 'C': {
+      const c = getChain(chainName);
+      checkJump();
+      for (const r of rules()) if (find(c, r) < 0) throw plain(BAD_RULE);
+      return { output: '', wrote: false };
+    }
+    case 'N': {
+      const name = chainName!;
+      checkChainName(name);
+      if (t.chains.has(name)) throw plain('Chain already exists.');
+      const c: Chain = { name, rules: [], counters: { packets: 0, bytes: 0 } };
+      if (tx) tx.add(c);
+      else t.chains.set(name, c);
+      return { output: '', wrote: true };
+    }
+    case 'X': {
+      const busy = (c: Chain): boolean =>
+        isBuiltin(t.id, c.name) || c.rules.length > 0 || referenceCount(t, c.name) > 0;
+      const victims =
+        chainName === undefined
+          ? orderedChains(t).filter((c) => !isBuiltin(t.id, c.name))
+          : [getChain(chainName)];
+      for (const c of victims)
+        if (busy(c))
+          throw new IptError('versioned', ` CHAIN_DEL failed (Device or resource busy): chain ${c.name}`, 4);
+      for (const c of victims) {
+        if (tx) tx.remove(c);
+        else t.chains.delete(c.name);
+      }
+      return { output: '', wrote: true };
+    }
+    case 'F': {
+      const cs = chainName === undefined ? orderedChains(t) : [getChain(chainName)];
+      for (const c of cs) (tx ? tx.own(c) : c).rules = [];
+      return { output: '', wrote: true };
+    }
+    case 'Z': {
+      const cs = chainName === undefined ? orderedChains(t) : [getChain(chainName)];
+      zero(
+        cs.map((c) => (tx ? tx.own(c) : c)),
+        p.rulenum,
+      );
+      return { output: '', wrote: true };
+    }
+    case 'E': {
+      const to = p.arg2!;
+      if (t.chains.has(to)) throw plain('File exists.');
+      const from = chainName!;
+      const old = t.chains.get(from);
+      if (!old || isBuiltin(t.id, from)) throw plain(NO_CHAIN);
+      const chains = new Map<string, Chain>();
+      for (const [name, c] of t.chains) {
+        const rules = c.rules.map((r) =>
+          r.target?.kind === 'CHAIN' && r.target.chain === from
+            ? { ...r, target: { ...r.target, chain: to } }
+            : r,
+        );
+        const renamed = { ...c, name: name === from ? to : name, rules };
+        chains.set(renamed.name, renamed);
+      }
+      if (tx) tx.replaceAll(chains);
+      else t.chains = chains;
+      return { output: '', wrote: true };
+    }
+    case 'P': {
+      const c = t.chains.get(chainName!);
+      if (!c || !isBuiltin(t.id, c.name)) throw plain('Bad built-in chain name.');
+      const policy = p.arg2!;
+      if (policy !== 'ACCEPT' && policy !== 'DROP')
+        throw plain("Bad policy name. Run `dmesg' for more information.");
+      (tx ? tx.own(c) : c).policy = policy;
+      return { output: '', wrote: true };
+    }
+    case 'L':
+    case 'S': {
+      if (chainName !== undefined && !t.chains.has(chainName))
+        throw new IptError(
+          'versioned',
+          `chain \`${chainName}' in table \`${t.id}' is incompatible, use 'nft' tool.`,
+          1,
+        );
+      const lines =
+        cmd === 'S'
+          ? listRules(t, chainName, p.rulenum)
+          : listTable(
+              t,
+              chainName,
+              { numeric: p.numeric, verbose: p.verbose, exact: p.exact, lineNumbers: p.lineNumbers },
+              p.rulenum,
+            );
+      if (p.zero)
+        zero(
+          (chainName === undefined ? orderedChains(t) : [t.chains.get(chainName)!]).map((c) =>
+            tx ? tx.own(c) : c,
+          ),
+        );
+      return { output: lines.join('\n'), wrote: p.zero };
+    }
+  }
+}
+
+function zero(cs: Chain[], rulenum?: number): void {
+  for (const c of cs) {
+    if (rulenum !== undefined) {
+      const r = c.rules[rulenum - 1];
+      if (r) c.rules[rulenum - 1] = { ...r, counters: { packets: 0, bytes: 0 } };
+      continue;
+    }
+    c.counters = { packets: 0, bytes: 0 };
+    c.rules = c.rules.map((r) =>
+      r.counters.packets || r.counters.bytes ? { ...r, counters: { packets: 0, bytes: 0 } } : r,
+    );
+  }
+}
+
+/** Whether a set of that name exists in the namespace (for -m set). */
+export function ipsetExistsIn(ns: Netns): (name: string) => boolean {
+  return (name) => ns.iptables?.ipsets.has(name) ?? false;
+}
+
+/** `iptables ...` in ctx.ns. */
+export function iptables(ctx: CommandContext, argv: string[]): CommandResult {
+  const tool = 'iptables';
+  try {
+    const p = parseIptablesArgs(argv.slice(1), { tool, ipsetExists: ipsetExistsIn(ctx.ns) });
+    if (!isTableId(p.table))
+      throw new IptError(
+        'versioned',
+        `table '${p.table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.`,
+        3,
+      );
+    const state = ctx.ns.iptables ?? new IptablesState();
+    const tx = new TableTx(state.tables[p.table]);
+    let res: ExecResult;
+    try {
+      res = execOnTable(tx.table, p, ctx.origin, { tx });
+    } catch (e) {
+      tx.rollback();
+      throw e;
+    }
+    if (res.wrote) {
+      attachNetfilter(ctx.ns, state);
+      touchTable(state, p.table);
+      ctx.ns.changed('iptables');
+    }
+    return { output: res.output };
+  } catch (e) {
+    if (e instanceof IptError) throw iptablesError(e, tool);
+    throw e;
+  }
+}
+
+/** `iptables-save [-c] [-t TABLE]`. */
+export function iptablesSave(ctx: CommandContext, argv: string[]): CommandResult {
+  let counters = false;
+  let table: string | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-c' || a === '--counters') counters = true;
+    else if (a === '-t' || a === '--table') {
+      table = argv[++i];
+      if (table === undefined)
+        throw new CommandError(`iptables-save ${IPT_VERSION}: option "${a}" requires an argument`, 1);
+    } else if (a.startsWith('--table=')) table = a.slice(8);
+    else
+      throw new CommandError(
+        `iptables-save ${IPT_VERSION}: unknown option "${a}"\nTry \`iptables-save -h' for more information.`,
+        1,
+      );
+  }
+  if (table !== undefined && !isTableId(table))
+    throw new CommandError(`iptables-save ${IPT_VERSION}: Cannot initialize: Invalid argument`, 1);
+  const state = ctx.ns.iptables ?? new IptablesState();
+  const text = saveTables(state, { counters, table: table as TableId | undefined });
+  return { output: text.replace(/\n$/, '') };
+}

@@ -1,0 +1,110 @@
+/**
+ * nft's tokens, with their place in the input so errors can point at them the way nft does
+ * (the offending line, then carets under the token).
+ */
+
+export interface Token {
+  /** The token's text; strings keep their quotes off. */
+  text: string;
+  quoted: boolean;
+  /** Offset in the whole input, and the token's length there. */
+  at: number;
+  len: number;
+}
+
+export class NftError extends Error {
+  constructor(
+    message: string,
+    readonly at: number,
+    readonly len: number,
+  ) {
+    super(message);
+  }
+}
+
+const PUNCT = new Set(['{', '}', ',', ';', ':', '@', '\n']);
+
+/** Split nft input into tokens; newlines are tokens (they end statements), comments are dropped. */
+export function lex(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === ' ' || c === '\t' || c === '\r') i++;
+    else if (c === '#') while (i < src.length && src[i] !== '\n') i++;
+    else if (c === '"') {
+      const end = src.indexOf('"', i + 1);
+      if (end < 0) throw new NftError('syntax error, unexpected junk', i, src.length - i);
+      out.push({ text: src.slice(i + 1, end), quoted: true, at: i, len: end + 1 - i });
+      i = end + 1;
+    } else if (c === '!' && src[i + 1] === '=') {
+      out.push({ text: '!=', quoted: false, at: i, len: 2 });
+      i += 2;
+    } else if (PUNCT.has(c)) {
+      out.push({ text: c, quoted: false, at: i, len: 1 });
+      i++;
+    } else {
+      let j = i;
+      while (j < src.length && !/[\s{},;:@"#]/.test(src[j]!)) j++;
+      out.push({ text: src.slice(i, j), quoted: false, at: i, len: j - i });
+      i = j;
+    }
+  }
+  return out;
+}
+
+/** A cursor over the tokens with nft's wording for what it did not expect. */
+export class Tokens {
+  i = 0;
+  constructor(
+    readonly toks: Token[],
+    readonly end: number,
+  ) {}
+
+  peek(k = 0): Token | undefined {
+    return this.toks[this.i + k];
+  }
+
+  /** The next token's text ('' at the end). */
+  word(k = 0): string {
+    const t = this.peek(k);
+    return t && !t.quoted ? t.text : t ? `"${t.text}"` : '';
+  }
+
+  next(): Token {
+    const t = this.toks[this.i];
+    if (!t) throw this.unexpected();
+    this.i++;
+    return t;
+  }
+
+  accept(text: string): boolean {
+    const t = this.peek();
+    if (t && !t.quoted && t.text === text) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+
+  expect(text: string): Token {
+    const t = this.peek();
+    if (!t || t.quoted || t.text !== text) throw this.unexpected();
+    this.i++;
+    return t;
+  }
+
+  /** "syntax error, unexpected X" at the current token (or the end of the line). */
+  unexpected(): NftError {
+    const t = this.peek();
+    if (!t || t.text === '\n') return new NftError('syntax error, unexpected newline', t?.at ?? this.end, 1);
+    const what = t.quoted ? 'quoted string' : t.text;
+    return new NftError(`syntax error, unexpected ${what}`, t.at, t.len);
+  }
+
+  /** At the end of a statement: a newline, a semicolon, a closing brace or the end. */
+  atEnd(): boolean {
+    const t = this.peek();
+    return !t || (!t.quoted && (t.text === '\n' || t.text === ';' || t.text === '}'));
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * An nft rule's statements compiled into nf_tables expressions: comparisons of payload, meta
+ * and ct keys (against a value, an anonymous set or a named set), counter, log, verdicts,
+ * verdict maps, reject, the NAT statements and `mark set`.
+ */
+import type {
+  NftElem,
+  NftExpr,
+  NftField,
+  NftMapElem,
+  NftMapRhs,
+  NftRejectWith,
+  NftRhs,
+  NftRule,
+  NftTable,
+  NftVerdict,
+} from '../../kernel/netfilter/nft-types';
+import { NftError, type Tokens } from './lex';
+import { FIELD_TYPE, flagsElem, parseElem, sortElems } from './values';
+
+const KEYS: Record<string, string[]> = {
+  ip: ['saddr', 'daddr', 'protocol'],
+  meta: ['l4proto', 'iifname', 'oifname', 'iif', 'oif', 'mark'],
+  tcp: ['dport', 'sport'],
+  udp: ['dport', 'sport'],
+  th: ['dport', 'sport'],
+  ct: ['state', 'status', 'mark'],
+  icmp: ['type'],
+};
+const BARE_META = new Set(['iifname', 'oifname', 'iif', 'oif', 'mark', 'l4proto']);
+
+/** A payload/meta/ct key at the cursor, or undefined when the next token does not start one. */
+function parseField(ts: Tokens): NftField | undefined {
+  const w = ts.word();
+  if (BARE_META.has(w)) {
+    ts.next();
+    return `meta ${w}` as NftField;
+  }
+  const keys = KEYS[w];
+  if (!keys) return undefined;
+  ts.next();
+  const k = ts.word();
+  if (!keys.includes(k)) throw ts.unexpected();
+  ts.next();
+  return `${w} ${k}` as NftField;
+}
+
+export function parseVerdict(ts: Tokens): NftVerdict | undefined {
+  const w = ts.word();
+  if (w === 'accept' || w === 'drop' || w === 'return' || w === 'continue') {
+    ts.next();
+    return { kind: w };
+  }
+  if (w === 'jump' || w === 'goto') {
+    ts.next();
+    return { kind: w, chain: ts.next().text };
+  }
+  return undefined;
+}
+
+/** `{ a, b, ... }` of one datatype; flags types (ct state) keep one element per name. */
+export function parseElemList(ts: Tokens, field: NftField): NftElem[] {
+  ts.expect('{');
+  const out: NftElem[] = [];
+  while (!ts.accept('}')) {
+    out.push(parseElem(FIELD_TYPE[field], ts.next()));
+    if (!ts.accept(',') && ts.word() !== '}') throw ts.unexpected();
+  }
+  return FIELD_TYPE[field] === 'ct_state' || FIELD_TYPE[field] === 'ct_status' ? out : sortElems(out);
+}
+
+/** `{ key : data, ... }` where data is a value of `dataField`'s type or, with none, a verdict. */
+export function parseMapList(ts: Tokens, keyField: NftField, dataField?: NftField): NftMapElem[] {
+  ts.expect('{');
+  const out: NftMapElem[] = [];
+  while (!ts.accept('}')) {
+    const key = parseElem(FIELD_TYPE[keyField], ts.next());
+    ts.expect(':');
+    const data = dataField ? parseElem(FIELD_TYPE[dataField], ts.next()) : parseVerdict(ts);
+    if (!data) throw ts.unexpected();
+    out.push({ key, data });
+    if (!ts.accept(',') && ts.word() !== '}') throw ts.unexpected();
+  }
+  return [...out].sort((a, b) => a.key.lo - b.key.lo);
+}
+
+function parseMapRhs(ts: Tokens, keyField: NftField, dataField?: NftField): NftMapRhs {
+  if (ts.accept('@')) return { kind: 'ref', name: ts.next().text };
+  return { kind: 'map', elems: parseMapList(ts, keyField, dataField) };
+}
+
+function parseRhs(ts: Tokens, field: NftField): NftRhs {
+  if (ts.accept('@')) return { kind: 'ref', name: ts.next().text };
+  if (ts.word() === '{') return { kind: 'set', elems: parseElemList(ts, field) };
+  const type = FIELD_TYPE[field];
+  const first = parseElem(type, ts.next());
+  if (type !== 'ct_state' && type !== 'ct_status') return { kind: 'value', elem: first };
+  const flags = [first];
+  while (ts.accept(',')) flags.push(parseElem(type, ts.next()));
+  return { kind: 'value', elem: flagsElem(type, flags) };
+}
+
+function parseMatch(ts: Tokens, field: NftField): NftExpr {
+  if (ts.accept('set')) {
+    if (field !== 'meta mark' && field !== 'ct mark') throw ts.unexpected();
+    const v = parseElem('mark', ts.next());
+    return { op: 'set', key: field, value: v.lo };
+  }
+  if (ts.accept('vmap')) return { op: 'vmap', field, rhs: parseMapRhs(ts, field) };
+  const neg = ts.accept('!=');
+  if (!neg) ts.accept('==');
+  return { op: 'cmp', field, neg, rhs: parseRhs(ts, field) };
+}
+
+function parseReject(ts: Tokens): NftExpr {
+  if (!ts.accept('with')) return { op: 'reject' };
+  const w = ts.word();
+  let with_: NftRejectWith;
+  if (w === 'tcp') {
+    ts.next();
+    ts.expect('reset');
+    with_ = { kind: 'tcp reset' };
+  } else if (w === 'icmp' || w === 'icmpx') {
+    ts.next();
+    ts.accept('type');
+    with_ = { kind: w, type: ts.next().text };
+  } else throw ts.unexpected();
+  return { op: 'reject', with: with_ };
+}
+
+const portAfterColon = (ts: Tokens): NftElem | undefined =>
+  ts.accept(':') ? parseElem('inet_service', ts.next()) : undefined;
+
+function parseNat(ts: Tokens, table: NftTable): NftExpr {
+  const head = ts.next();
+  const op = head.text as 'snat' | 'dnat' | 'masquerade' | 'redirect';
+  if (op === 'masquerade' || op === 'redirect') {
+    const port = ts.accept('to') ? portAfterColon(ts) : undefined;
+    return port ? { op, port } : { op };
+  }
+  const ip = ts.accept('ip');
+  if (table.family === 'inet' && !ip && ts.word(1) !== ':')
+    throw new NftError('ip or ip6 must be specified with address for inet tables.', head.at, head.len);
+  ts.expect('to');
+  if (ts.word() === ':') return { op, to: { port: portAfterColon(ts) } };
+  const field = KEYS[ts.word()] ? parseField(ts) : undefined;
+  if (field) {
+    ts.expect('map');
+    return { op, to: { map: { field, rhs: parseMapRhs(ts, field, 'ip daddr') } } };
+  }
+  const addr = parseElem('ipv4_addr', ts.next());
+  const port = portAfterColon(ts);
+  return { op, to: port ? { addr, port } : { addr } };
+}
+
+/** One statement at the cursor. */
+function parseStatement(ts: Tokens, table: NftTable, r: Omit<NftRule, 'handle' | 'origin'>): void {
+  const w = ts.word();
+  const verdict = parseVerdict(ts);
+  if (verdict) return void r.exprs.push({ op: 'verdict', verdict });
+  if (w === 'counter') {
+    ts.next();
+    let packets = 0;
+    let bytes = 0;
+    if (ts.accept('packets')) packets = Number(ts.next().text);
+    if (ts.accept('bytes')) bytes = Number(ts.next().text);
+    return void r.exprs.push({ op: 'counter', packets, bytes });
+  }
+  if (w === 'comment') {
+    ts.next();
+    r.comment = ts.next().text;
+    return;
+  }
+  if (w === 'log') {
+    ts.next();
+    return void r.exprs.push(ts.accept('prefix') ? { op: 'log', prefix: ts.next().text } : { op: 'log' });
+  }
+  if (w === 'reject') {
+    ts.next();
+    return void r.exprs.push(parseReject(ts));
+  }
+  if (w === 'snat' || w === 'dnat' || w === 'masquerade' || w === 'redirect')
+    return void r.exprs.push(parseNat(ts, table));
+  const field = parseField(ts);
+  if (!field) {
+    // An unknown word is a symbol compared with the next one: with none, the grammar ends early.
+    const t = ts.peek();
+    if (!t || t.quoted || !/^[a-z]/.test(t.text)) throw ts.unexpected();
+    ts.next();
+    if (ts.atEnd()) throw ts.unexpected();
+    throw new NftError('No symbol type information', t.at, t.len);
+  }
+  r.exprs.push(parseMatch(ts, field));
+}
+
+/** A rule's statements up to the end of the statement (newline, ';' or '}'). */
+export function parseRule(ts: Tokens, table: NftTable): Omit<NftRule, 'handle' | 'origin'> {
+  const r: Omit<NftRule, 'handle' | 'origin'> = { exprs: [] };
+  while (!ts.atEnd()) parseStatement(ts, table, r);
+  return r;
+}

@@ -1,0 +1,191 @@
+/**
+ * nft's datatypes: a value as typed (an address, prefix or range, a port or service name, a
+ * protocol, an interface name, a mark, ct state flags, an ICMP type) parsed into the element
+ * the kernel stores, with the text nft prints for it; errors in nft's own words.
+ */
+import { formatIp, parseIp } from '../../net/ipv4';
+import type { NftDatatype, NftElem, NftField } from '../../kernel/netfilter/nft-types';
+import { NftError, type Token } from './lex';
+
+export const FIELD_TYPE: Record<NftField, NftDatatype> = {
+  'ip saddr': 'ipv4_addr',
+  'ip daddr': 'ipv4_addr',
+  'ip protocol': 'inet_proto',
+  'meta l4proto': 'inet_proto',
+  'meta iifname': 'ifname',
+  'meta oifname': 'ifname',
+  'meta iif': 'ifname',
+  'meta oif': 'ifname',
+  'meta mark': 'mark',
+  'ct mark': 'mark',
+  'ct state': 'ct_state',
+  'ct status': 'ct_status',
+  'tcp dport': 'inet_service',
+  'tcp sport': 'inet_service',
+  'udp dport': 'inet_service',
+  'udp sport': 'inet_service',
+  'th dport': 'inet_service',
+  'th sport': 'inet_service',
+  'icmp type': 'icmp_type',
+};
+
+const PROTOS: Record<string, number> = {
+  icmp: 1,
+  igmp: 2,
+  tcp: 6,
+  udp: 17,
+  gre: 47,
+  esp: 50,
+  ah: 51,
+  sctp: 132,
+};
+const SERVICES: Record<string, number> = {
+  ftp: 21,
+  ssh: 22,
+  telnet: 23,
+  smtp: 25,
+  domain: 53,
+  http: 80,
+  https: 443,
+  ntp: 123,
+  bgp: 179,
+};
+export const CT_STATES: [string, number][] = [
+  ['invalid', 1],
+  ['established', 2],
+  ['related', 4],
+  ['new', 8],
+  ['untracked', 64],
+];
+const CT_STATUS: [string, number][] = [
+  ['expected', 1],
+  ['seen-reply', 2],
+  ['assured', 4],
+  ['confirmed', 8],
+  ['snat', 16],
+  ['dnat', 32],
+  ['dying', 512],
+];
+const ICMP_TYPES: [string, number][] = [
+  ['echo-reply', 0],
+  ['destination-unreachable', 3],
+  ['source-quench', 4],
+  ['redirect', 5],
+  ['echo-request', 8],
+  ['router-advertisement', 9],
+  ['router-solicitation', 10],
+  ['time-exceeded', 11],
+  ['parameter-problem', 12],
+  ['timestamp-request', 13],
+  ['timestamp-reply', 14],
+  ['info-request', 15],
+  ['info-reply', 16],
+  ['address-mask-request', 17],
+  ['address-mask-reply', 18],
+];
+
+const num = (s: string): number | undefined => (/^(0x[0-9a-f]+|\d+)$/i.test(s) ? Number(s) : undefined);
+
+function addrElem(t: Token): NftElem {
+  const s = t.text;
+  const bad = (): NftError =>
+    new NftError('Could not resolve hostname: Name or service not known', t.at, t.len);
+  const range = /^([^-]+)-([^-]+)$/.exec(s);
+  if (range) {
+    const a = parseIp(range[1]!);
+    const b = parseIp(range[2]!);
+    if (a === null || b === null) throw bad();
+    if (b >>> 0 < a >>> 0) throw new NftError('Range has zero or negative size', t.at, t.len);
+    return { lo: a >>> 0, hi: b >>> 0, text: `${formatIp(a)}-${formatIp(b)}` };
+  }
+  const [ip, len] = s.split('/');
+  const a = parseIp(ip!);
+  if (a === null) throw bad();
+  if (len === undefined) return { lo: a >>> 0, hi: a >>> 0, text: formatIp(a) };
+  const n = Number(len);
+  if (!/^\d+$/.test(len) || n > 32) throw bad();
+  const mask = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
+  const lo = (a & mask) >>> 0;
+  const hi = (lo | (~mask >>> 0)) >>> 0;
+  return { lo, hi, text: n === 32 ? formatIp(lo) : `${formatIp(lo)}/${n}` };
+}
+
+function serviceElem(t: Token): NftElem {
+  const one = (s: string): number => {
+    const n = num(s) ?? SERVICES[s];
+    if (n === undefined)
+      throw new NftError('Could not resolve service: Servname not supported for ai_socktype', t.at, t.len);
+    if (n > 65535) throw new NftError('Service out of range', t.at, t.len);
+    return n;
+  };
+  const [a, b] = t.text.split('-');
+  const lo = one(a!);
+  const hi = b === undefined ? lo : one(b);
+  if (hi <= lo && b !== undefined) throw new NftError('Range has zero or negative size', t.at, t.len);
+  return { lo, hi, text: lo === hi ? `${lo}` : `${lo}-${hi}` };
+}
+
+function namedElem(t: Token, table: [string, number][], what: string): NftElem {
+  const hit = table.find(([n]) => n === t.text);
+  const n = hit ? hit[1] : num(t.text);
+  if (n === undefined) throw new NftError(`Could not parse ${what}`, t.at, t.len);
+  const name = table.find(([, v]) => v === n)?.[0] ?? String(n);
+  return { lo: n, hi: n, text: name };
+}
+
+/** A single value of a datatype, as typed in one token. */
+export function parseElem(type: NftDatatype, t: Token): NftElem {
+  switch (type) {
+    case 'ipv4_addr':
+      return addrElem(t);
+    case 'inet_service':
+      return serviceElem(t);
+    case 'inet_proto':
+      return namedElem(t, Object.entries(PROTOS), 'protocol');
+    case 'icmp_type':
+      return namedElem(t, ICMP_TYPES, 'ICMP type');
+    case 'ct_state':
+      return namedElem(t, CT_STATES, 'conntrack state');
+    case 'ct_status':
+      return namedElem(t, CT_STATUS, 'conntrack status');
+    case 'ifname':
+      return { lo: 0, hi: 0, s: t.text, text: `"${t.text}"` };
+    case 'mark': {
+      const n = num(t.text);
+      if (n === undefined || n > 0xffffffff) throw new NftError('Could not parse mark', t.at, t.len);
+      return { lo: n, hi: n, text: `0x${n.toString(16).padStart(8, '0')}` };
+    }
+    case 'verdict':
+      throw new NftError('syntax error, unexpected verdict', t.at, t.len);
+  }
+}
+
+/** Flag types (ct state a,b): several names make one bitmask, printed in bit order with commas. */
+export function flagsElem(type: 'ct_state' | 'ct_status', elems: NftElem[]): NftElem {
+  const table = type === 'ct_state' ? CT_STATES : CT_STATUS;
+  const mask = elems.reduce((m, e) => m | e.lo, 0);
+  const text = table
+    .filter(([, b]) => mask & b)
+    .map(([n]) => n)
+    .join(',');
+  return { lo: mask, hi: mask, text };
+}
+
+/** nft lists set elements in key order. */
+export function sortElems<T extends { lo: number; s?: string }>(xs: T[]): T[] {
+  return [...xs].sort((a, b) =>
+    a.s !== undefined && b.s !== undefined ? a.s.localeCompare(b.s) : a.lo - b.lo,
+  );
+}
+
+export const TYPE_NAMES: NftDatatype[] = [
+  'ipv4_addr',
+  'inet_proto',
+  'ifname',
+  'mark',
+  'inet_service',
+  'ct_state',
+  'ct_status',
+  'icmp_type',
+  'verdict',
+];

@@ -1,0 +1,181 @@
+/** Rule matching (ipt_do_table's per-rule checks and the xt match modules). */
+import { inPrefix, isMulticastIp } from '../../net/ipv4';
+import type { IcmpLayer, Ipv4Layer, Layer, TcpLayer, UdpLayer } from '../../net/layers';
+import { ipOf } from '../addr';
+import type { Device } from '../device';
+import type { Netns } from '../netns';
+import type { CtEntry, CtInfo } from './conntrack';
+import { protoNumber } from './tables';
+import type { AddrType, IfaceMatch, Match, PortRange, Rule } from './types';
+
+export interface PacketView {
+  ns: Netns;
+  /** Layers starting at the IPv4 header. */
+  layers: Layer[];
+  bytes: number;
+  in?: Device;
+  out?: Device;
+  mark: number;
+  ct?: { e: CtEntry; info: CtInfo; dir: 'orig' | 'reply' };
+  /** Bridged by br_netfilter: the physical ports. */
+  physIn?: Device;
+  physOut?: Device;
+  /** Decides -m statistic --mode random: the probability and the rule it belongs to. */
+  random: (p: number, rule: Rule) => boolean;
+  /** Packet count so far for -m statistic --mode nth. */
+  nth: (rule: Rule) => number;
+  ipsetHas: (name: string, flags: ('src' | 'dst')[]) => boolean;
+}
+
+export function ifaceMatches(m: IfaceMatch, dev: Device | undefined): boolean {
+  if (!dev) return m.neg;
+  const hit = m.name.endsWith('+') ? dev.name.startsWith(m.name.slice(0, -1)) : dev.name === m.name;
+  return hit !== m.neg;
+}
+
+function inRange(p: number, r: PortRange): boolean {
+  return p >= r.from && p <= r.to;
+}
+
+export function addrType(ns: Netns, addr: number): AddrType {
+  if (addr === 0) return 'UNSPEC';
+  if (isMulticastIp(addr)) return 'MULTICAST';
+  if (addr === 0xffffffff) return 'BROADCAST';
+  const rt = ns.routes.lookup(addr);
+  if (!rt) return 'UNICAST';
+  switch (rt.type) {
+    case 'local':
+      return 'LOCAL';
+    case 'broadcast':
+      return 'BROADCAST';
+    case 'blackhole':
+      return 'BLACKHOLE';
+    case 'unreachable':
+      return 'UNREACHABLE';
+    case 'prohibit':
+      return 'PROHIBIT';
+    default:
+      return 'UNICAST';
+  }
+}
+
+function ports(l4: Layer | undefined): { sport: number; dport: number } | undefined {
+  if (l4?.proto === 'tcp' || l4?.proto === 'udp')
+    return { sport: (l4 as TcpLayer | UdpLayer).sport, dport: (l4 as TcpLayer | UdpLayer).dport };
+  return undefined;
+}
+
+function ctStates(v: PacketView): string[] {
+  if (!v.ct) return ['INVALID'];
+  const s: string[] = [v.ct.info];
+  if (v.ct.e.srcNat) s.push('SNAT');
+  if (v.ct.e.dstNat) s.push('DNAT');
+  return s;
+}
+
+function matchModule(m: Match, v: PacketView, rule: Rule): boolean {
+  const ip = v.layers[0] as Ipv4Layer;
+  const l4 = v.layers[1];
+  switch (m.module) {
+    case 'tcp':
+    case 'udp': {
+      if (l4?.proto !== m.module) return false;
+      const p = ports(l4)!;
+      if (m.sport && inRange(p.sport, m.sport) === m.sport.neg) return false;
+      if (m.dport && inRange(p.dport, m.dport) === m.dport.neg) return false;
+      if (m.module === 'tcp' && (m.syn || m.tcpFlags)) {
+        const flags = (l4 as TcpLayer).flags;
+        const has = (f: string): boolean => (f === 'ACK' ? flags.includes('.') : flags.includes(f[0]!));
+        if (m.syn) {
+          const isSyn = has('SYN') && !has('ACK') && !has('RST') && !has('FIN');
+          if (isSyn === m.syn.neg) return false;
+        }
+        if (m.tcpFlags) {
+          const ok = m.tcpFlags.mask.every((f) => has(f) === m.tcpFlags!.comp.includes(f));
+          if (ok === m.tcpFlags.neg) return false;
+        }
+      }
+      return true;
+    }
+    case 'icmp': {
+      if (l4?.proto !== 'icmp') return false;
+      if (!m.icmpType) return true;
+      const icmp = l4 as IcmpLayer;
+      const hit =
+        icmp.type === m.icmpType.type && (m.icmpType.code === undefined || icmp.code === m.icmpType.code);
+      return hit !== m.icmpType.neg;
+    }
+    case 'multiport': {
+      const p = ports(l4);
+      if (!p) return false;
+      const any = (rs: PortRange[] | undefined, x: number): boolean => (rs ?? []).some((r) => inRange(x, r));
+      const hit = m.dports
+        ? any(m.dports, p.dport)
+        : m.sports
+          ? any(m.sports, p.sport)
+          : any(m.ports, p.sport) || any(m.ports, p.dport);
+      return hit !== m.neg;
+    }
+    case 'addrtype': {
+      if (m.srcType) {
+        const hit = m.srcType.types.includes(addrType(v.ns, ipOf(ip.src)));
+        if (hit === m.srcType.neg) return false;
+      }
+      if (m.dstType) {
+        const hit = m.dstType.types.includes(addrType(v.ns, ipOf(ip.dst)));
+        if (hit === m.dstType.neg) return false;
+      }
+      return true;
+    }
+    case 'conntrack': {
+      if (m.ctstate) {
+        const hit = ctStates(v).some((s) => m.ctstate!.states.includes(s as never));
+        if (hit === m.ctstate.neg) return false;
+      }
+      if (m.ctorigdst) {
+        const od = v.ct ? v.ct.e.orig.dst : ipOf(ip.dst);
+        if (inPrefix(od, m.ctorigdst.addr, m.ctorigdst.len) === m.ctorigdst.neg) return false;
+      }
+      if (m.ctorigdstport) {
+        const op = v.ct ? v.ct.e.orig.dport : (ports(l4)?.dport ?? 0);
+        if ((op === m.ctorigdstport.port) === m.ctorigdstport.neg) return false;
+      }
+      return true;
+    }
+    case 'state':
+      return ctStates(v).some((s) => m.states.includes(s as never)) !== m.neg;
+    case 'comment':
+      return true;
+    case 'mark':
+      return ((v.mark & m.mask) >>> 0 === m.mark >>> 0) !== m.neg;
+    case 'statistic':
+      if (m.mode === 'random') return v.random(m.probability, rule) !== m.neg;
+      return (v.nth(rule) % m.every === m.packet) !== m.neg;
+    case 'set':
+      return v.ipsetHas(m.name, m.flags) !== m.neg;
+    case 'physdev': {
+      if (
+        m.physdevIsBridged !== undefined &&
+        (v.physIn !== undefined || v.physOut !== undefined) !== m.physdevIsBridged
+      )
+        return false;
+      if (m.physdevIn && !ifaceMatches(m.physdevIn, v.physIn)) return false;
+      if (m.physdevOut && !ifaceMatches(m.physdevOut, v.physOut)) return false;
+      return true;
+    }
+  }
+}
+
+export function ruleMatches(r: Rule, v: PacketView): boolean {
+  const ip = v.layers[0] as Ipv4Layer;
+  if (r.src && inPrefix(ipOf(ip.src), r.src.addr, r.src.len) === r.src.neg) return false;
+  if (r.dst && inPrefix(ipOf(ip.dst), r.dst.addr, r.dst.len) === r.dst.neg) return false;
+  if (r.in && !ifaceMatches(r.in, v.in)) return false;
+  if (r.out && !ifaceMatches(r.out, v.out)) return false;
+  if (r.proto) {
+    const want = r.proto.name === 'all' ? 0 : protoNumber(r.proto.name);
+    const hit = want === 0 || ip.protocol === want;
+    if (hit === r.proto.neg) return false;
+  }
+  return r.matches.every((m) => matchModule(m, v, r));
+}

@@ -1,0 +1,156 @@
+/**
+ * nf_tables evaluation at the hooks: verdicts, jumps and maps as nft_do_chain runs them, NAT
+ * statements through the shared NAT core, and nft base chains registered beside iptables'
+ * tables on the same hooks, ordered by priority (a base chain's accept ends only that chain).
+ */
+import { describe, expect, it } from 'vitest';
+import { echo, ipOfSkb, l4OfSkb, nfHost, tcp, udp } from '../../../../test/nf-test-kit';
+
+function host(files: string[] = [], more: string[] = []) {
+  const h = nfHost(more);
+  for (const f of files) h.sh(`nft '${f}'`);
+  return h;
+}
+
+const counterOf = (h: ReturnType<typeof host>, family: string, table: string, chain: string): number[] =>
+  h.ns
+    .nftables!.table(family as 'ip', table)!
+    .chains.get(chain)!
+    .rules.map((r) => {
+      const c = r.exprs.find((e) => e.op === 'counter');
+      return c && c.op === 'counter' ? c.packets : -1;
+    });
+
+describe('nft_do_chain', () => {
+  it('a stateful host firewall: established replies pass, new connections only to allowed ports', () => {
+    const h = host([
+      'add table inet filter',
+      'add chain inet filter input { type filter hook input priority 0; policy drop; }',
+      'add rule inet filter input ct state established,related accept',
+      'add rule inet filter input tcp dport { 22, 80 } counter accept',
+    ]);
+    expect(h.input(tcp('10.0.0.5', 40000, '10.0.0.1', 22), 'eth0')).not.toBeNull();
+    expect(h.input(tcp('10.0.0.5', 40001, '10.0.0.1', 23), 'eth0')).toBeNull();
+    // The reply direction of a connection this host opened is ESTABLISHED.
+    const syn = h.hook('OUTPUT', tcp('10.0.0.1', 50000, '10.0.0.9', 443), { out: 'eth0' });
+    h.hook('POSTROUTING', syn!, { out: 'eth0' });
+    expect(h.input(tcp('10.0.0.9', 443, '10.0.0.1', 50000, 'S.'), 'eth0')).not.toBeNull();
+    expect(counterOf(h, 'inet', 'filter', 'input')).toEqual([-1, 1]);
+  });
+
+  it('jump returns to the next rule; goto does not; a vmap picks the verdict by key', () => {
+    const h = host([
+      'add table ip t',
+      'add chain ip t sub',
+      'add chain ip t fin',
+      'add chain ip t in { type filter hook input priority 0; policy accept; }',
+      'add rule ip t sub udp dport 53 return',
+      'add rule ip t sub counter',
+      'add rule ip t fin counter drop',
+      'add rule ip t in jump sub',
+      'add rule ip t in counter',
+      'add rule ip t in ip saddr vmap { 10.0.0.7 : goto fin, 10.0.0.8 : drop }',
+    ]);
+    expect(h.input(udp('10.0.0.5', 1000, '10.0.0.1', 53), 'eth0')).not.toBeNull();
+    expect(counterOf(h, 'ip', 't', 'sub')).toEqual([-1, 0]);
+    expect(counterOf(h, 'ip', 't', 'in')).toEqual([-1, 1, -1]);
+    expect(h.input(udp('10.0.0.7', 1000, '10.0.0.1', 54), 'eth0')).toBeNull();
+    expect(counterOf(h, 'ip', 't', 'fin')).toEqual([1]);
+    expect(h.input(echo('10.0.0.8', '10.0.0.1'), 'eth0')).toBeNull();
+    expect(h.input(echo('10.0.0.9', '10.0.0.1'), 'eth0')).not.toBeNull();
+  });
+
+  it('named sets and maps are looked up at evaluation time (add element takes effect at once)', () => {
+    const h = host([
+      'add table ip t',
+      'add set ip t blocked { type ipv4_addr; }',
+      'add chain ip t in { type filter hook input priority 0; }',
+      'add rule ip t in ip saddr @blocked drop',
+    ]);
+    expect(h.input(echo('10.0.0.5', '10.0.0.1'), 'eth0')).not.toBeNull();
+    h.sh("nft 'add element ip t blocked { 10.0.0.5 }'");
+    expect(h.input(echo('10.0.0.5', '10.0.0.1'), 'eth0')).toBeNull();
+    h.sh("nft 'delete element ip t blocked { 10.0.0.5 }'");
+    expect(h.input(echo('10.0.0.5', '10.0.0.1'), 'eth0')).not.toBeNull();
+  });
+});
+
+describe('nft and iptables on the same hooks, by priority', () => {
+  it('an nft chain at priority -10 runs before iptables filter; at +10 after it', () => {
+    const h = host(
+      [
+        'add table ip t',
+        'add chain ip t early { type filter hook input priority -10; }',
+        'add chain ip t late { type filter hook input priority 10; }',
+        'add rule ip t early counter',
+        'add rule ip t late counter',
+      ],
+      ['iptables -A INPUT -p tcp --dport 23 -j DROP'],
+    );
+    expect(h.input(tcp('10.0.0.5', 40000, '10.0.0.1', 23), 'eth0')).toBeNull();
+    // early saw it, iptables dropped it, late never did.
+    expect(counterOf(h, 'ip', 't', 'early')).toEqual([1]);
+    expect(counterOf(h, 'ip', 't', 'late')).toEqual([0]);
+  });
+
+  it("an accept ends only its own base chain: iptables' DROP at a later priority still drops", () => {
+    const h = host(
+      [
+        'add table ip t',
+        'add chain ip t c { type filter hook input priority -5; }',
+        'add rule ip t c accept',
+      ],
+      ['iptables -A INPUT -p tcp -j DROP'],
+    );
+    expect(h.input(tcp('10.0.0.5', 40000, '10.0.0.1', 80), 'eth0')).toBeNull();
+    expect(h.counters('filter', 'INPUT')).toEqual([1]);
+  });
+
+  it('a mark nft sets in mangle priority is seen by an iptables rule at filter priority', () => {
+    const h = host(
+      [
+        'add table ip t',
+        'add chain ip t m { type filter hook input priority mangle; }',
+        'add rule ip t m tcp dport 8080 meta mark set 0x2a',
+      ],
+      ['iptables -A INPUT -m mark --mark 42 -j DROP'],
+    );
+    expect(h.input(tcp('10.0.0.5', 40000, '10.0.0.1', 8080), 'eth0')).toBeNull();
+    expect(h.input(tcp('10.0.0.5', 40001, '10.0.0.1', 8081), 'eth0')).not.toBeNull();
+  });
+});
+
+describe('nft NAT statements', () => {
+  it('dnat in prerouting and masquerade in postrouting; the reply is de-NATed by conntrack', () => {
+    const h = host([
+      'add table ip nat',
+      'add chain ip nat pre { type nat hook prerouting priority dstnat; }',
+      'add chain ip nat post { type nat hook postrouting priority srcnat; }',
+      'add rule ip nat pre iifname "eth1" tcp dport 8080 dnat to 10.0.0.5:80',
+      'add rule ip nat post oifname "eth1" masquerade',
+    ]);
+    const inb = h.forward(tcp('198.51.100.7', 33000, '192.0.2.1', 8080), 'eth1', 'eth0');
+    expect(ipOfSkb(inb)).toMatchObject({ src: '198.51.100.7', dst: '10.0.0.5' });
+    expect(l4OfSkb(inb)?.dport).toBe(80);
+    const reply = h.forward(tcp('10.0.0.5', 80, '198.51.100.7', 33000, 'S.'), 'eth0', 'eth1');
+    expect(ipOfSkb(reply)).toMatchObject({ src: '192.0.2.1', dst: '198.51.100.7' });
+    expect(l4OfSkb(reply)?.sport).toBe(8080);
+    const out = h.forward(udp('10.0.0.5', 5353, '198.51.100.9', 53), 'eth0', 'eth1');
+    expect(ipOfSkb(out)?.src).toBe('192.0.2.1');
+  });
+
+  it('a dnat map with no entry for the packet falls through to the next rule', () => {
+    const h = host([
+      'add table ip nat',
+      'add chain ip nat pre { type nat hook prerouting priority dstnat; }',
+      'add rule ip nat pre dnat to tcp dport map { 81 : 10.0.0.6 }',
+      'add rule ip nat pre tcp dport 82 dnat to 10.0.0.7',
+    ]);
+    expect(ipOfSkb(h.hook('PREROUTING', tcp('198.51.100.7', 1, '192.0.2.1', 81), { in: 'eth1' }))?.dst).toBe(
+      '10.0.0.6',
+    );
+    expect(ipOfSkb(h.hook('PREROUTING', tcp('198.51.100.7', 2, '192.0.2.1', 82), { in: 'eth1' }))?.dst).toBe(
+      '10.0.0.7',
+    );
+  });
+});

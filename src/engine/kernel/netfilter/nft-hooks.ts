@@ -1,0 +1,37 @@
+/**
+ * What an nf_tables ruleset registers with the netfilter core: its base chains (each at its
+ * hook and priority, IPv4 for the ip and inet families), whether it needs connection
+ * tracking (a ct expression or a nat chain loads nf_conntrack), and how its reject maps to
+ * the reply the kernel sends.
+ */
+import type { NftChain, NftRejectWith, NftState, NftTable } from './nft-types';
+
+export function nftBaseChains(st: NftState | undefined): { table: NftTable; chain: NftChain }[] {
+  if (!st) return [];
+  return st.tables.flatMap((table) =>
+    [...table.chains.values()].filter((c) => c.base).map((chain) => ({ table, chain })),
+  );
+}
+
+export function nftNeedsConntrack(st: NftState): boolean {
+  return st.tables.some((t) =>
+    [...t.chains.values()].some(
+      (c) =>
+        c.base?.type === 'nat' ||
+        c.rules.some((r) =>
+          r.exprs.some((e) => (e.op === 'cmp' || e.op === 'vmap') && e.field.startsWith('ct ')),
+        ),
+    ),
+  );
+}
+
+/** nft_reject: the REJECT codes the kernel's reject helpers send (icmpx maps onto ICMP for IPv4). */
+export function nftRejectHow(w: NftRejectWith | undefined): string {
+  if (!w) return 'icmp-port-unreachable';
+  if (w.kind === 'tcp reset') return 'tcp-reset';
+  const icmpx: Record<string, string> = {
+    'no-route': 'net-unreachable',
+    'admin-prohibited': 'admin-prohibited',
+  };
+  return `icmp-${w.kind === 'icmpx' ? (icmpx[w.type] ?? w.type) : w.type}`;
+}

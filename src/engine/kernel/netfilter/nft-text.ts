@@ -1,0 +1,198 @@
+/**
+ * An nf_tables ruleset's text exactly as nft 1.0 prints it in `nft list ruleset`: the kernel
+ * holds expressions, and nft decodes them back into its language (dropping the protocol
+ * dependencies it added, naming standard priorities). The Trace names traversed nft rules by
+ * this text too, as it names iptables rules by iptables-save's.
+ */
+import type {
+  NftBaseChain,
+  NftChain,
+  NftElem,
+  NftExpr,
+  NftFamily,
+  NftField,
+  NftMapRhs,
+  NftRhs,
+  NftRule,
+  NftSet,
+  NftState,
+  NftTable,
+  NftVerdict,
+} from './nft-types';
+
+const FIELD_TEXT: Partial<Record<NftField, string>> = {
+  'meta iifname': 'iifname',
+  'meta oifname': 'oifname',
+  'meta iif': 'iif',
+  'meta oif': 'oif',
+};
+
+/** The protocol an expression's header belongs to (its implicit dependency). */
+export function fieldProto(field: NftField): string | undefined {
+  const head = field.split(' ')[0]!;
+  return head === 'tcp' || head === 'udp' || head === 'icmp' ? head : undefined;
+}
+
+export const fieldText = (f: NftField): string => FIELD_TEXT[f] ?? f;
+
+export function verdictText(v: NftVerdict): string {
+  return v.kind === 'jump' || v.kind === 'goto' ? `${v.kind} ${v.chain}` : v.kind;
+}
+
+const elemsText = (xs: string[]): string => `{ ${xs.join(', ')} }`;
+
+function rhsText(r: NftRhs): string {
+  if (r.kind === 'value') return r.elem.text;
+  if (r.kind === 'ref') return `@${r.name}`;
+  return elemsText(r.elems.map((e) => e.text));
+}
+
+const dataText = (d: NftElem | NftVerdict): string => ('text' in d ? d.text : verdictText(d));
+
+function mapText(r: NftMapRhs): string {
+  if (r.kind === 'ref') return `@${r.name}`;
+  return elemsText(r.elems.map((e) => `${e.key.text} : ${dataText(e.data)}`));
+}
+
+const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+
+function natText(e: Extract<NftExpr, { op: 'snat' | 'dnat' }>, family: NftFamily): string {
+  const head = family === 'inet' ? `${e.op} ip to` : `${e.op} to`;
+  const t = e.to;
+  if (t.map) return `${head} ${fieldText(t.map.field)} map ${mapText(t.map.rhs)}`;
+  return `${head} ${t.addr?.text ?? ''}${t.port ? `:${t.port.text}` : ''}`;
+}
+
+function rejectText(e: Extract<NftExpr, { op: 'reject' }>, family: NftFamily): string {
+  const w = e.with;
+  if (!w) return 'reject';
+  if (w.kind === 'tcp reset') return 'reject with tcp reset';
+  // port-unreachable is the default for ip (icmp) and inet (icmpx) and is not printed.
+  if (w.type === 'port-unreachable' && (w.kind === 'icmpx') === (family === 'inet')) return 'reject';
+  return `reject with ${w.kind} ${w.type}`;
+}
+
+export function exprText(e: NftExpr, family: NftFamily): string {
+  switch (e.op) {
+    case 'cmp':
+      return `${fieldText(e.field)} ${e.neg ? '!= ' : ''}${rhsText(e.rhs)}`;
+    case 'counter':
+      return `counter packets ${e.packets} bytes ${e.bytes}`;
+    case 'verdict':
+      return verdictText(e.verdict);
+    case 'vmap':
+      return `${fieldText(e.field)} vmap ${mapText(e.rhs)}`;
+    case 'reject':
+      return rejectText(e, family);
+    case 'snat':
+    case 'dnat':
+      return natText(e, family);
+    case 'masquerade':
+    case 'redirect':
+      return e.port ? `${e.op} to :${e.port.text}` : e.op;
+    case 'set':
+      return `${e.key} set ${hex32(e.value)}`;
+    case 'log':
+      return e.prefix !== undefined ? `log prefix "${e.prefix}"` : 'log';
+  }
+}
+
+/**
+ * A protocol match nft added itself (or that says no more than the next expression's own
+ * dependency): `ip protocol tcp` before `tcp dport` in an ip table, `meta l4proto tcp` in any.
+ */
+function isDependency(e: NftExpr, next: NftExpr | undefined, family: NftFamily): boolean {
+  if (e.op !== 'cmp' || e.neg || e.rhs.kind !== 'value') return false;
+  if (e.field !== 'meta l4proto' && !(e.field === 'ip protocol' && family === 'ip')) return false;
+  const proto = next && (next.op === 'cmp' || next.op === 'vmap') ? fieldProto(next.field) : undefined;
+  return proto !== undefined && proto === e.rhs.elem.text;
+}
+
+/** One rule as `nft list ruleset` prints it. */
+export function nftRuleText(family: NftFamily, r: NftRule): string {
+  const parts: string[] = [];
+  r.exprs.forEach((e, i) => {
+    if (!isDependency(e, r.exprs[i + 1], family)) parts.push(exprText(e, family));
+  });
+  if (r.comment !== undefined) parts.push(`comment "${r.comment}"`);
+  return parts.join(' ');
+}
+
+/** Standard priorities, in nft's lookup order (std_prios), and the hooks where each name applies. */
+const STD_PRIOS: [string, number, string[] | undefined][] = [
+  ['raw', -300, undefined],
+  ['mangle', -150, undefined],
+  ['dstnat', -100, ['prerouting']],
+  ['filter', 0, undefined],
+  ['security', 50, undefined],
+  ['srcnat', 100, ['postrouting']],
+];
+
+/** prio2str: the first standard priority within 10 names it ("filter + 5"), if it applies to the hook. */
+export function priorityText(prio: number, hook: string): string {
+  for (const [name, value, hooks] of STD_PRIOS) {
+    if (Math.abs(prio - value) > 10) continue;
+    if (hooks && !hooks.includes(hook)) break;
+    const off = prio - value;
+    return off > 0 ? `${name} + ${off}` : off < 0 ? `${name} - ${-off}` : name;
+  }
+  return String(prio);
+}
+
+export function baseChainText(b: NftBaseChain): string {
+  return `type ${b.type} hook ${b.hook} priority ${priorityText(b.priority, b.hook)}; policy ${b.policy};`;
+}
+
+function setLines(s: NftSet): string[] {
+  const out = [`\t${s.map ? 'map' : 'set'} ${s.name} {`];
+  out.push(`\t\ttype ${s.keyType}${s.map ? ` : ${s.dataType}` : ''}`);
+  if (s.flags.length) out.push(`\t\tflags ${s.flags.join(',')}`);
+  if (s.elems.length) {
+    const xs = s.elems.map((e, i) => (s.map ? `${e.text} : ${dataText(s.data[i]!)}` : e.text));
+    out.push(`\t\telements = ${elemsText(xs)}`);
+  }
+  out.push('\t}');
+  return out;
+}
+
+function chainLines(t: NftTable, c: NftChain, origins?: string[]): string[] {
+  const out = [`\tchain ${c.name} {`];
+  if (c.base) out.push(`\t\t${baseChainText(c.base)}`);
+  for (const r of c.rules) out.push(`\t\t${nftRuleText(t.family, r)}`);
+  out.push('\t}');
+  origins?.push(
+    ...out.map((_, i) =>
+      i > (c.base ? 1 : 0) && i < out.length - 1 ? (c.rules[i - (c.base ? 2 : 1)]?.origin ?? '') : '',
+    ),
+  );
+  return out;
+}
+
+/** `nft list table FAMILY NAME`: sets and maps first, then chains, blocks separated by a blank line. */
+export function nftTableLines(t: NftTable, origins?: string[]): string[] {
+  const out = [`table ${t.family} ${t.name} {`];
+  origins?.push('');
+  const blank = (): void => {
+    if (out.length === 1) return;
+    out.push('');
+    origins?.push('');
+  };
+  for (const set of t.sets.values()) {
+    blank();
+    const ls = setLines(set);
+    out.push(...ls);
+    origins?.push(...ls.map(() => ''));
+  }
+  for (const c of t.chains.values()) {
+    blank();
+    out.push(...chainLines(t, c, origins));
+  }
+  out.push('}');
+  origins?.push('');
+  return out;
+}
+
+/** `nft list ruleset`; `origins` receives each line's provenance (a rule's, else ''). */
+export function nftRulesetLines(st: NftState, origins?: string[]): string[] {
+  return st.tables.flatMap((t) => nftTableLines(t, origins));
+}

@@ -1,0 +1,165 @@
+/**
+ * nf_tables as the kernel holds it: tables of a family, chains (base chains hooked at a
+ * priority), rules as lists of expressions, and named sets and maps. The `nft` command
+ * compiles its language into these; the evaluator (nft-eval.ts) runs them at the hooks.
+ */
+import type { Hook } from '../stack/hooks';
+
+export type NftFamily = 'ip' | 'inet';
+export type NftHookName = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting';
+export type NftChainType = 'filter' | 'nat' | 'route';
+
+export const NFT_HOOKS: Record<NftHookName, Hook> = {
+  prerouting: 'PREROUTING',
+  input: 'INPUT',
+  forward: 'FORWARD',
+  output: 'OUTPUT',
+  postrouting: 'POSTROUTING',
+};
+
+/** The payload, meta and ct keys a rule can compare. */
+export type NftField =
+  | 'ip saddr'
+  | 'ip daddr'
+  | 'ip protocol'
+  | 'meta l4proto'
+  | 'meta iifname'
+  | 'meta oifname'
+  | 'meta iif'
+  | 'meta oif'
+  | 'meta mark'
+  | 'ct mark'
+  | 'ct state'
+  | 'ct status'
+  | 'tcp dport'
+  | 'tcp sport'
+  | 'udp dport'
+  | 'udp sport'
+  | 'th dport'
+  | 'th sport'
+  | 'icmp type';
+
+export type NftDatatype =
+  | 'ipv4_addr'
+  | 'inet_proto'
+  | 'ifname'
+  | 'mark'
+  | 'inet_service'
+  | 'ct_state'
+  | 'ct_status'
+  | 'icmp_type'
+  | 'verdict';
+
+/**
+ * One value or interval of a datatype. Numbers (and addresses) compare by [lo, hi]; interface
+ * names by `s`. `text` is how nft prints it.
+ */
+export interface NftElem {
+  lo: number;
+  hi: number;
+  s?: string;
+  text: string;
+}
+
+export type NftVerdict =
+  { kind: 'accept' | 'drop' | 'return' | 'continue' } | { kind: 'jump' | 'goto'; chain: string };
+
+/** What a comparison's right-hand side is: one value, an anonymous set, or a named set. */
+export type NftRhs =
+  { kind: 'value'; elem: NftElem } | { kind: 'set'; elems: NftElem[] } | { kind: 'ref'; name: string };
+
+export interface NftMapElem {
+  key: NftElem;
+  data: NftElem | NftVerdict;
+}
+
+export type NftMapRhs = { kind: 'map'; elems: NftMapElem[] } | { kind: 'ref'; name: string };
+
+export type NftRejectWith =
+  { kind: 'icmp'; type: string } | { kind: 'icmpx'; type: string } | { kind: 'tcp reset' };
+
+/** A NAT statement's target: an address and/or port, or a map looked up by a packet field. */
+export interface NftNatTo {
+  addr?: NftElem;
+  port?: NftElem;
+  map?: { field: NftField; rhs: NftMapRhs };
+}
+
+export type NftExpr =
+  | { op: 'cmp'; field: NftField; neg: boolean; rhs: NftRhs }
+  | { op: 'counter'; packets: number; bytes: number }
+  | { op: 'verdict'; verdict: NftVerdict }
+  | { op: 'vmap'; field: NftField; rhs: NftMapRhs }
+  | { op: 'reject'; with?: NftRejectWith }
+  | { op: 'snat' | 'dnat'; to: NftNatTo }
+  | { op: 'masquerade'; port?: NftElem }
+  | { op: 'redirect'; port?: NftElem }
+  | { op: 'set'; key: 'meta mark' | 'ct mark'; value: number }
+  | { op: 'log'; prefix?: string };
+
+export interface NftRule {
+  handle: number;
+  exprs: NftExpr[];
+  comment?: string;
+  /** Provenance: the command (or controller) that added the rule. */
+  origin: string;
+}
+
+export interface NftBaseChain {
+  type: NftChainType;
+  hook: NftHookName;
+  priority: number;
+  policy: 'accept' | 'drop';
+}
+
+export interface NftChain {
+  name: string;
+  handle: number;
+  base?: NftBaseChain;
+  rules: NftRule[];
+}
+
+export interface NftSet {
+  name: string;
+  handle: number;
+  /** A map has a data type; a set has none. */
+  map: boolean;
+  keyType: NftDatatype;
+  dataType?: NftDatatype;
+  flags: string[];
+  elems: NftElem[];
+  /** A map's data, index for index with `elems`. */
+  data: (NftElem | NftVerdict)[];
+}
+
+export interface NftTable {
+  family: NftFamily;
+  name: string;
+  handle: number;
+  chains: Map<string, NftChain>;
+  sets: Map<string, NftSet>;
+  /** Chains, sets and rules are numbered per table, from 1. */
+  nextHandle: number;
+}
+
+/** One namespace's nf_tables ruleset, tables in the order they were added. */
+export class NftState {
+  tables: NftTable[] = [];
+  nextTableHandle = 1;
+
+  table(family: NftFamily, name: string): NftTable | undefined {
+    return this.tables.find((t) => t.family === family && t.name === name);
+  }
+
+  /** A copy a transaction can change and then commit or drop (rules are shared, unchanged). */
+  clone(): NftState {
+    const c = new NftState();
+    c.nextTableHandle = this.nextTableHandle;
+    c.tables = this.tables.map((t) => ({
+      ...t,
+      chains: new Map([...t.chains].map(([k, ch]) => [k, { ...ch, rules: [...ch.rules] }])),
+      sets: new Map([...t.sets].map(([k, s]) => [k, { ...s, elems: [...s.elems], data: [...s.data] }])),
+    }));
+    return c;
+  }
+}
