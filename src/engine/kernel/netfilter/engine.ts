@@ -388,7 +388,7 @@ export class NetfilterEngine implements NetfilterHooks {
         hook: p.hook,
         table: `${table.family} ${table.name}`,
         chain: res.chain,
-        rule: o.row,
+        rule: o.row.trim(),
         n: res.traversed.length,
       },
     });
@@ -402,13 +402,13 @@ export class NetfilterEngine implements NetfilterHooks {
       skb: p.skb0,
       decidedBy: { table: 'nftables', row: o.row },
       traversed: res.traversed,
-      reason: 'netfilter-drop',
+      reason: 'NETFILTER_DROP',
       code: o.verdict === 'reject' ? 'drop.nft-reject' : o.rule ? 'drop.nft-rule' : 'drop.nft-policy',
       args: {
         hook: p.hook,
         table: `${table.family} ${table.name}`,
         chain: res.chain,
-        rule: o.row,
+        rule: o.row.trim(),
         ns: this.ns.name,
       },
     });
@@ -729,7 +729,7 @@ export class NetfilterEngine implements NetfilterHooks {
       skb,
       decidedBy: { table: 'iptables', row: o.row },
       traversed: res.traversed,
-      reason: o.verdict === 'REJECT' ? 'iptables-reject' : 'iptables-drop',
+      reason: 'NETFILTER_DROP',
       code: o.row.startsWith('-P')
         ? 'drop.nf-policy'
         : o.verdict === 'REJECT'

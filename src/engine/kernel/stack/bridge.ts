@@ -30,7 +30,7 @@ export function bridgeHandleFrame(br: Bridge, port: Device, skb0: Skb): void {
       kind: 'drop',
       dev: port,
       skb,
-      reason: 'bridge-down',
+      reason: 'DEV_READY',
       code: 'drop.bridge-down',
       args: { bridge: br.name },
     });
@@ -89,7 +89,7 @@ function forwardTo(br: Bridge, port: Device, e: FdbEntry, skb0: Skb): void {
       kind: 'drop',
       dev: port,
       skb: skb0,
-      reason: 'bridge-same-port',
+      reason: 'BRIDGE_SAME_PORT',
       code: 'drop.bridge-same-port',
       args: { bridge: br.name, port: port.name, mac: eth.dst },
     });

@@ -45,7 +45,7 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
           kind: 'drop',
           dev,
           skb,
-          reason: 'no-socket',
+          reason: 'NO_SOCKET',
           code: 'drop.no-socket-icmp',
           args: { id: icmp.id ?? 0 },
         });
@@ -114,7 +114,7 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
         kind: 'drop',
         dev,
         skb,
-        reason: 'port-closed',
+        reason: 'NO_SOCKET',
         code: 'drop.tcp-closed',
         args: { port: tcp.dport, dst: ip.dst },
       });
@@ -128,7 +128,7 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
       kind: 'drop',
       dev,
       skb,
-      reason: 'no-tunnel',
+      reason: 'IPIP_NO_TUNNEL',
       code: 'drop.ipip-no-tunnel',
       args: { src: ip.src },
     });
@@ -156,7 +156,7 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
       kind: 'drop',
       dev,
       skb,
-      reason: 'port-closed',
+      reason: 'NO_SOCKET',
       code: 'drop.udp-closed',
       args: { port: udp.dport, dst: ip.dst },
     });
@@ -167,7 +167,7 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
     kind: 'drop',
     dev,
     skb,
-    reason: 'no-protocol',
+    reason: 'IP_NOPROTO',
     code: 'drop.no-protocol',
     args: { protocol: ip.protocol },
   });
