@@ -63,6 +63,31 @@ function canvasShare(page: Page): Promise<number> {
   });
 }
 
+/**
+ * The smallest text drawn on the canvas, in screen pixels (font size times the drawing's zoom), over
+ * the text that is shown and inside the canvas's view; the packet strip under the drawing with it.
+ */
+function canvasTextPx(page: Page): Promise<{ drawing: number; strip: number }> {
+  return page.locator('.pj-canvas').evaluate((canvas) => {
+    const svg = canvas.querySelector('svg')!.getBoundingClientRect();
+    let drawing = Infinity;
+    for (const t of canvas.querySelectorAll<SVGTextElement>('svg text')) {
+      if (!t.textContent?.trim() || !t.checkVisibility()) continue;
+      const r = t.getBoundingClientRect();
+      if (r.right < svg.left || r.left > svg.right || r.bottom < svg.top || r.top > svg.bottom) continue;
+      const m = t.getScreenCTM();
+      const px = parseFloat(getComputedStyle(t).fontSize) * (m ? Math.hypot(m.a, m.b) : 1);
+      drawing = Math.min(drawing, px);
+    }
+    let strip = Infinity;
+    for (const el of canvas.querySelectorAll<HTMLElement>('.pj-strip *')) {
+      if (el.textContent?.trim() && el.checkVisibility())
+        strip = Math.min(strip, parseFloat(getComputedStyle(el).fontSize));
+    }
+    return { drawing, strip };
+  });
+}
+
 /** How far apart the vertical centres of the header's visible controls are, and its height. */
 function headerRow(page: Page): Promise<{ spread: number; height: number }> {
   return page.locator('header').evaluate((h) => {
@@ -114,7 +139,12 @@ for (const j of JOURNEYS) {
       ] as const) {
         await page.setViewportSize({ width: w, height: h });
         await open(page, url);
-        expect(await canvasShare(page), `canvas share at ${w}x${h}`).toBeGreaterThanOrEqual(0.6);
+        const share = await canvasShare(page);
+        testInfo.annotations.push({
+          type: `normal ${w}x${h}`,
+          description: `canvas share ${share.toFixed(3)}`,
+        });
+        expect(share, `canvas share at ${w}x${h}`).toBeGreaterThanOrEqual(0.6);
         const row = await headerRow(page);
         expect(row.spread, `header controls in one row at ${w}x${h}`).toBeLessThanOrEqual(4);
         expect(row.height).toBeLessThanOrEqual(64);
@@ -134,9 +164,24 @@ for (const j of JOURNEYS) {
         Math.min(...[el, ...el.querySelectorAll('*')].map((e) => parseFloat(getComputedStyle(e).fontSize))),
       );
       expect(captionPx).toBeGreaterThanOrEqual(28);
+      // The camera has settled on the packet (it eases in): text as the class reads it.
+      await page.waitForTimeout(1200);
+      const text = await canvasTextPx(page);
+      testInfo.annotations.push({
+        type: 'presenter 1280x720',
+        description: `canvas share ${(await canvasShare(page)).toFixed(3)}, smallest drawn text ${text.drawing.toFixed(1)} px, strip ${text.strip} px`,
+      });
+      expect(text.drawing, 'smallest drawn canvas text in presenter mode').toBeGreaterThanOrEqual(18);
+      expect(text.strip, 'smallest packet strip text in presenter mode').toBeGreaterThanOrEqual(18);
       await shot(page, testInfo, `${tag}-presenter-1280x720.png`);
       await page.setViewportSize({ width: 1920, height: 1080 });
       expect(await canvasShare(page), 'presenter canvas share at 1920x1080').toBeGreaterThanOrEqual(0.8);
+      await page.waitForTimeout(1200);
+      testInfo.annotations.push({
+        type: 'presenter 1920x1080',
+        description: `canvas share ${(await canvasShare(page)).toFixed(3)}, smallest drawn text ${(await canvasTextPx(page)).drawing.toFixed(1)} px`,
+      });
+      await shot(page, testInfo, `${tag}-presenter-1920x1080.png`);
 
       // The phone: a vertical journey, nothing wider than the screen, no text under 14 px.
       await page.setViewportSize({ width: 390, height: 844 });

@@ -158,3 +158,90 @@ describe('5. strict rp_filter drops a packet with no route back, DNAT or not', (
     expect(t.verdict).toBe('dropped');
   });
 });
+
+describe('9. a veth refuses a frame bigger than its MTU + 18 (is_skb_forwardable)', () => {
+  // On the kernel (6.18, this fixture): 1376 bytes of data (IP 1404, frame 1418 = 1400 + 14 + 4)
+  // reach h, which answers "Destination Host Unreachable"; 1377 bytes never show on vh.
+  it('a 1404-byte packet still reaches vh (MTU 1400) and h answers it', () => {
+    const t = fixtureTrace('veth-receive-mtu', 'fits');
+    expect(at(t, 'h', 'vh', 'rx').filter((c) => ipOf(c)?.protocol === 1)).toHaveLength(1);
+    expect(t.output).toContain('From 10.78.0.1 icmp_seq=1 Destination Host Unreachable');
+  });
+
+  it('a 1405-byte packet leaves p/eth0 and is dropped by vh, never captured there', () => {
+    const t = fixtureTrace('veth-receive-mtu', 'too-big');
+    expect(at(t, 'p', 'eth0', 'tx').filter((c) => ipOf(c)?.protocol === 1)).toHaveLength(1);
+    expect(at(t, 'h', 'vh', 'rx').filter((c) => ipOf(c)?.protocol === 1)).toHaveLength(0);
+    const drop = t.events.find((e) => e.kind === 'drop');
+    expect(drop && [drop.netns, drop.interface, drop.reason]).toEqual(['h', 'vh', 'pkt-too-big']);
+    expect(t.output).toContain('1 packets transmitted, 0 received, 100% packet loss');
+  });
+});
+
+describe('10. a bridge port takes what fits it (br_dev_queue_push_xmit, br_nf_dev_queue_xmit)', () => {
+  const echoes = (t: Trace, netns: string, iface: string, dir: 'tx' | 'rx'): number =>
+    at(t, netns, iface, dir).filter((c) => ipOf(c)?.protocol === 1).length;
+
+  // On the kernel, br_netfilter off: 1404 bytes cross to p2 and back; 1405 never leave v2.
+  it('without br_netfilter, the frame may be MTU + 18 bytes (is_skb_forwardable)', () => {
+    const fits = fixtureTrace('bridge-port-mtu', 'fits');
+    expect(fits.verdict).toBe('delivered');
+    expect(echoes(fits, 'h', 'v2', 'tx')).toBe(1);
+    const big = fixtureTrace('bridge-port-mtu', 'too-big');
+    expect(echoes(big, 'h', 'v1', 'rx')).toBe(1);
+    expect(echoes(big, 'h', 'v2', 'tx')).toBe(0);
+    expect(big.events.find((e) => e.kind === 'drop')?.interface).toBe('v2');
+  });
+
+  // On the kernel, br_netfilter on: 1401 bytes with DF never leave v2; 1400 bytes cross.
+  it('with br_netfilter, the IP packet itself must fit the port MTU; DF means a silent drop', () => {
+    const big = fixtureTrace('bridge-port-mtu-brnf', 'df-over-mtu');
+    expect(echoes(big, 'h', 'v2', 'tx')).toBe(0);
+    // No ICMP "fragmentation needed" comes back: only p1's echo request ever leaves through v1.
+    expect(echoes(big, 'h', 'v1', 'tx')).toBe(0);
+    expect(big.output).toContain('1 packets transmitted, 0 received, 100% packet loss');
+    expect(fixtureTrace('bridge-port-mtu-brnf', 'df-fits').verdict).toBe('delivered');
+  });
+});
+
+describe('2. ICMP redirects and NAT (nf_nat_icmp_reply_translation, __ip_do_redirect)', () => {
+  const redirectsTo = (t: Trace, netns: string): Capture[] =>
+    at(t, netns, 'eth0', 'rx').filter((c) => c.layers.some((l) => l.proto === 'icmp' && l.type === 5));
+  const echoesTo = (t: Trace, mac: string): number =>
+    at(t, 'a', 'eth0', 'tx').filter((c) => c.layers[0]?.proto === 'eth' && c.layers[0].dst === mac && ipOf(c))
+      .length;
+
+  // On the kernel (6.18, this fixture, r with one nat rule that never matches): the first
+  // ping's redirect is counted in IcmpOutRedirects but never leaves r (nft counters: seen at
+  // output -150 as ct state related, gone at output -50, the nat hook); the second ping's
+  // goes out, a asks who has 10.0.0.3; the third's redirect finds 10.0.0.3 resolved and
+  // becomes a route exception, so the fourth ping goes straight to x.
+  it('the redirect of a connection whose SNAT binding is not made yet is dropped by NAT', () => {
+    const t = fixtureTrace('redirect-nat', 'a-ping-behind-x');
+    expect(redirectsTo(t, 'a')).toHaveLength(0);
+    const drop = t.events.find((e) => e.kind === 'drop' && e.netns === 'r');
+    expect(drop?.reason).toBe('nf-nat-redirect');
+  });
+
+  it('once the entry is confirmed with null bindings the redirect goes out, and a first only ARPs', () => {
+    const t = fixtureTrace('redirect-nat', 'a-ping-twice');
+    const [r] = redirectsTo(t, 'a');
+    expect(r?.layers.find((l) => l.proto === 'icmp')).toMatchObject({
+      type: 5,
+      code: 1,
+      gateway: '10.0.0.3',
+    });
+    const arps = at(t, 'a', 'eth0', 'tx').filter((c) =>
+      c.layers.some((l) => l.proto === 'arp' && l.tpa === '10.0.0.3'),
+    );
+    expect(arps).toHaveLength(1);
+    expect(echoesTo(t, '02:00:00:00:00:03')).toBe(0);
+    expect(t.output).toContain('Redirect Host(New nexthop: 10.0.0.3)');
+  });
+
+  it('with the new gateway resolved, the next redirect becomes a route exception', () => {
+    const t = fixtureTrace('redirect-nat', 'a-ping-four');
+    expect(echoesTo(t, '02:00:00:00:00:02')).toBe(3);
+    expect(echoesTo(t, '02:00:00:00:00:03')).toBe(1);
+  });
+});

@@ -578,11 +578,13 @@ export function alongSegment(seg: SegmentBox, p: Point, q: Point): Point[] {
 /**
  * Index the layout for the marker: anchors of interfaces/namespaces and hop paths between them.
  * `placer` moves an anchor off the names (place.ts); given the box and where its cable plugs in
- * (null for a namespace), it returns the mark's centre.
+ * (null for a namespace), it returns the mark's centre. `router` draws a path no cable or segment
+ * carries (from a bridge port to the bridge, across a namespace) round the names; without it, straight.
  */
 export function anchorIndex(
   layout: CanvasLayout,
   placer?: (box: Box, plug: Point | null) => Point,
+  router?: (a: Point, b: Point) => Point[],
 ): AnchorIndex {
   const ifs = new Map(layout.ifaces.map((i) => [i.id, i]));
   const nss = new Map(layout.netns.map((n) => [n.id, n]));
@@ -600,6 +602,7 @@ export function anchorIndex(
     if (c.kind === 'veth' && !plug.has(c.to)) plug.set(c.to, c.points[c.points.length - 1]!);
   }
   const placed = new Map<string, Point>();
+  const routes = new Map<string, Point[]>();
   const pointOf = (id: string): Point | null => {
     const known = placed.get(id);
     if (known) return known;
@@ -607,7 +610,11 @@ export function anchorIndex(
     const n = i ? undefined : nss.get(id);
     let p: Point | null = null;
     if (i) {
-      const at = plug.get(id) ?? { x: i.x + i.width / 2, y: i.y };
+      // A bridge has no cable of its own (its ports do): its mark sits beside it, level with its
+      // ports, rather than above it among the namespace's name and the cables coming down to them.
+      const at =
+        plug.get(id) ??
+        (i.bridge ? { x: i.x + i.width, y: i.y + i.height / 2 } : { x: i.x + i.width / 2, y: i.y });
       p = placer ? placer(i, at) : at;
     } else if (n) p = placer ? placer(n, null) : center(n);
     if (p) placed.set(id, p);
@@ -646,7 +653,11 @@ export function anchorIndex(
           b,
         ];
       }
-      return [a, b];
+      if (!router) return [a, b];
+      const key = `${fromId}|${toId}`;
+      let routed = routes.get(key);
+      if (!routed) routes.set(key, (routed = router(a, b)));
+      return [...routed];
     },
   };
 }

@@ -104,6 +104,22 @@ describe('packetLabel', () => {
     expect(packetLabel(fixtureProxyTrace.events[2]!.packet)).toBe('TCP SYN-ACK 80→40000 · TTL 63');
     expect(packetLabel([])).toBe('');
   });
+
+  it('names an ICMP error by its own header, not by the datagram it quotes', () => {
+    // As `ping` on Linux prints it: "From 10.1.15.1 icmp_seq=1 Destination Net Unreachable", the
+    // error is its own IPv4 + ICMP type 3, followed by the quoted echo request (RFC 792).
+    const ip = (src: string, dst: string, ttl: number) =>
+      ({ proto: 'ipv4', src, dst, ttl, protocol: 1, id: 0, df: false, tos: 0 }) as const;
+    const error = [
+      ip('10.1.15.1', '10.1.15.2', 64),
+      { proto: 'icmp', type: 3, code: 0 },
+      ip('10.1.15.2', '10.1.16.2', 63),
+      { proto: 'icmp', type: 8, code: 0, id: 1, seq: 1 },
+    ] as const;
+    expect(packetLabel([...error])).toBe('ICMP unreachable · TTL 64');
+    // The quoted header is not an envelope.
+    expect(envelopeOf([...error])).toBeNull();
+  });
 });
 
 describe('previousPlace', () => {

@@ -53,16 +53,29 @@ const ICMP_NAMES: Record<number, UiKey> = {
   11: 'canvas.icmp.timeExceeded',
 };
 
+/** ICMP types whose body quotes the datagram that caused them (RFC 792; Linux's icmp_is_err). */
+const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
+
+/**
+ * The packet's own headers: an ICMP error quotes the header of the datagram it is about after
+ * its own, and that quoted header is not the packet (an unreachable is not an echo request).
+ */
+export function ownLayers(layers: readonly Layer[]): readonly Layer[] {
+  const i = layers.findIndex((l) => l.proto === 'icmp' && ICMP_ERRORS.has(l.type));
+  return i < 0 ? layers : layers.slice(0, i + 1);
+}
+
 function ipv4Count(layers: readonly Layer[] | undefined): number {
   if (!layers) return 0;
   let n = 0;
-  for (const l of layers) if (l.proto === 'ipv4') n++;
+  for (const l of ownLayers(layers)) if (l.proto === 'ipv4') n++;
   return n;
 }
 
 /** The outer envelope of an encapsulated packet: layers before the inner IPv4 header. */
-export function envelopeOf(layers: readonly Layer[] | undefined): Envelope | null {
-  if (!layers) return null;
+export function envelopeOf(all: readonly Layer[] | undefined): Envelope | null {
+  if (!all) return null;
+  const layers = ownLayers(all);
   const firstIp = layers.findIndex((l) => l.proto === 'ipv4');
   if (firstIp < 0) return null;
   const outer = layers[firstIp];
@@ -80,6 +93,11 @@ export function envelopeOf(layers: readonly Layer[] | undefined): Envelope | nul
   return null;
 }
 
+/** The innermost IPv4 header of the packet itself (not one an ICMP error quotes) and what follows it. */
+function innermostOwn(layers: readonly Layer[]): { ip?: Layer & { proto: 'ipv4' }; l4?: Layer } {
+  return innermost(ownLayers(layers));
+}
+
 /** The innermost IPv4 header and what follows it. */
 function innermost(layers: readonly Layer[]): { ip?: Layer & { proto: 'ipv4' }; l4?: Layer } {
   for (let i = layers.length - 1; i >= 0; i--) {
@@ -93,7 +111,7 @@ export function markerKindOf(layers: readonly Layer[] | undefined): MarkerKind {
   if (!layers || layers.length === 0) return 'none';
   const arp = layers.find((l) => l.proto === 'arp');
   if (arp?.proto === 'arp') return arp.op === 2 ? 'arp-reply' : 'arp-request';
-  const { ip, l4 } = innermost(layers);
+  const { ip, l4 } = innermostOwn(layers);
   if (!ip) return 'frame';
   if (l4?.proto === 'icmp') return 'icmp';
   if (l4?.proto === 'tcp') return 'tcp';
@@ -123,7 +141,7 @@ export function packetLabel(layers: readonly Layer[] | undefined, w: Wording = c
       ? w.t('canvas.arpReply', { ip: arp.spa, mac: arp.sha })
       : w.t('canvas.arpRequest', { ip: arp.tpa });
   }
-  const { ip, l4 } = innermost(layers);
+  const { ip, l4 } = innermostOwn(layers);
   if (!ip || ip.proto !== 'ipv4') {
     const eth = layers[0];
     return eth?.proto === 'eth' ? `Ethernet 0x${eth.type.toString(16).padStart(4, '0')}` : layers[0]!.proto;
@@ -147,7 +165,10 @@ export function icmpName(type: number, w: Wording = current()): string {
   return key ? w.t(key) : w.t('canvas.icmp.type', { type });
 }
 
-/** Normalised (direction-free) 4-tuple of the innermost TCP/UDP header, or null. */
+/**
+ * Normalised (direction-free) 4-tuple of the innermost TCP/UDP header, or null. An ICMP error
+ * counts by the datagram it quotes, so it joins that conversation as conntrack relates it.
+ */
 export function conversationKey(layers: readonly Layer[] | undefined): string | null {
   if (!layers) return null;
   const { ip, l4 } = innermost(layers);
@@ -242,8 +263,8 @@ export function natRewrite(
   const { from, to } = ev.explain.args;
   if (typeof from === 'string' && typeof to === 'string') return `${name} ${rewritePair(from, to)}`;
   // No values in the explanation: compare the IPv4 headers before and after.
-  const before = prev?.packet ? innermost(prev.packet).ip : undefined;
-  const after = ev.packet ? innermost(ev.packet).ip : undefined;
+  const before = prev?.packet ? innermostOwn(prev.packet).ip : undefined;
+  const after = ev.packet ? innermostOwn(ev.packet).ip : undefined;
   if (before?.proto === 'ipv4' && after?.proto === 'ipv4') {
     if (before.src !== after.src) return `${name} ${before.src} → ${after.src}`;
     if (before.dst !== after.dst) return `${name} ${before.dst} → ${after.dst}`;

@@ -40,7 +40,7 @@ export const around = (p: Point, r: number): Rect => ({
 });
 
 /** The header height of a bridge box (its name and addresses), as layout.ts sizes it. */
-function bridgeHeader(i: IfaceBox): number {
+export function bridgeHeader(i: IfaceBox): number {
   return 10 + 16 + i.addrs.length * 13;
 }
 
@@ -53,9 +53,24 @@ export function obstaclesOf(layout: CanvasLayout): Rect[] {
   for (const i of layout.ifaces) {
     out.push(i.bridge ? { x: i.x, y: i.y, width: i.width, height: bridgeHeader(i) } : i);
   }
+  return [...out, ...nameStrips(layout)];
+}
+
+/** The strips where names are written: namespace and machine headers, segment titles. */
+export function nameStrips(layout: CanvasLayout): Rect[] {
+  const out: Rect[] = [];
   for (const n of layout.netns) {
     out.push({ x: n.x, y: n.y, width: Math.min(n.width, netnsLabelWidth(n) + 20), height: NS_HEADER });
   }
+  return [...out, ...namesUnderLines(layout)];
+}
+
+/**
+ * The names drawn under the cables and the journey: machine headers and segment titles (interface
+ * boxes, bridge headers and namespace names are drawn over the lines, so a line passes under them).
+ */
+export function namesUnderLines(layout: CanvasLayout): Rect[] {
+  const out: Rect[] = [];
   for (const m of layout.machines) out.push({ x: m.x, y: m.y, width: m.width, height: MACHINE_HEADER });
   for (const s of layout.segments) {
     for (const b of s.bars) {
@@ -142,4 +157,107 @@ export function markPlacer(layout: CanvasLayout): (box: Box, plug: Point | null)
           MARK_RADIUS,
           true,
         );
+}
+
+/** Whether the segment p–q passes through the inside of `r` (Liang–Barsky clipping). */
+export function segmentHits(p: Point, q: Point, r: Rect): boolean {
+  const dx = q.x - p.x;
+  const dy = q.y - p.y;
+  let t0 = 0;
+  let t1 = 1;
+  // Touching an edge is not crossing: clip against the rect shrunk by half a pixel.
+  const sides: [number, number][] = [
+    [-dx, p.x - (r.x + 0.5)],
+    [dx, r.x + r.width - 0.5 - p.x],
+    [-dy, p.y - (r.y + 0.5)],
+    [dy, r.y + r.height - 0.5 - p.y],
+  ];
+  for (const [d, room] of sides) {
+    if (d === 0) {
+      if (room < 0) return false;
+      continue;
+    }
+    const t = room / d;
+    if (d < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
+
+/** How many obstacles a polyline passes through. */
+export function crossings(pts: readonly Point[], obstacles: readonly Rect[]): number {
+  let n = 0;
+  for (const o of obstacles) {
+    for (let i = 1; i < pts.length; i++) {
+      if (segmentHits(pts[i - 1]!, pts[i]!, o)) {
+        n++;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
+/** The gap a detour keeps from the obstacles it goes round. */
+const DETOUR_GAP = 8;
+
+/**
+ * A path from `a` to `b` that goes round every obstacle (where names are written): straight when
+ * nothing is in the way, else an L or a Z of horizontal and vertical legs, the legs placed in the
+ * gaps beside the obstacles; the shortest such path, or the one crossing fewest when none is clear.
+ * Packets move between devices along it, so it is also the line drawn for the journey.
+ */
+export function routeAround(a: Point, b: Point, obstacles: readonly Rect[]): Point[] {
+  const lo = { x: Math.min(a.x, b.x) - 120, y: Math.min(a.y, b.y) - 120 };
+  const hi = { x: Math.max(a.x, b.x) + 120, y: Math.max(a.y, b.y) + 120 };
+  const near = obstacles.filter(
+    (o) => o.x < hi.x && o.x + o.width > lo.x && o.y < hi.y && o.y + o.height > lo.y,
+  );
+  const ys = new Set([(a.y + b.y) / 2]);
+  const xs = new Set([(a.x + b.x) / 2]);
+  for (const o of near) {
+    ys.add(o.y - DETOUR_GAP).add(o.y + o.height + DETOUR_GAP);
+    xs.add(o.x - DETOUR_GAP).add(o.x + o.width + DETOUR_GAP);
+  }
+  const options: Point[][] = [
+    [a, b],
+    [a, { x: b.x, y: a.y }, b],
+    [a, { x: a.x, y: b.y }, b],
+  ];
+  for (const y of ys) if (y >= lo.y && y <= hi.y) options.push([a, { x: a.x, y }, { x: b.x, y }, b]);
+  for (const x of xs) if (x >= lo.x && x <= hi.x) options.push([a, { x, y: a.y }, { x, y: b.y }, b]);
+  let best: Point[] = [a, b];
+  let bestScore = Infinity;
+  for (const pts of options) {
+    // A bend costs a little length, a slanted leg more: the drawing is boxes in rows and columns,
+    // and a line along them reads better than one across them.
+    const length = pts.reduce(
+      (s, p, i) => (i ? s + Math.hypot(p.x - pts[i - 1]!.x, p.y - pts[i - 1]!.y) : 0),
+      0,
+    );
+    const slanted = pts.some((p, i) => i > 0 && p.x !== pts[i - 1]!.x && p.y !== pts[i - 1]!.y);
+    const score = crossings(pts, near) * 1e6 + length + 12 * (pts.length - 2) + (slanted ? 200 : 0);
+    if (score < bestScore) {
+      bestScore = score;
+      best = pts;
+    }
+  }
+  // Drop the bends a straight or L path does not need (points on one line).
+  return best.filter((p, i) => i === 0 || p.x !== best[i - 1]!.x || p.y !== best[i - 1]!.y);
+}
+
+/**
+ * The router handed to anchorIndex: paths round this layout's names. Interface boxes are drawn over
+ * the lines, so a path may pass under one (as a cable does); it goes round bridge headers and the
+ * strips where namespace, machine and segment names are written.
+ */
+export function pathRouter(layout: CanvasLayout): (a: Point, b: Point) => Point[] {
+  const obstacles = [
+    ...layout.ifaces
+      .filter((i) => i.bridge)
+      .map((i) => ({ x: i.x, y: i.y, width: i.width, height: bridgeHeader(i) })),
+    ...nameStrips(layout),
+  ];
+  return (a, b) => routeAround(a, b, obstacles);
 }

@@ -23,7 +23,7 @@ import type { Trace } from '../../engine/kernel/trace';
 import { BADGE_RADIUS, journeyOf, markerSpots, placeBadges } from './journey';
 import { placeName, type MarkerState } from './model';
 import { fitElement } from './fit';
-import { markPlacer, obstaclesOf } from './place';
+import { bridgeHeader, markPlacer, obstaclesOf, pathRouter } from './place';
 import { ifaceTags, roleLabel, type Wording } from './words';
 
 export interface DropMark {
@@ -129,6 +129,12 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
   const cables = root.append('g').attr('class', 'pj-l-cables');
   // The journey goes over the cables and under the interfaces: it never hides an interface's name.
   const journeySlot = root.append('g').attr('class', 'pj-l-journey');
+  // A bridge's header (its name, addresses and switch glyph) over both: the cables to its ports
+  // and the journey pass under it, never through its name.
+  const bridgeHeads = root.append('g').attr('class', 'pj-l-bridge-heads');
+  // Namespace names too: a cable into a namespace, or the journey, passes under its name, which a
+  // halo in the namespace's colour keeps legible.
+  const nsHeads = root.append('g').attr('class', 'pj-l-ns-heads');
   const ifLayer = root.append('g').attr('class', 'pj-l-ifaces');
 
   for (const m of layout.machines) {
@@ -156,6 +162,7 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
   for (const s of layout.segments) drawSegment(segments, s);
 
   const nsEls = new Map<string, SVGGElement>();
+  const nsHeadEls = new Map<string, SVGGElement>();
   for (const n of layout.netns) {
     // The name for assistive technology contains the visible label (WCAG 2.5.3, label in name).
     const label = n.root ? `${n.name} (${w.t('canvas.rootNs')})` : n.name;
@@ -181,14 +188,28 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('width', n.width)
       .attr('height', n.height)
       .attr('rx', 8);
-    const text = g
+    const head = nsHeads
+      .append('g')
+      .attr('class', `pj-ns-head${n.root ? ' pj-ns--root' : ''}`)
+      .attr('aria-hidden', 'true')
+      .on('click', () => select_(n.name));
+    // The header's extent (not drawn): what the name must fit in.
+    head
+      .append('rect')
+      .attr('class', 'pj-ns-headrect')
+      .attr('x', n.x)
+      .attr('y', n.y)
+      .attr('width', n.width)
+      .attr('height', NS_HEADER);
+    const text = head
       .append('text')
       .attr('class', 'pj-ns-label')
       .attr('x', n.x + 10)
       .attr('y', n.y + NS_HEADER - 7)
       .text(label);
-    fitLine(g, [text.node()!], n.width - 20);
+    fitLine(head, [text.node()!], n.width - 20);
     nsEls.set(n.name, g.node()!);
+    nsHeadEls.set(n.name, head.node()!);
   }
 
   for (const c of layout.cables) {
@@ -211,7 +232,23 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('width', i.width)
       .attr('height', i.height)
       .attr('rx', i.bridge ? 6 : 4);
-    const label = g.append('text').attr('class', 'pj-if-label');
+    const head = i.bridge
+      ? bridgeHeads
+          .append('g')
+          .attr('class', `pj-if-head pj-if--bridge${i.up ? '' : ' pj-if--down'}`)
+          .on('click', () => select_(i.netns))
+      : g;
+    if (i.bridge) {
+      head
+        .append('rect')
+        .attr('class', 'pj-if-headband')
+        .attr('x', i.x + 1)
+        .attr('y', i.y + 1)
+        .attr('width', i.width - 2)
+        .attr('height', bridgeHeader(i) - 1)
+        .attr('rx', 5);
+    }
+    const label = head.append('text').attr('class', 'pj-if-label');
     const line: Measured[] = [
       label
         .append('tspan')
@@ -225,7 +262,7 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
     if (tags) line.push(label.append('tspan').attr('class', 'pj-if-kind').attr('dx', 6).text(tags).node()!);
     // A bridge's header also holds the switch glyph on the right.
     const room = i.width - 16 - (i.bridge ? 40 : 0);
-    fitLine(g, line, room);
+    fitLine(head, line, room);
     i.addrs.forEach((a, k) => {
       const addr = label
         .append('tspan')
@@ -233,13 +270,14 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
         .attr('x', i.x + 8)
         .attr('y', i.y + IFACE_LINE_1 + (k + 1) * IFACE_LINE)
         .text(a);
-      fitLine(g, [addr.node()!], i.width - 16);
+      fitLine(head, [addr.node()!], i.width - 16);
     });
     if (i.bridge) {
       // A little switch glyph: a row of port sockets in the header.
       const gx = i.x + i.width - 34;
       for (let k = 0; k < 4; k++) {
-        g.append('rect')
+        head
+          .append('rect')
           .attr('class', 'pj-switch-port')
           .attr('x', gx + k * 7)
           .attr('y', i.y + 7)
@@ -249,7 +287,7 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
     }
     ifEls.set(i.id, g.node()!);
   }
-  return { nsEls, ifEls, journeySlot };
+  return { nsEls, nsHeadEls, ifEls, journeySlot };
 }
 
 /**
@@ -391,6 +429,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
   let lastAnchorId: string | null = null;
   let pos: Point | null = null;
   let currentNs: SVGGElement | null = null;
+  let currentNsHead: SVGGElement | null = null;
   let selectedNs: SVGGElement | null = null;
   let currentIf: SVGGElement | null = null;
   let dropSig = '';
@@ -446,12 +485,12 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       if (layout.key !== layoutKey || state.words.lang !== drawnLang) {
         interrupt(marker.node.node()!);
         els = drawStatic(staticLayer, layout, selectNs, state.words);
-        index = anchorIndex(layout, markPlacer(layout));
+        index = anchorIndex(layout, markPlacer(layout), pathRouter(layout));
         layoutKey = layout.key;
         drawnLang = state.words.lang;
         lastStep = null;
         lastAnchorId = null;
-        currentNs = selectedNs = currentIf = null;
+        currentNs = currentNsHead = selectedNs = currentIf = null;
         dropSig = '';
       }
       if (!index || !els) return null;
@@ -462,6 +501,8 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
 
       setClass(currentNs, (m && els.nsEls.get(m.netns)) || null, 'pj-ns--current');
       currentNs = (m && els.nsEls.get(m.netns)) || null;
+      setClass(currentNsHead, (m && els.nsHeadEls.get(m.netns)) || null, 'pj-ns--current');
+      currentNsHead = (m && els.nsHeadEls.get(m.netns)) || null;
       const sel = (state.selectedNetns && els.nsEls.get(state.selectedNetns)) || null;
       setClass(selectedNs, sel, 'pj-ns--selected', true);
       selectedNs = sel;

@@ -5,7 +5,8 @@
  */
 import { useEffect, useState } from 'react';
 import { useT } from '../i18n';
-import { sendPlayback } from '../playback/actor';
+import { challengeStore } from '../challenge/store';
+import { pollStore } from '../poll/store';
 import { classroomStore, useClassroom } from './store';
 
 const btn =
@@ -39,12 +40,14 @@ export function ClassroomBar() {
         type="button"
         className={quiz ? on : off}
         aria-pressed={quiz}
-        onClick={() => {
-          classroomStore.getState().setQuiz(!quiz);
-          if (!quiz) sendPlayback({ type: 'RESET' });
-        }}
+        // The quiz starts where the learner is: questions ahead are asked, those behind wait until
+        // the learner steps back before them.
+        onClick={() => classroomStore.getState().setQuiz(!quiz)}
       >
         {t('quiz.toggle')}
+      </button>
+      <button type="button" className={off} onClick={() => challengeStore.setState({ listOpen: true })}>
+        {t('challenge.open')}
       </button>
       <button
         type="button"
@@ -53,6 +56,9 @@ export function ClassroomBar() {
         onClick={() => classroomStore.getState().setPresenter(!presenter)}
       >
         {t('presenter.toggle')}
+      </button>
+      <button type="button" className={off} onClick={() => pollStore.setState({ presenting: true })}>
+        {t('poll.open')}
       </button>
       {canFull && (
         <button

@@ -1,6 +1,7 @@
 /**
  * The guided path through the scenarios in teaching order: previous/next lesson in the header and a
- * dialog listing the lessons with the learner's progress (a lesson is done once its journey's last step is reached).
+ * dialog listing the lessons with the learner's progress (a lesson is done once its checkpoint is
+ * passed: see LessonCard).
  */
 import { useMemo } from 'react';
 import { useStore } from 'zustand';
@@ -8,7 +9,7 @@ import { createStore } from 'zustand/vanilla';
 import { classroomStore, useClassroom } from '../classroom/store';
 import { useT } from '../i18n';
 import { scenarioText } from '../i18n/scenario';
-import { appStore, type AppStoreApi } from '../state/store';
+import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { Dialog } from '../share/Dialog';
 import { loadProgress, neighbourLesson, PATH, saveProgress } from './path';
@@ -17,16 +18,12 @@ const storage = typeof window === 'undefined' ? undefined : window.localStorage;
 /** The lessons done, as kept in localStorage. */
 const progress = createStore<ReadonlySet<string>>()(() => loadProgress(storage));
 
-/** A lesson is done once its journey's last step is shown. */
-export function trackLessons(store: AppStoreApi): () => void {
-  return store.subscribe((s) => {
-    const id = s.scenarioId;
-    if (!id || !s.trace || s.trace.events.length === 0 || s.step !== s.trace.events.length - 1) return;
-    if (!PATH.includes(id) || progress.getState().has(id)) return;
-    const next = new Set(progress.getState()).add(id);
-    saveProgress(storage, next);
-    progress.setState(next, true);
-  });
+/** A lesson is done once its checkpoint is passed (the lesson card and a solved challenge say so). */
+export function markLessonDone(id: string): void {
+  if (!PATH.includes(id) || progress.getState().has(id)) return;
+  const next = new Set(progress.getState()).add(id);
+  saveProgress(storage, next);
+  progress.setState(next, true);
 }
 
 const btn =

@@ -23,6 +23,7 @@ import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { callWorker } from '../worker/client';
 import { parseErrorPlace, rangeOf } from './diagnostics';
+import { clearUnparsed, fingerprint, loadUnparsed, saveUnparsed } from './unparsed';
 
 /** How long after the last keystroke the text is checked and traced. */
 export const EDIT_DEBOUNCE_MS = 300;
@@ -41,6 +42,8 @@ export default function ScenarioEditor() {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const seq = useRef(0);
   const [status, setStatus] = useState<Status>({ kind: 'loading', text: fmt('editor.loading') });
+  /** The text came back from before a reload (it had not loaded yet): offer to discard it. */
+  const [restored, setRestored] = useState(false);
   const scenarioId = useApp((s) => s.scenarioId);
   const edited = useApp((s) => s.scenarioText !== null);
   const builtin = useShareUi((s) => !!s.builtinCatalog?.some((c) => c.id === scenarioId));
@@ -60,7 +63,11 @@ export default function ScenarioEditor() {
     if (r.ok) {
       view.dispatch(setDiagnostics(view.state, []));
       setStatus({ kind: 'ok', text: fmt('editor.ok') });
-      if (apply) applyEdited(appStore, text, r.info);
+      if (apply) {
+        // The text is the scenario now, and so in the link: nothing else to keep.
+        clearUnparsed();
+        applyEdited(appStore, text, r.info);
+      }
       return;
     }
     const place = parseErrorPlace(r.error);
@@ -77,10 +84,10 @@ export default function ScenarioEditor() {
     checkRef.current = check;
   });
 
-  const tooBig = (bytes: number) =>
+  const tooBig = (bytes: number, how: 'editor.tooBig' | 'editor.dropTooBig' = 'editor.tooBig') =>
     setStatus({
       kind: 'error',
-      text: fmt('editor.tooBig', { size: formatBytes(bytes), max: formatBytes(MAX_TEXT_BYTES) }),
+      text: fmt(how, { size: formatBytes(bytes), max: formatBytes(MAX_TEXT_BYTES) }),
     });
   const tooBigRef = useRef(tooBig);
   useEffect(() => {
@@ -118,16 +125,34 @@ export default function ScenarioEditor() {
               }
               return false;
             },
+            // A dropped file's size is known before it is read; dropped text is checked like a paste.
+            drop(event) {
+              const dt = event.dataTransfer;
+              const file = dt?.files[0];
+              const bytes = file ? file.size : textBytes(dt?.getData('text/plain') ?? '');
+              if (bytes <= MAX_TEXT_BYTES) return false;
+              event.preventDefault();
+              tooBigRef.current(bytes, 'editor.dropTooBig');
+              return true;
+            },
           }),
-          EditorState.transactionFilter.of((tr) =>
-            tr.docChanged && tr.newDoc.length > MAX_TEXT_BYTES ? [] : tr,
-          ),
+          // Any other way in (typed, an input method) is refused too, and said so.
+          EditorState.transactionFilter.of((tr) => {
+            if (!tr.docChanged || tr.newDoc.length <= MAX_TEXT_BYTES) return tr;
+            const bytes = tr.newDoc.length;
+            queueMicrotask(() => tooBigRef.current(bytes));
+            return [];
+          }),
           EditorView.updateListener.of((u) => {
             if (!u.docChanged || u.transactions.some((t) => t.annotation(external))) return;
             if (timer.current !== null) clearTimeout(timer.current);
             timer.current = setTimeout(() => {
               timer.current = null;
-              void checkRef.current(u.view.state.doc.toString(), true);
+              const text = u.view.state.doc.toString();
+              // Kept until it loads (a text with an error never reaches the link): a reload gives it back.
+              const { scenarioId: id, scenarioText: base } = appStore.getState();
+              if (id) saveUnparsed({ scenarioId: id, base: fingerprint(base), text });
+              void checkRef.current(text, true);
             }, EDIT_DEBOUNCE_MS);
           }),
           EditorView.theme({
@@ -166,6 +191,12 @@ export default function ScenarioEditor() {
     if (!scenarioId) return;
     let live = true;
     const { scenarioText } = appStore.getState();
+    const unparsed = viewRef.current?.state.doc.length === 0 ? loadUnparsed(scenarioId, scenarioText) : null;
+    if (unparsed !== null) {
+      replaceRef.current(unparsed, true);
+      setRestored(true);
+      return;
+    }
     if (scenarioText !== null) {
       // The edited text came from this editor (or a link, before it opened): never clobber typing.
       if (viewRef.current?.state.doc.length === 0) replaceRef.current(scenarioText, false);
@@ -187,6 +218,14 @@ export default function ScenarioEditor() {
     replaceRef.current(inbox, true);
     void checkRef.current(inbox, true);
   }, [inbox]);
+
+  const discardRestored = async () => {
+    clearUnparsed();
+    setRestored(false);
+    const { scenarioId: id, scenarioText } = appStore.getState();
+    const text = scenarioText ?? (id ? await callWorker({ type: 'source', scenarioId: id }) : '');
+    replaceDoc(text, false);
+  };
 
   const onFile = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
@@ -232,6 +271,18 @@ export default function ScenarioEditor() {
           {fmt('editor.close')}
         </button>
       </div>
+      {restored && (
+        <p
+          role="status"
+          data-testid="editor-restored"
+          className="flex items-center gap-2 border-b border-slate-200 bg-amber-50 px-3 py-1 text-xs text-amber-950 dark:border-slate-700 dark:bg-amber-950 dark:text-amber-50"
+        >
+          <span className="flex-1">{fmt('editor.restored')}</span>
+          <button type="button" className={btn} onClick={() => void discardRestored()}>
+            {fmt('editor.discardRestored')}
+          </button>
+        </p>
+      )}
       <div
         ref={host}
         className="min-h-0 flex-1 overflow-hidden bg-white text-slate-900"

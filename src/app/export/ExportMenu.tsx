@@ -31,7 +31,9 @@ export async function runExport(kind: ExportKind): Promise<void> {
     const svg = canvasSvg();
     if (!svg) throw new Error(fmt('export.noCanvas'));
     const { exportSvg } = await import('../canvas/exportSvg');
-    const text = exportSvg(svg);
+    // The packet strip under the drawing is part of the step: it comes along.
+    const strip = svg.closest('.pj-canvas')?.querySelector<HTMLElement>('[data-testid="packet-strip"]');
+    const text = exportSvg(svg, strip);
     if (kind === 'svg') return download(name, text, 'image/svg+xml');
     const { svgToPng } = await import('./png');
     return download(name, await svgToPng(text), 'image/png');

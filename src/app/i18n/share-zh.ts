@@ -83,6 +83,28 @@ export const SHARE_ZH: Record<ShareStringId, string> = {
   'file.badUtf8': '文件不是合法的 UTF-8 文本。',
   'file.tooBig': '{{size}} 超过了允许的 {{max}}。',
 
+  'draft.overflow':
+    '你的修改已经放不进链接了（{{length}} 个字符；链接最多 {{max}}）。它们作为本地草稿保存在这个浏览器里，重新加载页面时会恢复；要保留或分享，请下载场景文件。',
+  'draft.notSaved':
+    '你的修改已经放不进链接了（{{length}} 个字符；链接最多 {{max}}），而且这个浏览器拒绝保存本地草稿（{{error}}）。请立即下载场景文件，否则关闭页面后修改会丢失。',
+  'draft.restored': '已恢复你在 {{when}} 保存的本地草稿：这些修改太大，放不进链接，所以由这个浏览器保存。',
+  'draft.discard': '丢弃草稿',
+  'draft.download': '下载场景（.yaml）',
+  'draft.missing':
+    '它指向一个本地草稿（{{id}}），但这个浏览器里没有：放不进链接的修改只保存在生成它的浏览器里',
+  'draft.execsHeader': '终端修改（不属于场景文件）：请按顺序在终端里输入。',
+  'share.tooLong':
+    '没有复制链接：加上你的修改，链接会有 {{length}} 个字符，超过链接最多能容纳的 {{max}}，打不开。请改为以文件分享场景。',
+  'skipped.title': '跳过了 {{count}} 个在这里执行失败的修改；下面的旅程不包含它们：',
+  'skipped.badge': '已跳过：{{error}}',
+  'editor.restored': '已恢复页面重新加载前你正在编辑的文本。',
+  'editor.discardRestored': '丢弃它',
+  'editor.dropTooBig': '没有放入：{{size}} 超过了场景允许的 {{max}}。',
+  'import.inputTooBig': '没有插入：{{size}} 超过了导入允许的 {{max}}。',
+  'offline.chunkFailed':
+    '这个页面打开期间安装了新版本的数据包之旅，页面的一部分已无法加载。请重新加载以使用新版本。',
+  'offline.reload': '重新加载',
+
   'embed.open': '在数据包之旅中打开',
   'embed.noPanel': '不显示面板',
 };

@@ -17,6 +17,11 @@ export const UI_EN = {
   'layout.canvas': 'Canvas',
   'layout.journeyTitle': 'The journey, hop by hop',
   'layout.caption': 'What happens now',
+  'notice.label': 'About this link',
+  'notice.scenario':
+    'This link asks for the scenario “{{asked}}”, which does not exist: showing “{{opened}}” instead.',
+  'notice.flow': 'The scenario “{{scenario}}” has no flow “{{asked}}”: showing “{{opened}}” instead.',
+  'notice.dismiss': 'Dismiss',
 
   'picker.scenario': 'Scenario',
   'picker.flow': 'Flow',
@@ -296,6 +301,8 @@ export const UI_EN = {
   'quiz.kind.encap': 'encapsulation',
 
   'presenter.toggle': 'Presenter mode',
+  'challenge.open': 'Challenges',
+  'poll.open': 'Poll the class',
   'presenter.fullscreen': 'Full screen',
   'presenter.exitFullscreen': 'Exit full screen',
 

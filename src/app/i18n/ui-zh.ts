@@ -15,6 +15,10 @@ export const UI_ZH: Record<UiKey, string> = {
   'layout.canvas': '拓扑图',
   'layout.journeyTitle': '逐跳的旅程',
   'layout.caption': '此刻发生的事',
+  'notice.label': '关于这个链接',
+  'notice.scenario': '链接要求的场景“{{asked}}”不存在，现在显示的是“{{opened}}”。',
+  'notice.flow': '场景“{{scenario}}”中没有流量“{{asked}}”，现在显示的是“{{opened}}”。',
+  'notice.dismiss': '关闭',
 
   'picker.scenario': '场景',
   'picker.flow': '流量',
@@ -291,6 +295,8 @@ export const UI_ZH: Record<UiKey, string> = {
   'quiz.kind.encap': '封装',
 
   'presenter.toggle': '演示模式',
+  'challenge.open': '排障挑战',
+  'poll.open': '发起课堂投票',
   'presenter.fullscreen': '全屏',
   'presenter.exitFullscreen': '退出全屏',
 

@@ -1,10 +1,11 @@
 /** Paste (or choose a file of) what your own nodes print; get a scenario in the editor. */
-import { useState, type ChangeEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { Dialog } from '../share/Dialog';
 import { readTextFile, sizeError, textBytes } from '../share/files';
-import { fmt } from '../share/strings';
+import { fmt, formatBytes } from '../share/strings';
 import { shareUi } from '../share/uiStore';
 import { COLLECT_SCRIPT, fromNode, MAX_IMPORT_BYTES } from './fromNode';
+import { useSizeGuard } from './sizeGuard';
 
 export default function ImportDialog({ onClose }: { onClose: () => void }) {
   const [text, setText] = useState('');
@@ -29,10 +30,7 @@ export default function ImportDialog({ onClose }: { onClose: () => void }) {
     }
   };
 
-  const onFile = async (e: ChangeEvent<HTMLInputElement>) => {
-    const file = e.target.files?.[0];
-    e.target.value = '';
-    if (!file) return;
+  const readFile = async (file: File) => {
     const r = await readTextFile(file, MAX_IMPORT_BYTES);
     if (!r.ok) {
       setError(r.error);
@@ -41,6 +39,29 @@ export default function ImportDialog({ onClose }: { onClose: () => void }) {
     setText(r.text);
     convert(r.text);
   };
+
+  const onFile = (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (file) void readFile(file);
+  };
+
+  // Typed, pasted and dropped text (and dropped files) are all held to the import's cap.
+  const field = useRef<HTMLTextAreaElement>(null);
+  const tooBig = (bytes: number) =>
+    setError(fmt('import.inputTooBig', { size: formatBytes(bytes), max: formatBytes(MAX_IMPORT_BYTES) }));
+  const latest = useRef({ tooBig, file: readFile });
+  useEffect(() => {
+    latest.current = { tooBig, file: readFile };
+  });
+  const guard = useMemo(
+    () => ({
+      tooBig: (b: number) => latest.current.tooBig(b),
+      file: (f: File) => void latest.current.file(f),
+    }),
+    [],
+  );
+  useSizeGuard(field, MAX_IMPORT_BYTES, guard);
 
   return (
     <Dialog open title={fmt('import.title')} onClose={onClose} wide>
@@ -54,8 +75,14 @@ export default function ImportDialog({ onClose }: { onClose: () => void }) {
       <label className="flex flex-col gap-1">
         {fmt('import.paste')}
         <textarea
+          ref={field}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            // A path the guard does not see (none known) still never puts an oversized text in state.
+            const bytes = textBytes(e.target.value, MAX_IMPORT_BYTES);
+            if (bytes > MAX_IMPORT_BYTES) tooBig(bytes);
+            else setText(e.target.value);
+          }}
           onPaste={(e) => {
             const pasted = e.clipboardData.getData('text/plain');
             const tooBig = sizeError(textBytes(pasted, MAX_IMPORT_BYTES), MAX_IMPORT_BYTES);
@@ -80,7 +107,7 @@ export default function ImportDialog({ onClose }: { onClose: () => void }) {
         </button>
         <label className="cursor-pointer text-sm underline">
           {fmt('import.file')}
-          <input type="file" className="sr-only" onChange={(e) => void onFile(e)} />
+          <input type="file" className="sr-only" onChange={onFile} />
         </label>
       </div>
       {error && (

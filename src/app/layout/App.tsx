@@ -5,7 +5,7 @@
  * On a phone: the pickers, the vertical journey (the canvas one tap away), the explanation and the
  * panels, with the player sticky at the bottom.
  */
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Timeline, Transport } from '../controls/Controls';
 import { CapturePanel } from '../panels/CapturePanel';
 import { EventLogPanel } from '../panels/EventLogPanel';
@@ -19,18 +19,41 @@ import { Terminal } from '../terminal/Terminal';
 import { CanvasSlot } from './CanvasSlot';
 import { WhenIdle } from './WhenIdle';
 import { ChangesPanel } from '../share/ChangesPanel';
+import { LinkNotice } from '../share/LinkNotice';
 import { ShareWorkbench } from '../share/ShareWorkbench';
 import { PresenterLayer } from '../classroom/ClassroomBar';
+import { useChallenge } from '../challenge/store';
 import { useClassroom } from '../classroom/store';
+import { PATH } from '../curriculum/path';
+import { usePoll } from '../poll/store';
+import { useApp } from '../state/useApp';
 import { GlossaryDialog } from '../glossary/GlossaryDialog';
 import { useT } from '../i18n';
-import { QuizPanel } from '../quiz/QuizPanel';
 import { PanelStateProvider } from '../state/panelState';
 import { Caption, PresenterControls } from './Caption';
 import { Header } from './Header';
 import { Journey } from './Journey';
 import { SideColumn } from './SideColumn';
 import { PHONE, useMedia } from './useMedia';
+
+/** The quiz is a chunk of its own, fetched when it is turned on. */
+const LazyQuiz = lazy(() => import('../quiz/QuizPanel'));
+const QuizPanel = () => (
+  <Suspense fallback={null}>
+    <LazyQuiz />
+  </Suspense>
+);
+
+/** A challenge and the list of challenges are chunks of their own too. */
+const LazyChallenge = lazy(() => import('../challenge/ChallengePanel'));
+const LazyChallengeList = lazy(() => import('../challenge/ChallengeList'));
+
+/** The lesson of a scenario on the guided path, with its checkpoint (and a first visit's welcome). */
+const LazyLesson = lazy(() => import('../curriculum/LessonCard'));
+
+/** The class poll: the presenter's, and a student's phone opened with ?poll=<code>. */
+const LazyPollPresenter = lazy(() => import('../poll/PollPresenter'));
+const LazyPollStudent = lazy(() => import('../poll/PollStudent'));
 
 /** Made on each render of the page: some panels only redraw with it (a language switch). */
 const panels = () => ({
@@ -83,10 +106,25 @@ export function App() {
   useT();
   const quiz = useClassroom((s) => s.quiz);
   const presenter = useClassroom((s) => s.presenter);
+  const challenge = useChallenge((s) => s.id !== null);
+  const challengeList = useChallenge((s) => s.listOpen);
+  const polling = usePoll((s) => s.presenting);
+  const pollCode = usePoll((s) => s.code);
+  const lesson = useApp((s) => s.scenarioId !== null && PATH.includes(s.scenarioId));
   const phone = useMedia(PHONE);
   const [view, setView] = useState<'journey' | 'canvas'>('journey');
   const story = (
     <>
+      {challenge && (
+        <Suspense fallback={null}>
+          <LazyChallenge />
+        </Suspense>
+      )}
+      {lesson && !presenter && (
+        <Suspense fallback={null}>
+          <LazyLesson />
+        </Suspense>
+      )}
       {quiz && !presenter && <QuizPanel />}
       <ExplanationPanel />
     </>
@@ -95,7 +133,18 @@ export function App() {
     <div className="pj-app flex min-h-dvh flex-col bg-slate-100 text-slate-900 lg:h-dvh lg:min-h-0 dark:bg-slate-950 dark:text-slate-100">
       <Header />
       <ShareWorkbench />
+      <LinkNotice />
       <GlossaryDialog />
+      {(polling || pollCode) && (
+        <Suspense fallback={null}>
+          {pollCode ? <LazyPollStudent code={pollCode} /> : <LazyPollPresenter />}
+        </Suspense>
+      )}
+      {challengeList && (
+        <Suspense fallback={null}>
+          <LazyChallengeList />
+        </Suspense>
+      )}
       <PresenterLayer />
       <PanelStateProvider>
         {phone ? (

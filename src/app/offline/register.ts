@@ -1,5 +1,11 @@
-/** Registers the service worker (sw.js, generated at build time) in production builds only. */
+import { watchChunkFailures } from './chunkFailure';
+
+/**
+ * Registers the service worker (sw.js, generated at build time) in production builds only, and
+ * watches for on-demand parts that fail to load (a new build replaced them): the page offers a reload.
+ */
 export function registerServiceWorker(): void {
+  watchChunkFailures();
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   const register = () => {
     navigator.serviceWorker.register('./sw.js', { scope: './' }).catch(() => {

@@ -27,3 +27,12 @@ describe('the quiz holds playback back', () => {
     expect(limitEvent({ type: 'STEP_BACK' }, 2, 2)).toEqual({ type: 'STEP_BACK' });
   });
 });
+
+describe('turning the quiz on mid-journey', () => {
+  it('holds before the next unanswered question ahead, not one already behind', () => {
+    expect(frontier([q(3), q(7)], {}, 5)).toBe(6);
+    expect(frontier([q(3), q(7)], {}, 7)).toBe(Number.POSITIVE_INFINITY);
+    // Back before the earlier question, it is asked again.
+    expect(frontier([q(3), q(7)], {}, 1)).toBe(2);
+  });
+});

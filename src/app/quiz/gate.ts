@@ -1,6 +1,7 @@
 /**
  * The quiz holds playback back: while a question about the next step is unanswered, the page
- * cannot step, seek or play past it. Pure `limitEvent` (tested) plus the wiring to the stores.
+ * cannot step, seek or play past it. Pure `limitEvent` and `frontier` (tested) plus the wiring to the
+ * stores; the questions themselves load with the quiz (loader.ts).
  */
 import type { Actor } from 'xstate';
 import { classroomStore } from '../classroom/store';
@@ -8,21 +9,19 @@ import type { PlaybackEvent, playbackMachine } from '../playback/machine';
 import { setPlaybackGuard } from '../playback/actor';
 import { nextStop } from '../playback/stops';
 import type { AppStoreApi } from '../state/store';
-import type { Trace } from '../types';
-import { questionsFor, type Question } from './questions';
+import { loadQuizSet, quizSet } from './loader';
 
-const cache = new WeakMap<Trace, Question[]>();
-
-/** The questions of a trace, computed once per trace. */
-export function quizOf(trace: Trace): Question[] {
-  let q = cache.get(trace);
-  if (!q) cache.set(trace, (q = questionsFor(trace)));
-  return q;
-}
-
-/** The last step the learner may see: just before the first unanswered question. */
-export function frontier(questions: Question[], answers: Record<number, number>): number {
-  const open = questions.find((q) => answers[q.step] === undefined);
+/**
+ * The last step the learner may see: just before the first unanswered question ahead of `from`.
+ * Questions behind the current step (the quiz was turned on mid-journey) wait until the learner
+ * steps back before them.
+ */
+export function frontier(
+  questions: readonly { step: number }[],
+  answers: Record<number, number>,
+  from = -1,
+): number {
+  const open = questions.find((q) => q.step > from && answers[q.step] === undefined);
   return open ? open.step - 1 : Number.POSITIVE_INFINITY;
 }
 
@@ -56,9 +55,13 @@ export function limitEvent(
 export function installQuizGate(store: AppStoreApi, actor: Actor<typeof playbackMachine>): () => void {
   const maxStep = (): number => {
     const { trace } = store.getState();
-    const { quiz, answers } = classroomStore.getState();
+    const { quiz, answers, quizVersion, quizMore } = classroomStore.getState();
     if (!quiz || !trace) return Number.POSITIVE_INFINITY;
-    return frontier(quizOf(trace), answers);
+    const step = actor.getSnapshot().context.step;
+    // Until the questions are in (a chunk of their own), playback holds where it is.
+    const set = quizSet();
+    if (!set) return step;
+    return frontier(set.quizSteps(trace, quizVersion, quizMore), answers, step);
   };
   setPlaybackGuard((e) => {
     const snap = actor.getSnapshot();
@@ -67,6 +70,12 @@ export function installQuizGate(store: AppStoreApi, actor: Actor<typeof playback
     if (e.type === 'TOGGLE') return snap.value === 'playing' ? e : limitEvent({ type: 'PLAY' }, step, max);
     return limitEvent(e, step, max, nextStop(snap.context, step) ?? step + 1);
   });
+  // The questions load as soon as the quiz is on, so the first step forward already knows them.
+  const load = (on: boolean) => {
+    if (on) void loadQuizSet();
+  };
+  load(classroomStore.getState().quiz);
+  const unsubQuiz = classroomStore.subscribe((s) => load(s.quiz));
   // Playing stops in front of a question.
   const sub = actor.subscribe((snap) => {
     if (snap.value === 'playing' && snap.context.step >= maxStep()) actor.send({ type: 'PAUSE' });
@@ -74,5 +83,6 @@ export function installQuizGate(store: AppStoreApi, actor: Actor<typeof playback
   return () => {
     setPlaybackGuard(null);
     sub.unsubscribe();
+    unsubQuiz();
   };
 }

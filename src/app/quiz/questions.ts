@@ -229,18 +229,4 @@ export function score(questions: Question[], answers: Record<number, number>): Q
   return { answered, correct, total: questions.length };
 }
 
-/** Answers in the URL: `qa=<step>.<choice>,...`. */
-export function formatAnswers(answers: Record<number, number>): string {
-  return Object.entries(answers)
-    .map(([s, c]) => `${s}.${c}`)
-    .join(',');
-}
-
-export function parseAnswers(raw: string | null): Record<number, number> {
-  const out: Record<number, number> = {};
-  for (const part of (raw ?? '').split(',')) {
-    const m = /^(\d+)\.(\d+)$/.exec(part);
-    if (m) out[Number(m[1])] = Number(m[2]);
-  }
-  return out;
-}
+export { formatAnswers, parseAnswers } from './answers';

@@ -8,6 +8,10 @@ import { shareUi } from './uiStore';
 export function ChangesPanel() {
   const execs = useApp((s) => s.execs);
   const edited = useApp((s) => s.scenarioText !== null);
+  const setup = useApp((s) => s.trace?.setup);
+  // A change that fails here was skipped by the trace: say so beside it, with the tool's error.
+  const skippedError = (netns: string, line: string): string | undefined =>
+    setup?.find((e) => !e.ok && e.source === '--exec' && e.netns === netns && e.command === line)?.output;
   return (
     <Panel
       id="changes"
@@ -24,6 +28,11 @@ export function ChangesPanel() {
               <li key={`${i}:${x.netns}:${x.line}`} className="flex items-start gap-2 font-mono text-xs">
                 <span className="min-w-0 flex-1 break-all">
                   <span className="text-sky-700 dark:text-sky-300">{x.netns} #</span> {x.line}
+                  {skippedError(x.netns, x.line) !== undefined && (
+                    <span className="block font-sans text-amber-800 dark:text-amber-200">
+                      {fmt('skipped.badge', { error: skippedError(x.netns, x.line)! })}
+                    </span>
+                  )}
                 </span>
                 <button
                   type="button"

@@ -6,15 +6,19 @@
 import { lazy, Suspense, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { ExportMenu } from '../export/ExportMenu';
+import { ChunkBoundary } from '../offline/ReloadOffer';
 import { appStore } from '../state/store';
 import { Dialog } from './Dialog';
 import { embedSnippet } from './embedSnippet';
-import { PANEL_IDS, type LinkState } from './link';
+import { MAX_ENCODED, PANEL_IDS, type LinkState } from './link';
+import { downloadScenario } from './scenarioFile';
 import { fmt } from './strings';
 import { shareUi, useShareUi } from './uiStore';
-import { absoluteLink, linkStateOf } from './urlSync';
+import { absoluteLink, linkStateOf, type SharedLink } from './urlSync';
 import { classroomStore, formatClassroomUrl } from '../classroom/store';
 import type { PanelId } from '../state/store';
+import { useT } from '../i18n';
+import type { UiKey } from '../i18n/ui-en';
 
 const ImportDialog = lazy(() => import('../import/ImportDialog'));
 
@@ -25,34 +29,60 @@ export const toolBtn =
  * The link to this step. A shared link opens in the same mode (quiz, presenter); the learner's own
  * quiz answers stay with them. An embed carries neither.
  */
-function currentLink(extra: Partial<LinkState> = {}): Promise<string> {
+function currentLink(extra: Partial<LinkState> = {}): Promise<SharedLink> {
   const s = appStore.getState();
   const { quiz, presenter } = classroomStore.getState();
   const keep = extra.embed ? '' : formatClassroomUrl('', { quiz, presenter, answers: {} });
   return absoluteLink(linkStateOf(s, s.step, extra), keep);
 }
 
+/** The panels an embed can show beside the canvas, by the names their headings have. */
+const PANEL_TITLES = {
+  routes: 'routes.title',
+  neigh: 'neigh.title',
+  fdb: 'fdb.title',
+  iptables: 'iptables.title',
+  conntrack: 'conntrack.title',
+  headers: 'headers.title',
+  capture: 'capture.title',
+  events: 'events.title',
+  explanation: 'explanation.title',
+} as const satisfies Partial<Record<PanelId, UiKey>>;
+const EMBED_PANELS = PANEL_IDS.filter((p): p is keyof typeof PANEL_TITLES => p in PANEL_TITLES);
+
+/** What the notice under Copy link says: copied (or copy it yourself), or why no link was made. */
+type Copied = { kind: 'copied' | 'manual'; url: string } | { kind: 'tooLong'; length: number };
+
+function tooLongText(length: number): string {
+  return fmt('share.tooLong', { length, max: MAX_ENCODED });
+}
+
 export function ShareButtons() {
-  const [link, setLink] = useState<string | null>(null);
-  const [copied, setCopied] = useState<boolean | null>(null);
+  const { t } = useT();
+  const [notice, setNotice] = useState<Copied | null>(null);
   const [embedOpen, setEmbedOpen] = useState(false);
   const [panel, setPanel] = useState<PanelId>('headers');
   const [snippet, setSnippet] = useState('');
 
+  // A link that could not open is never handed out: the notice says why and offers the file.
   const copy = async () => {
-    const url = await currentLink();
-    setLink(url);
+    const link = await currentLink();
+    if (!link.ok) {
+      setNotice({ kind: 'tooLong', length: link.length });
+      return;
+    }
     try {
-      await navigator.clipboard.writeText(url);
-      setCopied(true);
+      await navigator.clipboard.writeText(link.url);
+      setNotice({ kind: 'copied', url: link.url });
     } catch {
-      setCopied(false);
+      setNotice({ kind: 'manual', url: link.url });
     }
   };
 
   const openEmbed = async (p: PanelId = panel) => {
     setPanel(p);
-    setSnippet(embedSnippet(await currentLink({ embed: true, panel: p })));
+    const link = await currentLink({ embed: true, panel: p });
+    setSnippet(link.ok ? embedSnippet(link.url) : tooLongText(link.length));
     setEmbedOpen(true);
   };
 
@@ -65,22 +95,35 @@ export function ShareButtons() {
         {fmt('share.embed')}
       </button>
       <ExportMenu />
-      {link !== null &&
+      {notice !== null &&
         createPortal(
           <div
             className="fixed inset-x-2 bottom-2 z-40 mx-auto flex max-w-2xl items-center gap-2 rounded-lg border border-slate-300 bg-white px-3 py-2 text-xs shadow-lg dark:border-slate-600 dark:bg-slate-900"
-            role="status"
+            role={notice.kind === 'tooLong' ? 'alert' : 'status'}
           >
-            <span>{copied ? fmt('share.copied') : fmt('share.copyFailed')}</span>
-            <input
-              readOnly
-              value={link}
-              aria-label={fmt('share.linkLabel')}
-              data-testid="share-link"
-              onFocus={(e) => e.target.select()}
-              className="min-w-0 flex-1 rounded border border-slate-300 bg-slate-50 px-1 font-mono dark:border-slate-600 dark:bg-slate-800"
-            />
-            <button type="button" className="underline" onClick={() => setLink(null)}>
+            {notice.kind === 'tooLong' ? (
+              <>
+                <span className="flex-1" data-testid="share-too-long">
+                  {tooLongText(notice.length)}
+                </span>
+                <button type="button" className={toolBtn} onClick={() => void downloadScenario()}>
+                  {fmt('draft.download')}
+                </button>
+              </>
+            ) : (
+              <>
+                <span>{notice.kind === 'copied' ? fmt('share.copied') : fmt('share.copyFailed')}</span>
+                <input
+                  readOnly
+                  value={notice.url}
+                  aria-label={fmt('share.linkLabel')}
+                  data-testid="share-link"
+                  onFocus={(e) => e.target.select()}
+                  className="min-w-0 flex-1 rounded border border-slate-300 bg-slate-50 px-1 font-mono dark:border-slate-600 dark:bg-slate-800"
+                />
+              </>
+            )}
+            <button type="button" className="underline" onClick={() => setNotice(null)}>
               {fmt('share.dismiss')}
             </button>
           </div>,
@@ -95,9 +138,9 @@ export function ShareButtons() {
             onChange={(e) => void openEmbed(e.target.value as PanelId)}
             className="rounded border border-slate-300 bg-white px-1 dark:border-slate-600 dark:bg-slate-800"
           >
-            {PANEL_IDS.filter((p) => p !== 'terminal' && p !== 'changes').map((p) => (
+            {EMBED_PANELS.map((p) => (
               <option key={p} value={p}>
-                {p}
+                {t(PANEL_TITLES[p])}
               </option>
             ))}
           </select>
@@ -142,9 +185,11 @@ export function ToolButtons() {
         {fmt('import.button')}
       </button>
       {importOpen && (
-        <Suspense fallback={null}>
-          <ImportDialog onClose={() => setImportOpen(false)} />
-        </Suspense>
+        <ChunkBoundary>
+          <Suspense fallback={null}>
+            <ImportDialog onClose={() => setImportOpen(false)} />
+          </Suspense>
+        </ChunkBoundary>
       )}
     </>
   );

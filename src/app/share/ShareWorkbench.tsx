@@ -1,11 +1,19 @@
 /** Under the header: why a link's edits were dropped, the scenario editor and the compare view, when open. */
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
+import { loadUnparsed } from '../editor/unparsed';
+import { useChunkFailed } from '../offline/chunkFailure';
+import { ChunkBoundary, ReloadOffer } from '../offline/ReloadOffer';
+import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { CompareView } from './CompareView';
+import { LinkNotices, useHasLinkNotices } from './LinkNotices';
 import { fmt } from './strings';
 import { shareUi, useShareUi } from './uiStore';
 
 const ScenarioEditor = lazy(() => import('../editor/ScenarioEditor'));
+
+// Once per page: a text that was being edited (and did not load yet) before a reload reopens the editor.
+let reopenChecked = false;
 
 export function ShareWorkbench() {
   const linkError = useShareUi((s) => s.linkError);
@@ -15,7 +23,17 @@ export function ShareWorkbench() {
   const compareKey = useApp(
     (s) => `${s.scenarioId}|${s.flowId}|${s.execs.length}|${s.scenarioText?.length ?? -1}`,
   );
-  if (!linkError && !editorOpen && !compareOpen) return null;
+  const notices = useHasLinkNotices();
+  const scenarioId = useApp((s) => s.scenarioId);
+  const catalog = useApp((s) => s.catalog !== null);
+  useEffect(() => {
+    if (reopenChecked || !scenarioId || !catalog) return;
+    reopenChecked = true;
+    if (loadUnparsed(scenarioId, appStore.getState().scenarioText) !== null)
+      shareUi.setState({ editorOpen: true });
+  }, [scenarioId, catalog]);
+  const chunkFailed = useChunkFailed();
+  if (!linkError && !editorOpen && !compareOpen && !notices && !chunkFailed) return null;
   return (
     <div className="flex flex-col gap-3 px-3 pt-3">
       {linkError && (
@@ -30,11 +48,15 @@ export function ShareWorkbench() {
           </button>
         </div>
       )}
+      <ReloadOffer />
+      <LinkNotices />
       {editorOpen && (
         <div className="h-[45vh] min-h-64">
-          <Suspense fallback={<p role="status">{fmt('editor.loading')}</p>}>
-            <ScenarioEditor />
-          </Suspense>
+          <ChunkBoundary>
+            <Suspense fallback={<p role="status">{fmt('editor.loading')}</p>}>
+              <ScenarioEditor />
+            </Suspense>
+          </ChunkBoundary>
         </div>
       )}
       {compareOpen && <CompareView key={compareKey} />}

@@ -9,10 +9,15 @@
  * characters) and after (MAX_DECODED bytes) decompression, and every field is validated (zod, in
  * link-schema.ts, loaded only when a link carries edits).
  * Old versions keep decoding: add a v2 beside v1, never change what v1 means (golden.test.ts).
+ * Edits too large for a link stay in this browser as a local draft (draft.ts); the hash is then
+ *   #draft=<id>
+ * and only opens where the draft was saved.
  */
 import type { PanelId } from '../state/store';
 import type { Exec } from '../types';
+import { draftEdits, readDraft } from './draft';
 import { fmt } from './strings';
+import { shareUi } from './uiStore';
 
 export const LINK_VERSION = 1;
 /** Longest hash payload decoded, in characters. */
@@ -203,6 +208,16 @@ async function decodeV1(payload: string): Promise<LinkResult<LinkEdits>> {
   return validateEditsV1(json);
 }
 
+/** The edits of the local draft `id`, validated as a v1 payload's; notes in the page that it was restored. */
+async function decodeDraft(id: string): Promise<LinkResult<LinkEdits>> {
+  const found = readDraft(id);
+  if (!found) return { ok: false, error: fmt('draft.missing', { id }) };
+  const { validateEditsV1 } = await import('./link-schema');
+  const r = validateEditsV1(draftEdits(found.json));
+  if (r.ok) shareUi.setState({ draftRestored: { savedAt: found.savedAt } });
+  return r;
+}
+
 /** Decodes a location hash ("#v1=..." or "v1=..."); no edits when there is no hash. Never throws. */
 export async function decodeEdits(hash: string): Promise<LinkResult<LinkEdits>> {
   try {
@@ -211,6 +226,8 @@ export async function decodeEdits(hash: string): Promise<LinkResult<LinkEdits>> 
     if (h.length > MAX_ENCODED + 16) {
       return { ok: false, error: fmt('link.tooLong', { length: h.length, max: MAX_ENCODED }) };
     }
+    const draft = /^draft=([0-9a-f]{8,32})$/.exec(h);
+    if (draft) return await decodeDraft(draft[1]!);
     const m = /^v(\d{1,6})=(.*)$/s.exec(h);
     if (!m) return { ok: false, error: fmt('link.unknown') };
     const version = Number(m[1]);

@@ -88,6 +88,30 @@ export const SHARE_STRINGS = {
   'file.badUtf8': 'The file is not valid UTF-8 text.',
   'file.tooBig': '{{size}} is more than the {{max}} allowed.',
 
+  'draft.overflow':
+    'Your edits no longer fit in a link ({{length}} characters; a link holds at most {{max}}). They are kept as a local draft in this browser, restored when this page reloads; download the scenario to keep or share them.',
+  'draft.notSaved':
+    'Your edits no longer fit in a link ({{length}} characters; a link holds at most {{max}}) and this browser would not keep a local draft of them ({{error}}). Download the scenario now, or they are lost when this page closes.',
+  'draft.restored':
+    'Restored your local draft from {{when}}: these edits are too large for a link, so this browser kept them.',
+  'draft.discard': 'Discard the draft',
+  'draft.download': 'Download the scenario (.yaml)',
+  'draft.missing':
+    'it names a local draft ({{id}}) that this browser does not have: edits too large for a link stay in the browser that made them',
+  'draft.execsHeader':
+    'Terminal changes (not part of the scenario file): type these in the terminal, in this order.',
+  'share.tooLong':
+    'No link copied: with your edits it would be {{length}} characters, more than the {{max}} a link may hold, so it could not open. Share the scenario as a file instead.',
+  'skipped.title': 'Skipped {{count}} change(s) that fail here; the journey is traced without them:',
+  'skipped.badge': 'skipped: {{error}}',
+  'editor.restored': 'Restored the text you were editing before the page reloaded.',
+  'editor.discardRestored': 'Discard it',
+  'editor.dropTooBig': 'Not dropped: {{size}} is more than the {{max}} a scenario may have.',
+  'import.inputTooBig': 'Not inserted: {{size}} is more than the {{max}} an import may have.',
+  'offline.chunkFailed':
+    'A newer version of Packet Journey was installed while this page was open, and part of this page can no longer load. Reload to use the new version.',
+  'offline.reload': 'Reload',
+
   'embed.open': 'Open in Packet Journey',
   'embed.noPanel': 'No panel',
 } as const;

@@ -7,6 +7,7 @@
  */
 import type { Actor } from 'xstate';
 import type { playbackMachine } from '../playback/machine';
+import { equivalentStep } from '../playback/equivalent';
 import { hopStops } from '../playback/stops';
 import { applyEdited, restoreBuiltin } from '../share/edits';
 import { decodeLocation, type LinkState } from '../share/link';
@@ -56,8 +57,18 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
         ...(scenarioText !== null ? { yaml: scenarioText } : {}),
       });
       if (mine !== seq) return;
+      // A change to the same flow (the terminal, an edit) keeps the learner where they were, or
+      // as near as the new journey allows (the drop that now ends it), not back at the start.
+      const was = store.getState();
+      const same = keepStep && startAt === step && was.trace && was.trace.flow === trace.flow;
+      const at = same ? equivalentStep(was.trace!.events, was.step, trace.events) : undefined;
       store.getState().setTrace(trace);
-      actor.send({ type: 'LOADED', steps: trace.events.length, hops: hopStops(trace.hops ?? []) });
+      actor.send({
+        type: 'LOADED',
+        steps: trace.events.length,
+        hops: hopStops(trace.hops ?? []),
+        ...(at !== undefined ? { step: at } : {}),
+      });
     } catch (e) {
       if (mine !== seq) return;
       const message = e instanceof Error ? e.message : String(e);
@@ -171,6 +182,13 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
       const linked = chosen.id === initial.scenario;
       const wantedFlow = linked ? initial.flow : chosen.id === DEFAULT_SCENARIO ? DEFAULT_FLOW : null;
       const flowId = chosen.flows.find((f) => f.id === wantedFlow)?.id ?? chosen.flows[0]?.id ?? null;
+      // Say so when the link asked for something that is not there, rather than open another silently.
+      const opened = { scenario: chosen.id, flow: flowId };
+      if (initial.scenario !== null && !linked) {
+        shareUi.setState({ linkNotice: { scenario: initial.scenario, opened } });
+      } else if (linked && initial.flow !== null && initial.flow !== flowId) {
+        shareUi.setState({ linkNotice: { flow: initial.flow, opened } });
+      }
       store.setState({
         scenarioId: chosen.id,
         flowId,

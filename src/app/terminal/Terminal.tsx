@@ -2,19 +2,17 @@
  * A terminal in one netns: show commands print like the real tool; commands that change the
  * world are kept (execs) and the flow is traced again with them.
  */
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { shownNetns } from '../panels/trace-select';
 import { Panel } from '../panels/Panel';
 import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { callWorker } from '../worker/client';
 import { browse, emptyHistory, pushHistory, type History } from './history';
+import { loadTerminal, saveTerminal, type SavedLine } from './persist';
 import { useT } from '../i18n';
 
-interface Line {
-  kind: 'input' | 'output' | 'error' | 'note';
-  text: string;
-}
+type Line = SavedLine;
 
 export function Terminal() {
   const { t } = useT();
@@ -30,6 +28,18 @@ export function Terminal() {
   const [history, setHistory] = useState<History>(emptyHistory);
   const [busy, setBusy] = useState(false);
   const out = useRef<HTMLDivElement>(null);
+  // The scenario whose scrollback is shown: each scenario keeps its own, across a reload too.
+  const [shownFor, setShownFor] = useState<string | null>(null);
+
+  if (scenarioId !== shownFor) {
+    const saved = scenarioId ? loadTerminal(scenarioId) : { lines: [], history: [] };
+    setShownFor(scenarioId);
+    setLines(saved.lines);
+    setHistory({ entries: saved.history, cursor: saved.history.length });
+  }
+  useEffect(() => {
+    if (shownFor) saveTerminal(shownFor, { lines, history: history.entries });
+  }, [shownFor, lines, history.entries]);
 
   const print = (add: Line[]) => {
     setLines((cur) => [...cur, ...add].slice(-500));

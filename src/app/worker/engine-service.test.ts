@@ -38,4 +38,28 @@ describe('engine service', () => {
     const again = await trace('k8s-service-iptables', 'client-to-clusterip', [ex]);
     expect(JSON.stringify(again)).toBe(JSON.stringify(t));
   });
+
+  it("skips a change that fails (typo, unknown netns) with the tool's error; the rest still trace", async () => {
+    const drop = { netns: 'node1', line: 'iptables -I FORWARD -d 10.244.2.10 -j DROP' };
+    const typo = { netns: 'node1', line: 'ip roue add 10.9.0.0/16 dev eth0' };
+    const ghost = { netns: 'nowhere', line: 'ip link' };
+    const t = await trace('k8s-service-iptables', 'client-to-clusterip', [typo, drop, ghost]);
+    const skipped = t.setup.filter((e) => !e.ok && e.source === '--exec');
+    // iproute2's own words for an unknown object; the netns list comes from the world.
+    expect(skipped.map((e) => [e.netns, e.command])).toEqual([
+      ['node1', typo.line],
+      ['nowhere', 'ip link'],
+    ]);
+    expect(skipped[0]!.output).toBe('Object "roue" is unknown, try "ip help".');
+    expect(skipped[1]!.output).toMatch(/^no netns "nowhere"; netns: /);
+    // The change that works still applies: the journey is the one with it alone (bar the log).
+    const only = traceFlow(fresh(), 'client-to-clusterip', { exec: [drop] });
+    expect(t.verdict).toBe(only.verdict);
+    expect(JSON.stringify(t.events)).toBe(JSON.stringify(only.events));
+    // A terminal command runs in the same world, the failing change skipped there too.
+    const r = await command('k8s-service-iptables', [typo], 'node1', 'ip route');
+    expect(r).toMatchObject({ failed: false, changed: false });
+    expect(r.output).toContain('10.244.2.0/24 via 192.168.1.12 dev eth0');
+    expect(r.output).not.toContain('10.9.0.0');
+  });
 });

@@ -3,6 +3,7 @@
  * Scenarios are the YAML files in /scenarios, loaded lazily by Vite.
  */
 import {
+  applyExec,
   buildWorld,
   CommandError,
   findFlow,
@@ -12,11 +13,13 @@ import {
   logExec,
   netnsTables,
   runCommand,
+  ScenarioError,
   traceBuilt,
   traceToPcapng,
   type BuiltWorld,
   type KernelObserver,
   type Scenario,
+  type SetupLogEntry,
   type TableSnapshot,
 } from '../../engine';
 import { labScript } from '../../engine/lab/script';
@@ -137,15 +140,43 @@ let refill: ReturnType<typeof setTimeout> | null = null;
 
 const keyOf = (execs: Exec[]): string => JSON.stringify(execs.map((e) => [e.netns, e.line]));
 
-function takeWorld(s: Scenario, execs: Exec[]): BuiltWorld {
+/**
+ * Builds the world for a flow's own commands (`before`: part of the scenario, they must work) and
+ * the learner's changes. A change that fails (a link's typo, a netns an edit removed) is skipped:
+ * the setup log records it as failed, with the tool's own error, and the rest still run. With no
+ * failure this is exactly buildWorld(s, { exec: [...before, ...execs] }).
+ */
+export function buildSkipping(s: Scenario, before: Exec[], execs: Exec[]): BuiltWorld {
+  if (execs.length === 0) return buildWorld(s, { exec: before });
+  const built = buildWorld(s, { exec: before });
+  for (const ex of execs) {
+    try {
+      applyExec(built, ex);
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      built.setup.push(skippedEntry(built, ex, e.message));
+    }
+  }
+  return built;
+}
+
+/** The setup-log line of a change that was skipped: `output` is the tool's error, without the --exec label. */
+function skippedEntry(built: BuiltWorld, ex: Exec, message: string): SetupLogEntry {
+  const label = `--exec "${ex.netns}: ${ex.line}": `;
+  const output = message.startsWith(label) ? message.slice(label.length) : message;
+  const machine = findNetns(built.world, ex.netns)?.machine.name ?? '';
+  return { machine, netns: ex.netns, command: ex.line, source: '--exec', ok: false, output };
+}
+
+function takeWorld(s: Scenario, before: Exec[], execs: Exec[]): BuiltWorld {
   const worlds = pool.get(s);
-  const key = keyOf(execs);
+  const key = keyOf([...before, ...execs]);
   const hit = worlds?.get(key);
   if (hit) {
     worlds!.delete(key);
     return hit;
   }
-  return buildWorld(s, { exec: execs });
+  return buildSkipping(s, before, execs);
 }
 
 function keepWorld(s: Scenario, execs: Exec[], built: BuiltWorld): void {
@@ -157,13 +188,14 @@ function keepWorld(s: Scenario, execs: Exec[], built: BuiltWorld): void {
 }
 
 /** Build the world for (s, execs) in idle time, so the next trace or command starts from it. */
-function refillLater(s: Scenario, execs: Exec[]): void {
+function refillLater(s: Scenario, before: Exec[], execs: Exec[]): void {
   if (refill !== null) clearTimeout(refill);
   refill = setTimeout(() => {
     refill = null;
-    if (pool.get(s)?.has(keyOf(execs))) return;
+    const all = [...before, ...execs];
+    if (pool.get(s)?.has(keyOf(all))) return;
     try {
-      keepWorld(s, execs, buildWorld(s, { exec: execs }));
+      keepWorld(s, all, buildSkipping(s, before, execs));
     } catch {
       // The trace already reported this world's error.
     }
@@ -178,11 +210,12 @@ export async function trace(
 ): Promise<Trace> {
   const s = await scenarioOf(scenarioId, yaml);
   // The flow's own `before` commands are part of its world, as traceFlow builds it.
-  const all = [...(findFlow(s, flowId).before ?? []), ...execs];
-  const built = takeWorld(s, all);
+  const before = findFlow(s, flowId).before ?? [];
+  const all = [...before, ...execs];
+  const built = takeWorld(s, before, execs);
   const t = traceBuilt(s, flowId, built);
   traced = { scenario: s, key: keyOf(all), flowId, built };
-  refillLater(s, all);
+  refillLater(s, before, execs);
   return t;
 }
 
@@ -198,12 +231,13 @@ export async function tables(
   yaml?: string,
 ): Promise<TableSnapshot[]> {
   const s = await scenarioOf(scenarioId, yaml);
-  const all = [...(findFlow(s, flowId).before ?? []), ...execs];
+  const before = findFlow(s, flowId).before ?? [];
+  const all = [...before, ...execs];
   let built: BuiltWorld;
   if (traced && traced.scenario === s && traced.key === keyOf(all) && traced.flowId === flowId)
     built = traced.built;
   else {
-    built = pool.get(s)?.get(keyOf(all)) ?? buildWorld(s, { exec: all });
+    built = pool.get(s)?.get(keyOf(all)) ?? buildSkipping(s, before, execs);
     keepWorld(s, all, built);
   }
   const out = netnsTables(built.world, netns);
@@ -234,7 +268,7 @@ export async function command(
   yaml?: string,
 ): Promise<CommandOutcome> {
   const scenario = await scenarioOf(scenarioId, yaml);
-  const built = takeWorld(scenario, execs);
+  const built = takeWorld(scenario, [], execs);
   const { world } = built;
   const found = findNetns(world, netns);
   if (!found) {

@@ -246,7 +246,12 @@ function routeGet(ctx: CommandContext, a: Args): string {
   if (!res.ok) throw new CommandError(`RTNETLINK answers: ${ERRNO_TEXT[res.err]}`, 2);
   if (res.local) return `local ${formatIp(dst)} dev lo src ${formatIp(res.src)} uid 0 \n    cache <local> `;
   const via = res.rt.gateway !== undefined ? ` via ${formatIp(res.rt.gateway)}` : '';
-  return `${formatIp(dst)}${via} dev ${res.dev.name} src ${formatIp(res.src)} uid 0 \n    cache `;
+  // rt_fill_info: an exception from a redirect shows as RTCF_REDIRECTED with its expiry.
+  const x = res.rt.redirected;
+  const cache = x
+    ? `cache <redirected> expires ${Math.max(0, Math.round((x.expiresUs - ctx.ns.world.sched.now) / 1e6))}sec `
+    : 'cache ';
+  return `${formatIp(dst)}${via} dev ${res.dev.name} src ${formatIp(res.src)} uid 0 \n    ${cache}`;
 }
 
 function routeFlush(ctx: CommandContext, a: Args): string {

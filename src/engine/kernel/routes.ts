@@ -27,6 +27,15 @@ export interface Route {
   src?: number;
   /** Who wrote this row ("kernel", "setup line 12", "flanneld on A"). */
   origin: string;
+  /** A next-hop exception an ICMP redirect made (fib_nh_exception): the gateway is the new one. */
+  redirected?: { expiresUs: number };
+}
+
+/** fib_nh_exception: a redirect's new gateway for one destination, on the nexthop's device. */
+interface NhException {
+  gw: number;
+  dev: Device;
+  expiresUs: number;
 }
 
 /** maskOf, as an int32, kept in this module: a call across modules costs more under some loaders. */
@@ -47,6 +56,13 @@ export class RouteTables {
   private byKey = new Map<number, Map<number, Route[]>>();
   private all: Route[] | undefined;
   private shown: Route[] | undefined;
+  /** Per destination; empty unless a redirect was accepted (then lookup binds it, as rt_bind_exception). */
+  private exceptions = new Map<number, NhException>();
+
+  /** update_or_create_fnhe: remember `gw` for `dst` on `dev` until `expiresUs`. */
+  redirect(dst: number, gw: number, dev: Device, expiresUs: number): void {
+    this.exceptions.set(dst >>> 0, { gw, dev, expiresUs });
+  }
 
   /** Every route, in insertion order within each table. */
   get routes(): Route[] {
@@ -156,10 +172,17 @@ export class RouteTables {
         if (((dst ^ r.dst) & prefixMask(r.len)) !== 0) continue;
         if (minRank !== 0 && scopeRank(r.scope) < minRank) continue;
         if (oif && r.dev && r.dev !== oif && r.type !== 'local') continue;
-        return r;
+        return this.exceptions.size === 0 ? r : this.bindException(r, dst);
       }
     }
     return undefined;
+  }
+
+  /** rt_bind_exception: a gatewayed route whose nexthop holds an exception for dst uses its gateway. */
+  private bindException(r: Route, dst: number): Route {
+    const x = this.exceptions.get(dst >>> 0);
+    if (!x || r.gateway === undefined || r.dev !== x.dev) return r;
+    return { ...r, gateway: x.gw, redirected: { expiresUs: x.expiresUs } };
   }
 }
 

@@ -61,6 +61,20 @@ export const ZH: Record<string, string> = {
   'arp.unsolicited': '一个没人请求过的 {ip} 的 ARP 应答；arp_accept=0 时内核不会为它建表项。',
   'arp.reply-learned': 'ARP 应答说 {ip} 的 MAC 是 {mac}：{dev} 上的邻居表项现在完整了。',
   'drop.ttl-exceeded': 'TTL 为 {ttl}：转发会让它变成 0，所以发往 {dst} 的数据包被丢弃。',
+  'drop.not-forwardable':
+    '来自 {from} 的帧有 {len} 字节，超过 {dev} 能接收的上限（{max}：它的 MTU {mtu} 加以太网头和一个 VLAN 标签）。设备之间直接交接时没有人分片：{dev} 丢弃了它（is_skb_forwardable）。',
+  'drop.br-nf-df':
+    '数据包（{len} 字节）超过网桥端口 {dev} 的 MTU（{mtu}）。br_netfilter 本会把它重新分片，但它带 DF：网桥悄悄丢弃（不发 ICMP）。',
+  'drop.nat-redirect-unbound':
+    '{ns} 的 NAT 在 {hook} 丢弃了这个 ICMP 重定向：它属于连接 {entry}，而该连接的 NAT 还没有在两个方向都建立好（引发它的数据包还在转发途中）。内核只为 NAT 不改动的连接发送重定向。',
+  'drop.nat-redirect-nated':
+    '{ns} 的 NAT 在 {hook} 丢弃了这个 ICMP 重定向：它的连接 {entry} 做了地址转换，重定向会让两端绕过转换直接通信。',
+  'redirect.rejected':
+    '{from} 说“去 {dst} 请走 {gw}”，但内核不接受（这里关闭了 accept_redirects，或 {gw} 不是普通单播地址）：路由保持不变。',
+  'redirect.probe':
+    '{from} 说“去 {dst} 请走 {gw}”。{gw} 还不在邻居表里，所以内核只是去问它的 MAC（在 {dev} 上发一个 ARP 请求）；这一次路由不变。',
+  'redirect.accepted':
+    '{from} 说“去 {dst} 请走 {gw}”，且 {gw} 是 {dev} 上已知的邻居：{dst} 得到一条经 {gw} 的路由例外，有效 300 秒（ip route get 显示为 cache <redirected>）。',
   'drop.frag-needed': '数据包（{len} 字节）超过 {dev} 的 MTU（{mtu}），且设置了 DF，不能分片：被丢弃。',
   forward: '从 {in} 转发到 {out}：TTL 从 {ttl} 变为 {ttl2}；下一跳会换上新的 MAC 地址。',
   'forward.no-l2':

@@ -84,6 +84,20 @@ export const EN: Record<string, string> = {
     'An ARP reply for {ip} that nobody asked for; with arp_accept=0 the kernel does not create an entry.',
   'arp.reply-learned': 'The ARP reply says {ip} is at {mac}: the neighbour entry on {dev} is now complete.',
   'drop.ttl-exceeded': 'TTL is {ttl}: forwarding would take it to 0, so the packet for {dst} is dropped.',
+  'drop.not-forwardable':
+    'The frame from {from} is {len} bytes, more than {dev} takes ({max}: its MTU {mtu} plus the Ethernet header and one VLAN tag). Handed over device to device, nothing fragments it: {dev} drops it (is_skb_forwardable).',
+  'drop.br-nf-df':
+    'The packet ({len} bytes) is bigger than the MTU of bridge port {dev} ({mtu}). br_netfilter would refragment it, but DF is set: the bridge drops it without a word (no ICMP).',
+  'drop.nat-redirect-unbound':
+    'NAT in {ns} drops this ICMP redirect at {hook}: it belongs to the connection {entry}, whose NAT is not yet set up in both directions (the packet that caused it is still being forwarded). The kernel sends redirects only for connections NAT leaves untouched.',
+  'drop.nat-redirect-nated':
+    'NAT in {ns} drops this ICMP redirect at {hook}: its connection {entry} is translated, and a redirect would let the two ends talk past the translation.',
+  'redirect.rejected':
+    '{from} says "for {dst}, use {gw}", but the kernel does not take it (accept_redirects is off here, or {gw} is not an ordinary unicast address): the route stays as it was.',
+  'redirect.probe':
+    '{from} says "for {dst}, use {gw}". {gw} is not yet in the neighbour table, so the kernel only asks for its MAC (an ARP request on {dev}); the route is not changed this time.',
+  'redirect.accepted':
+    '{from} says "for {dst}, use {gw}", and {gw} is a known neighbour on {dev}: {dst} gets a route exception via {gw} for 300 s (ip route get shows it as cache <redirected>).',
   'drop.frag-needed':
     'The packet ({len} bytes) is bigger than the MTU of {dev} ({mtu}) and has DF set, so it cannot be fragmented: dropped.',
   forward:

@@ -2,6 +2,7 @@ import { Device, type DeviceKind } from '../device';
 import type { Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
 import { netifReceive } from '../stack/receive';
+import { dropNotForwardable, isSkbForwardable } from '../stack/forwardable';
 
 /** veth: a pair of Ethernet devices; a frame sent on one is received on the other, in whatever netns it lives. */
 export class Veth extends Device {
@@ -20,6 +21,11 @@ export class Veth extends Device {
   transmit(skb: Skb): void {
     const peer = this.peer;
     if (!peer || !peer.adminUp) return;
+    // veth_forward_skb: the peer refuses, there and then, a frame too big for its own MTU.
+    if (!isSkbForwardable(peer, skb)) {
+      dropNotForwardable(peer, skb, this);
+      return;
+    }
     this.netns.world.sched.at(LINK_DELAY_US, () => netifReceive(peer, skb));
   }
 

@@ -276,12 +276,7 @@ export class NetfilterEngine implements NetfilterHooks {
     if (how === 'tcp-reset' && p.layers[1]?.proto === 'tcp') {
       // nf_send_reset: nf_ct_attach gives the RST the refused packet's entry, as
       // RELATED in the other direction, so no hook tracks or NATs it as a connection of its own.
-      const rel: Ct | undefined = ct && {
-        e: ct.e,
-        dir: ct.dir === 'orig' ? 'reply' : 'orig',
-        info: 'RELATED',
-      };
-      tcpSendReset(this.ns, ipSkb, rel && { netns: this.ns.name, ref: rel });
+      tcpSendReset(this.ns, ipSkb, ct && this.related(ct));
     } else icmpSendError(this.ns, ipSkb, 3, REJECT_CODES[how] ?? 3, {});
   }
 
@@ -293,6 +288,7 @@ export class NetfilterEngine implements NetfilterHooks {
     const manip = MANIP[p.hook];
     const ct = p.ct;
     if (!ct || !manip) return 'continue';
+    if (ct.info === 'RELATED' && this.redirectOnNat(ct, p)) return 'stolen';
     if (!ct.e.confirmed && !ct.e.natDone[manip === 'SRC' ? 'src' : 'dst'] && ct.info !== 'RELATED') {
       let target: Target | undefined;
       // nf_nat_inet_fn: the nat chains of both front ends, by priority, until one binds.
@@ -425,6 +421,47 @@ export class NetfilterEngine implements NetfilterHooks {
       this.confirm(ct, this.skbOf(p));
     }
     return 'continue';
+  }
+
+  /** nf_conntrack_attach: related to orig's entry, in the other direction (RELATED_REPLY when orig went forward). */
+  attach(orig: Skb): Skb['ct'] {
+    const ct = this.ctFromSkb(orig);
+    return ct && this.related(ct);
+  }
+
+  private related(ct: Ct): Skb['ct'] {
+    const rel: Ct = { e: ct.e, dir: ct.dir === 'orig' ? 'reply' : 'orig', info: 'RELATED' };
+    return { netns: this.ns.name, ref: rel };
+  }
+
+  /** NAT's hooks are registered: iptables' nat table is in use, or nft has a nat base chain. */
+  private natRegistered(): boolean {
+    if (this.ns.iptables && !pristine(this.ns.iptables.tables.nat)) return true;
+    for (const { chain } of nftBaseChains(this.ns.nftables)) if (chain.base!.type === 'nat') return true;
+    return false;
+  }
+
+  /**
+   * nf_nat_icmp_reply_translation: "Redirects on non-null nats must be dropped, else they'll
+   * start talking to each other without our translation". A redirect goes out only when its
+   * connection's NAT is set up in both directions and binds nothing; one sent while the first
+   * packet is still being forwarded (its SNAT binding not made yet) is always dropped.
+   */
+  private redirectOnNat(ct: Ct, p: NfPacket): boolean {
+    const icmp = p.layers[1];
+    if (icmp?.proto !== 'icmp' || icmp.type !== 5 || !this.natRegistered()) return false;
+    const e = ct.e;
+    if (e.natDone.src && e.natDone.dst && !e.srcNat && !e.dstNat) return false;
+    emit(this.ns, {
+      kind: 'drop',
+      dev: p.ctx.out ?? p.ctx.in,
+      skb: p.skb0,
+      decidedBy: { table: 'conntrack', row: formatEntry(e) },
+      reason: 'nf-nat-redirect',
+      code: e.natDone.src && e.natDone.dst ? 'drop.nat-redirect-nated' : 'drop.nat-redirect-unbound',
+      args: { hook: p.hook, entry: formatEntry(e), ns: this.ns.name },
+    });
+    return true;
   }
 
   private ctFromSkb(skb: Skb): Ct | undefined {

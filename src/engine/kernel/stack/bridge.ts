@@ -13,6 +13,8 @@ import type { Bridge } from '../devices/bridge';
 import { Fdb, type FdbEntry } from '../fdb';
 import { skbWith, type Skb } from '../skb';
 import { devQueueXmit } from './xmit';
+import { ipLength } from '../../net/encode';
+import { dropNotForwardable, isSkbForwardable } from './forwardable';
 import { emit } from './emit';
 import { netifReceive } from './receive';
 
@@ -103,9 +105,12 @@ function forwardTo(br: Bridge, port: Device, e: FdbEntry, skb0: Skb): void {
     code: 'bridge.forward',
     args: { bridge: br.name, mac: eth.dst, in: port.name, out: e.port.name },
   });
-  let skb: Skb | null = skb0;
-  if (eth.type === ETH_P_IP && brNetfilter(ns)) skb = brForward(br, port, e.port, skb0);
-  if (skb) devQueueXmit(e.port, skb);
+  if (eth.type === ETH_P_IP && brNetfilter(ns)) {
+    const skb = brForward(br, port, e.port, skb0);
+    if (skb) brNfDevQueueXmit(e.port, skb, port);
+    return;
+  }
+  brDevQueuePushXmit(e.port, skb0, port);
 }
 
 /** Run an IPv4 hook on a bridged frame: iptables sees the bridge as -i/-o and the ports through physdev. */
@@ -181,7 +186,7 @@ function flood(br: Bridge, ingress: Device | undefined, skb: Skb, code: string):
     code,
     args: { bridge: br.name, mac: eth.dst, ports: out.map((p) => p.name).join(', ') || 'none' },
   });
-  for (const p of out) devQueueXmit(p, skb);
+  for (const p of out) brDevQueuePushXmit(p, skb, ingress ?? br);
 }
 
 /** br_dev_xmit: the host sends through the bridge device; no learning, no local copy. */
@@ -209,7 +214,7 @@ export function bridgeDeviceXmit(br: Bridge, skb0: Skb): void {
     code: 'bridge.forward-out',
     args: { bridge: br.name, mac: eth.dst, out: e.port.name },
   });
-  devQueueXmit(e.port, skb);
+  brDevQueuePushXmit(e.port, skb, br);
 }
 
 /** br_nf_pre_routing_finish_bridge_slow: back to the client's MAC, then bridged as if it had just arrived. */
@@ -224,4 +229,39 @@ function bridgedDnatXmit(br: Bridge, skb0: Skb): void {
     return;
   }
   forwardTo(br, port, e, skb);
+}
+
+/** br_dev_queue_push_xmit: a port takes only a frame that fits its MTU (is_skb_forwardable). */
+function brDevQueuePushXmit(port: Device, skb: Skb, from: Device): void {
+  if (!isSkbForwardable(port, skb)) {
+    dropNotForwardable(port, skb, from);
+    return;
+  }
+  devQueueXmit(port, skb);
+}
+
+/**
+ * br_nf_dev_queue_xmit: a frame that went through br_netfilter is measured by its IP length
+ * against the port's MTU (not is_skb_forwardable's MTU + 18); a bigger one is refragmented by
+ * br_nf_ip_fragment, or freed when it has DF set. The model does not fragment.
+ */
+function brNfDevQueueXmit(port: Device, skb: Skb, from: Device): void {
+  const ip = skb.layers[1] as Ipv4Layer | undefined;
+  const len = ipLength({ layers: skb.layers, payload: skb.payload }, 1);
+  if (ip?.proto !== 'ipv4' || len <= port.mtu) {
+    brDevQueuePushXmit(port, skb, from);
+    return;
+  }
+  const args = { len, mtu: port.mtu, dev: port.name };
+  if (ip.df)
+    emit(port.netns, { kind: 'drop', dev: port, skb, reason: 'pkt-too-big', code: 'drop.br-nf-df', args });
+  else
+    emit(port.netns, {
+      kind: 'drop',
+      dev: port,
+      skb,
+      reason: 'fragmentation',
+      code: 'drop.fragmentation',
+      args,
+    });
 }

@@ -19,6 +19,16 @@ export interface HookContext {
 /** A hook returns the (possibly rewritten) packet to continue with, or null when it was dropped or stolen. */
 export interface NetfilterHooks {
   run(ns: Netns, hook: Hook, skb: Skb, ctx: HookContext): Skb | null;
+  /**
+   * nf_ct_attach: the conntrack entry a packet the kernel makes in answer to `orig` (an ICMP
+   * error, a reset) starts with: orig's own entry, related, in the other direction.
+   */
+  attach(orig: Skb): Skb['ct'];
+}
+
+/** nf_ct_attach, for callers in the stack: nothing when no netfilter is loaded here. */
+export function nfCtAttach(ns: Netns, orig: Skb): Skb['ct'] {
+  return ns.netfilter?.attach(orig);
 }
 
 export function nfHook(ns: Netns, hook: Hook, skb: Skb, ctx: HookContext): Skb | null {

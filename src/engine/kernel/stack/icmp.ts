@@ -8,6 +8,7 @@ import { ipOf } from '../addr';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
 import { emit } from './emit';
+import { nfCtAttach } from './hooks';
 import { ipLocalOut, routeOutput } from './output';
 
 export const ICMP = {
@@ -72,7 +73,11 @@ export function icmpSendError(
     tos: (ip.tos & 0x1e) | 0xc0,
   };
   const layers: Layer[] = [outer, icmp, ...orig.layers];
+  // icmp_glue_bits: an error inherits the offending packet's conntrack entry (nf_ct_attach),
+  // so it is RELATED even when that entry is not yet confirmed (a packet still being forwarded).
   const skb: Skb = { id: ns.world.nextPacketId(), layers, payload: orig.payload, mark: 0 };
+  const ct = nfCtAttach(ns, orig);
+  if (ct) skb.ct = ct;
   emit(ns, {
     kind: 'icmp-error',
     skb,

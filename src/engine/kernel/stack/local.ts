@@ -11,6 +11,7 @@ import { icmpErrno } from '../errno';
 import { emit } from './emit';
 import { nfHook } from './hooks';
 import { icmpEchoReply, icmpSendError, ICMP } from './icmp';
+import { ipDoRedirect } from './redirect';
 import { tcpListenerInput, tcpSendReset } from './tcp';
 import { udpListenerInput } from './udp';
 import { ipipRcv } from './ipip';
@@ -84,6 +85,7 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
       });
       return;
     }
+    if (ep && icmp.type === ICMP.REDIRECT) ipDoRedirect(dev, skb);
     if (ep) ep.error(skb);
     else
       emit(ns, {

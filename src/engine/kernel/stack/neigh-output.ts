@@ -96,13 +96,35 @@ function enqueue(e: NeighEntry, skb: Skb): void {
   });
 }
 
-function solicit(e: NeighEntry, trigger: Skb): void {
+/**
+ * neigh_event_send without a packet (__ip_do_redirect's probe of a new gateway): an entry
+ * not yet valid starts resolving; nothing waits on it.
+ */
+export function neighEventSend(dev: Device, ip: number): void {
+  const ns = dev.netns;
+  const old = ns.neigh.get(dev, ip);
+  if (old && (isValid(old.state) || old.state === 'INCOMPLETE')) return;
+  const e: NeighEntry = {
+    ip,
+    dev,
+    state: 'INCOMPLETE',
+    queue: [],
+    probes: 0,
+    updated: ns.world.sched.now,
+    origin: 'kernel',
+  };
+  ns.neigh.set(e);
+  ns.changed('neigh');
+  solicit(e);
+}
+
+function solicit(e: NeighEntry, trigger?: Skb): void {
   const dev = e.dev;
   const ns = dev.netns;
-  const ip = trigger.layers[0] as Ipv4Layer;
+  const ip = trigger?.layers[0] as Ipv4Layer | undefined;
   // arp_solicit with arp_announce=0: the packet's own source if it is ours, else an address of the device.
-  const own = ipOf(ip.src);
-  const spa = ns.isLocal(own) ? own : selectSource(ns, dev, e.ip, 'link');
+  const own = ip ? ipOf(ip.src) : 0;
+  const spa = ip && ns.isLocal(own) ? own : selectSource(ns, dev, e.ip, 'link');
   const retrans = ns.sysctl.get('net.ipv4.neigh.default.retrans_time_ms') * 1000;
   const maxProbes = ns.sysctl.get('net.ipv4.neigh.default.mcast_solicit');
   arpProbe(e, dev, ns, spa, retrans, maxProbes);
