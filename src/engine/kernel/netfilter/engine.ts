@@ -457,7 +457,8 @@ export class NetfilterEngine implements NetfilterHooks {
       dev: p.ctx.out ?? p.ctx.in,
       skb: p.skb0,
       decidedBy: { table: 'conntrack', row: formatEntry(e) },
-      reason: 'nf-nat-redirect',
+      // nf_nat_ipv4_fn returns NF_DROP, which nf_hook_slow frees as NETFILTER_DROP.
+      reason: 'NETFILTER_DROP',
       code: e.natDone.src && e.natDone.dst ? 'drop.nat-redirect-nated' : 'drop.nat-redirect-unbound',
       args: { hook: p.hook, entry: formatEntry(e), ns: this.ns.name },
     });

@@ -254,13 +254,13 @@ function brNfDevQueueXmit(port: Device, skb: Skb, from: Device): void {
   }
   const args = { len, mtu: port.mtu, dev: port.name };
   if (ip.df)
-    emit(port.netns, { kind: 'drop', dev: port, skb, reason: 'pkt-too-big', code: 'drop.br-nf-df', args });
+    emit(port.netns, { kind: 'drop', dev: port, skb, reason: 'PKT_TOO_BIG', code: 'drop.br-nf-df', args });
   else
     emit(port.netns, {
       kind: 'drop',
       dev: port,
       skb,
-      reason: 'fragmentation',
+      reason: 'FRAGMENTATION_UNMODELLED',
       code: 'drop.fragmentation',
       args,
     });
