@@ -1,4 +1,4 @@
-/** docker-network-modes: host, none and container:NAME networking, and pod-pause's shared namespace. */
+/** docker-network-modes: host, none and container:NAME networking. */
 import { describe, expect, it } from 'vitest';
 import type { Capture } from '../../src/engine';
 import { ip, trace } from '../helpers';
@@ -61,43 +61,5 @@ describe('docker-network-modes: c5-to-c1-localhost (--network container:c1)', ()
   it('crosses no veth: every frame is on c1 lo', () => {
     expect(t.captures.length).toBeGreaterThan(0);
     expect(t.captures.every((c) => c.netns === 'c1' && c.interface === 'lo')).toBe(true);
-  });
-});
-
-describe('pod-pause: sidecar-to-app-localhost', () => {
-  const t = trace('pod-pause', 'sidecar-to-app-localhost');
-
-  it("reaches php-redis over lo in the pause-held namespace; the pod's eth0 sees nothing", () => {
-    expect(t.verdict).toBe('delivered');
-    expect(t.command.netns).toBe('frontend');
-    expect(t.captures.every((c) => c.netns === 'frontend' && c.interface === 'lo')).toBe(true);
-    expect(
-      t.events.some((e) => e.explain.code === 'tcp.syn-listener' && e.explain.args.process === 'php-redis'),
-    ).toBe(true);
-  });
-});
-
-describe('pod-pause: client-to-frontend', () => {
-  const t = trace('pod-pause', 'client-to-frontend');
-
-  it("is delivered to php-redis's socket at the pod IP", () => {
-    expect(t.verdict).toBe('delivered');
-    const syn = t.captures.find(
-      (c) =>
-        c.netns === 'frontend' && c.interface === 'eth0' && c.direction === 'rx' && tcp(c)?.flags === 'S',
-    )!;
-    expect(ip(syn)).toMatchObject({ src: '10.244.0.3', dst: '10.244.0.2', ttl: 64 });
-    expect(tcp(syn)?.dport).toBe(80);
-    const listener = t.events.find((e) => e.explain.code === 'tcp.syn-listener')!;
-    expect(listener.netns).toBe('frontend');
-    expect(listener.explain.args.process).toBe('php-redis');
-  });
-
-  it('is switched by cni0 between the two veths, not routed', () => {
-    expect(t.events.some((e) => e.kind === 'bridge-forward' && e.netns === 'node1')).toBe(true);
-    expect(
-      t.events.some((e) => e.netns === 'node1' && (e.kind === 'forward' || e.kind === 'route-lookup')),
-    ).toBe(false);
-    expect(t.captures.some((c) => c.netns === 'node1' && c.interface === 'eth0')).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ import { renderExplain } from '../../engine/sim/messages';
 import type { Trace, TraceEvent } from '../../engine/kernel/trace';
 import { currentLang } from '../i18n';
 import type { UiKey } from '../i18n/ui-en';
+import { ownLayers } from './ownLayers';
 import { wording, type Wording } from './words';
 
 /** The page's current language (the default of every labelling function below). */
@@ -52,18 +53,6 @@ const ICMP_NAMES: Record<number, UiKey> = {
   8: 'canvas.icmp.echoRequest',
   11: 'canvas.icmp.timeExceeded',
 };
-
-/** ICMP types whose body quotes the datagram that caused them (RFC 792; Linux's icmp_is_err). */
-const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
-
-/**
- * The packet's own headers: an ICMP error quotes the header of the datagram it is about after
- * its own, and that quoted header is not the packet (an unreachable is not an echo request).
- */
-export function ownLayers(layers: readonly Layer[]): readonly Layer[] {
-  const i = layers.findIndex((l) => l.proto === 'icmp' && ICMP_ERRORS.has(l.type));
-  return i < 0 ? layers : layers.slice(0, i + 1);
-}
 
 function ipv4Count(layers: readonly Layer[] | undefined): number {
   if (!layers) return 0;

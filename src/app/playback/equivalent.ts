@@ -9,7 +9,7 @@
  */
 import type { Layer } from '../../engine/net/layers';
 import type { TraceEvent } from '../../engine/kernel/trace';
-import { ownLayers } from '../canvas/model';
+import { ownLayers } from '../canvas/ownLayers';
 
 type Events = readonly Pick<TraceEvent, 'kind' | 'netns' | 'interface' | 'packet'>[];
 

@@ -7,6 +7,9 @@ import { CommandError } from '../kernel/errors';
 import { curl, nc, ping } from './apps';
 import { bridge } from './bridge';
 import { cat } from './files';
+import { docker } from './docker';
+import { ln, ls, mkdir, rm } from './fs';
+import { nsenter, unshare } from './nsenter';
 import { conntrack } from './conntrack';
 import { ip } from './ip';
 import { ipvsadm } from './ipvsadm';
@@ -85,6 +88,20 @@ function exec(ctx: CommandContext, argv: string[]): CommandResult {
       return modprobe(ctx, argv);
     case 'cat':
       return cat(ctx, argv);
+    case 'docker':
+      return docker(ctx, argv);
+    case 'nsenter':
+      return nsenter(ctx, argv, exec);
+    case 'unshare':
+      return unshare(ctx, argv, exec);
+    case 'ls':
+      return ls(ctx, argv);
+    case 'mkdir':
+      return mkdir(ctx, argv);
+    case 'ln':
+      return ln(ctx, argv);
+    case 'rm':
+      return rm(ctx, argv);
     case 'iptables':
     case 'iptables-nft':
     case 'iptables-legacy':

@@ -3,6 +3,7 @@ import type { Device } from '../kernel/device';
 import { Bridge } from '../kernel/devices/bridge';
 import { CommandError } from '../kernel/errors';
 import type { Netns } from '../kernel/netns';
+import { netnsAt, NETNS_RUN_DIR } from './netns-files';
 import type { CommandContext } from './types';
 import {
   checkIfname,
@@ -82,11 +83,21 @@ function parseSpec(ctx: CommandContext, a: Args, stopAtType: boolean): LinkSpec 
   return spec;
 }
 
+/**
+ * netns_get_fd(): a NAME is /run/netns/NAME, a value with a slash is a path
+ * (/run/docker/netns/ID, /proc/PID/ns/net), else a number is a PID. The scenario may
+ * also name its machine's own root namespace.
+ */
 export function lookupNetns(ctx: CommandContext, name: string): Netns {
-  const ns = ctx.world.netns.get(name);
-  if (!ns || ns.machine !== ctx.ns.machine)
-    throw new CommandError(`Error: argument "${name}" is wrong: Invalid "netns" value`, 255);
-  return ns;
+  const { world, machine } = ctx;
+  const path = name.includes('/') ? name : `${NETNS_RUN_DIR}/${name}`;
+  const ns =
+    netnsAt(world, machine, path, ctx.ns) ??
+    (/^\d+$/.test(name) ? netnsAt(world, machine, `/proc/${name}/ns/net`) : undefined) ??
+    (name === machine.name ? machine.root : undefined);
+  if (ns) return ns;
+  if (/^\d+$/.test(name)) throw new CommandError('RTNETLINK answers: No such process', 2);
+  throw new CommandError(`Error: argument "${name}" is wrong: Invalid "netns" value`, 255);
 }
 
 function linkAdd(ctx: CommandContext, a: Args): string {

@@ -2,9 +2,9 @@
 import { CommandError } from '../kernel/errors';
 import type { CommandContext, CommandResult } from './types';
 import { ipAddr } from './ip-addr';
-import { ipLink, lookupNetns, type IpFlags } from './ip-link';
+import { ipLink, type IpFlags } from './ip-link';
 import { ipNeigh } from './ip-neigh';
-import { ipNetns } from './ip-netns';
+import { ipNetns, switchNetns } from './ip-netns';
 import { ipRoute } from './ip-route';
 import { ipTunnel, ipTuntap } from './tunnels';
 import { Args, matches } from './words';
@@ -20,7 +20,7 @@ export function ip(
   while (!a.done && a.peek()!.startsWith('-')) {
     const o = a.next()!;
     if (o === '-n' || o === '-netns') {
-      const ns = lookupNetns(ctx, a.value());
+      const ns = switchNetns(ctx, a.value());
       c = { ...c, ns };
     } else if (o === '-br' || o === '-brief') flags.brief = true;
     else if (o === '-d' || o === '-details') flags.details = true;

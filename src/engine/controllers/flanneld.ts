@@ -17,6 +17,7 @@ import { LINK_DELAY_US } from '../kernel/timing';
 import type { Machine, World } from '../kernel/world';
 import { UserError } from '../util/errors';
 import type { Store, WatchEvent } from './store';
+import { annotateNode, KUBE_NET_CONF, KUBE_NODES, nodeEvent, nodeLeases, podCidrLease } from './flannel-kube';
 
 export const FLANNEL_CONFIG_KEY = '/coreos.com/network/config';
 export const FLANNEL_SUBNETS = '/coreos.com/network/subnets/';
@@ -34,6 +35,8 @@ export interface FlanneldOptions {
   ipMasq: boolean;
   /** The VTEP MAC of flannel.N (flannel keeps it across restarts); generated when absent. */
   vtepMac?: string;
+  /** --kube-subnet-mgr: config, leases and peers from the Kubernetes API (flannel-kube.ts), not etcd. */
+  kubeSubnetMgr?: boolean;
 }
 
 export interface NetworkConfig {
@@ -210,9 +213,14 @@ export class Flanneld {
   start(): void {
     if (this.running) return;
     emit(this.ns, { kind: 'control', code: 'flanneld.start', args: { who: this.who } });
-    const cfgEntry = this.store.get(FLANNEL_CONFIG_KEY, this.ns, this.who);
+    const kube = this.opts.kubeSubnetMgr === true;
+    const cfgEntry = this.store.get(kube ? KUBE_NET_CONF : FLANNEL_CONFIG_KEY, this.ns, this.who);
     if (!cfgEntry)
-      throw new ConfigError(`failed to retrieve network config: 100: Key not found (${FLANNEL_CONFIG_KEY})`);
+      throw new ConfigError(
+        kube
+          ? 'failed to read net conf: open /etc/kube-flannel/net-conf.json: no such file or directory'
+          : `failed to retrieve network config: 100: Key not found (${FLANNEL_CONFIG_KEY})`,
+      );
     const cfg = parseNetworkConfig(cfgEntry.value);
     this.cfg = cfg;
     this.explainConfig(cfg);
@@ -266,9 +274,13 @@ export class Flanneld {
       );
     }
     this.running = true;
-    for (const e of this.store.list(FLANNEL_SUBNETS))
-      this.onLease({ action: 'set', key: e.key, value: e.value });
-    this.watching = this.store.watch(FLANNEL_SUBNETS, this.ns, this.who, (e) => this.onLease(e));
+    for (const e of this.leaseEntries()) this.onLease({ action: 'set', key: e.key, value: e.value });
+    this.watching = kube
+      ? this.store.watch(KUBE_NODES, this.ns, this.who, (e) => {
+          const lease = nodeEvent(e, FLANNEL_SUBNETS);
+          if (lease) this.onLease(lease);
+        })
+      : this.store.watch(FLANNEL_SUBNETS, this.ns, this.who, (e) => this.onLease(e));
     this.configured = true;
   }
 
@@ -290,7 +302,7 @@ export class Flanneld {
    * flanneld no longer renews expires, or undefined when it holds none.
    */
   settleAt(): number | undefined {
-    if (!this.lease) return undefined;
+    if (!this.lease || this.opts.kubeSubnetMgr) return undefined;
     const key = subnetKey(this.lease.subnet);
     return this.store.list(key).find((e) => e.key === key)?.expires;
   }
@@ -324,8 +336,15 @@ export class Flanneld {
    * random among the first 100 free subnets from SubnetMin to SubnetMax (allocateSubnet).
    */
   private chooseSubnet(cfg: NetworkConfig, pub: number): { addr: number; len: number } {
+    if (this.opts.kubeSubnetMgr) {
+      const r = podCidrLease(this.store, this.machine.name, cfg.network, this.ns, this.who);
+      if (!r.ok) throw new ConfigError(r.error);
+      const args = { who: this.who, subnet: subnetText(r.subnet), node: this.machine.name };
+      emit(this.ns, { kind: 'control', code: 'flanneld.lease-podcidr', args });
+      return r.subnet;
+    }
     const taken = new Map<number, Lease>();
-    for (const e of this.store.list(FLANNEL_SUBNETS)) {
+    for (const e of this.leaseEntries()) {
       const l = parseLease(e.key, e.value);
       if (l) taken.set(l.subnet.addr >>> 0, l);
     }
@@ -382,8 +401,26 @@ export class Flanneld {
     return { addr: c.addr >>> 0, len: c.len };
   }
 
+  /** The leases as (key, value): etcd's subnets, or the annotated Nodes in kube mode. */
+  private leaseEntries(): { key: string; value: string }[] {
+    return this.opts.kubeSubnetMgr
+      ? nodeLeases(this.store, FLANNEL_SUBNETS)
+      : this.store.list(FLANNEL_SUBNETS);
+  }
+
   private writeLease(): void {
     const l = this.lease!;
+    if (this.opts.kubeSubnetMgr) {
+      const backendData = l.vtepMac ? `{"VNI":${this.cfg!.vni},"VtepMAC":"${l.vtepMac}"}` : undefined;
+      annotateNode(
+        this.store,
+        this.machine.name,
+        { publicIp: l.publicIp, backend: l.backend, ...(backendData ? { backendData } : {}) },
+        this.ns,
+        this.who,
+      );
+      return;
+    }
     const data = l.vtepMac ? `,"BackendData":{"VNI":${this.cfg!.vni},"VtepMAC":"${l.vtepMac}"}` : '';
     const value = `{"PublicIP":"${formatIp(l.publicIp)}","BackendType":"${l.backend}"${data}}`;
     this.store.put(subnetKey(l.subnet), value, { ttlS: LEASE_TTL_S, ns: this.ns, who: this.who });
@@ -495,7 +532,7 @@ export class Flanneld {
         const ip = skb.layers[0] as Ipv4Layer;
         const dst = ipOf(ip.dst);
         let hit: Lease | undefined;
-        for (const e of this.store.list(FLANNEL_SUBNETS)) {
+        for (const e of this.leaseEntries()) {
           const l = parseLease(e.key, e.value);
           if (l && inPrefix(dst, l.subnet.addr, l.subnet.len)) hit = l;
         }

@@ -10,6 +10,8 @@ export function rewriteArgv(argv: string[], ns: (name: string) => string): strin
   const out = argv.slice();
   const tool = out[0]?.replace(/^\/(usr\/)?s?bin\//, '');
   if (tool === 'sudo') return ['sudo', ...rewriteArgv(out.slice(1), ns)];
+  const entered = namespaceTool(tool, out, ns);
+  if (entered) return entered;
   if (tool !== 'ip') return out;
   let i = 1;
   while (i < out.length && out[i]!.startsWith('-')) {
@@ -32,6 +34,38 @@ export function rewriteArgv(argv: string[], ns: (name: string) => string): strin
     for (let j = i + 1; j < out.length - 1; j++) if (out[j] === 'netns') out[j + 1] = ns(out[j + 1]!);
   }
   return out;
+}
+
+/**
+ * dockerd's namespace commands, in the lab's terms: `unshare --net=FILE true` makes a
+ * namespace (the lab names it), `nsenter --net=FILE CMD` / `nsenter -t PID -n CMD` run CMD in
+ * one; `ns` maps FILE (or /proc/PID/ns/net) to the lab's name. The file-system commands
+ * that only name namespace files (mkdir, ln, rm, ls) change nothing in the lab, whose
+ * namespaces are all named already, and must not touch the host's /run.
+ */
+function namespaceTool(
+  tool: string | undefined,
+  argv: string[],
+  ns: (name: string) => string,
+): string[] | undefined {
+  if (tool === 'mkdir' || tool === 'ln' || tool === 'rm' || tool === 'ls') return ['true'];
+  if (tool === 'unshare') {
+    const m = /^--net=(.+)$/.exec(argv[1] ?? '');
+    return m ? ['ip', 'netns', 'add', ns(m[1]!)] : undefined;
+  }
+  if (tool !== 'nsenter') return undefined;
+  let file: string | undefined;
+  let pid: string | undefined;
+  let i = 1;
+  for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
+    const w = argv[i]!;
+    if (w.startsWith('--net=')) file = w.slice(6);
+    else if (w === '-t' || w === '--target') pid = argv[++i];
+    else if (w !== '-n' && w !== '--net') return undefined;
+  }
+  file ??= pid !== undefined ? `/proc/${pid}/ns/net` : undefined;
+  if (file === undefined) return undefined;
+  return ['ip', 'netns', 'exec', ns(file), ...rewriteArgv(argv.slice(i), ns)];
 }
 
 /** A shell line that runs `line` inside the lab namespace `where`. */

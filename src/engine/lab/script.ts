@@ -12,6 +12,7 @@ import { topologyOf, findFlow } from '../sim/run';
 import type { TopologyInterface } from '../kernel/trace';
 import { labLine } from './rewrite';
 import { formatRule } from '../kernel/netfilter/xt-text';
+import { namespacePaths, normalizePath } from '../commands/netns-files';
 
 export interface CapturePoint {
   netns: string;
@@ -68,6 +69,11 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   } = buildWorld(s, { exec: [...before, ...(opts.exec ?? [])] });
   const topo = topologyOf(world);
   const ns = (name: string): string => `${prefix}${name}`;
+  // Namespace files (Docker's /var/run/docker/netns/ID, /proc/PID/ns/net) by machine.
+  const nsOn = (machine: string): ((name: string) => string) => {
+    const paths = namespacePaths(world, machine);
+    return (name) => ns(paths.get(normalizePath(name)) ?? name);
+  };
   const seg = (name: string): string => `${prefix}seg-${name}`;
   const L: string[] = [];
   const q = (x: string): string => quote([x]);
@@ -161,21 +167,21 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   }
   L.push('');
   L.push('# The setup commands, as the scenario writes them (namespace names carry the lab prefix).');
-  const created = new Set(topo.machines.map((m) => m.name));
+  const created = new Set(topo.machines.map((m) => ns(m.name)));
   for (const e of setup) {
     const where = ns(e.machine);
     const stdin = inputs.get(e);
     // A batch a controller fed on stdin (kube-proxy's iptables-restore) goes in a heredoc.
     const line =
-      labLine(e.command, where, ns, madeBy.get(e) ?? []) +
+      labLine(e.command, where, nsOn(e.machine), madeBy.get(e) ?? []) +
       (stdin !== undefined ? ` <<'PJ_STDIN'\n${stdin.replace(/\n?$/, '\n')}PJ_STDIN` : '');
     L.push(`# ${e.source}${e.by ? ` (${e.by})` : ''}`);
     if (e.ok) L.push(line);
     else L.push(`${line} || true   # expected to fail: ${e.output.replace(/\n/g, ' ')}`);
-    const add = /\bip\s+netns\s+add\s+(\S+)/.exec(e.command);
+    const add = /^ip netns add (\S+)/.exec(line);
     if (add && e.ok && !created.has(add[1]!)) {
       created.add(add[1]!);
-      L.push(`quiet_ns ${q(ns(add[1]!))}`);
+      L.push(`quiet_ns ${add[1]!}`);
     }
   }
   L.push('');

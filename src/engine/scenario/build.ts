@@ -1,9 +1,6 @@
-import {
-  iptablesModeWrites,
-  ipvsModeWrites,
-  RESTORE_COMMAND,
-  userspaceModeWrites,
-} from '../controllers/kube-proxy';
+import { RESTORE_COMMAND, userspaceModeWrites } from '../controllers/kube-proxy';
+import { ipvsModeWrites } from '../controllers/kube-proxy-ipvs';
+import { iptablesModeWrites } from '../controllers/kube-proxy-iptables';
 import { startUserspaceProxy } from '../controllers/userspace-proxy';
 import { formatIp } from '../net/ipv4';
 import { ConfigError, Flanneld, type Exec } from '../controllers/flanneld';
@@ -12,6 +9,7 @@ import type { CalicoExec } from '../controllers/calico/cni';
 import { CalicoError } from '../controllers/calico/errors';
 import { startCalicoNode } from '../controllers/calico/node';
 import { CniError, runCniBridge } from '../controllers/cni-bridge';
+import { DockerdError, startDockerd } from '../controllers/dockerd';
 /**
  * Builds the World a scenario describes: machines and their NICs cabled to segments, then
  * every setup command run through the command language exactly as a learner would type
@@ -259,6 +257,16 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
         }
         continue;
       }
+      if (c.kind === 'dockerd') {
+        try {
+          startDockerd(world, machine, c, exec);
+        } catch (err) {
+          if (err instanceof DockerdError)
+            throw new ScenarioError(`${at(c.line)} machines.${m.name}.controllers: dockerd: ${err.message}`);
+          throw err;
+        }
+        continue;
+      }
       if (c.kind === 'cni-bridge') {
         try {
           runCniBridge(m.name, c, exec);
@@ -282,7 +290,12 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
           mode: c.mode,
           node: m.name,
           nodeIP,
+          nodeIPs: machine.root.allAddrs().map(({ a }) => formatIp(a.addr)),
           ...(c.clusterCIDR ? { clusterCIDR: c.clusterCIDR } : {}),
+          ...(c.detectLocal ? { detectLocal: c.detectLocal } : {}),
+          masqueradeAll: c.masqueradeAll,
+          nodePortAddresses: c.nodePortAddresses,
+          localhostNodePorts: c.localhostNodePorts,
         };
         const writes =
           c.mode === 'iptables'
@@ -320,6 +333,7 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
           iface: c.iface,
           forwardRules: c.forwardRules,
           ipMasq: c.ipMasq,
+          kubeSubnetMgr: c.kubeSubnetMgr,
           ...(c.subnet ? { subnet: c.subnet } : {}),
           ...(c.vtepMac ? { vtepMac: c.vtepMac } : {}),
         },

@@ -1,4 +1,5 @@
-import type { Service } from '../controllers/kube-proxy';
+import type { DetectLocal, Service } from '../controllers/kube-proxy';
+import type { DockerdOptions } from '../controllers/dockerd';
 /**
  * Loads scenario YAML into a Scenario: YAML syntax, then the zod schema, then the checks
  * that need more than one field. Every error names the file, the line and the path, like
@@ -11,7 +12,7 @@ import { MAX_YAML_DEPTH, tooDeep } from './depth';
 import { asEngineError } from '../util/errors';
 import { normalizeMac } from '../net/mac';
 import { ScenarioError } from './errors';
-import { LISTEN_RE, ScenarioFileSchema, type Localized } from './schema';
+import { LISTEN_RE, ScenarioFileSchema, type KubeProxySchema, type Localized } from './schema';
 
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
 export const MAX_ALIAS_COUNT = 100;
@@ -41,6 +42,7 @@ export type ScenarioController =
       forwardRules: boolean;
       ipMasq: boolean;
       vtepMac?: string;
+      kubeSubnetMgr: boolean;
       autostart: boolean;
       line: number;
     }
@@ -49,6 +51,10 @@ export type ScenarioController =
       mode: 'iptables' | 'ipvs' | 'userspace';
       clusterCIDR?: string;
       nodeIP?: string;
+      masqueradeAll: boolean;
+      detectLocal?: DetectLocal;
+      nodePortAddresses: string[];
+      localhostNodePorts: boolean;
       line: number;
     }
   | {
@@ -56,6 +62,7 @@ export type ScenarioController =
       iface: string;
       block?: string;
       routeReflector: boolean;
+      networking: 'bird' | 'none';
       labels: Record<string, string>;
       pods: { name: string; namespace: string; ip?: string; labels: Record<string, string> }[];
       line: number;
@@ -68,7 +75,8 @@ export type ScenarioController =
       hairpin?: boolean;
       pods: { name: string; ip?: string }[];
       line: number;
-    };
+    }
+  | ({ kind: 'dockerd'; line: number } & DockerdOptions);
 
 export interface ScenarioMachine {
   name: string;
@@ -255,6 +263,37 @@ function baseName(file: string): string {
   return b.replace(/\.ya?ml$/i, '');
 }
 
+/**
+ * --detect-local-mode with the flag it needs, as kube-proxy validates it at start-up
+ * (it refuses to start when the mode's argument is missing).
+ */
+function kubeProxyDetectLocal(
+  ctx: Ctx,
+  path: readonly PropertyKey[],
+  k: z.infer<typeof KubeProxySchema>,
+): DetectLocal | undefined {
+  const need = (v: string | undefined, flag: string): string =>
+    v ?? fail(ctx, path, `detectLocalMode ${k.detectLocalMode} needs ${flag}`);
+  switch (k.detectLocalMode) {
+    case undefined:
+      return undefined;
+    case 'ClusterCIDR':
+      return { mode: 'ClusterCIDR', cidr: need(k.clusterCIDR, 'clusterCIDR (--cluster-cidr)') };
+    case 'NodeCIDR':
+      return { mode: 'NodeCIDR', cidr: need(k.podCIDR, "podCIDR (the node's spec.podCIDR)") };
+    case 'BridgeInterface':
+      return {
+        mode: 'BridgeInterface',
+        bridge: need(k.bridgeInterface, 'bridgeInterface (--pod-bridge-interface)'),
+      };
+    case 'InterfaceNamePrefix':
+      return {
+        mode: 'InterfaceNamePrefix',
+        prefix: need(k.interfaceNamePrefix, 'interfaceNamePrefix (--pod-interface-name-prefix)'),
+      };
+  }
+}
+
 /** Parse and validate scenario YAML. Throws ScenarioError naming FILE:LINE PATH. */
 export function loadScenario(text: string, file: string): Scenario {
   try {
@@ -351,11 +390,16 @@ function loadChecked(text: string, file: string): Scenario {
     const controllers = m.controllers.map((c, i): ScenarioController => {
       if ('kube-proxy' in c) {
         const k = c['kube-proxy'];
+        const detectLocal = kubeProxyDetectLocal(ctx, ['machines', name, 'controllers', i, 'kube-proxy'], k);
         return {
           kind: 'kube-proxy',
           mode: k.mode,
           ...(k.clusterCIDR !== undefined ? { clusterCIDR: k.clusterCIDR } : {}),
           ...(k.nodeIP !== undefined ? { nodeIP: k.nodeIP } : {}),
+          masqueradeAll: k.masqueradeAll,
+          ...(detectLocal ? { detectLocal } : {}),
+          nodePortAddresses: k.nodePortAddresses,
+          localhostNodePorts: k.localhostNodePorts,
           line: lineOf(ctx, ['machines', name, 'controllers', i]),
         };
       }
@@ -366,10 +410,22 @@ function loadChecked(text: string, file: string): Scenario {
           iface: k.iface,
           ...(k.block !== undefined ? { block: k.block } : {}),
           routeReflector: k.routeReflector,
+          networking: k.networking,
           labels: k.labels,
           pods: k.pods.map((p) =>
             typeof p === 'string' ? { name: p, namespace: 'default', labels: {} } : p,
           ),
+          line: lineOf(ctx, ['machines', name, 'controllers', i]),
+        };
+      }
+      if ('dockerd' in c) {
+        const d = c.dockerd;
+        return {
+          kind: 'dockerd',
+          bridge: d.bridge,
+          bip: d.bip,
+          ...(d.mac !== undefined ? { mac: normalizeMac(d.mac)! } : {}),
+          containers: d.containers,
           line: lineOf(ctx, ['machines', name, 'controllers', i]),
         };
       }
@@ -393,6 +449,7 @@ function loadChecked(text: string, file: string): Scenario {
         forwardRules: f.forwardRules,
         ipMasq: f.ipMasq,
         ...(f.vtepMac !== undefined ? { vtepMac: normalizeMac(f.vtepMac)! } : {}),
+        kubeSubnetMgr: f.kubeSubnetMgr,
         autostart: f.autostart,
         line: lineOf(ctx, ['machines', name, 'controllers', i]),
       };

@@ -85,6 +85,12 @@ export const FlanneldSchema = z
       .refine((s) => normalizeMac(s) !== null, 'expected a MAC address')
       .optional()
       .describe('The MAC of flannel.N (kept across restarts by flannel).'),
+    kubeSubnetMgr: z
+      .boolean()
+      .default(false)
+      .describe(
+        '--kube-subnet-mgr: config from the kube-flannel-cfg ConfigMap, the lease from Node.spec.podCIDR, peers from Node annotations (store keys /registry/...), instead of etcd.',
+      ),
     autostart: z
       .boolean()
       .default(true)
@@ -129,6 +135,33 @@ export const KubeProxySchema = z
       .string()
       .refine((s) => parseCidr(`${s}/32`) !== null, 'expected an IPv4 address')
       .optional(),
+    masqueradeAll: z
+      .boolean()
+      .default(false)
+      .describe('--masquerade-all: SNAT every packet sent to a ClusterIP.'),
+    detectLocalMode: z
+      .enum(['ClusterCIDR', 'NodeCIDR', 'BridgeInterface', 'InterfaceNamePrefix'])
+      .optional()
+      .describe(
+        '--detect-local-mode: how pod traffic is told from the rest (ClusterCIDR by default when clusterCIDR is set).',
+      ),
+    podCIDR: cidr("the node's pod CIDR").optional().describe('NodeCIDR mode: the node spec.podCIDR.'),
+    bridgeInterface: name('an interface name')
+      .optional()
+      .describe('BridgeInterface mode: --pod-bridge-interface.'),
+    interfaceNamePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,15}$/, 'expected an interface name prefix like veth')
+      .optional()
+      .describe('InterfaceNamePrefix mode: --pod-interface-name-prefix.'),
+    nodePortAddresses: z
+      .array(z.union([z.literal('primary'), cidr('a CIDR')]))
+      .default([])
+      .describe('--nodeport-addresses: the addresses NodePorts answer on (every local address when empty).'),
+    localhostNodePorts: z
+      .boolean()
+      .default(true)
+      .describe('--iptables-localhost-nodeports: NodePorts also answer on 127.0.0.1.'),
   })
   .describe(
     "kube-proxy: turns the scenario's Services into iptables rules, IPVS services or a user-space proxy.",
@@ -145,6 +178,12 @@ export const CalicoNodeSchema = z
       .optional()
       .describe("Pin the node's block (else the first free block of the pool)."),
     routeReflector: z.boolean().default(false).describe('This node is a BGP route reflector.'),
+    networking: z
+      .enum(['bird', 'none'])
+      .default('bird')
+      .describe(
+        'CALICO_NETWORKING_BACKEND: bird runs BGP; none is policy only (Canal: flannel carries the packets between nodes).',
+      ),
     labels: LabelsSchema.describe('Node labels (BGPPeer selectors match them).'),
     pods: z
       .array(
@@ -170,12 +209,49 @@ export const CalicoNodeSchema = z
     'calico-node: an IPAM block, the Calico CNI plugin per pod, Felix (routes, tunl0, policy) and BIRD (BGP); the pool, BGP configuration and policies come from the store.',
   );
 
+export const DockerdSchema = z
+  .strictObject({
+    bridge: name('a bridge name').default('docker0'),
+    bip: cidr("docker0's address").default('172.17.0.1/16').describe("--bip: docker0's address and prefix."),
+    mac: z
+      .string()
+      .refine((s) => normalizeMac(s) !== null, 'expected a MAC address')
+      .optional()
+      .describe("docker0's MAC (Docker's 02:42 range)."),
+    containers: z
+      .array(
+        z.strictObject({
+          name: name('a container name'),
+          image: text,
+          command: text.optional().describe('What the image runs, as `docker ps` shows it.'),
+          network: z
+            .string()
+            .regex(
+              /^(bridge|host|none|container:[A-Za-z0-9][A-Za-z0-9._-]*)$/,
+              'expected bridge, host, none or container:NAME',
+            )
+            .default('bridge')
+            .describe('--network'),
+          publish: z.array(z.string()).default([]).describe('-p HOSTPORT:CONTAINERPORT[/udp]'),
+          netns: name('a netns name')
+            .optional()
+            .describe("The scenario's name for the container's namespace (default: the container's name)."),
+          veth: name('an interface name').max(15).optional().describe('Pin the host-side veth name.'),
+        }),
+      )
+      .default([]),
+  })
+  .describe(
+    'dockerd: the default bridge network and `docker run` intents; namespaces live under /var/run/docker/netns, not /var/run/netns.',
+  );
+
 export const ControllerSchema = z
   .union([
     z.strictObject({ flanneld: FlanneldSchema }),
     z.strictObject({ 'cni-bridge': CniBridgeSchema }),
     z.strictObject({ 'calico-node': CalicoNodeSchema }),
     z.strictObject({ 'kube-proxy': KubeProxySchema }),
+    z.strictObject({ dockerd: DockerdSchema }),
   ])
   .describe('A controller that turns intents into the commands a learner could type.');
 
@@ -214,8 +290,23 @@ export const ServiceSchema = z
     name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Service name is a DNS label'),
     namespace: z.string().default('default'),
     clusterIP: ip,
-    type: z.enum(['ClusterIP', 'NodePort']).default('ClusterIP'),
+    type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP'),
     externalTrafficPolicy: z.enum(['Cluster', 'Local']).default('Cluster'),
+    internalTrafficPolicy: z.enum(['Cluster', 'Local']).default('Cluster'),
+    externalIPs: z.array(ip).default([]).describe('spec.externalIPs'),
+    loadBalancerIPs: z
+      .array(ip)
+      .default([])
+      .describe('status.loadBalancer.ingress[].ip (type LoadBalancer).'),
+    loadBalancerSourceRanges: z.array(cidr('a source range')).default([]),
+    healthCheckNodePort: z.int().min(1).max(65535).optional(),
+    sessionAffinity: z.enum(['None', 'ClientIP']).default('None'),
+    sessionAffinityTimeout: z
+      .int()
+      .min(1)
+      .max(86400)
+      .default(10800)
+      .describe('sessionAffinityConfig.clientIP.timeoutSeconds'),
     ports: z
       .array(
         z.strictObject({
@@ -235,7 +326,17 @@ export const ServiceSchema = z
         }),
       )
       .min(1),
-    endpoints: z.array(z.strictObject({ ip, node: name('a machine name').optional() })).default([]),
+    endpoints: z
+      .array(
+        z.strictObject({
+          ip,
+          node: name('a machine name').optional(),
+          ready: z.boolean().optional().describe('conditions.ready (unset means ready).'),
+          serving: z.boolean().optional().describe('conditions.serving (unset follows ready).'),
+          terminating: z.boolean().optional().describe('conditions.terminating (unset means false).'),
+        }),
+      )
+      .default([]),
   })
   .describe('A Kubernetes Service with its endpoints; kube-proxy on each node turns it into kernel state.');
 

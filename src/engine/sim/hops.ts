@@ -8,6 +8,7 @@
 import { renderExplain } from './messages';
 import { innerIp, isArpTraffic, replyPackets } from './replies';
 import type { Chapter, Explain, Hop, KeyMoment, Topology, TraceEvent } from '../kernel/trace';
+import type { Ipv4Layer } from '../net/layers';
 
 type Where = { netns: string; interface: string };
 
@@ -316,7 +317,10 @@ function explainOf(c: Context, d: Draft, h: Omit<Hop, 'explain' | 'title'>, chap
   if (chapter === 'leave-pod' && ip) return { code: 'hop.send', args: { ns, dst: ip.dst } };
   if (chapter === 'netfilter') return { code: 'hop.netfilter', args: { ns } };
   if (!ip) return { code: 'hop.control', args: { ns } };
-  return { code: 'hop.route', args: { ns, dst: ip.dst } };
+  // A router decides by the outermost header: r1 routes a tunnel's datagram to the far host,
+  // never to the pod address inside it.
+  const outer = e.packet?.find((l): l is Ipv4Layer => l.proto === 'ipv4') ?? ip;
+  return { code: 'hop.route', args: { ns, dst: outer.dst } };
 }
 
 /**

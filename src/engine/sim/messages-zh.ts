@@ -154,6 +154,8 @@ export const ZH: Record<string, string> = {
     '{who} 在 /run/flannel/subnet.env 中找到以前租用的子网 {subnet}；存储中没有人持有它，于是再次租下它。',
   'flanneld.lease-previous-taken':
     '{who}：它以前的子网 {subnet}（来自 /run/flannel/subnet.env）现在被 {holder} 租用，于是另选一个。',
+  'flanneld.lease-podcidr':
+    '{who} 以 --kube-subnet-mgr 运行：它的租约是 {subnet}，即节点 {node} 的 spec.podCIDR，由 kube-controller-manager 分配（--allocate-node-cidrs）；flannel 自己不挑选子网，并把它的 PublicIP 和后端数据作为注解写到 Node 上，而不是写 etcd 租约。',
   'flanneld.lease-pick':
     '{who} 在 {min} ... {max} 范围内挑选子网：在收集到的 {free} 个空闲子网中（flannel 最多收集 100 个）随机取一个：{subnet}。',
   'flanneld.renew': '{who} 在租约到期前一小时为 {subnet} 续约。',
@@ -177,6 +179,8 @@ export const ZH: Record<string, string> = {
     '{who} 收到 {peer} 的 UPDATE：NLRI {prefix}，NEXT_HOP {nexthop}（由 {originator} 通告）。',
   'bird.export':
     '{who} 把 {prefix} 导出到内核：via {nexthop} dev {dev} proto bird。下一跳在本节点的子网 {subnet} 内，所以不需要隧道（IPIP 模式 {mode}）。',
+  'bird.export-recursive':
+    '{who} 把 {prefix} 导出到内核：via {gateway} dev {dev} proto bird。BGP 下一跳 {nexthop} 不在本节点的子网 {subnet} 内，而 IPIP 模式为 {mode}，所以 BIRD 通过内核里去往它的路由递归解析（gateway recursive）：去往 {prefix} 的包以原样的 Pod 地址交给 {gateway}，只有 {gateway} 自己也有去往 {prefix} 的路由时才能到达 {nexthop}。',
   'bird.export-tunnel':
     '{who} 经 tunl0 把 {prefix} 导出到内核：via {nexthop} dev tunl0 onlink。IPIP 模式 {mode}：下一跳在本节点的子网 {subnet} 之外，所以数据包被封装成 IPIP（协议号 4）发往 {nexthop}。',
   'bgp.notification-send': '{who} 向 {peer}（{peerIp}）发送 NOTIFICATION（Cease，管理性关闭）并关闭会话。',

@@ -191,6 +191,8 @@ export const EN: Record<string, string> = {
     '{who} finds its previously leased subnet {subnet} in /run/flannel/subnet.env; nobody holds it in the store, so it leases it again.',
   'flanneld.lease-previous-taken':
     '{who}: its previous subnet {subnet} (from /run/flannel/subnet.env) is now leased by {holder}, so it picks another.',
+  'flanneld.lease-podcidr':
+    "{who} runs with --kube-subnet-mgr: its lease is {subnet}, node {node}'s spec.podCIDR, which kube-controller-manager allocated (--allocate-node-cidrs); flannel picks nothing itself, and publishes its PublicIP and backend data as annotations on the Node instead of writing an etcd lease.",
   'flanneld.lease-pick':
     '{who} picks a subnet in range {min} ... {max}: of the {free} free subnets it collected (flannel collects at most 100), it takes one at random: {subnet}.',
   'flanneld.renew': '{who} renews its lease for {subnet} an hour before it would expire.',
@@ -218,6 +220,8 @@ export const EN: Record<string, string> = {
     '{who} receives from {peer} an UPDATE: NLRI {prefix}, NEXT_HOP {nexthop} (originated by {originator}).',
   'bird.export':
     "{who} exports {prefix} to the kernel: via {nexthop} dev {dev} proto bird. The next hop is on this node's subnet {subnet}, so no tunnel is needed (IPIP mode {mode}).",
+  'bird.export-recursive':
+    "{who} exports {prefix} to the kernel: via {gateway} dev {dev} proto bird. The BGP next hop {nexthop} is outside this node's subnet {subnet} and IPIP mode is {mode}, so BIRD resolves it recursively (gateway recursive) through the kernel's route to it: packets for {prefix} go to {gateway} with the pod addresses unchanged, and reach {nexthop} only if {gateway} itself has a route to {prefix}.",
   'bird.export-tunnel':
     "{who} exports {prefix} to the kernel through tunl0: via {nexthop} dev tunl0 onlink. IPIP mode {mode}: the next hop is outside this node's subnet {subnet}, so packets are wrapped in IPIP (protocol 4) to {nexthop}.",
   'bgp.notification-send':

@@ -274,9 +274,12 @@ export class Bird {
   private program(r: RibEntry, from: Bird): void {
     const tunnel = useTunnel(this.o.ipipMode, this.o.addr, r.nextHop);
     const nh = formatIp(r.nextHop);
+    // `gateway recursive`: a next hop off this node's subnet is reached through the kernel
+    // route to it (learned by `protocol kernel { learn; }`), so the route goes via that gateway.
+    const gw = tunnel ? r.nextHop : this.recursiveGateway(r.nextHop);
     const spec = tunnel
       ? `via ${nh} dev tunl0 proto bird onlink`
-      : `via ${nh} dev ${this.o.iface} proto bird`;
+      : `via ${formatIp(gw)} dev ${this.o.iface} proto bird`;
     const origin =
       `${this.who}, after the UPDATE from ${from.o.node} for ${cidrText(r.prefix)}` +
       (r.originator !== from.o.node ? ` (reflected, originated by ${r.originator})` : '');
@@ -289,11 +292,12 @@ export class Bird {
     const same =
       row &&
       row.proto === 'bird' &&
-      row.gateway === r.nextHop &&
+      row.gateway === gw &&
       row.dev?.name === (tunnel ? 'tunl0' : this.o.iface);
-    this.ev(tunnel ? 'bird.export-tunnel' : 'bird.export', {
+    this.ev(tunnel ? 'bird.export-tunnel' : gw !== r.nextHop ? 'bird.export-recursive' : 'bird.export', {
       prefix: cidrText(r.prefix),
       nexthop: nh,
+      gateway: formatIp(gw),
       dev: tunnel ? 'tunl0' : this.o.iface,
       mode: this.o.ipipMode,
       subnet: cidrText({ addr: this.o.addr.addr & ~(2 ** (32 - this.o.addr.len) - 1), len: this.o.addr.len }),
@@ -301,6 +305,15 @@ export class Bird {
     });
     if (same) return;
     this.exec(`ip route ${row ? 'replace' : 'add'} ${cidrText(r.prefix)} ${spec}`, origin, 'bird');
+  }
+
+  /** The gateway of the kernel's route to `nextHop`, or `nextHop` itself when it is on a connected subnet. */
+  private recursiveGateway(nextHop: number): number {
+    if (inPrefix(nextHop, this.o.addr.addr, this.o.addr.len)) return nextHop;
+    const via = this.o.ns.routes.lookup(nextHop);
+    return via?.type === 'unicast' && via.gateway !== undefined && via.proto !== 'bird'
+      ? via.gateway
+      : nextHop;
   }
 
   /** A peer closed the session: forget (and unprogram) what it told us, and withdraw what we reflected. */

@@ -56,6 +56,8 @@ export interface CalicoNodeOptions {
   routeReflector: boolean;
   labels: Labels;
   pods: CalicoPod[];
+  /** CALICO_NETWORKING_BACKEND: bird (BGP) or none (policy only, as in Canal, where flannel routes). */
+  networking?: 'bird' | 'none';
 }
 
 export class CalicoNode {
@@ -164,6 +166,11 @@ export class CalicoNode {
       this.felix.addLocal(w);
     }
     this.store.put(blockKey(cidr), blockValue(block), { ns: this.ns, who: ipam });
+    if (this.opts.networking === 'none') {
+      // Canal: Felix enforces policy; another plugin (flannel) carries packets between nodes.
+      this.running = true;
+      return;
+    }
 
     this.bird = new Bird(
       fabric,

@@ -1,0 +1,389 @@
+/**
+ * kube-proxy's iptables mode, written as pkg/proxy/iptables/proxier.go's syncProxyRules
+ * writes it (Kubernetes 1.33): the jump rules from the built-in chains with single iptables
+ * calls (EnsureChain, then EnsureRule with Prepend, hence `-I`), then one iptables-restore
+ * batch with a *filter and a *nat section, in kube-proxy's own argument order
+ * ("-m comment --comment ... -m tcp -p tcp -d IP --dport N"); iptables-save prints it in
+ * the kernel's order. Services are taken in the scenario's order (kube-proxy ranges over a
+ * map; its tests sort the output).
+ */
+import {
+  categorizeEndpoints,
+  endpointsOf,
+  portPolicy,
+  type Endpoint,
+  type PortPolicy,
+} from './kube-proxy-endpoints';
+import {
+  extChain,
+  fwChain,
+  sepChain,
+  servicePortName,
+  svcChain,
+  svlChain,
+  type DetectLocal,
+  type KubeProxyOptions,
+  type ProxyWrites,
+  type Service,
+  type ServicePort,
+} from './kube-proxy';
+
+const q = (s: string): string => `"${s}"`;
+/** kube-proxy's masquerade bit 14 (--iptables-masquerade-bit default). */
+export const MASQ_MARK = '0x4000';
+
+/** iptablesJumpChains then iptablesKubeletJumpChains: table, target chain, source chain, comment, extra args. */
+const JUMPS: [string, string, string, string, string][] = [
+  [
+    'filter',
+    'KUBE-EXTERNAL-SERVICES',
+    'INPUT',
+    'kubernetes externally-visible service portals',
+    '-m conntrack --ctstate NEW',
+  ],
+  [
+    'filter',
+    'KUBE-EXTERNAL-SERVICES',
+    'FORWARD',
+    'kubernetes externally-visible service portals',
+    '-m conntrack --ctstate NEW',
+  ],
+  ['filter', 'KUBE-NODEPORTS', 'INPUT', 'kubernetes health check service ports', ''],
+  ['filter', 'KUBE-SERVICES', 'FORWARD', 'kubernetes service portals', '-m conntrack --ctstate NEW'],
+  ['filter', 'KUBE-SERVICES', 'OUTPUT', 'kubernetes service portals', '-m conntrack --ctstate NEW'],
+  ['filter', 'KUBE-FORWARD', 'FORWARD', 'kubernetes forwarding rules', ''],
+  [
+    'filter',
+    'KUBE-PROXY-FIREWALL',
+    'INPUT',
+    'kubernetes load balancer firewall',
+    '-m conntrack --ctstate NEW',
+  ],
+  [
+    'filter',
+    'KUBE-PROXY-FIREWALL',
+    'OUTPUT',
+    'kubernetes load balancer firewall',
+    '-m conntrack --ctstate NEW',
+  ],
+  [
+    'filter',
+    'KUBE-PROXY-FIREWALL',
+    'FORWARD',
+    'kubernetes load balancer firewall',
+    '-m conntrack --ctstate NEW',
+  ],
+  ['nat', 'KUBE-SERVICES', 'OUTPUT', 'kubernetes service portals', ''],
+  ['nat', 'KUBE-SERVICES', 'PREROUTING', 'kubernetes service portals', ''],
+  ['nat', 'KUBE-POSTROUTING', 'POSTROUTING', 'kubernetes postrouting rules', ''],
+  ['filter', 'KUBE-FIREWALL', 'INPUT', '', ''],
+  ['filter', 'KUBE-FIREWALL', 'OUTPUT', '', ''],
+];
+
+/** EnsureChain and EnsureRule(Prepend) for every jump, as the commands a learner would type. */
+export function jumpCommands(): string[] {
+  const out: string[] = [];
+  const made = new Set<string>();
+  for (const [table, dst, src, comment, extra] of JUMPS) {
+    if (!made.has(`${table}/${dst}`)) {
+      made.add(`${table}/${dst}`);
+      out.push(`iptables -t ${table} -N ${dst}`);
+    }
+    const args = [extra, comment ? `-m comment --comment ${q(comment)}` : '', `-j ${dst}`];
+    out.push(`iptables -t ${table} -I ${src} ${args.filter(Boolean).join(' ')}`);
+  }
+  return out;
+}
+
+/** LocalTrafficDetector: IfLocal / IfNotLocal arguments, or null when no mode applies. */
+export function localDetector(o: KubeProxyOptions): { ifLocal: string; ifNotLocal: string } | null {
+  const d: DetectLocal | undefined =
+    o.detectLocal ?? (o.clusterCIDR ? { mode: 'ClusterCIDR', cidr: o.clusterCIDR } : undefined);
+  if (!d) return null;
+  switch (d.mode) {
+    case 'ClusterCIDR':
+    case 'NodeCIDR':
+      return { ifLocal: `-s ${d.cidr}`, ifNotLocal: `! -s ${d.cidr}` };
+    case 'BridgeInterface':
+      return { ifLocal: `-i ${d.bridge}`, ifNotLocal: `! -i ${d.bridge}` };
+    case 'InterfaceNamePrefix':
+      return { ifLocal: `-i ${d.prefix}+`, ifNotLocal: `! -i ${d.prefix}+` };
+  }
+}
+
+/** computeProbability: 1/n with ten decimals, as kube-proxy formats it ("%0.10f"). */
+export const probability10 = (n: number): string => (1 / n).toFixed(10);
+
+/** The buffers syncProxyRules fills. */
+interface Buffers {
+  filterChains: string[];
+  filterRules: string[];
+  natChains: string[];
+  natRules: string[];
+}
+
+export function iptablesModeWrites(services: Service[], o: KubeProxyOptions): ProxyWrites {
+  const b: Buffers = { filterChains: [], filterRules: [], natChains: [], natRules: [] };
+  for (const c of [
+    'KUBE-SERVICES',
+    'KUBE-EXTERNAL-SERVICES',
+    'KUBE-FORWARD',
+    'KUBE-NODEPORTS',
+    'KUBE-PROXY-FIREWALL',
+  ])
+    b.filterChains.push(`:${c} - [0:0]`);
+  for (const c of ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'])
+    b.natChains.push(`:${c} - [0:0]`);
+  b.natRules.push(`-A KUBE-POSTROUTING -m mark ! --mark ${MASQ_MARK}/${MASQ_MARK} -j RETURN`);
+  // Clear the mark so a packet that re-traverses the stack is not masqueraded twice.
+  b.natRules.push(`-A KUBE-POSTROUTING -j MARK --xor-mark ${MASQ_MARK}`);
+  b.natRules.push(
+    `-A KUBE-POSTROUTING -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE${o.randomFully !== false ? ' --random-fully' : ''}`,
+  );
+  b.natRules.push(`-A KUBE-MARK-MASQ -j MARK --or-mark ${MASQ_MARK}`);
+  const localhostNodePorts = o.localhostNodePorts !== false && nodePortsOnLoopback(o);
+  if (localhostNodePorts) {
+    // route_localnet opens 127.0.0.0/8 to other hosts; this rule closes it (issue 90259).
+    b.filterChains.push(':KUBE-FIREWALL - [0:0]');
+    b.filterRules.push(
+      `-A KUBE-FIREWALL -m comment --comment ${q('block incoming localnet connections')} -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP`,
+    );
+  }
+  for (const s of services) for (const p of s.ports) servicePortRules(s, p, o, localhostNodePorts, b);
+  b.natRules.push(...nodePortsJump(o, localhostNodePorts));
+  b.filterRules.push(
+    `-A KUBE-FORWARD -m conntrack --ctstate INVALID${o.nfacct ? ' -m nfacct --nfacct-name ct_state_invalid_dropped_pkts' : ''} -j DROP`,
+    `-A KUBE-FORWARD -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark ${MASQ_MARK}/${MASQ_MARK} -j ACCEPT`,
+    `-A KUBE-FORWARD -m comment --comment ${q('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+  );
+  const restore = [
+    '*filter',
+    ...b.filterChains,
+    ...b.filterRules,
+    'COMMIT',
+    '*nat',
+    ...b.natChains,
+    ...b.natRules,
+    'COMMIT',
+    '',
+  ].join('\n');
+  return { commands: jumpCommands(), restore };
+}
+
+/** NodePortAddresses.ContainsIPv4Loopback: no --nodeport-addresses, or one that holds 127.0.0.1. */
+function nodePortsOnLoopback(o: KubeProxyOptions): boolean {
+  const cidrs = o.nodePortAddresses ?? [];
+  if (cidrs.length === 0) return true;
+  return cidrs.some((c) => c === 'primary' || inCidr('127.0.0.1', c));
+}
+
+function inCidr(ip: string, cidr: string): boolean {
+  const [net, len] = cidr.split('/');
+  const n = (a: string): number => a.split('.').reduce((v, x) => v * 256 + Number(x), 0);
+  const bits = Number(len ?? 32);
+  const size = 2 ** (32 - bits);
+  return Math.floor(n(ip) / size) === Math.floor(n(net ?? '') / size);
+}
+
+/** The tail call to KUBE-NODEPORTS: every local address, or the --nodeport-addresses ones. */
+function nodePortsJump(o: KubeProxyOptions, localhostNodePorts: boolean): string[] {
+  const comment = `-m comment --comment ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')}`;
+  const cidrs = (o.nodePortAddresses ?? []).filter((c) => c !== 'primary');
+  if ((o.nodePortAddresses ?? []).length === 0)
+    return [
+      `-A KUBE-SERVICES ${comment} -m addrtype --dst-type LOCAL${localhostNodePorts ? '' : ' ! -d 127.0.0.0/8'} -j KUBE-NODEPORTS`,
+    ];
+  const ips = [...(o.nodeIPs ?? [o.nodeIP])].filter((ip) => cidrs.some((c) => inCidr(ip, c)));
+  if ((o.nodePortAddresses ?? []).includes('primary') && !ips.includes(o.nodeIP)) ips.push(o.nodeIP);
+  return ips
+    .filter((ip) => !ip.startsWith('127.') || localhostNodePorts)
+    .map((ip) => `-A KUBE-SERVICES ${comment} -d ${ip} -j KUBE-NODEPORTS`);
+}
+
+/** A rule's "-m comment --comment X -m proto -p proto -d IP --dport N" prefix. */
+const capture = (comment: string, proto: string, ip: string, port: number): string =>
+  `-m comment --comment ${q(comment)} -m ${proto} -p ${proto} -d ${ip} --dport ${port}`;
+
+/** Everything one Service port contributes to both tables (the body of syncProxyRules' loop). */
+function servicePortRules(
+  s: Service,
+  p: ServicePort,
+  o: KubeProxyOptions,
+  localhostNodePorts: boolean,
+  b: Buffers,
+): void {
+  const spn = servicePortName(s, p);
+  const proto = p.protocol.toLowerCase();
+  const pol = portPolicy(s, p);
+  const cat = categorizeEndpoints(endpointsOf(s, p, o.node), pol);
+  const svc = svcChain(spn, proto);
+  const svl = svlChain(spn, proto);
+  const ext = extChain(spn, proto);
+  const fw = fwChain(spn, proto);
+  const usesCluster = cat.cluster.length > 0 && pol.usesClusterEndpoints;
+  const usesLocal = cat.local.length > 0 && pol.usesLocalEndpoints;
+  const internalChain = pol.internalPolicyLocal ? svl : svc;
+  const hasInternal = cat.hasAny && !(pol.internalPolicyLocal && cat.local.length === 0);
+  const externalPolicyChain = pol.externalPolicyLocal ? svl : svc;
+  const hasExternal = cat.hasAny && !(pol.externalPolicyLocal && cat.local.length === 0);
+  const usesExt = cat.hasAny && pol.externallyAccessible;
+  const usesFw =
+    cat.hasAny && pol.loadBalancerIPs.length > 0 && (s.loadBalancerSourceRanges ?? []).length > 0;
+  const lbChain = usesFw ? fw : ext;
+  const noEps = `${spn} has no endpoints`;
+  const noLocal = `${spn} has no local endpoints`;
+  const [internalTarget, internalComment] = cat.hasAny ? ['DROP', noLocal] : ['REJECT', noEps];
+  const [externalTarget, externalComment] = cat.hasAny ? ['DROP', noLocal] : ['REJECT', noEps];
+
+  if (hasInternal)
+    b.natRules.push(
+      `-A KUBE-SERVICES ${capture(`${spn} cluster IP`, proto, s.clusterIP, p.port)} -j ${internalChain}`,
+    );
+  else
+    b.filterRules.push(
+      `-A KUBE-SERVICES ${capture(internalComment, proto, s.clusterIP, p.port)} -j ${internalTarget}`,
+    );
+  for (const ip of pol.externalIPs) {
+    if (cat.hasAny)
+      b.natRules.push(`-A KUBE-SERVICES ${capture(`${spn} external IP`, proto, ip, p.port)} -j ${ext}`);
+    if (!hasExternal)
+      b.filterRules.push(
+        `-A KUBE-EXTERNAL-SERVICES ${capture(externalComment, proto, ip, p.port)} -j ${externalTarget}`,
+      );
+  }
+  for (const ip of pol.loadBalancerIPs) {
+    if (cat.hasAny)
+      b.natRules.push(
+        `-A KUBE-SERVICES ${capture(`${spn} loadbalancer IP`, proto, ip, p.port)} -j ${lbChain}`,
+      );
+    if (usesFw)
+      b.filterRules.push(
+        `-A KUBE-PROXY-FIREWALL ${capture(`${spn} traffic not accepted by ${fw}`, proto, ip, p.port)} -j DROP`,
+      );
+  }
+  if (!hasExternal)
+    for (const ip of pol.loadBalancerIPs)
+      b.filterRules.push(
+        `-A KUBE-EXTERNAL-SERVICES ${capture(externalComment, proto, ip, p.port)} -j ${externalTarget}`,
+      );
+  if (pol.nodePort !== 0) {
+    if (cat.hasAny) {
+      if (localhostNodePorts && o.nfacct)
+        b.natRules.push(
+          `-A KUBE-NODEPORTS -m comment --comment ${spn} -m ${proto} -p ${proto} -d 127.0.0.0/8 --dport ${pol.nodePort} -m nfacct --nfacct-name localhost_nps_accepted_pkts -j ${ext}`,
+        );
+      b.natRules.push(
+        `-A KUBE-NODEPORTS -m comment --comment ${spn} -m ${proto} -p ${proto} --dport ${pol.nodePort} -j ${ext}`,
+      );
+    }
+    if (!hasExternal)
+      b.filterRules.push(
+        `-A KUBE-EXTERNAL-SERVICES -m comment --comment ${q(externalComment)} -m addrtype --dst-type LOCAL -m ${proto} -p ${proto} --dport ${pol.nodePort} -j ${externalTarget}`,
+      );
+  }
+  // NeedsHealthCheck: only a LoadBalancer with Local policy keeps its healthCheckNodePort.
+  if (s.healthCheckNodePort && s.type === 'LoadBalancer' && pol.externalPolicyLocal)
+    b.filterRules.push(
+      `-A KUBE-NODEPORTS -m comment --comment ${q(`${spn} health check node port`)} -m tcp -p tcp --dport ${s.healthCheckNodePort} -j ACCEPT`,
+    );
+
+  if (hasInternal) {
+    const args = capture(`${spn} cluster IP`, proto, s.clusterIP, p.port);
+    const det = localDetector(o);
+    if (o.masqueradeAll) b.natRules.push(`-A ${internalChain} ${args} -j KUBE-MARK-MASQ`);
+    else if (det) b.natRules.push(`-A ${internalChain} ${args} ${det.ifNotLocal} -j KUBE-MARK-MASQ`);
+  }
+  if (usesExt) extRules(spn, pol, o, { ext, svc, externalPolicyChain, hasExternal }, b);
+  if (usesFw) fwRules(s, spn, o, { fw, ext }, b);
+  if (usesCluster) endpointRules(s, spn, proto, svc, cat.cluster, b);
+  if (usesLocal) endpointRules(s, spn, proto, svl, cat.local, b);
+  for (const e of cat.reachable) sepRules(s, spn, proto, e, b);
+}
+
+/** KUBE-EXT-*: masquerade for Cluster policy; the short-circuits for Local policy. */
+function extRules(
+  spn: string,
+  pol: PortPolicy,
+  o: KubeProxyOptions,
+  c: { ext: string; svc: string; externalPolicyChain: string; hasExternal: boolean },
+  b: Buffers,
+): void {
+  b.natChains.push(`:${c.ext} - [0:0]`);
+  if (!pol.externalPolicyLocal) {
+    b.natRules.push(
+      `-A ${c.ext} -m comment --comment ${q(`masquerade traffic for ${spn} external destinations`)} -j KUBE-MARK-MASQ`,
+    );
+  } else {
+    const det = localDetector(o);
+    if (det)
+      b.natRules.push(
+        `-A ${c.ext} -m comment --comment ${q(`pod traffic for ${spn} external destinations`)} ${det.ifLocal} -j ${c.svc}`,
+      );
+    b.natRules.push(
+      `-A ${c.ext} -m comment --comment ${q(`masquerade LOCAL traffic for ${spn} external destinations`)} -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ`,
+    );
+    b.natRules.push(
+      `-A ${c.ext} -m comment --comment ${q(`route LOCAL traffic for ${spn} external destinations`)} -m addrtype --src-type LOCAL -j ${c.svc}`,
+    );
+  }
+  if (c.hasExternal) b.natRules.push(`-A ${c.ext} -j ${c.externalPolicyChain}`);
+}
+
+/** KUBE-FW-*: loadBalancerSourceRanges; what falls off its end meets KUBE-PROXY-FIREWALL's DROP. */
+function fwRules(
+  s: Service,
+  spn: string,
+  o: KubeProxyOptions,
+  c: { fw: string; ext: string },
+  b: Buffers,
+): void {
+  b.natChains.push(`:${c.fw} - [0:0]`);
+  const head = `-A ${c.fw} -m comment --comment ${q(`${spn} loadbalancer IP`)}`;
+  let allowFromNode = false;
+  for (const cidr of s.loadBalancerSourceRanges ?? []) {
+    b.natRules.push(`${head} -s ${cidr.trim()} -j ${c.ext}`);
+    if (inCidr(o.nodeIP, cidr.trim())) allowFromNode = true;
+  }
+  // A VIP the node holds itself loops back with the VIP as source: let the node through.
+  if (allowFromNode)
+    for (const ip of s.loadBalancerIPs ?? []) b.natRules.push(`${head} -s ${ip} -j ${c.ext}`);
+  b.natRules.push(
+    `-A ${c.fw} -m comment --comment ${q(`other traffic to ${spn} will be dropped by KUBE-PROXY-FIREWALL`)}`,
+  );
+}
+
+/** writeServiceToEndpointRules: session-affinity checks first, then the random spread. */
+function endpointRules(
+  s: Service,
+  spn: string,
+  proto: string,
+  chain: string,
+  eps: Endpoint[],
+  b: Buffers,
+): void {
+  b.natChains.push(`:${chain} - [0:0]`);
+  const sep = (e: Endpoint): string => sepChain(spn, proto, e.key);
+  if (s.sessionAffinity === 'ClientIP')
+    for (const e of eps)
+      b.natRules.push(
+        `-A ${chain} -m comment --comment ${q(`${spn} -> ${e.key}`)} -m recent --name ${sep(e)} --rcheck --seconds ${s.sessionAffinityTimeout ?? 10800} --reap -j ${sep(e)}`,
+      );
+  eps.forEach((e, i) => {
+    const stat =
+      i < eps.length - 1 ? ` -m statistic --mode random --probability ${probability10(eps.length - i)}` : '';
+    b.natRules.push(`-A ${chain} -m comment --comment ${q(`${spn} -> ${e.key}`)}${stat} -j ${sep(e)}`);
+  });
+}
+
+/** KUBE-SEP-*: the hairpin masquerade, then the DNAT (recording the client for affinity). */
+function sepRules(s: Service, spn: string, proto: string, e: Endpoint, b: Buffers): void {
+  const sep = sepChain(spn, proto, e.key);
+  b.natChains.push(`:${sep} - [0:0]`);
+  // appendServiceCommentLocked writes the name unquoted (a ServicePortName has no spaces).
+  const comment = spn;
+  b.natRules.push(`-A ${sep} -m comment --comment ${comment} -s ${e.ip} -j KUBE-MARK-MASQ`);
+  const recent = s.sessionAffinity === 'ClientIP' ? ` -m recent --name ${sep} --set` : '';
+  b.natRules.push(
+    `-A ${sep} -m comment --comment ${comment}${recent} -m ${proto} -p ${proto} -j DNAT --to-destination ${e.key}`,
+  );
+}

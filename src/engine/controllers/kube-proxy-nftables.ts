@@ -1,0 +1,273 @@
+/**
+ * kube-proxy's nftables mode as text: the `ip kube-proxy` table that pkg/proxy/nftables
+ * (Kubernetes 1.33) builds with knftables (setupNFTables, then syncProxyRules and
+ * writeServiceToEndpointRules), written as the `nft -f` input that creates it from nothing.
+ * Nothing runs it yet: the nft front end and the nf_tables evaluator are another piece of
+ * work; this is the text kube-proxy would load, ready to be fed to them.
+ */
+import { categorizeEndpoints, endpointsOf, portPolicy, type Endpoint } from './kube-proxy-endpoints';
+import { servicePortName, type DetectLocal, type KubeProxyOptions, type Service } from './kube-proxy';
+import { base32, sha256 } from '../util/sha256';
+
+const T = 'ip kube-proxy';
+const q = (s: string): string => `"${s}"`;
+
+/** hashAndTruncate: eight base32 characters of the name's SHA-256, a hyphen, the name. */
+const hashed = (name: string): string => `${base32(sha256(name)).slice(0, 8)}-${name}`;
+
+/** servicePortChainNameBase: "HASH-namespace/name/protocol/port". */
+const portBase = (s: Service, port: string, proto: string): string =>
+  hashed(`${s.namespace}/${s.name}/${proto}/${port}`);
+/** servicePortEndpointChainNameBase: "HASH-namespace/name/protocol/port__ip/port". */
+const endpointBase = (s: Service, port: string, proto: string, e: Endpoint): string =>
+  hashed(`${s.namespace}/${s.name}/${proto}/${port}__${e.ip}/${e.port}`);
+
+/** nftablesBaseChains: name, type, hook, priority. */
+const BASE_CHAINS: [string, string, string, number][] = [
+  ['filter-prerouting-pre-dnat', 'filter', 'prerouting', -110],
+  ['filter-output-pre-dnat', 'filter', 'output', -110],
+  ['filter-forward', 'filter', 'forward', 0],
+  ['filter-input', 'filter', 'input', 0],
+  ['filter-output', 'filter', 'output', 0],
+  ['nat-output', 'nat', 'output', -100],
+  ['nat-postrouting', 'nat', 'postrouting', 100],
+  ['nat-prerouting', 'nat', 'prerouting', -100],
+];
+
+/** nftablesJumpChains: source chain, destination chain, extra match. */
+const JUMPS: [string, string, string][] = [
+  ['filter-prerouting-pre-dnat', 'firewall-check', 'ct state new'],
+  ['filter-output-pre-dnat', 'firewall-check', 'ct state new'],
+  ['filter-forward', 'service-endpoints-check', 'ct state new'],
+  ['filter-input', 'nodeport-endpoints-check', 'ct state new'],
+  ['filter-input', 'service-endpoints-check', 'ct state new'],
+  ['filter-output', 'service-endpoints-check', 'ct state new'],
+  ['filter-forward', 'cluster-ips-check', 'ct state new'],
+  ['filter-output', 'cluster-ips-check', 'ct state new'],
+  ['nat-output', 'services', ''],
+  ['nat-postrouting', 'masquerading', ''],
+  ['nat-prerouting', 'services', ''],
+];
+
+/** IfLocalNFT / IfNotLocalNFT of the LocalTrafficDetector. */
+function detector(o: KubeProxyOptions): { local: string; notLocal: string } | null {
+  const d: DetectLocal | undefined =
+    o.detectLocal ?? (o.clusterCIDR ? { mode: 'ClusterCIDR', cidr: o.clusterCIDR } : undefined);
+  if (!d) return null;
+  if (d.mode === 'ClusterCIDR' || d.mode === 'NodeCIDR')
+    return { local: `ip saddr ${d.cidr}`, notLocal: `ip saddr != ${d.cidr}` };
+  const name = d.mode === 'BridgeInterface' ? d.bridge : `${d.prefix}*`;
+  return { local: `iifname ${name}`, notLocal: `iifname != ${name}` };
+}
+
+export interface NftablesOptions {
+  /** --service-cluster-ip-range (ServiceCIDRs): traffic to an unallocated ClusterIP is dropped. */
+  serviceCIDRs?: string;
+}
+
+/** setupNFTables: the table, its sets and maps, the base chains and the fixed rules. */
+function baseRules(o: KubeProxyOptions, n: NftablesOptions): string[] {
+  const out = [`add table ${T} { comment "rules for kube-proxy" ; }`];
+  const matchAll = (o.nodePortAddresses ?? []).length === 0;
+  out.push(`add set ${T} cluster-ips { type ipv4_addr ; comment "Active ClusterIPs" ; }`);
+  if (!matchAll)
+    out.push(`add set ${T} nodeport-ips { type ipv4_addr ; comment "IPs that accept NodePort traffic" ; }`);
+  const vmap = (name: string, key: string, comment: string): string =>
+    `add map ${T} ${name} { type ${key} : verdict ; comment ${q(comment)} ; }`;
+  out.push(
+    vmap(
+      'firewall-ips',
+      'ipv4_addr . inet_proto . inet_service',
+      'destinations that are subject to LoadBalancerSourceRanges',
+    ),
+    vmap(
+      'no-endpoint-nodeports',
+      'inet_proto . inet_service',
+      'vmap to drop or reject packets to service nodeports with no endpoints',
+    ),
+    vmap(
+      'no-endpoint-services',
+      'ipv4_addr . inet_proto . inet_service',
+      'vmap to drop or reject packets to services with no endpoints',
+    ),
+    vmap(
+      'service-ips',
+      'ipv4_addr . inet_proto . inet_service',
+      'ClusterIP, ExternalIP and LoadBalancer IP traffic',
+    ),
+    vmap('service-nodeports', 'inet_proto . inet_service', 'NodePort traffic'),
+  );
+  for (const [name, type, hook, prio] of BASE_CHAINS)
+    out.push(`add chain ${T} ${name} { type ${type} hook ${hook} priority ${prio} ; }`);
+  for (const c of [
+    'cluster-ips-check',
+    'firewall-check',
+    'mark-for-masquerade',
+    'masquerading',
+    'nodeport-endpoints-check',
+    'services',
+    'service-endpoints-check',
+  ])
+    out.push(`add chain ${T} ${c}`);
+  out.push(
+    `add chain ${T} reject-chain { comment "helper for @no-endpoint-services / @no-endpoint-nodeports" ; }`,
+  );
+  const rule = (chain: string, r: string): string => `add rule ${T} ${chain} ${r}`;
+  for (const [src, dst, extra] of JUMPS) out.push(rule(src, `${extra ? `${extra} ` : ''}jump ${dst}`));
+  out.push(
+    rule('mark-for-masquerade', 'mark set mark or 0x4000'),
+    rule('masquerading', 'mark and 0x4000 == 0 return'),
+    rule('masquerading', 'mark set mark xor 0x4000'),
+    rule('masquerading', 'masquerade fully-random'),
+    rule(
+      'cluster-ips-check',
+      'ip daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"',
+    ),
+  );
+  if (n.serviceCIDRs)
+    out.push(
+      rule(
+        'cluster-ips-check',
+        `ip daddr { ${n.serviceCIDRs} } drop comment "Drop traffic to unallocated ClusterIPs"`,
+      ),
+    );
+  const nodePorts = matchAll ? 'ip daddr != 127.0.0.0/8' : 'ip daddr @nodeport-ips';
+  out.push(
+    rule('nodeport-endpoints-check', `${nodePorts} meta l4proto . th dport vmap @no-endpoint-nodeports`),
+    rule('reject-chain', 'reject'),
+    rule('service-endpoints-check', 'ip daddr . meta l4proto . th dport vmap @no-endpoint-services'),
+    rule('firewall-check', 'ip daddr . meta l4proto . th dport vmap @firewall-ips'),
+    rule('services', 'ip daddr . meta l4proto . th dport vmap @service-ips'),
+    rule(
+      'services',
+      `${matchAll ? 'fib daddr type local ip daddr != 127.0.0.0/8' : 'ip daddr @nodeport-ips'} meta l4proto . th dport vmap @service-nodeports`,
+    ),
+  );
+  if (!matchAll) {
+    const cidrs = o.nodePortAddresses ?? [];
+    for (const ip of o.nodeIPs ?? [o.nodeIP])
+      if (!ip.startsWith('127.') && cidrs.some((c) => (c === 'primary' ? ip === o.nodeIP : inCidr(ip, c))))
+        out.push(`add element ${T} nodeport-ips { ${ip} }`);
+  }
+  return out;
+}
+
+function inCidr(ip: string, cidr: string): boolean {
+  const [net, len] = cidr.split('/');
+  const n = (a: string): number => a.split('.').reduce((v, x) => v * 256 + Number(x), 0);
+  const size = 2 ** (32 - Number(len ?? 32));
+  return Math.floor(n(ip) / size) === Math.floor(n(net ?? '') / size);
+}
+
+/** The `nft -f` text kube-proxy's nftables mode loads on node `o.node`. */
+export function nftablesModeRuleset(
+  services: Service[],
+  o: KubeProxyOptions,
+  n: NftablesOptions = {},
+): string {
+  const out = baseRules(o, n);
+  for (const s of services) for (const p of s.ports) out.push(...servicePort(s, p, o));
+  return out.join('\n') + '\n';
+}
+
+/** The body of syncProxyRules' loop for one Service port. */
+function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOptions): string[] {
+  const out: string[] = [];
+  const proto = p.protocol.toLowerCase();
+  const spn = servicePortName(s, p);
+  const pol = portPolicy(s, p);
+  const cat = categorizeEndpoints(endpointsOf(s, p, o.node), pol);
+  const base = portBase(s, p.name, proto);
+  const svc = `service-${base}`;
+  const local = `local-${base}`;
+  const ext = `external-${base}`;
+  const fw = `firewall-${base}`;
+  const epChain = (e: Endpoint): string => `endpoint-${endpointBase(s, p.name, proto, e)}`;
+  const affinity = (e: Endpoint): string => `affinity-${endpointBase(s, p.name, proto, e)}`;
+  const rule = (chain: string, r: string): string => `add rule ${T} ${chain} ${r}`;
+  const elem = (m: string, key: string, verdict?: string, comment?: string): string =>
+    `add element ${T} ${m} { ${key}${comment ? ` comment ${q(comment)}` : ''}${verdict ? ` : ${verdict}` : ''} }`;
+  const internalChain = pol.internalPolicyLocal ? local : svc;
+  const hasInternal = cat.hasAny && !(pol.internalPolicyLocal && cat.local.length === 0);
+  const externalPolicyChain = pol.externalPolicyLocal ? local : svc;
+  const hasExternal = cat.hasAny && !(pol.externalPolicyLocal && cat.local.length === 0);
+  const noEps = cat.hasAny ? 'drop' : 'goto reject-chain';
+  const usesFw = pol.loadBalancerIPs.length > 0 && (s.loadBalancerSourceRanges ?? []).length > 0;
+  const key = (ip: string): string => `${ip} . ${proto} . ${p.port}`;
+
+  const affine = s.sessionAffinity === 'ClientIP';
+  if (affine)
+    for (const e of cat.reachable)
+      out.push(
+        `add set ${T} ${affinity(e)} { type ipv4_addr ; flags dynamic,timeout ; timeout ${s.sessionAffinityTimeout ?? 10800}s ; }`,
+      );
+  const usesCluster = cat.cluster.length > 0 && pol.usesClusterEndpoints;
+  const usesLocal = cat.local.length > 0 && pol.usesLocalEndpoints;
+  if (usesCluster) out.push(`add chain ${T} ${svc}`);
+  if (usesLocal) out.push(`add chain ${T} ${local}`);
+  if (hasInternal) {
+    const det = detector(o);
+    if (o.masqueradeAll) out.push(rule(internalChain, `ip daddr ${s.clusterIP} jump mark-for-masquerade`));
+    else if (det)
+      out.push(rule(internalChain, `ip daddr ${s.clusterIP} ${det.notLocal} jump mark-for-masquerade`));
+  }
+  if (usesCluster) out.push(...toEndpoints(svc, cat.cluster, affine, epChain, affinity));
+  if (usesLocal) out.push(...toEndpoints(local, cat.local, affine, epChain, affinity));
+  if (cat.hasAny && pol.externallyAccessible) {
+    out.push(`add chain ${T} ${ext}`);
+    if (!pol.externalPolicyLocal) out.push(rule(ext, 'jump mark-for-masquerade'));
+    else {
+      const det = detector(o);
+      if (det) out.push(rule(ext, `${det.local} goto ${svc} comment "short-circuit pod traffic"`));
+      out.push(rule(ext, 'fib saddr type local jump mark-for-masquerade comment "masquerade local traffic"'));
+      out.push(rule(ext, `fib saddr type local goto ${svc} comment "short-circuit local traffic"`));
+    }
+    if (hasExternal) out.push(rule(ext, `goto ${externalPolicyChain}`));
+  }
+  for (const e of cat.reachable) {
+    out.push(`add chain ${T} ${epChain(e)}`);
+    out.push(rule(epChain(e), `ip saddr ${e.ip} jump mark-for-masquerade`));
+    if (affine) out.push(rule(epChain(e), `update @${affinity(e)} { ip saddr }`));
+    out.push(rule(epChain(e), `meta l4proto ${proto} dnat to ${e.key}`));
+  }
+  if (usesFw) {
+    const ranges = (s.loadBalancerSourceRanges ?? []).map((r) => r.trim());
+    const sources = [...ranges, ...(ranges.some((r) => inCidr(o.nodeIP, r)) ? pol.loadBalancerIPs : [])];
+    out.push(`add chain ${T} ${fw}`, rule(fw, `ip saddr != { ${sources.join(', ')} } drop`));
+  }
+  out.push(elem('cluster-ips', s.clusterIP));
+  if (hasInternal) out.push(elem('service-ips', key(s.clusterIP), `goto ${internalChain}`));
+  else
+    out.push(elem('no-endpoint-services', key(s.clusterIP), cat.hasAny ? 'drop' : 'goto reject-chain', spn));
+  for (const ip of pol.externalIPs) {
+    if (cat.hasAny) out.push(elem('service-ips', key(ip), `goto ${ext}`));
+    if (!hasExternal) out.push(elem('no-endpoint-services', key(ip), noEps, spn));
+  }
+  for (const ip of pol.loadBalancerIPs) {
+    if (cat.hasAny) out.push(elem('service-ips', key(ip), `goto ${ext}`));
+    if (usesFw) out.push(elem('firewall-ips', key(ip), `goto ${fw}`));
+  }
+  if (!hasExternal)
+    for (const ip of pol.loadBalancerIPs) out.push(elem('no-endpoint-services', key(ip), noEps, spn));
+  if (pol.nodePort !== 0) {
+    if (cat.hasAny) out.push(elem('service-nodeports', `${proto} . ${pol.nodePort}`, `goto ${ext}`));
+    if (!hasExternal) out.push(elem('no-endpoint-nodeports', `${proto} . ${pol.nodePort}`, noEps, spn));
+  }
+  return out;
+}
+
+/** writeServiceToEndpointRules: affinity lookups first, then one numgen vmap over the endpoints. */
+function toEndpoints(
+  chain: string,
+  eps: Endpoint[],
+  affine: boolean,
+  epChain: (e: Endpoint) => string,
+  affinity: (e: Endpoint) => string,
+): string[] {
+  const out: string[] = [];
+  if (affine)
+    for (const e of eps) out.push(`add rule ${T} ${chain} ip saddr @${affinity(e)} goto ${epChain(e)}`);
+  const vmap = eps.map((e, i) => `${i} : goto ${epChain(e)}`).join(' , ');
+  out.push(`add rule ${T} ${chain} numgen random mod ${eps.length} vmap { ${vmap} }`);
+  return out;
+}

@@ -1,0 +1,41 @@
+/**
+ * kube-proxy's nftables mode as text, against TestOverallNFTablesRules
+ * (kubernetes/kubernetes pkg/proxy/nftables/proxier_test.go): the same Services, and its
+ * fake proxier's --nodeport-addresses 192.168.0.2/32 and service CIDR 172.30.0.0/16. The
+ * expected transaction is verbatim in test/fixtures/kube-proxy/overall-nftables.txt.
+ * Compared as knftables' fake does: each chain's rules in order, everything else as a set.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { nftablesModeRuleset } from '../../src/engine/controllers/kube-proxy-nftables';
+import { fakeProxier, overallServices } from './overall';
+
+function normalize(text: string): { rules: Record<string, string[]>; other: string[] } {
+  const rules: Record<string, string[]> = {};
+  const other: string[] = [];
+  for (const line of text.split('\n').map((l) => l.trim())) {
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^add rule ip kube-proxy (\S+) /.exec(line);
+    if (m) (rules[m[1]!] ??= []).push(line);
+    else other.push(line);
+  }
+  return { rules, other: other.sort() };
+}
+
+describe('kube-proxy nftables mode: TestOverallNFTablesRules', () => {
+  const o = { ...fakeProxier, mode: 'iptables' as const, nodePortAddresses: ['192.168.0.2/32'] };
+  const got = normalize(nftablesModeRuleset(overallServices, o, { serviceCIDRs: '172.30.0.0/16' }));
+  const want = normalize(
+    readFileSync(new URL('../fixtures/kube-proxy/overall-nftables.txt', import.meta.url), 'utf8'),
+  );
+
+  it('declares the same table, sets, maps, chains and elements', () => {
+    expect(got.other).toEqual(want.other);
+  });
+
+  it('writes every chain rule for rule', () => {
+    expect(Object.keys(got.rules).sort()).toEqual(Object.keys(want.rules).sort());
+    for (const chain of Object.keys(want.rules))
+      expect({ chain, rules: got.rules[chain] }).toEqual({ chain, rules: want.rules[chain] });
+  });
+});
