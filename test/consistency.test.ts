@@ -6,6 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../src/engine';
+import { DROP_REASONS } from '../src/engine/kernel/drop-reason';
 import { scenario, trace } from './helpers';
 
 function rowsAt(t: Trace, netns: string, table: string, step: number): string[] | undefined {
@@ -28,6 +29,9 @@ describe('trace invariants', () => {
         for (let i = 1; i < t.tables.length; i++)
           expect(t.tables[i]!.step).toBeGreaterThanOrEqual(t.tables[i - 1]!.step);
         for (const e of t.events) {
+          // Every drop names why, from the closed set the schema publishes.
+          if (e.kind === 'drop')
+            expect(DROP_REASONS, `${e.explain.code} at step ${e.step}`).toContain(e.reason);
           const d = e.decidedBy;
           // An unconfirmed conntrack entry is not in `conntrack -L` yet; every other decision is.
           if (!d || d.table === 'conntrack') continue;

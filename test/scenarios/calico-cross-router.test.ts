@@ -46,7 +46,7 @@ describe('calico-bgp-cross-router: pod-a-ping-pod-b', () => {
 
   it('is dropped at r1 for lack of a route, silently: no ICMP error can reach pod-a', () => {
     expect(t.verdict).toBe('dropped');
-    expect(t.events.find((e) => e.kind === 'drop')).toMatchObject({ netns: 'r1', reason: 'no-route' });
+    expect(t.events.find((e) => e.kind === 'drop')).toMatchObject({ netns: 'r1', reason: 'IP_NOROUTE' });
     // r1 answers node1's ARP, but sends nothing that carries ICMP (no net unreachable).
     const r1tx = t.captures.filter((c) => c.netns === 'r1' && c.direction === 'tx');
     expect(r1tx.every((c) => c.layers.some((l) => l.proto === 'arp'))).toBe(true);

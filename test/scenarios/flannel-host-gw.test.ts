@@ -60,7 +60,7 @@ describe('flannel-host-gw: the route deleted', () => {
   it('ends dropped at A for lack of a route, and pod1 hears ICMP net unreachable', () => {
     expect(t.verdict).toBe('dropped');
     const drop = t.events.find((e) => e.kind === 'drop');
-    expect(drop).toMatchObject({ netns: 'A', reason: 'no-route' });
+    expect(drop).toMatchObject({ netns: 'A', reason: 'IP_NOROUTE' });
     expect(t.reason).toContain('no route to 10.1.16.2');
     expect(t.output).toContain('From 10.1.15.1 icmp_seq=1 Destination Net Unreachable');
     expect(echoes(t, 'request', 'A', 'eth0', 'tx')).toHaveLength(0);
@@ -88,7 +88,7 @@ describe('troubleshoot-host-gw-l3: pod1-ping-pod3', () => {
     expect(eth(out)?.dst).toBe(macOf(t, 'r1', 'eth0'));
     expect(t.verdict).toBe('dropped');
     const drop = t.events.find((e) => e.kind === 'drop');
-    expect(drop).toMatchObject({ netns: 'r1', reason: 'no-route' });
+    expect(drop).toMatchObject({ netns: 'r1', reason: 'IP_NOROUTE' });
     expect(t.captures.some((c) => c.netns === 'B')).toBe(false);
   });
 

@@ -173,7 +173,7 @@ describe('9. a veth refuses a frame bigger than its MTU + 18 (is_skb_forwardable
     expect(at(t, 'p', 'eth0', 'tx').filter((c) => ipOf(c)?.protocol === 1)).toHaveLength(1);
     expect(at(t, 'h', 'vh', 'rx').filter((c) => ipOf(c)?.protocol === 1)).toHaveLength(0);
     const drop = t.events.find((e) => e.kind === 'drop');
-    expect(drop && [drop.netns, drop.interface, drop.reason]).toEqual(['h', 'vh', 'pkt-too-big']);
+    expect(drop && [drop.netns, drop.interface, drop.reason]).toEqual(['h', 'vh', 'PKT_TOO_BIG']);
     expect(t.output).toContain('1 packets transmitted, 0 received, 100% packet loss');
   });
 });
@@ -220,7 +220,7 @@ describe('2. ICMP redirects and NAT (nf_nat_icmp_reply_translation, __ip_do_redi
     const t = fixtureTrace('redirect-nat', 'a-ping-behind-x');
     expect(redirectsTo(t, 'a')).toHaveLength(0);
     const drop = t.events.find((e) => e.kind === 'drop' && e.netns === 'r');
-    expect(drop?.reason).toBe('nf-nat-redirect');
+    expect(drop?.reason).toBe('NETFILTER_DROP');
   });
 
   it('once the entry is confirmed with null bindings the redirect goes out, and a first only ARPs', () => {

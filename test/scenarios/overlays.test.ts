@@ -458,7 +458,7 @@ describe("flannel-vxlan: vxlan-dropped-in-input (the notes' flannel drop symptom
     expect(arrived).toHaveLength(1);
     expect(udpOf(arrived[0]!)?.dport).toBe(8472);
     const drop = t.events.find((e) => e.kind === 'drop')!;
-    expect(drop).toMatchObject({ netns: 'node-64-217', reason: 'iptables-drop' });
+    expect(drop).toMatchObject({ netns: 'node-64-217', reason: 'NETFILTER_DROP' });
     expect(drop.explain.args).toMatchObject({ chain: 'INPUT' });
     // The outer packet is for the node itself: local delivery (INPUT) comes before the vxlan socket.
     expect(t.captures.some((c) => c.netns === 'node-64-217' && c.interface === 'flannel.1')).toBe(false);

@@ -224,7 +224,7 @@ function events(list: Ev[]): TraceEvent[] {
     if (iface !== undefined) e.interface = iface;
     if (packetId !== undefined) e.packetId = packetId;
     if (packet) e.packet = packet;
-    if (kind === 'drop') e.reason = 'no-route';
+    if (kind === 'drop') e.reason = 'IP_NOROUTE';
     return e;
   });
 }

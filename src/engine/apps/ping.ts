@@ -2,6 +2,7 @@
  * iputils ping: ICMP echo requests with a deterministic identifier, the replies and
  * errors printed the way ping prints them.
  */
+import type { DropReason } from '../kernel/drop-reason';
 import { formatIp } from '../net/ipv4';
 import { IPPROTO_ICMP, type IcmpLayer, type Ipv4Layer } from '../net/layers';
 import type { Device } from '../kernel/device';
@@ -55,7 +56,7 @@ export class Ping implements Process {
     // missing route ends ping with "ping: connect: ..." alone.
     const res = routeOutput(ns, o.dst, { oif: o.iface });
     if (!res.ok) {
-      this.localError('no-route', `connect: ${ERRNO_TEXT[res.err]}`);
+      this.localError('IP_OUTNOROUTES', `connect: ${ERRNO_TEXT[res.err]}`);
       return;
     }
     this.output.push(`PING ${dstText} (${dstText}) ${o.size}(${o.size + 28}) bytes of data.`);
@@ -77,14 +78,14 @@ export class Ping implements Process {
     const { ns, o } = this;
     const res = routeOutput(ns, o.dst, { oif: o.iface });
     if (!res.ok) {
-      this.localError('no-route', `sendmsg: ${ERRNO_TEXT[res.err]}`);
+      this.localError('IP_OUTNOROUTES', `sendmsg: ${ERRNO_TEXT[res.err]}`);
       return;
     }
     const len = o.size + 28;
     const df = o.pmtudisc === 'do' || (o.pmtudisc === 'want' && len <= res.dev.mtu);
     if (o.pmtudisc === 'do' && len > res.dev.mtu && !res.local) {
       // ip_append_data refuses a DF datagram larger than the path MTU: EMSGSIZE.
-      this.localError('message-too-long', `local error: message too long, mtu=${res.dev.mtu}`);
+      this.localError('PKT_TOO_BIG', `local error: message too long, mtu=${res.dev.mtu}`);
       return;
     }
     const ip: Ipv4Layer = {
@@ -140,7 +141,7 @@ export class Ping implements Process {
     if (this.received + this.errors >= this.o.count) this.finish();
   }
 
-  private localError(reason: string, text: string): void {
+  private localError(reason: DropReason, text: string): void {
     this.output.push(`ping: ${text}`);
     emit(this.ns, { kind: 'drop', reason, code: 'app.local-error', args: { process: 'ping', text } });
     this.outcome = { kind: 'local-error', reason, text: `ping: ${text}` };

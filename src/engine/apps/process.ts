@@ -2,11 +2,13 @@
  * A user-space program a flow runs (ping, curl, nc). It drives the kernel model through
  * sockets and reports what it printed and how it ended.
  */
+import type { DropReason } from '../kernel/drop-reason';
+
 export type Outcome =
   /** It got what it asked for (echo reply, HTTP response, UDP answer, handshake). */
   | { kind: 'ok' }
   /** The kernel refused before anything was sent (no route, message too long). */
-  | { kind: 'local-error'; reason: string; text: string }
+  | { kind: 'local-error'; reason: DropReason; text: string }
   /** An ICMP error came back. */
   | { kind: 'icmp-error'; text: string }
   | { kind: 'refused' }

@@ -71,7 +71,7 @@ export class TcpClient implements Process {
     const res = routeOutput(ns, o.dst, {});
     if (!res.ok) {
       // connect() fails at once with the route's error (ip_route_connect).
-      this.fail({ kind: 'local-error', reason: 'no-route', text: STRERROR[res.err] }, res.err);
+      this.fail({ kind: 'local-error', reason: 'IP_OUTNOROUTES', text: STRERROR[res.err] }, res.err);
       return;
     }
     const t = {

@@ -31,7 +31,7 @@ export class UdpClient implements Process {
     const res = routeOutput(ns, o.dst, {});
     if (!res.ok) {
       this.done = true;
-      this.outcome = { kind: 'local-error', reason: 'no-route', text: STRERROR[res.err] };
+      this.outcome = { kind: 'local-error', reason: 'IP_OUTNOROUTES', text: STRERROR[res.err] };
       // nc warns about a failed connect() only with -v.
       if (o.verbose)
         this.output.push(
@@ -39,7 +39,7 @@ export class UdpClient implements Process {
         );
       emit(ns, {
         kind: 'drop',
-        reason: 'no-route',
+        reason: 'IP_OUTNOROUTES',
         code: 'app.local-error',
         args: { process: 'nc', text: STRERROR[res.err] },
       });

@@ -540,7 +540,7 @@ export class Flanneld {
           emit(ns, {
             kind: 'drop',
             skb,
-            reason: 'no-lease',
+            reason: 'FLANNEL_NO_LEASE',
             code: 'flanneld.no-lease',
             args: { who: this.who, dst: ip.dst },
           });

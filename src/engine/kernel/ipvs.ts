@@ -116,7 +116,7 @@ export function ipvsIn(dev: Device, skb: Skb): boolean {
         kind: 'drop',
         dev,
         skb,
-        reason: 'ipvs-no-real',
+        reason: 'NETFILTER_DROP',
         code: 'drop.ipvs-no-real',
         args: { vip: `${ip.dst}:${p.dport}` },
       });
@@ -159,7 +159,7 @@ export function ipvsIn(dev: Device, skb: Skb): boolean {
       kind: 'drop',
       dev,
       skb: out,
-      reason: 'no-route',
+      reason: 'IP_OUTNOROUTES',
       code: 'drop.no-route-output',
       args: { dst: formatIp(real.ip) },
     });

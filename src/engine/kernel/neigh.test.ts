@@ -141,7 +141,7 @@ describe('ARP (arp_process, neigh state machine)', () => {
     expect(r.p.outcome?.kind).toBe('icmp-error');
     expect(sh('a', 'ip neigh')).toBe('10.0.0.77 dev va FAILED');
     // FAILED comes after the third request's retrans_time, at 3 s.
-    const failed = r.events.find((e) => e.reason === 'neigh-failed')!;
+    const failed = r.events.find((e) => e.reason === 'NEIGH_FAILED')!;
     expect(failed.time).toBe(3_000_000);
   });
 

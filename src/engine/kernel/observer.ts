@@ -3,6 +3,7 @@
  * (the Trace recorder, a debugger, a test): they subscribe through this interface.
  */
 import type { Layer } from '../net/layers';
+import type { DropReason } from './drop-reason';
 import type { EventKind, Explain, TableName, TraversedRule } from './trace';
 import type { Netns } from './netns';
 
@@ -14,7 +15,7 @@ export interface KernelEvent {
   layers?: Layer[];
   payload?: number;
   decidedBy?: { table: TableName; row: string; netns?: Netns };
-  reason?: string;
+  reason?: DropReason;
   traversed?: TraversedRule[];
   explain: Explain;
 }

@@ -3,6 +3,7 @@
  * JSON and pcapng export). It is plain JSON; its schema lives in schema/trace.schema.json.
  */
 import type { Layer } from '../net/layers';
+import type { DropReason } from './drop-reason';
 
 /**
  * 2: `hops` groups the events as a learner follows them.
@@ -90,8 +91,8 @@ export interface TraceEvent {
   decidedBy?: DecidedBy;
   /** iptables rules evaluated at this step, in order, with whether each matched (and its odds for -m statistic). */
   traversed?: TraversedRule[];
-  /** Machine-readable reason for drops and errors, e.g. "no-route", "ip-forward-off". */
-  reason?: string;
+  /** Why a drop happened: the kernel's skb drop reason where one exists (see drop-reason.ts). */
+  reason?: DropReason;
   explain: Explain;
   /** The English rendering of `explain`. */
   explanation: string;

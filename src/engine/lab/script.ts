@@ -92,7 +92,7 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   L.push('[ "$(id -u)" -eq 0 ] || { echo "run as root (network namespaces need it)" >&2; exit 1; }');
   L.push('need() { command -v "$1" >/dev/null 2>&1 || MISSING="$MISSING $2"; }');
   L.push(
-    'MISSING=""; need ip iproute2; need tcpdump tcpdump; need ping iputils-ping; need route net-tools; need brctl bridge-utils; need socat socat; need nc netcat-openbsd; need curl curl; need iptables iptables; need ipset ipset; need sysctl procps',
+    'MISSING=""; need ip iproute2; need tcpdump tcpdump; need ping iputils-ping; need route net-tools; need brctl bridge-utils; need socat socat; need nc netcat-openbsd; need curl curl; need iptables iptables; need ipset ipset; need nft nftables; need sysctl procps',
   );
   L.push(
     'if [ -n "$MISSING" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $MISSING >/dev/null; fi',

@@ -216,12 +216,12 @@ export const ZH: Record<string, string> = {
   'drop.nf-policy': '{ns} 在 {hook} 丢弃数据包（表 {table}）：没有规则放行，链的策略是 "{rule}"。',
   'drop.nf-reject': '{ns} 在 {hook} 用 "{rule}" 拒绝数据包（表 {table}，链 {chain}），并通知发送方。',
   'nft.accept': '{hook}，nftables 表 {table}，链 {chain}："{rule}" 放行数据包（检查了 {n} 条规则）。',
-  'nft.policy': '{hook}，nftables 表 {table}，链 {chain}：没有规则做出决定，于是采用链的 {rule}。',
+  'nft.policy': '{hook}，nftables 表 {table}，链 {chain}：没有规则做出决定，于是采用基础链的策略："{rule}"。',
   'nft.nat-rule': '{hook}，nftables 表 {table}，链 {chain}："{rule}" 决定这个新连接的 NAT。',
   'drop.nft-rule':
     '{ns} 在 {hook} 丢弃数据包（nftables 表 {table}，链 {chain}）：规则 "{rule}" 以 drop 结束。',
   'drop.nft-policy':
-    '{ns} 在 {hook} 丢弃数据包（nftables 表 {table}，链 {chain}）：没有规则放行，链的 {rule}。',
+    '{ns} 在 {hook} 丢弃数据包（nftables 表 {table}，链 {chain}）：没有规则放行，基础链声明 "{rule}"。',
   'drop.nft-reject':
     '{ns} 在 {hook} 用 "{rule}" 拒绝数据包（nftables 表 {table}，链 {chain}），并通知发送方。',
   'ct.new': 'conntrack：一个新连接 {tuple}；它的 NAT 由这个首包决定。',

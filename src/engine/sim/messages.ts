@@ -270,13 +270,13 @@ export const EN: Record<string, string> = {
   'nft.accept':
     '{hook}, nftables table {table}, chain {chain}: "{rule}" accepts the packet ({n} rules evaluated).',
   'nft.policy':
-    "{hook}, nftables table {table}, chain {chain}: no rule decided, so the chain's {rule} applies.",
+    '{hook}, nftables table {table}, chain {chain}: no rule decided, so the base chain\'s policy applies: "{rule}".',
   'nft.nat-rule':
     '{hook}, nftables table {table}, chain {chain}: "{rule}" decides the NAT of this new connection.',
   'drop.nft-rule':
     '{ns} drops the packet in {hook} (nftables table {table}, chain {chain}): the rule "{rule}" ends in drop.',
   'drop.nft-policy':
-    '{ns} drops the packet in {hook} (nftables table {table}, chain {chain}): no rule accepted it, and the chain has {rule}.',
+    '{ns} drops the packet in {hook} (nftables table {table}, chain {chain}): no rule accepted it, and the base chain says "{rule}".',
   'drop.nft-reject':
     '{ns} rejects the packet in {hook} (nftables table {table}, chain {chain}) with "{rule}", and tells the sender.',
   'ct.new': 'conntrack: a new connection {tuple}; NAT for it is decided by this first packet.',

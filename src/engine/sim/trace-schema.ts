@@ -3,6 +3,7 @@
  * identical; schema/trace.schema.json is generated from it (npm run schemas), so the
  * published JSON Schema cannot drift from the TypeScript contract.
  */
+import { DROP_REASONS } from '../kernel/drop-reason';
 import { z } from '../util/zod';
 import type { Layer } from '../net/layers';
 import type {
@@ -117,7 +118,7 @@ export const TraceEventSchema = z.strictObject({
   packet: z.array(LayerSchema).optional(),
   payload: z.int().min(0).optional(),
   decidedBy: z.strictObject({ table: TableNameSchema, netns: z.string(), row: z.string() }).optional(),
-  reason: z.string().optional(),
+  reason: z.enum(DROP_REASONS).optional(),
   traversed: z
     .array(
       z.strictObject({

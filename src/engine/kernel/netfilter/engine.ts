@@ -384,7 +384,7 @@ export class NetfilterEngine implements NetfilterHooks {
         hook: p.hook,
         table: `${table.family} ${table.name}`,
         chain: res.chain,
-        rule: o.row,
+        rule: o.row.trim(),
         n: res.traversed.length,
       },
     });
@@ -398,13 +398,13 @@ export class NetfilterEngine implements NetfilterHooks {
       skb: p.skb0,
       decidedBy: { table: 'nftables', row: o.row },
       traversed: res.traversed,
-      reason: 'netfilter-drop',
+      reason: 'NETFILTER_DROP',
       code: o.verdict === 'reject' ? 'drop.nft-reject' : o.rule ? 'drop.nft-rule' : 'drop.nft-policy',
       args: {
         hook: p.hook,
         table: `${table.family} ${table.name}`,
         chain: res.chain,
-        rule: o.row,
+        rule: o.row.trim(),
         ns: this.ns.name,
       },
     });
@@ -457,7 +457,8 @@ export class NetfilterEngine implements NetfilterHooks {
       dev: p.ctx.out ?? p.ctx.in,
       skb: p.skb0,
       decidedBy: { table: 'conntrack', row: formatEntry(e) },
-      reason: 'nf-nat-redirect',
+      // nf_nat_ipv4_fn returns NF_DROP, which nf_hook_slow frees as NETFILTER_DROP.
+      reason: 'NETFILTER_DROP',
       code: e.natDone.src && e.natDone.dst ? 'drop.nat-redirect-nated' : 'drop.nat-redirect-unbound',
       args: { hook: p.hook, entry: formatEntry(e), ns: this.ns.name },
     });
@@ -766,7 +767,7 @@ export class NetfilterEngine implements NetfilterHooks {
       skb,
       decidedBy: { table: 'iptables', row: o.row },
       traversed: res.traversed,
-      reason: o.verdict === 'REJECT' ? 'iptables-reject' : 'iptables-drop',
+      reason: 'NETFILTER_DROP',
       code: o.row.startsWith('-P')
         ? 'drop.nf-policy'
         : o.verdict === 'REJECT'

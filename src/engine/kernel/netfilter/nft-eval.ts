@@ -7,7 +7,7 @@
 import { parseIp } from '../../net/ipv4';
 import type { TraversedRule } from '../trace';
 import type { PacketView } from './match';
-import { nftRuleText } from './nft-text';
+import { baseChainText, nftRuleText } from './nft-text';
 import type {
   NftChain,
   NftElem,
@@ -199,7 +199,8 @@ export function nftDoChain(t: NftTable, base: NftChain, v: PacketView): NftChain
       }
       break;
     }
-    const row = nftRuleText(t.family, r);
+    // Rows as the ruleset's own lines (`nft list ruleset`), so the Trace can point into the table.
+    const row = `\t\t${nftRuleText(t.family, r)}`;
     const s = ruleStep(t, r, v);
     const matched = s.kind !== 'break';
     traversed.push({ table: tname, chain: chain.name, row, matched });
@@ -226,7 +227,7 @@ export function nftDoChain(t: NftTable, base: NftChain, v: PacketView): NftChain
     i = 0;
   }
   const policy = base.base?.policy ?? 'accept';
-  const row = `policy ${policy}`;
+  const row = base.base ? `\t\t${baseChainText(base.base)}` : `policy ${policy}`;
   traversed.push({ table: tname, chain: base.name, row, matched: true });
   return { outcome: { verdict: policy, row }, traversed, chain: base.name };
 }

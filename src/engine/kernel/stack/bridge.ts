@@ -32,7 +32,7 @@ export function bridgeHandleFrame(br: Bridge, port: Device, skb0: Skb): void {
       kind: 'drop',
       dev: port,
       skb,
-      reason: 'bridge-down',
+      reason: 'DEV_READY',
       code: 'drop.bridge-down',
       args: { bridge: br.name },
     });
@@ -91,7 +91,7 @@ function forwardTo(br: Bridge, port: Device, e: FdbEntry, skb0: Skb): void {
       kind: 'drop',
       dev: port,
       skb: skb0,
-      reason: 'bridge-same-port',
+      reason: 'BRIDGE_SAME_PORT',
       code: 'drop.bridge-same-port',
       args: { bridge: br.name, port: port.name, mac: eth.dst },
     });
@@ -254,13 +254,13 @@ function brNfDevQueueXmit(port: Device, skb: Skb, from: Device): void {
   }
   const args = { len, mtu: port.mtu, dev: port.name };
   if (ip.df)
-    emit(port.netns, { kind: 'drop', dev: port, skb, reason: 'pkt-too-big', code: 'drop.br-nf-df', args });
+    emit(port.netns, { kind: 'drop', dev: port, skb, reason: 'PKT_TOO_BIG', code: 'drop.br-nf-df', args });
   else
     emit(port.netns, {
       kind: 'drop',
       dev: port,
       skb,
-      reason: 'fragmentation',
+      reason: 'FRAGMENTATION_UNMODELLED',
       code: 'drop.fragmentation',
       args,
     });

@@ -1,5 +1,6 @@
 /** Helpers the stack uses to report to observers and record captures. */
 import type { Layer } from '../../net/layers';
+import type { DropReason } from '../drop-reason';
 import type { EventKind, TableName, TraversedRule } from '../trace';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
@@ -11,7 +12,7 @@ export interface EmitArgs {
   skb?: Skb;
   layers?: Layer[];
   decidedBy?: { table: TableName; row: string; netns?: Netns };
-  reason?: string;
+  reason?: DropReason;
   traversed?: TraversedRule[];
   code: string;
   args?: Record<string, string | number>;

@@ -87,7 +87,7 @@ describe('forwarding', () => {
     expect(r.p.outcome).toEqual({ kind: 'timeout' });
     expect(icmpIn(r.captures, 'c')).toHaveLength(0);
     expect(r.captures.some((c) => c.netns === 's')).toBe(false);
-    expect(r.events.find((e) => e.kind === 'drop')).toMatchObject({ netns: 'r', reason: 'ip-forward-off' });
+    expect(r.events.find((e) => e.kind === 'drop')).toMatchObject({ netns: 'r', reason: 'IP_INADDRERRORS' });
   });
 
   it('TTL 1 forwarded: ICMP time exceeded from the router, quoting the packet with TTL 1', () => {

@@ -25,7 +25,7 @@ export function ipForward(inDev: Device, skb0: Skb, rt: Route): void {
       kind: 'drop',
       dev: inDev,
       skb: skb0,
-      reason: 'ttl-exceeded',
+      reason: 'IP_INHDR',
       code: 'drop.ttl-exceeded',
       args: { ttl: ip.ttl, dst: ip.dst },
     });
@@ -39,7 +39,7 @@ export function ipForward(inDev: Device, skb0: Skb, rt: Route): void {
         kind: 'drop',
         dev: out,
         skb: skb0,
-        reason: 'frag-needed',
+        reason: 'PKT_TOO_BIG',
         code: 'drop.frag-needed',
         args: { len, mtu: out.mtu, dev: out.name },
       });
@@ -50,7 +50,7 @@ export function ipForward(inDev: Device, skb0: Skb, rt: Route): void {
       kind: 'drop',
       dev: out,
       skb: skb0,
-      reason: 'fragmentation',
+      reason: 'FRAGMENTATION_UNMODELLED',
       code: 'drop.fragmentation',
       args: { len, mtu: out.mtu, dev: out.name },
     });

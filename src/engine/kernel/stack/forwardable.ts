@@ -30,7 +30,7 @@ export function dropNotForwardable(dev: Device, skb: Skb, from: Device): void {
     kind: 'drop',
     dev,
     skb,
-    reason: 'pkt-too-big',
+    reason: 'PKT_TOO_BIG',
     code: 'drop.not-forwardable',
     args: {
       dev: dev.name,

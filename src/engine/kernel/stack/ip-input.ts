@@ -52,7 +52,7 @@ export function ipRcv(dev: Device, skb0: Skb): void {
       dev,
       skb,
       decidedBy: { table: 'sysctl', row: `net.ipv4.conf.${dev.name}.forwarding = 0` },
-      reason: 'ip-forward-off',
+      reason: 'IP_INADDRERRORS',
       code: 'drop.ip-forward-off',
       args: { dst: ip.dst, dev: dev.name, ns: ns.name },
     });
@@ -63,7 +63,7 @@ export function ipRcv(dev: Device, skb0: Skb): void {
       kind: 'drop',
       dev,
       skb,
-      reason: 'no-route',
+      reason: 'IP_NOROUTE',
       code: 'drop.no-route-input',
       args: { dst: ip.dst, ns: ns.name },
     });
@@ -76,7 +76,8 @@ export function ipRcv(dev: Device, skb0: Skb): void {
       dev,
       skb,
       decidedBy: { table: 'routes', row: row! },
-      reason: `route-${rt.type}`,
+      // ip_error: an unreachable route counts IP_INADDRERRORS; blackhole and prohibit name no reason.
+      reason: rt.type === 'unreachable' ? 'IP_INADDRERRORS' : 'NOT_SPECIFIED',
       code: `drop.route-${rt.type}`,
       args: { dst: ip.dst, route: row! },
     });
@@ -89,7 +90,7 @@ export function ipRcv(dev: Device, skb0: Skb): void {
       kind: 'drop',
       dev,
       skb,
-      reason: 'martian-source',
+      reason: 'IP_INVALID_SOURCE',
       code: 'drop.martian-source',
       args: { src: ip.src, dev: dev.name },
     });
@@ -130,7 +131,7 @@ function validSource(dev: Device, skb: Skb, src: number): boolean {
     dev,
     skb,
     ...(back ? { decidedBy: { table: 'routes' as const, row: formatRoute(back) } } : {}),
-    reason: 'ip-rpfilter',
+    reason: 'IP_RPFILTER',
     code: back ? 'drop.rp-filter-other-dev' : 'drop.rp-filter-no-route',
     args: { src: formatIp(src), dev: dev.name, rpf, back: back?.dev?.name ?? '' },
   });

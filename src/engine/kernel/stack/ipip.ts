@@ -23,7 +23,7 @@ export function ipipXmit(dev: Ipip, skb: Skb): void {
       kind: 'drop',
       dev,
       skb,
-      reason: 'ipip-no-remote',
+      reason: 'IPIP_NO_REMOTE',
       code: 'drop.ipip-no-remote',
       args: { dev: dev.name, dst: inner.dst },
     });
@@ -35,7 +35,7 @@ export function ipipXmit(dev: Ipip, skb: Skb): void {
       kind: 'drop',
       dev,
       skb,
-      reason: 'no-route',
+      reason: 'IP_OUTNOROUTES',
       code: 'drop.vxlan-no-route',
       args: { dev: dev.name, dst: formatIp(dst) },
     });

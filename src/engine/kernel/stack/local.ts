@@ -46,7 +46,7 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
           kind: 'drop',
           dev,
           skb,
-          reason: 'no-socket',
+          reason: 'NO_SOCKET',
           code: 'drop.no-socket-icmp',
           args: { id: icmp.id ?? 0 },
         });
@@ -116,7 +116,7 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
         kind: 'drop',
         dev,
         skb,
-        reason: 'port-closed',
+        reason: 'NO_SOCKET',
         code: 'drop.tcp-closed',
         args: { port: tcp.dport, dst: ip.dst },
       });
@@ -130,7 +130,7 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
       kind: 'drop',
       dev,
       skb,
-      reason: 'no-tunnel',
+      reason: 'IPIP_NO_TUNNEL',
       code: 'drop.ipip-no-tunnel',
       args: { src: ip.src },
     });
@@ -158,7 +158,7 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
       kind: 'drop',
       dev,
       skb,
-      reason: 'port-closed',
+      reason: 'NO_SOCKET',
       code: 'drop.udp-closed',
       args: { port: udp.dport, dst: ip.dst },
     });
@@ -169,7 +169,7 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
     kind: 'drop',
     dev,
     skb,
-    reason: 'no-protocol',
+    reason: 'IP_NOPROTO',
     code: 'drop.no-protocol',
     args: { protocol: ip.protocol },
   });

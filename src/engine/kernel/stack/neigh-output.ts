@@ -178,7 +178,7 @@ function fail(e: NeighEntry): void {
       dev: e.dev,
       skb: q.skb,
       decidedBy: { table: 'neigh', row: NeighTable.format(e) },
-      reason: 'neigh-failed',
+      reason: 'NEIGH_FAILED',
       code: 'drop.neigh-failed',
       args: { ip: formatIp(e.ip), dev: e.dev.name, probes: e.probes },
     });

@@ -96,7 +96,7 @@ export function ipLocalOut(ns: Netns, skb0: Skb, res: Extract<RouteResult, { ok:
       emit(ns, {
         kind: 'drop',
         skb,
-        reason: 'no-route',
+        reason: 'IP_OUTNOROUTES',
         code: 'drop.no-route-output',
         args: { dst: ip.dst },
       });
@@ -133,7 +133,7 @@ export function ipOutput(
       kind: 'drop',
       dev,
       skb,
-      reason: ip.df ? 'message-too-long' : 'fragmentation',
+      reason: ip.df ? 'PKT_TOO_BIG' : 'FRAGMENTATION_UNMODELLED',
       code: ip.df ? 'drop.message-too-long' : 'drop.fragmentation',
       args: { dev: dev.name, mtu: dev.mtu, len },
     });

@@ -51,7 +51,7 @@ export function netifReceive(
       kind: 'ignore',
       dev,
       skb,
-      reason: 'other-host',
+      reason: 'OTHERHOST',
       code: 'ignore.other-host',
       args: { dev: dev.name, dst: eth.dst, mac: dev.mac },
     });

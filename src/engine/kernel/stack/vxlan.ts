@@ -54,7 +54,7 @@ export function vxlanXmit(dev: Vxlan, skb: Skb): void {
       kind: 'drop',
       dev,
       skb,
-      reason: 'vxlan-no-fdb',
+      reason: 'VXLAN_NO_REMOTE',
       code: dev.params.l2miss ? 'drop.vxlan-l2miss' : 'drop.vxlan-no-fdb',
       args: { dev: dev.name, mac: eth.dst },
     });
@@ -68,7 +68,7 @@ export function vxlanXmit(dev: Vxlan, skb: Skb): void {
         kind: 'drop',
         dev,
         skb,
-        reason: 'no-route',
+        reason: 'IP_OUTNOROUTES',
         code: 'drop.vxlan-no-route',
         args: { dev: dev.name, dst: formatIp(dst) },
       });
@@ -127,7 +127,7 @@ function arpReduce(dev: Vxlan, skb: Skb): void {
       kind: 'drop',
       dev,
       skb,
-      reason: 'vxlan-l3miss',
+      reason: 'VXLAN_L3MISS',
       code: 'drop.vxlan-l3miss',
       args: { dev: dev.name, ip: req.tpa },
     });
@@ -169,7 +169,14 @@ export function vxlanRcv(inDev: Device, skb: Skb, devs: Vxlan[]): void {
   const ip = skb.layers[0] as Extract<Layer, { proto: 'ipv4' }>;
   const vx = skb.layers[2];
   if (vx?.proto !== 'vxlan') {
-    emit(ns, { kind: 'drop', dev: inDev, skb, reason: 'vxlan-bad-header', code: 'drop.vxlan-bad', args: {} });
+    emit(ns, {
+      kind: 'drop',
+      dev: inDev,
+      skb,
+      reason: 'VXLAN_INVALID_HDR',
+      code: 'drop.vxlan-bad',
+      args: {},
+    });
     return;
   }
   const dev = devs.find((d) => d.params.vni === vx.vni);
@@ -178,7 +185,7 @@ export function vxlanRcv(inDev: Device, skb: Skb, devs: Vxlan[]): void {
       kind: 'drop',
       dev: inDev,
       skb,
-      reason: 'vxlan-unknown-vni',
+      reason: 'VXLAN_VNI_NOT_FOUND',
       code: 'drop.vxlan-vni',
       args: { vni: vx.vni },
     });

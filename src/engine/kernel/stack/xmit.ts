@@ -13,7 +13,7 @@ export function devQueueXmit(dev: Device, skb: Skb): void {
       kind: 'drop',
       dev,
       skb,
-      reason: 'link-down',
+      reason: 'DEV_READY',
       code: 'drop.link-down',
       args: { dev: dev.name, state: dev.adminUp ? 'NO-CARRIER' : 'DOWN' },
     });
