@@ -9,7 +9,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+// Property runs and tshark take seconds each; on a busy 2-core machine, several times the 5 s default.
+vi.setConfig({ testTimeout: 60_000 });
 import { main } from '../src/cli/trace';
 import { traceToPcapng } from '../src/engine';
 import { trace } from './helpers';

@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Property runs and tshark take seconds each; on a busy 2-core machine, several times the 5 s default.
+vi.setConfig({ testTimeout: 60_000 });
 import {
   decodeEdits,
   decodeLocation,

@@ -1,6 +1,9 @@
 /** The scenario loader on untrusted text: a ScenarioError or a scenario, quickly, never anything else. */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Property runs and tshark take seconds each; on a busy 2-core machine, several times the 5 s default.
+vi.setConfig({ testTimeout: 60_000 });
 import { loadScenario, ScenarioError, traceFlow } from '../../engine';
 import { parseErrorPlace } from '../editor/diagnostics';
 
