@@ -163,6 +163,35 @@ test('three challenges solved by typing fixes, one wrong fix refused by the jour
   }
 });
 
+test("a teacher's own challenge opens from its link, world and hints included", async ({ page }) => {
+  test.setTimeout(120_000);
+  // A teacher writes a challenge in the catalog's format; the page gives it a link of its own.
+  const own = readFileSync(path.join(root, 'scenarios', 'challenges', 'forward-drop.yaml'), 'utf8')
+    .replace(/^id: .*$/m, 'id: my-class-forward')
+    .replace(/^ {2}en: (.*)$/m, '  en: My class - $1');
+  const title = parseChallenge(own, 'own.yaml').title.en;
+  await page.goto('/?s=flannel-host-gw&f=pod1-ping-pod3');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+  await page.getByRole('button', { name: 'Classroom', exact: true }).click();
+  await page.getByRole('button', { name: 'Challenges' }).click();
+  await page.getByText('Your own challenge (YAML)').click();
+  await page.getByRole('textbox', { name: 'Your own challenge (YAML)' }).fill(own);
+  await page.getByRole('button', { name: 'Open it' }).click();
+  await expect(page.getByTestId('challenge')).toContainText(title);
+  await expect(page.getByTestId('challenge-status')).toContainText('Not solved yet');
+  await expect.poll(() => new URL(page.url()).searchParams.get('chy')).not.toBeNull();
+  const link = page.url();
+  const fresh = await page.context().newPage();
+  await fresh.goto(link);
+  await expect(fresh.getByTestId('challenge')).toContainText(title);
+  await expect(fresh.getByTestId('challenge-status')).toContainText('Not solved yet');
+  await fresh.getByRole('button', { name: /Show a hint/ }).click();
+  await expect(fresh.getByTestId('challenge-hints')).toContainText(
+    parseChallenge(own, 'own.yaml').hints[0]!.en,
+  );
+  await fresh.close();
+});
+
 test('a class poll: the projector shows a code, a phone answers, the teacher tallies and reveals', async ({
   page,
   context,

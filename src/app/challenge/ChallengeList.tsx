@@ -21,7 +21,7 @@ export default function ChallengeList() {
     try {
       const c = parseChallenge(own, 'challenge.yaml');
       setError(null);
-      void startChallenge({ ...c, id: 'custom' });
+      void startChallenge({ ...c, id: 'custom' }, own);
     } catch (e) {
       setError(e instanceof ChallengeError ? e.message : String(e));
     }

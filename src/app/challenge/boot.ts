@@ -19,7 +19,7 @@ export function startChallenges(store: AppStoreApi): () => void {
     }
     const world = challengeStore.getState().world;
     if (!pending && world && s.scenarioId !== prev.scenarioId && s.scenarioId !== world)
-      challengeStore.setState({ id: null, hints: 0, custom: null, world: null });
+      challengeStore.setState({ id: null, hints: 0, custom: null, customParam: null, world: null });
   });
   return () => {
     unsync();

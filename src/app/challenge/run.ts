@@ -5,16 +5,41 @@ import { callWorker } from '../worker/client';
 import { DEFAULT_SCENARIO } from '../state/controller';
 import type { Challenge } from './challenge';
 import { challengeById } from './catalog';
+import { deflate, fromBase64Url, inflate, MAX_ENCODED, toBase64Url } from '../share/link';
+import { ChallengeError, parseChallenge } from './challenge';
 import { challengeStore } from './store';
 
-/** Opens the challenge's broken world, with none of the learner's changes. */
-export async function startChallenge(c: Challenge): Promise<void> {
+/** A teacher's challenge as `chy=` carries it; null when it would not fit a link. */
+export async function encodeCustom(source: string): Promise<string | null> {
+  const param = toBase64Url(await deflate(new TextEncoder().encode(source)));
+  return param.length <= MAX_ENCODED ? param : null;
+}
+
+/** The challenge a `chy=` link carries, or an error that says what is wrong with it. */
+export async function decodeCustom(param: string): Promise<Challenge | string> {
+  const bytes = fromBase64Url(param);
+  const raw = bytes && (await inflate(bytes));
+  if (!raw || raw === 'too-big') return "The link's challenge (chy=) is damaged or too big.";
+  try {
+    return { ...parseChallenge(new TextDecoder().decode(raw), "the link's challenge"), id: 'custom' };
+  } catch (e) {
+    return e instanceof ChallengeError ? e.message : String(e);
+  }
+}
+
+/**
+ * Opens the challenge's broken world, with none of the learner's changes. A teacher's own
+ * challenge comes with its YAML, which its link then carries.
+ */
+export async function startChallenge(c: Challenge, source?: string): Promise<void> {
+  const customParam = c.id === 'custom' && source !== undefined ? await encodeCustom(source) : null;
   // The challenge is on before its world arrives, so the world's arrival does not end it.
   challengeStore.setState({
     id: c.id,
     hints: 0,
     listOpen: false,
     custom: c.id === 'custom' ? c : null,
+    customParam,
     world: null,
   });
   const checked = await callWorker({ type: 'check', yaml: c.scenario });
@@ -30,10 +55,19 @@ export async function startChallenge(c: Challenge): Promise<void> {
 }
 
 /** A link named a challenge: keep the world it carried if it is that challenge's, else open it. */
-export function resumeChallenge(id: string): void {
-  const c = challengeById(id) ?? challengeStore.getState().custom ?? undefined;
+export async function resumeChallenge(id: string): Promise<void> {
+  let c = challengeById(id) ?? challengeStore.getState().custom ?? undefined;
+  const param = challengeStore.getState().customParam;
+  if (!c && id === 'custom' && param) {
+    const got = await decodeCustom(param);
+    if (typeof got === 'string') appStore.getState().setError(got);
+    else {
+      c = got;
+      challengeStore.setState({ custom: got });
+    }
+  }
   if (!c) {
-    challengeStore.setState({ id: null, hints: 0 });
+    challengeStore.setState({ id: null, hints: 0, customParam: null });
     return;
   }
   const s = appStore.getState();
@@ -42,7 +76,7 @@ export function resumeChallenge(id: string): void {
 }
 
 export function leaveChallenge(c: Challenge): void {
-  challengeStore.setState({ id: null, hints: 0, custom: null, world: null });
+  challengeStore.setState({ id: null, hints: 0, custom: null, customParam: null, world: null });
   appStore.getState().setScenarioText(null);
   appStore.getState().selectScenario(c.lesson ?? DEFAULT_SCENARIO);
 }
