@@ -427,17 +427,20 @@ function convertNode(
               (pns === ns && i.linkName === p.name)),
         );
       if (peer) {
-        create.push(`ip link add ${i.name} type veth peer name ${peer.p.name}`);
-        if (ns.name) create.push(`ip link set ${i.name} netns ${ns.name}`);
-        if (peer.pns.name) create.push(`ip link set ${peer.p.name} netns ${peer.pns.name}`);
+        // Each end is made in its own netns: a container's eth0 never passes through the host,
+        // which has an eth0 of its own (so do all the other containers). The host's end, if any, adds.
+        const hostAdds = ns.name !== null && peer.pns.name === null;
+        const [a, b] = hostAdds ? [peer.pns, ns] : [ns, peer.pns];
+        const [aName, bName] = hostAdds ? [peer.p.name, i.name] : [i.name, peer.p.name];
+        const there = b !== a && b.name ? ` netns ${b.name}` : '';
+        create.push(`${nsPrefix(a)}ip link add ${aName} type veth peer name ${bName}${there}`);
         created.add(key(peer.pns, peer.p.name));
       } else {
         const other = `${i.name.slice(0, 12)}-p`;
         warn(
           `${node.name}: the other end of veth ${i.name} was not pasted (paste its netns with "### netns: NAME"); it is created as ${other}, left down`,
         );
-        create.push(`ip link add ${i.name} type veth peer name ${other}`);
-        if (ns.name) create.push(`ip link set ${i.name} netns ${ns.name}`);
+        create.push(`${nsPrefix(ns)}ip link add ${i.name} type veth peer name ${other}`);
       }
       created.add(key(ns, i.name));
     }
