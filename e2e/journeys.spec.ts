@@ -224,3 +224,16 @@ test.describe('netfilter panels (docker-bridge / c1-to-web)', () => {
     expect(download.suggestedFilename()).toBe('docker-bridge-c1-to-web-lab.sh');
   });
 });
+
+test("the terminal runs in the flow's world: its `before` commands are there", async ({ page }) => {
+  // flannel-vxlan / vxlan-dropped-in-input: before: "node-64-217: iptables -I INPUT -p udp --dport 8472 -j DROP".
+  await page.goto('/?s=flannel-vxlan&f=vxlan-dropped-in-input');
+  await page.getByRole('combobox', { name: 'Namespace', exact: true }).selectOption('node-64-217');
+  const input = page.getByRole('textbox', { name: /^Command in / });
+  await expect(input).toHaveAccessibleName(/Command in node-64-217/);
+  await input.fill('iptables -S INPUT');
+  await input.press('Enter');
+  await expect(page.getByRole('log', { name: 'Terminal output' })).toContainText(
+    '-A INPUT -p udp -m udp --dport 8472 -j DROP',
+  );
+});

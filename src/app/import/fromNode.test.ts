@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadScenario, traceFlow } from '../../engine';
-import { fromNode, ImportError, iptablesCommands, parseBlocks, safeName } from './fromNode';
+import { COLLECT_SCRIPT, fromNode, ImportError, iptablesCommands, parseBlocks, safeName } from './fromNode';
 
 // What `ip -j -d link`, `ip -j addr`, ... print on two flannel VXLAN nodes (trimmed to the fields that matter,
 // in the shapes iproute2 6.x prints them).
@@ -74,8 +74,7 @@ describe('import from real nodes', () => {
         'ip link add flannel.1 type vxlan id 1 local 10.10.10.216 dev em1 dstport 8472 nolearning',
         'ip link set flannel.1 address a6:3c:1b:22:9e:01',
         'ip link add cni0 type bridge',
-        'ip link add veth1a2b3c4d type veth peer name eth0',
-        'ip link set eth0 netns cni-1f2e3d4c',
+        'ip link add veth1a2b3c4d type veth peer name eth0 netns cni-1f2e3d4c',
         'ip addr add 10.10.10.216/24 dev em1',
         'ip addr add 10.244.0.1/24 dev cni0',
         'ip link set veth1a2b3c4d master cni0',
@@ -84,11 +83,9 @@ describe('import from real nodes', () => {
         'ip netns exec cni-1f2e3d4c ip route add default via 10.244.0.1 dev eth0',
       ]),
     );
-    // The veth pair is created once, and before it is moved.
+    // The veth pair is created once, each end in its own netns (none is moved there later).
     expect(a.setup.filter((c) => c.includes('type veth'))).toHaveLength(1);
-    expect(a.setup.indexOf('ip link set eth0 netns cni-1f2e3d4c')).toBeGreaterThan(
-      a.setup.indexOf('ip link add veth1a2b3c4d type veth peer name eth0'),
-    );
+    expect(a.setup.some((c) => / netns cni-1f2e3d4c$/.test(c) && c.startsWith('ip link set'))).toBe(false);
   });
 
   it('keeps routes someone wrote, permanent neighbours, VXLAN FDB entries; skips what the kernel rebuilds', () => {
@@ -148,5 +145,111 @@ describe('import from real nodes', () => {
     expect(safeName('<img src=x onerror=alert(1)>', 'node1')).toBe('img-src-x-onerror-alert-1-');
     const nodes = parseBlocks('### node: <b>evil</b>\n');
     expect(nodes[0]!.name).toBe('b-evil-b-');
+  });
+});
+
+// A Docker host as the collect script dumps it: the host, then the container `web` (its netns file
+// /var/run/docker/netns/<sandbox id>, named after the container) and one whose name docker did not
+// give (docker-<sandbox id>). Docker's own iptables-save rules as dockerd 24 writes them.
+const dockerHost = String.raw`### node: dockerhost
+### ip -j -d link
+[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"link_type":"loopback","address":"00:00:00:00:00:00"},{"ifindex":2,"ifname":"eth0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"operstate":"UP","link_type":"ether","address":"52:54:00:aa:00:05"},{"ifindex":3,"ifname":"docker0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"operstate":"UP","link_type":"ether","address":"02:42:5c:1d:7e:01","linkinfo":{"info_kind":"bridge","info_data":{"forward_delay":1500,"stp_state":0}}},{"ifindex":7,"ifname":"veth3f1a2b9","link_index":6,"link_netnsid":0,"flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"master":"docker0","operstate":"UP","link_type":"ether","address":"6e:21:9a:4b:c0:07","linkinfo":{"info_kind":"veth","info_slave_kind":"bridge"}},{"ifindex":9,"ifname":"veth77c0d1e","link_index":8,"link_netnsid":1,"flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"master":"docker0","operstate":"UP","link_type":"ether","address":"6e:21:9a:4b:c0:09","linkinfo":{"info_kind":"veth","info_slave_kind":"bridge"}}]
+### ip -j addr
+[{"ifindex":2,"ifname":"eth0","flags":["UP"],"mtu":1500,"addr_info":[{"family":"inet","local":"192.168.122.5","prefixlen":24,"scope":"global","label":"eth0"}]},{"ifindex":3,"ifname":"docker0","flags":["UP"],"mtu":1500,"addr_info":[{"family":"inet","local":"172.17.0.1","prefixlen":16,"broadcast":"172.17.255.255","scope":"global","label":"docker0"}]}]
+### ip -j route
+[{"dst":"default","gateway":"192.168.122.1","dev":"eth0","flags":[]},{"dst":"172.17.0.0/16","dev":"docker0","protocol":"kernel","scope":"link","prefsrc":"172.17.0.1","flags":[]}]
+### iptables-save
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+-A DOCKER -i docker0 -j RETURN
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER - [0:0]
+:DOCKER-ISOLATION-STAGE-1 - [0:0]
+:DOCKER-ISOLATION-STAGE-2 - [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -j DOCKER-ISOLATION-STAGE-1
+-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -o docker0 -j DOCKER
+-A FORWARD -i docker0 ! -o docker0 -j ACCEPT
+-A FORWARD -i docker0 -o docker0 -j ACCEPT
+-A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-1 -j RETURN
+-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP
+-A DOCKER-ISOLATION-STAGE-2 -j RETURN
+-A DOCKER-USER -j RETURN
+COMMIT
+### sysctl
+net.ipv4.ip_forward = 1
+### netns: web
+### ip -j -d link
+[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"link_type":"loopback","address":"00:00:00:00:00:00"},{"ifindex":6,"ifname":"eth0","link_index":7,"link_netnsid":0,"flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"operstate":"UP","link_type":"ether","address":"02:42:ac:11:00:02","linkinfo":{"info_kind":"veth"}}]
+### ip -j addr
+[{"ifindex":6,"ifname":"eth0","flags":["UP"],"mtu":1500,"addr_info":[{"family":"inet","local":"172.17.0.2","prefixlen":16,"scope":"global","label":"eth0"}]}]
+### ip -j route
+[{"dst":"default","gateway":"172.17.0.1","dev":"eth0","flags":[]},{"dst":"172.17.0.0/16","dev":"eth0","protocol":"kernel","scope":"link","prefsrc":"172.17.0.2","flags":[]}]
+### iptables-save
+### sysctl
+net.ipv4.ip_forward = 1
+### netns: docker-0123456789ab
+### ip -j -d link
+[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"link_type":"loopback","address":"00:00:00:00:00:00"},{"ifindex":8,"ifname":"eth0","link_index":9,"link_netnsid":0,"flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"operstate":"UP","link_type":"ether","address":"02:42:ac:11:00:03","linkinfo":{"info_kind":"veth"}}]
+### ip -j addr
+[{"ifindex":8,"ifname":"eth0","flags":["UP"],"mtu":1500,"addr_info":[{"family":"inet","local":"172.17.0.3","prefixlen":16,"scope":"global","label":"eth0"}]}]
+### ip -j route
+[{"dst":"default","gateway":"172.17.0.1","dev":"eth0","flags":[]}]
+### netns: web
+### ip -j -d link
+[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"link_type":"loopback","address":"00:00:00:00:00:00"}]
+`;
+
+describe('import from a Docker host', () => {
+  it('collects the containers Docker keeps out of `ip netns`, entering them by file', () => {
+    expect(COLLECT_SCRIPT).toContain('for f in /var/run/docker/netns/*; do');
+    expect(COLLECT_SCRIPT).toContain('dump nsenter --net="$f"');
+    expect(COLLECT_SCRIPT).toContain('{{.NetworkSettings.SandboxKey}} {{.Name}}');
+  });
+
+  const { yaml, warnings } = fromNode(dockerHost);
+  const host = (parse(yaml) as { machines: Record<string, { setup: string[] }> }).machines.dockerhost!;
+
+  it("rebuilds each container's netns, its veth on docker0; a second netns of one name gets -2", () => {
+    expect(warnings).toEqual([]);
+    expect(host.setup).toEqual(
+      expect.arrayContaining([
+        'ip netns add web',
+        'ip netns add docker-0123456789ab',
+        'ip netns add web-2',
+        // The host has an eth0, and so does each container: each is made in its own netns.
+        'ip link add veth3f1a2b9 type veth peer name eth0 netns web',
+        'ip link add veth77c0d1e type veth peer name eth0 netns docker-0123456789ab',
+        'ip link set veth3f1a2b9 master docker0',
+        'ip netns exec web ip addr add 172.17.0.2/16 dev eth0',
+        'ip netns exec docker-0123456789ab ip route add default via 172.17.0.1 dev eth0',
+        'iptables -t nat -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE',
+      ]),
+    );
+  });
+
+  it('gives a scenario the engine loads: one container reaches the other through docker0', () => {
+    const s = loadScenario(
+      yaml.replace(/command: ping -c 1 \S+/, 'command: ping -c 1 172.17.0.3'),
+      'imported.yaml',
+    );
+    const t = traceFlow(s, 'imported-ping');
+    expect(t.verdict).toBe('delivered');
+    // Bridged on docker0 (the two ports are on one L2 segment), not routed by the host.
+    expect(t.events.some((e) => e.netns === 'docker-0123456789ab')).toBe(true);
   });
 });

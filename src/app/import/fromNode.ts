@@ -14,16 +14,33 @@ export const MAX_IMPORT_BYTES = 1024 * 1024;
 const MAX_NODES = 64;
 const MAX_ITEMS = 5000;
 
-export const COLLECT_SCRIPT = `{ echo "### node: $(hostname)"
-  for ns in "" $(ip netns list | cut -d' ' -f1); do
-    x=""; [ -n "$ns" ] && { echo "### netns: $ns"; x="ip netns exec $ns"; }
-    echo "### ip -j -d link";      $x ip -j -d link
-    echo "### ip -j addr";         $x ip -j addr
-    echo "### ip -j route";        $x ip -j route
-    echo "### ip -j neigh";        $x ip -j neigh
-    echo "### bridge -j fdb show"; $x bridge -j fdb show
-    echo "### iptables-save";      $x iptables-save
-    echo "### sysctl";             $x sysctl net.ipv4.ip_forward
+/*
+ * The host, each `ip netns` namespace, then each Docker container's: Docker keeps those under
+ * /var/run/docker/netns (not /var/run/netns), so `ip netns` does not list them; nsenter enters
+ * them by file. A namespace is dumped once however many names it has (compared by its inode in
+ * /proc/self/ns/net: Docker's "default" file is the host's own, and some hosts link Docker's into
+ * /var/run/netns). A container's netns is named after the container whose SandboxKey it is.
+ */
+export const COLLECT_SCRIPT = `{ dump() {
+    echo "### ip -j -d link";      "$@" ip -j -d link
+    echo "### ip -j addr";         "$@" ip -j addr
+    echo "### ip -j route";        "$@" ip -j route
+    echo "### ip -j neigh";        "$@" ip -j neigh
+    echo "### bridge -j fdb show"; "$@" bridge -j fdb show
+    echo "### iptables-save";      "$@" iptables-save
+    echo "### sysctl";             "$@" sysctl net.ipv4.ip_forward
+  }
+  once() { [ -n "$1" ] || return 1; case "$seen" in *" $1 "*) return 1;; esac; seen="$seen$1 "; }
+  echo "### node: $(hostname)"; dump; seen=" $(readlink /proc/self/ns/net) "
+  for ns in $(ip netns list | cut -d' ' -f1); do
+    once "$(ip netns exec "$ns" readlink /proc/self/ns/net)" || continue
+    echo "### netns: $ns"; dump ip netns exec "$ns"
+  done
+  for f in /var/run/docker/netns/*; do
+    [ -e "$f" ] && once "$(nsenter --net="$f" readlink /proc/self/ns/net)" || continue
+    name=$(docker ps -q 2>/dev/null | xargs -r docker inspect -f '{{.NetworkSettings.SandboxKey}} {{.Name}}' 2>/dev/null |
+      awk -v k="$f" '$1 == k { sub("^/", "", $2); print $2; exit }')
+    echo "### netns: \${name:-docker-\${f##*/}}"; dump nsenter --net="$f"
   done
 } > "$(hostname).txt"`;
 
@@ -123,6 +140,17 @@ function parseJsonArray(text: string, where: string): Json[] {
   return v.filter((x): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x));
 }
 
+/**
+ * A netns name not yet used on the node: two namespaces may arrive under one name (a container
+ * named like an `ip netns` one, once they are safe names); the later one gets a -2, -3... suffix.
+ */
+function uniqueNetns(node: NodeData, name: string): string {
+  const taken = (n: string) => node.namespaces.some((ns) => ns.name === n);
+  let out = name;
+  for (let k = 2; taken(out); k++) out = `${name.slice(0, 58)}-${k}`;
+  return out;
+}
+
 /** Splits the pasted text into nodes, namespaces and command outputs. */
 export function parseBlocks(text: string): NodeData[] {
   if (text.length > MAX_IMPORT_BYTES) {
@@ -183,7 +211,7 @@ export function parseBlocks(text: string): NodeData[] {
       } else {
         if (!node)
           throw new ImportError(`line ${lineNo}: "### netns:" before the first "### node: NAME" line`);
-        ns = emptyNs(safeName(h[2]!, `ns${node.namespaces.length}`));
+        ns = emptyNs(uniqueNetns(node, safeName(h[2]!, `ns${node.namespaces.length}`)));
         node.namespaces.push(ns);
       }
       part = null;
@@ -427,17 +455,20 @@ function convertNode(
               (pns === ns && i.linkName === p.name)),
         );
       if (peer) {
-        create.push(`ip link add ${i.name} type veth peer name ${peer.p.name}`);
-        if (ns.name) create.push(`ip link set ${i.name} netns ${ns.name}`);
-        if (peer.pns.name) create.push(`ip link set ${peer.p.name} netns ${peer.pns.name}`);
+        // Each end is made in its own netns: a container's eth0 never passes through the host,
+        // which has an eth0 of its own (so do all the other containers). The host's end, if any, adds.
+        const hostAdds = ns.name !== null && peer.pns.name === null;
+        const [a, b] = hostAdds ? [peer.pns, ns] : [ns, peer.pns];
+        const [aName, bName] = hostAdds ? [peer.p.name, i.name] : [i.name, peer.p.name];
+        const there = b !== a && b.name ? ` netns ${b.name}` : '';
+        create.push(`${nsPrefix(a)}ip link add ${aName} type veth peer name ${bName}${there}`);
         created.add(key(peer.pns, peer.p.name));
       } else {
         const other = `${i.name.slice(0, 12)}-p`;
         warn(
           `${node.name}: the other end of veth ${i.name} was not pasted (paste its netns with "### netns: NAME"); it is created as ${other}, left down`,
         );
-        create.push(`ip link add ${i.name} type veth peer name ${other}`);
-        if (ns.name) create.push(`ip link set ${i.name} netns ${ns.name}`);
+        create.push(`${nsPrefix(ns)}ip link add ${i.name} type veth peer name ${other}`);
       }
       created.add(key(ns, i.name));
     }

@@ -62,10 +62,11 @@ export function Terminal() {
     }
     setBusy(true);
     try {
-      const { execs, scenarioText } = appStore.getState();
+      const { execs, scenarioText, flowId } = appStore.getState();
       const r = await callWorker({
         type: 'command',
         scenarioId,
+        flowId,
         execs,
         netns,
         line: trimmed,

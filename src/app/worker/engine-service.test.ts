@@ -23,13 +23,66 @@ describe('engine service', () => {
     );
   });
 
+  it("runs a terminal command in the flow's world: its `before` commands applied, once", async () => {
+    // vxlan-dropped-in-input's `before`: "node-64-217: iptables -I INPUT -p udp --dport 8472 -j DROP".
+    // iptables -S prints the rule as iptables-save does, with the implicit `-m udp` the -p loads.
+    const rule = '-A INPUT -p udp -m udp --dport 8472 -j DROP';
+    const shown = await command(
+      'flannel-vxlan',
+      'vxlan-dropped-in-input',
+      [],
+      'node-64-217',
+      'iptables -S INPUT',
+    );
+    expect(shown).toMatchObject({ failed: false, changed: false });
+    expect(shown.output.split('\n').filter((l) => l === rule)).toHaveLength(1);
+    // The flow without `before` has no such rule; no flow picked yet is the scenario's world.
+    for (const flow of ['pod-a-ping-pod-b', null]) {
+      const r = await command('flannel-vxlan', flow, [], 'node-64-217', 'iptables -S INPUT');
+      expect(r.output).not.toContain('8472');
+    }
+    // A change made there joins the flow's world after `before`; the next trace starts from it,
+    // as a fresh build with it gives, and the rule is still there once.
+    const ex = { netns: 'node-64-217', line: 'iptables -I INPUT -p udp --dport 8472 -j ACCEPT' };
+    const r = await command('flannel-vxlan', 'vxlan-dropped-in-input', [], ex.netns, ex.line);
+    expect(r).toEqual({ output: '', failed: false, changed: true });
+    const after = await command(
+      'flannel-vxlan',
+      'vxlan-dropped-in-input',
+      [ex],
+      ex.netns,
+      'iptables -S INPUT',
+    );
+    expect(after.output.split('\n').filter((l) => l.includes('8472'))).toEqual([
+      '-A INPUT -p udp -m udp --dport 8472 -j ACCEPT',
+      rule,
+    ]);
+    const file = 'scenarios/flannel-vxlan.yaml';
+    const s = loadScenario(readFileSync(file, 'utf8'), file);
+    const t = await trace('flannel-vxlan', 'vxlan-dropped-in-input', [ex]);
+    expect(t.verdict).toBe('delivered');
+    expect(JSON.stringify(t)).toBe(JSON.stringify(traceFlow(s, 'vxlan-dropped-in-input', { exec: [ex] })));
+  });
+
   it('a terminal command changes the world the next trace starts from, as a build with it would', async () => {
     const ex = { netns: 'node1', line: 'iptables -I FORWARD -d 10.244.2.10 -j DROP' };
-    const listed = await command('k8s-service-iptables', [], 'node1', 'iptables -S FORWARD');
+    const listed = await command(
+      'k8s-service-iptables',
+      'client-to-clusterip',
+      [],
+      'node1',
+      'iptables -S FORWARD',
+    );
     expect(listed).toMatchObject({ failed: false, changed: false });
-    const bad = await command('k8s-service-iptables', [], 'node1', 'iptables -A NOPE -j DROP');
+    const bad = await command(
+      'k8s-service-iptables',
+      'client-to-clusterip',
+      [],
+      'node1',
+      'iptables -A NOPE -j DROP',
+    );
     expect(bad).toMatchObject({ failed: true, changed: false });
-    const r = await command('k8s-service-iptables', [], ex.netns, ex.line);
+    const r = await command('k8s-service-iptables', 'client-to-clusterip', [], ex.netns, ex.line);
     expect(r).toEqual({ output: '', failed: false, changed: true });
     const t = await trace('k8s-service-iptables', 'client-to-clusterip', [ex]);
     expect(t.verdict).not.toBe('delivered');
@@ -57,7 +110,7 @@ describe('engine service', () => {
     expect(t.verdict).toBe(only.verdict);
     expect(JSON.stringify(t.events)).toBe(JSON.stringify(only.events));
     // A terminal command runs in the same world, the failing change skipped there too.
-    const r = await command('k8s-service-iptables', [typo], 'node1', 'ip route');
+    const r = await command('k8s-service-iptables', 'client-to-clusterip', [typo], 'node1', 'ip route');
     expect(r).toMatchObject({ failed: false, changed: false });
     expect(r.output).toContain('10.244.2.0/24 via 192.168.1.12 dev eth0');
     expect(r.output).not.toContain('10.9.0.0');

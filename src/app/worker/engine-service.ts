@@ -260,19 +260,27 @@ class ChangeWatch implements KernelObserver {
   }
 }
 
+/**
+ * Runs a terminal command in the world the Trace of `flowId` was computed from: the scenario's
+ * setup, the flow's `before` commands, then the learner's earlier changes. Without a flow (none
+ * picked yet) it is the scenario's world with the changes alone. A change is kept (and the flow
+ * traced again) as an exec after the `before` commands, so nothing runs twice.
+ */
 export async function command(
   scenarioId: string,
+  flowId: string | null,
   execs: Exec[],
   netns: string,
   line: string,
   yaml?: string,
 ): Promise<CommandOutcome> {
   const scenario = await scenarioOf(scenarioId, yaml);
-  const built = takeWorld(scenario, [], execs);
+  const before = flowId === null ? [] : (findFlow(scenario, flowId).before ?? []);
+  const built = takeWorld(scenario, before, execs);
   const { world } = built;
   const found = findNetns(world, netns);
   if (!found) {
-    keepWorld(scenario, execs, built);
+    keepWorld(scenario, [...before, ...execs], built);
     return { output: `no netns "${netns}"`, failed: true, changed: false };
   }
   const watch = new ChangeWatch();
@@ -290,11 +298,11 @@ export async function command(
     }
     const changed = watch.changed || world.netns.size !== namespaces;
     if (changed) logExec(built, { netns, line }, r.output, createdBefore);
-    keepWorld(scenario, changed ? [...execs, { netns, line }] : execs, built);
+    keepWorld(scenario, [...before, ...execs, ...(changed ? [{ netns, line }] : [])], built);
     return { output: r.output, failed: false, changed };
   } catch (e) {
     // A command the tool refuses changes nothing: the world goes back as it was.
-    if (e instanceof CommandError) keepWorld(scenario, execs, built);
+    if (e instanceof CommandError) keepWorld(scenario, [...before, ...execs], built);
     const output = e instanceof CommandError || e instanceof Error ? e.message : String(e);
     return { output, failed: true, changed: false };
   } finally {

@@ -19,7 +19,16 @@ export type CheckOutcome = { ok: true; info: ScenarioInfo } | { ok: false; error
 export type WorkerRequest =
   | { type: 'catalog' }
   | { type: 'trace'; scenarioId: string; flowId: string; execs: Exec[]; yaml?: string }
-  | { type: 'command'; scenarioId: string; execs: Exec[]; netns: string; line: string; yaml?: string }
+  /** A terminal line, run in the world the Trace of `flowId` (null: no flow picked) is computed from. */
+  | {
+      type: 'command';
+      scenarioId: string;
+      flowId: string | null;
+      execs: Exec[];
+      netns: string;
+      line: string;
+      yaml?: string;
+    }
   /** The tables of a namespace the Trace of this flow does not carry (its `tableNetns` lacks it). */
   | { type: 'tables'; scenarioId: string; flowId: string; execs: Exec[]; netns: string; yaml?: string }
   | { type: 'lab'; scenarioId: string; flowId: string; execs: Exec[]; yaml?: string }

@@ -11,7 +11,7 @@ function handle(req: WorkerRequest): Promise<unknown> {
     case 'trace':
       return trace(req.scenarioId, req.flowId, req.execs, req.yaml);
     case 'command':
-      return command(req.scenarioId, req.execs, req.netns, req.line, req.yaml);
+      return command(req.scenarioId, req.flowId, req.execs, req.netns, req.line, req.yaml);
     case 'tables':
       return tables(req.scenarioId, req.flowId, req.execs, req.netns, req.yaml);
     case 'lab':
