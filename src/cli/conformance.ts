@@ -5,7 +5,6 @@
  * frame. Prints a table and writes test-results/conformance.json; exits non-zero on any
  * difference not listed in conformance/known-differences.json.
  */
-import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -21,7 +20,8 @@ import { pathToFileURL } from 'node:url';
 import { loadScenario, traceFlow, type Scenario } from '../engine';
 import { labScript } from '../engine/lab/script';
 import { capturePoints, compareTrace } from './conformance/frames';
-import { parseRandomArgs, randomCampaign, type KnownDifference } from './conformance/random';
+import { parseRandomArgs, pool, randomCampaign, type KnownDifference } from './conformance/random';
+import { runScript } from './conformance/labrun';
 import { probeKernel, realizable, type KernelSupport } from './conformance/probe';
 
 export interface FlowResult {
@@ -38,15 +38,20 @@ export interface FlowResult {
 /** Unique per run, so two runs on one machine never touch each other's namespaces. */
 const PREFIX = `pjc${process.pid % 10000}-`;
 
-function runFlow(s: Scenario, flowId: string, known: KnownDifference[]): FlowResult {
+async function runFlow(
+  s: Scenario,
+  flowId: string,
+  known: KnownDifference[],
+  prefix: string,
+): Promise<FlowResult> {
   const t = traceFlow(s, flowId);
   const dir = mkdtempSync(join(tmpdir(), 'pj-conformance-'));
   try {
-    const script = labScript(s, { flow: flowId, prefix: PREFIX, capture: { dir, points: capturePoints(t) } });
+    const script = labScript(s, { flow: flowId, prefix, capture: { dir, points: capturePoints(t) } });
     const scriptFile = join(dir, 'lab.sh');
     writeFileSync(scriptFile, script);
-    const r = spawnSync('bash', [scriptFile], { encoding: 'utf8', timeout: 90_000 });
-    if (r.status !== 0) {
+    const r = await runScript(scriptFile, 180_000, prefix);
+    if (r.code !== 0) {
       return {
         scenario: s.id,
         flow: flowId,
@@ -54,7 +59,7 @@ function runFlow(s: Scenario, flowId: string, known: KnownDifference[]): FlowRes
         compared: 0,
         agreed: 0,
         ignored: {},
-        first: `lab script failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`,
+        first: `lab script failed: ${r.out.trim().split('\n').slice(-3).join(' | ')}`,
       };
     }
     const res = compareTrace(t, dir);
@@ -94,8 +99,16 @@ function table(rows: FlowResult[]): string {
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...body.map(line)].join('\n');
 }
 
-export function main(argv: string[]): number {
-  const want = argv.filter((a) => !a.startsWith('-'));
+/** --jobs J: flows run J at a time, each in namespaces of its own prefix (default 2: most of a flow is waiting). */
+function jobsOf(argv: string[]): number {
+  const i = argv.indexOf('--jobs');
+  const n = i >= 0 ? Number(argv[i + 1]) : 2;
+  return Number.isInteger(n) && n > 0 ? n : 2;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const jobs = jobsOf(argv);
+  const want = argv.filter((a, i) => !a.startsWith('-') && argv[i - 1] !== '--jobs');
   // A catalog id names scenarios/<id>.yaml; a path to a .yaml file (a test fixture) is taken as is.
   const paths = want.filter((w) => w.endsWith('.yaml') && existsSync(w));
   const ids = want.filter((w) => !paths.includes(w));
@@ -125,6 +138,7 @@ export function main(argv: string[]): number {
       .join(', ')}`,
   );
   const rows: FlowResult[] = [];
+  const tasks: { s: Scenario; flow: string; at: number }[] = [];
   for (const f of files) {
     const s = loadScenario(readFileSync(f, 'utf8'), f);
     for (const flow of s.flows) {
@@ -141,10 +155,14 @@ export function main(argv: string[]): number {
         });
         continue;
       }
-      rows.push(runFlow(s, flow.id, known));
-      process.stderr.write('.');
+      tasks.push({ s, flow: flow.id, at: rows.length });
+      rows.push({ scenario: s.id, flow: flow.id, status: 'error', compared: 0, agreed: 0, ignored: {} });
     }
   }
+  await pool(tasks, jobs, async (t, w) => {
+    rows[t.at] = await runFlow(t.s, t.flow, known, `${PREFIX}w${w}-`);
+    process.stderr.write('.');
+  });
   process.stderr.write('\n');
   console.log(table(rows));
   const ignored: Record<string, number> = {};
@@ -201,5 +219,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const argv = process.argv.slice(2);
   if (argv.includes('--random') || argv.includes('--seeds'))
     void mainRandom(argv).then((code) => process.exit(code));
-  else process.exit(main(argv));
+  else void main(argv).then((code) => process.exit(code));
 }

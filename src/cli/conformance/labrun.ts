@@ -24,7 +24,7 @@ export interface LabResult {
   kernelOutput: string;
 }
 
-function run(file: string, timeoutMs: number): Promise<{ code: number | null; out: string }> {
+export function run(file: string, timeoutMs: number): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const p = spawn('nice', ['bash', file], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -40,6 +40,17 @@ function run(file: string, timeoutMs: number): Promise<{ code: number | null; ou
       resolve({ code, out: timedOut ? `${out}\ntimed out after ${timeoutMs / 1000} s` : out });
     });
   });
+}
+
+/** Runs a lab script; one stopped by the timeout has what it left behind removed. */
+export async function runScript(
+  file: string,
+  timeoutMs: number,
+  prefix: string,
+): Promise<{ code: number | null; out: string }> {
+  const r = await run(file, timeoutMs);
+  if (r.code === null) removeLeftovers(prefix);
+  return r;
 }
 
 /**

@@ -48,7 +48,11 @@ interface Row {
 }
 
 /** Runs tasks with at most `jobs` at once; each gets a worker index (for its namespace prefix). */
-async function pool<T>(items: T[], jobs: number, f: (x: T, worker: number) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: T[],
+  jobs: number,
+  f: (x: T, worker: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.max(1, jobs) }, async (_, w) => {
