@@ -176,7 +176,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
     });
     const box =
       follow && marker ? cameraBox(layout, marker.netns, previousPlace(trace, step)?.netns ?? null) : null;
-    if (box) zoomRef.current?.focus(box, minScale(presenter), !reducedMotion);
+    if (box) zoomRef.current?.focus(box, minScale(presenter), !reducedMotion, at ?? undefined);
     // Keep the packet in view when zoomed in (large topologies).
     else if (at) zoomRef.current?.reveal(at, !reducedMotion);
     // The step drawn, for tests that wait for the drawing (set here, after the drawing, not by React).

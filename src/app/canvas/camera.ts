@@ -34,20 +34,42 @@ export function cameraBox(layout: CanvasLayout, netns: string, fromNetns: string
   };
 }
 
-/** The transform framing `box` in a `w` x `h` view, its scale kept within [minK, 3]. */
+/** Room kept free at the top of the view: the controls drawn over the canvas's top corners. */
+export const CONTROLS_BAND = 56;
+
+/**
+ * One axis of the framing: centre the box in [lo, hi] when it fits; when it does not (presenter
+ * mode's scale floor), show its start (a machine's title) unless that would leave the packet out,
+ * then centre on the packet.
+ */
+function place(start: number, size: number, k: number, lo: number, hi: number, focus?: number): number {
+  if (size * k <= hi - lo) return (lo + hi) / 2 - (start + size / 2) * k;
+  const atStart = lo - start * k;
+  if (focus === undefined || focus * k + atStart <= hi) return atStart;
+  return (lo + hi) / 2 - focus * k;
+}
+
+/**
+ * The transform framing `box` in a `w` x `h` view, its scale kept within [minK, 3], below the
+ * `top` band the canvas's own controls cover; `focus` (the packet) stays in view.
+ */
 export function focusTransform(
   box: Rect,
   w: number,
   h: number,
   minK: number,
-  margin = 24,
+  opts: { margin?: number; top?: number; focus?: { x: number; y: number } } = {},
 ): { k: number; x: number; y: number } {
+  const margin = opts.margin ?? 24;
+  const top = Math.min(opts.top ?? 0, h / 3);
   if (box.width <= 0 || box.height <= 0 || w <= 0 || h <= 0) return { k: 1, x: 0, y: 0 };
-  const fit = Math.min((w - 2 * margin) / box.width, (h - 2 * margin) / box.height);
+  const fit = Math.min((w - 2 * margin) / box.width, (h - top - 2 * margin) / box.height);
   const k = Math.max(minK, Math.min(MAX_SCALE, fit));
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
-  return { k, x: w / 2 - cx * k, y: h / 2 - cy * k };
+  return {
+    k,
+    x: place(box.x, box.width, k, margin, w - margin, opts.focus?.x),
+    y: place(box.y, box.height, k, top + margin, h - margin, opts.focus?.y),
+  };
 }
 
 /** The camera's smallest scale: text stays at least 18 px in presenter mode, anything goes otherwise. */

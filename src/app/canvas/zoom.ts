@@ -1,6 +1,6 @@
 /** Pan and zoom (d3-zoom) as a small factory owned by the canvas effect. */
 import { select, zoom, zoomIdentity, zoomTransform, type ZoomBehavior } from 'd3';
-import { focusTransform } from './camera';
+import { CONTROLS_BAND, focusTransform } from './camera';
 
 export interface Bounds {
   width: number;
@@ -12,7 +12,13 @@ export interface ZoomController {
   fit(bounds: Bounds, animate: boolean): void;
   zoomBy(factor: number, animate: boolean): void;
   /** The camera: frame a content box, the scale kept at or above `minK` (camera.ts). */
-  focus(box: { x: number; y: number; width: number; height: number }, minK: number, animate: boolean): void;
+  /** Frame `box` (the camera), keeping `packet` in view when the box is too big to fit. */
+  focus(
+    box: { x: number; y: number; width: number; height: number },
+    minK: number,
+    animate: boolean,
+    packet?: { x: number; y: number },
+  ): void;
   /** Pan (keeping the scale) so that a content point is in view, e.g. the packet marker. */
   reveal(p: { x: number; y: number }, animate: boolean): void;
   /**
@@ -76,11 +82,14 @@ export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomContr
       const { k, x, y } = fitTransform(b, w, h);
       apply(k, x, y, animate);
     },
-    focus(box, minK, animate) {
+    focus(box, minK, animate, packet) {
       // Framed by the camera, not fitted: a resize must not undo it (the next step re-frames).
       userMoved = true;
       const { w, h } = view();
-      const { k, x, y } = focusTransform(box, w, h, minK);
+      const { k, x, y } = focusTransform(box, w, h, minK, {
+        top: CONTROLS_BAND,
+        ...(packet ? { focus: packet } : {}),
+      });
       apply(k, x, y, animate);
     },
     zoomBy(factor, animate) {
