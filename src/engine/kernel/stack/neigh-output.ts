@@ -50,17 +50,7 @@ export function neighOutput(dev: Device, nexthop: number, skb: Skb): void {
     return;
   }
   if (!e || e.state === 'FAILED') {
-    e = {
-      ip: nexthop,
-      dev,
-      state: 'INCOMPLETE',
-      queue: [],
-      probes: 0,
-      updated: ns.world.sched.now,
-      origin: 'kernel',
-    };
-    ns.neigh.set(e);
-    ns.changed('neigh');
+    e = newIncomplete(dev, nexthop);
     enqueue(e, skb);
     emit(ns, {
       kind: 'neigh-resolve',
@@ -104,6 +94,12 @@ export function neighEventSend(dev: Device, ip: number): void {
   const ns = dev.netns;
   const old = ns.neigh.get(dev, ip);
   if (old && (isValid(old.state) || old.state === 'INCOMPLETE')) return;
+  solicit(newIncomplete(dev, ip));
+}
+
+/** neigh_create in NUD_INCOMPLETE: a fresh entry, resolution about to start. */
+function newIncomplete(dev: Device, ip: number): NeighEntry {
+  const ns = dev.netns;
   const e: NeighEntry = {
     ip,
     dev,
@@ -115,7 +111,7 @@ export function neighEventSend(dev: Device, ip: number): void {
   };
   ns.neigh.set(e);
   ns.changed('neigh');
-  solicit(e);
+  return e;
 }
 
 function solicit(e: NeighEntry, trigger?: Skb): void {
