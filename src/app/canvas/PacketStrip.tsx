@@ -1,6 +1,6 @@
 /**
  * The packet strip under the drawing: the packet of this step as a stack of coloured header
- * blocks, outermost first, each envelope (VXLAN, IPIP, UDP) a box around the packet it carries.
+ * blocks, outermost first, each envelope (VXLAN, IPIP, GRE, UDP) a box around the packet it carries.
  * A value NAT (or a hop) changed shows the old value struck through beside the new one; a drop
  * names the rule. It is the canvas's fixed callout area: nothing here can cover a name.
  */
@@ -19,6 +19,7 @@ const NAMES: Record<Layer['proto'], string> = {
   udp: 'UDP',
   tcp: 'TCP',
   vxlan: 'VXLAN',
+  gre: 'GRE',
 };
 
 function BlockView({ b, layer, w }: { b: Block; layer: Layer; w: Wording }): JSX.Element {

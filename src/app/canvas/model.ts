@@ -15,7 +15,7 @@ import { wording, type Wording } from './words';
 const current = (): Wording => wording(currentLang());
 
 export type MarkerKind = 'arp-request' | 'arp-reply' | 'icmp' | 'tcp' | 'udp' | 'ip' | 'frame' | 'none';
-export type EnvelopeKind = 'vxlan' | 'ipip' | 'udp';
+export type EnvelopeKind = 'vxlan' | 'ipip' | 'gre' | 'udp';
 
 export interface Envelope {
   kind: EnvelopeKind;
@@ -71,6 +71,8 @@ export function envelopeOf(all: readonly Layer[] | undefined): Envelope | null {
   if (outer?.proto !== 'ipv4') return null;
   const next = layers[firstIp + 1];
   if (next?.proto === 'ipv4' || outer.protocol === 4) return { kind: 'ipip', label: 'IPIP' };
+  if (next?.proto === 'gre')
+    return { kind: 'gre', label: next.key !== undefined ? `GRE key ${next.key}` : 'GRE' };
   if (next?.proto === 'udp') {
     const after = layers[firstIp + 2];
     if (after?.proto === 'vxlan') return { kind: 'vxlan', label: `VXLAN ${after.vni}` };

@@ -67,7 +67,7 @@ function markerColour(m: MarkerState): string {
 }
 
 function ifaceClass(i: IfaceBox): string {
-  const tunnel = ['vxlan', 'ipip', 'tun', 'dummy'].includes(i.kind) ? ' pj-if--tunnel' : '';
+  const tunnel = ['vxlan', 'ipip', 'gre', 'tun', 'dummy'].includes(i.kind) ? ' pj-if--tunnel' : '';
   return `pj-if pj-if--${i.kind}${tunnel}${i.up ? '' : ' pj-if--down'}`;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The packet as nested envelopes (pure, no DOM): a header stack, outermost first, split into the
  * packets it carries. A VXLAN frame is [eth ipv4 udp vxlan] around [eth ipv4 icmp]; IPIP is
- * [eth ipv4] around [ipv4 icmp]; flannel's UDP backend is [eth ipv4 udp] around [ipv4 icmp].
+ * [eth ipv4] around [ipv4 icmp]; GRE is [eth ipv4 gre] around [ipv4 icmp]; flannel's UDP backend is
+ * [eth ipv4 udp] around [ipv4 icmp].
  * Both the canvas's packet strip and the Header stack panel draw these levels as nested boxes.
  */
 import type { Layer } from '../../engine/net/layers';
@@ -12,7 +13,7 @@ function startsInner(layers: readonly Layer[], i: number): boolean {
   const cur = layers[i];
   if (!prev || !cur) return false;
   if (prev.proto === 'vxlan') return true;
-  return cur.proto === 'ipv4' && (prev.proto === 'ipv4' || prev.proto === 'udp');
+  return cur.proto === 'ipv4' && (prev.proto === 'ipv4' || prev.proto === 'udp' || prev.proto === 'gre');
 }
 
 /** The levels of a header stack, outermost first; each holds the indices of its own layers. */
@@ -78,6 +79,8 @@ function partsOf(l: Layer, b: Record<string, unknown> | undefined): Part[] {
       return l.code === 0 ? [] : [{ text: 'code' }, f('code')];
     case 'vxlan':
       return [{ text: 'VNI' }, f('vni')];
+    case 'gre':
+      return l.key !== undefined ? [{ text: 'key' }, f('key')] : [];
     default:
       return [];
   }

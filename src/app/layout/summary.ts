@@ -28,6 +28,8 @@ function one(l: Layer): string | null {
       return `TCP ${l.sport} > ${l.dport} [${l.flags}]`;
     case 'vxlan':
       return `VXLAN ${l.vni}`;
+    case 'gre':
+      return l.key !== undefined ? `GRE key ${l.key}` : 'GRE';
     default:
       return (l as { proto: string }).proto.toUpperCase();
   }

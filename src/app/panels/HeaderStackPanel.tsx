@@ -187,6 +187,7 @@ const LAYER_SHORT: Record<Layer['proto'], string> = {
   udp: 'UDP',
   tcp: 'TCP',
   vxlan: 'VXLAN',
+  gre: 'GRE',
 };
 
 interface Change {

@@ -9,6 +9,7 @@ export const LAYER_NAMES: Record<Layer['proto'], string> = {
   udp: 'User Datagram Protocol',
   tcp: 'Transmission Control Protocol',
   vxlan: 'Virtual eXtensible Local Area Network',
+  gre: 'Generic Routing Encapsulation',
 };
 
 const FIELD_NAMES: Record<string, string> = {
@@ -35,11 +36,12 @@ const FIELD_NAMES: Record<string, string> = {
   flags: 'Flags',
   window: 'Window',
   vni: 'VXLAN network identifier (VNI)',
+  key: 'Key',
   zeroChecksum: 'Checksum',
 };
 
 const ETHERTYPES: Record<number, string> = { 0x0800: 'IPv4', 0x0806: 'ARP' };
-const IP_PROTOS: Record<number, string> = { 1: 'ICMP', 4: 'IPIP', 6: 'TCP', 17: 'UDP' };
+const IP_PROTOS: Record<number, string> = { 1: 'ICMP', 4: 'IPIP', 6: 'TCP', 17: 'UDP', 47: 'GRE' };
 const ICMP_TYPES: Record<number, string> = {
   0: 'Echo reply',
   3: 'Destination unreachable',
@@ -57,9 +59,10 @@ export function fieldValue(layer: Layer, key: string, value: unknown): string {
   if (key === 'zeroChecksum') return '0x0000 (none: the sender has noudpcsum)';
   if (typeof value === 'boolean') return value ? 'set' : 'not set';
   if (typeof value !== 'number') return String(value);
-  if (layer.proto === 'eth' && key === 'type')
+  if ((layer.proto === 'eth' && key === 'type') || (layer.proto === 'gre' && key === 'protocol'))
     return `${ETHERTYPES[value] ?? 'unknown'} (0x${value.toString(16).padStart(4, '0')})`;
   if (layer.proto === 'ipv4' && key === 'protocol') return `${IP_PROTOS[value] ?? 'unknown'} (${value})`;
+  if (layer.proto === 'gre' && key === 'key') return `0x${value.toString(16).padStart(8, '0')} (${value})`;
   if (layer.proto === 'ipv4' && key === 'id') return `0x${value.toString(16).padStart(4, '0')} (${value})`;
   if (layer.proto === 'icmp' && key === 'type') return `${value} (${ICMP_TYPES[value] ?? 'other'})`;
   if (layer.proto === 'arp' && key === 'op')
@@ -84,6 +87,8 @@ export function layerSummary(layer: Layer): string {
       return `${layer.sport} → ${layer.dport} [${layer.flags}]`;
     case 'vxlan':
       return `VNI: ${layer.vni}`;
+    case 'gre':
+      return `Flags: 0x${layer.key !== undefined ? '2000' : '0000'}, Protocol Type: ${ETHERTYPES[layer.protocol] ?? 'unknown'} (0x${layer.protocol.toString(16).padStart(4, '0')})`;
   }
 }
 

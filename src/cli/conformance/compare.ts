@@ -45,6 +45,8 @@ export function signature(l: Layer): Record<string, unknown> {
       return { proto: 'tcp', sport: port(l.sport), dport: port(l.dport), flags: l.flags };
     case 'vxlan':
       return { proto: 'vxlan', vni: l.vni };
+    case 'gre':
+      return { proto: 'gre', protocol: l.protocol, key: l.key };
   }
 }
 

@@ -19,6 +19,7 @@
 import {
   ETH_P_ARP,
   ETH_P_IP,
+  IPPROTO_GRE,
   IPPROTO_ICMP,
   IPPROTO_IPIP,
   IPPROTO_TCP,
@@ -28,7 +29,7 @@ import {
 } from './layers';
 import { formatIp } from './ipv4';
 import { macFromBytes } from './mac';
-import { isIcmpError } from './encode';
+import { GRE_KEY, isIcmpError } from './encode';
 import { flagsToString } from './tcpflags';
 
 export const DEFAULT_VXLAN_PORTS: readonly number[] = [4789, 8472, 6784];
@@ -38,7 +39,7 @@ export interface DecodeOptions {
   vxlanPorts?: number[];
 }
 
-type Kind = 'eth' | 'arp' | 'ipv4' | 'icmp' | 'udp' | 'tcp' | 'vxlan';
+type Kind = 'eth' | 'arp' | 'ipv4' | 'icmp' | 'udp' | 'tcp' | 'vxlan' | 'gre';
 
 interface Ctx {
   b: Uint8Array;
@@ -121,6 +122,7 @@ function decodeFrom(ctx: Ctx, kind: Kind, off: number, end: number): number {
       if (protocol === IPPROTO_UDP) return decodeFrom(ctx, 'udp', next, ipEnd);
       if (protocol === IPPROTO_TCP) return decodeFrom(ctx, 'tcp', next, ipEnd);
       if (protocol === IPPROTO_IPIP) return decodeFrom(ctx, 'ipv4', next, ipEnd);
+      if (protocol === IPPROTO_GRE) return decodeFrom(ctx, 'gre', next, ipEnd);
       return Math.max(0, ipEnd - next);
     }
     case 'icmp': {
@@ -176,6 +178,20 @@ function decodeFrom(ctx: Ctx, kind: Kind, off: number, end: number): number {
     case 'vxlan': {
       layers.push({ proto: 'vxlan', vni: v.getUint32(off + 4) >>> 8 });
       return decodeFrom(ctx, 'eth', off + 8, end);
+    }
+    case 'gre': {
+      // Version 0 with at most a key: what ip_gre sends. Checksums, sequence numbers, routing
+      // and version 1 (PPTP) are not modelled and stay opaque.
+      if (off + 4 > avail) return rest(off);
+      const flags = v.getUint16(off);
+      if ((flags & ~GRE_KEY) !== 0) return rest(off);
+      const keyed = (flags & GRE_KEY) !== 0;
+      if (keyed && off + 8 > avail) return rest(off);
+      const protocol = v.getUint16(off + 2);
+      layers.push(keyed ? { proto: 'gre', protocol, key: v.getUint32(off + 4) } : { proto: 'gre', protocol });
+      const next = off + (keyed ? 8 : 4);
+      if (protocol === ETH_P_IP) return decodeFrom(ctx, 'ipv4', next, end);
+      return rest(next);
     }
   }
 }

@@ -32,6 +32,10 @@ export const ICMP_HEADER_LEN = 8;
 export const UDP_HEADER_LEN = 8;
 export const TCP_HEADER_LEN = 20;
 export const VXLAN_HEADER_LEN = 8;
+/** GRE's base header (flags and version, protocol type); a key adds 4 bytes. */
+export const GRE_HEADER_LEN = 4;
+/** The K bit of GRE's first word (RFC 2890). */
+export const GRE_KEY = 0x2000;
 
 function ipBytes(s: string): number {
   const n = parseIp(s);
@@ -62,6 +66,8 @@ function headerLen(l: Layer): number {
       return TCP_HEADER_LEN;
     case 'vxlan':
       return VXLAN_HEADER_LEN;
+    case 'gre':
+      return GRE_HEADER_LEN + (l.key !== undefined ? 4 : 0);
   }
 }
 
@@ -201,6 +207,13 @@ function encodeFrom(
       const { out, v } = prepend(VXLAN_HEADER_LEN, encodeFrom(layers, i + 1, payload, undefined));
       out[0] = 0x08; // I flag: VNI valid (RFC 7348 section 5)
       v.setUint32(4, ((l.vni & 0xffffff) << 8) >>> 0); // 24-bit VNI then a reserved byte
+      return out;
+    }
+    case 'gre': {
+      const { out, v } = prepend(headerLen(l), encodeFrom(layers, i + 1, payload, undefined));
+      v.setUint16(0, l.key !== undefined ? GRE_KEY : 0); // no C, R or S bit; version 0
+      v.setUint16(2, l.protocol);
+      if (l.key !== undefined) v.setUint32(4, l.key >>> 0);
       return out;
     }
   }

@@ -13,6 +13,7 @@ export const IPPROTO_ICMP = 1;
 export const IPPROTO_IPIP = 4;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
+export const IPPROTO_GRE = 47;
 
 export interface EthLayer {
   proto: 'eth';
@@ -37,7 +38,7 @@ export interface Ipv4Layer {
   src: string;
   dst: string;
   ttl: number;
-  /** IP protocol number: 1 ICMP, 4 IPIP, 6 TCP, 17 UDP. */
+  /** IP protocol number: 1 ICMP, 4 IPIP, 6 TCP, 17 UDP, 47 GRE. */
   protocol: number;
   id: number;
   /** Don't Fragment flag. */
@@ -82,7 +83,19 @@ export interface VxlanLayer {
   vni: number;
 }
 
-export type Layer = EthLayer | ArpLayer | Ipv4Layer | IcmpLayer | UdpLayer | TcpLayer | VxlanLayer;
+/**
+ * GRE (RFC 2784, with RFC 2890's key): version 0, no checksum, no sequence numbers, as Linux's
+ * ip_gre sends unless told `ocsum`/`oseq`. The protocol type is the carried packet's EtherType.
+ */
+export interface GreLayer {
+  proto: 'gre';
+  /** EtherType of the payload: 0x0800 for IPv4. */
+  protocol: number;
+  /** The key (K bit set) of a tunnel made with `key`/`okey`. */
+  key?: number;
+}
+
+export type Layer = EthLayer | ArpLayer | Ipv4Layer | IcmpLayer | UdpLayer | TcpLayer | VxlanLayer | GreLayer;
 export type Proto = Layer['proto'];
 
 /**

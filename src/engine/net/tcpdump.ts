@@ -10,7 +10,17 @@
  * As in tcpdump, `-e` is a global switch: with link info shown, IPv4 headers lose
  * their "IP " prefix at every level (IPIP and VXLAN inner headers included).
  */
-import type { ArpLayer, EthLayer, IcmpLayer, Ipv4Layer, Layer, Packet, TcpLayer, UdpLayer } from './layers';
+import type {
+  ArpLayer,
+  EthLayer,
+  GreLayer,
+  IcmpLayer,
+  Ipv4Layer,
+  Layer,
+  Packet,
+  TcpLayer,
+  UdpLayer,
+} from './layers';
 import { ipLength } from './encode';
 import { ZERO_MAC } from './mac';
 import { flagsToBits, flagsToString, TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG } from './tcpflags';
@@ -130,9 +140,20 @@ class Printer {
         return `${prefix}${l.src} > ${l.dst}: ${this.icmp(next, i + 1)}`;
       case 'ipv4':
         return `${prefix}${l.src} > ${l.dst}: ${this.ip(next, i + 1)}`;
+      case 'gre':
+        return `${prefix}${l.src} > ${l.dst}: ${this.gre(next, i + 1)}`;
       default:
         return `${prefix}${l.src} > ${l.dst}: ip-proto-${l.protocol} ${this.len(i) - 20}`;
     }
+  }
+
+  /** print-gre.c, version 0 without -v: the key if any, then the GRE length (header included). */
+  private gre(l: GreLayer, i: number): string {
+    const key = l.key !== undefined ? `, key=0x${l.key.toString(16)}` : '';
+    const head = `GREv0${key}, length ${this.len(i)}: `;
+    const next = this.at(i + 1);
+    if (l.protocol === 0x0800 && next?.proto === 'ipv4') return head + this.ip(next, i + 1);
+    return `${head}gre-proto-0x${l.protocol.toString(16)}`;
   }
 
   private udp(l: UdpLayer, i: number): string {
@@ -201,7 +222,10 @@ class Printer {
         return `${qdst} protocol ${q?.protocol ?? 0} unreachable`;
       case 3: {
         const t = this.at(i + 2);
-        const dport = t?.proto === 'udp' || t?.proto === 'tcp' ? t.dport : 0;
+        // print-icmp.c reads bytes 2-3 after the quoted IP header as the port whatever the
+        // protocol: for GRE that is the protocol type (0x0800 reads as 2048).
+        const dport =
+          t?.proto === 'udp' || t?.proto === 'tcp' ? t.dport : t?.proto === 'gre' ? t.protocol : 0;
         if (q?.protocol === 6) return `${qdst} tcp port ${dport} unreachable`;
         if (q?.protocol === 17) return `${qdst} udp port ${dport} unreachable`;
         return `${qdst} protocol ${q?.protocol ?? 0} port ${dport} unreachable`;
@@ -268,6 +292,9 @@ export function formatSummary(pkt: Packet): string {
     const ends = `${l.src} > ${l.dst}`;
     if (next?.proto === 'ipv4') {
       prefix += `IPIP ${ends}: `;
+    } else if (next?.proto === 'gre') {
+      prefix += `GRE${next.key !== undefined ? ` key ${next.key}` : ''} ${ends}: `;
+      i += 1;
     } else if (next?.proto === 'icmp') {
       return `${prefix}ICMP ${icmpShortName(next)} ${ends} ttl ${l.ttl}`;
     } else if (next?.proto === 'tcp') {

@@ -64,6 +64,7 @@ export const LayerSchema = z.discriminatedUnion('proto', [
     window: u(0xffff),
   }),
   z.strictObject({ proto: z.literal('vxlan'), vni: u(0xffffff) }),
+  z.strictObject({ proto: z.literal('gre'), protocol: u(0xffff), key: u(0xffffffff).optional() }),
 ]);
 
 const VERDICTS = ['delivered', 'dropped', 'unreachable', 'timeout', 'refused', 'error'] as const;

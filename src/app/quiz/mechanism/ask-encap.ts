@@ -1,6 +1,6 @@
 /**
  * "Which device adds the outer header, and which port does it use?": the device the route sent the
- * packet into (VXLAN, IPIP, or flanneld's TUN in user space) and the outer UDP destination port.
+ * packet into (VXLAN, IPIP, GRE, or flanneld's TUN in user space) and the outer UDP destination port.
  * Distractors: the same device with another tunnel port, and the namespace's other devices.
  */
 import type { Trace, TraceEvent } from '../../types';
@@ -14,6 +14,7 @@ const PORTS = [8472, 4789, 8285] as const;
 type Tunnel =
   | { type: 'vxlan'; dev: string; port: number }
   | { type: 'ipip'; dev: string }
+  | { type: 'gre'; dev: string }
   | { type: 'user'; dev: string; port: number };
 
 function tunnelOf(trace: Trace, e: TraceEvent): Tunnel | null {
@@ -21,6 +22,7 @@ function tunnelOf(trace: Trace, e: TraceEvent): Tunnel | null {
   if (e.explain.code.startsWith('vxlan.') && e.kind === 'encap')
     return { type: 'vxlan', dev: String(a.dev), port: Number(a.port) };
   if (e.explain.code === 'ipip.encap') return { type: 'ipip', dev: String(a.dev) };
+  if (e.explain.code === 'gre.encap') return { type: 'gre', dev: String(a.dev) };
   if (e.explain.code === 'flanneld.udp-send') {
     // flanneld read the packet from its TUN device just before.
     for (let j = e.step - 1; j >= 0; j--) {
@@ -43,39 +45,41 @@ function whyRight(t: Tunnel, e: TraceEvent): MChoice['why'] {
       port: t.port,
       src: a.src ?? '',
     });
-  if (t.type === 'ipip')
-    return msg('w.encap.right-ipip', { dev: t.dev, src: a.src ?? '', remote: a.remote ?? '' });
+  if (t.type === 'ipip' || t.type === 'gre')
+    return msg(`w.encap.right-${t.type}`, { dev: t.dev, src: a.src ?? '', remote: a.remote ?? '' });
   return msg('w.encap.right-user', { dev: t.dev, port: t.port, node: a.node ?? '' });
 }
 
 function label(t: Tunnel, kind: string): MChoice['text'] {
-  if (t.type === 'ipip') return msg('c.encap-ipip', { dev: t.dev });
+  if (t.type === 'ipip' || t.type === 'gre') return msg(`c.encap-${t.type}`, { dev: t.dev });
   if (t.type === 'user') return msg('c.encap-user', { dev: t.dev, port: t.port });
   return msg('c.encap-udp', { dev: t.dev, kind, port: t.port });
 }
 
-const idOf = (t: Tunnel) => `${t.type}|${t.dev}|${t.type === 'ipip' ? '' : t.port}`;
+/** IPIP and GRE put no UDP header in front: there is no port to ask about. */
+const portless = (t: Tunnel): t is Extract<Tunnel, { type: 'ipip' | 'gre' }> =>
+  t.type === 'ipip' || t.type === 'gre';
+const idOf = (t: Tunnel) => `${t.type}|${t.dev}|${portless(t) ? '' : t.port}`;
 
 export function askEncap(trace: Trace, e: TraceEvent, seed: string): Omit<MQuestion, 'step'> | null {
   const t = tunnelOf(trace, e);
   const ip = ipOf(e);
   if (!t || !ip) return null;
   const right: MChoice = { id: idOf(t), text: label(t, 'VXLAN'), why: whyRight(t, e) };
-  const rightPort = t.type === 'ipip' ? 0 : t.port;
+  const rightPort = portless(t) ? 0 : t.port;
   const pool: MChoice[] = [];
   // The same device with another well-known port.
   for (const port of PORTS) {
     if (port === rightPort) continue;
     const other: Tunnel = { type: 'vxlan', dev: t.dev, port };
-    const why =
-      t.type === 'ipip'
-        ? msg('w.encap.no-udp', { dev: t.dev })
-        : t.type === 'user'
-          ? msg('w.encap.kernel', { dev: t.dev })
-          : msg('w.encap.port', { port, about: `@port.${port}`, right: rightPort });
+    const why = portless(t)
+      ? msg(`w.encap.no-udp-${t.type}`, { dev: t.dev })
+      : t.type === 'user'
+        ? msg('w.encap.kernel', { dev: t.dev })
+        : msg('w.encap.port', { port, about: `@port.${port}`, right: rightPort });
     pool.push({
       id: idOf(other),
-      text: label(other, t.type === 'ipip' ? 'IPIP' : t.type === 'user' ? 'TUN' : 'VXLAN'),
+      text: label(other, portless(t) ? t.type.toUpperCase() : t.type === 'user' ? 'TUN' : 'VXLAN'),
       why,
     });
     if (pool.length >= 1) break;

@@ -54,6 +54,7 @@ export const QUIZ_EN = {
   'c.local': 'Delivered: a socket in {netns} takes it',
   'c.encap-udp': '{dev} ({kind}), UDP port {port}',
   'c.encap-ipip': '{dev} (IPIP), no port: IP protocol 4',
+  'c.encap-gre': '{dev} (GRE), no port: IP protocol 47',
   'c.encap-user': 'flanneld in user space (reads {dev}), UDP port {port}',
   'c.row': '{row}',
 
@@ -109,12 +110,16 @@ export const QUIZ_EN = {
     'The route sends the packet into {dev}, a VXLAN device. Its FDB row "{row}" names VTEP {vtep}, so {dev} wraps the frame: VXLAN (VNI {vni}), UDP to port {port}, outer IPv4 {src} > {vtep}. See the outer UDP header\'s destination port.',
   'w.encap.right-ipip':
     'The route sends the packet into {dev}, an IPIP tunnel: it adds only an outer IPv4 header {src} > {remote} with protocol 4. There is no UDP header, so no port.',
+  'w.encap.right-gre':
+    'The route sends the packet into {dev}, a GRE tunnel: it adds a GRE header and an outer IPv4 header {src} > {remote} with protocol 47. There is no UDP header, so no port.',
   'w.encap.right-user':
     '{dev} is a TUN device: flanneld reads the packet from it in user space and sends it inside an ordinary UDP datagram to port {port} of node {node}.',
   'w.encap.port':
     "Port {port} is {about}. This tunnel uses {right}: see the outer UDP header's destination port.",
-  'w.encap.no-udp':
+  'w.encap.no-udp-ipip':
     'IPIP has no UDP header: {dev} puts the inner packet straight after an outer IPv4 header with protocol 4.',
+  'w.encap.no-udp-gre':
+    'GRE has no UDP header: {dev} puts a 4-byte GRE header (protocol type 0x0800) and an outer IPv4 header with protocol 47 in front of the inner packet.',
   'w.encap.underlay':
     '{dev} is the underlay NIC: it carries the packet the tunnel already wrapped and adds only its Ethernet header.',
   'w.encap.bridge': '{dev} is a bridge: it switches frames between its ports and adds no header.',
@@ -185,6 +190,7 @@ export const QUIZ_ZH: Record<TextKey, string> = {
   'c.local': '本机接收：交给 {netns} 里的 socket',
   'c.encap-udp': '{dev}（{kind}），UDP 端口 {port}',
   'c.encap-ipip': '{dev}（IPIP），没有端口：IP 协议号 4',
+  'c.encap-gre': '{dev}（GRE），没有端口：IP 协议号 47',
   'c.encap-user': '用户态的 flanneld（读取 {dev}），UDP 端口 {port}',
   'c.row': '{row}',
 
@@ -235,10 +241,14 @@ export const QUIZ_ZH: Record<TextKey, string> = {
     '路由把包送进 {dev}，这是一个 VXLAN 设备。它的 FDB 条目 "{row}" 指明 VTEP {vtep}，于是 {dev} 封装这个帧：VXLAN（VNI {vni}）、发往 {port} 端口的 UDP、外层 IPv4 {src} > {vtep}。看外层 UDP 头部的目的端口。',
   'w.encap.right-ipip':
     '路由把包送进 {dev}，这是一个 IPIP 隧道：它只加一个外层 IPv4 头部 {src} > {remote}，协议号 4。没有 UDP 头部，也就没有端口。',
+  'w.encap.right-gre':
+    '路由把包送进 {dev}，这是一个 GRE 隧道：它加一个 GRE 头部和一个外层 IPv4 头部 {src} > {remote}，协议号 47。没有 UDP 头部，也就没有端口。',
   'w.encap.right-user':
     '{dev} 是 TUN 设备：flanneld 在用户态从中读出这个包，装进普通的 UDP 报文，发往节点 {node} 的 {port} 端口。',
   'w.encap.port': '端口 {port} 是{about}。这个隧道用的是 {right}：看外层 UDP 头部的目的端口。',
-  'w.encap.no-udp': 'IPIP 没有 UDP 头部：{dev} 直接在内层包前加一个协议号为 4 的外层 IPv4 头部。',
+  'w.encap.no-udp-ipip': 'IPIP 没有 UDP 头部：{dev} 直接在内层包前加一个协议号为 4 的外层 IPv4 头部。',
+  'w.encap.no-udp-gre':
+    'GRE 没有 UDP 头部：{dev} 在内层包前加一个 4 字节的 GRE 头部（协议类型 0x0800）和一个协议号为 47 的外层 IPv4 头部。',
   'w.encap.underlay': '{dev} 是底层网卡：它只承载隧道已经封装好的包，只加以太网头部。',
   'w.encap.bridge': '{dev} 是网桥：它在端口之间交换帧，不加任何头部。',
   'w.encap.device': '路由没有把这个包送进 {dev}（{kind}），所以它什么也不加。',
