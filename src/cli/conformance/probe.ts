@@ -19,6 +19,7 @@ const TRIES: Record<string, string[]> = {
   dummy: ['link', 'add', 'd0', 'type', 'dummy'],
   vxlan: ['link', 'add', 'x0', 'type', 'vxlan', 'id', '1', 'dstport', '4789'],
   ipip: ['link', 'add', 'i0', 'type', 'ipip', 'local', '10.0.0.1', 'remote', '10.0.0.2'],
+  gre: ['link', 'add', 'g0', 'type', 'gre', 'local', '10.0.0.1', 'remote', '10.0.0.2'],
   tun: ['tuntap', 'add', 't0', 'mode', 'tun'],
 };
 

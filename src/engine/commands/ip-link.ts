@@ -16,6 +16,7 @@ import {
   parseMacArg,
 } from './device-ops';
 import { printLink } from './print';
+import { addGre } from './gre';
 import { addIpip, addVxlan } from './tunnels';
 import { Args, matches } from './words';
 
@@ -130,6 +131,7 @@ function linkAdd(ctx: CommandContext, a: Args): string {
   }
   if (type === 'vxlan') return addVxlan(ctx, ns, { name: spec.name, mac: spec.mac, mtu: spec.mtu }, a).output;
   if (type === 'ipip') return addIpip(ctx, ns, { name: spec.name, mac: spec.mac, mtu: spec.mtu }, a).output;
+  if (type === 'gre') return addGre(ctx, ns, { name: spec.name, mtu: spec.mtu }, a, 'link').output;
   if (type !== 'bridge' && type !== 'dummy') throw unmodelledType(type);
   if (!a.done) throw new CommandError(`Error: argument "${a.peek()}" is wrong: unknown ${type} option`, 1);
   if (type === 'bridge') {

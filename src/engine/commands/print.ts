@@ -1,7 +1,16 @@
 /** iproute2's long listings (`ip link`, `ip addr`) for one device. */
 import { formatIp } from '../net/ipv4';
 import type { Device } from '../kernel/device';
+import { Gre } from '../kernel/devices/gre';
+import { Ipip } from '../kernel/devices/ipip';
 import { Veth } from '../kernel/devices/veth';
+
+/** An IP tunnel: iproute2 names its link type (ARPHRD_TUNNEL "ipip", ARPHRD_IPGRE "gre"). */
+function tunnel(d: Device): { type: string; local?: number; remote?: number; dev?: Device } | undefined {
+  if (d instanceof Ipip) return { type: 'ipip', ...d.params };
+  if (d instanceof Gre) return { type: 'gre', ...d.params };
+  return undefined;
+}
 
 function qdisc(d: Device): string {
   if (!d.adminUp) return 'noop';
@@ -10,6 +19,9 @@ function qdisc(d: Device): string {
 
 export function linkName(d: Device): string {
   if (d instanceof Veth && d.peer) return `${d.name}@if${d.peer.ifindex}`;
+  // A tunnel's iflink is the device it is bound to; with none, iproute2 prints "@NONE".
+  const t = tunnel(d);
+  if (t) return `${d.name}@${t.dev?.name ?? 'NONE'}`;
   return d.name;
 }
 
@@ -20,6 +32,14 @@ export function linkHeader(d: Device): string {
 
 export function linkLine(d: Device): string {
   if (d.kind === 'loopback') return `    link/loopback ${d.mac} brd 00:00:00:00:00:00`;
+  const t = tunnel(d);
+  if (t) {
+    // The tunnel's local address is its link-layer address and the remote its broadcast,
+    // or its peer on a point-to-point tunnel.
+    const local = formatIp(t.local ?? 0);
+    const remote = formatIp(t.remote ?? 0);
+    return `    link/${t.type} ${local} ${t.remote !== undefined ? 'peer' : 'brd'} ${remote}`;
+  }
   if (d.linkType === 'raw') return '    link/none ';
   let s = `    link/ether ${d.mac} brd ff:ff:ff:ff:ff:ff`;
   if (d instanceof Veth && d.peer && d.peer.netns !== d.netns) s += ` link-netns ${d.peer.netns.name}`;

@@ -1,9 +1,10 @@
 /**
  * Tunnel devices from the command line: `ip link add ... type vxlan|ipip`, `ip tuntap`,
  * `ip tunnel add`, and the tunl0 fallback device the ipip module brings into every
- * namespace (`modprobe ipip`).
+ * namespace (`modprobe ipip`). GRE lives in ./gre.ts.
  */
-import { parseIp } from '../net/ipv4';
+import { formatIp, parseIp } from '../net/ipv4';
+import { Gre } from '../kernel/devices/gre';
 import { Ipip } from '../kernel/devices/ipip';
 import { Tun } from '../kernel/devices/tun';
 import { Vxlan, type VxlanParams } from '../kernel/devices/vxlan';
@@ -13,6 +14,7 @@ import type { World } from '../kernel/world';
 import type { CommandContext, CommandResult } from './types';
 import { checkIfname, findDev } from './device-ops';
 import { Args, matches } from './words';
+import { addGre, addGre0, ensureGreModule } from './gre';
 
 interface Spec {
   name: string;
@@ -108,7 +110,10 @@ export function addIpip(ctx: CommandContext, ns: Netns, spec: Spec, a: Args): Co
     else if (w === 'mode') {
       const m = a.next();
       if (m !== 'ipip')
-        throw new CommandError(`Error: Unknown device type "${m ?? ''}": only ipip tunnels are modelled.`, 2);
+        throw new CommandError(
+          `Error: Unknown device type "${m ?? ''}": only gre and ipip tunnels are modelled.`,
+          2,
+        );
     } else if (w === 'tos' || w === 'encap') a.next();
     else throw new CommandError(`ipip: unknown command "${w}"?`, 1);
   }
@@ -127,14 +132,30 @@ export function ensureIpipModule(world: World, machine: string): void {
   const m = world.machines.get(machine);
   if (!m || m.modules.has('ipip')) return;
   m.modules.add('ipip');
-  world.onNewNetns = addTunl0;
+  world.onNewNetns = addFallbackTunnels;
   for (const ns of world.netns.values()) if (ns.machine === machine) addTunl0(ns);
+}
+
+/**
+ * A new namespace gets each loaded tunnel module's fallback device, in the order the modules
+ * were loaded (their pernet init runs in registration order): tunl0 for ipip, gre0 for ip_gre.
+ */
+export function addFallbackTunnels(ns: Netns): void {
+  for (const mod of ns.world.machines.get(ns.machine)?.modules ?? []) {
+    if (mod === 'ipip') addTunl0(ns);
+    else if (mod === 'ip_gre') addGre0(ns);
+  }
 }
 
 export function addTunl0(ns: Netns): void {
   if (ns.device('tunl0')) return;
-  const dev = new Ipip(ns, 'tunl0', ns.allocIfindex(), '00:00:00:00:00:00', 1480, { ttl: 0, pmtudisc: true });
+  // ip_tunnel_init_net creates the fallback from zeroed parameters: no DF of its own.
+  const dev = new Ipip(ns, 'tunl0', ns.allocIfindex(), '00:00:00:00:00:00', 1480, {
+    ttl: 0,
+    pmtudisc: false,
+  });
   dev.origin = 'kernel (ipip module)';
+  dev.fallback = true;
   ns.attach(dev);
 }
 
@@ -144,6 +165,7 @@ export function modprobe(ctx: CommandContext, argv: string[]): CommandResult {
   if (mods.length === 0) throw new CommandError('modprobe: ERROR: missing parameters. See -h.', 1);
   for (const m of mods) {
     if (m === 'ipip') ensureIpipModule(ctx.world, ctx.machine.name);
+    else if (m === 'ip_gre') ensureGreModule(ctx.world, ctx.machine.name);
     else if (!/^[a-z0-9_]+$/.test(m))
       throw new CommandError(`modprobe: FATAL: Module ${m} not found in directory /lib/modules/6.1.0`, 1);
   }
@@ -195,7 +217,7 @@ export function ipTuntap(ctx: CommandContext, a: Args): CommandResult {
   throw new CommandError(`Command "${sub}" is unknown, try "ip tuntap help".`, 255);
 }
 
-/** `ip tunnel add NAME mode ipip remote A local B ttl N`. */
+/** `ip tunnel add NAME mode ipip|gre remote A local B ttl N`. */
 export function ipTunnel(ctx: CommandContext, a: Args): CommandResult {
   const sub = a.next();
   if (sub !== undefined && matches(sub, 'add')) {
@@ -203,8 +225,54 @@ export function ipTunnel(ctx: CommandContext, a: Args): CommandResult {
     if (name === 'name') name = a.next();
     if (!name) throw new CommandError('Not enough information: "name" argument is required.', 1);
     checkIfname(name);
-    if (ctx.ns.device(name)) throw new CommandError(`add tunnel "${name}" failed: File exists`, 1);
+    // iptunnel.c: the mode picks the driver (ipip when none is given), and the ioctl goes to
+    // that driver's fallback device, which is the name its errors carry (tnl_add_ioctl).
+    const rest = a.argv.slice(a.i);
+    const i = rest.indexOf('mode');
+    const gre = i >= 0 && rest[i + 1] === 'gre';
+    if (ctx.ns.device(name))
+      throw new CommandError(`add tunnel "${gre ? 'gre0' : 'tunl0'}" failed: File exists`, 1);
+    if (gre) return addGre(ctx, ctx.ns, { name }, a, 'tunnel');
     return addIpip(ctx, ctx.ns, { name }, a);
   }
-  throw new CommandError(`Command "${sub ?? ''}" is unknown, try "ip tunnel help".`, 255);
+  if (sub !== undefined && matches(sub, 'delete')) return tunnelDel(ctx, a);
+  if (sub === undefined || matches(sub, 'show') || matches(sub, 'list'))
+    return { output: tunnelShow(ctx.ns) };
+  throw new CommandError(`Command "${sub}" is unknown, try "ip tunnel help".`, 255);
+}
+
+/** SIOCDELTUNNEL on the named device: the fallback device cannot go (EPERM), nor a device that is no IP tunnel. */
+function tunnelDel(ctx: CommandContext, a: Args): CommandResult {
+  let name = a.next();
+  if (name === 'name' || name === 'dev') name = a.next();
+  if (!name) throw new CommandError('Not enough information: "name" argument is required.', 1);
+  const d = ctx.ns.device(name);
+  const fail = (why: string): CommandError => new CommandError(`delete tunnel "${name}" failed: ${why}`, 1);
+  if (!d) throw fail('No such device');
+  if (!(d instanceof Ipip) && !(d instanceof Gre)) throw fail('Operation not supported');
+  if (d.fallback) throw fail('Operation not permitted');
+  ctx.ns.removeDevice(d);
+  return { output: '' };
+}
+
+/** iptunnel.c's print_tunnel for every IPv4 tunnel, in /proc/net/dev order. */
+function tunnelShow(ns: Netns): string {
+  const rows: string[] = [];
+  for (const d of ns.devicesInOrder()) {
+    if (!(d instanceof Ipip) && !(d instanceof Gre)) continue;
+    const p = d.params;
+    let s = `${d.name}: ${d instanceof Gre ? 'gre' : 'ip'}/ip remote ${p.remote !== undefined ? formatIp(p.remote) : 'any'} local ${p.local !== undefined ? formatIp(p.local) : 'any'}`;
+    if (p.dev) s += ` dev ${p.dev.name}`;
+    s += p.ttl ? ` ttl ${p.ttl}` : ' ttl inherit';
+    if (!p.pmtudisc) s += ' nopmtudisc';
+    if (d instanceof Gre) s += greKeys(d.params.ikey, d.params.okey);
+    rows.push(s);
+  }
+  return rows.join('\n');
+}
+
+/** tnl_print_gre_flags: one `key` when both directions share it, else `ikey`/`okey`, in decimal. */
+function greKeys(ikey: number | undefined, okey: number | undefined): string {
+  if (ikey !== undefined && ikey === okey) return ` key ${ikey}`;
+  return (ikey !== undefined ? ` ikey ${ikey}` : '') + (okey !== undefined ? ` okey ${okey}` : '');
 }

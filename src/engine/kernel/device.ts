@@ -18,7 +18,8 @@ export interface IfAddr {
   origin: string;
 }
 
-export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'dummy' | 'ether' | 'vxlan' | 'tun' | 'ipip';
+export type DeviceKind =
+  'loopback' | 'veth' | 'bridge' | 'dummy' | 'ether' | 'vxlan' | 'tun' | 'ipip' | 'gre';
 
 /*
  * Device's fields are declared, then assigned in its constructor, not initialised as class
@@ -106,6 +107,7 @@ export abstract class Device {
       this.kind === 'dummy' ||
       this.kind === 'tun' ||
       this.kind === 'ipip' ||
+      this.kind === 'gre' ||
       this.kind === 'vxlan'
     ) {
       return 'UNKNOWN';

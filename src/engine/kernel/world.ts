@@ -14,7 +14,7 @@ export interface Machine {
   role?: string;
   title?: string;
   root: Netns;
-  /** Kernel modules loaded on this machine that create devices by themselves (ipip brings tunl0). */
+  /** Kernel modules loaded on this machine that create devices by themselves (ipip brings tunl0, ip_gre gre0). */
   modules: Set<string>;
 }
 
@@ -73,7 +73,7 @@ export class World {
     ns.attach(lo);
     if (root) ns.setUp(lo);
     this.netns.set(name, ns);
-    if (this.machines.get(machine)?.modules.has('ipip')) this.onNewNetns?.(ns);
+    if ((this.machines.get(machine)?.modules.size ?? 0) > 0) this.onNewNetns?.(ns);
     return ns;
   }
 

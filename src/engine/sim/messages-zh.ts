@@ -125,6 +125,13 @@ export const ZH: Record<string, string> = {
   'drop.ipip-no-remote': '{dev} 不知道 {dst} 的远端：路由必须用 `via X dev {dev} onlink` 指明隧道对端。',
   'drop.ipip-no-tunnel':
     '来自 {src} 的 IPIP 数据包，但这里没有隧道设备接收它：丢弃，并回 ICMP protocol unreachable。',
+  'gre.encap':
+    '{dev} 在数据包前面加上一个 GRE 头（{len} 字节，协议类型 0x0800 表示 IPv4{key}）和一个外层 IPv4 头（协议号 47，GRE），从 {src} 到 {remote}；内层没有以太网头。',
+  'gre.decap':
+    '来自 {from} 的 GRE 数据包：两端地址和 key 都匹配的隧道是 {dev}；它剥掉外层 IPv4 头和 GRE 头，内层数据包像从网线上收到的一样被接收。',
+  'drop.gre-no-tunnel':
+    '来自 {src} 的 GRE 数据包{key}，但这里没有处于 up 状态、两端地址和 key 都匹配的 GRE 隧道：丢弃，并回 ICMP port unreachable（gre_rcv）。',
+  'drop.tunnel-loop': '{dev} 会把发往 {dst} 的外层数据包又送回自己（去往隧道对端的路由指向隧道本身）：丢弃。',
   'tun.read': '{process} 从 {dev}（/dev/net/tun）读出数据包：它离开内核，进入用户态。',
   'store.get': '{who} 从存储中读取 {key}：{value}',
   'store.get-missing': '{who} 从存储中读取 {key}：这个键不存在。',

@@ -158,6 +158,14 @@ export const EN: Record<string, string> = {
     '{dev} has no remote end for {dst}: the route must name the far end with `via X dev {dev} onlink`.',
   'drop.ipip-no-tunnel':
     'An IPIP packet from {src}, but no tunnel device here accepts it: dropped with ICMP protocol unreachable.',
+  'gre.encap':
+    '{dev} puts a GRE header ({len} bytes, protocol type 0x0800 for IPv4{key}) and an outer IPv4 header (protocol 47, GRE) from {src} to {remote} in front of the packet; there is no inner Ethernet header.',
+  'gre.decap':
+    'A GRE packet from {from}: {dev} is the tunnel whose ends and key match; it strips the outer IPv4 and GRE headers and the inner packet is received as if from a wire.',
+  'drop.gre-no-tunnel':
+    'A GRE packet from {src}{key}, but no GRE tunnel here that is up matches its ends and key: dropped with ICMP port unreachable (gre_rcv).',
+  'drop.tunnel-loop':
+    '{dev} would send the outer packet to {dst} back into itself (the route to the far end points into the tunnel): dropped.',
   'tun.read': '{process} reads the packet from {dev} (/dev/net/tun): it leaves the kernel for user space.',
   'store.get': '{who} reads {key} from the store: {value}',
   'store.get-missing': '{who} reads {key} from the store: the key does not exist.',

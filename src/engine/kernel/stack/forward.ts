@@ -89,12 +89,8 @@ export function ipForward(inDev: Device, skb0: Skb, rt: Route): void {
     kind: 'forward',
     dev: out,
     skb,
-    // A TUN or IPIP device has no link layer (no header_ops, hard_header_len 0): no MAC to rewrite.
-    code: betweenVeths
-      ? 'forward.between-veths'
-      : out.kind === 'tun' || out.kind === 'ipip'
-        ? 'forward.no-l2'
-        : 'forward',
+    // A TUN, IPIP or GRE device has no link layer (no header_ops, hard_header_len 0): no MAC to rewrite.
+    code: betweenVeths ? 'forward.between-veths' : out.linkType === 'raw' ? 'forward.no-l2' : 'forward',
     args: { in: inDev.name, out: out.name, ttl: ip.ttl, ttl2: ip.ttl - 1, dst: ip.dst },
   });
   ipOutput(ns, skb, out, nexthop, 'forward');

@@ -14,9 +14,9 @@ import { emit } from './emit';
 const ETH_HLEN = 14;
 const VLAN_HLEN = 4;
 
-/** Devices without a link layer (tun, ipip) take no Ethernet header: hard_header_len is 0. */
+/** Devices without a link layer (tun, ipip, gre) take no Ethernet header: hard_header_len is 0. */
 function hardHeaderLen(dev: Device): number {
-  return dev.kind === 'tun' || dev.kind === 'ipip' ? 0 : ETH_HLEN;
+  return dev.linkType === 'raw' ? 0 : ETH_HLEN;
 }
 
 export function isSkbForwardable(dev: Device, skb: Skb): boolean {

@@ -15,6 +15,7 @@ import { ipDoRedirect } from './redirect';
 import { tcpListenerInput, tcpSendReset } from './tcp';
 import { udpListenerInput } from './udp';
 import { ipipRcv } from './ipip';
+import { greRcv } from './gre';
 import { ipvsIn } from '../ipvs';
 import { vxlanFor, vxlanRcv } from './vxlan';
 
@@ -135,6 +136,10 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
       args: { src: ip.src },
     });
     icmpSendError(ns, skb, ICMP.DEST_UNREACH, 2, {});
+    return;
+  }
+  if (l4.proto === 'gre') {
+    greRcv(dev, skb);
     return;
   }
   if (l4.proto === 'udp') {
