@@ -99,6 +99,7 @@ const CASES: [scenario: string, flow: string, vxlanPort?: number][] = [
   ['docker-bridge', 'c1-to-web'],
   ['flannel-udp', 'pod1-ping-pod3'],
   ['docker-overlay', 'c1-ping-c2', 4789],
+  ['gre-overlay', 'key-mismatch'],
 ];
 
 describe.skipIf(missing !== undefined)('pcapng export dissected by tshark', () => {
