@@ -8,11 +8,13 @@ import { ipOf } from '../addr';
 import type { Ipv4Layer } from '../../net/layers';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
+import type { FibRule } from '../fib-rules';
 import { formatRoute, scopeRank, type Route, type Scope } from '../routes';
 import type { Skb } from '../skb';
 import { emit } from './emit';
 import { nfHook } from './hooks';
 import { neighOutput } from './neigh-output';
+import { ruleEvent } from './fib-rule-events';
 import { ipLength } from '../../net/encode';
 
 export type RouteErr = 'ENETUNREACH' | 'EHOSTUNREACH' | 'EINVAL' | 'EACCES';
@@ -25,13 +27,22 @@ export const ERRNO_TEXT: Record<RouteErr, string> = {
 };
 
 export type RouteResult =
-  | { ok: true; rt: Route; dev: Device; nexthop: number; src: number; local: boolean }
-  | { ok: false; err: RouteErr; rt?: Route };
+  | { ok: true; rt: Route; dev: Device; nexthop: number; src: number; local: boolean; rule?: FibRule }
+  | { ok: false; err: RouteErr; rt?: Route; rule?: FibRule };
 
-/** ip_route_output_key: route and source address for a locally generated packet. */
-export function routeOutput(ns: Netns, dst: number, opts: { src?: number; oif?: Device }): RouteResult {
-  const rt = ns.routes.lookup(dst, { oif: opts.oif });
-  if (!rt) return { ok: false, err: 'ENETUNREACH' };
+/**
+ * ip_route_output_key: route and source address for a locally generated packet. The rules
+ * see the flow as the sender gives it: its source when bound (else none yet), its mark,
+ * the device it is bound to, and `lo` as the input device.
+ */
+export function routeOutput(
+  ns: Netns,
+  dst: number,
+  opts: { src?: number; oif?: Device; mark?: number },
+): RouteResult {
+  const found = ns.routes.fibLookup(dst, { oif: opts.oif, src: opts.src, mark: opts.mark });
+  const rt = found.rt;
+  if (!rt) return { ok: false, err: found.err!, ...(found.rule ? { rule: found.rule } : {}) };
   switch (rt.type) {
     case 'blackhole':
       return { ok: false, err: 'EINVAL', rt };
@@ -45,13 +56,21 @@ export function routeOutput(ns: Netns, dst: number, opts: { src?: number; oif?: 
     // ip_route_output_key_hash_rcu: a local route's output device is net->loopback_dev, whatever its name.
     const lo = ns.loopback;
     if (!lo.adminUp) return { ok: false, err: 'ENETUNREACH', rt };
-    return { ok: true, rt, dev: lo, nexthop: dst, src: opts.src ?? rt.src ?? dst, local: true };
+    return {
+      ok: true,
+      rt,
+      dev: lo,
+      nexthop: dst,
+      src: opts.src ?? rt.src ?? dst,
+      local: true,
+      rule: found.rule,
+    };
   }
   const dev = rt.dev!;
   const nexthop = rt.gateway ?? dst;
   const src =
     opts.src ?? rt.src ?? selectSource(ns, dev, nexthop, rt.gateway !== undefined ? 'link' : 'host');
-  return { ok: true, rt, dev, nexthop, src, local: false };
+  return { ok: true, rt, dev, nexthop, src, local: false, rule: found.rule };
 }
 
 /**
@@ -75,6 +94,7 @@ export function selectSource(ns: Netns, dev: Device, dst: number, scope: Scope):
 /** __ip_local_out: OUTPUT hook, then ip_output. `who` names the sender for the explanation. */
 export function ipLocalOut(ns: Netns, skb0: Skb, res: Extract<RouteResult, { ok: true }>, who: string): void {
   const ip0 = skb0.layers[0] as Ipv4Layer;
+  if (res.rule && ns.routes.customRules) ruleEvent(ns, skb0, undefined, res.rule, res.rt);
   emit(ns, {
     kind: 'route-lookup',
     skb: skb0,
