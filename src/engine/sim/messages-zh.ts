@@ -214,6 +214,8 @@ export const ZH: Record<string, string> = {
   'drop.ipvs-no-real': 'IPVS：虚拟服务 {vip} 没有真实服务器：丢弃。',
   'kube-proxy.pick':
     'kube-proxy（userspace）接受了 {client} 发往 {service} 的连接，选中端点 {endpoint}（在 {n} 个中轮询）；它自己再向那里建一个连接。',
+  'route.reroute-mangle':
+    'mangle 表改变了路由所依据的内容（mark {mark}），所以内核重新路由（ip_route_me_harder）：{dst} 现在从 {dev} 出去。',
   'route.reroute': '目的地址在 OUTPUT 中被改写，所以内核重新路由：{dst} 从 {dev} 出去。',
   'drop.no-route-output': 'OUTPUT 中做完 NAT 后没有去往 {dst} 的路由：数据包被丢弃。',
   'nf.accept': '{hook}，表 {table}："{rule}" 放行数据包（检查了 {n} 条规则）。',

@@ -262,6 +262,8 @@ export const EN: Record<string, string> = {
   'drop.ipvs-no-real': 'IPVS: the virtual service {vip} has no real server: dropped.',
   'kube-proxy.pick':
     'kube-proxy (userspace) accepted the connection from {client} for {service} and picks endpoint {endpoint} (round robin over {n}); it opens its own connection there.',
+  'route.reroute-mangle':
+    'The mangle table changed what routing reads (mark {mark}), so the kernel routes the packet again (ip_route_me_harder): {dst} now leaves by {dev}.',
   'route.reroute':
     'The destination was rewritten in OUTPUT, so the kernel routes the packet again: {dst} goes out of {dev}.',
   'drop.no-route-output': 'After NAT in OUTPUT there is no route to {dst}: the packet is dropped.',

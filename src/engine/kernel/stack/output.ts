@@ -106,12 +106,14 @@ export function ipLocalOut(ns: Netns, skb0: Skb, res: Extract<RouteResult, { ok:
         : 'route.output-direct',
     args: { dst: ip0.dst, dev: res.dev.name, via: formatIp(res.nexthop), src: ip0.src, who },
   });
-  const skb = nfHook(ns, 'OUTPUT', skb0, { out: res.dev });
-  if (!skb) return;
+  const hooked = nfHook(ns, 'OUTPUT', skb0, { out: res.dev });
+  if (!hooked) return;
+  const { meHarder, ...skb } = hooked;
   const ip = skb.layers[0] as Ipv4Layer;
-  if (ip.dst !== ip0.dst) {
-    // ip_route_me_harder: a DNAT/REDIRECT in OUTPUT changed the destination, so route again.
-    const again = routeOutput(ns, ipOf(ip.dst), { src: ipOf(ip.src) });
+  if (ip.dst !== ip0.dst || meHarder) {
+    // ip_route_me_harder: a DNAT/REDIRECT in OUTPUT changed the destination, or mangle
+    // changed the mark, an address or the tos: route again with the packet's mark and source.
+    const again = routeOutput(ns, ipOf(ip.dst), { src: ipOf(ip.src), mark: skb.mark });
     if (!again.ok) {
       emit(ns, {
         kind: 'drop',
@@ -122,12 +124,13 @@ export function ipLocalOut(ns: Netns, skb0: Skb, res: Extract<RouteResult, { ok:
       });
       return;
     }
+    if (again.rule && ns.routes.customRules) ruleEvent(ns, skb, undefined, again.rule, again.rt);
     emit(ns, {
       kind: 'route-lookup',
       skb,
       decidedBy: { table: 'routes', row: formatRoute(again.rt) },
-      code: 'route.reroute',
-      args: { dst: ip.dst, dev: again.dev.name },
+      code: ip.dst !== ip0.dst ? 'route.reroute' : 'route.reroute-mangle',
+      args: { dst: ip.dst, dev: again.dev.name, mark: '0x' + skb.mark.toString(16) },
     });
     ipOutput(ns, skb, again.dev, again.nexthop, 'local');
     return;

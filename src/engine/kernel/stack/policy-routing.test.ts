@@ -215,3 +215,146 @@ describe('fib_rules_lookup: which table a packet meets', () => {
     );
   });
 });
+
+describe('fwmark routing, MARK and CONNMARK (the lab kernel, iptables 1.8.9 nf_tables)', () => {
+  it('routes by a mark that mangle PREROUTING sets', () => {
+    const { run } = lab([
+      'ip netns exec r iptables -t mangle -A PREROUTING -i rc -p icmp -j MARK --set-mark 1',
+      'ip -n r rule add fwmark 1 table 100',
+    ]);
+    expect(run('c', 'ping -c 1 -W 1 192.168.9.9').output).toBe(
+      `${HEADER}\n64 bytes from 192.168.9.9: icmp_seq=1 ttl=63 time=0.1 ms`,
+    );
+  });
+
+  it('routes again after mangle OUTPUT marks (ip_route_me_harder), keeping the first source', () => {
+    const { run } = lab([
+      'ip netns exec r iptables -t mangle -A OUTPUT -p icmp -j MARK --set-mark 1',
+      'ip -n r rule add fwmark 1 table 100',
+    ]);
+    const r = run('r', 'ping -c 1 -W 1 192.168.9.9');
+    expect(r.output).toBe(`${HEADER}\n64 bytes from 192.168.9.9: icmp_seq=1 ttl=64 time=0.1 ms`);
+    // tcpdump on s2r: "IP 10.0.2.1 > 192.168.9.9: ICMP echo request".
+    const seen = r.captures.find(
+      (c) =>
+        c.netns === 's2' &&
+        c.interface === 's2r' &&
+        c.direction === 'rx' &&
+        c.layers.some((l) => l.proto === 'icmp'),
+    );
+    expect(seen?.layers.find((l) => l.proto === 'ipv4')).toMatchObject({
+      src: '10.0.2.1',
+      dst: '192.168.9.9',
+    });
+  });
+
+  it('does not route again for a mark the filter table sets', () => {
+    const { run } = lab([
+      'ip netns exec r iptables -A OUTPUT -p icmp -j MARK --set-mark 1',
+      'ip -n r rule add fwmark 1 table 100',
+    ]);
+    expect(run('r', 'ping -c 1 -W 1 192.168.9.9').output).toBe(`${HEADER}\n`);
+  });
+
+  it('restores a connection mark onto the reply, which the rule then sends back to s2', () => {
+    const { run, sh } = lab([
+      'ip netns exec r iptables -t mangle -A PREROUTING -i rc -p icmp -j CONNMARK --set-mark 1',
+      'ip netns exec r iptables -t mangle -A PREROUTING -j CONNMARK --restore-mark',
+      'ip -n r rule add fwmark 1 table 100',
+    ]);
+    expect(run('c', 'ping -c 1 -W 1 192.168.9.9').output).toBe(`${HEADER}\n`);
+    expect(sh('r', 'conntrack -L')).toMatch(/src=10\.0\.1\.2 dst=192\.168\.9\.9 .* mark=1 use=1/);
+    expect(sh('r', 'iptables -t mangle -L PREROUTING -n').split('\n').slice(2)).toEqual([
+      'CONNMARK   1    --  0.0.0.0/0            0.0.0.0/0            CONNMARK set 0x1',
+      'CONNMARK   0    --  0.0.0.0/0            0.0.0.0/0            CONNMARK restore',
+    ]);
+  });
+
+  it('saves every packet mark: the reply that comes back unmarked clears the entry again', () => {
+    const marks = [
+      'ip netns exec r iptables -t mangle -A PREROUTING -i rc -p icmp -j MARK --set-mark 1',
+      'ip netns exec r iptables -t mangle -A PREROUTING -j CONNMARK --save-mark',
+      'ip netns exec r iptables -t mangle -A PREROUTING -m connmark --mark 1 -j ACCEPT',
+    ];
+    const counters = (sh: (ns: string, line: string) => string): string[] =>
+      sh('r', 'iptables -t mangle -L PREROUTING -v -n')
+        .split('\n')
+        .slice(2)
+        .map((l) => l.trim().split(/\s+/).slice(0, 3).join(' '));
+    // No rule for the mark: the request goes to s1 and no reply comes.
+    const lost = lab(marks);
+    expect(lost.run('c', 'ping -c 1 -W 1 192.168.9.9').output).toBe(`${HEADER}\n`);
+    expect(lost.sh('r', 'conntrack -L')).toMatch(/dst=192\.168\.9\.9 .* \[UNREPLIED\] .* mark=1 use=1/);
+    expect(counters(lost.sh)).toEqual(['1 84 MARK', '1 84 CONNMARK', '1 84 ACCEPT']);
+    // With `fwmark 1 table 100` the request reaches s2, and its reply saves mark 0.
+    const back = lab([...marks, 'ip -n r rule add fwmark 1 table 100']);
+    expect(back.run('c', 'ping -c 1 -W 1 192.168.9.9').output).toBe(
+      `${HEADER}\n64 bytes from 192.168.9.9: icmp_seq=1 ttl=63 time=0.1 ms`,
+    );
+    expect(back.sh('r', 'conntrack -L')).toMatch(/id=\d+ src=192\.168\.9\.9 dst=10\.0\.1\.2 .* mark=0 use=1/);
+    expect(counters(back.sh)).toEqual(['1 84 MARK', '2 168 CONNMARK', '1 84 ACCEPT']);
+  });
+
+  it('parses and prints CONNMARK and -m connmark as iptables does', () => {
+    const lines = [
+      '-A PREROUTING -j CONNMARK --restore-mark',
+      '-A PREROUTING -m connmark --mark 0x1 -j ACCEPT',
+      '-A PREROUTING -m connmark ! --mark 0x2/0xff -j ACCEPT',
+      '-A OUTPUT -j CONNMARK --save-mark',
+      '-A OUTPUT -j CONNMARK --save-mark --mask 0xff',
+      '-A OUTPUT -j CONNMARK --restore-mark --nfmask 0xf --ctmask 0xf0',
+      '-A OUTPUT -j CONNMARK --set-mark 5',
+      '-A OUTPUT -j CONNMARK --set-xmark 5/0xf',
+      '-A OUTPUT -j CONNMARK --set-mark 5/0xf',
+      '-A OUTPUT -j CONNMARK --and-mark 5',
+      '-A OUTPUT -j CONNMARK --or-mark 5',
+      '-A OUTPUT -j CONNMARK --xor-mark 5',
+    ];
+    const { sh } = lab(lines.map((l) => `ip netns exec r iptables -t mangle ${l}`));
+    expect(
+      sh('r', 'iptables-save -t mangle')
+        .split('\n')
+        .filter((l) => l.startsWith('-A')),
+    ).toEqual([
+      '-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff',
+      '-A PREROUTING -m connmark --mark 0x1 -j ACCEPT',
+      '-A PREROUTING -m connmark ! --mark 0x2/0xff -j ACCEPT',
+      '-A OUTPUT -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff',
+      '-A OUTPUT -j CONNMARK --save-mark --nfmask 0xff --ctmask 0xff',
+      '-A OUTPUT -j CONNMARK --restore-mark --nfmask 0xf --ctmask 0xf0',
+      '-A OUTPUT -j CONNMARK --set-xmark 0x5/0xffffffff',
+      '-A OUTPUT -j CONNMARK --set-xmark 0x5/0xf',
+      '-A OUTPUT -j CONNMARK --set-xmark 0x5/0xf',
+      '-A OUTPUT -j CONNMARK --set-xmark 0x0/0xfffffffa',
+      '-A OUTPUT -j CONNMARK --set-xmark 0x5/0x5',
+      '-A OUTPUT -j CONNMARK --set-xmark 0x5/0x0',
+    ]);
+    const list = sh('r', 'iptables -t mangle -L -n')
+      .split('\n')
+      .filter((l) => l.startsWith('CONNMARK') || l.startsWith('ACCEPT'))
+      .map((l) => l.replace(/^(\S+\s+){5}/, ''));
+    expect(list).toEqual([
+      'CONNMARK restore',
+      'connmark match  0x1',
+      'connmark match ! 0x2/0xff',
+      'CONNMARK save',
+      'CONNMARK save mask 0xff',
+      'CONNMARK restore ctmask 0xf0 nfmask ~0xf',
+      'CONNMARK set 0x5',
+      'CONNMARK xset 0x5/0xf',
+      'CONNMARK xset 0x5/0xf',
+      'CONNMARK and 0x5',
+      'CONNMARK or 0x5',
+      'CONNMARK xor 0x5',
+    ]);
+    expect(() => sh('r', 'iptables -t mangle -A OUTPUT -j CONNMARK')).toThrow(
+      'CONNMARK target: No operation specified',
+    );
+    expect(() => sh('r', 'iptables -t mangle -A OUTPUT -j CONNMARK --save-mark --restore-mark')).toThrow(
+      'CONNMARK: option "--save-mark" cannot be used together with "--restore-mark".',
+    );
+    expect(() => sh('r', 'iptables -t mangle -A OUTPUT -m connmark -j ACCEPT')).toThrow(
+      'connmark: option "--mark" must be specified',
+    );
+  });
+});
