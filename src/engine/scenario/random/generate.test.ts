@@ -59,6 +59,10 @@ describe('randomScenario', () => {
       'ip rule not',
       'ip rule (empty table)',
       'ip rule suppress_prefixlength',
+      'ip rule fwmark',
+      'MARK',
+      'CONNMARK',
+      'fwmark reroute (mangle OUTPUT)',
     ])
       expect(seen, f).toContain(f);
   }, 30_000);

@@ -1,7 +1,8 @@
 /**
  * Policy routing on the random world: `ip rule` selectors (from, to, iif, not, fwmark) that
  * send lookups to extra tables, rules whose action refuses (unreachable, prohibit,
- * blackhole), tables that hold no match (the walk goes on), and suppress_prefixlength.
+ * blackhole), tables that hold no match (the walk goes on), suppress_prefixlength, and
+ * fwmark rules fed by MARK and CONNMARK in mangle.
  * Its draws come from a stream of their own, so the worlds of seeds without it are unchanged.
  */
 import { Rng } from './rng';
@@ -77,6 +78,37 @@ function addRules(rng: Rng, g: Gen, m: GenMachine): void {
   }
 }
 
+/**
+ * Route by a mark: mangle marks some packets (by protocol, input device or a connection's
+ * saved mark) and a fwmark rule sends them to a table of their own. A mark set in OUTPUT
+ * makes the kernel route a local packet again (ip_route_me_harder).
+ */
+function addMarks(rng: Rng, g: Gen, m: GenMachine): void {
+  const table = 200;
+  const mark = rng.pick([1, 2, 0x10]);
+  const proto = rng.pick(['-p icmp ', '-p tcp ', '-p udp ', '']);
+  const chain = m.role === 'router' && rng.chance(0.7) ? 'PREROUTING' : 'OUTPUT';
+  const iif = chain === 'PREROUTING' && rng.chance(0.5) ? `-i ${rng.pick(m.nics).name} ` : '';
+  const setup = m.setup;
+  if (rng.chance(0.4)) {
+    g.features.add('CONNMARK');
+    setup.push(`iptables -t mangle -A ${chain} ${iif}${proto}-j CONNMARK --set-mark ${mark}`);
+    setup.push(`iptables -t mangle -A ${chain} -j CONNMARK --restore-mark`);
+  } else {
+    g.features.add('MARK');
+    setup.push(`iptables -t mangle -A ${chain} ${iif}${proto}-j MARK --set-mark ${mark}`);
+    if (rng.chance(0.3)) {
+      g.features.add('CONNMARK');
+      setup.push(`iptables -t mangle -A ${chain} -j CONNMARK --save-mark`);
+      setup.push(`iptables -t mangle -A ${chain} -m connmark --mark ${mark} -j ACCEPT`);
+    }
+  }
+  if (chain === 'OUTPUT') g.features.add('fwmark reroute (mangle OUTPUT)');
+  g.features.add('ip rule fwmark');
+  setup.push(...tableRoutes(rng, g, m, table));
+  setup.push(`ip rule add fwmark ${mark} table ${table}`);
+}
+
 export function addPolicyRouting(g: Gen): void {
   const rng = new Rng((g.seed * 0x9e3779b1) ^ 0x5f3759df);
   for (const m of g.machines.values()) {
@@ -84,4 +116,8 @@ export function addPolicyRouting(g: Gen): void {
     g.features.add('ip rule policy routing');
     addRules(rng, g, m);
   }
+  // Marks draw from a stream of their own too, so adding them left the rules' worlds as they were.
+  const marks = new Rng((g.seed * 0x85ebca6b) ^ 0x27d4eb2f);
+  for (const m of g.machines.values())
+    if (marks.chance(m.role === 'router' ? 0.15 : 0.06)) addMarks(marks, g, m);
 }
