@@ -68,8 +68,9 @@ export function routeOutput(
   }
   const dev = rt.dev!;
   const nexthop = rt.gateway ?? dst;
-  const src =
-    opts.src ?? rt.src ?? selectSource(ns, dev, nexthop, rt.gateway !== undefined ? 'link' : 'host');
+  // fib_result_prefsrc: inet_select_addr with the route's own scope (fi->fib_scope), so a
+  // link-scope device route never picks a host-scope address such as lo's 127.0.0.1.
+  const src = opts.src ?? rt.src ?? selectSource(ns, dev, nexthop, rt.scope);
   return { ok: true, rt, dev, nexthop, src, local: false, rule: found.rule };
 }
 
