@@ -20,6 +20,8 @@ export interface PingOptions {
   /** -M do|want|dont: path-MTU discovery mode (want: DF set unless the packet is too big). */
   pmtudisc: 'do' | 'want' | 'dont';
   iface?: Device;
+  /** -I ADDRESS: the socket is bound to this source, so every lookup carries it. */
+  src?: number;
   intervalUs: number;
   waitUs: number;
 }
@@ -54,12 +56,19 @@ export class Ping implements Process {
     const dstText = formatIp(o.dst);
     // iputils connects a probe socket to pick the source before it prints its header, so a
     // missing route ends ping with "ping: connect: ..." alone.
-    const res = routeOutput(ns, o.dst, { oif: o.iface });
+    const res = routeOutput(ns, o.dst, { oif: o.iface, src: o.src });
     if (!res.ok) {
-      this.localError('IP_OUTNOROUTES', `connect: ${ERRNO_TEXT[res.err]}`);
+      // ping4_run: EACCES from the probe's connect() is what a broadcast or a prohibit gets.
+      if (res.err === 'EACCES')
+        this.localError(
+          'IP_OUTNOROUTES',
+          'Do you want to ping broadcast? Then -b. If not, check your local firewall rules',
+        );
+      else this.localError('IP_OUTNOROUTES', `connect: ${ERRNO_TEXT[res.err]}`);
       return;
     }
-    this.output.push(`PING ${dstText} (${dstText}) ${o.size}(${o.size + 28}) bytes of data.`);
+    const from = o.src !== undefined ? `from ${formatIp(o.src)} : ` : '';
+    this.output.push(`PING ${dstText} (${dstText}) ${from}${o.size}(${o.size + 28}) bytes of data.`);
     this.close = ns.sockets.open({
       proto: 'icmp',
       local: 0,
@@ -76,7 +85,7 @@ export class Ping implements Process {
   private send(seq: number): void {
     if (this.done) return;
     const { ns, o } = this;
-    const res = routeOutput(ns, o.dst, { oif: o.iface });
+    const res = routeOutput(ns, o.dst, { oif: o.iface, src: o.src });
     if (!res.ok) {
       this.localError('IP_OUTNOROUTES', `sendmsg: ${ERRNO_TEXT[res.err]}`);
       return;

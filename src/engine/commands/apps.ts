@@ -72,8 +72,13 @@ export function ping(ctx: CommandContext, argv: string[]): CommandResult {
     else dst = w;
   }
   if (!dst) throw new CommandError('ping: usage error: Destination address required', 2);
-  const dev = iface ? ctx.ns.device(iface) : undefined;
-  if (iface && !dev) throw new CommandError(`ping: SO_BINDTODEVICE ${iface}: No such device`, 2);
+  // -I takes an address (bind the source) or a device name (SO_BINDTODEVICE).
+  const src = iface !== undefined ? (parseIp(iface) ?? undefined) : undefined;
+  if (src !== undefined && !ctx.ns.isLocal(src))
+    throw new CommandError('ping: bind: Cannot assign requested address', 2);
+  const dev = iface && src === undefined ? ctx.ns.device(iface) : undefined;
+  if (iface && src === undefined && !dev)
+    throw new CommandError(`ping: SO_BINDTODEVICE ${iface}: No such device`, 2);
   const p = new Ping(ctx.ns, {
     dst: host('ping', dst),
     count,
@@ -81,6 +86,7 @@ export function ping(ctx: CommandContext, argv: string[]): CommandResult {
     ttl,
     pmtudisc: pmtu,
     iface: dev,
+    ...(src !== undefined ? { src } : {}),
     intervalUs: Math.max(0.002, Number.isFinite(interval) ? interval : 1) * SECOND_US,
     waitUs: wait * SECOND_US,
   });

@@ -14,6 +14,7 @@ import {
   type RouteType,
   type Scope,
 } from '../kernel/routes';
+import { tableName } from '../kernel/fib-rules';
 import { routeOutput, ERRNO_TEXT } from '../kernel/stack/output';
 import type { CommandContext } from './types';
 import { findDev } from './device-ops';
@@ -246,12 +247,17 @@ function routeGet(ctx: CommandContext, a: Args): string {
   if (!res.ok) throw new CommandError(`RTNETLINK answers: ${ERRNO_TEXT[res.err]}`, 2);
   if (res.local) return `local ${formatIp(dst)} dev lo src ${formatIp(res.src)} uid 0 \n    cache <local> `;
   const via = res.rt.gateway !== undefined ? ` via ${formatIp(res.rt.gateway)}` : '';
+  // rt_fill_info: with `from` the source is the caller's, printed before the gateway; a
+  // route from another table than main names it.
+  const from = src !== undefined ? ` from ${formatIp(src)}` : '';
+  const table = res.rt.table !== TABLE_MAIN ? ` table ${tableName(res.rt.table)}` : '';
+  const srcText = src !== undefined ? '' : ` src ${formatIp(res.src)}`;
   // rt_fill_info: an exception from a redirect shows as RTCF_REDIRECTED with its expiry.
   const x = res.rt.redirected;
   const cache = x
     ? `cache <redirected> expires ${Math.max(0, Math.round((x.expiresUs - ctx.ns.world.sched.now) / 1e6))}sec `
     : 'cache ';
-  return `${formatIp(dst)}${via} dev ${res.dev.name} src ${formatIp(res.src)} uid 0 \n    ${cache}`;
+  return `${formatIp(dst)}${from}${via} dev ${res.dev.name}${table}${srcText} uid 0 \n    ${cache}`;
 }
 
 function routeFlush(ctx: CommandContext, a: Args): string {

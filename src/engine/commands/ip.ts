@@ -1,4 +1,4 @@
-/** The `ip` tool: global options, then the object (link, addr, route, neigh, netns). */
+/** The `ip` tool: global options, then the object (link, addr, route, rule, neigh, netns). */
 import { CommandError } from '../kernel/errors';
 import type { CommandContext, CommandResult } from './types';
 import { ipAddr } from './ip-addr';
@@ -6,6 +6,7 @@ import { ipLink, type IpFlags } from './ip-link';
 import { ipNeigh } from './ip-neigh';
 import { ipNetns, switchNetns } from './ip-netns';
 import { ipRoute } from './ip-route';
+import { ipRule } from './ip-rule';
 import { ipTunnel, ipTuntap } from './tunnels';
 import { Args, matches } from './words';
 
@@ -34,6 +35,7 @@ export function ip(
   if (obj === undefined) throw new CommandError('Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }', 255);
   if (matches(obj, 'address')) return { output: ipAddr(c, a, flags) };
   if (matches(obj, 'route')) return { output: ipRoute(c, a) };
+  if (matches(obj, 'rule')) return { output: ipRule(c, a) };
   if (matches(obj, 'link')) return { output: ipLink(c, a, flags) };
   if (matches(obj, 'neighbour') || matches(obj, 'neighbor')) return { output: ipNeigh(c, a) };
   if (obj === 'netns') return ipNetns(c, a, exec);

@@ -1,16 +1,23 @@
 /**
- * FIB: routing tables with longest-prefix match. Tables local (255) and main (254) are
- * consulted in that order, as the default `ip rule` list does.
+ * FIB: routing tables with longest-prefix match, consulted in the order of the `ip rule`
+ * list (fib_rules_lookup); without custom rules that is local, main, default.
  */
 import { formatIp } from '../net/ipv4';
 import type { Device } from './device';
+import {
+  defaultRules,
+  fibRuleMatch,
+  isDefaultRules,
+  TABLE_DEFAULT,
+  TABLE_LOCAL,
+  TABLE_MAIN,
+  type FibRule,
+} from './fib-rules';
+
+export { TABLE_DEFAULT, TABLE_LOCAL, TABLE_MAIN };
 
 export type RouteType = 'unicast' | 'local' | 'broadcast' | 'blackhole' | 'unreachable' | 'prohibit';
 export type Scope = 'global' | 'link' | 'host';
-
-export const TABLE_LOCAL = 255;
-export const TABLE_MAIN = 254;
-export const TABLE_DEFAULT = 253;
 
 export interface Route {
   table: number;
@@ -46,6 +53,32 @@ function prefixMask(len: number): number {
 /** The default `ip rule` list: the tables fib_lookup consults, in order. */
 const LOOKUP_TABLES = [TABLE_LOCAL, TABLE_MAIN, TABLE_DEFAULT];
 
+/** The errors a rule's action gives (fib4_rule_action); no matching rule at all is ENETUNREACH. */
+export type FibErr = 'ENETUNREACH' | 'EACCES' | 'EINVAL';
+
+/** struct flowi4 as a route lookup sees it. */
+export interface FibFlow {
+  /** The sender's source, when it has one (the flow's saddr; 0 or absent: not chosen yet). */
+  src?: number;
+  /** The receiving device; absent for a locally generated packet (the rules see `lo`). */
+  iif?: Device;
+  /** A device the sender is bound to: the rules see it, and the table keeps to it. */
+  oif?: Device;
+  mark?: number;
+  tos?: number;
+  /** fib_check_nh's resolution of a gateway wants routes of scope link or narrower. */
+  minScope?: Scope;
+}
+
+/** fib_lookup's answer: the route, or the error of the rule that ended the walk. */
+export type FibResult = { rt: Route; rule?: FibRule } | { rt?: undefined; err: FibErr; rule?: FibRule };
+
+const RULE_ERR: Record<string, FibErr> = {
+  unreachable: 'ENETUNREACH',
+  prohibit: 'EACCES',
+  blackhole: 'EINVAL',
+};
+
 export class RouteTables {
   /** Per table, ordered for lookup: longest prefix first, then lowest metric, then insertion. */
   private byTable = new Map<number, Route[]>();
@@ -58,6 +91,25 @@ export class RouteTables {
   private shown: Route[] | undefined;
   /** Per destination; empty unless a redirect was accepted (then lookup binds it, as rt_bind_exception). */
   private exceptions = new Map<number, NhException>();
+  /** The `ip rule` list, by priority. */
+  private ruleList: FibRule[] = defaultRules();
+  /** fib_has_custom_rules: once the list is not the default one, lookups walk it. */
+  private custom = false;
+
+  get rules(): readonly FibRule[] {
+    return this.ruleList;
+  }
+
+  /** Apply a change to the rule list (ip rule add/del/flush), then note whether it is custom. */
+  editRules(change: (rules: FibRule[]) => void): void {
+    change(this.ruleList);
+    this.custom = !isDefaultRules(this.ruleList);
+  }
+
+  /** Whether `ip rule` differs from the default list (then the Trace shows it). */
+  get customRules(): boolean {
+    return this.custom;
+  }
 
   /** update_or_create_fnhe: remember `gw` for `dst` on `dev` until `expiresUs`. */
   redirect(dst: number, gw: number, dev: Device, expiresUs: number): void {
@@ -155,25 +207,64 @@ export class RouteTables {
     return this.sameDst(r)?.filter((x) => x.len === r.len && x.metric === r.metric) ?? [];
   }
 
+  /** fib_lookup's route, or undefined for any error (no route, or a rule's unreachable/prohibit/blackhole). */
+  lookup(dst: number, flow: FibFlow = {}): Route | undefined {
+    return this.fibLookup(dst, flow).rt;
+  }
+
   /**
-   * fib_lookup over the default rules: local, then main, then default. Within a table the
-   * longest prefix wins, then the lowest metric. `minScope` filters as fib_check_nh does
-   * when it resolves a gateway (it wants routes of scope link or narrower).
+   * fib_lookup: without custom rules, local, then main, then default; otherwise
+   * fib_rules_lookup walks the rules by priority, and the first whose selector matches and
+   * whose action ends the walk decides (a table without a matching route lets it go on).
    */
-  lookup(dst: number, opts: { minScope?: Scope; oif?: Device } = {}): Route | undefined {
-    const minRank = opts.minScope ? scopeRank(opts.minScope) : 0;
-    const oif = opts.oif;
-    for (const table of LOOKUP_TABLES) {
-      const list = this.byTable.get(table);
-      if (!list) continue;
-      for (let i = 0; i < list.length; i++) {
-        const r = list[i]!;
-        // inPrefix(dst, r.dst, r.len), without the calls: this loop runs for every packet.
-        if (((dst ^ r.dst) & prefixMask(r.len)) !== 0) continue;
-        if (minRank !== 0 && scopeRank(r.scope) < minRank) continue;
-        if (oif && r.dev && r.dev !== oif && r.type !== 'local') continue;
-        return this.exceptions.size === 0 ? r : this.bindException(r, dst);
+  fibLookup(dst: number, flow: FibFlow = {}): FibResult {
+    if (!this.custom) {
+      for (const table of LOOKUP_TABLES) {
+        const rt = this.tableLookup(table, dst, flow);
+        if (rt) return { rt };
       }
+      return { err: 'ENETUNREACH' };
+    }
+    return this.fibRulesLookup(dst, flow);
+  }
+
+  /** fib_rules_lookup: the rules in order; -ESRCH (no rule decided) reads as ENETUNREACH. */
+  private fibRulesLookup(dst: number, flow: FibFlow): FibResult {
+    const fl = {
+      dst,
+      src: flow.src ?? 0,
+      tos: flow.tos ?? 0,
+      mark: flow.mark ?? 0,
+      iif: flow.iif?.name ?? 'lo',
+      oif: flow.oif?.name,
+    };
+    for (const rule of this.ruleList) {
+      if (!fibRuleMatch(rule, fl) || rule.action === 'nop') continue;
+      if (rule.action !== 'lookup') return { err: RULE_ERR[rule.action]!, rule };
+      const rt = this.tableLookup(rule.table, dst, flow);
+      // fib4_rule_suppress: a result this unspecific is thrown away and the walk goes on.
+      if (!rt || rt.len <= rule.suppressPrefixlen) continue;
+      return { rt, rule };
+    }
+    return { err: 'ENETUNREACH' };
+  }
+
+  /**
+   * fib_table_lookup: within a table the longest prefix wins, then the lowest metric.
+   * `minScope` filters as fib_check_nh does when it resolves a gateway.
+   */
+  private tableLookup(table: number, dst: number, flow: FibFlow): Route | undefined {
+    const list = this.byTable.get(table);
+    if (!list) return undefined;
+    const minRank = flow.minScope ? scopeRank(flow.minScope) : 0;
+    const oif = flow.oif;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
+      // inPrefix(dst, r.dst, r.len), without the calls: this loop runs for every packet.
+      if (((dst ^ r.dst) & prefixMask(r.len)) !== 0) continue;
+      if (minRank !== 0 && scopeRank(r.scope) < minRank) continue;
+      if (oif && r.dev && r.dev !== oif && r.type !== 'local') continue;
+      return this.exceptions.size === 0 ? r : this.bindException(r, dst);
     }
     return undefined;
   }

@@ -11,6 +11,7 @@ import { Vxlan } from './devices/vxlan';
 import { Fdb } from './fdb';
 import { NeighTable } from './neigh';
 import type { Netns } from './netns';
+import { formatRule } from './fib-rules';
 import { formatRoute } from './routes';
 
 export interface Rows {
@@ -23,6 +24,13 @@ export function routeRows(ns: Netns): Rows {
   const all = ns.routes.shownOrder();
   const rows: string[] = [];
   const origins: string[] = [];
+  // Once `ip rule` is not the default list, the rules that pick the table come first.
+  if (ns.routes.customRules) {
+    for (const r of ns.routes.rules) {
+      rows.push(formatRule(r, (name) => ns.device(name) !== undefined));
+      origins.push(r.origin);
+    }
+  }
   for (const r of all) {
     rows.push(formatRoute(r));
     origins.push(r.origin);

@@ -17,6 +17,7 @@ const full: Required<Skb> = {
   brnf: 'n',
   bridgedDnat: { src: '02:00:00:00:00:01', port: {} as Device },
   nexthop: 0x0a000001,
+  meHarder: true,
 };
 
 describe('skb copies', () => {

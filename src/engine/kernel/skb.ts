@@ -26,6 +26,11 @@ export interface Skb {
   bridgedDnat?: { src: string; port: Device };
   /** The next hop the route chose, for devices without a link layer that need it (an NBMA tunnel's far end). */
   nexthop?: number;
+  /**
+   * Set by the OUTPUT hook when mangle changed the mark, addresses or tos: __ip_local_out must
+   * route again (ip_route_me_harder), and clears it.
+   */
+  meHarder?: boolean;
 }
 
 export function toPacket(skb: Skb): Packet {
@@ -51,6 +56,7 @@ export function withLayers(skb: Skb, layers: Layer[]): Skb {
   if (skb.brnf !== undefined) out.brnf = skb.brnf;
   if (skb.bridgedDnat !== undefined) out.bridgedDnat = skb.bridgedDnat;
   if (skb.nexthop !== undefined) out.nexthop = skb.nexthop;
+  if (skb.meHarder !== undefined) out.meHarder = skb.meHarder;
   return out;
 }
 

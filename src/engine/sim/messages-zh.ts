@@ -27,6 +27,14 @@ export const ZH: Record<string, string> = {
   'drop.no-route-input': '{ns} 没有去往 {dst} 的路由（没有匹配项，连默认路由也没有）：数据包被丢弃。',
   'icmp.no-route-back':
     '内核本应向 {to} 回一个 ICMP type {type} code {code}，但它也没有去往 {to} 的路由，所以什么都没发。',
+  'route.rule':
+    '策略路由：规则 {pref}（ip rule）匹配从 {src} 到 {dst} 的数据包（mark {mark}），所以在路由表 {table} 中查找路由。',
+  'drop.rule-unreachable':
+    '规则 {pref}（"{rule}"）对从 {src} 到 {dst} 的数据包规定为 unreachable：查找以 ENETUNREACH 失败，数据包被丢弃。',
+  'drop.rule-prohibit':
+    '规则 {pref}（"{rule}"）对从 {src} 到 {dst} 的数据包规定为 prohibit：查找以 EACCES 失败，数据包被丢弃。',
+  'drop.rule-blackhole':
+    '规则 {pref}（"{rule}"）对从 {src} 到 {dst} 的数据包是 blackhole：数据包被直接丢弃，不回任何 ICMP。',
   'drop.route-blackhole': '路由 "{route}" 是 blackhole：发往 {dst} 的数据包被直接丢弃，不回任何 ICMP。',
   'drop.route-unreachable': '路由 "{route}" 的类型是 unreachable：发往 {dst} 的数据包被丢弃。',
   'drop.route-prohibit': '路由 "{route}" 的类型是 prohibit：发往 {dst} 的数据包被丢弃。',
@@ -213,6 +221,8 @@ export const ZH: Record<string, string> = {
   'drop.ipvs-no-real': 'IPVS：虚拟服务 {vip} 没有真实服务器：丢弃。',
   'kube-proxy.pick':
     'kube-proxy（userspace）接受了 {client} 发往 {service} 的连接，选中端点 {endpoint}（在 {n} 个中轮询）；它自己再向那里建一个连接。',
+  'route.reroute-mangle':
+    'mangle 表改变了路由所依据的内容（mark {mark}），所以内核重新路由（ip_route_me_harder）：{dst} 现在从 {dev} 出去。',
   'route.reroute': '目的地址在 OUTPUT 中被改写，所以内核重新路由：{dst} 从 {dev} 出去。',
   'drop.no-route-output': 'OUTPUT 中做完 NAT 后没有去往 {dst} 的路由：数据包被丢弃。',
   'nf.accept': '{hook}，表 {table}："{rule}" 放行数据包（检查了 {n} 条规则）。',

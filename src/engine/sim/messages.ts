@@ -40,6 +40,14 @@ export const EN: Record<string, string> = {
     'The route "{route}" is a blackhole: packets to {dst} are discarded without any ICMP.',
   'drop.route-unreachable': 'The route "{route}" is of type unreachable: the packet for {dst} is dropped.',
   'drop.route-prohibit': 'The route "{route}" is of type prohibit: the packet for {dst} is dropped.',
+  'route.rule':
+    'Policy routing: rule {pref} ("ip rule") matches the packet from {src} to {dst} (mark {mark}), so the route is looked up in table {table}.',
+  'drop.rule-unreachable':
+    'Rule {pref} ("{rule}") says unreachable for the packet from {src} to {dst}: the lookup fails with ENETUNREACH and the packet is dropped.',
+  'drop.rule-prohibit':
+    'Rule {pref} ("{rule}") says prohibit for the packet from {src} to {dst}: the lookup fails with EACCES and the packet is dropped.',
+  'drop.rule-blackhole':
+    'Rule {pref} ("{rule}") is a blackhole for the packet from {src} to {dst}: it is discarded without any ICMP.',
   'drop.rp-filter-no-route':
     'rp_filter={rpf}: no route leads back to the source {src}, so the packet that came in on {dev} is dropped as a spoof (fib_validate_source).',
   'drop.rp-filter-other-dev':
@@ -262,6 +270,8 @@ export const EN: Record<string, string> = {
   'drop.ipvs-no-real': 'IPVS: the virtual service {vip} has no real server: dropped.',
   'kube-proxy.pick':
     'kube-proxy (userspace) accepted the connection from {client} for {service} and picks endpoint {endpoint} (round robin over {n}); it opens its own connection there.',
+  'route.reroute-mangle':
+    'The mangle table changed what routing reads (mark {mark}), so the kernel routes the packet again (ip_route_me_harder): {dst} now leaves by {dev}.',
   'route.reroute':
     'The destination was rewritten in OUTPUT, so the kernel routes the packet again: {dst} goes out of {dev}.',
   'drop.no-route-output': 'After NAT in OUTPUT there is no route to {dst}: the packet is dropped.',

@@ -209,6 +209,9 @@ function listMatch(m: Match, rule: Rule, n: boolean): string {
       return ` /* ${m.comment} */`;
     case 'mark':
       return ` mark match${not(m.neg)} ${markText(m.mark, m.mask)}`;
+    case 'connmark':
+      // libxt_connmark: " connmark match ", then "!" when inverted, then " MARK[/MASK]".
+      return ` connmark match ${m.neg ? '!' : ''} ${markText(m.mark, m.mask)}`;
     case 'statistic':
       return m.mode === 'random'
         ? ` statistic mode random${not(m.neg)} probability ${probabilityText(m.probability)}`
@@ -243,6 +246,8 @@ function listTarget(t: Target, n: boolean): string {
       if (mask >>> 0 === 0xffffffff) return ` MARK set ${hex(v)}`;
       return ` MARK xset ${hex(v)}/${hex(mask)}`;
     }
+    case 'CONNMARK':
+      return connmarkText(t);
     case 'MASQUERADE':
       return (
         (t.toPorts ? ` masq ports: ${rangeText(t.toPorts)}` : '') +
@@ -341,4 +346,23 @@ export function listTable(
     c.rules.forEach((r, idx) => out.push(listRow(r, idx + 1, opts)));
   });
   return out;
+}
+
+/** libxt_CONNMARK's connmark_tg_print. */
+function connmarkText(t: Extract<Target, { kind: 'CONNMARK' }>): string {
+  const all = 0xffffffff;
+  if (t.mode === 'set') {
+    const { ctmark: v, ctmask: mask } = t;
+    if (v === 0) return ` CONNMARK and ${hex(~mask)}`;
+    if (v === mask) return ` CONNMARK or ${hex(v)}`;
+    if (mask === 0) return ` CONNMARK xor ${hex(v)}`;
+    if (mask >>> 0 === all) return ` CONNMARK set ${hex(v)}`;
+    return ` CONNMARK xset ${hex(v)}/${hex(mask)}`;
+  }
+  const [nf, ct] = [t.nfmask >>> 0, t.ctmask >>> 0];
+  if (nf === all && ct === all) return ` CONNMARK ${t.mode}`;
+  if (nf === ct) return ` CONNMARK ${t.mode} mask ${hex(nf)}`;
+  return t.mode === 'save'
+    ? ` CONNMARK save nfmask ${hex(nf)} ctmask ~${hex(ct)}`
+    : ` CONNMARK restore ctmask ${hex(ct)} nfmask ~${hex(nf)}`;
 }

@@ -484,6 +484,22 @@ const MODULES: Record<string, Module> = {
       if (m.module === 'mark' && m.mark < 0) throw param('mark: option "--mark" must be specified\n');
     },
   },
+  connmark: {
+    opts: { mark: 'mark' },
+    invertible: ['mark'],
+    create: () => ({ module: 'connmark', mark: -1, mask: 0xffffffff, neg: false }),
+    parse: (m, _opt, inv, take) => {
+      if (m.module !== 'connmark') return;
+      const v = parseMarkMask(take());
+      if (!v) throw param('connmark: bad integer value for option "--mark", or out of range.\n');
+      m.mark = v.value;
+      m.mask = v.mask ?? 0xffffffff;
+      m.neg = inv;
+    },
+    final: (m) => {
+      if (m.module === 'connmark' && m.mark < 0) throw param('connmark: option "--mark" must be specified\n');
+    },
+  },
   statistic: {
     opts: { mode: 'mode', probability: 'probability', every: 'every', packet: 'packet' },
     invertible: ['probability', 'every'],
@@ -731,6 +747,67 @@ const TARGETS: Record<string, TargetDef> = {
       if (d.value === undefined)
         throw param('MARK: One of the --set-xmark, --{and,or,xor,set}-mark options is required');
       return { kind: 'MARK', value: d.value as number, mask: d.mask as number, op: 'set-xmark' };
+    },
+  },
+  CONNMARK: {
+    opts: [
+      'set-xmark',
+      'set-mark',
+      'and-mark',
+      'or-mark',
+      'xor-mark',
+      'save-mark',
+      'restore-mark',
+      'mask',
+      'nfmask',
+      'ctmask',
+    ],
+    flags: [],
+    parse: (d, opt, take) => {
+      const bad = (o: string): never => {
+        throw param(`CONNMARK: bad integer value for option "--${o}", or out of range.\n`);
+      };
+      if (opt === 'save-mark' || opt === 'restore-mark') {
+        if (d.mode !== undefined)
+          throw param(`CONNMARK: option "--${String(d.opt)}" cannot be used together with "--${opt}".\n`);
+        d.mode = opt === 'save-mark' ? 'save' : 'restore';
+        d.opt = opt;
+        return;
+      }
+      if (opt === 'mask' || opt === 'nfmask' || opt === 'ctmask') {
+        const v = parseMarkMask(take());
+        if (!v || v.mask !== undefined) return bad(opt);
+        if (opt !== 'ctmask') d.nfmask = v.value;
+        if (opt !== 'nfmask') d.ctmask = v.value;
+        return;
+      }
+      if (d.mode !== undefined)
+        throw param(`CONNMARK: option "--${String(d.opt)}" cannot be used together with "--${opt}".\n`);
+      const v = parseMarkMask(take());
+      if (!v) return bad(opt);
+      if (opt !== 'set-xmark' && opt !== 'set-mark' && v.mask !== undefined) return bad(opt);
+      d.mode = 'set';
+      d.opt = opt;
+      // The same arithmetic as MARK's: a mark and the bits it replaces.
+      if (opt === 'set-xmark') [d.ctmark, d.ctmask] = [v.value, v.mask ?? 0xffffffff];
+      else if (opt === 'set-mark')
+        [d.ctmark, d.ctmask] = [v.value, v.mask === undefined ? 0xffffffff : (v.value | v.mask) >>> 0];
+      else if (opt === 'and-mark') [d.ctmark, d.ctmask] = [0, ~v.value >>> 0];
+      else if (opt === 'or-mark') [d.ctmark, d.ctmask] = [v.value, v.value];
+      else [d.ctmark, d.ctmask] = [v.value, 0];
+    },
+    finish: (d) => {
+      if (d.mode === undefined) throw param('CONNMARK target: No operation specified');
+      const mode = d.mode as 'set' | 'save' | 'restore';
+      if (mode === 'set')
+        return { kind: 'CONNMARK', mode, ctmark: d.ctmark as number, ctmask: d.ctmask as number, nfmask: 0 };
+      return {
+        kind: 'CONNMARK',
+        mode,
+        ctmark: 0,
+        ctmask: (d.ctmask as number | undefined) ?? 0xffffffff,
+        nfmask: (d.nfmask as number | undefined) ?? 0xffffffff,
+      };
     },
   },
   MASQUERADE: {

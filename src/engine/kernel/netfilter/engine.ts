@@ -82,6 +82,26 @@ interface NfPacket {
   mark: number;
   ct?: Ct;
   tracking: boolean;
+  /** ipt_mangle_out / nf_route_table_hook4: the mangle table changed what routing reads. */
+  meHarder?: boolean;
+}
+
+/**
+ * connmark_tg_shift (no shift): set the entry's mark, save the packet's mark into it, or
+ * restore the packet's from it; without a conntrack entry it does nothing.
+ */
+function connmarkTg(v: PacketView, t: Extract<Target, { kind: 'CONNMARK' }>): void {
+  const e = v.ct?.e;
+  if (!e) return;
+  if (t.mode === 'set') e.mark = ((e.mark & ~t.ctmask) ^ t.ctmark) >>> 0;
+  else if (t.mode === 'save') e.mark = ((e.mark & ~t.ctmask) ^ (v.mark & t.nfmask)) >>> 0;
+  else v.mark = ((v.mark & ~t.nfmask) ^ (e.mark & t.ctmask)) >>> 0;
+}
+
+/** What ip_route_me_harder is called for after mangle OUTPUT: source, destination, tos or mark. */
+function routingKey(p: NfPacket): string {
+  const ip = p.layers[0] as Ipv4Layer;
+  return `${ip.src}|${ip.dst}|${ip.tos}|${p.mark}`;
 }
 
 type Outcome =
@@ -128,7 +148,12 @@ export class NetfilterEngine implements NetfilterHooks {
     for (const t of Object.values(st.tables)) {
       for (const c of t.chains.values())
         for (const r of c.rules)
-          if (r.matches.some((m) => m.module === 'conntrack' || m.module === 'state')) return true;
+          // xt_conntrack, xt_state, xt_connmark and CONNMARK all take nf_ct_netns_get at checkentry.
+          if (
+            r.target?.kind === 'CONNMARK' ||
+            r.matches.some((m) => m.module === 'conntrack' || m.module === 'state' || m.module === 'connmark')
+          )
+            return true;
     }
     return false;
   }
@@ -210,11 +235,12 @@ export class NetfilterEngine implements NetfilterHooks {
   }
 
   private skbOf(p: NfPacket): Skb {
-    return skbWith(p.skb0, {
+    const skb = skbWith(p.skb0, {
       layers: p.eth ? [p.eth, ...p.layers] : p.layers,
       mark: p.mark,
       ct: p.ct ? { netns: this.ns.name, ref: p.ct } : undefined,
     });
+    return p.meHarder ? { ...skb, meHarder: true } : skb;
   }
 
   /** What a rule's matches read of the packet at this point of the hook. */
@@ -253,8 +279,10 @@ export class NetfilterEngine implements NetfilterHooks {
     const chain = table.chains.get(p.hook);
     if (!chain || (chain.rules.length === 0 && chain.policy === 'ACCEPT')) return 'continue';
     const v = this.view(p);
+    const before = tid === 'mangle' && p.hook === 'OUTPUT' ? routingKey(p) : undefined;
     const res = this.evalChain(table, p.hook, v, p.skb0);
     p.mark = v.mark;
+    if (before !== undefined && routingKey(p) !== before) p.meHarder = true;
     const o = res.outcome;
     if (o.verdict === 'DROP') {
       this.dropEvent(p.hook, tid, res, p.skb0, p.ctx);
@@ -676,6 +704,9 @@ export class NetfilterEngine implements NetfilterHooks {
           continue;
         case 'MARK':
           v.mark = ((v.mark & ~t.mask) ^ t.value) >>> 0;
+          continue;
+        case 'CONNMARK':
+          connmarkTg(v, t);
           continue;
         case 'LOG':
           emit(this.ns, {

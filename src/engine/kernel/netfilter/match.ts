@@ -148,6 +148,10 @@ function matchModule(m: Match, v: PacketView, rule: Rule): boolean {
       return true;
     case 'mark':
       return ((v.mark & m.mask) >>> 0 === m.mark >>> 0) !== m.neg;
+    case 'connmark':
+      // connmark_mt: without a conntrack entry nothing matches, inverted or not.
+      if (!v.ct) return false;
+      return ((v.ct.e.mark & m.mask) >>> 0 === m.mark >>> 0) !== m.neg;
     case 'statistic':
       if (m.mode === 'random') return v.random(m.probability, rule) !== m.neg;
       return (v.nth(rule) % m.every === m.packet) !== m.neg;

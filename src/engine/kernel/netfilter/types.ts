@@ -69,6 +69,7 @@ export type Match =
   | { module: 'state'; states: CtState[]; neg: boolean }
   | { module: 'comment'; comment: string }
   | { module: 'mark'; mark: number; mask: number; neg: boolean }
+  | { module: 'connmark'; mark: number; mask: number; neg: boolean }
   | { module: 'statistic'; mode: 'random'; probability: number; neg: boolean }
   | { module: 'statistic'; mode: 'nth'; every: number; packet: number; neg: boolean }
   | { module: 'set'; name: string; flags: ('src' | 'dst')[]; neg: boolean }
@@ -81,6 +82,8 @@ export type Target =
   | { kind: 'REJECT'; with: string }
   | { kind: 'LOG'; prefix?: string; level?: string }
   | { kind: 'MARK'; value: number; mask: number; op: 'set-xmark' }
+  /** xt_connmark's modes: set the entry's mark, save the packet's into it, or restore it. */
+  | { kind: 'CONNMARK'; mode: 'set' | 'save' | 'restore'; ctmark: number; ctmask: number; nfmask: number }
   | { kind: 'MASQUERADE'; toPorts?: PortRange; randomFully?: boolean; random?: boolean }
   | { kind: 'SNAT'; to: NatRange; randomFully?: boolean; random?: boolean; persistent?: boolean }
   | { kind: 'DNAT'; to: NatRange }

@@ -90,6 +90,8 @@ function saveMatch(m: Match): string {
       return ` -m comment --comment ${saveString(m.comment)}`;
     case 'mark':
       return ` -m mark${not(m.neg)} --mark ${markText(m.mark, m.mask)}`;
+    case 'connmark':
+      return ` -m connmark${not(m.neg)} --mark ${markText(m.mark, m.mask)}`;
     case 'statistic':
       return m.mode === 'random'
         ? ` -m statistic --mode random${not(m.neg)} --probability ${probabilityText(m.probability)}`
@@ -143,6 +145,10 @@ function saveTarget(t: Target): string {
       );
     case 'MARK':
       return ` -j MARK --set-xmark ${hex(t.value)}/${hex(t.mask)}`;
+    case 'CONNMARK':
+      return t.mode === 'set'
+        ? ` -j CONNMARK --set-xmark ${hex(t.ctmark)}/${hex(t.ctmask)}`
+        : ` -j CONNMARK --${t.mode}-mark --nfmask ${hex(t.nfmask)} --ctmask ${hex(t.ctmask)}`;
     case 'MASQUERADE':
       return (
         ' -j MASQUERADE' +

@@ -22,7 +22,8 @@ export function arpRcv(dev: Device, skb: Skb, eth: EthLayer): void {
   if (isMulticastIp(tip) || tip >>> 24 === 127) return;
 
   if (arp.op === 1 && sip !== 0) {
-    const rt = ns.routes.lookup(tip);
+    // arp_process: ip_route_input_noref(tip, sip, dev), so an iif or from rule applies.
+    const rt = ns.routes.lookup(tip, { src: sip, iif: dev });
     if (rt?.type === 'local') {
       const ignore = ns.sysctl.devGet(dev.name, 'arp_ignore');
       if (ignore >= 1 && !dev.addrs.some((a) => a.addr === tip)) {

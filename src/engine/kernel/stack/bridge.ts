@@ -135,7 +135,7 @@ function brPreRouting(br: Bridge, port: Device, skb0: Skb): Skb | null {
   const after = skb1.layers[1] as Ipv4Layer;
   const skb = skbWith(skb1, { brnf: ns.name });
   if (after.dst === before.dst) return skb;
-  const rt = ns.routes.lookup(ipOf(after.dst));
+  const rt = ns.routes.lookup(ipOf(after.dst), { src: ipOf(after.src), iif: br, mark: skb.mark });
   if (!rt || rt.type !== 'unicast' || rt.dev !== br) {
     // Routed (or local) now: hand it to the bridge's own stack, addressed to the bridge.
     const eth = skb.layers[0] as EthLayer;

@@ -60,7 +60,8 @@ export function ipForward(inDev: Device, skb0: Skb, rt: Route): void {
   const nexthop = rt.gateway ?? ipOf(ip.dst);
   // RTCF_DOREDIRECT: out the way it came in, from a sender on that very link (fib_validate_source
   // finds it directly connected there); with shared_media on (the default) that is enough.
-  const back = ns.routes.lookup(ipOf(ip.src));
+  // (fib_validate_source's reverse flow: from the destination to the source, as if sent from `lo`.)
+  const back = ns.routes.lookup(ipOf(ip.src), { src: ipOf(ip.dst) });
   // A redirect about a DNATed (or not yet fully bound) connection is made here too; the nat
   // hooks drop it on its way out (nf_nat_icmp_reply_translation), as the kernel does.
   if (

@@ -13,6 +13,7 @@ import { ipForward } from './forward';
 import { nfHook } from './hooks';
 import { icmpSendError, ICMP } from './icmp';
 import { ipLocalDeliver } from './local';
+import { ruleDrop, ruleEvent } from './fib-rule-events';
 
 export function ipRcv(dev: Device, skb0: Skb): void {
   const ns = dev.netns;
@@ -28,9 +29,12 @@ export function ipRcv(dev: Device, skb0: Skb): void {
     ipLocalDeliver(dev, skb);
     return;
   }
-  const rt = ns.routes.lookup(dst);
+  // ip_route_input_slow's flow: the rules see the receiving device, the source and the mark.
+  const found = ns.routes.fibLookup(dst, { src, iif: dev, mark: skb.mark, tos: ip.tos });
+  const rt = found.rt;
   const forwarding = ns.sysctl.devGet(dev.name, 'forwarding') !== 0;
   const row = rt ? formatRoute(rt) : undefined;
+  if (found.rule && ns.routes.customRules) ruleEvent(ns, skb, dev, found.rule, found.rt);
 
   if (rt && (rt.type === 'local' || rt.type === 'broadcast')) {
     emit(ns, {
@@ -41,7 +45,7 @@ export function ipRcv(dev: Device, skb0: Skb): void {
       code: rt.type === 'local' ? 'route.input-local' : 'route.input-broadcast',
       args: { dst: ip.dst, dev: dev.name },
     });
-    if (rt.type === 'local' && !validSource(dev, skb, src)) return;
+    if (rt.type === 'local' && !validSource(dev, skb, src, dst)) return;
     ipLocalDeliver(dev, skb);
     return;
   }
@@ -56,6 +60,10 @@ export function ipRcv(dev: Device, skb0: Skb): void {
       code: 'drop.ip-forward-off',
       args: { dst: ip.dst, dev: dev.name, ns: ns.name },
     });
+    return;
+  }
+  if (!rt && found.rule && found.rule.action !== 'lookup') {
+    ruleDrop(ns, dev, skb, found.rule);
     return;
   }
   if (!rt) {
@@ -96,7 +104,7 @@ export function ipRcv(dev: Device, skb0: Skb): void {
     });
     return;
   }
-  if (!validSource(dev, skb, src)) return;
+  if (!validSource(dev, skb, src, dst)) return;
   emit(ns, {
     kind: 'route-lookup',
     dev,
@@ -119,11 +127,13 @@ export function ipRcv(dev: Device, skb0: Skb): void {
  * enter again on the tunnel device). Strict (1): the route back to the source must leave
  * by the device the packet came in on; loose (2): there must be a route back at all.
  */
-function validSource(dev: Device, skb: Skb, src: number): boolean {
+function validSource(dev: Device, skb: Skb, src: number, dst: number): boolean {
   const ns = dev.netns;
   const rpf = Math.max(ns.sysctl.get('net.ipv4.conf.all.rp_filter'), ns.sysctl.devGet(dev.name, 'rp_filter'));
   if (rpf === 0) return true;
-  const back = ns.routes.lookup(src);
+  // __fib_validate_source: the reverse flow, from dst to src, as if sent from `lo`, mark 0
+  // (src_valid_mark is off).
+  const back = ns.routes.lookup(src, { src: dst });
   const ok = back !== undefined && back.type === 'unicast' && (rpf === 2 || back.dev === dev);
   if (ok) return true;
   emit(ns, {

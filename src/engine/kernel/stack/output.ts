@@ -8,11 +8,13 @@ import { ipOf } from '../addr';
 import type { Ipv4Layer } from '../../net/layers';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
+import type { FibRule } from '../fib-rules';
 import { formatRoute, scopeRank, type Route, type Scope } from '../routes';
 import type { Skb } from '../skb';
 import { emit } from './emit';
 import { nfHook } from './hooks';
 import { neighOutput } from './neigh-output';
+import { ruleEvent } from './fib-rule-events';
 import { ipLength } from '../../net/encode';
 
 export type RouteErr = 'ENETUNREACH' | 'EHOSTUNREACH' | 'EINVAL' | 'EACCES';
@@ -25,13 +27,22 @@ export const ERRNO_TEXT: Record<RouteErr, string> = {
 };
 
 export type RouteResult =
-  | { ok: true; rt: Route; dev: Device; nexthop: number; src: number; local: boolean }
-  | { ok: false; err: RouteErr; rt?: Route };
+  | { ok: true; rt: Route; dev: Device; nexthop: number; src: number; local: boolean; rule?: FibRule }
+  | { ok: false; err: RouteErr; rt?: Route; rule?: FibRule };
 
-/** ip_route_output_key: route and source address for a locally generated packet. */
-export function routeOutput(ns: Netns, dst: number, opts: { src?: number; oif?: Device }): RouteResult {
-  const rt = ns.routes.lookup(dst, { oif: opts.oif });
-  if (!rt) return { ok: false, err: 'ENETUNREACH' };
+/**
+ * ip_route_output_key: route and source address for a locally generated packet. The rules
+ * see the flow as the sender gives it: its source when bound (else none yet), its mark,
+ * the device it is bound to, and `lo` as the input device.
+ */
+export function routeOutput(
+  ns: Netns,
+  dst: number,
+  opts: { src?: number; oif?: Device; mark?: number },
+): RouteResult {
+  const found = ns.routes.fibLookup(dst, { oif: opts.oif, src: opts.src, mark: opts.mark });
+  const rt = found.rt;
+  if (!rt) return { ok: false, err: found.err!, ...(found.rule ? { rule: found.rule } : {}) };
   switch (rt.type) {
     case 'blackhole':
       return { ok: false, err: 'EINVAL', rt };
@@ -45,13 +56,22 @@ export function routeOutput(ns: Netns, dst: number, opts: { src?: number; oif?: 
     // ip_route_output_key_hash_rcu: a local route's output device is net->loopback_dev, whatever its name.
     const lo = ns.loopback;
     if (!lo.adminUp) return { ok: false, err: 'ENETUNREACH', rt };
-    return { ok: true, rt, dev: lo, nexthop: dst, src: opts.src ?? rt.src ?? dst, local: true };
+    return {
+      ok: true,
+      rt,
+      dev: lo,
+      nexthop: dst,
+      src: opts.src ?? rt.src ?? dst,
+      local: true,
+      rule: found.rule,
+    };
   }
   const dev = rt.dev!;
   const nexthop = rt.gateway ?? dst;
-  const src =
-    opts.src ?? rt.src ?? selectSource(ns, dev, nexthop, rt.gateway !== undefined ? 'link' : 'host');
-  return { ok: true, rt, dev, nexthop, src, local: false };
+  // fib_result_prefsrc: inet_select_addr with the route's own scope (fi->fib_scope), so a
+  // link-scope device route never picks a host-scope address such as lo's 127.0.0.1.
+  const src = opts.src ?? rt.src ?? selectSource(ns, dev, nexthop, rt.scope);
+  return { ok: true, rt, dev, nexthop, src, local: false, rule: found.rule };
 }
 
 /**
@@ -75,6 +95,7 @@ export function selectSource(ns: Netns, dev: Device, dst: number, scope: Scope):
 /** __ip_local_out: OUTPUT hook, then ip_output. `who` names the sender for the explanation. */
 export function ipLocalOut(ns: Netns, skb0: Skb, res: Extract<RouteResult, { ok: true }>, who: string): void {
   const ip0 = skb0.layers[0] as Ipv4Layer;
+  if (res.rule && ns.routes.customRules) ruleEvent(ns, skb0, undefined, res.rule, res.rt);
   emit(ns, {
     kind: 'route-lookup',
     skb: skb0,
@@ -86,12 +107,14 @@ export function ipLocalOut(ns: Netns, skb0: Skb, res: Extract<RouteResult, { ok:
         : 'route.output-direct',
     args: { dst: ip0.dst, dev: res.dev.name, via: formatIp(res.nexthop), src: ip0.src, who },
   });
-  const skb = nfHook(ns, 'OUTPUT', skb0, { out: res.dev });
-  if (!skb) return;
+  const hooked = nfHook(ns, 'OUTPUT', skb0, { out: res.dev });
+  if (!hooked) return;
+  const { meHarder, ...skb } = hooked;
   const ip = skb.layers[0] as Ipv4Layer;
-  if (ip.dst !== ip0.dst) {
-    // ip_route_me_harder: a DNAT/REDIRECT in OUTPUT changed the destination, so route again.
-    const again = routeOutput(ns, ipOf(ip.dst), { src: ipOf(ip.src) });
+  if (ip.dst !== ip0.dst || meHarder) {
+    // ip_route_me_harder: a DNAT/REDIRECT in OUTPUT changed the destination, or mangle
+    // changed the mark, an address or the tos: route again with the packet's mark and source.
+    const again = routeOutput(ns, ipOf(ip.dst), { src: ipOf(ip.src), mark: skb.mark });
     if (!again.ok) {
       emit(ns, {
         kind: 'drop',
@@ -102,12 +125,13 @@ export function ipLocalOut(ns: Netns, skb0: Skb, res: Extract<RouteResult, { ok:
       });
       return;
     }
+    if (again.rule && ns.routes.customRules) ruleEvent(ns, skb, undefined, again.rule, again.rt);
     emit(ns, {
       kind: 'route-lookup',
       skb,
       decidedBy: { table: 'routes', row: formatRoute(again.rt) },
-      code: 'route.reroute',
-      args: { dst: ip.dst, dev: again.dev.name },
+      code: ip.dst !== ip0.dst ? 'route.reroute' : 'route.reroute-mangle',
+      args: { dst: ip.dst, dev: again.dev.name, mark: '0x' + skb.mark.toString(16) },
     });
     ipOutput(ns, skb, again.dev, again.nexthop, 'local');
     return;

@@ -53,6 +53,16 @@ describe('randomScenario', () => {
       'pinned MACs',
       'UDP flows',
       'traffic before the flows',
+      'ip rule policy routing',
+      'ip rule action',
+      'ip rule iif',
+      'ip rule not',
+      'ip rule (empty table)',
+      'ip rule suppress_prefixlength',
+      'ip rule fwmark',
+      'MARK',
+      'CONNMARK',
+      'fwmark reroute (mangle OUTPUT)',
     ])
       expect(seen, f).toContain(f);
   }, 30_000);

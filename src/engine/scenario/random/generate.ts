@@ -9,6 +9,7 @@ import { addFlows, addPriorTraffic } from './flows';
 import { addFilters, addNat } from './filters';
 import { addMtu, addVxlan } from './links';
 import { addPods } from './pods';
+import { addPolicyRouting } from './policy';
 import { Rng } from './rng';
 import { buildSkeleton, newGen } from './world';
 
@@ -27,6 +28,7 @@ export function randomScenario(seed: number): RandomScenario {
   addFilters(g);
   addNat(g);
   addMtu(g);
+  addPolicyRouting(g);
   const names = [...g.machines.keys()];
   addPriorTraffic(g, names[names.length - 1]!);
   const flows = addFlows(g);

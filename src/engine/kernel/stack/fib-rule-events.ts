@@ -1,0 +1,76 @@
+/** What the Trace says when an `ip rule` decides a lookup: the rule that chose, or the rule that refused. */
+import type { Ipv4Layer } from '../../net/layers';
+import type { Device } from '../device';
+import { formatRule, tableName, type FibRule } from '../fib-rules';
+import type { Netns } from '../netns';
+import type { Route } from '../routes';
+import type { Skb } from '../skb';
+import { emit } from './emit';
+import { icmpSendError, ICMP } from './icmp';
+
+/** The rule's row exactly as the routes table lists it. */
+export function ruleRow(ns: Netns, r: FibRule): string {
+  return formatRule(r, (name) => ns.device(name) !== undefined);
+}
+
+/** fib4_rules_init's own three rules, with no selector: not worth a step of their own. */
+function isDefaultRule(r: FibRule): boolean {
+  return (
+    r.action === 'lookup' &&
+    !r.invert &&
+    !r.src &&
+    !r.dst &&
+    !r.fwmark &&
+    r.iif === undefined &&
+    r.oif === undefined &&
+    r.tos === 0 &&
+    ((r.pref === 0 && r.table === 255) ||
+      (r.pref === 32766 && r.table === 254) ||
+      (r.pref === 32767 && r.table === 253))
+  );
+}
+
+/** A rule other than the default three sent the lookup to its table. */
+export function ruleEvent(
+  ns: Netns,
+  skb: Skb,
+  dev: Device | undefined,
+  r: FibRule,
+  rt: Route | undefined,
+): void {
+  if (isDefaultRule(r) || r.action !== 'lookup' || !rt) return;
+  const ip = skb.layers[0] as Ipv4Layer;
+  emit(ns, {
+    kind: 'route-lookup',
+    ...(dev ? { dev } : {}),
+    skb,
+    decidedBy: { table: 'routes', row: ruleRow(ns, r) },
+    code: 'route.rule',
+    args: {
+      pref: r.pref,
+      table: tableName(r.table),
+      src: ip.src,
+      dst: ip.dst,
+      mark: '0x' + skb.mark.toString(16),
+    },
+  });
+}
+
+/**
+ * A rule whose action is unreachable, prohibit or blackhole ended the input lookup
+ * (fib4_rule_action: ENETUNREACH, EACCES, EINVAL); ip_error answers as for the route types.
+ */
+export function ruleDrop(ns: Netns, dev: Device, skb: Skb, r: FibRule): void {
+  const ip = skb.layers[0] as Ipv4Layer;
+  emit(ns, {
+    kind: 'drop',
+    dev,
+    skb,
+    decidedBy: { table: 'routes', row: ruleRow(ns, r) },
+    reason: r.action === 'unreachable' ? 'IP_NOROUTE' : 'NOT_SPECIFIED',
+    code: `drop.rule-${r.action}`,
+    args: { dst: ip.dst, src: ip.src, rule: ruleRow(ns, r), pref: r.pref },
+  });
+  if (r.action === 'unreachable') icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.NET_UNREACH, {});
+  if (r.action === 'prohibit') icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PKT_FILTERED, {});
+}
