@@ -1,6 +1,7 @@
 /**
- * The scale targets of issue 17, each printed with its figure: median and best of a few runs
- * (the machine is shared: the best run is the one least disturbed by other work).
+ * The scale targets of issue 17, each printed with its figure: median and best of a few runs,
+ * wall clock and CPU time (the machine is shared: under load the wall clock mostly waits for a
+ * core, which CPU time does not count), and all of them again in a summary at the end.
  */
 import { buildWorld, applyExec } from '../src/engine/scenario/build';
 import { applyRestore } from '../src/engine/commands/iptables/restore';
@@ -11,49 +12,81 @@ import { servicesScenario } from './services';
 
 const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
 
-function stats(xs: number[]): { median: number; best: number } {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return { median: s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2, best: s[0]! };
+/** Wall-clock and CPU time of one call (ms): on a shared machine the wall clock includes waiting for a core. */
+interface Time {
+  wall: number;
+  cpu: number;
 }
 
-function line(what: string, xs: number[], goal: number, unit = 'ms'): void {
-  const { median, best } = stats(xs);
-  const f = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ${unit}`;
-  console.log(
-    `  ${what.padEnd(44)} median ${f(median).padStart(9)}  best ${f(best).padStart(9)}  goal < ${goal} ${unit}: ${median < goal ? 'met' : best < goal ? 'met at best' : 'MISSED'}`,
-  );
+function timed<T>(f: () => T): [T, Time] {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = f();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return [r, { wall, cpu: (c.user + c.system) / 1000 }];
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Every target with its figure, printed again together at the end. */
+const summary: string[] = [];
+
+function verdict(wall: number, cpu: number, goal: number): string {
+  if (wall < goal) return 'met';
+  return cpu < goal ? 'met in CPU time only (the machine was busy)' : 'MISSED';
+}
+
+function line(what: string, xs: Time[], goal: number): void {
+  const wall = median(xs.map((x) => x.wall));
+  const cpu = median(xs.map((x) => x.cpu));
+  const best = Math.min(...xs.map((x) => x.wall));
+  const f = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+  const text = `${what.padEnd(44)} median ${f(wall).padStart(9)}  cpu ${f(cpu).padStart(9)}  best ${f(best).padStart(9)}  goal < ${goal} ms: ${verdict(wall, cpu, goal)}`;
+  console.log(`  ${text}`);
+  summary.push(text);
+}
+
+function sizeLine(what: string, bytes: number, goal: number): void {
+  const mb = bytes / 1e6;
+  const text = `${what.padEnd(44)} ${`${mb.toFixed(2)} MB`.padStart(13)}  goal < ${goal} MB: ${mb < goal ? 'met' : 'MISSED'}`;
+  console.log(`  ${text}`);
+  summary.push(text);
 }
 
 /** Build times of `s` and the trace of `flow` in each freshly built world (not timed together). */
 function buildAndTrace(s: ReturnType<typeof servicesScenario>, flow: string) {
-  const builds: number[] = [];
-  const traces: number[] = [];
+  const builds: Time[] = [];
+  const traces: Time[] = [];
   let size = 0;
   let verdict = '';
+  let events = 0;
   for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    const built = buildWorld(s);
-    builds.push(performance.now() - t0);
-    const t1 = performance.now();
-    const t = traceBuilt(s, flow, built);
-    traces.push(performance.now() - t1);
+    const [built, b] = timed(() => buildWorld(s));
+    builds.push(b);
+    const [t, tt] = timed(() => traceBuilt(s, flow, built));
+    traces.push(tt);
     size = JSON.stringify(t).length;
+    events = JSON.stringify(t.events).length;
     verdict = t.verdict;
   }
-  return { builds, traces, size, verdict };
+  return { builds, traces, size, events, verdict };
 }
 
 function services(n: number, mode: 'iptables' | 'ipvs'): void {
   const s = servicesScenario(n, mode);
   const r = buildAndTrace(s, 'client-to-clusterip');
   console.log(`\n${n.toLocaleString('en')} ClusterIP Services, kube-proxy ${mode} mode on 2 nodes`);
+  summary.push(`${n.toLocaleString('en')} Services, ${mode} mode:`);
   line('world build', r.builds, 1000);
   line(`trace client-to-clusterip (${r.verdict})`, r.traces, 50);
-  const mb = r.size / 1e6;
-  console.log(
-    `  ${'Trace JSON size'.padEnd(44)} ${mb.toFixed(2)} MB  goal < 2 MB: ${mb < 2 ? 'met' : 'MISSED'}`,
-  );
+  sizeLine('Trace JSON size', r.size, 2);
+  // The events alone: every rule the journey walked is in them (KUBE-SERVICES is walked rule by rule).
+  console.log(`  ${'of which events'.padEnd(44)} ${`${(r.events / 1e6).toFixed(2)} MB`.padStart(13)}`);
 }
 
 /** A hand-written style rule set: 20 chains of 1,000 rules each, varied matches, jumps from INPUT/FORWARD. */
@@ -79,50 +112,54 @@ export function restoreText(rules = 20_000): string {
 
 function restore(): void {
   const text = restoreText();
-  const xs: number[] = [];
+  const xs: Time[] = [];
   for (let i = 0; i < RUNS; i++) {
     const world = new World('restore');
     const ns = world.addMachine('host', { role: 'host' }).root;
-    const t0 = performance.now();
-    applyRestore(ns, text, 'bench');
-    xs.push(performance.now() - t0);
+    xs.push(timed(() => applyRestore(ns, text, 'bench'))[1]);
   }
   console.log('\niptables-restore of a 20,000-rule file (20 chains, tcp/udp/conntrack/REJECT rules)');
+  summary.push('iptables-restore, 20,000 rules:');
   line('load', xs, 1000);
 }
 
 function namespaces(): void {
   const s = bigWorld(100, 49);
-  const builds: number[] = [];
-  const traces: number[] = [];
+  const builds: Time[] = [];
+  const traces: Time[] = [];
   let n = 0;
+  let size = 0;
   for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    const built = buildWorld(s);
-    builds.push(performance.now() - t0);
+    const [built, b] = timed(() => buildWorld(s));
+    builds.push(b);
     n = built.world.netns.size;
-    const t1 = performance.now();
-    traceBuilt(s, 'cross', built);
-    traces.push(performance.now() - t1);
+    const [t, tt] = timed(() => traceBuilt(s, 'cross', built));
+    traces.push(tt);
+    size = JSON.stringify(t).length;
   }
   console.log(`\n${n.toLocaleString('en')}-namespace world (100 hosts x (root + 49 pods), host-gw routes)`);
+  summary.push(`${n.toLocaleString('en')} namespaces:`);
   line('world build', builds, 300);
   line('trace cross-host flow', traces, 50);
+  console.log(`  ${'Trace JSON size (no goal)'.padEnd(44)} ${`${(size / 1e6).toFixed(2)} MB`.padStart(13)}`);
 }
 
 function terminal(): void {
   const s = servicesScenario(1000, 'iptables');
   const ex = { netns: 'node1', line: 'iptables -I FORWARD -d 10.244.2.10 -j DROP' };
-  const xs: number[] = [];
+  const xs: Time[] = [];
   for (let i = 0; i < RUNS; i++) {
     // As the worker does: the world waits built; the command runs on it and the flow re-traces in it.
     const built = buildWorld(s);
-    const t0 = performance.now();
-    applyExec(built, ex);
-    traceBuilt(s, 'client-to-clusterip', built);
-    xs.push(performance.now() - t0);
+    xs.push(
+      timed(() => {
+        applyExec(built, ex);
+        traceBuilt(s, 'client-to-clusterip', built);
+      })[1],
+    );
   }
   console.log('\nTerminal command on a 1,000-Service world (iptables -I FORWARD ..., then the re-trace)');
+  summary.push('Terminal command, 1,000 Services:');
   line('command + re-trace (world reused)', xs, 100);
 }
 
@@ -130,7 +167,12 @@ export function scaleBench(): void {
   console.log(`\nScale targets (issue 17), median and best of ${RUNS} runs`);
   services(10_000, 'iptables');
   services(10_000, 'ipvs');
+  console.log(
+    '\n10,000 ClusterIP Services, kube-proxy nftables mode: not built by the catalog yet (no figure)',
+  );
   restore();
   namespaces();
   terminal();
+  console.log(`\nEvery scale target (median of ${RUNS}; cpu = CPU time of this process)`);
+  for (const l of summary) console.log(l.endsWith(':') ? l : `  ${l}`);
 }

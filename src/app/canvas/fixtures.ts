@@ -231,7 +231,7 @@ function events(list: Ev[]): TraceEvent[] {
 
 /** pod1 pings pod2 across VXLAN: ARP, encapsulation, decapsulation, and a final drop. */
 export const fixtureTrace: Trace = {
-  version: 3,
+  version: 4,
   scenario: 'fixture',
   flow: 'pod1-ping-pod2',
   command: { netns: 'pod1', line: 'ping -c 1 10.244.2.2' },

@@ -169,6 +169,8 @@ export const UI_EN = {
   'iptables.title': 'iptables',
   'iptables.none': 'No iptables rules are loaded in {{netns}}: every chain accepts.',
   'iptables.onlyPolicies': "No iptables rules are loaded in {{netns}}: every chain's policy is ACCEPT.",
+  'iptables.partial':
+    'A big rule set: shown are the built-in chains and the chains this journey walks, {{shown}} of {{total}} rows (iptables -S lists them all).',
   'iptables.thisStep': 'This step: {{summary}}.',
   'iptables.summary': '{{count}} rule(s) evaluated from {{table}} {{chain}}',
   'iptables.evaluated': 'evaluated',

@@ -106,6 +106,11 @@ const Rules = memo(function Rules({
   const summary = traversalSummary(ev, netns);
   return (
     <div className="space-y-2">
+      {snap.total !== undefined && (
+        <p className="text-xs text-slate-700 dark:text-slate-200">
+          {t('iptables.partial', { shown: snap.rows.length, total: snap.total })}
+        </p>
+      )}
       {summary && (
         <p className="flex flex-wrap items-center gap-x-3 gap-y-0.5 text-xs text-slate-700 dark:text-slate-200">
           <span>

@@ -78,10 +78,16 @@ export function pidsOf(world: World, machine: string): Map<number, Netns> {
   return filesOf(world, machine).pids;
 }
 
+/** Did `ip netns add` make `n` on this machine (not its root, not bound elsewhere)? */
+function madeByIpNetns(machine: Machine, f: MachineFiles, n: Netns): boolean {
+  if (n.machine !== machine.name || n.root) return false;
+  for (const b of f.bound.values()) if (b === n) return false;
+  return true;
+}
+
 /** The namespaces `ip netns add` made on this machine (those not bound elsewhere). */
 function ipNetnsMade(world: World, machine: Machine, f: MachineFiles): Netns[] {
-  const bound = new Set(f.bound.values());
-  return [...world.netns.values()].filter((n) => n.machine === machine.name && !n.root && !bound.has(n));
+  return [...world.netns.values()].filter((n) => madeByIpNetns(machine, f, n));
 }
 
 /** The namespace a path names (following links), or undefined when there is no such file. */
@@ -104,8 +110,9 @@ export function netnsAt(world: World, machine: Machine, path: string, self?: Net
   const bound = f.bound.get(p);
   if (bound) return alive(world, bound) ? bound : undefined;
   if (p.startsWith(`${NETNS_RUN_DIR}/`)) {
-    const name = p.slice(NETNS_RUN_DIR.length + 1);
-    return ipNetnsMade(world, machine, f).find((n) => n.name === name);
+    // Scenario names are unique in the world: one lookup, not a scan of every namespace.
+    const n = world.netns.get(p.slice(NETNS_RUN_DIR.length + 1));
+    return n && madeByIpNetns(machine, f, n) ? n : undefined;
   }
   return undefined;
 }

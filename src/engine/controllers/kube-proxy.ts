@@ -89,9 +89,24 @@ export function servicePortName(s: Service, p: ServicePort): string {
   return `${s.namespace}/${s.name}${p.name ? `:${p.name}` : ''}`;
 }
 
+/**
+ * base32(sha256(input))[:16], remembered: every node and every sync hashes the same names
+ * again, four chains a Service port (a pure function; the memory is capped).
+ */
+const hashes = new Map<string, string>();
+function hashName(input: string): string {
+  let h = hashes.get(input);
+  if (h === undefined) {
+    if (hashes.size >= 50_000) hashes.clear();
+    h = base32(sha256(input)).slice(0, 16);
+    hashes.set(input, h);
+  }
+  return h;
+}
+
 /** kube-proxy's portProtoHash: base32(sha256(servicePortName + protocol))[:16]. */
 export function portProtoHash(spn: string, protocol: string): string {
-  return base32(sha256(spn + protocol.toLowerCase())).slice(0, 16);
+  return hashName(spn + protocol.toLowerCase());
 }
 
 export const svcChain = (spn: string, proto: string): string => `KUBE-SVC-${portProtoHash(spn, proto)}`;
@@ -100,7 +115,7 @@ export const fwChain = (spn: string, proto: string): string => `KUBE-FW-${portPr
 export const svlChain = (spn: string, proto: string): string => `KUBE-SVL-${portProtoHash(spn, proto)}`;
 /** servicePortEndpointChainName: base32(sha256(servicePortName + protocol + endpoint))[:16]. */
 export const sepChain = (spn: string, proto: string, endpoint: string): string =>
-  `KUBE-SEP-${base32(sha256(spn + proto.toLowerCase() + endpoint)).slice(0, 16)}`;
+  `KUBE-SEP-${hashName(spn + proto.toLowerCase() + endpoint)}`;
 
 const q = (s: string): string => `"${s}"`;
 

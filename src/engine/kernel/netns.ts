@@ -170,9 +170,14 @@ export class Netns {
   }
 
   addAddr(dev: Device, a: IfAddr): void {
-    a.secondary = dev.addrs.some(
-      (x) => x.len === a.len && networkOf(x.addr, x.len) === networkOf(a.addr, a.len),
-    );
+    // __inet_insert_ifa walks the device's list too; kube-ipvs0 holds one /32 per Service.
+    const net = networkOf(a.addr, a.len);
+    a.secondary = false;
+    for (const x of dev.addrs)
+      if (x.len === a.len && networkOf(x.addr, x.len) === net) {
+        a.secondary = true;
+        break;
+      }
     dev.addrs.push(a);
     this.addAddrRoutes(dev, a, dev.adminUp);
     this.changed('addrs');

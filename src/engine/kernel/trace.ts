@@ -9,8 +9,10 @@ import type { DropReason } from './drop-reason';
  * 2: `hops` groups the events as a learner follows them.
  * 3: `tables` holds only the namespaces the journey touches (listed in `tableNetns`); any
  * other namespace's tables are unchanged by the flow and computed on demand.
+ * 4: a big iptables table (kube-proxy's, thousands of rules) is recorded in part: `rows`
+ * holds the built-in chains and the chains the journey walked, `total` the whole table's rows.
  */
-export const TRACE_VERSION = 3;
+export const TRACE_VERSION = 4;
 
 export type Verdict = 'delivered' | 'dropped' | 'unreachable' | 'timeout' | 'refused' | 'error';
 
@@ -128,6 +130,12 @@ export interface TableSnapshot {
   rows: string[];
   /** Parallel to rows: who wrote each row ("setup line 12", "kernel", "flanneld on A"...). */
   origins?: string[];
+  /**
+   * Present when `rows` is part of the table (a big iptables rule set: its built-in chains and
+   * the chains the journey walked): the number of rows of the whole table, which the engine
+   * gives on demand (netnsTables).
+   */
+  total?: number;
 }
 
 export interface TopologyInterface {

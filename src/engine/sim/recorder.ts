@@ -10,12 +10,16 @@ import type { KernelCapture, KernelEvent, KernelObserver } from '../kernel/obser
 import type { Netns } from '../kernel/netns';
 import type { Layer } from '../net/layers';
 import { SPARSE_TABLES, TABLE_READERS } from './tables';
+import { freezeIptables, partialRows, sameFrozen, type FrozenIptables } from './iptables-partial';
 import { renderExplain } from './messages';
 import type { Capture, TableName, TableSnapshot, TraceEvent } from '../kernel/trace';
 
 const TABLES = Object.keys(TABLE_READERS) as TableName[];
 const READERS = TABLES.map((t) => TABLE_READERS[t]!);
 const TABLE_INDEX = new Map(TABLES.map((t, i) => [t, i]));
+const IPTABLES = TABLE_INDEX.get('iptables');
+/** Stands for a frozen (big) iptables version in `last`: unlike any rows read. */
+const FROZEN: string[] = ['\u0000frozen'];
 
 /** Length of the rows joined by newlines. */
 function joinedLength(rows: readonly string[]): number {
@@ -52,6 +56,10 @@ export class Recorder implements KernelObserver {
   private rendered: { layers: Layer[]; payload: number; link: string; length: number; tcpdump: string }[] =
     [];
   private nextRendered = 0;
+  /** Big iptables versions, rendered at the end (only the chains walked): the snapshot and its state. */
+  private frozen: { snap: TableSnapshot; state: FrozenIptables }[] = [];
+  /** The last frozen iptables version of each namespace. */
+  private lastFrozen = new Map<string, FrozenIptables>();
 
   constructor(private readonly now: () => number) {}
 
@@ -157,6 +165,7 @@ export class Recorder implements KernelObserver {
   /** End of the flow: pending changes; versions in step order. */
   finish(): void {
     this.flush();
+    this.renderFrozen();
     // A stable sort by step. Versions after step 0 were written in step order already, so
     // it only moves the step-0 ones (initial states read late) to the front, in order.
     const t = this.tables;
@@ -182,9 +191,10 @@ export class Recorder implements KernelObserver {
 
   /** Read table TABLES[i] of the namespace; record it if it differs from the last version. */
   private snapAt(ns: Netns, i: number, step: number): void {
-    const { rows, origins } = READERS[i]!(ns);
     let last = this.last.get(ns.name);
     if (!last) this.last.set(ns.name, (last = TABLES.map(() => undefined)));
+    if (i === IPTABLES && this.snapFrozen(ns, step, last)) return;
+    const { rows, origins } = READERS[i]!(ns);
     const prev = last[i];
     if (prev !== undefined) {
       // A new version only if the rows, joined by newlines, differ.
@@ -196,5 +206,65 @@ export class Recorder implements KernelObserver {
     }
     last[i] = rows;
     this.tables.push({ step, netns: ns.name, table: TABLES[i]!, rows, origins });
+  }
+
+  /** A big iptables table: frozen now, rendered in part at the end. False when the table is small. */
+  private snapFrozen(ns: Netns, step: number, last: (string[] | undefined)[]): boolean {
+    const state = freezeIptables(ns);
+    if (!state) {
+      this.lastFrozen.delete(ns.name);
+      return false;
+    }
+    const prev = this.lastFrozen.get(ns.name);
+    if (prev && last[IPTABLES!] === FROZEN && sameFrozen(prev, state)) return true;
+    this.lastFrozen.set(ns.name, state);
+    last[IPTABLES!] = FROZEN;
+    const snap: TableSnapshot = {
+      step,
+      netns: ns.name,
+      table: 'iptables',
+      rows: [],
+      origins: [],
+      total: state.total,
+    };
+    this.tables.push(snap);
+    this.frozen.push({ snap, state });
+    return true;
+  }
+
+  /**
+   * The rows of the frozen versions: built-in chains and the chains the journey walked in
+   * that namespace (a rule it decided by included), as `iptables -S` orders them. A
+   * version that reads as the one before it is dropped, as the text comparison would.
+   */
+  private renderFrozen(): void {
+    if (this.frozen.length === 0) return;
+    const walked = new Map<string, Set<string>>();
+    const walk = (netns: string, key: string): void => {
+      let set = walked.get(netns);
+      if (!set) walked.set(netns, (set = new Set()));
+      set.add(key);
+    };
+    for (const e of this.events) {
+      for (const t of e.traversed ?? []) walk(e.netns, `${t.table} ${t.chain}`);
+      const d = e.decidedBy;
+      const chain = d?.table === 'iptables' ? /^-A (\S+)/.exec(d.row)?.[1] : undefined;
+      if (chain) for (const id of ['raw', 'mangle', 'nat', 'filter']) walk(d!.netns, `${id} ${chain}`);
+    }
+    const drop = new Set<TableSnapshot>();
+    const prev = new Map<string, string[]>();
+    for (const { snap, state } of this.frozen) {
+      const { rows, origins } = partialRows(state, walked.get(snap.netns) ?? new Set());
+      snap.rows = rows;
+      snap.origins = origins;
+      const before = prev.get(snap.netns);
+      if (before && sameText(before, rows)) drop.add(snap);
+      prev.set(snap.netns, rows);
+    }
+    if (drop.size > 0) {
+      const kept = this.tables.filter((t) => !drop.has(t));
+      this.tables.length = 0;
+      this.tables.push(...kept);
+    }
   }
 }

@@ -194,6 +194,13 @@ export const TableSnapshotSchema = z.strictObject({
   table: TableNameSchema,
   rows: z.array(z.string()),
   origins: z.array(z.string()).optional(),
+  total: z
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'Rows of the whole table when `rows` holds only the chains the journey walked (a big iptables table).',
+    ),
 });
 
 export const TopologySchema = z.strictObject({

@@ -79,6 +79,13 @@ export function execOnTable(t: Table, p: ParsedArgs, origin: string, opts: ExecO
   const cmd = p.command!;
   const chainName = p.chain;
   const tx = opts.tx;
+  // iptables-restore's usual line: an append to its private draft, checked at COMMIT.
+  if (cmd === 'A' && !tx && opts.deferJumpCheck && opts.deferKernelCheck) {
+    const c = chainName === undefined ? undefined : t.chains.get(chainName);
+    if (!c) throw plain(NO_CHAIN);
+    for (const r of expandSpec(p.spec, origin, p.counters)) c.rules.push(r);
+    return { output: '', wrote: true };
+  }
   const getChain = (name: string | undefined): Chain => {
     const c = name === undefined ? undefined : t.chains.get(name);
     if (!c) throw plain(NO_CHAIN);

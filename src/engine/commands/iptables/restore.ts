@@ -96,34 +96,98 @@ function lineError(e: IptError, line: number): CommandError {
   }
 }
 
-/** What one line of a table block did, to replay it when the commit fails. */
-interface BlockOp {
-  line: number;
-  apply: (t: Table) => void;
-  /** For rule lines: the chain written. */
-  chain?: string;
-  /** For rule lines: the target's kind, to say why the kernel refused it. */
-  target?: string;
+/** What a block's lines need besides the draft: the namespace, the origin written on rules, -c. */
+interface LineContext {
+  origin: string;
+  counters: boolean;
+  ipsetExists: (name: string) => boolean;
 }
 
 /**
- * The block's commit failed the kernel's check: replay it line by line from the table it
- * started from and report the first rule line after which the table fails, as the kernel
- * names the rule that broke the batch. Always throws.
+ * Applies one line of a table block to the draft `t`: a chain declaration, a built-in
+ * chain's policy, or a command. Returns, for a command, the chain it wrote and its
+ * target's kind (to say why the kernel refused it); throws CommandError.
  */
-function blame(block: { base: Table; ops: BlockOp[] }, origin: string): never {
+function applyLine(
+  t: Table,
+  line: string,
+  n: number,
+  c: LineContext,
+): { chain: string; target?: string } | undefined {
+  if (line.startsWith(':')) {
+    const m = /^:(\S+)\s+(\S+)(?:\s+\[(\d+):(\d+)\])?\s*$/.exec(line);
+    if (!m) throw new CommandError(`${TOOL}: line ${n} failed`, 1);
+    const [, name, policy, pk, bk] = m;
+    // A user chain is declared with any policy word; a built-in chain keeps its policy on "-".
+    if (!isBuiltin(t.id, name!)) {
+      const existing = t.chains.get(name!);
+      if (existing) existing.rules = [];
+      else t.chains.set(name!, { name: name!, rules: [], counters: { packets: 0, bytes: 0 } });
+      return undefined;
+    }
+    const chain = t.chains.get(name!)!;
+    if (policy === '-') return undefined;
+    if (policy !== 'ACCEPT' && policy !== 'DROP')
+      throw new CommandError(`${TOOL}: line ${n} failed: Bad policy name.`, 1);
+    chain.policy = policy;
+    if (c.counters) chain.counters = { packets: Number(pk ?? 0), bytes: Number(bk ?? 0) };
+    return undefined;
+  }
+  let words = splitRestoreLine(line);
+  let counters: { packets: number; bytes: number } | undefined;
+  const cm = /^\[(\d+):(\d+)\]$/.exec(words[0] ?? '');
+  if (cm) {
+    if (c.counters) counters = { packets: Number(cm[1]), bytes: Number(cm[2]) };
+    words = words.slice(1);
+  }
+  try {
+    if (words.includes('-t') || words.includes('--table'))
+      throw new IptError('param', 'The -t option cannot be used in iptables-restore.\n', 2);
+    const p = parseIptablesArgs(words, { tool: TOOL, ipsetExists: c.ipsetExists });
+    p.table = t.id;
+    if (p.table === 'nat' && (p.spec.target?.kind === 'DROP' || (p.command === 'P' && p.arg2 === 'DROP')))
+      throw new IptError(
+        'param',
+        '\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n',
+        2,
+      );
+    if (counters && !p.counters) p.counters = counters;
+    if (!c.counters) p.counters = undefined;
+    execOnTable(t, p, c.origin, { deferJumpCheck: true, deferKernelCheck: true });
+    return { chain: p.chain ?? '', ...(p.spec.target ? { target: p.spec.target.kind } : {}) };
+  } catch (e) {
+    if (e instanceof IptError) throw lineError(e, n);
+    throw e;
+  }
+}
+
+/** A table block: the table as it was when the block opened, and where its lines start. */
+interface Block {
+  base: Table;
+  /** Index in the input's lines of the first line after "*table". */
+  start: number;
+}
+
+/**
+ * The block's commit failed the kernel's check: apply its lines again, from the table it
+ * started from, and report the first rule line after which the table fails, as the kernel
+ * names the rule that broke the batch. Only a failing batch pays for this. Always throws.
+ */
+function blame(block: Block, lines: string[], end: number, c: LineContext): never {
   const t = cloneTable(block.base);
-  for (const op of block.ops) {
-    op.apply(t);
-    if (op.chain === undefined) continue;
+  for (let k = block.start; k < end; k++) {
+    const line = lines[k]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const wrote = applyLine(t, line, k + 1, c);
+    if (!wrote) continue;
     const errno = kernelCheck(t);
     if (errno) {
-      const hint = targetHint(t.id, op.chain, op.target);
-      const core = ` RULE_APPEND failed (${errno}): rule in chain ${op.chain}`;
-      throw lineError(new IptError('versioned', hint ? `${core}\n${hint}` : core, 4), op.line);
+      const hint = targetHint(t.id, wrote.chain, wrote.target);
+      const core = ` RULE_APPEND failed (${errno}): rule in chain ${wrote.chain}`;
+      throw lineError(new IptError('versioned', hint ? `${core}\n${hint}` : core, 4), k + 1);
     }
   }
-  throw new CommandError(`${TOOL}: COMMIT failed (${kernelCheck(t) ?? 'unknown'}) for ${origin}`, 4);
+  throw new CommandError(`${TOOL}: COMMIT failed (${kernelCheck(t) ?? 'unknown'}) for ${c.origin}`, 4);
 }
 
 function freshTable(id: TableId): Table {
@@ -140,15 +204,13 @@ export function applyRestore(ns: Netns, text: string, origin: string, opts: Rest
   const order: TableId[] = [];
   /** Tables whose block declared a chain or ran a command (an empty block leaves the table pristine). */
   const written = new Set<TableId>();
+  const c: LineContext = { origin, counters: opts.counters === true, ipsetExists: ipsetExistsIn(ns) };
   let current: Table | undefined;
-  let currentId: TableId | undefined;
-  /** The current block: its table as it was when the block opened, and what each line did. */
-  let block: { base: Table; ops: BlockOp[] } | undefined;
+  let block: Block | undefined;
   const lines = text.split('\n');
-  let n = 0;
-  for (const raw of lines) {
-    n++;
-    const line = raw.trim();
+  for (let k = 0; k < lines.length; k++) {
+    const n = k + 1;
+    const line = lines[k]!.trim();
     if (line === '' || line.startsWith('#')) continue;
     if (line.startsWith('*')) {
       const name = line.slice(1).trim();
@@ -157,88 +219,35 @@ export function applyRestore(ns: Netns, text: string, origin: string, opts: Rest
           `${TOOL} ${IPT_VERSION}: ${TOOL}: line ${n} table name '${name}' invalid\nError occurred at line: ${n}\n${TRY}`,
           2,
         );
-      currentId = name;
       const prev = drafts.get(name);
       current = prev ?? (opts.noflush ? cloneTable(state.tables[name]) : freshTable(name));
       drafts.set(name, current);
-      block = { base: prev || opts.noflush ? cloneTable(current) : freshTable(name), ops: [] };
+      block = { base: prev || opts.noflush ? cloneTable(current) : freshTable(name), start: n };
       if (!order.includes(name)) order.push(name);
       continue;
     }
     if (line === 'COMMIT') {
       if (!current) throw new CommandError(`${TOOL}: line ${n} failed`, 1);
       // nf_tables resolves jumps when the batch is committed: a missing chain is reported here.
-      for (const c of current.chains.values())
-        for (const r of c.rules)
+      for (const ch of current.chains.values())
+        for (const r of ch.rules)
           if (r.target?.kind === 'CHAIN' && !current.chains.has(r.target.chain))
             throw lineError(new IptError('param', `Chain '${r.target.chain}' does not exist`, 2), n);
       // The kernel checks the committed table once; the line to blame is found only on failure.
-      if (kernelCheck(current)) blame(block!, origin);
+      if (kernelCheck(current)) blame(block!, lines, k, c);
       current = undefined;
       block = undefined;
-      currentId = undefined;
       continue;
     }
-    if (!current || !currentId) throw new CommandError(`${TOOL}: line ${n} failed`, 1);
-    written.add(currentId);
-    if (line.startsWith(':')) {
-      const m = /^:(\S+)\s+(\S+)(?:\s+\[(\d+):(\d+)\])?\s*$/.exec(line);
-      if (!m) throw new CommandError(`${TOOL}: line ${n} failed`, 1);
-      const [, name, policy, pk, bk] = m;
-      // A user chain is declared with any policy word; a built-in chain keeps its policy on "-".
-      if (!isBuiltin(currentId, name!)) {
-        const declare = (t: Table): void => {
-          const existing = t.chains.get(name!);
-          if (existing) existing.rules = [];
-          else t.chains.set(name!, { name: name!, rules: [], counters: { packets: 0, bytes: 0 } });
-        };
-        declare(current);
-        block!.ops.push({ line: n, apply: declare });
-        continue;
-      }
-      const c = current.chains.get(name!)!;
-      if (policy === '-') continue;
-      if (policy !== 'ACCEPT' && policy !== 'DROP')
-        throw new CommandError(`${TOOL}: line ${n} failed: Bad policy name.`, 1);
-      c.policy = policy;
-      if (opts.counters) c.counters = { packets: Number(pk ?? 0), bytes: Number(bk ?? 0) };
-      block!.ops.push({ line: n, apply: (t) => (t.chains.get(name!)!.policy = policy) });
-      continue;
-    }
-    let words = splitRestoreLine(line);
-    let counters: { packets: number; bytes: number } | undefined;
-    const cm = /^\[(\d+):(\d+)\]$/.exec(words[0] ?? '');
-    if (cm) {
-      if (opts.counters) counters = { packets: Number(cm[1]), bytes: Number(cm[2]) };
-      words = words.slice(1);
-    }
-    try {
-      if (words.includes('-t') || words.includes('--table'))
-        throw new IptError('param', 'The -t option cannot be used in iptables-restore.\n', 2);
-      const p = parseIptablesArgs(words, { tool: TOOL, ipsetExists: ipsetExistsIn(ns) });
-      p.table = currentId;
-      if (p.table === 'nat' && (p.spec.target?.kind === 'DROP' || (p.command === 'P' && p.arg2 === 'DROP')))
-        throw new IptError(
-          'param',
-          '\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n',
-          2,
-        );
-      if (counters && !p.counters) p.counters = counters;
-      if (!opts.counters) p.counters = undefined;
-      execOnTable(current, p, origin, { deferJumpCheck: true, deferKernelCheck: true });
-      block!.ops.push({
-        line: n,
-        apply: (t) => void execOnTable(t, p, origin, { deferJumpCheck: true, deferKernelCheck: true }),
-        chain: p.chain ?? '',
-        ...(p.spec.target ? { target: p.spec.target.kind } : {}),
-      });
-    } catch (e) {
-      if (e instanceof IptError) throw lineError(e, n);
-      throw e;
-    }
+    if (!current) throw new CommandError(`${TOOL}: line ${n} failed`, 1);
+    written.add(current.id);
+    applyLine(current, line, n, c);
   }
   if (current)
-    throw new CommandError(`${TOOL}: COMMIT expected at line ${n + (text.endsWith('\n') ? 0 : 1)}`, 1);
+    throw new CommandError(
+      `${TOOL}: COMMIT expected at line ${lines.length + (text.endsWith('\n') ? 0 : 1)}`,
+      1,
+    );
   // All valid: make it live.
   attachNetfilter(ns, state);
   for (const id of order) {

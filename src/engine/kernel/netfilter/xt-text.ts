@@ -170,8 +170,21 @@ function saveTarget(t: Target): string {
   }
 }
 
+/**
+ * Texts already printed, by rule: a rule is never changed once made (a written rule is a new
+ * object; only its counters move, and they are not in the text), and the walk of a packet and
+ * the Trace's tables print the same 10,000 KUBE-SERVICES rules.
+ */
+const specs = new WeakMap<Rule, string>();
+
 /** The rule's options as iptables-save prints them after "-A CHAIN" (with a leading space; '' when empty). */
 export function formatRuleSpec(r: Rule): string {
+  let s = specs.get(r);
+  if (s === undefined) specs.set(r, (s = ruleSpecText(r)));
+  return s;
+}
+
+function ruleSpecText(r: Rule): string {
   let s = '';
   if (r.src) s += `${not(r.src.neg)} -s ${addrText(r.src)}`;
   if (r.dst) s += `${not(r.dst.neg)} -d ${addrText(r.dst)}`;

@@ -1,0 +1,73 @@
+/**
+ * A big iptables table is recorded in part: the built-in chains and the chains the journey
+ * walked, rows exactly as the whole table reads them, and the whole table's size.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Service } from '../controllers/kube-proxy';
+import { buildWorld } from '../scenario/build';
+import { loadScenario, type Scenario } from '../scenario/load';
+import { PARTIAL_RULES } from './iptables-partial';
+import { traceFlow } from './run';
+import { netnsTables } from './tables';
+
+const FILE = 'scenarios/k8s-service-iptables.yaml';
+
+/** The catalog's two-node cluster with `n` more ClusterIP Services, three endpoints each. */
+function cluster(n: number): Scenario {
+  const s = loadScenario(readFileSync(new URL(`../../../${FILE}`, import.meta.url), 'utf8'), FILE);
+  const services: Service[] = [...(s.services ?? [])];
+  for (let i = 1; i <= n; i++)
+    services.push({
+      name: `svc-${i}`,
+      namespace: 'default',
+      clusterIP: `10.96.${1 + (i >> 8)}.${i & 255}`,
+      type: 'ClusterIP',
+      externalTrafficPolicy: 'Cluster',
+      ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
+      endpoints: [0, 1, 2].map((k) => ({
+        ip: `10.244.${1 + (k & 1)}.${100 + k}`,
+        node: `node${1 + (k & 1)}`,
+      })),
+    });
+  return { ...s, services };
+}
+
+describe('a big iptables table in the Trace', () => {
+  const s = cluster(200);
+  const trace = traceFlow(s, 'client-to-clusterip');
+  const whole = buildWorld(s).world;
+
+  it('holds the built-in chains and the walked ones, rows as the whole table reads them', () => {
+    const snaps = trace.tables.filter((t) => t.table === 'iptables' && t.netns === 'node1');
+    expect(snaps.length).toBeGreaterThan(0);
+    const full = netnsTables(whole, 'node1')!.find((t) => t.table === 'iptables')!;
+    expect(full.rows.length).toBeGreaterThan(PARTIAL_RULES);
+    const snap = snaps[0]!;
+    expect(snap.total).toBe(full.rows.length);
+    expect(snap.rows.length).toBeLessThan(full.rows.length / 4);
+    // A subsequence of the whole table's rows, each with the same origin.
+    let j = 0;
+    snap.rows.forEach((row, i) => {
+      while (j < full.rows.length && full.rows[j] !== row) j++;
+      expect(j, `row ${row}`).toBeLessThan(full.rows.length);
+      expect(snap.origins![i]).toBe(full.origins![j]);
+      j++;
+    });
+    // Every built-in chain's policy line, every rule the journey walked here, and the rule that decided.
+    for (const row of full.rows.filter((r) => r.startsWith('-P '))) expect(snap.rows).toContain(row);
+    for (const e of trace.events.filter((e) => e.netns === 'node1'))
+      for (const t of e.traversed ?? []) expect(snap.rows).toContain(t.row);
+    const svc = trace.events.find((e) => e.decidedBy?.table === 'iptables' && e.decidedBy.netns === 'node1');
+    expect(snap.rows).toContain(svc!.decidedBy!.row);
+    // A Service the flow never reaches keeps its chains out.
+    const other = full.rows.find((r) => r.includes('svc-17:http') && r.startsWith('-A KUBE-SVC-'));
+    expect(other).toBeDefined();
+    expect(snap.rows).not.toContain(other);
+  });
+
+  it('leaves a small table whole', () => {
+    const small = traceFlow(cluster(0), 'client-to-clusterip');
+    for (const t of small.tables) expect(t.total).toBeUndefined();
+  });
+});

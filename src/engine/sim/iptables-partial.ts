@@ -1,0 +1,86 @@
+/**
+ * Big iptables rule sets in the Trace. kube-proxy writes 11 rules a Service: at 10,000
+ * Services a node's table is 110,000 rows, 10 MB of text, and reading it is most of a
+ * trace. Such a table is recorded in part: its state is frozen (chain objects are
+ * copy-on-write, so freezing is keeping references), and when the flow has ended only the
+ * built-in chains and the chains the journey walked in that namespace become rows, in the
+ * order `iptables -S` prints them. The whole table stays one request away (netnsTables).
+ */
+import type { Netns } from '../kernel/netns';
+import { visibleTables } from '../kernel/netfilter/tables';
+import { formatRule } from '../kernel/netfilter/xt-text';
+import { BUILTIN_CHAINS, type Chain, type TableId } from '../kernel/netfilter/types';
+import type { Rows } from '../kernel/show';
+
+/** A namespace with more rules than this has its iptables table recorded in part. */
+export const PARTIAL_RULES = 2000;
+
+/** The tables as they stood: per visible table, its chains (a written chain is a new object: copy-on-write). */
+export interface FrozenIptables {
+  tables: { id: TableId; chains: Map<string, Chain> }[];
+  /** Rows of the whole table, as iptablesRows would give them. */
+  total: number;
+}
+
+/** The iptables tables of `ns`, frozen, when they hold more than PARTIAL_RULES rules; else undefined. */
+export function freezeIptables(ns: Netns): FrozenIptables | undefined {
+  const st = ns.iptables;
+  if (!st) return undefined;
+  const ids = visibleTables(st);
+  let rules = 0;
+  let chains = 0;
+  for (const id of ids) {
+    chains += st.tables[id].chains.size;
+    for (const c of st.tables[id].chains.values()) rules += c.rules.length;
+  }
+  if (rules <= PARTIAL_RULES) return undefined;
+  const tables = ids.map((id) => ({ id, chains: new Map(st.tables[id].chains) }));
+  return { tables, total: ids.length + chains + rules };
+}
+
+/** Do two frozen states hold the same chains (the same objects: a written chain is a copy)? */
+export function sameFrozen(a: FrozenIptables, b: FrozenIptables): boolean {
+  if (a.total !== b.total || a.tables.length !== b.tables.length) return false;
+  for (let t = 0; t < a.tables.length; t++) {
+    const x = a.tables[t]!;
+    const y = b.tables[t]!;
+    if (x.id !== y.id || x.chains.size !== y.chains.size) return false;
+    for (const [name, c] of x.chains) if (y.chains.get(name) !== c) return false;
+  }
+  return true;
+}
+
+/**
+ * The rows of a frozen table restricted to the built-in chains and those in `walked`
+ * ("TABLE CHAIN" keys), in iptablesRows' order: "*T", the -P/-N lines, then the rules.
+ */
+export function partialRows(f: FrozenIptables, walked: ReadonlySet<string>): Rows {
+  const rows: string[] = [];
+  const origins: string[] = [];
+  for (const t of f.tables) {
+    const builtins = BUILTIN_CHAINS[t.id];
+    const user: string[] = [];
+    for (const key of walked) {
+      const name = key.slice(key.indexOf(' ') + 1);
+      if (key.startsWith(`${t.id} `) && !builtins.includes(name) && t.chains.has(name)) user.push(name);
+    }
+    user.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const chains: Chain[] = [];
+    for (const name of [...builtins, ...user]) {
+      const c = t.chains.get(name);
+      if (c) chains.push(c);
+    }
+    rows.push(`*${t.id}`);
+    origins.push('');
+    for (const c of chains) {
+      rows.push(c.policy ? `-P ${c.name} ${c.policy}` : `-N ${c.name}`);
+      origins.push('');
+    }
+    for (const c of chains)
+      for (const r of c.rules) {
+        rows.push(formatRule(t.id, c.name, r));
+        origins.push(r.origin);
+      }
+  }
+  return { rows, origins };
+}
