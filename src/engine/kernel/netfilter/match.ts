@@ -25,6 +25,8 @@ export interface PacketView {
   /** Packet count so far for -m statistic --mode nth. */
   nth: (rule: Rule) => number;
   ipsetHas: (name: string, flags: ('src' | 'dst')[]) => boolean;
+  /** Draws nft's `numgen random mod N`, knowing the chain each value leads to (for pins). */
+  numgen?: (mod: number, candidates: string[]) => number;
 }
 
 export function ifaceMatches(m: IfaceMatch, dev: Device | undefined): boolean {
