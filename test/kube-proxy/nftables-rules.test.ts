@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nftablesModeRuleset } from '../../src/engine/controllers/kube-proxy-nftables';
 import { fakeProxier, overallServices } from './overall';
+import { runCommand } from '../../src/engine/commands/index';
+import { World } from '../../src/engine/kernel/world';
 
 function normalize(text: string): { rules: Record<string, string[]>; other: string[] } {
   const rules: Record<string, string[]> = {};
@@ -37,5 +39,28 @@ describe('kube-proxy nftables mode: TestOverallNFTablesRules', () => {
     expect(Object.keys(got.rules).sort()).toEqual(Object.keys(want.rules).sort());
     for (const chain of Object.keys(want.rules))
       expect({ chain, rules: got.rules[chain] }).toEqual({ chain, rules: want.rules[chain] });
+  });
+});
+
+/**
+ * The same transaction loaded with `nft -f` and listed back. overall-nftables.list is what the
+ * real nft 1.0.6 printed (`nft list ruleset`) in a scratch network namespace after loading this
+ * text: table and set comments, concatenated verdict maps sorted as nft sorts them, the
+ * dynamic affinity set's default size, `mark set mark or 0x4000` decoded as
+ * `meta mark set meta mark | 0x00004000`, and the one-element set printed as a value.
+ */
+describe('kube-proxy nftables mode: loaded with nft -f', () => {
+  it('lists as the real nft listed the same transaction', () => {
+    const o = { ...fakeProxier, mode: 'iptables' as const, nodePortAddresses: ['192.168.0.2/32'] };
+    const world = new World('nft-overall');
+    const machine = world.addMachine('h');
+    const ctx = { world, machine, ns: machine.root, origin: 'test' };
+    const text = nftablesModeRuleset(overallServices, o, { serviceCIDRs: '172.30.0.0/16' });
+    runCommand({ ...ctx, stdin: text }, 'nft -f -');
+    const want = readFileSync(
+      new URL('../fixtures/kube-proxy/overall-nftables.list', import.meta.url),
+      'utf8',
+    );
+    expect(`${runCommand(ctx, 'nft list ruleset').output}\n`).toBe(want);
   });
 });

@@ -196,6 +196,9 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
   const key = (ip: string): string => `${ip} . ${proto} . ${p.port}`;
 
   const affine = s.sessionAffinity === 'ClientIP';
+  // "Note the endpoint chains that will be used": created first, because the kernel resolves a
+  // jump or goto when the rule is added, even inside one batch.
+  for (const e of cat.reachable) out.push(`add chain ${T} ${epChain(e)}`);
   if (affine)
     for (const e of cat.reachable)
       out.push(
@@ -225,7 +228,6 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
     if (hasExternal) out.push(rule(ext, `goto ${externalPolicyChain}`));
   }
   for (const e of cat.reachable) {
-    out.push(`add chain ${T} ${epChain(e)}`);
     out.push(rule(epChain(e), `ip saddr ${e.ip} jump mark-for-masquerade`));
     if (affine) out.push(rule(epChain(e), `update @${affinity(e)} { ip saddr }`));
     out.push(rule(epChain(e), `meta l4proto ${proto} dnat to ${e.key}`));
