@@ -2,11 +2,16 @@
  * kube-proxy's nftables mode as text: the `ip kube-proxy` table that pkg/proxy/nftables
  * (Kubernetes 1.33) builds with knftables (setupNFTables, then syncProxyRules and
  * writeServiceToEndpointRules), written as the `nft -f` input that creates it from nothing.
- * Nothing runs it yet: the nft front end and the nf_tables evaluator are another piece of
- * work; this is the text kube-proxy would load, ready to be fed to them.
+ * knftables hands that text to `nft -f -` as one transaction.
  */
 import { categorizeEndpoints, endpointsOf, portPolicy, type Endpoint } from './kube-proxy-endpoints';
-import { servicePortName, type DetectLocal, type KubeProxyOptions, type Service } from './kube-proxy';
+import {
+  servicePortName,
+  type DetectLocal,
+  type KubeProxyOptions,
+  type ProxyWrites,
+  type Service,
+} from './kube-proxy';
 import { base32, sha256 } from '../util/sha256';
 
 const T = 'ip kube-proxy';
@@ -168,6 +173,15 @@ export function nftablesModeRuleset(
   const out = baseRules(o, n);
   for (const s of services) for (const p of s.ports) out.push(...servicePort(s, p, o));
   return out.join('\n') + '\n';
+}
+
+/** What kube-proxy's nftables mode runs on a node: one `nft -f -` transaction. */
+export function nftablesModeWrites(
+  services: Service[],
+  o: KubeProxyOptions,
+  n: NftablesOptions = {},
+): ProxyWrites {
+  return { commands: [], restore: nftablesModeRuleset(services, o, n), restoreCommand: 'nft -f -' };
 }
 
 /** The body of syncProxyRules' loop for one Service port. */

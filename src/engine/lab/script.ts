@@ -10,6 +10,7 @@ import { buildWorld, type ExecCommand } from '../scenario/build';
 import type { Scenario } from '../scenario/load';
 import { topologyOf, findFlow } from '../sim/run';
 import type { TopologyInterface } from '../kernel/trace';
+import type { World } from '../kernel/world';
 import { labLine } from './rewrite';
 import { formatRule } from '../kernel/netfilter/xt-text';
 import { namespacePaths, normalizePath } from '../commands/netns-files';
@@ -221,6 +222,7 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
           }
         }
       }
+      pins.push(...nftPins(world, flow.endpoint, (n) => q(ns(n))));
       if (pins.length > 0)
         L.push(
           '',
@@ -275,4 +277,31 @@ export function httpResponse(bytes: number): string {
     if (head.length + body === bytes) return head + 'x'.repeat(body);
   }
   return 'x'.repeat(bytes);
+}
+
+/**
+ * The same pin for kube-proxy's nftables mode: before each `numgen ... vmap` whose map can go
+ * to the endpoint's chain (named "...__IP/PORT"), a rule that goes there directly.
+ */
+function nftPins(world: World, endpoint: string, nsq: (name: string) => string): string[] {
+  const q = (x: string): string => quote([x]);
+  const out: string[] = [];
+  for (const n of world.netns.values()) {
+    const t = n.nftables?.table('ip', 'kube-proxy');
+    if (!t) continue;
+    for (const c of t.chains.values())
+      for (const r of c.rules) {
+        const vmap = r.exprs.find((e) => e.op === 'vmap' && e.key?.kind === 'numgen');
+        if (vmap?.op !== 'vmap' || vmap.rhs.kind !== 'map') continue;
+        const to = vmap.rhs.elems
+          .map((m) => m.data)
+          .find((d) => 'chain' in d && d.chain.includes(`__${endpoint}/`));
+        if (!to || !('chain' in to)) continue;
+        // `insert ... index N` goes before the chain's Nth rule: the numgen rule's place.
+        out.push(
+          `ip netns exec ${nsq(n.name)} nft insert rule ip kube-proxy ${q(c.name)} index ${c.rules.indexOf(r)} goto ${q(to.chain)}`,
+        );
+      }
+  }
+  return out;
 }

@@ -414,7 +414,7 @@ export class NetfilterEngine implements NetfilterHooks {
     emit(this.ns, {
       kind: 'netfilter',
       skb: p.skb0,
-      decidedBy: { table: 'nftables', row: c.chain },
+      decidedBy: { table: 'nftables', row: c.row },
       code: 'nf.endpoint',
       args: {
         service: c.chain.replace(/^(service|local)-[A-Z0-9]{8}-/, ''),

@@ -33,8 +33,8 @@ export interface NftChainResult {
   traversed: TraversedRule[];
   /** The chain the verdict came from. */
   chain: string;
-  /** A `numgen ... vmap` that picked one of several chains (kube-proxy's endpoint choice). */
-  choice?: { chain: string; candidates: string[]; picked: number };
+  /** A `numgen ... vmap` that picked one of several chains (kube-proxy's endpoint choice), and its row. */
+  choice?: { chain: string; row: string; candidates: string[]; picked: number };
 }
 
 /** fib_addr_type (RTN_*) of the route type the lookup found. */
@@ -316,7 +316,7 @@ export function nftDoChain(t: NftTable, base: NftChain, v: PacketView): NftChain
     if (s.kind === 'reject') return done({ verdict: 'reject', row, rule: r, with: s.with }, chain.name);
     if (s.kind === 'nat') return done({ verdict: 'nat', row, rule: r, target: s.target }, chain.name);
     const vd = s.verdict;
-    if (s.choice) choice = { chain: chain.name, ...s.choice };
+    if (s.choice) choice = { chain: chain.name, row, ...s.choice };
     if (vd.kind === 'accept' || vd.kind === 'drop')
       return done({ verdict: vd.kind, row, rule: r }, chain.name);
     if (vd.kind === 'continue') continue;
