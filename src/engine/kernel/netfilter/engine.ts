@@ -39,7 +39,9 @@ import {
   type Dir,
 } from './conntrack';
 import { formatRule } from './xt-text';
+import { parseIp } from '../../net/ipv4';
 import { ipsetHas } from './ipset';
+import { RecentTables } from './recent';
 import { ruleMatches, type PacketView } from './match';
 import { nftDoChain, type NftChainResult } from './nft-eval';
 import { nftBaseChains, nftNeedsConntrack, nftRejectHow } from './nft-hooks';
@@ -116,6 +118,8 @@ export class NetfilterEngine implements NetfilterHooks {
   private nthCount = new Map<Rule, number>();
   private randomCount = new Map<Rule, number>();
   private numgenCount = new Map<string, number>();
+  /** This namespace's xt_recent lists. */
+  readonly recent = new RecentTables();
   /** The row of each rule being evaluated (for -m statistic pins). */
   private rows = new WeakMap<Rule, string>();
 
@@ -240,6 +244,11 @@ export class NetfilterEngine implements NetfilterHooks {
       },
       ipsetHas: (name, flags) => ipsetHas(ns, name, layers, flags),
       numgen: (mod, candidates) => this.numgen(mod, candidates),
+      recent: (m) => {
+        const ip = layers[0] as Ipv4Layer;
+        const addr = parseIp(m.side === 'source' ? ip.src : ip.dst) ?? 0;
+        return this.recent.match(m, addr, ip.ttl, ns.world.sched.now);
+      },
     };
   }
 
@@ -776,7 +785,8 @@ export class NetfilterEngine implements NetfilterHooks {
             : {}),
         };
       })
-      .filter((c) => re.test(c.row));
+      // Session-affinity checks (-m recent --rcheck) name an endpoint too but carry no odds.
+      .filter((c) => re.test(c.row) && !c.row.includes(' -m recent '));
     let reach = 1;
     const odds = candidates.map((t) => {
       const p = t.probability ?? 1;
