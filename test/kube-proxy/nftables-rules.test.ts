@@ -11,6 +11,7 @@ import { nftablesModeRuleset } from '../../src/engine/controllers/kube-proxy-nft
 import { fakeProxier, overallServices } from './overall';
 import { runCommand } from '../../src/engine/commands/index';
 import { World } from '../../src/engine/kernel/world';
+import { ipOfSkb, l4OfSkb, nfHost, tcp } from '../nf-test-kit';
 
 function normalize(text: string): { rules: Record<string, string[]>; other: string[] } {
   const rules: Record<string, string[]> = {};
@@ -62,5 +63,33 @@ describe('kube-proxy nftables mode: loaded with nft -f', () => {
       'utf8',
     );
     expect(`${runCommand(ctx, 'nft list ruleset').output}\n`).toBe(want);
+  });
+});
+
+/**
+ * Session affinity in nftables mode (svc5, sessionAffinity ClientIP): the endpoint chain adds
+ * the client to the endpoint's dynamic set (`update @affinity-... { ip saddr }`, timeout
+ * 10800s), and the service chain's `ip saddr @affinity-... goto endpoint-...` takes the next
+ * connection from that client straight there, before the numgen choice.
+ */
+describe('kube-proxy nftables mode: session affinity', () => {
+  it("records the client in the endpoint's affinity set for 10800 seconds, and DNATs to it", () => {
+    const o = { ...fakeProxier, mode: 'iptables' as const, nodePortAddresses: ['192.168.0.2/32'] };
+    const h = nfHost();
+    const text = nftablesModeRuleset(overallServices, o, { serviceCIDRs: '172.30.0.0/16' });
+    runCommand({ world: h.world, machine: h.machine, ns: h.ns, origin: 'test', stdin: text }, 'nft -f -');
+    const set = h.ns
+      .nftables!.table('ip', 'kube-proxy')!
+      .sets.get('affinity-GTK6MW7G-ns5/svc5/tcp/p80__10.180.0.3/80')!;
+    expect(set.elems).toEqual([]);
+    const first = h.hook('PREROUTING', tcp('10.0.0.5', 40000, '172.30.0.45', 80), { in: 'eth0' });
+    expect(ipOfSkb(first!)?.dst).toBe('10.180.0.3');
+    expect(set.elems.map((e) => [e.text, e.expires])).toEqual([['10.0.0.5', 10800 * 1_000_000]]);
+    expect(h.sh('nft list set ip kube-proxy affinity-GTK6MW7G-ns5/svc5/tcp/p80__10.180.0.3/80')).toContain(
+      'elements = { 10.0.0.5',
+    );
+    const second = h.hook('PREROUTING', tcp('10.0.0.5', 40001, '172.30.0.45', 80), { in: 'eth0' });
+    expect(ipOfSkb(second!)?.dst).toBe('10.180.0.3');
+    expect(l4OfSkb(second!)).toMatchObject({ dport: 80 });
   });
 });
