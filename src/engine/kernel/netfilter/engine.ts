@@ -804,7 +804,12 @@ export class NetfilterEngine implements NetfilterHooks {
         service: service!,
         endpoint: endpoint!,
         odds: odds.join(', '),
-        pinned: this.ns.world.pinEndpoint ? 'pinned by the flow' : 'random',
+        // An affinity check (-m recent --rcheck) that matched decided before any random choice.
+        pinned: hit.row.includes(' -m recent --rcheck')
+          ? 'session affinity'
+          : this.ns.world.pinEndpoint
+            ? 'pinned by the flow'
+            : 'random',
       },
     });
   }
