@@ -1,10 +1,10 @@
 /**
  * What iptables-save prints after kube-proxy ran on a node, model against the real tool.
- * The fixture test/fixtures/kube-proxy/overall-no-affinity.save is real iptables 1.8.9
- * (nf_tables): kube-proxy's commands and restore batch for the Services of
- * TestOverallIPTablesRules (session affinity left out: the model has no `recent` match
- * yet; nfacct counters off, --random-fully on, as on a node without nfnetlink_acct) were
- * run in a scratch network namespace and iptables-save printed this (dates removed).
+ * The fixture test/fixtures/kube-proxy/overall.save is real iptables 1.8.9 (nf_tables):
+ * kube-proxy's commands and restore batch for the Services of TestOverallIPTablesRules
+ * (svc5's session affinity included: -m recent --rcheck/--set; nfacct counters off,
+ * --random-fully on, as on a node without nfnetlink_acct) were run in a scratch network
+ * namespace and iptables-save printed this (dates removed).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -20,14 +20,10 @@ describe('kube-proxy iptables mode, as iptables-save prints it', () => {
     const world = new World('kube-proxy-save');
     const machine = world.addMachine('node');
     const ns = machine.root;
-    const services = overallServices.map((s) => ({ ...s, sessionAffinity: 'None' as const }));
-    const w = iptablesModeWrites(services, { ...fakeProxier, nfacct: false, randomFully: true });
+    const w = iptablesModeWrites(overallServices, { ...fakeProxier, nfacct: false, randomFully: true });
     for (const c of w.commands) runCommand({ world, machine, ns, origin: 'kube-proxy' }, c);
     applyRestore(ns, w.restore!, 'kube-proxy', { noflush: true, counters: true });
-    const want = readFileSync(
-      new URL('../fixtures/kube-proxy/overall-no-affinity.save', import.meta.url),
-      'utf8',
-    );
+    const want = readFileSync(new URL('../fixtures/kube-proxy/overall.save', import.meta.url), 'utf8');
     expect(saveTables(ns.iptables!, { counters: false }).split('\n')).toEqual(want.split('\n'));
   });
 });

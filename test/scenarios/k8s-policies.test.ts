@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Capture } from '../../src/engine';
-import { finalRows, ip, trace } from '../helpers';
+import { buildWorld, traceFlow } from '../../src/engine';
+import type { NetfilterEngine } from '../../src/engine/kernel/netfilter/engine';
+import { finalRows, ip, scenario, trace } from '../helpers';
 import { kubeHash } from '../kube-proxy/hash';
 
 const tcp = (c: Capture) =>
@@ -127,5 +129,51 @@ describe('k8s-service-policies', () => {
     expect(drop.explain.args).toMatchObject({ hook: 'FORWARD', table: 'filter', chain: 'KUBE-SERVICES' });
     expect(String(drop.explain.args.rule)).toContain('"default/node-local:echo has no local endpoints"');
     expect(t.captures.some((c) => c.netns === 'web-2')).toBe(false);
+  });
+});
+
+/**
+ * sessionAffinity ClientIP (kube-proxy iptables mode, 1.33): KUBE-SVC first checks each
+ * endpoint's xt_recent list (--rcheck --seconds 10800 --reap), and the KUBE-SEP chain records
+ * the client (--set) as it DNATs. The second connection from the client goes to the endpoint of
+ * the first, whatever the random choice (here pinned to web-2) would have said.
+ */
+describe('k8s-service-policies: session affinity', () => {
+  const sep = (ip: string) => `KUBE-SEP-${kubeHash(`default/sticky:httptcp${ip}:8080`)}`;
+
+  it('client-to-sticky-service: no list holds the client yet, so the random choice decides and --set records it', () => {
+    const t = trace(S, 'client-to-sticky-service');
+    expect(t.verdict).toBe('delivered');
+    const rows = t.events.flatMap((e) => (e.netns === 'node1' ? (e.traversed ?? []) : []));
+    const checks = rows.filter((r) => r.row.includes('-m recent --rcheck --seconds 10800 --reap'));
+    expect(checks.map((r) => r.matched)).toEqual([false, false]);
+    const nat = t.events.find((e) => e.netns === 'node1' && e.explain.code === 'nf.nat-rule')!;
+    expect(nat.decidedBy?.row).toContain(
+      `-A ${sep('10.244.2.10')} -p tcp -m comment --comment "default/sticky:http" -m recent --set --name ${sep('10.244.2.10')} --mask 255.255.255.255 --rsource`,
+    );
+  });
+
+  it('a second connection from the same client goes to the endpoint of the first', () => {
+    // The first connection, before the flow: its endpoint is the random draw's, read from the
+    // xt_recent list that recorded the client.
+    const before = [{ netns: 'client', line: 'curl http://10.96.0.70/' }];
+    const built = buildWorld(scenario(S), { exec: before });
+    const engine = built.world.netns.get('node1')!.netfilter as unknown as NetfilterEngine;
+    const lists = [...engine.recent.tables].filter(([, t]) => t.has(0x0af40105));
+    expect(lists).toHaveLength(1);
+    const firstEndpoint = ['10.244.1.10', '10.244.2.10'].find((e) => sep(e) === lists[0]![0])!;
+    // The flow's own random choice is pinned to the other endpoint: affinity must win.
+    const sc = scenario(S);
+    const flow = sc.flows.find((f) => f.id === 'client-to-sticky-service')!;
+    flow.endpoint = firstEndpoint === '10.244.1.10' ? '10.244.2.10' : '10.244.1.10';
+    const t = traceFlow(sc, flow.id, { exec: before });
+    const dnat = t.events.find((e) => e.kind === 'nat' && e.explain.code === 'nat.dnat')!;
+    expect(dnat.explain.args.to).toBe(`${firstEndpoint}:8080`);
+    // The rcheck of that endpoint's list decided, before any random choice.
+    const choice = t.events.find((e) => e.netns === 'node1' && e.explain.code === 'nf.endpoint')!;
+    expect(choice.explain.args.pinned).toBe('session affinity');
+    expect(choice.decidedBy?.row).toContain(
+      `-m recent --rcheck --seconds 10800 --reap --name ${sep(firstEndpoint)}`,
+    );
   });
 });

@@ -2,11 +2,16 @@
  * kube-proxy's nftables mode as text: the `ip kube-proxy` table that pkg/proxy/nftables
  * (Kubernetes 1.33) builds with knftables (setupNFTables, then syncProxyRules and
  * writeServiceToEndpointRules), written as the `nft -f` input that creates it from nothing.
- * Nothing runs it yet: the nft front end and the nf_tables evaluator are another piece of
- * work; this is the text kube-proxy would load, ready to be fed to them.
+ * knftables hands that text to `nft -f -` as one transaction.
  */
 import { categorizeEndpoints, endpointsOf, portPolicy, type Endpoint } from './kube-proxy-endpoints';
-import { servicePortName, type DetectLocal, type KubeProxyOptions, type Service } from './kube-proxy';
+import {
+  servicePortName,
+  type DetectLocal,
+  type KubeProxyOptions,
+  type ProxyWrites,
+  type Service,
+} from './kube-proxy';
 import { base32, sha256 } from '../util/sha256';
 
 const T = 'ip kube-proxy';
@@ -170,6 +175,15 @@ export function nftablesModeRuleset(
   return out.join('\n') + '\n';
 }
 
+/** What kube-proxy's nftables mode runs on a node: one `nft -f -` transaction. */
+export function nftablesModeWrites(
+  services: Service[],
+  o: KubeProxyOptions,
+  n: NftablesOptions = {},
+): ProxyWrites {
+  return { commands: [], restore: nftablesModeRuleset(services, o, n), restoreCommand: 'nft -f -' };
+}
+
 /** The body of syncProxyRules' loop for one Service port. */
 function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOptions): string[] {
   const out: string[] = [];
@@ -196,6 +210,9 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
   const key = (ip: string): string => `${ip} . ${proto} . ${p.port}`;
 
   const affine = s.sessionAffinity === 'ClientIP';
+  // "Note the endpoint chains that will be used": created first, because the kernel resolves a
+  // jump or goto when the rule is added, even inside one batch.
+  for (const e of cat.reachable) out.push(`add chain ${T} ${epChain(e)}`);
   if (affine)
     for (const e of cat.reachable)
       out.push(
@@ -225,7 +242,6 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
     if (hasExternal) out.push(rule(ext, `goto ${externalPolicyChain}`));
   }
   for (const e of cat.reachable) {
-    out.push(`add chain ${T} ${epChain(e)}`);
     out.push(rule(epChain(e), `ip saddr ${e.ip} jump mark-for-masquerade`));
     if (affine) out.push(rule(epChain(e), `update @${affinity(e)} { ip saddr }`));
     out.push(rule(epChain(e), `meta l4proto ${proto} dnat to ${e.key}`));

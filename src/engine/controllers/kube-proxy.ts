@@ -5,13 +5,14 @@
  *   with `-m statistic --mode random` odds and hash-derived chain names;
  * - ipvs: the ClusterIPs on the dummy kube-ipvs0, a virtual server per port with its real
  *   servers, and the ipset-based iptables rules IPVS mode still needs for masquerade;
+ * - nftables: one `ip kube-proxy` table of sets, verdict maps and chains, loaded with `nft -f -`;
  * - userspace: REDIRECT/DNAT rules to a port kube-proxy itself listens on, and a proxy
  *   process that opens its own connection to an endpoint.
  */
 import { parseCidr } from '../net/ipv4';
 import { base32, sha256 } from '../util/sha256';
 
-export type ProxyMode = 'iptables' | 'ipvs' | 'userspace';
+export type ProxyMode = 'iptables' | 'ipvs' | 'nftables' | 'userspace';
 
 export interface ServicePort {
   name: string;
@@ -126,6 +127,8 @@ const q = (s: string): string => `"${s}"`;
 export interface ProxyWrites {
   commands: string[];
   restore?: string;
+  /** The command that reads `restore` on stdin (iptables-restore unless said otherwise). */
+  restoreCommand?: string;
 }
 
 /** The command that loads `ProxyWrites.restore`, as kube-proxy runs it. */

@@ -10,6 +10,7 @@ import { buildWorld, type ExecCommand } from '../scenario/build';
 import type { Scenario } from '../scenario/load';
 import { topologyOf, findFlow } from '../sim/run';
 import type { TopologyInterface } from '../kernel/trace';
+import type { World } from '../kernel/world';
 import { labLine } from './rewrite';
 import { formatRule } from '../kernel/netfilter/xt-text';
 import { namespacePaths, normalizePath } from '../commands/netns-files';
@@ -168,7 +169,30 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   L.push('');
   L.push('# The setup commands, as the scenario writes them (namespace names carry the lab prefix).');
   const created = new Set(topo.machines.map((m) => ns(m.name)));
+  // What must be up before the flow's `before` commands run (they are the setup's last
+  // entries, as in the engine, which starts every server before them): the pod servers.
+  let lateDone = false;
+  const late = (): void => {
+    lateDone = true;
+    L.push('');
+    // A bridge with no ports keeps the random MAC it was created with: give it the engine's.
+    const portless = topo.netns.flatMap((n) =>
+      n.interfaces
+        .filter((i) => i.kind === 'bridge' && !n.interfaces.some((p) => p.master === i.name))
+        .map((i) => `ip -n ${q(ns(n.name))} link set dev ${q(i.name)} address ${i.mac}`),
+    );
+    if (portless.length > 0)
+      L.push('', '# Bridges without ports get the MAC the engine gave them.', ...portless);
+    if (s.servers.some((sv) => !early(sv))) {
+      L.push('');
+      L.push('# Servers in the namespaces the setup created.');
+      s.servers.forEach((sv, i) => {
+        if (!early(sv)) server(sv, i);
+      });
+    }
+  };
   for (const e of setup) {
+    if (e.source === '--exec' && !lateDone) late();
     const where = ns(e.machine);
     const stdin = inputs.get(e);
     // A batch a controller fed on stdin (kube-proxy's iptables-restore) goes in a heredoc.
@@ -187,50 +211,21 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
       L.push(`quiet_ns ${add[1]!}`);
     }
   }
-  L.push('');
-  // A bridge with no ports keeps the random MAC it was created with: give it the engine's.
-  const portless = topo.netns.flatMap((n) =>
-    n.interfaces
-      .filter((i) => i.kind === 'bridge' && !n.interfaces.some((p) => p.master === i.name))
-      .map((i) => `ip -n ${q(ns(n.name))} link set dev ${q(i.name)} address ${i.mac}`),
-  );
-  if (portless.length > 0)
-    L.push('', '# Bridges without ports get the MAC the engine gave them.', ...portless);
-  if (s.servers.some((sv) => !early(sv))) {
-    L.push('');
-    L.push('# Servers in the namespaces the setup created.');
-    s.servers.forEach((sv, i) => {
-      if (!early(sv)) server(sv, i);
-    });
+  if (!lateDone) late();
+  const pinned = opts.flow !== undefined ? findFlow(s, opts.flow).endpoint : undefined;
+  if (pinned !== undefined) {
+    // The flow pins a Service endpoint (for its own connection, as the engine does); the
+    // kernel's choice is random, so the lab makes it take the same one: a rule that jumps
+    // straight there, where the random choice begins.
+    const pins = [
+      ...iptablesPins(world, pinned, (n) => q(ns(n))),
+      ...nftPins(world, pinned, (n) => q(ns(n))),
+    ];
+    if (pins.length > 0)
+      L.push('', `# The flow pins endpoint ${pinned}: make kube-proxy's random choice take it.`, ...pins);
   }
   if (opts.flow) {
     const flow = findFlow(s, opts.flow);
-    if (flow.endpoint !== undefined) {
-      // The flow pins a Service endpoint; the kernel's choice is random, so the lab makes it
-      // take the same one: a first rule in each chain that picks endpoints jumps straight there.
-      const pins: string[] = [];
-      const re = new RegExp(`--comment "[^"]* -> ${flow.endpoint.replace(/\./g, '\\.')}:\\d+"`);
-      for (const n of world.netns.values()) {
-        const nat = n.iptables?.tables.nat;
-        if (!nat) continue;
-        for (const c of nat.chains.values()) {
-          const hit = c.rules.find(
-            (r) => re.test(formatRule('nat', c.name, r)) && r.target?.kind === 'CHAIN',
-          );
-          if (hit && hit.target?.kind === 'CHAIN') {
-            pins.push(
-              `ip netns exec ${q(ns(n.name))} iptables -t nat -I ${c.name} 1 -m comment --comment "lab: pin ${flow.endpoint}" -j ${hit.target.chain}`,
-            );
-          }
-        }
-      }
-      if (pins.length > 0)
-        L.push(
-          '',
-          `# The flow pins endpoint ${flow.endpoint}: make kube-proxy's random choice take it.`,
-          ...pins,
-        );
-    }
     L.push('');
     L.push('sleep 1.5   # let bridges finish their start-up chatter (IGMP reports) before the flow');
     if (opts.capture) {
@@ -278,4 +273,56 @@ export function httpResponse(bytes: number): string {
     if (head.length + body === bytes) return head + 'x'.repeat(body);
   }
   return 'x'.repeat(bytes);
+}
+
+/**
+ * The same pin for kube-proxy's nftables mode: before each `numgen ... vmap` whose map can go
+ * to the endpoint's chain (named "...__IP/PORT"), a rule that goes there directly.
+ */
+function nftPins(world: World, endpoint: string, nsq: (name: string) => string): string[] {
+  const q = (x: string): string => quote([x]);
+  const out: string[] = [];
+  for (const n of world.netns.values()) {
+    const t = n.nftables?.table('ip', 'kube-proxy');
+    if (!t) continue;
+    for (const c of t.chains.values())
+      for (const r of c.rules) {
+        const vmap = r.exprs.find((e) => e.op === 'vmap' && e.key?.kind === 'numgen');
+        if (vmap?.op !== 'vmap' || vmap.rhs.kind !== 'map') continue;
+        const to = vmap.rhs.elems
+          .map((m) => m.data)
+          .find((d) => 'chain' in d && d.chain.includes(`__${endpoint}/`));
+        if (!to || !('chain' in to)) continue;
+        // `insert ... index N` goes before the chain's Nth rule: the numgen rule's place.
+        out.push(
+          `ip netns exec ${nsq(n.name)} nft insert rule ip kube-proxy ${q(c.name)} index ${c.rules.indexOf(r)} goto ${q(to.chain)}`,
+        );
+      }
+  }
+  return out;
+}
+
+/**
+ * The iptables pin: in each chain that picks one of the Service's endpoints, a rule jumping
+ * to the pinned endpoint's chain, inserted before the first random choice (after the
+ * masquerade mark and the session-affinity checks, which still decide first).
+ */
+function iptablesPins(world: World, endpoint: string, nsq: (name: string) => string): string[] {
+  const out: string[] = [];
+  const any = /--comment "[^"]* -> [\d.]+:\d+"/;
+  const mine = new RegExp(`--comment "[^"]* -> ${endpoint.replace(/\./g, '\\.')}:\\d+"`);
+  for (const n of world.netns.values()) {
+    const nat = n.iptables?.tables.nat;
+    if (!nat) continue;
+    for (const c of nat.chains.values()) {
+      const rows = c.rules.map((r) => formatRule('nat', c.name, r));
+      const hit = c.rules.find((r, i) => mine.test(rows[i]!) && r.target?.kind === 'CHAIN');
+      if (hit?.target?.kind !== 'CHAIN') continue;
+      const at = rows.findIndex((r) => any.test(r) && !r.includes(' -m recent '));
+      out.push(
+        `ip netns exec ${nsq(n.name)} iptables -t nat -I ${c.name} ${Math.max(0, at) + 1} -m comment --comment "lab: pin ${endpoint}" -j ${hit.target.chain}`,
+      );
+    }
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import { RESTORE_COMMAND, userspaceModeWrites } from '../controllers/kube-proxy';
 import { ipvsModeWrites } from '../controllers/kube-proxy-ipvs';
 import { iptablesModeWrites } from '../controllers/kube-proxy-iptables';
+import { nftablesModeWrites } from '../controllers/kube-proxy-nftables';
 import { startUserspaceProxy } from '../controllers/userspace-proxy';
 import { formatIp } from '../net/ipv4';
 import { ConfigError, Flanneld, type Exec } from '../controllers/flanneld';
@@ -302,7 +303,9 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
             ? iptablesModeWrites(services, o)
             : c.mode === 'ipvs'
               ? ipvsModeWrites(services, o)
-              : userspaceModeWrites(services, o);
+              : c.mode === 'nftables'
+                ? nftablesModeWrites(services, o, c.serviceCIDR ? { serviceCIDRs: c.serviceCIDR } : {})
+                : userspaceModeWrites(services, o);
         const origin = `kube-proxy on ${m.name} (${c.mode} mode)`;
         const fail = (line: string, output: string): ScenarioError =>
           new ScenarioError(`${at(c.line)} machines.${m.name}.controllers: kube-proxy: ${line}: ${output}`);
@@ -311,16 +314,17 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
           if (!r.ok) throw fail(line, r.output);
         }
         if (writes.restore !== undefined) {
+          const command = writes.restoreCommand ?? RESTORE_COMMAND;
           const r = run(
             machine,
             machine.root,
-            RESTORE_COMMAND,
+            command,
             `${at(c.line)} (kube-proxy)`,
             origin,
             'kube-proxy',
             writes.restore,
           );
-          if (!r.ok) throw fail(RESTORE_COMMAND, r.output);
+          if (!r.ok) throw fail(command, r.output);
         }
         if (c.mode === 'userspace') startUserspaceProxy(world, machine.root, services);
         continue;

@@ -48,8 +48,9 @@ export type ScenarioController =
     }
   | {
       kind: 'kube-proxy';
-      mode: 'iptables' | 'ipvs' | 'userspace';
+      mode: 'iptables' | 'ipvs' | 'nftables' | 'userspace';
       clusterCIDR?: string;
+      serviceCIDR?: string;
       nodeIP?: string;
       masqueradeAll: boolean;
       detectLocal?: DetectLocal;
@@ -395,6 +396,7 @@ function loadChecked(text: string, file: string): Scenario {
           kind: 'kube-proxy',
           mode: k.mode,
           ...(k.clusterCIDR !== undefined ? { clusterCIDR: k.clusterCIDR } : {}),
+          ...(k.serviceCIDR !== undefined ? { serviceCIDR: k.serviceCIDR } : {}),
           ...(k.nodeIP !== undefined ? { nodeIP: k.nodeIP } : {}),
           masqueradeAll: k.masqueradeAll,
           ...(detectLocal ? { detectLocal } : {}),

@@ -127,7 +127,12 @@ export const CniBridgeSchema = z
 
 export const KubeProxySchema = z
   .strictObject({
-    mode: z.enum(['iptables', 'ipvs', 'userspace']).default('iptables'),
+    mode: z.enum(['iptables', 'ipvs', 'nftables', 'userspace']).default('iptables'),
+    serviceCIDR: cidr('the Service network')
+      .optional()
+      .describe(
+        'nftables mode: the ServiceCIDR (the apiserver --service-cluster-ip-range); traffic to an unallocated ClusterIP in it is dropped.',
+      ),
     clusterCIDR: cidr('the pod network')
       .optional()
       .describe('--cluster-cidr: traffic from outside it is masqueraded.'),
@@ -164,7 +169,7 @@ export const KubeProxySchema = z
       .describe('--iptables-localhost-nodeports: NodePorts also answer on 127.0.0.1.'),
   })
   .describe(
-    "kube-proxy: turns the scenario's Services into iptables rules, IPVS services or a user-space proxy.",
+    "kube-proxy: turns the scenario's Services into iptables rules, an nftables table, IPVS services or a user-space proxy.",
   );
 
 const LabelsSchema = z

@@ -28,6 +28,7 @@ import {
   not,
   probabilityText,
   rangeText,
+  recentOpts,
   stateList,
 } from '../../kernel/netfilter/xt-text';
 
@@ -218,6 +219,10 @@ function listMatch(m: Match, rule: Rule, n: boolean): string {
         : ` statistic mode nth${not(m.neg)} every ${m.every} packet ${m.packet}`;
     case 'set':
       return `${not(m.neg)} match-set ${m.name} ${m.flags.join(',')}`;
+    case 'recent': {
+      const cmd = { set: 'SET', rcheck: 'CHECK', update: 'UPDATE', remove: 'REMOVE' }[m.cmd];
+      return `${m.neg ? ' !' : ''} recent: ${cmd}${recentOpts(m, '')} name: ${m.name} side: ${m.side} mask: ${formatIp(m.mask)}`;
+    }
     case 'physdev': {
       let s = ' PHYSDEV match';
       if (m.physdevIn) s += `${not(m.physdevIn.neg)} --physdev-in ${m.physdevIn.name}`;

@@ -572,6 +572,41 @@ const MODULES: Record<string, Module> = {
       if (m.module === 'set' && !m.name) throw param("You must specify `--match-set' with proper arguments");
     },
   },
+  recent: {
+    opts: {
+      set: 'set',
+      rcheck: 'rcheck',
+      update: 'update',
+      remove: 'remove',
+      seconds: 'seconds',
+      reap: 'reap',
+      hitcount: 'hitcount',
+      rttl: 'rttl',
+      name: 'name',
+      rsource: 'rsource',
+      rdest: 'rdest',
+      mask: 'mask',
+    },
+    flags: ['set', 'rcheck', 'update', 'remove', 'reap', 'rttl', 'rsource', 'rdest'],
+    invertible: ['set', 'rcheck', 'update', 'remove'],
+    create: () => ({
+      module: 'recent',
+      name: 'DEFAULT',
+      cmd: 'set',
+      neg: false,
+      side: 'source',
+      mask: 0xffffffff,
+    }),
+    parse: (m, opt, inv, take) => parseRecent(m, opt, inv, take),
+    final: (m) => {
+      if (m.module !== 'recent') return;
+      const d = m as unknown as Record<string, unknown>;
+      if (d.cmdGiven === undefined)
+        throw param("recent: you must specify one of `--set', `--rcheck' `--update' or `--remove'");
+      if (m.reap && !m.seconds) throw param('recent: option "--reap" also requires "--seconds".\n');
+      delete d.cmdGiven;
+    },
+  },
   physdev: {
     opts: {
       'physdev-is-bridged': 'physdev-is-bridged',
@@ -593,6 +628,38 @@ const MODULES: Record<string, Module> = {
     },
   },
 };
+
+/** libxt_recent's options: one command (set, rcheck, update, remove), then its modifiers. */
+function parseRecent(m: Match, opt: string, inv: boolean, take: () => string): void {
+  if (m.module !== 'recent') return;
+  const d = m as unknown as Record<string, unknown>;
+  if (opt === 'set' || opt === 'rcheck' || opt === 'update' || opt === 'remove') {
+    if (d.cmdGiven !== undefined)
+      throw param(`recent: option "--${opt}" cannot be used together with "--${d.cmdGiven as string}".\n`);
+    d.cmdGiven = opt;
+    m.cmd = opt;
+    m.neg = inv;
+  } else if (opt === 'seconds' || opt === 'hitcount') {
+    const v = take();
+    const n = /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!(n >= 0 && n <= 0xffffffff))
+      throw param(`recent: bad value for option "--${opt}", or out of range (0-4294967295).\n`);
+    m[opt] = n;
+  } else if (opt === 'reap') m.reap = true;
+  else if (opt === 'rttl') m.rttl = true;
+  else if (opt === 'rsource') m.side = 'source';
+  else if (opt === 'rdest') m.side = 'dest';
+  else if (opt === 'name') {
+    const v = take();
+    if (v.length > 199 || !/^[\w.-]+$/.test(v)) throw param(`Illegal name "${v}"`);
+    m.name = v;
+  } else {
+    const v = take();
+    const a = parseIp(v);
+    if (a === null) throw param(`Host/network \`${v}' not found`);
+    m.mask = a >>> 0;
+  }
+}
 
 function parseStates(s: string, mod: string): CtState[] {
   return s.split(',').map((x) => {

@@ -4,9 +4,11 @@
  * verdict maps, reject, the NAT statements and `mark set`.
  */
 import type {
+  NftDatatype,
   NftElem,
   NftExpr,
   NftField,
+  NftKey,
   NftMapElem,
   NftMapRhs,
   NftRejectWith,
@@ -16,7 +18,7 @@ import type {
   NftVerdict,
 } from '../../kernel/netfilter/nft-types';
 import { NftError, type Tokens } from './lex';
-import { FIELD_TYPE, flagsElem, parseElem, sortElems } from './values';
+import { FIELD_TYPE, flagsElem, parseElem, parseKeyElem, sortBy, sortElems } from './values';
 
 const KEYS: Record<string, string[]> = {
   ip: ['saddr', 'daddr', 'protocol'],
@@ -26,6 +28,7 @@ const KEYS: Record<string, string[]> = {
   th: ['dport', 'sport'],
   ct: ['state', 'status', 'mark'],
   icmp: ['type'],
+  fib: ['saddr', 'daddr'],
 };
 const BARE_META = new Set(['iifname', 'oifname', 'iif', 'oif', 'mark', 'l4proto']);
 
@@ -42,7 +45,28 @@ function parseField(ts: Tokens): NftField | undefined {
   const k = ts.word();
   if (!keys.includes(k)) throw ts.unexpected();
   ts.next();
-  return `${w} ${k}` as NftField;
+  // nft_fib: `fib saddr type` asks the route lookup for the address's type.
+  if (w === 'fib') ts.expect('type');
+  return (w === 'fib' ? `fib ${k} type` : `${w} ${k}`) as NftField;
+}
+
+/** A key at the cursor: one field, or fields joined by `.` into a concatenation. */
+function parseKey(ts: Tokens): { field: NftField; key?: NftKey } | undefined {
+  const field = parseField(ts);
+  if (!field) return undefined;
+  const fields = [field];
+  while (ts.word() === '.') {
+    ts.next();
+    const f = parseField(ts);
+    if (!f) throw ts.unexpected();
+    fields.push(f);
+  }
+  return fields.length > 1 ? { field, key: { kind: 'concat', fields } } : { field };
+}
+
+/** The datatypes of a key's elements: one per concatenated field. */
+export function keyTypes(field: NftField, key?: NftKey): NftDatatype[] {
+  return key?.kind === 'concat' ? key.fields.map((f) => FIELD_TYPE[f]) : [FIELD_TYPE[field]];
 }
 
 export function parseVerdict(ts: Tokens): NftVerdict | undefined {
@@ -59,40 +83,56 @@ export function parseVerdict(ts: Tokens): NftVerdict | undefined {
 }
 
 /** `{ a, b, ... }` of one datatype; flags types (ct state) keep one element per name. */
-export function parseElemList(ts: Tokens, field: NftField): NftElem[] {
+export function parseElemList(ts: Tokens, field: NftField, types = [FIELD_TYPE[field]]): NftElem[] {
   ts.expect('{');
   const out: NftElem[] = [];
   while (!ts.accept('}')) {
-    out.push(parseElem(FIELD_TYPE[field], ts.next()));
+    out.push(withComment(ts, parseKeyElem(types, ts)));
     if (!ts.accept(',') && ts.word() !== '}') throw ts.unexpected();
   }
-  return FIELD_TYPE[field] === 'ct_state' || FIELD_TYPE[field] === 'ct_status' ? out : sortElems(out);
+  return FIELD_TYPE[field] === 'ct_state' || FIELD_TYPE[field] === 'ct_status' ? out : sortElems(out, types);
+}
+
+/** An element's optional `comment "..."` (set and map elements may carry one). */
+function withComment(ts: Tokens, e: NftElem): NftElem {
+  if (!ts.accept('comment')) return e;
+  return { ...e, comment: ts.next().text };
 }
 
 /** `{ key : data, ... }` where data is a value of `dataField`'s type or, with none, a verdict. */
-export function parseMapList(ts: Tokens, keyField: NftField, dataField?: NftField): NftMapElem[] {
+export function parseMapList(
+  ts: Tokens,
+  keyField: NftField,
+  dataField?: NftField,
+  types = [FIELD_TYPE[keyField]],
+): NftMapElem[] {
   ts.expect('{');
   const out: NftMapElem[] = [];
   while (!ts.accept('}')) {
-    const key = parseElem(FIELD_TYPE[keyField], ts.next());
+    const key = withComment(ts, parseKeyElem(types, ts));
     ts.expect(':');
     const data = dataField ? parseElem(FIELD_TYPE[dataField], ts.next()) : parseVerdict(ts);
     if (!data) throw ts.unexpected();
     out.push({ key, data });
     if (!ts.accept(',') && ts.word() !== '}') throw ts.unexpected();
   }
-  return [...out].sort((a, b) => a.key.lo - b.key.lo);
+  return sortBy(out, (m) => m.key, types);
 }
 
-function parseMapRhs(ts: Tokens, keyField: NftField, dataField?: NftField): NftMapRhs {
+function parseMapRhs(ts: Tokens, keyField: NftField, dataField?: NftField, key?: NftKey): NftMapRhs {
   if (ts.accept('@')) return { kind: 'ref', name: ts.next().text };
-  return { kind: 'map', elems: parseMapList(ts, keyField, dataField) };
+  return { kind: 'map', elems: parseMapList(ts, keyField, dataField, keyTypes(keyField, key)) };
 }
 
-function parseRhs(ts: Tokens, field: NftField): NftRhs {
+function parseRhs(ts: Tokens, field: NftField, key?: NftKey): NftRhs {
   if (ts.accept('@')) return { kind: 'ref', name: ts.next().text };
-  if (ts.word() === '{') return { kind: 'set', elems: parseElemList(ts, field) };
+  if (ts.word() === '{') {
+    // nft turns an anonymous set of one element into a plain comparison.
+    const elems = parseElemList(ts, field, keyTypes(field, key));
+    return elems.length === 1 ? { kind: 'value', elem: elems[0]! } : { kind: 'set', elems };
+  }
   const type = FIELD_TYPE[field];
+  if (key) return { kind: 'value', elem: parseKeyElem(keyTypes(field, key), ts) };
   const first = parseElem(type, ts.next());
   if (type !== 'ct_state' && type !== 'ct_status') return { kind: 'value', elem: first };
   const flags = [first];
@@ -100,16 +140,76 @@ function parseRhs(ts: Tokens, field: NftField): NftRhs {
   return { kind: 'value', elem: flagsElem(type, flags) };
 }
 
-function parseMatch(ts: Tokens, field: NftField): NftExpr {
+const BITOPS: Record<string, 'or' | 'xor' | 'and'> = {
+  or: 'or',
+  '|': 'or',
+  xor: 'xor',
+  '^': 'xor',
+  and: 'and',
+  '&': 'and',
+};
+
+/** `mark set 0x10`, or `mark set mark or 0x4000` (the old mark combined with a value). */
+function parseMarkSet(ts: Tokens, field: 'meta mark' | 'ct mark'): NftExpr {
+  const from =
+    ts.word() === 'mark' || ts.word() === 'meta' || ts.word() === 'ct' ? parseField(ts) : undefined;
+  if (from !== undefined && from !== 'meta mark' && from !== 'ct mark') throw ts.unexpected();
+  const op = from ? BITOPS[ts.word()] : undefined;
+  if (from && !op) throw ts.unexpected();
+  if (op) ts.next();
+  const v = parseElem('mark', ts.next());
+  return from && op
+    ? { op: 'set', key: field, value: v.lo, bitop: { from, op } }
+    : { op: 'set', key: field, value: v.lo };
+}
+
+function parseMatch(ts: Tokens, field: NftField, key?: NftKey): NftExpr {
   if (ts.accept('set')) {
     if (field !== 'meta mark' && field !== 'ct mark') throw ts.unexpected();
-    const v = parseElem('mark', ts.next());
-    return { op: 'set', key: field, value: v.lo };
+    return parseMarkSet(ts, field);
   }
-  if (ts.accept('vmap')) return { op: 'vmap', field, rhs: parseMapRhs(ts, field) };
+  if (ts.accept('vmap'))
+    return { op: 'vmap', field, rhs: parseMapRhs(ts, field, undefined, key), ...(key ? { key } : {}) };
+  // `mark and 0x4000 == 0`: a bitwise AND before the comparison.
+  let mask: number | undefined;
+  if ((field === 'meta mark' || field === 'ct mark') && BITOPS[ts.word()] === 'and') {
+    ts.next();
+    mask = parseElem('mark', ts.next()).lo;
+  }
   const neg = ts.accept('!=');
   if (!neg) ts.accept('==');
-  return { op: 'cmp', field, neg, rhs: parseRhs(ts, field) };
+  return {
+    op: 'cmp',
+    field,
+    neg,
+    rhs: parseRhs(ts, field, key),
+    ...(key ? { key } : {}),
+    ...(mask !== undefined ? { mask } : {}),
+  };
+}
+
+/** `numgen random mod 2 [offset N]`, then a comparison or a verdict map over its value. */
+function parseNumgen(ts: Tokens): NftExpr {
+  ts.expect('numgen');
+  const mode = ts.next();
+  if (mode.text !== 'random' && mode.text !== 'inc')
+    throw new NftError(`syntax error, unexpected ${mode.text}`, mode.at, mode.len);
+  ts.expect('mod');
+  const mod = parseElem('integer', ts.next()).lo;
+  const offset = ts.accept('offset') ? parseElem('integer', ts.next()).lo : 0;
+  return parseMatch(ts, 'numgen', { kind: 'numgen', mode: mode.text, mod, offset });
+}
+
+/** `update @set { ip saddr }` (also spelled `add`): the packet's key goes into a dynamic set. */
+function parseUpdate(ts: Tokens): NftExpr {
+  ts.next();
+  ts.expect('@');
+  const set = ts.next().text;
+  ts.expect('{');
+  const field = parseField(ts);
+  if (!field) throw ts.unexpected();
+  ts.expect('}');
+  return { op: 'update', set, field };
 }
 
 function parseReject(ts: Tokens): NftExpr {
@@ -136,7 +236,9 @@ function parseNat(ts: Tokens, table: NftTable): NftExpr {
   const op = head.text as 'snat' | 'dnat' | 'masquerade' | 'redirect';
   if (op === 'masquerade' || op === 'redirect') {
     const port = ts.accept('to') ? portAfterColon(ts) : undefined;
-    return port ? { op, port } : { op };
+    // nf_nat flags: fully-random is what kube-proxy asks for (NF_NAT_RANGE_PROTO_RANDOM_FULLY).
+    const fullyRandom = op === 'masquerade' && ts.accept('fully-random');
+    return { op, ...(port ? { port } : {}), ...(fullyRandom ? { fullyRandom } : {}) };
   }
   const ip = ts.accept('ip');
   if (table.family === 'inet' && !ip && ts.word(1) !== ':')
@@ -181,8 +283,10 @@ function parseStatement(ts: Tokens, table: NftTable, r: Omit<NftRule, 'handle' |
   }
   if (w === 'snat' || w === 'dnat' || w === 'masquerade' || w === 'redirect')
     return void r.exprs.push(parseNat(ts, table));
-  const field = parseField(ts);
-  if (!field) {
+  if (w === 'numgen') return void r.exprs.push(parseNumgen(ts));
+  if ((w === 'update' || w === 'add') && ts.word(1) === '@') return void r.exprs.push(parseUpdate(ts));
+  const k = parseKey(ts);
+  if (!k) {
     // An unknown word is a symbol compared with the next one: with none, the grammar ends early.
     const t = ts.peek();
     if (!t || t.quoted || !/^[a-z]/.test(t.text)) throw ts.unexpected();
@@ -190,7 +294,7 @@ function parseStatement(ts: Tokens, table: NftTable, r: Omit<NftRule, 'handle' |
     if (ts.atEnd()) throw ts.unexpected();
     throw new NftError('No symbol type information', t.at, t.len);
   }
-  r.exprs.push(parseMatch(ts, field));
+  r.exprs.push(parseMatch(ts, k.field, k.key));
 }
 
 /** A rule's statements up to the end of the statement (newline, ';' or '}'). */

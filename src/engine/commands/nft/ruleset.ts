@@ -18,7 +18,7 @@ import type {
 import { nftRulesetLines, nftTableLines } from '../../kernel/netfilter/nft-text';
 import { NftError, type Token, type Tokens } from './lex';
 import { parseElemList, parseMapList, parseRule } from './rule';
-import { TYPE_NAMES } from './values';
+import { sortBy, TYPE_NAMES } from './values';
 
 const FAMILIES = new Set(['ip', 'inet']);
 const PRIO_NAMES: Record<string, number> = {
@@ -140,7 +140,10 @@ function chainBody(c: Ctx, ts: Tokens, table: NftTable, ch: NftChain): void {
   ts.expect('{');
   for (skipSeps(ts); !ts.accept('}'); skipSeps(ts)) {
     if (ts.word() === 'type') ch.base = { ...parseBase(ts), policy: ch.base?.policy ?? 'accept' };
-    else if (ts.word() === 'policy') {
+    else if (ts.word() === 'comment') {
+      ts.next();
+      ch.comment = ts.next().text;
+    } else if (ts.word() === 'policy') {
       ts.next();
       const p = ts.next();
       if (p.text !== 'accept' && p.text !== 'drop')
@@ -202,23 +205,27 @@ function typeName(ts: Tokens): NftDatatype {
 /** Add elements to a set or map (`{ a, b }` or `{ k : v, ... }`), kept in key order. */
 function addElements(ts: Tokens, set: NftSet): void {
   const field = TYPE_FIELD[set.keyType] ?? 'ip daddr';
+  const types = set.keyTypes ?? [set.keyType];
   const pairs: { key: NftElem; data?: NftElem | NftVerdict }[] = set.elems.map((e, i) => ({
     key: e,
     data: set.data[i],
   }));
   const fresh = set.map
-    ? parseMapList(ts, field, set.dataType === 'verdict' ? undefined : TYPE_FIELD[set.dataType!])
-    : parseElemList(ts, field).map((key) => ({ key, data: undefined }));
+    ? parseMapList(ts, field, set.dataType === 'verdict' ? undefined : TYPE_FIELD[set.dataType!], types)
+    : parseElemList(ts, field, types).map((key) => ({ key, data: undefined }));
   for (const p of fresh) if (!pairs.some((q) => q.key.text === p.key.text)) pairs.push(p);
-  pairs.sort((a, b) => a.key.lo - b.key.lo);
-  set.elems = pairs.map((p) => p.key);
-  set.data = set.map ? pairs.map((p) => p.data!) : [];
+  const sorted = sortBy(pairs, (p) => p.key, types);
+  set.elems = sorted.map((p) => p.key);
+  set.data = set.map ? sorted.map((p) => p.data!) : [];
 }
 
 function deleteElements(ts: Tokens, set: NftSet): void {
   const field = TYPE_FIELD[set.keyType] ?? 'ip daddr';
   const start = ts.peek();
-  const gone = set.map ? parseMapList(ts, field).map((m) => m.key) : parseElemList(ts, field);
+  const types = set.keyTypes ?? [set.keyType];
+  const gone = set.map
+    ? parseMapList(ts, field, undefined, types).map((m) => m.key)
+    : parseElemList(ts, field, types);
   for (const g of gone) {
     const i = set.elems.findIndex((e) => e.text === g.text);
     if (i < 0) throw new NftError('Could not process rule: No such file or directory', start!.at, start!.len);
@@ -227,13 +234,26 @@ function deleteElements(ts: Tokens, set: NftSet): void {
   }
 }
 
+/** nft's time format: `10800s`, `3h`, `1d2h30m`, or a bare number of seconds. */
+function parseDuration(t: Token): number {
+  const unit: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
+  if (/^\d+$/.test(t.text)) return Number(t.text);
+  const parts = [...t.text.matchAll(/(\d+)([dhms])/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== t.text)
+    throw new NftError('Wrong time format', t.at, t.len);
+  return parts.reduce((n, p) => n + Number(p[1]) * unit[p[2]!]!, 0);
+}
+
 /** A set's or map's `{ type ...; flags ...; elements = { ... } }` body. */
 function setBody(ts: Tokens, set: NftSet): void {
   ts.expect('{');
   for (skipSeps(ts); !ts.accept('}'); skipSeps(ts)) {
     const w = ts.next().text;
     if (w === 'type') {
-      set.keyType = typeName(ts);
+      const types = [typeName(ts)];
+      while (ts.accept('.')) types.push(typeName(ts));
+      set.keyType = types[0]!;
+      if (types.length > 1) set.keyTypes = types;
       if (set.map) {
         ts.expect(':');
         set.dataType = typeName(ts);
@@ -241,7 +261,10 @@ function setBody(ts: Tokens, set: NftSet): void {
     } else if (w === 'flags') {
       do set.flags.push(ts.next().text);
       while (ts.accept(','));
-    } else if (w === 'elements') {
+    } else if (w === 'comment') set.comment = ts.next().text;
+    else if (w === 'timeout') set.timeout = parseDuration(ts.next());
+    else if (w === 'size') ts.next();
+    else if (w === 'elements') {
       ts.expect('=');
       addElements(ts, set);
     } else {
@@ -266,7 +289,8 @@ function tableBody(c: Ctx, ts: Tokens, table: NftTable): void {
   for (skipSeps(ts); !ts.accept('}'); skipSeps(ts)) {
     const w = ts.next().text;
     const name = ts.next().text;
-    if (w === 'chain') addChain(c, ts, table, name);
+    if (w === 'comment') table.comment = name;
+    else if (w === 'chain') addChain(c, ts, table, name);
     else if (w === 'set' || w === 'map') addSet(ts, table, name, w === 'map');
     else {
       ts.i -= 2;

@@ -5,7 +5,7 @@
  */
 import { formatIp, parseIp } from '../../net/ipv4';
 import type { NftDatatype, NftElem, NftField } from '../../kernel/netfilter/nft-types';
-import { NftError, type Token } from './lex';
+import { NftError, type Token, type Tokens } from './lex';
 
 export const FIELD_TYPE: Record<NftField, NftDatatype> = {
   'ip saddr': 'ipv4_addr',
@@ -27,7 +27,23 @@ export const FIELD_TYPE: Record<NftField, NftDatatype> = {
   'th dport': 'inet_service',
   'th sport': 'inet_service',
   'icmp type': 'icmp_type',
+  'fib saddr type': 'fib_addrtype',
+  'fib daddr type': 'fib_addrtype',
+  numgen: 'integer',
 };
+
+/** fib_addr_type: the kernel's route types (RTN_*), as `fib ... type` names them. */
+export const FIB_ADDRTYPES: [string, number][] = [
+  ['unspec', 0],
+  ['unicast', 1],
+  ['local', 2],
+  ['broadcast', 3],
+  ['anycast', 4],
+  ['multicast', 5],
+  ['blackhole', 6],
+  ['unreachable', 7],
+  ['prohibit', 8],
+];
 
 const PROTOS: Record<string, number> = {
   icmp: 1,
@@ -155,6 +171,13 @@ export function parseElem(type: NftDatatype, t: Token): NftElem {
       if (n === undefined || n > 0xffffffff) throw new NftError('Could not parse mark', t.at, t.len);
       return { lo: n, hi: n, text: `0x${n.toString(16).padStart(8, '0')}` };
     }
+    case 'fib_addrtype':
+      return namedElem(t, FIB_ADDRTYPES, 'fib address type');
+    case 'integer': {
+      const n = num(t.text);
+      if (n === undefined) throw new NftError('Could not parse integer', t.at, t.len);
+      return { lo: n, hi: n, text: String(n) };
+    }
     case 'verdict':
       throw new NftError('syntax error, unexpected verdict', t.at, t.len);
   }
@@ -171,11 +194,58 @@ export function flagsElem(type: 'ct_state' | 'ct_status', elems: NftElem[]): Nft
   return { lo: mask, hi: mask, text };
 }
 
-/** nft lists set elements in key order. */
-export function sortElems<T extends { lo: number; s?: string }>(xs: T[]): T[] {
-  return [...xs].sort((a, b) =>
-    a.s !== undefined && b.s !== undefined ? a.s.localeCompare(b.s) : a.lo - b.lo,
-  );
+/** Bytes a datatype takes in a concatenation, and whether they are in network order. */
+const WIDTH: Partial<Record<NftDatatype, [number, boolean]>> = {
+  ipv4_addr: [4, true],
+  inet_proto: [1, true],
+  inet_service: [2, true],
+  mark: [4, false],
+  integer: [4, false],
+};
+
+/**
+ * concat_expr_msort_value: the parts' bytes one after another, read as one host-endian
+ * (little-endian) number, so the last byte weighs most. The key compares by it.
+ */
+function concatKey(e: NftElem, types: NftDatatype[]): number[] {
+  const bytes: number[] = [];
+  (e.parts ?? [e]).forEach((p, i) => {
+    const [n, be] = WIDTH[types[i]!] ?? [4, true];
+    const le = Array.from({ length: n }, (_, k) => Math.floor(p.lo / 256 ** k) % 256);
+    bytes.push(...(be ? le.reverse() : le));
+  });
+  return bytes.reverse();
+}
+
+/**
+ * nft lists set elements sorted (expr_msort_cmp): values in key order, interface names as
+ * strings, concatenations by their bytes read little-endian.
+ */
+export function sortElems<T extends { lo: number; s?: string; parts?: NftElem[] }>(
+  xs: T[],
+  types?: NftDatatype[],
+): T[] {
+  return sortBy(xs, (x) => x, types);
+}
+
+export function sortBy<T>(
+  xs: T[],
+  key: (x: T) => { lo: number; s?: string; parts?: NftElem[]; text?: string },
+  types?: NftDatatype[],
+): T[] {
+  const cmp = (a: T, b: T): number => {
+    const x = key(a);
+    const y = key(b);
+    if (x.s !== undefined && y.s !== undefined) return x.s.localeCompare(y.s);
+    if (x.parts && y.parts && types) {
+      const kx = concatKey(x as NftElem, types);
+      const ky = concatKey(y as NftElem, types);
+      for (let i = 0; i < kx.length; i++) if (kx[i] !== ky[i]) return kx[i]! - ky[i]!;
+      return 0;
+    }
+    return x.lo - y.lo;
+  };
+  return [...xs].sort(cmp);
 }
 
 export const TYPE_NAMES: NftDatatype[] = [
@@ -189,3 +259,18 @@ export const TYPE_NAMES: NftDatatype[] = [
   'icmp_type',
   'verdict',
 ];
+
+/**
+ * One element of a key of these datatypes: a single value, or a concatenation whose parts
+ * are separated by `.` tokens. A concatenation orders by its first part.
+ */
+export function parseKeyElem(types: NftDatatype[], ts: Tokens): NftElem {
+  const first = parseElem(types[0]!, ts.next());
+  if (types.length === 1) return first;
+  const parts = [first];
+  for (const type of types.slice(1)) {
+    if (!ts.accept('.')) throw ts.unexpected();
+    parts.push(parseElem(type, ts.next()));
+  }
+  return { lo: first.lo, hi: first.hi, text: parts.map((p) => p.text).join(' . '), parts };
+}

@@ -39,7 +39,9 @@ import {
   type Dir,
 } from './conntrack';
 import { formatRule } from './xt-text';
+import { parseIp } from '../../net/ipv4';
 import { ipsetHas } from './ipset';
+import { RecentTables } from './recent';
 import { ruleMatches, type PacketView } from './match';
 import { nftDoChain, type NftChainResult } from './nft-eval';
 import { nftBaseChains, nftNeedsConntrack, nftRejectHow } from './nft-hooks';
@@ -135,6 +137,9 @@ export class NetfilterEngine implements NetfilterHooks {
   readonly ct = new Conntrack();
   private nthCount = new Map<Rule, number>();
   private randomCount = new Map<Rule, number>();
+  private numgenCount = new Map<string, number>();
+  /** This namespace's xt_recent lists. */
+  readonly recent = new RecentTables();
   /** The row of each rule being evaluated (for -m statistic pins). */
   private rows = new WeakMap<Rule, string>();
 
@@ -264,7 +269,40 @@ export class NetfilterEngine implements NetfilterHooks {
         return n;
       },
       ipsetHas: (name, flags) => ipsetHas(ns, name, layers, flags),
+      numgen: (mod, candidates) => this.numgen(mod, candidates),
+      recent: (m) => {
+        const ip = layers[0] as Ipv4Layer;
+        const addr = parseIp(m.side === 'source' ? ip.src : ip.dst) ?? 0;
+        return this.recent.match(m, addr, ip.ttl, ns.world.sched.now);
+      },
     };
+  }
+
+  /**
+   * nft's `numgen random mod N`: a pinned endpoint takes the value whose chain is that
+   * endpoint's (kube-proxy names endpoint chains "...__IP/PORT"); otherwise a deterministic draw.
+   */
+  private numgen(mod: number, candidates: string[]): number {
+    const want = this.ns.world.pinEndpoint;
+    const pinned = want === undefined ? -1 : candidates.findIndex((c) => c.includes(`__${want}/`));
+    if (pinned >= 0) return pinned;
+    const key = `numgen/${candidates.join(',')}`;
+    const n = this.numgenCount.get(key) ?? 0;
+    this.numgenCount.set(key, n + 1);
+    return Math.min(mod - 1, Math.floor(this.draw(`${key}/${n}`) * mod));
+  }
+
+  /** A deterministic draw in [0, 1) for this world, namespace and key. */
+  private draw(key: string): number {
+    let h = 2166136261;
+    for (const c of `${this.ns.world.seed}/${this.ns.name}/${key}`)
+      h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+    // FNV-1a alone barely moves the high bits when only the last character (the packet
+    // count) changes, so successive draws would all fall on the same side: mix (fmix32).
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+    h = (h ^ (h >>> 16)) >>> 0;
+    return h / 0x100000000;
   }
 
   /** nf_conntrack_in, once anything in the namespace needs connection tracking. */
@@ -400,6 +438,30 @@ export class NetfilterEngine implements NetfilterHooks {
     return 'continue';
   }
 
+  /**
+   * kube-proxy's nftables mode picks an endpoint with `numgen random mod N vmap`: name the
+   * Service chain, the endpoint taken (its chain ends "__IP/PORT") and each endpoint's odds.
+   */
+  private nftEndpointEvent(p: NfPacket, res: NftChainResult): void {
+    const c = res.choice;
+    if (!c) return;
+    const ep = (chain: string): string =>
+      (/__([\d.]+)\/(\d+)$/.exec(chain) ?? []).slice(1).join(':') || chain;
+    const pct = Math.round(1000 / c.candidates.length) / 10;
+    emit(this.ns, {
+      kind: 'netfilter',
+      skb: p.skb0,
+      decidedBy: { table: 'nftables', row: c.row },
+      code: 'nf.endpoint',
+      args: {
+        service: c.chain.replace(/^(service|local)-[A-Z0-9]{8}-/, ''),
+        endpoint: ep(c.candidates[c.picked] ?? ''),
+        odds: c.candidates.map((x) => `${ep(x)} ${pct}%`).join(', '),
+        pinned: this.ns.world.pinEndpoint ? 'pinned by the flow' : 'random',
+      },
+    });
+  }
+
   private nftChainEvent(p: NfPacket, table: NftTable, res: NftChainResult): void {
     const o = res.outcome;
     emit(this.ns, {
@@ -416,6 +478,7 @@ export class NetfilterEngine implements NetfilterHooks {
         n: res.traversed.length,
       },
     });
+    this.nftEndpointEvent(p, res);
   }
 
   private nftDropEvent(p: NfPacket, table: NftTable, res: NftChainResult): void {
@@ -509,15 +572,7 @@ export class NetfilterEngine implements NetfilterHooks {
     if (want !== undefined && to !== undefined) return to === want;
     const n = this.randomCount.get(rule) ?? 0;
     this.randomCount.set(rule, n + 1);
-    let h = 2166136261;
-    for (const c of `${this.ns.world.seed}/${this.ns.name}/${row}/${n}`)
-      h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-    // FNV-1a alone barely moves the high bits when only the last character (the packet
-    // count) changes, so successive draws would all fall on the same side: mix (fmix32).
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-    h = (h ^ (h >>> 16)) >>> 0;
-    return h / 0x100000000 < p;
+    return this.draw(`${row}/${n}`) < p;
   }
 
   /** nf_conntrack_in: find or create the entry; work out NEW/ESTABLISHED/RELATED. */
@@ -761,7 +816,8 @@ export class NetfilterEngine implements NetfilterHooks {
             : {}),
         };
       })
-      .filter((c) => re.test(c.row));
+      // Session-affinity checks (-m recent --rcheck) name an endpoint too but carry no odds.
+      .filter((c) => re.test(c.row) && !c.row.includes(' -m recent '));
     let reach = 1;
     const odds = candidates.map((t) => {
       const p = t.probability ?? 1;
@@ -779,7 +835,12 @@ export class NetfilterEngine implements NetfilterHooks {
         service: service!,
         endpoint: endpoint!,
         odds: odds.join(', '),
-        pinned: this.ns.world.pinEndpoint ? 'pinned by the flow' : 'random',
+        // An affinity check (-m recent --rcheck) that matched decided before any random choice.
+        pinned: hit.row.includes(' -m recent --rcheck')
+          ? 'session affinity'
+          : this.ns.world.pinEndpoint
+            ? 'pinned by the flow'
+            : 'random',
       },
     });
   }

@@ -25,6 +25,10 @@ export interface PacketView {
   /** Packet count so far for -m statistic --mode nth. */
   nth: (rule: Rule) => number;
   ipsetHas: (name: string, flags: ('src' | 'dst')[]) => boolean;
+  /** -m recent against this namespace's xt_recent lists. */
+  recent?: (m: Extract<Match, { module: 'recent' }>) => boolean;
+  /** Draws nft's `numgen random mod N`, knowing the chain each value leads to (for pins). */
+  numgen?: (mod: number, candidates: string[]) => number;
 }
 
 export function ifaceMatches(m: IfaceMatch, dev: Device | undefined): boolean {
@@ -157,6 +161,8 @@ function matchModule(m: Match, v: PacketView, rule: Rule): boolean {
       return (v.nth(rule) % m.every === m.packet) !== m.neg;
     case 'set':
       return v.ipsetHas(m.name, m.flags) !== m.neg;
+    case 'recent':
+      return v.recent ? v.recent(m) : m.neg;
     case 'physdev': {
       if (
         m.physdevIsBridged !== undefined &&

@@ -154,3 +154,88 @@ describe('nft NAT statements', () => {
     );
   });
 });
+
+describe('the expressions kube-proxy nftables mode uses', () => {
+  it('a concatenated key looks up a verdict map by address, protocol and port together', () => {
+    const h = host([
+      'add table ip t',
+      'add map ip t svc { type ipv4_addr . inet_proto . inet_service : verdict ; }',
+      'add element ip t svc { 10.0.0.1 . tcp . 80 : drop }',
+      'add chain ip t in { type filter hook input priority 0; }',
+      'add rule ip t in ip daddr . meta l4proto . th dport vmap @svc',
+    ]);
+    expect(h.input(tcp('10.0.0.5', 40000, '10.0.0.1', 80), 'eth0')).toBeNull();
+    expect(h.input(udp('10.0.0.5', 40000, '10.0.0.1', 80), 'eth0')).not.toBeNull();
+    expect(h.input(tcp('10.0.0.5', 40000, '10.0.0.1', 81), 'eth0')).not.toBeNull();
+  });
+
+  it('mark set mark or/xor keeps the other bits; mark and MASK compares only those bits', () => {
+    const h = host([
+      'add table ip t',
+      'add chain ip t in { type filter hook input priority 0; }',
+      'add rule ip t in mark set 0x1',
+      'add rule ip t in mark set mark or 0x4000',
+      'add rule ip t in mark and 0x4000 != 0 counter',
+      'add rule ip t in mark 0x4001 counter',
+      'add rule ip t in mark set mark xor 0x4000',
+      'add rule ip t in mark and 0x4000 == 0 counter',
+      'add rule ip t in mark 0x1 counter',
+    ]);
+    const out = h.input(udp('10.0.0.5', 1000, '10.0.0.1', 53), 'eth0');
+    expect(counterOf(h, 'ip', 't', 'in')).toEqual([-1, -1, 1, 1, -1, 1, 1]);
+    expect(out?.mark).toBe(1);
+  });
+
+  it("fib saddr type local holds for the host's own addresses only", () => {
+    const h = host([
+      'add table ip t',
+      'add chain ip t out { type filter hook output priority 0; }',
+      'add chain ip t in { type filter hook input priority 0; }',
+      'add rule ip t out fib saddr type local counter',
+      'add rule ip t in fib saddr type local counter',
+    ]);
+    h.hook('OUTPUT', udp('10.0.0.1', 1000, '10.0.0.9', 53), { out: 'eth0' });
+    h.input(udp('10.0.0.5', 1000, '10.0.0.1', 53), 'eth0');
+    expect(counterOf(h, 'ip', 't', 'out')).toEqual([1]);
+    expect(counterOf(h, 'ip', 't', 'in')).toEqual([0]);
+  });
+
+  it('numgen random mod 2 spreads new packets over both chains, or takes the pinned endpoint', () => {
+    const rules = [
+      'add table ip t',
+      'add chain ip t a__10.0.0.7/80',
+      'add chain ip t b__10.0.0.8/80',
+      'add chain ip t in { type filter hook input priority 0; }',
+      'add rule ip t a__10.0.0.7/80 counter',
+      'add rule ip t b__10.0.0.8/80 counter',
+      'add rule ip t in numgen random mod 2 vmap { 0 : goto a__10.0.0.7/80, 1 : goto b__10.0.0.8/80 }',
+    ];
+    const h = host(rules);
+    for (let i = 0; i < 40; i++) h.input(udp('10.0.0.5', 2000 + i, '10.0.0.1', 53), 'eth0');
+    const a = counterOf(h, 'ip', 't', 'a__10.0.0.7/80')[0]!;
+    const b = counterOf(h, 'ip', 't', 'b__10.0.0.8/80')[0]!;
+    expect(a + b).toBe(40);
+    expect(Math.min(a, b)).toBeGreaterThan(5);
+    const p = host(rules);
+    p.world.pinEndpoint = '10.0.0.8';
+    for (let i = 0; i < 10; i++) p.input(udp('10.0.0.5', 2000 + i, '10.0.0.1', 53), 'eth0');
+    expect(counterOf(p, 'ip', 't', 'b__10.0.0.8/80')).toEqual([10]);
+  });
+
+  it('update @set adds the source to a dynamic set, whose element expires after the timeout', () => {
+    const h = host([
+      'add table ip t',
+      'add set ip t aff { type ipv4_addr ; flags dynamic,timeout ; timeout 10s ; }',
+      'add chain ip t in { type filter hook input priority 0; }',
+      'add rule ip t in ip saddr @aff counter',
+      'add rule ip t in update @aff { ip saddr }',
+    ]);
+    h.input(udp('10.0.0.5', 1000, '10.0.0.1', 53), 'eth0');
+    expect(counterOf(h, 'ip', 't', 'in')).toEqual([0, -1]);
+    h.input(udp('10.0.0.5', 1001, '10.0.0.1', 53), 'eth0');
+    expect(counterOf(h, 'ip', 't', 'in')).toEqual([1, -1]);
+    h.world.sched.now += 11_000_000;
+    h.input(udp('10.0.0.5', 1002, '10.0.0.1', 53), 'eth0');
+    expect(counterOf(h, 'ip', 't', 'in')).toEqual([1, -1]);
+  });
+});

@@ -6,13 +6,14 @@
  */
 import { parseIp } from '../../net/ipv4';
 import type { TraversedRule } from '../trace';
-import type { PacketView } from './match';
+import { addrType, type PacketView } from './match';
 import { baseChainText, nftRuleText } from './nft-text';
 import type {
   NftChain,
   NftElem,
   NftExpr,
   NftField,
+  NftKey,
   NftMapRhs,
   NftRejectWith,
   NftRhs,
@@ -32,7 +33,22 @@ export interface NftChainResult {
   traversed: TraversedRule[];
   /** The chain the verdict came from. */
   chain: string;
+  /** A `numgen ... vmap` that picked one of several chains (kube-proxy's endpoint choice), and its row. */
+  choice?: { chain: string; row: string; candidates: string[]; picked: number };
 }
+
+/** fib_addr_type (RTN_*) of the route type the lookup found. */
+const RTN: Record<string, number> = {
+  UNSPEC: 0,
+  UNICAST: 1,
+  LOCAL: 2,
+  BROADCAST: 3,
+  ANYCAST: 4,
+  MULTICAST: 5,
+  BLACKHOLE: 6,
+  UNREACHABLE: 7,
+  PROHIBIT: 8,
+};
 
 const CT_STATE_BITS = { NEW: 8, ESTABLISHED: 2, RELATED: 4 } as const;
 const CT_STATE_INVALID = 1;
@@ -81,22 +97,42 @@ export function nftFieldValue(field: NftField, v: PacketView): number | string |
       return ctStatus(v);
     case 'icmp type':
       return l4?.proto === 'icmp' ? l4.type : undefined;
+    case 'fib saddr type':
+    case 'fib daddr type':
+      // nft_fib4_eval with NFTA_FIB_F_{S,D}ADDR and no iif/oif flag: a lookup in the netns.
+      return RTN[addrType(v.ns, parseIp(key === 'saddr' ? ip.src : ip.dst) ?? 0)];
+    case 'numgen':
+      return undefined;
   }
   if (!l4 || (l4.proto !== 'tcp' && l4.proto !== 'udp')) return undefined;
   if (head !== 'th' && head !== l4.proto) return undefined;
   return key === 'dport' ? l4.dport : l4.sport;
 }
 
-function elemHas(field: NftField, e: NftElem, x: number | string): boolean {
+type KeyValue = number | string | (number | string)[];
+
+/** The packet's value for a key: one field's, or every concatenated field's (any missing: none). */
+function keyValue(field: NftField, key: NftKey | undefined, v: PacketView): KeyValue | undefined {
+  if (key?.kind !== 'concat') return nftFieldValue(field, v);
+  const xs = key.fields.map((f) => nftFieldValue(f, v));
+  return xs.some((x) => x === undefined) ? undefined : (xs as (number | string)[]);
+}
+
+function elemHas(field: NftField, e: NftElem, x: KeyValue, key?: NftKey): boolean {
+  if (Array.isArray(x)) {
+    const fields = key?.kind === 'concat' ? key.fields : [];
+    return (e.parts ?? []).every((p, i) => elemHas(fields[i] ?? field, p, x[i]!));
+  }
   if (typeof x === 'string') return e.s === x;
   if (BITMASK_FIELDS.has(field)) return (x & e.lo) !== 0;
   return x >>> 0 >= e.lo && x >>> 0 <= e.hi;
 }
 
-function rhsElems(t: NftTable, rhs: NftRhs): NftElem[] {
+/** A set's live elements: a dynamic set's expire (nft_set_elem_expired). */
+function rhsElems(t: NftTable, rhs: NftRhs, now: number): NftElem[] {
   if (rhs.kind === 'value') return [rhs.elem];
   if (rhs.kind === 'set') return rhs.elems;
-  return t.sets.get(rhs.name)?.elems ?? [];
+  return (t.sets.get(rhs.name)?.elems ?? []).filter((e) => e.expires === undefined || e.expires > now);
 }
 
 /** A map lookup: the data of the first element whose key holds the value. */
@@ -104,19 +140,75 @@ function mapLookup(
   t: NftTable,
   field: NftField,
   rhs: NftMapRhs,
-  x: number | string,
+  x: KeyValue,
+  key?: NftKey,
 ): NftElem | NftVerdict | undefined {
-  if (rhs.kind === 'map') return rhs.elems.find((m) => elemHas(field, m.key, x))?.data;
+  if (rhs.kind === 'map') return rhs.elems.find((m) => elemHas(field, m.key, x, key))?.data;
   const set = t.sets.get(rhs.name);
   if (!set) return undefined;
-  const i = set.elems.findIndex((e) => elemHas(field, e, x));
+  const i = set.elems.findIndex((e) => elemHas(field, e, x, key));
   return i < 0 ? undefined : set.data[i];
+}
+
+/** nft_dynset: add the packet's key to the set, or restart its timeout if it is there. */
+function dynsetUpdate(t: NftTable, e: Extract<NftExpr, { op: 'update' }>, v: PacketView): Step {
+  const set = t.sets.get(e.set);
+  const x = nftFieldValue(e.field, v);
+  if (!set || typeof x !== 'number') return { kind: 'break' };
+  const now = v.ns.world.sched.now;
+  const expires = set.timeout !== undefined ? now + set.timeout * 1_000_000 : undefined;
+  const text = FORMAT_ADDR(x);
+  const elem: NftElem = { lo: x >>> 0, hi: x >>> 0, text, ...(expires !== undefined ? { expires } : {}) };
+  const i = set.elems.findIndex((el) => el.lo === elem.lo);
+  if (i >= 0) set.elems[i] = elem;
+  else set.elems = [...set.elems, elem].sort((a, b) => a.lo - b.lo);
+  v.ns.changed('nftables');
+  return { kind: 'next' };
+}
+
+/**
+ * nft_ng_random_eval: a value in [offset, offset + mod) (reciprocal_scale of a random u32),
+ * looked up in the verdict map; the engine draws it (or a flow pins it) knowing the chains
+ * each value leads to.
+ */
+function numgenVmap(
+  t: NftTable,
+  e: Extract<NftExpr, { op: 'vmap' }>,
+  key: Extract<NftKey, { kind: 'numgen' }>,
+  v: PacketView,
+): Step {
+  const target = (i: number): string => {
+    const d = mapLookup(t, e.field, e.rhs, key.offset + i);
+    return d && !('text' in d) && 'chain' in d ? d.chain : '';
+  };
+  const candidates = Array.from({ length: key.mod }, (_, i) => target(i));
+  const picked = v.numgen ? v.numgen(key.mod, candidates) : 0;
+  const d = mapLookup(t, e.field, e.rhs, key.offset + picked);
+  if (!d || 'text' in d) return { kind: 'break' };
+  return { kind: 'verdict', verdict: d, choice: { candidates, picked } };
+}
+
+const FORMAT_ADDR = (x: number): string => [24, 16, 8, 0].map((s) => (x >>> s) & 0xff).join('.');
+
+const BITOPS = {
+  or: (a: number, b: number) => a | b,
+  xor: (a: number, b: number) => a ^ b,
+  and: (a: number, b: number) => a & b,
+};
+
+/** `meta mark set ...` / `ct mark set ...`, possibly combining the old mark with the value. */
+function markSet(e: Extract<NftExpr, { op: 'set' }>, v: PacketView): Step {
+  const read = (k: 'meta mark' | 'ct mark'): number => (k === 'meta mark' ? v.mark : (v.ct?.e.mark ?? 0));
+  const value = e.bitop ? BITOPS[e.bitop.op](read(e.bitop.from), e.value) >>> 0 : e.value >>> 0;
+  if (e.key === 'meta mark') v.mark = value;
+  else if (v.ct) v.ct.e.mark = value;
+  return { kind: 'next' };
 }
 
 type Step =
   | { kind: 'next' }
   | { kind: 'break' }
-  | { kind: 'verdict'; verdict: NftVerdict }
+  | { kind: 'verdict'; verdict: NftVerdict; choice?: { candidates: string[]; picked: number } }
   | { kind: 'reject'; with?: NftRejectWith }
   | { kind: 'nat'; target: Target };
 
@@ -139,9 +231,10 @@ function natStep(t: NftTable, e: Extract<NftExpr, { op: 'snat' | 'dnat' }>, v: P
 function exprStep(t: NftTable, e: NftExpr, v: PacketView, bytes: number): Step {
   switch (e.op) {
     case 'cmp': {
-      const x = nftFieldValue(e.field, v);
-      if (x === undefined) return { kind: 'break' };
-      const hit = rhsElems(t, e.rhs).some((el) => elemHas(e.field, el, x));
+      const raw = keyValue(e.field, e.key, v);
+      if (raw === undefined) return { kind: 'break' };
+      const x = e.mask !== undefined && typeof raw === 'number' ? (raw & e.mask) >>> 0 : raw;
+      const hit = rhsElems(t, e.rhs, v.ns.world.sched.now).some((el) => elemHas(e.field, el, x, e.key));
       return hit !== e.neg ? { kind: 'next' } : { kind: 'break' };
     }
     case 'counter':
@@ -151,23 +244,31 @@ function exprStep(t: NftTable, e: NftExpr, v: PacketView, bytes: number): Step {
     case 'verdict':
       return { kind: 'verdict', verdict: e.verdict };
     case 'vmap': {
-      const x = nftFieldValue(e.field, v);
-      const d = x === undefined ? undefined : mapLookup(t, e.field, e.rhs, x);
+      if (e.key?.kind === 'numgen') return numgenVmap(t, e, e.key, v);
+      const x = keyValue(e.field, e.key, v);
+      const d = x === undefined ? undefined : mapLookup(t, e.field, e.rhs, x, e.key);
       return d && !('text' in d) ? { kind: 'verdict', verdict: d } : { kind: 'break' };
     }
+    case 'update':
+      return dynsetUpdate(t, e, v);
     case 'reject':
       return { kind: 'reject', with: e.with };
     case 'snat':
     case 'dnat':
       return natStep(t, e, v);
     case 'masquerade':
-      return { kind: 'nat', target: { kind: 'MASQUERADE', ...(e.port ? { toPorts: range(e.port) } : {}) } };
+      return {
+        kind: 'nat',
+        target: {
+          kind: 'MASQUERADE',
+          ...(e.port ? { toPorts: range(e.port) } : {}),
+          ...(e.fullyRandom ? { randomFully: true } : {}),
+        },
+      };
     case 'redirect':
       return { kind: 'nat', target: { kind: 'REDIRECT', ...(e.port ? { toPorts: range(e.port) } : {}) } };
     case 'set':
-      if (e.key === 'meta mark') v.mark = e.value >>> 0;
-      else if (v.ct) v.ct.e.mark = e.value >>> 0;
-      return { kind: 'next' };
+      return markSet(e, v);
     case 'log':
       return { kind: 'next' };
   }
@@ -186,6 +287,13 @@ function ruleStep(t: NftTable, r: NftRule, v: PacketView): Step {
 export function nftDoChain(t: NftTable, base: NftChain, v: PacketView): NftChainResult {
   const tname = `${t.family} ${t.name}`;
   const traversed: TraversedRule[] = [];
+  let choice: NftChainResult['choice'];
+  const done = (outcome: NftOutcome, from: string): NftChainResult => ({
+    outcome,
+    traversed,
+    chain: from,
+    ...(choice ? { choice } : {}),
+  });
   const stack: { chain: NftChain; i: number }[] = [];
   let chain = base;
   let i = 0;
@@ -205,13 +313,12 @@ export function nftDoChain(t: NftTable, base: NftChain, v: PacketView): NftChain
     const matched = s.kind !== 'break';
     traversed.push({ table: tname, chain: chain.name, row, matched });
     if (s.kind === 'next' || s.kind === 'break') continue;
-    if (s.kind === 'reject')
-      return { outcome: { verdict: 'reject', row, rule: r, with: s.with }, traversed, chain: chain.name };
-    if (s.kind === 'nat')
-      return { outcome: { verdict: 'nat', row, rule: r, target: s.target }, traversed, chain: chain.name };
+    if (s.kind === 'reject') return done({ verdict: 'reject', row, rule: r, with: s.with }, chain.name);
+    if (s.kind === 'nat') return done({ verdict: 'nat', row, rule: r, target: s.target }, chain.name);
     const vd = s.verdict;
+    if (s.choice) choice = { chain: chain.name, row, ...s.choice };
     if (vd.kind === 'accept' || vd.kind === 'drop')
-      return { outcome: { verdict: vd.kind, row, rule: r }, traversed, chain: chain.name };
+      return done({ verdict: vd.kind, row, rule: r }, chain.name);
     if (vd.kind === 'continue') continue;
     if (vd.kind === 'return') {
       const back = stack.pop();
@@ -229,5 +336,5 @@ export function nftDoChain(t: NftTable, base: NftChain, v: PacketView): NftChain
   const policy = base.base?.policy ?? 'accept';
   const row = base.base ? `\t\t${baseChainText(base.base)}` : `policy ${policy}`;
   traversed.push({ table: tname, chain: base.name, row, matched: true });
-  return { outcome: { verdict: policy, row }, traversed, chain: base.name };
+  return done({ verdict: policy, row }, base.name);
 }

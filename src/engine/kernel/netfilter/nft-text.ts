@@ -5,6 +5,7 @@
  * this text too, as it names iptables rules by iptables-save's.
  */
 import type {
+  NftKey,
   NftBaseChain,
   NftChain,
   NftElem,
@@ -41,17 +42,47 @@ export function verdictText(v: NftVerdict): string {
 
 const elemsText = (xs: string[]): string => `{ ${xs.join(', ')} }`;
 
+/** An element as nft lists it: its key, then its comment if it has one. */
+const elemText = (e: NftElem): string =>
+  e.comment !== undefined ? `${e.text} comment "${e.comment}"` : e.text;
+
 function rhsText(r: NftRhs): string {
   if (r.kind === 'value') return r.elem.text;
   if (r.kind === 'ref') return `@${r.name}`;
-  return elemsText(r.elems.map((e) => e.text));
+  return elemsText(r.elems.map(elemText));
 }
 
 const dataText = (d: NftElem | NftVerdict): string => ('text' in d ? d.text : verdictText(d));
 
 function mapText(r: NftMapRhs): string {
   if (r.kind === 'ref') return `@${r.name}`;
-  return elemsText(r.elems.map((e) => `${e.key.text} : ${dataText(e.data)}`));
+  return elemsText(r.elems.map((e) => `${elemText(e.key)} : ${dataText(e.data)}`));
+}
+
+/** A key as written: a field, a concatenation of fields, or a number generator. */
+function keyText(field: NftField, key?: NftKey): string {
+  if (key?.kind === 'concat') return key.fields.map(fieldText).join(' . ');
+  if (key?.kind === 'numgen')
+    return `numgen ${key.mode} mod ${key.mod}${key.offset ? ` offset ${key.offset}` : ''}`;
+  return fieldText(field);
+}
+
+const BITOP_TEXT = { or: '|', xor: '^', and: '&' } as const;
+
+/** nft's time format (time_print): 10800 seconds is "3h". */
+export function durationText(secs: number): string {
+  const parts: [number, string][] = [
+    [Math.floor(secs / 86400), 'd'],
+    [Math.floor((secs % 86400) / 3600), 'h'],
+    [Math.floor((secs % 3600) / 60), 'm'],
+    [secs % 60, 's'],
+  ];
+  return (
+    parts
+      .filter(([n]) => n > 0)
+      .map(([n, u]) => `${n}${u}`)
+      .join('') || '0s'
+  );
 }
 
 const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
@@ -74,24 +105,34 @@ function rejectText(e: Extract<NftExpr, { op: 'reject' }>, family: NftFamily): s
 
 export function exprText(e: NftExpr, family: NftFamily): string {
   switch (e.op) {
-    case 'cmp':
-      return `${fieldText(e.field)} ${e.neg ? '!= ' : ''}${rhsText(e.rhs)}`;
+    case 'cmp': {
+      // A masked comparison is printed with its operator even when it is ==.
+      const mask = e.mask !== undefined ? ` & ${hex32(e.mask)} ${e.neg ? '!=' : '=='}` : '';
+      const op = mask ? '' : e.neg ? '!= ' : '';
+      return `${keyText(e.field, e.key)}${mask} ${op}${rhsText(e.rhs)}`;
+    }
     case 'counter':
       return `counter packets ${e.packets} bytes ${e.bytes}`;
     case 'verdict':
       return verdictText(e.verdict);
     case 'vmap':
-      return `${fieldText(e.field)} vmap ${mapText(e.rhs)}`;
+      return `${keyText(e.field, e.key)} vmap ${mapText(e.rhs)}`;
     case 'reject':
       return rejectText(e, family);
     case 'snat':
     case 'dnat':
       return natText(e, family);
     case 'masquerade':
-    case 'redirect':
-      return e.port ? `${e.op} to :${e.port.text}` : e.op;
+    case 'redirect': {
+      const flags = e.op === 'masquerade' && e.fullyRandom ? ' fully-random' : '';
+      return `${e.port ? `${e.op} to :${e.port.text}` : e.op}${flags}`;
+    }
     case 'set':
-      return `${e.key} set ${hex32(e.value)}`;
+      return e.bitop
+        ? `${e.key} set ${e.bitop.from} ${BITOP_TEXT[e.bitop.op]} ${hex32(e.value)}`
+        : `${e.key} set ${hex32(e.value)}`;
+    case 'update':
+      return `update @${e.set} { ${fieldText(e.field)} }`;
     case 'log':
       return e.prefix !== undefined ? `log prefix "${e.prefix}"` : 'log';
   }
@@ -102,7 +143,7 @@ export function exprText(e: NftExpr, family: NftFamily): string {
  * dependency): `ip protocol tcp` before `tcp dport` in an ip table, `meta l4proto tcp` in any.
  */
 function isDependency(e: NftExpr, next: NftExpr | undefined, family: NftFamily): boolean {
-  if (e.op !== 'cmp' || e.neg || e.rhs.kind !== 'value') return false;
+  if (e.op !== 'cmp' || e.neg || e.rhs.kind !== 'value' || e.key) return false;
   if (e.field !== 'meta l4proto' && !(e.field === 'ip protocol' && family === 'ip')) return false;
   const proto = next && (next.op === 'cmp' || next.op === 'vmap') ? fieldProto(next.field) : undefined;
   return proto !== undefined && proto === e.rhs.elem.text;
@@ -143,13 +184,34 @@ export function baseChainText(b: NftBaseChain): string {
   return `type ${b.type} hook ${b.hook} priority ${priorityText(b.priority, b.hook)}; policy ${b.policy};`;
 }
 
+/**
+ * calculate_delimiter: a named set's elements wrap after so many per line, by key type
+ * (numbers five, addresses and ct flags two, anything else, concatenations too, one).
+ */
+const PER_LINE: Partial<Record<NftSet['keyType'], number>> = {
+  inet_service: 5,
+  inet_proto: 5,
+  mark: 5,
+  integer: 5,
+  ipv4_addr: 2,
+  ct_state: 2,
+  ct_status: 2,
+};
+
 function setLines(s: NftSet): string[] {
   const out = [`\t${s.map ? 'map' : 'set'} ${s.name} {`];
-  out.push(`\t\ttype ${s.keyType}${s.map ? ` : ${s.dataType}` : ''}`);
+  const key = (s.keyTypes ?? [s.keyType]).join(' . ');
+  out.push(`\t\ttype ${key}${s.map ? ` : ${s.dataType}` : ''}`);
+  // A set the packet path adds to gets nft's default size for dynamic sets.
+  if (s.flags.includes('dynamic')) out.push('\t\tsize 65535');
   if (s.flags.length) out.push(`\t\tflags ${s.flags.join(',')}`);
+  if (s.timeout !== undefined) out.push(`\t\ttimeout ${durationText(s.timeout)}`);
+  if (s.comment !== undefined) out.push(`\t\tcomment "${s.comment}"`);
   if (s.elems.length) {
-    const xs = s.elems.map((e, i) => (s.map ? `${e.text} : ${dataText(s.data[i]!)}` : e.text));
-    out.push(`\t\telements = ${elemsText(xs)}`);
+    const xs = s.elems.map((e, i) => (s.map ? `${elemText(e)} : ${dataText(s.data[i]!)}` : elemText(e)));
+    const every = s.keyTypes ? 1 : (PER_LINE[s.keyType] ?? 1);
+    const body = xs.map((x, i) => (i === 0 ? '' : i % every === 0 ? ',\n\t\t\t     ' : ', ') + x).join('');
+    out.push(...`\t\telements = { ${body} }`.split('\n'));
   }
   out.push('\t}');
   return out;
@@ -157,13 +219,13 @@ function setLines(s: NftSet): string[] {
 
 function chainLines(t: NftTable, c: NftChain, origins?: string[]): string[] {
   const out = [`\tchain ${c.name} {`];
+  if (c.comment !== undefined) out.push(`\t\tcomment "${c.comment}"`);
   if (c.base) out.push(`\t\t${baseChainText(c.base)}`);
+  const head = out.length;
   for (const r of c.rules) out.push(`\t\t${nftRuleText(t.family, r)}`);
   out.push('\t}');
   origins?.push(
-    ...out.map((_, i) =>
-      i > (c.base ? 1 : 0) && i < out.length - 1 ? (c.rules[i - (c.base ? 2 : 1)]?.origin ?? '') : '',
-    ),
+    ...out.map((_, i) => (i >= head && i < out.length - 1 ? (c.rules[i - head]?.origin ?? '') : '')),
   );
   return out;
 }
@@ -172,8 +234,13 @@ function chainLines(t: NftTable, c: NftChain, origins?: string[]): string[] {
 export function nftTableLines(t: NftTable, origins?: string[]): string[] {
   const out = [`table ${t.family} ${t.name} {`];
   origins?.push('');
+  if (t.comment !== undefined) {
+    out.push(`\tcomment "${t.comment}"`);
+    origins?.push('');
+  }
+  const top = out.length;
   const blank = (): void => {
-    if (out.length === 1) return;
+    if (out.length === top) return;
     out.push('');
     origins?.push('');
   };

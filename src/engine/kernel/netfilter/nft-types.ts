@@ -37,7 +37,10 @@ export type NftField =
   | 'udp sport'
   | 'th dport'
   | 'th sport'
-  | 'icmp type';
+  | 'icmp type'
+  | 'fib saddr type'
+  | 'fib daddr type'
+  | 'numgen';
 
 export type NftDatatype =
   | 'ipv4_addr'
@@ -48,6 +51,8 @@ export type NftDatatype =
   | 'ct_state'
   | 'ct_status'
   | 'icmp_type'
+  | 'fib_addrtype'
+  | 'integer'
   | 'verdict';
 
 /**
@@ -59,7 +64,22 @@ export interface NftElem {
   hi: number;
   s?: string;
   text: string;
+  /** A concatenation's parts (`10.96.0.10 . udp . 53`), one per field of the key. */
+  parts?: NftElem[];
+  /** An element's own comment (kube-proxy names the Service this way). */
+  comment?: string;
+  /** A dynamic set's element lives until then (scheduler microseconds). */
+  expires?: number;
 }
+
+/**
+ * What a key is beyond one field: a concatenation (`ip daddr . meta l4proto . th dport`, whose
+ * first field is the expression's `field`) or a number generator (`numgen random mod 2`,
+ * whose `field` is 'numgen').
+ */
+export type NftKey =
+  | { kind: 'concat'; fields: NftField[] }
+  | { kind: 'numgen'; mode: 'random' | 'inc'; mod: number; offset: number };
 
 export type NftVerdict =
   { kind: 'accept' | 'drop' | 'return' | 'continue' } | { kind: 'jump' | 'goto'; chain: string };
@@ -86,15 +106,31 @@ export interface NftNatTo {
 }
 
 export type NftExpr =
-  | { op: 'cmp'; field: NftField; neg: boolean; rhs: NftRhs }
+  | {
+      op: 'cmp';
+      field: NftField;
+      neg: boolean;
+      rhs: NftRhs;
+      key?: NftKey;
+      /** `mark and 0x4000 == 0`: the value is masked first (a bitwise expression). */
+      mask?: number;
+    }
   | { op: 'counter'; packets: number; bytes: number }
   | { op: 'verdict'; verdict: NftVerdict }
-  | { op: 'vmap'; field: NftField; rhs: NftMapRhs }
+  | { op: 'vmap'; field: NftField; rhs: NftMapRhs; key?: NftKey }
   | { op: 'reject'; with?: NftRejectWith }
   | { op: 'snat' | 'dnat'; to: NftNatTo }
-  | { op: 'masquerade'; port?: NftElem }
+  | { op: 'masquerade'; port?: NftElem; fullyRandom?: boolean }
   | { op: 'redirect'; port?: NftElem }
-  | { op: 'set'; key: 'meta mark' | 'ct mark'; value: number }
+  | {
+      op: 'set';
+      key: 'meta mark' | 'ct mark';
+      value: number;
+      /** `mark set mark or 0x4000`: the old value combined with this one. */
+      bitop?: { from: 'meta mark' | 'ct mark'; op: 'or' | 'xor' | 'and' };
+    }
+  /** `update @set { ip saddr }`: the packet's key goes into a dynamic set (its timeout restarts). */
+  | { op: 'update'; set: string; field: NftField }
   | { op: 'log'; prefix?: string };
 
 export interface NftRule {
@@ -115,6 +151,7 @@ export interface NftBaseChain {
 export interface NftChain {
   name: string;
   handle: number;
+  comment?: string;
   base?: NftBaseChain;
   rules: NftRule[];
 }
@@ -125,6 +162,11 @@ export interface NftSet {
   /** A map has a data type; a set has none. */
   map: boolean;
   keyType: NftDatatype;
+  /** A concatenated key's datatypes (`ipv4_addr . inet_proto . inet_service`); keyType is the first. */
+  keyTypes?: NftDatatype[];
+  comment?: string;
+  /** Default element timeout in seconds (`timeout 10800s`). */
+  timeout?: number;
   dataType?: NftDatatype;
   flags: string[];
   elems: NftElem[];
@@ -136,6 +178,7 @@ export interface NftTable {
   family: NftFamily;
   name: string;
   handle: number;
+  comment?: string;
   chains: Map<string, NftChain>;
   sets: Map<string, NftSet>;
   /** Chains, sets and rules are numbered per table, from 1. */

@@ -73,6 +73,18 @@ export type Match =
   | { module: 'statistic'; mode: 'random'; probability: number; neg: boolean }
   | { module: 'statistic'; mode: 'nth'; every: number; packet: number; neg: boolean }
   | { module: 'set'; name: string; flags: ('src' | 'dst')[]; neg: boolean }
+  | {
+      module: 'recent';
+      name: string;
+      cmd: 'set' | 'rcheck' | 'update' | 'remove';
+      neg: boolean;
+      seconds?: number;
+      reap?: boolean;
+      hitcount?: number;
+      rttl?: boolean;
+      side: 'source' | 'dest';
+      mask: number;
+    }
   | { module: 'physdev'; physdevIsBridged?: boolean; physdevIn?: IfaceMatch; physdevOut?: IfaceMatch };
 
 export type Target =

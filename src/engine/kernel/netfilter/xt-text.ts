@@ -43,6 +43,23 @@ export const flagNames = (f: string[]): string =>
 export const flagBits = (f: string[]): number =>
   TCP_FLAG_BITS.reduce((a, [n, b]) => (f.includes(n) ? a | b : a), 0);
 
+/** recent_save / recent_print: the options a -m recent rule was given, in the module's order. */
+export function recentOpts(m: Extract<Match, { module: 'recent' }>, dash: '--' | ''): string {
+  if (dash === '--')
+    return (
+      (m.seconds ? ` --seconds ${m.seconds}` : '') +
+      (m.reap ? ' --reap' : '') +
+      (m.hitcount ? ` --hitcount ${m.hitcount}` : '') +
+      (m.rttl ? ' --rttl' : '')
+    );
+  return (
+    (m.seconds ? ` seconds: ${m.seconds}` : '') +
+    (m.reap ? ' reap' : '') +
+    (m.hitcount ? ` hit_count: ${m.hitcount}` : '') +
+    (m.rttl ? ' TTL-Match' : '')
+  );
+}
+
 /** A -m statistic probability as the kernel keeps it (a u32 fraction of 2^31) and prints it. */
 export function probabilityText(p: number): string {
   return (Math.round(p * 0x80000000) / 0x80000000).toFixed(11);
@@ -98,6 +115,8 @@ function saveMatch(m: Match): string {
         : ` -m statistic --mode nth${not(m.neg)} --every ${m.every} --packet ${m.packet}`;
     case 'set':
       return ` -m set${not(m.neg)} --match-set ${m.name} ${m.flags.join(',')}`;
+    case 'recent':
+      return ` -m recent${m.neg ? ' !' : ''} --${m.cmd}${recentOpts(m, '--')} --name ${m.name} --mask ${formatIp(m.mask)} --${m.side === 'source' ? 'rsource' : 'rdest'}`;
     case 'physdev': {
       let s = ' -m physdev';
       if (m.physdevIn) s += `${not(m.physdevIn.neg)} --physdev-in ${m.physdevIn.name}`;
