@@ -1,6 +1,6 @@
 /**
  * The page at the screen sizes it is used at: a desktop at 1920x1080 (and 1366x768), a projector in
- * presenter mode at 1280x720, a phone at 390x844, for three journeys in English and Chinese. Each
+ * presenter mode at 1280x720, a phone at 390x844, for three journeys in English and one of them in Chinese. Each
  * takes screenshots (attached to the report) and measures what can be measured: the canvas's share
  * of the viewport, a one-row header, the deciding row in view, the caption's size, the phone's text
  * size and width.
@@ -18,6 +18,11 @@ interface Journey {
   flow: string;
   /** The step shown: a key moment of the journey. */
   key: (e: TraceEvent) => boolean;
+  /**
+   * Also measured in Chinese. One journey is enough there: the sizes and the layout are the same
+   * code in both languages, and this one has the most words on the canvas (NAT callouts, chains).
+   */
+  zh?: boolean;
 }
 
 const JOURNEYS: Journey[] = [
@@ -27,7 +32,7 @@ const JOURNEYS: Journey[] = [
     flow: 'c1-to-web',
     key: (e) => e.decidedBy?.table === 'iptables' && e.decidedBy.row.includes('MASQUERADE'),
   },
-  { scenario: 'k8s-service-iptables', flow: 'client-to-clusterip', key: (e) => e.kind === 'nat' },
+  { scenario: 'k8s-service-iptables', flow: 'client-to-clusterip', key: (e) => e.kind === 'nat', zh: true },
 ];
 
 function keyEvent(j: Journey): TraceEvent {
@@ -123,7 +128,7 @@ function smallText(page: Page, min: number): Promise<string[]> {
 }
 
 for (const j of JOURNEYS) {
-  for (const lang of ['en', 'zh-CN']) {
+  for (const lang of j.zh ? ['en', 'zh-CN'] : ['en']) {
     test(`${j.scenario} ${j.flow} (${lang}) at desktop, projector and phone sizes`, async ({
       page,
     }, testInfo) => {

@@ -1,7 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { ZH } from '../../engine/sim/messages-zh';
-import { i18next } from '../i18n';
-import { UI_ZH } from '../i18n/ui-zh';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLang } from '../i18n';
 import { fixtureProxyTrace, fixtureTrace } from './fixtures';
 import {
   connectionIndices,
@@ -14,12 +12,6 @@ import {
   previousPlace,
 } from './model';
 import { ifaceTags, roleLabel, wording, type Wording } from './words';
-
-/** Chinese as the page has it once its chunk is in (the chunk is loaded on demand in the app). */
-function zhWording(): Wording {
-  i18next.addResourceBundle('zh-CN', 'translation', UI_ZH, true, true);
-  return { ...wording('zh-CN'), explain: ZH };
-}
 
 describe('markerStateAt', () => {
   it('places the marker at the event interface, or the namespace when there is none', () => {
@@ -188,7 +180,12 @@ describe('NAT badge and netfilter drop reason', () => {
 });
 
 describe('in Simplified Chinese', () => {
-  const zh = zhWording();
+  // Chinese as the page has it once its chunk is in, loaded the way the app loads it.
+  let zh: Wording;
+  beforeAll(async () => {
+    await loadLang('zh-CN');
+    zh = wording('zh-CN');
+  });
 
   it('words packet labels in Chinese, keeping protocol names, addresses and TTL', () => {
     expect(markerStateAt(fixtureTrace, 1, undefined, zh)?.label).toBe('ARP 请求 · 谁有 10.244.1.1');

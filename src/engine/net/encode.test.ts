@@ -4,7 +4,7 @@ import type { Layer, Packet, UdpLayer } from './layers';
 import { encodePacket, packetLength, ipLength } from './encode';
 import { decodePacket } from './decode';
 import { flagsToString } from './tcpflags';
-import { echo, eth, hex, ip, pkt, refChecksum } from './fixtures.test';
+import { echo, eth, hex, ip, pkt, refChecksum } from './test-fixtures';
 
 const A = '02:42:ac:11:00:02';
 const B = '02:42:ac:11:00:03';

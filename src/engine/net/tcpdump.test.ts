@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { formatSummary, formatTcpdump } from './tcpdump';
-import { echo, eth, ip, pkt } from './fixtures.test';
+import { echo, eth, ip, pkt } from './test-fixtures';
 
 // Expected lines are real tcpdump 4.99 `-nn -e` output (timestamp and interface removed).
 const A = '02:42:ac:11:00:02';

@@ -1,7 +1,9 @@
-import { describe, it, expect } from 'vitest';
 import type { Layer, Packet } from './layers';
 
-/** Shared packet builders for the net tests (plain data, no engine logic). */
+/**
+ * Shared packet builders for the net tests (plain data, no engine logic). Not a test file itself:
+ * a module with tests in it registers them only on its first import in a worker.
+ */
 export const eth = (src: string, dst: string, type = 0x0800): Layer => ({ proto: 'eth', src, dst, type });
 export const ip = (
   src: string,
@@ -32,7 +34,3 @@ export function refChecksum(words: number[]): number {
   while (s > 0xffff) s = (s >>> 16) + (s & 0xffff);
   return ~s & 0xffff;
 }
-
-describe('fixtures', () => {
-  it('hex parses', () => expect(Array.from(hex('0a ff'))).toEqual([10, 255]));
-});
