@@ -13,7 +13,7 @@ import { ExplanationPanel } from '../panels/ExplanationPanel';
 import { HeaderStackPanel } from '../panels/HeaderStackPanel';
 import { ConntrackPanel } from '../panels/ConntrackPanel';
 import { IptablesPanel } from '../panels/IptablesPanel';
-import { hasNftables } from '../panels/nftables-select';
+import { hasNftables } from '../panels/trace-select';
 import { LazyNftablesPanel } from '../panels/LazyNftablesPanel';
 import { FdbPanel, NeighborsPanel, RoutesPanel } from '../panels/tablePanels';
 import { NotesRow, ScenarioBlurb } from '../picker/ScenarioPicker';

@@ -5,8 +5,14 @@
 import { memo, useMemo } from 'react';
 import { usePanelApp } from '../state/panelState';
 import type { TableSnapshot, TraceEvent } from '../types';
-import { decidedRuleKey, groupRules, ruleKey, ruleMarks, traversalSummary } from './netfilter-select';
-import { isNftEvent } from './nftables-select';
+import {
+  decidedRuleKey,
+  groupRules,
+  isNftEvent,
+  ruleKey,
+  ruleMarks,
+  traversalSummary,
+} from './netfilter-select';
 import { RuleLegend, RuleLine } from './RuleLine';
 import { Empty, Panel } from './Panel';
 import { eventAt, shownNetns, tableAt, tablesPending } from './trace-select';

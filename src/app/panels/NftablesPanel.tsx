@@ -7,14 +7,8 @@ import { memo, useMemo } from 'react';
 import { useT } from '../i18n';
 import { usePanelApp } from '../state/panelState';
 import type { TableSnapshot, TraceEvent } from '../types';
-import {
-  isNftEvent,
-  nftDecidedKey,
-  nftMarks,
-  nftRuleKey,
-  nftRulesEvaluated,
-  nftTableBlocks,
-} from './nftables-select';
+import { nftDecidedKey, nftMarks, nftRuleKey, nftRulesEvaluated, nftTableBlocks } from './nftables-select';
+import { isNftEvent } from './netfilter-select';
 import { Empty, Panel } from './Panel';
 import { RuleLegend, RuleLine } from './RuleLine';
 import { eventAt, shownNetns, tableAt, tablesPending } from './trace-select';

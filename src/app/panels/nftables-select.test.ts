@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TableSnapshot, Trace, TraceEvent } from '../types';
-import {
-  hasNftables,
-  isNftEvent,
-  nftDecidedKey,
-  nftMarks,
-  nftRuleKey,
-  nftRulesEvaluated,
-  nftTableBlocks,
-} from './nftables-select';
+import { nftDecidedKey, nftMarks, nftRuleKey, nftRulesEvaluated, nftTableBlocks } from './nftables-select';
+import { isNftEvent } from './netfilter-select';
+import { hasNftables } from './trace-select';
 
 // `nft list ruleset` after `nft add rule inet filter input tcp dport 22 counter accept` and a nat table (nft 1.0.6).
 const rows = [

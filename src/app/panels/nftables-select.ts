@@ -3,8 +3,8 @@
  * with the chain each line belongs to, and the marks of the rules nf_tables evaluated at a
  * step. No React; unit-tested.
  */
-import type { TableSnapshot, Trace, TraceEvent } from '../types';
-import type { RuleMark } from './netfilter-select';
+import type { TableSnapshot, TraceEvent } from '../types';
+import { isNftEvent, type RuleMark } from './netfilter-select';
 
 export interface NftLine {
   /** Index in the snapshot's rows. */
@@ -61,11 +61,6 @@ export function nftRuleKey(table: string, chain: string, row: string): string {
   return `${table}\u0000${chain}\u0000${row.replace(/counter packets \d+ bytes \d+/g, 'counter')}`;
 }
 
-/** Is this event nf_tables' own (its decision, or the rules it walked)? */
-export function isNftEvent(ev: TraceEvent | undefined): boolean {
-  return ev?.decidedBy?.table === 'nftables';
-}
-
 /** What happened to each nft rule at this event in `netns`, keyed by nftRuleKey. */
 export function nftMarks(ev: TraceEvent | undefined, netns: string): Map<string, RuleMark> {
   const marks = new Map<string, RuleMark>();
@@ -91,10 +86,4 @@ export function nftDecidedKey(ev: TraceEvent | undefined, netns: string): string
 /** The rules counted in "N rules evaluated": rules, not the base chain's policy line. */
 export function nftRulesEvaluated(ev: TraceEvent): number {
   return (ev.traversed ?? []).filter((t) => !/^\t*type \S+ hook /.test(t.row)).length;
-}
-
-/** Does the journey's world have an nftables ruleset (in the Trace, or a namespace the worker sent)? */
-export function hasNftables(trace: Trace | null, extra: Record<string, TableSnapshot[]>): boolean {
-  const has = (t: TableSnapshot) => t.table === 'nftables' && t.rows.length > 0;
-  return !!trace?.tables.some(has) || Object.values(extra).some((list) => list.some(has));
 }
