@@ -7,6 +7,7 @@
 import { parseIp } from '../../net/ipv4';
 import type { TraversedRule } from '../trace';
 import type { PacketView } from './match';
+import { nftFibValue } from './nft-fib';
 import { baseChainText, nftRuleText } from './nft-text';
 import type {
   NftChain,
@@ -142,6 +143,14 @@ function exprStep(t: NftTable, e: NftExpr, v: PacketView, bytes: number): Step {
       const x = nftFieldValue(e.field, v);
       if (x === undefined) return { kind: 'break' };
       const hit = rhsElems(t, e.rhs).some((el) => elemHas(e.field, el, x));
+      return hit !== e.neg ? { kind: 'next' } : { kind: 'break' };
+    }
+    case 'fib': {
+      const x = nftFibValue(e.fib, v);
+      if (x === undefined) return { kind: 'break' };
+      const hit = rhsElems(t, e.rhs).some((el) =>
+        typeof x === 'string' ? el.s === x : x >= el.lo && x <= el.hi,
+      );
       return hit !== e.neg ? { kind: 'next' } : { kind: 'break' };
     }
     case 'counter':

@@ -48,6 +48,7 @@ export type NftDatatype =
   | 'ct_state'
   | 'ct_status'
   | 'icmp_type'
+  | 'fib_addrtype'
   | 'verdict';
 
 /**
@@ -85,8 +86,20 @@ export interface NftNatTo {
   map?: { field: NftField; rhs: NftMapRhs };
 }
 
+/**
+ * nft_fib: a route lookup for the packet's source or destination address (`. iif`, `. oif`,
+ * `. mark` narrow it), compared by the result asked for: the output interface (index or name;
+ * `missing` and `exists` test that there is one) or the address type (RTN_*).
+ */
+export interface NftFib {
+  key: 'saddr' | 'daddr';
+  flags: ('iif' | 'oif' | 'mark')[];
+  result: 'oif' | 'oifname' | 'type';
+}
+
 export type NftExpr =
   | { op: 'cmp'; field: NftField; neg: boolean; rhs: NftRhs }
+  | { op: 'fib'; fib: NftFib; neg: boolean; rhs: NftRhs }
   | { op: 'counter'; packets: number; bytes: number }
   | { op: 'verdict'; verdict: NftVerdict }
   | { op: 'vmap'; field: NftField; rhs: NftMapRhs }
