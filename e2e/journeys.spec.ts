@@ -269,6 +269,30 @@ test.describe('netfilter panels (docker-bridge / c1-to-web)', () => {
   });
 });
 
+/** The nftables panel prints `nft list ruleset` and marks the rules nf_tables walked at the step. */
+test('nftables marks the rules evaluated and the deciding rule (nftables-gateway / laptop-ssh-gw)', async ({
+  page,
+}) => {
+  const file = path.join(dir, 'nftables-gateway.yaml');
+  const trace = traceFlow(
+    loadScenario(readFileSync(file, 'utf8'), 'scenarios/nftables-gateway.yaml'),
+    'laptop-ssh-gw',
+  );
+  const step = trace.events.find(
+    (e) => e.decidedBy?.table === 'nftables' && e.decidedBy.row.includes('@trusted'),
+  )!;
+  await page.goto(`/?s=nftables-gateway&f=laptop-ssh-gw&step=${step.step}`);
+  await expect(page.getByTestId('step-counter')).toHaveText(`Step ${step.step + 1} / ${trace.events.length}`);
+  const nft = page.getByRole('region', { name: 'nftables', exact: true });
+  await expect(nft.getByRole('group', { name: 'table inet filter' })).toContainText('chain input {');
+  const decided = nft.locator('li[aria-current="true"]');
+  await expect(decided).toContainText('ip saddr @trusted tcp dport 22 accept (decided this step)');
+  await expect(nft.locator('li[data-rule-state="evaluated"]')).toHaveCount(step.traversed!.length - 1);
+  await expect(
+    page.getByRole('region', { name: 'iptables', exact: true }).locator('li[aria-current]'),
+  ).toHaveCount(0);
+});
+
 test("the terminal runs in the flow's world: its `before` commands are there", async ({ page }) => {
   // flannel-vxlan / vxlan-dropped-in-input: before: "node-64-217: iptables -I INPUT -p udp --dport 8472 -j DROP".
   await page.goto('/?s=flannel-vxlan&f=vxlan-dropped-in-input');

@@ -15,7 +15,8 @@ done
 "${N[@]}" flush ruleset
 while IFS= read -r line; do eval "${N[*]} $(printf '%q ' $line)" ; done < commands.txt
 "${N[@]}" list ruleset > commands.out
-# The errors run against a small ruleset: table ip t (chains d, busy with a rule), table inet f (no chains).
+# The errors run against a small ruleset: table ip t (chains d, busy with a rule, base chain o at output),
+# table inet f (no chains).
 "${N[@]}" flush ruleset
 "${N[@]}" -f - <<'NFT'
 table ip t {
@@ -23,6 +24,9 @@ table ip t {
   }
   chain busy {
     accept
+  }
+  chain o {
+    type filter hook output priority 0;
   }
 }
 table inet f {

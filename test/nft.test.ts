@@ -34,7 +34,7 @@ function fails(sh: (l: string) => string, line: string): string {
 }
 
 describe('nft list ruleset matches the real nft', () => {
-  for (const name of ['inet-filter-ip-nat', 'ip-rule-forms', 'priorities']) {
+  for (const name of ['inet-filter-ip-nat', 'ip-rule-forms', 'priorities', 'fib']) {
     it(`nft -f ${name}.nft`, () => {
       const { sh } = host();
       sh('nft -f -', fixture(`${name}.nft`));
@@ -62,7 +62,10 @@ describe('nft list ruleset matches the real nft', () => {
 describe("nft's error messages", () => {
   it('match the real nft, line, carets and exit status', () => {
     const { sh } = host();
-    sh('nft -f -', 'table ip t {\n  chain d {\n  }\n  chain busy {\n    accept\n  }\n}\ntable inet f {\n}\n');
+    sh(
+      'nft -f -',
+      'table ip t {\n  chain d {\n  }\n  chain busy {\n    accept\n  }\n  chain o {\n    type filter hook output priority 0;\n  }\n}\ntable inet f {\n}\n',
+    );
     const got = fixture('errors.txt')
       .trim()
       .split('\n')

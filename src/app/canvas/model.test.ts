@@ -162,6 +162,21 @@ describe('NAT badge and netfilter drop reason', () => {
     expect(dropReason(drop)).toBe('iptables filter FORWARD: -A FORWARD -s 172.17.0.2/32 -j DROP');
     expect(dropReason({ ...drop, decidedBy: undefined })).toBe('host1 drops the packet in FORWARD…');
   });
+  it('names the table, chain and policy of an nft drop as nft lists them', () => {
+    const policy = '\t\ttype filter hook forward priority filter; policy drop;';
+    const drop = {
+      ...base,
+      step: 2,
+      kind: 'drop' as const,
+      explain: { code: 'x', args: {} },
+      explanation: 'gw drops…',
+      decidedBy: { table: 'nftables' as const, netns: 'gw', row: policy },
+      traversed: [{ table: 'inet filter', chain: 'forward', row: policy, matched: true }],
+    };
+    expect(dropReason(drop)).toBe(
+      'nft inet filter forward: type filter hook forward priority filter; policy drop;',
+    );
+  });
 });
 
 describe('in Simplified Chinese', () => {

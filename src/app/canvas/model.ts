@@ -264,14 +264,15 @@ export function natRewrite(
 }
 
 /**
- * The reason shown at a drop: the deciding iptables rule when netfilter dropped it (as iptables
- * prints it), else the event's explanation in `w`'s language.
+ * The reason shown at a drop: the deciding iptables or nft rule when netfilter dropped it (as the
+ * tool prints it), else the event's explanation in `w`'s language.
  */
 export function dropReason(ev: TraceEvent, w: Wording = current()): string {
   const d = ev.decidedBy;
-  if (d?.table === 'iptables') {
+  if (d?.table === 'iptables' || d?.table === 'nftables') {
     const t = ev.traversed?.find((x) => x.row === d.row);
-    return `iptables${t ? ` ${t.table} ${t.chain}` : ''}: ${d.row}`;
+    const tool = d.table === 'iptables' ? 'iptables' : 'nft';
+    return `${tool}${t ? ` ${t.table} ${t.chain}` : ''}: ${d.row.trim()}`;
   }
   // The Trace carries the English explanation; other languages render it from their own template.
   if (w.lang !== 'en' && w.explain[ev.explain.code]) return renderExplain(ev.explain, w.explain);

@@ -11,6 +11,7 @@ import { EventLogPanel } from '../panels/EventLogPanel';
 import { ExplanationPanel } from '../panels/ExplanationPanel';
 import { HeaderStackPanel } from '../panels/HeaderStackPanel';
 import { IptablesPanel } from '../panels/IptablesPanel';
+import { LazyNftablesPanel } from '../panels/LazyNftablesPanel';
 import { FdbPanel, NeighborsPanel, RoutesPanel } from '../panels/tablePanels';
 import { parseQuery } from '../share/link';
 import { PanelStateProvider } from '../state/panelState';
@@ -22,6 +23,7 @@ const PANELS: Partial<Record<PanelId, () => ReactNode>> = {
   neigh: () => <NeighborsPanel />,
   fdb: () => <FdbPanel />,
   iptables: () => <IptablesPanel />,
+  nftables: () => <LazyNftablesPanel />,
   conntrack: () => <ConntrackPanel />,
   headers: () => <HeaderStackPanel />,
   capture: () => <CapturePanel />,

@@ -183,6 +183,10 @@ export const UI_EN = {
   'iptables.order': 'Order in which the rules were evaluated at this step',
   'iptables.table': 'table {{table}}',
 
+  'nft.title': 'nftables',
+  'nft.none': 'No nftables ruleset is loaded in {{netns}}.',
+  'nft.summary': '{{count}} rule(s) evaluated from table {{table}}, chain {{chain}}',
+
   'conntrack.title': 'Conntrack',
   'conntrack.none': 'No connections are tracked in {{netns}}.',
   'conntrack.unconfirmed': 'unconfirmed: enters the table when this first packet leaves the hooks',
@@ -246,6 +250,8 @@ export const UI_EN = {
   'why.arp': 'ARP maps an IPv4 address on the link to a MAC address.',
   'why.forward': 'A router decrements the TTL and writes new MAC addresses, but keeps the IP addresses.',
   'why.netfilter': 'iptables rules run at fixed hooks in the kernel path, table by table, chain by chain.',
+  'why.nft':
+    "nftables base chains run at the hook they registered, in order of priority, beside iptables' tables.",
   'why.nat': 'conntrack remembers the rewrite, so the replies are translated back.',
   'why.encap': 'The underlay only sees the outer header; the inner packet rides inside unchanged.',
   'why.decap': 'After decapsulation the inner packet is routed as if it had arrived on a wire.',

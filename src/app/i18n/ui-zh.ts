@@ -180,6 +180,10 @@ export const UI_ZH: Record<UiKey, string> = {
   'iptables.order': '本步检查这些规则的顺序',
   'iptables.table': '表 {{table}}',
 
+  'nft.title': 'nftables 规则集',
+  'nft.none': '{{netns}} 没有加载任何 nftables 规则集。',
+  'nft.summary': '从表 {{table}} 的链 {{chain}} 开始检查了 {{count}} 条规则',
+
   'conntrack.title': '连接跟踪 conntrack',
   'conntrack.none': '{{netns}} 没有被跟踪的连接。',
   'conntrack.unconfirmed': '未确认：这个首包离开钩子时才会进入表中',
@@ -241,6 +245,7 @@ export const UI_ZH: Record<UiKey, string> = {
   'why.arp': 'ARP 把链路上的 IPv4 地址映射成 MAC 地址。',
   'why.forward': '路由器把 TTL 减一并换上新的 MAC 地址，但不改 IP 地址。',
   'why.netfilter': 'iptables 规则在内核路径上固定的钩子处执行，逐表、逐链检查。',
+  'why.nft': 'nftables 的基础链在各自注册的钩子处按优先级依次执行，与 iptables 的表并列。',
   'why.nat': 'conntrack 记住这次改写，回包会被反向翻译。',
   'why.encap': '底层网络只看得到外层报文头；内层数据包原样装在里面。',
   'why.decap': '解封装之后，内层数据包像是从网线上收到的一样被路由。',

@@ -13,6 +13,8 @@ import { ExplanationPanel } from '../panels/ExplanationPanel';
 import { HeaderStackPanel } from '../panels/HeaderStackPanel';
 import { ConntrackPanel } from '../panels/ConntrackPanel';
 import { IptablesPanel } from '../panels/IptablesPanel';
+import { hasNftables } from '../panels/trace-select';
+import { LazyNftablesPanel } from '../panels/LazyNftablesPanel';
 import { FdbPanel, NeighborsPanel, RoutesPanel } from '../panels/tablePanels';
 import { NotesRow, ScenarioBlurb } from '../picker/ScenarioPicker';
 import { Terminal } from '../terminal/Terminal';
@@ -55,14 +57,18 @@ const LazyLesson = lazy(() => import('../curriculum/LessonCard'));
 const LazyPollPresenter = lazy(() => import('../poll/PollPresenter'));
 const LazyPollStudent = lazy(() => import('../poll/PollStudent'));
 
-/** Made on each render of the page: some panels only redraw with it (a language switch). */
-const panels = () => ({
+/**
+ * Made on each render of the page: some panels only redraw with it (a language switch). The
+ * nftables panel joins when the journey's world has an nftables ruleset.
+ */
+const panels = (nft: boolean) => ({
   headers: <HeaderStackPanel />,
   capture: <CapturePanel />,
   routes: <RoutesPanel />,
   neigh: <NeighborsPanel />,
   fdb: <FdbPanel />,
   iptables: <IptablesPanel />,
+  ...(nft ? { nftables: <LazyNftablesPanel /> } : {}),
   conntrack: <ConntrackPanel />,
   events: <EventLogPanel />,
   terminal: <Terminal />,
@@ -112,6 +118,7 @@ export function App() {
   const pollCode = usePoll((s) => s.code);
   const lesson = useApp((s) => s.scenarioId !== null && PATH.includes(s.scenarioId));
   const phone = useMedia(PHONE);
+  const nft = useApp((s) => hasNftables(s.trace, s.netnsTables));
   const [view, setView] = useState<'journey' | 'canvas'>('journey');
   const story = (
     <>
@@ -161,7 +168,7 @@ export function App() {
             )}
             {story}
             <WhenIdle>
-              <SideColumn panels={panels()} />
+              <SideColumn panels={panels(nft)} />
             </WhenIdle>
             <div className={`sticky bottom-0 z-20 -mx-2 mt-2 flex flex-col gap-1 px-2 py-1.5 ${card}`}>
               <Transport />
@@ -187,7 +194,7 @@ export function App() {
               <ScenarioBlurb />
               {story}
               <WhenIdle>
-                <SideColumn panels={panels()} />
+                <SideColumn panels={panels(nft)} />
               </WhenIdle>
             </aside>
           </main>

@@ -19,6 +19,7 @@ const TITLES: Record<string, UiKey> = {
   neigh: 'neigh.title',
   fdb: 'fdb.title',
   iptables: 'iptables.title',
+  nftables: 'nft.title',
   conntrack: 'conntrack.title',
   events: 'events.title',
   terminal: 'terminal.title',

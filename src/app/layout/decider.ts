@@ -11,6 +11,7 @@ const TABLE_PANEL: Partial<Record<TableName, PanelId>> = {
   neigh: 'neigh',
   fdb: 'fdb',
   iptables: 'iptables',
+  nftables: 'nftables',
   conntrack: 'conntrack',
 };
 
@@ -30,6 +31,7 @@ export const COLUMN_PANELS: readonly PanelId[] = [
   'neigh',
   'fdb',
   'iptables',
+  'nftables',
   'conntrack',
   'events',
   'terminal',

@@ -34,6 +34,16 @@ describe('deciderPanel', () => {
         }),
       ),
     ).toBe('iptables');
+    expect(
+      deciderPanel(
+        ev(0, 'gw', {
+          decidedBy: { table: 'nftables', netns: 'gw', row: '\t\ttcp dport 22 accept' },
+          traversed: [
+            { table: 'inet filter', chain: 'input', row: '\t\ttcp dport 22 accept', matched: true },
+          ],
+        }),
+      ),
+    ).toBe('nftables');
     expect(deciderPanel(undefined)).toBe('headers');
   });
 

@@ -31,12 +31,16 @@ export function ExplanationPanel() {
         <div className="space-y-1">
           <p className="text-base leading-relaxed text-slate-900 dark:text-slate-50" data-testid="narration">
             <Explained explain={ev.explain} links />{' '}
-            <span className="text-slate-700 dark:text-slate-300">{t(`why.${ev.kind}`)}</span>
+            <span className="text-slate-700 dark:text-slate-300">
+              {t(
+                ev.kind === 'netfilter' && ev.decidedBy?.table === 'nftables' ? 'why.nft' : `why.${ev.kind}`,
+              )}
+            </span>
           </p>
           {ev.decidedBy && (
             <p className="text-xs text-slate-600 dark:text-slate-300">
               {t('explanation.decidedBy', { table: ev.decidedBy.table, netns: ev.decidedBy.netns })}{' '}
-              <code className="font-mono text-slate-900 dark:text-slate-100">{ev.decidedBy.row}</code>
+              <code className="font-mono text-slate-900 dark:text-slate-100">{ev.decidedBy.row.trim()}</code>
             </p>
           )}
           {notes.length > 0 && (

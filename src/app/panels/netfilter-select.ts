@@ -107,3 +107,8 @@ export function traversalSummary(ev: TraceEvent | undefined, netns: string): str
   const rules = `${n} rule${n === 1 ? '' : 's'}`;
   return `${rules} evaluated from ${first.table} ${first.chain}`;
 }
+
+/** Is this event nf_tables' own (its decision, or the rules it walked)? */
+export function isNftEvent(ev: TraceEvent | undefined): boolean {
+  return ev?.decidedBy?.table === 'nftables';
+}

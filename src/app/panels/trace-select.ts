@@ -184,3 +184,9 @@ export function verdictText(trace: Trace, name: (v: Trace['verdict']) => string 
   if (trace.verdict === 'delivered') return name('delivered');
   return trace.reason ? `${name(trace.verdict)} — ${trace.reason}` : name(trace.verdict);
 }
+
+/** Does the journey's world have an nftables ruleset (in the Trace, or a namespace the worker sent)? */
+export function hasNftables(trace: Trace | null, extra: Record<string, TableSnapshot[]>): boolean {
+  const has = (t: TableSnapshot) => t.table === 'nftables' && t.rows.length > 0;
+  return !!trace?.tables.some(has) || Object.values(extra).some((list) => list.some(has));
+}

@@ -32,6 +32,7 @@ export const PANEL_IDS = [
   'neigh',
   'fdb',
   'iptables',
+  'nftables',
   'conntrack',
   'headers',
   'capture',

@@ -10,6 +10,7 @@ export type PanelId =
   | 'neigh'
   | 'fdb'
   | 'iptables'
+  | 'nftables'
   | 'conntrack'
   | 'headers'
   | 'capture'

@@ -1,12 +1,13 @@
 /**
  * An nft rule's statements compiled into nf_tables expressions: comparisons of payload, meta
  * and ct keys (against a value, an anonymous set or a named set), counter, log, verdicts,
- * verdict maps, reject, the NAT statements and `mark set`.
+ * verdict maps, reject, the NAT statements, `mark set` and fib lookups.
  */
 import type {
   NftDatatype,
   NftElem,
   NftExpr,
+  NftFib,
   NftField,
   NftKey,
   NftMapElem,
@@ -212,6 +213,74 @@ function parseUpdate(ts: Tokens): NftExpr {
   return { op: 'update', set, field };
 }
 
+const FIB_FLAGS = ['saddr', 'daddr', 'mark', 'iif', 'oif'] as const;
+type FibFlag = (typeof FIB_FLAGS)[number];
+
+/** fib_tuple: flags joined by '.'; where the tuple's tokens start and end, for its errors. */
+function parseFibTuple(ts: Tokens): { flags: Set<FibFlag>; at: number; len: number } {
+  const first = ts.peek();
+  const flags = new Set<FibFlag>();
+  do {
+    const w = ts.word() as FibFlag;
+    if (!FIB_FLAGS.includes(w)) throw ts.unexpected();
+    ts.next();
+    flags.add(w);
+  } while (ts.accept('.'));
+  const last = ts.toks[ts.i - 1]!;
+  return { flags, at: first!.at, len: last.at + last.len - first!.at };
+}
+
+/** The checks of nft's fib_expr rule, made once the result word is read (errors span the tuple). */
+function checkFibTuple({ flags, at, len }: { flags: Set<FibFlag>; at: number; len: number }): void {
+  if (!flags.has('saddr') && !flags.has('daddr'))
+    throw new NftError('fib: need either saddr or daddr', at, len);
+  if (flags.has('saddr') && flags.has('daddr'))
+    throw new NftError('fib: saddr and daddr are mutually exclusive', at, len);
+  if (flags.has('iif') && flags.has('oif'))
+    throw new NftError('fib: iif and oif are mutually exclusive', at, len);
+}
+
+/** oif's right-hand side: `missing` or `exists` (nft's boolean for a lookup that found no device). */
+function fibOifRhs(ts: Tokens): NftRhs {
+  const t = ts.next();
+  if (t.text !== 'missing' && t.text !== 'exists')
+    throw new NftError('syntax error, unexpected ' + t.text, t.at, t.len);
+  const v = t.text === 'exists' ? 1 : 0;
+  return { kind: 'value', elem: { lo: v, hi: v, text: t.text } };
+}
+
+/** `fib saddr . iif oif missing`, `fib daddr type local`, `fib daddr oifname "eth0"`. */
+function parseFib(ts: Tokens): NftExpr {
+  const tuple = parseFibTuple(ts);
+  const result = ts.word();
+  if (result !== 'type' && result !== 'oif' && result !== 'oifname') {
+    const e = ts.unexpected();
+    throw new NftError(`${e.message}, expecting type or oif or oifname`, e.at, e.len);
+  }
+  ts.next();
+  checkFibTuple(tuple);
+  const flags = tuple.flags;
+  const fib: NftFib = {
+    key: flags.has('saddr') ? 'saddr' : 'daddr',
+    flags: (['mark', 'iif', 'oif'] as const).filter((f) => flags.has(f)),
+    result,
+  };
+  const neg = ts.accept('!=');
+  if (!neg) ts.accept('==');
+  if (result === 'oif') return { op: 'fib', fib, neg, rhs: fibOifRhs(ts) };
+  if (result === 'oifname')
+    return { op: 'fib', fib, neg, rhs: { kind: 'value', elem: parseElem('ifname', ts.next()) } };
+  if (ts.word() !== '{')
+    return { op: 'fib', fib, neg, rhs: { kind: 'value', elem: parseElem('fib_addrtype', ts.next()) } };
+  ts.expect('{');
+  const elems: NftElem[] = [];
+  while (!ts.accept('}')) {
+    elems.push(parseElem('fib_addrtype', ts.next()));
+    if (!ts.accept(',') && ts.word() !== '}') throw ts.unexpected();
+  }
+  return { op: 'fib', fib, neg, rhs: { kind: 'set', elems: sortElems(elems) } };
+}
+
 function parseReject(ts: Tokens): NftExpr {
   if (!ts.accept('with')) return { op: 'reject' };
   const w = ts.word();
@@ -280,6 +349,10 @@ function parseStatement(ts: Tokens, table: NftTable, r: Omit<NftRule, 'handle' |
   if (w === 'reject') {
     ts.next();
     return void r.exprs.push(parseReject(ts));
+  }
+  if (w === 'fib') {
+    ts.next();
+    return void r.exprs.push(parseFib(ts));
   }
   if (w === 'snat' || w === 'dnat' || w === 'masquerade' || w === 'redirect')
     return void r.exprs.push(parseNat(ts, table));

@@ -11,6 +11,8 @@ import type {
   NftDatatype,
   NftFamily,
   NftField,
+  NftHookName,
+  NftRule,
   NftSet,
   NftState,
   NftTable,
@@ -168,12 +170,31 @@ function addChain(c: Ctx, ts: Tokens, table: NftTable, name: string): NftChain {
  * Add or insert a rule. nft evaluates the rule before the kernel looks up the chain, so a bad
  * rule is reported before a missing chain; `position`/`handle`/`index` place it.
  */
+/**
+ * nft_fib_validate: `oif` and `oifname` (and `type` with `. iif`) only where there is an input
+ * device, `type` with `. oif` only where there is an output one. The kernel refuses the rule.
+ */
+const FIB_HOOKS: Record<string, NftHookName[]> = {
+  in: ['prerouting', 'input', 'forward'],
+  out: ['output', 'postrouting', 'forward'],
+};
+
+function fibValid(r: Omit<NftRule, 'handle' | 'origin'>, hook: NftHookName): boolean {
+  return r.exprs.every((e) => {
+    if (e.op !== 'fib') return true;
+    const f = e.fib;
+    if (f.result !== 'type' || f.flags.includes('iif')) return FIB_HOOKS.in!.includes(hook);
+    return !f.flags.includes('oif') || FIB_HOOKS.out!.includes(hook);
+  });
+}
+
 function addRule(
   c: Ctx,
   ts: Tokens,
   table: NftTable,
   chainRef: NftChain | Token,
   where: 'append' | 'insert',
+  cmd?: Token,
 ): void {
   let place: { how: string; tok: Token } | undefined;
   if (ts.word() === 'position' || ts.word() === 'handle' || ts.word() === 'index')
@@ -181,6 +202,13 @@ function addRule(
   const from = ts.i;
   const r = parseRule(ts, table);
   const ch = 'rules' in chainRef ? chainRef : getChain(table, chainRef);
+  if (ch.base && !fibValid(r, ch.base.hook)) {
+    const first = cmd ?? ts.toks[from]!;
+    const last = ts.toks[ts.i - 1]!;
+    // The kernel refuses the whole command: nft marks it from the verb through its newline.
+    const len = last.at + last.len - first.at + 1;
+    throw new NftError('Could not process rule: Operation not supported', first.at, len);
+  }
   let at = where === 'append' ? ch.rules.length : 0;
   if (place) {
     const n = Number(place.tok.text);
@@ -300,6 +328,7 @@ function tableBody(c: Ctx, ts: Tokens, table: NftTable): void {
 }
 
 function addCmd(c: Ctx, ts: Tokens, verb: 'add' | 'insert'): void {
+  const verbTok = ts.toks[ts.i - 1];
   const obj = ts.next();
   if (obj.text === 'table') {
     const t = addTable(c, family(ts), ts.next().text);
@@ -311,7 +340,7 @@ function addCmd(c: Ctx, ts: Tokens, verb: 'add' | 'insert'): void {
   const table = getTable(c, fam, tableTok, ts.word());
   const nameTok = ts.next();
   if (obj.text === 'chain' && verb === 'add') addChain(c, ts, table, nameTok.text);
-  else if (obj.text === 'rule') addRule(c, ts, table, nameTok, verb === 'add' ? 'append' : 'insert');
+  else if (obj.text === 'rule') addRule(c, ts, table, nameTok, verb === 'add' ? 'append' : 'insert', verbTok);
   else if ((obj.text === 'set' || obj.text === 'map') && verb === 'add')
     addSet(ts, table, nameTok.text, obj.text === 'map');
   else if (obj.text === 'element' && verb === 'add') {

@@ -149,6 +149,22 @@ function namedElem(t: Token, table: [string, number][], what: string): NftElem {
   return { lo: n, hi: n, text: name };
 }
 
+/** RTN_* as nft's fib_addr_type names them (rtnetlink.h order). */
+export const FIB_ADDR_TYPES: [string, number][] = [
+  ['unspec', 0],
+  ['unicast', 1],
+  ['local', 2],
+  ['broadcast', 3],
+  ['anycast', 4],
+  ['multicast', 5],
+  ['blackhole', 6],
+  ['unreachable', 7],
+  ['prohibit', 8],
+  ['throw', 9],
+  ['nat', 10],
+  ['xresolve', 11],
+];
+
 /** A single value of a datatype, as typed in one token. */
 export function parseElem(type: NftDatatype, t: Token): NftElem {
   switch (type) {
@@ -166,6 +182,11 @@ export function parseElem(type: NftDatatype, t: Token): NftElem {
       return namedElem(t, CT_STATUS, 'conntrack status');
     case 'ifname':
       return { lo: 0, hi: 0, s: t.text, text: `"${t.text}"` };
+    case 'fib_addrtype': {
+      const hit = FIB_ADDR_TYPES.find(([n]) => n === t.text);
+      if (!hit) throw new NftError('Could not parse fib address type', t.at, t.len);
+      return { lo: hit[1], hi: hit[1], text: hit[0] };
+    }
     case 'mark': {
       const n = num(t.text);
       if (n === undefined || n > 0xffffffff) throw new NftError('Could not parse mark', t.at, t.len);

@@ -216,6 +216,9 @@ export class NetfilterEngine implements NetfilterHooks {
         hooks: [NFT_HOOKS[chain.base!.hook]],
         fn: (p: NfPacket) => this.nftChain(table, chain, p),
       }));
+    // Among equal priorities iptables' tables come first: the usual history is a host firewall
+    // written with nft, then dockerd or kube-proxy registering iptables(-nft) chains later, and
+    // the later registration runs first (hook-entries.ts). Registration times are not tracked.
     return [...iptables, ...core, ...nft];
   }
 

@@ -3,8 +3,9 @@
  * keeps it (include/uapi/linux/netfilter_ipv4.h, enum nf_ip_hook_priorities). A hook walks its
  * entries in order; each entry is a small named stage that lets the packet go on or ends it.
  * iptables' tables and nftables' base chains register side by side, so both front ends coexist
- * and run in priority order (ties: the one registered first runs first, as nf_register_net_hook
- * inserts after equal priorities).
+ * and run in priority order. Ties: nf_hook_entries_grow inserts a new entry before the first one
+ * whose priority is not lower, so of equal priorities the one registered last runs first; the
+ * list given here is taken to be in that order already (newest first among ties).
  */
 import type { Hook } from '../stack/hooks';
 

@@ -7,6 +7,7 @@
 import { parseIp } from '../../net/ipv4';
 import type { TraversedRule } from '../trace';
 import { addrType, type PacketView } from './match';
+import { nftFibValue } from './nft-fib';
 import { baseChainText, nftRuleText } from './nft-text';
 import type {
   NftChain,
@@ -235,6 +236,14 @@ function exprStep(t: NftTable, e: NftExpr, v: PacketView, bytes: number): Step {
       if (raw === undefined) return { kind: 'break' };
       const x = e.mask !== undefined && typeof raw === 'number' ? (raw & e.mask) >>> 0 : raw;
       const hit = rhsElems(t, e.rhs, v.ns.world.sched.now).some((el) => elemHas(e.field, el, x, e.key));
+      return hit !== e.neg ? { kind: 'next' } : { kind: 'break' };
+    }
+    case 'fib': {
+      const x = nftFibValue(e.fib, v);
+      if (x === undefined) return { kind: 'break' };
+      const hit = rhsElems(t, e.rhs, v.ns.world.sched.now).some((el) =>
+        typeof x === 'string' ? el.s === x : x >= el.lo && x <= el.hi,
+      );
       return hit !== e.neg ? { kind: 'next' } : { kind: 'break' };
     }
     case 'counter':

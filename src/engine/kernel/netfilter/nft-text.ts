@@ -11,6 +11,7 @@ import type {
   NftElem,
   NftExpr,
   NftFamily,
+  NftFib,
   NftField,
   NftMapRhs,
   NftRhs,
@@ -103,6 +104,11 @@ function rejectText(e: Extract<NftExpr, { op: 'reject' }>, family: NftFamily): s
   return `reject with ${w.kind} ${w.type}`;
 }
 
+/** fib_expr_print: the flags in nft's order (saddr, daddr, mark, iif, oif) joined by ' . '. */
+function fibText(f: NftFib): string {
+  return `fib ${[f.key, ...f.flags].join(' . ')} ${f.result}`;
+}
+
 export function exprText(e: NftExpr, family: NftFamily): string {
   switch (e.op) {
     case 'cmp': {
@@ -111,6 +117,8 @@ export function exprText(e: NftExpr, family: NftFamily): string {
       const op = mask ? '' : e.neg ? '!= ' : '';
       return `${keyText(e.field, e.key)}${mask} ${op}${rhsText(e.rhs)}`;
     }
+    case 'fib':
+      return `${fibText(e.fib)} ${e.neg ? '!= ' : ''}${rhsText(e.rhs)}`;
     case 'counter':
       return `counter packets ${e.packets} bytes ${e.bytes}`;
     case 'verdict':

@@ -105,6 +105,17 @@ export interface NftNatTo {
   map?: { field: NftField; rhs: NftMapRhs };
 }
 
+/**
+ * nft_fib: a route lookup for the packet's source or destination address (`. iif`, `. oif`,
+ * `. mark` narrow it), compared by the result asked for: the output interface (index or name;
+ * `missing` and `exists` test that there is one) or the address type (RTN_*).
+ */
+export interface NftFib {
+  key: 'saddr' | 'daddr';
+  flags: ('iif' | 'oif' | 'mark')[];
+  result: 'oif' | 'oifname' | 'type';
+}
+
 export type NftExpr =
   | {
       op: 'cmp';
@@ -115,6 +126,7 @@ export type NftExpr =
       /** `mark and 0x4000 == 0`: the value is masked first (a bitwise expression). */
       mask?: number;
     }
+  | { op: 'fib'; fib: NftFib; neg: boolean; rhs: NftRhs }
   | { op: 'counter'; packets: number; bytes: number }
   | { op: 'verdict'; verdict: NftVerdict }
   | { op: 'vmap'; field: NftField; rhs: NftMapRhs; key?: NftKey }
