@@ -1,7 +1,9 @@
 /**
  * Prints the app's budgets (not a test): initial JavaScript (gzip), frames per second while
  * playing the largest scenario in headless Chromium, input latency (key press or click to
- * the next animation frame), and Lighthouse (mobile preset) performance and accessibility.
+ * the next animation frame), first paint and the first journey playable (the default link in a fresh
+ * browser, unthrottled and on Fast 3G with a 4x slower CPU), and Lighthouse (mobile preset)
+ * performance and accessibility.
  *
  *   npm run budgets
  *   npm run budgets -- --no-lighthouse
@@ -15,14 +17,15 @@ import { execSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { listFlows, loadScenario, traceFlow } from '../src/engine';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
-const PORT = 4191;
+// BUDGETS_PORT lets several checkouts measure side by side.
+const PORT = Number(process.env.BUDGETS_PORT ?? 4191);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function kb(n: number): string {
@@ -129,6 +132,75 @@ async function runLighthouse(url: string): Promise<LighthouseFigures> {
   }
 }
 
+/**
+ * Marks, in the page, the first moment the journey can be played: the canvas has drawn the topology
+ * (data-ready) at a step of the Trace (data-step), and Play is enabled.
+ */
+const MARK_PLAYABLE = `(() => {
+  const ready = () =>
+    document.querySelector('svg[data-ready="true"][data-step]') &&
+    [...document.querySelectorAll('button[aria-keyshortcuts="Space"]')].some((b) => !b.disabled);
+  new MutationObserver((_, obs) => {
+    if (window.__playable === undefined && ready()) {
+      window.__playable = performance.now();
+      obs.disconnect();
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+})()`;
+
+/** Chrome DevTools' "Fast 3G" preset, as its network panel defines it. */
+const FAST_3G = {
+  offline: false,
+  latency: 150 * 3.75,
+  downloadThroughput: ((1.6 * 1000 * 1000) / 8) * 0.9,
+  uploadThroughput: ((750 * 1000) / 8) * 0.9,
+};
+
+interface FirstJourney {
+  paint: number;
+  playable: number;
+}
+
+/** First paint and the first journey playable, in ms from navigation, in a fresh context (no cache). */
+async function firstJourney(browser: Browser, url: string, throttled: boolean): Promise<FirstJourney> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    serviceWorkers: 'block',
+  });
+  const page = await context.newPage();
+  await page.addInitScript(MARK_PLAYABLE);
+  if (throttled) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', FAST_3G);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  }
+  await page.goto(url);
+  await page.waitForFunction('window.__playable !== undefined', null, { timeout: 60_000, polling: 100 });
+  const out = (await page.evaluate(`({
+    paint: performance.getEntriesByName('first-paint')[0]?.startTime ?? NaN,
+    playable: window.__playable,
+  })`)) as FirstJourney;
+  await context.close();
+  return out;
+}
+
+async function firstJourneys(browser: Browser, url: string, throttled: boolean, runs: number) {
+  const all: FirstJourney[] = [];
+  for (let i = 0; i < runs; i++) all.push(await firstJourney(browser, url, throttled));
+  return {
+    paint: percentile(
+      all.map((r) => r.paint),
+      50,
+    ),
+    playable: percentile(
+      all.map((r) => r.playable),
+      50,
+    ),
+    runs: all,
+  };
+}
+
 /** The run with the median performance score (its metrics are printed with it). */
 function medianRun(runs: LighthouseFigures[]): LighthouseFigures {
   const sorted = [...runs].sort((a, b) => a.performance - b.performance);
@@ -212,6 +284,8 @@ async function main(): Promise<void> {
       await page.waitForTimeout(50);
     }
     const clicks = (await page.evaluate('window.__lat.splice(0)')) as number[];
+    const fast = await firstJourneys(browser, base, false, 5);
+    const slow = await firstJourneys(browser, base, true, 3);
     await browser.close();
     const runs: LighthouseFigures[] = [];
     for (let i = 0; withLighthouse && i < lighthouseRuns; i++) runs.push(await runLighthouse(base));
@@ -219,7 +293,7 @@ async function main(): Promise<void> {
 
     console.log('');
     console.log(
-      `initial JS (gzip)     ${kb(js.gzip)} (raw ${kb(js.raw)}; ${js.files.join(', ')})  budget < 250 KB`,
+      `initial JS (gzip)     ${kb(js.gzip)} (raw ${kb(js.raw)}; ${js.files.join(', ')})  budget <= 150 KB`,
     );
     console.log(
       `frames per second     ${fps.fps.toFixed(1)} (longest frame ${fps.worst.toFixed(1)} ms) playing ${target.scenario}/${target.flow}, ${target.events} events  budget >= 55`,
@@ -229,6 +303,16 @@ async function main(): Promise<void> {
     );
     console.log(
       `click -> frame        median ${percentile(clicks, 50).toFixed(1)} ms, p95 ${percentile(clicks, 95).toFixed(1)} ms (${clicks.length} clicks)  budget < 20 ms`,
+    );
+    const ms = (r: FirstJourney[], k: keyof FirstJourney) => r.map((x) => x[k].toFixed(0)).join(', ');
+    console.log(
+      `first paint           median ${fast.paint.toFixed(0)} ms (runs ${ms(fast.runs, 'paint')}); Fast 3G + 4x CPU ${slow.paint.toFixed(0)} ms  budget < 150 ms`,
+    );
+    console.log(
+      `first journey playable median ${fast.playable.toFixed(0)} ms (runs ${ms(fast.runs, 'playable')})  budget < 600 ms`,
+    );
+    console.log(
+      `  on Fast 3G + 4x CPU  median ${slow.playable.toFixed(0)} ms (runs ${ms(slow.runs, 'playable')})  budget < 3000 ms`,
     );
     if (lh) {
       console.log(
