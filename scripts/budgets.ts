@@ -17,10 +17,11 @@ import { execSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { listFlows, loadScenario, traceFlow } from '../src/engine';
+import { firstJourneys, type FirstJourney } from './first-journey';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -130,75 +131,6 @@ async function runLighthouse(url: string): Promise<LighthouseFigures> {
   } finally {
     chrome.kill();
   }
-}
-
-/**
- * Marks, in the page, the first moment the journey can be played: the canvas has drawn the topology
- * (data-ready) at a step of the Trace (data-step), and Play is enabled.
- */
-const MARK_PLAYABLE = `(() => {
-  const ready = () =>
-    document.querySelector('svg[data-ready="true"][data-step]') &&
-    [...document.querySelectorAll('button[aria-keyshortcuts="Space"]')].some((b) => !b.disabled);
-  new MutationObserver((_, obs) => {
-    if (window.__playable === undefined && ready()) {
-      window.__playable = performance.now();
-      obs.disconnect();
-    }
-  }).observe(document, { subtree: true, childList: true, attributes: true });
-})()`;
-
-/** Chrome DevTools' "Fast 3G" preset, as its network panel defines it. */
-const FAST_3G = {
-  offline: false,
-  latency: 150 * 3.75,
-  downloadThroughput: ((1.6 * 1000 * 1000) / 8) * 0.9,
-  uploadThroughput: ((750 * 1000) / 8) * 0.9,
-};
-
-interface FirstJourney {
-  paint: number;
-  playable: number;
-}
-
-/** First paint and the first journey playable, in ms from navigation, in a fresh context (no cache). */
-async function firstJourney(browser: Browser, url: string, throttled: boolean): Promise<FirstJourney> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 720 },
-    serviceWorkers: 'block',
-  });
-  const page = await context.newPage();
-  await page.addInitScript(MARK_PLAYABLE);
-  if (throttled) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', FAST_3G);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  }
-  await page.goto(url);
-  await page.waitForFunction('window.__playable !== undefined', null, { timeout: 60_000, polling: 100 });
-  const out = (await page.evaluate(`({
-    paint: performance.getEntriesByName('first-paint')[0]?.startTime ?? NaN,
-    playable: window.__playable,
-  })`)) as FirstJourney;
-  await context.close();
-  return out;
-}
-
-async function firstJourneys(browser: Browser, url: string, throttled: boolean, runs: number) {
-  const all: FirstJourney[] = [];
-  for (let i = 0; i < runs; i++) all.push(await firstJourney(browser, url, throttled));
-  return {
-    paint: percentile(
-      all.map((r) => r.paint),
-      50,
-    ),
-    playable: percentile(
-      all.map((r) => r.playable),
-      50,
-    ),
-    runs: all,
-  };
 }
 
 /** The run with the median performance score (its metrics are printed with it). */
