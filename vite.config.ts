@@ -3,12 +3,19 @@ import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { contentSecurityPolicy } from './scripts/csp-plugin';
+import { prelaidPlugin } from './scripts/prelaid-plugin';
 import { precacheServiceWorker } from './scripts/sw-plugin';
 
 export default defineConfig({
   // Relative base so the static build works from any sub-path (e.g. GitHub Pages).
   base: './',
-  plugins: [react(), tailwindcss(), precacheServiceWorker(), contentSecurityPolicy()],
+  plugins: [
+    react(),
+    tailwindcss(),
+    precacheServiceWorker(),
+    contentSecurityPolicy(),
+    prelaidPlugin(import.meta.dirname),
+  ],
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1', port: 4173 },
   test: {
