@@ -1,6 +1,6 @@
 /**
  * The canvas's layouts of the built-in scenarios, computed ahead (at build time, by the Vite plugin in
- * ./prelaid-plugin.ts): ELK's result for every topology a scenario's flows start from, keyed by the
+ * ./build-data-plugin.ts): ELK's result for every topology a scenario's flows start from, keyed by the
  * canvas's topology key. The page then draws a built-in scenario's first journey without starting ELK
  * (its worker is 472 KB gzip and seconds of work on a slow phone); a topology the learner changed is
  * not in the table and goes to ELK as before.

@@ -1,10 +1,12 @@
-/** The layouts computed at build time are found by the page: their keys are the traced topologies' keys. */
+/** What the build computes for the page is what the page would compute itself. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, traceFlow } from '../src/engine';
 import { machineId, topologyKey } from '../src/app/canvas/layout';
 import { prelaidLayouts } from '../scripts/prelaid';
+import { builtinCatalog } from '../scripts/catalog';
+import { catalog } from '../src/app/worker/engine-service';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -22,5 +24,11 @@ describe('prelaidLayouts', () => {
       for (const m of topology.machines)
         expect(placed.get(machineId(m.name))?.width, m.name).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('builtinCatalog', () => {
+  it("is the trace worker's catalog", async () => {
+    expect(builtinCatalog(path.join(root, 'scenarios'))).toEqual(await catalog());
   });
 });
