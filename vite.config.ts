@@ -3,12 +3,22 @@ import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { contentSecurityPolicy } from './scripts/csp-plugin';
+import { buildDataPlugin } from './scripts/build-data-plugin';
 import { precacheServiceWorker } from './scripts/sw-plugin';
 
 export default defineConfig({
   // Relative base so the static build works from any sub-path (e.g. GitHub Pages).
   base: './',
-  plugins: [react(), tailwindcss(), precacheServiceWorker(), contentSecurityPolicy()],
+  plugins: [
+    react(),
+    tailwindcss(),
+    precacheServiceWorker(),
+    contentSecurityPolicy(),
+    buildDataPlugin(import.meta.dirname),
+  ],
+  // Module workers (the client starts them with type: 'module'): the trace worker's scenario files
+  // are chunks of their own, fetched when a scenario is opened, not inlined in it.
+  worker: { format: 'es' },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1', port: 4173 },
   test: {

@@ -1,4 +1,4 @@
-import { StrictMode, startTransition } from 'react';
+import { lazy, StrictMode, startTransition, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import './index.css';
 import { initialLangReady } from './i18n';
@@ -9,7 +9,8 @@ import { startLessons } from './curriculum/welcome';
 import { startChallenges } from './challenge/boot';
 import { registerServiceWorker } from './offline/register';
 import { App } from './layout/App';
-import { EmbedApp, isEmbed } from './embed/EmbedApp';
+import { loadCanvas } from './layout/CanvasSlot';
+import { isEmbed } from './embed/isEmbed';
 import { playbackActor, sendPlayback } from './playback/actor';
 import { installShortcuts } from './playback/keyboard';
 import { startController } from './state/controller';
@@ -23,6 +24,11 @@ startLessons(appStore);
 startChallenges(appStore);
 installShortcuts(sendPlayback);
 registerServiceWorker();
+// The canvas's chunk downloads while the worker computes the first Trace, not after React mounts.
+void loadCanvas();
+
+/** The embed view is a chunk of its own: the full page never loads it. */
+const EmbedApp = lazy(() => import('./embed/EmbedApp'));
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root element missing from index.html');
@@ -31,7 +37,15 @@ if (!root) throw new Error('#root element missing from index.html');
 void initialLangReady.then(() =>
   startTransition(() => {
     createRoot(root).render(
-      <StrictMode>{isEmbed(window.location.search) ? <EmbedApp /> : <App />}</StrictMode>,
+      <StrictMode>
+        {isEmbed(window.location.search) ? (
+          <Suspense fallback={null}>
+            <EmbedApp />
+          </Suspense>
+        ) : (
+          <App />
+        )}
+      </StrictMode>,
     );
   }),
 );

@@ -115,7 +115,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
   const key = useMemo(() => topologyKey(trace.topology), [trace.topology]);
   useEffect(() => {
     let live = true;
-    layoutTopology(trace.topology, aspect).then(
+    layoutTopology(trace.topology, trace.scenario, aspect).then(
       (l) => {
         if (!live) return;
         setLayout(l);
@@ -129,7 +129,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
       live = false;
     };
     // layoutTopology is memoised by topology key: a new but equal topology reuses the same layout.
-  }, [trace.topology, aspect]);
+  }, [trace.topology, trace.scenario, aspect]);
 
   const connections = useMemo(() => connectionIndices(trace), [trace]);
   const dropsAll = useMemo<DropMark[]>(

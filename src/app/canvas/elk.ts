@@ -3,8 +3,13 @@
  * in the initial bundle nor blocks the main thread while it parses and lays out). ELK's result is
  * computed once per topology (memoised by its key), never per step; arranging the machines in rows
  * for the view's shape is cheap and done again when that shape changes.
+ *
+ * The built-in scenarios' topologies were laid out at build time (virtual:prelaid, a few KB per
+ * scenario): their first journey is drawn without ELK. ELK starts for a topology that is not
+ * there (an edited scenario, a terminal command that adds a device).
  */
 import type { ELK, ElkNode } from 'elkjs/lib/elk-api';
+import { prelaid } from 'virtual:prelaid';
 import type { Topology } from '../../engine/kernel/trace';
 import { DEFAULT_ASPECT, elkToLayout, topologyKey, topologyToElkGraph, type CanvasLayout } from './layout';
 
@@ -23,12 +28,34 @@ function loadElk(): Promise<ELK> {
   return elkPromise;
 }
 
-/** ELK's layout of a topology (memoised by topology key). */
-function elkLayout(t: Topology): Promise<ElkNode> {
+/** The layouts computed at build time for a built-in scenario (none for another id). */
+function prelaidFor(scenario: string): Promise<Record<string, ElkNode>> {
+  const load = Object.hasOwn(prelaid, scenario) ? prelaid[scenario] : undefined;
+  return load
+    ? load().then(
+        (m) => m.default,
+        () => ({}),
+      )
+    : Promise.resolve({});
+}
+
+/**
+ * Called as soon as the scenario is known, before its Trace: fetches its build-time layouts, or
+ * starts ELK's worker when the scenario is edited or has none, so neither waits for the Trace.
+ */
+export function warmLayout(scenario: string, edited: boolean): void {
+  if (edited || !Object.hasOwn(prelaid, scenario)) void loadElk();
+  else void prelaidFor(scenario);
+}
+
+/** ELK's layout of a topology (memoised by topology key): from the build when it was laid out there. */
+function elkLayout(t: Topology, scenario: string): Promise<ElkNode> {
   const key = topologyKey(t);
   let p = cache.get(key);
   if (!p) {
-    p = loadElk().then((elk) => elk.layout(topologyToElkGraph(t)));
+    p = prelaidFor(scenario).then(
+      (built) => built[key] ?? loadElk().then((elk) => elk.layout(topologyToElkGraph(t))),
+    );
     p.catch(() => cache.delete(key));
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
     cache.set(key, p);
@@ -36,7 +63,11 @@ function elkLayout(t: Topology): Promise<ElkNode> {
   return p;
 }
 
-/** Lay out a topology for a view of the given aspect ratio (width / height). */
-export function layoutTopology(t: Topology, aspect = DEFAULT_ASPECT): Promise<CanvasLayout> {
-  return elkLayout(t).then((g) => elkToLayout(t, g, aspect));
+/** Lay out a topology of `scenario` for a view of the given aspect ratio (width / height). */
+export function layoutTopology(
+  t: Topology,
+  scenario: string,
+  aspect = DEFAULT_ASPECT,
+): Promise<CanvasLayout> {
+  return elkLayout(t, scenario).then((g) => elkToLayout(t, g, aspect));
 }

@@ -31,11 +31,7 @@ const PANELS: Partial<Record<PanelId, () => ReactNode>> = {
   explanation: () => <ExplanationPanel />,
 };
 
-export function isEmbed(search: string): boolean {
-  return parseQuery(search).embed;
-}
-
-export function EmbedApp() {
+export default function EmbedApp() {
   const panel = parseQuery(window.location.search).panel ?? 'headers';
   const render = PANELS[panel];
   // The full page at the same state: the same link without embed.

@@ -5,7 +5,7 @@ import { useT } from '../i18n';
 import { Dialog } from '../share/Dialog';
 import { GLOSSARY } from './terms';
 
-export function GlossaryDialog() {
+export default function GlossaryDialog() {
   const { t, lang } = useT();
   const open = useClassroom((s) => s.glossaryOpen);
   const term = useClassroom((s) => s.glossaryTerm);

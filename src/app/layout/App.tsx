@@ -7,35 +7,24 @@
  */
 import { lazy, Suspense, useState } from 'react';
 import { Timeline, Transport } from '../controls/Controls';
-import { CapturePanel } from '../panels/CapturePanel';
-import { EventLogPanel } from '../panels/EventLogPanel';
 import { ExplanationPanel } from '../panels/ExplanationPanel';
-import { HeaderStackPanel } from '../panels/HeaderStackPanel';
-import { ConntrackPanel } from '../panels/ConntrackPanel';
-import { IptablesPanel } from '../panels/IptablesPanel';
-import { hasNftables } from '../panels/trace-select';
-import { LazyNftablesPanel } from '../panels/LazyNftablesPanel';
-import { FdbPanel, NeighborsPanel, RoutesPanel } from '../panels/tablePanels';
 import { NotesRow, ScenarioBlurb } from '../picker/ScenarioPicker';
-import { Terminal } from '../terminal/Terminal';
 import { CanvasSlot } from './CanvasSlot';
 import { WhenIdle } from './WhenIdle';
-import { ChangesPanel } from '../share/ChangesPanel';
 import { LinkNotice } from '../share/LinkNotice';
 import { ShareWorkbench } from '../share/ShareWorkbench';
-import { PresenterLayer } from '../classroom/ClassroomBar';
+import { PresenterLayer } from '../classroom/PresenterLayer';
+import { ChunkBoundary } from '../offline/ReloadOffer';
 import { useChallenge } from '../challenge/store';
 import { useClassroom } from '../classroom/store';
 import { PATH } from '../curriculum/path';
 import { usePoll } from '../poll/store';
 import { useApp } from '../state/useApp';
-import { GlossaryDialog } from '../glossary/GlossaryDialog';
 import { useT } from '../i18n';
 import { PanelStateProvider } from '../state/panelState';
 import { Caption, PresenterControls } from './Caption';
 import { Header } from './Header';
 import { Journey } from './Journey';
-import { SideColumn } from './SideColumn';
 import { PHONE, useMedia } from './useMedia';
 
 /** The quiz is a chunk of its own, fetched when it is turned on. */
@@ -57,23 +46,32 @@ const LazyLesson = lazy(() => import('../curriculum/LessonCard'));
 const LazyPollPresenter = lazy(() => import('../poll/PollPresenter'));
 const LazyPollStudent = lazy(() => import('../poll/PollStudent'));
 
-/**
- * Made on each render of the page: some panels only redraw with it (a language switch). The
- * nftables panel joins when the journey's world has an nftables ruleset.
- */
-const panels = (nft: boolean) => ({
-  headers: <HeaderStackPanel />,
-  capture: <CapturePanel />,
-  routes: <RoutesPanel />,
-  neigh: <NeighborsPanel />,
-  fdb: <FdbPanel />,
-  iptables: <IptablesPanel />,
-  ...(nft ? { nftables: <LazyNftablesPanel /> } : {}),
-  conntrack: <ConntrackPanel />,
-  events: <EventLogPanel />,
-  terminal: <Terminal />,
-  changes: <ChangesPanel />,
-});
+/** The side column's panels: drawn when the browser is first idle, from a chunk of their own. */
+const LazySidePanels = lazy(() => import('./SidePanels'));
+const SidePanels = () => (
+  <WhenIdle>
+    <ChunkBoundary>
+      <Suspense fallback={null}>
+        <LazySidePanels />
+      </Suspense>
+    </ChunkBoundary>
+  </WhenIdle>
+);
+
+/** The glossary's terms and dialog load when it is first opened, and stay (so it can close as a dialog does). */
+const LazyGlossary = lazy(() => import('../glossary/GlossaryDialog'));
+function Glossary() {
+  const open = useClassroom((s) => s.glossaryOpen);
+  const [opened, setOpened] = useState(open);
+  if (open && !opened) setOpened(true);
+  return opened ? (
+    <ChunkBoundary>
+      <Suspense fallback={null}>
+        <LazyGlossary />
+      </Suspense>
+    </ChunkBoundary>
+  ) : null;
+}
 
 const card = 'rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-900';
 
@@ -118,7 +116,6 @@ export function App() {
   const pollCode = usePoll((s) => s.code);
   const lesson = useApp((s) => s.scenarioId !== null && PATH.includes(s.scenarioId));
   const phone = useMedia(PHONE);
-  const nft = useApp((s) => hasNftables(s.trace, s.netnsTables));
   const [view, setView] = useState<'journey' | 'canvas'>('journey');
   const story = (
     <>
@@ -141,7 +138,7 @@ export function App() {
       <Header />
       <ShareWorkbench />
       <LinkNotice />
-      <GlossaryDialog />
+      <Glossary />
       {(polling || pollCode) && (
         <Suspense fallback={null}>
           {pollCode ? <LazyPollStudent code={pollCode} /> : <LazyPollPresenter />}
@@ -167,9 +164,7 @@ export function App() {
               </div>
             )}
             {story}
-            <WhenIdle>
-              <SideColumn panels={panels(nft)} />
-            </WhenIdle>
+            <SidePanels />
             <div className={`sticky bottom-0 z-20 -mx-2 mt-2 flex flex-col gap-1 px-2 py-1.5 ${card}`}>
               <Transport />
               <Timeline />
@@ -193,9 +188,7 @@ export function App() {
               <NotesRow />
               <ScenarioBlurb />
               {story}
-              <WhenIdle>
-                <SideColumn panels={panels(nft)} />
-              </WhenIdle>
+              <SidePanels />
             </aside>
           </main>
         )}

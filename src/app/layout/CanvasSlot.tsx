@@ -13,7 +13,8 @@ import type { Trace } from '../types';
 import { useT } from '../i18n';
 
 let canvasModule: Promise<typeof import('../canvas')> | null = null;
-const loadCanvas = () => (canvasModule ??= import('../canvas'));
+/** Fetches the canvas's chunk; main.tsx calls it before React mounts, beside the trace worker's start. */
+export const loadCanvas = () => (canvasModule ??= import('../canvas'));
 const LazyCanvas = lazy(() => loadCanvas().then((m) => ({ default: m.TopologyCanvas })));
 
 function Placeholder({ trace, step }: { trace: Trace | null; step: number }) {
@@ -66,7 +67,12 @@ export function CanvasSlot() {
   const loading = useApp((s) => s.loading);
   const error = useApp((s) => s.error);
   const report = useApp((s) => s.errorReport);
-  useEffect(() => void loadCanvas(), []);
+  // The scenario's layout (built ahead, or ELK's worker for an edited one) loads beside its Trace.
+  const scenarioId = useApp((s) => s.scenarioId);
+  const edited = useApp((s) => s.scenarioText !== null);
+  useEffect(() => {
+    if (scenarioId) void loadCanvas().then((m) => m.warmLayout(scenarioId, edited));
+  }, [scenarioId, edited]);
 
   return (
     <div

@@ -2,18 +2,30 @@
  * The header: one row on a desktop (title, scenario, flow, play, and the Share, Classroom and Tools
  * menus); on a phone the title and one menu, the pickers below, the player sticky at the bottom.
  */
-import { ClassroomBar } from '../classroom/ClassroomBar';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Transport } from '../controls/Controls';
-import { GuidedPath } from '../curriculum/GuidedPath';
 import { useT } from '../i18n';
 import { LanguageSelect } from '../i18n/LanguageSelect';
-import { LabButton } from '../lab/LabButton';
+import { ChunkBoundary } from '../offline/ReloadOffer';
 import { ScenarioPicker } from '../picker/ScenarioPicker';
-import { ShareButtons, ToolButtons } from '../share/ShareToolbar';
 import { Menu } from './Menu';
 import { PHONE, useMedia } from './useMedia';
 
-function Group({ label, children }: { label: string; children: React.ReactNode }) {
+// The menus' contents are one chunk, fetched as the header mounts (see menus.tsx).
+const menus = () => import('./menus');
+const ShareMenu = lazy(() => menus().then((m) => ({ default: m.ShareMenu })));
+const ClassroomMenu = lazy(() => menus().then((m) => ({ default: m.ClassroomMenu })));
+const ToolsMenu = lazy(() => menus().then((m) => ({ default: m.ToolsMenu })));
+
+function Later({ children }: { children: ReactNode }) {
+  return (
+    <ChunkBoundary>
+      <Suspense fallback={null}>{children}</Suspense>
+    </ChunkBoundary>
+  );
+}
+
+function Group({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div role="group" aria-label={label} className="flex flex-col items-stretch gap-1.5">
       <p aria-hidden="true" className="text-xs font-semibold text-slate-600 uppercase dark:text-slate-300">
@@ -27,18 +39,20 @@ function Group({ label, children }: { label: string; children: React.ReactNode }
 export function Header() {
   const { t } = useT();
   const phone = useMedia(PHONE);
-  const share = <ShareButtons />;
+  const share = (
+    <Later>
+      <ShareMenu />
+    </Later>
+  );
   const classroom = (
-    <>
-      <GuidedPath />
-      <ClassroomBar />
-    </>
+    <Later>
+      <ClassroomMenu />
+    </Later>
   );
   const tools = (
-    <>
-      <ToolButtons />
-      <LabButton />
-    </>
+    <Later>
+      <ToolsMenu />
+    </Later>
   );
   return (
     <header className="pj-header flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-slate-200 bg-white px-3 py-2 md:flex-nowrap dark:border-slate-800 dark:bg-slate-900">

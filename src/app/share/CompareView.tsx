@@ -21,7 +21,7 @@ function Cell({ e, part }: { e?: TraceEvent; part: boolean }) {
   );
 }
 
-export function CompareView() {
+export default function CompareView() {
   const [result, setResult] = useState<Comparison | { error: string } | null>(null);
   const partRow = useRef<HTMLTableRowElement>(null);
   // Bring the row where the journeys part into view (inside the table's own scroller).

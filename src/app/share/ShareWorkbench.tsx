@@ -5,12 +5,12 @@ import { useChunkFailed } from '../offline/chunkFailure';
 import { ChunkBoundary, ReloadOffer } from '../offline/ReloadOffer';
 import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
-import { CompareView } from './CompareView';
 import { LinkNotices, useHasLinkNotices } from './LinkNotices';
 import { fmt } from './strings';
 import { shareUi, useShareUi } from './uiStore';
 
 const ScenarioEditor = lazy(() => import('../editor/ScenarioEditor'));
+const CompareView = lazy(() => import('./CompareView'));
 
 // Once per page: a text that was being edited (and did not load yet) before a reload reopens the editor.
 let reopenChecked = false;
@@ -59,7 +59,13 @@ export function ShareWorkbench() {
           </ChunkBoundary>
         </div>
       )}
-      {compareOpen && <CompareView key={compareKey} />}
+      {compareOpen && (
+        <ChunkBoundary>
+          <Suspense fallback={null}>
+            <CompareView key={compareKey} />
+          </Suspense>
+        </ChunkBoundary>
+      )}
     </div>
   );
 }

@@ -14,13 +14,22 @@ import { decodeLocation, type LinkState } from '../share/link';
 import { linkStateOf, searchAndHash } from '../share/urlSync';
 import { shareUi } from '../share/uiStore';
 import { shownNetns, tablesPending } from '../panels/trace-select';
-import type { Trace } from '../types';
-import { callWorker, WorkerError } from '../worker/client';
+import type { ScenarioInfo, Trace } from '../types';
+import { callWorker, startWorker, WorkerError } from '../worker/client';
 import type { AppStoreApi, PanelId } from './store';
 
 /** What a bare link opens: a journey across two hosts, the one the guided tour starts from. */
 export const DEFAULT_SCENARIO = 'flannel-host-gw';
 export const DEFAULT_FLOW = 'pod1-ping-pod3';
+/**
+ * The built-in scenarios' catalog: computed at build time (a chunk fetched beside the worker's
+ * start), so the first scenario's Trace is asked for at once; the worker's when the build has none.
+ */
+const builtinCatalog = (): Promise<ScenarioInfo[]> =>
+  import('virtual:catalog').then(
+    (m) => (m.catalog as ScenarioInfo[] | null) ?? callWorker({ type: 'catalog' }),
+  );
+
 /** How long after a step the URL is updated. */
 export const URL_DELAY_MS = 120;
 
@@ -145,7 +154,9 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
     }
   });
 
-  Promise.all([callWorker({ type: 'catalog' }), initialPromise])
+  // The worker loads its code while the catalog and the link are read: the first Trace waits for neither.
+  startWorker();
+  Promise.all([builtinCatalog(), initialPromise])
     .then(async ([catalog, initial]) => {
       shareUi.setState({ builtinCatalog: catalog });
       store.getState().setCatalog(catalog);

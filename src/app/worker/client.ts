@@ -72,6 +72,11 @@ function getWorker(): Worker {
   return w;
 }
 
+/** Starts the worker ahead of its first request, so that its code loads beside the page's own. */
+export function startWorker(): void {
+  getWorker();
+}
+
 export function callWorker<R extends WorkerRequest>(request: R): Promise<WorkerResult<R>> {
   const id = nextId++;
   return new Promise((resolve, reject) => {

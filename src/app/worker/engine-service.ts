@@ -8,7 +8,6 @@ import {
   CommandError,
   findFlow,
   findNetns,
-  listFlows,
   loadScenario,
   logExec,
   netnsTables,
@@ -24,6 +23,7 @@ import {
 } from '../../engine';
 import { labScript } from '../../engine/lab/script';
 import type { Exec, ScenarioInfo, Trace } from '../types';
+import { infoOf } from './info';
 import type { CheckOutcome, CommandOutcome } from './protocol';
 
 type Loader = () => Promise<string>;
@@ -76,24 +76,6 @@ function scenarioOf(id: string, yaml: string | undefined): Promise<Scenario> {
   } catch (e) {
     return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
-}
-
-function infoOf(id: string, s: Scenario): ScenarioInfo {
-  return {
-    id,
-    group: s.group,
-    title: s.title.en,
-    description: s.description.en,
-    concept: s.concept.en,
-    zh: { title: s.title.zh, description: s.description.zh, concept: s.concept.zh },
-    flows: listFlows(s).map((f) => ({
-      id: f.id,
-      title: f.title.en,
-      ...(f.description ? { description: f.description.en } : {}),
-      zh: { title: f.title.zh, ...(f.description ? { description: f.description.zh } : {}) },
-    })),
-    ...(s.corrections?.length ? { corrections: s.corrections.map(({ line: _line, ...c }) => c) } : {}),
-  };
 }
 
 /** Loads and builds edited YAML: its catalog entry, or the loader's (or a setup command's) error (`edited:LINE PATH: MESSAGE`). */

@@ -1,0 +1,3 @@
+/** What build-data-plugin.ts loads through Vite's module runner, in one load. */
+export { builtinCatalog } from './catalog';
+export { prelaidLayouts } from './prelaid';
