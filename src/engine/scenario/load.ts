@@ -148,6 +148,8 @@ export interface Scenario {
   flows: ScenarioFlow[];
   /** "The notes say / Linux does". */
   corrections?: Correction[];
+  /** IPv6 runs in the namespaces (otherwise they have disable_ipv6 set, as the lab checks IPv4 worlds). */
+  ipv6?: boolean;
 }
 
 type PathSeg = string | number;
@@ -544,5 +546,6 @@ function loadChecked(text: string, file: string): Scenario {
     servers,
     flows,
     corrections,
+    ...(f.ipv6 ? { ipv6: true } : {}),
   };
 }
