@@ -100,6 +100,8 @@ const CASES: [scenario: string, flow: string, vxlanPort?: number][] = [
   ['flannel-udp', 'pod1-ping-pod3'],
   ['docker-overlay', 'c1-ping-c2', 4789],
   ['gre-overlay', 'key-mismatch'],
+  ['ipv6-basics', 'a-ping-b'],
+  ['ipv6-basics', 'a-ping-b-hop-limit-1'],
 ];
 
 describe.skipIf(missing !== undefined)('pcapng export dissected by tshark', () => {
@@ -148,6 +150,15 @@ describe.skipIf(missing !== undefined)('pcapng export dissected by tshark', () =
     expect(frames.some((f) => f.iface === 'A/eth0' && f.protocols.startsWith('eth:ethertype:ip:udp'))).toBe(
       true,
     );
+  });
+
+  it('ipv6-basics: NDP and echoes dissect as IPv6/ICMPv6, the error quoting the request', () => {
+    const file = join(dir, 'ipv6.pcapng');
+    writeFileSync(file, traceToPcapng(trace('ipv6-basics', 'a-ping-b-hop-limit-1')));
+    const frames = dissect(file);
+    expect(frames.length).toBeGreaterThan(0);
+    for (const f of frames) expect(f.protocols).toMatch(/^eth:ethertype:ipv6:icmpv6/);
+    expect(frames.some((f) => f.protocols === 'eth:ethertype:ipv6:icmpv6:ipv6:icmpv6:data')).toBe(true);
   });
 
   it('every frame carries its hop and chapter as a packet comment Wireshark shows', () => {

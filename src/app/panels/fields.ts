@@ -5,7 +5,9 @@ export const LAYER_NAMES: Record<Layer['proto'], string> = {
   eth: 'Ethernet II',
   arp: 'Address Resolution Protocol',
   ipv4: 'Internet Protocol Version 4',
+  ipv6: 'Internet Protocol Version 6',
   icmp: 'Internet Control Message Protocol',
+  icmpv6: 'Internet Control Message Protocol v6',
   udp: 'User Datagram Protocol',
   tcp: 'Transmission Control Protocol',
   vxlan: 'Virtual eXtensible Local Area Network',
@@ -38,10 +40,33 @@ const FIELD_NAMES: Record<string, string> = {
   vni: 'VXLAN network identifier (VNI)',
   key: 'Key',
   zeroChecksum: 'Checksum',
+  hlim: 'Hop limit',
+  next: 'Next header',
+  tc: 'Traffic class',
+  flow: 'Flow label',
+  target: 'Target address',
+  lladdr: 'Link-layer address option',
 };
 
-const ETHERTYPES: Record<number, string> = { 0x0800: 'IPv4', 0x0806: 'ARP' };
-const IP_PROTOS: Record<number, string> = { 1: 'ICMP', 4: 'IPIP', 6: 'TCP', 17: 'UDP', 47: 'GRE' };
+const ETHERTYPES: Record<number, string> = { 0x0800: 'IPv4', 0x0806: 'ARP', 0x86dd: 'IPv6' };
+const IP_PROTOS: Record<number, string> = {
+  1: 'ICMP',
+  4: 'IPIP',
+  6: 'TCP',
+  17: 'UDP',
+  47: 'GRE',
+  58: 'ICMPv6',
+};
+const ICMPV6_TYPES: Record<number, string> = {
+  1: 'Destination unreachable',
+  2: 'Packet too big',
+  3: 'Time exceeded',
+  128: 'Echo request',
+  129: 'Echo reply',
+  133: 'Router solicitation',
+  135: 'Neighbor solicitation',
+  136: 'Neighbor advertisement',
+};
 const ICMP_TYPES: Record<number, string> = {
   0: 'Echo reply',
   3: 'Destination unreachable',
@@ -65,6 +90,9 @@ export function fieldValue(layer: Layer, key: string, value: unknown): string {
   if (layer.proto === 'gre' && key === 'key') return `0x${value.toString(16).padStart(8, '0')} (${value})`;
   if (layer.proto === 'ipv4' && key === 'id') return `0x${value.toString(16).padStart(4, '0')} (${value})`;
   if (layer.proto === 'icmp' && key === 'type') return `${value} (${ICMP_TYPES[value] ?? 'other'})`;
+  if (layer.proto === 'ipv6' && key === 'next') return `${IP_PROTOS[value] ?? 'unknown'} (${value})`;
+  if (layer.proto === 'icmpv6' && key === 'type') return `${value} (${ICMPV6_TYPES[value] ?? 'other'})`;
+  if (layer.proto === 'icmpv6' && key === 'flags') return na6Flags(value);
   if (layer.proto === 'arp' && key === 'op')
     return value === 1 ? 'request (1)' : value === 2 ? 'reply (2)' : String(value);
   return String(value);
@@ -81,6 +109,10 @@ export function layerSummary(layer: Layer): string {
       return `Src: ${layer.src}, Dst: ${layer.dst}, TTL ${layer.ttl}`;
     case 'icmp':
       return ICMP_TYPES[layer.type] ?? `type ${layer.type} code ${layer.code}`;
+    case 'ipv6':
+      return `Src: ${layer.src}, Dst: ${layer.dst}, Hop limit ${layer.hlim}`;
+    case 'icmpv6':
+      return ICMPV6_TYPES[layer.type] ?? `type ${layer.type} code ${layer.code}`;
     case 'udp':
       return `Src Port: ${layer.sport}, Dst Port: ${layer.dport}`;
     case 'tcp':
@@ -94,4 +126,15 @@ export function layerSummary(layer: Layer): string {
 
 export function layerFields(layer: Layer): [string, unknown][] {
   return Object.entries(layer).filter(([k]) => k !== 'proto');
+}
+
+/** A neighbour advertisement's flags as Wireshark names them. */
+function na6Flags(v: number): string {
+  const names = [
+    [0x80, 'Router'],
+    [0x40, 'Solicited'],
+    [0x20, 'Override'],
+  ] as const;
+  const set = names.filter(([bit]) => (v & bit) !== 0).map(([, n]) => n);
+  return `0x${v.toString(16).padStart(2, '0')}${set.length ? ` (${set.join(', ')})` : ''}`;
 }

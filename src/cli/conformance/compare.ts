@@ -47,6 +47,13 @@ export function signature(l: Layer): Record<string, unknown> {
       return { proto: 'vxlan', vni: l.vni };
     case 'gre':
       return { proto: 'gre', protocol: l.protocol, key: l.key };
+    case 'ipv6':
+      // The flow label is a per-socket hash the kernel seeds at random (auto_flowlabels).
+      return { proto: 'ipv6', src: l.src, dst: l.dst, hlim: l.hlim, next: l.next, tc: l.tc };
+    case 'icmpv6': {
+      const { id: _id, ...rest } = l;
+      return rest;
+    }
   }
 }
 
@@ -97,8 +104,9 @@ export function diffFrames(
 }
 
 /** Frames that are the kernel's background chatter, not part of any flow, and why the model leaves them out. */
-export function noise(layers: Layer[], rawEthType?: number): string | undefined {
-  if (rawEthType === 0x86dd) return 'IPv6 (disabled in the lab; not modelled)';
+export function noise(layers: Layer[]): string | undefined {
+  const why6 = ipv6Noise(layers);
+  if (why6) return why6;
   const ip = layers.find((l) => l.proto === 'ipv4');
   if (ip && ip.proto === 'ipv4' && ip.protocol === 2)
     return 'IGMP membership reports (a bridge with an address sends them; multicast is not modelled)';
@@ -125,8 +133,8 @@ export function pureAck(layers: Layer[], payload: number): string | undefined {
 export function brief(layers: Layer[]): string {
   return layers
     .map((l) =>
-      l.proto === 'icmp'
-        ? `icmp ${l.type}/${l.code}`
+      l.proto === 'icmp' || l.proto === 'icmpv6'
+        ? `${l.proto} ${l.type}/${l.code}`
         : l.proto === 'tcp'
           ? `tcp ${l.flags}`
           : l.proto === 'arp'
@@ -134,4 +142,18 @@ export function brief(layers: Layer[]): string {
             : l.proto,
     )
     .join('/');
+}
+
+/**
+ * IPv6's own background traffic, which starts when a device comes up and is not modelled:
+ * MLD reports (behind a hop-by-hop header) and router solicitations from hosts.
+ */
+function ipv6Noise(layers: Layer[]): string | undefined {
+  const ip6 = layers.find((l) => l.proto === 'ipv6');
+  if (!ip6 || ip6.proto !== 'ipv6') return undefined;
+  if (ip6.next === 0) return 'MLD reports (IPv6 multicast listener reports; multicast is not modelled)';
+  const icmp6 = layers.find((l) => l.proto === 'icmpv6');
+  if (icmp6?.proto === 'icmpv6' && icmp6.type === 133)
+    return 'router solicitations (hosts ask for routers at start-up; router discovery is not modelled)';
+  return undefined;
 }

@@ -31,10 +31,9 @@ function kernelFrames(
   const first = pcap.linktype === 1 ? 'eth' : 'ipv4';
   const out: Layer[][] = [];
   for (const f of pcap.frames) {
-    const rawType = first === 'eth' && f.data.length >= 14 ? (f.data[12]! << 8) | f.data[13]! : undefined;
     const pkt = decodePacket(f.data, first);
     const layers = pkt.layers;
-    const why = noise(layers, rawType) ?? pureAck(layers, pkt.payload);
+    const why = noise(layers) ?? pureAck(layers, pkt.payload);
     if (why) {
       ignored[why] = (ignored[why] ?? 0) + 1;
       continue;
@@ -103,8 +102,8 @@ export function finsLast(frames: Layer[][]): Layer[][] {
   const key = (f: Layer[]): string =>
     JSON.stringify(
       f
-        .filter((l) => l.proto === 'ipv4' || l.proto === 'tcp')
-        .map((l) => (l.proto === 'ipv4' ? [l.src, l.dst] : [signature(l).sport, signature(l).dport])),
+        .filter((l) => l.proto === 'ipv4' || l.proto === 'ipv6' || l.proto === 'tcp')
+        .map((l) => (l.proto === 'tcp' ? [signature(l).sport, signature(l).dport] : [l.src, l.dst])),
     );
   const fins = frames.filter(isFin).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const rest = frames.filter((f) => !isFin(f));

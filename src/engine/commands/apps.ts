@@ -1,6 +1,8 @@
 /** Programs a flow runs: ping, curl, nc. Parsing follows their real options. */
 import { parseIp } from '../net/ipv4';
 import { Ping } from '../apps/ping';
+import { Ping6 } from '../apps/ping6';
+import { parseIp6 } from '../net/ipv6';
 import { TcpClient } from '../apps/tcp-client';
 import { UdpClient } from '../apps/udp-client';
 import { CommandError } from '../kernel/errors';
@@ -50,6 +52,7 @@ export function ping(ctx: CommandContext, argv: string[]): CommandResult {
   let interval = 1;
   let wait = 10;
   let dst: string | undefined;
+  let family: 6 | undefined;
   for (let i = 1; i < argv.length; i++) {
     const w = argv[i]!;
     if (w === '-c')
@@ -67,11 +70,16 @@ export function ping(ctx: CommandContext, argv: string[]): CommandResult {
       if (v !== 'do' && v !== 'want' && v !== 'dont')
         throw new CommandError(`ping: invalid -M argument: ${v ?? ''}`, 2);
       pmtu = v;
-    } else if (w === '-n' || w === '-q' || w === '-4') continue;
+    } else if (w === '-6') family = 6;
+    else if (w === '-n' || w === '-q' || w === '-4') continue;
     else if (w.startsWith('-')) throw new CommandError(`ping: invalid option -- '${w.slice(1)}'`, 2);
     else dst = w;
   }
   if (!dst) throw new CommandError('ping: usage error: Destination address required', 2);
+  if (family === 6 || dst.includes(':')) {
+    const v6 = ping6(ctx, dst, iface, { count, size, hlim: ttl, interval, wait });
+    return { output: '', process: v6 };
+  }
   // -I takes an address (bind the source) or a device name (SO_BINDTODEVICE).
   const src = iface !== undefined ? (parseIp(iface) ?? undefined) : undefined;
   if (src !== undefined && !ctx.ns.isLocal(src))
@@ -91,6 +99,31 @@ export function ping(ctx: CommandContext, argv: string[]): CommandResult {
     waitUs: wait * SECOND_US,
   });
   return { output: '', process: p };
+}
+
+/** `ping -6` or an IPv6 destination; `%IFACE` is the scope of a link-local address. */
+function ping6(
+  ctx: CommandContext,
+  dst: string,
+  iface: string | undefined,
+  o: { count: number; size: number; hlim: number | undefined; interval: number; wait: number },
+): Ping6 {
+  const pct = dst.indexOf('%');
+  const scope = pct >= 0 ? dst.slice(pct + 1) : iface;
+  const addr = parseIp6(pct >= 0 ? dst.slice(0, pct) : dst);
+  if (addr === null) throw new CommandError(`ping: ${dst}: Name or service not known`, 2);
+  const dev = scope ? ctx.ns.device(scope) : undefined;
+  if (scope && !dev) throw new CommandError(`ping: ${dst}: Name or service not known`, 2);
+  return new Ping6(ctx.ns, {
+    dst: addr,
+    ...(dev ? { iface: dev } : {}),
+    shown: dst,
+    count: o.count,
+    size: o.size,
+    ...(o.hlim !== undefined ? { hlim: o.hlim } : {}),
+    intervalUs: Math.max(0.002, Number.isFinite(o.interval) ? o.interval : 1) * SECOND_US,
+    waitUs: o.wait * SECOND_US,
+  });
 }
 
 /** curl [--local-port N] http://HOST[:PORT][/path] — an HTTP GET over TCP. */

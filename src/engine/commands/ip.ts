@@ -9,6 +9,21 @@ import { ipRoute } from './ip-route';
 import { ipRule } from './ip-rule';
 import { ipTunnel, ipTuntap } from './tunnels';
 import { Args, matches } from './words';
+import { addr6Add, addr6Del, addr6Show, ip6Route, looksIpv6, neigh6Show } from './ip6';
+
+/** `ip addr add|del` of an IPv6 address: iproute2 takes the family from the address. */
+function isV6Change(a: Args): boolean {
+  const sub = a.peek();
+  return (matches(sub, 'add') || matches(sub, 'delete')) && a.argv.some((w) => looksIpv6(w));
+}
+
+function ipAddr6(c: CommandContext, a: Args, flags: IpFlags): string {
+  const sub = a.next();
+  if (sub === undefined || matches(sub, 'show') || matches(sub, 'list')) return addr6Show(c, a, flags.brief);
+  if (matches(sub, 'add') || sub === 'replace') return addr6Add(c, a);
+  if (matches(sub, 'delete')) return addr6Del(c, a);
+  throw new CommandError(`Command "${sub}" is unknown, try "ip addr help".`, 255);
+}
 
 export function ip(
   ctx: CommandContext,
@@ -17,6 +32,7 @@ export function ip(
 ): CommandResult {
   const a = new Args(argv.slice(1));
   const flags: IpFlags = { brief: false, details: false };
+  let family: 4 | 6 | undefined;
   let c = ctx;
   while (!a.done && a.peek()!.startsWith('-')) {
     const o = a.next()!;
@@ -25,19 +41,29 @@ export function ip(
       c = { ...c, ns };
     } else if (o === '-br' || o === '-brief') flags.brief = true;
     else if (o === '-d' || o === '-details') flags.details = true;
-    else if (o === '-4' || o === '-s' || o === '-c' || o === '-color' || o === '-o' || o === '-oneline')
-      continue;
+    else if (o === '-6' || o === '-family=inet6') family = 6;
+    else if (o === '-4') family = 4;
+    else if (o === '-s' || o === '-c' || o === '-color' || o === '-o' || o === '-oneline') continue;
     else if (o === '-j' || o === '-json')
       throw new CommandError('ip: JSON output is not supported here; use the plain listing.', 1);
     else throw new CommandError(`Option "${o}" is unknown, try "ip -help".`, 255);
   }
   const obj = a.next();
   if (obj === undefined) throw new CommandError('Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }', 255);
-  if (matches(obj, 'address')) return { output: ipAddr(c, a, flags) };
-  if (matches(obj, 'route')) return { output: ipRoute(c, a) };
+  if (matches(obj, 'address')) {
+    if (family === 6 || (family === undefined && isV6Change(a))) return { output: ipAddr6(c, a, flags) };
+    return { output: ipAddr(c, a, flags) };
+  }
+  if (matches(obj, 'route')) {
+    const v6 = family === 6 || (family === undefined && a.argv.some((w) => looksIpv6(w)));
+    return { output: v6 ? ip6Route(c, a) : ipRoute(c, a) };
+  }
   if (matches(obj, 'rule')) return { output: ipRule(c, a) };
   if (matches(obj, 'link')) return { output: ipLink(c, a, flags) };
-  if (matches(obj, 'neighbour') || matches(obj, 'neighbor')) return { output: ipNeigh(c, a) };
+  if (matches(obj, 'neighbour') || matches(obj, 'neighbor')) {
+    if (family === 6) return { output: neigh6Show(c, a) };
+    return { output: ipNeigh(c, a) };
+  }
   if (obj === 'netns') return ipNetns(c, a, exec);
   if (obj === 'tuntap') return ipTuntap(c, a);
   if (matches(obj, 'tunnel')) return ipTunnel(c, a);

@@ -4,6 +4,7 @@ import type { Device } from '../kernel/device';
 import { Gre } from '../kernel/devices/gre';
 import { Ipip } from '../kernel/devices/ipip';
 import { Veth } from '../kernel/devices/veth';
+import { formatIp6 } from '../net/ipv6';
 
 /** An IP tunnel: iproute2 names its link type (ARPHRD_TUNNEL "ipip", ARPHRD_IPGRE "gre"). */
 function tunnel(d: Device): { type: string; local?: number; remote?: number; dev?: Device } | undefined {
@@ -61,7 +62,10 @@ export function printLink(d: Device, brief: boolean, details: boolean): string[]
 
 export function printAddr(d: Device, brief: boolean): string[] {
   if (brief) {
-    const addrs = d.addrs.map((a) => `${formatIp(a.addr)}/${a.len}`).join(' ');
+    const addrs = [
+      ...d.addrs.map((a) => `${formatIp(a.addr)}/${a.len}`),
+      ...d.addrs6.map((a) => `${formatIp6(a.addr)}/${a.len}`),
+    ].join(' ');
     return [`${linkName(d).padEnd(16)} ${d.operState().padEnd(14)} ${addrs}`.trimEnd()];
   }
   const out = [linkHeader(d), linkLine(d)];
@@ -73,5 +77,14 @@ export function printAddr(d: Device, brief: boolean): string[] {
     );
     out.push('       valid_lft forever preferred_lft forever');
   }
+  out.push(...addr6Lines(d));
   return out;
+}
+
+/** `inet6 2001:db8::1/64 scope global nodad ` (iproute2 ends the flags with a space). */
+export function addr6Lines(d: Device): string[] {
+  return d.addrs6.flatMap((a) => [
+    `    inet6 ${formatIp6(a.addr)}/${a.len} scope ${a.scope} ${a.nodad ? 'nodad ' : ''}${a.noprefixroute ? 'noprefixroute ' : ''}`,
+    '       valid_lft forever preferred_lft forever',
+  ]);
 }

@@ -18,6 +18,18 @@ export interface IfAddr {
   origin: string;
 }
 
+/** An IPv6 address (struct inet6_ifaddr): no broadcast, a scope from the address itself. */
+export interface If6Addr {
+  addr: bigint;
+  len: number;
+  scope: 'global' | 'link' | 'host';
+  /** IFA_F_NODAD: `ip -6 addr add ... nodad`, printed back as a flag. */
+  nodad: boolean;
+  /** IFA_F_NOPREFIXROUTE. */
+  noprefixroute: boolean;
+  origin: string;
+}
+
 export type DeviceKind =
   'loopback' | 'veth' | 'bridge' | 'dummy' | 'ether' | 'vxlan' | 'tun' | 'ipip' | 'gre';
 
@@ -37,6 +49,8 @@ export abstract class Device {
   declare noarp: boolean;
   declare adminUp: boolean;
   declare addrs: IfAddr[];
+  /** IPv6 addresses in idev->addr_list order: larger scope first, the newest first within one. */
+  declare addrs6: If6Addr[];
   /** The bridge this device is a port of. */
   declare master?: Device;
   /** True once an address was set explicitly (NET_ADDR_SET): a bridge then keeps it. */
@@ -52,6 +66,7 @@ export abstract class Device {
     this.noarp = false;
     this.adminUp = false;
     this.addrs = [];
+    this.addrs6 = [];
     this.master = undefined;
     this.macSet = false;
     this.origin = '';

@@ -8,6 +8,9 @@ import type { TableName } from './trace';
 import { Device, type IfAddr } from './device';
 import { Bridge } from './devices/bridge';
 import { NeighTable } from './neigh';
+import { Neigh6Table } from './neigh6';
+import { Route6Tables } from './route6';
+import { addrconfDown, addrconfUp } from './addrconf';
 import { RouteTables, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType, type Scope } from './routes';
 import { Sockets } from './sockets';
 import { Sysctls } from './sysctl';
@@ -16,6 +19,7 @@ import type { NetfilterHooks } from './stack/hooks';
 import type { NftState } from './netfilter/nft-types';
 import type { IptablesState } from './netfilter/state';
 import type { Ipvs } from './ipvs';
+import type { Skb } from './skb';
 
 /** Devices by name; remembers them in ifindex order until the set changes. */
 class DeviceMap extends Map<string, Device> {
@@ -42,6 +46,10 @@ export class Netns {
   readonly devices: Map<string, Device> = new DeviceMap();
   readonly routes = new RouteTables();
   readonly neigh = new NeighTable();
+  readonly routes6 = new Route6Tables();
+  readonly neigh6 = new Neigh6Table();
+  /** IPv6 ping sockets by echo identifier (the kernel's ping6 sockets, as iputils opens them). */
+  readonly ping6 = new Map<number, { receive(skb: Skb): void; error(skb: Skb): void }>();
   readonly sysctl = new Sysctls();
   readonly sockets = new Sockets();
   /** net->loopback_dev: found by the device, not its name (lo can be renamed; local routes still use it). */
@@ -153,6 +161,7 @@ export class Netns {
     }
     for (const a of dev.addrs) this.addAddrRoutes(dev, a, true);
     if (dev.master instanceof Bridge) dev.master.recalcMac();
+    addrconfUp(this, dev);
     this.changed('links');
     this.changed('routes');
   }
@@ -163,6 +172,7 @@ export class Netns {
     dev.adminUp = false;
     this.routes.remove((r) => r.dev === dev);
     this.neigh.flushDevice(dev);
+    addrconfDown(this, dev);
     if (dev.master instanceof Bridge) dev.master.fdb.flushPort(dev);
     this.changed('links');
     this.changed('routes');

@@ -10,6 +10,8 @@ import { Bridge } from './devices/bridge';
 import { Vxlan } from './devices/vxlan';
 import { Fdb } from './fdb';
 import { NeighTable } from './neigh';
+import { Neigh6Table } from './neigh6';
+import { formatRoute6 } from './route6';
 import type { Netns } from './netns';
 import { formatRule } from './fib-rules';
 import { formatRoute } from './routes';
@@ -35,12 +37,21 @@ export function routeRows(ns: Netns): Rows {
     rows.push(formatRoute(r));
     origins.push(r.origin);
   }
+  // Then `ip -6 route show table all` (empty while IPv6 is disabled).
+  for (const r of ns.routes6.list('all')) {
+    rows.push(formatRoute6(r, true));
+    origins.push(r.origin);
+  }
   return { rows, origins };
 }
 
 export function neighRows(ns: Netns): Rows {
   const es = ns.neigh.sorted();
-  return { rows: es.map(NeighTable.format), origins: es.map((e) => e.origin) };
+  const es6 = ns.neigh6.sorted();
+  return {
+    rows: [...es.map(NeighTable.format), ...es6.map(Neigh6Table.format)],
+    origins: [...es.map((e) => e.origin), ...es6.map((e) => e.origin)],
+  };
 }
 
 export function fdbRows(ns: Netns): Rows {

@@ -44,6 +44,15 @@ const GLOBAL_KEYS: Record<string, number> = {
   // Linux 6.9+: the first SYN retransmissions keep the initial 1 s timeout instead of doubling it.
   'net.ipv4.tcp_syn_linear_timeouts': 4,
   'net.ipv4.ip_local_port_range': 32768,
+  // IPv6 (net.ipv6.conf.*): forwarding is namespace-wide (ip6_forward reads conf.all).
+  'net.ipv6.conf.all.forwarding': 0,
+  'net.ipv6.conf.default.forwarding': 0,
+  'net.ipv6.conf.all.disable_ipv6': 0,
+  'net.ipv6.conf.default.disable_ipv6': 0,
+  'net.ipv6.conf.all.hop_limit': 64,
+  'net.ipv6.conf.default.hop_limit': 64,
+  'net.ipv6.neigh.default.retrans_time_ms': 1000,
+  'net.ipv6.neigh.default.mcast_solicit': 3,
   // br_netfilter is loaded on container hosts (Docker and kubeadm load it); its default is 1.
   'net.bridge.bridge-nf-call-iptables': 1,
 };

@@ -39,6 +39,12 @@ export class World {
   readonly created: { name: string; mac: string; kind: string }[] = [];
   /** Hook for modules that add devices to every new namespace (set by the command layer). */
   onNewNetns?: (ns: Netns) => void;
+  /**
+   * IPv6 runs in the namespaces (the kernel's default). The catalog's IPv4 worlds are checked
+   * against a lab that sets disable_ipv6 in every namespace, and model that unless a scenario
+   * says `ipv6: true`.
+   */
+  ipv6 = false;
   private packetSeq = 0;
   private macSeq = 0;
 
@@ -67,6 +73,10 @@ export class World {
     if (this.netns.has(name))
       throw new CommandError(`Cannot create namespace file "/var/run/netns/${name}": File exists`, 1);
     const ns = new Netns(this, name, machine, root);
+    if (!this.ipv6) {
+      ns.sysctl.set('net.ipv6.conf.all.disable_ipv6', 1);
+      ns.sysctl.set('net.ipv6.conf.default.disable_ipv6', 1);
+    }
     const lo = new Loopback(ns, 'lo', ns.allocIfindex(), '00:00:00:00:00:00', 65536);
     lo.origin = 'kernel';
     ns.loopback = lo;

@@ -111,8 +111,11 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   );
   L.push('}');
   L.push('trap cleanup EXIT');
+  // An IPv4 world runs with IPv6 off, as the engine models it; an `ipv6: true` one keeps it on.
   L.push(
-    'quiet_ns() { ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null; }',
+    s.ipv6
+      ? 'quiet_ns() { :; }'
+      : 'quiet_ns() { ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null; }',
   );
   L.push('for n in "${LAB_NETNS[@]}"; do ip netns del "$n" 2>/dev/null || true; done');
   L.push('');
@@ -228,6 +231,12 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
     const flow = findFlow(s, opts.flow);
     L.push('');
     L.push('sleep 1.5   # let bridges finish their start-up chatter (IGMP reports) before the flow');
+    if (s.ipv6) {
+      // The engine takes duplicate address detection as done: wait until no address is tentative.
+      L.push(
+        'for n in "${LAB_NETNS[@]}"; do for t in $(seq 1 50); do ip -n "$n" -6 addr | grep -q tentative || break; sleep 0.1; done; done',
+      );
+    }
     if (opts.capture) {
       L.push(`mkdir -p ${q(opts.capture.dir)}`);
       let n = 0;

@@ -20,7 +20,9 @@ import {
   ETH_P_ARP,
   ETH_P_IP,
   IPPROTO_GRE,
+  ETH_P_IPV6,
   IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
   IPPROTO_IPIP,
   IPPROTO_TCP,
   IPPROTO_UDP,
@@ -31,6 +33,8 @@ import { formatIp } from './ipv4';
 import { macFromBytes } from './mac';
 import { GRE_KEY, isIcmpError } from './encode';
 import { flagsToString } from './tcpflags';
+import { formatIp6, ip6FromBytes } from './ipv6';
+import { ICMPV6, isIcmpv6Error } from './encode6';
 
 export const DEFAULT_VXLAN_PORTS: readonly number[] = [4789, 8472, 6784];
 
@@ -39,7 +43,7 @@ export interface DecodeOptions {
   vxlanPorts?: number[];
 }
 
-type Kind = 'eth' | 'arp' | 'ipv4' | 'icmp' | 'udp' | 'tcp' | 'vxlan' | 'gre';
+type Kind = 'eth' | 'arp' | 'ipv4' | 'ipv6' | 'icmp' | 'icmpv6' | 'udp' | 'tcp' | 'vxlan' | 'gre';
 
 interface Ctx {
   b: Uint8Array;
@@ -75,6 +79,7 @@ function decodeFrom(ctx: Ctx, kind: Kind, off: number, end: number): number {
       layers.push({ proto: 'eth', dst: macFromBytes(b, off), src: macFromBytes(b, off + 6), type });
       if (type === ETH_P_IP) return decodeFrom(ctx, 'ipv4', off + 14, end);
       if (type === ETH_P_ARP) return decodeFrom(ctx, 'arp', off + 14, end);
+      if (type === ETH_P_IPV6) return decodeFrom(ctx, 'ipv6', off + 14, end);
       return rest(off + 14);
     }
     case 'arp': {
@@ -175,6 +180,10 @@ function decodeFrom(ctx: Ctx, kind: Kind, off: number, end: number): number {
       });
       return rest(off + hlen);
     }
+    case 'ipv6':
+      return decodeIpv6(ctx, off, end);
+    case 'icmpv6':
+      return decodeIcmpv6(ctx, off, end);
     case 'vxlan': {
       layers.push({ proto: 'vxlan', vni: v.getUint32(off + 4) >>> 8 });
       return decodeFrom(ctx, 'eth', off + 8, end);
@@ -194,4 +203,54 @@ function decodeFrom(ctx: Ctx, kind: Kind, off: number, end: number): number {
       return rest(next);
     }
   }
+}
+
+/**
+ * An IPv6 header; the payload length bounds what follows. Extension headers (the
+ * hop-by-hop header of MLD reports) are not modelled: what follows one stays opaque.
+ */
+function decodeIpv6(ctx: Ctx, off: number, end: number): number {
+  const { b, v } = ctx;
+  if (off + 40 > b.length || v.getUint8(off) >> 4 !== 6) return Math.max(0, end - off);
+  const word = v.getUint32(off);
+  const next = v.getUint8(off + 6);
+  const ipEnd = off + 40 + v.getUint16(off + 4);
+  ctx.layers.push({
+    proto: 'ipv6',
+    src: formatIp6(ip6FromBytes(b, off + 8)),
+    dst: formatIp6(ip6FromBytes(b, off + 24)),
+    hlim: v.getUint8(off + 7),
+    next,
+    tc: (word >>> 20) & 0xff,
+    flow: word & 0xfffff,
+  });
+  if (next === IPPROTO_ICMPV6) return decodeFrom(ctx, 'icmpv6', off + 40, ipEnd);
+  if (next === IPPROTO_UDP) return decodeFrom(ctx, 'udp', off + 40, ipEnd);
+  if (next === IPPROTO_TCP) return decodeFrom(ctx, 'tcp', off + 40, ipEnd);
+  return Math.max(0, ipEnd - off - 40);
+}
+
+function decodeIcmpv6(ctx: Ctx, off: number, end: number): number {
+  const { b, v, layers } = ctx;
+  if (off + 8 > b.length) return Math.max(0, end - off);
+  const type = v.getUint8(off);
+  const code = v.getUint8(off + 1);
+  if (type === ICMPV6.ECHO_REQUEST || type === ICMPV6.ECHO_REPLY) {
+    layers.push({ proto: 'icmpv6', type, code, id: v.getUint16(off + 4), seq: v.getUint16(off + 6) });
+  } else if (type === ICMPV6.PKT_TOOBIG) {
+    layers.push({ proto: 'icmpv6', type, code, mtu: v.getUint32(off + 4) });
+  } else if ((type === ICMPV6.NEIGH_SOLICIT || type === ICMPV6.NEIGH_ADVERT) && off + 24 <= b.length) {
+    const l: Layer = { proto: 'icmpv6', type, code, target: formatIp6(ip6FromBytes(b, off + 8)) };
+    if (type === ICMPV6.NEIGH_ADVERT) l.flags = v.getUint8(off + 4) & 0xe0;
+    // The first option, when it is a link-layer address (type 1 or 2, length 1 = 8 bytes).
+    if (off + 32 <= Math.min(end, b.length) && v.getUint8(off + 25) === 1 && v.getUint8(off + 24) <= 2)
+      l.lladdr = macFromBytes(b, off + 26);
+    layers.push(l);
+    return Math.max(0, end - off - 24 - (l.lladdr ? 8 : 0));
+  } else {
+    layers.push({ proto: 'icmpv6', type, code });
+  }
+  // An error quotes the offending packet; its own payload length says how long it was.
+  if (isIcmpv6Error(type) && off + 8 + 40 <= b.length) return decodeFrom(ctx, 'ipv6', off + 8, end);
+  return Math.max(0, end - off - 8);
 }

@@ -7,9 +7,26 @@
  * inner bytes. Transport checksums need the enclosing IPv4 addresses, which are passed
  * down as context.
  */
-import { ETH_P_IP, IPPROTO_TCP, IPPROTO_UDP, type Ipv4Layer, type Layer, type Packet } from './layers';
+import {
+  ETH_P_IP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  type Ipv4Layer,
+  type Ipv6Layer,
+  type Layer,
+  type Packet,
+} from './layers';
 import { internetChecksum, transportChecksum } from './checksum';
 import { parseIp } from './ipv4';
+import {
+  encodeIcmpv6,
+  encodeIpv6,
+  icmpv6HeaderLen,
+  ICMPV6_ERROR_MAX_QUOTE,
+  IPV6_HEADER_LEN,
+  isIcmpv6Error,
+  transportChecksum6,
+} from './encode6';
 import { macToBytes } from './mac';
 import { flagsToBits } from './tcpflags';
 
@@ -68,6 +85,10 @@ function headerLen(l: Layer): number {
       return VXLAN_HEADER_LEN;
     case 'gre':
       return GRE_HEADER_LEN + (l.key !== undefined ? 4 : 0);
+    case 'ipv6':
+      return IPV6_HEADER_LEN;
+    case 'icmpv6':
+      return icmpv6HeaderLen(l);
   }
 }
 
@@ -86,6 +107,7 @@ function lengthFrom(layers: readonly Layer[], i: number, payload: number): numbe
   const inner = lengthFrom(layers, i + 1, payload);
   if (l.proto === 'icmp' && isIcmpError(l.type))
     return ICMP_HEADER_LEN + Math.min(inner, ICMP_ERROR_MAX_QUOTE);
+  if (l.proto === 'icmpv6' && isIcmpv6Error(l.type)) return 8 + Math.min(inner, ICMPV6_ERROR_MAX_QUOTE);
   return headerLen(l) + inner;
 }
 
@@ -117,7 +139,7 @@ function encodeFrom(
   layers: readonly Layer[],
   i: number,
   payload: number,
-  ip: Ipv4Layer | undefined,
+  ip: Ipv4Layer | Ipv6Layer | undefined,
 ): Uint8Array {
   const l = layers[i];
   if (l === undefined) return payloadBytes(payload);
@@ -185,7 +207,7 @@ function encodeFrom(
       // Linux fills it in, VXLAN's outer header included (udpcsum is on by default: see the lab
       // capture in encode.test.ts), unless the device says noudpcsum.
       if (ip !== undefined && !l.zeroChecksum) {
-        const c = transportChecksum(out, 0, out.length, ipBytes(ip.src), ipBytes(ip.dst), IPPROTO_UDP);
+        const c = l4Checksum(out, ip, IPPROTO_UDP);
         v.setUint16(6, c === 0 ? 0xffff : c); // RFC 768: a computed 0 is sent as all ones
       }
       return out;
@@ -199,10 +221,13 @@ function encodeFrom(
       out[12] = 5 << 4; // data offset 5 words: no options
       out[13] = flagsToBits(l.flags);
       v.setUint16(14, l.window & 0xffff);
-      if (ip !== undefined)
-        v.setUint16(16, transportChecksum(out, 0, out.length, ipBytes(ip.src), ipBytes(ip.dst), IPPROTO_TCP));
+      if (ip !== undefined) v.setUint16(16, l4Checksum(out, ip, IPPROTO_TCP));
       return out;
     }
+    case 'ipv6':
+      return encodeIpv6(l, encodeFrom(layers, i + 1, payload, l));
+    case 'icmpv6':
+      return encodeIcmpv6(l, encodeFrom(layers, i + 1, payload, undefined), ip);
     case 'vxlan': {
       const { out, v } = prepend(VXLAN_HEADER_LEN, encodeFrom(layers, i + 1, payload, undefined));
       out[0] = 0x08; // I flag: VNI valid (RFC 7348 section 5)
@@ -217,4 +242,10 @@ function encodeFrom(
       return out;
     }
   }
+}
+
+/** A UDP/TCP segment's checksum under its enclosing IPv4 or IPv6 pseudo-header. */
+function l4Checksum(seg: Uint8Array, ip: Ipv4Layer | Ipv6Layer, protocol: number): number {
+  if (ip.proto === 'ipv6') return transportChecksum6(seg, ip, protocol);
+  return transportChecksum(seg, 0, seg.length, ipBytes(ip.src), ipBytes(ip.dst), protocol);
 }

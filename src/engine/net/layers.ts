@@ -9,11 +9,13 @@
 
 export const ETH_P_IP = 0x0800;
 export const ETH_P_ARP = 0x0806;
+export const ETH_P_IPV6 = 0x86dd;
 export const IPPROTO_ICMP = 1;
 export const IPPROTO_IPIP = 4;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 export const IPPROTO_GRE = 47;
+export const IPPROTO_ICMPV6 = 58;
 
 export interface EthLayer {
   proto: 'eth';
@@ -44,6 +46,39 @@ export interface Ipv4Layer {
   /** Don't Fragment flag. */
   df: boolean;
   tos: number;
+}
+
+export interface Ipv6Layer {
+  proto: 'ipv6';
+  /** Canonical RFC 5952 text, as tcpdump and iproute2 print it. */
+  src: string;
+  dst: string;
+  /** Hop limit. */
+  hlim: number;
+  /** Next header: 58 ICMPv6, 6 TCP, 17 UDP. */
+  next: number;
+  /** Traffic class. */
+  tc: number;
+  /** Flow label (Linux picks one per socket from a hash: auto_flowlabels). */
+  flow: number;
+}
+
+/**
+ * ICMPv6 (RFC 4443) with the neighbour discovery messages (RFC 4861). Echo carries id/seq;
+ * packet too big carries mtu; NS/NA carry the target and the one link-layer address option
+ * Linux sends (source for NS, target for NA); NA carries its R/S/O flags.
+ */
+export interface Icmpv6Layer {
+  proto: 'icmpv6';
+  type: number;
+  code: number;
+  id?: number;
+  seq?: number;
+  mtu?: number;
+  target?: string;
+  lladdr?: string;
+  /** NA flags byte: 0x80 router, 0x40 solicited, 0x20 override. */
+  flags?: number;
 }
 
 export interface IcmpLayer {
@@ -95,7 +130,17 @@ export interface GreLayer {
   key?: number;
 }
 
-export type Layer = EthLayer | ArpLayer | Ipv4Layer | IcmpLayer | UdpLayer | TcpLayer | VxlanLayer | GreLayer;
+export type Layer =
+  | EthLayer
+  | ArpLayer
+  | Ipv4Layer
+  | Ipv6Layer
+  | IcmpLayer
+  | Icmpv6Layer
+  | UdpLayer
+  | TcpLayer
+  | VxlanLayer
+  | GreLayer;
 export type Proto = Layer['proto'];
 
 /**

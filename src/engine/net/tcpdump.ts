@@ -21,6 +21,7 @@ import type {
   TcpLayer,
   UdpLayer,
 } from './layers';
+import type { Icmpv6Layer, Ipv6Layer } from './layers';
 import { ipLength } from './encode';
 import { ZERO_MAC } from './mac';
 import { flagsToBits, flagsToString, TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG } from './tcpflags';
@@ -105,6 +106,7 @@ class Printer {
     if (l.proto === 'eth') return this.eth(l, i);
     if (l.proto === 'ipv4') return this.ip(l, i);
     if (l.proto === 'arp') return this.arp(l, i);
+    if (l.proto === 'ipv6') return this.ip6(l, i);
     return `[|${l.proto}]`;
   }
 
@@ -116,6 +118,7 @@ class Printer {
     const next = this.at(i + 1);
     if (next?.proto === 'ipv4') return link + this.ip(next, i + 1);
     if (next?.proto === 'arp') return link + this.arp(next, i + 1);
+    if (next?.proto === 'ipv6') return link + this.ip6(next, i + 1);
     return link + (this.eflag ? '' : `ethertype ${name} (${hex4(l.type)}), length ${this.len(i)}`);
   }
 
@@ -154,6 +157,68 @@ class Printer {
     const next = this.at(i + 1);
     if (l.protocol === 0x0800 && next?.proto === 'ipv4') return head + this.ip(next, i + 1);
     return `${head}gre-proto-0x${l.protocol.toString(16)}`;
+  }
+
+  /** print-ip6.c: "IP6 " unless -e; transport ports joined to the addresses with a dot. */
+  private ip6(l: Ipv6Layer, i: number): string {
+    const prefix = this.eflag ? '' : 'IP6 ';
+    const next = this.at(i + 1);
+    switch (next?.proto) {
+      case 'tcp':
+        return `${prefix}${l.src}.${next.sport} > ${l.dst}.${next.dport}: ${this.tcp(next, i + 1)}`;
+      case 'udp':
+        return `${prefix}${l.src}.${next.sport} > ${l.dst}.${next.dport}: ${this.udp(next, i + 1)}`;
+      case 'icmpv6':
+        return `${prefix}${l.src} > ${l.dst}: ICMP6, ${this.icmp6(next, i + 1)}, length ${this.len(i + 1)}`;
+      default:
+        return `${prefix}${l.src} > ${l.dst}: ip-proto-${l.next} ${this.len(i) - 40}`;
+    }
+  }
+
+  /** print-icmp6.c's wording for the messages the model sends. */
+  private icmp6(l: Icmpv6Layer, i: number): string {
+    const q = this.at(i + 1);
+    const qdst = q?.proto === 'ipv6' ? q.dst : '::';
+    switch (l.type) {
+      case 128:
+      case 129:
+        return `${l.type === 128 ? 'echo request' : 'echo reply'}, id ${l.id ?? 0}, seq ${l.seq ?? 0}`;
+      case 135:
+        return `neighbor solicitation, who has ${l.target ?? '::'}`;
+      case 136:
+        return `neighbor advertisement, tgt is ${l.target ?? '::'}`;
+      case 133:
+        return 'router solicitation';
+      case 2:
+        return `packet too big, mtu ${l.mtu ?? 0}`;
+      case 3:
+        return l.code === 0
+          ? `time exceeded in-transit for ${qdst}`
+          : `time exceeded: unknown code (${l.code})`;
+      case 1:
+        return `destination unreachable, ${this.unreach6(l, qdst, i)}`;
+      default:
+        return `icmp6: type-#${l.type}`;
+    }
+  }
+
+  private unreach6(l: Icmpv6Layer, qdst: string, i: number): string {
+    switch (l.code) {
+      case 0:
+        return `unreachable route ${qdst}`;
+      case 1:
+        return `unreachable prohibited ${qdst}`;
+      case 3:
+        return `unreachable address ${qdst}`;
+      case 4: {
+        const t = this.at(i + 2);
+        const name = t?.proto === 'tcp' ? 'tcp' : 'udp';
+        const dport = t?.proto === 'udp' || t?.proto === 'tcp' ? t.dport : 0;
+        return `unreachable port, ${qdst} ${name} port ${dport}`;
+      }
+      default:
+        return `unknown unreach code (${l.code})`;
+    }
   }
 
   private udp(l: UdpLayer, i: number): string {
@@ -283,11 +348,12 @@ export function formatSummary(pkt: Packet): string {
       );
     }
     if (l.proto === 'eth') {
-      if (next === undefined || (next.proto !== 'ipv4' && next.proto !== 'arp')) {
+      if (next === undefined || (next.proto !== 'ipv4' && next.proto !== 'arp' && next.proto !== 'ipv6')) {
         return `${prefix}ETH ${l.src} > ${l.dst} type ${hex4(l.type)}`;
       }
       continue;
     }
+    if (l.proto === 'ipv6') return prefix + summary6(pkt, l, i);
     if (l.proto !== 'ipv4') continue;
     const ends = `${l.src} > ${l.dst}`;
     if (next?.proto === 'ipv4') {
@@ -313,4 +379,27 @@ export function formatSummary(pkt: Packet): string {
     }
   }
   return prefix === '' ? 'empty packet' : prefix.replace(/: $/, '');
+}
+
+/** The IPv6 part of formatSummary: NDP in its own words, ICMPv6 with the hop limit. */
+function summary6(pkt: Packet, l: Ipv6Layer, i: number): string {
+  const next = pkt.layers[i + 1];
+  const ends = `${l.src} > ${l.dst}`;
+  if (next?.proto === 'icmpv6') {
+    if (next.type === 135) return `NDP who-has ${next.target ?? '::'} tell ${l.src}`;
+    if (next.type === 136) return `NDP ${next.target ?? '::'} is-at ${next.lladdr ?? '?'}`;
+    const name: Record<number, string> = {
+      1: 'destination unreachable',
+      2: `packet too big mtu ${next.mtu ?? 0}`,
+      3: 'time exceeded',
+      128: 'echo request',
+      129: 'echo reply',
+    };
+    return `ICMP6 ${name[next.type] ?? `type ${next.type}`} ${ends} hlim ${l.hlim}`;
+  }
+  if (next?.proto === 'tcp')
+    return `TCP [${l.src}]:${next.sport} > [${l.dst}]:${next.dport} [${next.flags || 'none'}]`;
+  if (next?.proto === 'udp')
+    return `UDP [${l.src}]:${next.sport} > [${l.dst}]:${next.dport} len ${ipLength(pkt, i + 2)}`;
+  return `IP6 ${ends} next ${l.next}`;
 }

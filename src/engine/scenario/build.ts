@@ -119,6 +119,7 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
 
 function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string }): BuiltWorld {
   const world = new World(s.id);
+  world.ipv6 = s.ipv6 === true;
   const setup: SetupLogEntry[] = [];
   const created: BuiltWorld['created'] = new Map();
   const inputs: BuiltWorld['inputs'] = new Map();

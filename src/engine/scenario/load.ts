@@ -149,6 +149,8 @@ export interface Scenario {
   flows: ScenarioFlow[];
   /** "The notes say / Linux does". */
   corrections?: Correction[];
+  /** IPv6 runs in the namespaces (otherwise they have disable_ipv6 set, as the lab checks IPv4 worlds). */
+  ipv6?: boolean;
 }
 
 type PathSeg = string | number;
@@ -546,5 +548,6 @@ function loadChecked(text: string, file: string): Scenario {
     servers,
     flows,
     corrections,
+    ...(f.ipv6 ? { ipv6: true } : {}),
   };
 }

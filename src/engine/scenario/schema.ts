@@ -408,6 +408,12 @@ export const ScenarioFileSchema = z
     title: LocalizedSchema,
     description: LocalizedSchema,
     segments: z.record(name('a segment name'), SegmentSchema.nullable()).default({}),
+    ipv6: z
+      .boolean()
+      .default(false)
+      .describe(
+        'IPv6 runs in every namespace, as the kernel has it by default. Without it the namespaces have disable_ipv6 set, as the kernel lab checks IPv4 worlds.',
+      ),
     store: z
       .record(
         z.string().regex(/^\/[^\s]*$/, 'a store key is an absolute path like /coreos.com/network/config'),

@@ -58,12 +58,13 @@ function resolutions(events: TraceEvent[]): Map<number, number> {
   const ranges = new Map<number, number>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    if (e.explain.code !== 'neigh.miss') continue;
+    if (e.explain.code !== 'neigh.miss' && e.explain.code !== 'ndisc.miss') continue;
     let end = i;
     for (let j = i + 1; j < events.length; j++) {
       const f = events[j];
       const sameDev = f.netns === e.netns && f.interface === e.interface;
-      if (sameDev && (f.explain.code === 'neigh.resolved' || f.explain.code === 'drop.neigh-failed')) {
+      const done = f.explain.code === 'neigh.resolved' || f.explain.code === 'drop.neigh-failed';
+      if (sameDev && (done || f.explain.code === 'ndisc.failed')) {
         end = j;
         break;
       }

@@ -3,6 +3,8 @@
  * in messages.ts (a test checks both). Technical terms stay as the tools print them (veth, FDB, VTEP,
  * VNI, conntrack, MASQUERADE, DNAT, SNAT, iptables chain names, sysctl names).
  */
+import { ZH6 } from './messages6';
+
 export const ZH: Record<string, string> = {
   command: '{netns}$ {line}',
   tx: '{dev} 发送 {what}。',
@@ -267,4 +269,5 @@ export const ZH: Record<string, string> = {
   'hop.netfilter': '{ns} 中的 netfilter',
   'hop.control': '{ns} 中的控制面',
   'hop.route': '{ns} 为 {dst} 路由数据包',
+  ...ZH6,
 };

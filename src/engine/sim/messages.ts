@@ -4,6 +4,7 @@
  * a dictionary with the same keys (a test checks none is missing).
  */
 import type { Explain } from '../kernel/trace';
+import { EN6 } from './messages6';
 
 export const EN: Record<string, string> = {
   command: '{netns}$ {line}',
@@ -328,6 +329,7 @@ export const EN: Record<string, string> = {
   'hop.netfilter': 'netfilter in {ns}',
   'hop.control': 'Control plane in {ns}',
   'hop.route': '{ns} routes the packet for {dst}',
+  ...EN6,
 };
 
 /** Templates split once into literal and placeholder parts: rendering runs for every event. */

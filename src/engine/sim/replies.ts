@@ -6,7 +6,9 @@ import type { Ipv4Layer, Layer } from '../net/layers';
 import type { TraceEvent } from '../kernel/trace';
 
 export function isArpTraffic(e: TraceEvent): boolean {
-  return e.kind === 'arp' || (e.packet?.some((l) => l.proto === 'arp') ?? false);
+  // IPv6's neighbour discovery (NS 135, NA 136) plays ARP's part.
+  const nd = (l: Layer): boolean => l.proto === 'icmpv6' && (l.type === 135 || l.type === 136);
+  return e.kind === 'arp' || (e.packet?.some((l) => l.proto === 'arp' || nd(l)) ?? false);
 }
 
 /**

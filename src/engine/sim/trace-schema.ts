@@ -22,6 +22,8 @@ import type {
 
 const mac = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
 const ip = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/);
+/** RFC 5952 text: hex groups and colons (a trailing dotted quad for mapped addresses). */
+const ip6 = z.string().regex(/^[0-9a-f:]*:[0-9a-f:.]*$/);
 const u = (max: number) => z.int().min(0).max(max);
 
 export const LayerSchema = z.discriminatedUnion('proto', [
@@ -52,6 +54,26 @@ export const LayerSchema = z.discriminatedUnion('proto', [
     seq: u(0xffff).optional(),
     mtu: u(0xffff).optional(),
     gateway: ip.optional(),
+  }),
+  z.strictObject({
+    proto: z.literal('ipv6'),
+    src: ip6,
+    dst: ip6,
+    hlim: u(255),
+    next: u(255),
+    tc: u(255),
+    flow: u(0xfffff),
+  }),
+  z.strictObject({
+    proto: z.literal('icmpv6'),
+    type: u(255),
+    code: u(255),
+    id: u(0xffff).optional(),
+    seq: u(0xffff).optional(),
+    mtu: u(0xffffffff).optional(),
+    target: ip6.optional(),
+    lladdr: mac.optional(),
+    flags: u(255).optional(),
   }),
   z.strictObject({ proto: z.literal('udp'), sport: u(0xffff), dport: u(0xffff) }),
   z.strictObject({

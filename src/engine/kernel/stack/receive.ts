@@ -2,7 +2,7 @@
  * netif_receive_skb: a frame arrives on a device. A bridge port hands it to the bridge;
  * otherwise the Ethernet header decides whether it is ours and which protocol gets it.
  */
-import { ETH_P_ARP, ETH_P_IP, type EthLayer } from '../../net/layers';
+import { ETH_P_ARP, ETH_P_IP, ETH_P_IPV6, type EthLayer } from '../../net/layers';
 import { isMulticastMac, BROADCAST_MAC } from '../../net/mac';
 import type { Device } from '../device';
 import { Bridge } from '../devices/bridge';
@@ -11,6 +11,7 @@ import { arpRcv } from './arp';
 import { bridgeHandleFrame } from './bridge';
 import { capture, emit } from './emit';
 import { ipRcv } from './ip-input';
+import { ipv6Rcv } from './ip6';
 import { describeFrame } from './describe';
 
 export function netifReceive(
@@ -60,4 +61,5 @@ export function netifReceive(
   const inner = withLayers(skb, skb.layers.slice(1));
   if (eth.type === ETH_P_ARP) arpRcv(dev, inner, eth);
   else if (eth.type === ETH_P_IP && inner.layers[0]?.proto === 'ipv4') ipRcv(dev, inner);
+  else if (eth.type === ETH_P_IPV6 && inner.layers[0]?.proto === 'ipv6') ipv6Rcv(dev, inner, eth);
 }

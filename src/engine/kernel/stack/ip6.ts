@@ -1,0 +1,218 @@
+/**
+ * The IPv6 data path (net/ipv6/ip6_input.c, ip6_output.c, route.c): ipv6_rcv and the input
+ * route, ip6_forward with the hop limit and the never-fragment rule, and the output route
+ * with source address selection. ip6tables hooks are not modelled yet.
+ */
+import {
+  formatIp6,
+  inPrefix6,
+  isLinkLocal6,
+  isMulticast6,
+  parseIp6,
+  solicitedNode,
+  ALL_NODES6,
+} from '../../net/ipv6';
+import type { EthLayer, Ipv6Layer } from '../../net/layers';
+import { ipLength } from '../../net/encode';
+import { ipv6Disabled } from '../addrconf';
+import type { Device, If6Addr } from '../device';
+import type { Netns } from '../netns';
+import { formatRoute6, type Route6 } from '../route6';
+import { patchLayer, type Skb } from '../skb';
+import { emit } from './emit';
+import { icmpv6Rcv, icmpv6Send } from './icmpv6';
+import { ndiscNeighOutput } from './ndisc';
+
+export function addr6(s: string): bigint {
+  const a = parseIp6(s);
+  if (a === null) throw new Error(`internal: malformed IPv6 address in header: ${s}`);
+  return a;
+}
+
+/** ipv6_rcv + ip6_rcv_finish: multicast for a group we are in, our own addresses, or forwarding. */
+export function ipv6Rcv(dev: Device, skb: Skb, eth?: EthLayer): void {
+  const ns = dev.netns;
+  if (ipv6Disabled(ns)) return;
+  const ip = skb.layers[0] as Ipv6Layer;
+  const dst = addr6(ip.dst);
+  if (isMulticast6(dst)) {
+    // The groups a device joins: all-nodes and the solicited-node group of each address.
+    if (dst === ALL_NODES6 || dev.addrs6.some((a) => solicitedNode(a.addr) === dst)) icmpv6Rcv(dev, skb, eth);
+    return;
+  }
+  const rt = ns.routes6.lookup(dst);
+  const row = rt ? { table: 'routes' as const, row: formatRoute6(rt, true) } : undefined;
+  if (rt?.type === 'local') {
+    emit(ns, {
+      kind: 'route-lookup',
+      dev,
+      skb,
+      decidedBy: row!,
+      code: 'route6.input-local',
+      args: { dst: ip.dst },
+    });
+    icmpv6Rcv(dev, skb, eth);
+    return;
+  }
+  if (!rt || rt.type !== 'unicast') {
+    // ip6_pkt_drop: no route (or an unreachable one) answers with ICMPv6 no route.
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      ...(row ? { decidedBy: row } : {}),
+      reason: 'IP_NOROUTE',
+      code: 'drop.no-route6',
+      args: { dst: ip.dst, ns: ns.name },
+    });
+    icmpv6Send(ns, skb, 1, rt?.type === 'prohibit' ? 1 : 0, {}, dev);
+    return;
+  }
+  if (ns.sysctl.get('net.ipv6.conf.all.forwarding') === 0) {
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      decidedBy: { table: 'sysctl', row: 'net.ipv6.conf.all.forwarding = 0' },
+      reason: 'IP_INADDRERRORS',
+      code: 'drop.ip6-forward-off',
+      args: { dst: ip.dst, ns: ns.name },
+    });
+    return;
+  }
+  const via = rt.gateway !== undefined ? ` via ${formatIp6(rt.gateway)}` : '';
+  emit(ns, {
+    kind: 'route-lookup',
+    dev,
+    skb,
+    decidedBy: row!,
+    code: 'route6.forward',
+    args: { dst: ip.dst, dev: rt.dev!.name, via },
+  });
+  ip6Forward(dev, skb, rt);
+}
+
+/** ip6_forward: hop limit first, then the MTU (routers send packet too big, never fragment). */
+function ip6Forward(dev: Device, skb: Skb, rt: Route6): void {
+  const ns = dev.netns;
+  const ip = skb.layers[0] as Ipv6Layer;
+  const out = rt.dev!;
+  if (ip.hlim <= 1) {
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      reason: 'IP_INHDR',
+      code: 'drop.hop-limit',
+      args: { hlim: ip.hlim, dst: ip.dst },
+    });
+    icmpv6Send(ns, skb, 3, 0, {}, dev);
+    return;
+  }
+  const len = ipLength({ layers: skb.layers, payload: skb.payload }, 0);
+  if (len > out.mtu) {
+    emit(ns, {
+      kind: 'drop',
+      dev: out,
+      skb,
+      reason: 'PKT_TOO_BIG',
+      code: 'drop.pkt-too-big',
+      args: { len, dev: out.name, mtu: out.mtu },
+    });
+    icmpv6Send(ns, skb, 2, 0, { mtu: out.mtu }, dev);
+    return;
+  }
+  const fwd = patchLayer<Ipv6Layer>(skb, 0, { hlim: ip.hlim - 1 });
+  emit(ns, {
+    kind: 'forward',
+    dev: out,
+    skb: fwd,
+    code: 'forward6.hop',
+    args: { in: dev.name, out: out.name, hlim: ip.hlim, hlim2: ip.hlim - 1 },
+  });
+  ndiscNeighOutput(out, rt.gateway ?? addr6(ip.dst), fwd);
+}
+
+export type Route6Result =
+  | { ok: true; rt: Route6; dev: Device; nexthop: bigint; src: bigint; local: boolean }
+  | { ok: false; err: 'ENETUNREACH' | 'EACCES' | 'EINVAL' };
+
+/** ip6_route_output + ipv6_dev_get_saddr. A link-local destination needs its device (the scope id). */
+export function ip6RouteOutput(
+  ns: Netns,
+  dst: bigint,
+  opts: { oif?: Device; src?: bigint } = {},
+): Route6Result {
+  const rt = ns.routes6.lookup(dst, opts.oif);
+  if (!rt || rt.type === 'unreachable') return { ok: false, err: 'ENETUNREACH' };
+  if (rt.type === 'prohibit') return { ok: false, err: 'EACCES' };
+  if (rt.type === 'blackhole') return { ok: false, err: 'EINVAL' };
+  if (rt.type === 'local') {
+    const src = opts.src ?? dst;
+    return { ok: true, rt, dev: ns.loopback, nexthop: dst, src, local: true };
+  }
+  if (isLinkLocal6(dst) && !opts.oif) return { ok: false, err: 'EINVAL' };
+  const dev = rt.dev!;
+  const src = opts.src ?? selectSource6(ns, dev, dst);
+  if (src === undefined) return { ok: false, err: 'ENETUNREACH' };
+  return { ok: true, rt, dev, nexthop: rt.gateway ?? dst, src, local: false };
+}
+
+/**
+ * RFC 6724's rules as ipv6_dev_get_saddr applies them, the ones that matter here: the
+ * scope of the destination (rule 2), the outgoing device first (rule 5), then the longest
+ * matching prefix (rule 8).
+ */
+export function selectSource6(ns: Netns, dev: Device, dst: bigint): bigint | undefined {
+  const want = isLinkLocal6(dst) ? 'link' : 'global';
+  const fits = (a: If6Addr): boolean => a.scope === want;
+  const best = (list: If6Addr[]): If6Addr | undefined => {
+    let pick: If6Addr | undefined;
+    let pickLen = -1;
+    for (const a of list.filter(fits)) {
+      let n = 0;
+      while (n < 128 && inPrefix6(a.addr, dst, n + 1)) n++;
+      if (n > pickLen) {
+        pick = a;
+        pickLen = n;
+      }
+    }
+    return pick;
+  };
+  const onDev = best(dev.addrs6);
+  if (onDev) return onDev.addr;
+  if (want === 'link') return undefined;
+  return best(ns.devicesInOrder().flatMap((d) => d.addrs6))?.addr;
+}
+
+/** ip6_local_out -> ip6_output -> ip6_finish_output: the route chosen, then the neighbour. */
+export function ip6LocalOut(
+  ns: Netns,
+  skb: Skb,
+  res: Extract<Route6Result, { ok: true }>,
+  who: string,
+): void {
+  const ip = skb.layers[0] as Ipv6Layer;
+  const via = res.rt.gateway !== undefined ? ` via ${formatIp6(res.rt.gateway)}` : '';
+  emit(ns, {
+    kind: 'route-lookup',
+    skb,
+    decidedBy: { table: 'routes', row: formatRoute6(res.rt, true) },
+    code: 'route6.output',
+    args: { dst: ip.dst, dev: res.dev.name, via, src: ip.src, who },
+  });
+  const len = ipLength({ layers: skb.layers, payload: skb.payload }, 0);
+  if (len > res.dev.mtu && res.dev.kind !== 'loopback') {
+    // A local sender fragments (ip6_fragment); the model does not.
+    emit(ns, {
+      kind: 'drop',
+      dev: res.dev,
+      skb,
+      reason: 'FRAGMENTATION_UNMODELLED',
+      code: 'drop.fragmentation',
+      args: { dev: res.dev.name, mtu: res.dev.mtu, len },
+    });
+    return;
+  }
+  ndiscNeighOutput(res.dev, res.nexthop, skb);
+}
