@@ -32,19 +32,6 @@ export const FIELD_TYPE: Record<NftField, NftDatatype> = {
   numgen: 'integer',
 };
 
-/** fib_addr_type: the kernel's route types (RTN_*), as `fib ... type` names them. */
-export const FIB_ADDRTYPES: [string, number][] = [
-  ['unspec', 0],
-  ['unicast', 1],
-  ['local', 2],
-  ['broadcast', 3],
-  ['anycast', 4],
-  ['multicast', 5],
-  ['blackhole', 6],
-  ['unreachable', 7],
-  ['prohibit', 8],
-];
-
 const PROTOS: Record<string, number> = {
   icmp: 1,
   igmp: 2,
@@ -192,8 +179,6 @@ export function parseElem(type: NftDatatype, t: Token): NftElem {
       if (n === undefined || n > 0xffffffff) throw new NftError('Could not parse mark', t.at, t.len);
       return { lo: n, hi: n, text: `0x${n.toString(16).padStart(8, '0')}` };
     }
-    case 'fib_addrtype':
-      return namedElem(t, FIB_ADDRTYPES, 'fib address type');
     case 'integer': {
       const n = num(t.text);
       if (n === undefined) throw new NftError('Could not parse integer', t.at, t.len);
