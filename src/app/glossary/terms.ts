@@ -136,7 +136,7 @@ export const GLOSSARY: GlossaryEntry[] = [
     def: {
       en: 'Generic Routing Encapsulation (protocol 47): an outer IPv4 header and a 4-byte GRE header (8 with a key) around the inner packet, no UDP. A Linux gre device is a point-to-point tunnel to its remote.',
       'zh-CN':
-        '通用路由封装（协议号 47）：在内层数据包外面加一个外层 IPv4 头和 4 字节的 GRE 头（带 key 时 8 字节），没有 UDP。Linux 的 gre 设备是通往其 remote 的点对点隧道。',
+        '通用路由封装（协议号 47）：在内层数据包外面加一个外层 IPv4 头和 4 字节的 GRE 头（带 key 时 8 字节），没有 UDP。Linux 的 gre 设备是通往对端主机的点对点隧道。',
     },
     match: both('GRE'),
   },
