@@ -106,7 +106,7 @@ gate typecheck npm run -s typecheck
 gate lint npm run -s lint
 suite unit test-results/unit.json npm run -s unit -- --reporter=default --reporter=json --outputFile=test-results/unit.json
 suite e2e test-results/e2e.json npm run -s e2e
-suite conformance test-results/conformance.json npm run -s conformance
+suite conformance test-results/conformance.json npm run -s conformance -- --jobs 3
 # A fixed set of random worlds (README, "Random worlds"); a long campaign is run by hand.
 suite conformance-random test-results/conformance-random.json npm run -s conformance -- --seeds 2,4 --jobs 2 --minimize 0
 
