@@ -2,16 +2,12 @@
 import { formatIp } from '../net/ipv4';
 import type { Device } from '../kernel/device';
 import { Gre } from '../kernel/devices/gre';
-import { Ipip } from '../kernel/devices/ipip';
+import { IpTunnel } from '../kernel/devices/ip-tunnel';
 import { Veth } from '../kernel/devices/veth';
 import { formatIp6 } from '../net/ipv6';
 
-/** An IP tunnel: iproute2 names its link type (ARPHRD_TUNNEL "ipip", ARPHRD_IPGRE "gre"). */
-function tunnel(d: Device): { type: string; local?: number; remote?: number; dev?: Device } | undefined {
-  if (d instanceof Ipip) return { type: 'ipip', ...d.params };
-  if (d instanceof Gre) return { type: 'gre', ...d.params };
-  return undefined;
-}
+/** An IP tunnel's link type as iproute2 names it (ARPHRD_TUNNEL "ipip", ARPHRD_IPGRE "gre"). */
+const tunnelType = (d: IpTunnel): string => (d instanceof Gre ? 'gre' : 'ipip');
 
 function qdisc(d: Device): string {
   if (!d.adminUp) return 'noop';
@@ -21,8 +17,7 @@ function qdisc(d: Device): string {
 export function linkName(d: Device): string {
   if (d instanceof Veth && d.peer) return `${d.name}@if${d.peer.ifindex}`;
   // A tunnel's iflink is the device it is bound to; with none, iproute2 prints "@NONE".
-  const t = tunnel(d);
-  if (t) return `${d.name}@${t.dev?.name ?? 'NONE'}`;
+  if (d instanceof IpTunnel) return `${d.name}@${d.params.dev?.name ?? 'NONE'}`;
   return d.name;
 }
 
@@ -33,13 +28,12 @@ export function linkHeader(d: Device): string {
 
 export function linkLine(d: Device): string {
   if (d.kind === 'loopback') return `    link/loopback ${d.mac} brd 00:00:00:00:00:00`;
-  const t = tunnel(d);
-  if (t) {
+  if (d instanceof IpTunnel) {
     // The tunnel's local address is its link-layer address and the remote its broadcast,
     // or its peer on a point-to-point tunnel.
-    const local = formatIp(t.local ?? 0);
-    const remote = formatIp(t.remote ?? 0);
-    return `    link/${t.type} ${local} ${t.remote !== undefined ? 'peer' : 'brd'} ${remote}`;
+    const { local, remote } = d.params;
+    const peer = remote !== undefined ? 'peer' : 'brd';
+    return `    link/${tunnelType(d)} ${formatIp(local ?? 0)} ${peer} ${formatIp(remote ?? 0)}`;
   }
   if (d.linkType === 'raw') return '    link/none ';
   let s = `    link/ether ${d.mac} brd ff:ff:ff:ff:ff:ff`;

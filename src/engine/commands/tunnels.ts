@@ -5,6 +5,7 @@
  */
 import { formatIp, parseIp } from '../net/ipv4';
 import { Gre } from '../kernel/devices/gre';
+import { IpTunnel } from '../kernel/devices/ip-tunnel';
 import { Ipip } from '../kernel/devices/ipip';
 import { Tun } from '../kernel/devices/tun';
 import { Vxlan, type VxlanParams } from '../kernel/devices/vxlan';
@@ -249,7 +250,7 @@ function tunnelDel(ctx: CommandContext, a: Args): CommandResult {
   const d = ctx.ns.device(name);
   const fail = (why: string): CommandError => new CommandError(`delete tunnel "${name}" failed: ${why}`, 1);
   if (!d) throw fail('No such device');
-  if (!(d instanceof Ipip) && !(d instanceof Gre)) throw fail('Operation not supported');
+  if (!(d instanceof IpTunnel)) throw fail('Operation not supported');
   if (d.fallback) throw fail('Operation not permitted');
   ctx.ns.removeDevice(d);
   return { output: '' };
@@ -259,7 +260,7 @@ function tunnelDel(ctx: CommandContext, a: Args): CommandResult {
 function tunnelShow(ns: Netns): string {
   const rows: string[] = [];
   for (const d of ns.devicesInOrder()) {
-    if (!(d instanceof Ipip) && !(d instanceof Gre)) continue;
+    if (!(d instanceof IpTunnel)) continue;
     const p = d.params;
     let s = `${d.name}: ${d instanceof Gre ? 'gre' : 'ip'}/ip remote ${p.remote !== undefined ? formatIp(p.remote) : 'any'} local ${p.local !== undefined ? formatIp(p.local) : 'any'}`;
     if (p.dev) s += ` dev ${p.dev.name}`;

@@ -5,19 +5,12 @@
  * erspan0, Ethernet-over-GRE devices this model does not carry (it models GRE for IPv4 only).
  */
 import { formatIp } from '../../net/ipv4';
-import { Device, type DeviceKind } from '../device';
+import type { DeviceKind } from '../device';
+import { IpTunnel, type IpTunnelParams } from './ip-tunnel';
 import type { Skb } from '../skb';
 import { greXmit } from '../stack/gre';
 
-export interface GreParams {
-  local?: number;
-  remote?: number;
-  /** 0: inherit the inner packet's TTL. */
-  ttl: number;
-  /** The outer header always sets DF (the default for `ip link add ... type gre`). */
-  pmtudisc: boolean;
-  /** The underlying device the tunnel is bound to (`dev D`). */
-  dev?: Device;
+export interface GreParams extends IpTunnelParams {
   /** i_key: the key a received packet must carry to be this tunnel's (`key`/`ikey`). */
   ikey?: number;
   /** o_key: the key sent packets carry (`key`/`okey`). */
@@ -32,33 +25,8 @@ export function greHeaderLen(p: GreParams): number {
 /** A key as iproute2 prints it (`ikey 0.0.0.42`): the 32 bits as a dotted quad. */
 export const formatKey = (k: number): string => formatIp(k >>> 0);
 
-export class Gre extends Device {
+export class Gre extends IpTunnel<GreParams> {
   readonly kind: DeviceKind = 'gre';
-  readonly params: GreParams;
-  /** The module's own gre0: `ip tunnel del` refuses it (EPERM), as ip_tunnel_ctl does. */
-  declare fallback: boolean;
-
-  constructor(...args: [...ConstructorParameters<typeof Device>, GreParams]) {
-    const [ns, name, ifindex, mac, mtu, params] = args;
-    super(ns, name, ifindex, mac, mtu);
-    this.params = params;
-    this.noarp = true;
-    this.fallback = false;
-  }
-
-  override get linkType(): 'eth' | 'raw' {
-    return 'raw';
-  }
-
-  /** ipgre_tunnel_init: a point-to-point device once it has a fixed remote. */
-  override linkFlags(): string[] {
-    return super.linkFlags().filter((f) => f !== 'POINTOPOINT' || this.params.remote !== undefined);
-  }
-
-  /** iflink is the bound device (parms.link); 0 shows as `@NONE`. */
-  override iflink(): number {
-    return this.params.dev?.ifindex ?? 0;
-  }
 
   transmit(skb: Skb): void {
     greXmit(this, skb);
@@ -67,12 +35,7 @@ export class Gre extends Device {
   /** The words `ip -d link` prints after "gre" (iproute2's gre_print_opt). */
   override detail(): string {
     const p = this.params;
-    const w = [
-      `remote ${p.remote !== undefined ? formatIp(p.remote) : 'any'}`,
-      `local ${p.local !== undefined ? formatIp(p.local) : 'any'}`,
-    ];
-    if (p.dev) w.push(`dev ${p.dev.name}`);
-    w.push(`ttl ${p.ttl || 'inherit'}`);
+    const w = [this.endsText()];
     if (!p.pmtudisc) w.push('nopmtudisc');
     if (p.ikey !== undefined) w.push(`ikey ${formatKey(p.ikey)}`);
     if (p.okey !== undefined) w.push(`okey ${formatKey(p.okey)}`);

@@ -10,6 +10,7 @@ import { Ipip } from '../devices/ipip';
 import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
 import { emit } from './emit';
+import { ipTunnelLookup } from './ip-tunnel';
 import { ipLocalOut, routeOutput } from './output';
 import { netifReceive } from './receive';
 
@@ -70,20 +71,12 @@ export function ipipXmit(dev: Ipip, skb: Skb): void {
   ipLocalOut(ns, outer, res, dev.name);
 }
 
-/** ipip_rcv: match a tunnel by its endpoints, else the fallback tunl0; hand it the inner packet. */
+/** ipip_rcv: the tunnel by its endpoints (ip_tunnel_lookup), tunl0 last; hand it the inner packet. */
 export function ipipRcv(inDev: Device, skb: Skb): boolean {
   const ns = inDev.netns;
   const ip = skb.layers[0] as Ipv4Layer;
-  const src = ipOf(ip.src);
-  const dst = ipOf(ip.dst);
-  const tunnels = ns.devicesInOrder().filter((d): d is Ipip => d instanceof Ipip && d.adminUp);
-  const dev =
-    tunnels.find(
-      (t) => t.params.remote === src && (t.params.local === undefined || t.params.local === dst),
-    ) ??
-    tunnels.find(
-      (t) => t.params.remote === undefined && (t.params.local === undefined || t.params.local === dst),
-    );
+  const tunnels = ns.devicesInOrder().filter((d): d is Ipip => d instanceof Ipip);
+  const dev = ipTunnelLookup(tunnels, ipOf(ip.src), ipOf(ip.dst), undefined);
   if (!dev) return false;
   const inner = skbWith(skb, { layers: skb.layers.slice(1), ct: undefined, brnf: undefined });
   emit(ns, { kind: 'decap', dev, skb: inner, code: 'ipip.decap', args: { dev: dev.name, from: ip.src } });
