@@ -194,24 +194,28 @@ function hex(n: number): string {
   return '0x' + (n >>> 0).toString(16);
 }
 
+/** One of fib4_rules_init's own three rules (local 0, main 32766, default 32767), with no selector: not worth a step of its own. */
+export function isDefaultRule(r: FibRule): boolean {
+  return (
+    r.action === 'lookup' &&
+    !r.invert &&
+    !r.src &&
+    !r.dst &&
+    !r.fwmark &&
+    r.iif === undefined &&
+    r.oif === undefined &&
+    r.tos === 0 &&
+    ((r.pref === 0 && r.table === TABLE_LOCAL) ||
+      (r.pref === 32766 && r.table === TABLE_MAIN) ||
+      (r.pref === 32767 && r.table === TABLE_DEFAULT))
+  );
+}
+
 /** Whether the list is still fib4_rules_init's three rules (fib_has_custom_rules unset). */
 export function isDefaultRules(rules: readonly FibRule[]): boolean {
   const d = defaultRules();
   return (
     rules.length === d.length &&
-    rules.every(
-      (r, i) =>
-        r.pref === d[i]!.pref &&
-        r.table === d[i]!.table &&
-        r.action === 'lookup' &&
-        !r.invert &&
-        !r.src &&
-        !r.dst &&
-        !r.fwmark &&
-        r.iif === undefined &&
-        r.oif === undefined &&
-        r.tos === 0 &&
-        r.suppressPrefixlen === -1,
-    )
+    rules.every((r, i) => r.pref === d[i]!.pref && isDefaultRule(r) && r.suppressPrefixlen === -1)
   );
 }

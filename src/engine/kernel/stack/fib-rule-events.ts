@@ -1,7 +1,7 @@
 /** What the Trace says when an `ip rule` decides a lookup: the rule that chose, or the rule that refused. */
 import type { Ipv4Layer } from '../../net/layers';
 import type { Device } from '../device';
-import { formatRule, tableName, type FibRule } from '../fib-rules';
+import { formatRule, isDefaultRule, tableName, type FibRule } from '../fib-rules';
 import type { Netns } from '../netns';
 import type { Route } from '../routes';
 import type { Skb } from '../skb';
@@ -11,23 +11,6 @@ import { icmpSendError, ICMP } from './icmp';
 /** The rule's row exactly as the routes table lists it. */
 export function ruleRow(ns: Netns, r: FibRule): string {
   return formatRule(r, (name) => ns.device(name) !== undefined);
-}
-
-/** fib4_rules_init's own three rules, with no selector: not worth a step of their own. */
-function isDefaultRule(r: FibRule): boolean {
-  return (
-    r.action === 'lookup' &&
-    !r.invert &&
-    !r.src &&
-    !r.dst &&
-    !r.fwmark &&
-    r.iif === undefined &&
-    r.oif === undefined &&
-    r.tos === 0 &&
-    ((r.pref === 0 && r.table === 255) ||
-      (r.pref === 32766 && r.table === 254) ||
-      (r.pref === 32767 && r.table === 253))
-  );
 }
 
 /** A rule other than the default three sent the lookup to its table. */
