@@ -136,9 +136,8 @@ class Printer {
     const next = this.at(i + 1);
     switch (next?.proto) {
       case 'tcp':
-        return `${prefix}${l.src}.${next.sport} > ${l.dst}.${next.dport}: ${this.tcp(next, i + 1)}`;
       case 'udp':
-        return `${prefix}${l.src}.${next.sport} > ${l.dst}.${next.dport}: ${this.udp(next, i + 1)}`;
+        return `${prefix}${this.ports(l, next, i + 1)}`;
       case 'icmp':
         return `${prefix}${l.src} > ${l.dst}: ${this.icmp(next, i + 1)}`;
       case 'ipv4':
@@ -148,6 +147,12 @@ class Printer {
       default:
         return `${prefix}${l.src} > ${l.dst}: ip-proto-${l.protocol} ${this.len(i) - 20}`;
     }
+  }
+
+  /** print-ip.c and print-ip6.c alike: the ports joined to the addresses with a dot, then the segment. */
+  private ports(ip: { src: string; dst: string }, l: TcpLayer | UdpLayer, i: number): string {
+    const body = l.proto === 'tcp' ? this.tcp(l, i) : this.udp(l, i);
+    return `${ip.src}.${l.sport} > ${ip.dst}.${l.dport}: ${body}`;
   }
 
   /** print-gre.c, version 0 without -v: the key if any, then the GRE length (header included). */
@@ -165,9 +170,8 @@ class Printer {
     const next = this.at(i + 1);
     switch (next?.proto) {
       case 'tcp':
-        return `${prefix}${l.src}.${next.sport} > ${l.dst}.${next.dport}: ${this.tcp(next, i + 1)}`;
       case 'udp':
-        return `${prefix}${l.src}.${next.sport} > ${l.dst}.${next.dport}: ${this.udp(next, i + 1)}`;
+        return `${prefix}${this.ports(l, next, i + 1)}`;
       case 'icmpv6':
         return `${prefix}${l.src} > ${l.dst}: ICMP6, ${this.icmp6(next, i + 1)}, length ${this.len(i + 1)}`;
       default:
