@@ -17,10 +17,9 @@ import { startController } from './state/controller';
 import { appStore } from './state/store';
 
 startI18nSync(appStore);
-startController(appStore, playbackActor);
+startController(appStore, playbackActor, { opening: startLessons() });
 installQuizGate(appStore, playbackActor);
 syncClassroomUrl();
-startLessons(appStore);
 startChallenges(appStore);
 installShortcuts(sendPlayback);
 registerServiceWorker();

@@ -33,7 +33,16 @@ const builtinCatalog = (): Promise<ScenarioInfo[]> =>
 /** How long after a step the URL is updated. */
 export const URL_DELAY_MS = 120;
 
-export function startController(store: AppStoreApi, actor: Actor<typeof playbackMachine>): () => void {
+export interface ControllerOptions {
+  /** What a bare link opens instead of the default journey, when the catalog has it (a first visit's lesson 1). */
+  opening?: string | null;
+}
+
+export function startController(
+  store: AppStoreApi,
+  actor: Actor<typeof playbackMachine>,
+  options: ControllerOptions = {},
+): () => void {
   // The link is decoded asynchronously (its edits are compressed); the catalog waits for it.
   const initialPromise = decodeLocation(window.location.search, window.location.hash).then(
     ({ state, error }) => {
@@ -183,8 +192,11 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
         });
         return;
       }
+      const opening = options.opening ?? DEFAULT_SCENARIO;
       const wanted =
-        catalog.find((c) => c.id === initial.scenario) ?? catalog.find((c) => c.id === DEFAULT_SCENARIO);
+        catalog.find((c) => c.id === initial.scenario) ??
+        catalog.find((c) => c.id === opening) ??
+        catalog.find((c) => c.id === DEFAULT_SCENARIO);
       const chosen = wanted ?? catalog[0];
       if (!chosen) {
         store.getState().setError('No scenarios are available yet.');
