@@ -17,6 +17,7 @@ import type {
   NftState,
   NftTable,
 } from '../../kernel/netfilter/nft-types';
+import { registerBaseChain } from '../../kernel/netfilter/nft-hooks';
 import { nftRulesetLines, nftTableLines } from '../../kernel/netfilter/nft-text';
 import { NftError, type Token, type Tokens } from './lex';
 import { parseElemList, parseMapList, parseRule } from './rule';
@@ -141,8 +142,11 @@ const skipSeps = (ts: Tokens): void => {
 function chainBody(c: Ctx, ts: Tokens, table: NftTable, ch: NftChain): void {
   ts.expect('{');
   for (skipSeps(ts); !ts.accept('}'); skipSeps(ts)) {
-    if (ts.word() === 'type') ch.base = { ...parseBase(ts), policy: ch.base?.policy ?? 'accept' };
-    else if (ts.word() === 'comment') {
+    if (ts.word() === 'type') {
+      const before = ch.base;
+      ch.base = { ...parseBase(ts), policy: before?.policy ?? 'accept' };
+      registerBaseChain(ch.base, before);
+    } else if (ts.word() === 'comment') {
       ts.next();
       ch.comment = ts.next().text;
     } else if (ts.word() === 'policy') {
