@@ -39,13 +39,35 @@ interface Conn {
 }
 
 export class Ipvs {
+  /** In the order added; change it through add, remove and clear (they keep the index). */
   readonly services: VirtualService[] = [];
   readonly conns: Conn[] = [];
   /** A flow may pin which real server the scheduler picks (by its address). */
   pin?: string;
+  /**
+   * The services by proto, VIP and port, as ip_vs_ctl.c hashes them (ip_vs_svc_table): a
+   * packet or an ipvsadm call finds its service without walking 10,000 of them.
+   */
+  private readonly index = new Map<string, VirtualService>();
 
   find(proto: string, vip: number, port: number): VirtualService | undefined {
-    return this.services.find((s) => s.proto === proto && s.vip === vip && s.port === port);
+    return this.index.get(`${proto} ${vip} ${port}`);
+  }
+
+  add(vs: VirtualService): void {
+    this.services.push(vs);
+    this.index.set(`${vs.proto} ${vs.vip} ${vs.port}`, vs);
+  }
+
+  remove(vs: VirtualService): void {
+    const i = this.services.indexOf(vs);
+    if (i >= 0) this.services.splice(i, 1);
+    this.index.delete(`${vs.proto} ${vs.vip} ${vs.port}`);
+  }
+
+  clear(): void {
+    this.services.splice(0);
+    this.index.clear();
   }
 
   /** `ipvsadm -Ln` */
