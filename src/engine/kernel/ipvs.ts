@@ -38,6 +38,24 @@ interface Conn {
   real: RealServer;
 }
 
+/** The three lines `ipvsadm -Ln` starts with. */
+export const IPVS_HEADER: readonly string[] = [
+  'IP Virtual Server version 1.2.1 (size=4096)',
+  'Prot LocalAddress:Port Scheduler Flags',
+  '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
+];
+
+/** A virtual service's line in `ipvsadm -Ln` (also the row an IPVS decision names). */
+export function serviceRow(vs: VirtualService, scheduler = vs.scheduler): string {
+  return `${vs.proto.toUpperCase()}  ${formatIp(vs.vip)}:${vs.port} ${scheduler}`;
+}
+
+/** A real server's line in `ipvsadm -Ln`, with its active connections. */
+export function realRow(r: RealServer, active: number): string {
+  const fwd = r.method === 'masq' ? 'Masq' : r.method === 'route' ? 'Route' : 'Tunnel';
+  return `  -> ${`${formatIp(r.ip)}:${r.port}`.padEnd(28)}${fwd.padEnd(8)}${String(r.weight).padEnd(7)}${String(active).padEnd(11)}0`;
+}
+
 export class Ipvs {
   /** In the order added; change it through add, remove and clear (they keep the index). */
   readonly services: VirtualService[] = [];
@@ -72,20 +90,11 @@ export class Ipvs {
 
   /** `ipvsadm -Ln` */
   rows(): string[] {
-    const out = [
-      'IP Virtual Server version 1.2.1 (size=4096)',
-      'Prot LocalAddress:Port Scheduler Flags',
-      '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
-    ];
+    const out = IPVS_HEADER.slice();
     for (const s of this.services) {
-      out.push(`${s.proto.toUpperCase()}  ${formatIp(s.vip)}:${s.port} ${s.scheduler}`);
-      for (const r of s.reals) {
-        const active = this.conns.filter((c) => c.vs === s && c.real === r).length;
-        const fwd = r.method === 'masq' ? 'Masq' : r.method === 'route' ? 'Route' : 'Tunnel';
-        out.push(
-          `  -> ${`${formatIp(r.ip)}:${r.port}`.padEnd(28)}${fwd.padEnd(8)}${String(r.weight).padEnd(7)}${String(active).padEnd(11)}0`,
-        );
-      }
+      out.push(serviceRow(s));
+      for (const r of s.reals)
+        out.push(realRow(r, this.conns.filter((c) => c.vs === s && c.real === r).length));
     }
     return out;
   }
@@ -153,7 +162,7 @@ export function ipvsIn(dev: Device, skb: Skb): boolean {
       skb,
       decidedBy: {
         table: 'ipvs',
-        row: `TCP  ${formatIp(vs.vip)}:${vs.port} ${vs.scheduler}`.replace(/^TCP/, vs.proto.toUpperCase()),
+        row: serviceRow(vs),
       },
       code: 'ipvs.schedule',
       args: {
