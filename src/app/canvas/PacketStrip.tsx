@@ -22,6 +22,7 @@ const NAMES: Record<Layer['proto'], string> = {
   tcp: 'TCP',
   vxlan: 'VXLAN',
   gre: 'GRE',
+  dns: 'DNS',
 };
 
 function BlockView({ b, layer, w }: { b: Block; layer: Layer; w: Wording }): JSX.Element {

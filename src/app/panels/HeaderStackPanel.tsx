@@ -3,7 +3,7 @@ import { useMemo, useState, type JSX } from 'react';
 import { usePanelApp } from '../state/panelState';
 import { Empty, Panel } from './Panel';
 import { PacketBytes } from './PacketBytes';
-import { fieldName, fieldValue, LAYER_NAMES, layerFields, layerSummary } from './fields';
+import { fieldKey, fieldValue, LAYER_NAMES, layerFieldName, layerFields, layerSummary } from './fields';
 import { diffLayers, packetEventAt, previousOfPacket, type LayerDiff } from './trace-select';
 import { nestLayers } from '../canvas/stack';
 import type { Layer } from '../types';
@@ -62,7 +62,7 @@ export function HeaderStackPanel() {
               : 'text-slate-800 dark:text-slate-200';
             return (
               <div key={k} className="contents">
-                <dt className={`truncate font-sans ${cls}`}>{fieldLabel(t, k)}</dt>
+                <dt className={`truncate font-sans ${cls}`}>{fieldLabel(t, k, layer)}</dt>
                 <dd className={`break-all ${cls}`}>
                   <span data-raw="">
                     {typeof v === 'boolean'
@@ -142,7 +142,7 @@ export function HeaderStackPanel() {
                 {changes.map((c) => (
                   <li key={`${c.index}:${c.key}`}>
                     <span className="font-sans">
-                      {LAYER_SHORT[layers[c.index]!.proto]} {fieldLabel(t, c.key)}:
+                      {LAYER_SHORT[layers[c.index]!.proto]} {fieldLabel(t, c.key, layers[c.index]!)}:
                     </span>{' '}
                     <del className="text-slate-600 dark:text-slate-300">{c.before}</del> →{' '}
                     <ins className="font-bold no-underline">{c.after}</ins>
@@ -173,10 +173,10 @@ export function HeaderStackPanel() {
 }
 
 /** The field's name in the current language (the Wireshark-like English name when there is no key). */
-function fieldLabel(t: ReturnType<typeof useT>['t'], key: string): string {
-  const id = `field.${key}` as UiKey;
+function fieldLabel(t: ReturnType<typeof useT>['t'], key: string, layer: Layer): string {
+  const id = fieldKey(layer, key) as UiKey;
   const s = t(id);
-  return s === id ? fieldName(key) : s;
+  return s === id ? layerFieldName(layer, key) : s;
 }
 
 const LAYER_SHORT: Record<Layer['proto'], string> = {
@@ -190,6 +190,7 @@ const LAYER_SHORT: Record<Layer['proto'], string> = {
   tcp: 'TCP',
   vxlan: 'VXLAN',
   gre: 'GRE',
+  dns: 'DNS',
 };
 
 interface Change {

@@ -12,6 +12,7 @@ export const LAYER_NAMES: Record<Layer['proto'], string> = {
   tcp: 'Transmission Control Protocol',
   vxlan: 'Virtual eXtensible Local Area Network',
   gre: 'Generic Routing Encapsulation',
+  dns: 'Domain Name System',
 };
 
 const FIELD_NAMES: Record<string, string> = {
@@ -79,7 +80,61 @@ export function fieldName(key: string): string {
   return FIELD_NAMES[key] ?? key;
 }
 
+/** Wireshark's names for the DNS header and sections (tc, id and flags mean other things elsewhere). */
+const DNS_FIELD_NAMES: Record<string, string> = {
+  id: 'Transaction ID',
+  qr: 'Response',
+  aa: 'Authoritative',
+  tc: 'Truncated',
+  rd: 'Recursion desired',
+  ra: 'Recursion available',
+  rcode: 'Reply code',
+  question: 'Queries',
+  answer: 'Answers',
+  authority: 'Authoritative nameservers',
+  additional: 'Additional records',
+};
+
+/** The i18n key of a field: DNS's own names first, as they differ from the same letters elsewhere. */
+export function fieldKey(layer: Layer, key: string): string {
+  return layer.proto === 'dns' && key in DNS_FIELD_NAMES ? `field.dns.${key}` : `field.${key}`;
+}
+
+export function layerFieldName(layer: Layer, key: string): string {
+  return (layer.proto === 'dns' ? DNS_FIELD_NAMES[key] : undefined) ?? fieldName(key);
+}
+
+const RCODES = ['No error', 'Format error', 'Server failure', 'No such name', 'Not implemented', 'Refused'];
+
+type DnsRec = Extract<Layer, { proto: 'dns' }>['answer'][number];
+
+/** A record as dig prints it: name, TTL, class, type, data. */
+export function dnsRecordText(r: DnsRec): string {
+  const data =
+    r.type === 'SOA'
+      ? `${r.data.mname} ${r.data.rname} ${r.data.serial} ${r.data.refresh} ${r.data.retry} ${r.data.expire} ${r.data.minimum}`
+      : r.data;
+  return `${r.name} ${r.ttl} IN ${r.type} ${data}`;
+}
+
+function dnsSummary(l: Extract<Layer, { proto: 'dns' }>): string {
+  const q = l.question.map((x) => `${x.type} ${x.name}`).join(', ');
+  if (!l.qr) return `Standard query 0x${l.id.toString(16).padStart(4, '0')} ${q}`;
+  const rc = l.rcode === 0 ? '' : ` ${RCODES[l.rcode] ?? `rcode ${l.rcode}`}`;
+  return `Standard query response 0x${l.id.toString(16).padStart(4, '0')}${rc} ${q}`;
+}
+
 export function fieldValue(layer: Layer, key: string, value: unknown): string {
+  if (layer.proto === 'dns') {
+    if (key === 'question' && Array.isArray(value))
+      return (
+        (value as { name: string; type: string }[]).map((q) => `${q.name} IN ${q.type}`).join('; ') ||
+        '(none)'
+      );
+    if (Array.isArray(value)) return (value as DnsRec[]).map(dnsRecordText).join('; ') || '(none)';
+    if (key === 'rcode' && typeof value === 'number') return `${RCODES[value] ?? 'other'} (${value})`;
+    if (key === 'id' && typeof value === 'number') return `0x${value.toString(16).padStart(4, '0')}`;
+  }
   // Only present when a vxlan device with noudpcsum sent it: otherwise the checksum is computed.
   if (key === 'zeroChecksum') return '0x0000 (none: the sender has noudpcsum)';
   if (typeof value === 'boolean') return value ? 'set' : 'not set';
@@ -119,6 +174,8 @@ export function layerSummary(layer: Layer): string {
       return `${layer.sport} → ${layer.dport} [${layer.flags}]`;
     case 'vxlan':
       return `VNI: ${layer.vni}`;
+    case 'dns':
+      return dnsSummary(layer);
     case 'gre':
       return `Flags: 0x${layer.key !== undefined ? '2000' : '0000'}, Protocol Type: ${ETHERTYPES[layer.protocol] ?? 'unknown'} (0x${layer.protocol.toString(16).padStart(4, '0')})`;
   }

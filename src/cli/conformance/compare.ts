@@ -47,6 +47,19 @@ export function signature(l: Layer): Record<string, unknown> {
       return { proto: 'vxlan', vni: l.vni };
     case 'gre':
       return { proto: 'gre', protocol: l.protocol, key: l.key };
+    case 'dns':
+      // The transaction id is random (glibc's res_mkquery); the rest is determined.
+      return {
+        proto: 'dns',
+        qr: l.qr,
+        aa: l.aa,
+        rd: l.rd,
+        ra: l.ra,
+        rcode: l.rcode,
+        question: l.question,
+        answer: l.answer,
+        authority: l.authority.map((r) => (r.type === 'SOA' ? { ...r, data: { ...r.data, serial: 0 } } : r)),
+      };
     case 'ipv6':
       // The flow label is a per-socket hash the kernel seeds at random (auto_flowlabels).
       return { proto: 'ipv6', src: l.src, dst: l.dst, hlim: l.hlim, next: l.next, tc: l.tc };

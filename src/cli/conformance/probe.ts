@@ -59,6 +59,13 @@ function flannelUdpBackend(s: Scenario): string | undefined {
   }
 }
 
+/** The flow's program looks a name up first (nslookup, or curl given a host name). */
+function asksDns(cmd: string): boolean {
+  if (/^nslookup\b/.test(cmd)) return true;
+  const url = /^curl\b.*?\s(?:http:\/\/)?([^\s/:]+)(?::\d+)?(?:\/\S*)?\s*$/.exec(cmd);
+  return url !== null && url[1] !== 'localhost' && !/^\d+\.\d+\.\d+\.\d+$/.test(url[1]!);
+}
+
 /** Why a flow cannot run on this kernel, or undefined when it can. */
 export function realizable(s: Scenario, flow: string, k: KernelSupport): string | undefined {
   const cmd = s.flows.find((f) => f.id === flow)?.command.trim() ?? '';
@@ -72,6 +79,8 @@ export function realizable(s: Scenario, flow: string, k: KernelSupport): string 
   );
   if (userspace)
     return `not realizable in the lab: kube-proxy in userspace mode (on ${userspace.name}) proxies every connection itself, a user-space program the lab does not run`;
+  if (asksDns(cmd))
+    return `not realizable in the lab: the flow resolves a name through CoreDNS ("${cmd}"), a user-space program answering from the Services, and kubelet's /etc/resolv.conf; the lab runs no controllers`;
   const { world } = buildWorld(s);
   const used = new Set(topologyOf(world).netns.flatMap((n) => n.interfaces.map((i) => i.kind)));
   const kernelKind = (kind: string): string => (kind === 'ether' ? 'veth' : kind);

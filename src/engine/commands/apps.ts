@@ -5,6 +5,8 @@ import { Ping6 } from '../apps/ping6';
 import { parseIp6 } from '../net/ipv6';
 import { TcpClient } from '../apps/tcp-client';
 import { UdpClient } from '../apps/udp-client';
+import { ResolveThen } from '../apps/resolving';
+import { Nslookup } from '../apps/nslookup';
 import { CommandError } from '../kernel/errors';
 import { SECOND_US } from '../kernel/timing';
 import type { CommandContext, CommandResult } from './types';
@@ -143,24 +145,43 @@ export function curl(ctx: CommandContext, argv: string[]): CommandResult {
   if (!url) throw new CommandError('curl: no URL specified!', 2);
   const m = /^(?:http:\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
   if (!m) throw new CommandError(`curl: (3) URL using bad/illegal format or missing URL`, 3);
-  const dst = host('curl', m[1]);
   const port = m[2] ? intArg('curl', '', m[2], 1, 65535) : 80;
   const path = m[3] ?? '/';
   // The request curl sends: request line, Host, User-Agent, Accept, blank line.
   const hostHdr = m[2] ? `${m[1]}:${m[2]}` : m[1]!;
   const request = `GET ${path} HTTP/1.1\r\nHost: ${hostHdr}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`
     .length;
-  return {
-    output: '',
-    process: new TcpClient(ctx.ns, {
+  const connect = (dst: number): TcpClient =>
+    new TcpClient(ctx.ns, {
       process: 'curl',
       dst,
       port,
       request,
       waitUs: timeout * SECOND_US,
       ...(sport !== undefined ? { sport } : {}),
-    }),
+    });
+  const name = m[1]!;
+  if (name === 'localhost' || parseIp(name) !== null)
+    return { output: '', process: connect(host('curl', name)) };
+  // A host name: getaddrinfo() asks DNS first (glibc, as the pod's resolv.conf says).
+  const failure = `curl: (6) Could not resolve host: ${name}`;
+  return {
+    output: '',
+    process: new ResolveThen(ctx.ns, 'curl', name, connect, failure, timeout * SECOND_US),
   };
+}
+
+/** nslookup NAME [SERVER]: BIND 9's, with the servers of /etc/resolv.conf. */
+export function nslookup(ctx: CommandContext, argv: string[]): CommandResult {
+  const pos = argv.slice(1).filter((a) => !a.startsWith('-'));
+  if (pos.length === 0)
+    throw new CommandError('nslookup: interactive mode is not modelled here; give a name: nslookup web', 1);
+  if (pos.length > 1)
+    throw new CommandError(
+      'nslookup: asking a given server is not modelled here; it uses /etc/resolv.conf',
+      1,
+    );
+  return { output: '', process: new Nslookup(ctx.ns, pos[0]!) };
 }
 
 /** nc [-u] [-z] [-p SPORT] [-w SECS] HOST PORT */

@@ -1,4 +1,7 @@
-/** The few files learners read: /sys/class/net/<dev>/{ifindex,iflink,address,mtu,operstate} and /proc/sys. */
+/**
+ * The few files learners read: /sys/class/net/<dev>/{ifindex,iflink,address,mtu,operstate},
+ * /proc/sys, and the files programs of the namespace were given (/etc/resolv.conf in a pod).
+ */
 import { CommandError } from '../kernel/errors';
 import type { CommandContext, CommandResult } from './types';
 import { procRead } from './sysctl';
@@ -6,6 +9,11 @@ import { procRead } from './sysctl';
 export function cat(ctx: CommandContext, argv: string[]): CommandResult {
   const out: string[] = [];
   for (const path of argv.slice(1)) {
+    const file = ctx.ns.files.get(path);
+    if (file !== undefined) {
+      out.push(file);
+      continue;
+    }
     const proc = procRead(ctx, path);
     if (proc !== undefined) {
       out.push(proc);

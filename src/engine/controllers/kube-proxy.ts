@@ -39,8 +39,11 @@ export interface ServiceEndpoint {
 export interface Service {
   name: string;
   namespace: string;
+  /** "None" for a headless Service (DNS answers with its endpoints; kube-proxy skips it). */
   clusterIP: string;
-  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  /** spec.externalName of a type ExternalName Service: DNS answers with a CNAME to it. */
+  externalName?: string;
   externalTrafficPolicy: 'Cluster' | 'Local';
   internalTrafficPolicy?: 'Cluster' | 'Local';
   externalIPs?: string[];
@@ -160,6 +163,14 @@ export function userspaceModeWrites(services: Service[], o: KubeProxyOptions): P
     }
   }
   return { commands: out };
+}
+
+/**
+ * kube-proxy's ShouldSkipService (pkg/proxy/util): a Service without a cluster IP (headless,
+ * "None") or of type ExternalName gets no proxy rules; only DNS serves it.
+ */
+export function proxiedServices(services: readonly Service[]): Service[] {
+  return services.filter((s) => s.clusterIP !== 'None' && s.clusterIP !== '' && s.type !== 'ExternalName');
 }
 
 export function validIp(s: string): boolean {

@@ -52,6 +52,12 @@ export class Netns {
   readonly ping6 = new Map<number, { receive(skb: Skb): void; error(skb: Skb): void }>();
   readonly sysctl = new Sysctls();
   readonly sockets = new Sockets();
+  /**
+   * Files of the processes that live in this namespace (a pod's /etc/resolv.conf written by
+   * kubelet, CoreDNS's Corefile): a pod has its own mount namespace beside its netns, and
+   * the model keeps the two together, by absolute path.
+   */
+  readonly files = new Map<string, string>();
   /** net->loopback_dev: found by the device, not its name (lo can be renamed; local routes still use it). */
   loopback!: Device;
   /** The netfilter engine, once rules are loaded into this namespace. */

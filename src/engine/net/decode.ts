@@ -31,6 +31,7 @@ import {
 } from './layers';
 import { formatIp } from './ipv4';
 import { macFromBytes } from './mac';
+import { decodeDns, DNS_PORT } from './dns';
 import { GRE_KEY, isIcmpError } from './encode';
 import { flagsToString } from './tcpflags';
 import { formatIp6, ip6FromBytes } from './ipv6';
@@ -162,6 +163,14 @@ function decodeFrom(ctx: Ctx, kind: Kind, off: number, end: number): number {
       // Linux's vxlan driver demultiplexes on the destination port only.
       if (ctx.vxlanPorts.includes(dport) && off + 16 <= avail && (v.getUint8(off + 8) & 0x08) !== 0) {
         return decodeFrom(ctx, 'vxlan', off + 8, udpEnd);
+      }
+      // tcpdump and Wireshark read either port 53 as DNS; bytes that are not a message stay opaque.
+      if ((sport === DNS_PORT || dport === DNS_PORT) && udpEnd <= avail) {
+        const dns = decodeDns(b, off + 8, udpEnd);
+        if (dns) {
+          layers.push(dns);
+          return 0;
+        }
       }
       return Math.max(0, udpEnd - off - 8);
     }

@@ -27,6 +27,7 @@ import {
   isIcmpv6Error,
   transportChecksum6,
 } from './encode6';
+import { dnsLength, encodeDns } from './dns';
 import { macToBytes } from './mac';
 import { flagsToBits } from './tcpflags';
 
@@ -89,6 +90,8 @@ function headerLen(l: Layer): number {
       return IPV6_HEADER_LEN;
     case 'icmpv6':
       return icmpv6HeaderLen(l);
+    case 'dns':
+      return dnsLength(l);
   }
 }
 
@@ -232,6 +235,12 @@ function encodeFrom(
       const { out, v } = prepend(VXLAN_HEADER_LEN, encodeFrom(layers, i + 1, payload, undefined));
       out[0] = 0x08; // I flag: VNI valid (RFC 7348 section 5)
       v.setUint32(4, ((l.vni & 0xffffff) << 8) >>> 0); // 24-bit VNI then a reserved byte
+      return out;
+    }
+    case 'dns': {
+      const msg = encodeDns(l);
+      const { out } = prepend(msg.length, encodeFrom(layers, i + 1, payload, undefined));
+      out.set(msg, 0);
       return out;
     }
     case 'gre': {

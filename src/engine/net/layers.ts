@@ -7,6 +7,8 @@
  * that is how every consumer shows them; byte encoding lives in ./encode.ts.
  */
 
+import type { DnsLayer } from './dns';
+
 export const ETH_P_IP = 0x0800;
 export const ETH_P_ARP = 0x0806;
 export const ETH_P_IPV6 = 0x86dd;
@@ -130,7 +132,10 @@ export interface GreLayer {
   key?: number;
 }
 
+export type { DnsLayer } from './dns';
+
 export type Layer =
+  | DnsLayer
   | EthLayer
   | ArpLayer
   | Ipv4Layer

@@ -5,7 +5,8 @@
  *
  * Deliberate differences, because the formatter is stateless and sees no app data:
  *  - TCP sequence numbers are absolute (like `-S`), never relative to the handshake.
- *  - UDP to well-known ports prints `UDP, length N` instead of decoding DNS etc.
+ *  - UDP to well-known ports prints `UDP, length N` instead of decoding them; DNS, which the
+ *    model carries as a layer of its own, prints as domain_print does.
  *
  * As in tcpdump, `-e` is a global switch: with link info shown, IPv4 headers lose
  * their "IP " prefix at every level (IPIP and VXLAN inner headers included).
@@ -23,6 +24,7 @@ import type {
 } from './layers';
 import type { Icmpv6Layer, Ipv6Layer } from './layers';
 import { ipLength } from './encode';
+import { fqdn, tcpdumpDns } from './dns';
 import { ZERO_MAC } from './mac';
 import { flagsToBits, flagsToString, TH_ACK, TH_FIN, TH_RST, TH_SYN, TH_URG } from './tcpflags';
 
@@ -234,6 +236,7 @@ class Printer {
       if (isPort(OTV_PORT))
         return `OTV, flags [I] (0x08), overlay 0, instance ${next.vni}\n${this.from(i + 2)}`;
     }
+    if (next?.proto === 'dns') return tcpdumpDns(next, this.len(i + 1));
     return `UDP, length ${this.len(i) - 8}`;
   }
 
@@ -376,6 +379,16 @@ export function formatSummary(pkt: Packet): string {
         prefix += `VXLAN vni ${after.vni} ${ends}: `;
         i += 2;
         continue;
+      }
+      if (after?.proto === 'dns') {
+        const q = after.question[0];
+        const ends2 = `${l.src}:${next.sport} > ${l.dst}:${next.dport}`;
+        if (!after.qr) return `${prefix}DNS query ${q ? `${q.type}? ${fqdn(q.name)} ` : ''}${ends2}`;
+        const rc =
+          ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'][after.rcode] ??
+          `rcode ${after.rcode}`;
+        const an = after.answer.map((r) => `${r.type} ${typeof r.data === 'string' ? r.data : ''}`.trim());
+        return `${prefix}DNS answer ${q ? `${q.type} ` : ''}${rc}${an.length ? ` ${an.join(', ')}` : ''} ${ends2}`;
       }
       return `${prefix}UDP ${l.src}:${next.sport} > ${l.dst}:${next.dport} len ${ipLength(pkt, i + 2)}`;
     } else {

@@ -1,4 +1,4 @@
-import { RESTORE_COMMAND, userspaceModeWrites } from '../controllers/kube-proxy';
+import { proxiedServices, RESTORE_COMMAND, userspaceModeWrites } from '../controllers/kube-proxy';
 import { ipvsModeWrites } from '../controllers/kube-proxy-ipvs';
 import { iptablesModeWrites } from '../controllers/kube-proxy-iptables';
 import { nftablesModeWrites } from '../controllers/kube-proxy-nftables';
@@ -29,7 +29,10 @@ import { World } from '../kernel/world';
 import type { SetupLogEntry } from '../kernel/trace';
 import { ScenarioError } from './errors';
 import { asEngineError } from '../util/errors';
-import type { Scenario } from './load';
+import type { Scenario, ScenarioController } from './load';
+import type { Service } from '../controllers/kube-proxy';
+import { startCoreDns } from '../controllers/coredns-server';
+import { kubeletResolvConf } from '../apps/resolv-conf';
 
 export interface ExecCommand {
   netns: string;
@@ -90,6 +93,31 @@ function attempt(ctx: CommandContext, line: string): Attempt {
   } catch (err) {
     return { ok: false, output: errorText(err) };
   }
+}
+
+/**
+ * kubelet writes each pod's /etc/resolv.conf; CoreDNS starts in its pod. Pods made by the
+ * cni-bridge controller have no Kubernetes namespace of their own: they live in "default".
+ */
+function startDns(
+  world: World,
+  machine: Machine,
+  c: Extract<ScenarioController, { kind: 'coredns' | 'kubelet' }>,
+  services: Service[],
+  where: string,
+): void {
+  const pods = [...world.netns.values()].filter((ns) => ns.machine === machine.name && !ns.root);
+  if (c.kind === 'kubelet') {
+    for (const ns of pods)
+      ns.files.set('/etc/resolv.conf', kubeletResolvConf(c.clusterDNS, 'default', c.clusterDomain));
+    return;
+  }
+  const ns = pods.find((p) => p.name === c.pod);
+  if (!ns)
+    throw new ScenarioError(
+      `${where} machines.${machine.name}.controllers: coredns: no pod "${c.pod}" on ${machine.name}; pods: ${pods.map((p) => p.name).join(', ') || 'none'}`,
+    );
+  startCoreDns(ns, services, { zone: c.clusterDomain, ttl: c.ttl, hosts: c.hosts, serial: c.serial });
 }
 
 /** The namespace called `name` and the machine that owns it. */
@@ -281,13 +309,17 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
         }
         continue;
       }
+      if (c.kind === 'coredns' || c.kind === 'kubelet') {
+        startDns(world, machine, c, s.services ?? [], at(c.line));
+        continue;
+      }
       if (c.kind === 'kube-proxy') {
         const nodeIP =
           c.nodeIP ??
           formatIp(
             machine.root.allAddrs().find(({ dev, a }) => dev.kind === 'ether' && !a.secondary)?.a.addr ?? 0,
           );
-        const services = s.services ?? [];
+        const services = proxiedServices(s.services ?? []);
         const o = {
           mode: c.mode,
           node: m.name,

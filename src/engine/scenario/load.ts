@@ -77,7 +77,17 @@ export type ScenarioController =
       pods: { name: string; ip?: string }[];
       line: number;
     }
-  | ({ kind: 'dockerd'; line: number } & DockerdOptions);
+  | ({ kind: 'dockerd'; line: number } & DockerdOptions)
+  | {
+      kind: 'coredns';
+      pod: string;
+      clusterDomain: string;
+      ttl: number;
+      serial: number;
+      hosts: { ip: string; names: string[] }[];
+      line: number;
+    }
+  | { kind: 'kubelet'; clusterDNS: string; clusterDomain: string; line: number };
 
 export interface ScenarioMachine {
   name: string;
@@ -440,6 +450,10 @@ function loadChecked(text: string, file: string): Scenario {
           line: lineOf(ctx, ['machines', name, 'controllers', i]),
         };
       }
+      if ('coredns' in c)
+        return { kind: 'coredns', ...c.coredns, line: lineOf(ctx, ['machines', name, 'controllers', i]) };
+      if ('kubelet' in c)
+        return { kind: 'kubelet', ...c.kubelet, line: lineOf(ctx, ['machines', name, 'controllers', i]) };
       if ('cni-bridge' in c) {
         const b = c['cni-bridge'];
         return {

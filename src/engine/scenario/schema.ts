@@ -270,6 +270,57 @@ export const DockerdSchema = z
     'dockerd: the default bridge network, overlay networks and `docker run` intents; namespaces live under /var/run/docker/netns, not /var/run/netns.',
   );
 
+const dnsDomain = z
+  .string()
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'expected a DNS domain like cluster.local',
+  );
+
+export const CoreDnsSchema = z
+  .strictObject({
+    pod: name('a pod name').describe('The CoreDNS pod (a netns of this machine, e.g. made by cni-bridge).'),
+    clusterDomain: dnsDomain.default('cluster.local').describe("The kubernetes plugin's zone."),
+    ttl: z
+      .int()
+      .min(0)
+      .max(3600)
+      .default(30)
+      .describe("The kubernetes plugin's ttl (kubeadm's Corefile: 30)."),
+    serial: z
+      .int()
+      .min(0)
+      .max(0xffffffff)
+      .default(1733443200)
+      .describe('The SOA serial: the Unix time the Services last changed.'),
+    hosts: z
+      .array(
+        z.strictObject({
+          ip: z.string().refine((s) => parseCidr(`${s}/32`) !== null, 'expected an IPv4 address'),
+          names: z.array(dnsDomain).min(1),
+        }),
+      )
+      .default([])
+      .describe(
+        'The hosts plugin (with fallthrough): names outside the cluster the model answers, as no upstream is modelled.',
+      ),
+  })
+  .describe(
+    "CoreDNS in a pod: answers A/AAAA/CNAME for the scenario's Services, as the kubernetes plugin does.",
+  );
+
+export const KubeletSchema = z
+  .strictObject({
+    clusterDNS: z
+      .string()
+      .refine((s) => parseCidr(`${s}/32`) !== null, 'expected an IPv4 address')
+      .describe("--cluster-dns: the kube-dns Service's ClusterIP."),
+    clusterDomain: dnsDomain.default('cluster.local').describe('--cluster-domain'),
+  })
+  .describe(
+    "kubelet's DNS settings: it writes /etc/resolv.conf into every pod of this machine (dnsPolicy ClusterFirst).",
+  );
+
 export const ControllerSchema = z
   .union([
     z.strictObject({ flanneld: FlanneldSchema }),
@@ -277,6 +328,8 @@ export const ControllerSchema = z
     z.strictObject({ 'calico-node': CalicoNodeSchema }),
     z.strictObject({ 'kube-proxy': KubeProxySchema }),
     z.strictObject({ dockerd: DockerdSchema }),
+    z.strictObject({ coredns: CoreDnsSchema }),
+    z.strictObject({ kubelet: KubeletSchema }),
   ])
   .describe('A controller that turns intents into the commands a learner could type.');
 
@@ -314,8 +367,16 @@ export const ServiceSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Service name is a DNS label'),
     namespace: z.string().default('default'),
-    clusterIP: ip,
-    type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP'),
+    clusterIP: z
+      .union([ip, z.literal('None'), z.literal('')])
+      .default('')
+      .describe('spec.clusterIP: an address, or "None" for a headless Service (empty for ExternalName).'),
+    type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).default('ClusterIP'),
+    externalName: z
+      .string()
+      .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?\.?$/, 'expected a DNS name')
+      .optional()
+      .describe('spec.externalName (type ExternalName): the name DNS answers with as a CNAME.'),
     externalTrafficPolicy: z.enum(['Cluster', 'Local']).default('Cluster'),
     internalTrafficPolicy: z.enum(['Cluster', 'Local']).default('Cluster'),
     externalIPs: z.array(ip).default([]).describe('spec.externalIPs'),
@@ -350,7 +411,7 @@ export const ServiceSchema = z
             ),
         }),
       )
-      .min(1),
+      .default([]),
     endpoints: z
       .array(
         z.strictObject({
@@ -362,6 +423,21 @@ export const ServiceSchema = z
         }),
       )
       .default([]),
+  })
+  .superRefine((s, ctx) => {
+    // The API server's own validation (ValidateService) for the shapes DNS cares about.
+    const issue = (path: string, message: string): void =>
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    if (s.type === 'ExternalName') {
+      if (s.externalName === undefined) issue('externalName', 'Required value (type ExternalName)');
+      if (s.clusterIP !== '') issue('clusterIP', 'must be empty for type ExternalName');
+      return;
+    }
+    if (s.externalName !== undefined) issue('externalName', 'may only be set when `type` is ExternalName');
+    if (s.clusterIP === '') issue('clusterIP', 'Required value');
+    if (s.clusterIP === 'None' && s.type !== 'ClusterIP')
+      issue('clusterIP', `may not be "None" for type ${s.type}`);
+    if (s.clusterIP !== 'None' && s.ports.length === 0) issue('ports', 'Required value');
   })
   .describe('A Kubernetes Service with its endpoints; kube-proxy on each node turns it into kernel state.');
 

@@ -112,6 +112,13 @@ export const ZH: Record<string, string> = {
   'tcp.refused': '{process}：连接被 {dst}:{port} 拒绝（RST）。',
   'udp.send': '{process} 向 {dst}:{port} 发送一个 {bytes} 字节的 UDP 数据报。',
   'udp.response': '{process} 收到来自 {src}:{port} 的 {bytes} 字节 UDP 应答。',
+  'coredns.answer':
+    'CoreDNS 读取来自 {from} 的 {name} 的 {type} 查询，应答 {rcode}：{answers}。它从查询到达的地址回复；conntrack 会把源地址改回客户端所问的 ClusterIP。',
+  'resolver.query':
+    '{process} 按 glibc 的方式解析 {name}（{types}）：/etc/resolv.conf 指定的服务器是 {server}，所以查询发往它的 UDP 53 端口。',
+  'resolver.answer': '{process} 收到 {name} 的 {type} 应答：{rcode}{answers}。',
+  'resolver.resolved': '{process} 把 {host} 解析为 {addr}，现在可以建立连接。',
+  'resolver.failed': '{process} 无法解析 {host}：搜索列表中的每个名字都失败了。',
   'flow.timeout': '{seconds} 秒内没有应答。',
   'bridge.dnat-bridged':
     'br_netfilter：新的目的地址 {ip} 就在 {bridge} 之后，所以这一帧仍走网桥：目的 MAC 变为 {mac}，TTL 不变。',

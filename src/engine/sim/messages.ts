@@ -139,6 +139,13 @@ export const EN: Record<string, string> = {
   'tcp.refused': '{process}: connection refused by {dst}:{port} (RST).',
   'udp.send': '{process} sends a {bytes}-byte UDP datagram to {dst}:{port}.',
   'udp.response': '{process} receives a {bytes}-byte UDP reply from {src}:{port}.',
+  'coredns.answer':
+    'CoreDNS reads the {type} query for {name} from {from} and answers {rcode}: {answers}. It replies from the address the query reached; conntrack will turn that back into the ClusterIP the client asked.',
+  'resolver.query':
+    '{process} looks up {name} ({types}) as glibc does: /etc/resolv.conf names {server}, so the query goes there on UDP port 53.',
+  'resolver.answer': '{process} gets the {type} answer for {name}: {rcode}{answers}.',
+  'resolver.resolved': '{process} resolved {host} to {addr}; now it can connect.',
+  'resolver.failed': '{process} could not resolve {host}: every name of the search list failed.',
   'flow.timeout': 'No answer within {seconds} s.',
   'bridge.dnat-bridged':
     'br_netfilter: the new destination {ip} is behind {bridge} itself, so the frame stays bridged: its destination MAC becomes {mac} and the TTL is untouched.',

@@ -26,6 +26,52 @@ const ip = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/);
 const ip6 = z.string().regex(/^[0-9a-f:]*:[0-9a-f:.]*$/);
 const u = (max: number) => z.int().min(0).max(max);
 
+const dnsName = z
+  .string()
+  .regex(/^([^.]+\.)*$|^\.$/)
+  .describe('A fully qualified name with its trailing dot.');
+const dnsType = z.enum(['A', 'NS', 'CNAME', 'SOA', 'PTR', 'AAAA']);
+const dnsRecord = z.union([
+  z.strictObject({
+    name: dnsName,
+    type: z.enum(['A', 'AAAA', 'CNAME', 'NS', 'PTR']),
+    ttl: u(0xffffffff),
+    data: z.string().describe('The address (A, AAAA) or the name (CNAME, NS, PTR).'),
+  }),
+  z.strictObject({
+    name: dnsName,
+    type: z.literal('SOA'),
+    ttl: u(0xffffffff),
+    data: z.strictObject({
+      mname: dnsName,
+      rname: dnsName,
+      serial: u(0xffffffff),
+      refresh: u(0xffffffff),
+      retry: u(0xffffffff),
+      expire: u(0xffffffff),
+      minimum: u(0xffffffff),
+    }),
+  }),
+]);
+
+/** A DNS message (RFC 1035 4.1): the header's flags, then the four sections. */
+const DnsLayerSchema = z
+  .strictObject({
+    proto: z.literal('dns'),
+    id: u(0xffff),
+    qr: z.boolean().describe('QR: a response.'),
+    aa: z.boolean().describe('Authoritative answer.'),
+    tc: z.boolean().describe('Truncated.'),
+    rd: z.boolean().describe('Recursion desired.'),
+    ra: z.boolean().describe('Recursion available.'),
+    rcode: u(15).describe('0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN, ...'),
+    question: z.array(z.strictObject({ name: dnsName, type: dnsType })),
+    answer: z.array(dnsRecord),
+    authority: z.array(dnsRecord),
+    additional: z.array(dnsRecord),
+  })
+  .describe('A DNS message carried in UDP to or from port 53.');
+
 export const LayerSchema = z.discriminatedUnion('proto', [
   z.strictObject({ proto: z.literal('eth'), src: mac, dst: mac, type: u(0xffff) }),
   z.strictObject({
@@ -92,6 +138,7 @@ export const LayerSchema = z.discriminatedUnion('proto', [
   }),
   z.strictObject({ proto: z.literal('vxlan'), vni: u(0xffffff) }),
   z.strictObject({ proto: z.literal('gre'), protocol: u(0xffff), key: u(0xffffffff).optional() }),
+  DnsLayerSchema,
 ]);
 
 const VERDICTS = ['delivered', 'dropped', 'unreachable', 'timeout', 'refused', 'error'] as const;
