@@ -11,6 +11,7 @@ import { Ipip } from '../devices/ipip';
 import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
 import { emit } from './emit';
+import { ICMP, icmpSendError } from './icmp';
 import { ipTunnelLookup, ipTunnelXmit } from './ip-tunnel';
 import { ipLocalOut } from './output';
 import { netifReceive } from './receive';
@@ -39,4 +40,20 @@ export function ipipRcv(inDev: Device, skb: Skb): boolean {
   emit(ns, { kind: 'decap', dev, skb: inner, code: 'ipip.decap', args: { dev: dev.name, from: ip.src } });
   ns.world.sched.at(LINK_DELAY_US, () => netifReceive(dev, inner));
   return true;
+}
+
+/** IPPROTO_IPIP's handler: a tunnel takes the packet, else it is dropped with an ICMP error. */
+export function ipipDeliver(dev: Device, skb: Skb): void {
+  const ns = dev.netns;
+  const ip = skb.layers[0] as Ipv4Layer;
+  if (ipipRcv(dev, skb)) return;
+  emit(ns, {
+    kind: 'drop',
+    dev,
+    skb,
+    reason: 'IPIP_NO_TUNNEL',
+    code: 'drop.ipip-no-tunnel',
+    args: { src: ip.src },
+  });
+  icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PROT_UNREACH, {});
 }

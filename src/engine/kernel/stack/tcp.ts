@@ -163,3 +163,35 @@ export function tcpSendReset(ns: Netns, skb: Skb, ct?: Skb['ct']): void {
       };
   sendL4(ns, t, rst, 0, 'the kernel', [], ct);
 }
+
+/** tcp_v4_rcv: an established socket, else a listener for a SYN, else a reset. */
+export function tcpV4Rcv(dev: Device, skb: Skb): void {
+  const ns = dev.netns;
+  const ip = skb.layers[0] as Ipv4Layer;
+  const src = ipOf(ip.src);
+  const dst = ipOf(ip.dst);
+  const tcp = skb.layers[1] as TcpLayer;
+  const ep = ns.sockets.findEndpoint('tcp', dst, tcp.dport, src, tcp.sport);
+  if (ep) {
+    ep.receive(skb);
+    return;
+  }
+  if (tcp.flags.includes('S') && !tcp.flags.includes('.')) {
+    const l = ns.sockets.findListener('tcp', dst, tcp.dport);
+    if (l) {
+      tcpListenerInput(dev, skb, l);
+      return;
+    }
+  }
+  if (!tcp.flags.includes('R')) {
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      reason: 'NO_SOCKET',
+      code: 'drop.tcp-closed',
+      args: { port: tcp.dport, dst: ip.dst },
+    });
+    tcpSendReset(ns, skb);
+  }
+}
