@@ -140,7 +140,7 @@ export const ZH: Record<string, string> = {
     '{dev} 给数据包套上一个外层 IPv4 头（协议号 4，IPIP），从 {src} 到 {remote}；内层没有以太网头。',
   'ipip.decap': '来自 {from} 的 IPIP 数据包：{dev} 剥掉外层报文头，内层数据包像从网线上收到的一样被接收。',
   'drop.ipip-no-tunnel':
-    '来自 {src} 的 IPIP 数据包，但这里没有隧道设备接收它：丢弃，并回 ICMP protocol unreachable。',
+    '来自 {src} 的 IPIP 数据包，但这里没有处于 up 状态、两端地址匹配的 IPIP 隧道：tunnel4 丢弃它，并回 ICMP port unreachable。',
   'gre.encap':
     '{dev} 在数据包前面加上一个 GRE 头（{len} 字节，协议类型 0x0800 表示 IPv4{key}）和一个外层 IPv4 头（协议号 47，GRE），从 {src} 到 {remote}；内层没有以太网头。',
   'gre.decap':

@@ -171,7 +171,7 @@ export const EN: Record<string, string> = {
   'ipip.decap':
     'An IPIP packet from {from}: {dev} strips the outer header and the inner packet is received as if from a wire.',
   'drop.ipip-no-tunnel':
-    'An IPIP packet from {src}, but no tunnel device here accepts it: dropped with ICMP protocol unreachable.',
+    'An IPIP packet from {src}, but no IPIP tunnel here that is up matches its ends: tunnel4 drops it and answers ICMP port unreachable.',
   'gre.encap':
     '{dev} puts a GRE header ({len} bytes, protocol type 0x0800 for IPv4{key}) and an outer IPv4 header (protocol 47, GRE) from {src} to {remote} in front of the packet; there is no inner Ethernet header.',
   'gre.decap':

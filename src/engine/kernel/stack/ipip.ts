@@ -42,7 +42,10 @@ export function ipipRcv(inDev: Device, skb: Skb): boolean {
   return true;
 }
 
-/** IPPROTO_IPIP's handler: a tunnel takes the packet, else it is dropped with an ICMP error. */
+/**
+ * tunnel4_rcv, IPPROTO_IPIP's handler once the ipip module is loaded: ipip_rcv takes the packet
+ * when a tunnel matches; otherwise tunnel4 answers ICMP port unreachable and frees it.
+ */
 export function ipipDeliver(dev: Device, skb: Skb): void {
   const ns = dev.netns;
   const ip = skb.layers[0] as Ipv4Layer;
@@ -55,5 +58,5 @@ export function ipipDeliver(dev: Device, skb: Skb): void {
     code: 'drop.ipip-no-tunnel',
     args: { src: ip.src },
   });
-  icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PROT_UNREACH, {});
+  icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PORT_UNREACH, {});
 }

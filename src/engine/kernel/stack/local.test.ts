@@ -1,17 +1,20 @@
 /**
  * ip_protocol_deliver_rcu: local delivery picks the handler registered for iph->protocol in
- * inet_protos[] (ICMP, TCP, UDP from inet_init; IPIP through tunnel4; GRE from ip_gre), and a
+ * inet_protos[] (ICMP, TCP, UDP from inet_init; IPIP through tunnel4 and GRE once their modules
+ * are loaded), and a
  * protocol nobody registered is dropped with SKB_DROP_REASON_IP_NOPROTO and answered with
  * ICMP protocol unreachable.
  */
 import { describe, expect, it } from 'vitest';
 import { echo, nfHost, tcp, udp } from '../../../../test/nf-test-kit';
+import type { Ipv4Layer } from '../../net/layers';
 import type { KernelEvent } from '../observer';
 import type { Skb } from '../skb';
 import { ipLocalDeliver } from './local';
 
-function deliver(skb: Skb): KernelEvent[] {
+function deliver(skb: Skb, setup?: (h: ReturnType<typeof nfHost>) => void): KernelEvent[] {
   const h = nfHost();
+  setup?.(h);
   const events: KernelEvent[] = [];
   h.ns.world.observers.push({ event: (e) => events.push(e), capture: () => {}, tableChanged: () => {} });
   ipLocalDeliver(h.ns.device('eth0')!, skb);
@@ -33,11 +36,25 @@ describe('local delivery dispatches by IP protocol number', () => {
     expect(codes(deliver(udp('10.0.0.5', 40000, '10.0.0.1', 9)))).toContain('drop.udp-closed');
   });
 
-  it('4 IPIP without a tunnel device is dropped', () => {
+  const ipipPacket = (): Skb => {
     const inner = tcp('10.1.0.5', 40000, '10.2.0.1', 80).layers;
     const skb = tcp('10.0.0.5', 1, '10.0.0.1', 1);
-    const outer = { ...skb.layers[0]!, protocol: 4 };
-    expect(codes(deliver({ ...skb, layers: [outer, ...inner] }))).toContain('drop.ipip-no-tunnel');
+    return { ...skb, layers: [{ ...(skb.layers[0] as Ipv4Layer), protocol: 4 }, ...inner] };
+  };
+  const icmpSent = (events: KernelEvent[]) =>
+    events.find((e) => e.kind === 'icmp-error')?.layers?.find((l) => l.proto === 'icmp');
+
+  it('4 IPIP before the ipip module is loaded: nobody registered protocol 4, protocol unreachable', () => {
+    const events = deliver(ipipPacket());
+    expect(codes(events)).toContain('drop.no-protocol');
+    expect(icmpSent(events)).toMatchObject({ type: 3, code: 2 });
+  });
+
+  it('4 IPIP with the module loaded but no tunnel that matches: tunnel4_rcv sends port unreachable', () => {
+    const events = deliver(ipipPacket(), (h) => h.ns.world.machines.get(h.ns.machine)!.modules.add('ipip'));
+    expect(codes(events)).toContain('drop.ipip-no-tunnel');
+    // tunnel4_rcv: icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0) when every handler refuses.
+    expect(icmpSent(events)).toMatchObject({ type: 3, code: 3 });
   });
 
   it('the dispatch reads the protocol number, not the header that follows', () => {

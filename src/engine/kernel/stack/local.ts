@@ -26,14 +26,25 @@ import { udpRcv } from './udp';
 
 type NetProtocolHandler = (dev: Device, skb: Skb) => void;
 
-/** inet_protos: icmp_protocol, tcp_protocol, udp_protocol (af_inet.c), tunnel4 and gre (ip_gre). */
-const INET_PROTOS: ReadonlyMap<number, NetProtocolHandler> = new Map([
-  [IPPROTO_ICMP, icmpRcv],
-  [IPPROTO_IPIP, ipipDeliver],
-  [IPPROTO_TCP, tcpV4Rcv],
-  [IPPROTO_UDP, udpRcv],
-  [IPPROTO_GRE, greRcv],
+/**
+ * inet_protos: icmp_protocol, tcp_protocol, udp_protocol (af_inet.c, always there), and the
+ * handlers a module adds when it loads: tunnel4 for IPIP (the ipip module), gre (ip_gre).
+ */
+const INET_PROTOS: ReadonlyMap<number, { handler: NetProtocolHandler; module?: string }> = new Map([
+  [IPPROTO_ICMP, { handler: icmpRcv }],
+  [IPPROTO_IPIP, { handler: ipipDeliver, module: 'ipip' }],
+  [IPPROTO_TCP, { handler: tcpV4Rcv }],
+  [IPPROTO_UDP, { handler: udpRcv }],
+  [IPPROTO_GRE, { handler: greRcv, module: 'ip_gre' }],
 ]);
+
+/** The handler registered for a protocol on this machine: a module's only once it is loaded. */
+function inetProtocol(dev: Device, protocol: number): NetProtocolHandler | undefined {
+  const p = INET_PROTOS.get(protocol);
+  if (!p || p.module === undefined) return p?.handler;
+  const machine = dev.netns.world.machines.get(dev.netns.machine);
+  return machine?.modules.has(p.module) ? p.handler : undefined;
+}
 
 export function ipLocalDeliver(dev: Device, skb0: Skb): void {
   const skb = nfHook(dev.netns, 'INPUT', skb0, { in: dev });
@@ -46,7 +57,7 @@ export function ipLocalDeliver(dev: Device, skb0: Skb): void {
 /** ip_protocol_deliver_rcu: the handler of iph->protocol, or IP_NOPROTO. */
 function ipProtocolDeliver(dev: Device, skb: Skb): void {
   const ip = skb.layers[0] as Ipv4Layer;
-  const handler = INET_PROTOS.get(ip.protocol);
+  const handler = inetProtocol(dev, ip.protocol);
   if (handler) {
     // The handler pulls its header first (pskb_may_pull): without one there is nothing to read.
     if (skb.layers[1]) handler(dev, skb);
