@@ -429,6 +429,7 @@ function loadChecked(text: string, file: string): Scenario {
           bridge: d.bridge,
           bip: d.bip,
           ...(d.mac !== undefined ? { mac: normalizeMac(d.mac)! } : {}),
+          ...(d.fixedCidrV6 !== undefined ? { fixedCidrV6: d.fixedCidrV6 } : {}),
           containers: d.containers,
           line: lineOf(ctx, ['machines', name, 'controllers', i]),
         };

@@ -6,6 +6,7 @@
  */
 import { z } from '../util/zod';
 import { parseCidr } from '../net/ipv4';
+import { parseCidr6 } from '../net/ipv6';
 import { normalizeMac } from '../net/mac';
 import { GROUPS } from './groups';
 
@@ -223,6 +224,13 @@ export const DockerdSchema = z
       .refine((s) => normalizeMac(s) !== null, 'expected a MAC address')
       .optional()
       .describe("docker0's MAC (Docker's 02:42 range)."),
+    fixedCidrV6: z
+      .string()
+      .refine((s) => parseCidr6(s) !== null, 'expected an IPv6 prefix, like fd00::/64')
+      .optional()
+      .describe(
+        'daemon.json "ipv6": true and "fixed-cidr-v6": docker0 gets the first address, each container the prefix plus its MAC.',
+      ),
     containers: z
       .array(
         z.strictObject({
