@@ -90,6 +90,27 @@ describe('docker-ipv6: c1-ping6-c2', () => {
   });
 });
 
+describe('docker-ipv6: c1-ping6-c2 in IPv6 words', () => {
+  const t = trace('docker-ipv6', 'c1-ping6-c2');
+
+  it('calls the resolution neighbour discovery and the flood multicast, not ARP and broadcast', () => {
+    expect(t.hops.find((h) => h.kind === 'resolve')?.title).toBe(
+      'Neighbour discovery in c1: who has fd00::242:ac11:3 on eth0?',
+    );
+    const flood = t.events.find((e) => e.kind === 'bridge-flood');
+    expect(flood?.explain.code).toBe('bridge.flood-multicast');
+    const fwd = t.events.find((e) => e.kind === 'bridge-forward');
+    expect(fwd?.explain.code).toBe('bridge.forward6');
+  });
+
+  it('reads the echo reply as the reply, not as an ICMP error', () => {
+    expect(t.hops.some((h) => h.key?.includes('icmp-error'))).toBe(false);
+    const reply = t.hops.filter((h) => h.reply);
+    expect(reply.length).toBeGreaterThan(0);
+    expect(reply.every((h) => h.chapter === 'reply')).toBe(true);
+  });
+});
+
 describe('docker-ipv6: c1-ping6-host', () => {
   it("is answered by host1 on docker0's fd00::1", () => {
     const t = trace('docker-ipv6', 'c1-ping6-host');
