@@ -103,6 +103,11 @@ describe('docker-ipv6: c1-ping6-c2 in IPv6 words', () => {
     expect(fwd?.explain.code).toBe('bridge.forward6');
   });
 
+  it('draws each interface with its global IPv6 address after its IPv4 one, as ip addr lists them', () => {
+    const c1 = t.topology.netns.find((n) => n.name === 'c1')?.interfaces.find((i) => i.name === 'eth0');
+    expect(c1?.addrs).toEqual(['172.17.0.2/16', 'fd00::242:ac11:2/64']);
+  });
+
   it('reads the echo reply as the reply, not as an ICMP error', () => {
     expect(t.hops.some((h) => h.key?.includes('icmp-error'))).toBe(false);
     const reply = t.hops.filter((h) => h.reply);

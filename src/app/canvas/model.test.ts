@@ -6,6 +6,7 @@ import {
   describeMarker,
   dropReason,
   envelopeOf,
+  icmp6Name,
   markerKindOf,
   markerStateAt,
   natRewrite,
@@ -136,6 +137,8 @@ describe('packetLabel on an IPv6 link', () => {
     // Type 128 is ICMPv6's echo request; as ICMP's number it would mean nothing.
     expect(packetLabel([...echo])).toBe('ICMPv6 echo request · hop limit 64');
     expect(markerKindOf([...echo])).toBe('icmp');
+    expect(icmp6Name(129)).toBe('echo reply');
+    expect(icmp6Name(136)).toBe('neighbour advertisement');
   });
 });
 

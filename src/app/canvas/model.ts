@@ -189,6 +189,14 @@ export function icmpName(type: number, w: Wording = current()): string {
   return key ? w.t(key) : w.t('canvas.icmp.type', { type });
 }
 
+/** An ICMPv6 type's name in `w`'s language; neighbour discovery's by what it does. */
+export function icmp6Name(type: number, w: Wording = current()): string {
+  if (type === 135) return w.t('canvas.ndp.ns');
+  if (type === 136) return w.t('canvas.ndp.na');
+  const key = ICMPV6_NAMES[type];
+  return key ? w.t(key) : w.t('canvas.icmp.type', { type });
+}
+
 /**
  * Normalised (direction-free) 4-tuple of the innermost TCP/UDP header, or null. An ICMP error
  * counts by the datagram it quotes, so it joins that conversation as conntrack relates it.

@@ -339,6 +339,8 @@ export const UI_EN = {
   'canvas.hopLimit': 'hop limit {{hlim}}',
   'canvas.icmp6.tooBig': 'packet too big',
   'canvas.ip6Next': 'IPv6 next header {{next}}',
+  'canvas.ndp.ns': 'neighbour solicitation',
+  'canvas.ndp.na': 'neighbour advertisement',
   'canvas.icmp.echoRequest': 'echo request',
   'canvas.icmp.echoReply': 'echo reply',
   'canvas.icmp.unreachable': 'unreachable',

@@ -331,6 +331,8 @@ export const UI_ZH: Record<UiKey, string> = {
   'canvas.hopLimit': '跳数限制 {{hlim}}',
   'canvas.icmp6.tooBig': '数据包过大',
   'canvas.ip6Next': 'IPv6 下一个首部 {{next}}',
+  'canvas.ndp.ns': '邻居请求',
+  'canvas.ndp.na': '邻居通告',
   'canvas.icmp.echoRequest': '回显请求',
   'canvas.icmp.echoReply': '回显应答',
   'canvas.icmp.unreachable': '目的不可达',
