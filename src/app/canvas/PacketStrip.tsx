@@ -7,7 +7,7 @@
 import type { JSX } from 'react';
 import type { Layer } from '../../engine/net/layers';
 import type { Trace } from '../../engine/kernel/trace';
-import { icmpName, previousWithPacket, type MarkerState } from './model';
+import { icmp6Name, icmpName, previousWithPacket, type MarkerState } from './model';
 import { packetBlocks, type Block } from './stack';
 import type { Wording } from './words';
 
@@ -26,7 +26,12 @@ const NAMES: Record<Layer['proto'], string> = {
 };
 
 function BlockView({ b, layer, w }: { b: Block; layer: Layer; w: Wording }): JSX.Element {
-  const extra = layer.proto === 'icmp' ? ` ${icmpName(layer.type, w)}` : '';
+  const extra =
+    layer.proto === 'icmp'
+      ? ` ${icmpName(layer.type, w)}`
+      : layer.proto === 'icmpv6'
+        ? ` ${icmp6Name(layer.type, w)}`
+        : '';
   return (
     <span className={`pj-block pj-block--${b.proto}${b.changed ? ' pj-block--changed' : ''}`}>
       <b>

@@ -6,6 +6,8 @@ import {
   describeMarker,
   dropReason,
   envelopeOf,
+  icmp6Name,
+  markerKindOf,
   markerStateAt,
   natRewrite,
   packetLabel,
@@ -111,6 +113,32 @@ describe('packetLabel', () => {
     expect(packetLabel([...error])).toBe('ICMP unreachable · TTL 64');
     // The quoted header is not an envelope.
     expect(envelopeOf([...error])).toBeNull();
+  });
+});
+
+describe('packetLabel on an IPv6 link', () => {
+  const ip6 = (src: string, dst: string, hlim: number) =>
+    ({ proto: 'ipv6', src, dst, hlim, next: 58, tc: 0, flow: 0 }) as const;
+  const eth = { proto: 'eth', src: '02:42:ac:11:00:02', dst: '33:33:ff:11:00:03', type: 0x86dd } as const;
+
+  it('names neighbour discovery as NDP, the hop limit instead of a TTL, and ICMPv6 by its own numbers', () => {
+    const ns = [
+      eth,
+      ip6('fd00::242:ac11:2', 'ff02::1:ff11:3', 255),
+      { proto: 'icmpv6', type: 135, code: 0, target: 'fd00::242:ac11:3', lladdr: '02:42:ac:11:00:02' },
+    ] as const;
+    expect(packetLabel([...ns])).toBe('NDP neighbour solicitation · who-has fd00::242:ac11:3');
+    expect(markerKindOf([...ns])).toBe('arp-request');
+    const echo = [
+      eth,
+      ip6('fd00::242:ac11:2', 'fd00::242:ac11:3', 64),
+      { proto: 'icmpv6', type: 128, code: 0, id: 1, seq: 1 },
+    ] as const;
+    // Type 128 is ICMPv6's echo request; as ICMP's number it would mean nothing.
+    expect(packetLabel([...echo])).toBe('ICMPv6 echo request · hop limit 64');
+    expect(markerKindOf([...echo])).toBe('icmp');
+    expect(icmp6Name(129)).toBe('echo reply');
+    expect(icmp6Name(136)).toBe('neighbour advertisement');
   });
 });
 

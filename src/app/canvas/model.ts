@@ -54,6 +54,24 @@ const ICMP_NAMES: Record<number, UiKey> = {
   11: 'canvas.icmp.timeExceeded',
 };
 
+/** ICMPv6's own numbers (RFC 4443, RFC 4861), not ICMP's. */
+const ICMPV6_NAMES: Record<number, UiKey> = {
+  1: 'canvas.icmp.unreachable',
+  2: 'canvas.icmp6.tooBig',
+  3: 'canvas.icmp.timeExceeded',
+  128: 'canvas.icmp.echoRequest',
+  129: 'canvas.icmp.echoReply',
+  137: 'canvas.icmp.redirect',
+};
+
+type IpLayer = Layer & { proto: 'ipv4' | 'ipv6' };
+
+/** Neighbour discovery's solicitation or advertisement, which plays ARP's part on an IPv6 link. */
+function ndpOf(layers: readonly Layer[]): (Layer & { proto: 'icmpv6' }) | undefined {
+  const l = layers.find((x) => x.proto === 'icmpv6' && (x.type === 135 || x.type === 136));
+  return l?.proto === 'icmpv6' ? l : undefined;
+}
+
 function ipv4Count(layers: readonly Layer[] | undefined): number {
   if (!layers) return 0;
   let n = 0;
@@ -84,16 +102,16 @@ export function envelopeOf(all: readonly Layer[] | undefined): Envelope | null {
   return null;
 }
 
-/** The innermost IPv4 header of the packet itself (not one an ICMP error quotes) and what follows it. */
-function innermostOwn(layers: readonly Layer[]): { ip?: Layer & { proto: 'ipv4' }; l4?: Layer } {
+/** The innermost IP header of the packet itself (not one an ICMP error quotes) and what follows it. */
+function innermostOwn(layers: readonly Layer[]): { ip?: IpLayer; l4?: Layer } {
   return innermost(ownLayers(layers));
 }
 
-/** The innermost IPv4 header and what follows it. */
-function innermost(layers: readonly Layer[]): { ip?: Layer & { proto: 'ipv4' }; l4?: Layer } {
+/** The innermost IPv4 or IPv6 header and what follows it. */
+function innermost(layers: readonly Layer[]): { ip?: IpLayer; l4?: Layer } {
   for (let i = layers.length - 1; i >= 0; i--) {
     const l = layers[i];
-    if (l?.proto === 'ipv4') return { ip: l, l4: layers[i + 1] };
+    if (l?.proto === 'ipv4' || l?.proto === 'ipv6') return { ip: l, l4: layers[i + 1] };
   }
   return {};
 }
@@ -102,9 +120,11 @@ export function markerKindOf(layers: readonly Layer[] | undefined): MarkerKind {
   if (!layers || layers.length === 0) return 'none';
   const arp = layers.find((l) => l.proto === 'arp');
   if (arp?.proto === 'arp') return arp.op === 2 ? 'arp-reply' : 'arp-request';
+  const nd = ndpOf(layers);
+  if (nd) return nd.type === 136 ? 'arp-reply' : 'arp-request';
   const { ip, l4 } = innermostOwn(layers);
   if (!ip) return 'frame';
-  if (l4?.proto === 'icmp') return 'icmp';
+  if (l4?.proto === 'icmp' || l4?.proto === 'icmpv6') return 'icmp';
   if (l4?.proto === 'tcp') return 'tcp';
   if (l4?.proto === 'udp') return 'udp';
   return 'ip';
@@ -132,27 +152,48 @@ export function packetLabel(layers: readonly Layer[] | undefined, w: Wording = c
       ? w.t('canvas.arpReply', { ip: arp.spa, mac: arp.sha })
       : w.t('canvas.arpRequest', { ip: arp.tpa });
   }
+  const nd = ndpOf(layers);
+  if (nd) {
+    const target = nd.target ?? '?';
+    return nd.type === 136
+      ? w.t('canvas.ndpAdvert', { ip: target, mac: nd.lladdr ?? '?' })
+      : w.t('canvas.ndpSolicit', { ip: target });
+  }
   const { ip, l4 } = innermostOwn(layers);
-  if (!ip || ip.proto !== 'ipv4') {
+  if (!ip) {
     const eth = layers[0];
     return eth?.proto === 'eth' ? `Ethernet 0x${eth.type.toString(16).padStart(4, '0')}` : layers[0]!.proto;
   }
-  const ttl = `TTL ${ip.ttl}`;
+  // IPv6 has a hop limit where IPv4 has a TTL: the same countdown, another name.
+  const ttl = ip.proto === 'ipv4' ? `TTL ${ip.ttl}` : w.t('canvas.hopLimit', { hlim: ip.hlim });
   if (l4?.proto === 'icmp') {
     const key = ICMP_NAMES[l4.type];
     return `ICMP ${key ? w.t(key) : w.t('canvas.icmp.type', { type: l4.type })} · ${ttl}`;
+  }
+  if (l4?.proto === 'icmpv6') {
+    const key = ICMPV6_NAMES[l4.type];
+    return `ICMPv6 ${key ? w.t(key) : w.t('canvas.icmp.type', { type: l4.type })} · ${ttl}`;
   }
   if (l4?.proto === 'tcp') {
     const flags = TCP_FLAG_NAMES[l4.flags] ?? `[${l4.flags}]`;
     return `TCP ${flags} ${l4.sport}→${l4.dport} · ${ttl}`;
   }
   if (l4?.proto === 'udp') return `UDP ${l4.sport}→${l4.dport} · ${ttl}`;
+  if (ip.proto === 'ipv6') return `${w.t('canvas.ip6Next', { next: ip.next })} · ${ttl}`;
   return `${w.t('canvas.ipProto', { proto: ip.protocol })} · ${ttl}`;
 }
 
 /** An ICMP type's name in `w`'s language ("echo request"). */
 export function icmpName(type: number, w: Wording = current()): string {
   const key = ICMP_NAMES[type];
+  return key ? w.t(key) : w.t('canvas.icmp.type', { type });
+}
+
+/** An ICMPv6 type's name in `w`'s language; neighbour discovery's by what it does. */
+export function icmp6Name(type: number, w: Wording = current()): string {
+  if (type === 135) return w.t('canvas.ndp.ns');
+  if (type === 136) return w.t('canvas.ndp.na');
+  const key = ICMPV6_NAMES[type];
   return key ? w.t(key) : w.t('canvas.icmp.type', { type });
 }
 

@@ -58,6 +58,23 @@ describe('nestLayers', () => {
 });
 
 describe('packetBlocks', () => {
+  it('shows an IPv6 header with its hop limit and a solicitation with the address it asks for', () => {
+    const before: Layer[] = [
+      { proto: 'ipv6', src: 'fd00::2', dst: 'fd00::3', hlim: 64, next: 58, tc: 0, flow: 0 },
+      { proto: 'icmpv6', type: 128, code: 0, id: 1, seq: 1 },
+    ];
+    const after: Layer[] = [{ ...before[0]!, hlim: 63 } as Layer, before[1]!];
+    const ip = packetBlocks(after, before).flat()[0];
+    expect(ip?.parts.map((p) => p.text)).toEqual(['fd00::2', '→', 'fd00::3', 'hlim', '63']);
+    expect(ip?.parts[4]?.old).toBe('64');
+    const ns: Layer[] = [
+      { proto: 'ipv6', src: 'fd00::2', dst: 'ff02::1:ff00:3', hlim: 255, next: 58, tc: 0, flow: 0 },
+      { proto: 'icmpv6', type: 135, code: 0, target: 'fd00::3' },
+    ];
+    const blocks = packetBlocks(ns).flat();
+    expect(blocks[1]?.parts.map((p) => p.text)).toEqual(['who-has', 'fd00::3']);
+  });
+
   it('keeps the old address of a DNAT rewrite', () => {
     const before = [
       ip('10.244.0.5', '10.96.0.10', 6),

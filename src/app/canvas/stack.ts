@@ -71,6 +71,14 @@ function partsOf(l: Layer, b: Record<string, unknown> | undefined): Part[] {
       return [{ text: l.op === 2 ? 'is-at' : 'who-has' }, f(l.op === 2 ? 'spa' : 'tpa')];
     case 'ipv4':
       return [f('src'), { text: '→' }, f('dst'), { text: 'TTL' }, f('ttl')];
+    case 'ipv6':
+      // The hop limit is IPv6's TTL; tcpdump calls it hlim.
+      return [f('src'), { text: '→' }, f('dst'), { text: 'hlim' }, f('hlim')];
+    case 'icmpv6':
+      // Neighbour discovery names the address it asks about or answers for.
+      if (l.type === 135) return [{ text: 'who-has' }, f('target')];
+      if (l.type === 136) return [{ text: 'is-at' }, f('target')];
+      return l.code === 0 ? [] : [{ text: 'code' }, f('code')];
     case 'udp':
     case 'tcp':
       return [f('sport'), { text: '→' }, f('dport'), ...(l.proto === 'tcp' ? [f('flags')] : [])];

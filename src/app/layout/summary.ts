@@ -12,6 +12,16 @@ const ICMP: Record<number, string> = {
   11: 'time exceeded',
 };
 
+/** ICMPv6's numbers, as tcpdump names them. */
+const ICMP6: Record<number, string> = {
+  1: 'destination unreachable',
+  2: 'packet too big',
+  3: 'time exceeded',
+  128: 'echo request',
+  129: 'echo reply',
+  137: 'redirect',
+};
+
 function one(l: Layer): string | null {
   switch (l.proto) {
     case 'eth':
@@ -22,6 +32,12 @@ function one(l: Layer): string | null {
       return `${l.src} > ${l.dst}`;
     case 'icmp':
       return `ICMP ${ICMP[l.type] ?? `type ${l.type}`}`;
+    case 'ipv6':
+      return `${l.src} > ${l.dst}`;
+    case 'icmpv6':
+      if (l.type === 135) return `NDP who-has ${l.target ?? '?'}`;
+      if (l.type === 136) return `NDP ${l.target ?? '?'} is-at ${l.lladdr ?? '?'}`;
+      return `ICMP6 ${ICMP6[l.type] ?? `type ${l.type}`}`;
     case 'udp':
       return `UDP ${l.sport} > ${l.dport}`;
     case 'tcp':

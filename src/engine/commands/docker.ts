@@ -35,7 +35,15 @@ export interface DockerContainer {
   sandboxId: string;
   sandboxKey: string;
   /** On the default bridge network only. */
-  bridge?: { ip: string; prefixLen: number; gateway: string; mac: string; endpointId: string };
+  bridge?: {
+    ip: string;
+    prefixLen: number;
+    gateway: string;
+    mac: string;
+    endpointId: string;
+    /** With daemon.json "ipv6": true. */
+    ip6?: { addr: string; prefixLen: number; gateway: string };
+  };
   ports: PortBinding[];
   netns: Netns;
 }
@@ -174,6 +182,9 @@ export function inspectJson(c: DockerContainer, all: DockerContainer[]): Record<
       Gateway: b.gateway,
       IPAddress: b.ip,
       IPPrefixLen: b.prefixLen,
+      IPv6Gateway: b.ip6?.gateway ?? '',
+      GlobalIPv6Address: b.ip6?.addr ?? '',
+      GlobalIPv6PrefixLen: b.ip6?.prefixLen ?? 0,
       MacAddress: b.mac,
     };
   else if (c.networkMode === 'host' || c.networkMode === 'none') networks[c.networkMode] = { IPAddress: '' };
@@ -203,6 +214,9 @@ export function inspectJson(c: DockerContainer, all: DockerContainer[]): Record<
       Gateway: b?.gateway ?? '',
       IPAddress: b?.ip ?? '',
       IPPrefixLen: b?.prefixLen ?? 0,
+      IPv6Gateway: b?.ip6?.gateway ?? '',
+      GlobalIPv6Address: b?.ip6?.addr ?? '',
+      GlobalIPv6PrefixLen: b?.ip6?.prefixLen ?? 0,
       MacAddress: b?.mac ?? '',
       Networks: owner ? {} : networks,
     },

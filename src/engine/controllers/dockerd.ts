@@ -30,6 +30,7 @@ import { registerDockerEngine } from '../commands/docker';
 import { nameNetnsFile, netnsAt, registerPid } from '../commands/netns-files';
 import type { Machine, World } from '../kernel/world';
 import { formatIp, parseCidr } from '../net/ipv4';
+import { formatIp6, parseCidr6 } from '../net/ipv6';
 import { UserError } from '../util/errors';
 import { hex, sha256 } from '../util/sha256';
 
@@ -58,6 +59,8 @@ export interface DockerdOptions {
   networks?: DockerdNetworkSpec[];
   /** The underlay address peers reach this host at (--advertise-addr; default: its first NIC's). */
   advertise?: string;
+  /** daemon.json "ipv6": true with "fixed-cidr-v6": the containers' IPv6 prefix (at most /80). */
+  fixedCidrV6?: string;
   containers: DockerdContainerSpec[];
 }
 
@@ -96,6 +99,8 @@ interface Ctx {
   nextHost: number;
   containers: DockerContainer[];
   overlay: OverlayHost;
+  /** The IPv6 prefix when IPv6 is on. */
+  v6?: { net: bigint; len: number; gw: string };
 }
 
 export function startDockerd(world: World, machine: Machine, o: DockerdOptions, exec: Exec): void {
@@ -128,8 +133,10 @@ export function startDockerd(world: World, machine: Machine, o: DockerdOptions, 
       nameNetns: (path, name) => nameNetnsFile(world, machine.name, path, name),
       sandboxes: new Map(),
     },
+    ...(o.fixedCidrV6 !== undefined ? { v6: parseV6(o.fixedCidrV6) } : {}),
   };
   startBridgeNetwork(c, formatIp((net.addr & ~((1 << (32 - net.len)) - 1)) >>> 0));
+  if (c.v6) startBridgeIpv6(c, c.v6);
   registerDockerEngine(world, machine.name, { containers: () => c.containers });
   o.containers.forEach((spec, i) => runContainer(c, spec, i));
 }
@@ -172,6 +179,44 @@ function startBridgeNetwork(c: Ctx, subnet: string): void {
     'iptables -A DOCKER-USER -j RETURN',
   ])
     c.must(line, why);
+}
+
+/**
+ * fixed-cidr-v6: libnetwork generates a container's address from its MAC (the MAC in the
+ * last 48 bits), so the prefix needs 48 host bits ("Cannot self generate an IPv6 address
+ * on network ...: At least 48 host bits are needed."). The gateway is the prefix's first address.
+ */
+function parseV6(spec: string): { net: bigint; len: number; gw: string } {
+  const p = parseCidr6(spec);
+  if (!p) throw new DockerdError(`invalid fixed-cidr-v6 ${spec}`);
+  if (p.len > 80)
+    throw new DockerdError(
+      `Cannot self generate an IPv6 address on network ${spec}: At least 48 host bits are needed.`,
+    );
+  const net = p.addr & ~((1n << BigInt(128 - p.len)) - 1n);
+  return { net, len: p.len, gw: formatIp6(net + 1n) };
+}
+
+/**
+ * setupBridgeIPv6 and setupIPv6Forwarding (libnetwork's bridge driver, Docker before 25):
+ * the bridge keeps fe80::1/64 beside the kernel's own link-local address, takes the
+ * prefix's first address as the containers' gateway, and the host forwards IPv6.
+ * ip6tables stayed off by default ("ip6tables": false) until Docker 27, so no chains.
+ */
+function startBridgeIpv6(c: Ctx, v6: { len: number; gw: string }): void {
+  const br = c.o.bridge;
+  const why = `bridge network ${br}, IPv6`;
+  for (const line of [
+    `ip -6 addr add fe80::1/64 dev ${br}`,
+    `ip -6 addr add ${v6.gw}/${v6.len} dev ${br}`,
+    'sysctl -w net.ipv6.conf.all.forwarding=1',
+  ])
+    c.must(line, why);
+}
+
+/** The 48-bit MAC in the prefix's last six bytes (bridge.go CreateEndpoint, no IPAM address). */
+function ipv6FromMac(net: bigint, mac: string): bigint {
+  return mac.split(':').reduce((a, b) => (a << 8n) | BigInt(parseInt(b, 16)), 0n) | net;
 }
 
 function runContainer(c: Ctx, spec: DockerdContainerSpec, i: number): void {
@@ -247,9 +292,16 @@ function runContainer(c: Ctx, spec: DockerdContainerSpec, i: number): void {
   c.must(`ip link set ${veth} master ${c.o.bridge}`, why);
   c.must(`ip link set ${veth} up`, why);
   inside(`ip addr add ${ip}/${c.len} dev eth0`);
+  // The sandbox interface gets both addresses before it comes up (osl's configureInterface).
+  const ip6 = c.v6 ? formatIp6(ipv6FromMac(c.v6.net, mac)) : '';
+  if (c.v6) inside(`ip -6 addr add ${ip6}/${c.v6.len} dev eth0`);
   inside('ip link set eth0 up');
   inside(`ip route add default via ${c.gw}`);
   container.bridge = { ip, prefixLen: c.len, gateway: c.gw, mac, endpointId };
+  if (c.v6) {
+    container.bridge.ip6 = { addr: ip6, prefixLen: c.v6.len, gateway: c.v6.gw };
+    inside(`ip -6 route add default via ${c.v6.gw} dev eth0`);
+  }
   for (const p of ports) publish(c, ip, p, why);
   container.ports = ports;
 }

@@ -33,24 +33,56 @@ function route(
   return { table, type, dst, len, dev, metric, proto: 'kernel', origin: 'kernel' };
 }
 
-/** addrconf_notify(NETDEV_UP): ::1 for lo (init_loopback), else fe80::/64, ff00::/8 and the link-local address. */
+/**
+ * The devices whose link is ready (IF_READY): addrconf_dev_config has run. A device that
+ * comes up without carrier (a bridge with no port up, a veth whose peer is down) waits for
+ * NETDEV_CHANGE; losing the carrier later does not clear it, only going down does.
+ */
+const ready = new WeakSet<Device>();
+
+/**
+ * addrconf_notify(NETDEV_UP): ::1 for lo (init_loopback); elsewhere the routes of the
+ * permanent addresses, then, only once the link is ready (addrconf_link_ready, carrier
+ * on), fe80::/64, ff00::/8 and the link-local address.
+ */
 export function addrconfUp(ns: Netns, dev: Device): void {
   if (ipv6Disabled(ns)) return;
   if (dev.kind === 'loopback') {
     if (!dev.addrs6.some((a) => a.addr === LOOPBACK6)) insertAddr(dev, kernelAddr(LOOPBACK6, 128));
-  } else if (getsLinkLocal(dev)) {
-    ns.routes6.add(route(dev, RT6_TABLE_MAIN, 'unicast', FE80, 64, 256));
-    ns.routes6.add(route(dev, RT6_TABLE_LOCAL, 'multicast', FF00, 8, 256));
-    const ll = linkLocalFromMac(dev.mac);
-    if (!dev.addrs6.some((a) => a.addr === ll)) insertAddr(dev, kernelAddr(ll, 64));
   }
   for (const a of dev.addrs6) addrRoutes(ns, dev, a);
+  addrconfLinkChange(ns, dev);
+  ns.changed('addrs');
+  ns.changed('routes');
+}
+
+/**
+ * addrconf_notify(NETDEV_CHANGE): the carrier came on ("link becomes ready"), so the
+ * device gets its link-local address now. Added after any address configured by hand, it
+ * still lists before those of its scope (ipv6_link_dev_addr), as `ip -6 addr` shows.
+ */
+export function addrconfLinkChange(ns: Netns, dev: Device): void {
+  if (ipv6Disabled(ns) || !dev.adminUp || !dev.carrier() || ready.has(dev)) return;
+  ready.add(dev);
+  if (!getsLinkLocal(dev)) return;
+  const has = (table: number, dst: bigint, len: number): boolean =>
+    ns.routes6.find((r) => r.table === table && r.dev === dev && r.dst === dst && r.len === len) !==
+    undefined;
+  if (!has(RT6_TABLE_MAIN, FE80, 64)) ns.routes6.add(route(dev, RT6_TABLE_MAIN, 'unicast', FE80, 64, 256));
+  if (!has(RT6_TABLE_LOCAL, FF00, 8)) ns.routes6.add(route(dev, RT6_TABLE_LOCAL, 'multicast', FF00, 8, 256));
+  const ll = linkLocalFromMac(dev.mac);
+  if (!dev.addrs6.some((a) => a.addr === ll)) {
+    const a = kernelAddr(ll, 64);
+    insertAddr(dev, a);
+    addrRoutes(ns, dev, a);
+  }
   ns.changed('addrs');
   ns.changed('routes');
 }
 
 /** addrconf_ifdown: every IPv6 address and route of the device goes (keep_addr_on_down 0). */
 export function addrconfDown(ns: Netns, dev: Device): void {
+  ready.delete(dev);
   if (dev.addrs6.length === 0 && !ns.routes6.find((r) => r.dev === dev)) return;
   dev.addrs6 = [];
   ns.routes6.remove((r) => r.dev === dev);

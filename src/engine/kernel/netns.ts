@@ -10,7 +10,7 @@ import { Bridge } from './devices/bridge';
 import { NeighTable } from './neigh';
 import { Neigh6Table } from './neigh6';
 import { Route6Tables } from './route6';
-import { addrconfDown, addrconfUp } from './addrconf';
+import { addrconfDown, addrconfLinkChange, addrconfUp } from './addrconf';
 import { RouteTables, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType, type Scope } from './routes';
 import { Sockets } from './sockets';
 import { Sysctls } from './sysctl';
@@ -20,6 +20,15 @@ import type { NftState } from './netfilter/nft-types';
 import type { IptablesState } from './netfilter/state';
 import type { Ipvs } from './ipvs';
 import type { Skb } from './skb';
+
+/**
+ * linkwatch: a device coming up gives carrier to its veth peer (veth_open), and a port
+ * with carrier gives it to its bridge; each that is now ready gets NETDEV_CHANGE.
+ */
+function carrierChanged(dev: Device): void {
+  const peer = (dev as { peer?: Device }).peer;
+  for (const d of [peer, dev.master, peer?.master]) if (d) addrconfLinkChange(d.netns, d);
+}
 
 /** Devices by name; remembers them in ifindex order until the set changes. */
 class DeviceMap extends Map<string, Device> {
@@ -153,6 +162,7 @@ export class Netns {
       old.recalcMac();
     }
     if (bridge) bridge.recalcMac();
+    if (bridge) addrconfLinkChange(this, bridge);
     this.changed('fdb');
     this.changed('links');
   }
@@ -168,6 +178,7 @@ export class Netns {
     for (const a of dev.addrs) this.addAddrRoutes(dev, a, true);
     if (dev.master instanceof Bridge) dev.master.recalcMac();
     addrconfUp(this, dev);
+    carrierChanged(dev);
     this.changed('links');
     this.changed('routes');
   }

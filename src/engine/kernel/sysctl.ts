@@ -51,6 +51,10 @@ const GLOBAL_KEYS: Record<string, number> = {
   'net.ipv6.conf.default.disable_ipv6': 0,
   'net.ipv6.conf.all.hop_limit': 64,
   'net.ipv6.conf.default.hop_limit': 64,
+  // -1: solicit routers for ever, backing off (rtr_solicits). The model sends none; a scenario
+  // turns them off (0) where, on the kernel, they would cross a tunnel and warm its underlay.
+  'net.ipv6.conf.all.router_solicitations': -1,
+  'net.ipv6.conf.default.router_solicitations': -1,
   'net.ipv6.neigh.default.retrans_time_ms': 1000,
   'net.ipv6.neigh.default.mcast_solicit': 3,
   // br_netfilter is loaded on container hosts (Docker and kubeadm load it); its default is 1.

@@ -446,6 +446,7 @@ function loadChecked(text: string, file: string): Scenario {
             ...(netns !== undefined ? { netns } : {}),
           })),
           ...(d.advertise !== undefined ? { advertise: d.advertise } : {}),
+          ...(d.fixedCidrV6 !== undefined ? { fixedCidrV6: d.fixedCidrV6 } : {}),
           containers: d.containers,
           line: lineOf(ctx, ['machines', name, 'controllers', i]),
         };

@@ -6,6 +6,7 @@
  */
 import { z } from '../util/zod';
 import { parseCidr } from '../net/ipv4';
+import { parseCidr6 } from '../net/ipv6';
 import { normalizeMac } from '../net/mac';
 import { GROUPS } from './groups';
 
@@ -242,6 +243,13 @@ export const DockerdSchema = z
       .optional()
       .describe(
         "--advertise-addr: the underlay address peers reach this host at (default: its first NIC's).",
+      ),
+    fixedCidrV6: z
+      .string()
+      .refine((s) => parseCidr6(s) !== null, 'expected an IPv6 prefix, like fd00::/64')
+      .optional()
+      .describe(
+        'daemon.json "ipv6": true and "fixed-cidr-v6": docker0 gets the first address, each container the prefix plus its MAC.',
       ),
     containers: z
       .array(

@@ -8,7 +8,7 @@
 import { renderExplain } from './messages';
 import { innerIp, isArpTraffic, replyPackets } from './replies';
 import type { Chapter, Explain, Hop, KeyMoment, Topology, TraceEvent } from '../kernel/trace';
-import type { Ipv4Layer } from '../net/layers';
+import type { Ipv4Layer, Ipv6Layer } from '../net/layers';
 
 type Where = { netns: string; interface: string };
 
@@ -284,10 +284,12 @@ function explainOf(c: Context, d: Draft, h: Omit<Hop, 'explain' | 'title'>, chap
   const a = e.explain.args;
   const ns = h.netns;
   if (d.kind === 'resolve') {
-    const failed = c.events[d.last].explain.code === 'drop.neigh-failed';
+    const failed = ['drop.neigh-failed', 'ndisc.failed'].includes(c.events[d.last].explain.code);
     const first = c.events[d.first].explain.args;
+    // On an IPv6 link the question is neighbour discovery's, not ARP's.
+    const v6 = c.events[d.first].explain.code === 'ndisc.miss' ? '6' : '';
     return {
-      code: failed ? 'hop.resolve-failed' : 'hop.resolve',
+      code: failed ? `hop.resolve${v6}-failed` : `hop.resolve${v6}`,
       args: { ns, ip: first.ip ?? '?', dev: first.dev ?? '?' },
     };
   }
@@ -320,7 +322,8 @@ function explainOf(c: Context, d: Draft, h: Omit<Hop, 'explain' | 'title'>, chap
   if (!ip) return { code: 'hop.control', args: { ns } };
   // A router decides by the outermost header: r1 routes a tunnel's datagram to the far host,
   // never to the pod address inside it.
-  const outer = e.packet?.find((l): l is Ipv4Layer => l.proto === 'ipv4') ?? ip;
+  const outer =
+    e.packet?.find((l): l is Ipv4Layer | Ipv6Layer => l.proto === 'ipv4' || l.proto === 'ipv6') ?? ip;
   return { code: 'hop.route', args: { ns, dst: outer.dst } };
 }
 

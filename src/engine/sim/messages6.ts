@@ -30,6 +30,14 @@ export const EN6: Record<string, string> = {
   'ping6.reply':
     'ping gets the echo reply: {bytes} bytes from {from}: icmp_seq={seq} ttl={hlim} (the hop limit).',
   'ping6.error': 'ping gets an ICMPv6 error from {from}: {text}.',
+  'hop.resolve6': 'Neighbour discovery in {ns}: who has {ip} on {dev}?',
+  'hop.resolve6-failed': 'Neighbour discovery in {ns}: nobody answers for {ip} on {dev}',
+  'bridge.flood-multicast':
+    '{bridge} floods the multicast frame for {mac} to every other port ({ports}) and keeps a copy for the host: no MLD or IGMP querier is on this link, so multicast snooping has no group members to limit it to.',
+  'bridge.flood-multicast-out':
+    "{bridge} sends the host's multicast frame for {mac} to every port ({ports}): with no querier, snooping limits nothing.",
+  'bridge.forward6':
+    '{bridge} looks up {mac} in its FDB and forwards the frame from {in} to {out}: switched at L2, no routing, so the hop limit is untouched.',
 };
 
 export const ZH6: Record<string, string> = {
@@ -58,4 +66,12 @@ export const ZH6: Record<string, string> = {
   'ping6.reply':
     'ping 收到 echo reply：来自 {from} 的 {bytes} 字节，icmp_seq={seq} ttl={hlim}（即 hop limit）。',
   'ping6.error': 'ping 收到来自 {from} 的 ICMPv6 错误：{text}。',
+  'hop.resolve6': '{ns} 中的邻居发现：谁是 {ip}（{dev}）？',
+  'hop.resolve6-failed': '{ns} 中的邻居发现：{dev} 上没有人应答 {ip}',
+  'bridge.flood-multicast':
+    '{bridge} 把发往 {mac} 的组播帧泛洪到其他每个端口（{ports}），并给主机留一份：这条链路上没有 MLD 或 IGMP 查询器，组播侦听（snooping）没有组成员可以用来限制它。',
+  'bridge.flood-multicast-out':
+    '{bridge} 把主机发往 {mac} 的组播帧发到每个端口（{ports}）：没有查询器，snooping 不做任何限制。',
+  'bridge.forward6':
+    '{bridge} 在 FDB 中查到 {mac}，把帧从 {in} 转发到 {out}：二层交换，不经路由，所以 hop limit 不变。',
 };

@@ -2,7 +2,7 @@
  * Which packets of a Trace are replies, and the end-to-end addresses of a packet: what hops.ts
  * needs to tell a request from its answer through NAT, tunnels and ICMP errors.
  */
-import type { Ipv4Layer, Layer } from '../net/layers';
+import type { Ipv4Layer, Ipv6Layer, Layer } from '../net/layers';
 import type { TraceEvent } from '../kernel/trace';
 
 export function isArpTraffic(e: TraceEvent): boolean {
@@ -12,23 +12,27 @@ export function isArpTraffic(e: TraceEvent): boolean {
 }
 
 /**
- * The end-to-end IPv4 header of a packet: inside any tunnel (VXLAN, IPIP, flanneld's UDP), but
- * not the copy an ICMP error quotes. It is the last IPv4 header before the transport header.
+ * The end-to-end IP header of a packet (IPv4 or IPv6): inside any tunnel (VXLAN, IPIP,
+ * flanneld's UDP), but not the copy an ICMP error quotes. It is the last IP header before the
+ * transport header.
  */
-export function innerIp(layers: Layer[] | undefined): Ipv4Layer | undefined {
+export function innerIp(layers: Layer[] | undefined): Ipv4Layer | Ipv6Layer | undefined {
   if (!layers) return undefined;
-  let ip: Ipv4Layer | undefined;
+  let ip: Ipv4Layer | Ipv6Layer | undefined;
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i];
-    if (l.proto === 'ipv4') ip = l;
-    else if (l.proto === 'icmp' || l.proto === 'tcp') break;
-    else if (l.proto === 'udp' && !['vxlan', 'ipv4', 'eth'].includes(layers[i + 1]?.proto ?? '')) break;
+    if (l.proto === 'ipv4' || l.proto === 'ipv6') ip = l;
+    else if (l.proto === 'icmp' || l.proto === 'icmpv6' || l.proto === 'tcp') break;
+    else if (l.proto === 'udp' && !['vxlan', 'ipv4', 'ipv6', 'eth'].includes(layers[i + 1]?.proto ?? ''))
+      break;
   }
   return ip;
 }
 
 /** ICMP types that answer something: echo reply, destination unreachable, source quench, redirect, time exceeded, parameter problem. */
 const ICMP_ANSWERS = new Set([0, 3, 4, 5, 11, 12]);
+/** ICMPv6's: destination unreachable, packet too big, time exceeded, parameter problem, echo reply, redirect. */
+const ICMPV6_ANSWERS = new Set([1, 2, 3, 4, 129, 137]);
 
 /** The two ends of a packet as "ip" or "ip:port", from its innermost headers. */
 function endsOfPacket(layers: Layer[]): { src: string; dst: string; answer: boolean } | undefined {
@@ -36,6 +40,7 @@ function endsOfPacket(layers: Layer[]): { src: string; dst: string; answer: bool
   if (!ip) return undefined;
   const l4 = layers[layers.indexOf(ip) + 1];
   if (l4?.proto === 'icmp') return { src: ip.src, dst: ip.dst, answer: ICMP_ANSWERS.has(l4.type) };
+  if (l4?.proto === 'icmpv6') return { src: ip.src, dst: ip.dst, answer: ICMPV6_ANSWERS.has(l4.type) };
   if (l4?.proto === 'tcp' || l4?.proto === 'udp') {
     return { src: `${ip.src}:${l4.sport}`, dst: `${ip.dst}:${l4.dport}`, answer: false };
   }

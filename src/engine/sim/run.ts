@@ -10,6 +10,7 @@ import { Ether } from '../kernel/devices/ether';
 import { Veth } from '../kernel/devices/veth';
 import type { World } from '../kernel/world';
 import { formatIp } from '../net/ipv4';
+import { formatIp6 } from '../net/ipv6';
 import { buildWorld, findNetns, type BuildOptions, type BuiltWorld } from '../scenario/build';
 import { ScenarioError } from '../scenario/errors';
 import { asEngineError } from '../util/errors';
@@ -76,7 +77,11 @@ export function topologyOf(world: World): Topology {
         mac: d.mac,
         mtu: d.mtu,
         up: d.adminUp,
-        addrs: d.addrs.map((a) => `${formatIp(a.addr)}/${a.len}`),
+        // As `ip addr` lists them, inet before inet6; link-local addresses are left out of the drawing.
+        addrs: [
+          ...d.addrs.map((a) => `${formatIp(a.addr)}/${a.len}`),
+          ...d.addrs6.filter((a) => a.scope === 'global').map((a) => `${formatIp6(a.addr)}/${a.len}`),
+        ],
       };
       if (d.master) i.master = d.master.name;
       if (d instanceof Veth && d.peer) i.peer = { netns: d.peer.netns.name, interface: d.peer.name };

@@ -294,7 +294,8 @@ export const TopologySchema = z.strictObject({
           mac,
           mtu: z.int().min(0),
           up: z.boolean(),
-          addrs: z.array(z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/)),
+          // IPv4 (a.b.c.d/len), then IPv6 in RFC 5952 form (fd00::1/64).
+          addrs: z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-f:]+\/\d{1,3})$/)),
           master: z.string().optional(),
           peer: z.strictObject({ netns: z.string(), interface: z.string() }).optional(),
           segment: z.string().optional(),

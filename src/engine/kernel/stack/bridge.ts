@@ -2,12 +2,12 @@
  * The bridge data path (net/bridge/br_input.c, br_forward.c): learn the source on the
  * ingress port, then deliver locally, forward to the one port the FDB names, or flood.
  */
-import { ETH_P_IP, type EthLayer, type Ipv4Layer } from '../../net/layers';
+import { ETH_P_IP, ETH_P_IPV6, type EthLayer, type Ipv4Layer } from '../../net/layers';
 import { ipOf } from '../addr';
 import { NeighTable } from '../neigh';
 import { brNetfilter, nfHook, type Hook } from './hooks';
 import { neighOutput } from './neigh-output';
-import { isMulticastMac } from '../../net/mac';
+import { BROADCAST_MAC, isMulticastMac } from '../../net/mac';
 import type { Device } from '../device';
 import type { Bridge } from '../devices/bridge';
 import { Fdb, type FdbEntry } from '../fdb';
@@ -52,7 +52,11 @@ export function bridgeHandleFrame(br: Bridge, port: Device, skb0: Skb): void {
     });
   }
   if (isMulticastMac(eth.dst)) {
-    flood(br, port, skb, 'bridge.flood-broadcast');
+    // br_handle_frame_finish: snooping (on by default) limits a group's frames to its members
+    // only while a querier exists (br_multicast_querier_exists); none does here (multicast_querier
+    // is 0 and no port hears queries), so multicast, NDP's solicited-node groups included, is
+    // flooded like broadcast and passed up to the bridge device too.
+    flood(br, port, skb, eth.dst === BROADCAST_MAC ? 'bridge.flood-broadcast' : 'bridge.flood-multicast');
     deliverLocal(br, skb);
     return;
   }
@@ -102,7 +106,7 @@ function forwardTo(br: Bridge, port: Device, e: FdbEntry, skb0: Skb): void {
     dev: br,
     skb: skb0,
     decidedBy: { table: 'fdb', row: Fdb.format(e, br.name) },
-    code: 'bridge.forward',
+    code: eth.type === ETH_P_IPV6 ? 'bridge.forward6' : 'bridge.forward',
     args: { bridge: br.name, mac: eth.dst, in: port.name, out: e.port.name },
   });
   if (eth.type === ETH_P_IP && brNetfilter(ns)) {
@@ -198,7 +202,12 @@ export function bridgeDeviceXmit(br: Bridge, skb0: Skb): void {
   const skb = skb0;
   const eth = skb.layers[0] as EthLayer;
   if (isMulticastMac(eth.dst)) {
-    flood(br, undefined, skb, 'bridge.flood-broadcast');
+    flood(
+      br,
+      undefined,
+      skb,
+      eth.dst === BROADCAST_MAC ? 'bridge.flood-broadcast' : 'bridge.flood-multicast-out',
+    );
     return;
   }
   const e = br.fdb.lookup(eth.dst, br.netns.world.sched.now);

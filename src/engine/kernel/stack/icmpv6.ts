@@ -76,7 +76,8 @@ function echoReply(dev: Device, req: Skb, m: Icmpv6Layer): void {
     payload: req.payload,
     mark: 0,
   };
-  emit(ns, { kind: 'icmp-error', skb: reply, code: 'icmp6.echo-reply', args: { dst: ip.dst, src: ip.src } });
+  // As icmp_echo: the request is delivered to the kernel, which answers; no error.
+  emit(ns, { kind: 'deliver', skb: req, code: 'icmp6.echo-reply', args: { dst: ip.dst, src: ip.src } });
   ip6LocalOut(ns, reply, res, 'the kernel');
 }
 
