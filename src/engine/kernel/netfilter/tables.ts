@@ -267,8 +267,12 @@ export function isPristine(table: Table): boolean {
   return true;
 }
 
-/** iptables-nft's table order (xtables_ipv4[]: raw, mangle, filter, security, nat). */
-export const SAVE_ORDER: TableId[] = ['raw', 'mangle', 'filter', 'nat'];
+/**
+ * iptables-nft's table order: nft_for_each_table walks xtables_ipv4[] by its index, enum
+ * nft_table_type (mangle, security, raw, filter, nat); ip6tables-save and iptables-save on
+ * 6.18 with iptables 1.8.9 both print *mangle before *raw.
+ */
+export const SAVE_ORDER: TableId[] = ['mangle', 'raw', 'filter', 'nat'];
 
 /** The tables iptables-save prints, in its order: those written to or not pristine. */
 export function visibleTables(state: IptablesState): TableId[] {
