@@ -121,6 +121,7 @@ const TABLES = [
   'sysctl',
   'sockets',
   'iptables',
+  'ip6tables',
   'nftables',
   'conntrack',
   'ipvs',
