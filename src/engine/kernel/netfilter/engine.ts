@@ -12,6 +12,7 @@ import { emit } from '../stack/emit';
 import type { Hook, HookContext, NetfilterHooks } from '../stack/hooks';
 import { icmpSendError } from '../stack/icmp';
 import { icmpv6Send } from '../stack/icmpv6';
+import { selectSource6 } from '../stack/ip6';
 import { routeOutput } from '../stack/output';
 import { tcpSendReset } from '../stack/tcp';
 import type { TraversedRule } from '../trace';
@@ -712,6 +713,7 @@ export class NetfilterEngine implements NetfilterHooks {
         bindNat(this.ct, e, 'SRC', { addr: e.orig.src }, false);
       return;
     }
+    if (e.orig.v6) return this.setupNat6(ct, t, ctx);
     const ip = layers[0] as Ipv4Layer;
     if (t.kind === 'DNAT')
       bindNat(this.ct, e, 'DST', { addr: pickAddr(t.to, e.orig, e.orig.dst), ports: t.to.ports }, false);
@@ -736,6 +738,31 @@ export class NetfilterEngine implements NetfilterHooks {
       const addr = res.ok ? res.src : (outDev?.addrs[0]?.addr ?? 0);
       bindNat(this.ct, e, 'SRC', { addr, ports: t.toPorts }, t.randomFully === true || t.random === true);
       void ip;
+    }
+  }
+
+  /**
+   * NAT66 (nf_nat_ipv6): DNAT and SNAT to their range's address, MASQUERADE to the address
+   * ipv6_dev_get_saddr picks on the outgoing device for the destination
+   * (nf_nat_masquerade_ipv6), REDIRECT to the incoming device's first global address or ::1
+   * (nf_nat_redirect_ipv6). A range of several addresses takes its first: the model does not
+   * spread IPv6 connections over a range (find_best_ips_proto's per-word hash).
+   */
+  private setupNat6(ct: Ct, t: Target, ctx: HookContext): void {
+    const e = ct.e;
+    const random = 'randomFully' in t && (t.randomFully === true || ('random' in t && t.random === true));
+    const dst = e.reply.v6!.src;
+    if (t.kind === 'DNAT')
+      bindNat(this.ct, e, 'DST', { addr: 0, addr6: t.to.addr6From, ports: t.to.ports }, false);
+    else if (t.kind === 'SNAT')
+      bindNat(this.ct, e, 'SRC', { addr: 0, addr6: t.to.addr6From, ports: t.to.ports }, random);
+    else if (t.kind === 'REDIRECT') {
+      const addr6 = ctx.in ? (ctx.in.addrs6.find((a) => a.scope === 'global')?.addr ?? 1n) : 1n;
+      bindNat(this.ct, e, 'DST', { addr: 0, addr6, ports: t.toPorts }, false);
+    } else if (t.kind === 'MASQUERADE' && ctx.out) {
+      const addr6 = selectSource6(this.ns, ctx.out, dst);
+      // No address to masquerade to: nf_nat_masquerade_ipv6 returns NF_DROP; the model binds nothing.
+      if (addr6 !== undefined) bindNat(this.ct, e, 'SRC', { addr: 0, addr6, ports: t.toPorts }, random);
     }
   }
 
