@@ -110,3 +110,39 @@ describe(`${SCENARIO}: a-ping-b-ipv6-fixed`, () => {
     ]);
   });
 });
+
+describe(`${SCENARIO}: an inet nftables chain sees IPv6 too`, () => {
+  // b's ip6tables INPUT opened, and an nft inet chain in its place; results from the lab.
+  const base = [
+    'b: ip6tables -P INPUT ACCEPT',
+    'b: nft add table inet f',
+    "b: nft 'add chain inet f input { type filter hook input priority filter; policy drop; }'",
+    'b: nft add rule inet f input ct state established,related accept',
+  ];
+  const newIcmp = 'b: nft add rule inet f input meta l4proto icmpv6 ct state new accept';
+
+  it('accepts neighbour discovery only as ct state untracked', () => {
+    const t = trace(SCENARIO, 'a-ping-b-ipv6-forward-open', [
+      ...base,
+      'b: nft add rule inet f input ct state untracked accept',
+      newIcmp,
+    ]);
+    expect(t.output).toContain('64 bytes from 2001:db8:2::20: icmp_seq=1 ttl=63');
+    const nd = t.events.filter((e) => e.netns === 'b' && e.decidedBy?.table === 'nftables');
+    expect(nd.map((e) => e.decidedBy?.row.trim())).toContain('ct state untracked accept');
+  });
+
+  it('drops the solicitations when only new ICMPv6 is accepted: NS is not new', () => {
+    const t = trace(SCENARIO, 'a-ping-b-ipv6-forward-open', [...base, newIcmp]);
+    expect(t.output).toContain('From 2001:db8:1::1 icmp_seq=1 Destination unreachable: Address unreachable');
+    expect(finalRows(t, 'b', 'nftables')).toEqual([
+      'table inet f {',
+      '\tchain input {',
+      '\t\ttype filter hook input priority filter; policy drop;',
+      '\t\tct state established,related accept',
+      '\t\tmeta l4proto ipv6-icmp ct state new accept',
+      '\t}',
+      '}',
+    ]);
+  });
+});
