@@ -14,7 +14,7 @@ import { conntrack } from './conntrack';
 import { ip } from './ip';
 import { ipvsadm } from './ipvsadm';
 import { modprobe } from './tunnels';
-import { iptables, iptablesSave } from './iptables/iptables';
+import { ip6tables, ip6tablesSave, iptables, iptablesSave } from './iptables/iptables';
 import { ipset } from './ipset';
 import { nft } from './nft/nft';
 import { iptablesRestore } from './iptables/restore';
@@ -109,6 +109,14 @@ function exec(ctx: CommandContext, argv: string[]): CommandResult {
     case 'iptables-nft':
     case 'iptables-legacy':
       return iptables(ctx, argv);
+    case 'ip6tables':
+    case 'ip6tables-nft':
+    case 'ip6tables-legacy':
+      return ip6tables(ctx, argv);
+    case 'ip6tables-save':
+    case 'ip6tables-nft-save':
+    case 'ip6tables-legacy-save':
+      return ip6tablesSave(ctx, argv);
     case 'iptables-save':
     case 'iptables-nft-save':
     case 'iptables-legacy-save':

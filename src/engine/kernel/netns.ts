@@ -75,6 +75,8 @@ export class Netns {
   ipvs?: Ipvs;
   /** iptables tables and ipsets, once a rule or set was written in this namespace. */
   iptables?: IptablesState;
+  /** ip6tables' tables (NFPROTO_IPV6 has its own xtables), once an ip6tables command ran here. */
+  ip6tables?: IptablesState;
   /** The nf_tables ruleset, once `nft` added a table here. */
   nftables?: NftState;
   private nextIfindex = 1;

@@ -58,6 +58,8 @@ export type TableName =
   | 'sysctl'
   | 'sockets'
   | 'iptables'
+  /** ip6tables' own tables (NFPROTO_IPV6), rows as `ip6tables -S` prints them. */
+  | 'ip6tables'
   | 'nftables'
   | 'conntrack'
   | 'ipvs';

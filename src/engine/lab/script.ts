@@ -196,7 +196,9 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   };
   for (const e of setup) {
     if (e.source === '--exec' && !lateDone) late();
-    const where = ns(e.machine);
+    // A flow's `before` line names its netns ("r: ip6tables ..."), which may be one the
+    // setup made with `ip netns add` rather than the machine's own.
+    const where = ns(e.source === '--exec' ? e.netns : e.machine);
     const stdin = inputs.get(e);
     // A batch a controller fed on stdin (kube-proxy's iptables-restore) goes in a heredoc.
     const line =

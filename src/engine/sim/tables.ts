@@ -22,6 +22,20 @@ function iptablesRows(ns: Netns): Rows {
   return { rows, origins: origins.length === rows.length ? origins : rows.map(() => '') };
 }
 
+/** ip6tables' tables, as `*table` and `ip6tables -t table -S` lines (never big enough to freeze). */
+function ip6tablesRows(ns: Netns): Rows {
+  const st = ns.ip6tables;
+  if (!st) return { rows: [], origins: [] };
+  const rows = tableRows(st);
+  const origins: string[] = [];
+  for (const id of visibleTables(st)) {
+    const chains = orderedChains(st.tables[id]);
+    origins.push('', ...chains.map(() => ''));
+    for (const c of chains) for (const r of c.rules) origins.push(r.origin);
+  }
+  return { rows, origins: origins.length === rows.length ? origins : rows.map(() => '') };
+}
+
 function nftablesRows(ns: Netns): Rows {
   if (!ns.nftables) return { rows: [], origins: [] };
   const origins: string[] = [];
@@ -42,6 +56,7 @@ function ipvsRows(ns: Netns): Rows {
 export const TABLE_READERS: Partial<Record<TableName, (ns: Netns) => Rows>> = {
   ...KERNEL_READERS,
   iptables: iptablesRows,
+  ip6tables: ip6tablesRows,
   nftables: nftablesRows,
   conntrack: conntrackRows,
   ipvs: ipvsRows,
@@ -50,6 +65,7 @@ export const TABLE_READERS: Partial<Record<TableName, (ns: Netns) => Rows>> = {
 /** Tables that have no version until they have rows (see TableSnapshot). */
 export const SPARSE_TABLES: ReadonlySet<TableName> = new Set<TableName>([
   'iptables',
+  'ip6tables',
   'nftables',
   'conntrack',
   'ipvs',

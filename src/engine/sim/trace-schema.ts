@@ -173,6 +173,7 @@ const TABLES = [
   'sysctl',
   'sockets',
   'iptables',
+  'ip6tables',
   'nftables',
   'conntrack',
   'ipvs',

@@ -44,7 +44,7 @@ export function iptablesError(e: IptError, tool = 'iptables'): CommandError {
     case 'bare':
       return new CommandError(`${e.core}\n${tryLine}`, e.status);
     case 'plain':
-      return new CommandError(`iptables: ${e.core}`, e.status);
+      return new CommandError(`${tool.replace(/-restore$/, '')}: ${e.core}`, e.status);
     case 'versioned':
       return new CommandError(`${tool} ${IPT_VERSION}: ${e.core}`, e.status);
   }
@@ -68,6 +68,8 @@ export interface ExecOptions {
   deferKernelCheck?: boolean;
   /** Writes to a live table go through a transaction (copy-on-write per chain, rolled back on error). */
   tx?: TableTx;
+  /** ip6tables lists its tables with IPv6 columns. */
+  family?: 'ipv4' | 'ipv6';
 }
 
 /**
@@ -246,7 +248,13 @@ export function execOnTable(t: Table, p: ParsedArgs, origin: string, opts: ExecO
           : listTable(
               t,
               chainName,
-              { numeric: p.numeric, verbose: p.verbose, exact: p.exact, lineNumbers: p.lineNumbers },
+              {
+                numeric: p.numeric,
+                verbose: p.verbose,
+                exact: p.exact,
+                lineNumbers: p.lineNumbers,
+                family: opts.family,
+              },
               p.rulenum,
             );
       if (p.zero)
@@ -281,28 +289,38 @@ export function ipsetExistsIn(ns: Netns): (name: string) => boolean {
 
 /** `iptables ...` in ctx.ns. */
 export function iptables(ctx: CommandContext, argv: string[]): CommandResult {
-  const tool = 'iptables';
+  return xtables(ctx, argv, 'ipv4');
+}
+
+/** `ip6tables ...` in ctx.ns: the same front end, NFPROTO_IPV6's tables. */
+export function ip6tables(ctx: CommandContext, argv: string[]): CommandResult {
+  return xtables(ctx, argv, 'ipv6');
+}
+
+function xtables(ctx: CommandContext, argv: string[], family: 'ipv4' | 'ipv6'): CommandResult {
+  const v6 = family === 'ipv6';
+  const tool = v6 ? 'ip6tables' : 'iptables';
   try {
-    const p = parseIptablesArgs(argv.slice(1), { tool, ipsetExists: ipsetExistsIn(ctx.ns) });
+    const p = parseIptablesArgs(argv.slice(1), { tool, ipsetExists: ipsetExistsIn(ctx.ns), family });
     if (!isTableId(p.table))
       throw new IptError(
         'versioned',
         `table '${p.table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.`,
         3,
       );
-    const state = ctx.ns.iptables ?? new IptablesState();
+    const state = (v6 ? ctx.ns.ip6tables : ctx.ns.iptables) ?? new IptablesState();
     const tx = new TableTx(state.tables[p.table]);
     let res: ExecResult;
     try {
-      res = execOnTable(tx.table, p, ctx.origin, { tx });
+      res = execOnTable(tx.table, p, ctx.origin, { tx, family });
     } catch (e) {
       tx.rollback();
       throw e;
     }
     if (res.wrote) {
-      attachNetfilter(ctx.ns, state);
+      attachNetfilter(ctx.ns, state, family);
       touchTable(state, p.table);
-      ctx.ns.changed('iptables');
+      ctx.ns.changed(v6 ? 'ip6tables' : 'iptables');
     }
     return { output: res.output };
   } catch (e) {
@@ -313,6 +331,16 @@ export function iptables(ctx: CommandContext, argv: string[]): CommandResult {
 
 /** `iptables-save [-c] [-t TABLE]`. */
 export function iptablesSave(ctx: CommandContext, argv: string[]): CommandResult {
+  return xtablesSave(ctx, argv, 'ipv4');
+}
+
+/** `ip6tables-save [-c] [-t TABLE]`. */
+export function ip6tablesSave(ctx: CommandContext, argv: string[]): CommandResult {
+  return xtablesSave(ctx, argv, 'ipv6');
+}
+
+function xtablesSave(ctx: CommandContext, argv: string[], family: 'ipv4' | 'ipv6'): CommandResult {
+  const tool = family === 'ipv6' ? 'ip6tables-save' : 'iptables-save';
   let counters = false;
   let table: string | undefined;
   for (let i = 1; i < argv.length; i++) {
@@ -321,17 +349,17 @@ export function iptablesSave(ctx: CommandContext, argv: string[]): CommandResult
     else if (a === '-t' || a === '--table') {
       table = argv[++i];
       if (table === undefined)
-        throw new CommandError(`iptables-save ${IPT_VERSION}: option "${a}" requires an argument`, 1);
+        throw new CommandError(`${tool} ${IPT_VERSION}: option "${a}" requires an argument`, 1);
     } else if (a.startsWith('--table=')) table = a.slice(8);
     else
       throw new CommandError(
-        `iptables-save ${IPT_VERSION}: unknown option "${a}"\nTry \`iptables-save -h' for more information.`,
+        `${tool} ${IPT_VERSION}: unknown option "${a}"\nTry \`${tool} -h' for more information.`,
         1,
       );
   }
   if (table !== undefined && !isTableId(table))
-    throw new CommandError(`iptables-save ${IPT_VERSION}: Cannot initialize: Invalid argument`, 1);
-  const state = ctx.ns.iptables ?? new IptablesState();
-  const text = saveTables(state, { counters, table: table as TableId | undefined });
+    throw new CommandError(`${tool} ${IPT_VERSION}: Cannot initialize: Invalid argument`, 1);
+  const state = (family === 'ipv6' ? ctx.ns.ip6tables : ctx.ns.iptables) ?? new IptablesState();
+  const text = saveTables(state, { counters, table: table as TableId | undefined, tool });
   return { output: text.replace(/\n$/, '') };
 }

@@ -3,7 +3,7 @@
  * each module's options and how it reads them into its Match.
  */
 import { parseIp } from '../../net/ipv4';
-import { ICMP_TYPES, parsePort } from '../../kernel/netfilter/tables';
+import { ICMP_TYPES, ICMPV6_TYPES, parsePort } from '../../kernel/netfilter/tables';
 import type { AddrType, CtState, Match } from '../../kernel/netfilter/types';
 import { param } from './errors';
 import type { ParseContext, RuleSpec } from './spec';
@@ -92,6 +92,30 @@ export const MODULES: Record<string, Module> = {
         if (mm[2] !== undefined) codeMin = codeMax = Number(mm[2]);
       }
       const name = type === 0xff ? 'any' : codeMin === codeMax ? `${type}/${codeMin}` : `${type}`;
+      m.icmpType = { type, code: codeMin === codeMax ? codeMin : undefined, name, neg: inv };
+    },
+  },
+  /** libip6t_icmp6: a name, a type, or type/code; saved as the number(s). */
+  icmp6: {
+    opts: { 'icmpv6-type': 'icmpv6-type' },
+    invertible: ['icmpv6-type'],
+    create: () => ({ module: 'icmp6' }),
+    parse: (m, _opt, inv, take) => {
+      if (m.module !== 'icmp6') return;
+      const s = take();
+      const named = ICMPV6_TYPES.find(([n]) => n.toLowerCase() === s.toLowerCase());
+      let type: number;
+      let codeMin = 0;
+      let codeMax = 0xff;
+      if (named) [, type, codeMin, codeMax] = named;
+      else {
+        const mm = /^(\d+)(?:\/(\d+))?$/.exec(s);
+        if (!mm || Number(mm[1]) > 255 || (mm[2] !== undefined && Number(mm[2]) > 255))
+          throw param(`Unknown ICMPv6 type \`${s}'`);
+        type = Number(mm[1]);
+        if (mm[2] !== undefined) codeMin = codeMax = Number(mm[2]);
+      }
+      const name = codeMin === codeMax ? `${type}/${codeMin}` : `${type}`;
       m.icmpType = { type, code: codeMin === codeMax ? codeMin : undefined, name, neg: inv };
     },
   },

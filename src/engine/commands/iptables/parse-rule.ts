@@ -14,7 +14,8 @@ import { IptError, param } from './errors';
 import type { IptCommand, ParseContext, ParsedArgs, RuleSpec } from './spec';
 import { MODULES, type Module } from './matches';
 import { TARGETS, type TargetDef } from './targets';
-import { parseAddr, parseIface } from './values';
+import { TARGETS6 } from './targets6';
+import { parseAddr, parseAddr6, parseIface } from './values';
 
 export { IptError, param } from './errors';
 export type { IptErrorKind } from './errors';
@@ -107,6 +108,13 @@ export function checkChainName(name: string): void {
   if (TARGET_NAMES.has(name)) throw param('chain name may not clash with target name');
   if (name.length >= 29) throw param(`chain name \`${name}' too long (must be under 29 chars)`);
   if (/[\s]/.test(name) || name === '') throw param(`Invalid chain name \`${name}'`);
+}
+
+/** A match module of the tool's family: icmp is IPv4's (libipt_icmp), icmp6 IPv6's. */
+function familyModule(name: string, ctx: ParseContext): Module | undefined {
+  const v6 = ctx.family === 'ipv6';
+  if ((name === 'icmp' && v6) || (name === 'icmp6' && !v6)) return undefined;
+  return MODULES[name];
 }
 
 /** Parses an iptables argv (without the program name). */
@@ -254,7 +262,9 @@ export function parseIptablesArgs(argv: string[], ctx: ParseContext): ParsedArgs
         const v = requireArg(flag, attached);
         const key = c === 's' ? 'srcs' : 'dsts';
         if (p.spec[key]) throw param(`multiple -${c} flags not allowed`);
-        p.spec[key] = v.split(',').map((a) => parseAddr(a, inv));
+        p.spec[key] = v
+          .split(',')
+          .map((a) => (ctx.family === 'ipv6' ? parseAddr6(a, inv) : parseAddr(a, inv)));
         used.add(c);
         return;
       }
@@ -289,13 +299,13 @@ export function parseIptablesArgs(argv: string[], ctx: ParseContext): ParsedArgs
         jump = v;
         goto = c === 'g';
         used.add('j');
-        if (c === 'j') targetDef = TARGETS[v];
+        if (c === 'j') targetDef = (ctx.family === 'ipv6' ? TARGETS6 : TARGETS)[v];
         return;
       }
       case 'm': {
         noInvert(flag);
         const v = requireArg(flag, attached);
-        const mod = MODULES[v];
+        const mod = familyModule(v, ctx);
         if (!mod) throw param(`Couldn't load match \`${v}':No such file or directory\n`);
         // The nf_tables backend keeps one tcp/udp match per rule: later -m tcp options merge into it.
         const existing = (v === 'tcp' || v === 'udp') && loaded.find((l) => l.name === v);
@@ -347,11 +357,13 @@ export function parseIptablesArgs(argv: string[], ctx: ParseContext): ParsedArgs
     if (tryLoaded()) return true;
     // The implicit protocol match: `-p tcp --dport 80` loads -m tcp.
     const proto = p.spec.proto;
-    if (proto && !proto.neg && (proto.name === 'tcp' || proto.name === 'udp' || proto.name === 'icmp')) {
-      const mod = MODULES[proto.name]!;
-      if (mod.opts[opt] !== undefined && !loaded.some((l) => l.name === proto.name)) {
+    // ip6tables names the ipv6-icmp protocol's match icmp6 (xtables_find_match).
+    const implicit = proto?.name === 'ipv6-icmp' ? 'icmp6' : proto?.name;
+    const mod = implicit && !proto!.neg ? familyModule(implicit, ctx) : undefined;
+    if (mod && implicit && ['tcp', 'udp', 'icmp', 'icmp6'].includes(implicit)) {
+      if (mod.opts[opt] !== undefined && !loaded.some((l) => l.name === implicit)) {
         const m = mod.create();
-        loaded.push({ mod, name: proto.name, m, seen: new Set() });
+        loaded.push({ mod, name: implicit, m, seen: new Set() });
         p.spec.matches.push(m);
         return tryLoaded();
       }

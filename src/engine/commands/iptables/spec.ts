@@ -38,4 +38,6 @@ export interface ParseContext {
   tool: string;
   /** Whether an ipset exists, for `-m set --match-set` ("Set x doesn't exist."). */
   ipsetExists: (name: string) => boolean;
+  /** ip6tables reads IPv6 addresses and loads the IPv6 matches and targets. */
+  family?: 'ipv4' | 'ipv6';
 }

@@ -62,8 +62,8 @@ export function parseNatRange(s: string, mod: string): NatRange {
     const [a, b, extra] = addrPart.split('-');
     const from = parseIp(a!);
     const to = b === undefined ? from : parseIp(b);
-    if (from === null || extra !== undefined) throw param(`Bad IP address "${a}"\n`);
-    if (to === null) throw param(`Bad IP address "${b}"\n`);
+    if (from === null || extra !== undefined) throw param(`Bad IP address "${a}"`);
+    if (to === null) throw param(`Bad IP address "${b}"`);
     range.addrFrom = from;
     range.addrTo = to;
   }

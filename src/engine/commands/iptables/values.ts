@@ -1,5 +1,6 @@
 /** The values rule options take (addresses, interfaces, ports, marks, TCP flags), as iptables reads them. */
 import { maskOf, parseIp } from '../../net/ipv4';
+import { networkOf6, parseIp6 } from '../../net/ipv6';
 import { parsePort } from '../../kernel/netfilter/tables';
 import type { AddrMatch, IfaceMatch, PortRange } from '../../kernel/netfilter/types';
 import { param } from './errors';
@@ -23,6 +24,21 @@ export function parseAddr(s: string, neg: boolean): AddrMatch {
   const addr = parseIp(host);
   if (addr === null) throw param(`host/network \`${host}' not found`);
   return { addr: (addr & maskOf(len)) >>> 0, len, neg };
+}
+
+/** ip6tables' "2001:db8::1", "2001:db8::/64" (xtables_ip6parse_any; host bits cleared). */
+export function parseAddr6(s: string, neg: boolean): AddrMatch {
+  const slash = s.indexOf('/');
+  const host = slash < 0 ? s : s.slice(0, slash);
+  let len = 128;
+  if (slash >= 0) {
+    const m = s.slice(slash + 1);
+    if (!/^\d+$/.test(m) || Number(m) > 128) throw param(`invalid mask \`${m}' specified`);
+    len = Number(m);
+  }
+  const addr = parseIp6(host);
+  if (addr === null) throw param(`host/network \`${host}' not found`);
+  return { addr: 0, len, neg, addr6: networkOf6(addr, len) };
 }
 
 export function contiguousLen(mask: number): number {

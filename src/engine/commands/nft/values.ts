@@ -40,6 +40,9 @@ const PROTOS: Record<string, number> = {
   gre: 47,
   esp: 50,
   ah: 51,
+  // /etc/protocols' name first (nft prints it), then the alias nft also reads.
+  'ipv6-icmp': 58,
+  icmpv6: 58,
   sctp: 132,
 };
 const SERVICES: Record<string, number> = {

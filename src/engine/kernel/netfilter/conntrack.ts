@@ -4,8 +4,12 @@
  * set up on a connection's first packet, and `conntrack -L` rows.
  */
 import { formatIp } from '../../net/ipv4';
+import { formatIp6, parseIp6 } from '../../net/ipv6';
 import {
   IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  type Icmpv6Layer,
+  type Ipv6Layer,
   IPPROTO_TCP,
   IPPROTO_UDP,
   type IcmpLayer,
@@ -24,6 +28,11 @@ export interface Tuple {
   sport: number;
   /** TCP/UDP destination port, or the ICMP type (8 for echo request, 0 for reply). */
   dport: number;
+  /**
+   * An IPv6 tuple's addresses (nf_conntrack_tuple's u3 holds either family); src and dst
+   * are then 0. ICMPv6 echo ids go in sport, the type (128 request, 129 reply) in dport.
+   */
+  v6?: { src: bigint; dst: bigint };
 }
 
 export type Dir = 'orig' | 'reply';
@@ -47,9 +56,21 @@ export interface CtEntry {
 
 export type CtInfo = 'NEW' | 'ESTABLISHED' | 'RELATED';
 
-export const key = (t: Tuple): string => `${t.proto}/${t.src >>> 0}:${t.sport}>${t.dst >>> 0}:${t.dport}`;
+export const key = (t: Tuple): string =>
+  t.v6
+    ? `${t.proto}/[${t.v6.src}]:${t.sport}>[${t.v6.dst}]:${t.dport}`
+    : `${t.proto}/${t.src >>> 0}:${t.sport}>${t.dst >>> 0}:${t.dport}`;
+
+/** icmpv6_invert_tuple's invmap: echo request and reply, node information query and reply. */
+const ICMPV6_INVMAP: Record<number, number> = { 128: 129, 129: 128, 139: 140, 140: 139 };
 
 export function invert(t: Tuple): Tuple {
+  if (t.v6) {
+    const v6 = { src: t.v6.dst, dst: t.v6.src };
+    if (t.proto === IPPROTO_ICMPV6)
+      return { src: 0, dst: 0, proto: t.proto, sport: t.sport, dport: ICMPV6_INVMAP[t.dport] ?? t.dport, v6 };
+    return { src: 0, dst: 0, proto: t.proto, sport: t.dport, dport: t.sport, v6 };
+  }
   if (t.proto === IPPROTO_ICMP)
     return {
       src: t.dst,
@@ -63,6 +84,7 @@ export function invert(t: Tuple): Tuple {
 
 /** The tuple of a packet whose layers start at its IPv4 header, if conntrack can track it. */
 export function tupleOf(layers: Layer[]): Tuple | undefined {
+  if (layers[0]?.proto === 'ipv6') return tupleOf6(layers);
   const ip = layers[0] as Ipv4Layer | undefined;
   if (!ip || ip.proto !== 'ipv4') return undefined;
   const l4 = layers[1];
@@ -82,8 +104,43 @@ export function tupleOf(layers: Layer[]): Tuple | undefined {
   return { src, dst, proto, sport: 0, dport: 0 };
 }
 
+/**
+ * icmpv6_pkt_to_tuple and nf_conntrack_icmpv6_packet: only an echo request (or a node
+ * information query) may start a connection; a reply finds its request's entry. TCP and UDP
+ * as for IPv4.
+ */
+function tupleOf6(layers: Layer[]): Tuple | undefined {
+  const ip = layers[0] as Ipv6Layer;
+  const v6 = { src: parseIp6(ip.src) ?? 0n, dst: parseIp6(ip.dst) ?? 0n };
+  const l4 = layers[1];
+  const proto = ip.next;
+  if (l4?.proto === 'tcp' || l4?.proto === 'udp') {
+    const p = l4 as TcpLayer | UdpLayer;
+    return { src: 0, dst: 0, proto, sport: p.sport, dport: p.dport, v6 };
+  }
+  if (l4?.proto === 'icmpv6') {
+    const m = l4 as Icmpv6Layer;
+    if (ICMPV6_INVMAP[m.type] !== undefined)
+      return { src: 0, dst: 0, proto, sport: m.id ?? 0, dport: m.type, v6 };
+    return undefined;
+  }
+  return { src: 0, dst: 0, proto, sport: 0, dport: 0, v6 };
+}
+
+/**
+ * noct_valid_new in nf_conntrack_proto_icmpv6.c: MLD, router and neighbour discovery
+ * (types 130-136 and 143) are never tracked; nf_conntrack_icmpv6_error marks them
+ * IP_CT_UNTRACKED, which `--ctstate UNTRACKED` and nft's `ct state untracked` see.
+ */
+export function isUntracked6(layers: Layer[]): boolean {
+  const m = layers[0]?.proto === 'ipv6' ? layers[1] : undefined;
+  return m?.proto === 'icmpv6' && ((m.type >= 130 && m.type <= 136) || m.type === 143);
+}
+
 export function isIcmpError(layers: Layer[]): boolean {
   const l4 = layers[1];
+  // ICMPv6 errors are the types below 128 (icmpv6_error_message).
+  if (l4?.proto === 'icmpv6') return l4.type < 128;
   return l4?.proto === 'icmp' && [3, 4, 5, 11, 12].includes((l4 as IcmpLayer).type);
 }
 
@@ -146,12 +203,16 @@ export class Conntrack {
 }
 
 function protoName(p: number): string {
+  if (p === IPPROTO_ICMPV6) return 'icmpv6';
   return p === IPPROTO_TCP ? 'tcp' : p === IPPROTO_UDP ? 'udp' : p === IPPROTO_ICMP ? 'icmp' : 'unknown';
 }
 
 function tupleText(t: Tuple): string {
-  const a = `src=${formatIp(t.src)} dst=${formatIp(t.dst)}`;
-  if (t.proto === IPPROTO_ICMP) return `${a} type=${t.dport} code=0 id=${t.sport}`;
+  const a = t.v6
+    ? `src=${formatIp6(t.v6.src)} dst=${formatIp6(t.v6.dst)}`
+    : `src=${formatIp(t.src)} dst=${formatIp(t.dst)}`;
+  if (t.proto === IPPROTO_ICMP || t.proto === IPPROTO_ICMPV6)
+    return `${a} type=${t.dport} code=0 id=${t.sport}`;
   if (t.proto === IPPROTO_TCP || t.proto === IPPROTO_UDP) return `${a} sport=${t.sport} dport=${t.dport}`;
   return a;
 }
@@ -164,7 +225,7 @@ export function formatEntry(e: CtEntry): string {
     state = ` ${e.tcpState ?? 'SYN_SENT'}`;
     timeout = TCP_TIMEOUTS[e.tcpState ?? 'SYN_SENT'];
   } else if (p === IPPROTO_UDP) timeout = e.assured ? TIMEOUTS.udpStream : TIMEOUTS.udp;
-  else if (p === IPPROTO_ICMP) timeout = TIMEOUTS.icmp;
+  else if (p === IPPROTO_ICMP || p === IPPROTO_ICMPV6) timeout = TIMEOUTS.icmp;
   const unreplied = e.seenReply ? '' : ' [UNREPLIED]';
   const assured = e.assured ? ' [ASSURED]' : '';
   return `${protoName(p).padEnd(8)} ${p} ${timeout}${state} ${tupleText(e.orig)}${unreplied} ${tupleText(e.reply)}${assured} mark=${e.mark} use=1`;

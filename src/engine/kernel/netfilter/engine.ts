@@ -4,13 +4,15 @@
  * on a connection's first packet and applied from the conntrack entry to every later
  * packet in both directions, and entries are confirmed as the packet leaves.
  */
-import type { Ipv4Layer, Layer } from '../../net/layers';
+import { IPPROTO_ICMPV6, type Ipv4Layer, type Layer } from '../../net/layers';
 import { ipLength } from '../../net/encode';
 import type { Netns } from '../netns';
 import { skbWith, type Skb } from '../skb';
 import { emit } from '../stack/emit';
 import type { Hook, HookContext, NetfilterHooks } from '../stack/hooks';
 import { icmpSendError } from '../stack/icmp';
+import { icmpv6Send } from '../stack/icmpv6';
+import { selectSource6 } from '../stack/ip6';
 import { routeOutput } from '../stack/output';
 import { tcpSendReset } from '../stack/tcp';
 import type { TraversedRule } from '../trace';
@@ -33,6 +35,7 @@ import {
   formatEntry,
   invert,
   isIcmpError,
+  isUntracked6,
   key,
   tupleOf,
   type CtEntry,
@@ -59,6 +62,19 @@ const MANIP: Partial<Record<Hook, Manip>> = {
   INPUT: 'SRC',
 };
 
+/** ip6t_REJECT's ICMPv6 destination unreachable codes (nf_send_unreach6). */
+const REJECT6_CODES: Record<string, number> = {
+  'icmp6-no-route': 0,
+  'icmp6-adm-prohibited': 1,
+  'icmp6-addr-unreachable': 3,
+  'icmp6-port-unreachable': 4,
+  // nft's reject in an ip6 or inet chain (nft_reject_icmpv6_code for icmpx, nftRejectHow's names).
+  'icmp-net-unreachable': 0,
+  'icmp-admin-prohibited': 1,
+  'icmp-host-unreachable': 3,
+  'icmp-port-unreachable': 4,
+};
+
 const REJECT_CODES: Record<string, number> = {
   'icmp-net-unreachable': 0,
   'icmp-host-unreachable': 1,
@@ -77,6 +93,8 @@ interface Ct {
 
 /** One packet's passage through one hook: what the stages read and rewrite in turn. */
 interface NfPacket {
+  /** NFPROTO_IPV4 or NFPROTO_IPV6: which tables and base chains this hook runs. */
+  family: 'ipv4' | 'ipv6';
   hook: Hook;
   ctx: HookContext;
   skb0: Skb;
@@ -114,9 +132,19 @@ type Outcome =
   | { verdict: 'NAT'; rule: Rule; row: string; target: Target };
 
 /** Install a namespace's rules and its hooks (the iptable_* and conntrack modules register there). */
-export function attachNetfilter(ns: Netns, state: IptablesState): void {
-  ns.iptables = state;
+export function attachNetfilter(ns: Netns, state: IptablesState, family: 'ipv4' | 'ipv6' = 'ipv4'): void {
+  if (family === 'ipv6') ns.ip6tables = state;
+  else ns.iptables = state;
   if (!ns.netfilter) ns.netfilter = new NetfilterEngine(ns);
+}
+
+/** The Trace's table of a family's xtables rules. */
+const xtTableName = (family: 'ipv4' | 'ipv6'): 'iptables' | 'ip6tables' =>
+  family === 'ipv6' ? 'ip6tables' : 'iptables';
+
+/** The nf_tables families whose base chains see a packet of this family (inet sees both). */
+function nftSees(table: NftTable, family: 'ipv4' | 'ipv6'): boolean {
+  return table.family === 'inet' || table.family === (family === 'ipv4' ? 'ip' : 'ip6');
 }
 
 /** Install a namespace's nf_tables ruleset; it registers on the same hooks as iptables. */
@@ -148,8 +176,15 @@ export class NetfilterEngine implements NetfilterHooks {
   constructor(private readonly ns: Netns) {}
 
   /** Conntrack runs once a rule needs it: any NAT table content or a state/conntrack match (nf_ct_netns_get). */
-  private tracking(st: IptablesState | undefined, nft: NftState | undefined): boolean {
-    if (this.ct.entries.length > 0 || (nft && nftNeedsConntrack(nft))) return true;
+  private tracking(
+    st: IptablesState | undefined,
+    nft: NftState | undefined,
+    family: 'ipv4' | 'ipv6',
+  ): boolean {
+    // nf_ct_netns_get is per family: IPv4 rules that track leave IPv6 untracked.
+    const v6 = family === 'ipv6';
+    if (this.ct.entries.some((e) => (e.orig.v6 !== undefined) === v6)) return true;
+    if (nft && nftNeedsConntrack(nft, (t) => nftSees(t, family))) return true;
     if (!st) return false;
     if (!pristine(st.tables.nat)) return true;
     for (const t of Object.values(st.tables)) {
@@ -170,11 +205,12 @@ export class NetfilterEngine implements NetfilterHooks {
    * used, nftables' filter and route base chains at their own priorities, and the conntrack and
    * NAT cores that both front ends share.
    */
-  private ops(): NfHookOps<NfPacket>[] {
+  private ops(family: 'ipv4' | 'ipv6'): NfHookOps<NfPacket>[] {
+    const v6 = family === 'ipv6';
     const xt = (tid: TableId, priority: number, hooks: Hook[]): NfHookOps<NfPacket> => ({
-      name: `iptable_${tid}`,
+      name: `${v6 ? 'ip6table' : 'iptable'}_${tid}`,
       priority,
-      registered: tableRegistered(this.ns.iptables!, tid),
+      registered: tableRegistered(this.xtState(family)!, tid),
       hooks,
       fn: (p) => this.xtTable(tid, p),
     });
@@ -186,13 +222,13 @@ export class NetfilterEngine implements NetfilterHooks {
         fn: (p) => this.ctIn(p),
       },
       {
-        name: 'nf_nat_ipv4_pre',
+        name: v6 ? 'nf_nat_ipv6_pre' : 'nf_nat_ipv4_pre',
         priority: NF_IP_PRI_NAT_DST,
         hooks: ['PREROUTING', 'OUTPUT'],
         fn: (p) => this.nat(p),
       },
       {
-        name: 'nf_nat_ipv4_post',
+        name: v6 ? 'nf_nat_ipv6_post' : 'nf_nat_ipv4_post',
         priority: NF_IP_PRI_NAT_SRC,
         hooks: ['INPUT', 'POSTROUTING'],
         fn: (p) => this.nat(p),
@@ -204,7 +240,8 @@ export class NetfilterEngine implements NetfilterHooks {
         fn: (p) => this.ctConfirm(p),
       },
     ];
-    const iptables = this.ns.iptables
+    // The NF_IP6_PRI_* values equal the NF_IP_PRI_* ones (netfilter_ipv6.h).
+    const iptables = this.xtState(family)
       ? [
           xt('raw', NF_IP_PRI_RAW, ['PREROUTING', 'OUTPUT']),
           xt('mangle', NF_IP_PRI_MANGLE, ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']),
@@ -212,7 +249,7 @@ export class NetfilterEngine implements NetfilterHooks {
         ]
       : [];
     const nft = nftBaseChains(this.ns.nftables)
-      .filter(({ chain }) => chain.base!.type !== 'nat')
+      .filter(({ table, chain }) => chain.base!.type !== 'nat' && nftSees(table, family))
       .map(({ table, chain }) => ({
         name: `nft ${table.family} ${table.name} ${chain.name}`,
         priority: chain.base!.priority,
@@ -225,14 +262,21 @@ export class NetfilterEngine implements NetfilterHooks {
     return [...iptables, ...core, ...nft];
   }
 
+  /** The xtables of a family: iptables' for IPv4, ip6tables' for IPv6. */
+  private xtState(family: 'ipv4' | 'ipv6'): IptablesState | undefined {
+    return family === 'ipv6' ? this.ns.ip6tables : this.ns.iptables;
+  }
+
   run(ns: Netns, hook: Hook, skb0: Skb, ctx: HookContext): Skb | null {
-    const st = ns.iptables;
-    if (!st && !ns.nftables) return skb0;
     // br_netfilter hands bridged frames with their Ethernet header: look past it.
     const eth = skb0.layers[0]?.proto === 'eth' ? skb0.layers[0] : undefined;
     const layers = eth ? skb0.layers.slice(1) : skb0.layers;
-    if (layers[0]?.proto !== 'ipv4') return skb0;
+    const family = layers[0]?.proto;
+    if (family !== 'ipv4' && family !== 'ipv6') return skb0;
+    const st = this.xtState(family);
+    if (!st && !ns.nftables) return skb0;
     const p: NfPacket = {
+      family,
       hook,
       ctx,
       skb0,
@@ -240,9 +284,9 @@ export class NetfilterEngine implements NetfilterHooks {
       layers,
       mark: skb0.mark,
       ct: this.ctFromSkb(skb0),
-      tracking: this.tracking(st, ns.nftables),
+      tracking: this.tracking(st, ns.nftables, family),
     };
-    return nfHookSlow(hookEntries(this.ops(), hook), p) ? this.skbOf(p) : null;
+    return nfHookSlow(hookEntries(this.ops(family), hook), p) ? this.skbOf(p) : null;
   }
 
   private skbOf(p: NfPacket): Skb {
@@ -313,13 +357,14 @@ export class NetfilterEngine implements NetfilterHooks {
 
   /** nf_conntrack_in, once anything in the namespace needs connection tracking. */
   private ctIn(p: NfPacket): NfStageResult {
-    if (p.tracking && !p.ct) p.ct = this.conntrackIn(p.layers, p.skb0);
+    // NDP and MLD are never tracked (nf_conntrack_icmpv6_error): no entry, ctstate UNTRACKED.
+    if (p.tracking && !p.ct && !isUntracked6(p.layers)) p.ct = this.conntrackIn(p.layers, p.skb0);
     return 'continue';
   }
 
   /** An iptables table (raw, mangle, filter) at this hook: its base chain decides. */
   private xtTable(tid: TableId, p: NfPacket): NfStageResult {
-    const table = this.ns.iptables!.tables[tid];
+    const table = this.xtState(p.family)!.tables[tid];
     const chain = table.chains.get(p.hook);
     if (!chain || (chain.rules.length === 0 && chain.policy === 'ACCEPT')) return 'continue';
     const v = this.view(p);
@@ -329,21 +374,26 @@ export class NetfilterEngine implements NetfilterHooks {
     if (before !== undefined && routingKey(p) !== before) p.meHarder = true;
     const o = res.outcome;
     if (o.verdict === 'DROP') {
-      this.dropEvent(p.hook, tid, res, p.skb0, p.ctx);
+      this.dropEvent(p.family, p.hook, tid, res, p.skb0, p.ctx);
       return 'stolen';
     }
     if (o.verdict === 'REJECT') {
-      this.dropEvent(p.hook, tid, res, p.skb0, p.ctx);
+      this.dropEvent(p.family, p.hook, tid, res, p.skb0, p.ctx);
       this.reject(p, o.with);
       return 'stolen';
     }
-    this.chainEvent(p.hook, tid, res, p.skb0);
+    this.chainEvent(p.family, p.hook, tid, res, p.skb0);
     return 'continue';
   }
 
   /** REJECT: a TCP reset (nf_send_reset) or an ICMP error (nf_send_unreach) in the packet's place. */
   private reject(p: NfPacket, how: string): void {
     const ipSkb: Skb = { ...p.skb0, layers: p.layers };
+    if (p.family === 'ipv6') {
+      // nf_send_unreach6 (ip6t_REJECT, nft_reject_ipv6): an ICMPv6 destination unreachable.
+      icmpv6Send(this.ns, ipSkb, 1, REJECT6_CODES[how] ?? 4, {}, p.ctx.in);
+      return;
+    }
     const ct = p.ct;
     if (how === 'tcp-reset' && p.layers[1]?.proto === 'tcp') {
       // nf_send_reset: nf_ct_attach gives the RST the refused packet's entry, as
@@ -364,7 +414,7 @@ export class NetfilterEngine implements NetfilterHooks {
     if (!ct.e.confirmed && !ct.e.natDone[manip === 'SRC' ? 'src' : 'dst'] && ct.info !== 'RELATED') {
       let target: Target | undefined;
       // nf_nat_inet_fn: the nat chains of both front ends, by priority, until one binds.
-      for (const lookup of this.natLookups(p.hook)) {
+      for (const lookup of this.natLookups(p.hook, p.family)) {
         const r = lookup(p);
         if (r === 'drop') return 'stolen';
         if (r) {
@@ -391,14 +441,14 @@ export class NetfilterEngine implements NetfilterHooks {
    * The nat chains registered at a hook (nf_nat_register_fn keeps them in nf_hook_entries of
    * their own, ordered the same way): iptables' nat table and nft's nat base chains.
    */
-  private natLookups(hook: Hook): ((p: NfPacket) => Target | 'drop' | undefined)[] {
+  private natLookups(hook: Hook, family: 'ipv4' | 'ipv6'): ((p: NfPacket) => Target | 'drop' | undefined)[] {
     const pri = MANIP[hook] === 'DST' ? NF_IP_PRI_NAT_DST : NF_IP_PRI_NAT_SRC;
     const out: { priority: number; registered: number; fn: (p: NfPacket) => Target | 'drop' | undefined }[] =
       [];
-    const st = this.ns.iptables;
+    const st = this.xtState(family);
     if (st) out.push({ priority: pri, registered: tableRegistered(st, 'nat'), fn: (p) => this.xtNat(p) });
     for (const { table, chain } of nftBaseChains(this.ns.nftables))
-      if (chain.base!.type === 'nat' && NFT_HOOKS[chain.base!.hook] === hook)
+      if (chain.base!.type === 'nat' && NFT_HOOKS[chain.base!.hook] === hook && nftSees(table, family))
         out.push({
           priority: chain.base!.priority,
           registered: baseChainRegistered(chain),
@@ -409,7 +459,7 @@ export class NetfilterEngine implements NetfilterHooks {
 
   /** iptables' nat table: the chain of this hook picks the binding for a new connection. */
   private xtNat(p: NfPacket): Target | 'drop' | undefined {
-    const table = this.ns.iptables!.tables.nat;
+    const table = this.xtState(p.family)!.tables.nat;
     const chain = table.chains.get(p.hook);
     if (!chain || (chain.rules.length === 0 && pristine(table))) return undefined;
     const nv = this.view(p);
@@ -417,10 +467,10 @@ export class NetfilterEngine implements NetfilterHooks {
     // MARK in the nat table (KUBE-MARK-MASQ) sets the mark later hooks read.
     p.mark = nv.mark;
     if (res.outcome.verdict === 'DROP') {
-      this.dropEvent(p.hook, 'nat', res, p.skb0, p.ctx);
+      this.dropEvent(p.family, p.hook, 'nat', res, p.skb0, p.ctx);
       return 'drop';
     }
-    this.chainEvent(p.hook, 'nat', res, p.skb0);
+    this.chainEvent(p.family, p.hook, 'nat', res, p.skb0);
     return res.outcome.verdict === 'NAT' ? res.outcome.target : undefined;
   }
 
@@ -609,6 +659,9 @@ export class NetfilterEngine implements NetfilterHooks {
     const t = tupleOf(layers);
     if (!t) return undefined;
     const hit = this.ct.find(t);
+    // nf_conntrack_icmpv6_packet: only an echo request (or node information query) is a
+    // valid new connection; a lone echo reply is INVALID and gets no entry.
+    if (!hit && t.v6 && t.proto === IPPROTO_ICMPV6 && t.dport !== 128 && t.dport !== 139) return undefined;
     if (hit) {
       const e = hit.e;
       if (hit.dir === 'reply' && !e.seenReply) {
@@ -677,6 +730,7 @@ export class NetfilterEngine implements NetfilterHooks {
         bindNat(this.ct, e, 'SRC', { addr: e.orig.src }, false);
       return;
     }
+    if (e.orig.v6) return this.setupNat6(ct, t, ctx);
     const ip = layers[0] as Ipv4Layer;
     if (t.kind === 'DNAT')
       bindNat(this.ct, e, 'DST', { addr: pickAddr(t.to, e.orig, e.orig.dst), ports: t.to.ports }, false);
@@ -701,6 +755,31 @@ export class NetfilterEngine implements NetfilterHooks {
       const addr = res.ok ? res.src : (outDev?.addrs[0]?.addr ?? 0);
       bindNat(this.ct, e, 'SRC', { addr, ports: t.toPorts }, t.randomFully === true || t.random === true);
       void ip;
+    }
+  }
+
+  /**
+   * NAT66 (nf_nat_ipv6): DNAT and SNAT to their range's address, MASQUERADE to the address
+   * ipv6_dev_get_saddr picks on the outgoing device for the destination
+   * (nf_nat_masquerade_ipv6), REDIRECT to the incoming device's first global address or ::1
+   * (nf_nat_redirect_ipv6). A range of several addresses takes its first: the model does not
+   * spread IPv6 connections over a range (find_best_ips_proto's per-word hash).
+   */
+  private setupNat6(ct: Ct, t: Target, ctx: HookContext): void {
+    const e = ct.e;
+    const random = 'randomFully' in t && (t.randomFully === true || ('random' in t && t.random === true));
+    const dst = e.reply.v6!.src;
+    if (t.kind === 'DNAT')
+      bindNat(this.ct, e, 'DST', { addr: 0, addr6: t.to.addr6From, ports: t.to.ports }, false);
+    else if (t.kind === 'SNAT')
+      bindNat(this.ct, e, 'SRC', { addr: 0, addr6: t.to.addr6From, ports: t.to.ports }, random);
+    else if (t.kind === 'REDIRECT') {
+      const addr6 = ctx.in ? (ctx.in.addrs6.find((a) => a.scope === 'global')?.addr ?? 1n) : 1n;
+      bindNat(this.ct, e, 'DST', { addr: 0, addr6, ports: t.toPorts }, false);
+    } else if (t.kind === 'MASQUERADE' && ctx.out) {
+      const addr6 = selectSource6(this.ns, ctx.out, dst);
+      // No address to masquerade to: nf_nat_masquerade_ipv6 returns NF_DROP; the model binds nothing.
+      if (addr6 !== undefined) bindNat(this.ct, e, 'SRC', { addr: 0, addr6, ports: t.toPorts }, random);
     }
   }
 
@@ -794,6 +873,7 @@ export class NetfilterEngine implements NetfilterHooks {
   }
 
   private chainEvent(
+    family: 'ipv4' | 'ipv6',
     hook: Hook,
     tid: TableId,
     res: { outcome: Outcome; traversed: TraversedRule[] },
@@ -803,7 +883,7 @@ export class NetfilterEngine implements NetfilterHooks {
     emit(this.ns, {
       kind: 'netfilter',
       skb,
-      decidedBy: { table: 'iptables', row: o.row },
+      decidedBy: { table: xtTableName(family), row: o.row },
       traversed: res.traversed,
       code: o.verdict === 'NAT' ? 'nf.nat-rule' : o.row.startsWith('-P') ? 'nf.policy' : 'nf.accept',
       args: { hook, table: tid, rule: o.row, n: res.traversed.length, verdict: o.verdict },
@@ -861,6 +941,7 @@ export class NetfilterEngine implements NetfilterHooks {
   }
 
   private dropEvent(
+    family: 'ipv4' | 'ipv6',
     hook: Hook,
     tid: TableId,
     res: { outcome: Outcome; traversed: TraversedRule[]; chain: string },
@@ -872,7 +953,7 @@ export class NetfilterEngine implements NetfilterHooks {
       kind: 'drop',
       dev: ctx.in ?? ctx.out,
       skb,
-      decidedBy: { table: 'iptables', row: o.row },
+      decidedBy: { table: xtTableName(family), row: o.row },
       traversed: res.traversed,
       reason: 'NETFILTER_DROP',
       code: o.row.startsWith('-P')

@@ -1,12 +1,13 @@
 /** Rule matching (ipt_do_table's per-rule checks and the xt match modules). */
 import { inPrefix, isMulticastIp } from '../../net/ipv4';
-import type { IcmpLayer, Ipv4Layer, Layer, TcpLayer, UdpLayer } from '../../net/layers';
+import { inPrefix6, parseIp6 } from '../../net/ipv6';
+import type { IcmpLayer, Ipv4Layer, Ipv6Layer, Layer, TcpLayer, UdpLayer } from '../../net/layers';
 import { ipOf } from '../addr';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
-import type { CtEntry, CtInfo } from './conntrack';
+import { isUntracked6, type CtEntry, type CtInfo } from './conntrack';
 import { protoNumber } from './tables';
-import type { AddrType, IfaceMatch, Match, PortRange, Rule } from './types';
+import type { AddrMatch, AddrType, IfaceMatch, Match, PortRange, Rule } from './types';
 
 export interface PacketView {
   ns: Netns;
@@ -70,7 +71,7 @@ function ports(l4: Layer | undefined): { sport: number; dport: number } | undefi
 }
 
 function ctStates(v: PacketView): string[] {
-  if (!v.ct) return ['INVALID'];
+  if (!v.ct) return [isUntracked6(v.layers) ? 'UNTRACKED' : 'INVALID'];
   const s: string[] = [v.ct.info];
   if (v.ct.e.srcNat) s.push('SNAT');
   if (v.ct.e.dstNat) s.push('DNAT');
@@ -100,6 +101,13 @@ function matchModule(m: Match, v: PacketView, rule: Rule): boolean {
         }
       }
       return true;
+    }
+    case 'icmp6': {
+      // icmp6_match: a type (and code, when one was named) compare.
+      if (l4?.proto !== 'icmpv6') return false;
+      const t = m.icmpType;
+      if (!t) return true;
+      return (l4.type === t.type && (t.code === undefined || l4.code === t.code)) !== t.neg;
     }
     case 'icmp': {
       if (l4?.proto !== 'icmp') return false;
@@ -176,15 +184,26 @@ function matchModule(m: Match, v: PacketView, rule: Rule): boolean {
   }
 }
 
+/** -s/-d: ip_packet_match's masked compare, or ip6_packet_match's for an IPv6 header. */
+function addrMatches(a: AddrMatch, text: string, v4: boolean): boolean {
+  if (v4 === (a.addr6 !== undefined)) return a.neg;
+  const hit = v4
+    ? inPrefix(ipOf(text), a.addr, a.len)
+    : inPrefix6(parseIp6(text) ?? 0n, a.addr6 ?? 0n, a.len);
+  return hit !== a.neg;
+}
+
 export function ruleMatches(r: Rule, v: PacketView): boolean {
-  const ip = v.layers[0] as Ipv4Layer;
-  if (r.src && inPrefix(ipOf(ip.src), r.src.addr, r.src.len) === r.src.neg) return false;
-  if (r.dst && inPrefix(ipOf(ip.dst), r.dst.addr, r.dst.len) === r.dst.neg) return false;
+  const ip = v.layers[0] as Ipv4Layer | Ipv6Layer;
+  const v4 = ip.proto === 'ipv4';
+  if (r.src && !addrMatches(r.src, ip.src, v4)) return false;
+  if (r.dst && !addrMatches(r.dst, ip.dst, v4)) return false;
   if (r.in && !ifaceMatches(r.in, v.in)) return false;
   if (r.out && !ifaceMatches(r.out, v.out)) return false;
   if (r.proto) {
     const want = r.proto.name === 'all' ? 0 : protoNumber(r.proto.name);
-    const hit = want === 0 || ip.protocol === want;
+    // ip6_packet_match compares the upper-layer protocol (extension headers are not modelled).
+    const hit = want === 0 || (v4 ? ip.protocol : ip.next) === want;
     if (hit === r.proto.neg) return false;
   }
   return r.matches.every((m) => matchModule(m, v, r));

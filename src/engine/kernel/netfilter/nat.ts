@@ -3,6 +3,7 @@
  * nf_nat_manip_pkt, nf_nat_icmp_reply_translation), done on tuples as the kernel does.
  */
 import { formatIp } from '../../net/ipv4';
+import { formatIp6 } from '../../net/ipv6';
 import {
   IPPROTO_ICMP,
   type IcmpLayer,
@@ -24,11 +25,18 @@ export function needsManip(e: CtEntry, manip: Manip, dir: Dir): boolean {
   return bit;
 }
 
+/** The IP header with the manip's address from `t` (nf_nat_ipv4_manip_pkt, nf_nat_ipv6_manip_pkt). */
+function manipIp(ip: Layer, t: Tuple, manip: Manip): Layer {
+  if (ip.proto === 'ipv6' && t.v6)
+    return manip === 'SRC' ? { ...ip, src: formatIp6(t.v6.src) } : { ...ip, dst: formatIp6(t.v6.dst) };
+  const v4 = ip as Ipv4Layer;
+  return manip === 'SRC' ? { ...v4, src: formatIp(t.src) } : { ...v4, dst: formatIp(t.dst) };
+}
+
 /** Rewrite the IP header and ports (or ICMP id) of `layers[at..]` toward `t`. */
 export function manipLayers(layers: Layer[], at: number, t: Tuple, manip: Manip): Layer[] {
   const out = layers.slice();
-  const ip = out[at] as Ipv4Layer;
-  out[at] = manip === 'SRC' ? { ...ip, src: formatIp(t.src) } : { ...ip, dst: formatIp(t.dst) };
+  out[at] = manipIp(out[at]!, t, manip);
   const l4 = out[at + 1];
   if (l4?.proto === 'tcp' || l4?.proto === 'udp') {
     const p = l4 as TcpLayer | UdpLayer;
@@ -36,6 +44,9 @@ export function manipLayers(layers: Layer[], at: number, t: Tuple, manip: Manip)
   } else if (l4?.proto === 'icmp' && t.proto === IPPROTO_ICMP) {
     const icmp = l4 as IcmpLayer;
     if (icmp.type === 8 || icmp.type === 0) out[at + 1] = { ...icmp, id: t.sport };
+  } else if (l4?.proto === 'icmpv6' && (l4.type === 128 || l4.type === 129)) {
+    // icmpv6_manip_pkt: the echo id is the tuple's "port".
+    out[at + 1] = { ...l4, id: t.sport };
   }
   return out;
 }
@@ -52,8 +63,7 @@ export function natIcmpError(layers: Layer[], e: CtEntry, manip: Manip, dir: Dir
   const inner = manipLayers(layers, 2, other, manip === 'SRC' ? 'DST' : 'SRC');
   const target = invert(other);
   const outer = inner.slice();
-  const ip = outer[0] as Ipv4Layer;
-  outer[0] = manip === 'SRC' ? { ...ip, src: formatIp(target.src) } : { ...ip, dst: formatIp(target.dst) };
+  outer[0] = manipIp(outer[0]!, target, manip);
   return outer;
 }
 
@@ -102,25 +112,32 @@ export function bindNat(
   ct: Conntrack,
   e: CtEntry,
   manip: Manip,
-  to: { addr: number; ports?: PortRange },
+  to: { addr: number; ports?: PortRange; addr6?: bigint },
   random: boolean,
 ): void {
+  const v6 = e.reply.v6;
   const want: Tuple =
     manip === 'SRC'
       ? {
           ...e.reply,
+          ...(v6 ? { v6: { src: v6.src, dst: to.addr6 ?? v6.dst } } : {}),
           dst: to.addr,
           dport: to.ports && (e.reply.proto === 6 || e.reply.proto === 17) ? to.ports.from : e.reply.dport,
         }
       : {
           ...e.reply,
+          ...(v6 ? { v6: { src: to.addr6 ?? v6.src, dst: v6.dst } } : {}),
           src: to.addr,
           sport: to.ports && (e.reply.proto === 6 || e.reply.proto === 17) ? to.ports.from : e.reply.sport,
         };
   const explicitPorts = to.ports && to.ports.from !== to.ports.to ? to.ports : undefined;
   e.reply = uniqueReply(ct, e, want, manip, explicitPorts ?? to.ports, random);
-  if (manip === 'SRC') e.srcNat = e.reply.dst !== e.orig.src || e.reply.dport !== e.orig.sport;
-  else e.dstNat = e.reply.src !== e.orig.dst || e.reply.sport !== e.orig.dport;
+  const r6 = e.reply.v6;
+  const o6 = e.orig.v6;
+  if (manip === 'SRC')
+    e.srcNat = (r6 && o6 ? r6.dst !== o6.src : e.reply.dst !== e.orig.src) || e.reply.dport !== e.orig.sport;
+  else
+    e.dstNat = (r6 && o6 ? r6.src !== o6.dst : e.reply.src !== e.orig.dst) || e.reply.sport !== e.orig.dport;
 }
 
 const rol32 = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;

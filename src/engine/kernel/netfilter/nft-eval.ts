@@ -6,6 +6,7 @@
  */
 import { parseIp } from '../../net/ipv4';
 import type { TraversedRule } from '../trace';
+import { isUntracked6 } from './conntrack';
 import { addrType, type PacketView } from './match';
 import { nftFibValue } from './nft-fib';
 import { baseChainText, nftRuleText } from './nft-text';
@@ -53,6 +54,8 @@ const RTN: Record<string, number> = {
 
 const CT_STATE_BITS = { NEW: 8, ESTABLISHED: 2, RELATED: 4 } as const;
 const CT_STATE_INVALID = 1;
+/** NF_CT_STATE_UNTRACKED_BIT: neighbour discovery and MLD (nf_conntrack_icmpv6_error). */
+const CT_STATE_UNTRACKED = 64;
 /** ct_status bits (IPS_*): seen-reply 2, assured 4, confirmed 8, snat 16, dnat 32. */
 function ctStatus(v: PacketView): number {
   const e = v.ct?.e;
@@ -71,17 +74,21 @@ const BITMASK_FIELDS = new Set<NftField>(['ct state', 'ct status']);
 /** The packet's value for a field, or undefined when the packet has no such header (NFT_BREAK). */
 export function nftFieldValue(field: NftField, v: PacketView): number | string | undefined {
   const ip = v.layers[0];
-  if (ip?.proto !== 'ipv4') return undefined;
+  if (ip?.proto !== 'ipv4' && ip?.proto !== 'ipv6') return undefined;
+  // An inet chain sees IPv6 too: the family-neutral keys (meta, ct, th, tcp, udp) read it;
+  // the ip header's payload expressions do not match an IPv6 packet (NFT_BREAK).
+  const v4 = ip.proto === 'ipv4';
   const l4 = v.layers[1];
   const [head, key] = field.split(' ') as [string, string];
   switch (field) {
     case 'ip saddr':
-      return parseIp(ip.src) ?? undefined;
+      return v4 ? (parseIp(ip.src) ?? undefined) : undefined;
     case 'ip daddr':
-      return parseIp(ip.dst) ?? undefined;
+      return v4 ? (parseIp(ip.dst) ?? undefined) : undefined;
     case 'ip protocol':
+      return v4 ? ip.protocol : undefined;
     case 'meta l4proto':
-      return ip.protocol;
+      return v4 ? ip.protocol : ip.next;
     case 'meta iifname':
     case 'meta iif':
       return v.in?.name;
@@ -93,13 +100,16 @@ export function nftFieldValue(field: NftField, v: PacketView): number | string |
     case 'ct mark':
       return v.ct?.e.mark ?? 0;
     case 'ct state':
-      return v.ct ? CT_STATE_BITS[v.ct.info] : CT_STATE_INVALID;
+      if (v.ct) return CT_STATE_BITS[v.ct.info];
+      return isUntracked6(v.layers) ? CT_STATE_UNTRACKED : CT_STATE_INVALID;
     case 'ct status':
       return ctStatus(v);
     case 'icmp type':
       return l4?.proto === 'icmp' ? l4.type : undefined;
     case 'fib saddr type':
     case 'fib daddr type':
+      // nft_fib6_eval is not modelled: an IPv6 packet does not match.
+      if (!v4) return undefined;
       // nft_fib4_eval with NFTA_FIB_F_{S,D}ADDR and no iif/oif flag: a lookup in the netns.
       return RTN[addrType(v.ns, parseIp(key === 'saddr' ? ip.src : ip.dst) ?? 0)];
     case 'numgen':

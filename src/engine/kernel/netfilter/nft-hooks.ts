@@ -30,16 +30,18 @@ export function nftBaseChains(st: NftState | undefined): { table: NftTable; chai
   );
 }
 
-export function nftNeedsConntrack(st: NftState): boolean {
-  return st.tables.some((t) =>
-    [...t.chains.values()].some(
-      (c) =>
-        c.base?.type === 'nat' ||
-        c.rules.some((r) =>
-          r.exprs.some((e) => (e.op === 'cmp' || e.op === 'vmap') && e.field.startsWith('ct ')),
-        ),
-    ),
-  );
+export function nftNeedsConntrack(st: NftState, sees: (t: NftTable) => boolean = () => true): boolean {
+  return st.tables
+    .filter(sees)
+    .some((t) =>
+      [...t.chains.values()].some(
+        (c) =>
+          c.base?.type === 'nat' ||
+          c.rules.some((r) =>
+            r.exprs.some((e) => (e.op === 'cmp' || e.op === 'vmap') && e.field.startsWith('ct ')),
+          ),
+      ),
+    );
 }
 
 /** nft_reject: the REJECT codes the kernel's reject helpers send (icmpx maps onto ICMP for IPv4). */

@@ -5,7 +5,7 @@
  */
 import type { Hook } from '../stack/hooks';
 
-export type NftFamily = 'ip' | 'inet';
+export type NftFamily = 'ip' | 'ip6' | 'inet';
 export type NftHookName = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting';
 export type NftChainType = 'filter' | 'nat' | 'route';
 

@@ -140,6 +140,42 @@ export function parsePort(s: string, proto: string): number | null {
   return (SERVICES[proto] ?? SERVICES.tcp!).byName.get(s) ?? null;
 }
 
+/** libip6t_icmp6's icmpv6_codes: [name, type, code_min, code_max], the first of a type printed. */
+export const ICMPV6_TYPES: [string, number, number, number][] = [
+  ['destination-unreachable', 1, 0, 0xff],
+  ['no-route', 1, 0, 0],
+  ['communication-prohibited', 1, 1, 1],
+  ['beyond-scope', 1, 2, 2],
+  ['address-unreachable', 1, 3, 3],
+  ['port-unreachable', 1, 4, 4],
+  ['failed-policy', 1, 5, 5],
+  ['reject-route', 1, 6, 6],
+  ['packet-too-big', 2, 0, 0xff],
+  ['time-exceeded', 3, 0, 0xff],
+  ['ttl-exceeded', 3, 0, 0xff],
+  ['ttl-zero-during-transit', 3, 0, 0],
+  ['ttl-zero-during-reassembly', 3, 1, 1],
+  ['parameter-problem', 4, 0, 0xff],
+  ['bad-header', 4, 0, 0],
+  ['unknown-header-type', 4, 1, 1],
+  ['unknown-option', 4, 2, 2],
+  ['echo-request', 128, 0, 0xff],
+  ['ping', 128, 0, 0xff],
+  ['echo-reply', 129, 0, 0xff],
+  ['pong', 129, 0, 0xff],
+  ['mld-listener-query', 130, 0, 0xff],
+  ['mld-listener-report', 131, 0, 0xff],
+  ['mld-listener-done', 132, 0, 0xff],
+  ['mld-listener-reduction', 132, 0, 0xff],
+  ['router-solicitation', 133, 0, 0xff],
+  ['router-advertisement', 134, 0, 0xff],
+  ['neighbour-solicitation', 135, 0, 0xff],
+  ['neighbor-solicitation', 135, 0, 0xff],
+  ['neighbour-advertisement', 136, 0, 0xff],
+  ['neighbor-advertisement', 136, 0, 0xff],
+  ['redirect', 137, 0, 0xff],
+];
+
 /** xtables' ICMP type names: [name, type, code_min, code_max]. */
 export const ICMP_TYPES: [string, number, number, number][] = [
   ['any', 0xff, 0, 0xff],
@@ -283,8 +319,12 @@ export function isPristine(table: Table): boolean {
   return true;
 }
 
-/** iptables-nft's table order (xtables_ipv4[]: raw, mangle, filter, security, nat). */
-export const SAVE_ORDER: TableId[] = ['raw', 'mangle', 'filter', 'nat'];
+/**
+ * iptables-nft's table order: nft_for_each_table walks xtables_ipv4[] by its index, enum
+ * nft_table_type (mangle, security, raw, filter, nat); ip6tables-save and iptables-save on
+ * 6.18 with iptables 1.8.9 both print *mangle before *raw.
+ */
+export const SAVE_ORDER: TableId[] = ['mangle', 'raw', 'filter', 'nat'];
 
 /** The tables iptables-save prints, in its order: those written to or not pristine. */
 export function visibleTables(state: IptablesState): TableId[] {

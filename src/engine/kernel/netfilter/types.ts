@@ -14,9 +14,12 @@ export const BUILTIN_CHAINS: Record<TableId, string[]> = {
 };
 
 export interface AddrMatch {
+  /** The IPv4 network (0 in an ip6tables rule). */
   addr: number;
   len: number;
   neg: boolean;
+  /** ip6tables: the IPv6 network, host bits cleared; len is then up to 128. */
+  addr6?: bigint;
 }
 
 export interface IfaceMatch {
@@ -52,6 +55,8 @@ export type Match =
       syn?: { neg: boolean };
     }
   | { module: 'icmp'; icmpType?: { type: number; code?: number; name: string; neg: boolean } }
+  /** libip6t_icmp6 (`-p ipv6-icmp --icmpv6-type`): the type, and the code when one was named. */
+  | { module: 'icmp6'; icmpType?: { type: number; code?: number; name: string; neg: boolean } }
   | { module: 'multiport'; sports?: PortRange[]; dports?: PortRange[]; ports?: PortRange[]; neg: boolean }
   | {
       module: 'addrtype';
@@ -107,6 +112,9 @@ export interface NatRange {
   /** First and last address of the range (equal for a single address). */
   addrFrom: number;
   addrTo: number;
+  /** An ip6tables range's addresses (addrFrom and addrTo are then 0). */
+  addr6From?: bigint;
+  addr6To?: bigint;
   ports?: PortRange;
 }
 

@@ -4,6 +4,7 @@
  * evaluator traverses by this text (the single source of truth), and the iptables tools print it.
  */
 import { formatIp } from '../../net/ipv4';
+import { formatIp6 } from '../../net/ipv6';
 import type { AddrMatch, CtState, Match, NatRange, PortRange, Rule, TableId, Target } from './types';
 
 /** xtables_save_string: bare when only [A-Za-z0-9_-], else double-quoted with \" \\ \' escaped. */
@@ -16,7 +17,7 @@ export const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 export const not = (neg: boolean): string => (neg ? ' !' : '');
 
 function addrText(a: AddrMatch): string {
-  return `${formatIp(a.addr)}/${a.len}`;
+  return `${a.addr6 !== undefined ? formatIp6(a.addr6) : formatIp(a.addr)}/${a.len}`;
 }
 
 function portText(r: PortRange): string {
@@ -78,6 +79,8 @@ function saveMatch(m: Match): string {
     }
     case 'icmp':
       return ` -m icmp${m.icmpType ? `${not(m.icmpType.neg)} --icmp-type ${m.icmpType.name}` : ''}`;
+    case 'icmp6':
+      return ` -m icmp6${m.icmpType ? `${not(m.icmpType.neg)} --icmpv6-type ${m.icmpType.name}` : ''}`;
     case 'multiport': {
       const [opt, list] = m.sports
         ? ['sports', m.sports]
@@ -131,6 +134,7 @@ export const markText = (v: number, mask: number): string =>
   mask >>> 0 === 0xffffffff ? hex(v) : `${hex(v)}/${hex(mask)}`;
 
 export function hostOrNet(a: AddrMatch): string {
+  if (a.addr6 !== undefined) return a.len === 128 ? formatIp6(a.addr6) : `${formatIp6(a.addr6)}/${a.len}`;
   return a.len === 32 ? formatIp(a.addr) : `${formatIp(a.addr)}/${a.len}`;
 }
 
@@ -139,6 +143,12 @@ export function rangeText(r: PortRange, sep = '-'): string {
 }
 
 export function natRangeText(r: NatRange): string {
+  if (r.addr6From !== undefined) {
+    // libxt_NAT's IPv6 printer brackets the address only when a port follows.
+    const a = formatIp6(r.addr6From);
+    const b = r.addr6To !== undefined && r.addr6To !== r.addr6From ? `-${formatIp6(r.addr6To)}` : '';
+    return r.ports ? `[${a}${b}]:${rangeText(r.ports)}` : `${a}${b}`;
+  }
   let s = '';
   if (r.addrFrom !== 0 || r.addrTo !== 0)
     s = r.addrFrom === r.addrTo ? formatIp(r.addrFrom) : `${formatIp(r.addrFrom)}-${formatIp(r.addrTo)}`;

@@ -1,7 +1,8 @@
 /**
  * The IPv6 data path (net/ipv6/ip6_input.c, ip6_output.c, route.c): ipv6_rcv and the input
  * route, ip6_forward with the hop limit and the never-fragment rule, and the output route
- * with source address selection. ip6tables hooks are not modelled yet.
+ * with source address selection, and the netfilter hooks on each (NFPROTO_IPV6: ip6tables
+ * and nft's ip6 and inet base chains) where ip6_input.c and ip6_output.c call NF_HOOK.
  */
 import {
   formatIp6,
@@ -21,6 +22,7 @@ import { formatRoute6, type Route6 } from '../route6';
 import { patchLayer, type Skb } from '../skb';
 import { emit } from './emit';
 import { icmpv6Rcv, icmpv6Send } from './icmpv6';
+import { nfHook } from './hooks';
 import { ndiscNeighOutput } from './ndisc';
 
 export function addr6(s: string): bigint {
@@ -29,15 +31,28 @@ export function addr6(s: string): bigint {
   return a;
 }
 
-/** ipv6_rcv + ip6_rcv_finish: multicast for a group we are in, our own addresses, or forwarding. */
-export function ipv6Rcv(dev: Device, skb: Skb, eth?: EthLayer): void {
+/** ipv6_rcv: NF_INET_PRE_ROUTING, then ip6_rcv_finish. */
+export function ipv6Rcv(dev: Device, skb0: Skb, eth?: EthLayer): void {
   const ns = dev.netns;
   if (ipv6Disabled(ns)) return;
+  const skb = nfHook(ns, 'PREROUTING', skb0, { in: dev });
+  if (skb) ip6RcvFinish(dev, skb, eth);
+}
+
+/** ip6_input: NF_INET_LOCAL_IN, then ip6_input_finish hands the packet to its protocol. */
+function ip6Input(dev: Device, skb0: Skb, eth?: EthLayer): void {
+  const skb = nfHook(dev.netns, 'INPUT', skb0, { in: dev });
+  if (skb) icmpv6Rcv(dev, skb, eth);
+}
+
+/** ip6_rcv_finish: multicast for a group we are in, our own addresses, or forwarding. */
+function ip6RcvFinish(dev: Device, skb: Skb, eth?: EthLayer): void {
+  const ns = dev.netns;
   const ip = skb.layers[0] as Ipv6Layer;
   const dst = addr6(ip.dst);
   if (isMulticast6(dst)) {
-    // The groups a device joins: all-nodes and the solicited-node group of each address.
-    if (dst === ALL_NODES6 || dev.addrs6.some((a) => solicitedNode(a.addr) === dst)) icmpv6Rcv(dev, skb, eth);
+    // ip6_mc_input: the groups a device joins, all-nodes and each address's solicited-node group.
+    if (dst === ALL_NODES6 || dev.addrs6.some((a) => solicitedNode(a.addr) === dst)) ip6Input(dev, skb, eth);
     return;
   }
   const rt = ns.routes6.lookup(dst);
@@ -51,7 +66,7 @@ export function ipv6Rcv(dev: Device, skb: Skb, eth?: EthLayer): void {
       code: 'route6.input-local',
       args: { dst: ip.dst },
     });
-    icmpv6Rcv(dev, skb, eth);
+    ip6Input(dev, skb, eth);
     return;
   }
   if (!rt || rt.type !== 'unicast') {
@@ -92,7 +107,11 @@ export function ipv6Rcv(dev: Device, skb: Skb, eth?: EthLayer): void {
   ip6Forward(dev, skb, rt);
 }
 
-/** ip6_forward: hop limit first, then the MTU (routers send packet too big, never fragment). */
+/**
+ * ip6_forward: hop limit first, then the MTU (routers send packet too big, never fragment),
+ * then the hop limit is lowered and NF_INET_FORWARD runs; ip6_forward_finish goes on to
+ * ip6_output's NF_INET_POST_ROUTING.
+ */
 function ip6Forward(dev: Device, skb: Skb, rt: Route6): void {
   const ns = dev.netns;
   const ip = skb.layers[0] as Ipv6Layer;
@@ -130,7 +149,10 @@ function ip6Forward(dev: Device, skb: Skb, rt: Route6): void {
     code: 'forward6.hop',
     args: { in: dev.name, out: out.name, hlim: ip.hlim, hlim2: ip.hlim - 1 },
   });
-  ndiscNeighOutput(out, rt.gateway ?? addr6(ip.dst), fwd);
+  const filtered = nfHook(ns, 'FORWARD', fwd, { in: dev, out });
+  if (!filtered) return;
+  const post = nfHook(ns, 'POSTROUTING', filtered, { out });
+  if (post) ndiscNeighOutput(out, rt.gateway ?? addr6(ip.dst), post);
 }
 
 export type Route6Result =
@@ -185,22 +207,28 @@ export function selectSource6(ns: Netns, dev: Device, dst: bigint): bigint | und
   return best(ns.devicesInOrder().flatMap((d) => d.addrs6))?.addr;
 }
 
-/** ip6_local_out -> ip6_output -> ip6_finish_output: the route chosen, then the neighbour. */
+/**
+ * ip6_local_out -> ip6_output -> ip6_finish_output: the route chosen, NF_INET_LOCAL_OUT and
+ * NF_INET_POST_ROUTING, then the neighbour.
+ */
 export function ip6LocalOut(
   ns: Netns,
-  skb: Skb,
+  skb0: Skb,
   res: Extract<Route6Result, { ok: true }>,
   who: string,
 ): void {
-  const ip = skb.layers[0] as Ipv6Layer;
+  const ip = skb0.layers[0] as Ipv6Layer;
   const via = res.rt.gateway !== undefined ? ` via ${formatIp6(res.rt.gateway)}` : '';
   emit(ns, {
     kind: 'route-lookup',
-    skb,
+    skb: skb0,
     decidedBy: { table: 'routes', row: formatRoute6(res.rt, true) },
     code: 'route6.output',
     args: { dst: ip.dst, dev: res.dev.name, via, src: ip.src, who },
   });
+  const out = nfHook(ns, 'OUTPUT', skb0, { out: res.dev });
+  const skb = out && nfHook(ns, 'POSTROUTING', out, { out: res.dev });
+  if (!skb) return;
   const len = ipLength({ layers: skb.layers, payload: skb.payload }, 0);
   if (len > res.dev.mtu && res.dev.kind !== 'loopback') {
     // A local sender fragments (ip6_fragment); the model does not.

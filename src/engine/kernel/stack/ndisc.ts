@@ -17,6 +17,7 @@ import { isValid } from '../neigh';
 import { Neigh6Table, type Neigh6Entry } from '../neigh6';
 import { withLayers, type Skb } from '../skb';
 import { emit } from './emit';
+import { nfHook } from './hooks';
 import { devQueueXmit } from './xmit';
 import { icmpv6Send } from './icmpv6';
 
@@ -125,7 +126,6 @@ function nsProbe(e: Neigh6Entry, src: bigint, retrans: number, max: number): voi
   const ns6: Skb = {
     id: ns.world.nextPacketId(),
     layers: [
-      { proto: 'eth', src: dev.mac, dst: mac, type: ETH_P_IPV6 },
       {
         proto: 'ipv6',
         src: formatIp6(src),
@@ -142,8 +142,10 @@ function nsProbe(e: Neigh6Entry, src: bigint, retrans: number, max: number): voi
   };
   const args = { ip: formatIp6(e.ip), dev: dev.name, n: e.probes, group: formatIp6(group), mac };
   emit(ns, { kind: 'arp', dev, skb: ns6, code: 'ndisc.ns-sent', args });
-  devQueueXmit(dev, ns6);
+  // The retransmit timer runs whether or not a hook let this solicitation out.
   e.timer = ns.world.sched.at(retrans, () => nsProbe(e, src, retrans, max));
+  const out = ndiscSendSkb(dev, ns6);
+  if (out) devQueueXmit(dev, frame6(out, dev.mac, mac));
 }
 
 /** neigh_invalidate -> ip6_link_failure: each queued packet earns its sender an address unreachable. */
@@ -212,7 +214,18 @@ function ndiscRecvNs(dev: Device, ip: Ipv6Layer, m: Icmpv6Layer): void {
     code: 'ndisc.na-sent',
     args: { ip: m.target!, dev: dev.name, mac: dev.mac },
   });
-  ndiscNeighOutput(dev, saddr, skb);
+  const out = ndiscSendSkb(dev, skb);
+  if (out) ndiscNeighOutput(dev, saddr, out);
+}
+
+/**
+ * ndisc_send_skb: NDP messages are locally generated packets like any other, so they pass
+ * NF_INET_LOCAL_OUT and (in ip6_output) NF_INET_POST_ROUTING, where a filter can drop them.
+ */
+function ndiscSendSkb(dev: Device, skb: Skb): Skb | null {
+  const ns = dev.netns;
+  const out = nfHook(ns, 'OUTPUT', skb, { out: dev });
+  return out && nfHook(ns, 'POSTROUTING', out, { out: dev });
 }
 
 function ndiscRecvNa(dev: Device, ip: Ipv6Layer, m: Icmpv6Layer, eth: EthLayer | undefined): void {
