@@ -2,9 +2,10 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { contentSecurityPolicy } from './scripts/csp-plugin';
-import { buildDataPlugin } from './scripts/build-data-plugin';
-import { precacheServiceWorker } from './scripts/sw-plugin';
+import { contentSecurityPolicy } from './scripts/csp-plugin.ts';
+import { buildDataPlugin } from './scripts/build-data-plugin.ts';
+import { inlineCss } from './scripts/inline-css-plugin.ts';
+import { precacheServiceWorker } from './scripts/sw-plugin.ts';
 
 export default defineConfig({
   // Relative base so the static build works from any sub-path (e.g. GitHub Pages).
@@ -14,6 +15,7 @@ export default defineConfig({
     tailwindcss(),
     precacheServiceWorker(),
     contentSecurityPolicy(),
+    inlineCss(),
     buildDataPlugin(import.meta.dirname),
   ],
   // Module workers (the client starts them with type: 'module'): the trace worker's scenario files

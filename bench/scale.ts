@@ -8,7 +8,7 @@ import { applyRestore } from '../src/engine/commands/iptables/restore';
 import { World } from '../src/engine/kernel/world';
 import { traceBuilt } from '../src/engine/sim/run';
 import { bigWorld } from './run';
-import { servicesScenario } from './services';
+import { servicesScenario, type ProxyMode } from './services';
 
 const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
 
@@ -77,7 +77,7 @@ function buildAndTrace(s: ReturnType<typeof servicesScenario>, flow: string) {
   return { builds, traces, size, events, verdict };
 }
 
-function services(n: number, mode: 'iptables' | 'ipvs'): void {
+function services(n: number, mode: ProxyMode): void {
   const s = servicesScenario(n, mode);
   const r = buildAndTrace(s, 'client-to-clusterip');
   console.log(`\n${n.toLocaleString('en')} ClusterIP Services, kube-proxy ${mode} mode on 2 nodes`);
@@ -167,9 +167,7 @@ export function scaleBench(): void {
   console.log(`\nScale targets (issue 17), median and best of ${RUNS} runs`);
   services(10_000, 'iptables');
   services(10_000, 'ipvs');
-  console.log(
-    '\n10,000 ClusterIP Services, kube-proxy nftables mode: not built by the catalog yet (no figure)',
-  );
+  services(10_000, 'nftables');
   restore();
   namespaces();
   terminal();

@@ -1,6 +1,6 @@
 /**
  * Generated Kubernetes clusters for the scale benchmarks: the catalog's two-node
- * k8s-service-iptables (or -ipvs) cluster with many more ClusterIP Services, each with three
+ * k8s-service-iptables (or -ipvs, -nftables) cluster with many more ClusterIP Services, each with three
  * endpoints (11 iptables rules a Service in iptables mode, as in a real cluster's KUBE-SVC and
  * KUBE-SEP chains). Service web (10.96.0.100) and its flows stay as they are.
  */
@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import type { Service } from '../src/engine/controllers/kube-proxy';
 import { loadScenario, type Scenario } from '../src/engine/scenario/load';
 
-export function servicesScenario(n: number, mode: 'iptables' | 'ipvs'): Scenario {
+export type ProxyMode = 'iptables' | 'ipvs' | 'nftables';
+
+export function servicesScenario(n: number, mode: ProxyMode): Scenario {
   const file = `k8s-service-${mode}.yaml`;
   const s = loadScenario(readFileSync(join(import.meta.dirname, '..', 'scenarios', file), 'utf8'), file);
   const services: Service[] = [...(s.services ?? [])];

@@ -4,7 +4,9 @@
  * - `virtual:prelaid`: their layouts (./prelaid.ts), one small chunk per scenario, fetched with the
  *   scenario; a topology that is not there is laid out by ELK in the page;
  * - `virtual:catalog`: the catalog (./catalog.ts), so the page need not wait for the worker to parse
- *   every scenario before it opens one.
+ *   every scenario before it opens one;
+ * - `virtual:pretraced`: where the Trace of every flow with no change made (./pretraced.ts) is, a
+ *   JSON file per flow, so a built-in journey opens without waiting for the trace worker.
  *
  * ELK's results are cached on disk by a hash of ELK's input (the graph), so a build recomputes only
  * the layouts whose graph changed.
@@ -12,11 +14,14 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runnerImport, type Plugin } from 'vite';
+import { runnerImport, type Plugin, type Rollup } from 'vite';
 
 const INDEX = 'virtual:prelaid';
 const PREFIX = 'virtual:prelaid/';
 const CATALOG = 'virtual:catalog';
+const TRACES = 'virtual:pretraced';
+/** Where the built flows' Traces are written (the service worker does not precache them: see sw-plugin.ts). */
+export const TRACES_DIR = 'assets/traces/';
 
 export function buildDataPlugin(root: string): Plugin {
   const dir = path.join(root, 'scenarios');
@@ -28,13 +33,39 @@ export function buildDataPlugin(root: string): Plugin {
     runnerImport<T>(path.join(root, file), { configFile: false, logLevel: 'warn' }).then((r) => r.module);
   let data: Promise<typeof import('./build-data')> | null = null;
   const load = () => (data ??= runner<typeof import('./build-data')>('scripts/build-data.ts'));
+  /**
+   * `virtual:pretraced`: per scenario, per flow, where its Trace is: a JSON file of its own under
+   * assets/traces/, named by a hash of its contents. Data fetched, not a module imported: a file that
+   * does not arrive (offline, where they are not precached) is not a broken part of the page.
+   */
+  function loadTraces(this: Rollup.PluginContext, traced: typeof import('./build-data')): string {
+    const entries = scenarioIds(dir).map((s) => {
+      const file = path.join(dir, `${s}.yaml`);
+      this.addWatchFile(file);
+      const flows: string[] = [];
+      for (const f of traced.pretracedFlows(file, `scenarios/${s}.yaml`)) {
+        const trace = traced.pretracedTrace(file, `scenarios/${s}.yaml`, f);
+        if (!trace) continue;
+        const source = JSON.stringify(trace);
+        const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
+        const fileName = `${TRACES_DIR}${s}/${f}-${hash}.json`;
+        this.emitFile({ type: 'asset', fileName, source });
+        flows.push(`${JSON.stringify(f)}: ${JSON.stringify(fileName.slice('assets/'.length))}`);
+      }
+      return `${JSON.stringify(s)}: {${flows.join(',\n')}}`;
+    });
+    return `export const pretraced = {${entries.join(',\n')}};
+export const pretracedUrl = (p) => new URL(p, import.meta.url).href;
+`;
+  }
+
   return {
     name: 'packet-journey-build-data',
     configResolved(config) {
       build = config.command === 'build';
     },
     resolveId(id) {
-      return id === INDEX || id === CATALOG || id.startsWith(PREFIX) ? `\0${id}` : null;
+      return id === INDEX || id === CATALOG || id === TRACES || id.startsWith(PREFIX) ? `\0${id}` : null;
     },
     async load(id) {
       if (id === `\0${INDEX}`) {
@@ -52,6 +83,11 @@ export function buildDataPlugin(root: string): Plugin {
         const { builtinCatalog } = await load();
         return `export const catalog = ${JSON.stringify(builtinCatalog(dir))};\n`;
       }
+      if (id === `\0${TRACES}`) {
+        // The dev server and the tests have none: the worker traces every flow there.
+        if (!build) return 'export const pretraced = {};\nexport const pretracedUrl = (p) => p;\n';
+        return loadTraces.call(this, await load());
+      }
       if (!id.startsWith(`\0${PREFIX}`)) return null;
       const scenario = id.slice(`\0${PREFIX}`.length);
       const file = path.join(dir, `${scenario}.yaml`);
@@ -61,6 +97,13 @@ export function buildDataPlugin(root: string): Plugin {
       return `export default ${JSON.stringify(layouts)};\n`;
     },
   };
+}
+
+/** The built-in scenarios' ids: the YAML files in `dir`. */
+function scenarioIds(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length));
 }
 
 /** A disk cache of ELK's results by a hash of its input. */

@@ -3,6 +3,7 @@
  * (the bundle's chunks and assets, the workers, the public files and index.html), so the site works
  * offline after the first visit. No third-party host is involved: everything is served from the site.
  */
+import { TRACES_DIR } from './build-data-plugin';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -170,6 +171,9 @@ export function precacheServiceWorker(): Plugin {
       const outDir = options.dir ?? 'dist';
       const contents: { name: string; content: string | Uint8Array }[] = [];
       for (const [name, out] of Object.entries(bundle)) {
+        // The built flows' Traces (11 MB in all) are a head start, not needed offline: the worker
+        // computes the same journeys there.
+        if (name.startsWith(TRACES_DIR)) continue;
         contents.push({ name, content: out.type === 'chunk' ? out.code : out.source });
       }
       for (const name of publicFiles(publicDir)) {

@@ -6,7 +6,8 @@ import { loadScenario, traceFlow } from '../src/engine';
 import { machineId, topologyKey } from '../src/app/canvas/layout';
 import { prelaidLayouts } from '../scripts/prelaid';
 import { builtinCatalog } from '../scripts/catalog';
-import { catalog } from '../src/app/worker/engine-service';
+import { pretracedFlows, pretracedTrace } from '../scripts/pretraced';
+import { catalog, trace } from '../src/app/worker/engine-service';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -30,5 +31,26 @@ describe('prelaidLayouts', () => {
 describe('builtinCatalog', () => {
   it("is the trace worker's catalog", async () => {
     expect(builtinCatalog(path.join(root, 'scenarios'))).toEqual(await catalog());
+  });
+});
+
+describe('pretracedTrace', () => {
+  const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+
+  it.each(['veth-pair', 'k8s-service-iptables'])('%s: every flow as the worker traces it', async (id) => {
+    const name = `scenarios/${id}.yaml`;
+    const file = path.join(root, name);
+    const flows = pretracedFlows(file, name);
+    expect(flows.length).toBeGreaterThan(0);
+    for (const flow of flows) {
+      const built = pretracedTrace(file, name, flow);
+      expect(built, flow).not.toBeNull();
+      expect(plain(built), flow).toEqual(plain(await trace(id, flow, [])));
+    }
+  });
+
+  it('leaves a flow the scenario does not have to the worker', () => {
+    const name = 'scenarios/veth-pair.yaml';
+    expect(pretracedTrace(path.join(root, name), name, 'no-such-flow')).toBeNull();
   });
 });

@@ -9,3 +9,9 @@ declare module 'virtual:catalog' {
   /** The built-in scenarios' catalog (ScenarioInfo[]), as the worker's `catalog` request answers it; null in dev. */
   export const catalog: unknown[] | null;
 }
+
+declare module 'virtual:pretraced' {
+  /** Per built-in scenario, per flow: where its Trace with no change made is (pass it to pretracedUrl). */
+  export const pretraced: Record<string, Record<string, string>>;
+  export function pretracedUrl(path: string): string;
+}

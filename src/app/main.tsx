@@ -9,7 +9,7 @@ import { startLessons } from './curriculum/welcome';
 import { startChallenges } from './challenge/boot';
 import { registerServiceWorker } from './offline/register';
 import { App } from './layout/App';
-import { loadCanvas } from './layout/CanvasSlot';
+import { loadCanvas, warmLayouts } from './layout/CanvasSlot';
 import { isEmbed } from './embed/isEmbed';
 import { playbackActor, sendPlayback } from './playback/actor';
 import { installShortcuts } from './playback/keyboard';
@@ -17,15 +17,15 @@ import { startController } from './state/controller';
 import { appStore } from './state/store';
 
 startI18nSync(appStore);
-startController(appStore, playbackActor);
+startController(appStore, playbackActor, { opening: startLessons() });
 installQuizGate(appStore, playbackActor);
 syncClassroomUrl();
-startLessons(appStore);
 startChallenges(appStore);
 installShortcuts(sendPlayback);
 registerServiceWorker();
 // The canvas's chunk downloads while the worker computes the first Trace, not after React mounts.
 void loadCanvas();
+warmLayouts(appStore);
 
 /** The embed view is a chunk of its own: the full page never loads it. */
 const EmbedApp = lazy(() => import('./embed/EmbedApp'));

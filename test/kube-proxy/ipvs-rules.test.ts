@@ -10,8 +10,18 @@ import { fakeProxier, overallServices } from './overall';
 
 const o = { ...fakeProxier, mode: 'ipvs' as const, nodeIPs: ['192.168.0.2'] };
 const w = ipvsModeWrites(overallServices, o);
+/** Every call, a batch's lines as the tool's own commands ("ipvsadm -R" line "-A ..." is "ipvsadm -A ..."). */
+const calls = [
+  ...w.commands,
+  ...(w.batches ?? []).flatMap((b) =>
+    b.stdin
+      .trim()
+      .split('\n')
+      .map((l) => `${b.command.split(' ')[0]} ${l}`),
+  ),
+];
 const members = (set: string): string[] =>
-  w.commands.filter((c) => c.startsWith(`ipset add ${set} `)).map((c) => c.split(' ')[3]!);
+  calls.filter((c) => c.startsWith(`ipset add ${set} `)).map((c) => c.split(' ')[3]!);
 const rules = w.restore!.split('\n');
 
 describe('kube-proxy IPVS mode: ipsets', () => {
@@ -89,15 +99,28 @@ describe('kube-proxy IPVS mode: iptables rules', () => {
 
 describe('kube-proxy IPVS mode: virtual servers', () => {
   it('has one per VIP and one per node address for each NodePort, real servers by policy', () => {
-    expect(w.commands).toContain('ipvsadm -A -t 172.30.0.44:80 -s rr');
-    expect(w.commands).toContain('ipvsadm -a -t 172.30.0.44:80 -r 10.180.0.4:80 -m -w 1');
-    expect(w.commands).toContain('ipvsadm -a -t 172.30.0.44:80 -r 10.180.0.5:80 -m -w 1');
+    expect(calls).toContain('ipvsadm -A -t 172.30.0.44:80 -s rr');
+    expect(calls).toContain('ipvsadm -a -t 172.30.0.44:80 -r 10.180.0.4:80 -m -w 1');
+    expect(calls).toContain('ipvsadm -a -t 172.30.0.44:80 -r 10.180.0.5:80 -m -w 1');
     // svc2 is Local with no local endpoint: its external virtual servers have no real server.
-    expect(w.commands).toContain('ipvsadm -A -t 192.168.0.2:3001 -s rr');
-    expect(w.commands.some((c) => c.startsWith('ipvsadm -a -t 192.168.0.2:3001 '))).toBe(false);
-    expect(w.commands).toContain('ipvsadm -a -t 172.30.0.42:80 -r 10.180.0.2:80 -m -w 1');
+    expect(calls).toContain('ipvsadm -A -t 192.168.0.2:3001 -s rr');
+    expect(calls.some((c) => c.startsWith('ipvsadm -a -t 192.168.0.2:3001 '))).toBe(false);
+    expect(calls).toContain('ipvsadm -a -t 172.30.0.42:80 -r 10.180.0.2:80 -m -w 1');
     // svc6 has no endpoints: a virtual server without real servers.
-    expect(w.commands).toContain('ipvsadm -A -t 172.30.0.46:80 -s rr');
-    expect(w.commands.some((c) => c.startsWith('ipvsadm -a -t 172.30.0.46:80 '))).toBe(false);
+    expect(calls).toContain('ipvsadm -A -t 172.30.0.46:80 -s rr');
+    expect(calls.some((c) => c.startsWith('ipvsadm -a -t 172.30.0.46:80 '))).toBe(false);
+  });
+});
+
+describe('kube-proxy IPVS mode: batches', () => {
+  it('feeds addresses, virtual servers and set members each to one command', () => {
+    expect((w.batches ?? []).map((b) => b.command)).toEqual([
+      'ip -batch -',
+      'ipvsadm -R',
+      'ipset restore -exist',
+    ]);
+    expect(calls).toContain('ip addr add 172.30.0.44/32 dev kube-ipvs0');
+    // The sets exist before the batch that fills them.
+    expect(w.commands.filter((c) => c.startsWith('ipset add '))).toEqual([]);
   });
 });

@@ -150,6 +150,21 @@ describe('calico-ipip: CrossSubnet', () => {
     expect(t.events.some((e) => e.kind === 'encap')).toBe(false);
   });
 
+  // ip_tunnel_xmit on an NBMA device: with no `via`, rt_nexthop gives the inner destination as the outer
+  // one; the outer lookup then picks the same tunl0 route, and the kernel counts a collision and drops
+  // (`if (rt->dst.dev == dev) { dev->stats.collisions++; goto tx_error; }`). Nothing leaves eth0.
+  it('a tunl0 route without a gateway sends the outer packet back into tunl0: dropped as a loop', () => {
+    const t = trace('calico-ipip', 'pod-a-ping-pod-b', [
+      'node1: ip route replace 10.244.2.64/26 dev tunl0 proto bird',
+    ]);
+    expect(t.verdict).not.toBe('delivered');
+    const drop = t.events.find((e) => e.kind === 'drop')!;
+    expect(drop).toMatchObject({ netns: 'node1', interface: 'tunl0' });
+    expect(drop.explain.code).toBe('drop.tunnel-loop');
+    expect(drop.explain.args).toMatchObject({ dst: '10.244.2.66' });
+    expect(echoes(t, 'request', 'node1', 'eth0', 'tx')).toHaveLength(0);
+  });
+
   it('BIRD routes tunl0 only toward the other subnet; tunl0 holds the first address of the block', () => {
     const { world: w } = world('calico-ipip');
     const node1 = w.netns.get('node1')!;

@@ -116,3 +116,55 @@ describe('docker-network-modes: each mode, seen from the host', () => {
     expect(sh('host1', 'ls /var/run/docker/netns').split('\n')).toHaveLength(3);
   });
 });
+
+/**
+ * docker-overlay (issue 20, point 2, for overlay networks): libnetwork's overlay driver binds the
+ * network sandbox on /var/run/docker/netns/1-<first 10 hex of the network ID> (initSandbox:
+ * osl.GenerateKey("1-" + id) keeps 12 characters) and each container's on its 12-hex sandbox
+ * key; none is under /var/run/netns. vxlan0 carries createVxlan's flags and peerAdd's entries.
+ */
+describe('docker-overlay: the overlay driver keeps its namespaces where Docker does', () => {
+  const sh = shell('docker-overlay');
+  const files = sh('host1', 'ls /var/run/docker/netns').split('\n');
+  const ovKey = `/var/run/docker/netns/${files.find((f) => f.startsWith('1-'))}`;
+  const c1Key = sh('host1', "docker inspect -f '{{.NetworkSettings.SandboxKey}}' c1");
+
+  it('ip netns list shows nothing; ls /var/run/docker/netns shows the network and c1 sandboxes', () => {
+    expect(sh('host1', 'ip netns list')).toBe('');
+    expect(sh('host1', 'ip netns exec ov-1 ip link')).toBe(
+      'ERR Cannot open network namespace "ov-1": No such file or directory',
+    );
+    expect(files).toHaveLength(2);
+    expect(files.some((f) => /^1-[0-9a-f]{10}$/.test(f))).toBe(true);
+    expect(c1Key).toMatch(/^\/var\/run\/docker\/netns\/[0-9a-f]{12}$/);
+    expect(files).toContain(c1Key.slice('/var/run/docker/netns/'.length));
+  });
+
+  it('nsenter reaches the network sandbox: br0 with vxlan0 and veth0 as ports', () => {
+    expect(sh('host1', `nsenter --net=${ovKey} ip -br addr show br0`)).toMatch(/^br0\s+UP\s+10\.0\.0\.1\/24/);
+    const vx = sh('host1', `nsenter --net=${ovKey} ip -d link show vxlan0`);
+    expect(vx).toContain('master br0');
+    expect(vx).toMatch(/vxlan id 4097 .*dstport 4789/);
+    expect(vx).toMatch(/proxy l2miss l3miss/);
+    expect(vx).not.toContain('nolearning');
+    expect(sh('host1', `nsenter --net=${ovKey} ip -br link show master br0`).split('\n')).toHaveLength(2);
+  });
+
+  it("peerAdd: c2's permanent neighbour and FDB entries on vxlan0", () => {
+    expect(sh('host1', `nsenter --net=${ovKey} ip neigh show dev vxlan0`)).toBe(
+      '10.0.0.3 lladdr 02:42:0a:00:00:03 PERMANENT',
+    );
+    expect(sh('host1', `nsenter --net=${ovKey} bridge fdb show dev vxlan0`)).toContain(
+      '02:42:0a:00:00:03 dst 192.168.10.12 self permanent',
+    );
+  });
+
+  it("c1's own sandbox: eth0 on the overlay (MAC from its address), eth1 on docker_gwbridge", () => {
+    const addrs = sh('host1', `nsenter --net=${c1Key} ip -br addr`);
+    expect(addrs).toMatch(/eth0@if\d+\s+UP\s+10\.0\.0\.2\/24/);
+    expect(addrs).toMatch(/eth1@if\d+\s+UP\s+172\.18\.0\.2\/16/);
+    expect(sh('host1', `nsenter --net=${c1Key} ip -br link show eth0`)).toContain('02:42:0a:00:00:02');
+    expect(sh('host1', `nsenter --net=${c1Key} ip route`)).toContain('default via 172.18.0.1 dev eth1');
+    expect(sh('host1', 'ip -br link show master docker_gwbridge')).toMatch(/^vethc1gw@if\d+/);
+  });
+});

@@ -23,33 +23,18 @@
  * with Node's own crypto), not read back from the engine. All five flows agree frame by frame with the kernel
  * (`npm run conformance scenarios/k8s-service-nftables.yaml`, real nft 1.0.6 loading the same table).
  */
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Capture, Trace } from '../../src/engine';
 import { finalRows, ip, trace } from '../helpers';
+import { kubeHash } from '../kube-proxy/hash';
 
 const tcp = (c: Capture) =>
   c.layers.find((l) => l.proto === 'tcp') as { flags: string; sport: number; dport: number } | undefined;
 const icmp = (c: Capture) =>
   c.layers.find((l) => l.proto === 'icmp') as { type: number; code: number } | undefined;
 
-/** hashAndTruncate: base32(sha256(name))[:8] + "-" + name. */
-function hashed(name: string): string {
-  const bytes = createHash('sha256').update(name).digest();
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const b of bytes) {
-    value = ((value << 8) | b) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return `${out.slice(0, 8)}-${name}`;
-}
+/** hashAndTruncate: base32(sha256(name))[:8] + "-" + name (the same base32 as portProtoHash's). */
+const hashed = (name: string): string => `${kubeHash(name).slice(0, 8)}-${name}`;
 
 const svcChain = `service-${hashed('default/web/tcp/http')}`;
 const epChain = (ip: string) => `endpoint-${hashed(`default/web/tcp/http__${ip}/8080`)}`;

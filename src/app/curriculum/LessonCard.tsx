@@ -3,11 +3,9 @@
  * checkpoint that marks it done (the mechanism questions of one flow, or a challenge); on a first
  * visit, a welcome card above it. Lazy: loaded when a lesson's scenario is shown.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
-import { challengeById } from '../challenge/catalog';
 import { solvedStore } from '../challenge/progress';
-import { startChallenge } from '../challenge/run';
 import { classroomStore, useClassroom } from '../classroom/store';
 import { useT } from '../i18n';
 import { scenarioText } from '../i18n/scenario';
@@ -20,6 +18,9 @@ import { markLessonDone } from './GuidedPath';
 import { lessonOf, LESSONS, PASS_SHARE, quizPassed, type Lesson } from './lessons';
 import { lessonText } from './texts';
 import { dismissWelcome, useLessonUi } from './welcome';
+
+/** The challenge's title and button: the challenges' catalog (YAML) loads only for a lesson that has one. */
+const LazyChallengeCheckpoint = lazy(() => import('./ChallengeCheckpoint'));
 
 const btn = 'rounded bg-sky-700 px-3 py-1 text-sm font-medium text-white hover:bg-sky-800';
 
@@ -47,7 +48,6 @@ function useCheckpoint(lesson: Lesson) {
 function Checkpoint({ lesson, lang }: { lesson: Lesson; lang: 'en' | 'zh-CN' }) {
   const { score, passed } = useCheckpoint(lesson);
   const cp = lesson.checkpoint;
-  const challenge = cp.kind === 'challenge' ? challengeById(cp.id) : undefined;
   const total = score?.total ?? 0;
   return (
     <div className="space-y-1" data-testid="lesson-checkpoint" data-passed={passed ? 'yes' : 'no'}>
@@ -79,18 +79,9 @@ function Checkpoint({ lesson, lang }: { lesson: Lesson; lang: 'en' | 'zh-CN' }) 
           )}
         </>
       ) : (
-        <>
-          <p className="text-sm">
-            {lessonText(lang, 'challenge', {
-              title: challenge ? (lang === 'zh-CN' ? challenge.title.zh : challenge.title.en) : cp.id,
-            })}
-          </p>
-          {!passed && challenge && (
-            <button type="button" className={btn} onClick={() => void startChallenge(challenge)}>
-              {lessonText(lang, 'takeChallenge')}
-            </button>
-          )}
-        </>
+        <Suspense fallback={null}>
+          <LazyChallengeCheckpoint id={cp.id} passed={passed} lang={lang} />
+        </Suspense>
       )}
       {passed && (
         <p

@@ -4,7 +4,6 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { AppStoreApi } from '../state/store';
 import { PATH, PROGRESS_KEY } from './path';
 
 export const WELCOME_KEY = 'packet-journey.welcomed.v1';
@@ -38,21 +37,20 @@ export function dismissWelcome(): void {
   }
 }
 
-/** On a first visit, once the page has chosen its opening scenario, open lesson 1 instead. */
-export function startLessons(store: AppStoreApi): () => void {
-  if (typeof window === 'undefined') return () => undefined;
+/**
+ * On a first visit, the scenario the page opens with: lesson 1's (null otherwise). The controller
+ * opens it in place of the default journey, so the first Trace computed is the one shown: choosing
+ * it after the default had opened made the worker trace (and fetch) a journey nobody saw first.
+ */
+export function startLessons(): string | null {
+  if (typeof window === 'undefined') return null;
   let storage: Storage | undefined;
   try {
     storage = window.localStorage;
   } catch {
     storage = undefined;
   }
-  if (!isFirstVisit(window.location.search, window.location.hash, storage)) return () => undefined;
+  if (!isFirstVisit(window.location.search, window.location.hash, storage)) return null;
   lessonUi.setState({ welcome: true });
-  const unsub = store.subscribe((s) => {
-    if (!s.scenarioId || !s.catalog) return;
-    unsub();
-    if (s.scenarioId !== PATH[0] && s.catalog.some((c) => c.id === PATH[0])) s.selectScenario(PATH[0]!);
-  });
-  return unsub;
+  return PATH[0] ?? null;
 }

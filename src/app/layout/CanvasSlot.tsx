@@ -3,11 +3,11 @@
  * Its download starts once the page has painted, while the worker computes the first Trace, so it is
  * there when the Trace is; until then a placeholder names the current hop.
  */
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 // The canvas's styles ship with the page: a stylesheet arriving later would restyle the whole page.
 import '../canvas/canvas.css';
 import { eventAt } from '../panels/trace-select';
-import { appStore } from '../state/store';
+import { appStore, type AppStoreApi } from '../state/store';
 import { useApp } from '../state/useApp';
 import type { Trace } from '../types';
 import { useT } from '../i18n';
@@ -15,6 +15,23 @@ import { useT } from '../i18n';
 let canvasModule: Promise<typeof import('../canvas')> | null = null;
 /** Fetches the canvas's chunk; main.tsx calls it before React mounts, beside the trace worker's start. */
 export const loadCanvas = () => (canvasModule ??= import('../canvas'));
+/**
+ * Fetches the scenario's layout (built ahead, or ELK's worker for an edited one) as soon as the
+ * scenario is chosen, beside its Trace: waiting for React to draw the canvas for it put the layout
+ * after the Trace on the first journey's path. main.tsx installs it.
+ */
+export function warmLayouts(store: AppStoreApi): () => void {
+  let last = '';
+  return store.subscribe((s) => {
+    const edited = s.scenarioText !== null;
+    const key = `${s.scenarioId ?? ''}\0${edited}`;
+    if (!s.scenarioId || key === last) return;
+    last = key;
+    const id = s.scenarioId;
+    void loadCanvas().then((m) => m.warmLayout(id, edited));
+  });
+}
+
 const LazyCanvas = lazy(() => loadCanvas().then((m) => ({ default: m.TopologyCanvas })));
 
 function Placeholder({ trace, step }: { trace: Trace | null; step: number }) {
@@ -67,12 +84,6 @@ export function CanvasSlot() {
   const loading = useApp((s) => s.loading);
   const error = useApp((s) => s.error);
   const report = useApp((s) => s.errorReport);
-  // The scenario's layout (built ahead, or ELK's worker for an edited one) loads beside its Trace.
-  const scenarioId = useApp((s) => s.scenarioId);
-  const edited = useApp((s) => s.scenarioText !== null);
-  useEffect(() => {
-    if (scenarioId) void loadCanvas().then((m) => m.warmLayout(scenarioId, edited));
-  }, [scenarioId, edited]);
 
   return (
     <div

@@ -52,6 +52,9 @@ export function Journey() {
   const { t } = useT();
   const trace = usePanelApp((s) => s.trace);
   const step = usePanelApp((s) => s.step);
+  // Until the first Trace arrives the list holds a screen's height: what sits below it (the lesson,
+  // the explanation) then starts below the fold and the rows arriving do not push it down in view.
+  const waiting = usePanelApp((s) => s.trace === null && s.error === null);
   const rows = useMemo(() => journeyRows(trace), [trace]);
   const current = rowAt(rows, step);
   const list = useRef<HTMLOListElement>(null);
@@ -66,7 +69,7 @@ export function Journey() {
       <h2 id="journey-heading" className="mb-1 text-base font-semibold">
         {t('layout.journeyTitle')}
       </h2>
-      <ol ref={list} className="space-y-1">
+      <ol ref={list} className={`space-y-1 ${waiting ? 'min-h-svh' : ''}`}>
         {rows.map((r, i) => (
           <Row key={r.first} row={r} n={i + 1} current={i === current} />
         ))}

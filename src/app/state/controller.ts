@@ -16,6 +16,7 @@ import { shareUi } from '../share/uiStore';
 import { shownNetns, tablesPending } from '../panels/trace-select';
 import type { ScenarioInfo, Trace } from '../types';
 import { callWorker, startWorker, WorkerError } from '../worker/client';
+import { loadPretraced, pretracedTrace } from '../worker/pretraced';
 import type { AppStoreApi, PanelId } from './store';
 
 /** What a bare link opens: a journey across two hosts, the one the guided tour starts from. */
@@ -30,10 +31,25 @@ const builtinCatalog = (): Promise<ScenarioInfo[]> =>
     (m) => (m.catalog as ScenarioInfo[] | null) ?? callWorker({ type: 'catalog' }),
   );
 
+/** Runs `run` when the browser is next idle (soon at the latest). */
+function whenIdle(run: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 1000 });
+  else setTimeout(run, 0);
+}
+
 /** How long after a step the URL is updated. */
 export const URL_DELAY_MS = 120;
 
-export function startController(store: AppStoreApi, actor: Actor<typeof playbackMachine>): () => void {
+export interface ControllerOptions {
+  /** What a bare link opens instead of the default journey, when the catalog has it (a first visit's lesson 1). */
+  opening?: string | null;
+}
+
+export function startController(
+  store: AppStoreApi,
+  actor: Actor<typeof playbackMachine>,
+  options: ControllerOptions = {},
+): () => void {
   // The link is decoded asynchronously (its edits are compressed); the catalog waits for it.
   const initialPromise = decodeLocation(window.location.search, window.location.hash).then(
     ({ state, error }) => {
@@ -58,14 +74,21 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
     store.getState().setLoading();
     actor.send({ type: 'LOAD', step: startAt });
     try {
-      const trace = await callWorker({
-        type: 'trace',
-        scenarioId,
-        flowId,
-        execs,
-        ...(scenarioText !== null ? { yaml: scenarioText } : {}),
-      });
+      // A built-in flow as the build traced it comes as data; any change is the worker's to trace.
+      const built =
+        execs.length === 0 && scenarioText === null ? await pretracedTrace(scenarioId, flowId) : null;
+      const trace =
+        built ??
+        (await callWorker({
+          type: 'trace',
+          scenarioId,
+          flowId,
+          execs,
+          ...(scenarioText !== null ? { yaml: scenarioText } : {}),
+        }));
       if (mine !== seq) return;
+      // The worker (the whole engine) loads once the first journey is in, ready for the terminal.
+      whenIdle(startWorker);
       // A change to the same flow (the terminal, an edit) keeps the learner where they were, or
       // as near as the new journey allows (the drop that now ends it), not back at the start.
       const was = store.getState();
@@ -154,8 +177,9 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
     }
   });
 
-  // The worker loads its code while the catalog and the link are read: the first Trace waits for neither.
-  startWorker();
+  // The built flows' index comes beside the catalog; the worker is not on the first journey's path
+  // (see above) and would only take the network from it on a slow line.
+  void loadPretraced();
   Promise.all([builtinCatalog(), initialPromise])
     .then(async ([catalog, initial]) => {
       shareUi.setState({ builtinCatalog: catalog });
@@ -183,8 +207,11 @@ export function startController(store: AppStoreApi, actor: Actor<typeof playback
         });
         return;
       }
+      const opening = options.opening ?? DEFAULT_SCENARIO;
       const wanted =
-        catalog.find((c) => c.id === initial.scenario) ?? catalog.find((c) => c.id === DEFAULT_SCENARIO);
+        catalog.find((c) => c.id === initial.scenario) ??
+        catalog.find((c) => c.id === opening) ??
+        catalog.find((c) => c.id === DEFAULT_SCENARIO);
       const chosen = wanted ?? catalog[0];
       if (!chosen) {
         store.getState().setError('No scenarios are available yet.');

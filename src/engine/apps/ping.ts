@@ -1,8 +1,7 @@
 /**
- * iputils ping: ICMP echo requests with a deterministic identifier, the replies and
- * errors printed the way ping prints them.
+ * iputils ping over IPv4: ICMP echo requests on a ping socket, and the replies and errors
+ * printed the way ping4 prints them. The loop and the statistics are ping-common.ts.
  */
-import type { DropReason } from '../kernel/drop-reason';
 import { formatIp } from '../net/ipv4';
 import { IPPROTO_ICMP, type IcmpLayer, type Ipv4Layer } from '../net/layers';
 import type { Device } from '../kernel/device';
@@ -10,7 +9,7 @@ import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
 import { emit } from '../kernel/stack/emit';
 import { ERRNO_TEXT, ipLocalOut, routeOutput } from '../kernel/stack/output';
-import type { Outcome, Process } from './process';
+import { PingProcess, type PingAnswer, type PingError } from './ping-common';
 
 export interface PingOptions {
   dst: number;
@@ -26,32 +25,19 @@ export interface PingOptions {
   waitUs: number;
 }
 
-export class Ping implements Process {
-  readonly name = 'ping';
-  done = false;
-  outcome: Outcome | undefined;
-  readonly output: string[] = [];
-  private received = 0;
-  private errors = 0;
-  private sent = 0;
-  private readonly id: number;
-  private close?: () => void;
-
+export class Ping extends PingProcess {
   constructor(
-    private readonly ns: Netns,
+    ns: Netns,
     private readonly o: PingOptions,
   ) {
-    // ping's identifier is per process; derive it from the namespace so runs repeat.
-    let h = 0;
-    for (const c of ns.name) h = (h * 31 + c.charCodeAt(0)) & 0xffff;
-    this.id = h || 1;
+    super(ns, o);
   }
 
-  get deadlineUs(): number {
-    return (this.o.count - 1) * this.o.intervalUs + this.o.waitUs;
+  protected shown(): string {
+    return formatIp(this.o.dst);
   }
 
-  start(): void {
+  protected probe(): string | undefined {
     const { ns, o } = this;
     const dstText = formatIp(o.dst);
     // iputils connects a probe socket to pick the source before it prints its header, so a
@@ -65,25 +51,25 @@ export class Ping implements Process {
           'Do you want to ping broadcast? Then -b. If not, check your local firewall rules',
         );
       else this.localError('IP_OUTNOROUTES', `connect: ${ERRNO_TEXT[res.err]}`);
-      return;
+      return undefined;
     }
     const from = o.src !== undefined ? `from ${formatIp(o.src)} : ` : '';
-    this.output.push(`PING ${dstText} (${dstText}) ${from}${o.size}(${o.size + 28}) bytes of data.`);
-    this.close = ns.sockets.open({
+    return `PING ${dstText} (${dstText}) ${from}${o.size}(${o.size + 28}) bytes of data.`;
+  }
+
+  protected openSocket(receive: (skb: Skb) => void, error: (skb: Skb) => void): () => void {
+    return this.ns.sockets.open({
       proto: 'icmp',
       local: 0,
       lport: this.id,
-      remote: o.dst,
+      remote: this.o.dst,
       rport: 0,
-      receive: (skb) => this.onReply(skb),
-      error: (skb) => this.onError(skb),
+      receive,
+      error,
     });
-    for (let i = 0; i < o.count; i++) ns.world.sched.at(i * o.intervalUs, () => this.send(i + 1));
-    ns.world.sched.at(this.deadlineUs, () => this.finish());
   }
 
-  private send(seq: number): void {
-    if (this.done) return;
+  protected transmit(seq: number): void {
     const { ns, o } = this;
     const res = routeOutput(ns, o.dst, { oif: o.iface, src: o.src });
     if (!res.ok) {
@@ -118,58 +104,32 @@ export class Ping implements Process {
     ipLocalOut(ns, skb, res, 'ping');
   }
 
-  private onReply(skb: Skb): void {
+  protected readReply(skb: Skb): PingAnswer {
     const ip = skb.layers[0] as Ipv4Layer;
     const icmp = skb.layers[1] as IcmpLayer;
-    this.received++;
     const bytes = skb.payload + 8;
-    this.output.push(`${bytes} bytes from ${ip.src}: icmp_seq=${icmp.seq} ttl=${ip.ttl} time=0.1 ms`);
-    emit(this.ns, {
-      kind: 'deliver',
-      skb,
+    return {
+      line: `${bytes} bytes from ${ip.src}: icmp_seq=${icmp.seq} ttl=${ip.ttl} time=0.1 ms`,
       code: 'ping.reply',
       args: { bytes, from: ip.src, seq: icmp.seq ?? 0, ttl: ip.ttl },
-    });
-    if (this.received + this.errors >= this.o.count) this.finish();
+    };
   }
 
-  private onError(skb: Skb): void {
+  protected readError(skb: Skb): PingError {
     const ip = skb.layers[0] as Ipv4Layer;
     const icmp = skb.layers[1] as IcmpLayer;
     const quoted = skb.layers[3] as IcmpLayer | undefined;
     const text = icmpErrorText(icmp);
-    emit(this.ns, { kind: 'deliver', skb, code: 'ping.error', args: { from: ip.src, text } });
-    if (icmp.type === 5) {
-      // A redirect is advice, not a failure: iputils prints it and keeps waiting for the reply.
-      this.output.push(`From ${ip.src}: icmp_seq=${quoted?.seq ?? 0} ${text}`);
-      return;
-    }
-    this.errors++;
-    this.output.push(`From ${ip.src} icmp_seq=${quoted?.seq ?? 0} ${text}`);
-    this.outcome ??= { kind: 'icmp-error', text: `From ${ip.src}: ${text}` };
-    if (this.received + this.errors >= this.o.count) this.finish();
-  }
-
-  private localError(reason: DropReason, text: string): void {
-    this.output.push(`ping: ${text}`);
-    emit(this.ns, { kind: 'drop', reason, code: 'app.local-error', args: { process: 'ping', text } });
-    this.outcome = { kind: 'local-error', reason, text: `ping: ${text}` };
-    this.done = true;
-    this.close?.();
-  }
-
-  private finish(): void {
-    if (this.done) return;
-    this.done = true;
-    this.close?.();
-    const loss = this.sent === 0 ? 100 : Math.round(((this.sent - this.received) / this.sent) * 100);
-    this.output.push('', `--- ${formatIp(this.o.dst)} ping statistics ---`);
-    const errs = this.errors > 0 ? `, +${this.errors} errors` : '';
-    this.output.push(
-      `${this.sent} packets transmitted, ${this.received} received${errs}, ${loss}% packet loss, time 0ms`,
-    );
-    if (this.received > 0) this.outcome = { kind: 'ok' };
-    else this.outcome ??= { kind: 'timeout' };
+    const advice = icmp.type === 5;
+    const sep = advice ? ':' : '';
+    return {
+      from: ip.src,
+      text,
+      advice,
+      line: `From ${ip.src}${sep} icmp_seq=${quoted?.seq ?? 0} ${text}`,
+      code: 'ping.error',
+      args: { from: ip.src, text },
+    };
   }
 }
 

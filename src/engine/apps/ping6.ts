@@ -1,8 +1,8 @@
 /**
  * iputils ping over IPv6 (`ping -6`, `ping 2001:db8::1`, `ping fe80::1%eth0`): ICMPv6 echo
- * requests, and the replies and errors printed as ping prints them for IPv6.
+ * requests, and the replies and errors printed as ping6 prints them. The loop and the
+ * statistics are ping-common.ts.
  */
-import type { DropReason } from '../kernel/drop-reason';
 import { formatIp6 } from '../net/ipv6';
 import { IPPROTO_ICMPV6, type Icmpv6Layer, type Ipv6Layer } from '../net/layers';
 import type { Device } from '../kernel/device';
@@ -11,7 +11,7 @@ import type { Skb } from '../kernel/skb';
 import { emit } from '../kernel/stack/emit';
 import { ip6LocalOut, ip6RouteOutput } from '../kernel/stack/ip6';
 import { ERRNO_TEXT } from '../kernel/stack/output';
-import type { Outcome, Process } from './process';
+import { PingProcess, type PingAnswer, type PingError } from './ping-common';
 
 export interface Ping6Options {
   dst: bigint;
@@ -26,44 +26,35 @@ export interface Ping6Options {
   waitUs: number;
 }
 
-export class Ping6 implements Process {
-  readonly name = 'ping';
-  done = false;
-  outcome: Outcome | undefined;
-  readonly output: string[] = [];
-  private received = 0;
-  private errors = 0;
-  private sent = 0;
-  private readonly id: number;
-
+export class Ping6 extends PingProcess {
   constructor(
-    private readonly ns: Netns,
+    ns: Netns,
     private readonly o: Ping6Options,
   ) {
-    let h = 0;
-    for (const c of ns.name) h = (h * 31 + c.charCodeAt(0)) & 0xffff;
-    this.id = h || 1;
+    super(ns, o);
   }
 
-  get deadlineUs(): number {
-    return (this.o.count - 1) * this.o.intervalUs + this.o.waitUs;
+  protected shown(): string {
+    return this.o.shown;
   }
 
-  start(): void {
+  protected probe(): string | undefined {
     const { ns, o } = this;
     const res = ip6RouteOutput(ns, o.dst, { oif: o.iface });
     if (!res.ok) {
       this.localError('IP_OUTNOROUTES', `connect: ${ERRNO_TEXT[res.err]}`);
-      return;
+      return undefined;
     }
-    this.output.push(`PING ${o.shown}(${o.shown}) ${o.size} data bytes`);
-    ns.ping6.set(this.id, { receive: (skb) => this.onReply(skb), error: (skb) => this.onError(skb) });
-    for (let i = 0; i < o.count; i++) ns.world.sched.at(i * o.intervalUs, () => this.send(i + 1));
-    ns.world.sched.at(this.deadlineUs, () => this.finish());
+    return `PING ${o.shown}(${o.shown}) ${o.size} data bytes`;
   }
 
-  private send(seq: number): void {
-    if (this.done) return;
+  protected openSocket(receive: (skb: Skb) => void, error: (skb: Skb) => void): () => void {
+    const { ns, id } = this;
+    ns.ping6.set(id, { receive, error });
+    return () => ns.ping6.delete(id);
+  }
+
+  protected transmit(seq: number): void {
     const { ns, o } = this;
     const res = ip6RouteOutput(ns, o.dst, { oif: o.iface });
     if (!res.ok) {
@@ -95,55 +86,31 @@ export class Ping6 implements Process {
     return this.o.iface && ip.src.startsWith('fe80:') ? `${ip.src}%${this.o.iface.name}` : ip.src;
   }
 
-  private onReply(skb: Skb): void {
+  protected readReply(skb: Skb): PingAnswer {
     const ip = skb.layers[0] as Ipv6Layer;
     const m = skb.layers[1] as Icmpv6Layer;
-    this.received++;
     const bytes = skb.payload + 8;
     const from = this.from(ip);
-    this.output.push(`${bytes} bytes from ${from}: icmp_seq=${m.seq} ttl=${ip.hlim} time=0.1 ms`);
-    emit(this.ns, {
-      kind: 'deliver',
-      skb,
+    return {
+      line: `${bytes} bytes from ${from}: icmp_seq=${m.seq} ttl=${ip.hlim} time=0.1 ms`,
       code: 'ping6.reply',
       args: { bytes, from, seq: m.seq ?? 0, hlim: ip.hlim },
-    });
-    if (this.received + this.errors >= this.o.count) this.finish();
+    };
   }
 
-  private onError(skb: Skb): void {
+  protected readError(skb: Skb): PingError {
     const ip = skb.layers[0] as Ipv6Layer;
     const m = skb.layers[1] as Icmpv6Layer;
     const quoted = skb.layers[3] as Icmpv6Layer | undefined;
     const text = icmpv6ErrorText(m);
     const from = this.from(ip);
-    emit(this.ns, { kind: 'deliver', skb, code: 'ping6.error', args: { from, text } });
-    this.errors++;
-    this.output.push(`From ${from} icmp_seq=${quoted?.seq ?? 0} ${text}`);
-    this.outcome ??= { kind: 'icmp-error', text: `From ${from}: ${text}` };
-    if (this.received + this.errors >= this.o.count) this.finish();
-  }
-
-  private localError(reason: DropReason, text: string): void {
-    this.output.push(`ping: ${text}`);
-    emit(this.ns, { kind: 'drop', reason, code: 'app.local-error', args: { process: 'ping', text } });
-    this.outcome = { kind: 'local-error', reason, text: `ping: ${text}` };
-    this.done = true;
-    this.ns.ping6.delete(this.id);
-  }
-
-  private finish(): void {
-    if (this.done) return;
-    this.done = true;
-    this.ns.ping6.delete(this.id);
-    const loss = this.sent === 0 ? 100 : Math.round(((this.sent - this.received) / this.sent) * 100);
-    this.output.push('', `--- ${this.o.shown} ping statistics ---`);
-    const errs = this.errors > 0 ? `, +${this.errors} errors` : '';
-    this.output.push(
-      `${this.sent} packets transmitted, ${this.received} received${errs}, ${loss}% packet loss, time 0ms`,
-    );
-    if (this.received > 0) this.outcome = { kind: 'ok' };
-    else this.outcome ??= { kind: 'timeout' };
+    return {
+      from,
+      text,
+      line: `From ${from} icmp_seq=${quoted?.seq ?? 0} ${text}`,
+      code: 'ping6.error',
+      args: { from, text },
+    };
   }
 }
 

@@ -29,8 +29,10 @@ function fdb(ctx: CommandContext, a: Args): string {
     }
     if (br) findDev(ctx.ns, br);
     if (dev) findDev(ctx.ns, dev);
+    // print_fdb leaves the device out when the dump is filtered by it (!filter_index).
     return fdbRows(ctx.ns)
       .rows.filter((r) => (!br || r.includes(` master ${br}`)) && (!dev || r.includes(` dev ${dev} `)))
+      .map((r) => (dev ? r.replace(` dev ${dev} `, ' ') : r))
       .join('\n');
   }
   const verb = ['add', 'append', 'replace', 'del', 'delete'].find((v) => v === sub);

@@ -83,6 +83,7 @@ function exec(ctx: CommandContext, argv: string[]): CommandResult {
     case 'netcat':
       return nc(ctx, argv);
     case 'ipvsadm':
+    case 'ipvsadm-restore':
       return ipvsadm(ctx, argv);
     case 'systemctl':
       return systemctl(ctx, argv);

@@ -139,6 +139,6 @@ function neighShow(ctx: CommandContext, a: Args): string {
       (e) =>
         (!dev || e.dev === dev) && (s.ip === undefined || e.ip === s.ip) && (s.proxy ? e.proxy : !e.proxy),
     )
-    .map(NeighTable.format)
+    .map((e) => NeighTable.format(e, !dev))
     .join('\n');
 }

@@ -25,6 +25,43 @@ function ipAddr6(c: CommandContext, a: Args, flags: IpFlags): string {
   throw new CommandError(`Command "${sub}" is unknown, try "ip addr help".`, 255);
 }
 
+/**
+ * `ip -batch -`: one ip command a line on stdin (what kube-proxy's netlink calls amount to),
+ * run in order with the global options given before -batch; iproute2's do_batch stops at the
+ * first failure (unless -force) and names its line, "Command failed -:N".
+ */
+function ipBatch(
+  ctx: CommandContext,
+  file: string,
+  force: boolean,
+  global: string[],
+  exec: (ctx: CommandContext, argv: string[]) => CommandResult,
+): CommandResult {
+  if (file !== '-' || ctx.stdin === undefined)
+    throw new CommandError(`Cannot open file "${file}" for batch.`, 1);
+  const inner: CommandContext = { world: ctx.world, machine: ctx.machine, ns: ctx.ns, origin: ctx.origin };
+  const out: string[] = [];
+  const lines = ctx.stdin.split('\n');
+  let failed = false;
+  for (let k = 0; k < lines.length; k++) {
+    const words = lines[k]!.trim()
+      .split(/\s+/)
+      .filter((w) => w !== '');
+    if (words.length === 0 || words[0]!.startsWith('#')) continue;
+    try {
+      const r = ip(inner, ['ip', ...global, ...words], exec);
+      if (r.output) out.push(r.output);
+    } catch (e) {
+      if (!(e instanceof CommandError)) throw e;
+      if (!force) throw new CommandError(`${e.message}\nCommand failed -:${k + 1}`, 1);
+      out.push(`${e.message}\nCommand failed -:${k + 1}`);
+      failed = true;
+    }
+  }
+  if (failed) throw new CommandError(out.join('\n'), 1);
+  return { output: out.join('\n') };
+}
+
 export function ip(
   ctx: CommandContext,
   argv: string[],
@@ -34,8 +71,20 @@ export function ip(
   const flags: IpFlags = { brief: false, details: false };
   let family: 4 | 6 | undefined;
   let c = ctx;
+  let batch: string | undefined;
+  let force = false;
+  const global: string[] = [];
   while (!a.done && a.peek()!.startsWith('-')) {
     const o = a.next()!;
+    if (o === '-b' || o === '-batch') {
+      batch = a.value();
+      continue;
+    }
+    if (o === '-force') {
+      force = true;
+      continue;
+    }
+    if (o !== '-n' && o !== '-netns') global.push(o);
     if (o === '-n' || o === '-netns') {
       const ns = switchNetns(ctx, a.value());
       c = { ...c, ns };
@@ -48,6 +97,7 @@ export function ip(
       throw new CommandError('ip: JSON output is not supported here; use the plain listing.', 1);
     else throw new CommandError(`Option "${o}" is unknown, try "ip -help".`, 255);
   }
+  if (batch !== undefined) return ipBatch(c, batch, force, global, exec);
   const obj = a.next();
   if (obj === undefined) throw new CommandError('Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }', 255);
   if (matches(obj, 'address')) {

@@ -189,6 +189,34 @@ const COMMANDS: Record<string, string> = {
   '-L': 'list',
 };
 
+/**
+ * `ipset restore [-exist]`: one ipset command a line on stdin (kube-proxy's batch), applied
+ * in order up to the first failure, which ipset names by its line as ipset.c's restore does
+ * (lines before it stay applied: the kernel has no transaction for sets).
+ */
+function ipsetRestore(ctx: CommandContext, exist: boolean): CommandResult {
+  if (ctx.stdin === undefined) throw fail('restore reads its commands from standard input; none was given');
+  const lines = ctx.stdin.split('\n');
+  const inner: CommandContext = { world: ctx.world, machine: ctx.machine, ns: ctx.ns, origin: ctx.origin };
+  for (let k = 0; k < lines.length; k++) {
+    const words = lines[k]!.trim()
+      .split(/\s+/)
+      .filter((w) => w !== '');
+    if (words.length === 0 || words[0]!.startsWith('#')) continue;
+    if (words[0] === 'COMMIT') continue;
+    try {
+      if (words[0] === 'restore' || words[0] === '-R')
+        throw usage('No command specified: unknown argument restore');
+      ipset(inner, ['ipset', ...words, ...(exist ? ['-exist'] : [])]);
+    } catch (e) {
+      if (!(e instanceof CommandError)) throw e;
+      const core = e.message.replace(V, '').replace(`\n${TRY}`, '');
+      throw new CommandError(`${V}Error in line ${k + 1}: ${core}`, 1);
+    }
+  }
+  return { output: '' };
+}
+
 /** The `ipset` command. */
 export function ipset(ctx: CommandContext, argv: string[]): CommandResult {
   const ns = ctx.ns;
@@ -210,6 +238,7 @@ export function ipset(ctx: CommandContext, argv: string[]): CommandResult {
     else args.push(a);
   }
   if (args.length === 0) throw usage('No command specified.');
+  if (args[0] === 'restore' || args[0] === '-R') return ipsetRestore(ctx, exist);
   const cmd = COMMANDS[args[0]!];
   if (!cmd) throw usage(`No command specified: unknown argument ${args[0]}`);
   const rest = args.slice(1);

@@ -12,7 +12,31 @@ function addrPort(v: string | undefined, opt: string): { ip: number; port: numbe
   return { ip, port: Number(m[2]) };
 }
 
+/**
+ * `ipvsadm -R` (ipvsadm-restore): one ipvsadm command a line on stdin, in the format
+ * `ipvsadm -S` prints ("-A -t VIP:PORT -s rr", "-a -t VIP:PORT -r IP:PORT -m -w 1"), applied
+ * in order; the first failing line stops it, as restore_table does.
+ */
+function ipvsadmRestore(ctx: CommandContext): CommandResult {
+  if (ctx.stdin === undefined)
+    throw new CommandError('ipvsadm: -R reads its commands from standard input; none was given', 2);
+  const inner: CommandContext = { world: ctx.world, machine: ctx.machine, ns: ctx.ns, origin: ctx.origin };
+  for (const line of ctx.stdin.split('\n')) {
+    const words = line
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== '');
+    if (words.length === 0 || words[0]!.startsWith('#')) continue;
+    if (words.includes('-R') || words.includes('--restore'))
+      throw new CommandError("ipvsadm: invalid option -- 'R'", 2);
+    ipvsadm(inner, ['ipvsadm', ...words]);
+  }
+  return { output: '' };
+}
+
 export function ipvsadm(ctx: CommandContext, argv: string[]): CommandResult {
+  if (argv[0] === 'ipvsadm-restore' || argv[1] === '-R' || argv[1] === '--restore')
+    return ipvsadmRestore(ctx);
   let cmd: string | undefined;
   let proto: 'tcp' | 'udp' = 'tcp';
   let svc: { ip: number; port: number } | undefined;
@@ -40,7 +64,7 @@ export function ipvsadm(ctx: CommandContext, argv: string[]): CommandResult {
   const ipvs = ctx.ns.ipvs ?? new Ipvs();
   if (cmd === 'L') return { output: (ctx.ns.ipvs ?? ipvs).rows().join('\n') };
   if (cmd === 'C') {
-    ipvs.services.splice(0);
+    ipvs.clear();
     ipvs.conns.splice(0);
   } else {
     if (!svc) throw new CommandError('ipvsadm: missing service address (-t or -u)', 2);
@@ -49,7 +73,7 @@ export function ipvsadm(ctx: CommandContext, argv: string[]): CommandResult {
       if (vs) throw new CommandError('Service already exists', 255);
       if (!['rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'sed', 'nq'].includes(scheduler))
         throw new CommandError(`Scheduler not found: ip_vs_${scheduler}.ko`, 255);
-      ipvs.services.push({
+      ipvs.add({
         proto,
         vip: svc.ip,
         port: svc.port,
@@ -60,7 +84,7 @@ export function ipvsadm(ctx: CommandContext, argv: string[]): CommandResult {
       });
     } else if (cmd === 'D' || cmd === 'E') {
       if (!vs) throw new CommandError('No such service', 255);
-      if (cmd === 'D') ipvs.services.splice(ipvs.services.indexOf(vs), 1);
+      if (cmd === 'D') ipvs.remove(vs);
       else vs.scheduler = scheduler;
     } else {
       if (!vs) throw new CommandError('Service not defined', 255);

@@ -13,6 +13,9 @@
  *   the hairpin MASQUERADE.
  * - host: no namespace of its own; its processes run in the host's.
  * - none: a sandbox with only lo.
+ * - an overlay network (`docker network create -d overlay NET`, then `--network NET`): the
+ *   overlay driver's sandboxes, eth0 on the network's br0 and eth1 on docker_gwbridge
+ *   (dockerd-overlay.ts).
  * - container:NAME: no sandbox; its processes run in NAME's namespace. Docker refuses
  *   `-p` here ("conflicting options"): ports are published on the container that owns the
  *   namespace, which is why a Kubernetes pod's ports show on its pause container.
@@ -20,6 +23,9 @@
  * (`unshare --net=FILE` for the sandbox, `nsenter --net=FILE` to work inside it).
  */
 import type { DockerContainer, PortBinding } from '../commands/docker';
+import type { DockerdNetworkSpec, OverlayHost } from './dockerd-overlay';
+import { joinGwBridge, joinOverlay, macFromIp } from './dockerd-overlay';
+import type { Store } from './store';
 import { registerDockerEngine } from '../commands/docker';
 import { nameNetnsFile, netnsAt, registerPid } from '../commands/netns-files';
 import type { Machine, World } from '../kernel/world';
@@ -32,7 +38,7 @@ export interface DockerdContainerSpec {
   image: string;
   /** What the image runs, as `docker ps` shows it. */
   command?: string;
-  /** --network: bridge (the default), host, none or container:NAME. */
+  /** --network: bridge (the default), host, none, container:NAME or an overlay network's name. */
   network: string;
   /** -p: "HOSTPORT:CONTAINERPORT[/udp]". */
   publish: string[];
@@ -48,6 +54,10 @@ export interface DockerdOptions {
   bip: string;
   /** docker0's MAC (Docker's 02:42 range); the kernel picks one when omitted. */
   mac?: string;
+  /** `docker network create -d overlay`: the overlay networks this host knows. */
+  networks?: DockerdNetworkSpec[];
+  /** The underlay address peers reach this host at (--advertise-addr; default: its first NIC's). */
+  advertise?: string;
   containers: DockerdContainerSpec[];
 }
 
@@ -85,6 +95,7 @@ interface Ctx {
   len: number;
   nextHost: number;
   containers: DockerContainer[];
+  overlay: OverlayHost;
 }
 
 export function startDockerd(world: World, machine: Machine, o: DockerdOptions, exec: Exec): void {
@@ -103,10 +114,29 @@ export function startDockerd(world: World, machine: Machine, o: DockerdOptions, 
     len: net.len,
     nextHost: net.addr + 1,
     containers: [],
+    overlay: {
+      world,
+      machine,
+      store: world.store as Store,
+      who: `dockerd on ${machine.name}`,
+      advertise: o.advertise ?? firstAddress(machine),
+      must,
+      fail: (message) => {
+        throw new DockerdError(message);
+      },
+      hexId,
+      nameNetns: (path, name) => nameNetnsFile(world, machine.name, path, name),
+      sandboxes: new Map(),
+    },
   };
   startBridgeNetwork(c, formatIp((net.addr & ~((1 << (32 - net.len)) - 1)) >>> 0));
   registerDockerEngine(world, machine.name, { containers: () => c.containers });
   o.containers.forEach((spec, i) => runContainer(c, spec, i));
+}
+
+function firstAddress(machine: Machine): string {
+  const a = machine.root.allAddrs().find(({ dev, a }) => dev.kind === 'ether' && !a.secondary);
+  return a ? formatIp(a.a.addr) : '';
 }
 
 /** What dockerd sets up once, when it starts: the bridge, forwarding and its chains. */
@@ -177,8 +207,10 @@ function runContainer(c: Ctx, spec: DockerdContainerSpec, i: number): void {
     });
     return;
   }
-  if (mode !== 'bridge' && mode !== 'none')
-    throw new DockerdError(`network ${mode} not found (the model has bridge, host, none and container:NAME)`);
+  const overlay = c.o.networks?.find((n) => n.name === mode);
+  if (mode !== 'bridge' && mode !== 'none' && !overlay) throw new DockerdError(`network ${mode} not found`);
+  if (overlay && ports.length > 0)
+    throw new DockerdError('publishing ports of a container on an overlay network is not modelled');
   const sandboxId = hexId(`${seed}/sandbox`);
   const key = `${NETNS_DIR}/${sandboxId.slice(0, 12)}`;
   const why = `for container ${spec.name}`;
@@ -200,11 +232,15 @@ function runContainer(c: Ctx, spec: DockerdContainerSpec, i: number): void {
     if (ports.length > 0) throw new DockerdError('a container on network none has no port to publish');
     return;
   }
+  if (overlay) {
+    container.networkMode = overlay.name;
+    const ctr = { name: spec.name, key, seed, ...(spec.veth ? { veth: spec.veth } : {}) };
+    joinOverlay(c.overlay, overlay, ctr);
+    joinGwBridge(c.overlay, ctr);
+    return;
+  }
   const ip = formatIp(c.nextHost++);
-  const mac = `02:42:${ip
-    .split('.')
-    .map((b) => Number(b).toString(16).padStart(2, '0'))
-    .join(':')}`;
+  const mac = macFromIp(ip);
   const endpointId = hexId(`${seed}/endpoint`);
   const veth = spec.veth ?? `veth${endpointId.slice(0, 7)}`;
   c.must(`ip link add ${veth} type veth peer name eth0 address ${mac} netns ${key}`, why);

@@ -3,8 +3,11 @@
  * the kube-ipvs0 dummy holding every Service VIP, a virtual server per VIP:port (and per
  * node address for NodePorts) with the endpoints as masquerading real servers, the ipsets
  * that name those VIPs (ipset.go's names and comments), and the iptables rules that match
- * the sets (writeIptablesRules). kube-proxy feeds the set lines to `ipset restore`; here
- * each line runs as the same `ipset` command.
+ * the sets (writeIptablesRules). kube-proxy binds the VIPs and writes the virtual servers
+ * over netlink and adds each set member with its own `ipset add NAME ENTRY -exist`; here
+ * those writes are three batches of the same commands (`ip -batch -`, `ipvsadm -R`,
+ * `ipset restore -exist`), which leave the kernel in the same state with one setup entry
+ * each, however many Services.
  */
 import { categorizeEndpoints, endpointsOf, portPolicy } from './kube-proxy-endpoints';
 import { localDetector, MASQ_MARK } from './kube-proxy-iptables';
@@ -123,6 +126,8 @@ interface Sync {
   /** Members per set, in the order added (a Set: 10,000 Services would make a list's check quadratic). */
   entries: Map<string, Set<string>>;
   ipvs: string[];
+  /** `ip addr add` lines (without `ip`) binding VIPs to kube-ipvs0. */
+  addrs: string[];
   /** Addresses already bound to kube-ipvs0 in this sync. */
   bound: Set<string>;
   lbNoNodeAccess: { ip: string; proto: string; port: number }[];
@@ -143,16 +148,23 @@ export function ipvsModeWrites(services: Service[], o: KubeProxyOptions): ProxyW
   const s: Sync = {
     entries: new Map(IPVS_SETS.map(([n]) => [n, new Set<string>()])),
     ipvs: [],
+    addrs: [],
     bound: new Set(),
     lbNoNodeAccess: [],
   };
   // Node addresses for NodePort virtual servers: every local address but loopback (GetAllLocalAddressesExcept).
   const nodeIPs = (o.nodeIPs ?? [o.nodeIP]).filter((ip) => !ip.startsWith('127.'));
   for (const svc of services) for (const p of svc.ports) servicePort(svc, p, o, nodeIPs, s);
-  commands.push(...s.ipvs);
-  for (const [name] of IPVS_SETS)
-    for (const e of s.entries.get(name)!) commands.push(`ipset add ${name} ${e} -exist`);
-  return { commands, restore: iptablesRestore(o, s) };
+  const members: string[] = [];
+  for (const [name] of IPVS_SETS) for (const e of s.entries.get(name)!) members.push(`add ${name} ${e}`);
+  const batches = [
+    { command: 'ip -batch -', stdin: s.addrs },
+    { command: 'ipvsadm -R', stdin: s.ipvs },
+    { command: 'ipset restore -exist', stdin: members },
+  ]
+    .filter((b) => b.stdin.length > 0)
+    .map((b) => ({ command: b.command, stdin: `${b.stdin.join('\n')}\n` }));
+  return { commands, batches, restore: iptablesRestore(o, s) };
 }
 
 /** createSet: hash types carry family, hashsize and maxelem; bitmap:port its range. */
@@ -178,12 +190,12 @@ function servicePort(
   const virtualServer = (vip: string, port: number, bind: boolean, local: boolean): void => {
     if (bind) {
       s.bound.add(vip);
-      s.ipvs.push(`ip addr add ${vip}/32 dev kube-ipvs0`);
+      s.addrs.push(`addr add ${vip}/32 dev kube-ipvs0`);
       add(s, 'KUBE-IPVS-IPS', vip);
     }
-    s.ipvs.push(`ipvsadm -A ${flag} ${vip}:${port} -s rr`);
+    s.ipvs.push(`-A ${flag} ${vip}:${port} -s rr`);
     for (const e of local ? cat.local : cat.cluster)
-      s.ipvs.push(`ipvsadm -a ${flag} ${vip}:${port} -r ${e.key} -m -w 1`);
+      s.ipvs.push(`-a ${flag} ${vip}:${port} -r ${e.key} -m -w 1`);
   };
   add(s, 'KUBE-CLUSTER-IP', `${svc.clusterIP},${proto}:${p.port}`);
   virtualServer(svc.clusterIP, p.port, !s.bound.has(svc.clusterIP), pol.internalPolicyLocal);

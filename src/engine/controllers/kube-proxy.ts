@@ -129,6 +129,12 @@ const q = (s: string): string => `"${s}"`;
  */
 export interface ProxyWrites {
   commands: string[];
+  /**
+   * Batches run after `commands`, each one command reading its lines on stdin (IPVS mode's
+   * netlink writes as `ip -batch -` and `ipvsadm -R`, its set members as `ipset restore`):
+   * one setup entry however many Services.
+   */
+  batches?: { command: string; stdin: string }[];
   restore?: string;
   /** The command that reads `restore` on stdin (iptables-restore unless said otherwise). */
   restoreCommand?: string;

@@ -30,8 +30,6 @@ export const DROP_REASONS = [
   'FRAGMENTATION_UNMODELLED',
   /** An IPIP packet for which no tunnel device matches (ipip_rcv finds none). */
   'IPIP_NO_TUNNEL',
-  /** An NBMA tunl0 route without a gateway: no outer destination. */
-  'IPIP_NO_REMOTE',
   /** vxlan proxy: an ARP request with no neighbour entry to answer from (an L3 miss). */
   'VXLAN_L3MISS',
   /** flanneld's UDP backend (user space) has no lease for the destination subnet. */

@@ -38,32 +38,63 @@ interface Conn {
   real: RealServer;
 }
 
+/** The three lines `ipvsadm -Ln` starts with. */
+export const IPVS_HEADER: readonly string[] = [
+  'IP Virtual Server version 1.2.1 (size=4096)',
+  'Prot LocalAddress:Port Scheduler Flags',
+  '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
+];
+
+/** A virtual service's line in `ipvsadm -Ln` (also the row an IPVS decision names). */
+export function serviceRow(vs: VirtualService, scheduler = vs.scheduler): string {
+  return `${vs.proto.toUpperCase()}  ${formatIp(vs.vip)}:${vs.port} ${scheduler}`;
+}
+
+/** A real server's line in `ipvsadm -Ln`, with its active connections. */
+export function realRow(r: RealServer, active: number): string {
+  const fwd = r.method === 'masq' ? 'Masq' : r.method === 'route' ? 'Route' : 'Tunnel';
+  return `  -> ${`${formatIp(r.ip)}:${r.port}`.padEnd(28)}${fwd.padEnd(8)}${String(r.weight).padEnd(7)}${String(active).padEnd(11)}0`;
+}
+
 export class Ipvs {
+  /** In the order added; change it through add, remove and clear (they keep the index). */
   readonly services: VirtualService[] = [];
   readonly conns: Conn[] = [];
   /** A flow may pin which real server the scheduler picks (by its address). */
   pin?: string;
+  /**
+   * The services by proto, VIP and port, as ip_vs_ctl.c hashes them (ip_vs_svc_table): a
+   * packet or an ipvsadm call finds its service without walking 10,000 of them.
+   */
+  private readonly index = new Map<string, VirtualService>();
 
   find(proto: string, vip: number, port: number): VirtualService | undefined {
-    return this.services.find((s) => s.proto === proto && s.vip === vip && s.port === port);
+    return this.index.get(`${proto} ${vip} ${port}`);
+  }
+
+  add(vs: VirtualService): void {
+    this.services.push(vs);
+    this.index.set(`${vs.proto} ${vs.vip} ${vs.port}`, vs);
+  }
+
+  remove(vs: VirtualService): void {
+    const i = this.services.indexOf(vs);
+    if (i >= 0) this.services.splice(i, 1);
+    this.index.delete(`${vs.proto} ${vs.vip} ${vs.port}`);
+  }
+
+  clear(): void {
+    this.services.splice(0);
+    this.index.clear();
   }
 
   /** `ipvsadm -Ln` */
   rows(): string[] {
-    const out = [
-      'IP Virtual Server version 1.2.1 (size=4096)',
-      'Prot LocalAddress:Port Scheduler Flags',
-      '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
-    ];
+    const out = IPVS_HEADER.slice();
     for (const s of this.services) {
-      out.push(`${s.proto.toUpperCase()}  ${formatIp(s.vip)}:${s.port} ${s.scheduler}`);
-      for (const r of s.reals) {
-        const active = this.conns.filter((c) => c.vs === s && c.real === r).length;
-        const fwd = r.method === 'masq' ? 'Masq' : r.method === 'route' ? 'Route' : 'Tunnel';
-        out.push(
-          `  -> ${`${formatIp(r.ip)}:${r.port}`.padEnd(28)}${fwd.padEnd(8)}${String(r.weight).padEnd(7)}${String(active).padEnd(11)}0`,
-        );
-      }
+      out.push(serviceRow(s));
+      for (const r of s.reals)
+        out.push(realRow(r, this.conns.filter((c) => c.vs === s && c.real === r).length));
     }
     return out;
   }
@@ -131,7 +162,7 @@ export function ipvsIn(dev: Device, skb: Skb): boolean {
       skb,
       decidedBy: {
         table: 'ipvs',
-        row: `TCP  ${formatIp(vs.vip)}:${vs.port} ${vs.scheduler}`.replace(/^TCP/, vs.proto.toUpperCase()),
+        row: serviceRow(vs),
       },
       code: 'ipvs.schedule',
       args: {

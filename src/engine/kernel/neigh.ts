@@ -90,9 +90,11 @@ export class NeighTable {
     return out;
   }
 
-  static format(e: NeighEntry): string {
-    if (e.proxy) return `${formatIp(e.ip)} dev ${e.dev.name} proxy`;
+  /** As `ip neigh` prints it; `ip neigh show dev X` leaves the device out (print_neigh: !filter.index). */
+  static format(e: NeighEntry, withDev = true): string {
+    const dev = withDev ? ` dev ${e.dev.name}` : '';
+    if (e.proxy) return `${formatIp(e.ip)}${dev} proxy`;
     const ll = e.mac && e.state !== 'INCOMPLETE' && e.state !== 'FAILED' ? ` lladdr ${e.mac}` : '';
-    return `${formatIp(e.ip)} dev ${e.dev.name}${ll} ${e.state}`;
+    return `${formatIp(e.ip)}${dev}${ll} ${e.state}`;
   }
 }

@@ -49,7 +49,7 @@ export function neighRows(ns: Netns): Rows {
   const es = ns.neigh.sorted();
   const es6 = ns.neigh6.sorted();
   return {
-    rows: [...es.map(NeighTable.format), ...es6.map(Neigh6Table.format)],
+    rows: [...es.map((e) => NeighTable.format(e)), ...es6.map(Neigh6Table.format)],
     origins: [...es.map((e) => e.origin), ...es6.map((e) => e.origin)],
   };
 }

@@ -11,8 +11,10 @@ import type { DropReason } from './drop-reason';
  * other namespace's tables are unchanged by the flow and computed on demand.
  * 4: a big iptables table (kube-proxy's, thousands of rules) is recorded in part: `rows`
  * holds the built-in chains and the chains the journey walked, `total` the whole table's rows.
+ * 5: a big IPVS table (kube-proxy's IPVS mode) is recorded in part too: `rows` holds the
+ * `ipvsadm -Ln` header and the virtual services the journey was scheduled by.
  */
-export const TRACE_VERSION = 4;
+export const TRACE_VERSION = 5;
 
 export type Verdict = 'delivered' | 'dropped' | 'unreachable' | 'timeout' | 'refused' | 'error';
 
@@ -132,8 +134,8 @@ export interface TableSnapshot {
   origins?: string[];
   /**
    * Present when `rows` is part of the table (a big iptables rule set: its built-in chains and
-   * the chains the journey walked): the number of rows of the whole table, which the engine
-   * gives on demand (netnsTables).
+   * the chains the journey walked; a big IPVS table: the virtual services the journey used):
+   * the number of rows of the whole table, which the engine gives on demand (netnsTables).
    */
   total?: number;
 }

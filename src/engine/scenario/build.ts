@@ -346,6 +346,18 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
           const r = exec(line, origin);
           if (!r.ok) throw fail(line, r.output);
         }
+        for (const b of writes.batches ?? []) {
+          const r = run(
+            machine,
+            machine.root,
+            b.command,
+            `${at(c.line)} (kube-proxy)`,
+            origin,
+            'kube-proxy',
+            b.stdin,
+          );
+          if (!r.ok) throw fail(b.command, r.output);
+        }
         if (writes.restore !== undefined) {
           const command = writes.restoreCommand ?? RESTORE_COMMAND;
           const r = run(

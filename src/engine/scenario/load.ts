@@ -439,6 +439,13 @@ function loadChecked(text: string, file: string): Scenario {
           bridge: d.bridge,
           bip: d.bip,
           ...(d.mac !== undefined ? { mac: normalizeMac(d.mac)! } : {}),
+          networks: d.networks.map(({ name, subnet, vni, netns }) => ({
+            name,
+            subnet,
+            vni,
+            ...(netns !== undefined ? { netns } : {}),
+          })),
+          ...(d.advertise !== undefined ? { advertise: d.advertise } : {}),
           containers: d.containers,
           line: lineOf(ctx, ['machines', name, 'controllers', i]),
         };

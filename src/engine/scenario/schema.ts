@@ -223,6 +223,26 @@ export const DockerdSchema = z
       .refine((s) => normalizeMac(s) !== null, 'expected a MAC address')
       .optional()
       .describe("docker0's MAC (Docker's 02:42 range)."),
+    networks: z
+      .array(
+        z.strictObject({
+          name: name('a network name'),
+          driver: z.literal('overlay').default('overlay'),
+          subnet: cidr('the network subnet'),
+          vni: z.int().min(1).max(16777215).describe('The VXLAN ID the swarm manager allocated.'),
+          netns: name('a netns name')
+            .optional()
+            .describe("The scenario's name for the network's sandbox namespace on this host."),
+        }),
+      )
+      .default([])
+      .describe('`docker network create -d overlay`: the overlay networks this host has joined.'),
+    advertise: z
+      .string()
+      .optional()
+      .describe(
+        "--advertise-addr: the underlay address peers reach this host at (default: its first NIC's).",
+      ),
     containers: z
       .array(
         z.strictObject({
@@ -232,8 +252,8 @@ export const DockerdSchema = z
           network: z
             .string()
             .regex(
-              /^(bridge|host|none|container:[A-Za-z0-9][A-Za-z0-9._-]*)$/,
-              'expected bridge, host, none or container:NAME',
+              /^(bridge|host|none|container:[A-Za-z0-9][A-Za-z0-9._-]*|[A-Za-z0-9][A-Za-z0-9._-]*)$/,
+              'expected bridge, host, none, container:NAME or an overlay network name',
             )
             .default('bridge')
             .describe('--network'),
@@ -247,7 +267,7 @@ export const DockerdSchema = z
       .default([]),
   })
   .describe(
-    'dockerd: the default bridge network and `docker run` intents; namespaces live under /var/run/docker/netns, not /var/run/netns.',
+    'dockerd: the default bridge network, overlay networks and `docker run` intents; namespaces live under /var/run/docker/netns, not /var/run/netns.',
   );
 
 const dnsDomain = z

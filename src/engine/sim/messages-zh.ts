@@ -139,7 +139,6 @@ export const ZH: Record<string, string> = {
   'ipip.encap':
     '{dev} 给数据包套上一个外层 IPv4 头（协议号 4，IPIP），从 {src} 到 {remote}；内层没有以太网头。',
   'ipip.decap': '来自 {from} 的 IPIP 数据包：{dev} 剥掉外层报文头，内层数据包像从网线上收到的一样被接收。',
-  'drop.ipip-no-remote': '{dev} 不知道 {dst} 的远端：路由必须用 `via X dev {dev} onlink` 指明隧道对端。',
   'drop.ipip-no-tunnel':
     '来自 {src} 的 IPIP 数据包，但这里没有隧道设备接收它：丢弃，并回 ICMP protocol unreachable。',
   'gre.encap':
@@ -148,6 +147,7 @@ export const ZH: Record<string, string> = {
     '来自 {from} 的 GRE 数据包：两端地址和 key 都匹配的隧道是 {dev}；它剥掉外层 IPv4 头和 GRE 头，内层数据包像从网线上收到的一样被接收。',
   'drop.gre-no-tunnel':
     '来自 {src} 的 GRE 数据包{key}，但这里没有处于 up 状态、两端地址和 key 都匹配的 GRE 隧道：丢弃，并回 ICMP port unreachable（gre_rcv）。',
+  'drop.tunnel-no-route': '{dev} 到不了隧道的远端 {dst}：没有路由（ip_tunnel_xmit）。',
   'drop.tunnel-loop': '{dev} 会把发往 {dst} 的外层数据包又送回自己（去往隧道对端的路由指向隧道本身）：丢弃。',
   'tun.read': '{process} 从 {dev}（/dev/net/tun）读出数据包：它离开内核，进入用户态。',
   'store.get': '{who} 从存储中读取 {key}：{value}',

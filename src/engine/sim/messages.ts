@@ -170,8 +170,6 @@ export const EN: Record<string, string> = {
     '{dev} wraps the packet in an outer IPv4 header (protocol 4, IPIP) from {src} to {remote}; there is no inner Ethernet header.',
   'ipip.decap':
     'An IPIP packet from {from}: {dev} strips the outer header and the inner packet is received as if from a wire.',
-  'drop.ipip-no-remote':
-    '{dev} has no remote end for {dst}: the route must name the far end with `via X dev {dev} onlink`.',
   'drop.ipip-no-tunnel':
     'An IPIP packet from {src}, but no tunnel device here accepts it: dropped with ICMP protocol unreachable.',
   'gre.encap':
@@ -180,6 +178,7 @@ export const EN: Record<string, string> = {
     'A GRE packet from {from}: {dev} is the tunnel whose ends and key match; it strips the outer IPv4 and GRE headers and the inner packet is received as if from a wire.',
   'drop.gre-no-tunnel':
     'A GRE packet from {src}{key}, but no GRE tunnel here that is up matches its ends and key: dropped with ICMP port unreachable (gre_rcv).',
+  'drop.tunnel-no-route': '{dev} cannot reach the far end of the tunnel, {dst}: no route (ip_tunnel_xmit).',
   'drop.tunnel-loop':
     '{dev} would send the outer packet to {dst} back into itself (the route to the far end points into the tunnel): dropped.',
   'tun.read': '{process} reads the packet from {dev} (/dev/net/tun): it leaves the kernel for user space.',

@@ -11,6 +11,7 @@ import type { Netns } from '../kernel/netns';
 import type { Layer } from '../net/layers';
 import { SPARSE_TABLES, TABLE_READERS } from './tables';
 import { freezeIptables, partialRows, sameFrozen, type FrozenIptables } from './iptables-partial';
+import { freezeIpvs, partialIpvsRows, sameFrozenIpvs, type FrozenIpvs } from './ipvs-partial';
 import { renderExplain } from './messages';
 import type { Capture, TableName, TableSnapshot, TraceEvent } from '../kernel/trace';
 
@@ -18,6 +19,7 @@ const TABLES = Object.keys(TABLE_READERS) as TableName[];
 const READERS = TABLES.map((t) => TABLE_READERS[t]!);
 const TABLE_INDEX = new Map(TABLES.map((t, i) => [t, i]));
 const IPTABLES = TABLE_INDEX.get('iptables');
+const IPVS = TABLE_INDEX.get('ipvs');
 /** Stands for a frozen (big) iptables version in `last`: unlike any rows read. */
 const FROZEN: string[] = ['\u0000frozen'];
 
@@ -60,6 +62,9 @@ export class Recorder implements KernelObserver {
   private frozen: { snap: TableSnapshot; state: FrozenIptables }[] = [];
   /** The last frozen iptables version of each namespace. */
   private lastFrozen = new Map<string, FrozenIptables>();
+  /** Big IPVS versions, rendered at the end (only the services the journey was scheduled by). */
+  private frozenIpvs: { snap: TableSnapshot; state: FrozenIpvs }[] = [];
+  private lastFrozenIpvs = new Map<string, FrozenIpvs>();
 
   constructor(private readonly now: () => number) {}
 
@@ -194,6 +199,7 @@ export class Recorder implements KernelObserver {
     let last = this.last.get(ns.name);
     if (!last) this.last.set(ns.name, (last = TABLES.map(() => undefined)));
     if (i === IPTABLES && this.snapFrozen(ns, step, last)) return;
+    if (i === IPVS && this.snapFrozenIpvs(ns, step, last)) return;
     const { rows, origins } = READERS[i]!(ns);
     const prev = last[i];
     if (prev !== undefined) {
@@ -232,13 +238,60 @@ export class Recorder implements KernelObserver {
     return true;
   }
 
+  /** A big IPVS table: frozen now, rendered in part at the end. False when the table is small. */
+  private snapFrozenIpvs(ns: Netns, step: number, last: (string[] | undefined)[]): boolean {
+    const state = freezeIpvs(ns);
+    if (!state) {
+      this.lastFrozenIpvs.delete(ns.name);
+      return false;
+    }
+    const prev = this.lastFrozenIpvs.get(ns.name);
+    if (prev && last[IPVS!] === FROZEN && sameFrozenIpvs(prev, state)) return true;
+    this.lastFrozenIpvs.set(ns.name, state);
+    last[IPVS!] = FROZEN;
+    const snap: TableSnapshot = {
+      step,
+      netns: ns.name,
+      table: 'ipvs',
+      rows: [],
+      origins: [],
+      total: state.total,
+    };
+    this.tables.push(snap);
+    this.frozenIpvs.push({ snap, state });
+    return true;
+  }
+
+  /** The rows of the frozen IPVS versions: the services events name as deciding, in that namespace. */
+  private renderFrozenIpvs(drop: Set<TableSnapshot>): void {
+    const used = new Map<string, Set<string>>();
+    for (const e of this.events) {
+      const d = e.decidedBy;
+      if (d?.table !== 'ipvs') continue;
+      let set = used.get(d.netns);
+      if (!set) used.set(d.netns, (set = new Set()));
+      set.add(d.row);
+    }
+    const prev = new Map<string, string[]>();
+    for (const { snap, state } of this.frozenIpvs) {
+      const { rows, origins } = partialIpvsRows(state, used.get(snap.netns) ?? new Set());
+      snap.rows = rows;
+      snap.origins = origins;
+      const before = prev.get(snap.netns);
+      if (before && sameText(before, rows)) drop.add(snap);
+      prev.set(snap.netns, rows);
+    }
+  }
+
   /**
    * The rows of the frozen versions: built-in chains and the chains the journey walked in
    * that namespace (a rule it decided by included), as `iptables -S` orders them. A
    * version that reads as the one before it is dropped, as the text comparison would.
    */
   private renderFrozen(): void {
-    if (this.frozen.length === 0) return;
+    if (this.frozen.length === 0 && this.frozenIpvs.length === 0) return;
+    const drop = new Set<TableSnapshot>();
+    this.renderFrozenIpvs(drop);
     const walked = new Map<string, Set<string>>();
     const walk = (netns: string, key: string): void => {
       let set = walked.get(netns);
@@ -251,7 +304,6 @@ export class Recorder implements KernelObserver {
       const chain = d?.table === 'iptables' ? /^-A (\S+)/.exec(d.row)?.[1] : undefined;
       if (chain) for (const id of ['raw', 'mangle', 'nat', 'filter']) walk(d!.netns, `${id} ${chain}`);
     }
-    const drop = new Set<TableSnapshot>();
     const prev = new Map<string, string[]>();
     for (const { snap, state } of this.frozen) {
       const { rows, origins } = partialRows(state, walked.get(snap.netns) ?? new Set());

@@ -121,7 +121,12 @@ export const LayerSchema = z.discriminatedUnion('proto', [
     lladdr: mac.optional(),
     flags: u(255).optional(),
   }),
-  z.strictObject({ proto: z.literal('udp'), sport: u(0xffff), dport: u(0xffff) }),
+  z.strictObject({
+    proto: z.literal('udp'),
+    sport: u(0xffff),
+    dport: u(0xffff),
+    zeroChecksum: z.literal(true).optional(),
+  }),
   z.strictObject({
     proto: z.literal('tcp'),
     sport: u(0xffff),
@@ -337,6 +342,8 @@ export const TraceSchema = z
 // Compile-time checks: the zod mirror and the TypeScript contract are the same types.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
+/** Each layer by its proto with every field required: an optional field missing on one side shows. */
+type ByProto<U extends { proto: string }> = { [P in U['proto']]: Required<Extract<U, { proto: P }>> };
 export type TraceSchemaChecks = [
   Assert<Same<z.infer<typeof TraceSchema>, Trace>>,
   Assert<Same<z.infer<typeof TraceEventSchema>, TraceEvent>>,
@@ -347,6 +354,7 @@ export type TraceSchemaChecks = [
   Assert<Same<z.infer<typeof TableSnapshotSchema>, TableSnapshot>>,
   Assert<Same<z.infer<typeof TopologySchema>, Topology>>,
   Assert<Same<z.infer<typeof LayerSchema>, Layer>>,
+  Assert<Same<ByProto<z.infer<typeof LayerSchema>>, ByProto<Layer>>>,
   Assert<Same<(typeof VERDICTS)[number], Verdict>>,
   Assert<Same<(typeof EVENT_KINDS)[number], EventKind>>,
   Assert<Same<(typeof TABLES)[number], TableName>>,

@@ -4,8 +4,6 @@
  * file form (`table ip t { chain c { ... } }`). Errors carry the place nft points at.
  */
 import type {
-  NftElem,
-  NftVerdict,
   NftBaseChain,
   NftChain,
   NftDatatype,
@@ -17,10 +15,11 @@ import type {
   NftState,
   NftTable,
 } from '../../kernel/netfilter/nft-types';
+import { registerBaseChain } from '../../kernel/netfilter/nft-hooks';
 import { nftRulesetLines, nftTableLines } from '../../kernel/netfilter/nft-text';
 import { NftError, type Token, type Tokens } from './lex';
 import { parseElemList, parseMapList, parseRule } from './rule';
-import { sortBy, TYPE_NAMES } from './values';
+import { keyCmp, TYPE_NAMES } from './values';
 
 const FAMILIES = new Set(['ip', 'inet']);
 const PRIO_NAMES: Record<string, number> = {
@@ -141,8 +140,11 @@ const skipSeps = (ts: Tokens): void => {
 function chainBody(c: Ctx, ts: Tokens, table: NftTable, ch: NftChain): void {
   ts.expect('{');
   for (skipSeps(ts); !ts.accept('}'); skipSeps(ts)) {
-    if (ts.word() === 'type') ch.base = { ...parseBase(ts), policy: ch.base?.policy ?? 'accept' };
-    else if (ts.word() === 'comment') {
+    if (ts.word() === 'type') {
+      const before = ch.base;
+      ch.base = { ...parseBase(ts), policy: before?.policy ?? 'accept' };
+      registerBaseChain(ch.base, before);
+    } else if (ts.word() === 'comment') {
       ts.next();
       ch.comment = ts.next().text;
     } else if (ts.word() === 'policy') {
@@ -217,9 +219,11 @@ function addRule(
     at = where === 'append' ? i + 1 : i;
   }
   // Jump targets are resolved once the whole batch is in (a file may jump forward).
-  for (const t of ts.toks.slice(from, ts.i))
+  for (let k = from; k < ts.i; k++) {
+    const t = ts.toks[k]!;
     if (t.text === 'jump' || t.text === 'goto')
-      c.pending.push({ table, from: ch.name, tok: ts.toks[ts.toks.indexOf(t) + 1]! });
+      c.pending.push({ table, from: ch.name, tok: ts.toks[k + 1]! });
+  }
   ch.rules.splice(at, 0, { ...r, handle: table.nextHandle++, origin: c.origin });
 }
 
@@ -234,17 +238,30 @@ function typeName(ts: Tokens): NftDatatype {
 function addElements(ts: Tokens, set: NftSet): void {
   const field = TYPE_FIELD[set.keyType] ?? 'ip daddr';
   const types = set.keyTypes ?? [set.keyType];
-  const pairs: { key: NftElem; data?: NftElem | NftVerdict }[] = set.elems.map((e, i) => ({
-    key: e,
-    data: set.data[i],
-  }));
   const fresh = set.map
     ? parseMapList(ts, field, set.dataType === 'verdict' ? undefined : TYPE_FIELD[set.dataType!], types)
     : parseElemList(ts, field, types).map((key) => ({ key, data: undefined }));
-  for (const p of fresh) if (!pairs.some((q) => q.key.text === p.key.text)) pairs.push(p);
-  const sorted = sortBy(pairs, (p) => p.key, types);
-  set.elems = sorted.map((p) => p.key);
-  set.data = set.map ? sorted.map((p) => p.data!) : [];
+  // The elements stay sorted: each new one goes where a binary search puts it (kube-proxy
+  // adds one element a statement, 10,000 statements into one map).
+  const cmp = keyCmp(types);
+  const elems = set.elems;
+  for (const p of fresh) {
+    let lo = 0;
+    let hi = elems.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(elems[mid]!, p.key) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    // Already there (the same text among the elements that sort alike): nothing to add.
+    let dup = false;
+    for (let k = lo - 1; k >= 0 && cmp(elems[k]!, p.key) === 0; k--)
+      if (elems[k]!.text === p.key.text) dup = true;
+    if (dup) continue;
+    elems.splice(lo, 0, p.key);
+    if (set.map) set.data.splice(lo, 0, p.data!);
+  }
+  if (!set.map) set.data = [];
 }
 
 function deleteElements(ts: Tokens, set: NftSet): void {

@@ -234,24 +234,34 @@ export function sortElems<T extends { lo: number; s?: string; parts?: NftElem[] 
   return sortBy(xs, (x) => x, types);
 }
 
-export function sortBy<T>(
-  xs: T[],
-  key: (x: T) => { lo: number; s?: string; parts?: NftElem[]; text?: string },
-  types?: NftDatatype[],
-): T[] {
-  const cmp = (a: T, b: T): number => {
-    const x = key(a);
-    const y = key(b);
+type SortKey = { lo: number; s?: string; parts?: NftElem[]; text?: string };
+
+/**
+ * expr_msort_cmp on two keys. A concatenation's byte key is computed once per key object
+ * (a set of 10,000 Services sorts and searches by it over and over).
+ */
+export function keyCmp(types?: NftDatatype[]): (x: SortKey, y: SortKey) => number {
+  const bytes = new WeakMap<SortKey, number[]>();
+  const bytesOf = (e: SortKey): number[] => {
+    let k = bytes.get(e);
+    if (!k) bytes.set(e, (k = concatKey(e as NftElem, types!)));
+    return k;
+  };
+  return (x, y) => {
     if (x.s !== undefined && y.s !== undefined) return x.s.localeCompare(y.s);
     if (x.parts && y.parts && types) {
-      const kx = concatKey(x as NftElem, types);
-      const ky = concatKey(y as NftElem, types);
+      const kx = bytesOf(x);
+      const ky = bytesOf(y);
       for (let i = 0; i < kx.length; i++) if (kx[i] !== ky[i]) return kx[i]! - ky[i]!;
       return 0;
     }
     return x.lo - y.lo;
   };
-  return [...xs].sort(cmp);
+}
+
+export function sortBy<T>(xs: T[], key: (x: T) => SortKey, types?: NftDatatype[]): T[] {
+  const cmp = keyCmp(types);
+  return [...xs].sort((a, b) => cmp(key(a), key(b)));
 }
 
 export const TYPE_NAMES: NftDatatype[] = [

@@ -16,6 +16,7 @@ import { tcpSendReset } from '../stack/tcp';
 import type { TraversedRule } from '../trace';
 import {
   hookEntries,
+  hookOrder,
   nfHookSlow,
   NF_IP_PRI_CONNTRACK,
   NF_IP_PRI_CONNTRACK_CONFIRM,
@@ -44,10 +45,11 @@ import { ipsetHas } from './ipset';
 import { RecentTables } from './recent';
 import { ruleMatches, type PacketView } from './match';
 import { nftDoChain, type NftChainResult } from './nft-eval';
-import { nftBaseChains, nftNeedsConntrack, nftRejectHow } from './nft-hooks';
+import { baseChainRegistered, nftBaseChains, nftNeedsConntrack, nftRejectHow } from './nft-hooks';
 import { NFT_HOOKS, type NftChain, type NftState, type NftTable } from './nft-types';
 import { bindNat, natIcmpError, natPacket, needsManip, pickAddr, type Manip } from './nat';
 import type { IptablesState } from './state';
+import { tableRegistered } from './tables';
 import type { Rule, Table, TableId, Target } from './types';
 
 const MANIP: Partial<Record<Hook, Manip>> = {
@@ -172,6 +174,7 @@ export class NetfilterEngine implements NetfilterHooks {
     const xt = (tid: TableId, priority: number, hooks: Hook[]): NfHookOps<NfPacket> => ({
       name: `iptable_${tid}`,
       priority,
+      registered: tableRegistered(this.ns.iptables!, tid),
       hooks,
       fn: (p) => this.xtTable(tid, p),
     });
@@ -213,12 +216,12 @@ export class NetfilterEngine implements NetfilterHooks {
       .map(({ table, chain }) => ({
         name: `nft ${table.family} ${table.name} ${chain.name}`,
         priority: chain.base!.priority,
+        registered: baseChainRegistered(chain),
         hooks: [NFT_HOOKS[chain.base!.hook]],
         fn: (p: NfPacket) => this.nftChain(table, chain, p),
       }));
-    // Among equal priorities iptables' tables come first: the usual history is a host firewall
-    // written with nft, then dockerd or kube-proxy registering iptables(-nft) chains later, and
-    // the later registration runs first (hook-entries.ts). Registration times are not tracked.
+    // Among equal priorities the later registration runs first (hook-entries.ts); the conntrack
+    // and NAT cores count as registered before anything the namespace's commands made.
     return [...iptables, ...core, ...nft];
   }
 
@@ -384,15 +387,24 @@ export class NetfilterEngine implements NetfilterHooks {
     return 'continue';
   }
 
-  /** The nat chains registered at a hook, by priority: iptables' nat table and nft's nat base chains. */
+  /**
+   * The nat chains registered at a hook (nf_nat_register_fn keeps them in nf_hook_entries of
+   * their own, ordered the same way): iptables' nat table and nft's nat base chains.
+   */
   private natLookups(hook: Hook): ((p: NfPacket) => Target | 'drop' | undefined)[] {
     const pri = MANIP[hook] === 'DST' ? NF_IP_PRI_NAT_DST : NF_IP_PRI_NAT_SRC;
-    const out: { priority: number; fn: (p: NfPacket) => Target | 'drop' | undefined }[] = [];
-    if (this.ns.iptables) out.push({ priority: pri, fn: (p) => this.xtNat(p) });
+    const out: { priority: number; registered: number; fn: (p: NfPacket) => Target | 'drop' | undefined }[] =
+      [];
+    const st = this.ns.iptables;
+    if (st) out.push({ priority: pri, registered: tableRegistered(st, 'nat'), fn: (p) => this.xtNat(p) });
     for (const { table, chain } of nftBaseChains(this.ns.nftables))
       if (chain.base!.type === 'nat' && NFT_HOOKS[chain.base!.hook] === hook)
-        out.push({ priority: chain.base!.priority, fn: (p) => this.nftNat(table, chain, p) });
-    return out.sort((a, b) => a.priority - b.priority).map((l) => l.fn);
+        out.push({
+          priority: chain.base!.priority,
+          registered: baseChainRegistered(chain),
+          fn: (p) => this.nftNat(table, chain, p),
+        });
+    return out.sort(hookOrder).map((l) => l.fn);
   }
 
   /** iptables' nat table: the chain of this hook picks the binding for a new connection. */

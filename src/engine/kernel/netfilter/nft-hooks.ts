@@ -4,7 +4,24 @@
  * tracking (a ct expression or a nat chain loads nf_conntrack), and how its reject maps to
  * the reply the kernel sends.
  */
-import type { NftChain, NftRejectWith, NftState, NftTable } from './nft-types';
+import { nfRegistrationTick } from './hook-entries';
+import type { NftBaseChain, NftChain, NftRejectWith, NftState, NftTable } from './nft-types';
+
+/** By base chain description: a transaction's copy of the ruleset shares it with the original. */
+const registered = new WeakMap<NftBaseChain, number>();
+
+/**
+ * A base chain's hook registers when the chain is made (nf_tables_register_hook); declaring it
+ * again (`add chain ... { type ...; policy drop; }`) updates it and keeps its place.
+ */
+export function registerBaseChain(base: NftBaseChain, before: NftBaseChain | undefined): void {
+  const was = before && registered.get(before);
+  registered.set(base, was ?? nfRegistrationTick());
+}
+
+export function baseChainRegistered(chain: NftChain): number {
+  return (chain.base && registered.get(chain.base)) ?? 0;
+}
 
 export function nftBaseChains(st: NftState | undefined): { table: NftTable; chain: NftChain }[] {
   if (!st) return [];

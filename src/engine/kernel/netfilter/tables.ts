@@ -4,6 +4,7 @@
  * iptables-restore and the formatters: table lookup, reference counts, "pristine" tables,
  * and the checks the kernel (nf_tables) makes when a rule set is committed.
  */
+import { nfRegistrationTick } from './hook-entries';
 import type { IptablesState } from './state';
 import { BUILTIN_CHAINS, type Chain, type Rule, type Table, type TableId } from './types';
 
@@ -243,11 +244,26 @@ export function referenceCount(table: Table, chain: string): number {
 /** Tables a command wrote to (they show in iptables-save even when back to their initial state). */
 const touched = new WeakMap<IptablesState, Set<TableId>>();
 
-/** Records that a command wrote to `table`. */
+/** When each table registered its hooks: the first command that wrote to it. */
+const registered = new WeakMap<IptablesState, Map<TableId, number>>();
+
+/** Records that a command wrote to `table` (the first write registers the table's hooks). */
 export function touchTable(state: IptablesState, table: TableId): void {
   let set = touched.get(state);
   if (!set) touched.set(state, (set = new Set()));
   set.add(table);
+  let reg = registered.get(state);
+  if (!reg) registered.set(state, (reg = new Map()));
+  if (!reg.has(table)) reg.set(table, nfRegistrationTick());
+}
+
+/**
+ * When `table` registered its hooks (0 if no command wrote to it). One time per table for
+ * both back ends: iptables-legacy's table registers every hook at once; iptables-nft makes
+ * each built-in chain when a rule first needs it, which this model does not tell apart.
+ */
+export function tableRegistered(state: IptablesState, table: TableId): number {
+  return registered.get(state)?.get(table) ?? 0;
 }
 
 /** Forgets that a table was written (iptables-restore replaced it with an empty block). */

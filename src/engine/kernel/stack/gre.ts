@@ -13,72 +13,33 @@ import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
 import { emit } from './emit';
 import { ICMP, icmpSendError } from './icmp';
-import { ipTunnelLookup } from './ip-tunnel';
-import { ipLocalOut, routeOutput } from './output';
+import { ipTunnelLookup, ipTunnelXmit } from './ip-tunnel';
+import { ipLocalOut } from './output';
 import { netifReceive } from './receive';
 
-/**
- * ip_tunnel_xmit: the outer destination is the tunnel's remote or, for a tunnel open at the
- * far end (gre0, or one made without `remote`), the next hop of the route that chose it
- * (rt_nexthop: the gateway, else the inner destination).
- */
+/** ipgre_xmit: the GRE header (with its key, RFC 2890) under ip_tunnel_xmit's outer header. */
 export function greXmit(dev: Gre, skb: Skb): void {
-  const ns = dev.netns;
-  const inner = skb.layers[0] as Ipv4Layer;
   const p = dev.params;
-  const dst = p.remote ?? skb.nexthop ?? ipOf(inner.dst);
-  const res = routeOutput(ns, dst, { oif: p.dev, src: p.local });
-  if (!res.ok || res.dev === dev) {
-    // No route to the far end (tx_carrier_errors), or one back into this tunnel (collisions).
-    emit(ns, {
-      kind: 'drop',
-      dev,
-      skb,
-      reason: res.ok ? 'NOT_SPECIFIED' : 'IP_OUTNOROUTES',
-      code: res.ok ? 'drop.tunnel-loop' : 'drop.vxlan-no-route',
-      args: { dev: dev.name, dst: formatIp(dst) },
-    });
-    return;
-  }
   const gre: GreLayer =
     p.okey !== undefined
       ? { proto: 'gre', protocol: ETH_P_IP, key: p.okey }
       : { proto: 'gre', protocol: ETH_P_IP };
-  const outer = skbWith(skb, {
-    layers: [
-      {
-        proto: 'ipv4',
-        src: formatIp(res.src),
-        dst: formatIp(dst),
-        // ttl 0 inherits the inner TTL; the outer DF is the tunnel's (pmtudisc) or the inner one's.
-        ttl: p.ttl || inner.ttl,
-        protocol: IPPROTO_GRE,
-        id: ns.nextIpId(),
-        df: p.pmtudisc || inner.df,
-        tos: inner.tos,
-      },
-      gre,
-      ...skb.layers,
-    ],
-    ct: undefined,
-    brnf: undefined,
-    nexthop: undefined,
-  });
-  const key = p.okey !== undefined ? `, key ${p.okey}` : '';
-  emit(ns, {
+  const t = ipTunnelXmit(dev, skb, IPPROTO_GRE, [gre]);
+  if (!t) return;
+  emit(dev.netns, {
     kind: 'encap',
     dev,
-    skb: outer,
+    skb: t.outer,
     code: 'gre.encap',
     args: {
       dev: dev.name,
-      remote: formatIp(dst),
-      src: formatIp(res.src),
-      key,
+      remote: formatIp(t.dst),
+      src: formatIp(t.route.src),
+      key: p.okey !== undefined ? `, key ${p.okey}` : '',
       len: p.okey !== undefined ? 8 : 4,
     },
   });
-  ipLocalOut(ns, outer, res, dev.name);
+  ipLocalOut(dev.netns, t.outer, t.route, dev.name);
 }
 
 /** gre_rcv → ipgre_rcv: the tunnel by outer addresses and key; none answers "port unreachable". */

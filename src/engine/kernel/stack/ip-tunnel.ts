@@ -6,7 +6,16 @@
  * key, an unkeyed one only packets without). Only devices that are up answer. The fallback
  * device (tunl0, gre0) is open at both ends, so it is found last.
  */
+import { formatIp } from '../../net/ipv4';
+import type { Ipv4Layer, Layer } from '../../net/layers';
+import { ipOf } from '../addr';
 import type { Device } from '../device';
+import type { IpTunnel } from '../devices/ip-tunnel';
+import { skbWith, type Skb } from '../skb';
+import { emit } from './emit';
+import { routeOutput, type RouteResult } from './output';
+
+type RouteOk = Extract<RouteResult, { ok: true }>;
 
 export interface TunnelEnds {
   local?: number;
@@ -28,4 +37,56 @@ export function ipTunnelLookup<T extends Device & { params: TunnelEnds }>(
     up.find((t) => t.params.remote === undefined && t.params.local === dst) ??
     up.find((t) => t.params.remote === undefined && t.params.local === undefined)
   );
+}
+
+/**
+ * ip_tunnel_xmit, the half IPIP and GRE share: the outer destination is the tunnel's remote or,
+ * for a tunnel open at the far end (tunl0, gre0, one made without `remote`: NBMA), rt_nexthop of
+ * the route that chose it (its gateway, else the inner destination). The outer route must not
+ * lead back into the tunnel (the kernel counts a collision and drops). TTL 0 inherits the inner
+ * TTL; the outer DF is the tunnel's (pmtudisc) or the inner packet's.
+ */
+export function ipTunnelXmit(
+  dev: IpTunnel,
+  skb: Skb,
+  protocol: number,
+  encap: readonly Layer[],
+): { outer: Skb; dst: number; route: RouteOk } | undefined {
+  const ns = dev.netns;
+  const inner = skb.layers[0] as Ipv4Layer;
+  const p = dev.params;
+  const dst = p.remote ?? skb.nexthop ?? ipOf(inner.dst);
+  const res = routeOutput(ns, dst, { oif: p.dev, src: p.local });
+  if (!res.ok || res.dev === dev) {
+    // No route to the far end (tx_carrier_errors), or one back into this tunnel (collisions).
+    emit(ns, {
+      kind: 'drop',
+      dev,
+      skb,
+      reason: res.ok ? 'NOT_SPECIFIED' : 'IP_OUTNOROUTES',
+      code: res.ok ? 'drop.tunnel-loop' : 'drop.tunnel-no-route',
+      args: { dev: dev.name, dst: formatIp(dst) },
+    });
+    return undefined;
+  }
+  const outer = skbWith(skb, {
+    layers: [
+      {
+        proto: 'ipv4',
+        src: formatIp(res.src),
+        dst: formatIp(dst),
+        ttl: p.ttl || inner.ttl,
+        protocol,
+        id: ns.nextIpId(),
+        df: p.pmtudisc || inner.df,
+        tos: inner.tos,
+      },
+      ...encap,
+      ...skb.layers,
+    ],
+    ct: undefined,
+    brnf: undefined,
+    nexthop: undefined,
+  });
+  return { outer, dst, route: res };
 }

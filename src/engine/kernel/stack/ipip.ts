@@ -1,6 +1,7 @@
 /**
  * IPIP (protocol 4): the inner IPv4 packet behind an outer IPv4 header. With no fixed
- * remote (tunl0), the far end is the next hop of the route that chose the tunnel.
+ * remote (tunl0), the far end is the next hop of the route that chose the tunnel
+ * (ip_tunnel_xmit, shared with GRE).
  */
 import { formatIp } from '../../net/ipv4';
 import { IPPROTO_IPIP, type Ipv4Layer } from '../../net/layers';
@@ -10,65 +11,21 @@ import { Ipip } from '../devices/ipip';
 import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
 import { emit } from './emit';
-import { ipTunnelLookup } from './ip-tunnel';
-import { ipLocalOut, routeOutput } from './output';
+import { ipTunnelLookup, ipTunnelXmit } from './ip-tunnel';
+import { ipLocalOut } from './output';
 import { netifReceive } from './receive';
 
 export function ipipXmit(dev: Ipip, skb: Skb): void {
-  const ns = dev.netns;
-  const inner = skb.layers[0] as Ipv4Layer;
-  const dst = dev.params.remote ?? skb.nexthop;
-  if (dst === undefined || dst === ipOf(inner.dst)) {
-    // An NBMA tunnel needs the route's gateway as its far end (`via X dev tunl0 onlink`).
-    emit(ns, {
-      kind: 'drop',
-      dev,
-      skb,
-      reason: 'IPIP_NO_REMOTE',
-      code: 'drop.ipip-no-remote',
-      args: { dev: dev.name, dst: inner.dst },
-    });
-    return;
-  }
-  const res = routeOutput(ns, dst, { oif: dev.params.dev, src: dev.params.local });
-  if (!res.ok || res.dev === dev) {
-    emit(ns, {
-      kind: 'drop',
-      dev,
-      skb,
-      reason: 'IP_OUTNOROUTES',
-      code: 'drop.vxlan-no-route',
-      args: { dev: dev.name, dst: formatIp(dst) },
-    });
-    return;
-  }
-  const outer = skbWith(skb, {
-    layers: [
-      {
-        proto: 'ipv4',
-        src: formatIp(res.src),
-        dst: formatIp(dst),
-        // ttl 0 (the default) inherits the inner TTL; pmtudisc (the default) sets DF.
-        ttl: dev.params.ttl || inner.ttl,
-        protocol: IPPROTO_IPIP,
-        id: ns.nextIpId(),
-        df: dev.params.pmtudisc ? true : inner.df,
-        tos: inner.tos,
-      },
-      ...skb.layers,
-    ],
-    ct: undefined,
-    brnf: undefined,
-    nexthop: undefined,
-  });
-  emit(ns, {
+  const t = ipTunnelXmit(dev, skb, IPPROTO_IPIP, []);
+  if (!t) return;
+  emit(dev.netns, {
     kind: 'encap',
     dev,
-    skb: outer,
+    skb: t.outer,
     code: 'ipip.encap',
-    args: { dev: dev.name, remote: formatIp(dst), src: formatIp(res.src) },
+    args: { dev: dev.name, remote: formatIp(t.dst), src: formatIp(t.route.src) },
   });
-  ipLocalOut(ns, outer, res, dev.name);
+  ipLocalOut(dev.netns, t.outer, t.route, dev.name);
 }
 
 /** ipip_rcv: the tunnel by its endpoints (ip_tunnel_lookup), tunl0 last; hand it the inner packet. */
