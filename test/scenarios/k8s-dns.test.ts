@@ -169,6 +169,21 @@ describe('k8s-dns', () => {
     });
   });
 
+  it('getent hosts asks AAAA over the whole search list, then A (gethostbyname2 IPv6 first)', () => {
+    const t = trace('k8s-dns', 'getent-hosts');
+    const asked = dnsAt(t, 'client', 'eth0', 'tx').map(
+      ({ m }) => `${m.question[0]!.type} ${m.question[0]!.name}`,
+    );
+    expect(asked).toEqual([
+      'AAAA web.default.svc.cluster.local.',
+      'AAAA web.svc.cluster.local.',
+      'AAAA web.cluster.local.',
+      'AAAA web.',
+      'A web.default.svc.cluster.local.',
+    ]);
+    expect(t.output).toBe('10.96.0.100     web.default.svc.cluster.local');
+  });
+
   it('gives headless and ExternalName Services no proxy rules (ShouldSkipService)', () => {
     const rows = finalRows(trace('k8s-dns', 'nslookup-service'), 'node1', 'iptables');
     expect(rows.some((r) => r.includes('web-headless') || r.includes('default/www'))).toBe(false);

@@ -89,6 +89,15 @@ function partsOf(l: Layer, b: Record<string, unknown> | undefined): Part[] {
       return [{ text: 'VNI' }, f('vni')];
     case 'gre':
       return l.key !== undefined ? [{ text: 'key' }, f('key')] : [];
+    case 'dns': {
+      // The question, and for a reply what came back: as tcpdump's one line has them.
+      const q = l.question[0];
+      const ask = q ? [{ text: `${q.type}? ${q.name}` }] : [];
+      if (!l.qr) return ask;
+      const rc = ['', 'FormErr', 'ServFail', 'NXDomain', 'NotImp', 'Refused'][l.rcode] ?? `rcode ${l.rcode}`;
+      const an = l.answer.map((r) => (typeof r.data === 'string' ? `${r.type} ${r.data}` : r.type));
+      return [...ask, { text: [rc, ...an].filter(Boolean).join(', ') || 'no records' }];
+    }
     default:
       return [];
   }

@@ -59,9 +59,9 @@ function flannelUdpBackend(s: Scenario): string | undefined {
   }
 }
 
-/** The flow's program looks a name up first (nslookup, or curl given a host name). */
+/** The flow's program looks a name up first (nslookup, getent, or curl given a host name). */
 function asksDns(cmd: string): boolean {
-  if (/^nslookup\b/.test(cmd)) return true;
+  if (/^(nslookup|getent)\b/.test(cmd)) return true;
   const url = /^curl\b.*?\s(?:http:\/\/)?([^\s/:]+)(?::\d+)?(?:\/\S*)?\s*$/.exec(cmd);
   return url !== null && url[1] !== 'localhost' && !/^\d+\.\d+\.\d+\.\d+$/.test(url[1]!);
 }

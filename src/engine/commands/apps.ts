@@ -7,6 +7,7 @@ import { TcpClient } from '../apps/tcp-client';
 import { UdpClient } from '../apps/udp-client';
 import { ResolveThen } from '../apps/resolving';
 import { Nslookup } from '../apps/nslookup';
+import { GetentHosts } from '../apps/getent';
 import { CommandError } from '../kernel/errors';
 import { SECOND_US } from '../kernel/timing';
 import type { CommandContext, CommandResult } from './types';
@@ -169,6 +170,16 @@ export function curl(ctx: CommandContext, argv: string[]): CommandResult {
     output: '',
     process: new ResolveThen(ctx.ns, 'curl', name, connect, failure, timeout * SECOND_US),
   };
+}
+
+/** getent hosts NAME: glibc's gethostbyname2, IPv6 first (other databases are not modelled). */
+export function getent(ctx: CommandContext, argv: string[]): CommandResult {
+  const [db, key, ...rest] = argv.slice(1);
+  if (db !== 'hosts')
+    throw new CommandError(`getent: only the hosts database is modelled here (getent hosts NAME)`, 1);
+  if (key === undefined || rest.length > 0)
+    throw new CommandError('getent: give one name: getent hosts web', 1);
+  return { output: '', process: new GetentHosts(ctx.ns, key) };
 }
 
 /** nslookup NAME [SERVER]: BIND 9's, with the servers of /etc/resolv.conf. */

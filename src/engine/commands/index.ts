@@ -4,7 +4,7 @@
  * namespace. Anything unknown gets the shell's own "command not found".
  */
 import { CommandError } from '../kernel/errors';
-import { curl, nc, nslookup, ping } from './apps';
+import { curl, getent, nc, nslookup, ping } from './apps';
 import { bridge } from './bridge';
 import { cat } from './files';
 import { docker } from './docker';
@@ -78,6 +78,8 @@ function exec(ctx: CommandContext, argv: string[]): CommandResult {
       return curl(ctx, argv);
     case 'nslookup':
       return nslookup(ctx, argv);
+    case 'getent':
+      return getent(ctx, argv);
     case 'nc':
     case 'ncat':
     case 'netcat':
