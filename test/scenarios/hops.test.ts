@@ -22,6 +22,16 @@ function firstRequest(t: Trace): Hop[] {
   return r < 0 ? t.hops : t.hops.slice(0, r);
 }
 
+/**
+ * The first request's own path: its hops without those of other packets sent at the same time
+ * (glibc asks A and AAAA back to back, so two queries travel side by side).
+ */
+function firstPacketPath(t: Trace): Hop[] {
+  const req = firstRequest(t);
+  const first = req.find((h) => h.packetId !== undefined)?.packetId;
+  return req.filter((h) => h.packetId === undefined || h.packetId === first);
+}
+
 /** Chapters in order, repeats and resolutions left out. */
 function story(hops: Hop[]): string[] {
   const out: string[] = [];
@@ -58,7 +68,7 @@ describe('hops over the whole catalog', () => {
         }
         expect(next).toBe(t.events.length);
         // The goal of issue 14: a request that crosses at most four machines reads in at most 15 hop steps.
-        const req = firstRequest(t);
+        const req = firstPacketPath(t);
         if (new Set(req.map((h) => h.machine)).size <= 4) expect(req.length).toBeLessThanOrEqual(15);
       });
     }

@@ -70,12 +70,34 @@ function resolutions(events: TraceEvent[]): Map<number, number> {
       }
       // Without a completion, the resolution lasts as long as its ARP frames do.
       if (isArpTraffic(f) || f.explain.code === 'neigh.wait') end = j;
-      else if (f.kind !== 'ignore') break;
+      else if (f.kind === 'ignore') continue;
+      else {
+        // Another packet sent meanwhile that ends up on this neighbour's queue (arp_queue) waits
+        // with the first: its sending is part of the same wait, not a hop of its own.
+        const joined = joinsQueue(events, j, e);
+        if (joined === undefined) break;
+        end = j = joined;
+      }
     }
     ranges.set(i, end);
     i = end;
   }
   return ranges;
+}
+
+/**
+ * From event `j`, the events of one packet in the resolving netns up to the neigh.wait that puts
+ * it on the queue of the same device: the index of that wait, or undefined when it goes elsewhere.
+ */
+function joinsQueue(events: TraceEvent[], j: number, miss: TraceEvent): number | undefined {
+  const id = events[j]!.packetId;
+  for (let k = j; k < events.length; k++) {
+    const f = events[k]!;
+    if (f.netns !== miss.netns || isArpTraffic(f) || (id !== undefined && f.packetId !== id))
+      return undefined;
+    if (f.explain.code === 'neigh.wait') return f.interface === miss.interface ? k : undefined;
+  }
+  return undefined;
 }
 
 /** Split the events into drafts: contiguous runs that read as one hop. */
