@@ -54,11 +54,16 @@ gate() {
   local name=$1
   shift
   log "$name"
+  local start=$SECONDS
   if ! "$@"; then
     FAILED=$((FAILED + 1))
     FAILED_STEPS+=("$name")
   fi
+  took "$name" "$start"
 }
+
+# Each step's wall time on stderr: the suite must stay under 20 minutes on 2 cores.
+took() { printf '%s took %d s\n' "$1" $((SECONDS - $2)) >&2; }
 
 # Prints "passed failed" read from a JSON report, or nothing when it cannot be read.
 count_json() {
@@ -88,8 +93,9 @@ suite() {
   shift 2
   log "$name"
   rm -f "$json"
-  local rc=0
+  local rc=0 start=$SECONDS
   "$@" || rc=$?
+  took "$name" "$start"
   local counts p=0 f=0
   counts=$(count_json "$json")
   if [ -n "$counts" ]; then read -r p f <<<"$counts"; fi
