@@ -60,6 +60,8 @@ export class Netns {
   ipvs?: Ipvs;
   /** iptables tables and ipsets, once a rule or set was written in this namespace. */
   iptables?: IptablesState;
+  /** iptables-legacy's x_tables tables, a rule set of their own on the same hooks. */
+  iptablesLegacy?: IptablesState;
   /** The nf_tables ruleset, once `nft` added a table here. */
   nftables?: NftState;
   private nextIfindex = 1;

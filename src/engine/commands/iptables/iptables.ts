@@ -22,6 +22,7 @@ import {
   IPT_VERSION,
   isBuiltin,
   isTableId,
+  noteNftChains,
   targetHint,
   orderedChains,
   referenceCount,
@@ -279,9 +280,26 @@ export function ipsetExistsIn(ns: Netns): (name: string) => boolean {
   return (name) => ns.iptables?.ipsets.has(name) ?? false;
 }
 
+/**
+ * The rule set a command name reaches: iptables-legacy's x_tables or nf_tables (iptables-nft,
+ * and plain `iptables`, which is iptables-nft on Debian 12).
+ */
+export function xtStateFor(ns: Netns, cmd: string | undefined): IptablesState {
+  if (cmd?.replace(/^.*\//, '').startsWith('iptables-legacy'))
+    return ns.iptablesLegacy ?? new IptablesState('legacy');
+  return ns.iptables ?? new IptablesState();
+}
+
+/** iptables-legacy says "(legacy)" where iptables-nft says "(nf_tables)" after its version. */
+export function legacyWords(e: CommandError, st: IptablesState): CommandError {
+  if (st.backend !== 'legacy') return e;
+  return new CommandError(e.message.replaceAll(IPT_VERSION, 'v1.8.9 (legacy)'), e.status);
+}
+
 /** `iptables ...` in ctx.ns. */
 export function iptables(ctx: CommandContext, argv: string[]): CommandResult {
   const tool = 'iptables';
+  const state = xtStateFor(ctx.ns, argv[0]);
   try {
     const p = parseIptablesArgs(argv.slice(1), { tool, ipsetExists: ipsetExistsIn(ctx.ns) });
     if (!isTableId(p.table))
@@ -290,7 +308,6 @@ export function iptables(ctx: CommandContext, argv: string[]): CommandResult {
         `table '${p.table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.`,
         3,
       );
-    const state = ctx.ns.iptables ?? new IptablesState();
     const tx = new TableTx(state.tables[p.table]);
     let res: ExecResult;
     try {
@@ -302,11 +319,12 @@ export function iptables(ctx: CommandContext, argv: string[]): CommandResult {
     if (res.wrote) {
       attachNetfilter(ctx.ns, state);
       touchTable(state, p.table);
+      noteNftChains(state, p.table);
       ctx.ns.changed('iptables');
     }
     return { output: res.output };
   } catch (e) {
-    if (e instanceof IptError) throw iptablesError(e, tool);
+    if (e instanceof IptError) throw legacyWords(iptablesError(e, tool), state);
     throw e;
   }
 }
@@ -331,7 +349,11 @@ export function iptablesSave(ctx: CommandContext, argv: string[]): CommandResult
   }
   if (table !== undefined && !isTableId(table))
     throw new CommandError(`iptables-save ${IPT_VERSION}: Cannot initialize: Invalid argument`, 1);
-  const state = ctx.ns.iptables ?? new IptablesState();
-  const text = saveTables(state, { counters, table: table as TableId | undefined });
+  const state = xtStateFor(ctx.ns, argv[0]);
+  const generator =
+    state.backend === 'legacy'
+      ? 'iptables-save v1.8.9'
+      : `${argv[0] === 'iptables-nft-save' ? 'iptables-nft-save' : 'iptables-save'} ${IPT_VERSION}`;
+  const text = saveTables(state, { counters, table: table as TableId | undefined, generator });
   return { output: text.replace(/\n$/, '') };
 }

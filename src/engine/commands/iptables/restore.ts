@@ -10,7 +10,7 @@ import { CommandError } from '../../kernel/errors';
 import { attachNetfilter } from '../../kernel/netfilter/engine';
 import type { Netns } from '../../kernel/netns';
 import type { CommandContext, CommandResult } from '../types';
-import { execOnTable, ipsetExistsIn } from './iptables';
+import { execOnTable, ipsetExistsIn, legacyWords, xtStateFor } from './iptables';
 import { IptError, parseIptablesArgs } from './parse-rule';
 import { IptablesState } from '../../kernel/netfilter/state';
 import {
@@ -20,6 +20,7 @@ import {
   isBuiltin,
   isTableId,
   kernelCheck,
+  noteNftChains,
   targetHint,
   touchTable,
   untouchTable,
@@ -198,8 +199,13 @@ function freshTable(id: TableId): Table {
  * Applies an iptables-save style text to ns (atomically). `origin` is written on every rule.
  * Throws CommandError with iptables-restore's message; nothing changes then.
  */
-export function applyRestore(ns: Netns, text: string, origin: string, opts: RestoreOptions = {}): void {
-  const state = ns.iptables ?? new IptablesState();
+export function applyRestore(
+  ns: Netns,
+  text: string,
+  origin: string,
+  opts: RestoreOptions = {},
+  state: IptablesState = ns.iptables ?? new IptablesState(),
+): void {
   const drafts = new Map<TableId, Table>();
   const order: TableId[] = [];
   /** Tables whose block declared a chain or ran a command (an empty block leaves the table pristine). */
@@ -254,6 +260,7 @@ export function applyRestore(ns: Netns, text: string, origin: string, opts: Rest
     commitTable(state.tables[id], drafts.get(id)!);
     if (written.has(id) || opts.noflush) touchTable(state, id);
     else untouchTable(state, id);
+    noteNftChains(state, id);
   }
   if (order.length) ns.changed('iptables');
 }
@@ -280,6 +287,12 @@ export function iptablesRestore(ctx: CommandContext, argv: string[]): CommandRes
     else if (a.startsWith('--')) throw new CommandError(`${TOOL}: unrecognized option '${a}'\n${TRY}`, 1);
     else throw new CommandError(`${TOOL}: invalid option -- '${a.slice(1)}'\n${TRY}`, 1);
   }
-  applyRestore(ctx.ns, ctx.stdin, ctx.origin, opts);
+  const state = xtStateFor(ctx.ns, argv[0]);
+  try {
+    applyRestore(ctx.ns, ctx.stdin, ctx.origin, opts, state);
+  } catch (e) {
+    if (e instanceof CommandError) throw legacyWords(e, state);
+    throw e;
+  }
   return { output: '' };
 }

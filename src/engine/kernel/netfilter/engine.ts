@@ -111,10 +111,27 @@ type Outcome =
   | { verdict: 'REJECT'; rule: Rule; row: string; with: string }
   | { verdict: 'NAT'; rule: Rule; row: string; target: Target };
 
-/** Install a namespace's rules and its hooks (the iptable_* and conntrack modules register there). */
+/**
+ * Install a namespace's rules and its hooks (the iptable_* and conntrack modules register there):
+ * iptables-nft's in nf_tables, iptables-legacy's as x_tables tables; both stay registered.
+ */
 export function attachNetfilter(ns: Netns, state: IptablesState): void {
-  ns.iptables = state;
+  if (!state.registered)
+    state.registered = Math.max(ns.iptables?.registered ?? 0, ns.iptablesLegacy?.registered ?? 0) + 1;
+  if (state.backend === 'legacy') ns.iptablesLegacy = state;
+  else ns.iptables = state;
   if (!ns.netfilter) ns.netfilter = new NetfilterEngine(ns);
+}
+
+/**
+ * The iptables rule sets registered in a namespace, newest first: tables of both front ends sit
+ * at the same priorities, and nf_hook_entries_grow puts the later registration first.
+ */
+export function xtStates(ns: Netns): IptablesState[] {
+  const out: IptablesState[] = [];
+  if (ns.iptables) out.push(ns.iptables);
+  if (ns.iptablesLegacy) out.push(ns.iptablesLegacy);
+  return out.sort((a, b) => b.registered - a.registered);
 }
 
 /** Install a namespace's nf_tables ruleset; it registers on the same hooks as iptables. */
@@ -146,9 +163,12 @@ export class NetfilterEngine implements NetfilterHooks {
   constructor(private readonly ns: Netns) {}
 
   /** Conntrack runs once a rule needs it: any NAT table content or a state/conntrack match (nf_ct_netns_get). */
-  private tracking(st: IptablesState | undefined, nft: NftState | undefined): boolean {
+  private tracking(nft: NftState | undefined): boolean {
     if (this.ct.entries.length > 0 || (nft && nftNeedsConntrack(nft))) return true;
-    if (!st) return false;
+    return xtStates(this.ns).some((st) => this.xtTracking(st));
+  }
+
+  private xtTracking(st: IptablesState): boolean {
     if (!pristine(st.tables.nat)) return true;
     for (const t of Object.values(st.tables)) {
       for (const c of t.chains.values())
@@ -169,11 +189,11 @@ export class NetfilterEngine implements NetfilterHooks {
    * NAT cores that both front ends share.
    */
   private ops(): NfHookOps<NfPacket>[] {
-    const xt = (tid: TableId, priority: number, hooks: Hook[]): NfHookOps<NfPacket> => ({
-      name: `iptable_${tid}`,
+    const xt = (st: IptablesState, tid: TableId, priority: number, hooks: Hook[]): NfHookOps<NfPacket> => ({
+      name: st.backend === 'legacy' ? `iptable_${tid}` : `nft ip ${tid} (iptables-nft)`,
       priority,
       hooks,
-      fn: (p) => this.xtTable(tid, p),
+      fn: (p) => this.xtTable(st, tid, p),
     });
     const core: NfHookOps<NfPacket>[] = [
       {
@@ -201,13 +221,11 @@ export class NetfilterEngine implements NetfilterHooks {
         fn: (p) => this.ctConfirm(p),
       },
     ];
-    const iptables = this.ns.iptables
-      ? [
-          xt('raw', NF_IP_PRI_RAW, ['PREROUTING', 'OUTPUT']),
-          xt('mangle', NF_IP_PRI_MANGLE, ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']),
-          xt('filter', NF_IP_PRI_FILTER, ['INPUT', 'FORWARD', 'OUTPUT']),
-        ]
-      : [];
+    const iptables = xtStates(this.ns).flatMap((st) => [
+      xt(st, 'raw', NF_IP_PRI_RAW, ['PREROUTING', 'OUTPUT']),
+      xt(st, 'mangle', NF_IP_PRI_MANGLE, ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']),
+      xt(st, 'filter', NF_IP_PRI_FILTER, ['INPUT', 'FORWARD', 'OUTPUT']),
+    ]);
     const nft = nftBaseChains(this.ns.nftables)
       .filter(({ chain }) => chain.base!.type !== 'nat')
       .map(({ table, chain }) => ({
@@ -223,8 +241,7 @@ export class NetfilterEngine implements NetfilterHooks {
   }
 
   run(ns: Netns, hook: Hook, skb0: Skb, ctx: HookContext): Skb | null {
-    const st = ns.iptables;
-    if (!st && !ns.nftables) return skb0;
+    if (!ns.iptables && !ns.iptablesLegacy && !ns.nftables) return skb0;
     // br_netfilter hands bridged frames with their Ethernet header: look past it.
     const eth = skb0.layers[0]?.proto === 'eth' ? skb0.layers[0] : undefined;
     const layers = eth ? skb0.layers.slice(1) : skb0.layers;
@@ -237,7 +254,7 @@ export class NetfilterEngine implements NetfilterHooks {
       layers,
       mark: skb0.mark,
       ct: this.ctFromSkb(skb0),
-      tracking: this.tracking(st, ns.nftables),
+      tracking: this.tracking(ns.nftables),
     };
     return nfHookSlow(hookEntries(this.ops(), hook), p) ? this.skbOf(p) : null;
   }
@@ -315,8 +332,8 @@ export class NetfilterEngine implements NetfilterHooks {
   }
 
   /** An iptables table (raw, mangle, filter) at this hook: its base chain decides. */
-  private xtTable(tid: TableId, p: NfPacket): NfStageResult {
-    const table = this.ns.iptables!.tables[tid];
+  private xtTable(st: IptablesState, tid: TableId, p: NfPacket): NfStageResult {
+    const table = st.tables[tid];
     const chain = table.chains.get(p.hook);
     if (!chain || (chain.rules.length === 0 && chain.policy === 'ACCEPT')) return 'continue';
     const v = this.view(p);
@@ -388,7 +405,7 @@ export class NetfilterEngine implements NetfilterHooks {
   private natLookups(hook: Hook): ((p: NfPacket) => Target | 'drop' | undefined)[] {
     const pri = MANIP[hook] === 'DST' ? NF_IP_PRI_NAT_DST : NF_IP_PRI_NAT_SRC;
     const out: { priority: number; fn: (p: NfPacket) => Target | 'drop' | undefined }[] = [];
-    if (this.ns.iptables) out.push({ priority: pri, fn: (p) => this.xtNat(p) });
+    for (const st of xtStates(this.ns)) out.push({ priority: pri, fn: (p) => this.xtNat(st, p) });
     for (const { table, chain } of nftBaseChains(this.ns.nftables))
       if (chain.base!.type === 'nat' && NFT_HOOKS[chain.base!.hook] === hook)
         out.push({ priority: chain.base!.priority, fn: (p) => this.nftNat(table, chain, p) });
@@ -396,8 +413,8 @@ export class NetfilterEngine implements NetfilterHooks {
   }
 
   /** iptables' nat table: the chain of this hook picks the binding for a new connection. */
-  private xtNat(p: NfPacket): Target | 'drop' | undefined {
-    const table = this.ns.iptables!.tables.nat;
+  private xtNat(st: IptablesState, p: NfPacket): Target | 'drop' | undefined {
+    const table = st.tables.nat;
     const chain = table.chains.get(p.hook);
     if (!chain || (chain.rules.length === 0 && pristine(table))) return undefined;
     const nv = this.view(p);
@@ -530,7 +547,7 @@ export class NetfilterEngine implements NetfilterHooks {
 
   /** NAT's hooks are registered: iptables' nat table is in use, or nft has a nat base chain. */
   private natRegistered(): boolean {
-    if (this.ns.iptables && !pristine(this.ns.iptables.tables.nat)) return true;
+    if (xtStates(this.ns).some((st) => !pristine(st.tables.nat))) return true;
     for (const { chain } of nftBaseChains(this.ns.nftables)) if (chain.base!.type === 'nat') return true;
     return false;
   }
