@@ -4,7 +4,7 @@
  * rule set, and only then made live: an error changes nothing.
  */
 import { CommandError } from '../../kernel/errors';
-import { attachNetfilter } from '../../kernel/netfilter/engine';
+import { registerXtHooks } from '../../kernel/netfilter/engine';
 import type { Netns } from '../../kernel/netns';
 import type { CommandContext, CommandResult } from '../types';
 import { listRules, listTable, saveTables } from './format';
@@ -22,7 +22,6 @@ import {
   IPT_VERSION,
   isBuiltin,
   isTableId,
-  noteNftChains,
   targetHint,
   orderedChains,
   referenceCount,
@@ -317,9 +316,8 @@ export function iptables(ctx: CommandContext, argv: string[]): CommandResult {
       throw e;
     }
     if (res.wrote) {
-      attachNetfilter(ctx.ns, state);
       touchTable(state, p.table);
-      noteNftChains(state, p.table);
+      registerXtHooks(ctx.ns, state, p.table);
       ctx.ns.changed('iptables');
     }
     return { output: res.output };

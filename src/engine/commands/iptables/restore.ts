@@ -7,7 +7,7 @@
  * the scenario's `iptables-restore:` block, which the loader feeds to applyRestore.
  */
 import { CommandError } from '../../kernel/errors';
-import { attachNetfilter } from '../../kernel/netfilter/engine';
+import { attachNetfilter, registerXtHooks } from '../../kernel/netfilter/engine';
 import type { Netns } from '../../kernel/netns';
 import type { CommandContext, CommandResult } from '../types';
 import { execOnTable, ipsetExistsIn, legacyWords, xtStateFor } from './iptables';
@@ -20,7 +20,6 @@ import {
   isBuiltin,
   isTableId,
   kernelCheck,
-  noteNftChains,
   targetHint,
   touchTable,
   untouchTable,
@@ -260,7 +259,7 @@ export function applyRestore(
     commitTable(state.tables[id], drafts.get(id)!);
     if (written.has(id) || opts.noflush) touchTable(state, id);
     else untouchTable(state, id);
-    noteNftChains(state, id);
+    registerXtHooks(ns, state, id);
   }
   if (order.length) ns.changed('iptables');
 }

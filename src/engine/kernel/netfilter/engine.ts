@@ -48,6 +48,7 @@ import { nftBaseChains, nftNeedsConntrack, nftRejectHow } from './nft-hooks';
 import { NFT_HOOKS, type NftChain, type NftState, type NftTable } from './nft-types';
 import { bindNat, natIcmpError, natPacket, needsManip, pickAddr, type Manip } from './nat';
 import type { IptablesState } from './state';
+import { isBuiltin, noteNftChains } from './tables';
 import type { Rule, Table, TableId, Target } from './types';
 
 const MANIP: Partial<Record<Hook, Manip>> = {
@@ -116,22 +117,44 @@ type Outcome =
  * iptables-nft's in nf_tables, iptables-legacy's as x_tables tables; both stay registered.
  */
 export function attachNetfilter(ns: Netns, state: IptablesState): void {
-  if (!state.registered)
-    state.registered = Math.max(ns.iptables?.registered ?? 0, ns.iptablesLegacy?.registered ?? 0) + 1;
   if (state.backend === 'legacy') ns.iptablesLegacy = state;
   else ns.iptables = state;
   if (!ns.netfilter) ns.netfilter = new NetfilterEngine(ns);
 }
 
+const regSeq = new WeakMap<Netns, number>();
+
 /**
- * The iptables rule sets registered in a namespace, newest first: tables of both front ends sit
- * at the same priorities, and nf_hook_entries_grow puts the later registration first.
+ * A command wrote to `table`: attach the rule set and register what is new. A legacy table
+ * registers its hooks on first use (xt_find_table_lock -> table_init), an iptables-nft base
+ * chain when iptables-nft makes it; the stamps order entries of equal priority.
  */
+export function registerXtHooks(ns: Netns, state: IptablesState, table: TableId): void {
+  attachNetfilter(ns, state);
+  noteNftChains(state, table);
+  const keys =
+    state.backend === 'legacy'
+      ? [table]
+      : state.nftChains.filter((k) => k.startsWith(`${table} `) && isBuiltin(table, k.split(' ')[1]!));
+  for (const k of keys) {
+    if (state.registered.has(k)) continue;
+    const n = (regSeq.get(ns) ?? 0) + 1;
+    regSeq.set(ns, n);
+    state.registered.set(k, n);
+  }
+}
+
+/** When `tid`'s hook `hook` of this rule set was registered (0: not yet). */
+function stamp(st: IptablesState, tid: TableId, hook: Hook): number {
+  return st.registered.get(st.backend === 'legacy' ? tid : `${tid} ${hook}`) ?? 0;
+}
+
+/** The iptables rule sets of a namespace: iptables-nft's and iptables-legacy's. */
 export function xtStates(ns: Netns): IptablesState[] {
   const out: IptablesState[] = [];
   if (ns.iptables) out.push(ns.iptables);
   if (ns.iptablesLegacy) out.push(ns.iptablesLegacy);
-  return out.sort((a, b) => b.registered - a.registered);
+  return out;
 }
 
 /** Install a namespace's nf_tables ruleset; it registers on the same hooks as iptables. */
@@ -189,12 +212,14 @@ export class NetfilterEngine implements NetfilterHooks {
    * NAT cores that both front ends share.
    */
   private ops(): NfHookOps<NfPacket>[] {
-    const xt = (st: IptablesState, tid: TableId, priority: number, hooks: Hook[]): NfHookOps<NfPacket> => ({
-      name: st.backend === 'legacy' ? `iptable_${tid}` : `nft ip ${tid} (iptables-nft)`,
-      priority,
-      hooks,
-      fn: (p) => this.xtTable(st, tid, p),
-    });
+    const xt = (st: IptablesState, tid: TableId, priority: number, hooks: Hook[]) =>
+      hooks.map((hook) => ({
+        name: st.backend === 'legacy' ? `iptable_${tid}` : `nft ip ${tid} ${hook} (iptables-nft)`,
+        priority,
+        hooks: [hook],
+        stamp: stamp(st, tid, hook),
+        fn: (p: NfPacket) => this.xtTable(st, tid, p),
+      }));
     const core: NfHookOps<NfPacket>[] = [
       {
         name: 'nf_conntrack_in',
@@ -221,11 +246,15 @@ export class NetfilterEngine implements NetfilterHooks {
         fn: (p) => this.ctConfirm(p),
       },
     ];
-    const iptables = xtStates(this.ns).flatMap((st) => [
-      xt(st, 'raw', NF_IP_PRI_RAW, ['PREROUTING', 'OUTPUT']),
-      xt(st, 'mangle', NF_IP_PRI_MANGLE, ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']),
-      xt(st, 'filter', NF_IP_PRI_FILTER, ['INPUT', 'FORWARD', 'OUTPUT']),
-    ]);
+    // Of equal priorities the later registration runs first (nf_hook_entries_grow); hookEntries
+    // keeps this order among ties.
+    const iptables = xtStates(this.ns)
+      .flatMap((st) => [
+        ...xt(st, 'raw', NF_IP_PRI_RAW, ['PREROUTING', 'OUTPUT']),
+        ...xt(st, 'mangle', NF_IP_PRI_MANGLE, ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']),
+        ...xt(st, 'filter', NF_IP_PRI_FILTER, ['INPUT', 'FORWARD', 'OUTPUT']),
+      ])
+      .sort((a, b) => b.stamp - a.stamp);
     const nft = nftBaseChains(this.ns.nftables)
       .filter(({ chain }) => chain.base!.type !== 'nat')
       .map(({ table, chain }) => ({
@@ -404,12 +433,13 @@ export class NetfilterEngine implements NetfilterHooks {
   /** The nat chains registered at a hook, by priority: iptables' nat table and nft's nat base chains. */
   private natLookups(hook: Hook): ((p: NfPacket) => Target | 'drop' | undefined)[] {
     const pri = MANIP[hook] === 'DST' ? NF_IP_PRI_NAT_DST : NF_IP_PRI_NAT_SRC;
-    const out: { priority: number; fn: (p: NfPacket) => Target | 'drop' | undefined }[] = [];
-    for (const st of xtStates(this.ns)) out.push({ priority: pri, fn: (p) => this.xtNat(st, p) });
+    const out: { priority: number; stamp: number; fn: (p: NfPacket) => Target | 'drop' | undefined }[] = [];
+    for (const st of xtStates(this.ns))
+      out.push({ priority: pri, stamp: stamp(st, 'nat', hook), fn: (p) => this.xtNat(st, p) });
     for (const { table, chain } of nftBaseChains(this.ns.nftables))
       if (chain.base!.type === 'nat' && NFT_HOOKS[chain.base!.hook] === hook)
-        out.push({ priority: chain.base!.priority, fn: (p) => this.nftNat(table, chain, p) });
-    return out.sort((a, b) => a.priority - b.priority).map((l) => l.fn);
+        out.push({ priority: chain.base!.priority, stamp: -1, fn: (p) => this.nftNat(table, chain, p) });
+    return out.sort((a, b) => a.priority - b.priority || b.stamp - a.stamp).map((l) => l.fn);
   }
 
   /** iptables' nat table: the chain of this hook picks the binding for a new connection. */

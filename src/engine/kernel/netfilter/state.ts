@@ -41,8 +41,12 @@ export class IptablesState {
    * shows only those, tables in the order their first chain came.
    */
   readonly nftChains: string[] = [];
-  /** When this front end's tables registered their hooks (World.nfRegistrations), for ties. */
-  registered = 0;
+  /**
+   * When each of this front end's hooks was registered (a per-namespace sequence number), for
+   * ties at equal priority: a legacy table registers all its hooks on first use ("filter"), an
+   * iptables-nft base chain when it is made ("filter INPUT").
+   */
+  readonly registered = new Map<string, number>();
 
   constructor(readonly backend: XtBackend = 'nft') {
     const mk = (id: TableId): Table => {

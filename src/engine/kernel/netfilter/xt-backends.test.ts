@@ -28,6 +28,19 @@ describe('iptables-legacy and iptables-nft', () => {
     expect(h.hook('INPUT', tcp('10.0.0.5', 40000, '10.0.0.1', 80), { in: 'eth0' })).not.toBeNull();
   });
 
+  // Measured: with `-p icmp -j DROP` in OUTPUT of both, `ping 127.0.0.1` is counted by the rule
+  // set written second only (nft first: legacy 1 packet, nft 0; legacy first: the reverse).
+  it.each([
+    ['nft first', ['iptables-nft', 'iptables-legacy'], [0, 1]],
+    ['legacy first', ['iptables-legacy', 'iptables-nft'], [1, 0]],
+  ] as const)('at equal priority the later registration runs first (%s)', (_, tools, want) => {
+    const h = nfHost(tools.map((t) => `${t} -A OUTPUT -p tcp -j DROP`));
+    expect(h.hook('OUTPUT', tcp('10.0.0.1', 40000, '10.0.0.5', 80), { out: 'eth0' })).toBeNull();
+    const count = (st = h.ns.iptables): number =>
+      st!.tables.filter.chains.get('OUTPUT')!.rules[0]!.counters.packets;
+    expect([count(h.ns.iptables), count(h.ns.iptablesLegacy)]).toEqual(want);
+  });
+
   it("a legacy nat rule binds the connection when the nft one doesn't match", () => {
     const h = nfHost([
       'iptables-legacy -t nat -A POSTROUTING -o eth1 -j MASQUERADE',
