@@ -151,8 +151,10 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
     let body = 'SYSTEM:cat';
     if (sv.reply > 0) {
       L.push(`printf '%s' ${q(httpResponse(sv.reply))} > "$LAB_TMP/reply-${i}"`);
-      // Like a web server: read the request line first, then answer and close.
-      body = `SYSTEM:"read -r line; cat $LAB_TMP/reply-${i}"`;
+      // Like a web server: answer once a request has begun, then close. A client that closes
+      // without sending anything (nc -z) gets no answer, as nginx closes such a connection
+      // silently ("client closed connection while waiting for request").
+      body = `SYSTEM:"if dd bs=1 count=1 2>/dev/null | grep -q ^; then cat $LAB_TMP/reply-${i}; fi"`;
     }
     const listen =
       sv.proto === 'udp' ? `UDP-RECVFROM:${sv.port},fork,reuseaddr` : `TCP-LISTEN:${sv.port},fork,reuseaddr`;
