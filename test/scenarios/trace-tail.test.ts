@@ -21,3 +21,21 @@ describe('tailUs: the model keeps running after the program exits', () => {
     expect(arps(500_000)).toBe(3);
   });
 });
+
+/**
+ * Random seed 1001 (test/fixtures/random/segment-mtu.yaml): the pod p0a pings 10.11.0.99 with 1300
+ * bytes and DF across s0, where r1's eth0 has MTU 1280. The kernel never received the
+ * 1342-byte frame on r1/eth0 (more than 1280 + 14 + 4): the frame is dropped on the wire's
+ * receiving end, as a veth does (is_skb_forwardable), and nothing goes on to s1.
+ */
+describe('a segment delivers only frames that fit the receiving NIC', () => {
+  const m = loadScenario(readFileSync('test/fixtures/random/segment-mtu.yaml', 'utf8'), 'segment-mtu.yaml');
+  const t = traceFlow(m, m.flows[0]!.id);
+  it('drops the too-long ping at r1/eth0 and r1 sends nothing on', () => {
+    const at = (ns: string, dev: string, dir: string) =>
+      t.captures.filter((c) => c.netns === ns && c.interface === dev && c.direction === dir);
+    expect(at('r1', 'eth0', 'rx').filter((c) => c.layers.some((l) => l.proto === 'icmp'))).toEqual([]);
+    expect(at('r1', 'eth1', 'tx')).toEqual([]);
+    expect(JSON.stringify(t.events)).toContain('drop.not-forwardable');
+  });
+});
