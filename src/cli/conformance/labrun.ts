@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { traceFlow, type Scenario, type Trace } from '../../engine';
-import { labScript } from '../../engine/lab/script';
+import { LAB_TAIL_US, labScript } from '../../engine/lab/script';
 import { capturePoints, compareTrace } from './frames';
 import { compareOutput } from './output';
 
@@ -68,7 +68,8 @@ function removeLeftovers(prefix: string): void {
 }
 
 export async function labRun(s: Scenario, flowId: string, prefix: string): Promise<LabResult> {
-  const trace = traceFlow(s, flowId);
+  // The lab captures for 0.5 s after the flow's command exits (`sleep 0.5`): so does the model.
+  const trace = traceFlow(s, flowId, { tailUs: LAB_TAIL_US });
   const dir = mkdtempSync(join(tmpdir(), 'pj-random-'));
   try {
     const script = labScript(s, { flow: flowId, prefix, capture: { dir, points: capturePoints(trace) } });

@@ -77,6 +77,8 @@ export class Netns {
   iptables?: IptablesState;
   /** ip6tables' tables (NFPROTO_IPV6 has its own xtables), once an ip6tables command ran here. */
   ip6tables?: IptablesState;
+  /** iptables-legacy's x_tables tables, a rule set of their own on the same hooks. */
+  iptablesLegacy?: IptablesState;
   /** The nf_tables ruleset, once `nft` added a table here. */
   nftables?: NftState;
   private nextIfindex = 1;

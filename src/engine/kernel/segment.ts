@@ -7,6 +7,7 @@ import { isMulticastMac } from '../net/mac';
 import type { EthLayer } from '../net/layers';
 import type { Ether } from './devices/ether';
 import { netifReceive } from './stack/receive';
+import { dropNotForwardable, isSkbForwardable } from './stack/forwardable';
 import type { Skb } from './skb';
 import { LINK_DELAY_US } from './timing';
 import type { World } from './world';
@@ -41,7 +42,12 @@ export class Segment {
     const targets = known ? (known === from ? [] : [known]) : this.ports.filter((p) => p !== from);
     for (const port of targets) {
       this.world.sched.at(LINK_DELAY_US, () => {
-        if (port.segment === this) netifReceive(port, skb);
+        if (port.segment !== this) return;
+        // The receiving NIC takes at most its MTU plus the Ethernet and VLAN headers: the lab's
+        // wire is a veth into it (veth_xmit -> is_skb_forwardable), and a NIC's receive path drops
+        // longer frames too. Seen in random seed 1001: ping -s 1300 -M do to an eth0 of MTU 1280.
+        if (!isSkbForwardable(port, skb)) return void dropNotForwardable(port, skb, from);
+        netifReceive(port, skb);
       });
     }
   }

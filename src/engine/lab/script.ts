@@ -36,6 +36,9 @@ export function captureFile(p: CapturePoint, dir: 'tx' | 'rx'): string {
   return `${p.netns.replace(/[^A-Za-z0-9._-]/g, '_')}__${p.interface.replace(/[^A-Za-z0-9._-]/g, '_')}__${dir}.pcap`;
 }
 
+/** How long the lab keeps capturing after the flow's command exits (frames still in flight, timers). */
+export const LAB_TAIL_US = 500_000;
+
 /**
  * The command line a flow runs in the lab: the same program, bounded in time. curl and nc
  * get the model's own defaults (commands/apps.ts: 10 s and 5 s) so a connection that gets
@@ -151,8 +154,10 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
     let body = 'SYSTEM:cat';
     if (sv.reply > 0) {
       L.push(`printf '%s' ${q(httpResponse(sv.reply))} > "$LAB_TMP/reply-${i}"`);
-      // Like a web server: read the request line first, then answer and close.
-      body = `SYSTEM:"read -r line; cat $LAB_TMP/reply-${i}"`;
+      // Like a web server: answer once a request has begun, then close. A client that closes
+      // without sending anything (nc -z) gets no answer, as nginx closes such a connection
+      // silently ("client closed connection while waiting for request").
+      body = `SYSTEM:"if dd bs=1 count=1 2>/dev/null | grep -q ^; then cat $LAB_TMP/reply-${i}; fi"`;
     }
     const listen =
       sv.proto === 'udp' ? `UDP-RECVFROM:${sv.port},fork,reuseaddr` : `TCP-LISTEN:${sv.port},fork,reuseaddr`;
@@ -262,7 +267,7 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
     L.push(
       `${labFlowStdin(flow.command)}ip netns exec ${q(ns(flow.netns))} ${labFlowCommand(flow.command)}${out} || true`,
     );
-    L.push('sleep 0.5');
+    L.push(`sleep ${LAB_TAIL_US / 1e6}`);
   } else {
     L.push('');
     L.push('for n in "${LAB_NETNS[@]}"; do echo "== $n"; ip -n "$n" -br addr; ip -n "$n" route; done');

@@ -96,7 +96,7 @@ export function topologyOf(world: World): Topology {
   return { machines, netns, segments };
 }
 
-function runFlow(world: World, p: Process, events: () => number): 'done' | 'tasks' | 'other' {
+function runFlow(world: World, p: Process, events: () => number, tailUs: number): 'done' | 'tasks' | 'other' {
   p.start();
   const why = world.sched.run({
     until: () => p.done || events() >= MAX_FLOW_EVENTS,
@@ -104,20 +104,37 @@ function runFlow(world: World, p: Process, events: () => number): 'done' | 'task
     maxTasks: world.sched.executed + MAX_FLOW_TASKS,
   });
   if (why === 'tasks' || (why === 'done' && !p.done)) return 'tasks';
+  if (tailUs > 0 && p.done) {
+    const tail = world.sched.run({
+      until: () => events() >= MAX_FLOW_EVENTS,
+      maxTime: world.sched.now + tailUs,
+      maxTasks: world.sched.executed + MAX_FLOW_TASKS,
+    });
+    if (tail === 'done' || tail === 'tasks') return 'tasks';
+  }
   return why === 'done' ? 'done' : 'other';
+}
+
+export interface TraceOptions extends BuildOptions {
+  /**
+   * Keep the world running this long after the program exits, recording what the kernel's
+   * timers still send (a neighbour's last ARP probe): the kernel lab captures for 0.5 s after
+   * the flow's command, and conformance compares the same stretch of time.
+   */
+  tailUs?: number;
 }
 
 /**
  * Build the world and trace one flow. The same input always gives byte-identical JSON.
  * Throws only EngineErrors: a bug in the model is an InternalError naming the step it broke at.
  */
-export function traceFlow(s: Scenario, flowId: string, opts: BuildOptions = {}): Trace {
+export function traceFlow(s: Scenario, flowId: string, opts: TraceOptions = {}): Trace {
   const progress = { step: () => 'find the flow' };
   try {
     const flow = findFlow(s, flowId);
     progress.step = () => 'build the world';
     const built = buildWorld(s, { ...opts, exec: [...(flow.before ?? []), ...(opts.exec ?? [])] });
-    return traceSteps(s, flow.id, built, progress);
+    return traceSteps(s, flow.id, built, progress, opts.tailUs);
   } catch (err) {
     throw asEngineError(err, { scenario: s.id, flow: flowId, step: progress.step() });
   }
@@ -137,7 +154,13 @@ export function traceBuilt(s: Scenario, flowId: string, built: BuiltWorld): Trac
   }
 }
 
-function traceSteps(s: Scenario, flowId: string, built: BuiltWorld, progress: { step: () => string }): Trace {
+function traceSteps(
+  s: Scenario,
+  flowId: string,
+  built: BuiltWorld,
+  progress: { step: () => string },
+  tailUs = 0,
+): Trace {
   const flow = findFlow(s, flowId);
   const { world, setup } = built;
   if (flow.endpoint !== undefined) world.pinEndpoint = flow.endpoint;
@@ -169,7 +192,7 @@ function traceSteps(s: Scenario, flowId: string, built: BuiltWorld, progress: { 
       reason = `"${flow.command}" starts no program (a flow runs ping, curl or nc)`;
       output = res.output;
     } else {
-      const why = runFlow(world, p, () => recorder.events.length);
+      const why = runFlow(world, p, () => recorder.events.length, tailUs);
       output = [...(res.output ? [res.output] : []), ...p.output].join('\n');
       if (why === 'tasks') {
         verdict = 'error';

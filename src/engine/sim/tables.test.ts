@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { applyExec, buildWorld } from '../scenario/build';
 import { scenario } from '../../../test/helpers';
 import { traceBuilt, traceFlow } from './run';
-import { netnsTables } from './tables';
+import { netnsTables, TABLE_READERS } from './tables';
+import { nfHost } from '../../../test/nf-test-kit';
 
 describe('tables of a Trace', () => {
   it('records only the namespaces the journey touches, and any other on demand', () => {
@@ -48,5 +49,21 @@ describe('tables of a Trace', () => {
     const rebuilt = traceFlow(s, 'client-to-clusterip', { exec: [ex] });
     expect(reused.verdict).not.toBe('delivered');
     expect(JSON.stringify(reused)).toBe(JSON.stringify(rebuilt));
+  });
+  it("the iptables panel lists iptables-nft's rules, then iptables-legacy's under a heading", () => {
+    const h = nfHost(['iptables -A INPUT -p tcp -j ACCEPT', 'iptables-legacy -A INPUT -p udp -j DROP']);
+    expect(TABLE_READERS.iptables!(h.ns).rows).toEqual([
+      '*filter',
+      '-P INPUT ACCEPT',
+      '-P FORWARD ACCEPT',
+      '-P OUTPUT ACCEPT',
+      '-A INPUT -p tcp -j ACCEPT',
+      '# iptables-legacy',
+      '*filter',
+      '-P INPUT ACCEPT',
+      '-P FORWARD ACCEPT',
+      '-P OUTPUT ACCEPT',
+      '-A INPUT -p udp -j DROP',
+    ]);
   });
 });

@@ -7,10 +7,9 @@ import { tableRows } from '../commands/iptables/format';
 import { nftRulesetLines } from '../kernel/netfilter/nft-text';
 import { orderedChains, visibleTables } from '../kernel/netfilter/tables';
 import type { TableName, TableSnapshot } from '../kernel/trace';
+import type { IptablesState } from '../kernel/netfilter/state';
 
-function iptablesRows(ns: Netns): Rows {
-  const st = ns.iptables;
-  if (!st) return { rows: [], origins: [] };
+function xtRows(st: IptablesState): Rows {
   const rows = tableRows(st);
   // Provenance in the same order tableRows lists: table header, chain lines, then each chain's rules.
   const origins: string[] = [];
@@ -22,18 +21,20 @@ function iptablesRows(ns: Netns): Rows {
   return { rows, origins: origins.length === rows.length ? origins : rows.map(() => '') };
 }
 
-/** ip6tables' tables, as `*table` and `ip6tables -t table -S` lines (never big enough to freeze). */
+/** ip6tables' tables, as `*table` and `ip6tables -t table -S` lines. */
 function ip6tablesRows(ns: Netns): Rows {
-  const st = ns.ip6tables;
-  if (!st) return { rows: [], origins: [] };
-  const rows = tableRows(st);
-  const origins: string[] = [];
-  for (const id of visibleTables(st)) {
-    const chains = orderedChains(st.tables[id]);
-    origins.push('', ...chains.map(() => ''));
-    for (const c of chains) for (const r of c.rules) origins.push(r.origin);
-  }
-  return { rows, origins: origins.length === rows.length ? origins : rows.map(() => '') };
+  return ns.ip6tables ? xtRows(ns.ip6tables) : { rows: [], origins: [] };
+}
+
+/** iptables-nft's rules (what plain iptables shows), then iptables-legacy's, a rule set of their own. */
+function iptablesRows(ns: Netns): Rows {
+  const nft = ns.iptables ? xtRows(ns.iptables) : { rows: [], origins: [] };
+  const legacy = ns.iptablesLegacy ? xtRows(ns.iptablesLegacy) : { rows: [], origins: [] };
+  if (legacy.rows.length === 0) return nft;
+  return {
+    rows: [...nft.rows, '# iptables-legacy', ...legacy.rows],
+    origins: [...nft.origins, '', ...legacy.origins],
+  };
 }
 
 function nftablesRows(ns: Netns): Rows {

@@ -123,9 +123,13 @@ describe('iptables: rule editing', () => {
     sh('sudo iptables-nft -w -t nat -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE');
     sh('iptables-legacy --wait 5 -t nat -A POSTROUTING -j MASQUERADE --random-fully');
     sh('/usr/sbin/iptables -t filter -A INPUT -j ACCEPT');
+    // iptables-legacy writes a rule set of its own, which plain iptables (iptables-nft) does not see.
     expect(sh('iptables -t nat -S POSTROUTING').split('\n')).toEqual([
       '-P POSTROUTING ACCEPT',
       '-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE',
+    ]);
+    expect(sh('iptables-legacy -t nat -S POSTROUTING').split('\n')).toEqual([
+      '-P POSTROUTING ACCEPT',
       '-A POSTROUTING -j MASQUERADE --random-fully',
     ]);
     expect(sh('iptables -t nat -nvL POSTROUTING').split('\n')[0]).toBe(

@@ -4,7 +4,7 @@
  * rule set, and only then made live: an error changes nothing.
  */
 import { CommandError } from '../../kernel/errors';
-import { attachNetfilter } from '../../kernel/netfilter/engine';
+import { registerXtHooks } from '../../kernel/netfilter/engine';
 import type { Netns } from '../../kernel/netns';
 import type { CommandContext, CommandResult } from '../types';
 import { listRules, listTable, saveTables } from './format';
@@ -287,6 +287,22 @@ export function ipsetExistsIn(ns: Netns): (name: string) => boolean {
   return (name) => ns.iptables?.ipsets.has(name) ?? false;
 }
 
+/**
+ * The rule set a command name reaches: iptables-legacy's x_tables or nf_tables (iptables-nft,
+ * and plain `iptables`, which is iptables-nft on Debian 12).
+ */
+export function xtStateFor(ns: Netns, cmd: string | undefined): IptablesState {
+  if (cmd?.replace(/^.*\//, '').startsWith('iptables-legacy'))
+    return ns.iptablesLegacy ?? new IptablesState('legacy');
+  return ns.iptables ?? new IptablesState();
+}
+
+/** iptables-legacy says "(legacy)" where iptables-nft says "(nf_tables)" after its version. */
+export function legacyWords(e: CommandError, st: IptablesState): CommandError {
+  if (st.backend !== 'legacy') return e;
+  return new CommandError(e.message.replaceAll(IPT_VERSION, 'v1.8.9 (legacy)'), e.status);
+}
+
 /** `iptables ...` in ctx.ns. */
 export function iptables(ctx: CommandContext, argv: string[]): CommandResult {
   return xtables(ctx, argv, 'ipv4');
@@ -300,6 +316,8 @@ export function ip6tables(ctx: CommandContext, argv: string[]): CommandResult {
 function xtables(ctx: CommandContext, argv: string[], family: 'ipv4' | 'ipv6'): CommandResult {
   const v6 = family === 'ipv6';
   const tool = v6 ? 'ip6tables' : 'iptables';
+  // ip6tables-legacy and ip6tables-nft share one IPv6 rule set in this model.
+  const state = v6 ? (ctx.ns.ip6tables ?? new IptablesState()) : xtStateFor(ctx.ns, argv[0]);
   try {
     const p = parseIptablesArgs(argv.slice(1), { tool, ipsetExists: ipsetExistsIn(ctx.ns), family });
     if (!isTableId(p.table))
@@ -308,7 +326,6 @@ function xtables(ctx: CommandContext, argv: string[], family: 'ipv4' | 'ipv6'): 
         `table '${p.table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.`,
         3,
       );
-    const state = (v6 ? ctx.ns.ip6tables : ctx.ns.iptables) ?? new IptablesState();
     const tx = new TableTx(state.tables[p.table]);
     let res: ExecResult;
     try {
@@ -318,13 +335,13 @@ function xtables(ctx: CommandContext, argv: string[], family: 'ipv4' | 'ipv6'): 
       throw e;
     }
     if (res.wrote) {
-      attachNetfilter(ctx.ns, state, family);
       touchTable(state, p.table);
+      registerXtHooks(ctx.ns, state, p.table, family);
       ctx.ns.changed(v6 ? 'ip6tables' : 'iptables');
     }
     return { output: res.output };
   } catch (e) {
-    if (e instanceof IptError) throw iptablesError(e, tool);
+    if (e instanceof IptError) throw legacyWords(iptablesError(e, tool), state);
     throw e;
   }
 }
@@ -359,7 +376,12 @@ function xtablesSave(ctx: CommandContext, argv: string[], family: 'ipv4' | 'ipv6
   }
   if (table !== undefined && !isTableId(table))
     throw new CommandError(`${tool} ${IPT_VERSION}: Cannot initialize: Invalid argument`, 1);
-  const state = (family === 'ipv6' ? ctx.ns.ip6tables : ctx.ns.iptables) ?? new IptablesState();
-  const text = saveTables(state, { counters, table: table as TableId | undefined, tool });
+  const state = family === 'ipv6' ? (ctx.ns.ip6tables ?? new IptablesState()) : xtStateFor(ctx.ns, argv[0]);
+  const asNft = tool.replace(/-save$/, '-nft-save');
+  const generator =
+    state.backend === 'legacy'
+      ? 'iptables-save v1.8.9'
+      : `${argv[0] === asNft ? asNft : tool} ${IPT_VERSION}`;
+  const text = saveTables(state, { counters, table: table as TableId | undefined, generator });
   return { output: text.replace(/\n$/, '') };
 }

@@ -7,10 +7,10 @@
  * the scenario's `iptables-restore:` block, which the loader feeds to applyRestore.
  */
 import { CommandError } from '../../kernel/errors';
-import { attachNetfilter } from '../../kernel/netfilter/engine';
+import { attachNetfilter, registerXtHooks } from '../../kernel/netfilter/engine';
 import type { Netns } from '../../kernel/netns';
 import type { CommandContext, CommandResult } from '../types';
-import { execOnTable, ipsetExistsIn } from './iptables';
+import { execOnTable, ipsetExistsIn, legacyWords, xtStateFor } from './iptables';
 import { IptError, parseIptablesArgs } from './parse-rule';
 import { IptablesState } from '../../kernel/netfilter/state';
 import {
@@ -198,8 +198,13 @@ function freshTable(id: TableId): Table {
  * Applies an iptables-save style text to ns (atomically). `origin` is written on every rule.
  * Throws CommandError with iptables-restore's message; nothing changes then.
  */
-export function applyRestore(ns: Netns, text: string, origin: string, opts: RestoreOptions = {}): void {
-  const state = ns.iptables ?? new IptablesState();
+export function applyRestore(
+  ns: Netns,
+  text: string,
+  origin: string,
+  opts: RestoreOptions = {},
+  state: IptablesState = ns.iptables ?? new IptablesState(),
+): void {
   const drafts = new Map<TableId, Table>();
   const order: TableId[] = [];
   /** Tables whose block declared a chain or ran a command (an empty block leaves the table pristine). */
@@ -254,6 +259,7 @@ export function applyRestore(ns: Netns, text: string, origin: string, opts: Rest
     commitTable(state.tables[id], drafts.get(id)!);
     if (written.has(id) || opts.noflush) touchTable(state, id);
     else untouchTable(state, id);
+    registerXtHooks(ns, state, id);
   }
   if (order.length) ns.changed('iptables');
 }
@@ -280,6 +286,12 @@ export function iptablesRestore(ctx: CommandContext, argv: string[]): CommandRes
     else if (a.startsWith('--')) throw new CommandError(`${TOOL}: unrecognized option '${a}'\n${TRY}`, 1);
     else throw new CommandError(`${TOOL}: invalid option -- '${a.slice(1)}'\n${TRY}`, 1);
   }
-  applyRestore(ctx.ns, ctx.stdin, ctx.origin, opts);
+  const state = xtStateFor(ctx.ns, argv[0]);
+  try {
+    applyRestore(ctx.ns, ctx.stdin, ctx.origin, opts, state);
+  } catch (e) {
+    if (e instanceof CommandError) throw legacyWords(e, state);
+    throw e;
+  }
   return { output: '' };
 }

@@ -10,6 +10,9 @@ import { CommandError } from '../../kernel/errors';
 import type { CommandContext, CommandResult } from '../types';
 import { lex, NftError, Tokens } from './lex';
 import { runAll, type Ctx } from './ruleset';
+import { IptablesState } from '../../kernel/netfilter/state';
+import { TABLE_IDS, untouchTable } from '../../kernel/netfilter/tables';
+import { xtNftTables } from '../../kernel/netfilter/xt-nft-text';
 
 /** nft's error text: "[FILE:LINE:COL-COL: ]Error: MSG", the line, then carets under the place. */
 function errorText(src: string, e: NftError, file?: string): string {
@@ -23,16 +26,39 @@ function errorText(src: string, e: NftError, file?: string): string {
   return `${where}Error: ${e.message}\n${line}\n${carets}`;
 }
 
+/** `nft flush ruleset` deletes iptables-nft's tables too: they are nf_tables tables like any other. */
+function flushIptablesNft(st: IptablesState): void {
+  const fresh = new IptablesState();
+  for (const id of TABLE_IDS) {
+    st.tables[id].chains = fresh.tables[id].chains;
+    untouchTable(st, id);
+  }
+  st.nftChains.length = 0;
+}
+
 function run(ctx: CommandContext, src: string, file?: string): CommandResult {
   const prev = ctx.ns.nftables;
   const st = prev ? prev.clone() : new NftState();
-  const c: Ctx = { st, origin: ctx.origin, out: [], pending: [] };
+  let flushXt = false;
+  const xt = ctx.ns.iptables;
+  const c: Ctx = {
+    st,
+    origin: ctx.origin,
+    out: [],
+    pending: [],
+    xt: xt ? xtNftTables(xt) : [],
+    flushXt: () => {
+      flushXt = true;
+      c.xt = [];
+    },
+  };
   try {
     runAll(c, new Tokens(lex(src), src.length));
   } catch (e) {
     if (e instanceof NftError) throw new CommandError(errorText(src, e, file), 1);
     throw e;
   }
+  if (flushXt && xt) flushIptablesNft(xt);
   attachNftables(ctx.ns, st);
   ctx.ns.changed('nftables');
   return { output: c.out.join('\n') };

@@ -45,6 +45,10 @@ const TYPE_FIELD: Partial<Record<NftDatatype, NftField>> = {
 
 export interface Ctx {
   st: NftState;
+  /** The tables iptables-nft made in this namespace, listed after nft's own (xt-nft-text.ts). */
+  xt?: { name: string; lines: string[] }[];
+  /** `nft flush ruleset` removes those too. */
+  flushXt?: () => void;
   origin: string;
   out: string[];
   /** Chains that rules jump or go to, checked when the batch ends. */
@@ -411,7 +415,10 @@ function deleteCmd(c: Ctx, ts: Tokens): void {
 
 function flushCmd(c: Ctx, ts: Tokens): void {
   const obj = ts.next();
-  if (obj.text === 'ruleset') return void (c.st.tables = []);
+  if (obj.text === 'ruleset') {
+    c.flushXt?.();
+    return void (c.st.tables = []);
+  }
   const table = getTable(c, family(ts), ts.next());
   if (obj.text === 'table') for (const ch of table.chains.values()) ch.rules = [];
   else if (obj.text === 'chain') getChain(table, ts.next()).rules = [];
@@ -426,11 +433,18 @@ function flushCmd(c: Ctx, ts: Tokens): void {
 
 function listCmd(c: Ctx, ts: Tokens): void {
   const obj = ts.next();
-  if (obj.text === 'ruleset') return void c.out.push(...nftRulesetLines(c.st));
-  if (obj.text === 'tables') return void c.out.push(...c.st.tables.map((t) => `table ${t.family} ${t.name}`));
+  const xt = c.xt ?? [];
+  if (obj.text === 'ruleset') return void c.out.push(...nftRulesetLines(c.st), ...xt.flatMap((t) => t.lines));
+  if (obj.text === 'tables')
+    return void c.out.push(
+      ...c.st.tables.map((t) => `table ${t.family} ${t.name}`),
+      ...xt.map((t) => `table ip ${t.name}`),
+    );
   const fam = family(ts);
   const tTok = ts.next();
   const table = c.st.table(fam, tTok.text);
+  const xtTable = fam === 'ip' ? xt.find((t) => t.name === tTok.text) : undefined;
+  if (!table && xtTable && obj.text === 'table') return void c.out.push(...xtTable.lines);
   if (!table) throw new NftError('No such file or directory', tTok.at, tTok.len);
   if (obj.text === 'table') return void c.out.push(...nftTableLines(table));
   const nameTok = ts.next();

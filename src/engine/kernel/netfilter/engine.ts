@@ -52,7 +52,8 @@ import { baseChainRegistered, nftBaseChains, nftNeedsConntrack, nftRejectHow } f
 import { NFT_HOOKS, type NftChain, type NftState, type NftTable } from './nft-types';
 import { bindNat, natIcmpError, natPacket, needsManip, pickAddr, type Manip } from './nat';
 import type { IptablesState } from './state';
-import { tableRegistered } from './tables';
+import { isBuiltin, noteNftChains } from './tables';
+import { nfRegistrationTick } from './hook-entries';
 import type { Rule, Table, TableId, Target } from './types';
 
 const MANIP: Partial<Record<Hook, Manip>> = {
@@ -131,11 +132,52 @@ type Outcome =
   | { verdict: 'REJECT'; rule: Rule; row: string; with: string }
   | { verdict: 'NAT'; rule: Rule; row: string; target: Target };
 
-/** Install a namespace's rules and its hooks (the iptable_* and conntrack modules register there). */
+/**
+ * Install a namespace's rules and its hooks (the iptable_* and conntrack modules register there):
+ * iptables-nft's in nf_tables, iptables-legacy's as x_tables tables; both stay registered.
+ */
 export function attachNetfilter(ns: Netns, state: IptablesState, family: 'ipv4' | 'ipv6' = 'ipv4'): void {
   if (family === 'ipv6') ns.ip6tables = state;
+  else if (state.backend === 'legacy') ns.iptablesLegacy = state;
   else ns.iptables = state;
   if (!ns.netfilter) ns.netfilter = new NetfilterEngine(ns);
+}
+
+/**
+ * A command wrote to `table`: attach the rule set and register what is new. A legacy table
+ * registers its hooks on first use (xt_find_table_lock -> table_init), an iptables-nft base
+ * chain when iptables-nft makes it; the ticks order entries of equal priority (hook-entries.ts).
+ */
+export function registerXtHooks(
+  ns: Netns,
+  state: IptablesState,
+  table: TableId,
+  family: 'ipv4' | 'ipv6' = 'ipv4',
+): void {
+  attachNetfilter(ns, state, family);
+  noteNftChains(state, table);
+  const keys =
+    state.backend === 'legacy'
+      ? [table]
+      : state.nftChains.filter((k) => k.startsWith(`${table} `) && isBuiltin(table, k.split(' ')[1]!));
+  for (const k of keys) if (!state.registered.has(k)) state.registered.set(k, nfRegistrationTick());
+}
+
+/** When `tid`'s hook `hook` of this rule set was registered (0: not yet). */
+function stamp(st: IptablesState, tid: TableId, hook: Hook): number {
+  return st.registered.get(st.backend === 'legacy' ? tid : `${tid} ${hook}`) ?? 0;
+}
+
+/** The xtables rule sets that see a family: iptables-nft's and iptables-legacy's, or ip6tables'. */
+export function xtStates(ns: Netns, family: 'ipv4' | 'ipv6' = 'ipv4'): IptablesState[] {
+  const out: IptablesState[] = [];
+  if (family === 'ipv6') {
+    if (ns.ip6tables) out.push(ns.ip6tables);
+    return out;
+  }
+  if (ns.iptables) out.push(ns.iptables);
+  if (ns.iptablesLegacy) out.push(ns.iptablesLegacy);
+  return out;
 }
 
 /** The Trace's table of a family's xtables rules. */
@@ -176,16 +218,15 @@ export class NetfilterEngine implements NetfilterHooks {
   constructor(private readonly ns: Netns) {}
 
   /** Conntrack runs once a rule needs it: any NAT table content or a state/conntrack match (nf_ct_netns_get). */
-  private tracking(
-    st: IptablesState | undefined,
-    nft: NftState | undefined,
-    family: 'ipv4' | 'ipv6',
-  ): boolean {
+  private tracking(nft: NftState | undefined, family: 'ipv4' | 'ipv6'): boolean {
     // nf_ct_netns_get is per family: IPv4 rules that track leave IPv6 untracked.
     const v6 = family === 'ipv6';
     if (this.ct.entries.some((e) => (e.orig.v6 !== undefined) === v6)) return true;
     if (nft && nftNeedsConntrack(nft, (t) => nftSees(t, family))) return true;
-    if (!st) return false;
+    return xtStates(this.ns, family).some((st) => this.xtTracking(st));
+  }
+
+  private xtTracking(st: IptablesState): boolean {
     if (!pristine(st.tables.nat)) return true;
     for (const t of Object.values(st.tables)) {
       for (const c of t.chains.values())
@@ -207,13 +248,17 @@ export class NetfilterEngine implements NetfilterHooks {
    */
   private ops(family: 'ipv4' | 'ipv6'): NfHookOps<NfPacket>[] {
     const v6 = family === 'ipv6';
-    const xt = (tid: TableId, priority: number, hooks: Hook[]): NfHookOps<NfPacket> => ({
-      name: `${v6 ? 'ip6table' : 'iptable'}_${tid}`,
-      priority,
-      registered: tableRegistered(this.xtState(family)!, tid),
-      hooks,
-      fn: (p) => this.xtTable(tid, p),
-    });
+    const xt = (st: IptablesState, tid: TableId, priority: number, hooks: Hook[]): NfHookOps<NfPacket>[] =>
+      hooks.map((hook) => ({
+        name:
+          st.backend === 'legacy'
+            ? `iptable_${tid}`
+            : `nft ${v6 ? 'ip6' : 'ip'} ${tid} ${hook} (${v6 ? 'ip6' : 'ip'}tables-nft)`,
+        priority,
+        registered: stamp(st, tid, hook),
+        hooks: [hook],
+        fn: (p: NfPacket) => this.xtTable(st, tid, p),
+      }));
     const core: NfHookOps<NfPacket>[] = [
       {
         name: 'nf_conntrack_in',
@@ -241,13 +286,11 @@ export class NetfilterEngine implements NetfilterHooks {
       },
     ];
     // The NF_IP6_PRI_* values equal the NF_IP_PRI_* ones (netfilter_ipv6.h).
-    const iptables = this.xtState(family)
-      ? [
-          xt('raw', NF_IP_PRI_RAW, ['PREROUTING', 'OUTPUT']),
-          xt('mangle', NF_IP_PRI_MANGLE, ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']),
-          xt('filter', NF_IP_PRI_FILTER, ['INPUT', 'FORWARD', 'OUTPUT']),
-        ]
-      : [];
+    const iptables = xtStates(this.ns, family).flatMap((st) => [
+      ...xt(st, 'raw', NF_IP_PRI_RAW, ['PREROUTING', 'OUTPUT']),
+      ...xt(st, 'mangle', NF_IP_PRI_MANGLE, ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']),
+      ...xt(st, 'filter', NF_IP_PRI_FILTER, ['INPUT', 'FORWARD', 'OUTPUT']),
+    ]);
     const nft = nftBaseChains(this.ns.nftables)
       .filter(({ table, chain }) => chain.base!.type !== 'nat' && nftSees(table, family))
       .map(({ table, chain }) => ({
@@ -262,19 +305,13 @@ export class NetfilterEngine implements NetfilterHooks {
     return [...iptables, ...core, ...nft];
   }
 
-  /** The xtables of a family: iptables' for IPv4, ip6tables' for IPv6. */
-  private xtState(family: 'ipv4' | 'ipv6'): IptablesState | undefined {
-    return family === 'ipv6' ? this.ns.ip6tables : this.ns.iptables;
-  }
-
   run(ns: Netns, hook: Hook, skb0: Skb, ctx: HookContext): Skb | null {
     // br_netfilter hands bridged frames with their Ethernet header: look past it.
     const eth = skb0.layers[0]?.proto === 'eth' ? skb0.layers[0] : undefined;
     const layers = eth ? skb0.layers.slice(1) : skb0.layers;
     const family = layers[0]?.proto;
     if (family !== 'ipv4' && family !== 'ipv6') return skb0;
-    const st = this.xtState(family);
-    if (!st && !ns.nftables) return skb0;
+    if (xtStates(ns, family).length === 0 && !ns.nftables) return skb0;
     const p: NfPacket = {
       family,
       hook,
@@ -284,7 +321,7 @@ export class NetfilterEngine implements NetfilterHooks {
       layers,
       mark: skb0.mark,
       ct: this.ctFromSkb(skb0),
-      tracking: this.tracking(st, ns.nftables, family),
+      tracking: this.tracking(ns.nftables, family),
     };
     return nfHookSlow(hookEntries(this.ops(family), hook), p) ? this.skbOf(p) : null;
   }
@@ -363,8 +400,8 @@ export class NetfilterEngine implements NetfilterHooks {
   }
 
   /** An iptables table (raw, mangle, filter) at this hook: its base chain decides. */
-  private xtTable(tid: TableId, p: NfPacket): NfStageResult {
-    const table = this.xtState(p.family)!.tables[tid];
+  private xtTable(st: IptablesState, tid: TableId, p: NfPacket): NfStageResult {
+    const table = st.tables[tid];
     const chain = table.chains.get(p.hook);
     if (!chain || (chain.rules.length === 0 && chain.policy === 'ACCEPT')) return 'continue';
     const v = this.view(p);
@@ -445,8 +482,8 @@ export class NetfilterEngine implements NetfilterHooks {
     const pri = MANIP[hook] === 'DST' ? NF_IP_PRI_NAT_DST : NF_IP_PRI_NAT_SRC;
     const out: { priority: number; registered: number; fn: (p: NfPacket) => Target | 'drop' | undefined }[] =
       [];
-    const st = this.xtState(family);
-    if (st) out.push({ priority: pri, registered: tableRegistered(st, 'nat'), fn: (p) => this.xtNat(p) });
+    for (const st of xtStates(this.ns, family))
+      out.push({ priority: pri, registered: stamp(st, 'nat', hook), fn: (p) => this.xtNat(st, p) });
     for (const { table, chain } of nftBaseChains(this.ns.nftables))
       if (chain.base!.type === 'nat' && NFT_HOOKS[chain.base!.hook] === hook && nftSees(table, family))
         out.push({
@@ -458,8 +495,8 @@ export class NetfilterEngine implements NetfilterHooks {
   }
 
   /** iptables' nat table: the chain of this hook picks the binding for a new connection. */
-  private xtNat(p: NfPacket): Target | 'drop' | undefined {
-    const table = this.xtState(p.family)!.tables.nat;
+  private xtNat(st: IptablesState, p: NfPacket): Target | 'drop' | undefined {
+    const table = st.tables.nat;
     const chain = table.chains.get(p.hook);
     if (!chain || (chain.rules.length === 0 && pristine(table))) return undefined;
     const nv = this.view(p);
@@ -592,7 +629,7 @@ export class NetfilterEngine implements NetfilterHooks {
 
   /** NAT's hooks are registered: iptables' nat table is in use, or nft has a nat base chain. */
   private natRegistered(): boolean {
-    if (this.ns.iptables && !pristine(this.ns.iptables.tables.nat)) return true;
+    if (xtStates(this.ns).some((st) => !pristine(st.tables.nat))) return true;
     for (const { chain } of nftBaseChains(this.ns.nftables)) if (chain.base!.type === 'nat') return true;
     return false;
   }

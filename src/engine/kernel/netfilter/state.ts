@@ -25,11 +25,30 @@ export interface IpSet {
   extras?: Map<string, string>;
 }
 
+/**
+ * Which kernel interface a rule set lives in: nf_tables (iptables-nft, Debian's default
+ * `iptables`) or the x_tables tables of ip_tables.ko (iptables-legacy). The kernel runs both;
+ * each tool sees only its own.
+ */
+export type XtBackend = 'nft' | 'legacy';
+
 export class IptablesState {
   readonly tables: Record<TableId, Table>;
   readonly ipsets = new Map<string, IpSet>();
+  /**
+   * nf_tables only: the chains iptables-nft has created, "table chain" in creation order. It
+   * makes a base chain on first write to it (nft_chain_builtin_init), so `nft list ruleset`
+   * shows only those, tables in the order their first chain came.
+   */
+  readonly nftChains: string[] = [];
+  /**
+   * When each of this front end's hooks was registered (a per-namespace sequence number), for
+   * ties at equal priority: a legacy table registers all its hooks on first use ("filter"), an
+   * iptables-nft base chain when it is made ("filter INPUT").
+   */
+  readonly registered = new Map<string, number>();
 
-  constructor() {
+  constructor(readonly backend: XtBackend = 'nft') {
     const mk = (id: TableId): Table => {
       const chains = new Map<string, Chain>();
       for (const name of BUILTIN_CHAINS[id])

@@ -307,6 +307,26 @@ export function untouchTable(state: IptablesState, table: TableId): void {
   touched.get(state)?.delete(table);
 }
 
+/**
+ * nf_tables keeps only the chains iptables-nft made: a built-in chain once a rule or policy was
+ * written to it, a user chain from -N; a deleted user chain goes. Records the new ones in order.
+ */
+export function noteNftChains(state: IptablesState, table: TableId): void {
+  if (state.backend !== 'nft') return;
+  const t = state.tables[table];
+  const builtins = BUILTIN_CHAINS[table];
+  for (let i = state.nftChains.length - 1; i >= 0; i--) {
+    const [tid, name] = state.nftChains[i]!.split(' ');
+    if (tid === table && !t.chains.has(name!)) state.nftChains.splice(i, 1);
+  }
+  for (const c of t.chains.values()) {
+    const k = `${table} ${c.name}`;
+    if (state.nftChains.includes(k)) continue;
+    const made = !builtins.includes(c.name) || c.rules.length > 0 || c.policy !== 'ACCEPT';
+    if (made) state.nftChains.push(k);
+  }
+}
+
 /** A table as it is when iptables has never written to it: built-in chains only, ACCEPT, no counters. */
 export function isPristine(table: Table): boolean {
   const builtins = BUILTIN_CHAINS[table.id];

@@ -21,12 +21,15 @@ export const TCP_TIMEOUT_INIT_US = 1_000_000;
 /**
  * tcp_retransmit_timer in SYN_SENT: the delay before retransmission `n` (1-based) of an
  * unanswered SYN, or undefined once tcp_syn_retries are spent (then connect() fails with
- * ETIMEDOUT). The first tcp_syn_linear_timeouts keep TCP_TIMEOUT_INIT; later ones double.
+ * ETIMEDOUT). The timer doubles icsk_rto only once tp->total_rto exceeds
+ * tcp_syn_linear_timeouts, and it counts the retransmission just sent: with 4, retransmissions
+ * 1 to 5 come 1 s apart, the 6th 2 s later, the 7th 4 s later. Measured on 6.18 (curl to a
+ * dropped port): SYNs at 0, 1, 2, 3, 4, 5, 7 and 11 s.
  */
 export function synRetransmitDelayUs(ns: Netns, n: number): number | undefined {
   if (n > ns.sysctl.get('net.ipv4.tcp_syn_retries')) return undefined;
   const linear = ns.sysctl.get('net.ipv4.tcp_syn_linear_timeouts');
-  return n <= linear ? TCP_TIMEOUT_INIT_US : TCP_TIMEOUT_INIT_US * 2 ** (n - linear);
+  return n <= linear + 1 ? TCP_TIMEOUT_INIT_US : TCP_TIMEOUT_INIT_US * 2 ** (n - linear - 1);
 }
 
 /** A deterministic initial sequence number per 4-tuple (the kernel's is a keyed hash too). */

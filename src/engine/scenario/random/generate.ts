@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { SCENARIO_VERSION } from '../schema';
+import { addXtBackends } from './backends';
 import { addFlows, addPriorTraffic } from './flows';
 import { addFilters, addNat } from './filters';
 import { addMtu, addVxlan } from './links';
@@ -29,6 +30,7 @@ export function randomScenario(seed: number): RandomScenario {
   addNat(g);
   addMtu(g);
   addPolicyRouting(g);
+  addXtBackends(g);
   const names = [...g.machines.keys()];
   addPriorTraffic(g, names[names.length - 1]!);
   const flows = addFlows(g);
