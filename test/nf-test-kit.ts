@@ -47,8 +47,11 @@ export function nfHost(setup: string[] = []) {
     const a = hook('PREROUTING', skb, { in: inDev });
     return a && hook('INPUT', a, { in: inDev });
   };
-  const counters = (table: TableId, chain: string): number[] =>
-    ns.iptables!.tables[table].chains.get(chain)!.rules.map((r) => r.counters.packets);
+  /** Packet counters of a chain's rules: iptables-nft's rule set, or iptables-legacy's. */
+  const counters = (table: TableId, chain: string, backend: 'nft' | 'legacy' = 'nft'): number[] =>
+    (backend === 'legacy' ? ns.iptablesLegacy! : ns.iptables!).tables[table].chains
+      .get(chain)!
+      .rules.map((r) => r.counters.packets);
   const ct = () => conntrackOf(ns)!;
   return { world, machine, ns, sh, dev, hook, forward, input, counters, ct };
 }

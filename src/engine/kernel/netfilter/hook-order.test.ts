@@ -35,7 +35,8 @@ const COUNTERS: Record<string, string[]> = {
 function seen(tool: string, setup: string[]): [number, number] {
   const h = nfHost(setup);
   expect(h.hook('INPUT', tcp('10.0.0.5', 40000, '10.0.0.1', 80), { in: 'eth0' })).not.toBeNull();
-  if (tool !== 'nft') return h.counters('filter', 'INPUT') as [number, number];
+  if (tool !== 'nft')
+    return h.counters('filter', 'INPUT', tool === 'iptables-legacy' ? 'legacy' : 'nft') as [number, number];
   const out = h.sh('nft list chain ip b c');
   const n = (m: string): number => Number(new RegExp(`mark ${m} counter packets (\\d+)`).exec(out)?.[1]);
   return [n('0x00000001'), n('0x00000000')];
