@@ -16,7 +16,7 @@ import {
   xtEvent,
   type XtTool,
 } from './netfilter-select';
-import { RuleLegend, RuleLine } from './RuleLine';
+import { RuleLegend, RuleList } from './RuleLine';
 import { Empty, Panel } from './Panel';
 import { eventAt, shownNetns, tableAt, tablesPending } from './trace-select';
 import { useT } from '../i18n';
@@ -58,27 +58,23 @@ const Rules = memo(function Rules({
         />
       )}
       {groups.map((g) => (
-        <div
+        <RuleList
           key={g.table}
-          role="group"
-          aria-label={t(tool === 'ip6tables' ? 'ip6tables.table' : 'iptables.table', { table: g.table })}
-        >
-          <H className="font-mono text-xs font-semibold text-slate-900 dark:text-slate-100">*{g.table}</H>
-          <ol data-raw="" className="font-mono text-xs leading-5">
-            {g.rows.map((r) => {
-              const key = ruleKey(g.table, r.row);
-              return (
-                <RuleLine
-                  key={r.index}
-                  row={r.row}
-                  {...(r.origin ? { origin: r.origin } : {})}
-                  {...(marks.has(key) ? { mark: marks.get(key)! } : {})}
-                  decided={key === decided}
-                />
-              );
-            })}
-          </ol>
-        </div>
+          label={t(tool === 'ip6tables' ? 'ip6tables.table' : 'iptables.table', { table: g.table })}
+          heading={
+            <H className="font-mono text-xs font-semibold text-slate-900 dark:text-slate-100">*{g.table}</H>
+          }
+          items={g.rows.map((r) => {
+            const key = ruleKey(g.table, r.row);
+            return {
+              index: r.index,
+              row: r.row,
+              origin: r.origin,
+              mark: marks.get(key),
+              decided: key === decided,
+            };
+          })}
+        />
       ))}
     </div>
   );
