@@ -193,6 +193,13 @@ export const UI_EN = {
   'iptables.probability': 'Probability that this -m statistic rule matches when reached',
   'iptables.order': 'Order in which the rules were evaluated at this step',
   'iptables.table': 'table {{table}}',
+  'ip6tables.none': 'No ip6tables rules are loaded in {{netns}}: every IPv6 chain accepts.',
+  'ip6tables.onlyPolicies':
+    "No ip6tables rules are loaded in {{netns}}: every IPv6 chain's policy is ACCEPT.",
+  'ip6tables.summary': '{{count}} ip6tables rule(s) evaluated from {{table}} {{chain}}',
+  'ip6tables.table': 'ip6tables table {{table}}',
+  'iptables.sectionV4': 'IPv4: iptables -S',
+  'iptables.sectionV6': 'IPv6: ip6tables -S',
 
   'nft.title': 'nftables',
   'nft.none': 'No nftables ruleset is loaded in {{netns}}.',

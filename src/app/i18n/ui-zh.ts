@@ -190,6 +190,12 @@ export const UI_ZH: Record<UiKey, string> = {
   'iptables.probability': '走到这条 -m statistic 规则时它匹配的概率',
   'iptables.order': '本步检查这些规则的顺序',
   'iptables.table': '表 {{table}}',
+  'ip6tables.none': '{{netns}} 没有加载任何 ip6tables 规则：每条 IPv6 链都放行。',
+  'ip6tables.onlyPolicies': '{{netns}} 没有加载任何 ip6tables 规则：每条 IPv6 链的策略都是 ACCEPT。',
+  'ip6tables.summary': '从 {{table}} {{chain}} 开始检查了 {{count}} 条 ip6tables 规则',
+  'ip6tables.table': 'ip6tables 表 {{table}}',
+  'iptables.sectionV4': 'IPv4：iptables -S',
+  'iptables.sectionV6': 'IPv6：ip6tables -S',
 
   'nft.title': 'nftables 规则集',
   'nft.none': '{{netns}} 没有加载任何 nftables 规则集。',

@@ -1,7 +1,8 @@
 /**
- * Which panel decided a step: the table named by the event's `decidedBy`, iptables when rules were
- * traversed, else the header stack (the packet itself is the story of a plain move). The side column
- * brings that panel forward, scrolled to its highlighted row.
+ * Which panel decided a step: the table named by the event's `decidedBy` (ip6tables' rules are
+ * in the iptables panel), iptables when rules were traversed, else the header stack (the packet
+ * itself is the story of a plain move). The side column brings that panel forward, scrolled to
+ * its highlighted row.
  */
 import type { PanelId } from '../state/store';
 import type { TableName, TraceEvent } from '../types';
@@ -11,6 +12,8 @@ const TABLE_PANEL: Partial<Record<TableName, PanelId>> = {
   neigh: 'neigh',
   fdb: 'fdb',
   iptables: 'iptables',
+  // IPv6's xtables rules are listed in the same panel, below IPv4's.
+  ip6tables: 'iptables',
   nftables: 'nftables',
   conntrack: 'conntrack',
 };

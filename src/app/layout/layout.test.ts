@@ -44,6 +44,16 @@ describe('deciderPanel', () => {
         }),
       ),
     ).toBe('nftables');
+    // ip6tables' FORWARD policy drop: its rules are listed in the iptables panel.
+    expect(
+      deciderPanel(
+        ev(0, 'r', {
+          kind: 'drop',
+          decidedBy: { table: 'ip6tables', netns: 'r', row: '-P FORWARD DROP' },
+          traversed: [{ table: 'filter', chain: 'FORWARD', row: '-P FORWARD DROP', matched: true }],
+        }),
+      ),
+    ).toBe('iptables');
     expect(deciderPanel(undefined)).toBe('headers');
   });
 

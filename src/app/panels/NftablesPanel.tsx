@@ -10,7 +10,7 @@ import type { TableSnapshot, TraceEvent } from '../types';
 import { nftDecidedKey, nftMarks, nftRuleKey, nftRulesEvaluated, nftTableBlocks } from './nftables-select';
 import { isNftEvent } from './netfilter-select';
 import { Empty, Panel } from './Panel';
-import { RuleLegend, RuleLine } from './RuleLine';
+import { RuleLegend, RuleList } from './RuleLine';
 import { eventAt, shownNetns, tableAt, tablesPending } from './trace-select';
 
 const Ruleset = memo(function Ruleset({
@@ -35,25 +35,22 @@ const Ruleset = memo(function Ruleset({
         />
       )}
       {blocks.map((b) => (
-        <div key={b.lines[0]!.index} role="group" aria-label={t('iptables.table', { table: b.table })}>
-          <ol data-raw="" className="font-mono text-xs leading-5">
-            {b.lines.map((l) => {
-              const key = l.chain ? nftRuleKey(b.table, l.chain, l.row) : null;
-              const mark = key ? marks.get(key) : undefined;
-              const tabs = /^\t*/.exec(l.row)![0].length;
-              return (
-                <RuleLine
-                  key={l.index}
-                  row={l.row.slice(tabs)}
-                  indent={tabs}
-                  {...(l.origin ? { origin: l.origin } : {})}
-                  {...(mark ? { mark } : {})}
-                  decided={key !== null && key === decided}
-                />
-              );
-            })}
-          </ol>
-        </div>
+        <RuleList
+          key={b.lines[0]!.index}
+          label={t('iptables.table', { table: b.table })}
+          items={b.lines.map((l) => {
+            const key = l.chain ? nftRuleKey(b.table, l.chain, l.row) : null;
+            const tabs = /^\t*/.exec(l.row)![0].length;
+            return {
+              index: l.index,
+              row: l.row.slice(tabs),
+              indent: tabs,
+              origin: l.origin,
+              mark: key ? marks.get(key) : undefined,
+              decided: key !== null && key === decided,
+            };
+          })}
+        />
       ))}
     </div>
   );

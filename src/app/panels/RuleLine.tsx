@@ -1,7 +1,8 @@
 /**
- * One rule line of a netfilter panel (iptables or nftables) with its state at this step
- * (evaluated, matched, decided), and the legend that explains the marks.
+ * One rule line of a netfilter panel (iptables, ip6tables or nftables) with its state at this
+ * step (evaluated, matched, decided), a table's list of them, and the legend that explains the marks.
  */
+import type { ReactNode } from 'react';
 import { useT } from '../i18n';
 import { formatProbability, type RuleMark } from './netfilter-select';
 
@@ -80,6 +81,45 @@ export function RuleLine({
         </span>
       )}
     </li>
+  );
+}
+
+export interface RuleItem {
+  /** Index in the snapshot's rows (the React key). */
+  index: number;
+  row: string;
+  indent?: number;
+  origin?: string | undefined;
+  mark?: RuleMark | undefined;
+  decided: boolean;
+}
+
+/** One table's rules as the tool lists them, under its heading if it has one. */
+export function RuleList({
+  label,
+  heading,
+  items,
+}: {
+  label: string;
+  heading?: ReactNode;
+  items: RuleItem[];
+}) {
+  return (
+    <div role="group" aria-label={label}>
+      {heading}
+      <ol data-raw="" className="font-mono text-xs leading-5">
+        {items.map((r) => (
+          <RuleLine
+            key={r.index}
+            row={r.row}
+            {...(r.indent ? { indent: r.indent } : {})}
+            {...(r.origin ? { origin: r.origin } : {})}
+            {...(r.mark ? { mark: r.mark } : {})}
+            decided={r.decided}
+          />
+        ))}
+      </ol>
+    </div>
   );
 }
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TableSnapshot, TraceEvent } from '../types';
-import { decidedRuleKey, formatProbability, groupRules, ruleKey, ruleMarks } from './netfilter-select';
+import {
+  decidedRuleKey,
+  formatProbability,
+  groupRules,
+  ruleKey,
+  ruleMarks,
+  xtContent,
+  xtEvent,
+} from './netfilter-select';
 
 const snap: TableSnapshot = {
   step: 0,
@@ -76,6 +84,63 @@ describe('ruleMarks and decidedRuleKey', () => {
     });
     expect(decidedRuleKey(groupRules(snap), policy, 'host1')).toBe(ruleKey('nat', '-P INPUT ACCEPT'));
     expect(decidedRuleKey(groupRules(snap), policy, 'c1')).toBeNull();
+  });
+});
+
+describe('the IPv6 listing (ip6tables -S)', () => {
+  // Both families have a filter FORWARD chain whose policy line reads the same: only the
+  // event's decider says which listing its marks belong to.
+  const v6snap: TableSnapshot = {
+    step: 0,
+    netns: 'r',
+    table: 'ip6tables',
+    rows: ['*filter', '-P INPUT ACCEPT', '-P FORWARD DROP', '-P OUTPUT ACCEPT'],
+  };
+  const policy = { table: 'filter', chain: 'FORWARD', row: '-P FORWARD DROP', matched: true };
+  const drop6 = event({
+    netns: 'r',
+    kind: 'drop',
+    traversed: [policy],
+    decidedBy: { table: 'ip6tables', netns: 'r', row: '-P FORWARD DROP' },
+  });
+  const drop4 = event({
+    netns: 'r',
+    kind: 'drop',
+    traversed: [policy],
+    decidedBy: { table: 'iptables', netns: 'r', row: '-P FORWARD DROP' },
+  });
+
+  it("gives an event to its own family's listing only", () => {
+    expect(xtEvent(drop6, 'r', 'ip6tables')).toBe(drop6);
+    expect(xtEvent(drop6, 'r', 'iptables')).toBeUndefined();
+    expect(xtEvent(drop4, 'r', 'iptables')).toBe(drop4);
+    expect(xtEvent(drop4, 'r', 'ip6tables')).toBeUndefined();
+    expect(xtEvent(drop6, 'a', 'ip6tables')).toBeUndefined();
+    // Rules walked with no decider are IPv4's; nf_tables' events belong to neither.
+    const walked = event({ netns: 'r', traversed: [policy] });
+    expect(xtEvent(walked, 'r', 'iptables')).toBe(walked);
+    expect(xtEvent(walked, 'r', 'ip6tables')).toBeUndefined();
+    const nft = event({ netns: 'r', decidedBy: { table: 'nftables', netns: 'r', row: 'x' } });
+    expect(xtEvent(nft, 'r', 'iptables')).toBeUndefined();
+    expect(xtEvent(undefined, 'r', 'iptables')).toBeUndefined();
+  });
+
+  it('highlights the policy that dropped in the ip6tables listing, not in the iptables one', () => {
+    expect(decidedRuleKey(groupRules(v6snap), drop6, 'r', 'ip6tables')).toBe(
+      ruleKey('filter', '-P FORWARD DROP'),
+    );
+    expect(decidedRuleKey(groupRules(v6snap), drop6, 'r', 'iptables')).toBeNull();
+    expect(decidedRuleKey(groupRules(v6snap), drop4, 'r', 'ip6tables')).toBeNull();
+  });
+
+  it('tells rules from a listing of ACCEPT policies only, or none', () => {
+    expect(xtContent(v6snap)).toBe('rules');
+    expect(xtContent({ ...v6snap, rows: ['*filter', '-P INPUT ACCEPT', '-P FORWARD ACCEPT'] })).toBe(
+      'policies',
+    );
+    expect(xtContent({ ...v6snap, rows: ['*filter', '-P INPUT ACCEPT', '-N CHECK'] })).toBe('rules');
+    expect(xtContent({ ...v6snap, rows: [] })).toBe('none');
+    expect(xtContent(undefined)).toBe('none');
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * Pure lookups for the iptables and Conntrack panels: the `iptables -S` snapshot grouped by
- * table, and the marks of the rules traversed at a step. No React; unit-tested.
+ * Pure lookups for the iptables and Conntrack panels: the `iptables -S` and `ip6tables -S`
+ * snapshots grouped by table, and the marks of the rules traversed at a step. No React; unit-tested.
  */
 import type { TableSnapshot, TraceEvent } from '../types';
 
@@ -84,9 +84,10 @@ export function decidedRuleKey(
   groups: readonly RuleGroup[],
   ev: TraceEvent | undefined,
   netns: string,
+  tool: XtTool = 'iptables',
 ): string | null {
   const d = ev?.decidedBy;
-  if (!ev || !d || d.table !== 'iptables' || d.netns !== netns) return null;
+  if (!ev || !d || d.table !== tool || d.netns !== netns) return null;
   const t = [...(ev.traversed ?? [])].reverse().find((x) => x.row === d.row);
   if (t) return ruleKey(t.table, d.row);
   for (const g of groups) if (g.rows.some((r) => r.row === d.row)) return ruleKey(g.table, d.row);
@@ -106,6 +107,32 @@ export function traversalSummary(ev: TraceEvent | undefined, netns: string): str
   const n = ev.traversed.filter((t) => !t.row.startsWith('-P ')).length;
   const rules = `${n} rule${n === 1 ? '' : 's'}`;
   return `${rules} evaluated from ${first.table} ${first.chain}`;
+}
+
+/** The two xtables front ends: IPv4's rules and IPv6's (NFPROTO_IPV6) are separate tables. */
+export type XtTool = 'iptables' | 'ip6tables';
+
+/**
+ * The event whose rules `tool`'s listing of `netns` marks, or undefined. Each family's chains
+ * name their own table in `decidedBy` (both families have a "filter FORWARD" with a "-P FORWARD
+ * DROP" line, so the traversal alone cannot tell them apart); a traversal with no decider is
+ * IPv4's, as before ip6tables existed.
+ */
+export function xtEvent(ev: TraceEvent | undefined, netns: string, tool: XtTool): TraceEvent | undefined {
+  if (!ev || ev.netns !== netns || isNftEvent(ev)) return undefined;
+  const d = ev.decidedBy?.table;
+  if (tool === 'ip6tables') return d === 'ip6tables' ? ev : undefined;
+  return d === 'iptables' || (ev.traversed?.length && d !== 'ip6tables') ? ev : undefined;
+}
+
+/**
+ * What a listing holds: no rule at all ('none'), only the built-in chains' ACCEPT policies
+ * ('policies', the state of a netns whose modules loaded but nobody wrote a rule), or rules.
+ */
+export function xtContent(snap: TableSnapshot | undefined): 'none' | 'policies' | 'rules' {
+  const rules = snap?.rows.filter((r) => !r.startsWith('*') && r !== 'COMMIT' && r.trim() !== '') ?? [];
+  if (rules.length === 0) return 'none';
+  return rules.every((r) => /^-P \S+ ACCEPT$/.test(r)) ? 'policies' : 'rules';
 }
 
 /** Is this event nf_tables' own (its decision, or the rules it walked)? */
