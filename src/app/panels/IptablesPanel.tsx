@@ -59,10 +59,13 @@ const Rules = memo(function Rules({
       )}
       {groups.map((g) => (
         <RuleList
-          key={g.table}
+          key={`${g.legacy ? 'legacy ' : ''}${g.table}`}
           label={t(tool === 'ip6tables' ? 'ip6tables.table' : 'iptables.table', { table: g.table })}
           heading={
-            <H className="font-mono text-xs font-semibold text-slate-900 dark:text-slate-100">*{g.table}</H>
+            <H className="font-mono text-xs font-semibold text-slate-900 dark:text-slate-100">
+              *{g.table}
+              {g.legacy ? ' (iptables-legacy)' : ''}
+            </H>
           }
           items={g.rows.map((r) => {
             const key = ruleKey(g.table, r.row);

@@ -48,6 +48,19 @@ describe('groupRules', () => {
     expect(g[1]!.rows[0]!.index).toBe(7);
     expect(groupRules(snap)).toBe(g);
   });
+
+  it("marks the tables after the '# iptables-legacy' row as iptables-legacy's, without listing that row", () => {
+    const both: TableSnapshot = {
+      ...snap,
+      rows: ['*filter', '-P INPUT ACCEPT', '# iptables-legacy', '*filter', '-P INPUT DROP'],
+    };
+    const g = groupRules(both);
+    expect(g.map((x) => [x.table, x.legacy ?? false])).toEqual([
+      ['filter', false],
+      ['filter', true],
+    ]);
+    expect(g.flatMap((x) => x.rows.map((r) => r.row))).toEqual(['-P INPUT ACCEPT', '-P INPUT DROP']);
+  });
 });
 
 describe('ruleMarks and decidedRuleKey', () => {

@@ -17,7 +17,12 @@ export interface RuleGroup {
   /** filter, nat, mangle, raw… (from the `*table` header line). */
   table: string;
   rows: RuleRow[];
+  /** The table belongs to iptables-legacy's rule set, listed after iptables-nft's (sim/tables.ts). */
+  legacy?: true;
 }
+
+/** The row sim/tables.ts puts between iptables-nft's tables and iptables-legacy's. */
+const LEGACY_ROW = '# iptables-legacy';
 
 const groupCache = new WeakMap<TableSnapshot, RuleGroup[]>();
 
@@ -32,9 +37,14 @@ export function groupRules(snap: TableSnapshot): RuleGroup[] {
   if (groups) return groups;
   groups = [];
   let cur: RuleGroup | null = null;
+  let legacy = false;
   snap.rows.forEach((row, index) => {
+    if (row === LEGACY_ROW) {
+      legacy = true;
+      return;
+    }
     if (row.startsWith('*')) {
-      cur = { table: row.slice(1).trim(), rows: [] };
+      cur = { table: row.slice(1).trim(), rows: [], ...(legacy ? { legacy: true as const } : {}) };
       groups!.push(cur);
       return;
     }
