@@ -5,6 +5,7 @@
  * NAT statements are terminal and hand the chosen range to the NAT core.
  */
 import { parseIp } from '../../net/ipv4';
+import { parseIp6 } from '../../net/ipv6';
 import type { TraversedRule } from '../trace';
 import { isUntracked6 } from './conntrack';
 import { addrType, type PacketView } from './match';
@@ -69,10 +70,13 @@ function ctStatus(v: PacketView): number {
   );
 }
 
+const NFPROTO_IPV4 = 2;
+const NFPROTO_IPV6 = 10;
+
 const BITMASK_FIELDS = new Set<NftField>(['ct state', 'ct status']);
 
 /** The packet's value for a field, or undefined when the packet has no such header (NFT_BREAK). */
-export function nftFieldValue(field: NftField, v: PacketView): number | string | undefined {
+export function nftFieldValue(field: NftField, v: PacketView): number | bigint | string | undefined {
   const ip = v.layers[0];
   if (ip?.proto !== 'ipv4' && ip?.proto !== 'ipv6') return undefined;
   // An inet chain sees IPv6 too: the family-neutral keys (meta, ct, th, tcp, udp) read it;
@@ -87,6 +91,17 @@ export function nftFieldValue(field: NftField, v: PacketView): number | string |
       return v4 ? (parseIp(ip.dst) ?? undefined) : undefined;
     case 'ip protocol':
       return v4 ? ip.protocol : undefined;
+    // The ip6 header's payload expressions break on an IPv4 packet, as ip's do on IPv6.
+    case 'ip6 saddr':
+      return v4 ? undefined : (parseIp6(ip.src) ?? undefined);
+    case 'ip6 daddr':
+      return v4 ? undefined : (parseIp6(ip.dst) ?? undefined);
+    case 'ip6 nexthdr':
+      return v4 ? undefined : ip.next;
+    case 'ip6 hoplimit':
+      return v4 ? undefined : ip.hlim;
+    case 'meta nfproto':
+      return v4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
     case 'meta l4proto':
       return v4 ? ip.protocol : ip.next;
     case 'meta iifname':
@@ -106,6 +121,10 @@ export function nftFieldValue(field: NftField, v: PacketView): number | string |
       return ctStatus(v);
     case 'icmp type':
       return l4?.proto === 'icmp' ? l4.type : undefined;
+    case 'icmpv6 type':
+      return l4?.proto === 'icmpv6' ? l4.type : undefined;
+    case 'icmpv6 code':
+      return l4?.proto === 'icmpv6' ? l4.code : undefined;
     case 'fib saddr type':
     case 'fib daddr type':
       // nft_fib6_eval is not modelled: an IPv6 packet does not match.
@@ -120,13 +139,13 @@ export function nftFieldValue(field: NftField, v: PacketView): number | string |
   return key === 'dport' ? l4.dport : l4.sport;
 }
 
-type KeyValue = number | string | (number | string)[];
+type KeyValue = number | bigint | string | (number | bigint | string)[];
 
 /** The packet's value for a key: one field's, or every concatenated field's (any missing: none). */
 function keyValue(field: NftField, key: NftKey | undefined, v: PacketView): KeyValue | undefined {
   if (key?.kind !== 'concat') return nftFieldValue(field, v);
   const xs = key.fields.map((f) => nftFieldValue(f, v));
-  return xs.some((x) => x === undefined) ? undefined : (xs as (number | string)[]);
+  return xs.some((x) => x === undefined) ? undefined : (xs as (number | bigint | string)[]);
 }
 
 function elemHas(field: NftField, e: NftElem, x: KeyValue, key?: NftKey): boolean {
@@ -135,6 +154,7 @@ function elemHas(field: NftField, e: NftElem, x: KeyValue, key?: NftKey): boolea
     return (e.parts ?? []).every((p, i) => elemHas(fields[i] ?? field, p, x[i]!));
   }
   if (typeof x === 'string') return e.s === x;
+  if (typeof x === 'bigint') return e.a6 !== undefined && x >= e.a6.lo && x <= e.a6.hi;
   if (BITMASK_FIELDS.has(field)) return (x & e.lo) !== 0;
   return x >>> 0 >= e.lo && x >>> 0 <= e.hi;
 }

@@ -32,6 +32,7 @@ const FIELD_TEXT: Partial<Record<NftField, string>> = {
 /** The protocol an expression's header belongs to (its implicit dependency). */
 export function fieldProto(field: NftField): string | undefined {
   const head = field.split(' ')[0]!;
+  if (head === 'icmpv6') return 'ipv6-icmp';
   return head === 'tcp' || head === 'udp' || head === 'icmp' ? head : undefined;
 }
 
