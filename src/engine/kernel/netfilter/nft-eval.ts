@@ -5,7 +5,7 @@
  * NAT statements are terminal and hand the chosen range to the NAT core.
  */
 import { parseIp } from '../../net/ipv4';
-import { parseIp6 } from '../../net/ipv6';
+import { formatIp6, parseIp6 } from '../../net/ipv6';
 import type { TraversedRule } from '../trace';
 import { isUntracked6 } from './conntrack';
 import { addrType, type PacketView } from './match';
@@ -185,16 +185,27 @@ function mapLookup(
 function dynsetUpdate(t: NftTable, e: Extract<NftExpr, { op: 'update' }>, v: PacketView): Step {
   const set = t.sets.get(e.set);
   const x = nftFieldValue(e.field, v);
-  if (!set || typeof x !== 'number') return { kind: 'break' };
+  if (!set || (typeof x !== 'number' && typeof x !== 'bigint')) return { kind: 'break' };
   const now = v.ns.world.sched.now;
   const expires = set.timeout !== undefined ? now + set.timeout * 1_000_000 : undefined;
-  const text = FORMAT_ADDR(x);
-  const elem: NftElem = { lo: x >>> 0, hi: x >>> 0, text, ...(expires !== undefined ? { expires } : {}) };
-  const i = set.elems.findIndex((el) => el.lo === elem.lo);
+  const elem: NftElem = {
+    ...(typeof x === 'bigint'
+      ? { lo: 0, hi: 0, a6: { lo: x, hi: x }, text: formatIp6(x) }
+      : { lo: x >>> 0, hi: x >>> 0, text: FORMAT_ADDR(x) }),
+    ...(expires !== undefined ? { expires } : {}),
+  };
+  const same = (a: NftElem): boolean => a.lo === elem.lo && a.a6?.lo === elem.a6?.lo;
+  const i = set.elems.findIndex(same);
   if (i >= 0) set.elems[i] = elem;
-  else set.elems = [...set.elems, elem].sort((a, b) => a.lo - b.lo);
+  else set.elems = [...set.elems, elem].sort(elemOrder);
   v.ns.changed('nftables');
   return { kind: 'next' };
+}
+
+/** A set's element order: by value, IPv6 addresses by their 128 bits. */
+function elemOrder(a: NftElem, b: NftElem): number {
+  if (a.a6 && b.a6) return a.a6.lo < b.a6.lo ? -1 : a.a6.lo > b.a6.lo ? 1 : 0;
+  return a.lo - b.lo;
 }
 
 /**
