@@ -291,7 +291,7 @@ function parseReject(ts: Tokens): NftExpr {
     ts.next();
     ts.expect('reset');
     with_ = { kind: 'tcp reset' };
-  } else if (w === 'icmp' || w === 'icmpx') {
+  } else if (w === 'icmp' || w === 'icmpv6' || w === 'icmpx') {
     ts.next();
     ts.accept('type');
     with_ = { kind: w, type: ts.next().text };

@@ -302,7 +302,7 @@ function exprStep(t: NftTable, e: NftExpr, v: PacketView, bytes: number): Step {
     case 'update':
       return dynsetUpdate(t, e, v);
     case 'reject':
-      return { kind: 'reject', with: e.with };
+      return rejectStep(e, v);
     case 'snat':
     case 'dnat':
       return natStep(t, e, v);
@@ -322,6 +322,17 @@ function exprStep(t: NftTable, e: NftExpr, v: PacketView, bytes: number): Step {
     case 'log':
       return { kind: 'next' };
   }
+}
+
+/**
+ * In inet, `reject with icmp` and `reject with icmpv6` carry the nfproto dependency nft adds
+ * (meta nfproto ipv4 / ipv6): the other family's packet breaks the rule.
+ */
+function rejectStep(e: Extract<NftExpr, { op: 'reject' }>, v: PacketView): Step {
+  const proto = v.layers[0]?.proto;
+  if (e.with?.kind === 'icmp' && proto === 'ipv6') return { kind: 'break' };
+  if (e.with?.kind === 'icmpv6' && proto === 'ipv4') return { kind: 'break' };
+  return { kind: 'reject', with: e.with };
 }
 
 /** Run one rule: the step that ended it (a verdict, reject, NAT) or next/break when it fell through. */

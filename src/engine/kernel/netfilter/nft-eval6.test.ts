@@ -139,3 +139,19 @@ describe('a dynamic set of IPv6 addresses', () => {
     );
   });
 });
+
+describe('reject in an inet chain', () => {
+  it('with icmpv6 rejects only IPv6 packets, with icmp only IPv4 ones (the nfproto nft adds)', () => {
+    const h = host([
+      'add table inet f',
+      'add chain inet f input { type filter hook input priority 0; }',
+      'add rule inet f input reject with icmpv6 type admin-prohibited',
+      'add rule inet f input counter',
+      'add rule inet f input reject with icmp type host-unreachable',
+    ]);
+    expect(h.passes(tcp6('2001:db8::5', '2001:db8::99', 80))).toBe(false);
+    expect(h.counters('inet', 'f', 'input')).toEqual([-1, 0, -1]);
+    expect(h.passes(tcp('10.0.0.5', 40000, '10.0.0.1', 80))).toBe(false);
+    expect(h.counters('inet', 'f', 'input')).toEqual([-1, 1, -1]);
+  });
+});

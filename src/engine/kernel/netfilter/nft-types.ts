@@ -110,8 +110,7 @@ export interface NftMapElem {
 
 export type NftMapRhs = { kind: 'map'; elems: NftMapElem[] } | { kind: 'ref'; name: string };
 
-export type NftRejectWith =
-  { kind: 'icmp'; type: string } | { kind: 'icmpx'; type: string } | { kind: 'tcp reset' };
+export type NftRejectWith = { kind: 'icmp' | 'icmpv6' | 'icmpx'; type: string } | { kind: 'tcp reset' };
 
 /** A NAT statement's target: an address and/or port, or a map looked up by a packet field. */
 export interface NftNatTo {
