@@ -37,3 +37,21 @@ while IFS= read -r line; do
   read -ra words <<< "$line"
   { "${N[@]}" "${words[@]}" 2>&1 || echo "rc=$?"; } >> errors.out
 done < errors.txt
+# The IPv6 errors run against table ip6 t (chain d) and table inet f (chain c).
+"${N[@]}" flush ruleset
+"${N[@]}" -f - <<'NFT'
+table ip6 t {
+  chain d {
+  }
+}
+table inet f {
+  chain c {
+  }
+}
+NFT
+: > errors6.out
+while IFS= read -r line; do
+  read -ra words <<< "$line"
+  { "${N[@]}" "${words[@]}" 2>&1 || echo "rc=$?"; } >> errors6.out
+done < errors6.txt
+"${N[@]}" flush ruleset

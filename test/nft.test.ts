@@ -34,7 +34,7 @@ function fails(sh: (l: string) => string, line: string): string {
 }
 
 describe('nft list ruleset matches the real nft', () => {
-  for (const name of ['inet-filter-ip-nat', 'ip-rule-forms', 'priorities', 'fib']) {
+  for (const name of ['inet-filter-ip-nat', 'ip-rule-forms', 'priorities', 'fib', 'ip6-forms']) {
     it(`nft -f ${name}.nft`, () => {
       const { sh } = host();
       sh('nft -f -', fixture(`${name}.nft`));
@@ -75,6 +75,17 @@ describe("nft's error messages", () => {
       })
       .join('');
     expect(got).toBe(fixture('errors.out'));
+  });
+
+  it('IPv6 forms: match the real nft against table ip6 t and table inet f', () => {
+    const { sh } = host();
+    sh('nft -f -', 'table ip6 t {\n  chain d {\n  }\n}\ntable inet f {\n  chain c {\n  }\n}\n');
+    const got = fixture('errors6.txt')
+      .trim()
+      .split('\n')
+      .map((line) => `${fails(sh, `nft ${line}`)}\n`)
+      .join('');
+    expect(got).toBe(fixture('errors6.out'));
   });
 
   it('a file error names the file, line and columns', () => {

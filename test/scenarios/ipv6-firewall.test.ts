@@ -146,3 +146,27 @@ describe(`${SCENARIO}: an inet nftables chain sees IPv6 too`, () => {
     ]);
   });
 });
+
+describe(`${SCENARIO}: an ip6 nftables table in place of b's ip6tables INPUT`, () => {
+  // The same rules in namespaces on this kernel (nft 1.0.6): the ping is answered, and b's
+  // counters read 2 packets (r's solicitation, the advertisement for b's gateway) on the
+  // neighbour discovery rule and 1 on the echo request rule.
+  const nd = 'icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } ip6 hoplimit 255 counter accept';
+  const t = trace(SCENARIO, 'a-ping-b-ipv6-forward-open', [
+    'b: ip6tables -P INPUT ACCEPT',
+    'b: nft add table ip6 f',
+    "b: nft 'add chain ip6 f input { type filter hook input priority filter; policy drop; }'",
+    'b: nft add rule ip6 f input ct state established,related counter accept',
+    `b: nft 'add rule ip6 f input ${nd}'`,
+    'b: nft add rule ip6 f input icmpv6 type echo-request counter accept',
+  ]);
+
+  it('accepts neighbour discovery by ICMPv6 type and hop limit, and the echo request', () => {
+    expect(t.output).toContain('64 bytes from 2001:db8:2::20: icmp_seq=1 ttl=63');
+    const rows = t.events
+      .filter((e) => e.netns === 'b' && e.decidedBy?.table === 'nftables')
+      // A row shows the counter as it was when the rule decided.
+      .map((e) => e.decidedBy?.row.trim().replace(/ counter packets \d+ bytes \d+/, ' counter'));
+    expect(rows).toEqual([nd, 'icmpv6 type echo-request counter accept', nd]);
+  });
+});

@@ -24,6 +24,19 @@ export class NftError extends Error {
 
 const PUNCT = new Set(['{', '}', ',', ';', ':', '@', '\n']);
 
+/**
+ * nft's scanner reads an IPv6 address (with a prefix length or as one end of a range) as one
+ * token although `:` is punctuation elsewhere (maps, `dnat to 10.0.0.1:80`): hex groups and
+ * colons with `::` or at least two colons, ending where a word would.
+ */
+const IP6 = /^[0-9a-fA-F]*(?::[0-9a-fA-F.]*){2,}(?:\/\d+)?(?:-[0-9a-fA-F:.]+)?(?=[\s{},;@"#]|$)/;
+
+function ip6Len(src: string, i: number): number {
+  if (i > 0 && /[\w.:-]/.test(src[i - 1]!)) return 0;
+  const m = IP6.exec(src.slice(i, i + 100));
+  return m && !m[0].includes(':::') ? m[0].length : 0;
+}
+
 /** Split nft input into tokens; newlines are tokens (they end statements), comments are dropped. */
 export function lex(src: string): Token[] {
   const out: Token[] = [];
@@ -40,6 +53,10 @@ export function lex(src: string): Token[] {
     } else if (c === '!' && src[i + 1] === '=') {
       out.push({ text: '!=', quoted: false, at: i, len: 2 });
       i += 2;
+    } else if (ip6Len(src, i) > 0) {
+      const n = ip6Len(src, i);
+      out.push({ text: src.slice(i, i + n), quoted: false, at: i, len: n });
+      i += n;
     } else if (PUNCT.has(c)) {
       out.push({ text: c, quoted: false, at: i, len: 1 });
       i++;

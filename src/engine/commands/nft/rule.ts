@@ -18,17 +18,19 @@ import type {
   NftTable,
   NftVerdict,
 } from '../../kernel/netfilter/nft-types';
-import { NftError, type Tokens } from './lex';
+import { NftError, type Token, type Tokens } from './lex';
 import { FIELD_TYPE, flagsElem, parseElem, parseKeyElem, sortBy, sortElems } from './values';
 
 const KEYS: Record<string, string[]> = {
   ip: ['saddr', 'daddr', 'protocol'],
-  meta: ['l4proto', 'iifname', 'oifname', 'iif', 'oif', 'mark'],
+  ip6: ['saddr', 'daddr', 'nexthdr', 'hoplimit'],
+  meta: ['l4proto', 'nfproto', 'iifname', 'oifname', 'iif', 'oif', 'mark'],
   tcp: ['dport', 'sport'],
   udp: ['dport', 'sport'],
   th: ['dport', 'sport'],
   ct: ['state', 'status', 'mark'],
   icmp: ['type'],
+  icmpv6: ['type', 'code'],
   fib: ['saddr', 'daddr'],
 };
 const BARE_META = new Set(['iifname', 'oifname', 'iif', 'oif', 'mark', 'l4proto']);
@@ -289,7 +291,7 @@ function parseReject(ts: Tokens): NftExpr {
     ts.next();
     ts.expect('reset');
     with_ = { kind: 'tcp reset' };
-  } else if (w === 'icmp' || w === 'icmpx') {
+  } else if (w === 'icmp' || w === 'icmpv6' || w === 'icmpx') {
     ts.next();
     ts.accept('type');
     with_ = { kind: w, type: ts.next().text };
@@ -322,6 +324,21 @@ function parseNat(ts: Tokens, table: NftTable): NftExpr {
   const addr = parseElem('ipv4_addr', ts.next());
   const port = portAfterColon(ts);
   return { op, to: port ? { addr, port } : { addr } };
+}
+
+/**
+ * A table's family fixes the network header: ip and ip6 payloads conflict with the other
+ * family's table, and meta nfproto only tells anything in inet (nft's checks, in its words).
+ */
+function checkFamily(table: NftTable, field: NftField, first: Token, last: Token): void {
+  const at = first.at;
+  const len = last.at + last.len - first.at;
+  if (field === 'meta nfproto' && table.family !== 'inet')
+    throw new NftError('meta nfproto is only useful in the inet family', at, len);
+  const head = field.split(' ')[0];
+  const other = table.family === 'ip' ? 'ip6' : table.family === 'ip6' ? 'ip' : undefined;
+  if (head === other)
+    throw new NftError(`conflicting protocols specified: ${table.family} vs. ${head}`, at, len);
 }
 
 /** One statement at the cursor. */
@@ -358,7 +375,9 @@ function parseStatement(ts: Tokens, table: NftTable, r: Omit<NftRule, 'handle' |
     return void r.exprs.push(parseNat(ts, table));
   if (w === 'numgen') return void r.exprs.push(parseNumgen(ts));
   if ((w === 'update' || w === 'add') && ts.word(1) === '@') return void r.exprs.push(parseUpdate(ts));
+  const start = ts.peek();
   const k = parseKey(ts);
+  if (k && start) checkFamily(table, k.field, start, ts.toks[ts.i - 1]!);
   if (!k) {
     // An unknown word is a symbol compared with the next one: with none, the grammar ends early.
     const t = ts.peek();

@@ -21,7 +21,7 @@ import { NftError, type Token, type Tokens } from './lex';
 import { parseElemList, parseMapList, parseRule } from './rule';
 import { keyCmp, TYPE_NAMES } from './values';
 
-const FAMILIES = new Set(['ip', 'inet']);
+const FAMILIES = new Set(['ip', 'ip6', 'inet']);
 const PRIO_NAMES: Record<string, number> = {
   raw: -300,
   mangle: -150,
@@ -36,6 +36,8 @@ const enoent = (t: Token): NftError =>
 /** The key field a set type's elements parse as (a stand-in field of that datatype). */
 const TYPE_FIELD: Partial<Record<NftDatatype, NftField>> = {
   ipv4_addr: 'ip daddr',
+  ipv6_addr: 'ip6 daddr',
+  icmpv6_type: 'icmpv6 type',
   inet_service: 'th dport',
   inet_proto: 'meta l4proto',
   ifname: 'meta iifname',

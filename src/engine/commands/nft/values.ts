@@ -6,11 +6,17 @@
 import { formatIp, parseIp } from '../../net/ipv4';
 import type { NftDatatype, NftElem, NftField } from '../../kernel/netfilter/nft-types';
 import { NftError, type Token, type Tokens } from './lex';
+import { addr6Elem, ICMPV6_CODES, ICMPV6_TYPES, NFPROTOS } from './values6';
 
 export const FIELD_TYPE: Record<NftField, NftDatatype> = {
   'ip saddr': 'ipv4_addr',
   'ip daddr': 'ipv4_addr',
   'ip protocol': 'inet_proto',
+  'ip6 saddr': 'ipv6_addr',
+  'ip6 daddr': 'ipv6_addr',
+  'ip6 nexthdr': 'inet_proto',
+  'ip6 hoplimit': 'uint8',
+  'meta nfproto': 'nf_proto',
   'meta l4proto': 'inet_proto',
   'meta iifname': 'ifname',
   'meta oifname': 'ifname',
@@ -27,6 +33,8 @@ export const FIELD_TYPE: Record<NftField, NftDatatype> = {
   'th dport': 'inet_service',
   'th sport': 'inet_service',
   'icmp type': 'icmp_type',
+  'icmpv6 type': 'icmpv6_type',
+  'icmpv6 code': 'icmpv6_code',
   'fib saddr type': 'fib_addrtype',
   'fib daddr type': 'fib_addrtype',
   numgen: 'integer',
@@ -139,6 +147,13 @@ function namedElem(t: Token, table: [string, number][], what: string): NftElem {
   return { lo: n, hi: n, text: name };
 }
 
+/** A protocol by /etc/protocols name or number (getprotobyname's failure in nft's words). */
+function protoElem(t: Token): NftElem {
+  if (num(t.text) === undefined && PROTOS[t.text] === undefined)
+    throw new NftError('Could not resolve protocol name', t.at, t.len);
+  return namedElem(t, Object.entries(PROTOS), 'protocol');
+}
+
 /** RTN_* as nft's fib_addr_type names them (rtnetlink.h order). */
 export const FIB_ADDR_TYPES: [string, number][] = [
   ['unspec', 0],
@@ -160,10 +175,18 @@ export function parseElem(type: NftDatatype, t: Token): NftElem {
   switch (type) {
     case 'ipv4_addr':
       return addrElem(t);
+    case 'ipv6_addr':
+      return addr6Elem(t);
+    case 'nf_proto':
+      return namedElem(t, NFPROTOS, 'netfilter protocol');
+    case 'icmpv6_type':
+      return namedElem(t, ICMPV6_TYPES, 'ICMPv6 type');
+    case 'icmpv6_code':
+      return namedElem(t, ICMPV6_CODES, 'icmpv6 code');
     case 'inet_service':
       return serviceElem(t);
     case 'inet_proto':
-      return namedElem(t, Object.entries(PROTOS), 'protocol');
+      return protoElem(t);
     case 'icmp_type':
       return namedElem(t, ICMP_TYPES, 'ICMP type');
     case 'ct_state':
@@ -181,6 +204,12 @@ export function parseElem(type: NftDatatype, t: Token): NftElem {
       const n = num(t.text);
       if (n === undefined || n > 0xffffffff) throw new NftError('Could not parse mark', t.at, t.len);
       return { lo: n, hi: n, text: `0x${n.toString(16).padStart(8, '0')}` };
+    }
+    case 'uint8': {
+      const n = num(t.text);
+      if (n === undefined) throw new NftError('Could not parse integer', t.at, t.len);
+      if (n > 255) throw new NftError(`Value ${n} exceeds valid range 0-255`, t.at, t.len);
+      return { lo: n, hi: n, text: String(n) };
     }
     case 'integer': {
       const n = num(t.text);
@@ -230,14 +259,14 @@ function concatKey(e: NftElem, types: NftDatatype[]): number[] {
  * nft lists set elements sorted (expr_msort_cmp): values in key order, interface names as
  * strings, concatenations by their bytes read little-endian.
  */
-export function sortElems<T extends { lo: number; s?: string; parts?: NftElem[] }>(
+export function sortElems<T extends { lo: number; s?: string; a6?: NftElem['a6']; parts?: NftElem[] }>(
   xs: T[],
   types?: NftDatatype[],
 ): T[] {
   return sortBy(xs, (x) => x, types);
 }
 
-type SortKey = { lo: number; s?: string; parts?: NftElem[]; text?: string };
+type SortKey = { lo: number; s?: string; a6?: NftElem['a6']; parts?: NftElem[]; text?: string };
 
 /**
  * expr_msort_cmp on two keys. A concatenation's byte key is computed once per key object
@@ -252,6 +281,7 @@ export function keyCmp(types?: NftDatatype[]): (x: SortKey, y: SortKey) => numbe
   };
   return (x, y) => {
     if (x.s !== undefined && y.s !== undefined) return x.s.localeCompare(y.s);
+    if (x.a6 && y.a6) return x.a6.lo < y.a6.lo ? -1 : x.a6.lo > y.a6.lo ? 1 : 0;
     if (x.parts && y.parts && types) {
       const kx = bytesOf(x);
       const ky = bytesOf(y);
@@ -269,6 +299,7 @@ export function sortBy<T>(xs: T[], key: (x: T) => SortKey, types?: NftDatatype[]
 
 export const TYPE_NAMES: NftDatatype[] = [
   'ipv4_addr',
+  'ipv6_addr',
   'inet_proto',
   'ifname',
   'mark',
@@ -276,6 +307,7 @@ export const TYPE_NAMES: NftDatatype[] = [
   'ct_state',
   'ct_status',
   'icmp_type',
+  'icmpv6_type',
   'verdict',
 ];
 

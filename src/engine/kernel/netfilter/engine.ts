@@ -69,6 +69,8 @@ const REJECT6_CODES: Record<string, number> = {
   'icmp6-adm-prohibited': 1,
   'icmp6-addr-unreachable': 3,
   'icmp6-port-unreachable': 4,
+  'icmp6-policy-fail': 5,
+  'icmp6-reject-route': 6,
   // nft's reject in an ip6 or inet chain (nft_reject_icmpv6_code for icmpx, nftRejectHow's names).
   'icmp-net-unreachable': 0,
   'icmp-admin-prohibited': 1,

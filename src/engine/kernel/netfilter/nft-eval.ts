@@ -5,6 +5,7 @@
  * NAT statements are terminal and hand the chosen range to the NAT core.
  */
 import { parseIp } from '../../net/ipv4';
+import { formatIp6, parseIp6 } from '../../net/ipv6';
 import type { TraversedRule } from '../trace';
 import { isUntracked6 } from './conntrack';
 import { addrType, type PacketView } from './match';
@@ -69,10 +70,13 @@ function ctStatus(v: PacketView): number {
   );
 }
 
+const NFPROTO_IPV4 = 2;
+const NFPROTO_IPV6 = 10;
+
 const BITMASK_FIELDS = new Set<NftField>(['ct state', 'ct status']);
 
 /** The packet's value for a field, or undefined when the packet has no such header (NFT_BREAK). */
-export function nftFieldValue(field: NftField, v: PacketView): number | string | undefined {
+export function nftFieldValue(field: NftField, v: PacketView): number | bigint | string | undefined {
   const ip = v.layers[0];
   if (ip?.proto !== 'ipv4' && ip?.proto !== 'ipv6') return undefined;
   // An inet chain sees IPv6 too: the family-neutral keys (meta, ct, th, tcp, udp) read it;
@@ -87,6 +91,17 @@ export function nftFieldValue(field: NftField, v: PacketView): number | string |
       return v4 ? (parseIp(ip.dst) ?? undefined) : undefined;
     case 'ip protocol':
       return v4 ? ip.protocol : undefined;
+    // The ip6 header's payload expressions break on an IPv4 packet, as ip's do on IPv6.
+    case 'ip6 saddr':
+      return v4 ? undefined : (parseIp6(ip.src) ?? undefined);
+    case 'ip6 daddr':
+      return v4 ? undefined : (parseIp6(ip.dst) ?? undefined);
+    case 'ip6 nexthdr':
+      return v4 ? undefined : ip.next;
+    case 'ip6 hoplimit':
+      return v4 ? undefined : ip.hlim;
+    case 'meta nfproto':
+      return v4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
     case 'meta l4proto':
       return v4 ? ip.protocol : ip.next;
     case 'meta iifname':
@@ -106,6 +121,10 @@ export function nftFieldValue(field: NftField, v: PacketView): number | string |
       return ctStatus(v);
     case 'icmp type':
       return l4?.proto === 'icmp' ? l4.type : undefined;
+    case 'icmpv6 type':
+      return l4?.proto === 'icmpv6' ? l4.type : undefined;
+    case 'icmpv6 code':
+      return l4?.proto === 'icmpv6' ? l4.code : undefined;
     case 'fib saddr type':
     case 'fib daddr type':
       // nft_fib6_eval is not modelled: an IPv6 packet does not match.
@@ -120,13 +139,13 @@ export function nftFieldValue(field: NftField, v: PacketView): number | string |
   return key === 'dport' ? l4.dport : l4.sport;
 }
 
-type KeyValue = number | string | (number | string)[];
+type KeyValue = number | bigint | string | (number | bigint | string)[];
 
 /** The packet's value for a key: one field's, or every concatenated field's (any missing: none). */
 function keyValue(field: NftField, key: NftKey | undefined, v: PacketView): KeyValue | undefined {
   if (key?.kind !== 'concat') return nftFieldValue(field, v);
   const xs = key.fields.map((f) => nftFieldValue(f, v));
-  return xs.some((x) => x === undefined) ? undefined : (xs as (number | string)[]);
+  return xs.some((x) => x === undefined) ? undefined : (xs as (number | bigint | string)[]);
 }
 
 function elemHas(field: NftField, e: NftElem, x: KeyValue, key?: NftKey): boolean {
@@ -135,6 +154,7 @@ function elemHas(field: NftField, e: NftElem, x: KeyValue, key?: NftKey): boolea
     return (e.parts ?? []).every((p, i) => elemHas(fields[i] ?? field, p, x[i]!));
   }
   if (typeof x === 'string') return e.s === x;
+  if (typeof x === 'bigint') return e.a6 !== undefined && x >= e.a6.lo && x <= e.a6.hi;
   if (BITMASK_FIELDS.has(field)) return (x & e.lo) !== 0;
   return x >>> 0 >= e.lo && x >>> 0 <= e.hi;
 }
@@ -165,16 +185,27 @@ function mapLookup(
 function dynsetUpdate(t: NftTable, e: Extract<NftExpr, { op: 'update' }>, v: PacketView): Step {
   const set = t.sets.get(e.set);
   const x = nftFieldValue(e.field, v);
-  if (!set || typeof x !== 'number') return { kind: 'break' };
+  if (!set || (typeof x !== 'number' && typeof x !== 'bigint')) return { kind: 'break' };
   const now = v.ns.world.sched.now;
   const expires = set.timeout !== undefined ? now + set.timeout * 1_000_000 : undefined;
-  const text = FORMAT_ADDR(x);
-  const elem: NftElem = { lo: x >>> 0, hi: x >>> 0, text, ...(expires !== undefined ? { expires } : {}) };
-  const i = set.elems.findIndex((el) => el.lo === elem.lo);
+  const elem: NftElem = {
+    ...(typeof x === 'bigint'
+      ? { lo: 0, hi: 0, a6: { lo: x, hi: x }, text: formatIp6(x) }
+      : { lo: x >>> 0, hi: x >>> 0, text: FORMAT_ADDR(x) }),
+    ...(expires !== undefined ? { expires } : {}),
+  };
+  const same = (a: NftElem): boolean => a.lo === elem.lo && a.a6?.lo === elem.a6?.lo;
+  const i = set.elems.findIndex(same);
   if (i >= 0) set.elems[i] = elem;
-  else set.elems = [...set.elems, elem].sort((a, b) => a.lo - b.lo);
+  else set.elems = [...set.elems, elem].sort(elemOrder);
   v.ns.changed('nftables');
   return { kind: 'next' };
+}
+
+/** A set's element order: by value, IPv6 addresses by their 128 bits. */
+function elemOrder(a: NftElem, b: NftElem): number {
+  if (a.a6 && b.a6) return a.a6.lo < b.a6.lo ? -1 : a.a6.lo > b.a6.lo ? 1 : 0;
+  return a.lo - b.lo;
 }
 
 /**
@@ -271,7 +302,7 @@ function exprStep(t: NftTable, e: NftExpr, v: PacketView, bytes: number): Step {
     case 'update':
       return dynsetUpdate(t, e, v);
     case 'reject':
-      return { kind: 'reject', with: e.with };
+      return rejectStep(e, v);
     case 'snat':
     case 'dnat':
       return natStep(t, e, v);
@@ -291,6 +322,17 @@ function exprStep(t: NftTable, e: NftExpr, v: PacketView, bytes: number): Step {
     case 'log':
       return { kind: 'next' };
   }
+}
+
+/**
+ * In inet, `reject with icmp` and `reject with icmpv6` carry the nfproto dependency nft adds
+ * (meta nfproto ipv4 / ipv6): the other family's packet breaks the rule.
+ */
+function rejectStep(e: Extract<NftExpr, { op: 'reject' }>, v: PacketView): Step {
+  const proto = v.layers[0]?.proto;
+  if (e.with?.kind === 'icmp' && proto === 'ipv6') return { kind: 'break' };
+  if (e.with?.kind === 'icmpv6' && proto === 'ipv4') return { kind: 'break' };
+  return { kind: 'reject', with: e.with };
 }
 
 /** Run one rule: the step that ended it (a verdict, reject, NAT) or next/break when it fell through. */

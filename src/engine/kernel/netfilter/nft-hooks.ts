@@ -48,6 +48,8 @@ export function nftNeedsConntrack(st: NftState, sees: (t: NftTable) => boolean =
 export function nftRejectHow(w: NftRejectWith | undefined): string {
   if (!w) return 'icmp-port-unreachable';
   if (w.kind === 'tcp reset') return 'tcp-reset';
+  // ip6t_REJECT's names for the ICMPv6 codes (REJECT6_CODES in the engine).
+  if (w.kind === 'icmpv6') return `icmp6-${w.type === 'admin-prohibited' ? 'adm-prohibited' : w.type}`;
   const icmpx: Record<string, string> = {
     'no-route': 'net-unreachable',
     'admin-prohibited': 'admin-prohibited',

@@ -32,6 +32,7 @@ const FIELD_TEXT: Partial<Record<NftField, string>> = {
 /** The protocol an expression's header belongs to (its implicit dependency). */
 export function fieldProto(field: NftField): string | undefined {
   const head = field.split(' ')[0]!;
+  if (head === 'icmpv6') return 'ipv6-icmp';
   return head === 'tcp' || head === 'udp' || head === 'icmp' ? head : undefined;
 }
 
@@ -99,8 +100,9 @@ function rejectText(e: Extract<NftExpr, { op: 'reject' }>, family: NftFamily): s
   const w = e.with;
   if (!w) return 'reject';
   if (w.kind === 'tcp reset') return 'reject with tcp reset';
-  // port-unreachable is the default for ip (icmp) and inet (icmpx) and is not printed.
-  if (w.type === 'port-unreachable' && (w.kind === 'icmpx') === (family === 'inet')) return 'reject';
+  // port-unreachable is the default for ip (icmp), ip6 (icmpv6) and inet (icmpx): not printed.
+  const own = family === 'inet' ? 'icmpx' : family === 'ip6' ? 'icmpv6' : 'icmp';
+  if (w.type === 'port-unreachable' && w.kind === own) return 'reject';
   return `reject with ${w.kind} ${w.type}`;
 }
 

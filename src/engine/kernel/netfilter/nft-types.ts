@@ -22,6 +22,11 @@ export type NftField =
   | 'ip saddr'
   | 'ip daddr'
   | 'ip protocol'
+  | 'ip6 saddr'
+  | 'ip6 daddr'
+  | 'ip6 nexthdr'
+  | 'ip6 hoplimit'
+  | 'meta nfproto'
   | 'meta l4proto'
   | 'meta iifname'
   | 'meta oifname'
@@ -38,21 +43,29 @@ export type NftField =
   | 'th dport'
   | 'th sport'
   | 'icmp type'
+  | 'icmpv6 type'
+  | 'icmpv6 code'
   | 'fib saddr type'
   | 'fib daddr type'
   | 'numgen';
 
 export type NftDatatype =
   | 'ipv4_addr'
+  | 'ipv6_addr'
   | 'inet_proto'
+  | 'nf_proto'
   | 'ifname'
   | 'mark'
   | 'inet_service'
   | 'ct_state'
   | 'ct_status'
   | 'icmp_type'
+  | 'icmpv6_type'
+  | 'icmpv6_code'
   | 'fib_addrtype'
   | 'integer'
+  /** An 8-bit integer field (ip6 hoplimit): nft checks the value's range. */
+  | 'uint8'
   | 'verdict';
 
 /**
@@ -63,6 +76,8 @@ export interface NftElem {
   lo: number;
   hi: number;
   s?: string;
+  /** An IPv6 address or prefix, as the 128-bit interval it covers (lo and hi stay 0). */
+  a6?: { lo: bigint; hi: bigint };
   text: string;
   /** A concatenation's parts (`10.96.0.10 . udp . 53`), one per field of the key. */
   parts?: NftElem[];
@@ -95,8 +110,7 @@ export interface NftMapElem {
 
 export type NftMapRhs = { kind: 'map'; elems: NftMapElem[] } | { kind: 'ref'; name: string };
 
-export type NftRejectWith =
-  { kind: 'icmp'; type: string } | { kind: 'icmpx'; type: string } | { kind: 'tcp reset' };
+export type NftRejectWith = { kind: 'icmp' | 'icmpv6' | 'icmpx'; type: string } | { kind: 'tcp reset' };
 
 /** A NAT statement's target: an address and/or port, or a map looked up by a packet field. */
 export interface NftNatTo {
