@@ -18,6 +18,8 @@ const CONF_KEYS: Record<string, number> = {
   arp_announce: 0,
   arp_accept: 0,
   proxy_arp_pvlan: 0,
+  // 127.0.0.0/8 routable to and from a non-loopback device (kube-proxy sets it for localhost NodePorts).
+  route_localnet: 0,
 };
 
 /** Neighbour parameters that exist per device as well as under `default`. */

@@ -44,6 +44,8 @@ export const ZH: Record<string, string> = {
     'rp_filter={rpf}：没有回到源地址 {src} 的路由，从 {dev} 进来的包被当作伪造源地址丢弃（fib_validate_source）。',
   'drop.rp-filter-other-dev':
     'rp_filter=1（严格）：回 {src} 的路由从 {back} 出去，而不是包进来的 {dev}，因此丢弃（fib_validate_source）。',
+  'drop.martian-destination':
+    '目的地址 {dst} 是环回地址；{dev} 的 route_localnet 为 0 时它是 martian，内核将其丢弃（ip_route_input_slow）。',
   'drop.martian-source': '从 {dev} 进来的源地址 {src} 不可能出现（martian），内核将其丢弃。',
   'route.forward-via': '查路由 {dst}：不是本地地址，内核把它经 {dev} 转发给网关 {via}。',
   'route.forward-direct': '查路由 {dst}：不是本地地址；目的地就在 {dev} 的链路上，内核直接转发过去。',
@@ -233,6 +235,8 @@ export const ZH: Record<string, string> = {
   'route.reroute-mangle':
     'mangle 表改变了路由所依据的内容（mark {mark}），所以内核重新路由（ip_route_me_harder）：{dst} 现在从 {dev} 出去。',
   'route.reroute': '目的地址在 OUTPUT 中被改写，所以内核重新路由：{dst} 从 {dev} 出去。',
+  'drop.reroute-localnet':
+    'OUTPUT 中做完 NAT 后，从 {src} 到 {dst} 的包要从 {dev} 出去；route_localnet 为 0 时环回源地址不能从真实设备发出，因此丢弃（__mkroute_output）。',
   'drop.no-route-output': 'OUTPUT 中做完 NAT 后没有去往 {dst} 的路由：数据包被丢弃。',
   'nf.accept': '{hook}，表 {table}："{rule}" 放行数据包（检查了 {n} 条规则）。',
   'nf.policy': '{hook}，表 {table}：没有规则做出决定，于是采用链的策略："{rule}"。',

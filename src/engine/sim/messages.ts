@@ -53,6 +53,8 @@ export const EN: Record<string, string> = {
     'rp_filter={rpf}: no route leads back to the source {src}, so the packet that came in on {dev} is dropped as a spoof (fib_validate_source).',
   'drop.rp-filter-other-dev':
     'rp_filter=1 (strict): the route back to {src} leaves by {back}, not by {dev} where the packet came in, so it is dropped (fib_validate_source).',
+  'drop.martian-destination':
+    'The destination {dst} is a loopback address, martian on {dev} while route_localnet is 0, so the kernel drops it (ip_route_input_slow).',
   'drop.martian-source':
     'The source {src} arriving on {dev} is impossible (a martian), so the kernel drops it.',
   'route.forward-via':
@@ -281,6 +283,8 @@ export const EN: Record<string, string> = {
     'The mangle table changed what routing reads (mark {mark}), so the kernel routes the packet again (ip_route_me_harder): {dst} now leaves by {dev}.',
   'route.reroute':
     'The destination was rewritten in OUTPUT, so the kernel routes the packet again: {dst} goes out of {dev}.',
+  'drop.reroute-localnet':
+    'After NAT in OUTPUT the packet from {src} to {dst} would leave by {dev}; a loopback source may not leave a real device while route_localnet is 0, so it is dropped (__mkroute_output).',
   'drop.no-route-output': 'After NAT in OUTPUT there is no route to {dst}: the packet is dropped.',
   'nf.accept': '{hook}, table {table}: "{rule}" accepts the packet ({n} rules evaluated).',
   'nf.policy': '{hook}, table {table}: no rule decided, so the chain policy applies: "{rule}".',

@@ -19,9 +19,12 @@ export function arpRcv(dev: Device, skb: Skb, eth: EthLayer): void {
   if (!arp || arp.proto !== 'arp' || dev.noarp) return;
   const sip = ipOf(arp.spa);
   const tip = ipOf(arp.tpa);
-  if (isMulticastIp(tip) || tip >>> 24 === 127) return;
+  // arp_process: 127/8 is neither asked for nor answered unless route_localnet (dev or all).
+  const localnet = ns.sysctl.devOr(dev.name, 'route_localnet');
+  if (isMulticastIp(tip) || (tip >>> 24 === 127 && !localnet)) return;
 
-  if (arp.op === 1 && sip !== 0) {
+  // A loopback sender fails the input route as a martian source: no answer, only the table update.
+  if (arp.op === 1 && sip !== 0 && (sip >>> 24 !== 127 || localnet)) {
     // arp_process: ip_route_input_noref(tip, sip, dev), so an iif or from rule applies.
     const rt = ns.routes.lookup(tip, { src: sip, iif: dev });
     if (rt?.type === 'local') {

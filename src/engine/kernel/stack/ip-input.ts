@@ -29,6 +29,7 @@ export function ipRcv(dev: Device, skb0: Skb): void {
     ipLocalDeliver(dev, skb);
     return;
   }
+  if (!localnetOk(dev, skb, src, dst)) return;
   // ip_route_input_slow's flow: the rules see the receiving device, the source and the mark.
   const found = ns.routes.fibLookup(dst, { src, iif: dev, mark: skb.mark, tos: ip.tos });
   const rt = found.rt;
@@ -118,6 +119,30 @@ export function ipRcv(dev: Device, skb0: Skb): void {
     },
   });
   ipForward(dev, skb, rt);
+}
+
+/**
+ * ip_route_input_slow, before the FIB lookup: 127.0.0.0/8 as destination (else as source)
+ * is martian unless route_localnet is set on the receiving device or on `all`
+ * (IN_DEV_NET_ROUTE_LOCALNET). Packets looped back by `lo` never get here in the kernel:
+ * they carry the output route already (ip_rcv_finish skips the input lookup).
+ */
+function localnetOk(dev: Device, skb: Skb, src: number, dst: number): boolean {
+  const dstLo = dst >>> 24 === 127;
+  if (dev.kind === 'loopback' || (!dstLo && src >>> 24 !== 127)) return true;
+  const ns = dev.netns;
+  if (ns.sysctl.devOr(dev.name, 'route_localnet')) return true;
+  const ip = skb.layers[0] as Ipv4Layer;
+  emit(ns, {
+    kind: 'drop',
+    dev,
+    skb,
+    decidedBy: { table: 'sysctl', row: `net.ipv4.conf.${dev.name}.route_localnet = 0` },
+    reason: dstLo ? 'IP_INVALID_DEST' : 'IP_INVALID_SOURCE',
+    code: dstLo ? 'drop.martian-destination' : 'drop.martian-source',
+    args: { src: ip.src, dst: ip.dst, dev: dev.name },
+  });
+  return false;
 }
 
 /**

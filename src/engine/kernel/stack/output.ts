@@ -71,6 +71,11 @@ export function routeOutput(
   // fib_result_prefsrc: inet_select_addr with the route's own scope (fi->fib_scope), so a
   // link-scope device route never picks a host-scope address such as lo's 127.0.0.1.
   const src = opts.src ?? rt.src ?? selectSource(ns, dev, nexthop, rt.scope);
+  // __mkroute_output: a 127.0.0.0/8 source leaves only by a loopback device, unless
+  // route_localnet is set on the output device or on `all` (IN_DEV_ROUTE_LOCALNET).
+  if (src >>> 24 === 127 && dev.kind !== 'loopback' && !ns.sysctl.devOr(dev.name, 'route_localnet')) {
+    return { ok: false, err: 'EINVAL', rt };
+  }
   return { ok: true, rt, dev, nexthop, src, local: false, rule: found.rule };
 }
 
@@ -90,6 +95,33 @@ export function selectSource(ns: Netns, dev: Device, dst: number, scope: Scope):
     if (a.scope !== 'link' && scopeRank(a.scope) <= scopeRank(scope)) return a.addr;
   }
   return 0;
+}
+
+/**
+ * ip_route_me_harder failed after OUTPUT: the NAT hook returns NF_DROP_ERR. A 127/8 source
+ * that would now leave by a real device (a localhost DNAT) is refused by __mkroute_output.
+ */
+function rerouteDrop(ns: Netns, skb: Skb, res: Extract<RouteResult, { ok: false }>): void {
+  const ip = skb.layers[0] as Ipv4Layer;
+  const dev = res.rt?.dev;
+  if (res.err === 'EINVAL' && dev && ipOf(ip.src) >>> 24 === 127) {
+    emit(ns, {
+      kind: 'drop',
+      skb,
+      decidedBy: { table: 'sysctl', row: `net.ipv4.conf.${dev.name}.route_localnet = 0` },
+      reason: 'NETFILTER_DROP',
+      code: 'drop.reroute-localnet',
+      args: { src: ip.src, dst: ip.dst, dev: dev.name },
+    });
+    return;
+  }
+  emit(ns, {
+    kind: 'drop',
+    skb,
+    reason: 'IP_OUTNOROUTES',
+    code: 'drop.no-route-output',
+    args: { dst: ip.dst },
+  });
 }
 
 /** __ip_local_out: OUTPUT hook, then ip_output. `who` names the sender for the explanation. */
@@ -116,13 +148,7 @@ export function ipLocalOut(ns: Netns, skb0: Skb, res: Extract<RouteResult, { ok:
     // changed the mark, an address or the tos: route again with the packet's mark and source.
     const again = routeOutput(ns, ipOf(ip.dst), { src: ipOf(ip.src), mark: skb.mark });
     if (!again.ok) {
-      emit(ns, {
-        kind: 'drop',
-        skb,
-        reason: 'IP_OUTNOROUTES',
-        code: 'drop.no-route-output',
-        args: { dst: ip.dst },
-      });
+      rerouteDrop(ns, skb, again);
       return;
     }
     if (again.rule && ns.routes.customRules) ruleEvent(ns, skb, undefined, again.rule, again.rt);
