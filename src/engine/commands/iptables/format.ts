@@ -26,6 +26,7 @@ import {
   markText,
   natRangeText,
   not,
+  physdevText,
   probabilityText,
   rangeText,
   recentOpts,
@@ -243,13 +244,8 @@ function listMatch(m: Match, rule: Rule, n: boolean): string {
       const cmd = { set: 'SET', rcheck: 'CHECK', update: 'UPDATE', remove: 'REMOVE' }[m.cmd];
       return `${m.neg ? ' !' : ''} recent: ${cmd}${recentOpts(m, '')} name: ${m.name} side: ${m.side} mask: ${formatIp(m.mask)}`;
     }
-    case 'physdev': {
-      let s = ' PHYSDEV match';
-      if (m.physdevIn) s += `${not(m.physdevIn.neg)} --physdev-in ${m.physdevIn.name}`;
-      if (m.physdevOut) s += `${not(m.physdevOut.neg)} --physdev-out ${m.physdevOut.name}`;
-      if (m.physdevIsBridged) s += ' --physdev-is-bridged';
-      return s;
-    }
+    case 'physdev':
+      return ` PHYSDEV match${physdevText(m)}`;
   }
 }
 

@@ -41,6 +41,15 @@ export const portOpts = {
 };
 export const LONG_PORT: Record<string, string> = { sport: 'source-port', dport: 'destination-port' };
 
+const PHYSDEV_OPTS = ['physdev-in', 'physdev-out', 'physdev-is-in', 'physdev-is-out', 'physdev-is-bridged'];
+const PHYSDEV_KEY: Record<string, 'physdevIn' | 'physdevOut' | 'isIn' | 'isOut' | 'isBridged'> = {
+  'physdev-in': 'physdevIn',
+  'physdev-out': 'physdevOut',
+  'physdev-is-in': 'isIn',
+  'physdev-is-out': 'isOut',
+  'physdev-is-bridged': 'isBridged',
+};
+
 export const MODULES: Record<string, Module> = {
   tcp: {
     opts: { ...portOpts, 'tcp-flags': 'tcp-flags', syn: 'syn' },
@@ -380,23 +389,21 @@ export const MODULES: Record<string, Module> = {
       delete d.cmdGiven;
     },
   },
+  // libxt_physdev: every option may be inverted and given once.
   physdev: {
-    opts: {
-      'physdev-is-bridged': 'physdev-is-bridged',
-      'physdev-in': 'physdev-in',
-      'physdev-out': 'physdev-out',
-    },
-    flags: ['physdev-is-bridged'],
-    invertible: ['physdev-in', 'physdev-out'],
+    opts: Object.fromEntries(PHYSDEV_OPTS.map((o) => [o, o])),
+    flags: ['physdev-is-in', 'physdev-is-out', 'physdev-is-bridged'],
+    invertible: PHYSDEV_OPTS,
     create: () => ({ module: 'physdev' }),
     parse: (m, opt, inv, take) => {
       if (m.module !== 'physdev') return;
-      if (opt === 'physdev-is-bridged') m.physdevIsBridged = true;
-      else if (opt === 'physdev-in') m.physdevIn = parseIface('physdev-in', take(), inv);
-      else m.physdevOut = parseIface('physdev-out', take(), inv);
+      const key = PHYSDEV_KEY[opt]!;
+      onlyOnce('physdev', opt, !!m[key]);
+      if (key === 'physdevIn' || key === 'physdevOut') m[key] = parseIface(opt, take(), inv);
+      else m[key] = { neg: inv };
     },
     final: (m) => {
-      if (m.module === 'physdev' && !m.physdevIsBridged && !m.physdevIn && !m.physdevOut)
+      if (m.module === 'physdev' && !PHYSDEV_OPTS.some((o) => m[PHYSDEV_KEY[o]!]))
         throw param('PHYSDEV: no physdev option specified');
     },
   },

@@ -349,6 +349,7 @@ export class NetfilterEngine implements NetfilterHooks {
       out: p.ctx.out,
       mark: p.mark,
       ct: p.ct,
+      bridged: p.ctx.bridged !== undefined,
       physIn: p.ctx.bridged?.physIn,
       physOut: p.ctx.bridged?.physOut,
       random: (prob, rule) => this.random(prob, rule),

@@ -18,7 +18,8 @@ export interface PacketView {
   out?: Device;
   mark: number;
   ct?: { e: CtEntry; info: CtInfo; dir: 'orig' | 'reply' };
-  /** Bridged by br_netfilter: the physical ports. */
+  /** br_netfilter saw the packet (nf_bridge_info_exists), and the bridge ports it knows. */
+  bridged?: boolean;
   physIn?: Device;
   physOut?: Device;
   /** Decides -m statistic --mode random: the probability and the rule it belongs to. */
@@ -171,17 +172,28 @@ function matchModule(m: Match, v: PacketView, rule: Rule): boolean {
       return v.ipsetHas(m.name, m.flags) !== m.neg;
     case 'recent':
       return v.recent ? v.recent(m) : m.neg;
-    case 'physdev': {
-      if (
-        m.physdevIsBridged !== undefined &&
-        (v.physIn !== undefined || v.physOut !== undefined) !== m.physdevIsBridged
-      )
-        return false;
-      if (m.physdevIn && !ifaceMatches(m.physdevIn, v.physIn)) return false;
-      if (m.physdevOut && !ifaceMatches(m.physdevOut, v.physOut)) return false;
-      return true;
-    }
+    case 'physdev':
+      return physdevMatches(m, v);
   }
+}
+
+/**
+ * xt_physdev's physdev_mt. A packet br_netfilter never saw (no nf_bridge info) matches only
+ * if every option given is inverted. Otherwise is-bridged asks for a bridge output port,
+ * is-in / is-out for either port; --physdev-in is not checked while the input port is
+ * unknown, and --physdev-out matches while the output port is unknown (OUTPUT, PREROUTING).
+ */
+function physdevMatches(m: Extract<Match, { module: 'physdev' }>, v: PacketView): boolean {
+  if (!v.bridged) {
+    return [m.isBridged, m.isIn, m.isOut, m.physdevIn, m.physdevOut].every((o) => !o || o.neg);
+  }
+  const { physIn, physOut } = v;
+  if (m.isBridged && (physOut !== undefined) === m.isBridged.neg) return false;
+  if (m.isIn && (physIn !== undefined) === m.isIn.neg) return false;
+  if (m.isOut && (physOut !== undefined) === m.isOut.neg) return false;
+  if (m.physdevIn && physIn && !ifaceMatches(m.physdevIn, physIn)) return false;
+  if (m.physdevOut && physOut) return ifaceMatches(m.physdevOut, physOut);
+  return true;
 }
 
 /** -s/-d: ip_packet_match's masked compare, or ip6_packet_match's for an IPv6 header. */

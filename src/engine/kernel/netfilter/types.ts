@@ -90,7 +90,15 @@ export type Match =
       side: 'source' | 'dest';
       mask: number;
     }
-  | { module: 'physdev'; physdevIsBridged?: boolean; physdevIn?: IfaceMatch; physdevOut?: IfaceMatch };
+  | {
+      module: 'physdev';
+      physdevIn?: IfaceMatch;
+      physdevOut?: IfaceMatch;
+      /** --physdev-is-in, --physdev-is-out, --physdev-is-bridged, each possibly after `!`. */
+      isIn?: { neg: boolean };
+      isOut?: { neg: boolean };
+      isBridged?: { neg: boolean };
+    };
 
 export type Target =
   | { kind: 'ACCEPT' }

@@ -16,6 +16,17 @@ export function saveString(value: string): string {
 export const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 export const not = (neg: boolean): string => (neg ? ' !' : '');
 
+/** libxt_physdev's save order, which `-L` prints too: is-in, in, is-out, out, is-bridged. */
+export function physdevText(m: Extract<Match, { module: 'physdev' }>): string {
+  let s = '';
+  if (m.isIn) s += `${not(m.isIn.neg)} --physdev-is-in`;
+  if (m.physdevIn) s += `${not(m.physdevIn.neg)} --physdev-in ${m.physdevIn.name}`;
+  if (m.isOut) s += `${not(m.isOut.neg)} --physdev-is-out`;
+  if (m.physdevOut) s += `${not(m.physdevOut.neg)} --physdev-out ${m.physdevOut.name}`;
+  if (m.isBridged) s += `${not(m.isBridged.neg)} --physdev-is-bridged`;
+  return s;
+}
+
 function addrText(a: AddrMatch): string {
   return `${a.addr6 !== undefined ? formatIp6(a.addr6) : formatIp(a.addr)}/${a.len}`;
 }
@@ -120,13 +131,8 @@ function saveMatch(m: Match): string {
       return ` -m set${not(m.neg)} --match-set ${m.name} ${m.flags.join(',')}`;
     case 'recent':
       return ` -m recent${m.neg ? ' !' : ''} --${m.cmd}${recentOpts(m, '--')} --name ${m.name} --mask ${formatIp(m.mask)} --${m.side === 'source' ? 'rsource' : 'rdest'}`;
-    case 'physdev': {
-      let s = ' -m physdev';
-      if (m.physdevIn) s += `${not(m.physdevIn.neg)} --physdev-in ${m.physdevIn.name}`;
-      if (m.physdevOut) s += `${not(m.physdevOut.neg)} --physdev-out ${m.physdevOut.name}`;
-      if (m.physdevIsBridged) s += ' --physdev-is-bridged';
-      return s;
-    }
+    case 'physdev':
+      return ` -m physdev${physdevText(m)}`;
   }
 }
 
