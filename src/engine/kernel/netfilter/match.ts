@@ -181,7 +181,7 @@ function matchModule(m: Match, v: PacketView, rule: Rule): boolean {
  * xt_physdev's physdev_mt. A packet br_netfilter never saw (no nf_bridge info) matches only
  * if every option given is inverted. Otherwise is-bridged asks for a bridge output port,
  * is-in / is-out for either port; --physdev-in is not checked while the input port is
- * unknown, and --physdev-out matches while the output port is unknown (OUTPUT, PREROUTING).
+ * unknown, but --physdev-out, with or without `!`, fails while the output port is unknown.
  */
 function physdevMatches(m: Extract<Match, { module: 'physdev' }>, v: PacketView): boolean {
   if (!v.bridged) {
@@ -192,8 +192,8 @@ function physdevMatches(m: Extract<Match, { module: 'physdev' }>, v: PacketView)
   if (m.isIn && (physIn !== undefined) === m.isIn.neg) return false;
   if (m.isOut && (physOut !== undefined) === m.isOut.neg) return false;
   if (m.physdevIn && physIn && !ifaceMatches(m.physdevIn, physIn)) return false;
-  if (m.physdevOut && physOut) return ifaceMatches(m.physdevOut, physOut);
-  return true;
+  if (!m.physdevOut) return true;
+  return physOut !== undefined && ifaceMatches(m.physdevOut, physOut);
 }
 
 /** -s/-d: ip_packet_match's masked compare, or ip6_packet_match's for an IPv6 header. */

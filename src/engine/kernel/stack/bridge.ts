@@ -171,7 +171,8 @@ function brPreRouting(br: Bridge, port: Device, skb0: Skb): Skb | null {
 function brForward(br: Bridge, inPort: Device, outPort: Device, skb: Skb): Skb | null {
   const f = brHook(br, 'FORWARD', skb, inPort, outPort);
   if (!f) return null;
-  return brHook(br, 'POSTROUTING', f, undefined, outPort);
+  // nf_bridge keeps physindev: --physdev-in and --physdev-is-in still match in POSTROUTING.
+  return brHook(br, 'POSTROUTING', f, inPort, outPort);
 }
 
 /** br_pass_frame_up: the bridge device itself receives the frame (tcpdump -i br sees it). */
