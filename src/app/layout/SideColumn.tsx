@@ -31,6 +31,9 @@ function scrollWithin(box: HTMLElement, el: HTMLElement, margin: number) {
   box.scrollTo({ top: Math.max(0, top - margin) });
 }
 
+/** How long the column waits for the deciding row to be drawn (frames, about half a second). */
+const ROW_WAIT_FRAMES = 30;
+
 /** True when the box scrolls by itself (the desktop column; on a phone the page scrolls). */
 function scrolls(box: HTMLElement): boolean {
   return getComputedStyle(box).overflowY === 'auto' && box.scrollHeight > box.clientHeight;
@@ -43,18 +46,27 @@ export function SideColumn({ panels }: { panels: Partial<Record<PanelId, ReactNo
   const box = useRef<HTMLDivElement>(null);
   const order = columnOrder(decider);
 
-  // Bring the deciding panel's highlighted row into view (after the panels drew this step).
+  // Bring the deciding panel's highlighted row into view once the panels drew this step. They
+  // follow the store a transition behind, and a lazy panel arrives later still: look again on the
+  // next frames until the row is there (a step without one goes back to the top after a while).
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const id = requestAnimationFrame(() => {
-      if (!scrolls(el)) return;
+    let id = 0;
+    let frames = 0;
+    const look = (): void => {
       const panel = el.querySelector<HTMLElement>(`[data-panel="${decider}"]`);
       const row = panel?.querySelector<HTMLElement>('[aria-current="true"]');
+      if ((!row || !scrolls(el)) && ++frames < ROW_WAIT_FRAMES) {
+        id = requestAnimationFrame(look);
+        return;
+      }
+      if (!scrolls(el)) return;
       if (row && row.getBoundingClientRect().bottom > el.getBoundingClientRect().bottom)
         scrollWithin(el, row, el.clientHeight / 3);
       else el.scrollTo({ top: 0 });
-    });
+    };
+    id = requestAnimationFrame(look);
     return () => cancelAnimationFrame(id);
   }, [decider, step]);
 
