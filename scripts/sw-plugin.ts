@@ -3,7 +3,7 @@
  * (the bundle's chunks and assets, the workers, the public files and index.html), so the site works
  * offline after the first visit. No third-party host is involved: everything is served from the site.
  */
-import { TRACES_DIR } from './build-data-plugin';
+import { TRACES_DIR } from './build-data-plugin.ts';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
