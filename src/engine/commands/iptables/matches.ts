@@ -87,21 +87,7 @@ export const MODULES: Record<string, Module> = {
     create: () => ({ module: 'icmp' }),
     parse: (m, _opt, inv, take) => {
       if (m.module !== 'icmp') return;
-      const s = take();
-      const named = ICMP_TYPES.find(([n]) => n.toLowerCase() === s.toLowerCase());
-      let type: number;
-      let codeMin = 0;
-      let codeMax = 0xff;
-      if (named) [, type, codeMin, codeMax] = named;
-      else {
-        const mm = /^(\d+)(?:\/(\d+))?$/.exec(s);
-        if (!mm || Number(mm[1]) > 255 || (mm[2] !== undefined && Number(mm[2]) > 255))
-          throw param(`Unknown ICMP type \`${s}'`);
-        type = Number(mm[1]);
-        if (mm[2] !== undefined) codeMin = codeMax = Number(mm[2]);
-      }
-      const name = type === 0xff ? 'any' : codeMin === codeMax ? `${type}/${codeMin}` : `${type}`;
-      m.icmpType = { type, code: codeMin === codeMax ? codeMin : undefined, name, neg: inv };
+      m.icmpType = { ...icmpTypeArg(take(), ICMP_TYPES, 'ICMP', true), neg: inv };
     },
   },
   /** libip6t_icmp6: a name, a type, or type/code; saved as the number(s). */
@@ -111,21 +97,7 @@ export const MODULES: Record<string, Module> = {
     create: () => ({ module: 'icmp6' }),
     parse: (m, _opt, inv, take) => {
       if (m.module !== 'icmp6') return;
-      const s = take();
-      const named = ICMPV6_TYPES.find(([n]) => n.toLowerCase() === s.toLowerCase());
-      let type: number;
-      let codeMin = 0;
-      let codeMax = 0xff;
-      if (named) [, type, codeMin, codeMax] = named;
-      else {
-        const mm = /^(\d+)(?:\/(\d+))?$/.exec(s);
-        if (!mm || Number(mm[1]) > 255 || (mm[2] !== undefined && Number(mm[2]) > 255))
-          throw param(`Unknown ICMPv6 type \`${s}'`);
-        type = Number(mm[1]);
-        if (mm[2] !== undefined) codeMin = codeMax = Number(mm[2]);
-      }
-      const name = codeMin === codeMax ? `${type}/${codeMin}` : `${type}`;
-      m.icmpType = { type, code: codeMin === codeMax ? codeMin : undefined, name, neg: inv };
+      m.icmpType = { ...icmpTypeArg(take(), ICMPV6_TYPES, 'ICMPv6', false), neg: inv };
     },
   },
   multiport: {
@@ -446,4 +418,30 @@ export function parseStates(s: string, mod: string): CtState[] {
     if (!CT_STATES.has(x)) throw param(mod === 'ctstate' ? `Bad ctstate "${x}"` : `Bad state "${x}"`);
     return x as CtState;
   });
+}
+
+/**
+ * libipt_icmp / libip6t_icmp6: a type by name, a number, or type/code; `any` (type 255) exists
+ * for IPv4 only. Saved as the number(s).
+ */
+function icmpTypeArg(
+  s: string,
+  names: readonly (readonly [string, number, number, number])[],
+  family: 'ICMP' | 'ICMPv6',
+  any: boolean,
+): { type: number; code: number | undefined; name: string } {
+  const named = names.find(([n]) => n.toLowerCase() === s.toLowerCase());
+  let type: number;
+  let codeMin = 0;
+  let codeMax = 0xff;
+  if (named) [, type, codeMin, codeMax] = named;
+  else {
+    const mm = /^(\d+)(?:\/(\d+))?$/.exec(s);
+    if (!mm || Number(mm[1]) > 255 || (mm[2] !== undefined && Number(mm[2]) > 255))
+      throw param(`Unknown ${family} type \`${s}'`);
+    type = Number(mm[1]);
+    if (mm[2] !== undefined) codeMin = codeMax = Number(mm[2]);
+  }
+  const name = any && type === 0xff ? 'any' : codeMin === codeMax ? `${type}/${codeMin}` : `${type}`;
+  return { type, code: codeMin === codeMax ? codeMin : undefined, name };
 }
