@@ -69,3 +69,14 @@ export function finalRows(t: Trace, netns: string, table: string): string[] {
   const versions = t.tables.filter((v) => v.netns === netns && v.table === table);
   return versions[versions.length - 1]?.rows ?? [];
 }
+
+/** The captures of ICMPv6 messages of one type on an interface, in one direction. */
+export function icmp6(t: Trace, netns: string, iface: string, dir: 'tx' | 'rx', type: number): Capture[] {
+  return t.captures.filter(
+    (c) =>
+      c.netns === netns &&
+      c.interface === iface &&
+      c.direction === dir &&
+      c.layers.some((l) => l.proto === 'icmpv6' && l.type === type),
+  );
+}

@@ -6,19 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Capture, Trace } from '../../src/engine';
 import { buildWorld, loadScenario, runCommand } from '../../src/engine';
-import { trace, world } from '../helpers';
-
-function icmp6(t: Trace, netns: string, iface: string, dir: 'tx' | 'rx', type: number): Capture[] {
-  return t.captures.filter(
-    (c) =>
-      c.netns === netns &&
-      c.interface === iface &&
-      c.direction === dir &&
-      c.layers.some((l) => l.proto === 'icmpv6' && l.type === type),
-  );
-}
+import { trace, world, icmp6 } from '../helpers';
 
 describe('docker-ipv6: what dockerd builds', () => {
   const { world: w } = world('docker-ipv6');

@@ -5,20 +5,10 @@
  * `ip6tables -L -v -n -x`, `conntrack -L -f ipv6` and `ip -6 neigh` in r and b.
  */
 import { describe, expect, it } from 'vitest';
-import type { Capture, Trace, TraceEvent } from '../../src/engine';
-import { finalRows, trace } from '../helpers';
+import type { Trace, TraceEvent } from '../../src/engine';
+import { finalRows, trace, icmp6 } from '../helpers';
 
 const SCENARIO = 'troubleshoot-ipv6-firewall';
-
-function icmp6(t: Trace, netns: string, iface: string, dir: 'tx' | 'rx', type: number): Capture[] {
-  return t.captures.filter(
-    (c) =>
-      c.netns === netns &&
-      c.interface === iface &&
-      c.direction === dir &&
-      c.layers.some((l) => l.proto === 'icmpv6' && l.type === type),
-  );
-}
 
 const drops = (t: Trace): TraceEvent[] => t.events.filter((e) => e.kind === 'drop');
 

@@ -4,19 +4,8 @@
  * `ip -6 neigh`, ping's output and tcpdump of every interface.
  */
 import { describe, expect, it } from 'vitest';
-import type { Capture, Trace } from '../../src/engine';
 import { runCommand } from '../../src/engine';
-import { finalRows, trace, world } from '../helpers';
-
-function icmp6(t: Trace, netns: string, iface: string, dir: 'tx' | 'rx', type: number): Capture[] {
-  return t.captures.filter(
-    (c) =>
-      c.netns === netns &&
-      c.interface === iface &&
-      c.direction === dir &&
-      c.layers.some((l) => l.proto === 'icmpv6' && l.type === type),
-  );
-}
+import { finalRows, trace, world, icmp6 } from '../helpers';
 
 describe('ipv6-basics: the world the commands build', () => {
   const { world: w } = world('ipv6-basics');
