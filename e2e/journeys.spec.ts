@@ -167,16 +167,42 @@ for (const c of cases.filter(walked)) {
   });
 }
 
-for (const scenario of [...new Set(cases.filter((x) => !walked(x)).map((x) => x.scenario))]) {
-  test(`${scenario}: each flow opens at step 1 and ends as the engine says`, async ({ page }) => {
+/**
+ * The other flows, scenarios grouped so that one page visits several of them through the Scenario
+ * picker, as a learner moves on: a page load per scenario was most of these tests' time, and the
+ * link of each flow is the same code, checked by the walked flows and the share specs.
+ */
+const OPENED = [...new Set(cases.filter((x) => !walked(x)).map((x) => x.scenario))];
+/** Flows per test: enough to amortise the page load, few enough to keep both workers busy. */
+const PER_TEST = 14;
+const groups: string[][] = [];
+let flowsInGroup = 0;
+for (const scenario of OPENED) {
+  const n = cases.filter((x) => x.scenario === scenario && !walked(x)).length;
+  if (!groups.length || flowsInGroup + n > PER_TEST) {
+    groups.push([]);
+    flowsInGroup = 0;
+  }
+  groups.at(-1)!.push(scenario);
+  flowsInGroup += n;
+}
+
+for (const group of groups) {
+  test(`${group.join(', ')}: each flow opens at step 1 and ends as the engine says`, async ({ page }) => {
+    const own = cases.filter((x) => group.includes(x.scenario) && !walked(x));
+    // Each flow waits for its own Trace and layout: the budget grows with the flows visited.
+    test.setTimeout(20_000 + own.length * 10_000);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    const own = cases.filter((x) => x.scenario === scenario && !walked(x));
-    // The first flow opens from its link, the others from the Flow picker, as a learner moves on
-    // (the link of each is the same code, checked by the walked flows and the share specs).
-    await page.goto(`/?s=${scenario}&f=${own[0]!.flow}`);
+    await page.goto(`/?s=${own[0]!.scenario}&f=${own[0]!.flow}`);
+    let previous = own[0]!;
     for (const c of own) {
+      if (c.scenario !== previous.scenario) {
+        await page.getByRole('combobox', { name: 'Scenario' }).selectOption(c.scenario);
+        await expect(page).toHaveURL(new RegExp(`[?&]s=${c.scenario}(&|$)`));
+      }
       if (c !== own[0]) await page.getByRole('combobox', { name: 'Flow' }).selectOption(c.flow);
+      previous = c;
       await expect(page).toHaveURL(new RegExp(`[?&]f=${c.flow}(&|$)`));
       const counter = page.getByTestId('step-counter');
       await expect(counter).toHaveText(`Step 1 / ${c.steps}`, { timeout: 20_000 });
