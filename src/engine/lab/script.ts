@@ -62,26 +62,59 @@ export function labFlowStdin(command: string): string {
   return nc && !words.some((w) => /^-\w*z/.test(w)) ? "printf 'hello\\n' | " : '';
 }
 
+/** What every phase of the script writer shares: the built world and the naming helpers. */
+interface LabBuild {
+  s: Scenario;
+  opts: LabOptions;
+  world: World;
+  topo: ReturnType<typeof topologyOf>;
+  built: ReturnType<typeof buildWorld>;
+  /** The lab's name of a namespace (the prefix added). */
+  ns: (name: string) => string;
+  /** The lab's name of a segment's bridge namespace. */
+  seg: (name: string) => string;
+  /** The script, a line at a time. */
+  L: string[];
+}
+
+const q = (x: string): string => quote([x]);
+
+type LabServer = Scenario['servers'][number];
+
 export function labScript(s: Scenario, opts: LabOptions = {}): string {
   const prefix = opts.prefix ?? 'pj-';
   const before = s.flows.find((f) => f.id === opts.flow)?.before ?? [];
-  const {
+  const built = buildWorld(s, { exec: [...before, ...(opts.exec ?? [])] });
+  const world = built.world;
+  const lab: LabBuild = {
+    s,
+    opts,
     world,
-    setup,
-    created: madeBy,
-    inputs,
-  } = buildWorld(s, { exec: [...before, ...(opts.exec ?? [])] });
-  const topo = topologyOf(world);
-  const ns = (name: string): string => `${prefix}${name}`;
-  // Namespace files (Docker's /var/run/docker/netns/ID, /proc/PID/ns/net) by machine.
-  const nsOn = (machine: string): ((name: string) => string) => {
-    const paths = namespacePaths(world, machine);
-    return (name) => ns(paths.get(normalizePath(name)) ?? name);
+    topo: topologyOf(world),
+    built,
+    ns: (name) => `${prefix}${name}`,
+    seg: (name) => `${prefix}seg-${name}`,
+    L: [],
   };
-  const seg = (name: string): string => `${prefix}seg-${name}`;
-  const L: string[] = [];
-  const q = (x: string): string => quote([x]);
+  labPreamble(lab, prefix);
+  labNamespaces(lab);
+  labEarlyServers(lab);
+  labSetup(lab);
+  labPins(lab);
+  if (opts.flow) labFlow(lab, opts.flow);
+  else {
+    lab.L.push('');
+    lab.L.push('for n in "${LAB_NETNS[@]}"; do echo "== $n"; ip -n "$n" -br addr; ip -n "$n" route; done');
+  }
+  if (opts.keep) {
+    lab.L.push('echo "The lab is up; press Ctrl-C to tear it down."');
+    lab.L.push('while true; do sleep 3600; done');
+  }
+  return lab.L.join('\n') + '\n';
+}
 
+/** The header: what the script is, the tools it needs, and the teardown it arms before anything else. */
+function labPreamble({ s, opts, topo, ns, seg, L }: LabBuild, prefix: string): void {
   L.push('#!/usr/bin/env bash');
   L.push(`# Packet Journey kernel lab for scenario "${s.id}"${opts.flow ? `, flow "${opts.flow}"` : ''}.`);
   L.push(
@@ -121,6 +154,10 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
       : 'quiet_ns() { ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null; }',
   );
   L.push('for n in "${LAB_NETNS[@]}"; do ip netns del "$n" 2>/dev/null || true; done');
+}
+
+/** One namespace per machine, a bridge namespace per segment, and a veth from each NIC to its segment. */
+function labNamespaces({ s, topo, ns, seg, L }: LabBuild): void {
   L.push('');
   L.push(
     '# Machines (one namespace each) and the L2 segments between them (a bridge in a namespace of its own).',
@@ -147,60 +184,89 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
       );
     }
   }
-  // Servers: each answers a request with the bytes the scenario declares (an HTTP response),
-  // then closes. A machine's own servers start before its setup, as the engine's do.
-  const early = (sv: Scenario['servers'][number]): boolean => topo.machines.some((m) => m.name === sv.netns);
-  const server = (sv: Scenario['servers'][number], i: number): void => {
-    let body = 'SYSTEM:cat';
-    if (sv.reply > 0) {
-      L.push(`printf '%s' ${q(httpResponse(sv.reply))} > "$LAB_TMP/reply-${i}"`);
-      // Like a web server: answer once a request has begun, then close. A client that closes
-      // without sending anything (nc -z) gets no answer, as nginx closes such a connection
-      // silently ("client closed connection while waiting for request").
-      body = `SYSTEM:"if dd bs=1 count=1 2>/dev/null | grep -q ^; then cat $LAB_TMP/reply-${i}; fi"`;
-    }
-    const listen =
-      sv.proto === 'udp' ? `UDP-RECVFROM:${sv.port},fork,reuseaddr` : `TCP-LISTEN:${sv.port},fork,reuseaddr`;
-    L.push(`ip netns exec ${q(ns(sv.netns))} socat ${listen} ${body} & PIDS+=($!)`);
-  };
+}
+
+/** A server in a machine's own namespace starts before the setup, as the engine's do. */
+function isEarly({ topo }: LabBuild, sv: LabServer): boolean {
+  return topo.machines.some((m) => m.name === sv.netns);
+}
+
+/**
+ * Servers: each answers a request with the bytes the scenario declares (an HTTP response),
+ * then closes.
+ */
+function labServer({ ns, L }: LabBuild, sv: LabServer, i: number): void {
+  let body = 'SYSTEM:cat';
+  if (sv.reply > 0) {
+    L.push(`printf '%s' ${q(httpResponse(sv.reply))} > "$LAB_TMP/reply-${i}"`);
+    // Like a web server: answer once a request has begun, then close. A client that closes
+    // without sending anything (nc -z) gets no answer, as nginx closes such a connection
+    // silently ("client closed connection while waiting for request").
+    body = `SYSTEM:"if dd bs=1 count=1 2>/dev/null | grep -q ^; then cat $LAB_TMP/reply-${i}; fi"`;
+  }
+  const listen =
+    sv.proto === 'udp' ? `UDP-RECVFROM:${sv.port},fork,reuseaddr` : `TCP-LISTEN:${sv.port},fork,reuseaddr`;
+  L.push(`ip netns exec ${q(ns(sv.netns))} socat ${listen} ${body} & PIDS+=($!)`);
+}
+
+/** The reply files' directory, and the machines' own servers, up before the setup (which may talk to them). */
+function labEarlyServers(lab: LabBuild): void {
+  const { s, L } = lab;
   if (s.servers.length > 0) {
     L.push('');
     L.push('LAB_TMP=$(mktemp -d); trap \'cleanup; rm -rf "$LAB_TMP"\' EXIT');
   }
-  if (s.servers.some(early)) {
+  if (s.servers.some((sv) => isEarly(lab, sv))) {
     L.push("# The machines' own servers, up before the setup (which may talk to them).");
     s.servers.forEach((sv, i) => {
-      if (early(sv)) server(sv, i);
+      if (isEarly(lab, sv)) labServer(lab, sv, i);
     });
     L.push('sleep 0.2   # let them bind');
   }
+}
+
+/**
+ * What must be up before the flow's `before` commands run (they are the setup's last
+ * entries, as in the engine, which starts every server before them): the pod servers.
+ */
+function labLateServers(lab: LabBuild): void {
+  const { s, topo, ns, L } = lab;
+  L.push('');
+  // A bridge with no ports keeps the random MAC it was created with: give it the engine's.
+  const portless = topo.netns.flatMap((n) =>
+    n.interfaces
+      .filter((i) => i.kind === 'bridge' && !n.interfaces.some((p) => p.master === i.name))
+      .map((i) => `ip -n ${q(ns(n.name))} link set dev ${q(i.name)} address ${i.mac}`),
+  );
+  if (portless.length > 0)
+    L.push('', '# Bridges without ports get the MAC the engine gave them.', ...portless);
+  if (s.servers.some((sv) => !isEarly(lab, sv))) {
+    L.push('');
+    L.push('# Servers in the namespaces the setup created.');
+    s.servers.forEach((sv, i) => {
+      if (!isEarly(lab, sv)) labServer(lab, sv, i);
+    });
+  }
+}
+
+/** The setup commands, as the scenario writes them, then (before the flow's own) the late servers. */
+function labSetup(lab: LabBuild): void {
+  const { world, topo, ns, L } = lab;
+  const { setup, created: madeBy, inputs } = lab.built;
+  // Namespace files (Docker's /var/run/docker/netns/ID, /proc/PID/ns/net) by machine.
+  const nsOn = (machine: string): ((name: string) => string) => {
+    const paths = namespacePaths(world, machine);
+    return (name) => ns(paths.get(normalizePath(name)) ?? name);
+  };
   L.push('');
   L.push('# The setup commands, as the scenario writes them (namespace names carry the lab prefix).');
   const created = new Set(topo.machines.map((m) => ns(m.name)));
-  // What must be up before the flow's `before` commands run (they are the setup's last
-  // entries, as in the engine, which starts every server before them): the pod servers.
   let lateDone = false;
-  const late = (): void => {
-    lateDone = true;
-    L.push('');
-    // A bridge with no ports keeps the random MAC it was created with: give it the engine's.
-    const portless = topo.netns.flatMap((n) =>
-      n.interfaces
-        .filter((i) => i.kind === 'bridge' && !n.interfaces.some((p) => p.master === i.name))
-        .map((i) => `ip -n ${q(ns(n.name))} link set dev ${q(i.name)} address ${i.mac}`),
-    );
-    if (portless.length > 0)
-      L.push('', '# Bridges without ports get the MAC the engine gave them.', ...portless);
-    if (s.servers.some((sv) => !early(sv))) {
-      L.push('');
-      L.push('# Servers in the namespaces the setup created.');
-      s.servers.forEach((sv, i) => {
-        if (!early(sv)) server(sv, i);
-      });
-    }
-  };
   for (const e of setup) {
-    if (e.source === '--exec' && !lateDone) late();
+    if (e.source === '--exec' && !lateDone) {
+      lateDone = true;
+      labLateServers(lab);
+    }
     // A flow's `before` line names its netns ("r: ip6tables ..."), which may be one the
     // setup made with `ip netns add` rather than the machine's own.
     const where = ns(e.source === '--exec' ? e.netns : e.machine);
@@ -221,62 +287,61 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
       L.push(`quiet_ns ${add[1]!}`);
     }
   }
-  if (!lateDone) late();
+  if (!lateDone) labLateServers(lab);
+}
+
+/**
+ * The flow pins a Service endpoint (for its own connection, as the engine does); the
+ * kernel's choice is random, so the lab makes it take the same one: a rule that jumps
+ * straight there, where the random choice begins.
+ */
+function labPins({ s, opts, world, ns, L }: LabBuild): void {
   const pinned = opts.flow !== undefined ? findFlow(s, opts.flow).endpoint : undefined;
-  if (pinned !== undefined) {
-    // The flow pins a Service endpoint (for its own connection, as the engine does); the
-    // kernel's choice is random, so the lab makes it take the same one: a rule that jumps
-    // straight there, where the random choice begins.
-    const pins = [
-      ...iptablesPins(world, pinned, (n) => q(ns(n))),
-      ...nftPins(world, pinned, (n) => q(ns(n))),
-    ];
-    if (pins.length > 0)
-      L.push('', `# The flow pins endpoint ${pinned}: make kube-proxy's random choice take it.`, ...pins);
-  }
-  if (opts.flow) {
-    const flow = findFlow(s, opts.flow);
-    L.push('');
-    L.push('sleep 1.5   # let bridges finish their start-up chatter (IGMP reports) before the flow');
-    if (s.ipv6) {
-      // The engine takes duplicate address detection as done: wait until no address is tentative.
-      L.push(
-        'for n in "${LAB_NETNS[@]}"; do for t in $(seq 1 50); do ip -n "$n" -6 addr | grep -q tentative || break; sleep 0.1; done; done',
-      );
-    }
-    if (opts.capture) {
-      L.push(`mkdir -p ${q(opts.capture.dir)}`);
-      let n = 0;
-      for (const p of opts.capture.points) {
-        for (const dir of ['tx', 'rx'] as const) {
-          const file = `${opts.capture.dir}/${captureFile(p, dir)}`;
-          L.push(
-            `ip netns exec ${q(ns(p.netns))} tcpdump -p -n -U --immediate-mode -i ${q(p.interface)} -Q ${dir === 'tx' ? 'out' : 'in'} -w ${q(file)} 2>${q(`${opts.capture.dir}/.tcpdump-${++n}.log`)} & PIDS+=($!)`,
-          );
-        }
-      }
-      L.push('# Wait until every tcpdump says it is listening, so no frame of the flow is missed.');
-      L.push(
-        `for i in $(seq 1 ${n}); do for t in $(seq 1 200); do grep -q 'listening on' ${q(opts.capture.dir)}/.tcpdump-$i.log 2>/dev/null && break; sleep 0.05; done; done`,
-      );
-      L.push('sleep 0.2');
-    }
-    L.push(`echo ${q(`== ${flow.netns}$ ${flow.command}`)}`);
-    // With captures, the flow's own output goes to a file, to compare with the Trace's.
-    const out = opts.capture ? ` >${q(`${opts.capture.dir}/flow.out`)} 2>&1` : '';
+  if (pinned === undefined) return;
+  const pins = [...iptablesPins(world, pinned, (n) => q(ns(n))), ...nftPins(world, pinned, (n) => q(ns(n)))];
+  if (pins.length > 0)
+    L.push('', `# The flow pins endpoint ${pinned}: make kube-proxy's random choice take it.`, ...pins);
+}
+
+/** The flow itself: wait for the namespaces to settle, start the captures, run the command. */
+function labFlow(lab: LabBuild, flowId: string): void {
+  const { s, opts, ns, L } = lab;
+  const flow = findFlow(s, flowId);
+  L.push('');
+  L.push('sleep 1.5   # let bridges finish their start-up chatter (IGMP reports) before the flow');
+  if (s.ipv6) {
+    // The engine takes duplicate address detection as done: wait until no address is tentative.
     L.push(
-      `${labFlowStdin(flow.command)}ip netns exec ${q(ns(flow.netns))} ${labFlowCommand(flow.command)}${out} || true`,
+      'for n in "${LAB_NETNS[@]}"; do for t in $(seq 1 50); do ip -n "$n" -6 addr | grep -q tentative || break; sleep 0.1; done; done',
     );
-    L.push(`sleep ${LAB_TAIL_US / 1e6}`);
-  } else {
-    L.push('');
-    L.push('for n in "${LAB_NETNS[@]}"; do echo "== $n"; ip -n "$n" -br addr; ip -n "$n" route; done');
   }
-  if (opts.keep) {
-    L.push('echo "The lab is up; press Ctrl-C to tear it down."');
-    L.push('while true; do sleep 3600; done');
+  if (opts.capture) labCaptures(lab, opts.capture);
+  L.push(`echo ${q(`== ${flow.netns}$ ${flow.command}`)}`);
+  // With captures, the flow's own output goes to a file, to compare with the Trace's.
+  const out = opts.capture ? ` >${q(`${opts.capture.dir}/flow.out`)} 2>&1` : '';
+  L.push(
+    `${labFlowStdin(flow.command)}ip netns exec ${q(ns(flow.netns))} ${labFlowCommand(flow.command)}${out} || true`,
+  );
+  L.push(`sleep ${LAB_TAIL_US / 1e6}`);
+}
+
+/** A tcpdump per capture point and direction, and a wait until each one listens. */
+function labCaptures({ ns, L }: LabBuild, capture: NonNullable<LabOptions['capture']>): void {
+  L.push(`mkdir -p ${q(capture.dir)}`);
+  let n = 0;
+  for (const p of capture.points) {
+    for (const dir of ['tx', 'rx'] as const) {
+      const file = `${capture.dir}/${captureFile(p, dir)}`;
+      L.push(
+        `ip netns exec ${q(ns(p.netns))} tcpdump -p -n -U --immediate-mode -i ${q(p.interface)} -Q ${dir === 'tx' ? 'out' : 'in'} -w ${q(file)} 2>${q(`${capture.dir}/.tcpdump-${++n}.log`)} & PIDS+=($!)`,
+      );
+    }
   }
-  return L.join('\n') + '\n';
+  L.push('# Wait until every tcpdump says it is listening, so no frame of the flow is missed.');
+  L.push(
+    `for i in $(seq 1 ${n}); do for t in $(seq 1 200); do grep -q 'listening on' ${q(capture.dir)}/.tcpdump-$i.log 2>/dev/null && break; sleep 0.05; done; done`,
+  );
+  L.push('sleep 0.2');
 }
 
 /**
@@ -296,7 +361,6 @@ export function httpResponse(bytes: number): string {
  * to the endpoint's chain (named "...__IP/PORT"), a rule that goes there directly.
  */
 function nftPins(world: World, endpoint: string, nsq: (name: string) => string): string[] {
-  const q = (x: string): string => quote([x]);
   const out: string[] = [];
   for (const n of world.netns.values()) {
     const t = n.nftables?.table('ip', 'kube-proxy');

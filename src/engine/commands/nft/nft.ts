@@ -33,7 +33,7 @@ function flushIptablesNft(st: IptablesState): void {
     st.tables[id].chains = fresh.tables[id].chains;
     untouchTable(st, id);
   }
-  st.nftChains.length = 0;
+  st.nftChains.clear();
 }
 
 function run(ctx: CommandContext, src: string, file?: string): CommandResult {

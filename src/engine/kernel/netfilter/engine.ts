@@ -161,7 +161,7 @@ export function registerXtHooks(
   const keys =
     state.backend === 'legacy'
       ? [table]
-      : state.nftChains.filter((k) => k.startsWith(`${table} `) && isBuiltin(table, k.split(' ')[1]!));
+      : [...state.nftChains].filter((k) => k.startsWith(`${table} `) && isBuiltin(table, k.split(' ')[1]!));
   for (const k of keys) if (!state.registered.has(k)) state.registered.set(k, nfRegistrationTick());
 }
 

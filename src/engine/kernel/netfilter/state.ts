@@ -38,9 +38,10 @@ export class IptablesState {
   /**
    * nf_tables only: the chains iptables-nft has created, "table chain" in creation order. It
    * makes a base chain on first write to it (nft_chain_builtin_init), so `nft list ruleset`
-   * shows only those, tables in the order their first chain came.
+   * shows only those, tables in the order their first chain came. A Set keeps that order and
+   * answers "made yet?" without a scan (kube-proxy makes tens of thousands of chains).
    */
-  readonly nftChains: string[] = [];
+  readonly nftChains = new Set<string>();
   /**
    * When each of this front end's hooks was registered (a per-namespace sequence number), for
    * ties at equal priority: a legacy table registers all its hooks on first use ("filter"), an

@@ -315,15 +315,14 @@ export function noteNftChains(state: IptablesState, table: TableId): void {
   if (state.backend !== 'nft') return;
   const t = state.tables[table];
   const builtins = BUILTIN_CHAINS[table];
-  for (let i = state.nftChains.length - 1; i >= 0; i--) {
-    const [tid, name] = state.nftChains[i]!.split(' ');
-    if (tid === table && !t.chains.has(name!)) state.nftChains.splice(i, 1);
-  }
+  const prefix = `${table} `;
+  for (const k of state.nftChains)
+    if (k.startsWith(prefix) && !t.chains.has(k.slice(prefix.length))) state.nftChains.delete(k);
   for (const c of t.chains.values()) {
-    const k = `${table} ${c.name}`;
-    if (state.nftChains.includes(k)) continue;
+    const k = prefix + c.name;
+    if (state.nftChains.has(k)) continue;
     const made = !builtins.includes(c.name) || c.rules.length > 0 || c.policy !== 'ACCEPT';
-    if (made) state.nftChains.push(k);
+    if (made) state.nftChains.add(k);
   }
 }
 

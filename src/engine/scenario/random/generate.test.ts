@@ -21,6 +21,16 @@ describe('randomScenario', () => {
     }
   }, 60_000);
 
+  it('adds a table route before a rule that would make the kernel refuse its gateway', () => {
+    // Seed 1002 drew `ip rule add not from 10.100.0.3 unreachable` before `ip route add default
+    // via 10.10.0.1 table 101`; the kernel refuses the route then ("Nexthop has invalid gateway").
+    const s = loadScenario(randomScenario(1002).yaml, 'random-1002.yaml');
+    const setup = buildWorld(s).setup.filter((e) => e.machine === 'h0b');
+    expect(setup.filter((e) => !e.ok).map((e) => e.command)).toEqual([]);
+    const at = (re: RegExp): number => setup.findIndex((e) => re.test(e.command));
+    expect(at(/^ip route add .* table 101$/)).toBeLessThan(at(/^ip rule add not from/));
+  });
+
   it('is a function of its seed', () => {
     expect(randomScenario(42).yaml).toBe(randomScenario(42).yaml);
     expect(randomScenario(42).yaml).not.toBe(randomScenario(43).yaml);

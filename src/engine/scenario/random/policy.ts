@@ -38,6 +38,17 @@ function tableRoutes(rng: Rng, g: Gen, m: GenMachine, table: number): string[] {
   return [`ip route add ${dst} via ${via} table ${table}`];
 }
 
+/**
+ * A table's routes go before the machine's first `ip rule`: the kernel checks a gateway with a
+ * full policy lookup when its own table cannot resolve it (fib_check_nh_v4_gw), so a rule
+ * whose action refuses ("not from X unreachable") would make the route fail with "Nexthop has
+ * invalid gateway" (seed 1002, measured on the kernel).
+ */
+function addTableRoutes(m: GenMachine, routes: string[]): void {
+  const at = m.setup.findIndex((l) => l.startsWith('ip rule add'));
+  m.setup.splice(at < 0 ? m.setup.length : at, 0, ...routes);
+}
+
 /** A selector over what this world's packets carry. */
 function selector(rng: Rng, g: Gen, m: GenMachine): string {
   const t = rng.pick(g.targets).addr;
@@ -71,7 +82,7 @@ function addRules(rng: Rng, g: Gen, m: GenMachine): void {
       m.setup.push(`ip rule add ${sel} ${rng.pick(['unreachable', 'prohibit', 'blackhole'])}${pref}`);
       continue;
     }
-    m.setup.push(...tableRoutes(rng, g, m, table));
+    addTableRoutes(m, tableRoutes(rng, g, m, table));
     const suppress = rng.chance(0.1) ? ' suppress_prefixlength 0' : '';
     if (suppress) g.features.add('ip rule suppress_prefixlength');
     m.setup.push(`ip rule add ${sel} table ${table}${pref}${suppress}`);
@@ -105,7 +116,7 @@ function addMarks(rng: Rng, g: Gen, m: GenMachine): void {
   }
   if (chain === 'OUTPUT') g.features.add('fwmark reroute (mangle OUTPUT)');
   g.features.add('ip rule fwmark');
-  setup.push(...tableRoutes(rng, g, m, table));
+  addTableRoutes(m, tableRoutes(rng, g, m, table));
   setup.push(`ip rule add fwmark ${mark} table ${table}`);
 }
 
