@@ -184,6 +184,7 @@ export const UI_EN = {
     'A big rule set: shown are the built-in chains and the chains this journey walks, {{shown}} of {{total}} rows (iptables -S lists them all).',
   'iptables.thisStep': 'This step: {{summary}}.',
   'iptables.summary': '{{count}} rule(s) evaluated from {{table}} {{chain}}',
+  'iptables.summaryPolicy': 'no rule applied in {{table}} {{chain}}: its policy {{verdict}} decided',
   'iptables.evaluated': 'evaluated',
   'iptables.matched': 'matched',
   'iptables.decided': 'decided',

@@ -181,6 +181,7 @@ export const UI_ZH: Record<UiKey, string> = {
     '规则集很大：这里只列出内置链和这趟旅程经过的链，共 {{total}} 行中的 {{shown}} 行（iptables -S 会列出全部）。',
   'iptables.thisStep': '本步：{{summary}}。',
   'iptables.summary': '从 {{table}} {{chain}} 开始检查了 {{count}} 条规则',
+  'iptables.summaryPolicy': '{{table}} {{chain}} 中没有规则适用：由链的策略 {{verdict}} 决定',
   'iptables.evaluated': '已检查',
   'iptables.matched': '已匹配',
   'iptables.decided': '做出决定',

@@ -17,6 +17,7 @@ import {
   type XtTool,
 } from './netfilter-select';
 import { RuleLegend, RuleList } from './RuleLine';
+import { walkSummary } from './netfilter-select';
 import { Empty, Panel } from './Panel';
 import { eventAt, shownNetns, tableAt, tablesPending } from './trace-select';
 import { useT } from '../i18n';
@@ -48,15 +49,7 @@ const Rules = memo(function Rules({
           {t('iptables.partial', { shown: snap.rows.length, total: snap.total })}
         </p>
       )}
-      {ev && first && (
-        <RuleLegend
-          summary={t(tool === 'ip6tables' ? 'ip6tables.summary' : 'iptables.summary', {
-            count: ev.traversed!.filter((r) => !r.row.startsWith('-P ')).length,
-            table: first.table,
-            chain: first.chain,
-          })}
-        />
-      )}
+      {ev && first && <RuleLegend summary={ruleSummary(ev.traversed!, tool, t)} />}
       {groups.map((g) => (
         <RuleList
           key={`${g.legacy ? 'legacy ' : ''}${g.table}`}
@@ -141,4 +134,15 @@ export function IptablesPanel() {
       )}
     </Panel>
   );
+}
+
+function ruleSummary(
+  traversed: NonNullable<TraceEvent['traversed']>,
+  tool: XtTool,
+  t: ReturnType<typeof useT>['t'],
+): string {
+  const w = walkSummary(traversed);
+  if (w.policy) return t('iptables.summaryPolicy', { table: w.table, chain: w.chain, verdict: w.policy });
+  const { count, table, chain } = w;
+  return t(tool === 'ip6tables' ? 'ip6tables.summary' : 'iptables.summary', { count, table, chain });
 }

@@ -6,6 +6,7 @@ import {
   groupRules,
   ruleKey,
   ruleMarks,
+  walkSummary,
   xtContent,
   xtEvent,
 } from './netfilter-select';
@@ -163,5 +164,20 @@ describe('formatProbability', () => {
     expect(formatProbability(1 / 3)).toBe('33.3%');
     expect(formatProbability(0.25)).toBe('25%');
     expect(formatProbability(0.001)).toBe('0.1%');
+  });
+});
+
+describe('walkSummary', () => {
+  it('names the policy when no rule applied (iptables -P FORWARD DROP, no FORWARD rule)', () => {
+    const w = walkSummary([{ table: 'filter', chain: 'FORWARD', row: '-P FORWARD DROP', matched: true }]);
+    expect(w).toEqual({ count: 0, table: 'filter', chain: 'FORWARD', policy: 'DROP' });
+  });
+  it('counts the rules looked at, not the policy the walk fell through to', () => {
+    const w = walkSummary([
+      { table: 'filter', chain: 'FORWARD', row: '-A FORWARD -j DOCKER-USER', matched: true },
+      { table: 'filter', chain: 'DOCKER-USER', row: '-A DOCKER-USER -j RETURN', matched: true },
+      { table: 'filter', chain: 'FORWARD', row: '-P FORWARD ACCEPT', matched: true },
+    ]);
+    expect(w).toEqual({ count: 2, table: 'filter', chain: 'FORWARD' });
   });
 });

@@ -149,3 +149,27 @@ export function xtContent(snap: TableSnapshot | undefined): 'none' | 'policies' 
 export function isNftEvent(ev: TraceEvent | undefined): boolean {
   return ev?.decidedBy?.table === 'nftables';
 }
+
+export interface WalkSummary {
+  /** Rules looked at, the chains' policies not counted. */
+  count: number;
+  table: string;
+  chain: string;
+  /** Set when no rule applied and a chain's policy (ACCEPT, DROP) decided the packet. */
+  policy?: string;
+}
+
+/**
+ * What the rule walk of one step amounts to. A walk that met no rule and ended at a policy says
+ * which policy: "0 rules evaluated" there hid the verdict that decided the packet.
+ */
+export function walkSummary(traversed: NonNullable<TraceEvent['traversed']>): WalkSummary {
+  const first = traversed[0]!;
+  const count = traversed.filter((r) => !r.row.startsWith('-P ')).length;
+  const policy = traversed.find((r) => r.row.startsWith('-P '));
+  if (count === 0 && policy) {
+    const [, chain, verdict] = policy.row.split(' ');
+    return { count, table: policy.table, chain: chain!, policy: verdict! };
+  }
+  return { count, table: first.table, chain: first.chain };
+}
