@@ -117,9 +117,23 @@ function familyModule(name: string, ctx: ParseContext): Module | undefined {
   return MODULES[name];
 }
 
-/** Parses an iptables argv (without the program name). */
-export function parseIptablesArgs(argv: string[], ctx: ParseContext): ParsedArgs {
-  const p: ParsedArgs = {
+/** A loaded match instance with the module that parses it (latest first when searching). */
+interface LoadedMatch {
+  mod: Module;
+  name: string;
+  m: Match;
+}
+
+const RULE_COMMANDS = new Set(['A', 'I', 'R', 'C', 'D']);
+const IMPLICIT_MATCHES = new Set(['tcp', 'udp', 'icmp', 'icmp6']);
+
+/**
+ * One parse of an iptables argv, in iptables' phases: the words one by one (commands, generic
+ * options, rule options, then the options of the loaded matches and target), the rule's
+ * finish (each match's final check, the target), and the checks of the whole command.
+ */
+class ArgParser {
+  readonly p: ParsedArgs = {
     zero: false,
     table: 'filter',
     tableGiven: false,
@@ -129,28 +143,96 @@ export function parseIptablesArgs(argv: string[], ctx: ParseContext): ParsedArgs
     lineNumbers: false,
     spec: { matches: [] },
   };
-  const used = new Set<string>();
-  let jump: string | undefined;
-  let goto = false;
-  let targetDef: TargetDef | undefined;
-  const targetDraft: Record<string, unknown> = {};
-  const targetSeen = new Set<string>();
-  /** Match instances with the module that parses them (latest first when searching). */
-  const loaded: { mod: Module; name: string; m: Match; seen: Set<string> }[] = [];
-  let i = 0;
-  let inv = false;
-  const peekPositional = (): string | undefined => {
-    const w = argv[i];
+  /** Generic options given, for the command's illegal-option check. */
+  private readonly used = new Set<string>();
+  private jump: string | undefined;
+  private goto = false;
+  private targetDef: TargetDef | undefined;
+  private readonly targetDraft: Record<string, unknown> = {};
+  private readonly targetSeen = new Set<string>();
+  private readonly loaded: LoadedMatch[] = [];
+  private i = 0;
+  private inv = false;
+  /** The `--opt=value` value an extension option has not taken yet, and that option's name. */
+  private attached: string | undefined;
+  private extOpt = '';
+  /** The argument reader handed to the match and target parsers (one per parse). */
+  private readonly take = (): string => this.takeExtArg();
+
+  constructor(
+    private readonly argv: string[],
+    private readonly ctx: ParseContext,
+  ) {}
+
+  /** Phase 1: every word, in order. */
+  words(): this {
+    const argv = this.argv;
+    while (this.i < argv.length) {
+      const w = argv[this.i++]!;
+      if (w === '!') {
+        if (this.inv) throw param("multiple `!' flags not allowed");
+        this.inv = true;
+        continue;
+      }
+      if (w.startsWith('--') && w.length > 2) this.longOption(w);
+      else if (w.startsWith('-') && w.length > 1) this.shortCluster(w);
+      else throw new IptError('bare', `Bad argument \`${w}'`, 2);
+      this.inv = false;
+    }
+    return this;
+  }
+
+  private longOption(w: string): void {
+    const eq = w.indexOf('=');
+    const name = eq < 0 ? w.slice(2) : w.slice(2, eq);
+    const attached = eq < 0 ? undefined : w.slice(eq + 1);
+    const short = LONG[name];
+    if (short !== undefined) this.option(short, attached);
+    else if (!this.extension(name, attached)) throw param(`unknown option "${w}"`);
+  }
+
+  /** A cluster of short options (-nvL); an option with an argument takes the rest of the word. */
+  private shortCluster(w: string): void {
+    for (let k = 1; k < w.length; k++) {
+      const c = w[k]!;
+      if (WITH_ARG.has(c) || 'LSFZX'.includes(c)) {
+        const rest = w.slice(k + 1);
+        this.option(c, rest === '' ? undefined : rest);
+        return;
+      }
+      this.option(c, undefined);
+    }
+  }
+
+  private option(c: string, attached: string | undefined): void {
+    if (COMMAND_LETTERS.has(c)) this.command(c as IptCommand, attached);
+    else if (!this.ruleOption(c, attached)) this.generic(c, attached);
+  }
+
+  private peekPositional(): string | undefined {
+    const w = this.argv[this.i];
     return w !== undefined && !w.startsWith('-') && w !== '!' ? w : undefined;
-  };
-  const requireArg = (flag: string, attached: string | undefined): string => {
+  }
+
+  private requireArg(flag: string, attached: string | undefined): string {
     if (attached !== undefined && attached !== '') return attached;
-    const w = argv[i];
+    const w = this.argv[this.i];
     if (w === undefined) throw param(`option "${flag}" requires an argument`);
-    i++;
+    this.i++;
     return w;
-  };
-  const setCommand = (c: IptCommand): void => {
+  }
+
+  private noInvert(flag: string): void {
+    if (this.inv) throw param(`cannot have ! before ${flag}`);
+  }
+
+  private ruleNumber(s: string): number {
+    if (!/^\d+$/.test(s) || Number(s) < 1) throw param(`Invalid rule number \`${s}'`);
+    return Number(s);
+  }
+
+  private setCommand(c: IptCommand): void {
+    const p = this.p;
     if (p.command !== undefined) {
       if ((p.command === 'L' && c === 'Z') || (p.command === 'Z' && c === 'L')) {
         p.command = 'L';
@@ -160,278 +242,264 @@ export function parseIptablesArgs(argv: string[], ctx: ParseContext): ParsedArgs
       throw param(`Cannot use -${c} with -${p.command}`);
     }
     p.command = c;
-  };
-  const noInvert = (flag: string): void => {
-    if (inv) throw param(`cannot have ! before ${flag}`);
-  };
-  const ruleNumber = (s: string): number => {
-    if (!/^\d+$/.test(s) || Number(s) < 1) throw param(`Invalid rule number \`${s}'`);
-    return Number(s);
-  };
+  }
 
-  const handleShort = (c: string, attached: string | undefined): void => {
-    const flag = c === 'line' ? '--line-numbers' : `-${c}`;
-    if (COMMAND_LETTERS.has(c)) noInvert(flag);
+  /** -A -C -N -D -I -R -E -P -L -S -F -Z -X: the command, its chain and positional arguments. */
+  private command(c: IptCommand, attached: string | undefined): void {
+    const p = this.p;
+    const flag = `-${c}`;
+    this.noInvert(flag);
+    this.setCommand(c);
     switch (c) {
       case 'A':
       case 'C':
       case 'N':
-        setCommand(c);
-        p.chain = requireArg(flag, attached);
+        p.chain = this.requireArg(flag, attached);
         return;
       case 'D':
       case 'I':
-        setCommand(c);
-        p.chain = requireArg(flag, attached);
-        if (peekPositional() !== undefined) p.rulenum = ruleNumber(argv[i++]!);
+        p.chain = this.requireArg(flag, attached);
+        if (this.peekPositional() !== undefined) p.rulenum = this.ruleNumber(this.argv[this.i++]!);
         return;
       case 'R': {
-        setCommand(c);
-        p.chain = requireArg(flag, attached);
-        const n = peekPositional();
+        p.chain = this.requireArg(flag, attached);
+        const n = this.peekPositional();
         if (n === undefined) throw param('-R requires a rule number');
-        i++;
-        p.rulenum = ruleNumber(n);
+        this.i++;
+        p.rulenum = this.ruleNumber(n);
         return;
       }
       case 'E':
-        setCommand(c);
-        p.chain = requireArg(flag, attached);
-        if (peekPositional() === undefined) throw param('-E requires old-chain-name and new-chain-name');
-        p.arg2 = argv[i++];
-        return;
       case 'P':
-        setCommand(c);
-        p.chain = requireArg(flag, attached);
-        if (peekPositional() === undefined) throw param('-P requires a chain and a policy');
-        p.arg2 = argv[i++];
+        p.chain = this.requireArg(flag, attached);
+        if (this.peekPositional() === undefined)
+          throw param(
+            c === 'E' ? '-E requires old-chain-name and new-chain-name' : '-P requires a chain and a policy',
+          );
+        p.arg2 = this.argv[this.i++];
         return;
-      case 'L':
-      case 'S':
-      case 'F':
-      case 'Z':
-      case 'X': {
-        setCommand(c);
-        const chain = attached || peekPositional();
-        if (chain !== undefined) {
-          if (!attached) i++;
-          if (c === 'Z' && p.command === 'L' && p.chain !== undefined) return;
-          p.chain = chain;
-          if ((c === 'S' || c === 'Z' || c === 'L') && peekPositional() !== undefined)
-            p.rulenum = ruleNumber(argv[i++]!);
-        }
-        return;
-      }
-      case 't': {
-        noInvert(flag);
+      default:
+        this.listCommand(c, attached);
+    }
+  }
+
+  /** -L -S -F -Z -X: an optional chain, and for -L -S -Z an optional rule number. */
+  private listCommand(c: IptCommand, attached: string | undefined): void {
+    const p = this.p;
+    const chain = attached || this.peekPositional();
+    if (chain === undefined) return;
+    if (!attached) this.i++;
+    if (c === 'Z' && p.command === 'L' && p.chain !== undefined) return;
+    p.chain = chain;
+    if ((c === 'S' || c === 'Z' || c === 'L') && this.peekPositional() !== undefined)
+      p.rulenum = this.ruleNumber(this.argv[this.i++]!);
+  }
+
+  /** -t -n -v -x --line-numbers -w -W -c: options of the command, not of the rule. */
+  private generic(c: string, attached: string | undefined): void {
+    const p = this.p;
+    const flag = c === 'line' ? '--line-numbers' : `-${c}`;
+    switch (c) {
+      case 't':
+        this.noInvert(flag);
         if (p.tableGiven) throw param('multiple -t flags not allowed');
-        p.table = requireArg(flag, attached);
+        p.table = this.requireArg(flag, attached);
         p.tableGiven = true;
         return;
-      }
       case 'n':
-        noInvert(flag);
+        this.noInvert(flag);
         p.numeric = true;
-        used.add('n');
+        this.used.add('n');
         return;
       case 'v':
         p.verbose = true;
         return;
       case 'x':
         p.exact = true;
-        used.add('x');
+        this.used.add('x');
         return;
       case 'line':
         p.lineNumbers = true;
-        used.add('line');
+        this.used.add('line');
         return;
       case 'w':
       case 'W':
-        if (attached === undefined && argv[i] !== undefined && /^\d+$/.test(argv[i]!)) i++;
+        if (attached === undefined && this.argv[this.i] !== undefined && /^\d+$/.test(this.argv[this.i]!))
+          this.i++;
         return;
       case 'c': {
-        const pk = requireArg(flag, attached);
-        const bk = argv[i++];
+        const pk = this.requireArg(flag, attached);
+        const bk = this.argv[this.i++];
         if (bk === undefined || !/^\d+$/.test(pk) || !/^\d+$/.test(bk))
           throw param('-c requires packet and byte counter');
         p.counters = { packets: Number(pk), bytes: Number(bk) };
         return;
       }
-      case 's':
-      case 'd': {
-        const v = requireArg(flag, attached);
-        const key = c === 's' ? 'srcs' : 'dsts';
-        if (p.spec[key]) throw param(`multiple -${c} flags not allowed`);
-        p.spec[key] = v
-          .split(',')
-          .map((a) => (ctx.family === 'ipv6' ? parseAddr6(a, inv) : parseAddr(a, inv)));
-        used.add(c);
-        return;
-      }
-      case 'i':
-      case 'o': {
-        const v = requireArg(flag, attached);
-        const key = c === 'i' ? 'in' : 'out';
-        if (p.spec[key]) throw param(`multiple -${c} flags not allowed`);
-        p.spec[key] = parseIface(flag, v, inv);
-        used.add(c);
-        return;
-      }
-      case 'p': {
-        const v = requireArg(flag, attached);
-        if (p.spec.proto) throw param('multiple -p flags not allowed');
-        const name = canonicalProto(v);
-        if (name === null) throw param(`unknown protocol "${v}" specified`);
-        if (name === 'all' && !inv) {
-          p.spec.proto = undefined;
-          used.add('p');
-          return;
-        }
-        p.spec.proto = { name, neg: inv };
-        used.add('p');
-        return;
-      }
-      case 'j':
-      case 'g': {
-        noInvert(flag);
-        const v = requireArg(flag, attached);
-        if (jump !== undefined) throw param(`multiple -${c} flags not allowed`);
-        jump = v;
-        goto = c === 'g';
-        used.add('j');
-        if (c === 'j') targetDef = (ctx.family === 'ipv6' ? TARGETS6 : TARGETS)[v];
-        return;
-      }
-      case 'm': {
-        noInvert(flag);
-        const v = requireArg(flag, attached);
-        const mod = familyModule(v, ctx);
-        if (!mod) throw param(`Couldn't load match \`${v}':No such file or directory\n`);
-        // The nf_tables backend keeps one tcp/udp match per rule: later -m tcp options merge into it.
-        const existing = (v === 'tcp' || v === 'udp') && loaded.find((l) => l.name === v);
-        if (!existing) {
-          const m = mod.create();
-          loaded.push({ mod, name: v, m, seen: new Set() });
-          p.spec.matches.push(m);
-        }
-        return;
-      }
       default:
         throw param(`unknown option "-${c}"`);
     }
-  };
+  }
 
-  const handleExtension = (opt: string, attached: string | undefined): boolean => {
-    const take = (): string => {
-      if (attached !== undefined) {
-        const v = attached;
-        attached = undefined;
-        return v;
+  /** -s -d -i -o -p -j -g -m: the rule's own fields. False for any other letter. */
+  private ruleOption(c: string, attached: string | undefined): boolean {
+    const spec = this.p.spec;
+    const flag = `-${c}`;
+    switch (c) {
+      case 's':
+      case 'd': {
+        const v = this.requireArg(flag, attached);
+        const key = c === 's' ? 'srcs' : 'dsts';
+        if (spec[key]) throw param(`multiple -${c} flags not allowed`);
+        const v6 = this.ctx.family === 'ipv6';
+        const inv = this.inv;
+        spec[key] = v.split(',').map((a) => (v6 ? parseAddr6(a, inv) : parseAddr(a, inv)));
+        break;
       }
-      const w = argv[i];
-      if (w === undefined) throw param(`option "--${opt}" requires an argument`);
-      i++;
-      return w;
-    };
-    if (targetDef && targetDef.opts.includes(opt)) {
-      if (inv) throw param(`${jump}: option "--${opt}" cannot be inverted.\n`);
-      if (targetSeen.has(opt) && !(targetDef.flags ?? []).includes(opt))
-        throw param(`${jump}: option "--${opt}" can only be used once.\n`);
-      targetSeen.add(opt);
-      targetDef.parse(targetDraft, opt, take, p.spec);
+      case 'i':
+      case 'o': {
+        const v = this.requireArg(flag, attached);
+        const key = c === 'i' ? 'in' : 'out';
+        if (spec[key]) throw param(`multiple -${c} flags not allowed`);
+        spec[key] = parseIface(flag, v, this.inv);
+        break;
+      }
+      case 'p':
+        this.protocol(this.requireArg(flag, attached));
+        break;
+      case 'j':
+      case 'g':
+        this.target(c, this.requireArg(flag, attached));
+        return true;
+      case 'm':
+        this.noInvert(flag);
+        this.loadMatch(this.requireArg(flag, attached));
+        return true;
+      default:
+        return false;
+    }
+    this.used.add(c);
+    return true;
+  }
+
+  private protocol(v: string): void {
+    const spec = this.p.spec;
+    if (spec.proto) throw param('multiple -p flags not allowed');
+    const name = canonicalProto(v);
+    if (name === null) throw param(`unknown protocol "${v}" specified`);
+    spec.proto = name === 'all' && !this.inv ? undefined : { name, neg: this.inv };
+  }
+
+  private target(c: 'j' | 'g', v: string): void {
+    this.noInvert(`-${c}`);
+    if (this.jump !== undefined) throw param(`multiple -${c} flags not allowed`);
+    this.jump = v;
+    this.goto = c === 'g';
+    this.used.add('j');
+    if (c === 'j') this.targetDef = (this.ctx.family === 'ipv6' ? TARGETS6 : TARGETS)[v];
+  }
+
+  private loadMatch(v: string): void {
+    const mod = familyModule(v, this.ctx);
+    if (!mod) throw param(`Couldn't load match \`${v}':No such file or directory\n`);
+    // The nf_tables backend keeps one tcp/udp match per rule: later -m tcp options merge into it.
+    if ((v === 'tcp' || v === 'udp') && this.loaded.some((l) => l.name === v)) return;
+    this.addMatch(mod, v);
+  }
+
+  private addMatch(mod: Module, name: string): void {
+    const m = mod.create();
+    this.loaded.push({ mod, name, m });
+    this.p.spec.matches.push(m);
+  }
+
+  /** The next argument of an extension option: its `=value`, else the next word. */
+  private takeExtArg(): string {
+    if (this.attached !== undefined) {
+      const v = this.attached;
+      this.attached = undefined;
+      return v;
+    }
+    const w = this.argv[this.i];
+    if (w === undefined) throw param(`option "--${this.extOpt}" requires an argument`);
+    this.i++;
+    return w;
+  }
+
+  /** An option of the target, of a loaded match, or of the protocol's implicit match. */
+  private extension(opt: string, attached: string | undefined): boolean {
+    this.attached = attached;
+    this.extOpt = opt;
+    const def = this.targetDef;
+    if (def && def.opts.includes(opt)) {
+      if (this.inv) throw param(`${this.jump}: option "--${opt}" cannot be inverted.\n`);
+      if (this.targetSeen.has(opt) && !(def.flags ?? []).includes(opt))
+        throw param(`${this.jump}: option "--${opt}" can only be used once.\n`);
+      this.targetSeen.add(opt);
+      def.parse(this.targetDraft, opt, this.take, this.p.spec);
       return true;
     }
-    const tryLoaded = (): boolean => {
-      for (let k = loaded.length - 1; k >= 0; k--) {
-        const l = loaded[k]!;
-        const canon = l.mod.opts[opt];
-        if (canon === undefined) continue;
-        if (inv && !(l.mod.invertible ?? []).includes(canon))
-          throw param(`${l.name}: option "--${opt}" cannot be inverted.\n`);
-        l.mod.parse(l.m, canon, inv, take, p.spec, ctx);
-        l.seen.add(canon);
-        return true;
-      }
-      return false;
-    };
-    if (tryLoaded()) return true;
+    if (this.matchOption(opt)) return true;
     // The implicit protocol match: `-p tcp --dport 80` loads -m tcp.
-    const proto = p.spec.proto;
+    const proto = this.p.spec.proto;
     // ip6tables names the ipv6-icmp protocol's match icmp6 (xtables_find_match).
     const implicit = proto?.name === 'ipv6-icmp' ? 'icmp6' : proto?.name;
-    const mod = implicit && !proto!.neg ? familyModule(implicit, ctx) : undefined;
-    if (mod && implicit && ['tcp', 'udp', 'icmp', 'icmp6'].includes(implicit)) {
-      if (mod.opts[opt] !== undefined && !loaded.some((l) => l.name === implicit)) {
-        const m = mod.create();
-        loaded.push({ mod, name: implicit, m, seen: new Set() });
-        p.spec.matches.push(m);
-        return tryLoaded();
-      }
+    if (!implicit || proto!.neg || !IMPLICIT_MATCHES.has(implicit)) return false;
+    const mod = familyModule(implicit, this.ctx);
+    if (!mod || mod.opts[opt] === undefined || this.loaded.some((l) => l.name === implicit)) return false;
+    this.addMatch(mod, implicit);
+    return this.matchOption(opt);
+  }
+
+  /** `opt` read by the latest loaded match that knows it. */
+  private matchOption(opt: string): boolean {
+    for (let k = this.loaded.length - 1; k >= 0; k--) {
+      const l = this.loaded[k]!;
+      const canon = l.mod.opts[opt];
+      if (canon === undefined) continue;
+      if (this.inv && !(l.mod.invertible ?? []).includes(canon))
+        throw param(`${l.name}: option "--${opt}" cannot be inverted.\n`);
+      l.mod.parse(l.m, canon, this.inv, this.take, this.p.spec, this.ctx);
+      return true;
     }
     return false;
-  };
-
-  while (i < argv.length) {
-    const w = argv[i++]!;
-    if (w === '!') {
-      if (inv) throw param("multiple `!' flags not allowed");
-      inv = true;
-      continue;
-    }
-    if (w.startsWith('--') && w.length > 2) {
-      const eq = w.indexOf('=');
-      const name = eq < 0 ? w.slice(2) : w.slice(2, eq);
-      const attached = eq < 0 ? undefined : w.slice(eq + 1);
-      const short = LONG[name];
-      if (short !== undefined) {
-        handleShort(short, attached);
-        inv = false;
-        continue;
-      }
-      if (handleExtension(name, attached)) {
-        inv = false;
-        continue;
-      }
-      throw param(`unknown option "${w}"`);
-    }
-    if (w.startsWith('-') && w.length > 1) {
-      // A cluster of short options (-nvL); an option with an argument takes the rest of the word.
-      for (let k = 1; k < w.length; k++) {
-        const c = w[k]!;
-        if (WITH_ARG.has(c) || 'LSFZX'.includes(c)) {
-          const rest = w.slice(k + 1);
-          handleShort(c, rest === '' ? undefined : rest);
-          break;
-        }
-        handleShort(c, undefined);
-      }
-      inv = false;
-      continue;
-    }
-    throw new IptError('bare', `Bad argument \`${w}'`, 2);
   }
 
-  for (const l of loaded) l.mod.final?.(l.m, p.spec);
-  if (jump !== undefined) {
-    if (targetDef) p.spec.target = targetDef.finish(targetDraft, p.spec);
-    else p.spec.target = { kind: 'CHAIN', chain: jump, goto };
-    if (goto && targetDef) p.spec.target = { kind: 'CHAIN', chain: jump, goto };
+  /** Phase 2: each match's final check, then the target (a chain when no target module has the name). */
+  finishRule(): this {
+    const spec = this.p.spec;
+    for (const l of this.loaded) l.mod.final?.(l.m, spec);
+    const jump = this.jump;
+    if (jump === undefined) return this;
+    spec.target =
+      this.targetDef && !this.goto
+        ? this.targetDef.finish(this.targetDraft, spec)
+        : { kind: 'CHAIN', chain: jump, goto: this.goto };
+    return this;
   }
 
-  if (p.command === undefined) throw param('no command specified');
-  const key = p.command === 'D' && p.rulenum !== undefined ? 'Dnum' : p.command;
-  for (const o of ILLEGAL[key] ?? [])
-    if (used.has(o)) throw param(`Illegal option \`${OPT_NAME[o] ?? `-${o}`}' with this command`);
-  if (['A', 'I', 'R', 'C', 'D'].includes(p.command) && p.chain !== undefined) {
-    const ch = p.chain;
-    if ((ch === 'PREROUTING' || ch === 'INPUT') && p.spec.out) throw param(`Can't use -o with ${ch}\n`);
-    if ((ch === 'POSTROUTING' || ch === 'OUTPUT') && p.spec.in) throw param(`Can't use -i with ${ch}\n`);
+  /** Phase 3: what the whole command line may not combine. */
+  checkCommand(): ParsedArgs {
+    const p = this.p;
+    if (p.command === undefined) throw param('no command specified');
+    const key = p.command === 'D' && p.rulenum !== undefined ? 'Dnum' : p.command;
+    for (const o of ILLEGAL[key] ?? [])
+      if (this.used.has(o)) throw param(`Illegal option \`${OPT_NAME[o] ?? `-${o}`}' with this command`);
+    if (RULE_COMMANDS.has(p.command) && p.chain !== undefined) {
+      const ch = p.chain;
+      if ((ch === 'PREROUTING' || ch === 'INPUT') && p.spec.out) throw param(`Can't use -o with ${ch}\n`);
+      if ((ch === 'POSTROUTING' || ch === 'OUTPUT') && p.spec.in) throw param(`Can't use -i with ${ch}\n`);
+    }
+    if (p.table === 'nat' && (p.spec.target?.kind === 'DROP' || (p.command === 'P' && p.arg2 === 'DROP')))
+      throw param(
+        '\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n',
+      );
+    return p;
   }
-  if (p.table === 'nat' && (p.spec.target?.kind === 'DROP' || (p.command === 'P' && p.arg2 === 'DROP')))
-    throw param(
-      '\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n',
-    );
-  return p;
+}
+
+/** Parses an iptables argv (without the program name). */
+export function parseIptablesArgs(argv: string[], ctx: ParseContext): ParsedArgs {
+  return new ArgParser(argv, ctx).words().finishRule().checkCommand();
 }
 
 /** The rules a spec stands for: one per source x destination of `-s a,b -d c,d`. */

@@ -147,6 +147,16 @@ describe('iptables-restore | iptables-save round trip', () => {
       '-j',
       'ACCEPT',
     ]);
+    // add_param_to_argv: a closing quote ends the word, with what stood before the opening one;
+    // a backslash outside quotes is an ordinary character.
+    expect(splitRestoreLine('\t-A  X --comment pre"a b"post a\\b')).toEqual([
+      '-A',
+      'X',
+      '--comment',
+      'prea b',
+      'post',
+      'a\\b',
+    ]);
   });
 });
 

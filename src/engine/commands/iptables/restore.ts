@@ -36,10 +36,51 @@ export interface RestoreOptions {
 const TOOL = 'iptables-restore';
 const TRY = `Try \`${TOOL} -h' or '${TOOL} --help' for more information.`;
 
-/** iptables-restore's tokenizer: whitespace splits, "..." quotes (with \-escapes inside quotes). */
+const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+const QUOTE = 34;
+
+/**
+ * iptables-restore's tokenizer (add_param_to_argv): whitespace splits, "..." quotes (with
+ * \-escapes inside quotes). Words are cut out of the line by position; only a quoted part
+ * holding a backslash, or a quote left open, takes the character-by-character reading.
+ */
 export function splitRestoreLine(line: string): string[] {
-  // Without quotes a line is only its blank-separated words.
-  if (!line.includes('"')) return line.split(/[ \t\n\r]+/).filter((w) => w !== '');
+  const out: string[] = [];
+  const n = line.length;
+  let cur = '';
+  let have = false;
+  let k = 0;
+  while (k < n) {
+    const c = line.charCodeAt(k);
+    if (isBlank(c)) {
+      if (have) out.push(cur);
+      cur = '';
+      have = false;
+      k++;
+    } else if (c === QUOTE) {
+      const close = line.indexOf('"', k + 1);
+      if (close < 0) return splitEscaped(line);
+      const inner = line.slice(k + 1, close);
+      if (inner.includes('\\')) return splitEscaped(line);
+      // A closing quote ends the word, with whatever stood before the opening one.
+      out.push(cur + inner);
+      cur = '';
+      have = false;
+      k = close + 1;
+    } else {
+      let j = k + 1;
+      while (j < n && !isBlank(line.charCodeAt(j)) && line.charCodeAt(j) !== QUOTE) j++;
+      cur += line.slice(k, j);
+      have = true;
+      k = j;
+    }
+  }
+  if (have) out.push(cur);
+  return out;
+}
+
+/** The same tokenizer read character by character, for escapes inside quotes. */
+function splitEscaped(line: string): string[] {
   const out: string[] = [];
   let cur = '';
   let have = false;
