@@ -14,6 +14,7 @@ import type { World } from '../kernel/world';
 import { labLine } from './rewrite';
 import { formatRule } from '../kernel/netfilter/xt-text';
 import { namespacePaths, normalizePath } from '../commands/netns-files';
+import { labDnsLines, labRunsCoreDns } from './coredns-responder';
 
 export interface CapturePoint {
   netns: string;
@@ -98,6 +99,13 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   L.push(
     'MISSING=""; need ip iproute2; need tcpdump tcpdump; need ping iputils-ping; need route net-tools; need brctl bridge-utils; need socat socat; need nc netcat-openbsd; need curl curl; need iptables iptables; need ipset ipset; need nft nftables; need sysctl procps',
   );
+  // The CoreDNS stand-in is a python3 program; nslookup and dig are BIND 9's.
+  if (labRunsCoreDns(world)) L.push('need python3 python3');
+  const tool = s.flows
+    .find((f) => f.id === opts.flow)
+    ?.command.trim()
+    .split(/\s+/)[0];
+  if (tool === 'nslookup' || tool === 'dig') L.push(`need ${tool} bind9-dnsutils`);
   L.push(
     'if [ -n "$MISSING" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $MISSING >/dev/null; fi',
   );
@@ -110,7 +118,7 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   L.push('  sleep 0.3');
   L.push('  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done');
   L.push(
-    '  for n in "${LAB_NETNS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del "$n" 2>/dev/null; done',
+    '  for n in "${LAB_NETNS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del "$n" 2>/dev/null; rm -rf "/etc/netns/$n"; done',
   );
   L.push('}');
   L.push('trap cleanup EXIT');
@@ -163,7 +171,8 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
       sv.proto === 'udp' ? `UDP-RECVFROM:${sv.port},fork,reuseaddr` : `TCP-LISTEN:${sv.port},fork,reuseaddr`;
     L.push(`ip netns exec ${q(ns(sv.netns))} socat ${listen} ${body} & PIDS+=($!)`);
   };
-  if (s.servers.length > 0) {
+  const dns = labDnsLines(world, ns, '$LAB_TMP');
+  if (s.servers.length > 0 || dns.length > 0) {
     L.push('');
     L.push('LAB_TMP=$(mktemp -d); trap \'cleanup; rm -rf "$LAB_TMP"\' EXIT');
   }
@@ -191,6 +200,7 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
     );
     if (portless.length > 0)
       L.push('', '# Bridges without ports get the MAC the engine gave them.', ...portless);
+    if (dns.length > 0) L.push('', "# The pods' name service: resolv.conf and CoreDNS.", ...dns);
     if (s.servers.some((sv) => !early(sv))) {
       L.push('');
       L.push('# Servers in the namespaces the setup created.');
