@@ -107,7 +107,8 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
     .split(/\s+/)[0];
   if (tool === 'nslookup' || tool === 'dig') L.push(`need ${tool} bind9-dnsutils`);
   L.push(
-    'if [ -n "$MISSING" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $MISSING >/dev/null; fi',
+    // Flows run side by side (--jobs): a second script waits for the first one's apt-get.
+    'if [ -n "$MISSING" ]; then apt-get -o DPkg::Lock::Timeout=300 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq $MISSING >/dev/null; fi',
   );
   const all = [...topo.netns.map((n) => ns(n.name)), ...topo.segments.map((g) => seg(g.name))];
   L.push(`LAB_NETNS=(${all.map(q).join(' ')})`);
