@@ -59,9 +59,9 @@ function flannelUdpBackend(s: Scenario): string | undefined {
   }
 }
 
-/** The flow's program looks a name up first (nslookup, getent, or curl given a host name). */
+/** The flow's program looks a name up first (nslookup, dig, getent, or curl given a host name). */
 function asksDns(cmd: string): boolean {
-  if (/^(nslookup|getent)\b/.test(cmd)) return true;
+  if (/^(nslookup|dig|getent)\b/.test(cmd)) return true;
   const url = /^curl\b.*?\s(?:http:\/\/)?([^\s/:]+)(?::\d+)?(?:\/\S*)?\s*$/.exec(cmd);
   return url !== null && url[1] !== 'localhost' && !/^\d+\.\d+\.\d+\.\d+$/.test(url[1]!);
 }
@@ -79,9 +79,12 @@ export function realizable(s: Scenario, flow: string, k: KernelSupport): string 
   );
   if (userspace)
     return `not realizable in the lab: kube-proxy in userspace mode (on ${userspace.name}) proxies every connection itself, a user-space program the lab does not run`;
-  if (asksDns(cmd))
-    return `not realizable in the lab: the flow resolves a name through CoreDNS ("${cmd}"), a user-space program answering from the Services, and kubelet's /etc/resolv.conf; the lab runs no controllers`;
   const { world } = buildWorld(s);
+  // The lab gives a pod the model's resolv.conf (lab/coredns-responder.ts); without one the
+  // program would read the host's and ask a server outside the lab.
+  const netns = s.flows.find((f) => f.id === flow)?.netns ?? '';
+  if (asksDns(cmd) && world.netns.get(netns)?.files.get('/etc/resolv.conf') === undefined)
+    return `not realizable in the lab: the flow resolves a name ("${cmd}") and ${netns} has no /etc/resolv.conf of the model's (kubelet writes one into pods); the kernel would ask the host's name server`;
   const used = new Set(topologyOf(world).netns.flatMap((n) => n.interfaces.map((i) => i.kind)));
   const kernelKind = (kind: string): string => (kind === 'ether' ? 'veth' : kind);
   for (const kind of used) {

@@ -15,8 +15,21 @@ import type { Service } from './kube-proxy';
 
 const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 
+export interface CoreDnsServing {
+  services: readonly Service[];
+  config: CoreDnsConfig;
+}
+
+/** What each CoreDNS pod answers from: the kernel lab starts a stand-in that answers the same. */
+const serving = new WeakMap<Netns, CoreDnsServing>();
+
+export function coreDnsServing(ns: Netns): CoreDnsServing | undefined {
+  return serving.get(ns);
+}
+
 export function startCoreDns(ns: Netns, services: readonly Service[], c: CoreDnsConfig): void {
   ns.files.set('/etc/coredns/Corefile', corefile(c));
+  serving.set(ns, { services, config: c });
   ns.sockets.listen({
     proto: 'udp',
     addr: 0,

@@ -14,6 +14,7 @@ import type { World } from '../kernel/world';
 import { labLine } from './rewrite';
 import { formatRule } from '../kernel/netfilter/xt-text';
 import { namespacePaths, normalizePath } from '../commands/netns-files';
+import { labDnsLines, labRunsCoreDns } from './coredns-responder';
 
 export interface CapturePoint {
   netns: string;
@@ -114,7 +115,7 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
 }
 
 /** The header: what the script is, the tools it needs, and the teardown it arms before anything else. */
-function labPreamble({ s, opts, topo, ns, seg, L }: LabBuild, prefix: string): void {
+function labPreamble({ s, opts, world, topo, ns, seg, L }: LabBuild, prefix: string): void {
   L.push('#!/usr/bin/env bash');
   L.push(`# Packet Journey kernel lab for scenario "${s.id}"${opts.flow ? `, flow "${opts.flow}"` : ''}.`);
   L.push(
@@ -131,8 +132,16 @@ function labPreamble({ s, opts, topo, ns, seg, L }: LabBuild, prefix: string): v
   L.push(
     'MISSING=""; need ip iproute2; need tcpdump tcpdump; need ping iputils-ping; need route net-tools; need brctl bridge-utils; need socat socat; need nc netcat-openbsd; need curl curl; need iptables iptables; need ipset ipset; need nft nftables; need sysctl procps',
   );
+  // The CoreDNS stand-in is a python3 program; nslookup and dig are BIND 9's.
+  if (labRunsCoreDns(world)) L.push('need python3 python3');
+  const tool = s.flows
+    .find((f) => f.id === opts.flow)
+    ?.command.trim()
+    .split(/\s+/)[0];
+  if (tool === 'nslookup' || tool === 'dig') L.push(`need ${tool} bind9-dnsutils`);
   L.push(
-    'if [ -n "$MISSING" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $MISSING >/dev/null; fi',
+    // Flows run side by side (--jobs): a second script waits for the first one's apt-get.
+    'if [ -n "$MISSING" ]; then apt-get -o DPkg::Lock::Timeout=300 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq $MISSING >/dev/null; fi',
   );
   const all = [...topo.netns.map((n) => ns(n.name)), ...topo.segments.map((g) => seg(g.name))];
   L.push(`LAB_NETNS=(${all.map(q).join(' ')})`);
@@ -143,7 +152,7 @@ function labPreamble({ s, opts, topo, ns, seg, L }: LabBuild, prefix: string): v
   L.push('  sleep 0.3');
   L.push('  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done');
   L.push(
-    '  for n in "${LAB_NETNS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del "$n" 2>/dev/null; done',
+    '  for n in "${LAB_NETNS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del "$n" 2>/dev/null; rm -rf "/etc/netns/$n"; done',
   );
   L.push('}');
   L.push('trap cleanup EXIT');
@@ -209,10 +218,15 @@ function labServer({ ns, L }: LabBuild, sv: LabServer, i: number): void {
   L.push(`ip netns exec ${q(ns(sv.netns))} socat ${listen} ${body} & PIDS+=($!)`);
 }
 
+/** The pods' resolv.conf files and the CoreDNS stand-in, when the world runs CoreDNS. */
+function labDns({ world, ns }: LabBuild): string[] {
+  return labDnsLines(world, ns, '$LAB_TMP');
+}
+
 /** The reply files' directory, and the machines' own servers, up before the setup (which may talk to them). */
 function labEarlyServers(lab: LabBuild): void {
   const { s, L } = lab;
-  if (s.servers.length > 0) {
+  if (s.servers.length > 0 || labDns(lab).length > 0) {
     L.push('');
     L.push('LAB_TMP=$(mktemp -d); trap \'cleanup; rm -rf "$LAB_TMP"\' EXIT');
   }
@@ -240,6 +254,8 @@ function labLateServers(lab: LabBuild): void {
   );
   if (portless.length > 0)
     L.push('', '# Bridges without ports get the MAC the engine gave them.', ...portless);
+  const dns = labDns(lab);
+  if (dns.length > 0) L.push('', "# The pods' name service: resolv.conf and CoreDNS.", ...dns);
   if (s.servers.some((sv) => !isEarly(lab, sv))) {
     L.push('');
     L.push('# Servers in the namespaces the setup created.');

@@ -119,6 +119,8 @@ export const ZH: Record<string, string> = {
   'resolver.query':
     '{process} 按 glibc 的方式解析 {name}（{types}）：/etc/resolv.conf 指定的服务器是 {server}，所以查询发往它的 UDP 53 端口。',
   'resolver.answer': '{process} 收到 {name} 的 {type} 应答：{rcode}{answers}。',
+  'resolver.retry':
+    '{process}：服务器对 {name} 的每个查询都失败（SERVFAIL）；glibc 立即再问一次，第 {attempt} 次，共 {attempts} 次。',
   'resolver.resolved': '{process} 把 {host} 解析为 {addr}，现在可以建立连接。',
   'resolver.failed': '{process} 无法解析 {host}：搜索列表中的每个名字都失败了。',
   'flow.timeout': '{seconds} 秒内没有应答。',

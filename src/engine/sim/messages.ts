@@ -146,6 +146,8 @@ export const EN: Record<string, string> = {
   'resolver.query':
     '{process} looks up {name} ({types}) as glibc does: /etc/resolv.conf names {server}, so the query goes there on UDP port 53.',
   'resolver.answer': '{process} gets the {type} answer for {name}: {rcode}{answers}.',
+  'resolver.retry':
+    '{process}: the server failed every query for {name} (SERVFAIL); glibc asks it again at once, try {attempt} of {attempts}.',
   'resolver.resolved': '{process} resolved {host} to {addr}; now it can connect.',
   'resolver.failed': '{process} could not resolve {host}: every name of the search list failed.',
   'flow.timeout': 'No answer within {seconds} s.',

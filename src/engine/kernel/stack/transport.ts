@@ -23,6 +23,8 @@ export function sendL4(
   inner: Layer[] = [],
   /** A conntrack entry the packet starts with (nf_ct_attach: a REJECT's reset). */
   ct?: Skb['ct'],
+  /** The socket's IP_MTU_DISCOVER: IP_PMTUDISC_OMIT sends UDP with DF clear (BIND's tools). */
+  pmtudisc: 'want' | 'omit' = 'want',
 ): RouteResult {
   const res = routeOutput(ns, t.remote, { src: t.local || undefined });
   if (!res.ok) return res;
@@ -40,7 +42,8 @@ export function sendL4(
   // Sockets start with IP_PMTUDISC_WANT (inet_create, ip_no_pmtu_disc = 0): TCP segments always
   // carry DF; a UDP datagram carries it when it fits the route's MTU (__ip_make_skb), else the
   // kernel fragments it and leaves DF clear.
-  if (l4.proto === 'udp') ip.df = ipLength({ layers: [ip, l4, ...inner], payload }, 0) <= res.dev.mtu;
+  if (l4.proto === 'udp')
+    ip.df = pmtudisc === 'want' && ipLength({ layers: [ip, l4, ...inner], payload }, 0) <= res.dev.mtu;
   const skb: Skb = {
     id: ns.world.nextPacketId(),
     layers: [ip, l4, ...inner],
