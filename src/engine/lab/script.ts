@@ -159,8 +159,13 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
       // silently ("client closed connection while waiting for request").
       body = `SYSTEM:"if dd bs=1 count=1 2>/dev/null | grep -q ^; then cat $LAB_TMP/reply-${i}; fi"`;
     }
+    // In an IPv6 world the server is one socket on [::] taking both families (bindv6only = 0),
+    // as the engine's servers are; socat's TCP-LISTEN alone would bind 0.0.0.0 only.
+    const v6 = s.ipv6 ? '6' : '';
     const listen =
-      sv.proto === 'udp' ? `UDP-RECVFROM:${sv.port},fork,reuseaddr` : `TCP-LISTEN:${sv.port},fork,reuseaddr`;
+      sv.proto === 'udp'
+        ? `UDP${v6}-RECVFROM:${sv.port},fork,reuseaddr`
+        : `TCP${v6}-LISTEN:${sv.port},fork,reuseaddr`;
     L.push(`ip netns exec ${q(ns(sv.netns))} socat ${listen} ${body} & PIDS+=($!)`);
   };
   if (s.servers.length > 0) {
