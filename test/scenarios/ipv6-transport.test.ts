@@ -100,14 +100,14 @@ describe('ipv6-transport: closed ports', () => {
     expect(ip6(err).hlim).toBe(63);
     // tcpdump: 8 bytes of ICMPv6, the quoted 40-byte header, 8 of UDP and nc's 6 bytes.
     expect(err.tcpdump).toContain(
-      '2001:db8:2::20 > 2001:db8:1::10: ICMP6, destination unreachable, unreachable port, 2001:db8:2::20 udp port 5354, length 62',
+      '2001:db8:2::20 > 2001:db8:1::10: ICMP6, destination unreachable, unreachable port, 2001:db8:2::20 udp port 9998, length 62',
     );
     expect(t.output).toBe('');
   });
 
   it('sends UDP with its checksum filled in: IPv6 makes it mandatory', () => {
     const t = trace('ipv6-transport', 'a-nc-udp-b');
-    expect(t.output).toBe('6 bytes received from [2001:db8:2::20]:5353');
+    expect(t.output).toBe('6 bytes received from [2001:db8:2::20]:9999');
     const dgram = at(t, 'a', 'a0', 'tx').find((c) => c.layers.some((l) => l.proto === 'udp'))!;
     const bytes = encodePacket({ layers: dgram.layers, payload: dgram.payload });
     expect(new DataView(bytes.buffer, bytes.byteOffset).getUint16(14 + 40 + 6)).not.toBe(0);
