@@ -143,3 +143,20 @@ describe('ipv6-transport: the tools take IPv6 addresses as the real ones do', ()
     expect(fail('nc -6 -v -z -w 2 2001:db8:2::20 8080')).toBe('no error');
   });
 });
+
+describe('ipv6-transport: a-curl-b-masquerade (NAT66 for TCP)', () => {
+  const t = trace('ipv6-transport', 'a-curl-b-masquerade');
+
+  it("reaches b from r1's address, the port kept, and the replies are un-NATed", () => {
+    expect(t.verdict).toBe('delivered');
+    const sent = at(t, 'a', 'a0', 'tx').find((c) => tcp(c)?.flags === 'S')!;
+    const arrived = at(t, 'b', 'b0', 'rx').find((c) => tcp(c)?.flags === 'S')!;
+    expect(ip6(arrived).src).toBe('2001:db8:2::1');
+    expect(tcp(arrived)!.sport).toBe(tcp(sent)!.sport);
+    const back = at(t, 'a', 'a0', 'rx').filter((c) => tcp(c));
+    expect(back.length).toBeGreaterThan(0);
+    expect(back.every((c) => ip6(c).dst === '2001:db8:1::10')).toBe(true);
+    const nat = t.events.filter((e) => e.kind === 'nat').map((e) => e.explain.args.to);
+    expect(nat[0]).toBe(`[2001:db8:2::1]:${tcp(sent)!.sport}`);
+  });
+});
