@@ -2,22 +2,26 @@
  * A TCP client (curl, nc): connect, send a request once established, wait for the
  * response. The kernel side (SYN, retransmits aside) is modelled by the stack.
  */
-import { formatIp } from '../net/ipv4';
-import type { Ipv4Layer, TcpLayer } from '../net/layers';
+import type { TcpLayer } from '../net/layers';
+import { formatAddr, formatEndpoint, l3Addrs, type SockAddr } from '../kernel/addr';
+import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
 import { emit } from '../kernel/stack/emit';
-import { icmpErrno, STRERROR, type Errno } from '../kernel/errno';
-import { routeOutput } from '../kernel/stack/output';
+import { anyIcmpErrno, STRERROR, type Errno } from '../kernel/errno';
 import { isn, synRetransmitDelayUs, TCP_WINDOW } from '../kernel/stack/tcp';
-import { sendL4 } from '../kernel/stack/transport';
+import { routeL4, sendL4, type FourTuple } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';
 import { icmpErrorText } from './ping';
+import { icmpv6ErrorText } from './ping6';
 import type { Outcome, Process } from './process';
 
 export interface TcpClientOptions {
   process: 'curl' | 'nc' | 'kube-proxy';
-  dst: number;
+  /** An IPv4 (number) or IPv6 (bigint) address: the socket's family follows it. */
+  dst: SockAddr;
+  /** The scope of a link-local IPv6 destination (`fe80::1%eth0`). */
+  scope?: Device;
   port: number;
   /** Bytes of request sent after the handshake (0: connect only, like nc -z). */
   request: number;
@@ -68,13 +72,13 @@ export class TcpClient implements Process {
   start(): void {
     const { ns, o } = this;
     this.startUs = ns.world.sched.now;
-    const res = routeOutput(ns, o.dst, {});
+    const res = routeL4(ns, o.dst, o.scope ? { scope: o.scope } : {});
     if (!res.ok) {
       // connect() fails at once with the route's error (ip_route_connect).
       this.fail({ kind: 'local-error', reason: 'IP_OUTNOROUTES', text: STRERROR[res.err] }, res.err);
       return;
     }
-    const t = {
+    const t: FourTuple = {
       local: res.src,
       lport:
         o.sport ??
@@ -87,6 +91,7 @@ export class TcpClient implements Process {
         ),
       remote: o.dst,
       rport: o.port,
+      ...(o.scope ? { scope: o.scope } : {}),
     };
     let seq = isn(t.local, t.lport, t.remote, t.rport);
     let ack = 0;
@@ -114,14 +119,14 @@ export class TcpClient implements Process {
       proto: 'tcp',
       ...t,
       receive: (skb: Skb) => {
-        const ip = skb.layers[0] as Ipv4Layer;
+        const from = l3Addrs(skb.layers[0]).src;
         const tcp = skb.layers[1] as TcpLayer;
         if (tcp.flags.includes('R')) {
           emit(ns, {
             kind: 'deliver',
             skb,
             code: 'tcp.refused',
-            args: { process: o.process, dst: formatIp(o.dst), port: o.port },
+            args: { process: o.process, dst: formatAddr(o.dst), port: o.port },
           });
           this.fail({ kind: 'refused' }, 'ECONNREFUSED');
           return;
@@ -133,14 +138,14 @@ export class TcpClient implements Process {
             kind: 'deliver',
             skb,
             code: 'tcp.established',
-            args: { process: o.process, dst: formatIp(o.dst), port: o.port, bytes: o.request },
+            args: { process: o.process, dst: formatAddr(o.dst), port: o.port, bytes: o.request },
           });
           send('.', 0);
           if (o.request === 0) {
             // nc -z: the handshake is the whole test; it closes at once.
             if (o.verbose)
               this.output.push(
-                `Connection to ${formatIp(o.dst)} ${o.port} port [tcp/${SERVICES[o.port] ?? '*'}] succeeded!`,
+                `Connection to ${formatAddr(o.dst)} ${o.port} port [tcp/${SERVICES[o.port] ?? '*'}] succeeded!`,
               );
             gotResponse = true;
             closeConn();
@@ -159,12 +164,13 @@ export class TcpClient implements Process {
             kind: 'deliver',
             skb,
             code: 'tcp.response',
-            args: { process: o.process, bytes: skb.payload, src: ip.src, port: tcp.sport },
+            args: { process: o.process, bytes: skb.payload, src: formatAddr(from), port: tcp.sport },
           });
+          const peer = formatEndpoint(from, tcp.sport);
           this.output.push(
             o.process === 'curl'
-              ? `HTTP/1.1 200 OK (${skb.payload} bytes from ${ip.src}:${tcp.sport})`
-              : `${skb.payload} bytes received from ${ip.src}:${tcp.sport}`,
+              ? `HTTP/1.1 200 OK (${skb.payload} bytes from ${peer})`
+              : `${skb.payload} bytes received from ${peer}`,
           );
           if (!tcp.flags.includes('F')) send('.', 0);
           o.onResponse?.(skb.payload);
@@ -188,19 +194,21 @@ export class TcpClient implements Process {
       },
       error: (skb: Skb) => {
         const icmp = skb.layers[1];
-        const ip = skb.layers[0] as Ipv4Layer;
-        if (icmp?.proto !== 'icmp') return;
-        const e = icmpErrno(icmp);
-        // tcp_v4_err: fragmentation needed only lowers the path MTU; a connection past SYN_SENT
-        // keeps an error as sk_err_soft (no IP_RECVERR) and carries on; in SYN_SENT any error aborts.
-        if (!e || (icmp.type === 3 && icmp.code === 4) || established) return;
-        this.fail({ kind: 'icmp-error', text: `From ${ip.src}: ${icmpErrorText(icmp)}` }, e.errno);
+        const from = formatAddr(l3Addrs(skb.layers[0]).src);
+        if (icmp?.proto !== 'icmp' && icmp?.proto !== 'icmpv6') return;
+        const e = anyIcmpErrno(icmp);
+        // tcp_v4_err / tcp_v6_err: fragmentation needed (packet too big) only lowers the path
+        // MTU; a connection past SYN_SENT keeps an error as sk_err_soft (no IP_RECVERR) and
+        // carries on; in SYN_SENT any error aborts.
+        if (!e || (icmp.proto === 'icmp' && icmp.type === 3 && icmp.code === 4) || established) return;
+        const text = icmp.proto === 'icmp' ? icmpErrorText(icmp) : icmpv6ErrorText(icmp);
+        this.fail({ kind: 'icmp-error', text: `From ${from}: ${text}` }, e.errno);
       },
     });
     emit(ns, {
       kind: 'userspace',
       code: 'tcp.connect',
-      args: { process: o.process, dst: formatIp(o.dst), port: o.port },
+      args: { process: o.process, dst: formatAddr(o.dst), port: o.port },
     });
     send('S', 0);
     this.retransmitSyn(t, isn(t.local, t.lport, t.remote, t.rport), 1, () => established);
@@ -210,12 +218,7 @@ export class TcpClient implements Process {
   }
 
   /** The SYN_SENT retransmission timer: the same SYN again until an answer or the last try. */
-  private retransmitSyn(
-    t: { local: number; lport: number; remote: number; rport: number },
-    seq: number,
-    n: number,
-    answered: () => boolean,
-  ): void {
+  private retransmitSyn(t: FourTuple, seq: number, n: number, answered: () => boolean): void {
     const { ns } = this;
     const delay = synRetransmitDelayUs(ns, n);
     if (delay === undefined) return;
@@ -224,7 +227,7 @@ export class TcpClient implements Process {
       emit(ns, {
         kind: 'userspace',
         code: 'tcp.syn-retransmit',
-        args: { n, dst: formatIp(t.remote), port: t.rport },
+        args: { n, dst: formatAddr(t.remote), port: t.rport },
       });
       sendL4(
         ns,
@@ -279,7 +282,7 @@ const SERVICES: Record<number, string> = {
  * warn()'s "connect to ... failed: <strerror(errno)>", and nothing without -v.
  */
 function failureWords(o: TcpClientOptions, err: Errno | 'EIO', elapsedUs: number): string | undefined {
-  const dst = formatIp(o.dst);
+  const dst = formatAddr(o.dst);
   const ms = Math.round(elapsedUs / 1000);
   if (o.process === 'curl') {
     if (err === 'EIO') return `curl: (28) Operation timed out after ${ms} milliseconds with 0 bytes received`;

@@ -1,13 +1,14 @@
 /** nc -u: send one datagram and wait for an answer (or an ICMP error). */
-import { formatIp } from '../net/ipv4';
-import type { Ipv4Layer, UdpLayer } from '../net/layers';
+import type { UdpLayer } from '../net/layers';
+import { formatAddr, formatEndpoint, l3Addrs, type SockAddr } from '../kernel/addr';
+import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
 import { emit } from '../kernel/stack/emit';
 import { STRERROR } from '../kernel/errno';
-import { routeOutput } from '../kernel/stack/output';
-import { sendL4 } from '../kernel/stack/transport';
+import { routeL4, sendL4, type FourTuple } from '../kernel/stack/transport';
 import { icmpErrorText } from './ping';
+import { icmpv6ErrorText } from './ping6';
 import type { Outcome, Process } from './process';
 import { ephemeralPort } from './tcp-client';
 
@@ -19,7 +20,15 @@ export class UdpClient implements Process {
 
   constructor(
     private readonly ns: Netns,
-    private readonly o: { dst: number; port: number; bytes: number; waitUs: number; verbose?: boolean },
+    private readonly o: {
+      /** IPv4 (number) or IPv6 (bigint): the socket's family follows it. */
+      dst: SockAddr;
+      scope?: Device;
+      port: number;
+      bytes: number;
+      waitUs: number;
+      verbose?: boolean;
+    },
   ) {}
 
   get deadlineUs(): number {
@@ -28,14 +37,14 @@ export class UdpClient implements Process {
 
   start(): void {
     const { ns, o } = this;
-    const res = routeOutput(ns, o.dst, {});
+    const res = routeL4(ns, o.dst, o.scope ? { scope: o.scope } : {});
     if (!res.ok) {
       this.done = true;
       this.outcome = { kind: 'local-error', reason: 'IP_OUTNOROUTES', text: STRERROR[res.err] };
       // nc warns about a failed connect() only with -v.
       if (o.verbose)
         this.output.push(
-          `nc: connect to ${formatIp(o.dst)} port ${o.port} (udp) failed: ${STRERROR[res.err]}`,
+          `nc: connect to ${formatAddr(o.dst)} port ${o.port} (udp) failed: ${STRERROR[res.err]}`,
         );
       emit(ns, {
         kind: 'drop',
@@ -45,44 +54,46 @@ export class UdpClient implements Process {
       });
       return;
     }
-    const t = {
+    const t: FourTuple = {
       local: res.src,
       lport: ephemeralPort(ns, `udp/${o.dst}/${o.port}`),
       remote: o.dst,
       rport: o.port,
+      ...(o.scope ? { scope: o.scope } : {}),
     };
     const close = ns.sockets.open({
       proto: 'udp',
       ...t,
       receive: (skb: Skb) => {
-        const ip = skb.layers[0] as Ipv4Layer;
+        const from = l3Addrs(skb.layers[0]).src;
         const udp = skb.layers[1] as UdpLayer;
         emit(ns, {
           kind: 'deliver',
           skb,
           code: 'udp.response',
-          args: { process: 'nc', bytes: skb.payload, src: ip.src, port: udp.sport },
+          args: { process: 'nc', bytes: skb.payload, src: formatAddr(from), port: udp.sport },
         });
-        this.output.push(`${skb.payload} bytes received from ${ip.src}:${udp.sport}`);
+        this.output.push(`${skb.payload} bytes received from ${formatEndpoint(from, udp.sport)}`);
         this.done = true;
         this.outcome = { kind: 'ok' };
         close();
       },
       error: (skb: Skb) => {
         const icmp = skb.layers[1];
-        const ip = skb.layers[0] as Ipv4Layer;
-        if (icmp?.proto !== 'icmp') return;
+        const from = formatAddr(l3Addrs(skb.layers[0]).src);
+        if (icmp?.proto !== 'icmp' && icmp?.proto !== 'icmpv6') return;
         // The kernel passed a hard error to the socket (sk_err): nc's next read fails, it
         // stops reading the network without a word and exits.
+        const text = icmp.proto === 'icmp' ? icmpErrorText(icmp) : icmpv6ErrorText(icmp);
         this.done = true;
-        this.outcome = { kind: 'icmp-error', text: `From ${ip.src}: ${icmpErrorText(icmp)}` };
+        this.outcome = { kind: 'icmp-error', text: `From ${from}: ${text}` };
         close();
       },
     });
     emit(ns, {
       kind: 'userspace',
       code: 'udp.send',
-      args: { process: 'nc', bytes: o.bytes, dst: formatIp(o.dst), port: o.port },
+      args: { process: 'nc', bytes: o.bytes, dst: formatAddr(o.dst), port: o.port },
     });
     sendL4(ns, t, { proto: 'udp', sport: t.lport, dport: t.rport }, o.bytes, 'nc');
     ns.world.sched.at(o.waitUs, () => {

@@ -8,6 +8,8 @@ import { UdpClient } from '../apps/udp-client';
 import { ResolveThen } from '../apps/resolving';
 import { Nslookup } from '../apps/nslookup';
 import { GetentHosts } from '../apps/getent';
+import type { SockAddr } from '../kernel/addr';
+import type { Device } from '../kernel/device';
 import { CommandError } from '../kernel/errors';
 import { SECOND_US } from '../kernel/timing';
 import type { CommandContext, CommandResult } from './types';
@@ -129,41 +131,79 @@ function ping6(
   });
 }
 
-/** curl [--local-port N] http://HOST[:PORT][/path] — an HTTP GET over TCP. */
+/**
+ * An IPv6 literal with an optional zone (`fe80::1%eth0`; curl writes the `%` as `%25`): the
+ * address and the device it names.
+ */
+function ipv6Literal(
+  ctx: CommandContext,
+  text: string,
+  zoneSep: '%' | '%25',
+): { addr: bigint; scope?: Device } | null | 'bad-zone' {
+  const at = text.indexOf(zoneSep);
+  const addr = parseIp6(at >= 0 ? text.slice(0, at) : text);
+  if (addr === null) return null;
+  if (at < 0) return { addr };
+  const dev = ctx.ns.device(text.slice(at + zoneSep.length));
+  return dev ? { addr, scope: dev } : 'bad-zone';
+}
+
+/** curl [-4|-6] [--local-port N] http://HOST[:PORT][/path] — an HTTP GET over TCP; HOST may be [IPv6]. */
 export function curl(ctx: CommandContext, argv: string[]): CommandResult {
   let url: string | undefined;
   let timeout = 10;
   let sport: number | undefined;
+  let family: 4 | 6 | undefined;
   for (let i = 1; i < argv.length; i++) {
     const w = argv[i]!;
     if (w === '-m' || w === '--max-time' || w === '--connect-timeout')
       timeout = intArg('curl', w, argv[++i], 1, 60);
     else if (w === '--local-port') sport = intArg('curl', w, argv[++i], 1, 65535);
     else if (w === '-o' || w === '--output') i++;
+    else if (w === '-4' || w === '--ipv4') family = 4;
+    else if (w === '-6' || w === '--ipv6') family = 6;
     else if (w.startsWith('-')) continue;
     else url = w;
   }
   if (!url) throw new CommandError('curl: no URL specified!', 2);
-  const m = /^(?:http:\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
+  // An IPv6 literal is written in brackets (RFC 3986 3.2.2); bare colons read as a port.
+  const m = /^(?:http:\/\/)?(\[[^\]/]+\]|[^/:[\]]+)(?::(\d+))?(\/.*)?$/.exec(url);
   if (!m) throw new CommandError(`curl: (3) URL using bad/illegal format or missing URL`, 3);
   const port = m[2] ? intArg('curl', '', m[2], 1, 65535) : 80;
   const path = m[3] ?? '/';
-  // The request curl sends: request line, Host, User-Agent, Accept, blank line.
+  // The request curl sends: request line, Host (brackets kept), User-Agent, Accept, blank line.
   const hostHdr = m[2] ? `${m[1]}:${m[2]}` : m[1]!;
   const request = `GET ${path} HTTP/1.1\r\nHost: ${hostHdr}\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`
     .length;
-  const connect = (dst: number): TcpClient =>
+  const connect = (dst: SockAddr, scope?: Device): TcpClient =>
     new TcpClient(ctx.ns, {
       process: 'curl',
       dst,
+      ...(scope ? { scope } : {}),
       port,
       request,
       waitUs: timeout * SECOND_US,
       ...(sport !== undefined ? { sport } : {}),
     });
+  // -4/-6 set CURLOPT_IPRESOLVE: a literal of the other family has no address to try.
+  const wrongFamily = new CommandError(`curl: (7) Couldn't connect to server`, 7);
   const name = m[1]!;
-  if (name === 'localhost' || parseIp(name) !== null)
+  if (name.startsWith('[')) {
+    const v6 = ipv6Literal(ctx, name.slice(1, -1), '%25');
+    if (v6 === null || v6 === 'bad-zone')
+      throw new CommandError(`curl: (3) URL using bad/illegal format or missing URL`, 3);
+    if (family === 4) throw wrongFamily;
+    return { output: '', process: connect(v6.addr, v6.scope) };
+  }
+  if (name === 'localhost' || parseIp(name) !== null) {
+    if (family === 6) throw wrongFamily;
     return { output: '', process: connect(host('curl', name)) };
+  }
+  if (family === 6)
+    throw new CommandError(
+      `curl: -6 with a host name asks DNS for AAAA records, which Packet Journey does not model; give the address: curl http://[fd00::2]/`,
+      6,
+    );
   // A host name: getaddrinfo() asks DNS first (glibc, as the pod's resolv.conf says).
   const failure = `curl: (6) Could not resolve host: ${name}`;
   return {
@@ -195,18 +235,40 @@ export function nslookup(ctx: CommandContext, argv: string[]): CommandResult {
   return { output: '', process: new Nslookup(ctx.ns, pos[0]!) };
 }
 
-/** nc [-u] [-z] [-p SPORT] [-w SECS] HOST PORT */
+/** The address nc connects to, as OpenBSD nc's getaddrinfo() call (AI_NUMERICHOST with -n aside) reports it. */
+function ncHost(
+  ctx: CommandContext,
+  v: string,
+  port: string,
+  family: 4 | 6 | undefined,
+): { addr: SockAddr; scope?: Device } {
+  const gai = (why: string): CommandError =>
+    new CommandError(`nc: getaddrinfo for host "${v}" port ${port}: ${why}`, 1);
+  const v6 = ipv6Literal(ctx, v, '%');
+  if (v6 === 'bad-zone') throw gai('Name or service not known');
+  if (v6 !== null) {
+    if (family === 4) throw gai('Address family for hostname not supported');
+    return v6.scope ? { addr: v6.addr, scope: v6.scope } : { addr: v6.addr };
+  }
+  if (v !== 'localhost' && parseIp(v) === null) throw gai('Name or service not known');
+  if (family === 6) throw gai('Address family for hostname not supported');
+  return { addr: host('nc', v) };
+}
+
+/** nc [-4|-6] [-u] [-z] [-p SPORT] [-w SECS] HOST PORT (HOST: an IPv4 or IPv6 address, no brackets) */
 export function nc(ctx: CommandContext, argv: string[]): CommandResult {
   let udp = false;
   let zero = false;
   let verbose = false;
   let wait = 5;
   let sport: number | undefined;
+  let family: 4 | 6 | undefined;
   const pos: string[] = [];
   for (let i = 1; i < argv.length; i++) {
     const w = argv[i]!;
     if (w === '-u') udp = true;
     else if (w === '-z') zero = true;
+    else if (w === '-4' || w === '-6') family = w === '-4' ? 4 : 6;
     else if (w === '-v' || w === '-n' || w === '-vz' || w === '-zv') {
       zero ||= w.includes('z');
       verbose ||= w.includes('v');
@@ -221,18 +283,26 @@ export function nc(ctx: CommandContext, argv: string[]): CommandResult {
     else pos.push(w);
   }
   if (pos.length !== 2) throw new CommandError('usage: nc [-46CDdFhklNnrStUuvZz] [destination] [port]', 1);
-  const dst = host('nc', pos[0]);
   const port = intArg('nc', '', pos[1], 1, 65535);
+  const { addr: dst, scope } = ncHost(ctx, pos[0]!, pos[1]!, family);
   if (udp)
     return {
       output: '',
-      process: new UdpClient(ctx.ns, { dst, port, bytes: 6, waitUs: wait * SECOND_US, verbose }),
+      process: new UdpClient(ctx.ns, {
+        dst,
+        ...(scope ? { scope } : {}),
+        port,
+        bytes: 6,
+        waitUs: wait * SECOND_US,
+        verbose,
+      }),
     };
   return {
     output: '',
     process: new TcpClient(ctx.ns, {
       process: 'nc',
       dst,
+      ...(scope ? { scope } : {}),
       port,
       request: zero ? 0 : 6,
       waitUs: wait * SECOND_US,

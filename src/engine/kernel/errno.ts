@@ -2,7 +2,7 @@
  * The errors a socket reports, with glibc's strerror words, and how the kernel turns an
  * ICMP error into one (icmp_err_convert in net/ipv4/icmp.c, tcp_v4_err, __udp4_lib_err).
  */
-import type { IcmpLayer } from '../net/layers';
+import type { IcmpLayer, Icmpv6Layer } from '../net/layers';
 
 export type Errno =
   | 'ENETUNREACH'
@@ -73,4 +73,41 @@ export function icmpErrno(icmp: IcmpLayer): { errno: Errno; hard: boolean } | un
     default:
       return undefined;
   }
+}
+
+/** icmpv6_err_convert's tab_unreach[code]: no route, prohibited, beyond scope, address, port, policy, reject route. */
+const UNREACH6: readonly [Errno, boolean][] = [
+  ['ENETUNREACH', false],
+  ['EACCES', true],
+  ['EHOSTUNREACH', false],
+  ['EHOSTUNREACH', false],
+  ['ECONNREFUSED', true],
+  ['EACCES', true],
+  ['EACCES', true],
+];
+
+/**
+ * icmpv6_err_convert (net/ipv6/icmp.c): the errno an ICMPv6 error means and whether it is
+ * fatal. Packet too big only lowers the path MTU (tcp_v6_err, __udp6_lib_err handle it first).
+ */
+export function icmpv6Errno(m: Icmpv6Layer): { errno: Errno; hard: boolean } | undefined {
+  switch (m.type) {
+    case 1:
+      return m.code < UNREACH6.length
+        ? { errno: UNREACH6[m.code]![0], hard: UNREACH6[m.code]![1] }
+        : { errno: 'EPROTO', hard: false };
+    case 2:
+      return { errno: 'EMSGSIZE', hard: false };
+    case 3:
+      return { errno: 'EHOSTUNREACH', hard: false };
+    case 4:
+      return { errno: 'EPROTO', hard: true };
+    default:
+      return undefined;
+  }
+}
+
+/** Either family's error message, as the socket layer converts it. */
+export function anyIcmpErrno(m: IcmpLayer | Icmpv6Layer): { errno: Errno; hard: boolean } | undefined {
+  return m.proto === 'icmp' ? icmpErrno(m) : icmpv6Errno(m);
 }

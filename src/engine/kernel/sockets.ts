@@ -3,14 +3,18 @@
  * endpoints of a flow. Demultiplexing follows the kernel: an exact 4-tuple first, then a
  * listener bound to the address or to any address.
  */
+import { formatEndpoint, isAny, type SockAddr } from './addr';
 import type { Skb } from './skb';
 
 export type L4 = 'tcp' | 'udp';
 
 export interface Listener {
   proto: L4;
-  /** 0 means INADDR_ANY. */
-  addr: number;
+  /**
+   * 0 is the wildcard: the scenario's servers bind [::] with IPV6_V6ONLY off
+   * (net.ipv6.bindv6only = 0), so one socket takes both families, as the lab's socat does.
+   */
+  addr: SockAddr;
   port: number;
   /** The process that owns it, as `ss -p` would name it. */
   process: string;
@@ -27,9 +31,9 @@ export interface Listener {
 
 export interface Endpoint {
   proto: L4 | 'icmp';
-  local: number;
+  local: SockAddr;
   lport: number;
-  remote: number;
+  remote: SockAddr;
   rport: number;
   /** Called with every segment/datagram/echo reply for this endpoint. */
   receive(skb: Skb): void;
@@ -39,9 +43,9 @@ export interface Endpoint {
 
 /** A connection its side closed first: the 4-tuple stays taken for TCP_TIMEWAIT_LEN (60 s). */
 export interface TimeWait {
-  local: number;
+  local: SockAddr;
   lport: number;
-  remote: number;
+  remote: SockAddr;
   rport: number;
   untilUs: number;
 }
@@ -63,7 +67,7 @@ export class Sockets {
    * holds or whose 4-tuple is in use or in TIME_WAIT; then the perturbation moves on by
    * the ports tried plus 2 (plus a random even step, here drawn from the offset).
    */
-  connectPort(local: number, remote: number, rport: number, portOffset: number, nowUs: number): number {
+  connectPort(local: SockAddr, remote: SockAddr, rport: number, portOffset: number, nowUs: number): number {
     const low = 32768;
     const remaining = 61000 - low; // ip_local_port_range 32768 60999, made even
     const index = portOffset & (PERTURB_SIZE - 1);
@@ -79,9 +83,15 @@ export class Sockets {
     return port;
   }
 
-  private tupleTaken(local: number, lport: number, remote: number, rport: number, nowUs: number): boolean {
-    const same = (e: { local: number; lport: number; remote: number; rport: number }): boolean =>
-      e.lport === lport && e.remote === remote && e.rport === rport && (e.local === local || e.local === 0);
+  private tupleTaken(
+    local: SockAddr,
+    lport: number,
+    remote: SockAddr,
+    rport: number,
+    nowUs: number,
+  ): boolean {
+    const same = (e: { local: SockAddr; lport: number; remote: SockAddr; rport: number }): boolean =>
+      e.lport === lport && e.remote === remote && e.rport === rport && (e.local === local || isAny(e.local));
     return (
       this.listeners.some((l) => l.proto === 'tcp' && l.port === lport) ||
       this.endpoints.some((e) => e.proto === 'tcp' && same(e)) ||
@@ -93,18 +103,18 @@ export class Sockets {
     this.listeners.push(l);
   }
 
-  findListener(proto: L4, addr: number, port: number): Listener | undefined {
+  findListener(proto: L4, addr: SockAddr, port: number): Listener | undefined {
     return (
       this.listeners.find((l) => l.proto === proto && l.port === port && l.addr === addr) ??
-      this.listeners.find((l) => l.proto === proto && l.port === port && l.addr === 0)
+      this.listeners.find((l) => l.proto === proto && l.port === port && isAny(l.addr))
     );
   }
 
   findEndpoint(
     proto: Endpoint['proto'],
-    local: number,
+    local: SockAddr,
     lport: number,
-    remote: number,
+    remote: SockAddr,
     rport: number,
   ): Endpoint | undefined {
     return this.endpoints.find(
@@ -113,7 +123,7 @@ export class Sockets {
         e.lport === lport &&
         e.rport === rport &&
         e.remote === remote &&
-        (e.local === local || e.local === 0),
+        (e.local === local || isAny(e.local)),
     );
   }
 
@@ -134,12 +144,7 @@ export class Sockets {
 
   rows(): string[] {
     return this.listeners.map(
-      (l) =>
-        `${l.proto.padEnd(5)} LISTEN ${l.addr === 0 ? '0.0.0.0' : fmt(l.addr)}:${l.port} users:(("${l.process}"))`,
+      (l) => `${l.proto.padEnd(5)} LISTEN ${formatEndpoint(l.addr, l.port)} users:(("${l.process}"))`,
     );
   }
-}
-
-function fmt(ip: number): string {
-  return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join('.');
 }

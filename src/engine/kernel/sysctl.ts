@@ -51,6 +51,10 @@ const GLOBAL_KEYS: Record<string, number> = {
   'net.ipv6.conf.default.forwarding': 0,
   'net.ipv6.conf.all.disable_ipv6': 0,
   'net.ipv6.conf.default.disable_ipv6': 0,
+  // ip6_make_flowlabel: 1 (opt-out) labels every socket's packets from the flow hash; 0 never.
+  'net.ipv6.auto_flowlabels': 1,
+  // With 1, auto labels carry the high bit (IPV6_FLOWLABEL_STATELESS_FLAG); 0 by default.
+  'net.ipv6.flowlabel_state_ranges': 0,
   'net.ipv6.conf.all.hop_limit': 64,
   'net.ipv6.conf.default.hop_limit': 64,
   // -1: solicit routers for ever, backing off (rtr_solicits). The model sends none; a scenario

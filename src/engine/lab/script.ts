@@ -204,7 +204,7 @@ function isEarly({ topo }: LabBuild, sv: LabServer): boolean {
  * Servers: each answers a request with the bytes the scenario declares (an HTTP response),
  * then closes.
  */
-function labServer({ ns, L }: LabBuild, sv: LabServer, i: number): void {
+function labServer({ s, ns, L }: LabBuild, sv: LabServer, i: number): void {
   let body = 'SYSTEM:cat';
   if (sv.reply > 0) {
     L.push(`printf '%s' ${q(httpResponse(sv.reply))} > "$LAB_TMP/reply-${i}"`);
@@ -213,8 +213,13 @@ function labServer({ ns, L }: LabBuild, sv: LabServer, i: number): void {
     // silently ("client closed connection while waiting for request").
     body = `SYSTEM:"if dd bs=1 count=1 2>/dev/null | grep -q ^; then cat $LAB_TMP/reply-${i}; fi"`;
   }
+  // In an IPv6 world the server is one socket on [::] taking both families (bindv6only = 0),
+  // as the engine's servers are; socat's TCP-LISTEN alone would bind 0.0.0.0 only.
+  const v6 = s.ipv6 ? '6' : '';
   const listen =
-    sv.proto === 'udp' ? `UDP-RECVFROM:${sv.port},fork,reuseaddr` : `TCP-LISTEN:${sv.port},fork,reuseaddr`;
+    sv.proto === 'udp'
+      ? `UDP${v6}-RECVFROM:${sv.port},fork,reuseaddr`
+      : `TCP${v6}-LISTEN:${sv.port},fork,reuseaddr`;
   L.push(`ip netns exec ${q(ns(sv.netns))} socat ${listen} ${body} & PIDS+=($!)`);
 }
 

@@ -26,6 +26,8 @@ export const EN6: Record<string, string> = {
     'Forwarded from {in} to {out}: hop limit {hlim} becomes {hlim2}; the MACs will be rewritten for the next hop.',
   'icmp6.send-error': 'ICMPv6 {what} goes back to {to}, from {src}.',
   'icmp6.echo-reply': '{dst} answers the echo request from {src} with an ICMPv6 echo reply.',
+  'icmp6.pmtu':
+    'Packet too big, MTU {mtu}: the kernel lowers the path MTU of the socket it quotes and says nothing to the program (tcp_v6_err, __udp6_lib_err).',
   'ping6.send': 'ping sends ICMPv6 echo request icmp_seq={seq} to {dst}.',
   'ping6.reply':
     'ping gets the echo reply: {bytes} bytes from {from}: icmp_seq={seq} ttl={hlim} (the hop limit).',
@@ -62,6 +64,8 @@ export const ZH6: Record<string, string> = {
   'forward6.hop': '从 {in} 转发到 {out}：hop limit 由 {hlim} 变为 {hlim2}；MAC 将按下一跳改写。',
   'icmp6.send-error': 'ICMPv6 {what} 从 {src} 发回 {to}。',
   'icmp6.echo-reply': '{dst} 用 ICMPv6 echo reply 回答来自 {src} 的 echo request。',
+  'icmp6.pmtu':
+    'Packet too big，MTU {mtu}：内核降低它所引用的套接字的路径 MTU，不通知程序（tcp_v6_err、__udp6_lib_err）。',
   'ping6.send': 'ping 向 {dst} 发送 ICMPv6 echo request，icmp_seq={seq}。',
   'ping6.reply':
     'ping 收到 echo reply：来自 {from} 的 {bytes} 字节，icmp_seq={seq} ttl={hlim}（即 hop limit）。',

@@ -1012,8 +1012,11 @@ export class NetfilterEngine implements NetfilterHooks {
       const l4 = ls[1];
       return l4 && (l4.proto === 'tcp' || l4.proto === 'udp') ? `:${l4[which]}` : '';
     };
-    const from = manip === 'SRC' ? `${b.src}${port(before, 'sport')}` : `${b.dst}${port(before, 'dport')}`;
-    const to = manip === 'SRC' ? `${a.src}${port(after, 'sport')}` : `${a.dst}${port(after, 'dport')}`;
+    // An IPv6 address with a port is written in brackets, as conntrack and ip6tables print it.
+    const at = (addr: string, p: string): string =>
+      p && addr.includes(':') ? `[${addr}]${p}` : `${addr}${p}`;
+    const from = manip === 'SRC' ? at(b.src, port(before, 'sport')) : at(b.dst, port(before, 'dport'));
+    const to = manip === 'SRC' ? at(a.src, port(after, 'sport')) : at(a.dst, port(after, 'dport'));
     // nf_nat_packet runs the manip on every hook of a NATed connection; where the packet already
     // carries the target tuple (a looped-back packet after OUTPUT's DNAT) it rewrites nothing.
     if (from === to) return;

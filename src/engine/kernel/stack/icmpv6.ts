@@ -9,8 +9,11 @@ import {
   type Icmpv6Layer,
   type Ipv6Layer,
   type Layer,
+  type TcpLayer,
+  type UdpLayer,
 } from '../../net/layers';
 import { isLocal6 } from '../addrconf';
+import { icmpv6Errno } from '../errno';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
@@ -40,11 +43,48 @@ export function icmpv6Rcv(dev: Device, skb: Skb, eth?: EthLayer): void {
     echoReply(dev, skb, m);
     return;
   }
+  const q = skb.layers[3];
+  if (m.type < 128 && (q?.proto === 'tcp' || q?.proto === 'udp')) {
+    transportErr(dev, skb, m, q);
+    return;
+  }
   const owner = socketFor(skb);
   if (owner === undefined) return;
   const sock = ns.ping6.get(owner);
   if (m.type === 129) sock?.receive(skb);
   else if (m.type < 128) sock?.error(skb);
+}
+
+/**
+ * icmpv6_notify -> tcp_v6_err / __udp6_lib_err: the socket of the quoted segment hears the
+ * error. As for IPv4, a UDP socket without IPV6_RECVERR hears only fatal ones
+ * (icmpv6_err_convert), and packet too big only lowers the path MTU.
+ */
+function transportErr(dev: Device, skb: Skb, m: Icmpv6Layer, q: TcpLayer | UdpLayer): void {
+  const ns = dev.netns;
+  const qip = skb.layers[2];
+  if (qip?.proto !== 'ipv6') return;
+  const ep = ns.sockets.findEndpoint(q.proto, addr(qip.src), q.sport, addr(qip.dst), q.dport);
+  const err = icmpv6Errno(m);
+  const code =
+    !ep || !err
+      ? 'icmp.error-no-socket'
+      : m.type === 2
+        ? 'icmp6.pmtu'
+        : q.proto === 'udp' && !err.hard
+          ? 'icmp.soft-error-ignored'
+          : undefined;
+  if (code) {
+    emit(ns, {
+      kind: 'deliver',
+      dev,
+      skb,
+      code,
+      args: { type: m.type, code: m.code, errno: err?.errno ?? '', mtu: m.mtu ?? 0 },
+    });
+    return;
+  }
+  ep!.error(skb);
 }
 
 /** The ping socket a reply or error belongs to: the echo id, quoted in an error. */

@@ -24,6 +24,8 @@ import { emit } from './emit';
 import { icmpv6Rcv, icmpv6Send } from './icmpv6';
 import { nfHook } from './hooks';
 import { ndiscNeighOutput } from './ndisc';
+import { tcpRcv } from './tcp';
+import { udpRcv } from './udp';
 
 export function addr6(s: string): bigint {
   const a = parseIp6(s);
@@ -39,10 +41,17 @@ export function ipv6Rcv(dev: Device, skb0: Skb, eth?: EthLayer): void {
   if (skb) ip6RcvFinish(dev, skb, eth);
 }
 
-/** ip6_input: NF_INET_LOCAL_IN, then ip6_input_finish hands the packet to its protocol. */
+/**
+ * ip6_input: NF_INET_LOCAL_IN, then ip6_protocol_deliver_rcu hands the packet to the handler
+ * inet6_protos has for its next header: tcpv6_protocol, udpv6_protocol, icmpv6_protocol.
+ */
 function ip6Input(dev: Device, skb0: Skb, eth?: EthLayer): void {
   const skb = nfHook(dev.netns, 'INPUT', skb0, { in: dev });
-  if (skb) icmpv6Rcv(dev, skb, eth);
+  if (!skb) return;
+  const l4 = skb.layers[1];
+  if (l4?.proto === 'tcp') tcpRcv(dev, skb);
+  else if (l4?.proto === 'udp') udpRcv(dev, skb);
+  else icmpv6Rcv(dev, skb, eth);
 }
 
 /** ip6_rcv_finish: multicast for a group we are in, our own addresses, or forwarding. */

@@ -21,7 +21,7 @@ import { nfHook } from './hooks';
 import { ICMP, icmpSendError } from './icmp';
 import { icmpRcv } from './icmp-rcv';
 import { ipipDeliver } from './ipip';
-import { tcpV4Rcv } from './tcp';
+import { tcpRcv } from './tcp';
 import { udpRcv } from './udp';
 
 type NetProtocolHandler = (dev: Device, skb: Skb) => void;
@@ -33,7 +33,7 @@ type NetProtocolHandler = (dev: Device, skb: Skb) => void;
 const INET_PROTOS: ReadonlyMap<number, { handler: NetProtocolHandler; module?: string }> = new Map([
   [IPPROTO_ICMP, { handler: icmpRcv }],
   [IPPROTO_IPIP, { handler: ipipDeliver, module: 'ipip' }],
-  [IPPROTO_TCP, { handler: tcpV4Rcv }],
+  [IPPROTO_TCP, { handler: tcpRcv }],
   [IPPROTO_UDP, { handler: udpRcv }],
   [IPPROTO_GRE, { handler: greRcv, module: 'ip_gre' }],
 ]);

@@ -1,11 +1,12 @@
 /**
  * The kernel half of a TCP server: a listener answers SYN with SYN-ACK and completes the
  * handshake before the process accepts; data is read by the process, which may answer.
- * A segment for no socket gets a RST (tcp_v4_send_reset).
+ * A segment for no socket gets a RST (tcp_v4_send_reset, tcp_v6_send_reset). Both families
+ * share it, as tcp_v4_rcv and tcp_v6_rcv share the state machine (tcp_rcv_state_process).
  */
-import { formatIp } from '../../net/ipv4';
-import type { Ipv4Layer, TcpLayer } from '../../net/layers';
-import { ipOf } from '../addr';
+import type { TcpLayer } from '../../net/layers';
+import { isLinkLocal6 } from '../../net/ipv6';
+import { fold32, formatEndpoint, l3Addrs, type SockAddr } from '../addr';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Listener } from '../sockets';
@@ -33,9 +34,9 @@ export function synRetransmitDelayUs(ns: Netns, n: number): number | undefined {
 }
 
 /** A deterministic initial sequence number per 4-tuple (the kernel's is a keyed hash too). */
-export function isn(a: number, ap: number, b: number, bp: number): number {
+export function isn(a: SockAddr, ap: number, b: SockAddr, bp: number): number {
   let h = 2166136261;
-  for (const v of [a, ap, b, bp]) {
+  for (const v of [fold32(a), ap, fold32(b), bp]) {
     h ^= v >>> 0;
     h = Math.imul(h, 16777619) >>> 0;
   }
@@ -44,9 +45,15 @@ export function isn(a: number, ap: number, b: number, bp: number): number {
 
 export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
   const ns = dev.netns;
-  const ip = skb.layers[0] as Ipv4Layer;
+  const a = l3Addrs(skb.layers[0]);
   const syn = skb.layers[1] as TcpLayer;
-  const t = { local: ipOf(ip.dst), lport: syn.dport, remote: ipOf(ip.src), rport: syn.sport };
+  const t = {
+    local: a.dst,
+    lport: syn.dport,
+    remote: a.src,
+    rport: syn.sport,
+    ...(typeof a.src === 'bigint' && isLinkLocal6(a.src) ? { scope: dev } : {}),
+  };
   let seq = isn(t.local, t.lport, t.remote, t.rport);
   let rcvNxt = (syn.seq + 1) >>> 0;
   let established = false;
@@ -56,7 +63,7 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
     skb,
     decidedBy: { table: 'sockets', row: ns.sockets.rows()[ns.sockets.listeners.indexOf(l)] ?? '' },
     code: 'tcp.syn-listener',
-    args: { port: l.port, process: l.process, from: `${ip.src}:${syn.sport}` },
+    args: { port: l.port, process: l.process, from: formatEndpoint(a.src, syn.sport) },
   });
   let finSent = false;
   let finReceived = false;
@@ -96,7 +103,7 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
           kind: 'userspace',
           skb: seg,
           code: 'tcp.accept',
-          args: { process: l.process, from: `${formatIp(t.remote)}:${t.rport}` },
+          args: { process: l.process, from: formatEndpoint(t.remote, t.rport) },
         });
       }
       if (seg.payload > 0) {
@@ -108,7 +115,7 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
           args: { process: l.process, bytes: seg.payload },
         });
         if (l.relay) {
-          const client = `${formatIp(t.remote)}:${t.rport}`;
+          const client = formatEndpoint(t.remote, t.rport);
           l.relay({
             bytes: seg.payload,
             client,
@@ -148,10 +155,16 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
  * --reject-with tcp-reset) builds the same segment and attaches the refused packet's
  * conntrack entry to it (`ct`).
  */
-export function tcpSendReset(ns: Netns, skb: Skb, ct?: Skb['ct']): void {
-  const ip = skb.layers[0] as Ipv4Layer;
+export function tcpSendReset(ns: Netns, skb: Skb, ct?: Skb['ct'], dev?: Device): void {
+  const a = l3Addrs(skb.layers[0]);
   const tcp = skb.layers[1] as TcpLayer;
-  const t = { local: ipOf(ip.dst), lport: tcp.dport, remote: ipOf(ip.src), rport: tcp.sport };
+  const t = {
+    local: a.dst,
+    lport: tcp.dport,
+    remote: a.src,
+    rport: tcp.sport,
+    ...(dev && typeof a.src === 'bigint' && isLinkLocal6(a.src) ? { scope: dev } : {}),
+  };
   const segLen = skb.payload + (tcp.flags.includes('S') ? 1 : 0) + (tcp.flags.includes('F') ? 1 : 0);
   const rst: TcpLayer = tcp.flags.includes('.')
     ? { proto: 'tcp', sport: tcp.dport, dport: tcp.sport, flags: 'R', seq: tcp.ack, ack: 0, window: 0 }
@@ -167,12 +180,11 @@ export function tcpSendReset(ns: Netns, skb: Skb, ct?: Skb['ct']): void {
   sendL4(ns, t, rst, 0, 'the kernel', [], ct);
 }
 
-/** tcp_v4_rcv: an established socket, else a listener for a SYN, else a reset. */
-export function tcpV4Rcv(dev: Device, skb: Skb): void {
+/** tcp_v4_rcv / tcp_v6_rcv: an established socket, else a listener for a SYN, else a reset. */
+export function tcpRcv(dev: Device, skb: Skb): void {
   const ns = dev.netns;
-  const ip = skb.layers[0] as Ipv4Layer;
-  const src = ipOf(ip.src);
-  const dst = ipOf(ip.dst);
+  const { src, dst } = l3Addrs(skb.layers[0]);
+  const ip = skb.layers[0] as { dst: string };
   const tcp = skb.layers[1] as TcpLayer;
   const ep = ns.sockets.findEndpoint('tcp', dst, tcp.dport, src, tcp.sport);
   if (ep) {
@@ -195,6 +207,6 @@ export function tcpV4Rcv(dev: Device, skb: Skb): void {
       code: 'drop.tcp-closed',
       args: { port: tcp.dport, dst: ip.dst },
     });
-    tcpSendReset(ns, skb);
+    tcpSendReset(ns, skb, undefined, dev);
   }
 }

@@ -1,16 +1,55 @@
-/** Sending TCP segments and UDP datagrams from a socket: build the headers, route, hand to ip_local_out. */
+/**
+ * Sending TCP segments and UDP datagrams from a socket: build the headers, route, hand to
+ * ip_local_out (IPv4) or ip6_xmit / ip6_local_out (IPv6), by the family of the peer's address.
+ */
 import { formatIp } from '../../net/ipv4';
-import { IPPROTO_TCP, IPPROTO_UDP, type Ipv4Layer, type Layer } from '../../net/layers';
+import { formatIp6, isLinkLocal6 } from '../../net/ipv6';
+import { IPPROTO_TCP, IPPROTO_UDP, type Ipv4Layer, type Ipv6Layer, type Layer } from '../../net/layers';
 import { ipLength } from '../../net/encode';
+import { fold32, type SockAddr } from '../addr';
+import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
-import { ipLocalOut, routeOutput, type RouteResult } from './output';
+import { ip6LocalOut, ip6RouteOutput } from './ip6';
+import { ipLocalOut, routeOutput, type RouteErr } from './output';
 
 export interface FourTuple {
-  local: number;
+  local: SockAddr;
   lport: number;
-  remote: number;
+  remote: SockAddr;
   rport: number;
+  /** The scope of a link-local IPv6 peer: the device it is reached on (sin6_scope_id). */
+  scope?: Device;
+}
+
+/** The route of a socket's next packet, either family: its source address and output device. */
+export type L4Route = { ok: true; src: SockAddr; dev: Device } | { ok: false; err: RouteErr };
+
+export function routeL4(ns: Netns, remote: SockAddr, opts: { src?: SockAddr; scope?: Device } = {}): L4Route {
+  if (typeof remote === 'bigint') {
+    const src = typeof opts.src === 'bigint' && opts.src !== 0n ? opts.src : undefined;
+    const oif = isLinkLocal6(remote) ? opts.scope : undefined;
+    return ip6RouteOutput(ns, remote, { ...(src !== undefined ? { src } : {}), ...(oif ? { oif } : {}) });
+  }
+  const src = typeof opts.src === 'number' && opts.src !== 0 ? opts.src : undefined;
+  return routeOutput(ns, remote, src !== undefined ? { src } : {});
+}
+
+/**
+ * ip6_make_flowlabel with auto_flowlabels on: the low 20 bits of the flow's hash turned by
+ * 16. For a socket that hash is sk_txhash, a random number drawn per socket, so each end of a
+ * connection has its own label, kept for the connection's life; a reset sent for no socket
+ * hashes its flow with a random boot-time key. The kernel's values are random; this
+ * deterministic stand-in keeps what can be checked: never 0, one per socket, 0 when the
+ * sysctl is off.
+ */
+export function autoFlowLabel(ns: Netns, t: FourTuple): number {
+  if (ns.sysctl.get('net.ipv6.auto_flowlabels') === 0) return 0;
+  let h = 2166136261;
+  for (const c of ns.name) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  for (const v of [fold32(t.local), t.lport, fold32(t.remote), t.rport]) h = Math.imul(h ^ v, 16777619) >>> 0;
+  const label = (((h << 16) | (h >>> 16)) >>> 0) & 0xfffff || 1;
+  return ns.sysctl.get('net.ipv6.flowlabel_state_ranges') === 1 ? label | 0x80000 : label;
 }
 
 export function sendL4(
@@ -25,8 +64,11 @@ export function sendL4(
   ct?: Skb['ct'],
   /** The socket's IP_MTU_DISCOVER: IP_PMTUDISC_OMIT sends UDP with DF clear (BIND's tools). */
   pmtudisc: 'want' | 'omit' = 'want',
-): RouteResult {
-  const res = routeOutput(ns, t.remote, { src: t.local || undefined });
+): L4Route {
+  if (typeof t.remote === 'bigint') return sendL6(ns, t, l4, payload, who, inner, ct);
+  const res = routeOutput(ns, t.remote, {
+    src: typeof t.local === 'number' && t.local ? t.local : undefined,
+  });
   if (!res.ok) return res;
   const protocol = l4.proto === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP;
   const ip: Ipv4Layer = {
@@ -52,5 +94,45 @@ export function sendL4(
     ...(ct ? { ct } : {}),
   };
   ipLocalOut(ns, skb, res, who);
+  return res;
+}
+
+/**
+ * The IPv6 half (inet6_csk_xmit / ip6_xmit for TCP, udp_v6_send_skb for UDP): the hop limit
+ * of the route's device (ip6_dst_hoplimit), the socket's automatic flow label, and the UDP
+ * checksum always computed: IPv6 has no header checksum, so RFC 8200 8.1 makes it mandatory.
+ */
+function sendL6(
+  ns: Netns,
+  t: FourTuple,
+  l4: Layer,
+  payload: number,
+  who: string,
+  inner: Layer[],
+  ct: Skb['ct'] | undefined,
+): L4Route {
+  const remote = t.remote as bigint;
+  const res = ip6RouteOutput(ns, remote, {
+    ...(typeof t.local === 'bigint' && t.local !== 0n ? { src: t.local } : {}),
+    ...(isLinkLocal6(remote) && t.scope ? { oif: t.scope } : {}),
+  });
+  if (!res.ok) return res;
+  const ip: Ipv6Layer = {
+    proto: 'ipv6',
+    src: formatIp6(res.src),
+    dst: formatIp6(remote),
+    hlim: ns.sysctl.get('net.ipv6.conf.default.hop_limit'),
+    next: l4.proto === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP,
+    tc: 0,
+    flow: autoFlowLabel(ns, { ...t, local: res.src }),
+  };
+  const skb: Skb = {
+    id: ns.world.nextPacketId(),
+    layers: [ip, l4, ...inner],
+    payload,
+    mark: 0,
+    ...(ct ? { ct } : {}),
+  };
+  ip6LocalOut(ns, skb, res, who);
   return res;
 }

@@ -1,20 +1,23 @@
 /**
- * udp_rcv: an encapsulation socket (VXLAN's), a connected socket or a listener, else port
- * unreachable; a listening process may answer from the address it was reached on.
+ * udp_rcv / udpv6_rcv: an encapsulation socket (VXLAN's), a connected socket or a listener,
+ * else port unreachable (ICMP or ICMPv6 by the family); a listening process may answer from
+ * the address it was reached on.
  */
-import type { Ipv4Layer, UdpLayer } from '../../net/layers';
-import { ipOf } from '../addr';
+import type { UdpLayer } from '../../net/layers';
+import { isLinkLocal6 } from '../../net/ipv6';
+import { formatEndpoint, l3Addrs } from '../addr';
 import type { Device } from '../device';
 import type { Listener } from '../sockets';
 import type { Skb } from '../skb';
 import { emit } from './emit';
 import { ICMP, icmpSendError } from './icmp';
+import { icmpv6Send } from './icmpv6';
 import { sendL4 } from './transport';
 import { vxlanFor, vxlanRcv } from './vxlan';
 
 export function udpListenerInput(dev: Device, skb: Skb, l: Listener): void {
   const ns = dev.netns;
-  const ip = skb.layers[0] as Ipv4Layer;
+  const a = l3Addrs(skb.layers[0]);
   const udp = skb.layers[1] as UdpLayer;
   if (l.onDatagram) {
     l.onDatagram(skb);
@@ -25,10 +28,16 @@ export function udpListenerInput(dev: Device, skb: Skb, l: Listener): void {
     dev,
     skb,
     code: 'app.read',
-    args: { process: l.process, bytes: skb.payload, from: `${ip.src}:${udp.sport}` },
+    args: { process: l.process, bytes: skb.payload, from: formatEndpoint(a.src, udp.sport) },
   });
   if (l.reply > 0) {
-    const t = { local: ipOf(ip.dst), lport: udp.dport, remote: ipOf(ip.src), rport: udp.sport };
+    const t = {
+      local: a.dst,
+      lport: udp.dport,
+      remote: a.src,
+      rport: udp.sport,
+      ...(typeof a.src === 'bigint' && isLinkLocal6(a.src) ? { scope: dev } : {}),
+    };
     emit(ns, { kind: 'userspace', code: 'app.write', args: { process: l.process, bytes: l.reply } });
     sendL4(ns, t, { proto: 'udp', sport: t.lport, dport: t.rport }, l.reply, l.process);
   }
@@ -36,11 +45,11 @@ export function udpListenerInput(dev: Device, skb: Skb, l: Listener): void {
 
 export function udpRcv(dev: Device, skb: Skb): void {
   const ns = dev.netns;
-  const ip = skb.layers[0] as Ipv4Layer;
-  const src = ipOf(ip.src);
-  const dst = ipOf(ip.dst);
+  const ip = skb.layers[0] as { dst: string };
+  const { src, dst } = l3Addrs(skb.layers[0]);
   const udp = skb.layers[1] as UdpLayer;
-  const vx = vxlanFor(ns, udp.dport);
+  // VXLAN devices here open their UDP socket on an IPv4 underlay only.
+  const vx = typeof src === 'number' ? vxlanFor(ns, udp.dport) : [];
   if (vx.length > 0) {
     vxlanRcv(dev, skb, vx);
     return;
@@ -63,5 +72,6 @@ export function udpRcv(dev: Device, skb: Skb): void {
     code: 'drop.udp-closed',
     args: { port: udp.dport, dst: ip.dst },
   });
-  icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PORT_UNREACH, {});
+  if (typeof src === 'bigint') icmpv6Send(ns, skb, 1, 4, {}, dev);
+  else icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PORT_UNREACH, {});
 }
