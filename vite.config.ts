@@ -2,6 +2,7 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { bootAfterPaint } from './scripts/boot-plugin.ts';
 import { contentSecurityPolicy } from './scripts/csp-plugin.ts';
 import { buildDataPlugin } from './scripts/build-data-plugin.ts';
 import { inlineCss } from './scripts/inline-css-plugin.ts';
@@ -14,6 +15,8 @@ export default defineConfig({
     react(),
     tailwindcss(),
     precacheServiceWorker(),
+    // Before the CSP: it hashes the inline scripts, the loader among them.
+    bootAfterPaint(),
     contentSecurityPolicy(),
     inlineCss(),
     buildDataPlugin(import.meta.dirname),

@@ -38,6 +38,8 @@ function initialJs(): { files: string[]; gzip: number; raw: number } {
   const refs = new Set<string>();
   for (const m of html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g)) refs.add(m[1]!);
   for (const m of html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)) refs.add(m[1]!);
+  // The loader of scripts/boot-plugin.ts adds the entry and its imports after the first paint.
+  for (const m of html.matchAll(/data-initial-js="([^"]+)"/g)) for (const f of m[1]!.split(' ')) refs.add(f);
   let gzip = 0;
   let raw = 0;
   for (const ref of refs) {

@@ -81,7 +81,9 @@ export const pretracedUrl = (p) => new URL(p, import.meta.url).href;
         if (!build) return 'export const catalog = null;\n';
         for (const f of readdirSync(dir)) if (f.endsWith('.yaml')) this.addWatchFile(path.join(dir, f));
         const { builtinCatalog } = await load();
-        return `export const catalog = ${JSON.stringify(builtinCatalog(dir))};\n`;
+        // As a JSON string: V8 parses a large literal as JSON several times faster than as JavaScript
+        // (https://v8.dev/blog/cost-of-javascript-2019#json), and this one is evaluated on the first screen.
+        return `export const catalog = JSON.parse(${JSON.stringify(JSON.stringify(builtinCatalog(dir)))});\n`;
       }
       if (id === `\0${TRACES}`) {
         // The dev server and the tests have none: the worker traces every flow there.

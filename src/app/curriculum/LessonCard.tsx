@@ -17,7 +17,8 @@ import { useApp } from '../state/useApp';
 import { markLessonDone } from './GuidedPath';
 import { lessonOf, LESSONS, PASS_SHARE, quizPassed, type Lesson } from './lessons';
 import { lessonText } from './texts';
-import { dismissWelcome, useLessonUi } from './welcome';
+import { useLessonUi } from './welcome';
+import { LESSON_FRAME, WelcomeBlock } from './Welcome';
 
 /** The challenge's title and button: the challenges' catalog (YAML) loads only for a lesson that has one. */
 const LazyChallengeCheckpoint = lazy(() => import('./ChallengeCheckpoint'));
@@ -96,7 +97,8 @@ function Checkpoint({ lesson, lang }: { lesson: Lesson; lang: 'en' | 'zh-CN' }) 
   );
 }
 
-export default function LessonCard() {
+/** `welcomeHere`: the welcome sits at the card's top (the phone shows it on a card of its own above the journey). */
+export default function LessonCard({ welcomeHere = true }: { welcomeHere?: boolean }) {
   const { lang } = useT();
   const scenarioId = useApp((s) => s.scenarioId);
   const flowId = useApp((s) => s.flowId);
@@ -111,32 +113,8 @@ export default function LessonCard() {
   const title = info ? scenarioText(info, lang).title : lesson.scenario;
   const loc = (l: { en: string; zh: string }) => (lang === 'zh-CN' ? l.zh : l.en);
   return (
-    <section
-      aria-labelledby="lesson-heading"
-      data-testid="lesson"
-      className="shrink-0 space-y-2 rounded-lg border-2 border-sky-500 bg-sky-50 px-3 py-2 shadow-sm dark:bg-sky-950"
-    >
-      {welcome && (
-        <div data-testid="welcome" className="space-y-1 border-b border-sky-300 pb-2">
-          <h2 className="text-base font-bold">{lessonText(lang, 'welcome')}</h2>
-          <p className="text-sm">{lessonText(lang, 'welcomeText', { total: LESSONS.length })}</p>
-          <div className="flex gap-2">
-            <button type="button" className={btn} onClick={dismissWelcome}>
-              {lessonText(lang, 'start')}
-            </button>
-            <button
-              type="button"
-              className="rounded border border-sky-700 px-3 py-1 text-sm"
-              onClick={() => {
-                dismissWelcome();
-                appStore.getState().selectScenario('flannel-host-gw', 'pod1-ping-pod3');
-              }}
-            >
-              {lessonText(lang, 'explore')}
-            </button>
-          </div>
-        </div>
-      )}
+    <section aria-labelledby="lesson-heading" data-testid="lesson" className={LESSON_FRAME}>
+      {welcomeHere && <WelcomeBlock />}
       <h2 id="lesson-heading" className="text-sm font-semibold">
         {lessonText(lang, 'heading', { n, total: LESSONS.length, title })}
       </h2>

@@ -18,6 +18,7 @@ import { ChunkBoundary } from '../offline/ReloadOffer';
 import { useChallenge } from '../challenge/store';
 import { useClassroom } from '../classroom/store';
 import { PATH } from '../curriculum/path';
+import { WelcomeCard } from '../curriculum/Welcome';
 import { usePoll } from '../poll/store';
 import { useApp } from '../state/useApp';
 import { useT } from '../i18n';
@@ -39,7 +40,10 @@ const QuizPanel = () => (
 const LazyChallenge = lazy(() => import('../challenge/ChallengePanel'));
 const LazyChallengeList = lazy(() => import('../challenge/ChallengeList'));
 
-/** The lesson of a scenario on the guided path, with its checkpoint (and a first visit's welcome). */
+/**
+ * The lesson of a scenario on the guided path, with its checkpoint (and a first visit's welcome, which
+ * is drawn before the chunk arrives: see Welcome.tsx).
+ */
 const LazyLesson = lazy(() => import('../curriculum/LessonCard'));
 
 /** The class poll: the presenter's, and a student's phone opened with ?poll=<code>. */
@@ -124,11 +128,15 @@ export function App() {
           <LazyChallenge />
         </Suspense>
       )}
-      {lesson && !presenter && (
-        <Suspense fallback={null}>
-          <LazyLesson />
-        </Suspense>
-      )}
+      {!presenter &&
+        (lesson ? (
+          <Suspense fallback={phone ? null : <WelcomeCard />}>
+            <LazyLesson welcomeHere={!phone} />
+          </Suspense>
+        ) : (
+          // Before the catalog has opened lesson 1 on a first visit: the welcome, where its card goes.
+          !phone && <WelcomeCard />
+        ))}
       {quiz && !presenter && <QuizPanel />}
       <ExplanationPanel />
     </>
@@ -153,6 +161,8 @@ export function App() {
       <PanelStateProvider>
         {phone ? (
           <main className="flex min-w-0 flex-col gap-2 p-2 pb-0">
+            {/* A first visit greets before the journey (the static shell painted this card already). */}
+            {!presenter && <WelcomeCard />}
             <NotesRow />
             <ScenarioBlurb />
             <ViewSwitch view={view} onChange={setView} />

@@ -54,10 +54,14 @@ export function SideColumn({ panels }: { panels: Partial<Record<PanelId, ReactNo
     if (!el) return;
     let id = 0;
     let frames = 0;
+    // The header stack has no row to wait for. While waiting, a frame only queries the DOM: reading
+    // the layout (scrolls) on every frame of playback forced a layout in each one and cost frames.
+    const rowless = decider === 'headers';
     const look = (): void => {
-      const panel = el.querySelector<HTMLElement>(`[data-panel="${decider}"]`);
+      const panel = rowless ? null : el.querySelector<HTMLElement>(`[data-panel="${decider}"]`);
       const row = panel?.querySelector<HTMLElement>('[aria-current="true"]');
-      if ((!row || !scrolls(el)) && ++frames < ROW_WAIT_FRAMES) {
+      const waiting = !rowless && (!row || !scrolls(el));
+      if (waiting && ++frames < ROW_WAIT_FRAMES) {
         id = requestAnimationFrame(look);
         return;
       }

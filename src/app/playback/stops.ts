@@ -44,9 +44,24 @@ export function hopAt(hops: readonly { first: number; last: number }[], step: nu
   return -1;
 }
 
+/**
+ * The stops of each hop list, by granularity and expanded hops: the controls ask for them several
+ * times per step (back, forward, position), for every step of playback; a Trace's hops do not change.
+ */
+const stopCache = new WeakMap<readonly HopStop[], Map<string, readonly number[]>>();
+
 /** Every stop, ascending. Without hops (an old Trace, a test) every event is a stop. */
-export function stopsOf(c: StopContext): number[] {
+export function stopsOf(c: StopContext): readonly number[] {
   if (c.granularity === 'events' || c.hops.length === 0) return Array.from({ length: c.steps }, (_, i) => i);
+  let byKind = stopCache.get(c.hops);
+  if (!byKind) stopCache.set(c.hops, (byKind = new Map()));
+  const key = `${c.granularity}:${c.expanded.join(',')}`;
+  let stops = byKind.get(key);
+  if (!stops) byKind.set(key, (stops = computeStops(c)));
+  return stops;
+}
+
+function computeStops(c: StopContext): number[] {
   const out: number[] = [];
   const last = c.hops.length - 1;
   c.hops.forEach((h, i) => {
