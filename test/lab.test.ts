@@ -35,13 +35,17 @@ describe('lab script', () => {
           const p = part.trim();
           if (
             !p ||
-            /^(for|do|done|if|then|fi|need|quiet_ns|echo|sleep|set|trap|\[|MISSING|PIDS|LAB_NETNS|cleanup|kill|wait|grep|mkdir|apt-get|true)/.test(
+            /^(for|do|done|if|then|fi|need|quiet_ns|echo|sleep|set|trap|\[|MISSING|PIDS|LAB_NETNS|cleanup|kill|wait|grep|mkdir|apt-get|true|printf 'netns del %s)/.test(
               p,
             )
           )
             continue;
           if (p.startsWith('ip ')) {
-            expect(p, line).toMatch(/^ip (netns (exec|add|del) (pj-|"\$n")|-n (pj-|"\$n")|netns pids "\$n")/);
+            // `ip -batch -` reads its lines from a here-document (checked below) or, in the
+            // teardown, `netns del` of the script's own namespaces.
+            expect(p, line).toMatch(
+              /^ip (netns (exec|add|del) (pj-|"\$n")|-n (pj-|"\$n")|netns pids "\$n"|-batch - <<'LAB_NETNS_ADD'$|-force -batch - 2>\/dev\/null$)/,
+            );
           } else {
             throw new Error(`network command outside a namespace: ${line}`);
           }
@@ -49,10 +53,17 @@ describe('lab script', () => {
       }
     });
 
+    it(`${id}: feeds \`ip -batch\` only namespaces of its own`, () => {
+      const batch = /^ip -batch - <<'LAB_NETNS_ADD'\n([^]*?)\nLAB_NETNS_ADD$/m.exec(script);
+      expect(batch).not.toBeNull();
+      for (const l of batch![1]!.split('\n')) expect(l).toMatch(/^netns add pj-[\w.-]+$/);
+      expect(script).toContain(`printf 'netns del %s\\n' "\${LAB_NETNS[@]}" | ip -force -batch -`);
+    });
+
     it(`${id}: names only prefixed namespaces`, () => {
       for (const m of script.matchAll(/(?:netns (?:add|del|exec)|-n|netns) ([^\s;]+)/g)) {
         const name = m[1]!;
-        if (name.startsWith('"$') || name === 'pids') continue;
+        if (name.startsWith('"$') || name === 'pids' || name === "%s\\n'") continue;
         expect(name, m[0]).toMatch(/^pj-/);
       }
     });

@@ -104,49 +104,21 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   const all = [...topo.netns.map((n) => ns(n.name)), ...topo.segments.map((g) => seg(g.name))];
   L.push(`LAB_NETNS=(${all.map(q).join(' ')})`);
   L.push('PIDS=()');
-  L.push('cleanup() {');
-  L.push('  set +e');
-  L.push('  for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done');
-  L.push('  sleep 0.3');
-  L.push('  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done');
-  L.push(
-    '  for n in "${LAB_NETNS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del "$n" 2>/dev/null; done',
-  );
-  L.push('}');
+  L.push(...CLEANUP);
   L.push('trap cleanup EXIT');
   // An IPv4 world runs with IPv6 off, as the engine models it; an `ipv6: true` one keeps it on.
   L.push(
     s.ipv6
       ? 'quiet_ns() { :; }'
-      : 'quiet_ns() { ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null; }',
+      : 'quiet_ns() { nsenter --net="/var/run/netns/$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null; }',
   );
-  L.push('for n in "${LAB_NETNS[@]}"; do ip netns del "$n" 2>/dev/null || true; done');
+  // Only what a run stopped half-way left behind: testing is cheaper than a failing `ip` each.
+  L.push('for n in "${LAB_NETNS[@]}"; do if [ -e "/var/run/netns/$n" ]; then ip netns del "$n"; fi; done');
   L.push('');
   L.push(
     '# Machines (one namespace each) and the L2 segments between them (a bridge in a namespace of its own).',
   );
-  for (const m of topo.machines) L.push(`ip netns add ${q(ns(m.name))}; quiet_ns ${q(ns(m.name))}`);
-  for (const g of topo.segments) {
-    L.push(`ip netns add ${q(seg(g.name))}; quiet_ns ${q(seg(g.name))}`);
-    L.push(
-      `ip -n ${q(seg(g.name))} link add seg type bridge; ip -n ${q(seg(g.name))} link set seg type bridge mcast_snooping 0; ip -n ${q(seg(g.name))} link set seg up`,
-    );
-  }
-  let port = 0;
-  const nicIndex = new Map<string, TopologyInterface>();
-  for (const n of topo.netns) {
-    for (const i of n.interfaces) if (i.kind === 'ether' && i.segment) nicIndex.set(`${n.name}/${i.name}`, i);
-  }
-  for (const m of s.machines) {
-    for (const nic of m.nics) {
-      const sg = seg(nic.segment);
-      const p = `p${++port}`;
-      const mac = nicIndex.get(`${m.name}/${nic.name}`)?.mac;
-      L.push(
-        `ip -n ${q(sg)} link add ${p} type veth peer name ${q(nic.name)}${mac ? ` address ${mac}` : ''} netns ${q(ns(m.name))}; ip -n ${q(sg)} link set ${p} master seg up`,
-      );
-    }
-  }
+  L.push(...buildNamespaces(s, topo, ns, seg));
   // Servers: each answers a request with the bytes the scenario declares (an HTTP response),
   // then closes. A machine's own servers start before its setup, as the engine's do.
   const early = (sv: Scenario['servers'][number]): boolean => topo.machines.some((m) => m.name === sv.netns);
@@ -237,7 +209,10 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
   if (opts.flow) {
     const flow = findFlow(s, opts.flow);
     L.push('');
-    L.push('sleep 1.5   # let bridges finish their start-up chatter (IGMP reports) before the flow');
+    // Links that just came up are handed to the qdisc and the bridge by linkwatch, up to a
+    // second later: the flow starts 1.5 s after the setup. The captures start in that time.
+    L.push('SETTLED=$(( ${EPOCHREALTIME/./} + 1500000 ))');
+    if (!opts.capture) L.push(SETTLE);
     if (s.ipv6) {
       // The engine takes duplicate address detection as done: wait until no address is tentative.
       L.push(
@@ -257,9 +232,10 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
       }
       L.push('# Wait until every tcpdump says it is listening, so no frame of the flow is missed.');
       L.push(
-        `for i in $(seq 1 ${n}); do for t in $(seq 1 200); do grep -q 'listening on' ${q(opts.capture.dir)}/.tcpdump-$i.log 2>/dev/null && break; sleep 0.05; done; done`,
+        `for ((t = 0; t < 200; t++)); do up=0; for ((i = 1; i <= ${n}; i++)); do x=''; IFS= read -r -d '' x 2>/dev/null <${q(opts.capture.dir)}/.tcpdump-$i.log || true; [[ $x == *'listening on'* ]] && up=$((up + 1)); done; [ $up = ${n} ] && break; sleep 0.05; done`,
       );
       L.push('sleep 0.2');
+      L.push(SETTLE);
     }
     L.push(`echo ${q(`== ${flow.netns}$ ${flow.command}`)}`);
     // With captures, the flow's own output goes to a file, to compare with the Trace's.
@@ -277,6 +253,79 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
     L.push('while true; do sleep 3600; done');
   }
   return L.join('\n') + '\n';
+}
+
+/** Sleeps what is left until $SETTLED (microseconds since the epoch). */
+const SETTLE =
+  'LEFT=$(( SETTLED - ${EPOCHREALTIME/./} )); if [ $LEFT -gt 0 ]; then sleep $((LEFT / 1000000)).$(printf %06d $((LEFT % 1000000))); fi';
+
+/**
+ * The script's teardown. tcpdump writes out what it holds and exits on SIGINT: the script
+ * waits for that (at most 2 s) instead of a fixed time; then every process left in the
+ * namespaces is stopped and the namespaces are removed with one `ip` for all.
+ */
+const CLEANUP = [
+  'cleanup() {',
+  '  set +e',
+  '  for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done',
+  '  for t in $(seq 1 40); do up=0; for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && up=1; done; [ $up = 0 ] && break; sleep 0.05; done',
+  '  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done',
+  '  left=$(for n in "${LAB_NETNS[@]}"; do ip netns pids "$n" 2>/dev/null; done)',
+  '  if [ -n "$left" ]; then kill $left 2>/dev/null; fi',
+  '  printf \'netns del %s\\n\' "${LAB_NETNS[@]}" | ip -force -batch - 2>/dev/null',
+  '}',
+];
+
+/**
+ * The namespaces (one per machine, one per L2 segment holding a bridge) and a veth from each
+ * NIC to its segment's bridge. Each `ip` takes a batch (a process costs far more than a line
+ * on a loaded machine); the NICs are still made in the scenario's order, so every
+ * namespace numbers its interfaces as before.
+ */
+function buildNamespaces(
+  s: Scenario,
+  topo: ReturnType<typeof topologyOf>,
+  ns: (name: string) => string,
+  seg: (name: string) => string,
+): string[] {
+  const q = (x: string): string => quote([x]);
+  const L: string[] = [];
+  const names = [...topo.machines.map((m) => ns(m.name)), ...topo.segments.map((g) => seg(g.name))];
+  L.push("ip -batch - <<'LAB_NETNS_ADD'", ...names.map((n) => `netns add ${q(n)}`), 'LAB_NETNS_ADD');
+  L.push(`for n in ${names.map(q).join(' ')}; do quiet_ns "$n"; done`);
+  for (const g of topo.segments)
+    L.push(
+      `ip -n ${q(seg(g.name))} -batch - <<'LAB_SEG'`,
+      'link add seg type bridge',
+      'link set seg type bridge mcast_snooping 0',
+      'link set seg up',
+      'LAB_SEG',
+    );
+  const nicIndex = new Map<string, TopologyInterface>();
+  for (const n of topo.netns)
+    for (const i of n.interfaces) if (i.kind === 'ether' && i.segment) nicIndex.set(`${n.name}/${i.name}`, i);
+  let port = 0;
+  const ports = new Map<string, string[]>();
+  for (const m of s.machines) {
+    if (m.nics.length === 0) continue;
+    L.push(`ip -n ${q(ns(m.name))} -batch - <<'LAB_NICS'`);
+    for (const nic of m.nics) {
+      const p = `p${++port}`;
+      const mac = nicIndex.get(`${m.name}/${nic.name}`)?.mac;
+      L.push(
+        `link add ${q(nic.name)}${mac ? ` address ${mac}` : ''} type veth peer name ${p} netns ${q(seg(nic.segment))}`,
+      );
+      ports.set(nic.segment, [...(ports.get(nic.segment) ?? []), p]);
+    }
+    L.push('LAB_NICS');
+  }
+  for (const [g, ps] of ports)
+    L.push(
+      `ip -n ${q(seg(g))} -batch - <<'LAB_PORTS'`,
+      ...ps.map((p) => `link set ${p} master seg up`),
+      'LAB_PORTS',
+    );
+  return L;
 }
 
 /**
