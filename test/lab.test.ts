@@ -95,3 +95,29 @@ describe('lab script', () => {
     expect(script).not.toMatch(/\$\(rm|`/);
   });
 });
+
+describe('a chain of flows in one build', () => {
+  const s = scenario('veth-pair');
+  const [a, b] = s.flows.map((f) => f.id);
+
+  it('clears what a flow left before the next one and marks each window', () => {
+    const script = labScript(s, { flow: a!, then: [b ?? a!], capture: { dir: '/tmp/x', points: [] } });
+    const lines = script.split('\n');
+    const start = (id: string): number => lines.findIndex((l) => l.startsWith(`echo "start ${id} `));
+    const second = lines.findIndex((l, i) => i > start(a!) && l.startsWith('echo "start '));
+    const flush = lines.findIndex((l) => l === 'neigh flush all');
+    expect(start(a!)).toBeGreaterThan(0);
+    // The reset sits between the first flow's end mark and the second flow's start.
+    expect(flush).toBeGreaterThan(lines.findIndex((l) => l.startsWith(`echo "end ${a!} `)));
+    expect(flush).toBeLessThan(second);
+    expect(script).toContain('route flush cache');
+    expect(script).toContain(`>/tmp/x/flow-${a!}.out`);
+  });
+
+  it('leaves a single flow as it was: no reset, no marks', () => {
+    const script = labScript(s, { flow: a!, capture: { dir: '/tmp/x', points: [] } });
+    expect(script).not.toContain('neigh flush all');
+    expect(script).not.toContain('/tmp/x/marks');
+    expect(script).toContain('>/tmp/x/flow.out');
+  });
+});

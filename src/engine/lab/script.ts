@@ -28,6 +28,12 @@ export interface LabOptions {
   prefix?: string;
   /** Capture these interfaces (both directions) into this directory, one pcap per point and direction. */
   capture?: { dir: string; points: CapturePoint[] };
+  /**
+   * Flows to run after `flow` in the same world (none may have `before` commands): before
+   * each, the state a flow leaves is cleared (resetLines), and with captures each flow's
+   * window is written to DIR/marks and its output to DIR/flow-ID.out.
+   */
+  then?: string[];
   /** Keep the namespaces after the flow (for exploring by hand); teardown then happens on Ctrl-C. */
   keep?: boolean;
 }
@@ -237,13 +243,24 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
       L.push('sleep 0.2');
       L.push(SETTLE);
     }
-    L.push(`echo ${q(`== ${flow.netns}$ ${flow.command}`)}`);
-    // With captures, the flow's own output goes to a file, to compare with the Trace's.
-    const out = opts.capture ? ` >${q(`${opts.capture.dir}/flow.out`)} 2>&1` : '';
-    L.push(
-      `${labFlowStdin(flow.command)}ip netns exec ${q(ns(flow.netns))} ${labFlowCommand(flow.command)}${out} || true`,
-    );
-    L.push(`sleep ${LAB_TAIL_US / 1e6}`);
+    const chain = [flow, ...(opts.then ?? []).map((id) => findFlow(s, id))];
+    chain.forEach((f, k) => {
+      if (k > 0) L.push(...resetLines(topo, world, ns, seg));
+      // With captures, the flow's own output goes to a file, to compare with the Trace's; a
+      // chain of flows marks when each one's window begins and ends.
+      const dir = opts.capture?.dir;
+      const mark = (what: string): void => {
+        if (dir && opts.then) L.push(`echo "${what} ${f.id} \${EPOCHREALTIME/./}" >>${q(`${dir}/marks`)}`);
+      };
+      mark('start');
+      L.push(`echo ${q(`== ${f.netns}$ ${f.command}`)}`);
+      const out = dir ? ` >${q(`${dir}/${opts.then ? `flow-${f.id}` : 'flow'}.out`)} 2>&1` : '';
+      L.push(
+        `${labFlowStdin(f.command)}ip netns exec ${q(ns(f.netns))} ${labFlowCommand(f.command)}${out} || true`,
+      );
+      L.push(`sleep ${LAB_TAIL_US / 1e6}`);
+      mark('end');
+    });
   } else {
     L.push('');
     L.push('for n in "${LAB_NETNS[@]}"; do echo "== $n"; ip -n "$n" -br addr; ip -n "$n" route; done');
@@ -253,6 +270,44 @@ export function labScript(s: Scenario, opts: LabOptions = {}): string {
     L.push('while true; do sleep 3600; done');
   }
   return L.join('\n') + '\n';
+}
+
+/**
+ * Between two flows of a chain, the state a flow leaves behind that a freshly built world
+ * lacks: neighbour entries (permanent ones stay, as the setup made them), cached routes and
+ * next-hop exceptions (PMTU, redirects: `route flush cache` bumps both generation ids), TCP
+ * metrics, what bridges learned, and conntrack entries with their NAT bindings. What this
+ * misses shows as a difference, and a flow that differs in a chain is run again alone.
+ */
+function resetLines(
+  topo: ReturnType<typeof topologyOf>,
+  world: World,
+  ns: (name: string) => string,
+  seg: (name: string) => string,
+): string[] {
+  const q = (x: string): string => quote([x]);
+  const L = ['', '# Clear what the flow before left in the kernel.'];
+  for (const n of topo.netns) {
+    const bridges = n.interfaces.filter((i) => i.kind === 'bridge').map((i) => i.name);
+    L.push(
+      `ip -n ${q(ns(n.name))} -force -batch - <<'LAB_RESET' >/dev/null 2>&1 || true`,
+      'neigh flush all',
+      'route flush cache',
+      'tcp_metrics flush all',
+      ...bridges.map((b) => `link set dev ${q(b)} type bridge fdb_flush`),
+      'LAB_RESET',
+    );
+    if (tracksConnections(world, n.name))
+      L.push(`ip netns exec ${q(ns(n.name))} conntrack -F >/dev/null 2>&1 || true`);
+  }
+  for (const g of topo.segments) L.push(`ip -n ${q(seg(g.name))} link set dev seg type bridge fdb_flush`);
+  return L;
+}
+
+/** Whether a namespace has netfilter rules, so the kernel may hold conntrack entries in it. */
+function tracksConnections(world: World, name: string): boolean {
+  const n = world.netns.get(name);
+  return !n || n.netfilter !== undefined;
 }
 
 /** Sleeps what is left until $SETTLED (microseconds since the epoch). */
