@@ -35,13 +35,17 @@ describe('lab script', () => {
           const p = part.trim();
           if (
             !p ||
-            /^(for|do|done|if|then|fi|need|quiet_ns|echo|sleep|set|trap|\[|MISSING|PIDS|LAB_NETNS|cleanup|kill|wait|grep|mkdir|apt-get|true)/.test(
+            /^(for|do|done|if|then|fi|need|quiet_ns|echo|sleep|set|trap|\[|MISSING|PIDS|LAB_NETNS|cleanup|kill|wait|grep|mkdir|apt-get|true|printf 'netns del %s)/.test(
               p,
             )
           )
             continue;
           if (p.startsWith('ip ')) {
-            expect(p, line).toMatch(/^ip (netns (exec|add|del) (pj-|"\$n")|-n (pj-|"\$n")|netns pids "\$n")/);
+            // `ip -batch -` reads its lines from a here-document (checked below) or, in the
+            // teardown, `netns del` of the script's own namespaces.
+            expect(p, line).toMatch(
+              /^ip (netns (exec|add|del) (pj-|"\$n")|-n (pj-|"\$n")|netns pids "\$n"|-batch - <<'LAB_NETNS_ADD'$|-force -batch - 2>\/dev\/null$)/,
+            );
           } else {
             throw new Error(`network command outside a namespace: ${line}`);
           }
@@ -49,10 +53,17 @@ describe('lab script', () => {
       }
     });
 
+    it(`${id}: feeds \`ip -batch\` only namespaces of its own`, () => {
+      const batch = /^ip -batch - <<'LAB_NETNS_ADD'\n([^]*?)\nLAB_NETNS_ADD$/m.exec(script);
+      expect(batch).not.toBeNull();
+      for (const l of batch![1]!.split('\n')) expect(l).toMatch(/^netns add pj-[\w.-]+$/);
+      expect(script).toContain(`printf 'netns del %s\\n' "\${LAB_NETNS[@]}" | ip -force -batch -`);
+    });
+
     it(`${id}: names only prefixed namespaces`, () => {
       for (const m of script.matchAll(/(?:netns (?:add|del|exec)|-n|netns) ([^\s;]+)/g)) {
         const name = m[1]!;
-        if (name.startsWith('"$') || name === 'pids') continue;
+        if (name.startsWith('"$') || name === 'pids' || name === "%s\\n'") continue;
         expect(name, m[0]).toMatch(/^pj-/);
       }
     });
@@ -82,5 +93,31 @@ describe('lab script', () => {
     const s = scenario('veth-pair');
     const script = labScript(s, { prefix: 'pj-' });
     expect(script).not.toMatch(/\$\(rm|`/);
+  });
+});
+
+describe('a chain of flows in one build', () => {
+  const s = scenario('veth-pair');
+  const [a, b] = s.flows.map((f) => f.id);
+
+  it('clears what a flow left before the next one and marks each window', () => {
+    const script = labScript(s, { flow: a!, then: [b ?? a!], capture: { dir: '/tmp/x', points: [] } });
+    const lines = script.split('\n');
+    const start = (id: string): number => lines.findIndex((l) => l.startsWith(`echo "start ${id} `));
+    const second = lines.findIndex((l, i) => i > start(a!) && l.startsWith('echo "start '));
+    const flush = lines.findIndex((l) => l === 'neigh flush all');
+    expect(start(a!)).toBeGreaterThan(0);
+    // The reset sits between the first flow's end mark and the second flow's start.
+    expect(flush).toBeGreaterThan(lines.findIndex((l) => l.startsWith(`echo "end ${a!} `)));
+    expect(flush).toBeLessThan(second);
+    expect(script).toContain('route flush cache');
+    expect(script).toContain(`>/tmp/x/flow-${a!}.out`);
+  });
+
+  it('leaves a single flow as it was: no reset, no marks', () => {
+    const script = labScript(s, { flow: a!, capture: { dir: '/tmp/x', points: [] } });
+    expect(script).not.toContain('neigh flush all');
+    expect(script).not.toContain('/tmp/x/marks');
+    expect(script).toContain('>/tmp/x/flow.out');
   });
 });

@@ -26,6 +26,18 @@ describe('classify', () => {
     ).toMatch(/^2 ICMP redirects/);
   });
 
+  it("names seed 1006's server SYN-ACKs and neighbour probe, not the client's SYN", () => {
+    // Measured on the kernel (seed 1006 f1): the server answers each retransmitted SYN, and
+    // r2 meets r1's unicast probe 5.1 s after its entry went from STALE to DELAY.
+    const d = [
+      'r2/eth0 tx frame 8: eth.type: kernel 2054, trace 2048',
+      'r2/eth0 tx frame 9: the kernel sent a frame the trace lacks (eth/ipv4/tcp S)',
+      'r2/eth0 rx frame 3: the kernel sent a frame the trace lacks (eth/ipv4/tcp S.)',
+    ];
+    expect(classify(s, 'curl http://10.10.0.10/', d)).toMatch(/^SYN-ACK retransmission/);
+    expect(classify(s, 'curl http://10.10.0.10/', d.slice(0, 2))).toMatch(/^neighbour re-confirmation/);
+  });
+
   it('names a frame the kernel dropped for its size on receive, when the world has a smaller MTU', () => {
     const mtu = loadScenario(randomScenario(1).yaml, 'random-1.yaml');
     const d = ['r1/eth0 rx frame 2: the trace has a frame the kernel did not send (eth/ipv4/icmp 8/0)'];

@@ -41,6 +41,21 @@ const RULES: { cause: string; test: (d: string, cmd: string, setup: string) => b
     },
   },
   {
+    // A server whose SYN-ACK gets no ACK (seed 1006: the client's router drops it) sends it
+    // again from the request's timer (reqsk_timer_handler) and answers every retransmitted
+    // SYN with one (tcp_check_req -> inet_rtx_syn_ack); the model answers the first SYN only.
+    cause: 'SYN-ACK retransmission by a server in SYN_RECV (not modelled)',
+    test: (d) => /kernel sent a frame the trace lacks \(eth\/ipv4\/tcp S\.\)/.test(d),
+  },
+  {
+    // An entry learnt from an ARP request is STALE (neigh_event_ns); sending through it starts
+    // DELAY, and with no confirmation delay_first_probe_time (5 s, rounded up by the timer
+    // wheel) later it becomes PROBE and sends a unicast ARP request (neigh_timer_handler).
+    // The model has no DELAY timer: where the kernel probes, the trace has the next IP frame.
+    cause: 'neighbour re-confirmation: NUD_DELAY -> NUD_PROBE unicast ARP (not modelled)',
+    test: (d) => /eth\.type: kernel 2054, trace 2048/.test(d),
+  },
+  {
     cause: '7 SYN retransmission',
     test: (d) => /kernel sent a frame the trace lacks \(eth\/ipv4\/tcp S\)/.test(d),
   },

@@ -19,11 +19,18 @@ export interface FlowComparison {
   first?: string;
 }
 
+/** A flow's capture window in a chain of flows (microseconds since the epoch, as pcap times). */
+export interface Window {
+  from: number;
+  to: number;
+}
+
 function kernelFrames(
   dir: string,
   p: CapturePoint,
   d: 'tx' | 'rx',
   ignored: Record<string, number>,
+  window?: Window,
 ): Layer[][] {
   const file = join(dir, captureFile(p, d));
   if (!existsSync(file)) return [];
@@ -31,6 +38,7 @@ function kernelFrames(
   const first = pcap.linktype === 1 ? 'eth' : 'ipv4';
   const out: Layer[][] = [];
   for (const f of pcap.frames) {
+    if (window && (f.timeUs < window.from || f.timeUs > window.to)) continue;
     const pkt = decodePacket(f.data, first);
     const layers = pkt.layers;
     const why = noise(layers) ?? pureAck(layers, pkt.payload);
@@ -43,7 +51,7 @@ function kernelFrames(
   return out;
 }
 
-export function compareTrace(t: Trace, dir: string): FlowComparison {
+export function compareTrace(t: Trace, dir: string, window?: Window): FlowComparison {
   const points = capturePoints(t);
   // Ports the trace's NAT picked at random (--random-fully, or to resolve a clash).
   const randomPorts = new Set<number>();
@@ -71,7 +79,7 @@ export function compareTrace(t: Trace, dir: string): FlowComparison {
         .filter((c) => !pureAck(c.layers, c.payload))
         .map((c) => c.layers);
       finsLast(engine);
-      const kernel = finsLast(kernelFrames(dir, p, d, ignored));
+      const kernel = finsLast(kernelFrames(dir, p, d, ignored, window));
       const n = Math.max(engine.length, kernel.length);
       for (let i = 0; i < n; i++) {
         compared++;

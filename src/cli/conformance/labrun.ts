@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { traceFlow, type Scenario, type Trace } from '../../engine';
-import { LAB_TAIL_US, labScript } from '../../engine/lab/script';
-import { capturePoints, compareTrace } from './frames';
+import { LAB_TAIL_US, labScript, type CapturePoint } from '../../engine/lab/script';
+import { capturePoints, compareTrace, type Window } from './frames';
 import { compareOutput } from './output';
 
 export interface LabResult {
@@ -67,6 +67,78 @@ function removeLeftovers(prefix: string): void {
   }
 }
 
+/** What went wrong with a lab script, in its last error lines. */
+function scriptError(out: string): string {
+  const lines = out.trim().split('\n');
+  const err = lines.filter((l) => /error|cannot|no such|timed out|not found|RTNETLINK/i.test(l));
+  return `lab script failed: ${(err.length > 0 ? err : lines).slice(-3).join(' | ')}`;
+}
+
+function compareFlow(trace: Trace, dir: string, outFile: string, window?: Window): LabResult {
+  const res = compareTrace(trace, dir, window);
+  const kernelOutput = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
+  const outDiff = compareOutput(trace.command.line, kernelOutput, trace.output);
+  return {
+    trace,
+    compared: res.compared,
+    agreed: res.agreed,
+    ignored: res.ignored,
+    diffs: [...res.diffs, ...(outDiff ? [outDiff] : [])],
+    kernelOutput,
+  };
+}
+
+/**
+ * Several flows of one world in one build, one after another (the lab clears the state each
+ * leaves, script.ts resetLines), each compared with its own Trace on the frames of its own
+ * window. Building and removing a world is most of a flow's lab time, so a seed's flows cost
+ * little more than one. A caller runs a flow that does not agree here again alone: a
+ * difference only counts from a freshly built world.
+ */
+export async function labRunChain(s: Scenario, flowIds: string[], prefix: string): Promise<LabResult[]> {
+  const traces = flowIds.map((id) => traceFlow(s, id, { tailUs: LAB_TAIL_US }));
+  const points = new Map<string, CapturePoint>();
+  for (const t of traces) for (const p of capturePoints(t)) points.set(`${p.netns}/${p.interface}`, p);
+  const dir = mkdtempSync(join(tmpdir(), 'pj-random-'));
+  try {
+    const script = labScript(s, {
+      flow: flowIds[0]!,
+      then: flowIds.slice(1),
+      prefix,
+      capture: { dir, points: [...points.values()] },
+    });
+    const file = join(dir, 'lab.sh');
+    writeFileSync(file, script);
+    const r = await run(file, 600_000);
+    if (r.code === null) removeLeftovers(prefix);
+    const marks = existsSync(join(dir, 'marks')) ? readFileSync(join(dir, 'marks'), 'utf8') : '';
+    const at = (what: string, id: string): number | undefined => {
+      const m = new RegExp(`^${what} ${id} (\\d+)$`, 'm').exec(marks);
+      return m ? Number(m[1]) : undefined;
+    };
+    return traces.map((trace, k) => {
+      const id = flowIds[k]!;
+      const from = at('start', id);
+      const to = at('end', id);
+      if (r.code !== 0 || from === undefined || to === undefined)
+        return {
+          trace,
+          error: scriptError(r.out),
+          compared: 0,
+          agreed: 0,
+          ignored: {},
+          diffs: [],
+          kernelOutput: '',
+        };
+      // A flow's own frames only: its window is the capture's, and every capture point of the
+      // chain that its Trace does not name is left out, as a lone run would not capture it.
+      return compareFlow(trace, dir, join(dir, `flow-${id}.out`), { from, to });
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function labRun(s: Scenario, flowId: string, prefix: string): Promise<LabResult> {
   // The lab captures for 0.5 s after the flow's command exits (`sleep 0.5`): so does the model.
   const trace = traceFlow(s, flowId, { tailUs: LAB_TAIL_US });
@@ -79,32 +151,17 @@ export async function labRun(s: Scenario, flowId: string, prefix: string): Promi
     // itself is bounded far below this.
     const r = await run(file, 600_000);
     if (r.code === null) removeLeftovers(prefix);
-    if (r.code !== 0) {
-      const lines = r.out.trim().split('\n');
-      const err = lines.filter((l) => /error|cannot|no such|timed out|not found|RTNETLINK/i.test(l));
-      const last = (err.length > 0 ? err : lines).slice(-3).join(' | ');
+    if (r.code !== 0)
       return {
         trace,
-        error: `lab script failed: ${last}`,
+        error: scriptError(r.out),
         compared: 0,
         agreed: 0,
         ignored: {},
         diffs: [],
         kernelOutput: '',
       };
-    }
-    const res = compareTrace(trace, dir);
-    const outFile = join(dir, 'flow.out');
-    const kernelOutput = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
-    const outDiff = compareOutput(trace.command.line, kernelOutput, trace.output);
-    return {
-      trace,
-      compared: res.compared,
-      agreed: res.agreed,
-      ignored: res.ignored,
-      diffs: [...res.diffs, ...(outDiff ? [outDiff] : [])],
-      kernelOutput,
-    };
+    return compareFlow(trace, dir, join(dir, 'flow.out'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -29,6 +29,12 @@ export interface LabOptions {
   prefix?: string;
   /** Capture these interfaces (both directions) into this directory, one pcap per point and direction. */
   capture?: { dir: string; points: CapturePoint[] };
+  /**
+   * Flows to run after `flow` in the same world (none may have `before` commands): before
+   * each, the state a flow leaves is cleared (resetLines), and with captures each flow's
+   * window is written to DIR/marks and its output to DIR/flow-ID.out.
+   */
+  then?: string[];
   /** Keep the namespaces after the flow (for exploring by hand); teardown then happens on Ctrl-C. */
   keep?: boolean;
 }
@@ -146,23 +152,16 @@ function labPreamble({ s, opts, world, topo, ns, seg, L }: LabBuild, prefix: str
   const all = [...topo.netns.map((n) => ns(n.name)), ...topo.segments.map((g) => seg(g.name))];
   L.push(`LAB_NETNS=(${all.map(q).join(' ')})`);
   L.push('PIDS=()');
-  L.push('cleanup() {');
-  L.push('  set +e');
-  L.push('  for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done');
-  L.push('  sleep 0.3');
-  L.push('  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done');
-  L.push(
-    '  for n in "${LAB_NETNS[@]}"; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del "$n" 2>/dev/null; rm -rf "/etc/netns/$n"; done',
-  );
-  L.push('}');
+  L.push(...CLEANUP);
   L.push('trap cleanup EXIT');
   // An IPv4 world runs with IPv6 off, as the engine models it; an `ipv6: true` one keeps it on.
   L.push(
     s.ipv6
       ? 'quiet_ns() { :; }'
-      : 'quiet_ns() { ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null; }',
+      : 'quiet_ns() { nsenter --net="/var/run/netns/$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null; }',
   );
-  L.push('for n in "${LAB_NETNS[@]}"; do ip netns del "$n" 2>/dev/null || true; done');
+  // Only what a run stopped half-way left behind: testing is cheaper than a failing `ip` each.
+  L.push('for n in "${LAB_NETNS[@]}"; do if [ -e "/var/run/netns/$n" ]; then ip netns del "$n"; fi; done');
 }
 
 /** One namespace per machine, a bridge namespace per segment, and a veth from each NIC to its segment. */
@@ -171,28 +170,7 @@ function labNamespaces({ s, topo, ns, seg, L }: LabBuild): void {
   L.push(
     '# Machines (one namespace each) and the L2 segments between them (a bridge in a namespace of its own).',
   );
-  for (const m of topo.machines) L.push(`ip netns add ${q(ns(m.name))}; quiet_ns ${q(ns(m.name))}`);
-  for (const g of topo.segments) {
-    L.push(`ip netns add ${q(seg(g.name))}; quiet_ns ${q(seg(g.name))}`);
-    L.push(
-      `ip -n ${q(seg(g.name))} link add seg type bridge; ip -n ${q(seg(g.name))} link set seg type bridge mcast_snooping 0; ip -n ${q(seg(g.name))} link set seg up`,
-    );
-  }
-  let port = 0;
-  const nicIndex = new Map<string, TopologyInterface>();
-  for (const n of topo.netns) {
-    for (const i of n.interfaces) if (i.kind === 'ether' && i.segment) nicIndex.set(`${n.name}/${i.name}`, i);
-  }
-  for (const m of s.machines) {
-    for (const nic of m.nics) {
-      const sg = seg(nic.segment);
-      const p = `p${++port}`;
-      const mac = nicIndex.get(`${m.name}/${nic.name}`)?.mac;
-      L.push(
-        `ip -n ${q(sg)} link add ${p} type veth peer name ${q(nic.name)}${mac ? ` address ${mac}` : ''} netns ${q(ns(m.name))}; ip -n ${q(sg)} link set ${p} master seg up`,
-      );
-    }
-  }
+  L.push(...buildNamespaces(s, topo, ns, seg));
 }
 
 /** A server in a machine's own namespace starts before the setup, as the engine's do. */
@@ -326,10 +304,13 @@ function labPins({ s, opts, world, ns, L }: LabBuild): void {
 
 /** The flow itself: wait for the namespaces to settle, start the captures, run the command. */
 function labFlow(lab: LabBuild, flowId: string): void {
-  const { s, opts, ns, L } = lab;
+  const { s, opts, world, topo, ns, seg, L } = lab;
   const flow = findFlow(s, flowId);
   L.push('');
-  L.push('sleep 1.5   # let bridges finish their start-up chatter (IGMP reports) before the flow');
+  // Links that just came up are handed to the qdisc and the bridge by linkwatch, up to a
+  // second later: the flow starts 1.5 s after the setup. The captures start in that time.
+  L.push('SETTLED=$(( ${EPOCHREALTIME/./} + 1500000 ))');
+  if (!opts.capture) L.push(SETTLE);
   if (s.ipv6) {
     // The engine takes duplicate address detection as done: wait until no address is tentative.
     L.push(
@@ -337,13 +318,24 @@ function labFlow(lab: LabBuild, flowId: string): void {
     );
   }
   if (opts.capture) labCaptures(lab, opts.capture);
-  L.push(`echo ${q(`== ${flow.netns}$ ${flow.command}`)}`);
-  // With captures, the flow's own output goes to a file, to compare with the Trace's.
-  const out = opts.capture ? ` >${q(`${opts.capture.dir}/flow.out`)} 2>&1` : '';
-  L.push(
-    `${labFlowStdin(flow.command)}ip netns exec ${q(ns(flow.netns))} ${labFlowCommand(flow.command)}${out} || true`,
-  );
-  L.push(`sleep ${LAB_TAIL_US / 1e6}`);
+  const chain = [flow, ...(opts.then ?? []).map((id) => findFlow(s, id))];
+  chain.forEach((f, k) => {
+    if (k > 0) L.push(...resetLines(topo, world, ns, seg));
+    // With captures, the flow's own output goes to a file, to compare with the Trace's; a
+    // chain of flows marks when each one's window begins and ends.
+    const dir = opts.capture?.dir;
+    const mark = (what: string): void => {
+      if (dir && opts.then) L.push(`echo "${what} ${f.id} \${EPOCHREALTIME/./}" >>${q(`${dir}/marks`)}`);
+    };
+    mark('start');
+    L.push(`echo ${q(`== ${f.netns}$ ${f.command}`)}`);
+    const out = dir ? ` >${q(`${dir}/${opts.then ? `flow-${f.id}` : 'flow'}.out`)} 2>&1` : '';
+    L.push(
+      `${labFlowStdin(f.command)}ip netns exec ${q(ns(f.netns))} ${labFlowCommand(f.command)}${out} || true`,
+    );
+    L.push(`sleep ${LAB_TAIL_US / 1e6}`);
+    mark('end');
+  });
 }
 
 /** A tcpdump per capture point and direction, and a wait until each one listens. */
@@ -360,9 +352,123 @@ function labCaptures({ ns, L }: LabBuild, capture: NonNullable<LabOptions['captu
   }
   L.push('# Wait until every tcpdump says it is listening, so no frame of the flow is missed.');
   L.push(
-    `for i in $(seq 1 ${n}); do for t in $(seq 1 200); do grep -q 'listening on' ${q(capture.dir)}/.tcpdump-$i.log 2>/dev/null && break; sleep 0.05; done; done`,
+    `for ((t = 0; t < 200; t++)); do up=0; for ((i = 1; i <= ${n}; i++)); do x=''; IFS= read -r -d '' x 2>/dev/null <${q(capture.dir)}/.tcpdump-$i.log || true; [[ $x == *'listening on'* ]] && up=$((up + 1)); done; [ $up = ${n} ] && break; sleep 0.05; done`,
   );
   L.push('sleep 0.2');
+  L.push(SETTLE);
+}
+
+/**
+ * Between two flows of a chain, the state a flow leaves behind that a freshly built world
+ * lacks: neighbour entries (permanent ones stay, as the setup made them), cached routes and
+ * next-hop exceptions (PMTU, redirects: `route flush cache` bumps both generation ids), TCP
+ * metrics, what bridges learned, and conntrack entries with their NAT bindings. What this
+ * misses shows as a difference, and a flow that differs in a chain is run again alone.
+ */
+function resetLines(
+  topo: ReturnType<typeof topologyOf>,
+  world: World,
+  ns: (name: string) => string,
+  seg: (name: string) => string,
+): string[] {
+  const q = (x: string): string => quote([x]);
+  const L = ['', '# Clear what the flow before left in the kernel.'];
+  for (const n of topo.netns) {
+    const bridges = n.interfaces.filter((i) => i.kind === 'bridge').map((i) => i.name);
+    L.push(
+      `ip -n ${q(ns(n.name))} -force -batch - <<'LAB_RESET' >/dev/null 2>&1 || true`,
+      'neigh flush all',
+      'route flush cache',
+      'tcp_metrics flush all',
+      ...bridges.map((b) => `link set dev ${q(b)} type bridge fdb_flush`),
+      'LAB_RESET',
+    );
+    if (tracksConnections(world, n.name))
+      L.push(`ip netns exec ${q(ns(n.name))} conntrack -F >/dev/null 2>&1 || true`);
+  }
+  for (const g of topo.segments) L.push(`ip -n ${q(seg(g.name))} link set dev seg type bridge fdb_flush`);
+  return L;
+}
+
+/** Whether a namespace has netfilter rules, so the kernel may hold conntrack entries in it. */
+function tracksConnections(world: World, name: string): boolean {
+  const n = world.netns.get(name);
+  return !n || n.netfilter !== undefined;
+}
+
+/** Sleeps what is left until $SETTLED (microseconds since the epoch). */
+const SETTLE =
+  'LEFT=$(( SETTLED - ${EPOCHREALTIME/./} )); if [ $LEFT -gt 0 ]; then sleep $((LEFT / 1000000)).$(printf %06d $((LEFT % 1000000))); fi';
+
+/**
+ * The script's teardown. tcpdump writes out what it holds and exits on SIGINT: the script
+ * waits for that (at most 2 s) instead of a fixed time; then every process left in the
+ * namespaces is stopped and the namespaces are removed with one `ip` for all.
+ */
+const CLEANUP = [
+  'cleanup() {',
+  '  set +e',
+  '  for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done',
+  '  for t in $(seq 1 40); do up=0; for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && up=1; done; [ $up = 0 ] && break; sleep 0.05; done',
+  '  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done',
+  '  left=$(for n in "${LAB_NETNS[@]}"; do ip netns pids "$n" 2>/dev/null; done)',
+  '  if [ -n "$left" ]; then kill $left 2>/dev/null; fi',
+  '  printf \'netns del %s\\n\' "${LAB_NETNS[@]}" | ip -force -batch - 2>/dev/null',
+  // The pods' resolv.conf (ip netns exec bind-mounts /etc/netns/NAME/resolv.conf).
+  '  for n in "${LAB_NETNS[@]}"; do if [ -d "/etc/netns/$n" ]; then rm -rf "/etc/netns/$n"; fi; done',
+  '}',
+];
+
+/**
+ * The namespaces (one per machine, one per L2 segment holding a bridge) and a veth from each
+ * NIC to its segment's bridge. Each `ip` takes a batch (a process costs far more than a line
+ * on a loaded machine); the NICs are still made in the scenario's order, so every
+ * namespace numbers its interfaces as before.
+ */
+function buildNamespaces(
+  s: Scenario,
+  topo: ReturnType<typeof topologyOf>,
+  ns: (name: string) => string,
+  seg: (name: string) => string,
+): string[] {
+  const q = (x: string): string => quote([x]);
+  const L: string[] = [];
+  const names = [...topo.machines.map((m) => ns(m.name)), ...topo.segments.map((g) => seg(g.name))];
+  L.push("ip -batch - <<'LAB_NETNS_ADD'", ...names.map((n) => `netns add ${q(n)}`), 'LAB_NETNS_ADD');
+  L.push(`for n in ${names.map(q).join(' ')}; do quiet_ns "$n"; done`);
+  for (const g of topo.segments)
+    L.push(
+      `ip -n ${q(seg(g.name))} -batch - <<'LAB_SEG'`,
+      'link add seg type bridge',
+      'link set seg type bridge mcast_snooping 0',
+      'link set seg up',
+      'LAB_SEG',
+    );
+  const nicIndex = new Map<string, TopologyInterface>();
+  for (const n of topo.netns)
+    for (const i of n.interfaces) if (i.kind === 'ether' && i.segment) nicIndex.set(`${n.name}/${i.name}`, i);
+  let port = 0;
+  const ports = new Map<string, string[]>();
+  for (const m of s.machines) {
+    if (m.nics.length === 0) continue;
+    L.push(`ip -n ${q(ns(m.name))} -batch - <<'LAB_NICS'`);
+    for (const nic of m.nics) {
+      const p = `p${++port}`;
+      const mac = nicIndex.get(`${m.name}/${nic.name}`)?.mac;
+      L.push(
+        `link add ${q(nic.name)}${mac ? ` address ${mac}` : ''} type veth peer name ${p} netns ${q(seg(nic.segment))}`,
+      );
+      ports.set(nic.segment, [...(ports.get(nic.segment) ?? []), p]);
+    }
+    L.push('LAB_NICS');
+  }
+  for (const [g, ps] of ports)
+    L.push(
+      `ip -n ${q(seg(g))} -batch - <<'LAB_PORTS'`,
+      ...ps.map((p) => `link set ${p} master seg up`),
+      'LAB_PORTS',
+    );
+  return L;
 }
 
 /**

@@ -31,6 +31,16 @@ describe('randomScenario', () => {
     expect(at(/^ip route add .* table 101$/)).toBeLessThan(at(/^ip rule add not from/));
   });
 
+  it('bounds every ping as the lab does, so a ping to nobody ends at the same time on both', () => {
+    const pings = SEEDS.flatMap((seed) =>
+      loadScenario(randomScenario(seed).yaml, `random-${seed}.yaml`).flows.filter((f) =>
+        f.command.startsWith('ping'),
+      ),
+    );
+    expect(pings.length).toBeGreaterThan(0);
+    for (const f of pings) expect(f.command).toMatch(/^ping -c 1 -W 2 /);
+  });
+
   it('is a function of its seed', () => {
     expect(randomScenario(42).yaml).toBe(randomScenario(42).yaml);
     expect(randomScenario(42).yaml).not.toBe(randomScenario(43).yaml);
