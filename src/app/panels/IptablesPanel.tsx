@@ -9,6 +9,7 @@ import { usePanelApp } from '../state/panelState';
 import type { TableSnapshot, TraceEvent } from '../types';
 import {
   decidedRuleKey,
+  evaluatedCount,
   groupRules,
   ruleKey,
   ruleMarks,
@@ -36,7 +37,7 @@ const Rules = memo(function Rules({
   nested: boolean;
 }) {
   const groups = groupRules(snap);
-  const marks = useMemo(() => ruleMarks(ev, netns), [ev, netns]);
+  const marks = useMemo(() => ruleMarks(ev, netns, groups), [ev, netns, groups]);
   const decided = useMemo(() => decidedRuleKey(groups, ev, netns, tool), [groups, ev, netns, tool]);
   const { t } = useT();
   const first = ev?.traversed?.[0];
@@ -51,7 +52,7 @@ const Rules = memo(function Rules({
       {ev && first && (
         <RuleLegend
           summary={t(tool === 'ip6tables' ? 'ip6tables.summary' : 'iptables.summary', {
-            count: ev.traversed!.filter((r) => !r.row.startsWith('-P ')).length,
+            count: evaluatedCount(ev.traversed!.filter((r) => !r.row.startsWith('-P '))),
             table: first.table,
             chain: first.chain,
           })}

@@ -8,12 +8,18 @@
  */
 import type { Netns } from '../kernel/netns';
 import { visibleTables } from '../kernel/netfilter/tables';
-import { formatRule } from '../kernel/netfilter/xt-text';
-import { BUILTIN_CHAINS, type Chain, type TableId } from '../kernel/netfilter/types';
+import { formatRule, printedSpec } from '../kernel/netfilter/xt-text';
+import { BUILTIN_CHAINS, type Chain, type Rule, type TableId } from '../kernel/netfilter/types';
 import type { Rows } from '../kernel/show';
 
 /** A namespace with more rules than this has its iptables table recorded in part. */
 export const PARTIAL_RULES = 2000;
+
+/**
+ * A walked chain with more rules than this keeps only the rows the journey named: the rules it
+ * stopped at and the ends of the runs it passed (the Trace's `traversed` entries).
+ */
+export const LONG_CHAIN = 256;
 
 /** The tables as they stood: per visible table, its chains (a written chain is a new object: copy-on-write). */
 export interface FrozenIptables {
@@ -52,9 +58,14 @@ export function sameFrozen(a: FrozenIptables, b: FrozenIptables): boolean {
 
 /**
  * The rows of a frozen table restricted to the built-in chains and those in `walked`
- * ("TABLE CHAIN" keys), in iptablesRows' order: "*T", the -P/-N lines, then the rules.
+ * ("TABLE CHAIN" keys), in iptablesRows' order: "*T", the -P/-N lines, then the rules. Of a
+ * chain longer than LONG_CHAIN only the rows in `named` ("TABLE\0ROW" keys) are kept.
  */
-export function partialRows(f: FrozenIptables, walked: ReadonlySet<string>): Rows {
+export function partialRows(
+  f: FrozenIptables,
+  walked: ReadonlySet<string>,
+  named: ReadonlySet<string> = new Set(),
+): Rows {
   const rows: string[] = [];
   const origins: string[] = [];
   for (const t of f.tables) {
@@ -76,11 +87,20 @@ export function partialRows(f: FrozenIptables, walked: ReadonlySet<string>): Row
       rows.push(c.policy ? `-P ${c.name} ${c.policy}` : `-N ${c.name}`);
       origins.push('');
     }
-    for (const c of chains)
+    for (const c of chains) {
+      const long = c.rules.length > LONG_CHAIN;
       for (const r of c.rules) {
+        if (long && !namedRule(named, t.id, c.name, r)) continue;
         rows.push(formatRule(t.id, c.name, r));
         origins.push(r.origin);
       }
+    }
   }
   return { rows, origins };
+}
+
+/** Did the journey name rule `r` of `chain`? A rule never printed was named by no walk. */
+function namedRule(named: ReadonlySet<string>, table: TableId, chain: string, r: Rule): boolean {
+  const spec = printedSpec(r);
+  return spec !== undefined && named.has(`${table}\u0000-A ${chain}${spec}`);
 }
