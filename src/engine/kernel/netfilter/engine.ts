@@ -858,6 +858,8 @@ export class NetfilterEngine implements NetfilterHooks {
       }
       const r = c.rules[i++]!;
       const prob = r.matches.find((m) => m.module === 'statistic' && m.mode === 'random');
+      // A random match finds the flow's pin by the rule's text: printed before it is matched.
+      if (prob) this.rows.set(r, formatRule(table.id, chain, r));
       const matched = ruleMatches(r, v);
       // A rule passed without a match waits in its run; its text is printed only if needed.
       if (!matched && !prob) {
@@ -866,7 +868,6 @@ export class NetfilterEngine implements NetfilterHooks {
       }
       passed.flush();
       const row = formatRule(table.id, chain, r);
-      if (prob) this.rows.set(r, row);
       traversed.push({
         table: table.id,
         chain,
