@@ -10,6 +10,7 @@ export type {
   Topology,
   Trace,
   TraceEvent,
+  TraversedRule,
   Verdict,
 } from '../engine/kernel/trace';
 export type { Layer } from '../engine/net/layers';

@@ -181,7 +181,7 @@ export const UI_EN = {
   'iptables.none': 'No iptables rules are loaded in {{netns}}: every chain accepts.',
   'iptables.onlyPolicies': "No iptables rules are loaded in {{netns}}: every chain's policy is ACCEPT.",
   'iptables.partial':
-    'A big rule set: shown are the built-in chains and the chains this journey walks, {{shown}} of {{total}} rows (iptables -S lists them all).',
+    'A big rule set: shown are the built-in chains and the chains this journey walks (of a long chain, the rules it stopped at and the first and last of those it passed), {{shown}} of {{total}} rows (iptables -S lists them all).',
   'iptables.thisStep': 'This step: {{summary}}.',
   'iptables.summary': '{{count}} rule(s) evaluated from {{table}} {{chain}}',
   'iptables.summaryPolicy': 'no rule applied in {{table}} {{chain}}: its policy {{verdict}} decided',

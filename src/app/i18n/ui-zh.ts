@@ -178,7 +178,7 @@ export const UI_ZH: Record<UiKey, string> = {
   'iptables.none': '{{netns}} 没有加载任何 iptables 规则：每条链都放行。',
   'iptables.onlyPolicies': '{{netns}} 没有加载任何 iptables 规则：每条链的策略都是 ACCEPT。',
   'iptables.partial':
-    '规则集很大：这里只列出内置链和这趟旅程经过的链，共 {{total}} 行中的 {{shown}} 行（iptables -S 会列出全部）。',
+    '规则集很大：这里只列出内置链和这趟旅程经过的链（很长的链只列出停下检查的规则，以及连续未匹配规则的第一条和最后一条），共 {{total}} 行中的 {{shown}} 行（iptables -S 会列出全部）。',
   'iptables.thisStep': '本步：{{summary}}。',
   'iptables.summary': '从 {{table}} {{chain}} 开始检查了 {{count}} 条规则',
   'iptables.summaryPolicy': '{{table}} {{chain}} 中没有规则适用：由链的策略 {{verdict}} 决定',

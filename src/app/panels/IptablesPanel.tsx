@@ -12,12 +12,12 @@ import {
   groupRules,
   ruleKey,
   ruleMarks,
+  walkSummary,
   xtContent,
   xtEvent,
   type XtTool,
 } from './netfilter-select';
 import { RuleLegend, RuleList } from './RuleLine';
-import { walkSummary } from './netfilter-select';
 import { Empty, Panel } from './Panel';
 import { eventAt, shownNetns, tableAt, tablesPending } from './trace-select';
 import { useT } from '../i18n';
@@ -37,7 +37,7 @@ const Rules = memo(function Rules({
   nested: boolean;
 }) {
   const groups = groupRules(snap);
-  const marks = useMemo(() => ruleMarks(ev, netns), [ev, netns]);
+  const marks = useMemo(() => ruleMarks(ev, netns, groups), [ev, netns, groups]);
   const decided = useMemo(() => decidedRuleKey(groups, ev, netns, tool), [groups, ev, netns, tool]);
   const { t } = useT();
   const first = ev?.traversed?.[0];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TableSnapshot, TraceEvent } from '../types';
 import {
   decidedRuleKey,
+  evaluatedCount,
   formatProbability,
   groupRules,
   ruleKey,
@@ -86,6 +87,33 @@ describe('ruleMarks and decidedRuleKey', () => {
     expect(m.get(ruleKey('nat', snap.rows[8]!))).toEqual({ order: [3], matched: false, probability: 0.5 });
     expect(m.has(ruleKey('filter', '-P FORWARD DROP'))).toBe(false);
     expect(ruleMarks(ev, 'c1').size).toBe(0);
+  });
+
+  it('marks each row a run of passed rules stands for, numbered by its place in the chain', () => {
+    const rules = ['-A S -d 10.0.0.1/32 -j A', '-A S -d 10.0.0.2/32 -j B', '-A S -d 10.0.0.3/32 -j C'];
+    const whole: TableSnapshot = {
+      ...snap,
+      rows: ['*nat', '-P PREROUTING ACCEPT', '-N S', ...rules, '-A S -j D'],
+    };
+    // A listing cut short keeps the run's ends only; the last is still numbered by the run's length.
+    const cut: TableSnapshot = { ...whole, rows: ['*nat', '-N S', rules[0]!, rules[2]!, '-A S -j D'] };
+    const run = event({
+      traversed: [
+        { table: 'nat', chain: 'PREROUTING', row: '-A PREROUTING -j S', matched: true },
+        { table: 'nat', chain: 'S', row: rules[0]!, last: rules[2]!, count: 3, matched: false },
+        { table: 'nat', chain: 'S', row: '-A S -j D', matched: true },
+      ],
+    });
+    const m = ruleMarks(run, 'host1', groupRules(whole));
+    expect(rules.map((r) => m.get(ruleKey('nat', r)))).toEqual([
+      { order: [2], matched: false },
+      { order: [3], matched: false },
+      { order: [4], matched: false },
+    ]);
+    expect(m.get(ruleKey('nat', '-A S -j D'))).toEqual({ order: [5], matched: true });
+    const c = ruleMarks(run, 'host1', groupRules(cut));
+    expect(c.get(ruleKey('nat', rules[2]!))).toEqual({ order: [4], matched: false });
+    expect(evaluatedCount(run.traversed!)).toBe(5);
   });
 
   it('names the deciding rule in its table; a policy line shared by tables resolves by the traversal', () => {

@@ -2,7 +2,7 @@
  * Pure lookups for the iptables and Conntrack panels: the `iptables -S` and `ip6tables -S`
  * snapshots grouped by table, and the marks of the rules traversed at a step. No React; unit-tested.
  */
-import type { TableSnapshot, TraceEvent } from '../types';
+import type { TableSnapshot, TraceEvent, TraversedRule } from '../types';
 
 export interface RuleRow {
   /** Index in the snapshot's rows. */
@@ -70,19 +70,55 @@ export interface RuleMark {
 
 export const ruleKey = (table: string, row: string): string => `${table}\u0000${row}`;
 
-/** What happened to each rule at this event in `netns`, keyed by ruleKey(table, row). */
-export function ruleMarks(ev: TraceEvent | undefined, netns: string): Map<string, RuleMark> {
+/** How many rules (and policies) a traversal evaluated: a run of passed rules counts each. */
+export function evaluatedCount(traversed: readonly TraversedRule[]): number {
+  let n = 0;
+  for (const t of traversed) n += t.count ?? 1;
+  return n;
+}
+
+/**
+ * What happened to each rule at this event in `netns`, keyed by ruleKey(table, row). A run of
+ * rules passed without a match (one `traversed` entry from `row` to `last`) marks every row of
+ * its chain between the two in `groups`, numbered by their place in the chain.
+ */
+export function ruleMarks(
+  ev: TraceEvent | undefined,
+  netns: string,
+  groups: readonly RuleGroup[] = [],
+): Map<string, RuleMark> {
   const marks = new Map<string, RuleMark>();
   if (!ev || ev.netns !== netns) return marks;
-  (ev.traversed ?? []).forEach((t, i) => {
-    const key = ruleKey(t.table, t.row);
+  const mark = (table: string, row: string, order: number, t: TraversedRule): void => {
+    const key = ruleKey(table, row);
     const m = marks.get(key) ?? { order: [], matched: false };
-    m.order.push(i + 1);
+    m.order.push(order);
     m.matched ||= t.matched;
     if (t.probability !== undefined) m.probability = t.probability;
     marks.set(key, m);
-  });
+  };
+  let n = 1;
+  for (const t of ev.traversed ?? []) {
+    if (t.count === undefined) mark(t.table, t.row, n, t);
+    else for (const [row, k] of runRows(groups, t)) mark(t.table, row, n + k, t);
+    n += t.count ?? 1;
+  }
   return marks;
+}
+
+/** The rows a run stands for that the listing holds, with their offset in the run. */
+function runRows(groups: readonly RuleGroup[], t: TraversedRule): [string, number][] {
+  const rows = groups.find((g) => g.table === t.table)?.rows.filter((r) => r.chain === t.chain) ?? [];
+  const start = rows.findIndex((r) => r.row === t.row);
+  if (start < 0) return [[t.row, 0]];
+  const out: [string, number][] = [];
+  for (let k = start; k < rows.length; k++) {
+    const row = rows[k]!.row;
+    // A listing cut short keeps only a run's ends: the last row is numbered by the run's length.
+    out.push([row, row === t.last ? t.count! - 1 : k - start]);
+    if (row === t.last) break;
+  }
+  return out;
 }
 
 /**
@@ -114,7 +150,7 @@ export function formatProbability(p: number): string {
 export function traversalSummary(ev: TraceEvent | undefined, netns: string): string | null {
   if (!ev || ev.netns !== netns || !ev.traversed || ev.traversed.length === 0) return null;
   const first = ev.traversed[0]!;
-  const n = ev.traversed.filter((t) => !t.row.startsWith('-P ')).length;
+  const n = evaluatedCount(ev.traversed.filter((t) => !t.row.startsWith('-P ')));
   const rules = `${n} rule${n === 1 ? '' : 's'}`;
   return `${rules} evaluated from ${first.table} ${first.chain}`;
 }
@@ -165,7 +201,7 @@ export interface WalkSummary {
  */
 export function walkSummary(traversed: NonNullable<TraceEvent['traversed']>): WalkSummary {
   const first = traversed[0]!;
-  const count = traversed.filter((r) => !r.row.startsWith('-P ')).length;
+  const count = evaluatedCount(traversed.filter((r) => !r.row.startsWith('-P ')));
   const policy = traversed.find((r) => r.row.startsWith('-P '));
   if (count === 0 && policy) {
     const [, chain, verdict] = policy.row.split(' ');

@@ -13,8 +13,11 @@ import type { DropReason } from './drop-reason';
  * holds the built-in chains and the chains the journey walked, `total` the whole table's rows.
  * 5: a big IPVS table (kube-proxy's IPVS mode) is recorded in part too: `rows` holds the
  * `ipvsadm -Ln` header and the virtual services the journey was scheduled by.
+ * 6: a long run of iptables rules passed without a match is one `traversed` entry (`count`,
+ * `last`), and a long chain of a big table keeps only the rules the journey evaluated one by
+ * one and the ends of its runs.
  */
-export const TRACE_VERSION = 5;
+export const TRACE_VERSION = 6;
 
 export type Verdict = 'delivered' | 'dropped' | 'unreachable' | 'timeout' | 'refused' | 'error';
 
@@ -78,6 +81,12 @@ export interface TraversedRule {
   matched: boolean;
   /** For `-m statistic --mode random`: the probability of matching when reached. */
   probability?: number;
+  /**
+   * A run of rules of `chain` passed without a match, recorded as one entry (a long chain:
+   * kube-proxy's KUBE-SERVICES): `row` is its first rule, `last` its last, `count` how many.
+   */
+  count?: number;
+  last?: string;
 }
 
 export interface TraceEvent {

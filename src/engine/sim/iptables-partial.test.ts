@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { Service } from '../controllers/kube-proxy';
 import { buildWorld } from '../scenario/build';
 import { loadScenario, type Scenario } from '../scenario/load';
-import { PARTIAL_RULES } from './iptables-partial';
+import { RUN_MIN } from '../kernel/netfilter/passed-runs';
+import { LONG_CHAIN, PARTIAL_RULES } from './iptables-partial';
 import { traceFlow } from './run';
 import { netnsTables } from './tables';
 
@@ -34,7 +35,8 @@ function cluster(n: number): Scenario {
 }
 
 describe('a big iptables table in the Trace', () => {
-  const s = cluster(200);
+  // More Services than LONG_CHAIN: KUBE-SERVICES is a long chain.
+  const s = cluster(LONG_CHAIN + 20);
   const trace = traceFlow(s, 'client-to-clusterip');
   const whole = buildWorld(s).world;
 
@@ -64,6 +66,38 @@ describe('a big iptables table in the Trace', () => {
     const other = full.rows.find((r) => r.includes('svc-17:http') && r.startsWith('-A KUBE-SVC-'));
     expect(other).toBeDefined();
     expect(snap.rows).not.toContain(other);
+  });
+
+  it('records a long run of passed rules as one entry: its first and last rule and how many', () => {
+    const runs = trace.events.flatMap((e) =>
+      (e.traversed ?? []).filter((t) => t.count !== undefined).map((t) => ({ e, t })),
+    );
+    // node2 sees the DNATed packet as new: nat KUBE-SERVICES is passed to its end.
+    expect(runs.length).toBeGreaterThan(0);
+    for (const { e, t } of runs) {
+      expect(t.count!).toBeGreaterThanOrEqual(RUN_MIN);
+      const rows = netnsTables(whole, e.netns)!.find((x) => x.table === 'iptables')!.rows;
+      const a = rows.indexOf(t.row);
+      const b = rows.indexOf(t.last!);
+      expect(a).toBeGreaterThan(0);
+      expect(b - a + 1).toBe(t.count);
+      for (const row of rows.slice(a, b + 1)) expect(row.startsWith(`-A ${t.chain} `)).toBe(true);
+      // The event's count of evaluated rules counts each rule of the run.
+      const n = (e.traversed ?? []).reduce((k, x) => k + (x.count ?? 1), 0);
+      expect(e.explain.args.n).toBe(n);
+    }
+  });
+
+  it('keeps of a long chain the rules the journey stopped at and the ends of its runs', () => {
+    const snap = trace.tables.find((t) => t.table === 'iptables' && t.netns === 'node2')!;
+    const services = snap.rows.filter((r) => r.startsWith('-A KUBE-SERVICES '));
+    expect(services.length).toBeLessThan(10);
+    const named = trace.events
+      .filter((e) => e.netns === 'node2')
+      .flatMap((e) => (e.traversed ?? []).filter((t) => t.chain === 'KUBE-SERVICES' && t.table === 'nat'))
+      .flatMap((t) => [t.row, ...(t.last ? [t.last] : [])]);
+    expect(named.length).toBeGreaterThan(0);
+    for (const row of named) expect(services).toContain(row);
   });
 
   it('leaves a small table whole', () => {

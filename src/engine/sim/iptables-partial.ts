@@ -8,16 +8,26 @@
  */
 import type { Netns } from '../kernel/netns';
 import { visibleTables } from '../kernel/netfilter/tables';
-import { formatRule } from '../kernel/netfilter/xt-text';
-import { BUILTIN_CHAINS, type Chain, type TableId } from '../kernel/netfilter/types';
+import { formatRule, printedSpec } from '../kernel/netfilter/xt-text';
+import { BUILTIN_CHAINS, type Chain, type Rule, type TableId } from '../kernel/netfilter/types';
 import type { Rows } from '../kernel/show';
 
 /** A namespace with more rules than this has its iptables table recorded in part. */
 export const PARTIAL_RULES = 2000;
 
-/** The tables as they stood: per visible table, its chains (a written chain is a new object: copy-on-write). */
+/**
+ * A walked chain with more rules than this keeps only the rows the journey named: the rules it
+ * stopped at and the ends of the runs it passed (the Trace's `traversed` entries).
+ */
+export const LONG_CHAIN = 256;
+
+/**
+ * The tables as they stood: per visible table, its chains in the table's order (a written
+ * chain is a new object: copy-on-write). An array, not a Map: copying kube-proxy's 40,000
+ * chains into a new Map costs a hundred times more, and only a few are ever looked up.
+ */
 export interface FrozenIptables {
-  tables: { id: TableId; chains: Map<string, Chain> }[];
+  tables: { id: TableId; chains: Chain[] }[];
   /** Rows of the whole table, as iptablesRows would give them. */
   total: number;
 }
@@ -34,7 +44,7 @@ export function freezeIptables(ns: Netns): FrozenIptables | undefined {
     for (const c of st.tables[id].chains.values()) rules += c.rules.length;
   }
   if (rules <= PARTIAL_RULES) return undefined;
-  const tables = ids.map((id) => ({ id, chains: new Map(st.tables[id].chains) }));
+  const tables = ids.map((id) => ({ id, chains: Array.from(st.tables[id].chains.values()) }));
   return { tables, total: ids.length + chains + rules };
 }
 
@@ -44,30 +54,34 @@ export function sameFrozen(a: FrozenIptables, b: FrozenIptables): boolean {
   for (let t = 0; t < a.tables.length; t++) {
     const x = a.tables[t]!;
     const y = b.tables[t]!;
-    if (x.id !== y.id || x.chains.size !== y.chains.size) return false;
-    for (const [name, c] of x.chains) if (y.chains.get(name) !== c) return false;
+    if (x.id !== y.id || x.chains.length !== y.chains.length) return false;
+    for (let k = 0; k < x.chains.length; k++) if (x.chains[k] !== y.chains[k]) return false;
   }
   return true;
 }
 
 /**
  * The rows of a frozen table restricted to the built-in chains and those in `walked`
- * ("TABLE CHAIN" keys), in iptablesRows' order: "*T", the -P/-N lines, then the rules.
+ * ("TABLE CHAIN" keys), in iptablesRows' order: "*T", the -P/-N lines, then the rules. Of a
+ * chain longer than LONG_CHAIN only the rows in `named` ("TABLE\0ROW" keys) are kept.
  */
-export function partialRows(f: FrozenIptables, walked: ReadonlySet<string>): Rows {
+export function partialRows(
+  f: FrozenIptables,
+  walked: ReadonlySet<string>,
+  named: ReadonlySet<string> = new Set(),
+): Rows {
   const rows: string[] = [];
   const origins: string[] = [];
   for (const t of f.tables) {
     const builtins = BUILTIN_CHAINS[t.id];
-    const user: string[] = [];
-    for (const key of walked) {
-      const name = key.slice(key.indexOf(' ') + 1);
-      if (key.startsWith(`${t.id} `) && !builtins.includes(name) && t.chains.has(name)) user.push(name);
-    }
+    const byName = new Map<string, Chain>();
+    for (const c of t.chains)
+      if (builtins.includes(c.name) || walked.has(`${t.id} ${c.name}`)) byName.set(c.name, c);
+    const user = [...byName.keys()].filter((name) => !builtins.includes(name));
     user.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const chains: Chain[] = [];
     for (const name of [...builtins, ...user]) {
-      const c = t.chains.get(name);
+      const c = byName.get(name);
       if (c) chains.push(c);
     }
     rows.push(`*${t.id}`);
@@ -76,11 +90,20 @@ export function partialRows(f: FrozenIptables, walked: ReadonlySet<string>): Row
       rows.push(c.policy ? `-P ${c.name} ${c.policy}` : `-N ${c.name}`);
       origins.push('');
     }
-    for (const c of chains)
+    for (const c of chains) {
+      const long = c.rules.length > LONG_CHAIN;
       for (const r of c.rules) {
+        if (long && !namedRule(named, t.id, c.name, r)) continue;
         rows.push(formatRule(t.id, c.name, r));
         origins.push(r.origin);
       }
+    }
   }
   return { rows, origins };
+}
+
+/** Did the journey name rule `r` of `chain`? A rule never printed was named by no walk. */
+function namedRule(named: ReadonlySet<string>, table: TableId, chain: string, r: Rule): boolean {
+  const spec = printedSpec(r);
+  return spec !== undefined && named.has(`${table}\u0000-A ${chain}${spec}`);
 }

@@ -298,15 +298,34 @@ export class Recorder implements KernelObserver {
       if (!set) walked.set(netns, (set = new Set()));
       set.add(key);
     };
+    /** The rows each namespace's walks named ("TABLE\0ROW"): what a long chain keeps. */
+    const named = new Map<string, Set<string>>();
+    const name = (netns: string, table: string, row: string): void => {
+      let set = named.get(netns);
+      if (!set) named.set(netns, (set = new Set()));
+      set.add(`${table}\u0000${row}`);
+    };
     for (const e of this.events) {
-      for (const t of e.traversed ?? []) walk(e.netns, `${t.table} ${t.chain}`);
+      for (const t of e.traversed ?? []) {
+        walk(e.netns, `${t.table} ${t.chain}`);
+        name(e.netns, t.table, t.row);
+        if (t.last !== undefined) name(e.netns, t.table, t.last);
+      }
       const d = e.decidedBy;
       const chain = d?.table === 'iptables' ? /^-A (\S+)/.exec(d.row)?.[1] : undefined;
-      if (chain) for (const id of ['raw', 'mangle', 'nat', 'filter']) walk(d!.netns, `${id} ${chain}`);
+      if (chain)
+        for (const id of ['raw', 'mangle', 'nat', 'filter']) {
+          walk(d!.netns, `${id} ${chain}`);
+          name(d!.netns, id, d!.row);
+        }
     }
     const prev = new Map<string, string[]>();
     for (const { snap, state } of this.frozen) {
-      const { rows, origins } = partialRows(state, walked.get(snap.netns) ?? new Set());
+      const { rows, origins } = partialRows(
+        state,
+        walked.get(snap.netns) ?? new Set(),
+        named.get(snap.netns) ?? new Set(),
+      );
       snap.rows = rows;
       snap.origins = origins;
       const before = prev.get(snap.netns);

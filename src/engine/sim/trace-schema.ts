@@ -203,6 +203,8 @@ export const TraceEventSchema = z.strictObject({
         row: z.string(),
         matched: z.boolean(),
         probability: z.number().min(0).max(1).optional(),
+        count: z.number().int().min(1).optional(),
+        last: z.string().optional(),
       }),
     )
     .optional(),

@@ -43,6 +43,7 @@ import {
   type Dir,
 } from './conntrack';
 import { formatRule } from './xt-text';
+import { PassedRuns, traversedCount } from './passed-runs';
 import { parseIp } from '../../net/ipv4';
 import { ipsetHas } from './ipset';
 import { RecentTables } from './recent';
@@ -830,12 +831,14 @@ export class NetfilterEngine implements NetfilterHooks {
     skb: Skb,
   ): { outcome: Outcome; traversed: TraversedRule[]; chain: string } {
     const traversed: TraversedRule[] = [];
+    const passed = new PassedRuns(table.id, traversed);
     const stack: { chain: string; i: number }[] = [];
     let chain = hook;
     let i = 0;
     for (let guard = 0; guard < 100_000; guard++) {
       const c = table.chains.get(chain);
       if (!c || i >= c.rules.length) {
+        passed.flush();
         const back = stack.pop();
         if (back) {
           chain = back.chain;
@@ -854,10 +857,17 @@ export class NetfilterEngine implements NetfilterHooks {
         };
       }
       const r = c.rules[i++]!;
-      const row = formatRule(table.id, chain, r);
       const prob = r.matches.find((m) => m.module === 'statistic' && m.mode === 'random');
-      if (prob) this.rows.set(r, row);
+      // A random match finds the flow's pin by the rule's text: printed before it is matched.
+      if (prob) this.rows.set(r, formatRule(table.id, chain, r));
       const matched = ruleMatches(r, v);
+      // A rule passed without a match waits in its run; its text is printed only if needed.
+      if (!matched && !prob) {
+        passed.add(chain, r);
+        continue;
+      }
+      passed.flush();
+      const row = formatRule(table.id, chain, r);
       traversed.push({
         table: table.id,
         chain,
@@ -909,6 +919,7 @@ export class NetfilterEngine implements NetfilterHooks {
           return { outcome: { verdict: 'NAT', rule: r, row, target: t }, traversed, chain };
       }
     }
+    passed.flush();
     return { outcome: { verdict: 'ACCEPT', row: `-P ${hook} ACCEPT` }, traversed, chain: hook };
   }
 
@@ -926,7 +937,7 @@ export class NetfilterEngine implements NetfilterHooks {
       decidedBy: { table: xtTableName(family), row: o.row },
       traversed: res.traversed,
       code: o.verdict === 'NAT' ? 'nf.nat-rule' : o.row.startsWith('-P') ? 'nf.policy' : 'nf.accept',
-      args: { hook, table: tid, rule: o.row, n: res.traversed.length, verdict: o.verdict },
+      args: { hook, table: tid, rule: o.row, n: traversedCount(res.traversed), verdict: o.verdict },
     });
     this.endpointEvent(res.traversed, skb);
   }

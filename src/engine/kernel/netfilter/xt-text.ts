@@ -219,6 +219,11 @@ export function formatRuleSpec(r: Rule): string {
   return s;
 }
 
+/** The text of `r` if it was printed already (undefined: never printed, so no walk named it). */
+export function printedSpec(r: Rule): string | undefined {
+  return specs.get(r);
+}
+
 function ruleSpecText(r: Rule): string {
   let s = '';
   if (r.src) s += `${not(r.src.neg)} -s ${addrText(r.src)}`;
