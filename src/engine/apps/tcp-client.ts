@@ -6,7 +6,7 @@ import { formatIp } from '../net/ipv4';
 import type { Ipv4Layer, TcpLayer } from '../net/layers';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { icmpErrno, STRERROR, type Errno } from '../kernel/errno';
 import { routeOutput } from '../kernel/stack/output';
 import { isn, synRetransmitDelayUs, TCP_WINDOW } from '../kernel/stack/tcp';
@@ -14,6 +14,9 @@ import { sendL4 } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';
 import { icmpErrorText } from './ping';
 import type { Outcome, Process } from './process';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'apps' | 'transport'> = emitEvent;
 
 export interface TcpClientOptions {
   process: 'curl' | 'nc' | 'kube-proxy';

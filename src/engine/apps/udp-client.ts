@@ -3,13 +3,16 @@ import { formatIp } from '../net/ipv4';
 import type { Ipv4Layer, UdpLayer } from '../net/layers';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { STRERROR } from '../kernel/errno';
 import { routeOutput } from '../kernel/stack/output';
 import { sendL4 } from '../kernel/stack/transport';
 import { icmpErrorText } from './ping';
 import type { Outcome, Process } from './process';
 import { ephemeralPort } from './tcp-client';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'apps'> = emitEvent;
 
 export class UdpClient implements Process {
   readonly name = 'nc';

@@ -21,7 +21,7 @@ import type { Process } from '../apps/process';
 import { runCommand } from '../commands';
 import type { CommandContext } from '../commands/types';
 import { Ether } from '../kernel/devices/ether';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { CommandError } from '../kernel/errors';
 import type { Netns } from '../kernel/netns';
 import type { Machine } from '../kernel/world';
@@ -33,6 +33,9 @@ import type { Scenario, ScenarioController } from './load';
 import type { Service } from '../controllers/kube-proxy';
 import { startCoreDns } from '../controllers/coredns-server';
 import { kubeletResolvConf } from '../apps/resolv-conf';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'controller'> = emitEvent;
 
 export interface ExecCommand {
   netns: string;
