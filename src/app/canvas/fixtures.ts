@@ -3,6 +3,8 @@
  * exist): two hosts on one underlay segment, each with a pod on a bridge, flannel-style VXLAN.
  * The hops were written by hand from how the kernel behaves, not produced by the engine.
  */
+import type { MessageCode } from '../../engine/kernel/message-codes';
+import { renderExplain } from '../../engine/sim/messages';
 import type { EventKind, Topology, Trace, TraceEvent } from '../../engine/kernel/trace';
 import type { Layer } from '../../engine/net/layers';
 import { groupHops } from '../../engine/sim/hops';
@@ -209,6 +211,30 @@ type Ev = [
   packet?: Layer[],
 ];
 
+/** A code of the closed set for each kind (the fixture's own English text is what tests read). */
+const CODE_OF: Record<EventKind, MessageCode> = {
+  command: 'command',
+  tx: 'tx',
+  rx: 'rx',
+  'bridge-forward': 'bridge.forward-out',
+  'bridge-flood': 'bridge.flood-unknown',
+  'route-lookup': 'route.forward-direct',
+  'neigh-resolve': 'neigh.hit',
+  arp: 'arp.request-sent',
+  forward: 'forward',
+  netfilter: 'nf.accept',
+  nat: 'nat.dnat',
+  encap: 'vxlan.encap',
+  decap: 'vxlan.decap',
+  deliver: 'tcp.accept',
+  'icmp-error': 'icmp.send-error',
+  drop: 'drop.no-route-input',
+  ignore: 'ignore.other-host',
+  'bridge-learn': 'bridge.learn',
+  userspace: 'udp.send',
+  control: 'controller.exec',
+};
+
 function events(list: Ev[]): TraceEvent[] {
   return list.map(([netns, machine, iface, kind, packetId, packet], step) => {
     const e: TraceEvent = {
@@ -217,14 +243,17 @@ function events(list: Ev[]): TraceEvent[] {
       netns,
       machine,
       kind,
-      explain: { code: kind, args: {} },
-      explanation:
-        kind === 'drop' ? 'pod2 has no route to 10.244.9.9: dropped (no-route)' : `${kind} at ${netns}`,
+      explain: { code: CODE_OF[kind], args: {} },
+      explanation: `${kind} at ${netns}`,
     };
     if (iface !== undefined) e.interface = iface;
     if (packetId !== undefined) e.packetId = packetId;
     if (packet) e.packet = packet;
-    if (kind === 'drop') e.reason = 'IP_NOROUTE';
+    if (kind === 'drop') {
+      e.reason = 'IP_NOROUTE';
+      e.explain = { code: 'drop.no-route-input', args: { ns: netns, dst: '10.244.9.9' } };
+      e.explanation = renderExplain(e.explain);
+    }
     return e;
   });
 }

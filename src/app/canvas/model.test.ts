@@ -165,12 +165,12 @@ describe('NAT badge and netfilter drop reason', () => {
       ...base,
       step: 1,
       kind: 'nat' as const,
-      explain: { code: 'nat.snat', args: { from: '172.17.0.2:55092', to: '192.168.145.128:55092' } },
+      explain: { code: 'nat.snat' as const, args: { from: '172.17.0.2:55092', to: '192.168.145.128:55092' } },
     };
     expect(natRewrite(snat, undefined)).toBe('SNAT 172.17.0.2 → 192.168.145.128');
     const dnat = {
       ...snat,
-      explain: { code: 'nat.dnat', args: { from: '192.168.145.128:8080', to: '172.17.0.2:80' } },
+      explain: { code: 'nat.dnat' as const, args: { from: '192.168.145.128:8080', to: '172.17.0.2:80' } },
     };
     expect(natRewrite(dnat, undefined)).toBe('DNAT 192.168.145.128:8080 → 172.17.0.2:80');
     expect(natRewrite({ ...snat, kind: 'netfilter' }, undefined)).toBeNull();
@@ -180,7 +180,7 @@ describe('NAT badge and netfilter drop reason', () => {
       ...base,
       step: 2,
       kind: 'drop' as const,
-      explain: { code: 'x', args: {} },
+      explain: { code: 'drop.nf-rule' as const, args: {} },
       explanation: 'host1 drops the packet in FORWARD…',
       decidedBy: { table: 'iptables' as const, netns: 'host1', row: '-A FORWARD -s 172.17.0.2/32 -j DROP' },
       traversed: [
@@ -196,7 +196,7 @@ describe('NAT badge and netfilter drop reason', () => {
       ...base,
       step: 2,
       kind: 'drop' as const,
-      explain: { code: 'x', args: {} },
+      explain: { code: 'drop.nft-policy' as const, args: {} },
       explanation: 'gw drops…',
       decidedBy: { table: 'nftables' as const, netns: 'gw', row: policy },
       traversed: [{ table: 'inet filter', chain: 'forward', row: policy, matched: true }],
@@ -230,13 +230,11 @@ describe('in Simplified Chinese', () => {
   it('renders a drop reason from the Chinese template and describes the step in Chinese', () => {
     const drop = {
       ...fixtureTrace.events[13]!,
-      explain: { code: 'drop.no-route-input', args: { ns: 'pod2', dst: '10.244.9.9' } },
+      explain: { code: 'drop.no-route-input' as const, args: { ns: 'pod2', dst: '10.244.9.9' } },
     };
     expect(dropReason(drop, zh)).toBe(
       'pod2 没有去往 10.244.9.9 的路由（没有匹配项，连默认路由也没有）：数据包被丢弃。',
     );
-    // A code without a Chinese template keeps the Trace's explanation.
-    expect(dropReason(fixtureTrace.events[13]!, zh)).toBe(fixtureTrace.events[13]!.explanation);
     const m = markerStateAt({ events: [...fixtureTrace.events.slice(0, 13), drop] }, 13, undefined, zh)!;
     expect(describeMarker(m, zh)).toMatch(
       /^第 14 步：ICMP 回显请求 · TTL 62，位于 pod2 的 lo。已丢弃：pod2 没有去往/,
@@ -252,7 +250,7 @@ describe('in Simplified Chinese', () => {
       netns: 'h',
       explanation: '',
       kind: 'nat' as const,
-      explain: { code: 'nat.undo-snat', args: { from: '10.0.0.1:80', to: '10.0.0.2:80' } },
+      explain: { code: 'nat.undo-snat' as const, args: { from: '10.0.0.1:80', to: '10.0.0.2:80' } },
     };
     expect(natRewrite(undo, undefined, zh)).toBe('SNAT 还原 10.0.0.1 → 10.0.0.2');
     expect(roleLabel('router', zh)).toBe('路由器');

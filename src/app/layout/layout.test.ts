@@ -10,7 +10,7 @@ const ev = (step: number, netns: string, over: Partial<TraceEvent> = {}): TraceE
   netns,
   machine: netns.startsWith('pod') ? 'node1' : netns,
   kind: 'tx',
-  explain: { code: 'x', args: {} },
+  explain: { code: 'tx', args: {} },
   explanation: '',
   ...over,
 });

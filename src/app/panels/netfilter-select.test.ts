@@ -36,7 +36,7 @@ function event(over: Partial<TraceEvent>): TraceEvent {
     netns: 'host1',
     machine: 'host1',
     kind: 'netfilter',
-    explain: { code: 'x', args: {} },
+    explain: { code: 'tx', args: {} },
     explanation: '',
     ...over,
   };

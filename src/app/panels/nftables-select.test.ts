@@ -34,7 +34,7 @@ function event(over: Partial<TraceEvent>): TraceEvent {
     netns: 'gw',
     machine: 'gw',
     kind: 'netfilter',
-    explain: { code: 'x', args: {} },
+    explain: { code: 'tx', args: {} },
     explanation: '',
     ...over,
   };

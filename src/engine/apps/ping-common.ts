@@ -7,8 +7,12 @@
 import type { DropReason } from '../kernel/drop-reason';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import type { Outcome, Process } from './process';
+import type { MessageCode } from '../kernel/message-codes';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'apps'> = emitEvent;
 
 export interface PingTiming {
   count: number;
@@ -19,7 +23,7 @@ export interface PingTiming {
 /** An answer as the family reads it: the line ping prints and the event that explains it. */
 export interface PingAnswer {
   line: string;
-  code: string;
+  code: MessageCode<'apps'>;
   args: Record<string, string | number>;
 }
 

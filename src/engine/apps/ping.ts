@@ -7,9 +7,12 @@ import { IPPROTO_ICMP, type IcmpLayer, type Ipv4Layer } from '../net/layers';
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { ERRNO_TEXT, ipLocalOut, routeOutput } from '../kernel/stack/output';
 import { PingProcess, type PingAnswer, type PingError } from './ping-common';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'apps'> = emitEvent;
 
 export interface PingOptions {
   dst: number;

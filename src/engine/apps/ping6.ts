@@ -8,10 +8,13 @@ import { IPPROTO_ICMPV6, type Icmpv6Layer, type Ipv6Layer } from '../net/layers'
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { ip6LocalOut, ip6RouteOutput } from '../kernel/stack/ip6';
 import { ERRNO_TEXT } from '../kernel/stack/output';
 import { PingProcess, type PingAnswer, type PingError } from './ping-common';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'apps'> = emitEvent;
 
 export interface Ping6Options {
   dst: bigint;

@@ -17,12 +17,15 @@ import { fqdn, RCODE, type DnsLayer, type DnsType } from '../net/dns';
 import type { Ipv4Layer, UdpLayer } from '../net/layers';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { routeOutput } from '../kernel/stack/output';
 import { sendL4 } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';
 import { parseResolvConf, searchCandidates, type ResolvConf } from './resolv-conf';
 import { ephemeralPort, portHash } from './tcp-client';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'apps'> = emitEvent;
 
 const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 

@@ -5,9 +5,12 @@
  */
 import { parseIp } from '../net/ipv4';
 import type { Netns } from '../kernel/netns';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import type { Outcome, Process } from './process';
 import { Lookup } from './resolver';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'apps'> = emitEvent;
 
 export class ResolveThen implements Process {
   private failed: Outcome | undefined;

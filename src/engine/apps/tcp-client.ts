@@ -7,7 +7,7 @@ import { formatAddr, formatEndpoint, l3Addrs, type SockAddr } from '../kernel/ad
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { anyIcmpErrno, STRERROR, type Errno } from '../kernel/errno';
 import { isn, synRetransmitDelayUs, TCP_WINDOW } from '../kernel/stack/tcp';
 import { routeL4, sendL4, type FourTuple } from '../kernel/stack/transport';
@@ -15,6 +15,9 @@ import { SECOND_US } from '../kernel/timing';
 import { icmpErrorText } from './ping';
 import { icmpv6ErrorText } from './ping6';
 import type { Outcome, Process } from './process';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'apps' | 'transport'> = emitEvent;
 
 export interface TcpClientOptions {
   process: 'curl' | 'nc' | 'kube-proxy';

@@ -4,13 +4,16 @@ import { formatAddr, formatEndpoint, l3Addrs, type SockAddr } from '../kernel/ad
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { STRERROR } from '../kernel/errno';
 import { routeL4, sendL4, type FourTuple } from '../kernel/stack/transport';
 import { icmpErrorText } from './ping';
 import { icmpv6ErrorText } from './ping6';
 import type { Outcome, Process } from './process';
 import { ephemeralPort } from './tcp-client';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'apps'> = emitEvent;
 
 export class UdpClient implements Process {
   readonly name = 'nc';

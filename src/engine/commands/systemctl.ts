@@ -7,9 +7,12 @@
  */
 import type { Process } from '../apps/process';
 import { CommandError } from '../kernel/errors';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { SECOND_US } from '../kernel/timing';
 import type { CommandContext, CommandResult } from './types';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'systemctl'> = emitEvent;
 
 /** The units a controller can be started as, and the controller key prefix in World.controllers. */
 const UNITS: Record<string, string> = { flanneld: 'flanneld', bird: 'bird' };

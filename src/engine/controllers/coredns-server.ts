@@ -6,12 +6,15 @@
 import { ipOf } from '../kernel/addr';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { sendL4 } from '../kernel/stack/transport';
 import { DNS_PORT, fqdn, type DnsLayer } from '../net/dns';
 import type { Ipv4Layer, UdpLayer } from '../net/layers';
 import { coreDnsReply, corefile, type CoreDnsConfig } from './coredns';
 import type { Service } from './kube-proxy';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'coredns'> = emitEvent;
 
 const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 

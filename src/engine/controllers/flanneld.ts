@@ -10,7 +10,7 @@ import { ipOf } from '../kernel/addr';
 import { Tun } from '../kernel/devices/tun';
 import type { Netns } from '../kernel/netns';
 import { skbWith, type Skb } from '../kernel/skb';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { netifReceive } from '../kernel/stack/receive';
 import { sendL4 } from '../kernel/stack/transport';
 import { LINK_DELAY_US } from '../kernel/timing';
@@ -18,6 +18,9 @@ import type { Machine, World } from '../kernel/world';
 import { UserError } from '../util/errors';
 import type { Store, WatchEvent } from './store';
 import { annotateNode, KUBE_NET_CONF, KUBE_NODES, nodeEvent, nodeLeases, podCidrLease } from './flannel-kube';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'flanneld' | 'tun'> = emitEvent;
 
 export const FLANNEL_CONFIG_KEY = '/coreos.com/network/config';
 export const FLANNEL_SUBNETS = '/coreos.com/network/subnets/';

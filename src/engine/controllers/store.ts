@@ -4,10 +4,13 @@
  * call is a control-plane message the Trace can show.
  */
 import type { Netns } from '../kernel/netns';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { SECOND_US } from '../kernel/timing';
 import type { World } from '../kernel/world';
 import type { TimerHandle } from '../kernel/scheduler';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'store'> = emitEvent;
 
 export interface StoreEntry {
   key: string;

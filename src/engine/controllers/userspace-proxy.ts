@@ -7,10 +7,13 @@
 import { parseIp } from '../net/ipv4';
 import { TcpClient } from '../apps/tcp-client';
 import type { Netns } from '../kernel/netns';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { SECOND_US } from '../kernel/timing';
 import type { World } from '../kernel/world';
 import type { Service } from './kube-proxy';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'kube-proxy'> = emitEvent;
 
 export function startUserspaceProxy(world: World, ns: Netns, services: Service[]): void {
   for (const s of services) {

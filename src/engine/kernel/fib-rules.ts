@@ -11,6 +11,9 @@ export const TABLE_DEFAULT = 253;
 
 /** FR_ACT_*: what a matching rule does. */
 export type RuleAction = 'lookup' | 'unreachable' | 'prohibit' | 'blackhole' | 'nop';
+/** The actions that end a lookup with an error (fib4_rule_action); nop rules are skipped. */
+export type FailAction = Exclude<RuleAction, 'lookup' | 'nop'>;
+export const isFailAction = (a: RuleAction): a is FailAction => a !== 'lookup' && a !== 'nop';
 
 export interface Prefix {
   addr: number;

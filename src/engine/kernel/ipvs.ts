@@ -10,8 +10,11 @@ import { ipOf } from './addr';
 import type { Device } from './device';
 import type { Netns } from './netns';
 import { patchLayer, type Skb } from './skb';
-import { emit } from './stack/emit';
+import { emit as emitEvent, type Emit } from './stack/emit';
 import { ipOutput, routeOutput } from './stack/output';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'ipvs' | 'route'> = emitEvent;
 
 export interface RealServer {
   ip: number;

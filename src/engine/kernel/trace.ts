@@ -4,6 +4,7 @@
  */
 import type { Layer } from '../net/layers';
 import type { DropReason } from './drop-reason';
+import type { MessageCode } from './message-codes';
 
 /**
  * 2: `hops` groups the events as a learner follows them.
@@ -69,7 +70,8 @@ export type TableName =
 
 /** A structured explanation: a message code plus the real values, so it can be rendered in any language. */
 export interface Explain {
-  code: string;
+  /** From the closed set of message-codes.ts. */
+  code: MessageCode;
   args: Record<string, string | number>;
 }
 

@@ -21,7 +21,7 @@ import type { Process } from '../apps/process';
 import { runCommand } from '../commands';
 import type { CommandContext } from '../commands/types';
 import { Ether } from '../kernel/devices/ether';
-import { emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { CommandError } from '../kernel/errors';
 import type { Netns } from '../kernel/netns';
 import type { Machine } from '../kernel/world';
@@ -33,6 +33,9 @@ import type { Scenario, ScenarioController } from './load';
 import type { Service } from '../controllers/kube-proxy';
 import { startCoreDns } from '../controllers/coredns-server';
 import { kubeletResolvConf } from '../apps/resolv-conf';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'controller'> = emitEvent;
 
 export interface ExecCommand {
   netns: string;
@@ -145,17 +148,68 @@ export function buildWorld(s: Scenario, opts: BuildOptions = {}): BuiltWorld {
   }
 }
 
+/** What every phase of a build shares. */
+interface Build {
+  s: Scenario;
+  world: World;
+  built: BuiltWorld;
+  /** "file:line", for messages. */
+  at: (line: number) => string;
+  /** Runs a setup command and logs it (with what it created and any stdin). */
+  run: (
+    machine: Machine,
+    ns: Netns,
+    line: string,
+    source: string,
+    origin: string,
+    by?: string,
+    stdin?: string,
+  ) => Attempt & { entry: SetupLogEntry };
+}
+
+type ScenarioMachineSpec = Scenario['machines'][number];
+type ScenarioServerSpec = Scenario['servers'][number];
+
 function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string }): BuiltWorld {
   const world = new World(s.id);
   world.ipv6 = s.ipv6 === true;
-  const setup: SetupLogEntry[] = [];
-  const created: BuiltWorld['created'] = new Map();
-  const inputs: BuiltWorld['inputs'] = new Map();
-  const at = (line: number) => `${s.file}:${line}`;
+  const built: BuiltWorld = { world, setup: [], created: new Map(), inputs: new Map(), building: true };
+  const b: Build = { s, world, built, at: (line) => `${s.file}:${line}`, run: setupRunner(built, progress) };
 
+  cableMachines(b);
+  // A machine's own servers run from boot, before its setup (which may already talk to
+  // them); servers in namespaces the setup creates start once it has made them.
+  s.servers.forEach((srv, i) => {
+    if (isEarlyServer(world, srv)) startServer(b, srv, i);
+  });
+  for (const m of s.machines) setupMachine(b, m);
+
+  // Controllers start after every machine is set up, in machine order; what they run is logged like setup.
+  const store = new Store(world);
+  for (const [k, v] of Object.entries(s.store ?? {})) store.seed(k, v);
+  world.store = store;
+  for (const m of s.machines) {
+    const machine = world.machines.get(m.name)!;
+    for (const c of m.controllers ?? []) startController(b, store, m, machine, c);
+  }
+
+  s.servers.forEach((srv, i) => {
+    if (!isEarlyServer(world, srv)) startServer(b, srv, i);
+  });
+  s.flows.forEach((fl, i) => {
+    if (!findNetns(world, fl.netns)) {
+      throw new ScenarioError(`${b.at(fl.line)} flows[${i}].netns: ${noNetns(world, fl.netns)}`);
+    }
+  });
+
+  for (const ex of opts.exec ?? []) applyExec(built, ex);
+  built.building = false;
+  return built;
+}
+
+/** Segments, then the machines and their NICs, in file order, all cabled before any command runs. */
+function cableMachines({ s, world, at }: Build): void {
   for (const seg of s.segments) world.segment(seg.name, seg.title);
-
-  // Machines and their NICs, in file order, all cabled before any command runs.
   for (const m of s.machines) {
     let machine: Machine;
     try {
@@ -175,16 +229,12 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
       world.segment(n.segment).plug(dev);
     }
   }
+}
 
-  const run = (
-    machine: Machine,
-    ns: Netns,
-    line: string,
-    source: string,
-    origin: string,
-    by?: string,
-    stdin?: string,
-  ): Attempt & { entry: SetupLogEntry } => {
+/** The runner of setup commands: each is logged, with the devices it created and its stdin. */
+function setupRunner(built: BuiltWorld, progress: { step: string }): Build['run'] {
+  const { world, setup, created, inputs } = built;
+  return (machine, ns, line, source, origin, by, stdin) => {
     const before = world.created.length;
     progress.step = `setup ${source}: ${ns.name}: ${line}`;
     const ctx: CommandContext = { world, machine, ns, origin };
@@ -204,235 +254,217 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
     if (world.created.length > before) created.set(entry, world.created.slice(before));
     return { ok: res.ok, output: res.output, entry };
   };
+}
 
-  // A machine's own servers run from boot, before its setup (which may already talk to
-  // them); servers in namespaces the setup creates start once it has made them.
-  const startServer = (srv: Scenario['servers'][number], i: number): void => {
-    const found = findNetns(world, srv.netns);
-    if (!found) throw new ScenarioError(`${at(srv.line)} servers[${i}].netns: ${noNetns(world, srv.netns)}`);
-    found.ns.sockets.listen({
-      proto: srv.proto,
-      addr: 0,
-      port: srv.port,
-      process: srv.process,
-      reply: srv.reply,
-    });
-    found.ns.changed('sockets');
-  };
-  const early = (srv: Scenario['servers'][number]): boolean => world.machines.has(srv.netns);
-  s.servers.forEach((srv, i) => {
-    if (early(srv)) startServer(srv, i);
+/** A server in a machine's own namespace starts before the setup. */
+const isEarlyServer = (world: World, srv: ScenarioServerSpec): boolean => world.machines.has(srv.netns);
+
+function startServer({ world, at }: Build, srv: ScenarioServerSpec, i: number): void {
+  const found = findNetns(world, srv.netns);
+  if (!found) throw new ScenarioError(`${at(srv.line)} servers[${i}].netns: ${noNetns(world, srv.netns)}`);
+  found.ns.sockets.listen({
+    proto: srv.proto,
+    addr: 0,
+    port: srv.port,
+    process: srv.process,
+    reply: srv.reply,
   });
+  found.ns.changed('sockets');
+}
 
-  for (const m of s.machines) {
-    const machine = world.machines.get(m.name)!;
-    m.nics.forEach((n, i) => {
-      const where = `machines.${m.name}.nics[${i}]`;
-      const source = `${at(n.line)} (nic ${n.name})`;
-      const origin = `setup line ${n.line}`;
-      const cmds = [
-        ...(n.addr !== undefined ? [`ip addr add ${n.addr} dev ${n.name}`] : []),
-        `ip link set ${n.name} up`,
-      ];
-      for (const cmd of cmds) {
-        const r = run(machine, machine.root, cmd, source, origin);
-        if (!r.ok) throw new ScenarioError(`${at(n.line)} ${where}: ${cmd}: ${r.output}`);
-      }
-    });
-    m.setup.forEach((step, i) => {
-      const origin = step.by !== undefined ? `${step.by} on ${m.name}` : `setup line ${step.line}`;
-      const r = run(machine, machine.root, step.run, at(step.line), origin, step.by);
-      const where = `${at(step.line)} machines.${m.name}.setup[${i}]`;
-      if (step.expectFail) {
-        r.entry.expectedFailure = true;
-        if (r.ok) throw new ScenarioError(`${where}: expected to fail but succeeded: ${step.run}`);
-      } else if (!r.ok) {
-        throw new ScenarioError(`${where}: ${r.output}`);
-      }
-    });
+/** A machine's NIC addresses and links, then its setup commands, each checked against what it expects. */
+function setupMachine({ world, at, run }: Build, m: ScenarioMachineSpec): void {
+  const machine = world.machines.get(m.name)!;
+  m.nics.forEach((n, i) => {
+    const where = `machines.${m.name}.nics[${i}]`;
+    const source = `${at(n.line)} (nic ${n.name})`;
+    const origin = `setup line ${n.line}`;
+    const cmds = [
+      ...(n.addr !== undefined ? [`ip addr add ${n.addr} dev ${n.name}`] : []),
+      `ip link set ${n.name} up`,
+    ];
+    for (const cmd of cmds) {
+      const r = run(machine, machine.root, cmd, source, origin);
+      if (!r.ok) throw new ScenarioError(`${at(n.line)} ${where}: ${cmd}: ${r.output}`);
+    }
+  });
+  m.setup.forEach((step, i) => {
+    const origin = step.by !== undefined ? `${step.by} on ${m.name}` : `setup line ${step.line}`;
+    const r = run(machine, machine.root, step.run, at(step.line), origin, step.by);
+    const where = `${at(step.line)} machines.${m.name}.setup[${i}]`;
+    if (step.expectFail) {
+      r.entry.expectedFailure = true;
+      if (r.ok) throw new ScenarioError(`${where}: expected to fail but succeeded: ${step.run}`);
+    } else if (!r.ok) {
+      throw new ScenarioError(`${where}: ${r.output}`);
+    }
+  });
+}
+
+/**
+ * A controller's way to run commands: logged as setup while the world is being built; once
+ * started later by a flow (`systemctl start flanneld`) the command is part of the journey.
+ */
+function controllerExec(b: Build, machine: Machine, c: ScenarioController): Exec {
+  return (line, origin) => {
+    if (!b.built.building) {
+      emit(machine.root, { kind: 'control', code: 'controller.exec', args: { who: origin, line } });
+      return attempt({ world: b.world, machine, ns: machine.root, origin }, line);
+    }
+    const r = b.run(machine, machine.root, line, `${b.at(c.line)} (${c.kind})`, origin, c.kind);
+    return { ok: r.ok, output: r.output };
+  };
+}
+
+/** Runs `start`, turning the controller's own error class into a ScenarioError at its line. */
+function guarded(
+  b: Build,
+  m: ScenarioMachineSpec,
+  c: ScenarioController,
+  errorClass: new (...args: never[]) => Error,
+  start: () => void,
+): void {
+  try {
+    start();
+  } catch (err) {
+    if (err instanceof errorClass)
+      throw new ScenarioError(`${b.at(c.line)} machines.${m.name}.controllers: ${c.kind}: ${err.message}`);
+    throw err;
   }
+}
 
-  // Controllers start after every machine is set up, in machine order; what they run is logged like setup.
-  const built: BuiltWorld = { world, setup, created, inputs, building: true };
-  const store = new Store(world);
-  for (const [k, v] of Object.entries(s.store ?? {})) store.seed(k, v);
-  world.store = store;
-  for (const m of s.machines) {
-    const machine = world.machines.get(m.name)!;
-    for (const c of m.controllers ?? []) {
-      const exec: Exec = (line, origin) => {
-        if (!built.building) {
-          // Started later by a flow (`systemctl start flanneld`): the command is part of the journey, not the setup log.
-          emit(machine.root, { kind: 'control', code: 'controller.exec', args: { who: origin, line } });
-          return attempt({ world, machine, ns: machine.root, origin }, line);
-        }
-        const r = run(machine, machine.root, line, `${at(c.line)} (${c.kind})`, origin, c.kind);
+function startController(
+  b: Build,
+  store: Store,
+  m: ScenarioMachineSpec,
+  machine: Machine,
+  c: ScenarioController,
+): void {
+  const exec = controllerExec(b, machine, c);
+  switch (c.kind) {
+    case 'calico-node': {
+      // Each command carries who ran it (calico-cni, felix, bird), not just "calico-node".
+      const calicoExec: CalicoExec = (line, origin, by) => {
+        if (!b.built.building) return exec(line, origin);
+        const r = b.run(machine, machine.root, line, `${b.at(c.line)} (${by})`, origin, by);
         return { ok: r.ok, output: r.output };
       };
-      if (c.kind === 'calico-node') {
-        // Each command carries who ran it (calico-cni, felix, bird), not just "calico-node".
-        const calicoExec: CalicoExec = (line, origin, by) => {
-          if (!built.building) return exec(line, origin);
-          const r = run(machine, machine.root, line, `${at(c.line)} (${by})`, origin, by);
-          return { ok: r.ok, output: r.output };
-        };
-        try {
-          startCalicoNode(world, machine, store, c, calicoExec);
-        } catch (err) {
-          if (err instanceof CalicoError)
-            throw new ScenarioError(
-              `${at(c.line)} machines.${m.name}.controllers: calico-node: ${err.message}`,
-            );
-          throw err;
-        }
-        continue;
-      }
-      if (c.kind === 'dockerd') {
-        try {
-          startDockerd(world, machine, c, exec);
-        } catch (err) {
-          if (err instanceof DockerdError)
-            throw new ScenarioError(`${at(c.line)} machines.${m.name}.controllers: dockerd: ${err.message}`);
-          throw err;
-        }
-        continue;
-      }
-      if (c.kind === 'cni-bridge') {
-        try {
-          runCniBridge(m.name, c, exec);
-        } catch (err) {
-          if (err instanceof CniError)
-            throw new ScenarioError(
-              `${at(c.line)} machines.${m.name}.controllers: cni-bridge: ${err.message}`,
-            );
-          throw err;
-        }
-        continue;
-      }
-      if (c.kind === 'coredns' || c.kind === 'kubelet') {
-        startDns(world, machine, c, s.services ?? [], at(c.line));
-        continue;
-      }
-      if (c.kind === 'kube-proxy') {
-        const nodeIP =
-          c.nodeIP ??
-          formatIp(
-            machine.root.allAddrs().find(({ dev, a }) => dev.kind === 'ether' && !a.secondary)?.a.addr ?? 0,
-          );
-        const services = proxiedServices(s.services ?? []);
-        const o = {
-          mode: c.mode,
-          node: m.name,
-          nodeIP,
-          nodeIPs: machine.root.allAddrs().map(({ a }) => formatIp(a.addr)),
-          ...(c.clusterCIDR ? { clusterCIDR: c.clusterCIDR } : {}),
-          ...(c.detectLocal ? { detectLocal: c.detectLocal } : {}),
-          masqueradeAll: c.masqueradeAll,
-          nodePortAddresses: c.nodePortAddresses,
-          localhostNodePorts: c.localhostNodePorts,
-        };
-        const writes =
-          c.mode === 'iptables'
-            ? iptablesModeWrites(services, o)
-            : c.mode === 'ipvs'
-              ? ipvsModeWrites(services, o)
-              : c.mode === 'nftables'
-                ? nftablesModeWrites(services, o, c.serviceCIDR ? { serviceCIDRs: c.serviceCIDR } : {})
-                : userspaceModeWrites(services, o);
-        const origin = `kube-proxy on ${m.name} (${c.mode} mode)`;
-        const fail = (line: string, output: string): ScenarioError =>
-          new ScenarioError(`${at(c.line)} machines.${m.name}.controllers: kube-proxy: ${line}: ${output}`);
-        for (const line of writes.commands) {
-          const r = exec(line, origin);
-          if (!r.ok) throw fail(line, r.output);
-        }
-        for (const b of writes.batches ?? []) {
-          const r = run(
-            machine,
-            machine.root,
-            b.command,
-            `${at(c.line)} (kube-proxy)`,
-            origin,
-            'kube-proxy',
-            b.stdin,
-          );
-          if (!r.ok) throw fail(b.command, r.output);
-        }
-        if (writes.restore !== undefined) {
-          const command = writes.restoreCommand ?? RESTORE_COMMAND;
-          const r = run(
-            machine,
-            machine.root,
-            command,
-            `${at(c.line)} (kube-proxy)`,
-            origin,
-            'kube-proxy',
-            writes.restore,
-          );
-          if (!r.ok) throw fail(command, r.output);
-        }
-        if (c.mode === 'userspace') startUserspaceProxy(world, machine.root, services);
-        continue;
-      }
-      const f = new Flanneld(
-        world,
-        machine,
-        store,
-        {
-          iface: c.iface,
-          forwardRules: c.forwardRules,
-          ipMasq: c.ipMasq,
-          kubeSubnetMgr: c.kubeSubnetMgr,
-          ...(c.subnet ? { subnet: c.subnet } : {}),
-          ...(c.vtepMac ? { vtepMac: c.vtepMac } : {}),
-        },
-        exec,
-      );
-      world.controllers.set(`flanneld@${m.name}`, {
-        start: () => {
-          try {
-            f.start();
-          } catch (err) {
-            if (!(err instanceof ConfigError)) throw err;
-            throw new CommandError(
-              `Job for flanneld.service failed because the control process exited with error code.\nflanneld: ${err.message}`,
-              1,
-            );
-          }
-        },
-        stop: () => f.stop(),
-        get running() {
-          return f.running;
-        },
-        settleAt: () => f.settleAt(),
-        get subnet() {
-          return f.subnet;
-        },
-      } as { start(): void; stop(): void; running: boolean; settleAt(): number | undefined });
-      if (!c.autostart) continue;
+      return guarded(b, m, c, CalicoError, () => startCalicoNode(b.world, machine, store, c, calicoExec));
+    }
+    case 'dockerd':
+      return guarded(b, m, c, DockerdError, () => startDockerd(b.world, machine, c, exec));
+    case 'cni-bridge':
+      return guarded(b, m, c, CniError, () => runCniBridge(m.name, c, exec));
+    case 'coredns':
+    case 'kubelet':
+      return startDns(b.world, machine, c, b.s.services ?? [], b.at(c.line));
+    case 'kube-proxy':
+      return startKubeProxy(b, m, machine, c, exec);
+    default:
+      return startFlanneld(b, store, m, machine, c, exec);
+  }
+}
+
+/** kube-proxy: the mode's rules for the scenario's Services, written as commands and batches. */
+function startKubeProxy(
+  b: Build,
+  m: ScenarioMachineSpec,
+  machine: Machine,
+  c: Extract<ScenarioController, { kind: 'kube-proxy' }>,
+  exec: Exec,
+): void {
+  const nodeIP =
+    c.nodeIP ??
+    formatIp(machine.root.allAddrs().find(({ dev, a }) => dev.kind === 'ether' && !a.secondary)?.a.addr ?? 0);
+  const services = proxiedServices(b.s.services ?? []);
+  const o = {
+    mode: c.mode,
+    node: m.name,
+    nodeIP,
+    nodeIPs: machine.root.allAddrs().map(({ a }) => formatIp(a.addr)),
+    ...(c.clusterCIDR ? { clusterCIDR: c.clusterCIDR } : {}),
+    ...(c.detectLocal ? { detectLocal: c.detectLocal } : {}),
+    masqueradeAll: c.masqueradeAll,
+    nodePortAddresses: c.nodePortAddresses,
+    localhostNodePorts: c.localhostNodePorts,
+  };
+  const writes =
+    c.mode === 'iptables'
+      ? iptablesModeWrites(services, o)
+      : c.mode === 'ipvs'
+        ? ipvsModeWrites(services, o)
+        : c.mode === 'nftables'
+          ? nftablesModeWrites(services, o, c.serviceCIDR ? { serviceCIDRs: c.serviceCIDR } : {})
+          : userspaceModeWrites(services, o);
+  const origin = `kube-proxy on ${m.name} (${c.mode} mode)`;
+  const fail = (line: string, output: string): ScenarioError =>
+    new ScenarioError(`${b.at(c.line)} machines.${m.name}.controllers: kube-proxy: ${line}: ${output}`);
+  for (const line of writes.commands) {
+    const r = exec(line, origin);
+    if (!r.ok) throw fail(line, r.output);
+  }
+  const batch = (command: string, stdin: string): void => {
+    const r = b.run(
+      machine,
+      machine.root,
+      command,
+      `${b.at(c.line)} (kube-proxy)`,
+      origin,
+      'kube-proxy',
+      stdin,
+    );
+    if (!r.ok) throw fail(command, r.output);
+  };
+  for (const w of writes.batches ?? []) batch(w.command, w.stdin);
+  if (writes.restore !== undefined) batch(writes.restoreCommand ?? RESTORE_COMMAND, writes.restore);
+  if (c.mode === 'userspace') startUserspaceProxy(b.world, machine.root, services);
+}
+
+/** flanneld: registered as a systemd unit (a flow may start or stop it), started now if autostart. */
+function startFlanneld(
+  b: Build,
+  store: Store,
+  m: ScenarioMachineSpec,
+  machine: Machine,
+  c: Extract<ScenarioController, { kind: 'flanneld' }>,
+  exec: Exec,
+): void {
+  const f = new Flanneld(
+    b.world,
+    machine,
+    store,
+    {
+      iface: c.iface,
+      forwardRules: c.forwardRules,
+      ipMasq: c.ipMasq,
+      kubeSubnetMgr: c.kubeSubnetMgr,
+      ...(c.subnet ? { subnet: c.subnet } : {}),
+      ...(c.vtepMac ? { vtepMac: c.vtepMac } : {}),
+    },
+    exec,
+  );
+  b.world.controllers.set(`flanneld@${m.name}`, {
+    start: () => {
       try {
         f.start();
       } catch (err) {
-        if (err instanceof ConfigError)
-          throw new ScenarioError(`${at(c.line)} machines.${m.name}.controllers: flanneld: ${err.message}`);
-        throw err;
+        if (!(err instanceof ConfigError)) throw err;
+        throw new CommandError(
+          `Job for flanneld.service failed because the control process exited with error code.\nflanneld: ${err.message}`,
+          1,
+        );
       }
-    }
-  }
-
-  s.servers.forEach((srv, i) => {
-    if (!early(srv)) startServer(srv, i);
-  });
-
-  s.flows.forEach((fl, i) => {
-    if (!findNetns(world, fl.netns)) {
-      throw new ScenarioError(`${at(fl.line)} flows[${i}].netns: ${noNetns(world, fl.netns)}`);
-    }
-  });
-
-  for (const ex of opts.exec ?? []) applyExec(built, ex);
-  built.building = false;
-  return built;
+    },
+    stop: () => f.stop(),
+    get running() {
+      return f.running;
+    },
+    settleAt: () => f.settleAt(),
+    get subnet() {
+      return f.subnet;
+    },
+  } as { start(): void; stop(): void; running: boolean; settleAt(): number | undefined });
+  if (c.autostart) guarded(b, m, c, ConfigError, () => f.start());
 }
 
 /**

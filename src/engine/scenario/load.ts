@@ -12,7 +12,13 @@ import { MAX_YAML_DEPTH, tooDeep } from './depth';
 import { asEngineError } from '../util/errors';
 import { normalizeMac } from '../net/mac';
 import { ScenarioError } from './errors';
-import { LISTEN_RE, ScenarioFileSchema, type KubeProxySchema, type Localized } from './schema';
+import {
+  LISTEN_RE,
+  ScenarioFileSchema,
+  type KubeProxySchema,
+  type Localized,
+  type ScenarioFile,
+} from './schema';
 
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
 export const MAX_ALIAS_COUNT = 100;
@@ -320,7 +326,8 @@ export function loadScenario(text: string, file: string): Scenario {
   }
 }
 
-function loadChecked(text: string, file: string): Scenario {
+/** The file read and checked against the schema: its YAML document, line counter and data. */
+function parseChecked(text: string, file: string): { ctx: Ctx; f: ScenarioFile } {
   if (text.length > MAX_SCENARIO_BYTES || utf8Length(text, MAX_SCENARIO_BYTES) > MAX_SCENARIO_BYTES) {
     throw new ScenarioError(`${file}: the file is larger than 1 MB`);
   }
@@ -358,6 +365,12 @@ function loadChecked(text: string, file: string): Scenario {
     fail(ctx, ['id'], `the id "${f.id}" must equal the file's base name "${baseName(file)}"`);
   }
 
+  return { ctx, f: parsed.data };
+}
+
+function loadChecked(text: string, file: string): Scenario {
+  const { ctx, f } = parseChecked(text, file);
+  const doc = ctx.doc;
   // Map order as written (an object would move integer-like keys first).
   const orderOf = (key: string): string[] => {
     const m = doc.get(key, true);
@@ -370,126 +383,9 @@ function loadChecked(text: string, file: string): Scenario {
   });
   const segNames = new Set(segments.map((s) => s.name));
 
-  const machines: ScenarioMachine[] = orderOf('machines').map((name) => {
-    const m = f.machines[name]!;
-    const seen = new Set<string>();
-    const nics = m.nics.map((n, i): ScenarioNic => {
-      const path: PathSeg[] = ['machines', name, 'nics', i];
-      if (seen.has(n.name)) fail(ctx, [...path, 'name'], `duplicate nic "${n.name}"`);
-      seen.add(n.name);
-      if (n.name === 'lo') fail(ctx, [...path, 'name'], 'lo exists in every netns; it is not a NIC');
-      if (!segNames.has(n.segment)) {
-        const known = [...segNames].join(', ') || '(none)';
-        fail(ctx, [...path, 'segment'], `no segment "${n.segment}"; segments: ${known}`);
-      }
-      const nic: ScenarioNic = { name: n.name, segment: n.segment, line: lineOf(ctx, path) };
-      if (n.mac !== undefined) nic.mac = normalizeMac(n.mac)!;
-      if (n.addr !== undefined) {
-        const c = parseCidr(n.addr)!;
-        nic.addr = n.addr.includes('/') ? n.addr : `${n.addr}/${c.len}`;
-      }
-      return nic;
-    });
-    const setup = m.setup.map((item, i): SetupStep => {
-      const line = lineOf(ctx, ['machines', name, 'setup', i]);
-      if (typeof item === 'string') return { run: item, expectFail: false, line };
-      return {
-        run: item.run,
-        ...(item.by !== undefined ? { by: item.by } : {}),
-        expectFail: item.expect === 'fail',
-        line,
-      };
-    });
-    const controllers = m.controllers.map((c, i): ScenarioController => {
-      if ('kube-proxy' in c) {
-        const k = c['kube-proxy'];
-        const detectLocal = kubeProxyDetectLocal(ctx, ['machines', name, 'controllers', i, 'kube-proxy'], k);
-        return {
-          kind: 'kube-proxy',
-          mode: k.mode,
-          ...(k.clusterCIDR !== undefined ? { clusterCIDR: k.clusterCIDR } : {}),
-          ...(k.serviceCIDR !== undefined ? { serviceCIDR: k.serviceCIDR } : {}),
-          ...(k.nodeIP !== undefined ? { nodeIP: k.nodeIP } : {}),
-          masqueradeAll: k.masqueradeAll,
-          ...(detectLocal ? { detectLocal } : {}),
-          nodePortAddresses: k.nodePortAddresses,
-          localhostNodePorts: k.localhostNodePorts,
-          line: lineOf(ctx, ['machines', name, 'controllers', i]),
-        };
-      }
-      if ('calico-node' in c) {
-        const k = c['calico-node'];
-        return {
-          kind: 'calico-node',
-          iface: k.iface,
-          ...(k.block !== undefined ? { block: k.block } : {}),
-          routeReflector: k.routeReflector,
-          networking: k.networking,
-          labels: k.labels,
-          pods: k.pods.map((p) =>
-            typeof p === 'string' ? { name: p, namespace: 'default', labels: {} } : p,
-          ),
-          line: lineOf(ctx, ['machines', name, 'controllers', i]),
-        };
-      }
-      if ('dockerd' in c) {
-        const d = c.dockerd;
-        return {
-          kind: 'dockerd',
-          bridge: d.bridge,
-          bip: d.bip,
-          ...(d.mac !== undefined ? { mac: normalizeMac(d.mac)! } : {}),
-          networks: d.networks.map(({ name, subnet, vni, netns }) => ({
-            name,
-            subnet,
-            vni,
-            ...(netns !== undefined ? { netns } : {}),
-          })),
-          ...(d.advertise !== undefined ? { advertise: d.advertise } : {}),
-          ...(d.fixedCidrV6 !== undefined ? { fixedCidrV6: d.fixedCidrV6 } : {}),
-          containers: d.containers,
-          line: lineOf(ctx, ['machines', name, 'controllers', i]),
-        };
-      }
-      if ('coredns' in c)
-        return { kind: 'coredns', ...c.coredns, line: lineOf(ctx, ['machines', name, 'controllers', i]) };
-      if ('kubelet' in c)
-        return { kind: 'kubelet', ...c.kubelet, line: lineOf(ctx, ['machines', name, 'controllers', i]) };
-      if ('cni-bridge' in c) {
-        const b = c['cni-bridge'];
-        return {
-          kind: 'cni-bridge',
-          bridge: b.bridge,
-          subnet: b.subnet,
-          ...(b.mtu !== undefined ? { mtu: b.mtu } : {}),
-          hairpin: b.hairpin,
-          pods: b.pods.map((p) => (typeof p === 'string' ? { name: p } : p)),
-          line: lineOf(ctx, ['machines', name, 'controllers', i]),
-        };
-      }
-      const f = c.flanneld;
-      return {
-        kind: 'flanneld',
-        iface: f.iface,
-        ...(f.subnet !== undefined ? { subnet: f.subnet } : {}),
-        forwardRules: f.forwardRules,
-        ipMasq: f.ipMasq,
-        ...(f.vtepMac !== undefined ? { vtepMac: normalizeMac(f.vtepMac)! } : {}),
-        kubeSubnetMgr: f.kubeSubnetMgr,
-        autostart: f.autostart,
-        line: lineOf(ctx, ['machines', name, 'controllers', i]),
-      };
-    });
-    return {
-      name,
-      role: m.role,
-      ...(m.title !== undefined ? { title: m.title } : {}),
-      nics,
-      setup,
-      controllers,
-      line: lineOf(ctx, ['machines', name], true),
-    };
-  });
+  const machines: ScenarioMachine[] = orderOf('machines').map((name) =>
+    loadMachine(ctx, name, f.machines[name]!, segNames),
+  );
   for (const s of segments) {
     if (machines.some((m) => m.name === s.name))
       fail(ctx, ['segments', s.name], `"${s.name}" is also a machine name`, true);
@@ -532,7 +428,155 @@ function loadChecked(text: string, file: string): Scenario {
     };
   });
 
-  const corrections: Correction[] = f.corrections.map((c, i) => {
+  const corrections = loadCorrections(ctx, f, flowIds);
+
+  return {
+    file,
+    version: f.version,
+    id: f.id,
+    group: f.group,
+    concept: f.concept,
+    title: f.title,
+    description: f.description,
+    segments,
+    store: f.store,
+    services: f.services,
+    machines,
+    servers,
+    flows,
+    corrections,
+    ...(f.ipv6 ? { ipv6: true } : {}),
+  };
+}
+
+type FileMachine = ScenarioFile['machines'][string];
+type FileController = FileMachine['controllers'][number];
+
+/** One machine: its NICs (cabled to known segments), setup commands and controllers. */
+function loadMachine(ctx: Ctx, name: string, m: FileMachine, segNames: Set<string>): ScenarioMachine {
+  const seen = new Set<string>();
+  const nics = m.nics.map((n, i): ScenarioNic => {
+    const path: PathSeg[] = ['machines', name, 'nics', i];
+    if (seen.has(n.name)) fail(ctx, [...path, 'name'], `duplicate nic "${n.name}"`);
+    seen.add(n.name);
+    if (n.name === 'lo') fail(ctx, [...path, 'name'], 'lo exists in every netns; it is not a NIC');
+    if (!segNames.has(n.segment)) {
+      const known = [...segNames].join(', ') || '(none)';
+      fail(ctx, [...path, 'segment'], `no segment "${n.segment}"; segments: ${known}`);
+    }
+    const nic: ScenarioNic = { name: n.name, segment: n.segment, line: lineOf(ctx, path) };
+    if (n.mac !== undefined) nic.mac = normalizeMac(n.mac)!;
+    if (n.addr !== undefined) {
+      const c = parseCidr(n.addr)!;
+      nic.addr = n.addr.includes('/') ? n.addr : `${n.addr}/${c.len}`;
+    }
+    return nic;
+  });
+  const setup = m.setup.map((item, i): SetupStep => {
+    const line = lineOf(ctx, ['machines', name, 'setup', i]);
+    if (typeof item === 'string') return { run: item, expectFail: false, line };
+    return {
+      run: item.run,
+      ...(item.by !== undefined ? { by: item.by } : {}),
+      expectFail: item.expect === 'fail',
+      line,
+    };
+  });
+  const controllers = m.controllers.map((c, i) =>
+    loadController(ctx, ['machines', name, 'controllers', i], c),
+  );
+  return {
+    name,
+    role: m.role,
+    ...(m.title !== undefined ? { title: m.title } : {}),
+    nics,
+    setup,
+    controllers,
+    line: lineOf(ctx, ['machines', name], true),
+  };
+}
+
+/** A controller entry, as the builder takes it (defaults filled, MACs normalized, line numbers). */
+function loadController(ctx: Ctx, at: PathSeg[], c: FileController): ScenarioController {
+  if ('kube-proxy' in c) {
+    const k = c['kube-proxy'];
+    const detectLocal = kubeProxyDetectLocal(ctx, [...at, 'kube-proxy'], k);
+    return {
+      kind: 'kube-proxy',
+      mode: k.mode,
+      ...(k.clusterCIDR !== undefined ? { clusterCIDR: k.clusterCIDR } : {}),
+      ...(k.serviceCIDR !== undefined ? { serviceCIDR: k.serviceCIDR } : {}),
+      ...(k.nodeIP !== undefined ? { nodeIP: k.nodeIP } : {}),
+      masqueradeAll: k.masqueradeAll,
+      ...(detectLocal ? { detectLocal } : {}),
+      nodePortAddresses: k.nodePortAddresses,
+      localhostNodePorts: k.localhostNodePorts,
+      line: lineOf(ctx, at),
+    };
+  }
+  if ('calico-node' in c) {
+    const k = c['calico-node'];
+    return {
+      kind: 'calico-node',
+      iface: k.iface,
+      ...(k.block !== undefined ? { block: k.block } : {}),
+      routeReflector: k.routeReflector,
+      networking: k.networking,
+      labels: k.labels,
+      pods: k.pods.map((p) => (typeof p === 'string' ? { name: p, namespace: 'default', labels: {} } : p)),
+      line: lineOf(ctx, at),
+    };
+  }
+  if ('dockerd' in c) {
+    const d = c.dockerd;
+    return {
+      kind: 'dockerd',
+      bridge: d.bridge,
+      bip: d.bip,
+      ...(d.mac !== undefined ? { mac: normalizeMac(d.mac)! } : {}),
+      networks: d.networks.map(({ name, subnet, vni, netns }) => ({
+        name,
+        subnet,
+        vni,
+        ...(netns !== undefined ? { netns } : {}),
+      })),
+      ...(d.advertise !== undefined ? { advertise: d.advertise } : {}),
+      ...(d.fixedCidrV6 !== undefined ? { fixedCidrV6: d.fixedCidrV6 } : {}),
+      containers: d.containers,
+      line: lineOf(ctx, at),
+    };
+  }
+  if ('coredns' in c) return { kind: 'coredns', ...c.coredns, line: lineOf(ctx, at) };
+  if ('kubelet' in c) return { kind: 'kubelet', ...c.kubelet, line: lineOf(ctx, at) };
+  if ('cni-bridge' in c) {
+    const b = c['cni-bridge'];
+    return {
+      kind: 'cni-bridge',
+      bridge: b.bridge,
+      subnet: b.subnet,
+      ...(b.mtu !== undefined ? { mtu: b.mtu } : {}),
+      hairpin: b.hairpin,
+      pods: b.pods.map((p) => (typeof p === 'string' ? { name: p } : p)),
+      line: lineOf(ctx, at),
+    };
+  }
+  const f = c.flanneld;
+  return {
+    kind: 'flanneld',
+    iface: f.iface,
+    ...(f.subnet !== undefined ? { subnet: f.subnet } : {}),
+    forwardRules: f.forwardRules,
+    ipMasq: f.ipMasq,
+    ...(f.vtepMac !== undefined ? { vtepMac: normalizeMac(f.vtepMac)! } : {}),
+    kubeSubnetMgr: f.kubeSubnetMgr,
+    autostart: f.autostart,
+    line: lineOf(ctx, at),
+  };
+}
+
+/** Corrections, each naming flows that exist. */
+function loadCorrections(ctx: Ctx, f: ScenarioFile, flowIds: Map<string, number>): Correction[] {
+  return f.corrections.map((c, i) => {
     for (const [where, id] of [
       ['evidence', c.evidence.flow],
       ['at', c.at?.flow],
@@ -554,22 +598,4 @@ function loadChecked(text: string, file: string): Scenario {
       line: lineOf(ctx, ['corrections', i]),
     };
   });
-
-  return {
-    file,
-    version: f.version,
-    id: f.id,
-    group: f.group,
-    concept: f.concept,
-    title: f.title,
-    description: f.description,
-    segments,
-    store: f.store,
-    services: f.services,
-    machines,
-    servers,
-    flows,
-    corrections,
-    ...(f.ipv6 ? { ipv6: true } : {}),
-  };
 }

@@ -3,9 +3,10 @@
  * in messages.ts (a test checks both). Technical terms stay as the tools print them (veth, FDB, VTEP,
  * VNI, conntrack, MASQUERADE, DNAT, SNAT, iptables chain names, sysctl names).
  */
+import type { MessageCode } from '../kernel/message-codes';
 import { ZH6 } from './messages6';
 
-export const ZH: Record<string, string> = {
+export const ZH: Record<MessageCode, string> = {
   command: '{netns}$ {line}',
   tx: '{dev} 发送 {what}。',
   rx: '{dev} 收到 {what}。',

@@ -3,10 +3,11 @@
  * Placeholders {name} are filled with the event's real values. Other languages supply
  * a dictionary with the same keys (a test checks none is missing).
  */
+import type { MessageCode } from '../kernel/message-codes';
 import type { Explain } from '../kernel/trace';
 import { EN6 } from './messages6';
 
-export const EN: Record<string, string> = {
+export const EN: Record<MessageCode, string> = {
   command: '{netns}$ {line}',
   tx: '{dev} transmits {what}.',
   rx: '{dev} receives {what}.',
@@ -347,7 +348,7 @@ export const EN: Record<string, string> = {
 /** Templates split once into literal and placeholder parts: rendering runs for every event. */
 const compiled = new WeakMap<Record<string, string>, Map<string, string[]>>();
 
-function parts(dict: Record<string, string>, code: string): string[] {
+function parts(dict: Record<string, string>, code: MessageCode): string[] {
   let byCode = compiled.get(dict);
   if (!byCode) compiled.set(dict, (byCode = new Map()));
   let p = byCode.get(code);

@@ -2,7 +2,9 @@
  * Explanations of the IPv6 steps (neighbour discovery, hop limit, ICMPv6), in English and
  * zh-CN, merged into the EN and ZH dictionaries.
  */
-export const EN6: Record<string, string> = {
+import type { MessageCode } from '../kernel/message-codes';
+
+export const EN6 = {
   'ndisc.miss':
     'Next hop {ip} is not in the neighbour table of {dev}: the packet waits while neighbour discovery asks for its MAC (IPv6 has no ARP).',
   'ndisc.ns-sent':
@@ -40,9 +42,9 @@ export const EN6: Record<string, string> = {
     "{bridge} sends the host's multicast frame for {mac} to every port ({ports}): with no querier, snooping limits nothing.",
   'bridge.forward6':
     '{bridge} looks up {mac} in its FDB and forwards the frame from {in} to {out}: switched at L2, no routing, so the hop limit is untouched.',
-};
+} satisfies Partial<Record<MessageCode, string>>;
 
-export const ZH6: Record<string, string> = {
+export const ZH6 = {
   'ndisc.miss':
     '下一跳 {ip} 不在 {dev} 的邻居表中：数据包排队等待，内核用邻居发现询问它的 MAC（IPv6 没有 ARP）。',
   'ndisc.ns-sent':
@@ -78,4 +80,4 @@ export const ZH6: Record<string, string> = {
     '{bridge} 把主机发往 {mac} 的组播帧发到每个端口（{ports}）：没有查询器，snooping 不做任何限制。',
   'bridge.forward6':
     '{bridge} 在 FDB 中查到 {mac}，把帧从 {in} 转发到 {out}：二层交换，不经路由，所以 hop limit 不变。',
-};
+} satisfies Partial<Record<MessageCode, string>>;

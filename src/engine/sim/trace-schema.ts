@@ -4,6 +4,7 @@
  * published JSON Schema cannot drift from the TypeScript contract.
  */
 import { DROP_REASONS } from '../kernel/drop-reason';
+import { MESSAGE_CODES } from '../kernel/message-codes';
 import { z } from '../util/zod';
 import type { Layer } from '../net/layers';
 import type {
@@ -183,6 +184,12 @@ const TableNameSchema = z.enum(TABLES);
 const step = z.int().min(0);
 const time = z.number().min(0);
 
+/** An explanation: a code of the closed set (kernel/message-codes.ts) and the values it names. */
+const ExplainSchema = z.strictObject({
+  code: z.enum(MESSAGE_CODES),
+  args: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
 export const TraceEventSchema = z.strictObject({
   step,
   time,
@@ -208,10 +215,7 @@ export const TraceEventSchema = z.strictObject({
       }),
     )
     .optional(),
-  explain: z.strictObject({
-    code: z.string(),
-    args: z.record(z.string(), z.union([z.string(), z.number()])),
-  }),
+  explain: ExplainSchema,
   explanation: z.string(),
 });
 
@@ -243,10 +247,7 @@ export const HopSchema = z.strictObject({
   packetId: z.int().min(1).optional(),
   reply: z.boolean(),
   key: z.array(z.enum(KEY_MOMENTS)).optional(),
-  explain: z.strictObject({
-    code: z.string(),
-    args: z.record(z.string(), z.union([z.string(), z.number()])),
-  }),
+  explain: ExplainSchema,
   title: z.string(),
 });
 

@@ -11,12 +11,16 @@
  */
 import { formatIp, inPrefix } from '../../net/ipv4';
 import type { Netns } from '../../kernel/netns';
-import { emit } from '../../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../../kernel/stack/emit';
 import { TABLE_MAIN } from '../../kernel/routes';
 import type { World } from '../../kernel/world';
 import { cidrText, type Cidr, type IpipMode } from './ipam';
 import type { CalicoExec } from './cni';
 import { parseSelector, type Labels } from './selector';
+import type { MessageCode } from '../../kernel/message-codes';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'calico'> = emitEvent;
 
 /** BIRD's `connect delay time 2` (µs): how long a starting BIRD waits before it opens sessions. */
 export const CONNECT_DELAY_US = 2_000_000;
@@ -154,7 +158,7 @@ export class Bird {
     return formatIp(this.o.addr.addr);
   }
 
-  private ev(code: string, args: Record<string, string | number>): void {
+  private ev(code: MessageCode<'calico'>, args: Record<string, string | number>): void {
     emit(this.o.ns, { kind: 'control', code, args: { who: this.who, ...args } });
   }
 

@@ -8,12 +8,15 @@
  */
 import { formatIp } from '../../net/ipv4';
 import type { Netns } from '../../kernel/netns';
-import { emit } from '../../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../../kernel/stack/emit';
 import type { Store } from '../store';
 import type { CalicoExec } from './cni';
 import { CalicoError, field, parseResource } from './errors';
 import { policyChain, selectorIpset } from './names';
 import { parseSelector, type Labels } from './selector';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'calico'> = emitEvent;
 
 export const WEPS = '/calico/resources/v3/projectcalico.org/workloadendpoints/';
 export const POLICIES = '/calico/resources/v3/projectcalico.org/networkpolicies/';

@@ -6,7 +6,7 @@
 import { formatIp, parseCidr } from '../../net/ipv4';
 import type { Process } from '../../apps/process';
 import type { Netns } from '../../kernel/netns';
-import { emit } from '../../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../../kernel/stack/emit';
 import type { Machine, World } from '../../kernel/world';
 import type { Store } from '../store';
 import { BgpFabric, Bird, type BgpPeerSpec } from './bird';
@@ -31,6 +31,9 @@ import {
   type Pool,
 } from './ipam';
 import type { Labels } from './selector';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'systemctl'> = emitEvent;
 
 export const NODES = '/calico/resources/v3/projectcalico.org/nodes/';
 export const BGP_CONFIG = '/calico/resources/v3/projectcalico.org/bgpconfigurations/default';

@@ -8,7 +8,7 @@ import { IPPROTO_ICMPV6, type Ipv4Layer, type Layer } from '../../net/layers';
 import { ipLength } from '../../net/encode';
 import type { Netns } from '../netns';
 import { skbWith, type Skb } from '../skb';
-import { emit } from '../stack/emit';
+import { emit as emitEvent, type Emit } from '../stack/emit';
 import type { Hook, HookContext, NetfilterHooks } from '../stack/hooks';
 import { icmpSendError } from '../stack/icmp';
 import { icmpv6Send } from '../stack/icmpv6';
@@ -56,6 +56,9 @@ import type { IptablesState } from './state';
 import { isBuiltin, noteNftChains } from './tables';
 import { nfRegistrationTick } from './hook-entries';
 import type { Rule, Table, TableId, Target } from './types';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'netfilter'> = emitEvent;
 
 const MANIP: Partial<Record<Hook, Manip>> = {
   PREROUTING: 'DST',

@@ -9,9 +9,12 @@ import type { Device } from '../device';
 import { NeighTable } from '../neigh';
 import { formatRoute } from '../routes';
 import type { Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { neighResolved } from './neigh-output';
 import { devQueueXmit } from './xmit';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'neigh'> = emitEvent;
 
 export function arpRcv(dev: Device, skb: Skb, eth: EthLayer): void {
   const ns = dev.netns;

@@ -15,8 +15,12 @@ import { skbWith, type Skb } from '../skb';
 import { devQueueXmit } from './xmit';
 import { ipLength } from '../../net/encode';
 import { dropNotForwardable, isSkbForwardable } from './forwardable';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { netifReceive } from './receive';
+import type { MessageCode } from '../message-codes';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'bridge' | 'forward'> = emitEvent;
 
 function fdbRow(br: Bridge, mac: string): string | undefined {
   const e = br.fdb.lookup(mac, br.netns.world.sched.now);
@@ -180,7 +184,7 @@ function deliverLocal(br: Bridge, skb: Skb): void {
   netifReceive(br, skb, { viaBridge: true });
 }
 
-function flood(br: Bridge, ingress: Device | undefined, skb: Skb, code: string): void {
+function flood(br: Bridge, ingress: Device | undefined, skb: Skb, code: MessageCode<'bridge'>): void {
   const eth = skb.layers[0] as EthLayer;
   // should_deliver: never back out of the ingress port, unless it is in hairpin mode.
   const out = br.ports().filter((p) => (p !== ingress || br.hairpin.has(p)) && p.operUp());

@@ -1,12 +1,14 @@
 /** Helpers the stack uses to report to observers and record captures. */
 import type { Layer } from '../../net/layers';
 import type { DropReason } from '../drop-reason';
+import type { MessageCode, Subsystem } from '../message-codes';
 import type { EventKind, TableName, TraversedRule } from '../trace';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
 
-export interface EmitArgs {
+/** An event to report, its code from the given subsystems' groups (message-codes.ts). */
+export interface EmitArgs<S extends Subsystem = Subsystem> {
   kind: EventKind;
   dev?: Device;
   skb?: Skb;
@@ -14,9 +16,15 @@ export interface EmitArgs {
   decidedBy?: { table: TableName; row: string; netns?: Netns };
   reason?: DropReason;
   traversed?: TraversedRule[];
-  code: string;
+  code: MessageCode<S>;
   args?: Record<string, string | number>;
 }
+
+/**
+ * `emit` for a module that may report only its subsystems' codes: `const emit: Emit<'vxlan'> =
+ * emitEvent;` makes a VXLAN code in the IPIP module a type error.
+ */
+export type Emit<S extends Subsystem> = (ns: Netns, a: EmitArgs<S>) => void;
 
 export function emit(ns: Netns, a: EmitArgs): void {
   for (const o of ns.world.observers) {

@@ -1,12 +1,15 @@
 /** What the Trace says when an `ip rule` decides a lookup: the rule that chose, or the rule that refused. */
 import type { Ipv4Layer } from '../../net/layers';
 import type { Device } from '../device';
-import { formatRule, isDefaultRule, tableName, type FibRule } from '../fib-rules';
+import { formatRule, isDefaultRule, tableName, type FailAction, type FibRule } from '../fib-rules';
 import type { Netns } from '../netns';
 import type { Route } from '../routes';
 import type { Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { icmpSendError, ICMP } from './icmp';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'route'> = emitEvent;
 
 /** The rule's row exactly as the routes table lists it. */
 export function ruleRow(ns: Netns, r: FibRule): string {
@@ -43,17 +46,17 @@ export function ruleEvent(
  * A rule whose action is unreachable, prohibit or blackhole ended the input lookup
  * (fib4_rule_action: ENETUNREACH, EACCES, EINVAL); ip_error answers as for the route types.
  */
-export function ruleDrop(ns: Netns, dev: Device, skb: Skb, r: FibRule): void {
+export function ruleDrop(ns: Netns, dev: Device, skb: Skb, r: FibRule, action: FailAction): void {
   const ip = skb.layers[0] as Ipv4Layer;
   emit(ns, {
     kind: 'drop',
     dev,
     skb,
     decidedBy: { table: 'routes', row: ruleRow(ns, r) },
-    reason: r.action === 'unreachable' ? 'IP_NOROUTE' : 'NOT_SPECIFIED',
-    code: `drop.rule-${r.action}`,
+    reason: action === 'unreachable' ? 'IP_NOROUTE' : 'NOT_SPECIFIED',
+    code: `drop.rule-${action}`,
     args: { dst: ip.dst, src: ip.src, rule: ruleRow(ns, r), pref: r.pref },
   });
-  if (r.action === 'unreachable') icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.NET_UNREACH, {});
-  if (r.action === 'prohibit') icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PKT_FILTERED, {});
+  if (action === 'unreachable') icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.NET_UNREACH, {});
+  if (action === 'prohibit') icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PKT_FILTERED, {});
 }

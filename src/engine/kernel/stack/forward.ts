@@ -10,11 +10,14 @@ import { ipOf } from '../addr';
 import type { Device } from '../device';
 import type { Route } from '../routes';
 import { patchLayer, type Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { nfHook } from './hooks';
 import { icmpSendError, ICMP } from './icmp';
 import { ipOutput } from './output';
 import { ipvsOut } from '../ipvs';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'forward'> = emitEvent;
 
 export function ipForward(inDev: Device, skb0: Skb, rt: Route): void {
   const ns = inDev.netns;

@@ -9,7 +9,10 @@
 import { packetLength } from '../../net/encode';
 import type { Device } from '../device';
 import type { Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'forward'> = emitEvent;
 
 const ETH_HLEN = 14;
 const VLAN_HLEN = 4;

@@ -11,11 +11,14 @@ import { Gre } from '../devices/gre';
 import type { Device } from '../device';
 import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { ICMP, icmpSendError } from './icmp';
 import { ipTunnelLookup, ipTunnelXmit } from './ip-tunnel';
 import { ipLocalOut } from './output';
 import { netifReceive } from './receive';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'gre'> = emitEvent;
 
 /** ipgre_xmit: the GRE header (with its key, RFC 2890) under ip_tunnel_xmit's outer header. */
 export function greXmit(dev: Gre, skb: Skb): void {

@@ -7,9 +7,12 @@ import { ipOf } from '../addr';
 import type { Device } from '../device';
 import { icmpErrno } from '../errno';
 import type { Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { icmpEchoReply, ICMP } from './icmp';
 import { ipDoRedirect } from './redirect';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'icmp'> = emitEvent;
 
 export function icmpRcv(dev: Device, skb: Skb): void {
   const ns = dev.netns;

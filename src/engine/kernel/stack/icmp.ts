@@ -7,9 +7,12 @@ import { IPPROTO_ICMP, type IcmpLayer, type Ipv4Layer, type Layer } from '../../
 import { ipOf } from '../addr';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { nfCtAttach } from './hooks';
 import { ipLocalOut, routeOutput } from './output';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'icmp'> = emitEvent;
 
 export const ICMP = {
   ECHO_REPLY: 0,

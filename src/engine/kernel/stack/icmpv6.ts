@@ -17,9 +17,12 @@ import { icmpv6Errno } from '../errno';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { ip6LocalOut, ip6RouteOutput } from './ip6';
 import { ndiscRcv } from './ndisc';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'ipv6' | 'icmp'> = emitEvent;
 
 const NAMES: Record<number, string> = {
   1: 'destination unreachable',

@@ -6,14 +6,18 @@ import { formatIp, isMulticastIp } from '../../net/ipv4';
 import type { Ipv4Layer } from '../../net/layers';
 import { ipOf } from '../addr';
 import type { Device } from '../device';
+import { isFailAction } from '../fib-rules';
 import { formatRoute } from '../routes';
 import type { Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { ipForward } from './forward';
 import { nfHook } from './hooks';
 import { icmpSendError, ICMP } from './icmp';
 import { ipLocalDeliver } from './local';
 import { ruleDrop, ruleEvent } from './fib-rule-events';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'route'> = emitEvent;
 
 export function ipRcv(dev: Device, skb0: Skb): void {
   const ns = dev.netns;
@@ -63,8 +67,10 @@ export function ipRcv(dev: Device, skb0: Skb): void {
     });
     return;
   }
-  if (!rt && found.rule && found.rule.action !== 'lookup') {
-    ruleDrop(ns, dev, skb, found.rule);
+  // (fibLookup skips nop rules: they never end a lookup)
+  const failed = found.rule;
+  if (!rt && failed && isFailAction(failed.action)) {
+    ruleDrop(ns, dev, skb, failed, failed.action);
     return;
   }
   if (!rt) {
@@ -79,7 +85,8 @@ export function ipRcv(dev: Device, skb0: Skb): void {
     icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.NET_UNREACH, {});
     return;
   }
-  if (rt.type !== 'unicast') {
+  // (local and broadcast were delivered above)
+  if (rt.type === 'blackhole' || rt.type === 'unreachable' || rt.type === 'prohibit') {
     emit(ns, {
       kind: 'drop',
       dev,

@@ -20,12 +20,15 @@ import type { Device, If6Addr } from '../device';
 import type { Netns } from '../netns';
 import { formatRoute6, type Route6 } from '../route6';
 import { patchLayer, type Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { icmpv6Rcv, icmpv6Send } from './icmpv6';
 import { nfHook } from './hooks';
 import { ndiscNeighOutput } from './ndisc';
 import { tcpRcv } from './tcp';
 import { udpRcv } from './udp';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'forward' | 'ipv6'> = emitEvent;
 
 export function addr6(s: string): bigint {
   const a = parseIp6(s);

@@ -10,11 +10,14 @@ import type { Device } from '../device';
 import { Ipip } from '../devices/ipip';
 import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { ICMP, icmpSendError } from './icmp';
 import { ipTunnelLookup, ipTunnelXmit } from './ip-tunnel';
 import { ipLocalOut } from './output';
 import { netifReceive } from './receive';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'ipip'> = emitEvent;
 
 export function ipipXmit(dev: Ipip, skb: Skb): void {
   const t = ipTunnelXmit(dev, skb, IPPROTO_IPIP, []);

@@ -15,7 +15,7 @@ import {
 import type { Device } from '../device';
 import { ipvsIn } from '../ipvs';
 import type { Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { greRcv } from './gre';
 import { nfHook } from './hooks';
 import { ICMP, icmpSendError } from './icmp';
@@ -23,6 +23,9 @@ import { icmpRcv } from './icmp-rcv';
 import { ipipDeliver } from './ipip';
 import { tcpRcv } from './tcp';
 import { udpRcv } from './udp';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'transport'> = emitEvent;
 
 type NetProtocolHandler = (dev: Device, skb: Skb) => void;
 

@@ -16,10 +16,13 @@ import type { Device } from '../device';
 import { isValid } from '../neigh';
 import { Neigh6Table, type Neigh6Entry } from '../neigh6';
 import { withLayers, type Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { nfHook } from './hooks';
 import { devQueueXmit } from './xmit';
 import { icmpv6Send } from './icmpv6';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'ipv6' | 'neigh'> = emitEvent;
 
 const NA_ROUTER = 0x80;
 const NA_SOLICITED = 0x40;

@@ -11,10 +11,13 @@ import type { Device } from '../device';
 import { isValid, NeighTable, type NeighEntry } from '../neigh';
 import type { Netns } from '../netns';
 import { skbWith, withLayers, type Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { devQueueXmit } from './xmit';
 import { icmpSendError, ICMP } from './icmp';
 import { selectSource } from './output';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'neigh'> = emitEvent;
 
 export function neighOutput(dev: Device, nexthop: number, skb: Skb): void {
   const ns = dev.netns;

@@ -11,11 +11,14 @@ import type { Netns } from '../netns';
 import type { FibRule } from '../fib-rules';
 import { formatRoute, scopeRank, type Route, type Scope } from '../routes';
 import type { Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { nfHook } from './hooks';
 import { neighOutput } from './neigh-output';
 import { ruleEvent } from './fib-rule-events';
 import { ipLength } from '../../net/encode';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'forward' | 'route'> = emitEvent;
 
 export type RouteErr = 'ENETUNREACH' | 'EHOSTUNREACH' | 'EINVAL' | 'EACCES';
 

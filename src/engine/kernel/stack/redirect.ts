@@ -12,8 +12,11 @@ import { ipOf } from '../addr';
 import type { Device } from '../device';
 import { isValid } from '../neigh';
 import type { Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { neighEventSend } from './neigh-output';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'redirect'> = emitEvent;
 
 const IP_RT_GC_TIMEOUT_US = 300 * 1e6;
 

@@ -11,8 +11,11 @@ import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Listener } from '../sockets';
 import type { Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { sendL4 } from './transport';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'transport'> = emitEvent;
 
 export const TCP_WINDOW = 64240;
 

@@ -9,11 +9,14 @@ import { formatEndpoint, l3Addrs } from '../addr';
 import type { Device } from '../device';
 import type { Listener } from '../sockets';
 import type { Skb } from '../skb';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { ICMP, icmpSendError } from './icmp';
 import { icmpv6Send } from './icmpv6';
 import { sendL4 } from './transport';
 import { vxlanFor, vxlanRcv } from './vxlan';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'transport'> = emitEvent;
 
 export function udpListenerInput(dev: Device, skb: Skb, l: Listener): void {
   const ns = dev.netns;

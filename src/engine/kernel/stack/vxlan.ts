@@ -21,9 +21,12 @@ import { isValid, NeighTable } from '../neigh';
 import type { Netns } from '../netns';
 import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
-import { emit } from './emit';
+import { emit as emitEvent, type Emit } from './emit';
 import { ipLocalOut, routeOutput } from './output';
 import { netifReceive } from './receive';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'vxlan'> = emitEvent;
 
 /** udp_flow_src_port: a hash of the inner flow mapped into ip_local_port_range. */
 export function vxlanSourcePort(inner: Layer[]): number {

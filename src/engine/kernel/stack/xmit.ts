@@ -4,8 +4,11 @@
  */
 import type { Device } from '../device';
 import type { Skb } from '../skb';
-import { capture, emit } from './emit';
+import { capture, emit as emitEvent, type Emit } from './emit';
 import { describeFrame } from './describe';
+
+/** The codes this module reports (kernel/message-codes.ts). */
+const emit: Emit<'core'> = emitEvent;
 
 export function devQueueXmit(dev: Device, skb: Skb): void {
   if (!dev.operUp()) {
