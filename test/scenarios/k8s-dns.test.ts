@@ -240,6 +240,39 @@ describe('k8s-dns', () => {
     expect(t.output).toBe('10.96.0.100     web.default.svc.cluster.local');
   });
 
+  describe('getent ahosts (getaddrinfo, measured with glibc 2.36 in the lab)', () => {
+    const run = (command: string): Trace => {
+      const s = scenario('k8s-dns');
+      const flow = { ...s.flows.find((f) => f.id === 'getent-hosts')!, id: 'ahosts', command };
+      return traceFlow({ ...s, flows: [flow] }, 'ahosts');
+    };
+
+    it('asks A and AAAA from one socket, then prints each address per socket type', () => {
+      const t = run('getent ahosts web');
+      const sent = dnsAt(t, 'client', 'eth0', 'tx');
+      expect(sent.map(({ m }) => `${m.question[0]!.type} ${m.question[0]!.name}`)).toEqual([
+        'A web.default.svc.cluster.local.',
+        'AAAA web.default.svc.cluster.local.',
+      ]);
+      expect(t.output.split('\n')).toEqual([
+        '10.96.0.100     STREAM web.default.svc.cluster.local',
+        '10.96.0.100     DGRAM  ',
+        '10.96.0.100     RAW    ',
+      ]);
+    });
+
+    it('prints the canonical name once, on the first line', () => {
+      expect(run('getent ahosts web-headless').output.split('\n')).toEqual([
+        '10.244.1.10     STREAM web-headless.default.svc.cluster.local',
+        '10.244.1.10     DGRAM  ',
+        '10.244.1.10     RAW    ',
+        '10.244.2.10     STREAM ',
+        '10.244.2.10     DGRAM  ',
+        '10.244.2.10     RAW    ',
+      ]);
+    });
+  });
+
   it('gives headless and ExternalName Services no proxy rules (ShouldSkipService)', () => {
     const rows = finalRows(trace('k8s-dns', 'nslookup-service'), 'node1', 'iptables');
     expect(rows.some((r) => r.includes('web-headless') || r.includes('default/www'))).toBe(false);

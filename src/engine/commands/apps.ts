@@ -7,6 +7,7 @@ import { TcpClient } from '../apps/tcp-client';
 import { UdpClient } from '../apps/udp-client';
 import { ResolveThen } from '../apps/resolving';
 import { Nslookup } from '../apps/nslookup';
+import { GetentAhosts } from '../apps/getent-ahosts';
 import { GetentHosts } from '../apps/getent';
 import type { SockAddr } from '../kernel/addr';
 import type { Device } from '../kernel/device';
@@ -212,14 +213,23 @@ export function curl(ctx: CommandContext, argv: string[]): CommandResult {
   };
 }
 
-/** getent hosts NAME: glibc's gethostbyname2, IPv6 first (other databases are not modelled). */
+/**
+ * getent hosts NAME: glibc's gethostbyname2, IPv6 first; getent ahosts NAME: getaddrinfo
+ * (other databases are not modelled).
+ */
 export function getent(ctx: CommandContext, argv: string[]): CommandResult {
   const [db, key, ...rest] = argv.slice(1);
-  if (db !== 'hosts')
-    throw new CommandError(`getent: only the hosts database is modelled here (getent hosts NAME)`, 1);
+  if (db !== 'hosts' && db !== 'ahosts')
+    throw new CommandError(
+      `getent: only the hosts and ahosts databases are modelled here (getent hosts NAME)`,
+      1,
+    );
   if (key === undefined || rest.length > 0)
-    throw new CommandError('getent: give one name: getent hosts web', 1);
-  return { output: '', process: new GetentHosts(ctx.ns, key) };
+    throw new CommandError(`getent: give one name: getent ${db} web`, 1);
+  return {
+    output: '',
+    process: db === 'hosts' ? new GetentHosts(ctx.ns, key) : new GetentAhosts(ctx.ns, key),
+  };
 }
 
 /** nslookup NAME [SERVER]: BIND 9's, with the servers of /etc/resolv.conf. */

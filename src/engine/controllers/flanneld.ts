@@ -578,7 +578,12 @@ export class Flanneld {
       process: 'flanneld',
       reply: 0,
       onDatagram: (skb: Skb) => {
-        const inner = skbWith(skb, { layers: skb.layers.slice(2), ct: undefined, brnf: undefined });
+        const inner = skbWith(skb, {
+          layers: skb.layers.slice(2),
+          ct: undefined,
+          brnf: undefined,
+          physIn: undefined,
+        });
         if (inner.layers[0]?.proto !== 'ipv4' || (skb.layers[0] as Ipv4Layer).protocol !== IPPROTO_UDP)
           return;
         emit(ns, {

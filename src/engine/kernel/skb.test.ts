@@ -15,6 +15,7 @@ const full: Required<Skb> = {
   mark: 0x4000,
   ct: { netns: 'n', ref: {} },
   brnf: 'n',
+  physIn: {} as Device,
   bridgedDnat: { src: '02:00:00:00:00:01', port: {} as Device },
   nexthop: 0x0a000001,
   meHarder: true,

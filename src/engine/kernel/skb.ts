@@ -19,6 +19,11 @@ export interface Skb {
   /** br_netfilter already ran PREROUTING for this packet in this netns (ip_sabotage_in skips a second pass). */
   brnf?: string;
   /**
+   * nf_bridge->physindev: the bridge port the frame came in on, kept (with `brnf`) when the
+   * bridge passes it up to be delivered locally or routed, so -m physdev still sees it.
+   */
+  physIn?: Device;
+  /**
    * br_netfilter's bridged DNAT (nf_bridge->bridged_dnat): the frame goes out through the
    * bridge device's neighbour output, and br_dev_xmit restores the original source MAC and
    * forwards it from the port it came in on.
@@ -54,6 +59,7 @@ export function withLayers(skb: Skb, layers: Layer[]): Skb {
   const out: Skb = { id: skb.id, layers, payload: skb.payload, mark: skb.mark };
   if (skb.ct !== undefined) out.ct = skb.ct;
   if (skb.brnf !== undefined) out.brnf = skb.brnf;
+  if (skb.physIn !== undefined) out.physIn = skb.physIn;
   if (skb.bridgedDnat !== undefined) out.bridgedDnat = skb.bridgedDnat;
   if (skb.nexthop !== undefined) out.nexthop = skb.nexthop;
   if (skb.meHarder !== undefined) out.meHarder = skb.meHarder;

@@ -17,7 +17,7 @@ import {
   parseIptablesArgs,
   type ParsedArgs,
 } from './parse-rule';
-import { IptablesState } from '../../kernel/netfilter/state';
+import { IptablesState, type XtBackend } from '../../kernel/netfilter/state';
 import {
   IPT_VERSION,
   isBuiltin,
@@ -70,6 +70,8 @@ export interface ExecOptions {
   tx?: TableTx;
   /** ip6tables lists its tables with IPv6 columns. */
   family?: 'ipv4' | 'ipv6';
+  /** Which kernel front end checks the rule (x_tables and nft_compat differ on hook masks). */
+  backend?: XtBackend;
 }
 
 /**
@@ -106,7 +108,7 @@ export function execOnTable(t: Table, p: ParsedArgs, origin: string, opts: ExecO
   const rules = (): Rule[] => expandSpec(p.spec, origin, p.counters);
   const checked = (op: string, chain: string, added: Rule[]): void => {
     if (opts.deferKernelCheck) return;
-    const errno = ruleCheck(t, chain, added);
+    const errno = ruleCheck(t, chain, added, opts.backend);
     if (errno) throw kernelError(op, errno, chain, targetHint(t.id, chain, p.spec.target?.kind));
   };
   const find = (c: Chain, r: Rule): number => {
@@ -300,6 +302,14 @@ export function xtStateFor(ns: Netns, cmd: string | undefined): IptablesState {
 /** iptables-legacy says "(legacy)" where iptables-nft says "(nf_tables)" after its version. */
 export function legacyWords(e: CommandError, st: IptablesState): CommandError {
   if (st.backend !== 'legacy') return e;
+  // libiptc's commit fails with the kernel's errno alone (measured: EINVAL from a match's
+  // checkentry prints this line and exits 1); the model's hint lines stay below it.
+  const kernel = /^(\S+) [^:]+: {2}RULE_\w+ failed \(Invalid argument\): rule in chain \S+/.exec(e.message);
+  if (kernel)
+    return new CommandError(
+      `${kernel[1]}: Invalid argument. Run \`dmesg' for more information.${e.message.slice(kernel[0].length)}`,
+      1,
+    );
   return new CommandError(e.message.replaceAll(IPT_VERSION, 'v1.8.9 (legacy)'), e.status);
 }
 
@@ -329,7 +339,7 @@ function xtables(ctx: CommandContext, argv: string[], family: 'ipv4' | 'ipv6'): 
     const tx = new TableTx(state.tables[p.table]);
     let res: ExecResult;
     try {
-      res = execOnTable(tx.table, p, ctx.origin, { tx, family });
+      res = execOnTable(tx.table, p, ctx.origin, { tx, family, backend: state.backend });
     } catch (e) {
       tx.rollback();
       throw e;

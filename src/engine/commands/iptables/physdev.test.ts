@@ -72,3 +72,57 @@ describe('iptables -m physdev', () => {
     }
   });
 });
+
+/**
+ * physdev_mt_check (net/netfilter/xt_physdev.c) refuses --physdev-out and --physdev-is-out
+ * where OUTPUT can run the rule, unless --physdev-is-bridged (not inverted) is given. Measured
+ * in a scratch namespace (iptables 1.8.9, Linux 6.18): nf_tables refuses it in OUTPUT of
+ * filter, nat, mangle and raw with exit 4, legacy with exit 1 and libiptc's errno line; in a
+ * user chain nf_tables accepts it and the jump from OUTPUT too, legacy refuses the jump.
+ */
+describe('physdev --physdev-out in OUTPUT', () => {
+  const refused = (line: string): CommandError => {
+    try {
+      host()(line);
+    } catch (e) {
+      return e as CommandError;
+    }
+    throw new Error(`accepted: ${line}`);
+  };
+
+  it.each([
+    ['filter', '--physdev-out p0'],
+    ['nat', '--physdev-out p0'],
+    ['mangle', '--physdev-is-out'],
+    ['raw', '--physdev-is-out'],
+    ['filter', '--physdev-is-out ! --physdev-is-bridged'],
+  ])('is refused in %s OUTPUT with %s', (table, opts) => {
+    const e = refused(`iptables -t ${table} -A OUTPUT -m physdev ${opts}`);
+    expect(e.message.split('\n')[0]).toBe(`${V} RULE_APPEND failed (Invalid argument): rule in chain OUTPUT`);
+    expect(e.status).toBe(4);
+  });
+
+  it('is accepted with --physdev-is-bridged, and --physdev-in is accepted alone', () => {
+    const sh = host();
+    sh('iptables -A OUTPUT -m physdev --physdev-out p0 --physdev-is-bridged');
+    sh('iptables -t nat -A OUTPUT -m physdev --physdev-in p0');
+    sh('iptables -A OUTPUT -m physdev --physdev-is-bridged');
+    expect(sh('iptables -S OUTPUT').split('\n')).toHaveLength(3);
+  });
+
+  it('iptables-legacy says it as libiptc does, exit 1', () => {
+    const e = refused('iptables-legacy -A OUTPUT -m physdev --physdev-out p0');
+    expect(e.message.split('\n')[0]).toBe("iptables: Invalid argument. Run `dmesg' for more information.");
+    expect(e.status).toBe(1);
+  });
+
+  it('in a user chain: nf_tables takes the jump from OUTPUT, legacy refuses it', () => {
+    const sh = host();
+    for (const t of ['iptables', 'iptables-legacy']) {
+      sh(`${t} -N UC`);
+      sh(`${t} -A UC -m physdev --physdev-out p0`);
+    }
+    sh('iptables -A OUTPUT -j UC');
+    expect(() => sh('iptables-legacy -A OUTPUT -j UC')).toThrow("iptables: Invalid argument. Run `dmesg'");
+  });
+});

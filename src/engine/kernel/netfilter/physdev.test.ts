@@ -93,3 +93,66 @@ describe('physdev on a bridged ping, as measured', () => {
     expect(hits('POSTROUTING')).toEqual([1, 0, 1, 0, 1, 1, 0, 1, 0]);
   });
 });
+
+/**
+ * Measured on Linux 6.18 (iptables 1.8.9): br0 10.0.0.1/24 with port p0 to a (10.0.0.2), e1
+ * 10.1.0.1/24 to b (10.1.0.2), ip_forward=1, bridge-nf-call-iptables=1; a pings 10.0.0.1
+ * (delivered to br0) then 10.1.0.2 (routed from br0 to e1). br_netfilter keeps the frame's
+ * nf_bridge info, so the input port still matches after the bridge passed it up.
+ */
+describe('physdev on a frame the bridge passed up, as measured', () => {
+  it('INPUT, a routed FORWARD and POSTROUTING still see the bridge input port', () => {
+    const world = new World('physdev-up');
+    const machine = world.addMachine('h');
+    const sh = (line: string, ns = machine.root) => runCommand({ world, machine, ns, origin: 'test' }, line);
+    const six = ['--physdev-in p0', '--physdev-is-in', '! --physdev-is-in', '--physdev-is-bridged'];
+    const rules = [...six, '! --physdev-in p0', '--physdev-in zz'];
+    const post = [
+      '',
+      '-m physdev --physdev-in p0',
+      '-m physdev --physdev-is-in',
+      '-m physdev ! --physdev-is-in',
+    ];
+    for (const line of [
+      'sysctl -w net.ipv4.ip_forward=1',
+      'sysctl -w net.bridge.bridge-nf-call-iptables=1',
+      'ip link add br0 type bridge',
+      'ip link set br0 up',
+      'ip addr add 10.0.0.1/24 dev br0',
+      'ip netns add a',
+      'ip link add p0 type veth peer name eth0 netns a',
+      'ip link set p0 master br0',
+      'ip link set p0 up',
+      'ip -n a addr add 10.0.0.2/24 dev eth0',
+      'ip -n a link set eth0 up',
+      'ip -n a route add default via 10.0.0.1',
+      'ip netns add b',
+      'ip link add e1 type veth peer name eth0 netns b',
+      'ip addr add 10.1.0.1/24 dev e1',
+      'ip link set e1 up',
+      'ip -n b addr add 10.1.0.2/24 dev eth0',
+      'ip -n b link set eth0 up',
+      'ip -n b route add default via 10.1.0.1',
+      ...['INPUT', 'FORWARD'].flatMap((c) => rules.map((r) => `iptables -A ${c} -p icmp -m physdev ${r}`)),
+      ...post.map((m) => `iptables -t mangle -A POSTROUTING -p icmp ${m}`),
+    ])
+      sh(line);
+    for (const dst of ['10.0.0.1', '10.1.0.2']) {
+      const p = sh(`ping -c 1 -W 1 ${dst}`, world.netns.get('a')!).process!;
+      p.start();
+      world.sched.run({
+        until: () => p.done,
+        maxTime: world.sched.now + p.deadlineUs + 1,
+        maxTasks: 100_000,
+      });
+      expect(p.output.join('\n')).toContain('1 received');
+    }
+    const hits = (table: 'filter' | 'mangle', chain: string) =>
+      machine.root.iptables!.tables[table].chains.get(chain)!.rules.map((r) => r.counters.packets);
+    expect(hits('filter', 'INPUT')).toEqual([1, 1, 0, 0, 0, 0]);
+    // The routed reply from e1 carries no nf_bridge info: only the inverted rules take it.
+    expect(hits('filter', 'FORWARD')).toEqual([1, 1, 1, 0, 1, 0]);
+    // Packets: the local reply, the routed request (from p0), the routed reply.
+    expect(hits('mangle', 'POSTROUTING')).toEqual([3, 1, 1, 2]);
+  });
+});

@@ -5,7 +5,7 @@
  * and the checks the kernel (nf_tables) makes when a rule set is committed.
  */
 import { nfRegistrationTick } from './hook-entries';
-import type { IptablesState } from './state';
+import type { IptablesState, XtBackend } from './state';
 import { BUILTIN_CHAINS, type Chain, type Rule, type Table, type TableId } from './types';
 
 /** The version string every message carries (Debian 12's iptables, nf_tables backend). */
@@ -440,6 +440,29 @@ function badTarget(table: TableId, r: Rule, hook: string | null): boolean {
 }
 
 /**
+ * xt_physdev's physdev_mt_check: --physdev-out and --physdev-is-out need --physdev-is-bridged
+ * (not inverted) in a rule that can run from OUTPUT, where a packet has no bridge port yet
+ * (EINVAL, "--physdev-out and --physdev-is-out only supported in the FORWARD and POSTROUTING
+ * chains with bridged traffic"). `hook` is a hook in the rule's mask: x_tables' (legacy) mask
+ * is every hook its chain is reachable from, nft_compat's only its base chain's own hook.
+ * Measured (iptables 1.8.9, Linux 6.18): refused in OUTPUT of filter, nat, mangle and raw
+ * (exit 4 for nf_tables, `iptables: Invalid argument. Run `dmesg' ...` exit 1 for legacy),
+ * also with `! --physdev-is-bridged`; accepted with --physdev-is-bridged, or in a user chain
+ * OUTPUT jumps to under nf_tables (legacy then refuses the jump).
+ */
+function badPhysdev(r: Rule, hook: string | null): boolean {
+  if (hook !== 'OUTPUT') return false;
+  return r.matches.some(
+    (m) => m.module === 'physdev' && (m.physdevOut || m.isOut) && (!m.isBridged || m.isBridged.neg),
+  );
+}
+
+/** Is rule `r` refused when it runs from `hook`, sitting in `chain` (its own base chain, or one reached by jumps)? */
+function badRule(table: TableId, r: Rule, hook: string, chain: string, backend: XtBackend): boolean {
+  return badTarget(table, r, hook) || badPhysdev(r, backend === 'legacy' || chain === hook ? hook : null);
+}
+
+/**
  * Depth-first search over jumps from `start`: false when it reaches a loop. `state` carries
  * the colours between calls (1 on the current path, 2 done), so several starts share the work.
  */
@@ -492,7 +515,7 @@ export function targetHint(table: TableId, chain: string, target: string | undef
  * from the hooks and table they support, REJECT tcp-reset only on `-p tcp` (EINVAL).
  * Returns the errno text or null.
  */
-export function kernelCheck(table: Table): string | null {
+export function kernelCheck(table: Table, backend: XtBackend = 'nft'): string | null {
   // Loops: from the base chains only (nf_tables accepts a loop among chains no hook reaches,
   // and refuses the rule that makes it reachable).
   const state = new Map<string, 1 | 2>();
@@ -501,7 +524,7 @@ export function kernelCheck(table: Table): string | null {
   for (const hook of BUILTIN_CHAINS[table.id])
     for (const name of reachable(table, hook))
       for (const r of table.chains.get(name)?.rules ?? [])
-        if (badTarget(table.id, r, hook)) return 'Invalid argument';
+        if (badRule(table.id, r, hook, name, backend)) return 'Invalid argument';
   // Chains not reachable from any hook are still checked for the table.
   for (const c of table.chains.values())
     for (const r of c.rules) if (badTarget(table.id, r, null)) return 'Invalid argument';
@@ -541,9 +564,16 @@ function hooksReaching(table: Table, chain: string): string[] {
  * reach), so a rule costs what the rule reaches, not what the table holds. Same answers as
  * kernelCheck on the whole table.
  */
-export function ruleCheck(table: Table, chain: string, added: readonly Rule[]): string | null {
+export function ruleCheck(
+  table: Table,
+  chain: string,
+  added: readonly Rule[],
+  backend: XtBackend = 'nft',
+): string | null {
   for (const r of added) if (badTarget(table.id, r, null)) return 'Invalid argument';
-  const restricted = added.some((r) => r.target?.kind !== 'CHAIN' && TARGET_HOOKS[r.target?.kind ?? '']);
+  const restricted = added.some(
+    (r) => (r.target?.kind !== 'CHAIN' && TARGET_HOOKS[r.target?.kind ?? '']) || badPhysdev(r, 'OUTPUT'),
+  );
   const jumps = added.flatMap((r) => (r.target?.kind === 'CHAIN' ? [r.target.chain] : []));
   if (!restricted && jumps.length === 0) return null;
   const hooks = hooksReaching(table, chain);
@@ -553,10 +583,10 @@ export function ruleCheck(table: Table, chain: string, added: readonly Rule[]): 
   const below = new Set<string>();
   for (const j of jumps) for (const name of reachable(table, j)) below.add(name);
   for (const hook of hooks) {
-    for (const r of added) if (badTarget(table.id, r, hook)) return 'Invalid argument';
+    for (const r of added) if (badRule(table.id, r, hook, chain, backend)) return 'Invalid argument';
     for (const name of below)
       for (const r of table.chains.get(name)?.rules ?? [])
-        if (badTarget(table.id, r, hook)) return 'Invalid argument';
+        if (badRule(table.id, r, hook, name, backend)) return 'Invalid argument';
   }
   return null;
 }

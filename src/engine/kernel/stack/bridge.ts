@@ -141,7 +141,7 @@ function brPreRouting(br: Bridge, port: Device, skb0: Skb): Skb | null {
   const skb1 = brHook(br, 'PREROUTING', skb0, port);
   if (!skb1) return null;
   const after = skb1.layers[1] as Ipv4Layer;
-  const skb = skbWith(skb1, { brnf: ns.name });
+  const skb = skbWith(skb1, { brnf: ns.name, physIn: port });
   if (after.dst === before.dst) return skb;
   const rt = ns.routes.lookup(ipOf(after.dst), { src: ipOf(after.src), iif: br, mark: skb.mark });
   if (!rt || rt.type !== 'unicast' || rt.dev !== br) {

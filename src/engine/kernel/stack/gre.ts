@@ -65,7 +65,12 @@ export function greRcv(inDev: Device, skb: Skb): void {
     icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PORT_UNREACH, {});
     return;
   }
-  const inner = skbWith(skb, { layers: skb.layers.slice(2), ct: undefined, brnf: undefined });
+  const inner = skbWith(skb, {
+    layers: skb.layers.slice(2),
+    ct: undefined,
+    brnf: undefined,
+    physIn: undefined,
+  });
   emit(ns, { kind: 'decap', dev, skb: inner, code: 'gre.decap', args: { dev: dev.name, from: ip.src } });
   ns.world.sched.at(LINK_DELAY_US, () => netifReceive(dev, inner));
 }

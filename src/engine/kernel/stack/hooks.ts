@@ -32,7 +32,12 @@ export function nfCtAttach(ns: Netns, orig: Skb): Skb['ct'] {
 }
 
 export function nfHook(ns: Netns, hook: Hook, skb: Skb, ctx: HookContext): Skb | null {
-  return ns.netfilter ? ns.netfilter.run(ns, hook, skb, ctx) : skb;
+  if (!ns.netfilter) return skb;
+  // A frame the bridge passed up keeps its nf_bridge info: INPUT, a routed FORWARD and
+  // POSTROUTING still see its input port, and no output port (measured: --physdev-in and
+  // --physdev-is-in match there, --physdev-is-bridged does not).
+  const bridged = ctx.bridged ?? (skb.brnf === ns.name ? { physIn: skb.physIn } : undefined);
+  return ns.netfilter.run(ns, hook, skb, bridged ? { ...ctx, bridged } : ctx);
 }
 
 /** br_netfilter is active for bridged IPv4 in this namespace (net.bridge.bridge-nf-call-iptables). */

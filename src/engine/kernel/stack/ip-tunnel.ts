@@ -89,6 +89,7 @@ export function ipTunnelXmit(
     ],
     ct: undefined,
     brnf: undefined,
+    physIn: undefined,
     nexthop: undefined,
   });
   return { outer, dst, route: res };

@@ -39,7 +39,12 @@ export function ipipRcv(inDev: Device, skb: Skb): boolean {
   const tunnels = ns.devicesInOrder().filter((d): d is Ipip => d instanceof Ipip);
   const dev = ipTunnelLookup(tunnels, ipOf(ip.src), ipOf(ip.dst), undefined);
   if (!dev) return false;
-  const inner = skbWith(skb, { layers: skb.layers.slice(1), ct: undefined, brnf: undefined });
+  const inner = skbWith(skb, {
+    layers: skb.layers.slice(1),
+    ct: undefined,
+    brnf: undefined,
+    physIn: undefined,
+  });
   emit(ns, { kind: 'decap', dev, skb: inner, code: 'ipip.decap', args: { dev: dev.name, from: ip.src } });
   ns.world.sched.at(LINK_DELAY_US, () => netifReceive(dev, inner));
   return true;

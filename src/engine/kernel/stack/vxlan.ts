@@ -100,6 +100,7 @@ export function vxlanXmit(dev: Vxlan, skb: Skb): void {
       ],
       ct: undefined,
       brnf: undefined,
+      physIn: undefined,
     });
     emit(ns, {
       kind: 'encap',
@@ -194,7 +195,12 @@ export function vxlanRcv(inDev: Device, skb: Skb, devs: Vxlan[]): void {
     });
     return;
   }
-  const inner = skbWith(skb, { layers: skb.layers.slice(3), ct: undefined, brnf: undefined });
+  const inner = skbWith(skb, {
+    layers: skb.layers.slice(3),
+    ct: undefined,
+    brnf: undefined,
+    physIn: undefined,
+  });
   const ieth = inner.layers[0] as EthLayer;
   emit(dev.netns, {
     kind: 'decap',
