@@ -61,8 +61,17 @@ export function signature(l: Layer): Record<string, unknown> {
         authority: l.authority.map((r) => (r.type === 'SOA' ? { ...r, data: { ...r.data, serial: 0 } } : r)),
       };
     case 'ipv6':
-      // The flow label is a per-socket hash the kernel seeds at random (auto_flowlabels).
-      return { proto: 'ipv6', src: l.src, dst: l.dst, hlim: l.hlim, next: l.next, tc: l.tc };
+      // The flow label's value is a hash the kernel seeds at random (auto_flowlabels): only
+      // whether there is one (every socket's and the kernel's ICMPv6) or not (NDP) is compared.
+      return {
+        proto: 'ipv6',
+        src: l.src,
+        dst: l.dst,
+        hlim: l.hlim,
+        next: l.next,
+        tc: l.tc,
+        flow: l.flow === 0 ? 0 : 'auto',
+      };
     case 'icmpv6': {
       const { id: _id, ...rest } = l;
       return rest;

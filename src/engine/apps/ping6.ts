@@ -9,6 +9,7 @@ import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
 import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { flowLabelOf } from '../kernel/stack/flowlabel';
 import { ip6LocalOut, ip6RouteOutput } from '../kernel/stack/ip6';
 import { ERRNO_TEXT } from '../kernel/stack/output';
 import { PingProcess, type PingAnswer, type PingError } from './ping-common';
@@ -71,7 +72,8 @@ export class Ping6 extends PingProcess {
       hlim: o.hlim ?? ns.sysctl.get('net.ipv6.conf.default.hop_limit'),
       next: IPPROTO_ICMPV6,
       tc: 0,
-      flow: 0,
+      // Measured: every echo request of the same pair carries one label, whichever ping sent it.
+      flow: flowLabelOf(ns, res.src, o.dst),
     };
     const skb: Skb = {
       id: ns.world.nextPacketId(),

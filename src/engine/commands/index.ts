@@ -17,7 +17,7 @@ import { modprobe } from './tunnels';
 import { ip6tables, ip6tablesSave, iptables, iptablesSave } from './iptables/iptables';
 import { ipset } from './ipset';
 import { nft } from './nft/nft';
-import { iptablesRestore } from './iptables/restore';
+import { ip6tablesRestore, iptablesRestore } from './iptables/restore';
 import { arp, brctl, ifconfig, route } from './legacy';
 import { procWrite, sysctl } from './sysctl';
 import { systemctl } from './systemctl';
@@ -127,6 +127,10 @@ function exec(ctx: CommandContext, argv: string[]): CommandResult {
     case 'iptables-nft-restore':
     case 'iptables-legacy-restore':
       return iptablesRestore(ctx, argv);
+    case 'ip6tables-restore':
+    case 'ip6tables-nft-restore':
+    case 'ip6tables-legacy-restore':
+      return ip6tablesRestore(ctx, argv);
     case 'ipset':
       return ipset(ctx, argv);
     case 'nft':

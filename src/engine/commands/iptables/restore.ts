@@ -31,10 +31,13 @@ export interface RestoreOptions {
   noflush?: boolean;
   /** -c / --counters: load the `[p:b]` counters of chains and rules (otherwise they start at 0). */
   counters?: boolean;
+  /** ip6tables-restore: NFPROTO_IPV6's tables, IPv6 addresses in the rules. */
+  family?: 'ipv4' | 'ipv6';
 }
 
-const TOOL = 'iptables-restore';
-const TRY = `Try \`${TOOL} -h' or '${TOOL} --help' for more information.`;
+const toolOf = (family: 'ipv4' | 'ipv6' | undefined): string =>
+  family === 'ipv6' ? 'ip6tables-restore' : 'iptables-restore';
+const tryOf = (tool: string): string => `Try \`${tool} -h' or '${tool} --help' for more information.`;
 
 const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
 const QUOTE = 34;
@@ -117,8 +120,9 @@ function splitEscaped(line: string): string[] {
   return out;
 }
 
-/** The error of a line, in iptables-restore's framing. */
-function lineError(e: IptError, line: number): CommandError {
+/** The error of a line, in iptables-restore's (or ip6tables-restore's) framing. */
+function lineError(e: IptError, line: number, TOOL: string): CommandError {
+  const TRY = tryOf(TOOL);
   switch (e.kind) {
     case 'param':
       return new CommandError(
@@ -139,6 +143,8 @@ function lineError(e: IptError, line: number): CommandError {
 
 /** What a block's lines need besides the draft: the namespace, the origin written on rules, -c. */
 interface LineContext {
+  tool: string;
+  family: 'ipv4' | 'ipv6';
   origin: string;
   counters: boolean;
   ipsetExists: (name: string) => boolean;
@@ -157,7 +163,7 @@ function applyLine(
 ): { chain: string; target?: string } | undefined {
   if (line.startsWith(':')) {
     const m = /^:(\S+)\s+(\S+)(?:\s+\[(\d+):(\d+)\])?\s*$/.exec(line);
-    if (!m) throw new CommandError(`${TOOL}: line ${n} failed`, 1);
+    if (!m) throw new CommandError(`${c.tool}: line ${n} failed`, 1);
     const [, name, policy, pk, bk] = m;
     // A user chain is declared with any policy word; a built-in chain keeps its policy on "-".
     if (!isBuiltin(t.id, name!)) {
@@ -169,7 +175,7 @@ function applyLine(
     const chain = t.chains.get(name!)!;
     if (policy === '-') return undefined;
     if (policy !== 'ACCEPT' && policy !== 'DROP')
-      throw new CommandError(`${TOOL}: line ${n} failed: Bad policy name.`, 1);
+      throw new CommandError(`${c.tool}: line ${n} failed: Bad policy name.`, 1);
     chain.policy = policy;
     if (c.counters) chain.counters = { packets: Number(pk ?? 0), bytes: Number(bk ?? 0) };
     return undefined;
@@ -184,7 +190,7 @@ function applyLine(
   try {
     if (words.includes('-t') || words.includes('--table'))
       throw new IptError('param', 'The -t option cannot be used in iptables-restore.\n', 2);
-    const p = parseIptablesArgs(words, { tool: TOOL, ipsetExists: c.ipsetExists });
+    const p = parseIptablesArgs(words, { tool: c.tool, ipsetExists: c.ipsetExists, family: c.family });
     p.table = t.id;
     if (p.table === 'nat' && (p.spec.target?.kind === 'DROP' || (p.command === 'P' && p.arg2 === 'DROP')))
       throw new IptError(
@@ -194,10 +200,10 @@ function applyLine(
       );
     if (counters && !p.counters) p.counters = counters;
     if (!c.counters) p.counters = undefined;
-    execOnTable(t, p, c.origin, { deferJumpCheck: true, deferKernelCheck: true });
+    execOnTable(t, p, c.origin, { deferJumpCheck: true, deferKernelCheck: true, family: c.family });
     return { chain: p.chain ?? '', ...(p.spec.target ? { target: p.spec.target.kind } : {}) };
   } catch (e) {
-    if (e instanceof IptError) throw lineError(e, n);
+    if (e instanceof IptError) throw lineError(e, n, c.tool);
     throw e;
   }
 }
@@ -225,10 +231,10 @@ function blame(block: Block, lines: string[], end: number, c: LineContext): neve
     if (errno) {
       const hint = targetHint(t.id, wrote.chain, wrote.target);
       const core = ` RULE_APPEND failed (${errno}): rule in chain ${wrote.chain}`;
-      throw lineError(new IptError('versioned', hint ? `${core}\n${hint}` : core, 4), k + 1);
+      throw lineError(new IptError('versioned', hint ? `${core}\n${hint}` : core, 4), k + 1, c.tool);
     }
   }
-  throw new CommandError(`${TOOL}: COMMIT failed (${kernelCheck(t) ?? 'unknown'}) for ${c.origin}`, 4);
+  throw new CommandError(`${c.tool}: COMMIT failed (${kernelCheck(t) ?? 'unknown'}) for ${c.origin}`, 4);
 }
 
 function freshTable(id: TableId): Table {
@@ -244,13 +250,22 @@ export function applyRestore(
   text: string,
   origin: string,
   opts: RestoreOptions = {},
-  state: IptablesState = ns.iptables ?? new IptablesState(),
+  state: IptablesState = (opts.family === 'ipv6' ? ns.ip6tables : ns.iptables) ?? new IptablesState(),
 ): void {
+  const family = opts.family ?? 'ipv4';
+  const TOOL = toolOf(family);
+  const TRY = tryOf(TOOL);
   const drafts = new Map<TableId, Table>();
   const order: TableId[] = [];
   /** Tables whose block declared a chain or ran a command (an empty block leaves the table pristine). */
   const written = new Set<TableId>();
-  const c: LineContext = { origin, counters: opts.counters === true, ipsetExists: ipsetExistsIn(ns) };
+  const c: LineContext = {
+    tool: TOOL,
+    family,
+    origin,
+    counters: opts.counters === true,
+    ipsetExists: ipsetExistsIn(ns),
+  };
   let current: Table | undefined;
   let block: Block | undefined;
   const lines = text.split('\n');
@@ -278,7 +293,7 @@ export function applyRestore(
       for (const ch of current.chains.values())
         for (const r of ch.rules)
           if (r.target?.kind === 'CHAIN' && !current.chains.has(r.target.chain))
-            throw lineError(new IptError('param', `Chain '${r.target.chain}' does not exist`, 2), n);
+            throw lineError(new IptError('param', `Chain '${r.target.chain}' does not exist`, 2), n, TOOL);
       // The kernel checks the committed table once; the line to blame is found only on failure.
       if (kernelCheck(current)) blame(block!, lines, k, c);
       current = undefined;
@@ -295,14 +310,14 @@ export function applyRestore(
       1,
     );
   // All valid: make it live.
-  attachNetfilter(ns, state);
+  attachNetfilter(ns, state, family);
   for (const id of order) {
     commitTable(state.tables[id], drafts.get(id)!);
     if (written.has(id) || opts.noflush) touchTable(state, id);
     else untouchTable(state, id);
-    registerXtHooks(ns, state, id);
+    registerXtHooks(ns, state, id, family);
   }
-  if (order.length) ns.changed('iptables');
+  if (order.length) ns.changed(family === 'ipv6' ? 'ip6tables' : 'iptables');
 }
 
 /**
@@ -311,12 +326,23 @@ export function applyRestore(
  * input has to point at the scenario's block instead.
  */
 export function iptablesRestore(ctx: CommandContext, argv: string[]): CommandResult {
+  return xtablesRestore(ctx, argv, 'ipv4');
+}
+
+/** `ip6tables-restore`: the same input format for the IPv6 tables (kube-proxy's IPv6 proxier). */
+export function ip6tablesRestore(ctx: CommandContext, argv: string[]): CommandResult {
+  return xtablesRestore(ctx, argv, 'ipv6');
+}
+
+function xtablesRestore(ctx: CommandContext, argv: string[], family: 'ipv4' | 'ipv6'): CommandResult {
+  const TOOL = toolOf(family);
+  const TRY = tryOf(TOOL);
   if (ctx.stdin === undefined)
     throw new CommandError(
-      "iptables-restore: reading rules from standard input is not supported on a command line; put the rules in the scenario's `iptables-restore:` block",
+      `${TOOL}: reading rules from standard input is not supported on a command line; put the rules in the scenario's \`iptables-restore:\` block`,
       1,
     );
-  const opts: RestoreOptions = {};
+  const opts: RestoreOptions = { family };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '-n' || a === '--noflush') opts.noflush = true;
@@ -327,7 +353,8 @@ export function iptablesRestore(ctx: CommandContext, argv: string[]): CommandRes
     else if (a.startsWith('--')) throw new CommandError(`${TOOL}: unrecognized option '${a}'\n${TRY}`, 1);
     else throw new CommandError(`${TOOL}: invalid option -- '${a.slice(1)}'\n${TRY}`, 1);
   }
-  const state = xtStateFor(ctx.ns, argv[0]);
+  // ip6tables-legacy and ip6tables-nft share one IPv6 rule set in this model.
+  const state = family === 'ipv6' ? (ctx.ns.ip6tables ?? new IptablesState()) : xtStateFor(ctx.ns, argv[0]);
   try {
     applyRestore(ctx.ns, ctx.stdin, ctx.origin, opts, state);
   } catch (e) {

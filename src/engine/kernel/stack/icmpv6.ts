@@ -18,6 +18,7 @@ import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
 import { emit as emitEvent, type Emit } from './emit';
+import { flowLabelOf } from './flowlabel';
 import { ip6LocalOut, ip6RouteOutput } from './ip6';
 import { ndiscRcv } from './ndisc';
 
@@ -113,7 +114,7 @@ function echoReply(dev: Device, req: Skb, m: Icmpv6Layer): void {
   const reply: Skb = {
     id: ns.world.nextPacketId(),
     layers: [
-      header6(formatIp6(res.src), ip.src, ns.sysctl.get('net.ipv6.conf.default.hop_limit')),
+      header6(ns, formatIp6(res.src), ip.src, ns.sysctl.get('net.ipv6.conf.default.hop_limit')),
       { proto: 'icmpv6', type: 129, code: 0, id: m.id ?? 0, seq: m.seq ?? 0 },
     ],
     payload: req.payload,
@@ -124,8 +125,17 @@ function echoReply(dev: Device, req: Skb, m: Icmpv6Layer): void {
   ip6LocalOut(ns, reply, res, 'the kernel');
 }
 
-function header6(src: string, dst: string, hlim: number): Ipv6Layer {
-  return { proto: 'ipv6', src, dst, hlim, next: IPPROTO_ICMPV6, tc: 0, flow: 0 };
+/** icmpv6_echo_reply and icmp6_send build through ip6_append_data: the flow label is automatic too. */
+function header6(ns: Netns, src: string, dst: string, hlim: number): Ipv6Layer {
+  return {
+    proto: 'ipv6',
+    src,
+    dst,
+    hlim,
+    next: IPPROTO_ICMPV6,
+    tc: 0,
+    flow: flowLabelOf(ns, addr(src), addr(dst)),
+  };
 }
 
 /**
@@ -154,7 +164,7 @@ export function icmpv6Send(
   const res = ip6RouteOutput(ns, to, { ...(local ? { src: dst } : {}), ...(oif ? { oif } : {}) });
   if (!res.ok) return;
   const err: Icmpv6Layer = { proto: 'icmpv6', type, code, ...(type === 2 ? { mtu: info.mtu ?? 0 } : {}) };
-  const layers: Layer[] = [header6(formatIp6(res.src), ip.src, 64), err, ...orig.layers];
+  const layers: Layer[] = [header6(ns, formatIp6(res.src), ip.src, 64), err, ...orig.layers];
   const skb: Skb = { id: ns.world.nextPacketId(), layers, payload: orig.payload, mark: 0 };
   emit(ns, {
     kind: 'icmp-error',

@@ -6,10 +6,11 @@ import { formatIp } from '../../net/ipv4';
 import { formatIp6, isLinkLocal6 } from '../../net/ipv6';
 import { IPPROTO_TCP, IPPROTO_UDP, type Ipv4Layer, type Ipv6Layer, type Layer } from '../../net/layers';
 import { ipLength } from '../../net/encode';
-import { fold32, type SockAddr } from '../addr';
+import type { SockAddr } from '../addr';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
+import { autoFlowLabel } from './flowlabel';
 import { ip6LocalOut, ip6RouteOutput } from './ip6';
 import { ipLocalOut, routeOutput, type RouteErr } from './output';
 
@@ -33,23 +34,6 @@ export function routeL4(ns: Netns, remote: SockAddr, opts: { src?: SockAddr; sco
   }
   const src = typeof opts.src === 'number' && opts.src !== 0 ? opts.src : undefined;
   return routeOutput(ns, remote, src !== undefined ? { src } : {});
-}
-
-/**
- * ip6_make_flowlabel with auto_flowlabels on: the low 20 bits of the flow's hash turned by
- * 16. For a socket that hash is sk_txhash, a random number drawn per socket, so each end of a
- * connection has its own label, kept for the connection's life; a reset sent for no socket
- * hashes its flow with a random boot-time key. The kernel's values are random; this
- * deterministic stand-in keeps what can be checked: never 0, one per socket, 0 when the
- * sysctl is off.
- */
-export function autoFlowLabel(ns: Netns, t: FourTuple): number {
-  if (ns.sysctl.get('net.ipv6.auto_flowlabels') === 0) return 0;
-  let h = 2166136261;
-  for (const c of ns.name) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-  for (const v of [fold32(t.local), t.lport, fold32(t.remote), t.rport]) h = Math.imul(h ^ v, 16777619) >>> 0;
-  const label = (((h << 16) | (h >>> 16)) >>> 0) & 0xfffff || 1;
-  return ns.sysctl.get('net.ipv6.flowlabel_state_ranges') === 1 ? label | 0x80000 : label;
 }
 
 export function sendL4(
