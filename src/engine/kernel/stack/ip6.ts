@@ -24,6 +24,7 @@ import { emit } from './emit';
 import { icmpv6Rcv, icmpv6Send } from './icmpv6';
 import { nfHook } from './hooks';
 import { ndiscNeighOutput } from './ndisc';
+import { udpv6EncapRcv } from './vxlan6';
 
 export function addr6(s: string): bigint {
   const a = parseIp6(s);
@@ -42,7 +43,10 @@ export function ipv6Rcv(dev: Device, skb0: Skb, eth?: EthLayer): void {
 /** ip6_input: NF_INET_LOCAL_IN, then ip6_input_finish hands the packet to its protocol. */
 function ip6Input(dev: Device, skb0: Skb, eth?: EthLayer): void {
   const skb = nfHook(dev.netns, 'INPUT', skb0, { in: dev });
-  if (skb) icmpv6Rcv(dev, skb, eth);
+  if (!skb) return;
+  // udpv6_rcv: a tunnel socket (VXLAN over IPv6) takes its datagrams first.
+  if (skb.layers[1]?.proto === 'udp' && udpv6EncapRcv(dev, skb)) return;
+  icmpv6Rcv(dev, skb, eth);
 }
 
 /** ip6_rcv_finish: multicast for a group we are in, our own addresses, or forwarding. */
