@@ -385,6 +385,8 @@ function buildSteps(s: Scenario, opts: BuildOptions, progress: { step: string })
           kubeSubnetMgr: c.kubeSubnetMgr,
           ...(c.subnet ? { subnet: c.subnet } : {}),
           ...(c.vtepMac ? { vtepMac: c.vtepMac } : {}),
+          ...(c.subnet6 ? { subnet6: c.subnet6 } : {}),
+          ...(c.vtepMac6 ? { vtepMac6: c.vtepMac6 } : {}),
         },
         exec,
       );

@@ -39,6 +39,8 @@ export type ScenarioController =
       kind: 'flanneld';
       iface: string;
       subnet?: string;
+      subnet6?: string;
+      vtepMac6?: string;
       forwardRules: boolean;
       ipMasq: boolean;
       vtepMac?: string;
@@ -72,6 +74,7 @@ export type ScenarioController =
       kind: 'cni-bridge';
       bridge: string;
       subnet: string;
+      subnet6?: string;
       mtu?: number;
       hairpin?: boolean;
       pods: { name: string; ip?: string }[];
@@ -461,6 +464,7 @@ function loadChecked(text: string, file: string): Scenario {
           kind: 'cni-bridge',
           bridge: b.bridge,
           subnet: b.subnet,
+          ...(b.subnet6 !== undefined ? { subnet6: b.subnet6 } : {}),
           ...(b.mtu !== undefined ? { mtu: b.mtu } : {}),
           hairpin: b.hairpin,
           pods: b.pods.map((p) => (typeof p === 'string' ? { name: p } : p)),
@@ -475,6 +479,8 @@ function loadChecked(text: string, file: string): Scenario {
         forwardRules: f.forwardRules,
         ipMasq: f.ipMasq,
         ...(f.vtepMac !== undefined ? { vtepMac: normalizeMac(f.vtepMac)! } : {}),
+        ...(f.subnet6 !== undefined ? { subnet6: f.subnet6 } : {}),
+        ...(f.vtepMac6 !== undefined ? { vtepMac6: normalizeMac(f.vtepMac6)! } : {}),
         kubeSubnetMgr: f.kubeSubnetMgr,
         autostart: f.autostart,
         line: lineOf(ctx, ['machines', name, 'controllers', i]),
