@@ -3,6 +3,7 @@ import { CommandError } from '../kernel/errors';
 import { Bridge } from '../kernel/devices/bridge';
 import { Vxlan, type VxlanFdbEntry } from '../kernel/devices/vxlan';
 import { parseIp } from '../net/ipv4';
+import { parseIp6 } from '../net/ipv6';
 import { fdbRows } from '../kernel/show';
 import type { CommandContext, CommandResult } from './types';
 import { findDev, parseMacArg } from './device-ops';
@@ -152,8 +153,12 @@ function vxlanFdb(
   port: number | undefined,
   vni: number | undefined,
 ): string {
-  const dst = dstText === undefined ? undefined : parseIp(dstText);
+  const dst =
+    dstText === undefined ? undefined : dstText.includes(':') ? parseIp6(dstText) : parseIp(dstText);
   if (dstText !== undefined && dst === null) throw new CommandError(`Invalid address "${dstText}"`, 255);
+  // vxlan_fdb_parse: a destination of the other family than the device's socket (measured).
+  if (dst !== undefined && dst !== null && (typeof dst === 'bigint') !== dev.ipv6)
+    throw new CommandError('RTNETLINK answers: Address family not supported by protocol', 255);
   const same = (e: VxlanFdbEntry): boolean =>
     e.mac === mac && (dst === undefined || dst === null || e.dst === dst);
   if (verb === 'del' || verb === 'delete') {

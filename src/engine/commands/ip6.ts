@@ -129,7 +129,11 @@ function route6Show(ns: Netns, a: Args): string {
     } else if (w === 'dev') dev = findDev(ns, a.value());
   }
   const rows = ns.routes6.list(table).filter((r) => !dev || r.dev === dev);
-  return rows.map((r) => formatRoute6(r, table === 'all')).join('\n');
+  // As for IPv4, a listing filtered by device leaves "dev NAME" out of each row (measured).
+  return rows
+    .map((r) => formatRoute6(r, table === 'all'))
+    .map((row) => (dev ? row.replace(` dev ${dev.name}`, '') : row))
+    .join('\n');
 }
 
 interface Route6Spec {
@@ -138,10 +142,11 @@ interface Route6Spec {
   dev?: Device;
   metric: number;
   type: Route6['type'];
+  onlink: boolean;
 }
 
 function parseRoute6(ns: Netns, a: Args): Route6Spec {
-  const s: Route6Spec = { metric: 1024, type: 'unicast' };
+  const s: Route6Spec = { metric: 1024, type: 'unicast', onlink: false };
   while (!a.done) {
     const w = a.next()!;
     if (w === 'via') {
@@ -156,6 +161,7 @@ function parseRoute6(ns: Netns, a: Args): Route6Spec {
         throw new CommandError(`Error: argument "${v}" is wrong: "metric" value is invalid`, 1);
       s.metric = Number(v);
     } else if (w === 'unreachable' || w === 'blackhole' || w === 'prohibit') s.type = w;
+    else if (w === 'onlink') s.onlink = true;
     else if (w === 'proto' || w === 'table' || w === 'mtu' || w === 'pref') a.value();
     else if (s.dst === undefined) s.dst = w === 'default' ? { addr: 0n, len: 0 } : parsePrefix6(w);
     else throw new CommandError(`Error: either "to" is duplicate, or "${w}" is a garbage.`, 1);
@@ -169,7 +175,8 @@ function route6Add(ctx: CommandContext, a: Args, replace: boolean): string {
   const s = parseRoute6(ns, a);
   if (!s.dst) throw new CommandError('Error: either "to" is duplicate, or "dev" is a garbage.', 1);
   let dev = s.dev;
-  if (s.gateway !== undefined && s.type === 'unicast') {
+  if (s.onlink && !dev) throw new CommandError('Error: Nexthop device required for onlink.', 2);
+  if (s.gateway !== undefined && s.type === 'unicast' && !s.onlink) {
     if (isLinkLocal6(s.gateway)) {
       if (!dev) throw new CommandError('Error: Egress device not specified.', 2);
     } else {
@@ -195,6 +202,7 @@ function route6Add(ctx: CommandContext, a: Args, replace: boolean): string {
     ...(dev ? { dev } : { dev: ns.loopback }),
     ...(s.gateway !== undefined ? { gateway: s.gateway } : {}),
     metric: s.metric,
+    ...(s.onlink ? { onlink: true } : {}),
     proto: 'boot',
     origin: ctx.origin,
   });

@@ -4,11 +4,12 @@
  * namespace (`modprobe ipip`). GRE lives in ./gre.ts.
  */
 import { formatIp, parseIp } from '../net/ipv4';
+import { parseIp6 } from '../net/ipv6';
 import { Gre } from '../kernel/devices/gre';
 import { IpTunnel } from '../kernel/devices/ip-tunnel';
 import { Ipip } from '../kernel/devices/ipip';
 import { Tun } from '../kernel/devices/tun';
-import { Vxlan, type VxlanParams } from '../kernel/devices/vxlan';
+import { Vxlan, type VtepAddr, type VxlanParams } from '../kernel/devices/vxlan';
 import { CommandError } from '../kernel/errors';
 import type { Netns } from '../kernel/netns';
 import type { World } from '../kernel/world';
@@ -30,6 +31,18 @@ function addr(v: string | undefined, what: string): number {
   return ip;
 }
 
+/**
+ * iproute2's get_addr for vxlan's local/remote/group: either family, but once one address is
+ * given the other must be of its family (iplink_vxlan.c passes the first's family along).
+ */
+function vtepAddr(v: string | undefined, other: VtepAddr | undefined): VtepAddr {
+  const want6 = other === undefined ? v?.includes(':') : typeof other === 'bigint';
+  if (!want6) return addr(v, 'address');
+  const ip6 = v === undefined ? null : parseIp6(v);
+  if (ip6 === null) throw new CommandError(`Error: inet6 address is expected rather than "${v ?? ''}".`, 1);
+  return ip6;
+}
+
 function num(v: string | undefined, what: string, max: number): number {
   if (v === undefined || !/^\d+$/.test(v) || Number(v) > max)
     throw new CommandError(`Error: argument "${v ?? ''}" is wrong: invalid ${what}`, 1);
@@ -47,13 +60,15 @@ export function addVxlan(ctx: CommandContext, ns: Netns, spec: Spec, a: Args): C
     l3miss: false,
     ttl: 0,
     udpCsum: true,
+    udp6ZeroCsumTx: false,
+    udp6ZeroCsumRx: false,
   };
   while (!a.done) {
     const w = a.next()!;
     if (w === 'id' || w === 'vni') vni = num(a.next(), 'id value', 0xffffff);
     else if (w === 'dstport') port = num(a.next(), 'dstport', 65535);
-    else if (w === 'local') p.local = addr(a.next(), 'local');
-    else if (w === 'remote' || w === 'group') p.remote = addr(a.next(), w);
+    else if (w === 'local') p.local = vtepAddr(a.next(), p.remote);
+    else if (w === 'remote' || w === 'group') p.remote = vtepAddr(a.next(), p.local);
     else if (w === 'dev') p.dev = findDev(ns, a.value());
     else if (w === 'nolearning') p.learning = false;
     else if (w === 'learning') p.learning = true;
@@ -68,6 +83,8 @@ export function addVxlan(ctx: CommandContext, ns: Netns, spec: Spec, a: Args): C
       if (w === 'srcport') a.next();
     } else if (w === 'udpcsum') p.udpCsum = true;
     else if (w === 'noudpcsum') p.udpCsum = false;
+    else if (w === 'udp6zerocsumtx' || w === 'noudp6zerocsumtx') p.udp6ZeroCsumTx = w === 'udp6zerocsumtx';
+    else if (w === 'udp6zerocsumrx' || w === 'noudp6zerocsumrx') p.udp6ZeroCsumRx = w === 'udp6zerocsumrx';
     else if (w === 'nocsum' || w === 'external' || w === 'nolocalbypass') continue;
     else throw new CommandError(`vxlan: unknown command "${w}"?`, 1);
   }
@@ -78,8 +95,12 @@ export function addVxlan(ctx: CommandContext, ns: Netns, spec: Spec, a: Args): C
     warning = 'vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)';
     port = 8472;
   }
+  // vxlan_config_apply: the lower device's MTU less the headroom (50 bytes over IPv4, 70 over
+  // IPv6) is the default and the cap; an asked-for MTU above it is lowered to it (measured).
   const lower = p.dev;
-  const mtu = spec.mtu ?? (lower ? lower.mtu - 50 : 1500);
+  const v6 = typeof p.local === 'bigint' || typeof p.remote === 'bigint';
+  const max = lower ? lower.mtu - (v6 ? 70 : 50) : 65535;
+  const mtu = Math.min(spec.mtu ?? (lower ? max : 1500), max);
   const dev = new Vxlan(
     ns,
     spec.name,

@@ -5,6 +5,8 @@
  * writes says so ("flanneld on A, after the lease for 10.1.16.0/24").
  */
 import { formatIp, inPrefix, maskOf, parseCidr } from '../net/ipv4';
+import { formatIp6 } from '../net/ipv6';
+import type { Device } from '../kernel/device';
 import { IPPROTO_UDP, type Ipv4Layer } from '../net/layers';
 import { ipOf } from '../kernel/addr';
 import { Tun } from '../kernel/devices/tun';
@@ -18,6 +20,19 @@ import type { Machine, World } from '../kernel/world';
 import { UserError } from '../util/errors';
 import type { Store, WatchEvent } from './store';
 import { annotateNode, KUBE_NET_CONF, KUBE_NODES, nodeEvent, nodeLeases, podCidrLease } from './flannel-kube';
+import {
+  chooseSubnet6,
+  parseLease6,
+  parseNetwork6Config,
+  programPeer6,
+  publicIp6,
+  setupVxlan6,
+  subnet6KeyPart,
+  subnet6Text,
+  unprogramPeer6,
+  type Lease6,
+  type Network6Config,
+} from './flannel-v6';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'flanneld' | 'tun'> = emitEvent;
@@ -32,12 +47,16 @@ export interface FlanneldOptions {
   iface: string;
   /** Pin the lease (flannel would reuse the one in /run/flannel/subnet.env). */
   subnet?: string;
+  /** Pin the IPv6 lease (subnet.env's FLANNEL_IPV6_SUBNET) when the config has EnableIPv6. */
+  subnet6?: string;
   /** Add the FORWARD ACCEPT rules for the pod network (flannel >= 0.10). */
   forwardRules: boolean;
   /** --ip-masq: masquerade pod traffic leaving the pod network. */
   ipMasq: boolean;
   /** The VTEP MAC of flannel.N (flannel keeps it across restarts); generated when absent. */
   vtepMac?: string;
+  /** The same for flannel-v6.N. */
+  vtepMac6?: string;
   /** --kube-subnet-mgr: config, leases and peers from the Kubernetes API (flannel-kube.ts), not etcd. */
   kubeSubnetMgr?: boolean;
 }
@@ -51,6 +70,8 @@ export interface NetworkConfig {
   vni: number;
   port?: number;
   directRouting: boolean;
+  /** EnableIPv6: the IPv6Network and its lease range (dual-stack). */
+  ipv6?: Network6Config;
   /** Which values flannel filled in itself (shown in the trace). */
   defaults: { subnetLen: boolean; range: boolean; backend: boolean };
 }
@@ -111,6 +132,7 @@ export function parseNetworkConfig(text: string): NetworkConfig {
     vni: typeof b?.VNI === 'number' ? b.VNI : 1,
     ...(typeof b?.Port === 'number' ? { port: b.Port } : {}),
     directRouting: b?.DirectRouting === true,
+    ...withIpv6(parseNetwork6Config(j)),
     defaults: {
       subnetLen: j.SubnetLen === undefined,
       range: min === undefined && max === undefined,
@@ -118,6 +140,8 @@ export function parseNetworkConfig(text: string): NetworkConfig {
     },
   };
 }
+
+const withIpv6 = (v6: Network6Config | undefined): { ipv6?: Network6Config } => (v6 ? { ipv6: v6 } : {});
 
 function configSubnetLen(v: unknown, netLen: number): number {
   if (v === undefined || v === 0) {
@@ -151,14 +175,17 @@ interface Lease {
   publicIp: number;
   backend: string;
   vtepMac?: string;
+  /** The IPv6 half of a dual-stack lease. */
+  v6?: Lease6;
 }
 
-const subnetKey = (s: { addr: number; len: number }): string =>
-  `${FLANNEL_SUBNETS}${formatIp(s.addr)}-${s.len}`;
+/** MakeSubnetKey: `10.244.1.0-24`, with `&fd00:10:244:1::-64` appended for a dual-stack lease. */
+const subnetKey = (s: { addr: number; len: number }, v6?: Lease6): string =>
+  `${FLANNEL_SUBNETS}${formatIp(s.addr)}-${s.len}${v6 ? `&${subnet6KeyPart(v6.subnet)}` : ''}`;
 const subnetText = (s: { addr: number; len: number }): string => `${formatIp(s.addr)}/${s.len}`;
 
 function parseLease(key: string, value: string): Lease | undefined {
-  const m = /subnets\/(\d+\.\d+\.\d+\.\d+)-(\d+)$/.exec(key);
+  const m = /subnets\/(\d+\.\d+\.\d+\.\d+)-(\d+)(?:&([a-f\d:]+-\d+))?$/.exec(key);
   if (!m) return undefined;
   const c = parseCidr(`${m[1]}/${m[2]}`);
   if (!c) return undefined;
@@ -170,11 +197,13 @@ function parseLease(key: string, value: string): Lease | undefined {
     };
     const pub = j.PublicIP ? parseCidr(`${j.PublicIP}/32`) : null;
     if (!pub) return undefined;
+    const v6 = parseLease6(m[3], j as Record<string, unknown>);
     return {
       subnet: c,
       publicIp: pub.addr,
       backend: j.BackendType ?? 'udp',
       ...(j.BackendData?.VtepMAC ? { vtepMac: j.BackendData.VtepMAC } : {}),
+      ...(v6 ? { v6 } : {}),
     };
   } catch {
     return undefined;
@@ -189,6 +218,8 @@ export class Flanneld {
   private watching?: { cancel(): void };
   /** The subnet flanneld wrote to /run/flannel/subnet.env last time (its "previous subnet"). */
   private previous?: { addr: number; len: number };
+  /** FLANNEL_IPV6_SUBNET from the last run's subnet.env. */
+  private previous6?: string;
   private readonly ns: Netns;
   private readonly who: string;
   /** Leases of other nodes this flanneld has programmed, by store key. */
@@ -256,7 +287,14 @@ export class Flanneld {
       this.startUdpDatapath(pub);
       this.run('ip link set flannel0 up', own);
     }
-    const lease: Lease = { subnet, publicIp: pub, backend: cfg.backend, ...(vtepMac ? { vtepMac } : {}) };
+    const v6 = this.startV6(cfg, dev, subnet, own);
+    const lease: Lease = {
+      subnet,
+      publicIp: pub,
+      backend: cfg.backend,
+      ...(vtepMac ? { vtepMac } : {}),
+      ...(v6 ? { v6 } : {}),
+    };
     this.lease = lease;
     this.previous = subnet;
     this.writeLease();
@@ -264,6 +302,12 @@ export class Flanneld {
       const n = subnetText(cfg.network);
       this.run(`iptables -A FORWARD -s ${n} -m comment --comment "flanneld forward" -j ACCEPT`, own);
       this.run(`iptables -A FORWARD -d ${n} -m comment --comment "flanneld forward" -j ACCEPT`, own);
+      if (cfg.ipv6) {
+        // SetupAndEnsureForwardRules does the same for the IPv6Network with ip6tables.
+        const n6 = subnet6Text(cfg.ipv6.network);
+        this.run(`ip6tables -A FORWARD -s ${n6} -m comment --comment "flanneld forward" -j ACCEPT`, own);
+        this.run(`ip6tables -A FORWARD -d ${n6} -m comment --comment "flanneld forward" -j ACCEPT`, own);
+      }
     }
     if (this.opts.ipMasq && !this.configured) {
       const n = subnetText(cfg.network);
@@ -287,6 +331,44 @@ export class Flanneld {
     this.configured = true;
   }
 
+  /**
+   * EnableIPv6: the IPv6 lease (the one this node already holds, else subnet.env's, else a free
+   * one) and, for vxlan, flannel-v6.N; a restarted flanneld keeps the device and its MAC.
+   */
+  private startV6(
+    cfg: NetworkConfig,
+    dev: Device,
+    subnet: { addr: number; len: number },
+    own: string,
+  ): Lease6 | undefined {
+    if (!cfg.ipv6) return undefined;
+    if (this.opts.kubeSubnetMgr)
+      throw new ConfigError('EnableIPv6 with --kube-subnet-mgr (Node.spec.podCIDRs) is not modelled');
+    const pub = publicIp6(dev);
+    const leases = this.leaseEntries().flatMap((e) => parseLease(e.key, e.value) ?? []);
+    const held = leases.find((l) => l.subnet.addr === subnet.addr)?.v6;
+    const others = leases.filter((l) => l.subnet.addr !== subnet.addr).flatMap((l) => l.v6?.subnet ?? []);
+    const pinned = this.previous6 ?? this.opts.subnet6;
+    const sub6 =
+      held?.subnet ??
+      chooseSubnet6(cfg.ipv6, others, pinned, (n) =>
+        seededIndex(`${this.world.seed}/${this.machine.name}/v6`, n),
+      );
+    this.previous6 = subnet6Text(sub6);
+    const args = { who: this.who, subnet: subnet6Text(sub6), ip: formatIp6(pub) };
+    emit(this.ns, { kind: 'control', code: 'flanneld.lease6', args });
+    if (cfg.backend !== 'vxlan') return { subnet: sub6, publicIp: pub };
+    const name = `flannel-v6.${cfg.vni}`;
+    const existing = this.ns.device(name);
+    if (!existing) {
+      const run = (line: string): boolean => this.run(line, own);
+      const o = { vni: cfg.vni, port: cfg.port ?? 8472, iface: dev, pub, subnet: sub6 };
+      setupVxlan6(run, this.opts.vtepMac6 ? { ...o, mac: this.opts.vtepMac6 } : o);
+    }
+    const mac = this.ns.device(name)?.mac;
+    return { subnet: sub6, publicIp: pub, ...(mac ? { vtepMac: mac } : {}) };
+  }
+
   /** Stop renewing (flanneld stopped): the lease will expire on its own. */
   stop(): void {
     this.running = false;
@@ -306,7 +388,7 @@ export class Flanneld {
    */
   settleAt(): number | undefined {
     if (!this.lease || this.opts.kubeSubnetMgr) return undefined;
-    const key = subnetKey(this.lease.subnet);
+    const key = subnetKey(this.lease.subnet, this.lease.v6);
     return this.store.list(key).find((e) => e.key === key)?.expires;
   }
 
@@ -425,8 +507,13 @@ export class Flanneld {
       return;
     }
     const data = l.vtepMac ? `,"BackendData":{"VNI":${this.cfg!.vni},"VtepMAC":"${l.vtepMac}"}` : '';
-    const value = `{"PublicIP":"${formatIp(l.publicIp)}","BackendType":"${l.backend}"${data}}`;
-    this.store.put(subnetKey(l.subnet), value, { ttlS: LEASE_TTL_S, ns: this.ns, who: this.who });
+    // LeaseAttrs in field order: PublicIP, PublicIPv6, BackendType, BackendData, BackendV6Data.
+    const pub6 = l.v6 ? `,"PublicIPv6":"${formatIp6(l.v6.publicIp)}"` : '';
+    const data6 = l.v6?.vtepMac
+      ? `,"BackendV6Data":{"VNI":${this.cfg!.vni},"VtepMAC":"${l.v6.vtepMac}"}`
+      : '';
+    const value = `{"PublicIP":"${formatIp(l.publicIp)}"${pub6},"BackendType":"${l.backend}"${data}${data6}}`;
+    this.store.put(subnetKey(l.subnet, l.v6), value, { ttlS: LEASE_TTL_S, ns: this.ns, who: this.who });
     this.renewal?.cancel();
     this.renewal = this.world.sched.at((LEASE_TTL_S - 3600) * 1_000_000, () => {
       if (!this.running) return;
@@ -500,6 +587,7 @@ export class Flanneld {
         // restarted flanneld re-programs the leases it already had without an EEXIST.
         this.run(`bridge fdb replace ${l.vtepMac} dev ${v} dst ${formatIp(l.publicIp)}`, origin);
       }
+      this.onLease6(l, origin, 'set');
       return;
     }
     const l = this.known.get(e.key) ?? parseLease(e.key, e.prev ?? '');
@@ -507,6 +595,7 @@ export class Flanneld {
     this.known.delete(e.key);
     const origin = `${this.who}, after the lease for ${subnetText(l.subnet)} ${e.action === 'expire' ? 'expired' : 'was deleted'}`;
     if (cfg.backend === 'udp') return;
+    this.onLease6(l, origin, 'del');
     this.run(`ip route del ${subnetText(l.subnet)}`, origin);
     if (
       cfg.backend === 'vxlan' &&
@@ -517,6 +606,26 @@ export class Flanneld {
       this.run(`ip neigh del ${formatIp(l.subnet.addr)} dev ${v}`, origin);
       this.run(`bridge fdb del ${l.vtepMac} dev ${v} dst ${formatIp(l.publicIp)}`, origin);
     }
+  }
+
+  /**
+   * The IPv6 half of a peer's lease, when both sides run dual-stack (handleSubnetEvents checks
+   * event.Lease.EnableIPv6 and its own v6 device): host-gw, or vxlan with DirectRouting to a
+   * peer whose PublicIPv6 is reachable without a gateway, route via that address.
+   */
+  private onLease6(l: Lease, origin: string, action: 'set' | 'del'): void {
+    const cfg = this.cfg!;
+    if (!l.v6 || !this.lease?.v6 || cfg.backend === 'udp') return;
+    const run = (line: string): boolean => this.run(line, origin);
+    const direct = cfg.backend === 'host-gw' || (cfg.directRouting && this.directRouting6(l.v6.publicIp));
+    if (action === 'set') programPeer6(run, l.v6, { direct, iface: this.opts.iface, vni: cfg.vni });
+    else unprogramPeer6(run, l.v6, { direct, vni: cfg.vni });
+  }
+
+  /** ip.DirectRouting for the PublicIPv6: the route to it has no gateway. */
+  private directRouting6(ip: bigint): boolean {
+    const rt = this.ns.routes6.lookup(ip);
+    return rt?.type === 'unicast' && rt.gateway === undefined;
   }
 
   /**

@@ -103,7 +103,7 @@ function insertAddr(dev: Device, a: If6Addr): void {
   else dev.addrs6.splice(at, 0, a);
 }
 
-/** The local /128 route, and the prefix route unless noprefixroute (or /128, or fe80::/64 already there). */
+/** The local /128 route, and the prefix route unless noprefixroute (a /128 gets one too: measured). */
 function addrRoutes(ns: Netns, dev: Device, a: If6Addr): void {
   if (!dev.adminUp) return;
   const lo = ns.loopback;
@@ -112,7 +112,7 @@ function addrRoutes(ns: Netns, dev: Device, a: If6Addr): void {
       ...route(dev, RT6_TABLE_LOCAL, 'local', a.addr, 128, 0),
       dev: a.addr === LOOPBACK6 ? lo : dev,
     });
-  if (a.len >= 128 || a.noprefixroute || dev.kind === 'loopback') return;
+  if (a.noprefixroute || dev.kind === 'loopback') return;
   const net = networkOf6(a.addr, a.len);
   const have = ns.routes6.find(
     (r) =>

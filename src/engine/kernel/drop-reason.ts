@@ -24,6 +24,7 @@ export const DROP_REASONS = [
   'VXLAN_INVALID_HDR',
   'VXLAN_VNI_NOT_FOUND',
   'VXLAN_NO_REMOTE',
+  'UDP_CSUM',
   // The model's own: no kernel reason names these.
   /** A bridge hands a frame back out of the port it came in on (br_forward's should_deliver). */
   'BRIDGE_SAME_PORT',

@@ -133,6 +133,7 @@ export const MESSAGE_CODE_GROUPS = {
     'drop.vxlan-no-route',
     'drop.vxlan-bad',
     'drop.vxlan-vni',
+    'drop.udp6-zero-csum',
   ],
   /** The TUN device's side of a user-space tunnel (flanneld's udp backend reads and writes it). */
   tun: ['tun.read', 'tun.write'],
@@ -220,6 +221,7 @@ export const MESSAGE_CODE_GROUPS = {
     'flanneld.renew',
     'flanneld.error',
     'flanneld.no-lease',
+    'flanneld.lease6',
     'flanneld.udp-send',
     'flanneld.udp-recv',
   ],

@@ -19,6 +19,8 @@ export interface Route6 {
   dev?: Device;
   gateway?: bigint;
   metric: number;
+  /** RTNH_F_ONLINK: the gateway is taken to be on the link without a route to it. */
+  onlink?: boolean;
   proto: 'kernel' | 'boot' | 'static';
   origin: string;
 }
@@ -87,6 +89,8 @@ export function formatRoute6(r: Route6, showTable = false): string {
   if (showTable && r.table !== RT6_TABLE_MAIN)
     words.push('table', r.table === RT6_TABLE_LOCAL ? 'local' : String(r.table));
   if (r.proto !== 'boot') words.push('proto', r.proto);
-  words.push('metric', String(r.metric), 'pref', 'medium');
+  words.push('metric', String(r.metric));
+  if (r.onlink) words.push('onlink');
+  words.push('pref', 'medium');
   return words.join(' ');
 }

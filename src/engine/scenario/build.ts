@@ -440,6 +440,8 @@ function startFlanneld(
       kubeSubnetMgr: c.kubeSubnetMgr,
       ...(c.subnet ? { subnet: c.subnet } : {}),
       ...(c.vtepMac ? { vtepMac: c.vtepMac } : {}),
+      ...(c.subnet6 ? { subnet6: c.subnet6 } : {}),
+      ...(c.vtepMac6 ? { vtepMac6: c.vtepMac6 } : {}),
     },
     exec,
   );

@@ -45,6 +45,8 @@ export type ScenarioController =
       kind: 'flanneld';
       iface: string;
       subnet?: string;
+      subnet6?: string;
+      vtepMac6?: string;
       forwardRules: boolean;
       ipMasq: boolean;
       vtepMac?: string;
@@ -78,6 +80,7 @@ export type ScenarioController =
       kind: 'cni-bridge';
       bridge: string;
       subnet: string;
+      subnet6?: string;
       mtu?: number;
       hairpin?: boolean;
       pods: { name: string; ip?: string }[];
@@ -554,6 +557,7 @@ function loadController(ctx: Ctx, at: PathSeg[], c: FileController): ScenarioCon
       kind: 'cni-bridge',
       bridge: b.bridge,
       subnet: b.subnet,
+      ...(b.subnet6 !== undefined ? { subnet6: b.subnet6 } : {}),
       ...(b.mtu !== undefined ? { mtu: b.mtu } : {}),
       hairpin: b.hairpin,
       pods: b.pods.map((p) => (typeof p === 'string' ? { name: p } : p)),
@@ -568,6 +572,8 @@ function loadController(ctx: Ctx, at: PathSeg[], c: FileController): ScenarioCon
     forwardRules: f.forwardRules,
     ipMasq: f.ipMasq,
     ...(f.vtepMac !== undefined ? { vtepMac: normalizeMac(f.vtepMac)! } : {}),
+    ...(f.subnet6 !== undefined ? { subnet6: f.subnet6 } : {}),
+    ...(f.vtepMac6 !== undefined ? { vtepMac6: normalizeMac(f.vtepMac6)! } : {}),
     kubeSubnetMgr: f.kubeSubnetMgr,
     autostart: f.autostart,
     line: lineOf(ctx, at),

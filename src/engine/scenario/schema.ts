@@ -71,11 +71,16 @@ export const SetupItemSchema = z.union([text, SetupObjectSchema], { error: SETUP
 
 const cidr = (what: string) =>
   z.string().refine((s) => parseCidr(s) !== null, `expected ${what}, like 10.1.15.0/24`);
+const cidr6 = (what: string) =>
+  z.string().refine((s) => parseCidr6(s, true) !== null, `expected ${what}, like fd00:10:244:1::/64`);
 
 export const FlanneldSchema = z
   .strictObject({
     iface: name('an interface name').describe("--iface: the interface whose address is the node's PublicIP."),
     subnet: cidr('a subnet').optional().describe('Pin the lease (as flannel reuses the one in subnet.env).'),
+    subnet6: cidr6('an IPv6 subnet')
+      .optional()
+      .describe('With EnableIPv6: pin the IPv6 lease (subnet.env FLANNEL_IPV6_SUBNET).'),
     forwardRules: z
       .boolean()
       .default(true)
@@ -86,6 +91,11 @@ export const FlanneldSchema = z
       .refine((s) => normalizeMac(s) !== null, 'expected a MAC address')
       .optional()
       .describe('The MAC of flannel.N (kept across restarts by flannel).'),
+    vtepMac6: z
+      .string()
+      .refine((s) => normalizeMac(s) !== null, 'expected a MAC address')
+      .optional()
+      .describe('With EnableIPv6 and vxlan: the MAC of flannel-v6.N.'),
     kubeSubnetMgr: z
       .boolean()
       .default(false)
@@ -105,6 +115,11 @@ export const CniBridgeSchema = z
   .strictObject({
     bridge: name('a bridge name').default('cni0'),
     subnet: cidr('the node pod subnet'),
+    subnet6: cidr6('the node IPv6 pod subnet')
+      .optional()
+      .describe(
+        'Dual-stack: a second host-local range; the bridge gets its first address, each pod the next.',
+      ),
     mtu: z.int().min(68).max(65535).optional(),
     hairpin: z.boolean().default(false).describe("hairpinMode: set hairpin on each pod's bridge port."),
     pods: z

@@ -139,6 +139,8 @@ export const ZH: Record<MessageCode, string> = {
   'drop.vxlan-l2miss': '{dev} 的 FDB 里没有 {mac}：向用户态报告一次 L2 miss（l2miss），这一帧被丢弃。',
   'drop.vxlan-l3miss': '{dev} 自己应答 ARP（proxy），但不认识邻居 {ip}：请求被丢弃（L3 miss）。',
   'drop.vxlan-no-route': '{dev} 到不了远端隧道端点 {dst}：没有路由。',
+  'drop.udp6-zero-csum':
+    '发往 {dst} 端口 {port} 的 UDP 数据报校验和为零，而 IPv6 要求必须有校验和；VXLAN 设备不接受零校验和（没有 udp6zerocsumrx）：被丢弃。',
   'drop.vxlan-bad': 'VXLAN 端口上的 UDP 数据报没有合法的 VXLAN 头：被丢弃。',
   'drop.vxlan-vni': '这里没有承载 VNI {vni} 的 VXLAN 设备：数据报被丢弃。',
   'ipip.encap':
@@ -187,6 +189,8 @@ export const ZH: Record<MessageCode, string> = {
     '{who} 以 --kube-subnet-mgr 运行：它的租约是 {subnet}，即节点 {node} 的 spec.podCIDR，由 kube-controller-manager 分配（--allocate-node-cidrs）；flannel 自己不挑选子网，并把它的 PublicIP 和后端数据作为注解写到 Node 上，而不是写 etcd 租约。',
   'flanneld.lease-pick':
     '{who} 在 {min} ... {max} 范围内挑选子网：在收集到的 {free} 个空闲子网中（flannel 最多收集 100 个）随机取一个：{subnet}。',
+  'flanneld.lease6':
+    '{who} 还在同一个键里租用 IPv6 子网 {subnet}（EnableIPv6）；它的 PublicIPv6 是 {ip}，其他节点通过这个地址到达它。',
   'flanneld.renew': '{who} 在租约到期前一小时为 {subnet} 续约。',
   'controller.exec': '{who}：执行 "{line}"。',
   'systemctl.restart': 'systemd 在 {machine} 上重启 {unit}：守护进程先停止，再启动。',

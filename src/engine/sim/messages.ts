@@ -169,6 +169,8 @@ export const EN: Record<MessageCode, string> = {
   'drop.vxlan-l3miss':
     '{dev} answers ARP itself (proxy), but knows no neighbour {ip}: the request is dropped (an L3 miss).',
   'drop.vxlan-no-route': '{dev} cannot reach the remote tunnel end {dst}: no route.',
+  'drop.udp6-zero-csum':
+    'The UDP datagram for port {port} on {dst} has a zero checksum, which IPv6 forbids; the VXLAN device does not accept one (no udp6zerocsumrx): dropped.',
   'drop.vxlan-bad': 'The UDP datagram on the VXLAN port has no valid VXLAN header: dropped.',
   'drop.vxlan-vni': 'No VXLAN device here carries VNI {vni}: the datagram is dropped.',
   'ipip.encap':
@@ -223,6 +225,8 @@ export const EN: Record<MessageCode, string> = {
     "{who} runs with --kube-subnet-mgr: its lease is {subnet}, node {node}'s spec.podCIDR, which kube-controller-manager allocated (--allocate-node-cidrs); flannel picks nothing itself, and publishes its PublicIP and backend data as annotations on the Node instead of writing an etcd lease.",
   'flanneld.lease-pick':
     '{who} picks a subnet in range {min} ... {max}: of the {free} free subnets it collected (flannel collects at most 100), it takes one at random: {subnet}.',
+  'flanneld.lease6':
+    '{who} also leases the IPv6 subnet {subnet} (EnableIPv6) in the same key; its PublicIPv6 is {ip}, the address the other nodes reach it on.',
   'flanneld.renew': '{who} renews its lease for {subnet} an hour before it would expire.',
   'controller.exec': '{who}: runs "{line}".',
   'systemctl.restart': 'systemd restarts {unit} on {machine}: the daemon is stopped, then started again.',

@@ -5,15 +5,24 @@
  * from the neighbour table instead of being carried.
  */
 import { formatIp } from '../../net/ipv4';
+import { formatIp6 } from '../../net/ipv6';
 import { Device, type DeviceKind } from '../device';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
 import { vxlanXmit } from '../stack/vxlan';
 
+/**
+ * A VTEP address: an IPv4 address as a number, an IPv6 one as a bigint. A device opens the socket
+ * of its local or remote address's family (vxlan_sock_add: AF_INET6 when VXLAN_F_IPV6 is set).
+ */
+export type VtepAddr = number | bigint;
+
+export const formatVtep = (a: VtepAddr): string => (typeof a === 'bigint' ? formatIp6(a) : formatIp(a));
+
 export interface VxlanFdbEntry {
   /** Inner MAC; 00:00:00:00:00:00 is a default destination (flooding). */
   mac: string;
-  dst: number;
+  dst: VtepAddr;
   port?: number;
   vni?: number;
   /** permanent (bridge fdb add/append), static, or learned from a received frame. */
@@ -25,11 +34,11 @@ export interface VxlanFdbEntry {
 export interface VxlanParams {
   vni: number;
   port: number;
-  local?: number;
+  local?: VtepAddr;
   /** The underlay device (`dev eth0`). */
   dev?: Device;
   /** A point-to-point remote or a multicast group: a default destination. */
-  remote?: number;
+  remote?: VtepAddr;
   learning: boolean;
   proxy: boolean;
   l2miss: boolean;
@@ -37,6 +46,10 @@ export interface VxlanParams {
   ttl: number;
   /** Outer UDP checksum (iproute2 `[no]udpcsum`): Linux computes it unless told not to. */
   udpCsum: boolean;
+  /** `udp6zerocsumtx`: over IPv6, send a zero UDP checksum (off by default: IPv6 requires one). */
+  udp6ZeroCsumTx: boolean;
+  /** `udp6zerocsumrx`: over IPv6, accept a zero UDP checksum (off: udp6_csum_init drops it). */
+  udp6ZeroCsumRx: boolean;
 }
 
 export class Vxlan extends Device {
@@ -58,6 +71,11 @@ export class Vxlan extends Device {
    */
   readonly underlay: Netns;
 
+  /** VXLAN_F_IPV6: the outer header is IPv6 (the local or remote address is IPv6). */
+  get ipv6(): boolean {
+    return typeof this.params.local === 'bigint' || typeof this.params.remote === 'bigint';
+  }
+
   transmit(skb: Skb): void {
     vxlanXmit(this, skb);
   }
@@ -72,8 +90,8 @@ export class Vxlan extends Device {
   override detail(): string {
     const p = this.params;
     const parts = [`id ${p.vni}`];
-    if (p.remote !== undefined) parts.push(`remote ${formatIp(p.remote)}`);
-    if (p.local !== undefined) parts.push(`local ${formatIp(p.local)}`);
+    if (p.remote !== undefined) parts.push(`remote ${formatVtep(p.remote)}`);
+    if (p.local !== undefined) parts.push(`local ${formatVtep(p.local)}`);
     if (p.dev) parts.push(`dev ${p.dev.name}`);
     parts.push(`srcport 0 0 dstport ${p.port}`);
     if (!p.learning) parts.push('nolearning');
@@ -81,6 +99,9 @@ export class Vxlan extends Device {
     if (p.l2miss) parts.push('l2miss');
     if (p.l3miss) parts.push('l3miss');
     parts.push(p.ttl ? `ttl ${p.ttl}` : 'ttl auto');
+    parts.push('ageing 300', p.udpCsum ? 'udpcsum' : 'noudpcsum');
+    parts.push(p.udp6ZeroCsumTx ? 'udp6zerocsumtx' : 'noudp6zerocsumtx');
+    parts.push(p.udp6ZeroCsumRx ? 'udp6zerocsumrx' : 'noudp6zerocsumrx');
     return parts.join(' ');
   }
 
@@ -89,6 +110,6 @@ export class Vxlan extends Device {
     const state = e.state === 'learned' ? '' : ` ${e.state}`;
     const port = e.port !== undefined && e.port !== dev.params.port ? ` port ${e.port}` : '';
     const vni = e.vni !== undefined && e.vni !== dev.params.vni ? ` vni ${e.vni}` : '';
-    return `${e.mac} dev ${dev.name} dst ${formatIp(e.dst)}${port}${vni} self${state}`;
+    return `${e.mac} dev ${dev.name} dst ${formatVtep(e.dst)}${port}${vni} self${state}`;
   }
 }

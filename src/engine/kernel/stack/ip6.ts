@@ -26,6 +26,7 @@ import { nfHook } from './hooks';
 import { ndiscNeighOutput } from './ndisc';
 import { tcpRcv } from './tcp';
 import { udpRcv } from './udp';
+import { udpv6EncapRcv } from './vxlan6';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'forward' | 'ipv6'> = emitEvent;
@@ -52,6 +53,8 @@ function ip6Input(dev: Device, skb0: Skb, eth?: EthLayer): void {
   const skb = nfHook(dev.netns, 'INPUT', skb0, { in: dev });
   if (!skb) return;
   const l4 = skb.layers[1];
+  // udpv6_rcv: a tunnel socket (VXLAN over IPv6) takes its datagrams first.
+  if (l4?.proto === 'udp' && udpv6EncapRcv(dev, skb)) return;
   if (l4?.proto === 'tcp') tcpRcv(dev, skb);
   else if (l4?.proto === 'udp') udpRcv(dev, skb);
   else icmpv6Rcv(dev, skb, eth);
