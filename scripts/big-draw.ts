@@ -30,6 +30,9 @@ export interface BigDraw {
   /** ms from navigation. */
   traced: number;
   drawn: number;
+  /** The canvas's own measures (TopologyCanvas): its layouts and its drawings of them, in ms. */
+  layout: number[];
+  draw: number[];
 }
 
 /** Opens the big world in `page` (a fresh context's) and waits until it is drawn. */
@@ -48,10 +51,12 @@ export async function openBig(page: Page, base: string, machines = 300, pods = 3
     if (t > 120_000) throw new Error(`the ${machines}-machine world was not drawn within 120 s`);
     await page.waitForTimeout(200);
   }
-  const at = (await page.evaluate('({ traced: window.__traced, drawn: window.__drawn })')) as {
-    traced: number;
-    drawn: number;
-  };
+  const at = (await page.evaluate(`({
+    traced: window.__traced,
+    drawn: window.__drawn,
+    layout: performance.getEntriesByName('pj:layout').map((e) => e.duration),
+    draw: performance.getEntriesByName('pj:draw').map((e) => e.duration),
+  })`)) as Omit<BigDraw, 'machines' | 'namespaces'>;
   return { machines, namespaces: machines * (pods + 1), ...at };
 }
 
@@ -65,6 +70,8 @@ export async function bigDraws(browser: Browser, base: string, runs: number): Pr
   }
   return out;
 }
+
+const ms = (xs: number[]) => xs.map((x) => `${x.toFixed(0)} ms`).join(', ');
 
 async function main(): Promise<void> {
   const base = process.argv[2] ?? 'http://127.0.0.1:4191/';
@@ -81,7 +88,7 @@ async function main(): Promise<void> {
     const page = await context.newPage();
     const d = await openBig(page, base);
     console.log(
-      `${width}x${height}: Trace shown ${d.traced.toFixed(0)} ms, drawn ${d.drawn.toFixed(0)} ms (${(d.drawn - d.traced).toFixed(0)} ms after the Trace)`,
+      `${width}x${height}: Trace shown ${d.traced.toFixed(0)} ms, drawn ${d.drawn.toFixed(0)} ms (${(d.drawn - d.traced).toFixed(0)} ms after the Trace; layouts ${ms(d.layout)}, drawings ${ms(d.draw)})`,
     );
     await page.waitForTimeout(800);
     await page.screenshot({ path: `${dir}/big-300-${width}x${height}.png` });

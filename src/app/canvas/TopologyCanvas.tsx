@@ -94,6 +94,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
     machines: [],
   });
   const pending = useRef<Place | null>(null);
+  const drawnKey = useRef<string | null>(null);
   const zoomRef = useRef<ZoomController | null>(null);
   const [layout, setLayout] = useState<CanvasLayout | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
@@ -151,9 +152,12 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
   }, [big, trace, openedIn, key]);
   useEffect(() => {
     let live = true;
+    const start = performance.now();
     layoutTopology(trace.topology, trace.scenario, aspect, keepKey ? keepKey.split('\n') : []).then(
       (l) => {
         if (!live) return;
+        // For budgets (scripts/big-draw.ts): the layout's time, ELK's worker included.
+        performance.measure('pj:layout', { start });
         setLayout(l);
         setLayoutError(null);
       },
@@ -243,6 +247,8 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
   // Transient update per step: marker and highlights only, never a re-layout.
   useEffect(() => {
     if (!layout || layout.topologyKey !== key) return;
+    const start = performance.now();
+    const drawn = drawnKey.current;
     const at = rendererRef.current?.update(layout, {
       trace,
       step,
@@ -260,6 +266,11 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
     else if (at) zoomRef.current?.reveal(at, !reducedMotion);
     // The step drawn, for tests that wait for the drawing (set here, after the drawing, not by React).
     svgRef.current?.setAttribute('data-step', String(step));
+    if (drawn !== layout.key) {
+      drawnKey.current = layout.key;
+      // For budgets: drawing a new layout (the static drawing, its anchors, the journey).
+      performance.measure('pj:draw', { start });
+    }
   }, [layout, key, trace, step, marker, dropsAll, selectedNetns, reducedMotion, words, follow, presenter]);
 
   // A new arrangement of the same topology keeps showing the old one until it is in: no flash.
