@@ -6,13 +6,17 @@ import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type
 import type { Trace } from '../../engine/kernel/trace';
 import { cameraBox, minScale } from './camera';
 import { layoutTopology } from './elk';
-import { aspectBucket, DEFAULT_ASPECT, topologyKey, type CanvasLayout } from './layout';
+import { aspectBucket, DEFAULT_ASPECT, topologyKey, type Box, type CanvasLayout } from './layout';
+import { COLLAPSE_OVER, journeyMachines, machineNames } from './lod';
+import { createMinimap, type Minimap } from './minimap';
+import { CanvasSearch } from './CanvasSearch';
+import type { Place } from './search';
 import { connectionIndices, describeMarker, dropReason, markerStateAt, previousPlace } from './model';
 import { createCanvasRenderer, type CanvasRenderer, type DropMark } from './renderer';
 import { Legend } from './Legend';
 import { PacketStrip } from './PacketStrip';
 import { wording } from './words';
-import { createZoom, type ZoomController } from './zoom';
+import { createZoom, type ViewTransform, type ZoomController } from './zoom';
 import { useT } from '../i18n';
 
 export interface CanvasProps {
@@ -60,6 +64,14 @@ function usePresenterClass(): boolean {
   return useSyncExternalStore(subscribePresenter, presenterClass, () => false);
 }
 
+/** Below this scale a big world's small labels (summaries, addresses) are not drawn: they would be specks. */
+const FAR_SCALE = 0.45;
+
+/** The box a search result is framed by: its machine (drawn in full by then), else nothing yet. */
+function placeBox(layout: CanvasLayout, p: Place): Box | null {
+  return layout.machines.find((m) => m.name === p.machine) ?? null;
+}
+
 const BTN =
   'grid h-8 min-w-8 place-items-center rounded-md border border-slate-300 bg-white/90 px-2 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-slate-600 dark:bg-slate-800/90 dark:text-slate-100 dark:hover:bg-slate-700';
 
@@ -74,6 +86,15 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
   const svgRef = useRef<SVGSVGElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
   const rendererRef = useRef<CanvasRenderer | null>(null);
+  const miniRef = useRef<SVGSVGElement>(null);
+  const minimapRef = useRef<Minimap | null>(null);
+  // Machines the reader opened (search, a click on a summary): drawn in full with the journey's.
+  const [openedIn, setOpenedIn] = useState<{ world: string; machines: string[] }>({
+    world: '',
+    machines: [],
+  });
+  const pending = useRef<Place | null>(null);
+  const drawnKey = useRef<string | null>(null);
   const zoomRef = useRef<ZoomController | null>(null);
   const [layout, setLayout] = useState<CanvasLayout | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
@@ -91,6 +112,14 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
     if (!svg || !viewport) return;
     const renderer = createCanvasRenderer(viewport);
     const zoom = createZoom(svg, viewport);
+    let far = false;
+    zoom.listen((t: ViewTransform, w: number, h: number) => {
+      if (t.k < FAR_SCALE !== far) {
+        far = t.k < FAR_SCALE;
+        svg.toggleAttribute('data-far', far);
+      }
+      minimapRef.current?.view(t, w, h);
+    });
     rendererRef.current = renderer;
     zoomRef.current = zoom;
     const ro =
@@ -113,11 +142,22 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
 
   // Layout: ELK once per topology (memoised by key inside layoutTopology), rows per view shape.
   const key = useMemo(() => topologyKey(trace.topology), [trace.topology]);
+  const big = useMemo(() => machineNames(trace.topology).length > COLLAPSE_OVER, [trace.topology]);
+  // In a big world, the journey's machines (and those opened) are drawn in full (lod.ts).
+  const keepKey = useMemo(() => {
+    if (!big) return '';
+    // Another world: nothing of it was opened yet.
+    const opened = openedIn.world === key ? openedIn.machines : [];
+    return [...new Set([...journeyMachines(trace), ...opened])].sort().join('\n');
+  }, [big, trace, openedIn, key]);
   useEffect(() => {
     let live = true;
-    layoutTopology(trace.topology, trace.scenario, aspect).then(
+    const start = performance.now();
+    layoutTopology(trace.topology, trace.scenario, aspect, keepKey ? keepKey.split('\n') : []).then(
       (l) => {
         if (!live) return;
+        // For budgets (scripts/big-draw.ts): the layout's time, ELK's worker included.
+        performance.measure('pj:layout', { start });
         setLayout(l);
         setLayoutError(null);
       },
@@ -129,7 +169,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
       live = false;
     };
     // layoutTopology is memoised by topology key: a new but equal topology reuses the same layout.
-  }, [trace.topology, trace.scenario, aspect]);
+  }, [trace.topology, trace.scenario, aspect, keepKey]);
 
   const connections = useMemo(() => connectionIndices(trace), [trace]);
   const dropsAll = useMemo<DropMark[]>(
@@ -153,17 +193,62 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
     rendererRef.current?.setOnSelectNetns(onSelectNetns);
   }, [onSelectNetns]);
 
-  // Fit when a new layout arrives.
+  // Frame a place found by the search, once its machine is drawn in full.
+  const frame = (l: CanvasLayout, p: Place): boolean => {
+    const box = placeBox(l, p);
+    if (!box) return false;
+    setFollow(false);
+    zoomRef.current?.focus(box, 0, !reducedMotion);
+    if (p.netns) onSelectNetns?.(p.netns);
+    return true;
+  };
+  const jump = (p: Place) => {
+    if (layout && frame(layout, p)) return;
+    pending.current = p;
+    setOpenedIn((o) => {
+      const was = o.world === key ? o.machines : [];
+      return { world: key, machines: was.includes(p.machine) ? was : [...was, p.machine] };
+    });
+  };
+  const open = (machine: string) => jump({ label: machine, machine, netns: null, iface: null });
+  useEffect(() => {
+    rendererRef.current?.setOnOpenMachine(open);
+  });
+
+  // The minimap of a big world: created with its <svg>, fed every layout and every view change.
+  useEffect(() => {
+    const el = miniRef.current;
+    if (!big || !el) return;
+    const mm = createMinimap(el, (p) => {
+      setFollow(false);
+      zoomRef.current?.panTo(p, false);
+    });
+    minimapRef.current = mm;
+    return () => {
+      mm.destroy();
+      minimapRef.current = null;
+    };
+  }, [big]);
+
+  // Fit when a new layout arrives (a big world's path, not its whole grid: layout.focus).
   const fittedKey = useRef<string | null>(null);
   useEffect(() => {
-    if (!layout || fittedKey.current === layout.key) return;
+    if (!layout) return;
+    minimapRef.current?.update(layout);
+    if (fittedKey.current === layout.key) return;
     fittedKey.current = layout.key;
-    zoomRef.current?.fit(layout, false);
+    const p = pending.current;
+    if (p && frame(layout, p)) pending.current = null;
+    else zoomRef.current?.fit(layout.focus ?? layout, false);
+    // frame() reads the current props; a new layout is the only trigger wanted here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [layout]);
 
   // Transient update per step: marker and highlights only, never a re-layout.
   useEffect(() => {
     if (!layout || layout.topologyKey !== key) return;
+    const start = performance.now();
+    const drawn = drawnKey.current;
     const at = rendererRef.current?.update(layout, {
       trace,
       step,
@@ -181,6 +266,11 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
     else if (at) zoomRef.current?.reveal(at, !reducedMotion);
     // The step drawn, for tests that wait for the drawing (set here, after the drawing, not by React).
     svgRef.current?.setAttribute('data-step', String(step));
+    if (drawn !== layout.key) {
+      drawnKey.current = layout.key;
+      // For budgets: drawing a new layout (the static drawing, its anchors, the journey).
+      performance.measure('pj:draw', { start });
+    }
   }, [layout, key, trace, step, marker, dropsAll, selectedNetns, reducedMotion, words, follow, presenter]);
 
   // A new arrangement of the same topology keeps showing the old one until it is in: no flash.
@@ -196,6 +286,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
           aria-labelledby={titleId}
           aria-describedby={descId}
           data-ready={ready ? 'true' : 'false'}
+          data-lod={layout?.summaries ? 'true' : undefined}
         >
           <title id={titleId}>{t('canvas.title', { scenario: trace.scenario, flow: trace.flow })}</title>
           <desc id={descId}>{describeMarker(marker, words)}</desc>
@@ -236,12 +327,24 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
             className={BTN}
             onClick={() => {
               setFollow(false);
-              if (layout) zoomRef.current?.fit(layout, !reducedMotion);
+              if (layout) zoomRef.current?.fit(layout.focus ?? layout, !reducedMotion);
             }}
             disabled={!ready}
           >
             {t('canvas.fit')}
           </button>
+          {layout?.summaries && (
+            <button
+              type="button"
+              className={BTN}
+              onClick={() => {
+                setFollow(false);
+                zoomRef.current?.fit(layout, !reducedMotion);
+              }}
+            >
+              {t('canvas.fitAll')}
+            </button>
+          )}
           <button
             type="button"
             className={`${BTN} aria-pressed:border-blue-600 aria-pressed:bg-blue-50 dark:aria-pressed:bg-blue-950`}
@@ -256,6 +359,20 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
           </button>
           <Legend words={words} className={BTN} />
         </div>
+        {big && (
+          <div className="absolute top-2 left-2">
+            <CanvasSearch topology={trace.topology} onJump={jump} />
+          </div>
+        )}
+        {big && (
+          <svg
+            ref={miniRef}
+            className="pj-minimap absolute right-2 bottom-2 h-28 w-44 cursor-pointer rounded-md border border-slate-300 bg-white/90 shadow-sm dark:border-slate-600 dark:bg-slate-900/90"
+            role="img"
+            aria-label={t('canvas.minimap')}
+            preserveAspectRatio="xMidYMid meet"
+          />
+        )}
       </div>
       <PacketStrip trace={trace} step={step} marker={marker} words={words} />
     </div>

@@ -11,7 +11,15 @@
 import type { ELK, ElkNode } from 'elkjs/lib/elk-api';
 import { prelaid } from 'virtual:prelaid';
 import type { Topology } from '../../engine/kernel/trace';
-import { DEFAULT_ASPECT, elkToLayout, topologyKey, topologyToElkGraph, type CanvasLayout } from './layout';
+import {
+  DEFAULT_ASPECT,
+  elkToLayout,
+  MACHINE_OPTIONS,
+  topologyKey,
+  topologyToElkGraph,
+  type CanvasLayout,
+} from './layout';
+import { collapseTopology, withSummaries } from './lod';
 
 let elkPromise: Promise<ELK> | null = null;
 const cache = new Map<string, Promise<ElkNode>>();
@@ -23,7 +31,26 @@ function loadElk(): Promise<ELK> {
     import('elkjs/lib/elk-worker.min.js?url'),
   ]).then(([api, worker]) => {
     const Elk = api.default;
-    return new Elk({ workerUrl: worker.default });
+    const elk = new Elk({ workerUrl: worker.default });
+    // A first layout of a tiny graph while nothing waits: ELK's first real layout otherwise pays for
+    // its start (seconds on a slow machine), in front of the reader.
+    void elk
+      .layout({
+        id: 'warm',
+        children: [
+          {
+            id: 'm',
+            layoutOptions: MACHINE_OPTIONS,
+            children: [
+              { id: 'a', width: 9, height: 9 },
+              { id: 'b', width: 9, height: 9 },
+            ],
+            edges: [{ id: 'e', sources: ['a'], targets: ['b'] }],
+          },
+        ],
+      })
+      .catch(() => undefined);
+    return elk;
   });
   return elkPromise;
 }
@@ -63,11 +90,19 @@ function elkLayout(t: Topology, scenario: string): Promise<ElkNode> {
   return p;
 }
 
-/** Lay out a topology of `scenario` for a view of the given aspect ratio (width / height). */
+/**
+ * Lay out a topology of `scenario` for a view of the given aspect ratio (width / height). In a big
+ * world only the machines in `keep` (the journey's, and any the reader opened) go through ELK; the
+ * others are summaries placed without it (lod.ts).
+ */
 export function layoutTopology(
   t: Topology,
   scenario: string,
   aspect = DEFAULT_ASPECT,
+  keep: readonly string[] = [],
 ): Promise<CanvasLayout> {
-  return elkLayout(t, scenario).then((g) => elkToLayout(t, g, aspect));
+  const c = collapseTopology(t, keep);
+  if (!c) return elkLayout(t, scenario).then((g) => elkToLayout(t, g, aspect));
+  const key = topologyKey(t);
+  return elkLayout(c.sub, scenario).then((g) => withSummaries(elkToLayout(c.sub, g, aspect), c, key, aspect));
 }

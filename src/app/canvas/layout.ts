@@ -7,6 +7,7 @@
 import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs/lib/elk-api';
 import type { Topology, TopologyInterface } from '../../engine/kernel/trace';
 import { arrange, type ArrangeMachine } from './arrange';
+import type { SummaryBox } from './lod';
 import { allWordings, ifaceTags, roleLabel } from './words';
 
 export interface Point {
@@ -67,6 +68,10 @@ export interface CanvasLayout {
   ifaces: IfaceBox[];
   segments: SegmentBox[];
   cables: Cable[];
+  /** A big world's machines off the journey's path, drawn as summary boxes (lod.ts). */
+  summaries?: SummaryBox[];
+  /** What "Fit to view" frames when not the whole drawing: the machines drawn in full (lod.ts). */
+  focus?: Box;
 }
 
 // ---- ids ---------------------------------------------------------------------------------
@@ -124,8 +129,20 @@ export function ifaceSize(i: Pick<TopologyInterface, 'name' | 'addrs' | 'kind'> 
 
 // ---- topology key ------------------------------------------------------------------------
 
-/** A stable key of everything in the topology that changes the drawing (memoisation key). */
+const keys = new WeakMap<Topology, string>();
+
+/**
+ * A stable key of everything in the topology that changes the drawing (memoisation key). Kept per
+ * topology object: a big world's key is a few hundred KB of text, asked for by the canvas and by
+ * each layout of it.
+ */
 export function topologyKey(t: Topology): string {
+  let k = keys.get(t);
+  if (k === undefined) keys.set(t, (k = keyOf(t)));
+  return k;
+}
+
+function keyOf(t: Topology): string {
   return JSON.stringify([
     t.machines.map((m) => [m.name, m.role ?? '', m.title ?? '']),
     t.segments.map((s) => [s.name, s.title ?? '']),
@@ -158,7 +175,7 @@ const ROOT_OPTIONS: LayoutOptions = {
   'elk.hierarchyHandling': 'SEPARATE_CHILDREN',
 };
 
-const MACHINE_OPTIONS: LayoutOptions = {
+export const MACHINE_OPTIONS: LayoutOptions = {
   'elk.algorithm': 'layered',
   'elk.direction': 'DOWN',
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
@@ -589,6 +606,9 @@ export function anchorIndex(
   const ifs = new Map(layout.ifaces.map((i) => [i.id, i]));
   const nss = new Map(layout.netns.map((n) => [n.id, n]));
   const segs = new Map(layout.segments.map((s) => [s.id, s]));
+  const sums = new Map((layout.summaries ?? []).map((s) => [s.id, s]));
+  const summaryOf = new Map<string, SummaryBox>();
+  for (const s of layout.summaries ?? []) for (const ns of s.netns) summaryOf.set(ns, s);
   const cableBetween = new Map<string, Cable>();
   const etherOf = new Map<string, Cable>();
   for (const c of layout.cables) {
@@ -617,6 +637,11 @@ export function anchorIndex(
         (i.bridge ? { x: i.x + i.width, y: i.y + i.height / 2 } : { x: i.x + i.width / 2, y: i.y });
       p = placer ? placer(i, at) : at;
     } else if (n) p = placer ? placer(n, null) : center(n);
+    else {
+      // A summarised machine: its mark sits inside its box, right of its name.
+      const s = sums.get(id);
+      if (s) p = { x: s.x + s.width - 16, y: s.y + s.height / 2 };
+    }
     if (p) placed.set(id, p);
     return p;
   };
@@ -628,6 +653,8 @@ export function anchorIndex(
       }
       const n = nss.get(netnsId(ns));
       if (n) return { id: n.id, point: pointOf(n.id)!, box: n };
+      const s = summaryOf.get(ns);
+      if (s) return { id: s.id, point: pointOf(s.id)!, box: s };
       return null;
     },
     path(fromId, toId) {

@@ -52,6 +52,8 @@ export interface CanvasRenderer {
   /** Draw a step; returns where the marker ends up (content coordinates), if anywhere. */
   update(layout: CanvasLayout, state: RenderState): Point | null;
   setOnSelectNetns(fn: ((netns: string) => void) | undefined): void;
+  /** A click on a summarised machine (lod.ts): draw it in full. */
+  setOnOpenMachine(fn: ((machine: string) => void) | undefined): void;
   destroy(): void;
 }
 
@@ -118,28 +120,36 @@ function fitLine(owner: G, parts: Measured[], max: number, gap = 6): void {
   if (owner.select(':scope > title').empty()) owner.append('title').text(full);
 }
 
-/** Draws the static topology into `root` (a <g>); returns element maps for transient updates. */
-function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void, w: Wording) {
+/** The static drawing's layers, bottom to top (a later layer is drawn over an earlier one). */
+function staticLayers(root: G) {
   root.selectAll('*').remove();
-  const machines = root.append('g').attr('class', 'pj-l-machines');
-  const segments = root.append('g').attr('class', 'pj-l-segments');
-  const nsLayer = root.append('g').attr('class', 'pj-l-netns');
-  // Bridges below the cables, ports and other interfaces above them.
-  const bridgeLayer = root.append('g').attr('class', 'pj-l-bridges');
-  const cables = root.append('g').attr('class', 'pj-l-cables');
-  // The journey goes over the cables and under the interfaces: it never hides an interface's name.
-  const journeySlot = root.append('g').attr('class', 'pj-l-journey');
-  // A bridge's header (its name, addresses and switch glyph) over both: the cables to its ports
-  // and the journey pass under it, never through its name.
-  const bridgeHeads = root.append('g').attr('class', 'pj-l-bridge-heads');
-  // Namespace names too: a cable into a namespace, or the journey, passes under its name, which a
-  // halo in the namespace's colour keeps legible.
-  const nsHeads = root.append('g').attr('class', 'pj-l-ns-heads');
-  const ifLayer = root.append('g').attr('class', 'pj-l-ifaces');
+  const layer = (name: string) => root.append('g').attr('class', `pj-l-${name}`);
+  return {
+    machines: layer('machines'),
+    // A big world's machines off the journey's path (lod.ts), below everything drawn in full.
+    summaries: layer('summaries'),
+    segments: layer('segments'),
+    netns: layer('netns'),
+    // Bridges below the cables, ports and other interfaces above them.
+    bridges: layer('bridges'),
+    cables: layer('cables'),
+    // The journey goes over the cables and under the interfaces: it never hides an interface's name.
+    journey: layer('journey'),
+    // A bridge's header (its name, addresses and switch glyph) over both: the cables to its ports
+    // and the journey pass under it, never through its name.
+    bridgeHeads: layer('bridge-heads'),
+    // Namespace names too: a cable into a namespace, or the journey, passes under its name, which a
+    // halo in the namespace's colour keeps legible.
+    nsHeads: layer('ns-heads'),
+    ifaces: layer('ifaces'),
+  };
+}
+type Layers = ReturnType<typeof staticLayers>;
 
+function drawMachines(into: G, layout: CanvasLayout, w: Wording): void {
   for (const m of layout.machines) {
     const role = m.role && m.role !== 'host' ? m.role : null;
-    const g = machines.append('g').attr('class', `pj-machine${role ? ` pj-machine--${role}` : ''}`);
+    const g = into.append('g').attr('class', `pj-machine${role ? ` pj-machine--${role}` : ''}`);
     g.append('rect')
       .attr('class', 'pj-machine-box')
       .attr('x', m.x)
@@ -158,15 +168,70 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       parts.push(t.append('tspan').attr('class', 'pj-role').attr('dx', 8).text(roleLabel(tag, w)).node()!);
     fitLine(g, parts, m.width - 24, 8);
   }
+}
 
-  for (const s of layout.segments) drawSegment(segments, s);
+/**
+ * The summarised machines (lod.ts): a heading, then per machine its name and how many namespaces
+ * it holds. Not measured text by text: 300 boxes must draw in a few milliseconds, and every title
+ * was given room for its estimated width.
+ */
+function drawSummaries(
+  into: G,
+  layout: CanvasLayout,
+  open_: (machine: string) => void,
+  w: Wording,
+): Map<string, SVGGElement> {
+  const out = new Map<string, SVGGElement>();
+  const list = layout.summaries ?? [];
+  if (list.length === 0) return out;
+  const first = list[0]!;
+  into
+    .append('text')
+    .attr('class', 'pj-summary-heading')
+    .attr('x', first.x)
+    .attr('y', first.y - 16)
+    .text(w.t('canvas.summary.heading', { n: list.length }));
+  for (const s of list) {
+    const g = into
+      .append('g')
+      .attr('class', 'pj-summary')
+      .attr('data-machine', s.machine)
+      .on('click', () => open_(s.machine));
+    g.append('title').text(s.title);
+    g.append('rect')
+      .attr('class', 'pj-summary-box')
+      .attr('x', s.x)
+      .attr('y', s.y)
+      .attr('width', s.width)
+      .attr('height', s.height)
+      .attr('rx', 8);
+    g.append('text')
+      .attr('class', 'pj-summary-label')
+      .attr('x', s.x + 10)
+      .attr('y', s.y + 19)
+      .text(s.title);
+    g.append('text')
+      .attr('class', 'pj-summary-count')
+      .attr('x', s.x + 10)
+      .attr('y', s.y + 36)
+      .text(w.t('canvas.summary.netns', { n: s.netns.length }));
+    out.set(s.id, g.node()!);
+  }
+  return out;
+}
 
+interface NsEls {
+  nsEls: Map<string, SVGGElement>;
+  nsHeadEls: Map<string, SVGGElement>;
+}
+
+function drawNamespaces(l: Layers, layout: CanvasLayout, select_: (ns: string) => void, w: Wording): NsEls {
   const nsEls = new Map<string, SVGGElement>();
   const nsHeadEls = new Map<string, SVGGElement>();
   for (const n of layout.netns) {
     // The name for assistive technology contains the visible label (WCAG 2.5.3, label in name).
     const label = n.root ? `${n.name} (${w.t('canvas.rootNs')})` : n.name;
-    const g = nsLayer
+    const g = l.netns
       .append('g')
       .attr('class', `pj-ns${n.root ? ' pj-ns--root' : ''}`)
       .attr('role', 'button')
@@ -188,7 +253,7 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('width', n.width)
       .attr('height', n.height)
       .attr('rx', 8);
-    const head = nsHeads
+    const head = l.nsHeads
       .append('g')
       .attr('class', `pj-ns-head${n.root ? ' pj-ns--root' : ''}`)
       .attr('aria-hidden', 'true')
@@ -211,17 +276,77 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
     nsEls.set(n.name, g.node()!);
     nsHeadEls.set(n.name, head.node()!);
   }
+  return { nsEls, nsHeadEls };
+}
 
+function drawCables(into: G, layout: CanvasLayout): void {
   for (const c of layout.cables) {
-    cables
+    into
       .append('path')
       .attr('class', `pj-cable pj-cable--${c.kind}`)
       .attr('d', `M${c.points.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join('L')}`);
   }
+}
 
+/** A bridge's header band and its switch glyph (a row of port sockets). */
+function drawBridgeHead(head: G, i: IfaceBox): void {
+  head
+    .append('rect')
+    .attr('class', 'pj-if-headband')
+    .attr('x', i.x + 1)
+    .attr('y', i.y + 1)
+    .attr('width', i.width - 2)
+    .attr('height', bridgeHeader(i) - 1)
+    .attr('rx', 5);
+  const gx = i.x + i.width - 34;
+  for (let k = 0; k < 4; k++) {
+    head
+      .append('rect')
+      .attr('class', 'pj-switch-port')
+      .attr('x', gx + k * 7)
+      .attr('y', i.y + 7)
+      .attr('width', 5)
+      .attr('height', 5);
+  }
+}
+
+/** An interface's name, its tags and its addresses, each fitted into the box. */
+function drawIfaceLabel(head: G, i: IfaceBox, w: Wording): void {
+  const label = head.append('text').attr('class', 'pj-if-label');
+  const line: Measured[] = [
+    label
+      .append('tspan')
+      .attr('class', 'pj-if-name')
+      .attr('x', i.x + 8)
+      .attr('y', i.y + IFACE_LINE_1)
+      .text(i.name)
+      .node()!,
+  ];
+  const tags = ifaceTags(i, w);
+  if (tags) line.push(label.append('tspan').attr('class', 'pj-if-kind').attr('dx', 6).text(tags).node()!);
+  // A bridge's header also holds the switch glyph on the right.
+  const room = i.width - 16 - (i.bridge ? 40 : 0);
+  fitLine(head, line, room);
+  i.addrs.forEach((a, k) => {
+    const addr = label
+      .append('tspan')
+      .attr('class', 'pj-if-addr')
+      .attr('x', i.x + 8)
+      .attr('y', i.y + IFACE_LINE_1 + (k + 1) * IFACE_LINE)
+      .text(a);
+    fitLine(head, [addr.node()!], i.width - 16);
+  });
+}
+
+function drawIfaces(
+  l: Layers,
+  layout: CanvasLayout,
+  select_: (ns: string) => void,
+  w: Wording,
+): Map<string, SVGGElement> {
   const ifEls = new Map<string, SVGGElement>();
   for (const i of layout.ifaces) {
-    const g = (i.bridge ? bridgeLayer : ifLayer)
+    const g = (i.bridge ? l.bridges : l.ifaces)
       .append('g')
       .attr('class', ifaceClass(i))
       .on('click', () => select_(i.netns));
@@ -233,61 +358,35 @@ function drawStatic(root: G, layout: CanvasLayout, select_: (ns: string) => void
       .attr('height', i.height)
       .attr('rx', i.bridge ? 6 : 4);
     const head = i.bridge
-      ? bridgeHeads
+      ? l.bridgeHeads
           .append('g')
           .attr('class', `pj-if-head pj-if--bridge${i.up ? '' : ' pj-if--down'}`)
           .on('click', () => select_(i.netns))
       : g;
-    if (i.bridge) {
-      head
-        .append('rect')
-        .attr('class', 'pj-if-headband')
-        .attr('x', i.x + 1)
-        .attr('y', i.y + 1)
-        .attr('width', i.width - 2)
-        .attr('height', bridgeHeader(i) - 1)
-        .attr('rx', 5);
-    }
-    const label = head.append('text').attr('class', 'pj-if-label');
-    const line: Measured[] = [
-      label
-        .append('tspan')
-        .attr('class', 'pj-if-name')
-        .attr('x', i.x + 8)
-        .attr('y', i.y + IFACE_LINE_1)
-        .text(i.name)
-        .node()!,
-    ];
-    const tags = ifaceTags(i, w);
-    if (tags) line.push(label.append('tspan').attr('class', 'pj-if-kind').attr('dx', 6).text(tags).node()!);
-    // A bridge's header also holds the switch glyph on the right.
-    const room = i.width - 16 - (i.bridge ? 40 : 0);
-    fitLine(head, line, room);
-    i.addrs.forEach((a, k) => {
-      const addr = label
-        .append('tspan')
-        .attr('class', 'pj-if-addr')
-        .attr('x', i.x + 8)
-        .attr('y', i.y + IFACE_LINE_1 + (k + 1) * IFACE_LINE)
-        .text(a);
-      fitLine(head, [addr.node()!], i.width - 16);
-    });
-    if (i.bridge) {
-      // A little switch glyph: a row of port sockets in the header.
-      const gx = i.x + i.width - 34;
-      for (let k = 0; k < 4; k++) {
-        head
-          .append('rect')
-          .attr('class', 'pj-switch-port')
-          .attr('x', gx + k * 7)
-          .attr('y', i.y + 7)
-          .attr('width', 5)
-          .attr('height', 5);
-      }
-    }
+    if (i.bridge) drawBridgeHead(head, i);
+    drawIfaceLabel(head, i, w);
     ifEls.set(i.id, g.node()!);
   }
-  return { nsEls, nsHeadEls, ifEls, journeySlot };
+  return ifEls;
+}
+
+/** Draws the static topology into `root` (a <g>); returns element maps for transient updates. */
+function drawStatic(
+  root: G,
+  layout: CanvasLayout,
+  select_: (ns: string) => void,
+  open_: (machine: string) => void,
+  w: Wording,
+) {
+  const l = staticLayers(root);
+  drawMachines(l.machines, layout, w);
+  for (const s of layout.segments) drawSegment(l.segments, s);
+  const ns = drawNamespaces(l, layout, select_, w);
+  drawCables(l.cables, layout);
+  const ifEls = drawIfaces(l, layout, select_, w);
+  // Last: fitting a name measures it, which lays out everything drawn so far (300 summaries too).
+  const summaryEls = drawSummaries(l.summaries, layout, open_, w);
+  return { ...ns, ifEls, summaryEls, journeySlot: l.journey };
 }
 
 /**
@@ -421,6 +520,8 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
   const marker = createMarker(markerLayer);
   let onSelect: ((ns: string) => void) | undefined;
   const selectNs = (ns: string) => onSelect?.(ns);
+  let onOpen: ((machine: string) => void) | undefined;
+  const openMachine = (m: string) => onOpen?.(m);
 
   let layoutKey: string | null = null;
   let index: AnchorIndex | null = null;
@@ -432,6 +533,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
   let currentNsHead: SVGGElement | null = null;
   let selectedNs: SVGGElement | null = null;
   let currentIf: SVGGElement | null = null;
+  let currentSummary: SVGGElement | null = null;
   let dropSig = '';
   let drawnLang: string | null = null;
 
@@ -481,16 +583,19 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
     setOnSelectNetns(fn) {
       onSelect = fn;
     },
+    setOnOpenMachine(fn) {
+      onOpen = fn;
+    },
     update(layout, state) {
       if (layout.key !== layoutKey || state.words.lang !== drawnLang) {
         interrupt(marker.node.node()!);
-        els = drawStatic(staticLayer, layout, selectNs, state.words);
+        els = drawStatic(staticLayer, layout, selectNs, openMachine, state.words);
         index = anchorIndex(layout, markPlacer(layout), pathRouter(layout));
         layoutKey = layout.key;
         drawnLang = state.words.lang;
         lastStep = null;
         lastAnchorId = null;
-        currentNs = currentNsHead = selectedNs = currentIf = null;
+        currentNs = currentNsHead = selectedNs = currentIf = currentSummary = null;
         dropSig = '';
       }
       if (!index || !els) return null;
@@ -509,6 +614,9 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       const curIf = (anchor && els.ifEls.get(anchor.id)) || null;
       setClass(currentIf, curIf, 'pj-if--current');
       currentIf = curIf;
+      const curSummary = (anchor && els.summaryEls.get(anchor.id)) || null;
+      setClass(currentSummary, curSummary, 'pj-summary--current');
+      currentSummary = curSummary;
       drawDrops(state);
 
       if (!m || !anchor) {
@@ -554,6 +662,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       interrupt(marker.node.node()!);
       root.selectAll('.pj-static, .pj-l-drops, .pj-l-marker').remove();
       onSelect = undefined;
+      onOpen = undefined;
     },
   };
 }

@@ -21,6 +21,10 @@ export interface ZoomController {
   ): void;
   /** Pan (keeping the scale) so that a content point is in view, e.g. the packet marker. */
   reveal(p: { x: number; y: number }, animate: boolean): void;
+  /** Pan (keeping the scale) so that a content point is in the middle of the view (the minimap). */
+  panTo(p: { x: number; y: number }, animate: boolean): void;
+  /** Called with the transform and the view's size after every change (the minimap's frame). */
+  listen(fn: ((t: ViewTransform, w: number, h: number) => void) | null): void;
   /**
    * The container was resized (size from a ResizeObserver entry): remember the size and re-fit,
    * unless the user has zoomed or panned.
@@ -30,6 +34,12 @@ export interface ZoomController {
 }
 
 /** The transform that fits `bounds` into a `w` x `h` view, centred, never above 1.5x. */
+export interface ViewTransform {
+  k: number;
+  x: number;
+  y: number;
+}
+
 export function fitTransform(
   bounds: Bounds,
   w: number,
@@ -45,6 +55,7 @@ export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomContr
   const s = select(svg);
   let userMoved = false;
   let bounds: Bounds | null = null;
+  let listener: ((t: ViewTransform, w: number, h: number) => void) | null = null;
   // The view's size, cached: reading clientWidth on every step would force a synchronous layout
   // of the whole page right after React's DOM updates (the dominant cost of a step).
   let size: { w: number; h: number } | null = null;
@@ -62,9 +73,13 @@ export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomContr
         [w, h],
       ];
     })
-    .on('zoom', (ev: { transform: { toString(): string }; sourceEvent: unknown }) => {
+    .on('zoom', (ev: { transform: ViewTransform & { toString(): string }; sourceEvent: unknown }) => {
       if (ev.sourceEvent) userMoved = true;
       viewport.setAttribute('transform', ev.transform.toString());
+      if (listener) {
+        const { w, h } = view();
+        listener(ev.transform, w, h);
+      }
     });
   s.call(behavior).on('dblclick.zoom', null);
 
@@ -108,9 +123,25 @@ export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomContr
       if (animate) s.transition().duration(300).call(behavior.translateTo, p.x, p.y);
       else s.call(behavior.translateTo, p.x, p.y);
     },
+    panTo(p, animate) {
+      userMoved = true;
+      if (animate) s.transition().duration(300).call(behavior.translateTo, p.x, p.y);
+      else s.interrupt().call(behavior.translateTo, p.x, p.y);
+    },
+    listen(fn) {
+      listener = fn;
+      if (fn) {
+        const { w, h } = view();
+        fn(zoomTransform(svg), w, h);
+      }
+    },
     resized(next) {
       size = next ? { w: next.width, h: next.height } : null;
       if (!userMoved && bounds) this.fit(bounds, false);
+      else if (listener) {
+        const { w, h } = view();
+        listener(zoomTransform(svg), w, h);
+      }
     },
     destroy() {
       s.interrupt();
