@@ -11,6 +11,17 @@ import { ipOfSkb, l4OfSkb, nfHost, tcp, udp } from '../../../../test/nf-test-kit
 
 const SNAT = 'iptables -t nat -A POSTROUTING -o eth1 -j SNAT --to-source 192.0.2.1';
 
+/** The words a refused command prints (exit status 2 for every one of these, measured). */
+function refused(h: ReturnType<typeof nfHost>, line: string): string {
+  try {
+    h.sh(line);
+  } catch (e) {
+    expect((e as { status?: number }).status).toBe(2);
+    return (e as Error).message;
+  }
+  throw new Error(`${line}: accepted`);
+}
+
 describe('conntrack and NAT', () => {
   it('decides NAT on the first packet and applies it to the rest without the rules', () => {
     const h = nfHost([SNAT]);
@@ -102,6 +113,27 @@ describe('conntrack and NAT', () => {
     expect(l4OfSkb(h.forward(tcp('10.0.0.6', 40000, '192.0.2.9', 80), 'eth0', 'eth1'))?.sport).not.toBe(
       40000,
     );
+  });
+
+  it('conntrack -F empties the table and frees the tuples it held (conntrack-tools 1.4.7 words)', () => {
+    const h = nfHost([SNAT]);
+    h.forward(tcp('10.0.0.5', 40000, '192.0.2.9', 80, 'S'), 'eth0', 'eth1');
+    h.forward(tcp('192.0.2.9', 80, '192.0.2.1', 40000, 'S.'), 'eth1', 'eth0');
+    expect(h.sh('conntrack -L')).toMatch(/^tcp .* src=10\.0\.0\.5 /);
+    // Measured in a namespace: the message goes to stderr, exit status 0.
+    expect(h.sh('conntrack -F')).toBe(
+      'conntrack v1.4.7 (conntrack-tools): connection tracking table has been emptied.',
+    );
+    expect(h.sh('conntrack -L')).toBe('conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.');
+    // Another client's SYN from the same port keeps it: the old binding is gone.
+    expect(l4OfSkb(h.forward(tcp('10.0.0.6', 40000, '192.0.2.9', 80), 'eth0', 'eth1'))?.sport).toBe(40000);
+    expect(h.sh('conntrack -F expect')).toBe(
+      'conntrack v1.4.7 (conntrack-tools): expectation table has been emptied.',
+    );
+    expect(refused(h, 'conntrack -F foo')).toContain("unknown type `foo'");
+    expect(refused(h, 'conntrack -F -p tcp')).toContain("Illegal option `--protonum' with this command");
+    expect(refused(h, 'conntrack -F -s 10.0.0.5')).toContain("Illegal option `--src' with this command");
+    expect(refused(h, 'conntrack -F --zzz')).toContain("unknown option `--zzz'");
   });
 
   it('moves a clashing privileged port within the kernel ranges (below 512 / 600-1023)', () => {

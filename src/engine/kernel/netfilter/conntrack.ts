@@ -196,6 +196,15 @@ export class Conntrack {
     this.byKey.set(key(e.reply), { e, dir: 'reply' });
   }
 
+  /**
+   * `conntrack -F` (nf_ct_iterate_cleanup_net over every entry): the entries leave the table;
+   * a packet in flight keeps the entry it holds, as a dying conntrack stays with its skb.
+   */
+  flush(): void {
+    this.entries.length = 0;
+    this.byKey.clear();
+  }
+
   /** Rows as `conntrack -L` prints them. */
   rows(): string[] {
     return this.entries.map(formatEntry);
