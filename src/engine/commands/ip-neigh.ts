@@ -1,9 +1,10 @@
 /** `ip neigh`: add, replace, change, del, flush, show. Entries added by hand default to PERMANENT. */
-import { parseIp } from '../net/ipv4';
+import { inPrefix, parseIp } from '../net/ipv4';
 import { CommandError } from '../kernel/errors';
 import { NeighTable, type NudState } from '../kernel/neigh';
 import type { CommandContext } from './types';
 import { findDev, parseMacArg } from './device-ops';
+import { parsePrefixArg } from './ip-addr';
 import { Args, matches } from './words';
 
 const NUD: Record<string, NudState> = {
@@ -32,10 +33,17 @@ interface NeighSpec {
   dev?: string;
   nud?: NudState;
   proxy: boolean;
+  /** show and flush select by prefix (get_prefix): "all", "any" and "default" select every entry. */
+  pfx?: { addr: number; len: number };
 }
 
-function parseSpec(a: Args): NeighSpec {
+function parseSpec(a: Args, byPrefix = false): NeighSpec {
   const s: NeighSpec = { proxy: false };
+  const dst = (v: string): void => {
+    if (!byPrefix) s.ip = parseAddr(v);
+    else if (v === 'all' || v === 'any' || v === 'default') s.pfx = { addr: 0, len: 0 };
+    else s.pfx = parsePrefixArg(v);
+  };
   while (!a.done) {
     const w = a.next()!;
     if (w === 'lladdr') s.mac = parseMacArg(a.value());
@@ -49,9 +57,9 @@ function parseSpec(a: Args): NeighSpec {
       s.proxy = true;
       const v = a.value();
       s.ip = parseAddr(v);
-    } else if (w === 'to') s.ip = parseAddr(a.value());
+    } else if (w === 'to') dst(a.value());
     else if (w === 'router' || w === 'extern_learn') continue;
-    else if (s.ip === undefined) s.ip = parseAddr(w);
+    else if (s.ip === undefined && s.pfx === undefined) dst(w);
     else throw new CommandError(`Error: either "to" is duplicate, or "${w}" is a garbage.`, 1);
   }
   return s;
@@ -119,11 +127,14 @@ function neighDel(ctx: CommandContext, a: Args): string {
   return '';
 }
 
+/** ipneigh.c's flush: what the selectors match, PERMANENT and NOARP entries kept by default. */
 function neighFlush(ctx: CommandContext, a: Args): string {
-  const s = parseSpec(a);
+  if (a.done) throw new CommandError('Flush requires arguments.', 1);
+  const s = parseSpec(a, true);
   const dev = s.dev ? findDev(ctx.ns, s.dev) : undefined;
   for (const e of ctx.ns.neigh.list()) {
     if ((dev && e.dev !== dev) || e.state === 'PERMANENT' || e.state === 'NOARP') continue;
+    if (s.pfx && !inPrefix(e.ip, s.pfx.addr, s.pfx.len)) continue;
     ctx.ns.neigh.delete(e.dev, e.ip);
   }
   ctx.ns.changed('neigh');
@@ -131,13 +142,16 @@ function neighFlush(ctx: CommandContext, a: Args): string {
 }
 
 function neighShow(ctx: CommandContext, a: Args): string {
-  const s = parseSpec(a);
+  const s = parseSpec(a, true);
   const dev = s.dev ? findDev(ctx.ns, s.dev) : undefined;
   return ctx.ns.neigh
     .sorted()
     .filter(
       (e) =>
-        (!dev || e.dev === dev) && (s.ip === undefined || e.ip === s.ip) && (s.proxy ? e.proxy : !e.proxy),
+        (!dev || e.dev === dev) &&
+        (s.ip === undefined || e.ip === s.ip) &&
+        (!s.pfx || inPrefix(e.ip, s.pfx.addr, s.pfx.len)) &&
+        (s.proxy ? e.proxy : !e.proxy),
     )
     .map((e) => NeighTable.format(e, !dev))
     .join('\n');

@@ -223,3 +223,36 @@ describe('proxy ARP', () => {
     expect(r.events.some((e) => e.explain.code === 'arp.proxy')).toBe(false);
   });
 });
+
+describe('ip neigh flush and show select by prefix (iproute2 ipneigh.c, get_prefix)', () => {
+  /** Entries as the kernel listed them in a namespace (its order is the hash table's). */
+  const rows = (out: string): string[] =>
+    out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .sort();
+
+  it('flushes one address, a prefix or all, keeping PERMANENT entries, as measured', () => {
+    const { sh } = lab(PAIR);
+    sh('a', 'ip neigh add 10.0.0.5 lladdr 02:00:00:00:00:05 dev va nud stale');
+    sh('a', 'ip neigh add 10.0.0.6 lladdr 02:00:00:00:00:06 dev va nud reachable');
+    sh('a', 'ip neigh add 10.0.0.7 lladdr 02:00:00:00:00:07 dev va');
+    sh('a', 'ip neigh add 10.1.0.8 lladdr 02:00:00:00:00:08 dev va nud stale');
+    const p5 = '10.0.0.5 dev va lladdr 02:00:00:00:00:05 STALE';
+    const p6 = '10.0.0.6 dev va lladdr 02:00:00:00:00:06 REACHABLE';
+    const p7 = '10.0.0.7 dev va lladdr 02:00:00:00:00:07 PERMANENT';
+    const p8 = '10.1.0.8 dev va lladdr 02:00:00:00:00:08 STALE';
+    expect(rows(sh('a', 'ip neigh show 10.0.0.0/24'))).toEqual([p5, p6, p7]);
+    expect(() => sh('a', 'ip neigh flush')).toThrow('Flush requires arguments.');
+    expect(() => sh('a', 'ip neigh flush zz')).toThrow(
+      'Error: any valid prefix is expected rather than "zz".',
+    );
+    sh('a', 'ip neigh flush 10.0.0.5');
+    expect(rows(sh('a', 'ip neigh'))).toEqual([p6, p7, p8]);
+    sh('a', 'ip neigh flush to 10.0.0.0/16');
+    expect(rows(sh('a', 'ip neigh'))).toEqual([p7, p8]);
+    sh('a', 'ip neigh flush all');
+    expect(rows(sh('a', 'ip neigh'))).toEqual([p7]);
+  });
+});
