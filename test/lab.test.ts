@@ -114,10 +114,12 @@ describe('a chain of flows in one build', () => {
     expect(script).toContain(`>/tmp/x/flow-${a!}.out`);
   });
 
-  it('leaves a single flow as it was: no reset, no marks', () => {
+  it('leaves a single flow as it was: no reset; its window marked', () => {
     const script = labScript(s, { flow: a!, capture: { dir: '/tmp/x', points: [] } });
     expect(script).not.toContain('neigh flush all');
-    expect(script).not.toContain('/tmp/x/marks');
+    // The captures start during the settle: the window keeps earlier frames out of the flow's.
+    expect(script).toMatch(new RegExp(`echo "start ${a!} .*>>/tmp/x/marks`));
+    expect(script).toMatch(new RegExp(`echo "end ${a!} .*>>/tmp/x/marks`));
     expect(script).toContain('>/tmp/x/flow.out');
   });
 });

@@ -129,8 +129,8 @@ export function diffFrames(
 export function noise(layers: Layer[]): string | undefined {
   const why6 = ipv6Noise(layers);
   if (why6) return why6;
-  const ip = layers.find((l) => l.proto === 'ipv4');
-  if (ip && ip.proto === 'ipv4' && ip.protocol === 2)
+  // Outer or carried in a tunnel: a bridge with a VXLAN port sends its reports through it too.
+  if (layers.some((l) => l.proto === 'ipv4' && l.protocol === 2))
     return 'IGMP membership reports (a bridge with an address sends them; multicast is not modelled)';
   const eth = layers[0];
   if (eth?.proto === 'eth' && eth.dst.startsWith('01:80:c2'))

@@ -74,6 +74,18 @@ function scriptError(out: string): string {
   return `lab script failed: ${(err.length > 0 ? err : lines).slice(-3).join(' | ')}`;
 }
 
+/** When a flow's command began and its capture tail ended, as the lab script marked them (µs). */
+function flowWindow(dir: string, id: string): Window | undefined {
+  const marks = existsSync(join(dir, 'marks')) ? readFileSync(join(dir, 'marks'), 'utf8') : '';
+  const at = (what: string): number | undefined => {
+    const m = new RegExp(`^${what} ${id} (\\d+)$`, 'm').exec(marks);
+    return m ? Number(m[1]) : undefined;
+  };
+  const from = at('start');
+  const to = at('end');
+  return from === undefined || to === undefined ? undefined : { from, to };
+}
+
 function compareFlow(trace: Trace, dir: string, outFile: string, window?: Window): LabResult {
   const res = compareTrace(trace, dir, window);
   const kernelOutput = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
@@ -111,16 +123,10 @@ export async function labRunChain(s: Scenario, flowIds: string[], prefix: string
     writeFileSync(file, script);
     const r = await run(file, 600_000);
     if (r.code === null) removeLeftovers(prefix);
-    const marks = existsSync(join(dir, 'marks')) ? readFileSync(join(dir, 'marks'), 'utf8') : '';
-    const at = (what: string, id: string): number | undefined => {
-      const m = new RegExp(`^${what} ${id} (\\d+)$`, 'm').exec(marks);
-      return m ? Number(m[1]) : undefined;
-    };
     return traces.map((trace, k) => {
       const id = flowIds[k]!;
-      const from = at('start', id);
-      const to = at('end', id);
-      if (r.code !== 0 || from === undefined || to === undefined)
+      const window = flowWindow(dir, id);
+      if (r.code !== 0 || window === undefined)
         return {
           trace,
           error: scriptError(r.out),
@@ -132,7 +138,7 @@ export async function labRunChain(s: Scenario, flowIds: string[], prefix: string
         };
       // A flow's own frames only: its window is the capture's, and every capture point of the
       // chain that its Trace does not name is left out, as a lone run would not capture it.
-      return compareFlow(trace, dir, join(dir, `flow-${id}.out`), { from, to });
+      return compareFlow(trace, dir, join(dir, `flow-${id}.out`), window);
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -161,7 +167,8 @@ export async function labRun(s: Scenario, flowId: string, prefix: string): Promi
         diffs: [],
         kernelOutput: '',
       };
-    return compareFlow(trace, dir, join(dir, 'flow.out'));
+    // The captures start during the settle: frames from before the flow began are not its own.
+    return compareFlow(trace, dir, join(dir, 'flow.out'), flowWindow(dir, flowId));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -321,11 +321,12 @@ function labFlow(lab: LabBuild, flowId: string): void {
   const chain = [flow, ...(opts.then ?? []).map((id) => findFlow(s, id))];
   chain.forEach((f, k) => {
     if (k > 0) L.push(...resetLines(topo, world, ns, seg));
-    // With captures, the flow's own output goes to a file, to compare with the Trace's; a
-    // chain of flows marks when each one's window begins and ends.
+    // With captures, the flow's own output goes to a file, to compare with the Trace's, and
+    // each flow marks when its window begins and ends: the captures start during the settle,
+    // so frames from before a flow (a link's start-up chatter) stay out of its comparison.
     const dir = opts.capture?.dir;
     const mark = (what: string): void => {
-      if (dir && opts.then) L.push(`echo "${what} ${f.id} \${EPOCHREALTIME/./}" >>${q(`${dir}/marks`)}`);
+      if (dir) L.push(`echo "${what} ${f.id} \${EPOCHREALTIME/./}" >>${q(`${dir}/marks`)}`);
     };
     mark('start');
     L.push(`echo ${q(`== ${f.netns}$ ${f.command}`)}`);
