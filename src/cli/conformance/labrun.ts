@@ -74,6 +74,11 @@ function scriptError(out: string): string {
   return `lab script failed: ${(err.length > 0 ? err : lines).slice(-3).join(' | ')}`;
 }
 
+/** A flow whose lab script failed: nothing compared, the script's error said. */
+function scriptFailed(trace: Trace, out: string): LabResult {
+  return { trace, error: scriptError(out), compared: 0, agreed: 0, ignored: {}, diffs: [], kernelOutput: '' };
+}
+
 /** When a flow's command began and its capture tail ended, as the lab script marked them (µs). */
 function flowWindow(dir: string, id: string): Window | undefined {
   const marks = existsSync(join(dir, 'marks')) ? readFileSync(join(dir, 'marks'), 'utf8') : '';
@@ -126,16 +131,7 @@ export async function labRunChain(s: Scenario, flowIds: string[], prefix: string
     return traces.map((trace, k) => {
       const id = flowIds[k]!;
       const window = flowWindow(dir, id);
-      if (r.code !== 0 || window === undefined)
-        return {
-          trace,
-          error: scriptError(r.out),
-          compared: 0,
-          agreed: 0,
-          ignored: {},
-          diffs: [],
-          kernelOutput: '',
-        };
+      if (r.code !== 0 || window === undefined) return scriptFailed(trace, r.out);
       // A flow's own frames only: its window is the capture's, and every capture point of the
       // chain that its Trace does not name is left out, as a lone run would not capture it.
       return compareFlow(trace, dir, join(dir, `flow-${id}.out`), window);
@@ -157,16 +153,7 @@ export async function labRun(s: Scenario, flowId: string, prefix: string): Promi
     // itself is bounded far below this.
     const r = await run(file, 600_000);
     if (r.code === null) removeLeftovers(prefix);
-    if (r.code !== 0)
-      return {
-        trace,
-        error: scriptError(r.out),
-        compared: 0,
-        agreed: 0,
-        ignored: {},
-        diffs: [],
-        kernelOutput: '',
-      };
+    if (r.code !== 0) return scriptFailed(trace, r.out);
     // The captures start during the settle: frames from before the flow began are not its own.
     return compareFlow(trace, dir, join(dir, 'flow.out'), flowWindow(dir, flowId));
   } finally {
