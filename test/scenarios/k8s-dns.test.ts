@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCommand, traceFlow, type Capture, type Trace } from '../../src/engine';
-import type { DnsLayer } from '../../src/engine/net/dns';
+import { dnsQuery, type DnsLayer } from '../../src/engine/net/dns';
 import { coreDnsReply } from '../../src/engine/controllers/coredns';
 import { finalRows, ip, scenario, trace, world } from '../helpers';
 
@@ -281,20 +281,7 @@ describe('k8s-dns', () => {
 
 describe('CoreDNS kubernetes plugin', () => {
   const c = { zone: 'cluster.local', ttl: 30, hosts: [], serial: 1 };
-  const q = (name: string, type: 'A' | 'AAAA' = 'A'): DnsLayer => ({
-    proto: 'dns',
-    id: 7,
-    qr: false,
-    aa: false,
-    tc: false,
-    rd: true,
-    ra: false,
-    rcode: 0,
-    question: [{ name, type }],
-    answer: [],
-    authority: [],
-    additional: [],
-  });
+  const q = (name: string, type: 'A' | 'AAAA' = 'A'): DnsLayer => dnsQuery(7, name, type);
   const headless = {
     name: 'db',
     namespace: 'prod',

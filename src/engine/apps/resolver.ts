@@ -13,7 +13,7 @@
  * the search list on the first answer of any kind); this is glibc.
  */
 import { formatIp } from '../net/ipv4';
-import { fqdn, RCODE, type DnsLayer, type DnsType } from '../net/dns';
+import { dnsQuery, fqdn, RCODE, type DnsLayer, type DnsType } from '../net/dns';
 import type { Ipv4Layer, UdpLayer } from '../net/layers';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
@@ -155,20 +155,7 @@ export class Lookup {
       args: { process: o.process, name: x.name, types: o.types.join(' and '), server: formatIp(x.t.remote) },
     });
     o.types.forEach((type, i) => {
-      const q: DnsLayer = {
-        proto: 'dns',
-        id: x.ids[i]!,
-        qr: false,
-        aa: false,
-        tc: false,
-        rd: true,
-        ra: false,
-        rcode: 0,
-        question: [{ name: fqdn(x.name), type }],
-        answer: [],
-        authority: [],
-        additional: [],
-      };
+      const q = dnsQuery(x.ids[i]!, fqdn(x.name), type);
       const l4 = { proto: 'udp' as const, sport: x.t.lport, dport: x.t.rport };
       sendL4(ns, x.t, l4, 0, o.process, [q], undefined, o.pmtudisc ?? 'want');
     });

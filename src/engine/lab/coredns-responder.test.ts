@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { coreDnsReply } from '../controllers/coredns';
-import { decodeDns, DNS_TYPES, encodeDns, type DnsLayer, type DnsType } from '../net/dns';
+import { decodeDns, DNS_TYPES, dnsQuery, encodeDns, type DnsLayer, type DnsType } from '../net/dns';
 import { responderTable, type ResponderEntry, type ResponderTable } from './coredns-responder';
 
 const services = [
@@ -35,20 +35,7 @@ const config = {
   serial: 7,
 };
 
-const query = (name: string, type: DnsType): DnsLayer => ({
-  proto: 'dns',
-  id: 4242,
-  qr: false,
-  aa: false,
-  tc: false,
-  rd: true,
-  ra: false,
-  rcode: 0,
-  question: [{ name, type }],
-  answer: [],
-  authority: [],
-  additional: [],
-});
+const query = (name: string, type: DnsType): DnsLayer => dnsQuery(4242, name, type);
 
 /** What RESPONDER_PY sends for a query (the same lookup and packing, in TypeScript). */
 function respond(t: ResponderTable, q: DnsLayer): DnsLayer {

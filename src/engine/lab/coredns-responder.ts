@@ -15,7 +15,7 @@ import { quote } from 'shell-quote';
 import { coreDnsReply } from '../controllers/coredns';
 import { coreDnsServing, type CoreDnsServing } from '../controllers/coredns-server';
 import type { World } from '../kernel/world';
-import { DNS_HEADER_LEN, DNS_TYPES, encodeDns, fqdn, type DnsLayer, type DnsType } from '../net/dns';
+import { DNS_HEADER_LEN, DNS_TYPES, dnsQuery, encodeDns, fqdn, type DnsType } from '../net/dns';
 
 /** One reply: [AA, RCODE, ANCOUNT, NSCOUNT, the answer and authority records in hex]. */
 export type ResponderEntry = [number, number, number, number, string];
@@ -34,20 +34,7 @@ export interface ResponderTable {
 const lower = (n: string): string => fqdn(n).toLowerCase();
 
 function entry(s: CoreDnsServing, name: string, type: DnsType): ResponderEntry {
-  const query: DnsLayer = {
-    proto: 'dns',
-    id: 0,
-    qr: false,
-    aa: false,
-    tc: false,
-    rd: true,
-    ra: false,
-    rcode: 0,
-    question: [{ name, type }],
-    answer: [],
-    authority: [],
-    additional: [],
-  };
+  const query = dnsQuery(0, name, type);
   const r = coreDnsReply(s.services, s.config, query);
   const records = encodeDns({ ...r, question: [], additional: [] }).slice(DNS_HEADER_LEN);
   const hex = [...records].map((b) => b.toString(16).padStart(2, '0')).join('');

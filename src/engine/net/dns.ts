@@ -61,6 +61,24 @@ export interface DnsLayer {
   additional: DnsRecord[];
 }
 
+/** A standard query for one name and type, recursion desired, as a stub resolver sends it. */
+export function dnsQuery(id: number, name: string, type: DnsType): DnsLayer {
+  return {
+    proto: 'dns',
+    id,
+    qr: false,
+    aa: false,
+    tc: false,
+    rd: true,
+    ra: false,
+    rcode: 0,
+    question: [{ name, type }],
+    answer: [],
+    authority: [],
+    additional: [],
+  };
+}
+
 /** A name with its trailing dot (the root is "."). */
 export function fqdn(name: string): string {
   return name.endsWith('.') ? name : `${name}.`;
