@@ -312,9 +312,13 @@ function labFlow(lab: LabBuild, flowId: string): void {
   L.push('SETTLED=$(( ${EPOCHREALTIME/./} + 1500000 ))');
   if (!opts.capture) L.push(SETTLE);
   if (s.ipv6) {
-    // The engine takes duplicate address detection as done: wait until no address is tentative.
+    // The engine takes duplicate address detection as done: wait until no address in any
+    // namespace is tentative. DAD runs from a workqueue that takes the RTNL lock, so on a
+    // loaded machine (another lab tearing its namespaces down holds it) it can take seconds
+    // longer than RetransTimer; a tentative address does not answer solicitations, and the
+    // sender's retransmitted NS would then show as a difference. At most 30 s in all.
     L.push(
-      'for n in "${LAB_NETNS[@]}"; do for t in $(seq 1 50); do ip -n "$n" -6 addr | grep -q tentative || break; sleep 0.1; done; done',
+      'for t in $(seq 1 300); do busy=0; for n in "${LAB_NETNS[@]}"; do if ip -n "$n" -6 addr | grep -q tentative; then busy=1; break; fi; done; [ $busy = 0 ] && break; sleep 0.1; done',
     );
   }
   if (opts.capture) labCaptures(lab, opts.capture);
