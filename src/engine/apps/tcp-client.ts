@@ -3,7 +3,7 @@
  * response. The kernel side (SYN, retransmits aside) is modelled by the stack.
  */
 import type { TcpLayer } from '../net/layers';
-import { formatAddr, formatEndpoint, l3Addrs, type SockAddr } from '../kernel/addr';
+import { formatAddr, formatEndpoint, formatHost, l3Addrs, type SockAddr } from '../kernel/addr';
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
@@ -129,7 +129,7 @@ export class TcpClient implements Process {
             kind: 'deliver',
             skb,
             code: 'tcp.refused',
-            args: { process: o.process, dst: formatAddr(o.dst), port: o.port },
+            args: { process: o.process, dst: formatHost(o.dst), port: o.port },
           });
           this.fail({ kind: 'refused' }, 'ECONNREFUSED');
           return;
@@ -141,7 +141,7 @@ export class TcpClient implements Process {
             kind: 'deliver',
             skb,
             code: 'tcp.established',
-            args: { process: o.process, dst: formatAddr(o.dst), port: o.port, bytes: o.request },
+            args: { process: o.process, dst: formatHost(o.dst), port: o.port, bytes: o.request },
           });
           send('.', 0);
           if (o.request === 0) {
@@ -167,7 +167,7 @@ export class TcpClient implements Process {
             kind: 'deliver',
             skb,
             code: 'tcp.response',
-            args: { process: o.process, bytes: skb.payload, src: formatAddr(from), port: tcp.sport },
+            args: { process: o.process, bytes: skb.payload, src: formatHost(from), port: tcp.sport },
           });
           const peer = formatEndpoint(from, tcp.sport);
           this.output.push(
@@ -211,7 +211,7 @@ export class TcpClient implements Process {
     emit(ns, {
       kind: 'userspace',
       code: 'tcp.connect',
-      args: { process: o.process, dst: formatAddr(o.dst), port: o.port },
+      args: { process: o.process, dst: formatHost(o.dst), port: o.port },
     });
     send('S', 0);
     this.retransmitSyn(t, isn(t.local, t.lport, t.remote, t.rport), 1, () => established);
@@ -230,7 +230,7 @@ export class TcpClient implements Process {
       emit(ns, {
         kind: 'userspace',
         code: 'tcp.syn-retransmit',
-        args: { n, dst: formatAddr(t.remote), port: t.rport },
+        args: { n, dst: formatHost(t.remote), port: t.rport },
       });
       sendL4(
         ns,
