@@ -1,7 +1,7 @@
 /** The loader that starts the page's modules after the first paint, and the CSP that lets it run. */
 import { createHash } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
-import { BOOT_FALLBACK_MS, BOOT_SCRIPT, takeInitialJs } from '../scripts/boot-plugin';
+import { BOOT_FALLBACK_MS, BOOT_SCRIPT, bootAfterPaint, takeInitialJs } from '../scripts/boot-plugin';
 import { CSP, inlineScripts, policyFor } from '../scripts/csp-plugin';
 
 const VITE_HTML = `<head>
@@ -22,8 +22,8 @@ describe('boot plugin', () => {
     expect(() => takeInitialJs('<head></head>')).toThrow(/one module entry/);
   });
 
-  it('adds the same tags once, after a painted frame or the fallback, whichever comes first', () => {
-    const added: { tag: string; rel?: string; href?: string; src?: string; type?: string }[] = [];
+  it('adds the entry once, after a painted frame or the fallback, whichever comes first', () => {
+    const added: { tag: string; src?: string; type?: string }[] = [];
     const timers: [() => void, number][] = [];
     let frame: (() => void) | null = null;
     const el = (tag: string) => ({ tag }) as (typeof added)[number];
@@ -41,8 +41,23 @@ describe('boot plugin', () => {
     frame!();
     timers.find(([, ms]) => ms === 0)![0]();
     timers.find(([, ms]) => ms === BOOT_FALLBACK_MS)![0]();
-    expect(added.map((e) => e.href ?? e.src)).toEqual(['./b.js', './c.js', './a.js']);
-    expect(added.map((e) => e.rel ?? e.type)).toEqual(['modulepreload', 'modulepreload', 'module']);
+    expect(added.map((e) => [e.type, e.src])).toEqual([['module', './a.js']]);
+  });
+
+  it('downloads every file from the head at low priority, and runs none of them there', () => {
+    const transform = bootAfterPaint().transformIndexHtml as { handler(html: string): string };
+    const out = transform.handler(VITE_HTML);
+    const head = out.slice(0, out.indexOf('</head>'));
+    const preloads = [
+      ...head.matchAll(/<link rel="modulepreload" crossorigin fetchpriority="low" href="([^"]+)">/g),
+    ];
+    expect(preloads.map((m) => m[1])).toEqual([
+      './assets/index-A.js',
+      './assets/react-B.js',
+      './assets/store-C.js',
+    ]);
+    expect(out).not.toMatch(/<script[^>]*type="module"/);
+    expect(out).toContain('data-initial-js="./assets/index-A.js ./assets/react-B.js ./assets/store-C.js"');
   });
 });
 
