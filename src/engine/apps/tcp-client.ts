@@ -10,6 +10,7 @@ import type { Skb } from '../kernel/skb';
 import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { anyIcmpErrno, STRERROR, type Errno } from '../kernel/errno';
 import { isn, synRetransmitDelayUs, TCP_WINDOW } from '../kernel/stack/tcp';
+import { wheelDelayUs } from '../kernel/timing';
 import { routeL4, sendL4, type FourTuple } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';
 import { icmpErrorText } from './ping';
@@ -135,7 +136,8 @@ export class TcpClient implements Process {
     const { ns } = this;
     const delay = synRetransmitDelayUs(ns, n);
     if (delay === undefined) return;
-    ns.world.sched.at(delay, () => {
+    // The retransmit timer is a timer-wheel timer: it fires a few jiffies after the delay.
+    ns.world.sched.at(wheelDelayUs(ns.world.sched.now, delay), () => {
       if (this.done || answered()) return;
       emit(ns, {
         kind: 'userspace',
