@@ -22,26 +22,38 @@ describe('boot plugin', () => {
     expect(() => takeInitialJs('<head></head>')).toThrow(/one module entry/);
   });
 
-  it('adds the entry once, after a painted frame or the fallback, whichever comes first', () => {
-    const added: { tag: string; src?: string; type?: string }[] = [];
+  it("runs the entry's imports one after another, then the entry, after a paint or the fallback", () => {
+    type El = { tag: string; src?: string; type?: string; onload?: () => void; onerror?: () => void };
+    const added: El[] = [];
     const timers: [() => void, number][] = [];
     let frame: (() => void) | null = null;
-    const el = (tag: string) => ({ tag }) as (typeof added)[number];
+    const runTimers = (ms: number) => {
+      const due = timers.filter(([, t]) => t === ms);
+      timers.splice(0, timers.length, ...timers.filter(([, t]) => t !== ms));
+      for (const [f] of due) f();
+    };
     runInNewContext(BOOT_SCRIPT, {
       document: {
         currentScript: { getAttribute: () => './a.js ./b.js ./c.js' },
-        createElement: el,
-        head: { appendChild: (e: (typeof added)[number]) => added.push(e) },
+        createElement: (tag: string) => ({ tag }),
+        head: { appendChild: (e: El) => added.push(e) },
       },
       requestAnimationFrame: (f: () => void) => (frame = f),
       setTimeout: (f: () => void, ms: number) => timers.push([f, ms]),
     });
     expect(added).toEqual([]);
-    expect(timers.map(([, ms]) => ms)).toEqual([BOOT_FALLBACK_MS]);
     frame!();
-    timers.find(([, ms]) => ms === 0)![0]();
-    timers.find(([, ms]) => ms === BOOT_FALLBACK_MS)![0]();
-    expect(added.map((e) => [e.type, e.src])).toEqual([['module', './a.js']]);
+    runTimers(0);
+    runTimers(BOOT_FALLBACK_MS); // too late: started once
+    expect(added.map((e) => [e.type, e.src])).toEqual([['module', './b.js']]);
+    // The next file waits for the previous one to have run (or failed), then for a task.
+    added[0]!.onload!();
+    expect(added).toHaveLength(1);
+    runTimers(0);
+    added[1]!.onerror!();
+    runTimers(0);
+    expect(added.map((e) => e.src)).toEqual(['./b.js', './c.js', './a.js']);
+    expect(added[2]!.onload).toBeUndefined();
   });
 
   it('downloads every file from the head at low priority, and runs none of them there', () => {
