@@ -177,6 +177,7 @@ export const MESSAGE_CODE_GROUPS = {
     'ping6.reply',
     'ping6.error',
     'resolver.query',
+    'resolver.dig-query',
     'resolver.answer',
     'resolver.resolved',
     'resolver.failed',

@@ -119,6 +119,8 @@ export const ZH: Record<MessageCode, string> = {
     'CoreDNS 读取来自 {from} 的 {name} 的 {type} 查询，应答 {rcode}：{answers}。它从查询到达的地址回复；conntrack 会把源地址改回客户端所问的 ClusterIP。',
   'resolver.query':
     '{process} 按 glibc 的方式解析 {name}（{types}）：/etc/resolv.conf 指定的服务器是 {server}，所以查询发往它的 UDP 53 端口。',
+  'resolver.dig-query':
+    '{process} 按 dig 的方式从一个新套接字向 {server} 的 UDP 53 端口查询 {name}（{types}）：名字按原样使用（只有 +search 时才用搜索列表），并带 EDNS OPT 记录（UDP 大小 1232、客户端 cookie）。',
   'resolver.answer': '{process} 收到 {name} 的 {type} 应答：{rcode}{answers}。',
   'resolver.retry':
     '{process}：服务器对 {name} 的每个查询都失败（SERVFAIL）；glibc 立即再问一次，第 {attempt} 次，共 {attempts} 次。',

@@ -146,6 +146,8 @@ export const EN: Record<MessageCode, string> = {
     'CoreDNS reads the {type} query for {name} from {from} and answers {rcode}: {answers}. It replies from the address the query reached; conntrack will turn that back into the ClusterIP the client asked.',
   'resolver.query':
     '{process} looks up {name} ({types}) as glibc does: /etc/resolv.conf names {server}, so the query goes there on UDP port 53.',
+  'resolver.dig-query':
+    '{process} asks {server} for {name} ({types}) on UDP port 53 from a new socket, as dig does: the name as given (the search list only with +search), with an EDNS OPT record (UDP size 1232, a client cookie).',
   'resolver.answer': '{process} gets the {type} answer for {name}: {rcode}{answers}.',
   'resolver.retry':
     '{process}: the server failed every query for {name} (SERVFAIL); glibc asks it again at once, try {attempt} of {attempts}.',
