@@ -245,3 +245,37 @@ describe('2. ICMP redirects and NAT (nf_nat_icmp_reply_translation, __ip_do_redi
     expect(echoesTo(t, '02:00:00:00:00:03')).toBe(1);
   });
 });
+
+const flagsOf = (c: Capture): string | undefined => (l4(c) as { flags?: string } | undefined)?.flags;
+const arpOf = (c: Capture): Layer | undefined => c.layers.find((l) => l.proto === 'arp');
+
+describe('11. a STALE neighbour in use is probed by unicast after delay_first_probe_time', () => {
+  const t = fixtureTrace('neigh-delay-probe', 'a-ping-b');
+
+  it("sends one ARP request to b's own MAC 5 s after the first ping, between pings 3 and 4", () => {
+    // On the kernel (ping -c 7 and ping -c 4 -i 2): a's request went to 02:00:00:00:00:0b 5.09 s
+    // after the first echo request (5 s, rounded up by the timer wheel), and b's to a with it.
+    const tx = at(t, 'a', 'eth0', 'tx');
+    expect(tx.map((c) => (arpOf(c) ? 'arp' : 'icmp'))).toEqual([
+      'icmp',
+      'icmp',
+      'icmp',
+      'arp',
+      'arp',
+      'icmp',
+    ]);
+    const probe = tx[3]!;
+    expect(probe.layers[0]).toMatchObject({ proto: 'eth', dst: '02:00:00:00:00:0b' });
+    expect(arpOf(probe)).toMatchObject({ op: 1, spa: '10.0.0.1', tpa: '10.0.0.2', tha: '00:00:00:00:00:00' });
+    expect((probe.time - tx[0]!.time) / 1e6).toBeGreaterThanOrEqual(5);
+    expect((probe.time - tx[0]!.time) / 1e6).toBeLessThan(5.26);
+  });
+
+  it('b probes a too, and each answers the other with a unicast reply', () => {
+    const bProbe = at(t, 'b', 'eth0', 'tx').find((c) => (arpOf(c) as { op?: number })?.op === 1);
+    expect(bProbe?.layers[0]).toMatchObject({ dst: '02:00:00:00:00:0a' });
+    const replies = at(t, 'a', 'eth0', 'rx').filter((c) => (arpOf(c) as { op?: number })?.op === 2);
+    expect(replies.map((c) => c.layers[0])).toEqual([expect.objectContaining({ dst: '02:00:00:00:00:0a' })]);
+    expect(t.output).toMatch(/4 packets transmitted, 4 received/);
+  });
+});

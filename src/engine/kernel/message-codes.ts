@@ -77,6 +77,9 @@ export const MESSAGE_CODE_GROUPS = {
     'neigh.resolved',
     'neigh.hit',
     'drop.neigh-failed',
+    'neigh.delay-expired',
+    'arp.probe-sent',
+    'neigh.probe-failed',
   ],
   icmp: [
     'icmp.send-error',

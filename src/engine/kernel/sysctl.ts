@@ -30,6 +30,7 @@ const NEIGH_KEYS: Record<string, number> = {
   proxy_delay: 80,
   base_reachable_time_ms: 30000,
   gc_stale_time: 60,
+  delay_first_probe_time: 5,
 };
 
 const GLOBAL_KEYS: Record<string, number> = {
@@ -41,6 +42,7 @@ const GLOBAL_KEYS: Record<string, number> = {
   'net.ipv4.neigh.default.proxy_delay': 80,
   'net.ipv4.neigh.default.base_reachable_time_ms': 30000,
   'net.ipv4.neigh.default.gc_stale_time': 60,
+  'net.ipv4.neigh.default.delay_first_probe_time': 5,
   'net.ipv4.icmp_echo_ignore_all': 0,
   'net.ipv4.tcp_syn_retries': 6,
   // Linux 6.9+: the first SYN retransmissions keep the initial 1 s timeout instead of doubling it.

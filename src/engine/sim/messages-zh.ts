@@ -65,6 +65,12 @@ export const ZH: Record<MessageCode, string> = {
   'drop.neigh-failed':
     '{dev} 上对 {ip} 的 {probes} 个 ARP 请求都无人应答：表项变为 FAILED，等待的数据包被丢弃，并回 ICMP "host unreachable"。',
   'neigh.resolved': '{ip} 的 MAC 是 {mac}：等待的数据包从 {dev} 发出。',
+  'neigh.delay-expired':
+    '{dev} 上 {ip} 的 STALE 表项被使用后，在 delay_first_probe_time 内没有得到确认：表项进入 PROBE，内核直接询问这个邻居。',
+  'arp.probe-sent':
+    '{dev} 上的第 {n} 个 ARP 探测："谁是 {ip}？"，只发给表项中的 MAC {mac}（单播，不是广播）。',
+  'neigh.probe-failed':
+    '{dev} 上的 {ip} 没有应答 {probes} 个单播 ARP 探测：表项变为 FAILED，下一个数据包会重新用广播解析。',
   'arp.ignore': '这个 ARP 请求询问的 {ip} 不在 {dev} 上；arp_ignore 让内核不作应答。',
   'arp.request-local':
     '{ip} 是我们自己的地址，所以内核用 {dev} 的 MAC {mac} 应答 {asker} 的 ARP 请求，并记下 {asker}（STALE）。',

@@ -85,6 +85,12 @@ export const EN: Record<MessageCode, string> = {
   'drop.neigh-failed':
     'Nobody answered {probes} ARP requests for {ip} on {dev}: the entry is FAILED and the waiting packet is dropped with ICMP "host unreachable".',
   'neigh.resolved': '{ip} is at {mac}: the waiting packet is sent out of {dev}.',
+  'neigh.delay-expired':
+    'Nothing confirmed {ip} on {dev} within delay_first_probe_time since its STALE entry was used: the entry goes to PROBE and the kernel asks the neighbour itself.',
+  'arp.probe-sent':
+    'ARP probe {n} on {dev}: "who has {ip}?", sent only to {mac}, the MAC the entry holds (unicast, not broadcast).',
+  'neigh.probe-failed':
+    '{ip} on {dev} did not answer {probes} unicast ARP probes: the entry is FAILED and the next packet resolves it again with broadcasts.',
   'arp.ignore':
     'The ARP request for {ip} is for an address that is not on {dev}; arp_ignore tells the kernel not to answer.',
   'arp.request-local':
