@@ -279,3 +279,27 @@ describe('11. a STALE neighbour in use is probed by unicast after delay_first_pr
     expect(t.output).toMatch(/4 packets transmitted, 4 received/);
   });
 });
+
+describe('12. a server resends its SYN-ACK (reqsk_timer_handler, tcp_check_req)', () => {
+  const t = fixtureTrace('synack-retransmit', 'a-nc-b');
+  const synAcks = at(t, 'b', 'eth0', 'tx').filter((c) => flagsOf(c) === 'S.');
+
+  it('sends five identical SYN-ACKs within nc -w 4, as the kernel did', () => {
+    // Kernel: SYN-ACKs at 0, 1.019 (the request timer), 1.019 (for the retransmitted SYN),
+    // 2.039 and 3.067 s, one sequence number.
+    expect(synAcks).toHaveLength(5);
+    expect(new Set(synAcks.map((c) => (l4(c) as { seq: number }).seq)).size).toBe(1);
+    // Each timer lands on the wheel a few jiffies late, the kernel's and the model's alike.
+    const secs = synAcks.map((c) => (c.time - synAcks[0]!.time) / 1e6);
+    [0, 1.019, 1.019, 2.039, 3.067].forEach((k, i) => expect(Math.abs(secs[i]! - k)).toBeLessThan(0.07));
+  });
+
+  it("the request timer's SYN-ACK leaves before the retransmitted SYN arrives, which restarts the timer", () => {
+    const seen = [...at(t, 'b', 'eth0', 'tx'), ...at(t, 'b', 'eth0', 'rx')]
+      .filter((c) => l4(c)?.proto === 'tcp')
+      .sort((x, y) => x.step - y.step)
+      .map((c) => `${c.direction} ${flagsOf(c)}`);
+    expect(seen).toEqual(['rx S', 'tx S.', 'tx S.', 'rx S', 'tx S.', 'rx S', 'tx S.', 'rx S', 'tx S.']);
+    expect(t.output).toBe('nc: connect to 10.2.0.9 port 80 (tcp) timed out: Operation now in progress');
+  });
+});

@@ -107,6 +107,11 @@ export const ZH: Record<MessageCode, string> = {
   'drop.no-protocol': '没有 IP 协议 {protocol} 的处理程序。',
   'tcp.syn-listener': '{process} 在端口 {port} 上监听：内核用 SYN-ACK 应答来自 {from} 的 SYN。',
   'tcp.accept': '与 {from} 的握手完成；{process} 接受这个连接。',
+  'tcp.syn-again': '又收到来自 {from} 的同一个 SYN：客户端没有收到 SYN-ACK，半开连接再次发送它并重启定时器。',
+  'tcp.synack-retransmit':
+    '还没有收到 {from} 的 ACK：半开连接的定时器再次发送 SYN-ACK（第 {n} 次重传），下次等待时间加倍。',
+  'tcp.synack-given-up':
+    '重传 {n} 次 SYN-ACK（tcp_synack_retries）后仍没有收到 {from} 的 ACK：半开连接被丢弃。',
   'app.read': '{process} 读取 {bytes} 字节。',
   'app.write': '{process} 写回 {bytes} 字节。',
   'app.close': '{process} 关闭自己这端的连接：内核发送 FIN。',

@@ -132,6 +132,12 @@ export const EN: Record<MessageCode, string> = {
   'tcp.syn-listener':
     '{process} listens on port {port}: the kernel answers the SYN from {from} with SYN-ACK.',
   'tcp.accept': 'The handshake with {from} is complete; {process} accepts the connection.',
+  'tcp.syn-again':
+    'The same SYN from {from} again: the client never got the SYN-ACK, so the half-open connection sends it again and restarts its timer.',
+  'tcp.synack-retransmit':
+    'No ACK from {from} yet: the timer of the half-open connection sends the SYN-ACK again (retransmission {n}) and waits twice as long.',
+  'tcp.synack-given-up':
+    'No ACK from {from} after {n} SYN-ACK retransmissions (tcp_synack_retries): the half-open connection is dropped.',
   'app.read': '{process} reads {bytes} bytes.',
   'app.write': '{process} writes {bytes} bytes back.',
   'app.close': '{process} closes its end of the connection: the kernel sends a FIN.',
