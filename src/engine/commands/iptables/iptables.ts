@@ -6,7 +6,7 @@
 import { CommandError } from '../../kernel/errors';
 import { registerXtHooks } from '../../kernel/netfilter/engine';
 import type { Netns } from '../../kernel/netns';
-import type { CommandContext, CommandResult } from '../types';
+import type { CommandContext, CommandResult } from '../tool/types';
 import { listRules, listTable, saveTables } from './format';
 import { formatRuleSpec } from '../../kernel/netfilter/xt-text';
 import {
