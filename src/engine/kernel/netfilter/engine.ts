@@ -984,7 +984,7 @@ export class NetfilterEngine implements NetfilterHooks {
     emit(this.ns, {
       kind: 'netfilter',
       skb,
-      decidedBy: { table: 'iptables', row: hit.row },
+      decidedBy: { table: xtTableName(family), row: hit.row },
       code: 'nf.endpoint',
       args: {
         service: service!,
