@@ -140,7 +140,8 @@ function kubernetesPlugin(
         : undefined;
     return { rcode: RCODE.NOERROR, aa: true, answer: [cname, ...(target?.answer ?? [])], authority: [] };
   }
-  const ips = s.clusterIP === 'None' ? readyAddresses(s) : [s.clusterIP];
+  // A dual-stack Service answers A from its IPv4 clusterIP and AAAA from its IPv6 one.
+  const ips = s.clusterIP === 'None' ? readyAddresses(s) : (s.clusterIPs ?? [s.clusterIP]);
   // findServices: a headless Service without a ready endpoint yields no item at all: NXDOMAIN.
   if (ips.length === 0) return { rcode: RCODE.NXDOMAIN, aa: true, answer: [], authority: soa };
   const want =

@@ -6,8 +6,8 @@
  */
 import { categorizeEndpoints, endpointsOf, portPolicy, type Endpoint } from './kube-proxy-endpoints';
 import {
+  detectLocalOf,
   servicePortName,
-  type DetectLocal,
   type KubeProxyOptions,
   type ProxyWrites,
   type Service,
@@ -58,8 +58,7 @@ const JUMPS: [string, string, string][] = [
 
 /** IfLocalNFT / IfNotLocalNFT of the LocalTrafficDetector. */
 function detector(o: KubeProxyOptions): { local: string; notLocal: string } | null {
-  const d: DetectLocal | undefined =
-    o.detectLocal ?? (o.clusterCIDR ? { mode: 'ClusterCIDR', cidr: o.clusterCIDR } : undefined);
+  const d = detectLocalOf(o);
   if (!d) return null;
   if (d.mode === 'ClusterCIDR' || d.mode === 'NodeCIDR')
     return { local: `ip saddr ${d.cidr}`, notLocal: `ip saddr != ${d.cidr}` };

@@ -70,6 +70,7 @@ const GLOBAL_KEYS: Record<string, number> = {
   'net.ipv6.neigh.default.mcast_solicit': 3,
   // br_netfilter is loaded on container hosts (Docker and kubeadm load it); its default is 1.
   'net.bridge.bridge-nf-call-iptables': 1,
+  'net.bridge.bridge-nf-call-ip6tables': 1,
 };
 
 const CONF_NAMES = Object.keys(CONF_KEYS);

@@ -523,10 +523,14 @@ function nftPins(world: World, endpoint: string, nsq: (name: string) => string):
  */
 function iptablesPins(world: World, endpoint: string, nsq: (name: string) => string): string[] {
   const out: string[] = [];
-  const any = /--comment "[^"]* -> [\d.]+:\d+"/;
-  const mine = new RegExp(`--comment "[^"]* -> ${endpoint.replace(/\./g, '\\.')}:\\d+"`);
+  // kube-proxy's comment names the endpoint as Endpoint.String(): "IP:port", "[IPv6]:port".
+  const v6 = endpoint.includes(':');
+  const any = /--comment "[^"]* -> (?:[\d.]+|\[[0-9a-f:.]+\]):\d+"/;
+  const quoted = endpoint.replace(/[.[\]]/g, (c) => `\\${c}`);
+  const mine = new RegExp(`--comment "[^"]* -> ${v6 ? `\\[${quoted}\\]` : quoted}:\\d+"`);
+  const tool = v6 ? 'ip6tables' : 'iptables';
   for (const n of world.netns.values()) {
-    const nat = n.iptables?.tables.nat;
+    const nat = (v6 ? n.ip6tables : n.iptables)?.tables.nat;
     if (!nat) continue;
     for (const c of nat.chains.values()) {
       const rows = c.rules.map((r) => formatRule('nat', c.name, r));
@@ -534,7 +538,7 @@ function iptablesPins(world: World, endpoint: string, nsq: (name: string) => str
       if (hit?.target?.kind !== 'CHAIN') continue;
       const at = rows.findIndex((r) => any.test(r) && !r.includes(' -m recent '));
       out.push(
-        `ip netns exec ${nsq(n.name)} iptables -t nat -I ${c.name} ${Math.max(0, at) + 1} -m comment --comment "lab: pin ${endpoint}" -j ${hit.target.chain}`,
+        `ip netns exec ${nsq(n.name)} ${tool} -t nat -I ${c.name} ${Math.max(0, at) + 1} -m comment --comment "lab: pin ${endpoint}" -j ${hit.target.chain}`,
       );
     }
   }
