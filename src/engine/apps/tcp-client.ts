@@ -3,13 +3,14 @@
  * response. The kernel side (SYN, retransmits aside) is modelled by the stack.
  */
 import type { TcpLayer } from '../net/layers';
-import { formatAddr, formatEndpoint, l3Addrs, type SockAddr } from '../kernel/addr';
+import { formatAddr, formatEndpoint, formatHost, l3Addrs, type SockAddr } from '../kernel/addr';
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
 import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { anyIcmpErrno, STRERROR, type Errno } from '../kernel/errno';
 import { isn, synRetransmitDelayUs, TCP_WINDOW } from '../kernel/stack/tcp';
+import { wheelDelayUs } from '../kernel/timing';
 import { routeL4, sendL4, type FourTuple } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';
 import { icmpErrorText } from './ping';
@@ -60,8 +61,8 @@ export class TcpClient implements Process {
   private startUs = 0;
 
   constructor(
-    private readonly ns: Netns,
-    private readonly o: TcpClientOptions,
+    readonly ns: Netns,
+    readonly o: TcpClientOptions,
   ) {}
 
   get name(): string {
@@ -96,128 +97,38 @@ export class TcpClient implements Process {
       rport: o.port,
       ...(o.scope ? { scope: o.scope } : {}),
     };
-    let seq = isn(t.local, t.lport, t.remote, t.rport);
-    let ack = 0;
-    let established = false;
-    let gotResponse = false;
-    let finSent = false;
-    let finReceived = false;
-    const send = (flags: string, payload: number): void => {
-      sendL4(
-        ns,
-        t,
-        { proto: 'tcp', sport: t.lport, dport: t.rport, flags, seq, ack, window: TCP_WINDOW },
-        payload,
-        o.process,
-      );
-      seq = (seq + payload + (flags.includes('F') || flags.includes('S') ? 1 : 0)) >>> 0;
-    };
-    const closeConn = (): void => {
-      if (finSent) return;
-      finSent = true;
-      emit(ns, { kind: 'userspace', code: 'app.close', args: { process: o.process } });
-      send('F.', 0);
-    };
+    const c = new TcpClientConn(this, t);
     this.close = ns.sockets.open({
       proto: 'tcp',
       ...t,
-      receive: (skb: Skb) => {
-        const from = l3Addrs(skb.layers[0]).src;
-        const tcp = skb.layers[1] as TcpLayer;
-        if (tcp.flags.includes('R')) {
-          emit(ns, {
-            kind: 'deliver',
-            skb,
-            code: 'tcp.refused',
-            args: { process: o.process, dst: formatAddr(o.dst), port: o.port },
-          });
-          this.fail({ kind: 'refused' }, 'ECONNREFUSED');
-          return;
-        }
-        if (!established && tcp.flags.includes('S') && tcp.flags.includes('.')) {
-          established = true;
-          ack = (tcp.seq + 1) >>> 0;
-          emit(ns, {
-            kind: 'deliver',
-            skb,
-            code: 'tcp.established',
-            args: { process: o.process, dst: formatAddr(o.dst), port: o.port, bytes: o.request },
-          });
-          send('.', 0);
-          if (o.request === 0) {
-            // nc -z: the handshake is the whole test; it closes at once.
-            if (o.verbose)
-              this.output.push(
-                `Connection to ${formatAddr(o.dst)} ${o.port} port [tcp/${SERVICES[o.port] ?? '*'}] succeeded!`,
-              );
-            gotResponse = true;
-            closeConn();
-            return;
-          }
-          send('P.', o.request);
-          // nc sends its line and shuts down its side; curl waits for the server to close.
-          if (o.process === 'nc') closeConn();
-          return;
-        }
-        if (!established) return;
-        if (skb.payload > 0) {
-          ack = (tcp.seq + skb.payload) >>> 0;
-          gotResponse = true;
-          emit(ns, {
-            kind: 'deliver',
-            skb,
-            code: 'tcp.response',
-            args: { process: o.process, bytes: skb.payload, src: formatAddr(from), port: tcp.sport },
-          });
-          const peer = formatEndpoint(from, tcp.sport);
-          this.output.push(
-            o.process === 'curl'
-              ? `HTTP/1.1 200 OK (${skb.payload} bytes from ${peer})`
-              : `${skb.payload} bytes received from ${peer}`,
-          );
-          if (!tcp.flags.includes('F')) send('.', 0);
-          o.onResponse?.(skb.payload);
-        }
-        if (tcp.flags.includes('F') && !finReceived) {
-          finReceived = true;
-          ack = (tcp.seq + skb.payload + 1) >>> 0;
-          if (finSent) {
-            // Our FIN went first: ACK theirs and the connection is done; its 4-tuple stays
-            // in TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN).
-            send('.', 0);
-            ns.sockets.timeWait.push({ ...t, untilUs: ns.world.sched.now + 60 * SECOND_US });
-            this.finish(gotResponse);
-          } else {
-            // The server closed: the client reads EOF and closes too.
-            closeConn();
-          }
-          return;
-        }
-        if (finSent && finReceived && tcp.flags === '.') this.finish(gotResponse);
-      },
-      error: (skb: Skb) => {
-        const icmp = skb.layers[1];
-        const from = formatAddr(l3Addrs(skb.layers[0]).src);
-        if (icmp?.proto !== 'icmp' && icmp?.proto !== 'icmpv6') return;
-        const e = anyIcmpErrno(icmp);
-        // tcp_v4_err / tcp_v6_err: fragmentation needed (packet too big) only lowers the path
-        // MTU; a connection past SYN_SENT keeps an error as sk_err_soft (no IP_RECVERR) and
-        // carries on; in SYN_SENT any error aborts.
-        if (!e || (icmp.proto === 'icmp' && icmp.type === 3 && icmp.code === 4) || established) return;
-        const text = icmp.proto === 'icmp' ? icmpErrorText(icmp) : icmpv6ErrorText(icmp);
-        this.fail({ kind: 'icmp-error', text: `From ${from}: ${text}` }, e.errno);
-      },
+      receive: (skb: Skb) => c.receive(skb),
+      error: (skb: Skb) => this.icmpError(skb, c.established),
     });
     emit(ns, {
       kind: 'userspace',
       code: 'tcp.connect',
-      args: { process: o.process, dst: formatAddr(o.dst), port: o.port },
+      args: { process: o.process, dst: formatHost(o.dst), port: o.port },
     });
-    send('S', 0);
-    this.retransmitSyn(t, isn(t.local, t.lport, t.remote, t.rport), 1, () => established);
+    c.send('S', 0);
+    this.retransmitSyn(t, isn(t.local, t.lport, t.remote, t.rport), 1, () => c.established);
     ns.world.sched.at(o.waitUs, () => {
-      if (!this.done) this.fail({ kind: 'timeout' }, established ? 'EIO' : 'ETIMEDOUT');
+      if (!this.done) this.fail({ kind: 'timeout' }, c.established ? 'EIO' : 'ETIMEDOUT');
     });
+  }
+
+  /**
+   * An ICMP error for the socket. tcp_v4_err / tcp_v6_err: fragmentation needed (packet too
+   * big) only lowers the path MTU; a connection past SYN_SENT keeps an error as sk_err_soft
+   * (no IP_RECVERR) and carries on; in SYN_SENT any error aborts.
+   */
+  private icmpError(skb: Skb, established: boolean): void {
+    const icmp = skb.layers[1];
+    const from = formatAddr(l3Addrs(skb.layers[0]).src);
+    if (icmp?.proto !== 'icmp' && icmp?.proto !== 'icmpv6') return;
+    const e = anyIcmpErrno(icmp);
+    if (!e || (icmp.proto === 'icmp' && icmp.type === 3 && icmp.code === 4) || established) return;
+    const text = icmp.proto === 'icmp' ? icmpErrorText(icmp) : icmpv6ErrorText(icmp);
+    this.fail({ kind: 'icmp-error', text: `From ${from}: ${text}` }, e.errno);
   }
 
   /** The SYN_SENT retransmission timer: the same SYN again until an answer or the last try. */
@@ -225,12 +136,13 @@ export class TcpClient implements Process {
     const { ns } = this;
     const delay = synRetransmitDelayUs(ns, n);
     if (delay === undefined) return;
-    ns.world.sched.at(delay, () => {
+    // The retransmit timer is a timer-wheel timer: it fires a few jiffies after the delay.
+    ns.world.sched.at(wheelDelayUs(ns.world.sched.now, delay), () => {
       if (this.done || answered()) return;
       emit(ns, {
         kind: 'userspace',
         code: 'tcp.syn-retransmit',
-        args: { n, dst: formatAddr(t.remote), port: t.rport },
+        args: { n, dst: formatHost(t.remote), port: t.rport },
       });
       sendL4(
         ns,
@@ -244,7 +156,7 @@ export class TcpClient implements Process {
   }
 
   /** The connection is closed on both sides. */
-  private finish(ok: boolean): void {
+  finish(ok: boolean): void {
     if (this.done) return;
     this.done = true;
     this.outcome = ok ? { kind: 'ok' } : { kind: 'timeout' };
@@ -252,7 +164,7 @@ export class TcpClient implements Process {
   }
 
   /** The connection failed with `err` ('EIO': it timed out after connecting): say so as the tool does. */
-  private fail(outcome: Outcome, err: Errno | 'EIO'): void {
+  fail(outcome: Outcome, err: Errno | 'EIO'): void {
     if (this.done) return;
     this.done = true;
     this.outcome = outcome;
@@ -267,6 +179,143 @@ export class TcpClient implements Process {
         args: { process: this.o.process, text },
       });
     this.close?.();
+  }
+}
+
+/** One connection's TCP state as the client's side sees it, and what it does on each segment. */
+class TcpClientConn {
+  seq: number;
+  ack = 0;
+  established = false;
+  gotResponse = false;
+  finSent = false;
+  finReceived = false;
+
+  constructor(
+    private readonly client: TcpClient,
+    private readonly t: FourTuple,
+  ) {
+    this.seq = isn(t.local, t.lport, t.remote, t.rport);
+  }
+
+  private get ns(): Netns {
+    return this.client.ns;
+  }
+
+  private get o(): TcpClientOptions {
+    return this.client.o;
+  }
+
+  send(flags: string, payload: number): void {
+    const { t } = this;
+    sendL4(
+      this.ns,
+      t,
+      {
+        proto: 'tcp',
+        sport: t.lport,
+        dport: t.rport,
+        flags,
+        seq: this.seq,
+        ack: this.ack,
+        window: TCP_WINDOW,
+      },
+      payload,
+      this.o.process,
+    );
+    this.seq = (this.seq + payload + (flags.includes('F') || flags.includes('S') ? 1 : 0)) >>> 0;
+  }
+
+  private closeConn(): void {
+    if (this.finSent) return;
+    this.finSent = true;
+    emit(this.ns, { kind: 'userspace', code: 'app.close', args: { process: this.o.process } });
+    this.send('F.', 0);
+  }
+
+  receive(skb: Skb): void {
+    const tcp = skb.layers[1] as TcpLayer;
+    if (tcp.flags.includes('R')) return this.reset(skb);
+    if (!this.established && tcp.flags.includes('S') && tcp.flags.includes('.')) return this.synAck(skb, tcp);
+    if (!this.established) return;
+    if (skb.payload > 0) this.data(skb, tcp);
+    if (tcp.flags.includes('F') && !this.finReceived) return this.fin(skb, tcp);
+    if (this.finSent && this.finReceived && tcp.flags === '.') this.client.finish(this.gotResponse);
+  }
+
+  private reset(skb: Skb): void {
+    const { o } = this;
+    emit(this.ns, {
+      kind: 'deliver',
+      skb,
+      code: 'tcp.refused',
+      args: { process: o.process, dst: formatHost(o.dst), port: o.port },
+    });
+    this.client.fail({ kind: 'refused' }, 'ECONNREFUSED');
+  }
+
+  /** The handshake's second step: ACK it, then send the request (or, for nc -z, close). */
+  private synAck(skb: Skb, tcp: TcpLayer): void {
+    const { o } = this;
+    this.established = true;
+    this.ack = (tcp.seq + 1) >>> 0;
+    emit(this.ns, {
+      kind: 'deliver',
+      skb,
+      code: 'tcp.established',
+      args: { process: o.process, dst: formatHost(o.dst), port: o.port, bytes: o.request },
+    });
+    this.send('.', 0);
+    if (o.request === 0) {
+      // nc -z: the handshake is the whole test; it closes at once.
+      if (o.verbose)
+        this.client.output.push(
+          `Connection to ${formatAddr(o.dst)} ${o.port} port [tcp/${SERVICES[o.port] ?? '*'}] succeeded!`,
+        );
+      this.gotResponse = true;
+      this.closeConn();
+      return;
+    }
+    this.send('P.', o.request);
+    // nc sends its line and shuts down its side; curl waits for the server to close.
+    if (o.process === 'nc') this.closeConn();
+  }
+
+  /** The response's bytes: the tool prints them and ACKs (unless a FIN rides along). */
+  private data(skb: Skb, tcp: TcpLayer): void {
+    const { o } = this;
+    const from = l3Addrs(skb.layers[0]).src;
+    this.ack = (tcp.seq + skb.payload) >>> 0;
+    this.gotResponse = true;
+    emit(this.ns, {
+      kind: 'deliver',
+      skb,
+      code: 'tcp.response',
+      args: { process: o.process, bytes: skb.payload, src: formatHost(from), port: tcp.sport },
+    });
+    const peer = formatEndpoint(from, tcp.sport);
+    this.client.output.push(
+      o.process === 'curl'
+        ? `HTTP/1.1 200 OK (${skb.payload} bytes from ${peer})`
+        : `${skb.payload} bytes received from ${peer}`,
+    );
+    if (!tcp.flags.includes('F')) this.send('.', 0);
+    o.onResponse?.(skb.payload);
+  }
+
+  private fin(skb: Skb, tcp: TcpLayer): void {
+    this.finReceived = true;
+    this.ack = (tcp.seq + skb.payload + 1) >>> 0;
+    if (this.finSent) {
+      // Our FIN went first: ACK theirs and the connection is done; its 4-tuple stays
+      // in TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN).
+      this.send('.', 0);
+      this.ns.sockets.timeWait.push({ ...this.t, untilUs: this.ns.world.sched.now + 60 * SECOND_US });
+      this.client.finish(this.gotResponse);
+    } else {
+      // The server closed: the client reads EOF and closes too.
+      this.closeConn();
+    }
   }
 }
 

@@ -10,7 +10,6 @@ import { ipRule } from './ip-rule';
 import { ipTunnel, ipTuntap } from './tunnels';
 import { Args, matches } from './words';
 import { addr6Add, addr6Del, addr6Show, ip6Route, looksIpv6 } from './ip6';
-import { ip6Neigh } from './ip6-neigh';
 
 /** `ip addr add|del` of an IPv6 address: iproute2 takes the family from the address. */
 function isV6Change(a: Args): boolean {
@@ -113,7 +112,7 @@ export function ip(
   if (matches(obj, 'link')) return { output: ipLink(c, a, flags) };
   if (matches(obj, 'neighbour') || matches(obj, 'neighbor')) {
     if (family === 6 || (family === undefined && a.argv.some((w) => looksIpv6(w))))
-      return { output: ip6Neigh(c, a) };
+      return { output: ipNeigh(c, a, 6) };
     return { output: ipNeigh(c, a) };
   }
   if (obj === 'netns') return ipNetns(c, a, exec);

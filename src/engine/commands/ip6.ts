@@ -1,5 +1,5 @@
 /**
- * `ip -6 addr`, `ip -6 route` and `ip -6 neigh` (and `ip addr`/`ip route` given an IPv6
+ * `ip -6 addr` and `ip -6 route` (and `ip addr`/`ip route` given an IPv6
  * address), printed as iproute2 prints them. Words and errors are the kernel's and iproute2's.
  */
 import { formatIp6, isLinkLocal6, networkOf6, parseCidr6, parseIp6 } from '../net/ipv6';
@@ -7,7 +7,6 @@ import type { Device } from '../kernel/device';
 import { addAddr6, delAddr6 } from '../kernel/addrconf';
 import { CommandError } from '../kernel/errors';
 import type { Netns } from '../kernel/netns';
-import { Neigh6Table } from '../kernel/neigh6';
 import { formatRoute6, RT6_TABLE_LOCAL, RT6_TABLE_MAIN, type Route6 } from '../kernel/route6';
 import type { CommandContext } from './types';
 import { findDev } from './device-ops';
@@ -225,21 +224,4 @@ function route6Del(ctx: CommandContext, a: Args): string {
   if (gone === 0) throw new CommandError('RTNETLINK answers: No such process', 2);
   ctx.ns.changed('routes');
   return '';
-}
-
-/** `ip -6 neigh show [dev DEV]`: with a device named, the rows leave out "dev DEV". */
-export function neigh6Show(ctx: CommandContext, a: Args): string {
-  let dev: Device | undefined;
-  while (!a.done) {
-    const w = a.next()!;
-    if (w === 'dev') dev = findDev(ctx.ns, a.value());
-  }
-  return ctx.ns.neigh6
-    .sorted()
-    .filter((e) => !dev || e.dev === dev)
-    .map((e) => {
-      const row = Neigh6Table.format(e);
-      return dev ? row.replace(` dev ${e.dev.name}`, '') : row;
-    })
-    .join('\n');
 }

@@ -217,6 +217,179 @@ function ipsetRestore(ctx: CommandContext, exist: boolean): CommandResult {
   return { output: '' };
 }
 
+/** One ipset command line: its words after the command, the flags and the state it writes. */
+interface IpsetRun {
+  ctx: CommandContext;
+  ns: Netns;
+  state: IptablesState;
+  cmd: string;
+  rest: string[];
+  /** -exist / -!: no error for a set or element that already is (or is not) there. */
+  exist: boolean;
+  listFlags: Set<string>;
+  /** Makes the state live in the namespace and tells the world it changed. */
+  commit: () => void;
+}
+
+const LIST_FLAGS = new Set(['-n', '-name', '-t', '-terse', '-o', '-q', '-quiet']);
+
+/** `create NAME TYPE [options]`'s options, into the new set (ipset's create parser). */
+function createOptions(set: IpSet, opts: string[]): void {
+  const type = set.type;
+  for (let i = 0; i < opts.length; i++) {
+    const o = opts[i]!;
+    const val = (): string => {
+      const v = opts[++i];
+      if (v === undefined) throw usage(`Missing mandatory argument of option \`${o}'`);
+      return v;
+    };
+    const num = (): number => {
+      const v = val();
+      if (!/^\d+$/.test(v)) throw fail(`Syntax error: '${v}' is invalid as number`);
+      return Number(v);
+    };
+    if (o === 'family') {
+      const f = val();
+      if (f !== 'inet') throw fail(`Syntax error: unknown family ${f}: only inet is supported here`);
+    } else if (o === 'hashsize' && type !== 'bitmap:port') set.hashsize = num();
+    else if (o === 'maxelem' && type !== 'bitmap:port') set.maxelem = num();
+    else if (o === 'timeout') set.timeout = num();
+    else if (o === 'comment') set.comment = true;
+    else if (o === 'counters' || o === 'skbinfo') continue;
+    else if (o === 'range' && type === 'bitmap:port') {
+      const m = /^(\d+)-(\d+)$/.exec(val());
+      if (!m || Number(m[2]) > 65535 || Number(m[1]) > Number(m[2]))
+        throw fail('Syntax error: invalid port range');
+      set.range = { from: Number(m[1]), to: Number(m[2]) };
+    } else throw fail(`Syntax error: Unknown argument: '${o}'`);
+  }
+}
+
+function createSet(run: IpsetRun): CommandResult {
+  const [name, type, ...opts] = run.rest;
+  if (name === undefined) throw usage('Missing mandatory argument: set name');
+  if (type === undefined) throw usage('Missing mandatory argument: set type');
+  if (!(type in REVISION)) throw fail(`Syntax error: typename '${type}' is unknown`);
+  const set: IpSet = {
+    name,
+    type: type as IpSetType,
+    members: new Set(),
+    comment: false,
+    origin: run.ctx.origin,
+  };
+  createOptions(set, opts);
+  if (type === 'bitmap:port' && !set.range) throw usage("Mandatory option `range' is missing");
+  const existing = run.state.ipsets.get(name);
+  if (existing) {
+    if (run.exist && existing.type === set.type) return { output: '' };
+    throw fail('Set cannot be created: set with the same name already exists');
+  }
+  run.state.ipsets.set(name, set);
+  run.commit();
+  return { output: '' };
+}
+
+/** An element's extensions (`comment "..."`, `timeout N`), as ipset lists them after it. */
+function elementExtras(run: IpsetRun, set: IpSet, opts: string[]): string {
+  let extra = '';
+  for (let i = 0; i < opts.length; i++) {
+    const o = opts[i]!;
+    const v = opts[++i];
+    if (run.cmd !== 'add' || v === undefined) throw fail(`Syntax error: Unknown argument: '${o}'`);
+    if (o === 'comment') {
+      if (!set.comment) throw fail('Syntax error: Extension comment is disabled in the set');
+      extra += ` comment "${v}"`;
+    } else if (o === 'timeout') {
+      if (set.timeout === undefined) throw fail('Syntax error: Extension timeout is disabled in the set');
+      extra = ` timeout ${v}` + extra;
+    } else throw fail(`Syntax error: Unknown argument: '${o}'`);
+  }
+  if (set.timeout !== undefined && !extra.includes(' timeout ')) extra = ` timeout ${set.timeout}` + extra;
+  return extra;
+}
+
+function addMembers(run: IpsetRun, set: IpSet, members: string[], extra: string): void {
+  if (!run.exist && members.some((m) => set.members.has(m)))
+    throw fail("Element cannot be added to the set: it's already added");
+  if (set.members.size + members.length > (set.maxelem ?? 65536))
+    throw fail('Hash is full, cannot add more elements');
+  for (const m of members) {
+    set.members.add(m);
+    if (extra) (set.extras ??= new Map()).set(m, extra);
+  }
+}
+
+function deleteMembers(run: IpsetRun, set: IpSet, members: string[]): void {
+  if (!run.exist && members.some((m) => !set.members.has(m)))
+    throw fail("Element cannot be deleted from the set: it's not added");
+  for (const m of members) {
+    set.members.delete(m);
+    set.extras?.delete(m);
+  }
+}
+
+/** `add`, `del` and `test SET ELEMENT [extensions]`. */
+function elementCommand(run: IpsetRun): CommandResult {
+  const [name, member, ...opts] = run.rest;
+  if (name === undefined) throw usage('Missing mandatory argument: set name');
+  const set = getSet(run.ns, name);
+  if (member === undefined) throw usage('Missing mandatory argument: element');
+  const members = parseMember(set, member);
+  const extra = elementExtras(run, set, opts);
+  if (run.cmd === 'test') {
+    const hit = members.every((m) => memberMatches(set, m));
+    if (!hit) throw new CommandError(`${member} is NOT in set ${name}.`, 1);
+    return { output: `Warning: ${member} is in set ${name}.` };
+  }
+  if (run.cmd === 'add') addMembers(run, set, members, extra);
+  else deleteMembers(run, set, members);
+  run.commit();
+  return { output: '' };
+}
+
+/** The set named on the line, or every set when none is. */
+function setsNamed(run: IpsetRun): IpSet[] {
+  return run.rest[0] === undefined ? [...run.state.ipsets.values()] : [getSet(run.ns, run.rest[0])];
+}
+
+function flushSets(run: IpsetRun): CommandResult {
+  for (const s of setsNamed(run)) {
+    s.members.clear();
+    s.extras?.clear();
+  }
+  run.commit();
+  return { output: '' };
+}
+
+function destroySets(run: IpsetRun): CommandResult {
+  const sets = setsNamed(run);
+  for (const s of sets)
+    if (references(run.ns, s.name) > 0)
+      throw fail('Set cannot be destroyed: it is in use by a kernel component');
+  for (const s of sets) run.state.ipsets.delete(s.name);
+  run.commit();
+  return { output: '' };
+}
+
+function listSets(run: IpsetRun): CommandResult {
+  const sets = setsNamed(run);
+  if (run.listFlags.has('-n') || run.listFlags.has('-name'))
+    return { output: sets.map((s) => s.name).join('\n') };
+  const terse = run.listFlags.has('-t') || run.listFlags.has('-terse');
+  const blocks = sets.map((s) => listSet(run.ns, s, terse).join('\n'));
+  return { output: blocks.join('\n\n') };
+}
+
+const RUN: Record<string, (run: IpsetRun) => CommandResult> = {
+  create: createSet,
+  add: elementCommand,
+  del: elementCommand,
+  test: elementCommand,
+  flush: flushSets,
+  destroy: destroySets,
+  list: listSets,
+};
+
 /** The `ipset` command. */
 export function ipset(ctx: CommandContext, argv: string[]): CommandResult {
   const ns = ctx.ns;
@@ -225,152 +398,17 @@ export function ipset(ctx: CommandContext, argv: string[]): CommandResult {
   const listFlags = new Set<string>();
   for (const a of argv.slice(1)) {
     if (a === '-exist' || a === '-!') exist = true;
-    else if (
-      a === '-n' ||
-      a === '-name' ||
-      a === '-t' ||
-      a === '-terse' ||
-      a === '-o' ||
-      a === '-q' ||
-      a === '-quiet'
-    )
-      listFlags.add(a);
+    else if (LIST_FLAGS.has(a)) listFlags.add(a);
     else args.push(a);
   }
   if (args.length === 0) throw usage('No command specified.');
   if (args[0] === 'restore' || args[0] === '-R') return ipsetRestore(ctx, exist);
   const cmd = COMMANDS[args[0]!];
   if (!cmd) throw usage(`No command specified: unknown argument ${args[0]}`);
-  const rest = args.slice(1);
   const state = ns.iptables ?? new IptablesState();
   const commit = (): void => {
     attachNetfilter(ns, state);
     ns.changed('iptables');
   };
-
-  switch (cmd) {
-    case 'create': {
-      const [name, type, ...opts] = rest;
-      if (name === undefined) throw usage('Missing mandatory argument: set name');
-      if (type === undefined) throw usage('Missing mandatory argument: set type');
-      if (!(type in REVISION)) throw fail(`Syntax error: typename '${type}' is unknown`);
-      const set: IpSet = {
-        name,
-        type: type as IpSetType,
-        members: new Set(),
-        comment: false,
-        origin: ctx.origin,
-      };
-      for (let i = 0; i < opts.length; i++) {
-        const o = opts[i]!;
-        const val = (): string => {
-          const v = opts[++i];
-          if (v === undefined) throw usage(`Missing mandatory argument of option \`${o}'`);
-          return v;
-        };
-        const num = (): number => {
-          const v = val();
-          if (!/^\d+$/.test(v)) throw fail(`Syntax error: '${v}' is invalid as number`);
-          return Number(v);
-        };
-        if (o === 'family') {
-          const f = val();
-          if (f !== 'inet') throw fail(`Syntax error: unknown family ${f}: only inet is supported here`);
-        } else if (o === 'hashsize' && type !== 'bitmap:port') set.hashsize = num();
-        else if (o === 'maxelem' && type !== 'bitmap:port') set.maxelem = num();
-        else if (o === 'timeout') set.timeout = num();
-        else if (o === 'comment') set.comment = true;
-        else if (o === 'counters' || o === 'skbinfo') continue;
-        else if (o === 'range' && type === 'bitmap:port') {
-          const m = /^(\d+)-(\d+)$/.exec(val());
-          if (!m || Number(m[2]) > 65535 || Number(m[1]) > Number(m[2]))
-            throw fail('Syntax error: invalid port range');
-          set.range = { from: Number(m[1]), to: Number(m[2]) };
-        } else throw fail(`Syntax error: Unknown argument: '${o}'`);
-      }
-      if (type === 'bitmap:port' && !set.range) throw usage("Mandatory option `range' is missing");
-      const existing = state.ipsets.get(name);
-      if (existing) {
-        if (exist && existing.type === set.type) return { output: '' };
-        throw fail('Set cannot be created: set with the same name already exists');
-      }
-      state.ipsets.set(name, set);
-      commit();
-      return { output: '' };
-    }
-    case 'add':
-    case 'del':
-    case 'test': {
-      const [name, member, ...opts] = rest;
-      if (name === undefined) throw usage('Missing mandatory argument: set name');
-      const set = getSet(ns, name);
-      if (member === undefined) throw usage('Missing mandatory argument: element');
-      const members = parseMember(set, member);
-      let extra = '';
-      for (let i = 0; i < opts.length; i++) {
-        const o = opts[i]!;
-        const v = opts[++i];
-        if (cmd !== 'add' || v === undefined) throw fail(`Syntax error: Unknown argument: '${o}'`);
-        if (o === 'comment') {
-          if (!set.comment) throw fail('Syntax error: Extension comment is disabled in the set');
-          extra += ` comment "${v}"`;
-        } else if (o === 'timeout') {
-          if (set.timeout === undefined) throw fail('Syntax error: Extension timeout is disabled in the set');
-          extra = ` timeout ${v}` + extra;
-        } else throw fail(`Syntax error: Unknown argument: '${o}'`);
-      }
-      if (set.timeout !== undefined && !extra.includes(' timeout '))
-        extra = ` timeout ${set.timeout}` + extra;
-      if (cmd === 'test') {
-        const hit = members.every((m) => memberMatches(set, m));
-        if (!hit) throw new CommandError(`${member} is NOT in set ${name}.`, 1);
-        return { output: `Warning: ${member} is in set ${name}.` };
-      }
-      if (cmd === 'add') {
-        if (!exist && members.some((m) => set.members.has(m)))
-          throw fail("Element cannot be added to the set: it's already added");
-        if (set.members.size + members.length > (set.maxelem ?? 65536))
-          throw fail('Hash is full, cannot add more elements');
-        for (const m of members) {
-          set.members.add(m);
-          if (extra) (set.extras ??= new Map()).set(m, extra);
-        }
-      } else {
-        if (!exist && members.some((m) => !set.members.has(m)))
-          throw fail("Element cannot be deleted from the set: it's not added");
-        for (const m of members) {
-          set.members.delete(m);
-          set.extras?.delete(m);
-        }
-      }
-      commit();
-      return { output: '' };
-    }
-    case 'flush': {
-      const sets = rest[0] === undefined ? [...state.ipsets.values()] : [getSet(ns, rest[0])];
-      for (const s of sets) {
-        s.members.clear();
-        s.extras?.clear();
-      }
-      commit();
-      return { output: '' };
-    }
-    case 'destroy': {
-      const sets = rest[0] === undefined ? [...state.ipsets.values()] : [getSet(ns, rest[0])];
-      for (const s of sets)
-        if (references(ns, s.name) > 0)
-          throw fail('Set cannot be destroyed: it is in use by a kernel component');
-      for (const s of sets) state.ipsets.delete(s.name);
-      commit();
-      return { output: '' };
-    }
-    default: {
-      const sets = rest[0] === undefined ? [...state.ipsets.values()] : [getSet(ns, rest[0])];
-      if (listFlags.has('-n') || listFlags.has('-name'))
-        return { output: sets.map((s) => s.name).join('\n') };
-      const terse = listFlags.has('-t') || listFlags.has('-terse');
-      const blocks = sets.map((s) => listSet(ns, s, terse).join('\n'));
-      return { output: blocks.join('\n\n') };
-    }
-  }
+  return RUN[cmd]!({ ctx, ns, state, cmd, rest: args.slice(1), exist, listFlags, commit });
 }

@@ -17,6 +17,8 @@ import {
 import {
   extChain,
   fwChain,
+  namesToHash,
+  reserveHashes,
   sepChain,
   servicePortName,
   svcChain,
@@ -124,6 +126,7 @@ interface Buffers {
 
 export function iptablesModeWrites(services: Service[], o: KubeProxyOptions): ProxyWrites {
   const b: Buffers = { filterChains: [], filterRules: [], natChains: [], natRules: [] };
+  reserveHashes(namesToHash(services));
   for (const c of [
     'KUBE-SERVICES',
     'KUBE-EXTERNAL-SERVICES',

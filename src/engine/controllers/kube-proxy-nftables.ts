@@ -11,14 +11,16 @@ import {
   type KubeProxyOptions,
   type ProxyWrites,
   type Service,
+  hashName,
+  namesToHash,
+  reserveHashes,
 } from './kube-proxy';
-import { base32, sha256 } from '../util/sha256';
 
 const T = 'ip kube-proxy';
 const q = (s: string): string => `"${s}"`;
 
-/** hashAndTruncate: eight base32 characters of the name's SHA-256, a hyphen, the name. */
-const hashed = (name: string): string => `${base32(sha256(name)).slice(0, 8)}-${name}`;
+/** hashAndTruncate: eight base32 characters of the name's SHA-256 (remembered), a hyphen, the name. */
+const hashed = (name: string): string => `${hashName(name).slice(0, 8)}-${name}`;
 
 /** servicePortChainNameBase: "HASH-namespace/name/protocol/port". */
 const portBase = (s: Service, port: string, proto: string): string =>
@@ -170,6 +172,7 @@ export function nftablesModeRuleset(
   o: KubeProxyOptions,
   n: NftablesOptions = {},
 ): string {
+  reserveHashes(namesToHash(services));
   const out = baseRules(o, n);
   for (const s of services) for (const p of s.ports) out.push(...servicePort(s, p, o));
   return out.join('\n') + '\n';

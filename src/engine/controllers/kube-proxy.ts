@@ -95,13 +95,29 @@ export function servicePortName(s: Service, p: ServicePort): string {
 
 /**
  * base32(sha256(input))[:16], remembered: every node and every sync hashes the same names
- * again, four chains a Service port (a pure function; the memory is capped).
+ * again (a pure function). The memory holds what the largest rule set written needs, twice
+ * over (two proxy modes, or a sync that renames): a fixed cap smaller than one sync's names
+ * would be emptied in every sync and never hit.
  */
 const hashes = new Map<string, string>();
-function hashName(input: string): string {
+let hashCapacity = 50_000;
+
+/** A rule set is about to hash `names` names: keep room for them all. */
+export function reserveHashes(names: number): void {
+  hashCapacity = Math.max(hashCapacity, 2 * names);
+}
+
+/** The names a mode hashes for these Services: one per Service port, one per port's endpoint. */
+export function namesToHash(services: readonly Service[]): number {
+  let n = 0;
+  for (const s of services) n += s.ports.length * (1 + s.endpoints.length);
+  return n;
+}
+
+export function hashName(input: string): string {
   let h = hashes.get(input);
   if (h === undefined) {
-    if (hashes.size >= 50_000) hashes.clear();
+    if (hashes.size >= hashCapacity) hashes.clear();
     h = base32(sha256(input)).slice(0, 16);
     hashes.set(input, h);
   }

@@ -255,4 +255,29 @@ describe('ip neigh flush and show select by prefix (iproute2 ipneigh.c, get_pref
     sh('a', 'ip neigh flush all');
     expect(rows(sh('a', 'ip neigh'))).toEqual([p7]);
   });
+
+  it('ip -6 neigh is the same command over nd_tbl: flush and show select by prefix, as measured', () => {
+    const { sh } = lab(PAIR);
+    sh('a', 'ip -6 neigh add fd00::5 lladdr 02:00:00:00:00:05 dev va nud stale');
+    sh('a', 'ip -6 neigh add fd00::6 lladdr 02:00:00:00:00:06 dev va nud reachable');
+    sh('a', 'ip -6 neigh add fd00::7 lladdr 02:00:00:00:00:07 dev va');
+    sh('a', 'ip -6 neigh add fd01::8 lladdr 02:00:00:00:00:08 dev va nud stale router');
+    const p5 = 'fd00::5 dev va lladdr 02:00:00:00:00:05 STALE';
+    const p6 = 'fd00::6 dev va lladdr 02:00:00:00:00:06 REACHABLE';
+    const p7 = 'fd00::7 dev va lladdr 02:00:00:00:00:07 PERMANENT';
+    const p8 = 'fd01::8 dev va lladdr 02:00:00:00:00:08 router STALE';
+    expect(rows(sh('a', 'ip -6 neigh show fd00::/64'))).toEqual([p5, p6, p7]);
+    expect(rows(sh('a', 'ip -6 neigh show dev va fd01::8'))).toEqual([
+      'fd01::8 lladdr 02:00:00:00:00:08 router STALE',
+    ]);
+    expect(() => sh('a', 'ip -6 neigh flush zz')).toThrow(
+      'Error: inet6 prefix is expected rather than "zz".',
+    );
+    sh('a', 'ip -6 neigh flush fd00::5');
+    expect(rows(sh('a', 'ip -6 neigh'))).toEqual([p6, p7, p8]);
+    sh('a', 'ip -6 neigh flush to fd00::/16');
+    expect(rows(sh('a', 'ip -6 neigh'))).toEqual([p7, p8]);
+    sh('a', 'ip -6 neigh flush all');
+    expect(rows(sh('a', 'ip -6 neigh'))).toEqual([p7]);
+  });
 });

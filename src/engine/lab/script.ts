@@ -45,6 +45,8 @@ export function captureFile(p: CapturePoint, dir: 'tx' | 'rx'): string {
 
 /** How long the lab keeps capturing after the flow's command exits (frames still in flight, timers). */
 export const LAB_TAIL_US = 500_000;
+/** How long the lab waits after the setup before the flow: links coming up (linkwatch). */
+export const LAB_SETTLE_US = 1_500_000;
 
 /**
  * The command line a flow runs in the lab: the same program, bounded in time. curl and nc
@@ -309,7 +311,7 @@ function labFlow(lab: LabBuild, flowId: string): void {
   L.push('');
   // Links that just came up are handed to the qdisc and the bridge by linkwatch, up to a
   // second later: the flow starts 1.5 s after the setup. The captures start in that time.
-  L.push('SETTLED=$(( ${EPOCHREALTIME/./} + 1500000 ))');
+  L.push(`SETTLED=$(( \${EPOCHREALTIME/./} + ${LAB_SETTLE_US} ))`);
   if (!opts.capture) L.push(SETTLE);
   if (s.ipv6) {
     // The engine takes duplicate address detection as done: wait until no address in any

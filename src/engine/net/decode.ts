@@ -64,154 +64,193 @@ export function decodePacket(bytes: Uint8Array, first: 'eth' | 'ipv4', opts?: De
   return { layers: ctx.layers, payload };
 }
 
+/** What remains of a level's declared length from `from` on, as opaque payload. */
+function rest(end: number, from: number): number {
+  return Math.max(0, end - from);
+}
+
+/** An Ethernet header, then what its EtherType names. */
+function decodeEth(ctx: Ctx, off: number, end: number): number {
+  const { b, v, layers } = ctx;
+  const avail = b.length;
+  if (off + 14 > avail) return rest(end, off);
+  const type = v.getUint16(off + 12);
+  layers.push({ proto: 'eth', dst: macFromBytes(b, off), src: macFromBytes(b, off + 6), type });
+  if (type === ETH_P_IP) return decodeFrom(ctx, 'ipv4', off + 14, end);
+  if (type === ETH_P_ARP) return decodeFrom(ctx, 'arp', off + 14, end);
+  if (type === ETH_P_IPV6) return decodeFrom(ctx, 'ipv6', off + 14, end);
+  return rest(end, off + 14);
+}
+
+/** An Ethernet/IPv4 ARP packet; any other ARP stays opaque. */
+function decodeArp(ctx: Ctx, off: number, end: number): number {
+  const { b, v, layers } = ctx;
+  const avail = b.length;
+  if (
+    off + 28 > avail ||
+    v.getUint16(off) !== 1 ||
+    v.getUint16(off + 2) !== ETH_P_IP ||
+    v.getUint8(off + 4) !== 6 ||
+    v.getUint8(off + 5) !== 4
+  ) {
+    return rest(end, off);
+  }
+  const op = v.getUint16(off + 6);
+  if (op !== 1 && op !== 2) return rest(end, off);
+  layers.push({
+    proto: 'arp',
+    op,
+    sha: macFromBytes(b, off + 8),
+    spa: formatIp(v.getUint32(off + 14)),
+    tha: macFromBytes(b, off + 18),
+    tpa: formatIp(v.getUint32(off + 24)),
+  });
+  return 0; // ARP has no length field: whatever follows is padding
+}
+
+/** An IPv4 header; its total length bounds what follows. */
+function decodeIpv4(ctx: Ctx, off: number, end: number): number {
+  const avail = ctx.b.length;
+  const { v, layers } = ctx;
+  if (off + 20 > avail || v.getUint8(off) >> 4 !== 4) return rest(end, off);
+  const ihl = (v.getUint8(off) & 0x0f) * 4;
+  if (ihl < 20 || off + ihl > avail) return rest(end, off);
+  const total = v.getUint16(off + 2);
+  const ipEnd = total >= ihl ? off + total : end; // total 0 (TSO) or bogus: fall back
+  const protocol = v.getUint8(off + 9);
+  layers.push({
+    proto: 'ipv4',
+    src: formatIp(v.getUint32(off + 12)),
+    dst: formatIp(v.getUint32(off + 16)),
+    ttl: v.getUint8(off + 8),
+    protocol,
+    id: v.getUint16(off + 4),
+    df: (v.getUint16(off + 6) & 0x4000) !== 0,
+    tos: v.getUint8(off + 1),
+  });
+  const next = off + ihl;
+  if (protocol === IPPROTO_ICMP) return decodeFrom(ctx, 'icmp', next, ipEnd);
+  if (protocol === IPPROTO_UDP) return decodeFrom(ctx, 'udp', next, ipEnd);
+  if (protocol === IPPROTO_TCP) return decodeFrom(ctx, 'tcp', next, ipEnd);
+  if (protocol === IPPROTO_IPIP) return decodeFrom(ctx, 'ipv4', next, ipEnd);
+  if (protocol === IPPROTO_GRE) return decodeFrom(ctx, 'gre', next, ipEnd);
+  return Math.max(0, ipEnd - next);
+}
+
+/** An ICMP header; an error goes on into the IPv4 packet it quotes. */
+function decodeIcmp(ctx: Ctx, off: number, end: number): number {
+  const avail = ctx.b.length;
+  const { v, layers } = ctx;
+  if (off + 8 > avail) return rest(end, off);
+  const type = v.getUint8(off);
+  const code = v.getUint8(off + 1);
+  if (type === 0 || type === 8) {
+    layers.push({ proto: 'icmp', type, code, id: v.getUint16(off + 4), seq: v.getUint16(off + 6) });
+  } else if (type === 3 && code === 4) {
+    layers.push({ proto: 'icmp', type, code, mtu: v.getUint16(off + 6) });
+  } else if (type === 5) {
+    layers.push({ proto: 'icmp', type, code, gateway: formatIp(v.getUint32(off + 4)) });
+  } else {
+    layers.push({ proto: 'icmp', type, code });
+  }
+  // The quoted IPv4 header's total length (the original's) bounds the quote's payload,
+  // not the truncated ICMP body; `end` is only a fallback if that length is bogus.
+  if (isIcmpError(type) && off + 8 + 20 <= avail) return decodeFrom(ctx, 'ipv4', off + 8, end);
+  return rest(end, off + 8);
+}
+
+/** A UDP header, then VXLAN or DNS by port. */
+function decodeUdp(ctx: Ctx, off: number, end: number): number {
+  const { b, v, layers } = ctx;
+  const avail = b.length;
+  if (off + 8 > avail) return rest(end, off);
+  const sport = v.getUint16(off);
+  const dport = v.getUint16(off + 2);
+  const len = v.getUint16(off + 4);
+  const udpEnd = len >= 8 ? Math.min(end, off + len) : end;
+  layers.push(
+    v.getUint16(off + 6) === 0
+      ? { proto: 'udp', sport, dport, zeroChecksum: true }
+      : { proto: 'udp', sport, dport },
+  );
+  // Linux's vxlan driver demultiplexes on the destination port only.
+  if (ctx.vxlanPorts.includes(dport) && off + 16 <= avail && (v.getUint8(off + 8) & 0x08) !== 0) {
+    return decodeFrom(ctx, 'vxlan', off + 8, udpEnd);
+  }
+  // tcpdump and Wireshark read either port 53 as DNS; bytes that are not a message stay opaque.
+  if ((sport === DNS_PORT || dport === DNS_PORT) && udpEnd <= avail) {
+    const dns = decodeDns(b, off + 8, udpEnd);
+    if (dns) {
+      layers.push(dns);
+      return 0;
+    }
+  }
+  return Math.max(0, udpEnd - off - 8);
+}
+
+/** A TCP header (options skipped by the header length). */
+function decodeTcp(ctx: Ctx, off: number, end: number): number {
+  const avail = ctx.b.length;
+  const { v, layers } = ctx;
+  if (off + 20 > avail) return rest(end, off);
+  const hlen = (v.getUint8(off + 12) >> 4) * 4;
+  if (hlen < 20 || off + hlen > avail) return rest(end, off);
+  layers.push({
+    proto: 'tcp',
+    sport: v.getUint16(off),
+    dport: v.getUint16(off + 2),
+    flags: flagsToString(v.getUint8(off + 13)),
+    seq: v.getUint32(off + 4),
+    ack: v.getUint32(off + 8),
+    window: v.getUint16(off + 14),
+  });
+  return rest(end, off + hlen);
+}
+
+/** A VXLAN header, then the Ethernet frame it carries. */
+function decodeVxlan(ctx: Ctx, off: number, end: number): number {
+  const { v, layers } = ctx;
+  layers.push({ proto: 'vxlan', vni: v.getUint32(off + 4) >>> 8 });
+  return decodeFrom(ctx, 'eth', off + 8, end);
+}
+
+/** A GRE header, then an IPv4 packet when that is what it carries. */
+function decodeGre(ctx: Ctx, off: number, end: number): number {
+  const avail = ctx.b.length;
+  const { v, layers } = ctx;
+  // Version 0 with at most a key: what ip_gre sends. Checksums, sequence numbers, routing
+  // and version 1 (PPTP) are not modelled and stay opaque.
+  if (off + 4 > avail) return rest(end, off);
+  const flags = v.getUint16(off);
+  if ((flags & ~GRE_KEY) !== 0) return rest(end, off);
+  const keyed = (flags & GRE_KEY) !== 0;
+  if (keyed && off + 8 > avail) return rest(end, off);
+  const protocol = v.getUint16(off + 2);
+  layers.push(keyed ? { proto: 'gre', protocol, key: v.getUint32(off + 4) } : { proto: 'gre', protocol });
+  const next = off + (keyed ? 8 : 4);
+  if (protocol === ETH_P_IP) return decodeFrom(ctx, 'ipv4', next, end);
+  return rest(end, next);
+}
+
+const DECODERS: Record<Kind, (ctx: Ctx, off: number, end: number) => number> = {
+  eth: decodeEth,
+  arp: decodeArp,
+  ipv4: decodeIpv4,
+  ipv6: decodeIpv6,
+  icmp: decodeIcmp,
+  icmpv6: decodeIcmpv6,
+  udp: decodeUdp,
+  tcp: decodeTcp,
+  vxlan: decodeVxlan,
+  gre: decodeGre,
+};
+
 /**
  * Decode a `kind` header at `off`; `end` is the declared end of this level (may exceed
  * the bytes present). Returns the payload length after the innermost header.
  */
 function decodeFrom(ctx: Ctx, kind: Kind, off: number, end: number): number {
-  const { b, v, layers } = ctx;
-  const avail = b.length;
-  const rest = (from: number): number => Math.max(0, end - from);
-
-  switch (kind) {
-    case 'eth': {
-      if (off + 14 > avail) return rest(off);
-      const type = v.getUint16(off + 12);
-      layers.push({ proto: 'eth', dst: macFromBytes(b, off), src: macFromBytes(b, off + 6), type });
-      if (type === ETH_P_IP) return decodeFrom(ctx, 'ipv4', off + 14, end);
-      if (type === ETH_P_ARP) return decodeFrom(ctx, 'arp', off + 14, end);
-      if (type === ETH_P_IPV6) return decodeFrom(ctx, 'ipv6', off + 14, end);
-      return rest(off + 14);
-    }
-    case 'arp': {
-      // Only Ethernet/IPv4 ARP is modelled; anything else stays opaque.
-      if (
-        off + 28 > avail ||
-        v.getUint16(off) !== 1 ||
-        v.getUint16(off + 2) !== ETH_P_IP ||
-        v.getUint8(off + 4) !== 6 ||
-        v.getUint8(off + 5) !== 4
-      ) {
-        return rest(off);
-      }
-      const op = v.getUint16(off + 6);
-      if (op !== 1 && op !== 2) return rest(off);
-      layers.push({
-        proto: 'arp',
-        op,
-        sha: macFromBytes(b, off + 8),
-        spa: formatIp(v.getUint32(off + 14)),
-        tha: macFromBytes(b, off + 18),
-        tpa: formatIp(v.getUint32(off + 24)),
-      });
-      return 0; // ARP has no length field: whatever follows is padding
-    }
-    case 'ipv4': {
-      if (off + 20 > avail || v.getUint8(off) >> 4 !== 4) return rest(off);
-      const ihl = (v.getUint8(off) & 0x0f) * 4;
-      if (ihl < 20 || off + ihl > avail) return rest(off);
-      const total = v.getUint16(off + 2);
-      const ipEnd = total >= ihl ? off + total : end; // total 0 (TSO) or bogus: fall back
-      const protocol = v.getUint8(off + 9);
-      layers.push({
-        proto: 'ipv4',
-        src: formatIp(v.getUint32(off + 12)),
-        dst: formatIp(v.getUint32(off + 16)),
-        ttl: v.getUint8(off + 8),
-        protocol,
-        id: v.getUint16(off + 4),
-        df: (v.getUint16(off + 6) & 0x4000) !== 0,
-        tos: v.getUint8(off + 1),
-      });
-      const next = off + ihl;
-      if (protocol === IPPROTO_ICMP) return decodeFrom(ctx, 'icmp', next, ipEnd);
-      if (protocol === IPPROTO_UDP) return decodeFrom(ctx, 'udp', next, ipEnd);
-      if (protocol === IPPROTO_TCP) return decodeFrom(ctx, 'tcp', next, ipEnd);
-      if (protocol === IPPROTO_IPIP) return decodeFrom(ctx, 'ipv4', next, ipEnd);
-      if (protocol === IPPROTO_GRE) return decodeFrom(ctx, 'gre', next, ipEnd);
-      return Math.max(0, ipEnd - next);
-    }
-    case 'icmp': {
-      if (off + 8 > avail) return rest(off);
-      const type = v.getUint8(off);
-      const code = v.getUint8(off + 1);
-      if (type === 0 || type === 8) {
-        layers.push({ proto: 'icmp', type, code, id: v.getUint16(off + 4), seq: v.getUint16(off + 6) });
-      } else if (type === 3 && code === 4) {
-        layers.push({ proto: 'icmp', type, code, mtu: v.getUint16(off + 6) });
-      } else if (type === 5) {
-        layers.push({ proto: 'icmp', type, code, gateway: formatIp(v.getUint32(off + 4)) });
-      } else {
-        layers.push({ proto: 'icmp', type, code });
-      }
-      // The quoted IPv4 header's total length (the original's) bounds the quote's payload,
-      // not the truncated ICMP body; `end` is only a fallback if that length is bogus.
-      if (isIcmpError(type) && off + 8 + 20 <= avail) return decodeFrom(ctx, 'ipv4', off + 8, end);
-      return rest(off + 8);
-    }
-    case 'udp': {
-      if (off + 8 > avail) return rest(off);
-      const sport = v.getUint16(off);
-      const dport = v.getUint16(off + 2);
-      const len = v.getUint16(off + 4);
-      const udpEnd = len >= 8 ? Math.min(end, off + len) : end;
-      layers.push(
-        v.getUint16(off + 6) === 0
-          ? { proto: 'udp', sport, dport, zeroChecksum: true }
-          : { proto: 'udp', sport, dport },
-      );
-      // Linux's vxlan driver demultiplexes on the destination port only.
-      if (ctx.vxlanPorts.includes(dport) && off + 16 <= avail && (v.getUint8(off + 8) & 0x08) !== 0) {
-        return decodeFrom(ctx, 'vxlan', off + 8, udpEnd);
-      }
-      // tcpdump and Wireshark read either port 53 as DNS; bytes that are not a message stay opaque.
-      if ((sport === DNS_PORT || dport === DNS_PORT) && udpEnd <= avail) {
-        const dns = decodeDns(b, off + 8, udpEnd);
-        if (dns) {
-          layers.push(dns);
-          return 0;
-        }
-      }
-      return Math.max(0, udpEnd - off - 8);
-    }
-    case 'tcp': {
-      if (off + 20 > avail) return rest(off);
-      const hlen = (v.getUint8(off + 12) >> 4) * 4;
-      if (hlen < 20 || off + hlen > avail) return rest(off);
-      layers.push({
-        proto: 'tcp',
-        sport: v.getUint16(off),
-        dport: v.getUint16(off + 2),
-        flags: flagsToString(v.getUint8(off + 13)),
-        seq: v.getUint32(off + 4),
-        ack: v.getUint32(off + 8),
-        window: v.getUint16(off + 14),
-      });
-      return rest(off + hlen);
-    }
-    case 'ipv6':
-      return decodeIpv6(ctx, off, end);
-    case 'icmpv6':
-      return decodeIcmpv6(ctx, off, end);
-    case 'vxlan': {
-      layers.push({ proto: 'vxlan', vni: v.getUint32(off + 4) >>> 8 });
-      return decodeFrom(ctx, 'eth', off + 8, end);
-    }
-    case 'gre': {
-      // Version 0 with at most a key: what ip_gre sends. Checksums, sequence numbers, routing
-      // and version 1 (PPTP) are not modelled and stay opaque.
-      if (off + 4 > avail) return rest(off);
-      const flags = v.getUint16(off);
-      if ((flags & ~GRE_KEY) !== 0) return rest(off);
-      const keyed = (flags & GRE_KEY) !== 0;
-      if (keyed && off + 8 > avail) return rest(off);
-      const protocol = v.getUint16(off + 2);
-      layers.push(keyed ? { proto: 'gre', protocol, key: v.getUint32(off + 4) } : { proto: 'gre', protocol });
-      const next = off + (keyed ? 8 : 4);
-      if (protocol === ETH_P_IP) return decodeFrom(ctx, 'ipv4', next, end);
-      return rest(next);
-    }
-  }
+  return DECODERS[kind](ctx, off, end);
 }
 
 /**

@@ -138,6 +138,140 @@ export function encodePacket(pkt: Packet): Uint8Array {
   return encodeFrom(pkt.layers, 0, pkt.payload, undefined);
 }
 
+type LayerOf<P extends Layer['proto']> = Extract<Layer, { proto: P }>;
+
+function encodeEth(l: LayerOf<'eth'>, inner: Uint8Array): Uint8Array {
+  const { out, v } = prepend(ETH_HEADER_LEN, inner);
+  out.set(macBytesChecked(l.dst), 0);
+  out.set(macBytesChecked(l.src), 6);
+  v.setUint16(12, l.type);
+  return out;
+}
+
+function encodeArp(l: LayerOf<'arp'>, inner: Uint8Array): Uint8Array {
+  const { out, v } = prepend(ARP_LEN, inner);
+  v.setUint16(0, 1); // htype Ethernet
+  v.setUint16(2, ETH_P_IP); // ptype IPv4
+  out[4] = 6;
+  out[5] = 4;
+  v.setUint16(6, l.op);
+  out.set(macBytesChecked(l.sha), 8);
+  v.setUint32(14, ipBytes(l.spa));
+  out.set(macBytesChecked(l.tha), 18);
+  v.setUint32(24, ipBytes(l.tpa));
+  return out;
+}
+
+function encodeIpv4(l: Ipv4Layer, inner: Uint8Array): Uint8Array {
+  const { out, v } = prepend(IPV4_HEADER_LEN, inner);
+  out[0] = 0x45; // version 4, IHL 5 (no options)
+  out[1] = l.tos & 0xff;
+  v.setUint16(2, out.length);
+  v.setUint16(4, l.id & 0xffff);
+  v.setUint16(6, l.df ? 0x4000 : 0); // flags + fragment offset: never fragmented here
+  out[8] = l.ttl & 0xff;
+  out[9] = l.protocol & 0xff;
+  v.setUint32(12, ipBytes(l.src));
+  v.setUint32(16, ipBytes(l.dst));
+  v.setUint16(10, internetChecksum(out, 0, IPV4_HEADER_LEN));
+  return out;
+}
+
+function encodeIcmp(l: LayerOf<'icmp'>, inner: Uint8Array): Uint8Array {
+  // The quoted datagram is encoded whole (its length and checksum fields describe
+  // the original) and only then cut, as the kernel copies the start of the skb.
+  const quote =
+    isIcmpError(l.type) && inner.length > ICMP_ERROR_MAX_QUOTE
+      ? inner.subarray(0, ICMP_ERROR_MAX_QUOTE)
+      : inner;
+  const { out, v } = prepend(ICMP_HEADER_LEN, quote);
+  out[0] = l.type;
+  out[1] = l.code;
+  if (l.type === 0 || l.type === 8) {
+    v.setUint16(4, (l.id ?? 0) & 0xffff);
+    v.setUint16(6, (l.seq ?? 0) & 0xffff);
+  } else if (l.type === 3 && l.code === 4) {
+    v.setUint16(6, (l.mtu ?? 0) & 0xffff); // RFC 1191: bytes 4-5 unused, 6-7 next-hop MTU
+  } else if (l.type === 5) {
+    v.setUint32(4, ipBytes(l.gateway ?? '0.0.0.0'));
+  }
+  v.setUint16(2, internetChecksum(out));
+  return out;
+}
+
+function encodeUdp(l: LayerOf<'udp'>, inner: Uint8Array, ip: Ipv4Layer | Ipv6Layer | undefined): Uint8Array {
+  const { out, v } = prepend(UDP_HEADER_LEN, inner);
+  v.setUint16(0, l.sport);
+  v.setUint16(2, l.dport);
+  v.setUint16(4, out.length);
+  // Linux fills it in, VXLAN's outer header included (udpcsum is on by default: see the lab
+  // capture in encode.test.ts), unless the device says noudpcsum.
+  if (ip !== undefined && !l.zeroChecksum) {
+    const c = l4Checksum(out, ip, IPPROTO_UDP);
+    v.setUint16(6, c === 0 ? 0xffff : c); // RFC 768: a computed 0 is sent as all ones
+  }
+  return out;
+}
+
+function encodeTcp(l: LayerOf<'tcp'>, inner: Uint8Array, ip: Ipv4Layer | Ipv6Layer | undefined): Uint8Array {
+  const { out, v } = prepend(TCP_HEADER_LEN, inner);
+  v.setUint16(0, l.sport);
+  v.setUint16(2, l.dport);
+  v.setUint32(4, l.seq >>> 0);
+  v.setUint32(8, l.ack >>> 0);
+  out[12] = 5 << 4; // data offset 5 words: no options
+  out[13] = flagsToBits(l.flags);
+  v.setUint16(14, l.window & 0xffff);
+  if (ip !== undefined) v.setUint16(16, l4Checksum(out, ip, IPPROTO_TCP));
+  return out;
+}
+
+function encodeVxlan(l: LayerOf<'vxlan'>, inner: Uint8Array): Uint8Array {
+  const { out, v } = prepend(VXLAN_HEADER_LEN, inner);
+  out[0] = 0x08; // I flag: VNI valid (RFC 7348 section 5)
+  v.setUint32(4, ((l.vni & 0xffffff) << 8) >>> 0); // 24-bit VNI then a reserved byte
+  return out;
+}
+
+function encodeDnsLayer(l: LayerOf<'dns'>, inner: Uint8Array): Uint8Array {
+  const msg = encodeDns(l);
+  const { out } = prepend(msg.length, inner);
+  out.set(msg, 0);
+  return out;
+}
+
+function encodeGre(l: LayerOf<'gre'>, inner: Uint8Array): Uint8Array {
+  const { out, v } = prepend(headerLen(l), inner);
+  v.setUint16(0, l.key !== undefined ? GRE_KEY : 0); // no C, R or S bit; version 0
+  v.setUint16(2, l.protocol);
+  if (l.key !== undefined) v.setUint32(4, l.key >>> 0);
+  return out;
+}
+
+type HeaderWriter = (l: Layer, inner: Uint8Array, ip: Ipv4Layer | Ipv6Layer | undefined) => Uint8Array;
+
+/** Each header in front of the bytes it carries (`ip`: the enclosing IP header, for checksums). */
+const ENCODERS: {
+  [P in Layer['proto']]: (
+    l: LayerOf<P>,
+    inner: Uint8Array,
+    ip: Ipv4Layer | Ipv6Layer | undefined,
+  ) => Uint8Array;
+} = {
+  eth: encodeEth,
+  arp: encodeArp,
+  ipv4: encodeIpv4,
+  ipv6: encodeIpv6,
+  icmp: encodeIcmp,
+  icmpv6: encodeIcmpv6,
+  udp: encodeUdp,
+  tcp: encodeTcp,
+  vxlan: encodeVxlan,
+  dns: encodeDnsLayer,
+  gre: encodeGre,
+};
+
+/** The bytes from layer `i` inward: the inner layers first, then this header in front. */
 function encodeFrom(
   layers: readonly Layer[],
   i: number,
@@ -146,111 +280,8 @@ function encodeFrom(
 ): Uint8Array {
   const l = layers[i];
   if (l === undefined) return payloadBytes(payload);
-
-  switch (l.proto) {
-    case 'eth': {
-      const { out, v } = prepend(ETH_HEADER_LEN, encodeFrom(layers, i + 1, payload, undefined));
-      out.set(macBytesChecked(l.dst), 0);
-      out.set(macBytesChecked(l.src), 6);
-      v.setUint16(12, l.type);
-      return out;
-    }
-    case 'arp': {
-      const { out, v } = prepend(ARP_LEN, encodeFrom(layers, i + 1, payload, undefined));
-      v.setUint16(0, 1); // htype Ethernet
-      v.setUint16(2, ETH_P_IP); // ptype IPv4
-      out[4] = 6;
-      out[5] = 4;
-      v.setUint16(6, l.op);
-      out.set(macBytesChecked(l.sha), 8);
-      v.setUint32(14, ipBytes(l.spa));
-      out.set(macBytesChecked(l.tha), 18);
-      v.setUint32(24, ipBytes(l.tpa));
-      return out;
-    }
-    case 'ipv4': {
-      const { out, v } = prepend(IPV4_HEADER_LEN, encodeFrom(layers, i + 1, payload, l));
-      out[0] = 0x45; // version 4, IHL 5 (no options)
-      out[1] = l.tos & 0xff;
-      v.setUint16(2, out.length);
-      v.setUint16(4, l.id & 0xffff);
-      v.setUint16(6, l.df ? 0x4000 : 0); // flags + fragment offset: never fragmented here
-      out[8] = l.ttl & 0xff;
-      out[9] = l.protocol & 0xff;
-      v.setUint32(12, ipBytes(l.src));
-      v.setUint32(16, ipBytes(l.dst));
-      v.setUint16(10, internetChecksum(out, 0, IPV4_HEADER_LEN));
-      return out;
-    }
-    case 'icmp': {
-      let inner = encodeFrom(layers, i + 1, payload, undefined);
-      // The quoted datagram is encoded whole (its length and checksum fields describe
-      // the original) and only then cut, as the kernel copies the start of the skb.
-      if (isIcmpError(l.type) && inner.length > ICMP_ERROR_MAX_QUOTE)
-        inner = inner.subarray(0, ICMP_ERROR_MAX_QUOTE);
-      const { out, v } = prepend(ICMP_HEADER_LEN, inner);
-      out[0] = l.type;
-      out[1] = l.code;
-      if (l.type === 0 || l.type === 8) {
-        v.setUint16(4, (l.id ?? 0) & 0xffff);
-        v.setUint16(6, (l.seq ?? 0) & 0xffff);
-      } else if (l.type === 3 && l.code === 4) {
-        v.setUint16(6, (l.mtu ?? 0) & 0xffff); // RFC 1191: bytes 4-5 unused, 6-7 next-hop MTU
-      } else if (l.type === 5) {
-        v.setUint32(4, ipBytes(l.gateway ?? '0.0.0.0'));
-      }
-      v.setUint16(2, internetChecksum(out));
-      return out;
-    }
-    case 'udp': {
-      const { out, v } = prepend(UDP_HEADER_LEN, encodeFrom(layers, i + 1, payload, undefined));
-      v.setUint16(0, l.sport);
-      v.setUint16(2, l.dport);
-      v.setUint16(4, out.length);
-      // Linux fills it in, VXLAN's outer header included (udpcsum is on by default: see the lab
-      // capture in encode.test.ts), unless the device says noudpcsum.
-      if (ip !== undefined && !l.zeroChecksum) {
-        const c = l4Checksum(out, ip, IPPROTO_UDP);
-        v.setUint16(6, c === 0 ? 0xffff : c); // RFC 768: a computed 0 is sent as all ones
-      }
-      return out;
-    }
-    case 'tcp': {
-      const { out, v } = prepend(TCP_HEADER_LEN, encodeFrom(layers, i + 1, payload, undefined));
-      v.setUint16(0, l.sport);
-      v.setUint16(2, l.dport);
-      v.setUint32(4, l.seq >>> 0);
-      v.setUint32(8, l.ack >>> 0);
-      out[12] = 5 << 4; // data offset 5 words: no options
-      out[13] = flagsToBits(l.flags);
-      v.setUint16(14, l.window & 0xffff);
-      if (ip !== undefined) v.setUint16(16, l4Checksum(out, ip, IPPROTO_TCP));
-      return out;
-    }
-    case 'ipv6':
-      return encodeIpv6(l, encodeFrom(layers, i + 1, payload, l));
-    case 'icmpv6':
-      return encodeIcmpv6(l, encodeFrom(layers, i + 1, payload, undefined), ip);
-    case 'vxlan': {
-      const { out, v } = prepend(VXLAN_HEADER_LEN, encodeFrom(layers, i + 1, payload, undefined));
-      out[0] = 0x08; // I flag: VNI valid (RFC 7348 section 5)
-      v.setUint32(4, ((l.vni & 0xffffff) << 8) >>> 0); // 24-bit VNI then a reserved byte
-      return out;
-    }
-    case 'dns': {
-      const msg = encodeDns(l);
-      const { out } = prepend(msg.length, encodeFrom(layers, i + 1, payload, undefined));
-      out.set(msg, 0);
-      return out;
-    }
-    case 'gre': {
-      const { out, v } = prepend(headerLen(l), encodeFrom(layers, i + 1, payload, undefined));
-      v.setUint16(0, l.key !== undefined ? GRE_KEY : 0); // no C, R or S bit; version 0
-      v.setUint16(2, l.protocol);
-      if (l.key !== undefined) v.setUint32(4, l.key >>> 0);
-      return out;
-    }
-  }
+  const inner = encodeFrom(layers, i + 1, payload, l.proto === 'ipv4' || l.proto === 'ipv6' ? l : undefined);
+  return (ENCODERS[l.proto] as HeaderWriter)(l, inner, ip);
 }
 
 /** A UDP/TCP segment's checksum under its enclosing IPv4 or IPv6 pseudo-header. */

@@ -6,7 +6,7 @@
 import { CommandError } from '../../kernel/errors';
 import { registerXtHooks } from '../../kernel/netfilter/engine';
 import type { Netns } from '../../kernel/netns';
-import type { CommandContext, CommandResult } from '../types';
+import type { CommandContext, CommandResult } from '../tool/types';
 import { listRules, listTable, saveTables } from './format';
 import { formatRuleSpec } from '../../kernel/netfilter/xt-text';
 import {
@@ -15,6 +15,7 @@ import {
   IptError,
   param,
   parseIptablesArgs,
+  type IptCommand,
   type ParsedArgs,
 } from './parse-rule';
 import { IptablesState, type XtBackend } from '../../kernel/netfilter/state';
@@ -74,6 +75,236 @@ export interface ExecOptions {
   backend?: XtBackend;
 }
 
+/** One command's run: the table, the parsed line and the helpers every command shares. */
+class TableOp {
+  constructor(
+    readonly t: Table,
+    readonly p: ParsedArgs,
+    readonly origin: string,
+    readonly opts: ExecOptions,
+  ) {}
+
+  get tx(): TableTx | undefined {
+    return this.opts.tx;
+  }
+
+  chain(name = this.p.chain): Chain {
+    const c = name === undefined ? undefined : this.t.chains.get(name);
+    if (!c) throw plain(NO_CHAIN);
+    return c;
+  }
+
+  /** The chain, ready to be written. */
+  writable(c: Chain): Chain {
+    return this.tx ? this.tx.own(c) : c;
+  }
+
+  /** The chain named on the line, or every chain when none is. */
+  chainsNamed(): Chain[] {
+    return this.p.chain === undefined ? orderedChains(this.t) : [this.chain()];
+  }
+
+  checkJump(): void {
+    const target = this.p.spec.target;
+    if (!this.opts.deferJumpCheck && target?.kind === 'CHAIN' && !this.t.chains.has(target.chain))
+      throw param(`Chain '${target.chain}' does not exist`);
+  }
+
+  rules(): Rule[] {
+    return expandSpec(this.p.spec, this.origin, this.p.counters);
+  }
+
+  /** The kernel's check of what a write added, unless iptables-restore defers it to COMMIT. */
+  checked(op: string, chain: string, added: Rule[]): void {
+    if (this.opts.deferKernelCheck) return;
+    const errno = ruleCheck(this.t, chain, added, this.opts.backend);
+    if (errno) throw kernelError(op, errno, chain, targetHint(this.t.id, chain, this.p.spec.target?.kind));
+  }
+}
+
+const WROTE: Readonly<ExecResult> = Object.freeze({ output: '', wrote: true });
+
+/** The index of the first rule that prints as `r` does (-D and -C compare rules this way). */
+function findRule(c: Chain, r: Rule): number {
+  const spec = formatRuleSpec(r);
+  return c.rules.findIndex((x) => formatRuleSpec(x) === spec);
+}
+
+function appendRule(op: TableOp): ExecResult {
+  op.checkJump();
+  const c = op.writable(op.chain());
+  const rs = op.rules();
+  for (const r of rs) c.rules.push(r);
+  op.checked('RULE_APPEND', c.name, rs);
+  return WROTE;
+}
+
+function insertRule(op: TableOp): ExecResult {
+  op.checkJump();
+  const n = op.p.rulenum ?? 1;
+  if (n > op.chain().rules.length + 1) throw plain('Index of insertion too big.');
+  const c = op.writable(op.chain());
+  const rs = op.rules();
+  c.rules.splice(n - 1, 0, ...rs);
+  op.checked('RULE_INSERT', c.name, rs);
+  return WROTE;
+}
+
+function replaceRule(op: TableOp): ExecResult {
+  op.checkJump();
+  op.chain();
+  const n = op.p.rulenum!;
+  const rs = op.rules();
+  if (rs.length !== 1) throw param('multiple source or destination IP addresses not allowed');
+  if (n > op.chain().rules.length) throw plain('Index of replacement too big.');
+  const c = op.writable(op.chain());
+  c.rules[n - 1] = rs[0]!;
+  op.checked('RULE_REPLACE', c.name, rs);
+  return WROTE;
+}
+
+function deleteRule(op: TableOp): ExecResult {
+  const n = op.p.rulenum;
+  if (n !== undefined) {
+    if (n > op.chain().rules.length) throw plain('Index of deletion too big.');
+    op.writable(op.chain()).rules.splice(n - 1, 1);
+    return WROTE;
+  }
+  op.chain();
+  op.checkJump();
+  const c = op.writable(op.chain());
+  for (const r of op.rules()) {
+    const k = findRule(c, r);
+    if (k < 0) throw plain(BAD_RULE);
+    c.rules.splice(k, 1);
+  }
+  return WROTE;
+}
+
+function checkRule(op: TableOp): ExecResult {
+  const c = op.chain();
+  op.checkJump();
+  for (const r of op.rules()) if (findRule(c, r) < 0) throw plain(BAD_RULE);
+  return { output: '', wrote: false };
+}
+
+function newChain(op: TableOp): ExecResult {
+  const name = op.p.chain!;
+  checkChainName(name);
+  if (op.t.chains.has(name)) throw plain('Chain already exists.');
+  const c: Chain = { name, rules: [], counters: { packets: 0, bytes: 0 } };
+  if (op.tx) op.tx.add(c);
+  else op.t.chains.set(name, c);
+  return WROTE;
+}
+
+function deleteChains(op: TableOp): ExecResult {
+  const t = op.t;
+  const busy = (c: Chain): boolean =>
+    isBuiltin(t.id, c.name) || c.rules.length > 0 || referenceCount(t, c.name) > 0;
+  const victims =
+    op.p.chain === undefined ? orderedChains(t).filter((c) => !isBuiltin(t.id, c.name)) : [op.chain()];
+  for (const c of victims)
+    if (busy(c))
+      throw new IptError('versioned', ` CHAIN_DEL failed (Device or resource busy): chain ${c.name}`, 4);
+  for (const c of victims) {
+    if (op.tx) op.tx.remove(c);
+    else t.chains.delete(c.name);
+  }
+  return WROTE;
+}
+
+function flushChains(op: TableOp): ExecResult {
+  for (const c of op.chainsNamed()) op.writable(c).rules = [];
+  return WROTE;
+}
+
+function zeroChains(op: TableOp): ExecResult {
+  zero(
+    op.chainsNamed().map((c) => op.writable(c)),
+    op.p.rulenum,
+  );
+  return WROTE;
+}
+
+/** -E: the chain renamed, and every jump to it with it. */
+function renameChain(op: TableOp): ExecResult {
+  const t = op.t;
+  const to = op.p.arg2!;
+  if (t.chains.has(to)) throw plain('File exists.');
+  const from = op.p.chain!;
+  const old = t.chains.get(from);
+  if (!old || isBuiltin(t.id, from)) throw plain(NO_CHAIN);
+  const chains = new Map<string, Chain>();
+  for (const [name, c] of t.chains) {
+    const rules = c.rules.map((r) =>
+      r.target?.kind === 'CHAIN' && r.target.chain === from
+        ? { ...r, target: { ...r.target, chain: to } }
+        : r,
+    );
+    const renamed = { ...c, name: name === from ? to : name, rules };
+    chains.set(renamed.name, renamed);
+  }
+  if (op.tx) op.tx.replaceAll(chains);
+  else t.chains = chains;
+  return WROTE;
+}
+
+function setPolicy(op: TableOp): ExecResult {
+  const c = op.t.chains.get(op.p.chain!);
+  if (!c || !isBuiltin(op.t.id, c.name)) throw plain('Bad built-in chain name.');
+  const policy = op.p.arg2!;
+  if (policy !== 'ACCEPT' && policy !== 'DROP')
+    throw plain("Bad policy name. Run `dmesg' for more information.");
+  op.writable(c).policy = policy;
+  return WROTE;
+}
+
+/** -L and -S (with -Z, the counters are zeroed after they are printed). */
+function listChains(op: TableOp): ExecResult {
+  const { t, p } = op;
+  const chainName = p.chain;
+  if (chainName !== undefined && !t.chains.has(chainName))
+    throw new IptError(
+      'versioned',
+      `chain \`${chainName}' in table \`${t.id}' is incompatible, use 'nft' tool.`,
+      1,
+    );
+  const lines =
+    p.command === 'S'
+      ? listRules(t, chainName, p.rulenum)
+      : listTable(
+          t,
+          chainName,
+          {
+            numeric: p.numeric,
+            verbose: p.verbose,
+            exact: p.exact,
+            lineNumbers: p.lineNumbers,
+            family: op.opts.family,
+          },
+          p.rulenum,
+        );
+  if (p.zero) zero(op.chainsNamed().map((c) => op.writable(c)));
+  return { output: lines.join('\n'), wrote: p.zero };
+}
+
+const COMMANDS: Record<IptCommand, (op: TableOp) => ExecResult> = {
+  A: appendRule,
+  I: insertRule,
+  R: replaceRule,
+  D: deleteRule,
+  C: checkRule,
+  N: newChain,
+  X: deleteChains,
+  F: flushChains,
+  Z: zeroChains,
+  E: renameChain,
+  P: setPolicy,
+  L: listChains,
+  S: listChains,
+};
+
 /**
  * Runs one parsed command against `t`: a private draft (iptables-restore's), or the live
  * table through `opts.tx`. Throws IptError. A rule added, inserted or replaced is checked as
@@ -81,193 +312,14 @@ export interface ExecOptions {
  */
 export function execOnTable(t: Table, p: ParsedArgs, origin: string, opts: ExecOptions = {}): ExecResult {
   const cmd = p.command!;
-  const chainName = p.chain;
-  const tx = opts.tx;
   // iptables-restore's usual line: an append to its private draft, checked at COMMIT.
-  if (cmd === 'A' && !tx && opts.deferJumpCheck && opts.deferKernelCheck) {
-    const c = chainName === undefined ? undefined : t.chains.get(chainName);
+  if (cmd === 'A' && !opts.tx && opts.deferJumpCheck && opts.deferKernelCheck) {
+    const c = p.chain === undefined ? undefined : t.chains.get(p.chain);
     if (!c) throw plain(NO_CHAIN);
     for (const r of expandSpec(p.spec, origin, p.counters)) c.rules.push(r);
-    return { output: '', wrote: true };
+    return WROTE;
   }
-  const getChain = (name: string | undefined): Chain => {
-    const c = name === undefined ? undefined : t.chains.get(name);
-    if (!c) throw plain(NO_CHAIN);
-    return c;
-  };
-  /** The chain, ready to be written. */
-  const writable = (name: string | undefined): Chain => {
-    const c = getChain(name);
-    return tx ? tx.own(c) : c;
-  };
-  const checkJump = (): void => {
-    const target = p.spec.target;
-    if (!opts.deferJumpCheck && target?.kind === 'CHAIN' && !t.chains.has(target.chain))
-      throw param(`Chain '${target.chain}' does not exist`);
-  };
-  const rules = (): Rule[] => expandSpec(p.spec, origin, p.counters);
-  const checked = (op: string, chain: string, added: Rule[]): void => {
-    if (opts.deferKernelCheck) return;
-    const errno = ruleCheck(t, chain, added, opts.backend);
-    if (errno) throw kernelError(op, errno, chain, targetHint(t.id, chain, p.spec.target?.kind));
-  };
-  const find = (c: Chain, r: Rule): number => {
-    const spec = formatRuleSpec(r);
-    return c.rules.findIndex((x) => formatRuleSpec(x) === spec);
-  };
-
-  switch (cmd) {
-    case 'A': {
-      checkJump();
-      const c = writable(chainName);
-      const rs = rules();
-      for (const r of rs) c.rules.push(r);
-      checked('RULE_APPEND', c.name, rs);
-      return { output: '', wrote: true };
-    }
-    case 'I': {
-      checkJump();
-      const n = p.rulenum ?? 1;
-      if (n > getChain(chainName).rules.length + 1) throw plain('Index of insertion too big.');
-      const c = writable(chainName);
-      const rs = rules();
-      c.rules.splice(n - 1, 0, ...rs);
-      checked('RULE_INSERT', c.name, rs);
-      return { output: '', wrote: true };
-    }
-    case 'R': {
-      checkJump();
-      getChain(chainName);
-      const n = p.rulenum!;
-      const rs = rules();
-      if (rs.length !== 1) throw param('multiple source or destination IP addresses not allowed');
-      if (n > getChain(chainName).rules.length) throw plain('Index of replacement too big.');
-      const c = writable(chainName);
-      c.rules[n - 1] = rs[0]!;
-      checked('RULE_REPLACE', c.name, rs);
-      return { output: '', wrote: true };
-    }
-    case 'D': {
-      if (p.rulenum !== undefined) {
-        if (p.rulenum > getChain(chainName).rules.length) throw plain('Index of deletion too big.');
-        writable(chainName).rules.splice(p.rulenum - 1, 1);
-        return { output: '', wrote: true };
-      }
-      getChain(chainName);
-      checkJump();
-      const c = writable(chainName);
-      for (const r of rules()) {
-        const k = find(c, r);
-        if (k < 0) throw plain(BAD_RULE);
-        c.rules.splice(k, 1);
-      }
-      return { output: '', wrote: true };
-    }
-    case 'C': {
-      const c = getChain(chainName);
-      checkJump();
-      for (const r of rules()) if (find(c, r) < 0) throw plain(BAD_RULE);
-      return { output: '', wrote: false };
-    }
-    case 'N': {
-      const name = chainName!;
-      checkChainName(name);
-      if (t.chains.has(name)) throw plain('Chain already exists.');
-      const c: Chain = { name, rules: [], counters: { packets: 0, bytes: 0 } };
-      if (tx) tx.add(c);
-      else t.chains.set(name, c);
-      return { output: '', wrote: true };
-    }
-    case 'X': {
-      const busy = (c: Chain): boolean =>
-        isBuiltin(t.id, c.name) || c.rules.length > 0 || referenceCount(t, c.name) > 0;
-      const victims =
-        chainName === undefined
-          ? orderedChains(t).filter((c) => !isBuiltin(t.id, c.name))
-          : [getChain(chainName)];
-      for (const c of victims)
-        if (busy(c))
-          throw new IptError('versioned', ` CHAIN_DEL failed (Device or resource busy): chain ${c.name}`, 4);
-      for (const c of victims) {
-        if (tx) tx.remove(c);
-        else t.chains.delete(c.name);
-      }
-      return { output: '', wrote: true };
-    }
-    case 'F': {
-      const cs = chainName === undefined ? orderedChains(t) : [getChain(chainName)];
-      for (const c of cs) (tx ? tx.own(c) : c).rules = [];
-      return { output: '', wrote: true };
-    }
-    case 'Z': {
-      const cs = chainName === undefined ? orderedChains(t) : [getChain(chainName)];
-      zero(
-        cs.map((c) => (tx ? tx.own(c) : c)),
-        p.rulenum,
-      );
-      return { output: '', wrote: true };
-    }
-    case 'E': {
-      const to = p.arg2!;
-      if (t.chains.has(to)) throw plain('File exists.');
-      const from = chainName!;
-      const old = t.chains.get(from);
-      if (!old || isBuiltin(t.id, from)) throw plain(NO_CHAIN);
-      const chains = new Map<string, Chain>();
-      for (const [name, c] of t.chains) {
-        const rules = c.rules.map((r) =>
-          r.target?.kind === 'CHAIN' && r.target.chain === from
-            ? { ...r, target: { ...r.target, chain: to } }
-            : r,
-        );
-        const renamed = { ...c, name: name === from ? to : name, rules };
-        chains.set(renamed.name, renamed);
-      }
-      if (tx) tx.replaceAll(chains);
-      else t.chains = chains;
-      return { output: '', wrote: true };
-    }
-    case 'P': {
-      const c = t.chains.get(chainName!);
-      if (!c || !isBuiltin(t.id, c.name)) throw plain('Bad built-in chain name.');
-      const policy = p.arg2!;
-      if (policy !== 'ACCEPT' && policy !== 'DROP')
-        throw plain("Bad policy name. Run `dmesg' for more information.");
-      (tx ? tx.own(c) : c).policy = policy;
-      return { output: '', wrote: true };
-    }
-    case 'L':
-    case 'S': {
-      if (chainName !== undefined && !t.chains.has(chainName))
-        throw new IptError(
-          'versioned',
-          `chain \`${chainName}' in table \`${t.id}' is incompatible, use 'nft' tool.`,
-          1,
-        );
-      const lines =
-        cmd === 'S'
-          ? listRules(t, chainName, p.rulenum)
-          : listTable(
-              t,
-              chainName,
-              {
-                numeric: p.numeric,
-                verbose: p.verbose,
-                exact: p.exact,
-                lineNumbers: p.lineNumbers,
-                family: opts.family,
-              },
-              p.rulenum,
-            );
-      if (p.zero)
-        zero(
-          (chainName === undefined ? orderedChains(t) : [t.chains.get(chainName)!]).map((c) =>
-            tx ? tx.own(c) : c,
-          ),
-        );
-      return { output: lines.join('\n'), wrote: p.zero };
-    }
-  }
+  return COMMANDS[cmd](new TableOp(t, p, origin, opts));
 }
 
 function zero(cs: Chain[], rulenum?: number): void {

@@ -9,7 +9,7 @@
 import { CommandError } from '../../kernel/errors';
 import { attachNetfilter, registerXtHooks } from '../../kernel/netfilter/engine';
 import type { Netns } from '../../kernel/netns';
-import type { CommandContext, CommandResult } from '../types';
+import type { CommandContext, CommandResult } from '../tool/types';
 import { execOnTable, ipsetExistsIn, legacyWords, xtStateFor } from './iptables';
 import { IptError, parseIptablesArgs } from './parse-rule';
 import { IptablesState } from '../../kernel/netfilter/state';

@@ -7,7 +7,7 @@
 import { attachNftables } from '../../kernel/netfilter/engine';
 import { NftState } from '../../kernel/netfilter/nft-types';
 import { CommandError } from '../../kernel/errors';
-import type { CommandContext, CommandResult } from '../types';
+import type { CommandContext, CommandResult } from '../tool/types';
 import { lex, NftError, Tokens } from './lex';
 import { runAll, type Ctx } from './ruleset';
 import { IptablesState } from '../../kernel/netfilter/state';

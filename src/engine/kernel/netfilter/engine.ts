@@ -228,7 +228,7 @@ export class NetfilterEngine implements NetfilterHooks {
     // nf_ct_netns_get is per family: IPv4 rules that track leave IPv6 untracked.
     const v6 = family === 'ipv6';
     if (this.ct.entries.some((e) => (e.orig.v6 !== undefined) === v6)) return true;
-    if (nft && nftNeedsConntrack(nft, (t) => nftSees(t, family))) return true;
+    if (nft && nftNeedsConntrack(nft, family, (t) => nftSees(t, family))) return true;
     return xtStates(this.ns, family).some((st) => this.xtTracking(st));
   }
 

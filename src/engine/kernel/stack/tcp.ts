@@ -12,6 +12,7 @@ import type { Netns } from '../netns';
 import type { Listener } from '../sockets';
 import type { Skb } from '../skb';
 import { emit as emitEvent, type Emit } from './emit';
+import { requestSock, type RequestSock } from './tcp-request';
 import { sendL4 } from './transport';
 
 /** The codes this module reports (kernel/message-codes.ts). */
@@ -57,7 +58,8 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
     rport: syn.sport,
     ...(typeof a.src === 'bigint' && isLinkLocal6(a.src) ? { scope: dev } : {}),
   };
-  let seq = isn(t.local, t.lport, t.remote, t.rport);
+  const iss = isn(t.local, t.lport, t.remote, t.rport);
+  let seq = iss;
   let rcvNxt = (syn.seq + 1) >>> 0;
   let established = false;
   emit(ns, {
@@ -86,15 +88,35 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
     emit(ns, { kind: 'userspace', code: 'app.close', args: { process: l.process } });
     send('F.', 0, l.process);
   };
+  const from = formatEndpoint(t.remote, t.rport);
+  const synAck: TcpLayer = {
+    proto: 'tcp',
+    sport: t.lport,
+    dport: t.rport,
+    flags: 'S.',
+    seq: iss,
+    ack: rcvNxt,
+    window: TCP_WINDOW,
+  };
+  // The request sock: its timer resends the SYN-ACK until the ACK comes (tcp-request.ts).
+  const req: RequestSock = requestSock(
+    ns,
+    syn.seq,
+    from,
+    () => sendL4(ns, t, { ...synAck }, 0, 'the kernel'),
+    () => close(),
+  );
   const close = ns.sockets.open({
     proto: 'tcp',
     ...t,
     receive: (seg) => {
       const tcp = seg.layers[1] as TcpLayer;
       if (tcp.flags.includes('R')) {
+        req.stop();
         close();
         return;
       }
+      if (!established && req.synAgain(seg)) return;
       if (finSent && finReceived && !tcp.flags.includes('F')) {
         // LAST_ACK: the ACK of our FIN ends the connection (tcp_rcv_state_process -> tcp_done).
         close();
@@ -102,6 +124,7 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
       }
       if (!established && tcp.flags.includes('.')) {
         established = true;
+        req.stop();
         emit(ns, {
           kind: 'userspace',
           skb: seg,
