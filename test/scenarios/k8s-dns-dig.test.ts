@@ -89,6 +89,14 @@ describe('dig (BIND 9.18)', () => {
     ]);
   });
 
+  it('ends with the verdict "unresolved" when the answer is NXDOMAIN (dig itself exits 0), delivered for NODATA', () => {
+    const nx = dig('dig nosuch.default.svc.cluster.local');
+    expect(nx.verdict).toBe('unresolved');
+    expect(nx.reason).toBe('nosuch.default.svc.cluster.local did not resolve: NXDOMAIN');
+    expect(dig('dig -t AAAA web.default.svc.cluster.local').verdict).toBe('delivered');
+    expect(dig('dig nosuch +search').reason).toBe('nosuch did not resolve: SERVFAIL');
+  });
+
   it('tries 3 times, 5 s apart, same id from a new port, then "no servers could be reached"', () => {
     const drop = { netns: 'node1', line: 'iptables -I FORWARD -p udp --dport 53 -j DROP' };
     const t = dig('dig silent.example.com', [drop]);
@@ -99,6 +107,8 @@ describe('dig (BIND 9.18)', () => {
     const ports = q.map(({ c }) => (c.layers.find((l) => l.proto === 'udp') as { sport: number }).sport);
     expect(new Set(ports).size).toBe(3);
     expect(q.map(({ c }) => Math.round((c.time - q[0]!.c.time) / 1e6))).toEqual([0, 5, 10]);
+    expect(t.verdict).toBe('unresolved');
+    expect(t.reason).toBe('silent.example.com did not resolve: timeout');
   });
 
   it('refuses an option dig does not have with its usage, and warns about a bad -t type', () => {

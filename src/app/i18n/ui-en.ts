@@ -101,6 +101,7 @@ export const UI_EN = {
   'verdict.unreachable': 'unreachable',
   'verdict.timeout': 'timeout',
   'verdict.refused': 'refused',
+  'verdict.unresolved': 'name not resolved',
   'verdict.error': 'error',
 
   'panel.show': 'Show',

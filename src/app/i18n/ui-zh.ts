@@ -98,6 +98,7 @@ export const UI_ZH: Record<UiKey, string> = {
   'verdict.unreachable': '不可达',
   'verdict.timeout': '超时',
   'verdict.refused': '被拒绝',
+  'verdict.unresolved': '名字未能解析',
   'verdict.error': '出错',
 
   'panel.show': '展开',

@@ -23,7 +23,7 @@ import { sendL4 } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';
 import { digMessage, digShort, digStats, rdataText } from './dig-print';
 import type { Outcome, Process } from './process';
-import { resolvConfOf } from './resolver';
+import { resolvConfOf, unresolved } from './resolver';
 import { searchCandidates } from './resolv-conf';
 import { ephemeralPort, portHash } from './tcp-client';
 
@@ -165,7 +165,8 @@ export class Dig implements Process {
     }
     this.banner();
     this.output.push(';; no servers could be reached');
-    this.end({ kind: 'timeout' });
+    const word = why === 'timed out' ? 'timeout' : why === 'connection refused' ? 'refused' : why;
+    this.end(unresolved(this.ns, 'dig', this.o.name, word));
   }
 
   private answered(skb: Skb, dns: DnsLayer, name: string, rttUs: number, cookie?: string): void {
@@ -199,7 +200,12 @@ export class Dig implements Process {
         ...digStats(rttUs, server, this.ns.world.sched.now, dnsLength(dns)),
       );
     }
-    this.end({ kind: 'ok' });
+    // dig exits 0 for any reply, but an NXDOMAIN or SERVFAIL means the name did not resolve.
+    this.end(
+      dns.rcode === RCODE.NOERROR
+        ? { kind: 'ok' }
+        : unresolved(this.ns, 'dig', this.o.name, RCODE_NAMES[dns.rcode] ?? String(dns.rcode)),
+    );
   }
 
   private end(outcome: Outcome): void {

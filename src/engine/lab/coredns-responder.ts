@@ -86,7 +86,7 @@ while True:
         name = '.'.join(labels) + '.' if labels else '.'
         qtype = struct.unpack('!H', q[i + 1:i + 3])[0]
         opt, j = b'', i + 5
-        if ar == 1 and q[j:j + 3] == b'\0\0\x29':
+        if ar == 1 and q[j] == 0 and struct.unpack('!H', q[j + 1:j + 3])[0] == 41:
             udp, ttl, rdlen = struct.unpack('!HIH', q[j + 3:j + 11])
             o, k = b'', j + 11
             while k + 4 <= j + 11 + rdlen:

@@ -136,7 +136,7 @@ export const ZH: Record<MessageCode, string> = {
   'resolver.retry':
     '{process}：服务器对 {name} 的每个查询都失败（SERVFAIL）；glibc 立即再问一次，第 {attempt} 次，共 {attempts} 次。',
   'resolver.resolved': '{process} 把 {host} 解析为 {addr}，现在可以建立连接。',
-  'resolver.failed': '{process} 无法解析 {host}：搜索列表中的每个名字都失败了。',
+  'resolver.failed': '{process} 无法解析 {host}：{why}。',
   'flow.timeout': '{seconds} 秒内没有应答。',
   'bridge.dnat-bridged':
     'br_netfilter：新的目的地址 {ip} 就在 {bridge} 之后，所以这一帧仍走网桥：目的 MAC 变为 {mac}，TTL 不变。',

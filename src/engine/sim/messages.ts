@@ -164,7 +164,7 @@ export const EN: Record<MessageCode, string> = {
   'resolver.retry':
     '{process}: the server failed every query for {name} (SERVFAIL); glibc asks it again at once, try {attempt} of {attempts}.',
   'resolver.resolved': '{process} resolved {host} to {addr}; now it can connect.',
-  'resolver.failed': '{process} could not resolve {host}: every name of the search list failed.',
+  'resolver.failed': '{process} could not resolve {host}: {why}.',
   'flow.timeout': 'No answer within {seconds} s.',
   'bridge.dnat-bridged':
     'br_netfilter: the new destination {ip} is behind {bridge} itself, so the frame stays bridged: its destination MAC becomes {mac} and the TTL is untouched.',

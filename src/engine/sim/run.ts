@@ -215,6 +215,10 @@ function traceSteps(
         verdict = 'delivered';
       } else if (p.outcome?.kind === 'refused') {
         verdict = 'refused';
+      } else if (p.outcome?.kind === 'unresolved') {
+        // Before any drop: a lookup that failed is the story, whatever the DNS packets met.
+        verdict = 'unresolved';
+        reason = `${p.outcome.host} did not resolve: ${p.outcome.why}`;
       } else if (p.outcome?.kind === 'local-error') {
         verdict = 'unreachable';
         reason = p.outcome.text;

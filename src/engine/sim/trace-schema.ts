@@ -154,7 +154,15 @@ export const LayerSchema = z.discriminatedUnion('proto', [
   DnsLayerSchema,
 ]);
 
-const VERDICTS = ['delivered', 'dropped', 'unreachable', 'timeout', 'refused', 'error'] as const;
+const VERDICTS = [
+  'delivered',
+  'dropped',
+  'unreachable',
+  'timeout',
+  'refused',
+  'unresolved',
+  'error',
+] as const;
 const EVENT_KINDS = [
   'command',
   'tx',
