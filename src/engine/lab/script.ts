@@ -311,6 +311,9 @@ function labFlow(lab: LabBuild, flowId: string): void {
   L.push('');
   // Links that just came up are handed to the qdisc and the bridge by linkwatch, up to a
   // second later: the flow starts 1.5 s after the setup. The captures start in that time.
+  // The setup ends here; conformance reads this mark to let the model wait as long as the
+  // lab did before the flow (timers that setup traffic started keep running meanwhile).
+  if (opts.capture) L.push(`echo "setup \${EPOCHREALTIME/./}" >>${q(`${opts.capture.dir}/marks`)}`);
   L.push(`SETTLED=$(( \${EPOCHREALTIME/./} + ${LAB_SETTLE_US} ))`);
   if (!opts.capture) L.push(SETTLE);
   if (s.ipv6) {
