@@ -92,19 +92,21 @@ function flowWindow(dir: string, id: string): Window | undefined {
 }
 
 /**
- * How long the lab really waited between the end of the setup and the flow's start (µs): at
- * least LAB_SETTLE_US, more when the captures were slow to start on a loaded machine.
+ * How long the lab really took from the end of the setup's last traffic (a ping, curl or nc
+ * among the setup commands) to the flow's start (µs): the commands after it, the captures
+ * starting on a loaded machine and the 1.5 s settle. The model runs those commands in no
+ * time, so this is the wait it needs. Undefined when the setup sent nothing.
  */
 function settledUs(dir: string, window?: Window): number | undefined {
   const marks = existsSync(join(dir, 'marks')) ? readFileSync(join(dir, 'marks'), 'utf8') : '';
-  const m = /^setup (\d+)$/m.exec(marks);
-  return m && window ? Math.max(0, window.from - Number(m[1])) : undefined;
+  const traffic = [...marks.matchAll(/^traffic (\d+)$/gm)].map((m) => Number(m[1]));
+  return traffic.length > 0 && window ? Math.max(0, window.from - traffic.at(-1)!) : undefined;
 }
 
 /**
- * The Trace as the lab ran it: if the lab waited longer than the model did before the flow,
- * the flow is traced again after the lab's wait, so that timers setup traffic started (a
- * neighbour's DELAY probe) fire at the same point of the flow on both.
+ * The Trace as the lab ran it: if the lab took longer than the model from the setup's traffic
+ * to the flow, the flow is traced again after the lab's wait, so that timers the traffic
+ * started (a neighbour's DELAY probe) fire at the same point of the flow on both.
  */
 function asRun(s: Scenario, trace: Trace, flowId: string, dir: string, window?: Window): Trace {
   const waited = settledUs(dir, window);

@@ -252,7 +252,7 @@ function labLateServers(lab: LabBuild): void {
 
 /** The setup commands, as the scenario writes them, then (before the flow's own) the late servers. */
 function labSetup(lab: LabBuild): void {
-  const { world, topo, ns, L } = lab;
+  const { world, topo, ns, L, opts } = lab;
   const { setup, created: madeBy, inputs } = lab.built;
   // Namespace files (Docker's /var/run/docker/netns/ID, /proc/PID/ns/net) by machine.
   const nsOn = (machine: string): ((name: string) => string) => {
@@ -279,8 +279,11 @@ function labSetup(lab: LabBuild): void {
     L.push(`# ${e.source}${e.by ? ` (${e.by})` : ''}`);
     // Traffic in the setup is there for the state it leaves; a ping that loses its packet
     // exits 1 on the kernel too, and must not end the script.
-    if (e.ok && /^(ping|curl|nc)\s/.test(e.command)) L.push(`${line} || true`);
-    else if (e.ok) L.push(line);
+    if (e.ok && /^(ping|curl|nc)\s/.test(e.command)) {
+      L.push(`${line} || true`);
+      // When the traffic ended: conformance lets the model wait as long before the flow.
+      if (opts.capture) L.push(`echo "traffic \${EPOCHREALTIME/./}" >>${q(`${opts.capture.dir}/marks`)}`);
+    } else if (e.ok) L.push(line);
     else L.push(`${line} || true   # expected to fail: ${e.output.replace(/\n/g, ' ')}`);
     const add = /^ip netns add (\S+)/.exec(line);
     if (add && e.ok && !created.has(add[1]!)) {
@@ -311,9 +314,6 @@ function labFlow(lab: LabBuild, flowId: string): void {
   L.push('');
   // Links that just came up are handed to the qdisc and the bridge by linkwatch, up to a
   // second later: the flow starts 1.5 s after the setup. The captures start in that time.
-  // The setup ends here; conformance reads this mark to let the model wait as long as the
-  // lab did before the flow (timers that setup traffic started keep running meanwhile).
-  if (opts.capture) L.push(`echo "setup \${EPOCHREALTIME/./}" >>${q(`${opts.capture.dir}/marks`)}`);
   L.push(`SETTLED=$(( \${EPOCHREALTIME/./} + ${LAB_SETTLE_US} ))`);
   if (!opts.capture) L.push(SETTLE);
   if (s.ipv6) {
