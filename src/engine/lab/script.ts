@@ -252,7 +252,7 @@ function labLateServers(lab: LabBuild): void {
 
 /** The setup commands, as the scenario writes them, then (before the flow's own) the late servers. */
 function labSetup(lab: LabBuild): void {
-  const { world, topo, ns, L } = lab;
+  const { world, topo, ns, L, opts } = lab;
   const { setup, created: madeBy, inputs } = lab.built;
   // Namespace files (Docker's /var/run/docker/netns/ID, /proc/PID/ns/net) by machine.
   const nsOn = (machine: string): ((name: string) => string) => {
@@ -279,8 +279,11 @@ function labSetup(lab: LabBuild): void {
     L.push(`# ${e.source}${e.by ? ` (${e.by})` : ''}`);
     // Traffic in the setup is there for the state it leaves; a ping that loses its packet
     // exits 1 on the kernel too, and must not end the script.
-    if (e.ok && /^(ping|curl|nc)\s/.test(e.command)) L.push(`${line} || true`);
-    else if (e.ok) L.push(line);
+    if (e.ok && /^(ping|curl|nc)\s/.test(e.command)) {
+      L.push(`${line} || true`);
+      // When the traffic ended: conformance lets the model wait as long before the flow.
+      if (opts.capture) L.push(`echo "traffic \${EPOCHREALTIME/./}" >>${q(`${opts.capture.dir}/marks`)}`);
+    } else if (e.ok) L.push(line);
     else L.push(`${line} || true   # expected to fail: ${e.output.replace(/\n/g, ' ')}`);
     const add = /^ip netns add (\S+)/.exec(line);
     if (add && e.ok && !created.has(add[1]!)) {
