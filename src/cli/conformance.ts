@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadScenario, traceFlow, type Scenario } from '../engine';
-import { labScript } from '../engine/lab/script';
+import { LAB_SETTLE_US, labScript } from '../engine/lab/script';
 import { capturePoints, compareTrace } from './conformance/frames';
 import { parseRandomArgs, pool, randomCampaign, type KnownDifference } from './conformance/random';
 import { runScript } from './conformance/labrun';
@@ -44,7 +44,8 @@ async function runFlow(
   known: KnownDifference[],
   prefix: string,
 ): Promise<FlowResult> {
-  const t = traceFlow(s, flowId);
+  // The lab waits LAB_SETTLE_US between the setup and the flow; setup's timers run meanwhile.
+  const t = traceFlow(s, flowId, { settleUs: LAB_SETTLE_US });
   const dir = mkdtempSync(join(tmpdir(), 'pj-conformance-'));
   try {
     const script = labScript(s, { flow: flowId, prefix, capture: { dir, points: capturePoints(t) } });

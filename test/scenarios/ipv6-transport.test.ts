@@ -9,6 +9,7 @@ import { runCommand, type Capture } from '../../src/engine';
 import { encodePacket } from '../../src/engine/net/encode';
 import { finishChecksum, onesSum } from '../../src/engine/net/checksum';
 import type { Ipv6Layer, TcpLayer } from '../../src/engine/net/layers';
+import { renderExplain } from '../../src/engine/sim/messages';
 import { trace, world } from '../helpers';
 
 const at = (t: ReturnType<typeof trace>, netns: string, iface: string, dir: 'tx' | 'rx'): Capture[] =>
@@ -89,6 +90,13 @@ describe('ipv6-transport: closed ports', () => {
     expect(t.output).toBe(
       "curl: (7) Failed to connect to 2001:db8:2::20 port 8081 after 0 ms: Couldn't connect to server",
     );
+  });
+
+  it('writes the address and port of its story as an IPv6 literal: [addr]:port (RFC 3986)', () => {
+    const t = trace('ipv6-transport', 'a-curl-b-closed-port');
+    const texts = t.events.map((e) => renderExplain(e.explain));
+    expect(texts).toContain('curl connects to [2001:db8:2::20]:8081: the kernel sends a SYN.');
+    expect(texts).toContain('curl: connection refused by [2001:db8:2::20]:8081 (RST).');
   });
 
   it('answers a datagram to a closed UDP port with ICMPv6 port unreachable', () => {

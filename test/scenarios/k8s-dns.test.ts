@@ -152,6 +152,12 @@ describe('k8s-dns', () => {
       expect(new Set(last.map(({ m }) => m.id)).size).toBe(2);
       expect(got.at(-1)!.m.aa).toBe(false);
       expect(t.output).toBe('curl: (6) Could not resolve host: nosuch');
+      // getaddrinfo's walk ended on nosuch.'s SERVFAIL (EAI_AGAIN): the name did not resolve.
+      expect(t.verdict).toBe('unresolved');
+      expect(t.reason).toBe('nosuch did not resolve: SERVFAIL');
+      expect(t.events.filter((e) => e.explain.code === 'resolver.failed').map((e) => e.explanation)).toEqual([
+        'curl could not resolve nosuch: SERVFAIL.',
+      ]);
       expect(t.captures.some((c) => c.layers.some((l) => l.proto === 'tcp'))).toBe(false);
     });
   });
@@ -220,6 +226,9 @@ describe('k8s-dns', () => {
         "** server can't find nosuch: SERVFAIL",
         '',
       ]);
+      // The verdict of a failed lookup names the name and the answer that ended it.
+      expect(t.verdict).toBe('unresolved');
+      expect(t.reason).toBe('nosuch did not resolve: SERVFAIL');
     });
   });
 

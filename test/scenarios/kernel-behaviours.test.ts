@@ -245,3 +245,61 @@ describe('2. ICMP redirects and NAT (nf_nat_icmp_reply_translation, __ip_do_redi
     expect(echoesTo(t, '02:00:00:00:00:03')).toBe(1);
   });
 });
+
+const flagsOf = (c: Capture): string | undefined => (l4(c) as { flags?: string } | undefined)?.flags;
+const arpOf = (c: Capture): Layer | undefined => c.layers.find((l) => l.proto === 'arp');
+
+describe('11. a STALE neighbour in use is probed by unicast after delay_first_probe_time', () => {
+  const t = fixtureTrace('neigh-delay-probe', 'a-ping-b');
+
+  it("sends one ARP request to b's own MAC 5 s after the first ping, between pings 3 and 4", () => {
+    // On the kernel (ping -c 7 and ping -c 4 -i 2): a's request went to 02:00:00:00:00:0b 5.09 s
+    // after the first echo request (5 s, rounded up by the timer wheel), and b's to a with it.
+    const tx = at(t, 'a', 'eth0', 'tx');
+    expect(tx.map((c) => (arpOf(c) ? 'arp' : 'icmp'))).toEqual([
+      'icmp',
+      'icmp',
+      'icmp',
+      'arp',
+      'arp',
+      'icmp',
+    ]);
+    const probe = tx[3]!;
+    expect(probe.layers[0]).toMatchObject({ proto: 'eth', dst: '02:00:00:00:00:0b' });
+    expect(arpOf(probe)).toMatchObject({ op: 1, spa: '10.0.0.1', tpa: '10.0.0.2', tha: '00:00:00:00:00:00' });
+    expect((probe.time - tx[0]!.time) / 1e6).toBeGreaterThanOrEqual(5);
+    expect((probe.time - tx[0]!.time) / 1e6).toBeLessThan(5.26);
+  });
+
+  it('b probes a too, and each answers the other with a unicast reply', () => {
+    const bProbe = at(t, 'b', 'eth0', 'tx').find((c) => (arpOf(c) as { op?: number })?.op === 1);
+    expect(bProbe?.layers[0]).toMatchObject({ dst: '02:00:00:00:00:0a' });
+    const replies = at(t, 'a', 'eth0', 'rx').filter((c) => (arpOf(c) as { op?: number })?.op === 2);
+    expect(replies.map((c) => c.layers[0])).toEqual([expect.objectContaining({ dst: '02:00:00:00:00:0a' })]);
+    expect(t.output).toMatch(/4 packets transmitted, 4 received/);
+  });
+});
+
+describe('12. a server resends its SYN-ACK (reqsk_timer_handler, tcp_check_req)', () => {
+  const t = fixtureTrace('synack-retransmit', 'a-nc-b');
+  const synAcks = at(t, 'b', 'eth0', 'tx').filter((c) => flagsOf(c) === 'S.');
+
+  it('sends five identical SYN-ACKs within nc -w 4, as the kernel did', () => {
+    // Kernel: SYN-ACKs at 0, 1.019 (the request timer), 1.019 (for the retransmitted SYN),
+    // 2.039 and 3.067 s, one sequence number.
+    expect(synAcks).toHaveLength(5);
+    expect(new Set(synAcks.map((c) => (l4(c) as { seq: number }).seq)).size).toBe(1);
+    // Each timer lands on the wheel a few jiffies late, the kernel's and the model's alike.
+    const secs = synAcks.map((c) => (c.time - synAcks[0]!.time) / 1e6);
+    [0, 1.019, 1.019, 2.039, 3.067].forEach((k, i) => expect(Math.abs(secs[i]! - k)).toBeLessThan(0.07));
+  });
+
+  it("the request timer's SYN-ACK leaves before the retransmitted SYN arrives, which restarts the timer", () => {
+    const seen = [...at(t, 'b', 'eth0', 'tx'), ...at(t, 'b', 'eth0', 'rx')]
+      .filter((c) => l4(c)?.proto === 'tcp')
+      .sort((x, y) => x.step - y.step)
+      .map((c) => `${c.direction} ${flagsOf(c)}`);
+    expect(seen).toEqual(['rx S', 'tx S.', 'tx S.', 'rx S', 'tx S.', 'rx S', 'tx S.', 'rx S', 'tx S.']);
+    expect(t.output).toBe('nc: connect to 10.2.0.9 port 80 (tcp) timed out: Operation now in progress');
+  });
+});

@@ -39,7 +39,7 @@ export function CanvasSearch({
     >
       <input
         type="search"
-        className="h-8 w-64 max-w-[40vw] rounded-md border border-slate-300 bg-white/95 px-2 text-sm text-slate-900 shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-slate-600 dark:bg-slate-800/95 dark:text-slate-100"
+        className="h-8 w-72 max-w-[40vw] rounded-md border border-slate-300 bg-white/95 px-2 text-sm text-slate-900 shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 dark:border-slate-600 dark:bg-slate-800/95 dark:text-slate-100"
         aria-label={t('canvas.search')}
         placeholder={t('canvas.search')}
         list={listId}

@@ -10,6 +10,7 @@ import {
   elkToLayout,
   ifaceId,
   netnsId,
+  netnsLabelWidth,
   pointAlong,
   polylineLength,
   topologyKey,
@@ -202,6 +203,51 @@ describe('large topologies (rows of machines)', async () => {
     // gw is cabled to both; lan spans node1..gw, wan spans gw..internet: they meet halfway, on one track.
     expect(lan!.bars[0]!.y).toBe(wan!.bars[0]!.y);
     expect(lan!.bars[0]!.x + lan!.bars[0]!.width).toBeLessThan(wan!.bars[0]!.x);
+  });
+
+  it("draws a namespace with only lo as a wide, short box that holds its label (veth-pair's host)", async () => {
+    const t: Topology = {
+      machines: [{ name: 'host' }],
+      segments: [],
+      netns: [
+        {
+          name: 'host',
+          machine: 'host',
+          root: true,
+          interfaces: [
+            {
+              name: 'lo',
+              ifindex: 1,
+              kind: 'loopback',
+              mac: '00:00:00:00:00:00',
+              mtu: 65536,
+              up: true,
+              addrs: ['127.0.0.1/8'],
+            },
+          ],
+        },
+        {
+          name: 'ns1',
+          machine: 'host',
+          root: false,
+          interfaces: [
+            {
+              name: 'tap1',
+              ifindex: 2,
+              kind: 'veth',
+              mac: '02:00:00:00:00:01',
+              mtu: 1500,
+              up: true,
+              addrs: ['192.168.50.1/24'],
+            },
+          ],
+        },
+      ],
+    };
+    const l = await lay(t);
+    const root = l.netns.find((n) => n.name === 'host')!;
+    expect(root.width).toBeGreaterThanOrEqual(netnsLabelWidth({ name: 'host', root: true }) + 24);
+    expect(root.width).toBeGreaterThan(root.height);
   });
 
   it('leaves room for the machine title and its role tag', async () => {

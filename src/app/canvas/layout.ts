@@ -294,16 +294,16 @@ function netnsNode(ns: Topology['netns'][number]): ElkNode {
   });
   kids.push(...loose.map((i) => ifaceNode(ns.name, i)));
   const labelW = netnsLabelWidth(ns);
-  const node: ElkNode = {
+  // A namespace with nothing drawn in it (only lo) is a plain node, sized for its label: the
+  // compound options' minimum is given transposed (see compoundOptions), which ELK applies
+  // as written to a node without children, and the box came out narrow and tall ("h…").
+  if (kids.length === 0)
+    return { id: netnsId(ns.name), width: Math.max(90, labelW + 24), height: NS_HEADER + 20 };
+  return {
     id: netnsId(ns.name),
     layoutOptions: compoundOptions(NS_HEADER, labelW + 24, 10),
     children: kids,
   };
-  if (kids.length === 0) {
-    node.width = Math.max(90, labelW + 24);
-    node.height = NS_HEADER + 20;
-  }
-  return node;
 }
 
 function machineNode(

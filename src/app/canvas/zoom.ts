@@ -33,7 +33,13 @@ export interface ZoomController {
   destroy(): void;
 }
 
-/** The transform that fits `bounds` into a `w` x `h` view, centred, never above 1.5x. */
+/**
+ * Fitting enlarges a small drawing up to this scale: at 2x the 10 px address lines read as 20 px
+ * on a projector, and a two-namespace lesson fills the canvas instead of a quarter of it.
+ */
+export const FIT_MAX_SCALE = 2;
+
+/** The transform that fits `bounds` into a `w` x `h` view, centred, never above FIT_MAX_SCALE. */
 export interface ViewTransform {
   k: number;
   x: number;
@@ -47,7 +53,7 @@ export function fitTransform(
   margin = 16,
 ): { k: number; x: number; y: number } {
   if (bounds.width <= 0 || bounds.height <= 0 || w <= 0 || h <= 0) return { k: 1, x: 0, y: 0 };
-  const k = Math.min(1.5, (w - margin * 2) / bounds.width, (h - margin * 2) / bounds.height);
+  const k = Math.min(FIT_MAX_SCALE, (w - margin * 2) / bounds.width, (h - margin * 2) / bounds.height);
   return { k, x: (w - bounds.width * k) / 2, y: (h - bounds.height * k) / 2 };
 }
 

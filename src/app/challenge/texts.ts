@@ -28,6 +28,7 @@ export const CH_EN = {
   'verdict.unreachable': 'unreachable',
   'verdict.timeout': 'in a timeout',
   'verdict.refused': 'refused',
+  'verdict.unresolved': 'with a name that did not resolve',
   'verdict.error': 'in an error',
 } as const;
 
@@ -60,6 +61,7 @@ export const CH_ZH: Record<ChKey, string> = {
   'verdict.unreachable': '不可达',
   'verdict.timeout': '超时',
   'verdict.refused': '被拒绝',
+  'verdict.unresolved': '名字未能解析',
   'verdict.error': '出错',
 };
 

@@ -32,6 +32,12 @@ function localVerdict(
   name: (v: Trace['verdict']) => string,
   dict: Record<string, string>,
 ): string {
+  // A failed lookup: the resolver's own event says which name and why, in this language.
+  const failed =
+    trace.verdict === 'unresolved'
+      ? [...trace.events].reverse().find((e) => e.explain.code === 'resolver.failed')
+      : undefined;
+  if (failed) return `${name(trace.verdict)} — ${renderExplain(failed.explain, dict)}`;
   const drop = trace.reason ? [...trace.events].reverse().find((e) => e.kind === 'drop') : undefined;
   if (!drop || trace.verdict === 'delivered') return verdictText(trace, name);
   const where = `${drop.netns}${drop.interface !== undefined ? ` ${drop.interface}` : ''}`;

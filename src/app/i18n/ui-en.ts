@@ -101,6 +101,7 @@ export const UI_EN = {
   'verdict.unreachable': 'unreachable',
   'verdict.timeout': 'timeout',
   'verdict.refused': 'refused',
+  'verdict.unresolved': 'name not resolved',
   'verdict.error': 'error',
 
   'panel.show': 'Show',
@@ -168,6 +169,9 @@ export const UI_EN = {
   'field.dns.answer': 'Answers',
   'field.dns.authority': 'Authoritative nameservers',
   'field.dns.additional': 'Additional records',
+  'field.dns.ad': 'AD bit',
+  'field.dns.cd': 'Non-authenticated data',
+  'field.dns.opt': 'EDNS (OPT)',
 
   'capture.title': 'Capture',
   'capture.empty': 'No frame is captured at this step.',

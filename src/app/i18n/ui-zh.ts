@@ -98,6 +98,7 @@ export const UI_ZH: Record<UiKey, string> = {
   'verdict.unreachable': '不可达',
   'verdict.timeout': '超时',
   'verdict.refused': '被拒绝',
+  'verdict.unresolved': '名字未能解析',
   'verdict.error': '出错',
 
   'panel.show': '展开',
@@ -165,6 +166,9 @@ export const UI_ZH: Record<UiKey, string> = {
   'field.dns.answer': '回答',
   'field.dns.authority': '权威名称服务器',
   'field.dns.additional': '附加记录',
+  'field.dns.ad': 'AD 位（已验证数据）',
+  'field.dns.cd': '禁用检查（CD）',
+  'field.dns.opt': 'EDNS（OPT 记录）',
 
   'capture.title': '抓包',
   'capture.empty': '这一步没有抓到帧。',

@@ -88,11 +88,14 @@ const DNS_FIELD_NAMES: Record<string, string> = {
   tc: 'Truncated',
   rd: 'Recursion desired',
   ra: 'Recursion available',
+  ad: 'AD bit',
+  cd: 'Non-authenticated data',
   rcode: 'Reply code',
   question: 'Queries',
   answer: 'Answers',
   authority: 'Authoritative nameservers',
   additional: 'Additional records',
+  opt: 'EDNS (OPT)',
 };
 
 /** The i18n key of a field: DNS's own names first, as they differ from the same letters elsewhere. */
@@ -117,11 +120,34 @@ export function dnsRecordText(r: DnsRec): string {
   return `${r.name} ${r.ttl} IN ${r.type} ${data}`;
 }
 
+const EDNS_OPTIONS: Record<number, string> = {
+  3: 'NSID',
+  9: 'EXPIRE',
+  10: 'COOKIE',
+  11: 'TCP-KEEPALIVE',
+  12: 'PADDING',
+};
+
+type Opt = NonNullable<Extract<Layer, { proto: 'dns' }>['opt']>;
+
+/** The OPT record as Wireshark's tree reads it: UDP payload size, version, DO, the options. */
+function ednsText(o: Opt): string {
+  const opts = o.options.map((x) => `${EDNS_OPTIONS[x.code] ?? `option ${x.code}`} ${x.data}`);
+  return [
+    `UDP payload size ${o.udpSize}`,
+    `version ${o.version}`,
+    `DO ${o.flags & 0x8000 ? 'set' : 'not set'}`,
+    ...opts,
+  ].join('; ');
+}
+
 function dnsSummary(l: Extract<Layer, { proto: 'dns' }>): string {
   const q = l.question.map((x) => `${x.type} ${x.name}`).join(', ');
-  if (!l.qr) return `Standard query 0x${l.id.toString(16).padStart(4, '0')} ${q}`;
+  // tshark ends the line with " OPT" when the message carries an OPT record.
+  const opt = l.opt ? ' OPT' : '';
+  if (!l.qr) return `Standard query 0x${l.id.toString(16).padStart(4, '0')} ${q}${opt}`;
   const rc = l.rcode === 0 ? '' : ` ${RCODES[l.rcode] ?? `rcode ${l.rcode}`}`;
-  return `Standard query response 0x${l.id.toString(16).padStart(4, '0')}${rc} ${q}`;
+  return `Standard query response 0x${l.id.toString(16).padStart(4, '0')}${rc} ${q}${opt}`;
 }
 
 export function fieldValue(layer: Layer, key: string, value: unknown): string {
@@ -134,6 +160,7 @@ export function fieldValue(layer: Layer, key: string, value: unknown): string {
     if (Array.isArray(value)) return (value as DnsRec[]).map(dnsRecordText).join('; ') || '(none)';
     if (key === 'rcode' && typeof value === 'number') return `${RCODES[value] ?? 'other'} (${value})`;
     if (key === 'id' && typeof value === 'number') return `0x${value.toString(16).padStart(4, '0')}`;
+    if (key === 'opt' && layer.opt) return ednsText(layer.opt);
   }
   // Only present when a vxlan device with noudpcsum sent it: otherwise the checksum is computed.
   if (key === 'zeroChecksum') return '0x0000 (none: the sender has noudpcsum)';

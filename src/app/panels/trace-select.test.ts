@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '../types';
+import type { Layer, Trace } from '../types';
+import { dnsQuery } from '../../engine/net/dns';
 import { diffLayers, tableAt } from './trace-select';
 
 const trace = {
@@ -34,5 +35,18 @@ describe('trace lookups', () => {
     const d = diffLayers([inner], [outer, { ...inner, ttl: 63 }]);
     expect(d[0]!.added).toBe(true);
     expect([...d[1]!.changed]).toEqual(['ttl']);
+  });
+
+  it('compares list fields by content: a copied DNS question is not a change, a new answer is', () => {
+    const query: Layer = dnsQuery(0xfdfa, 'web.default.svc.cluster.local.', 'A');
+    // Each event carries its own copy of the packet, as the Trace does after structured cloning.
+    const copy = structuredClone(query);
+    expect([...diffLayers([query], [copy])[0]!.changed]).toEqual([]);
+    const reply: Layer = {
+      ...copy,
+      qr: true,
+      answer: [{ name: 'web.default.svc.cluster.local.', type: 'A', ttl: 30, data: '10.96.0.100' }],
+    };
+    expect([...diffLayers([query], [reply])[0]!.changed].sort()).toEqual(['answer', 'qr']);
   });
 });

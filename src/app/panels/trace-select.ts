@@ -121,9 +121,27 @@ export function diffLayers(prev: Layer[] | undefined, cur: Layer[]): LayerDiff[]
     const changed = new Set<string>();
     const a = before as unknown as Record<string, unknown>;
     const b = layer as unknown as Record<string, unknown>;
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (a[k] !== b[k]) changed.add(k);
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+      if (!sameField(a[k], b[k])) changed.add(k);
     return { added: false, changed };
   });
+}
+
+/**
+ * Whether a header field kept its value. Fields can be lists of records (a DNS message's
+ * questions and answers): each event carries its own copy of the packet, so they are compared
+ * by content, not by identity.
+ */
+function sameField(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return ka.every((k) => Object.hasOwn(rb, k) && sameField(ra[k], rb[k]));
 }
 
 const captureIndexes = new WeakMap<Trace, Map<number, Capture[]>>();

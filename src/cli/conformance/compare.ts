@@ -59,6 +59,12 @@ export function signature(l: Layer): Record<string, unknown> {
         question: l.question,
         answer: l.answer,
         authority: l.authority.map((r) => (r.type === 'SOA' ? { ...r, data: { ...r.data, serial: 0 } } : r)),
+        ad: l.ad === true,
+        // The OPT record's fields; an option's data (dig's cookie) is random, its code and size are not.
+        opt: l.opt && {
+          ...l.opt,
+          options: l.opt.options.map((o) => ({ code: o.code, bytes: o.data.length / 2 })),
+        },
       };
     case 'ipv6':
       // The flow label's value is a hash the kernel seeds at random (auto_flowlabels): only

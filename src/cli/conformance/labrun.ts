@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { traceFlow, type Scenario, type Trace } from '../../engine';
-import { LAB_TAIL_US, labScript, type CapturePoint } from '../../engine/lab/script';
+import { LAB_SETTLE_US, LAB_TAIL_US, labScript, type CapturePoint } from '../../engine/lab/script';
 import { capturePoints, compareTrace, type Window } from './frames';
 import { compareOutput } from './output';
 
@@ -113,7 +113,7 @@ function compareFlow(trace: Trace, dir: string, outFile: string, window?: Window
  * difference only counts from a freshly built world.
  */
 export async function labRunChain(s: Scenario, flowIds: string[], prefix: string): Promise<LabResult[]> {
-  const traces = flowIds.map((id) => traceFlow(s, id, { tailUs: LAB_TAIL_US }));
+  const traces = flowIds.map((id) => traceFlow(s, id, { tailUs: LAB_TAIL_US, settleUs: LAB_SETTLE_US }));
   const points = new Map<string, CapturePoint>();
   for (const t of traces) for (const p of capturePoints(t)) points.set(`${p.netns}/${p.interface}`, p);
   const dir = mkdtempSync(join(tmpdir(), 'pj-random-'));
@@ -142,8 +142,9 @@ export async function labRunChain(s: Scenario, flowIds: string[], prefix: string
 }
 
 export async function labRun(s: Scenario, flowId: string, prefix: string): Promise<LabResult> {
-  // The lab captures for 0.5 s after the flow's command exits (`sleep 0.5`): so does the model.
-  const trace = traceFlow(s, flowId, { tailUs: LAB_TAIL_US });
+  // The lab waits 1.5 s before the flow and captures for 0.5 s after its command exits
+  // (`sleep 0.5`): so does the model.
+  const trace = traceFlow(s, flowId, { tailUs: LAB_TAIL_US, settleUs: LAB_SETTLE_US });
   const dir = mkdtempSync(join(tmpdir(), 'pj-random-'));
   try {
     const script = labScript(s, { flow: flowId, prefix, capture: { dir, points: capturePoints(trace) } });

@@ -15,7 +15,7 @@
 import type { Netns } from '../kernel/netns';
 import { SECOND_US } from '../kernel/timing';
 import type { Outcome, Process } from './process';
-import { Lookup, type LookupResult } from './resolver';
+import { failureWhy, Lookup, unresolved, type LookupResult } from './resolver';
 
 const SOCKTYPES = ['STREAM', 'DGRAM', 'RAW'];
 
@@ -27,7 +27,7 @@ export class GetentAhosts implements Process {
   private readonly lookup: Lookup;
 
   constructor(
-    ns: Netns,
+    private readonly ns: Netns,
     private readonly host: string,
   ) {
     this.lookup = new Lookup(ns, {
@@ -49,7 +49,7 @@ export class GetentAhosts implements Process {
   private got(r: LookupResult): void {
     this.done = true;
     if (!r.ok) {
-      this.outcome = { kind: 'local-error', reason: 'NOT_SPECIFIED', text: `${this.host}: not found` };
+      this.outcome = unresolved(this.ns, 'getent', this.host, failureWhy(r));
       return;
     }
     // ai_canonname: the owner of the address records (the end of a CNAME chain).

@@ -9,7 +9,7 @@
 import type { Netns } from '../kernel/netns';
 import { SECOND_US } from '../kernel/timing';
 import type { Outcome, Process } from './process';
-import { Lookup, type LookupResult } from './resolver';
+import { failureWhy, Lookup, unresolved, type LookupResult } from './resolver';
 
 export class GetentHosts implements Process {
   readonly name = 'getent';
@@ -45,7 +45,7 @@ export class GetentHosts implements Process {
       types: ['A'],
       done: (r4) => {
         if (r4.ok) this.print(r4);
-        else this.finish({ kind: 'local-error', reason: 'NOT_SPECIFIED', text: `${this.host}: not found` });
+        else this.finish(unresolved(this.ns, 'getent', this.host, failureWhy(r4)));
       },
     });
     this.v4.start();

@@ -23,7 +23,7 @@ import { fqdn, RCODE, type DnsLayer } from '../net/dns';
 import type { Netns } from '../kernel/netns';
 import { SECOND_US } from '../kernel/timing';
 import type { Outcome, Process } from './process';
-import { Lookup, type LookupOptions, type LookupResult } from './resolver';
+import { failureWhy, Lookup, unresolved, type LookupOptions, type LookupResult } from './resolver';
 
 const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 
@@ -130,10 +130,6 @@ export class Nslookup implements Process {
       this.output.push(';; connection timed out; no servers could be reached', '');
     }
     this.done = true;
-    this.outcome = {
-      kind: 'local-error',
-      reason: 'NOT_SPECIFIED',
-      text: this.output.filter(Boolean).at(-1)!,
-    };
+    this.outcome = unresolved(this.ns, 'nslookup', this.host, failureWhy(r));
   }
 }

@@ -12,7 +12,13 @@ export type Outcome =
   /** An ICMP error came back. */
   | { kind: 'icmp-error'; text: string }
   | { kind: 'refused' }
-  | { kind: 'timeout' };
+  | { kind: 'timeout' }
+  /**
+   * The name it was given did not resolve: `why` is the RCODE of the answer that ended the
+   * lookup (NXDOMAIN, SERVFAIL, NODATA for an empty NOERROR), or timeout / refused when no
+   * answer came.
+   */
+  | { kind: 'unresolved'; host: string; why: string };
 
 export interface Process {
   readonly name: string;

@@ -21,6 +21,7 @@ import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { routeOutput } from '../kernel/stack/output';
 import { sendL4 } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';
+import type { Outcome } from './process';
 import { parseResolvConf, searchCandidates, type ResolvConf } from './resolv-conf';
 import { ephemeralPort, portHash } from './tcp-client';
 
@@ -62,6 +63,19 @@ export interface LookupOptions {
   retryServfail?: boolean;
   /** The socket's IP_MTU_DISCOVER: BIND sets IP_PMTUDISC_OMIT (DF clear); glibc leaves the default. */
   pmtudisc?: 'want' | 'omit';
+}
+
+/** Why a lookup failed, in DNS's words (the Outcome `unresolved`). */
+export function failureWhy(r: Extract<LookupResult, { ok: false }>): string {
+  if (r.last)
+    return r.last.rcode === RCODE.NOERROR ? 'NODATA' : (RCODE_NAMES[r.last.rcode] ?? String(r.last.rcode));
+  return r.why === 'refused' ? 'refused' : r.why === 'try-again' ? 'timeout' : 'NXDOMAIN';
+}
+
+/** The program gives up on `host`: the event that says so, and the outcome the verdict reads. */
+export function unresolved(ns: Netns, process: string, host: string, why: string): Outcome {
+  emit(ns, { kind: 'userspace', code: 'resolver.failed', args: { process, host, why } });
+  return { kind: 'unresolved', host, why };
 }
 
 /** The resolver's configuration in `ns` (its /etc/resolv.conf). */

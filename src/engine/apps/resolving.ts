@@ -7,7 +7,7 @@ import { parseIp } from '../net/ipv4';
 import type { Netns } from '../kernel/netns';
 import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import type { Outcome, Process } from './process';
-import { Lookup } from './resolver';
+import { failureWhy, Lookup, unresolved } from './resolver';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'apps'> = emitEvent;
@@ -36,13 +36,9 @@ export class ResolveThen implements Process {
       done: (r) => {
         const v4 = r.ok ? r.addrs.find((a) => parseIp(a) !== null) : undefined;
         if (v4 === undefined) {
-          emit(ns, { kind: 'userspace', code: 'resolver.failed', args: { process: name, host } });
           this.ownOutput.push(this.failure);
-          this.failed = {
-            kind: 'local-error',
-            reason: 'NOT_SPECIFIED',
-            text: `Could not resolve host: ${host}`,
-          };
+          // Only AAAA answered: the name resolved, but not to an address the model's sockets use.
+          this.failed = unresolved(ns, name, host, r.ok ? 'no IPv4 address' : failureWhy(r));
           return;
         }
         emit(ns, { kind: 'userspace', code: 'resolver.resolved', args: { process: name, host, addr: v4 } });

@@ -3,13 +3,14 @@
  * response. The kernel side (SYN, retransmits aside) is modelled by the stack.
  */
 import type { TcpLayer } from '../net/layers';
-import { formatAddr, formatEndpoint, l3Addrs, type SockAddr } from '../kernel/addr';
+import { formatAddr, formatEndpoint, formatHost, l3Addrs, type SockAddr } from '../kernel/addr';
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
 import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { anyIcmpErrno, STRERROR, type Errno } from '../kernel/errno';
 import { isn, synRetransmitDelayUs, TCP_WINDOW } from '../kernel/stack/tcp';
+import { wheelDelayUs } from '../kernel/timing';
 import { routeL4, sendL4, type FourTuple } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';
 import { icmpErrorText } from './ping';
@@ -106,7 +107,7 @@ export class TcpClient implements Process {
     emit(ns, {
       kind: 'userspace',
       code: 'tcp.connect',
-      args: { process: o.process, dst: formatAddr(o.dst), port: o.port },
+      args: { process: o.process, dst: formatHost(o.dst), port: o.port },
     });
     c.send('S', 0);
     this.retransmitSyn(t, isn(t.local, t.lport, t.remote, t.rport), 1, () => c.established);
@@ -135,12 +136,13 @@ export class TcpClient implements Process {
     const { ns } = this;
     const delay = synRetransmitDelayUs(ns, n);
     if (delay === undefined) return;
-    ns.world.sched.at(delay, () => {
+    // The retransmit timer is a timer-wheel timer: it fires a few jiffies after the delay.
+    ns.world.sched.at(wheelDelayUs(ns.world.sched.now, delay), () => {
       if (this.done || answered()) return;
       emit(ns, {
         kind: 'userspace',
         code: 'tcp.syn-retransmit',
-        args: { n, dst: formatAddr(t.remote), port: t.rport },
+        args: { n, dst: formatHost(t.remote), port: t.rport },
       });
       sendL4(
         ns,
@@ -247,7 +249,7 @@ class TcpClientConn {
       kind: 'deliver',
       skb,
       code: 'tcp.refused',
-      args: { process: o.process, dst: formatAddr(o.dst), port: o.port },
+      args: { process: o.process, dst: formatHost(o.dst), port: o.port },
     });
     this.client.fail({ kind: 'refused' }, 'ECONNREFUSED');
   }
@@ -261,7 +263,7 @@ class TcpClientConn {
       kind: 'deliver',
       skb,
       code: 'tcp.established',
-      args: { process: o.process, dst: formatAddr(o.dst), port: o.port, bytes: o.request },
+      args: { process: o.process, dst: formatHost(o.dst), port: o.port, bytes: o.request },
     });
     this.send('.', 0);
     if (o.request === 0) {
@@ -289,7 +291,7 @@ class TcpClientConn {
       kind: 'deliver',
       skb,
       code: 'tcp.response',
-      args: { process: o.process, bytes: skb.payload, src: formatAddr(from), port: tcp.sport },
+      args: { process: o.process, bytes: skb.payload, src: formatHost(from), port: tcp.sport },
     });
     const peer = formatEndpoint(from, tcp.sport);
     this.client.output.push(

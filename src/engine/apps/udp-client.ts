@@ -1,6 +1,6 @@
 /** nc -u: send one datagram and wait for an answer (or an ICMP error). */
 import type { UdpLayer } from '../net/layers';
-import { formatAddr, formatEndpoint, l3Addrs, type SockAddr } from '../kernel/addr';
+import { formatAddr, formatEndpoint, formatHost, l3Addrs, type SockAddr } from '../kernel/addr';
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
@@ -74,7 +74,7 @@ export class UdpClient implements Process {
           kind: 'deliver',
           skb,
           code: 'udp.response',
-          args: { process: 'nc', bytes: skb.payload, src: formatAddr(from), port: udp.sport },
+          args: { process: 'nc', bytes: skb.payload, src: formatHost(from), port: udp.sport },
         });
         this.output.push(`${skb.payload} bytes received from ${formatEndpoint(from, udp.sport)}`);
         this.done = true;
@@ -96,7 +96,7 @@ export class UdpClient implements Process {
     emit(ns, {
       kind: 'userspace',
       code: 'udp.send',
-      args: { process: 'nc', bytes: o.bytes, dst: formatAddr(o.dst), port: o.port },
+      args: { process: 'nc', bytes: o.bytes, dst: formatHost(o.dst), port: o.port },
     });
     sendL4(ns, t, { proto: 'udp', sport: t.lport, dport: t.rport }, o.bytes, 'nc');
     ns.world.sched.at(o.waitUs, () => {

@@ -5,6 +5,7 @@
  */
 import { CommandError } from '../kernel/errors';
 import { curl, getent, nc, nslookup, ping } from './apps';
+import { dig } from './dig';
 import { bridge } from './bridge';
 import { cat } from './files';
 import { docker } from './docker';
@@ -78,6 +79,8 @@ function exec(ctx: CommandContext, argv: string[]): CommandResult {
       return curl(ctx, argv);
     case 'nslookup':
       return nslookup(ctx, argv);
+    case 'dig':
+      return dig(ctx, argv);
     case 'getent':
       return getent(ctx, argv);
     case 'nc':

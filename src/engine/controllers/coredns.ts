@@ -21,7 +21,15 @@
  * but not available". The loadbalance and cache plugins are not modelled (records keep
  * their object order; every query reaches the plugins).
  */
-import { fqdn, RCODE, type DnsLayer, type DnsQuestion, type DnsRecord } from '../net/dns';
+import {
+  EDNS_OPTION,
+  fqdn,
+  RCODE,
+  type DnsLayer,
+  type DnsOpt,
+  type DnsQuestion,
+  type DnsRecord,
+} from '../net/dns';
 import type { Service } from './kube-proxy';
 
 export interface CoreDnsConfig {
@@ -132,7 +140,8 @@ function kubernetesPlugin(
         : undefined;
     return { rcode: RCODE.NOERROR, aa: true, answer: [cname, ...(target?.answer ?? [])], authority: [] };
   }
-  const ips = s.clusterIP === 'None' ? readyAddresses(s) : [s.clusterIP];
+  // A dual-stack Service answers A from its IPv4 clusterIP and AAAA from its IPv6 one.
+  const ips = s.clusterIP === 'None' ? readyAddresses(s) : (s.clusterIPs ?? [s.clusterIP]);
   // findServices: a headless Service without a ready endpoint yields no item at all: NXDOMAIN.
   if (ips.length === 0) return { rcode: RCODE.NXDOMAIN, aa: true, answer: [], authority: soa };
   const want =
@@ -160,9 +169,35 @@ function resolveChain(
   return hostsPlugin(c, q) ?? kubernetesPlugin(services, c, q, depth);
 }
 
+/** request/edns0.go supportedOptions: the options CoreDNS hands back (no plugin adds its own here). */
+const SUPPORTED_OPTIONS = new Set<number>([
+  EDNS_OPTION.NSID,
+  EDNS_OPTION.EXPIRE,
+  EDNS_OPTION.COOKIE,
+  EDNS_OPTION.TCP_KEEPALIVE,
+  EDNS_OPTION.PADDING,
+]);
+
+/**
+ * request.SizeAndDo, which the ScrubWriter runs on every reply: the query's own OPT goes
+ * back with version 0 and its TTL masked with 0xff00 (the extended RCODE and version
+ * cleared, DO kept), the UDP size as the client sent it, only the supported options (a
+ * client cookie is echoed as it came, with no server cookie: dig prints "(echoed)").
+ */
+function replyOpt(o: DnsOpt): DnsOpt {
+  return {
+    udpSize: o.udpSize,
+    extRcode: 0,
+    version: 0,
+    flags: o.flags & 0xff00,
+    options: o.options.filter((x) => SUPPORTED_OPTIONS.has(x.code)),
+  };
+}
+
 /**
  * CoreDNS's reply to one query: the header copied as miekg/dns's SetReply does (id, RD,
- * the question), then the plugins' answer, or SERVFAIL without AA when none handled it.
+ * the question), then the plugins' answer, or SERVFAIL without AA when none handled it,
+ * with an OPT record when the query had one.
  */
 export function coreDnsReply(services: readonly Service[], c: CoreDnsConfig, query: DnsLayer): DnsLayer {
   const base = {
@@ -172,7 +207,9 @@ export function coreDnsReply(services: readonly Service[], c: CoreDnsConfig, que
     tc: false,
     rd: query.rd,
     ra: false,
+    ...(query.cd ? { cd: true } : {}),
     additional: [],
+    ...(query.opt ? { opt: replyOpt(query.opt) } : {}),
   };
   const q = query.question[0];
   if (query.question.length !== 1 || q === undefined)

@@ -4,13 +4,13 @@
  * are not modelled): Ready endpoints, else Serving-and-Terminating ones, chosen separately
  * for the Cluster and the Local traffic policy.
  */
-import type { Service, ServiceEndpoint, ServicePort } from './kube-proxy';
+import { joinHostPort, type Service, type ServiceEndpoint, type ServicePort } from './kube-proxy';
 
 /** One endpoint as kube-proxy keeps it: "ip:port" is its identity and its chain's hash input. */
 export interface Endpoint {
   ip: string;
   port: number;
-  /** ip:port, kube-proxy's Endpoint.String(). */
+  /** ip:port ([ip]:port for IPv6), kube-proxy's Endpoint.String(). */
   key: string;
   local: boolean;
   ready: boolean;
@@ -25,7 +25,7 @@ export function endpointsOf(s: Service, p: ServicePort, node: string): Endpoint[
     return {
       ip: e.ip,
       port: p.targetPort,
-      key: `${e.ip}:${p.targetPort}`,
+      key: joinHostPort(e.ip, p.targetPort),
       local: e.node === node,
       ready,
       serving: e.serving ?? ready,

@@ -14,14 +14,18 @@ import {
   type Endpoint,
   type PortPolicy,
 } from './kube-proxy-endpoints';
+import { inPrefix6, parseCidr6, parseIp6 } from '../net/ipv6';
 import {
   extChain,
   fwChain,
+  namesToHash,
+  reserveHashes,
   sepChain,
   servicePortName,
   svcChain,
   svlChain,
-  type DetectLocal,
+  detectLocalOf,
+  familyOf,
   type KubeProxyOptions,
   type ProxyWrites,
   type Service,
@@ -81,24 +85,24 @@ const JUMPS: [string, string, string, string, string][] = [
 ];
 
 /** EnsureChain and EnsureRule(Prepend) for every jump, as the commands a learner would type. */
-export function jumpCommands(): string[] {
+export function jumpCommands(family: 4 | 6 = 4): string[] {
+  const iptables = family === 6 ? 'ip6tables' : 'iptables';
   const out: string[] = [];
   const made = new Set<string>();
   for (const [table, dst, src, comment, extra] of JUMPS) {
     if (!made.has(`${table}/${dst}`)) {
       made.add(`${table}/${dst}`);
-      out.push(`iptables -t ${table} -N ${dst}`);
+      out.push(`${iptables} -t ${table} -N ${dst}`);
     }
     const args = [extra, comment ? `-m comment --comment ${q(comment)}` : '', `-j ${dst}`];
-    out.push(`iptables -t ${table} -I ${src} ${args.filter(Boolean).join(' ')}`);
+    out.push(`${iptables} -t ${table} -I ${src} ${args.filter(Boolean).join(' ')}`);
   }
   return out;
 }
 
 /** LocalTrafficDetector: IfLocal / IfNotLocal arguments, or null when no mode applies. */
 export function localDetector(o: KubeProxyOptions): { ifLocal: string; ifNotLocal: string } | null {
-  const d: DetectLocal | undefined =
-    o.detectLocal ?? (o.clusterCIDR ? { mode: 'ClusterCIDR', cidr: o.clusterCIDR } : undefined);
+  const d = detectLocalOf(o);
   if (!d) return null;
   switch (d.mode) {
     case 'ClusterCIDR':
@@ -124,6 +128,7 @@ interface Buffers {
 
 export function iptablesModeWrites(services: Service[], o: KubeProxyOptions): ProxyWrites {
   const b: Buffers = { filterChains: [], filterRules: [], natChains: [], natRules: [] };
+  reserveHashes(namesToHash(services));
   for (const c of [
     'KUBE-SERVICES',
     'KUBE-EXTERNAL-SERVICES',
@@ -141,7 +146,9 @@ export function iptablesModeWrites(services: Service[], o: KubeProxyOptions): Pr
     `-A KUBE-POSTROUTING -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE${o.randomFully !== false ? ' --random-fully' : ''}`,
   );
   b.natRules.push(`-A KUBE-MARK-MASQ -j MARK --or-mark ${MASQ_MARK}`);
-  const localhostNodePorts = o.localhostNodePorts !== false && nodePortsOnLoopback(o);
+  const v6 = o.ipFamily === 6;
+  // NewDualStackProxier hands the IPv6 proxier localhostNodePorts=false: no route_localnet for IPv6.
+  const localhostNodePorts = !v6 && o.localhostNodePorts !== false && nodePortsOnLoopback(o);
   if (localhostNodePorts) {
     // route_localnet opens 127.0.0.0/8 to other hosts; this rule closes it (issue 90259).
     b.filterChains.push(':KUBE-FIREWALL - [0:0]');
@@ -167,7 +174,11 @@ export function iptablesModeWrites(services: Service[], o: KubeProxyOptions): Pr
     'COMMIT',
     '',
   ].join('\n');
-  return { commands: jumpCommands(), restore };
+  return {
+    commands: jumpCommands(o.ipFamily),
+    restore,
+    ...(v6 ? { restoreCommand: 'ip6tables-restore --noflush --counters' } : {}),
+  };
 }
 
 /** NodePortAddresses.ContainsIPv4Loopback: no --nodeport-addresses, or one that holds 127.0.0.1. */
@@ -178,6 +189,12 @@ function nodePortsOnLoopback(o: KubeProxyOptions): boolean {
 }
 
 function inCidr(ip: string, cidr: string): boolean {
+  if (familyOf(ip) !== familyOf(cidr.split('/')[0]!)) return false;
+  if (familyOf(ip) === 6) {
+    const a = parseIp6(ip);
+    const net = parseCidr6(cidr);
+    return a !== null && net !== null && inPrefix6(a, net.addr, net.len);
+  }
   const [net, len] = cidr.split('/');
   const n = (a: string): number => a.split('.').reduce((v, x) => v * 256 + Number(x), 0);
   const bits = Number(len ?? 32);
@@ -189,14 +206,14 @@ function inCidr(ip: string, cidr: string): boolean {
 function nodePortsJump(o: KubeProxyOptions, localhostNodePorts: boolean): string[] {
   const comment = `-m comment --comment ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')}`;
   const cidrs = (o.nodePortAddresses ?? []).filter((c) => c !== 'primary');
+  // "For IPv6 they never work, and for IPv4 they only work if we previously set route_localnet."
+  const noLoopback = o.ipFamily === 6 ? ' ! -d ::1/128' : localhostNodePorts ? '' : ' ! -d 127.0.0.0/8';
   if ((o.nodePortAddresses ?? []).length === 0)
-    return [
-      `-A KUBE-SERVICES ${comment} -m addrtype --dst-type LOCAL${localhostNodePorts ? '' : ' ! -d 127.0.0.0/8'} -j KUBE-NODEPORTS`,
-    ];
+    return [`-A KUBE-SERVICES ${comment} -m addrtype --dst-type LOCAL${noLoopback} -j KUBE-NODEPORTS`];
   const ips = [...(o.nodeIPs ?? [o.nodeIP])].filter((ip) => cidrs.some((c) => inCidr(ip, c)));
   if ((o.nodePortAddresses ?? []).includes('primary') && !ips.includes(o.nodeIP)) ips.push(o.nodeIP);
   return ips
-    .filter((ip) => !ip.startsWith('127.') || localhostNodePorts)
+    .filter((ip) => (ip === '::1' ? false : !ip.startsWith('127.') || localhostNodePorts))
     .map((ip) => `-A KUBE-SERVICES ${comment} -d ${ip} -j KUBE-NODEPORTS`);
 }
 

@@ -6,19 +6,21 @@
  */
 import { categorizeEndpoints, endpointsOf, portPolicy, type Endpoint } from './kube-proxy-endpoints';
 import {
+  detectLocalOf,
   servicePortName,
-  type DetectLocal,
   type KubeProxyOptions,
   type ProxyWrites,
   type Service,
+  hashName,
+  namesToHash,
+  reserveHashes,
 } from './kube-proxy';
-import { base32, sha256 } from '../util/sha256';
 
 const T = 'ip kube-proxy';
 const q = (s: string): string => `"${s}"`;
 
-/** hashAndTruncate: eight base32 characters of the name's SHA-256, a hyphen, the name. */
-const hashed = (name: string): string => `${base32(sha256(name)).slice(0, 8)}-${name}`;
+/** hashAndTruncate: eight base32 characters of the name's SHA-256 (remembered), a hyphen, the name. */
+const hashed = (name: string): string => `${hashName(name).slice(0, 8)}-${name}`;
 
 /** servicePortChainNameBase: "HASH-namespace/name/protocol/port". */
 const portBase = (s: Service, port: string, proto: string): string =>
@@ -56,8 +58,7 @@ const JUMPS: [string, string, string][] = [
 
 /** IfLocalNFT / IfNotLocalNFT of the LocalTrafficDetector. */
 function detector(o: KubeProxyOptions): { local: string; notLocal: string } | null {
-  const d: DetectLocal | undefined =
-    o.detectLocal ?? (o.clusterCIDR ? { mode: 'ClusterCIDR', cidr: o.clusterCIDR } : undefined);
+  const d = detectLocalOf(o);
   if (!d) return null;
   if (d.mode === 'ClusterCIDR' || d.mode === 'NodeCIDR')
     return { local: `ip saddr ${d.cidr}`, notLocal: `ip saddr != ${d.cidr}` };
@@ -170,6 +171,7 @@ export function nftablesModeRuleset(
   o: KubeProxyOptions,
   n: NftablesOptions = {},
 ): string {
+  reserveHashes(namesToHash(services));
   const out = baseRules(o, n);
   for (const s of services) for (const p of s.ports) out.push(...servicePort(s, p, o));
   return out.join('\n') + '\n';

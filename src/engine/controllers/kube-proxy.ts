@@ -41,6 +41,10 @@ export interface Service {
   namespace: string;
   /** "None" for a headless Service (DNS answers with its endpoints; kube-proxy skips it). */
   clusterIP: string;
+  /** spec.clusterIPs: the primary (clusterIP) first, then at most one of the other family. */
+  clusterIPs?: string[];
+  ipFamilies?: ('IPv4' | 'IPv6')[];
+  ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
   type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
   /** spec.externalName of a type ExternalName Service: DNS answers with a CNAME to it. */
   externalName?: string;
@@ -67,7 +71,9 @@ export type DetectLocal =
 
 export interface KubeProxyOptions {
   mode: ProxyMode;
-  /** --cluster-cidr (detect-local mode ClusterCIDR). */
+  /** The family this proxier writes rules for (iptables for 4, ip6tables for 6); 4 unless said. */
+  ipFamily?: 4 | 6;
+  /** --cluster-cidr (detect-local mode ClusterCIDR): one CIDR, or one of each family, comma-separated. */
   clusterCIDR?: string;
   /** --detect-local-mode with its argument; overrides clusterCIDR when set. */
   detectLocal?: DetectLocal;
@@ -95,13 +101,29 @@ export function servicePortName(s: Service, p: ServicePort): string {
 
 /**
  * base32(sha256(input))[:16], remembered: every node and every sync hashes the same names
- * again, four chains a Service port (a pure function; the memory is capped).
+ * again (a pure function). The memory holds what the largest rule set written needs, twice
+ * over (two proxy modes, or a sync that renames): a fixed cap smaller than one sync's names
+ * would be emptied in every sync and never hit.
  */
 const hashes = new Map<string, string>();
-function hashName(input: string): string {
+let hashCapacity = 50_000;
+
+/** A rule set is about to hash `names` names: keep room for them all. */
+export function reserveHashes(names: number): void {
+  hashCapacity = Math.max(hashCapacity, 2 * names);
+}
+
+/** The names a mode hashes for these Services: one per Service port, one per port's endpoint. */
+export function namesToHash(services: readonly Service[]): number {
+  let n = 0;
+  for (const s of services) n += s.ports.length * (1 + s.endpoints.length);
+  return n;
+}
+
+export function hashName(input: string): string {
   let h = hashes.get(input);
   if (h === undefined) {
-    if (hashes.size >= 50_000) hashes.clear();
+    if (hashes.size >= hashCapacity) hashes.clear();
     h = base32(sha256(input)).slice(0, 16);
     hashes.set(input, h);
   }
@@ -172,6 +194,60 @@ export function userspaceModeWrites(services: Service[], o: KubeProxyOptions): P
 export function proxiedServices(services: readonly Service[]): Service[] {
   return services.filter((s) => s.clusterIP !== 'None' && s.clusterIP !== '' && s.type !== 'ExternalName');
 }
+
+export type IpFamily = 4 | 6;
+
+export const familyOf = (ip: string): IpFamily => (ip.includes(':') ? 6 : 4);
+
+/**
+ * What one family's proxier sees of the Services (kube-proxy runs an IPv4 and an IPv6
+ * proxier side by side): ServiceChangeTracker keeps a Service only when it has a clusterIP of
+ * the family (GetClusterIPByFamily) and drops external and load-balancer IPs of the other
+ * family; the EndpointsChangeTracker reads only the EndpointSlices whose addressType is the
+ * family's.
+ */
+export function familyView(services: readonly Service[], family: IpFamily): Service[] {
+  const mine = (ip: string): boolean => familyOf(ip) === family;
+  const out: Service[] = [];
+  for (const s of services) {
+    const clusterIP = (s.clusterIPs ?? [s.clusterIP]).find(mine);
+    if (clusterIP === undefined) continue;
+    out.push({
+      ...s,
+      clusterIP,
+      ...(s.externalIPs ? { externalIPs: s.externalIPs.filter(mine) } : {}),
+      ...(s.loadBalancerIPs ? { loadBalancerIPs: s.loadBalancerIPs.filter(mine) } : {}),
+      ...(s.loadBalancerSourceRanges
+        ? { loadBalancerSourceRanges: s.loadBalancerSourceRanges.filter((c) => mine(c.split('/')[0]!)) }
+        : {}),
+      endpoints: s.endpoints.filter((e) => mine(e.ip)),
+    });
+  }
+  return out;
+}
+
+/**
+ * The detector of one family's proxier (getLocalDetectors): --cluster-cidr and the node's
+ * podCIDRs may hold one CIDR of each family, and each proxier takes its own; none when its
+ * family has no CIDR.
+ */
+export function detectLocalOf(o: KubeProxyOptions): DetectLocal | undefined {
+  const want = o.ipFamily ?? 4;
+  const ofFamily = (list: string): string | undefined =>
+    list
+      .split(',')
+      .map((c) => c.trim())
+      .find((c) => c !== '' && familyOf(c.split('/')[0]!) === want);
+  const d: DetectLocal | undefined =
+    o.detectLocal ?? (o.clusterCIDR ? { mode: 'ClusterCIDR', cidr: o.clusterCIDR } : undefined);
+  if (d?.mode !== 'ClusterCIDR' && d?.mode !== 'NodeCIDR') return d;
+  const cidr = ofFamily(d.cidr);
+  return cidr === undefined ? undefined : { mode: d.mode, cidr };
+}
+
+/** net.JoinHostPort: an IPv6 address goes in brackets (Endpoint.String(), the DNAT target). */
+export const joinHostPort = (ip: string, port: number): string =>
+  ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 
 export function validIp(s: string): boolean {
   return parseCidr(`${s}/32`) !== null;

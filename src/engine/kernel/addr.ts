@@ -23,6 +23,11 @@ export function formatAddr(a: SockAddr): string {
   return typeof a === 'bigint' ? formatIp6(a) : formatIp(a);
 }
 
+/** An address as it stands before `:port`: IPv6 in brackets (RFC 3986's IP-literal). */
+export function formatHost(a: SockAddr): string {
+  return typeof a === 'bigint' ? `[${formatIp6(a)}]` : formatIp(a);
+}
+
 /** `addr:port` as ss and the kernel's messages print it: IPv6 in brackets. */
 export function formatEndpoint(a: SockAddr, port: number): string {
   return typeof a === 'bigint' ? `[${formatIp6(a)}]:${port}` : `${formatIp(a)}:${port}`;

@@ -30,6 +30,7 @@ const NEIGH_KEYS: Record<string, number> = {
   proxy_delay: 80,
   base_reachable_time_ms: 30000,
   gc_stale_time: 60,
+  delay_first_probe_time: 5,
 };
 
 const GLOBAL_KEYS: Record<string, number> = {
@@ -41,8 +42,12 @@ const GLOBAL_KEYS: Record<string, number> = {
   'net.ipv4.neigh.default.proxy_delay': 80,
   'net.ipv4.neigh.default.base_reachable_time_ms': 30000,
   'net.ipv4.neigh.default.gc_stale_time': 60,
+  'net.ipv4.neigh.default.delay_first_probe_time': 5,
   'net.ipv4.icmp_echo_ignore_all': 0,
   'net.ipv4.tcp_syn_retries': 6,
+  'net.ipv4.tcp_synack_retries': 5,
+  // Out-of-window answers (a SYN-ACK again for a retransmitted SYN) at most one per 500 ms.
+  'net.ipv4.tcp_invalid_ratelimit': 500,
   // Linux 6.9+: the first SYN retransmissions keep the initial 1 s timeout instead of doubling it.
   'net.ipv4.tcp_syn_linear_timeouts': 4,
   'net.ipv4.ip_local_port_range': 32768,
@@ -65,6 +70,7 @@ const GLOBAL_KEYS: Record<string, number> = {
   'net.ipv6.neigh.default.mcast_solicit': 3,
   // br_netfilter is loaded on container hosts (Docker and kubeadm load it); its default is 1.
   'net.bridge.bridge-nf-call-iptables': 1,
+  'net.bridge.bridge-nf-call-ip6tables': 1,
 };
 
 const CONF_NAMES = Object.keys(CONF_KEYS);

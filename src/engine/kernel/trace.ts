@@ -20,7 +20,15 @@ import type { MessageCode } from './message-codes';
  */
 export const TRACE_VERSION = 6;
 
-export type Verdict = 'delivered' | 'dropped' | 'unreachable' | 'timeout' | 'refused' | 'error';
+export type Verdict =
+  | 'delivered'
+  | 'dropped'
+  | 'unreachable'
+  | 'timeout'
+  | 'refused'
+  /** The program's name lookup failed (NXDOMAIN, SERVFAIL, no answer): nothing was sent to it. */
+  | 'unresolved'
+  | 'error';
 
 export type EventKind =
   | 'command'

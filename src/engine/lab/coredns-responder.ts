@@ -8,8 +8,9 @@
  * the queries glibc and nslookup send, the DNAT to the pod and its undoing, the frames.
  *
  * Records are packed as CoreDNS packs a small UDP reply, without compression
- * (net/dns.ts); the header copies the id and RD and echoes the question as asked
- * (miekg/dns SetReply).
+ * (net/dns.ts); the header copies the id, RD and CD and echoes the question as asked
+ * (miekg/dns SetReply); a query's OPT record comes back as request.SizeAndDo returns it
+ * (controllers/coredns.ts replyOpt: version 0, TTL & 0xff00, the supported options).
  */
 import { quote } from 'shell-quote';
 import { coreDnsReply } from '../controllers/coredns';
@@ -77,13 +78,22 @@ s.bind(('0.0.0.0', 53))
 while True:
     q, peer = s.recvfrom(4096)
     try:
-        qid, flags, qd = struct.unpack('!HHH', q[:6])
+        qid, flags, qd, _, _, ar = struct.unpack('!6H', q[:12])
         i, labels = 12, []
         while q[i]:
             labels.append(q[i + 1:i + 1 + q[i]].decode().lower())
             i += 1 + q[i]
         name = '.'.join(labels) + '.' if labels else '.'
         qtype = struct.unpack('!H', q[i + 1:i + 3])[0]
+        opt, j = b'', i + 5
+        if ar == 1 and q[j] == 0 and struct.unpack('!H', q[j + 1:j + 3])[0] == 41:
+            udp, ttl, rdlen = struct.unpack('!HIH', q[j + 3:j + 11])
+            o, k = b'', j + 11
+            while k + 4 <= j + 11 + rdlen:
+                code, olen = struct.unpack('!HH', q[k:k + 4])
+                o += q[k:k + 4 + olen] if code in (3, 9, 10, 11, 12) else b''
+                k += 4 + olen
+            opt = struct.pack('!BHHIH', 0, 41, udp, ttl & 0xff00, len(o)) + o
     except (IndexError, UnicodeDecodeError, struct.error):
         continue
     if flags & 0x8000 or qd != 1:
@@ -91,8 +101,8 @@ while True:
     inzone = name == T['zone'] or name.endswith('.' + T['zone'])
     rr = T['rr']
     aa, rcode, an, ns, rec = rr.get(f'{name}|{qtype}') or rr.get(f'{name}|*') or (T['nx'] if inzone else T['fail'])
-    head = struct.pack('!HHHHHH', qid, 0x8000 | aa << 10 | flags & 0x0100 | rcode, 1, an, ns, 0)
-    s.sendto(head + q[12:i + 5] + bytes.fromhex(rec), peer)
+    head = struct.pack('!6H', qid, 0x8000 | aa << 10 | flags & 0x0110 | rcode, 1, an, ns, 1 if opt else 0)
+    s.sendto(head + q[12:i + 5] + bytes.fromhex(rec) + opt, peer)
 `;
 
 /**

@@ -45,6 +45,8 @@ export function captureFile(p: CapturePoint, dir: 'tx' | 'rx'): string {
 
 /** How long the lab keeps capturing after the flow's command exits (frames still in flight, timers). */
 export const LAB_TAIL_US = 500_000;
+/** How long the lab waits after the setup before the flow: links coming up (linkwatch). */
+export const LAB_SETTLE_US = 1_500_000;
 
 /**
  * The command line a flow runs in the lab: the same program, bounded in time. curl and nc
@@ -309,7 +311,7 @@ function labFlow(lab: LabBuild, flowId: string): void {
   L.push('');
   // Links that just came up are handed to the qdisc and the bridge by linkwatch, up to a
   // second later: the flow starts 1.5 s after the setup. The captures start in that time.
-  L.push('SETTLED=$(( ${EPOCHREALTIME/./} + 1500000 ))');
+  L.push(`SETTLED=$(( \${EPOCHREALTIME/./} + ${LAB_SETTLE_US} ))`);
   if (!opts.capture) L.push(SETTLE);
   if (s.ipv6) {
     // The engine takes duplicate address detection as done: wait until no address in any
@@ -521,10 +523,14 @@ function nftPins(world: World, endpoint: string, nsq: (name: string) => string):
  */
 function iptablesPins(world: World, endpoint: string, nsq: (name: string) => string): string[] {
   const out: string[] = [];
-  const any = /--comment "[^"]* -> [\d.]+:\d+"/;
-  const mine = new RegExp(`--comment "[^"]* -> ${endpoint.replace(/\./g, '\\.')}:\\d+"`);
+  // kube-proxy's comment names the endpoint as Endpoint.String(): "IP:port", "[IPv6]:port".
+  const v6 = endpoint.includes(':');
+  const any = /--comment "[^"]* -> (?:[\d.]+|\[[0-9a-f:.]+\]):\d+"/;
+  const quoted = endpoint.replace(/[.[\]]/g, (c) => `\\${c}`);
+  const mine = new RegExp(`--comment "[^"]* -> ${v6 ? `\\[${quoted}\\]` : quoted}:\\d+"`);
+  const tool = v6 ? 'ip6tables' : 'iptables';
   for (const n of world.netns.values()) {
-    const nat = n.iptables?.tables.nat;
+    const nat = (v6 ? n.ip6tables : n.iptables)?.tables.nat;
     if (!nat) continue;
     for (const c of nat.chains.values()) {
       const rows = c.rules.map((r) => formatRule('nat', c.name, r));
@@ -532,7 +538,7 @@ function iptablesPins(world: World, endpoint: string, nsq: (name: string) => str
       if (hit?.target?.kind !== 'CHAIN') continue;
       const at = rows.findIndex((r) => any.test(r) && !r.includes(' -m recent '));
       out.push(
-        `ip netns exec ${nsq(n.name)} iptables -t nat -I ${c.name} ${Math.max(0, at) + 1} -m comment --comment "lab: pin ${endpoint}" -j ${hit.target.chain}`,
+        `ip netns exec ${nsq(n.name)} ${tool} -t nat -I ${c.name} ${Math.max(0, at) + 1} -m comment --comment "lab: pin ${endpoint}" -j ${hit.target.chain}`,
       );
     }
   }

@@ -18,6 +18,28 @@ export const DNS_HEADER_LEN = 12;
 export const DNS_TYPES = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, AAAA: 28 } as const;
 export type DnsType = keyof typeof DNS_TYPES;
 
+/** The OPT pseudo-record's type (RFC 6891 6.1.1): it lives in the additional section. */
+export const DNS_TYPE_OPT = 41;
+
+/** EDNS option codes this model names (IANA's registry): COOKIE is RFC 7873's. */
+export const EDNS_OPTION = { NSID: 3, EXPIRE: 9, COOKIE: 10, TCP_KEEPALIVE: 11, PADDING: 12 } as const;
+
+/**
+ * The EDNS(0) OPT record (RFC 6891 6.1.2), kept apart from the other additional records
+ * because its fields mean something else: CLASS is the sender's UDP payload size, TTL holds
+ * the extended RCODE, the version and the flags (DO is 0x8000), RDATA a list of options.
+ * It is written after the other additional records and counted in ARCOUNT.
+ */
+export interface DnsOpt {
+  udpSize: number;
+  /** The upper eight bits of the 12-bit RCODE. */
+  extRcode: number;
+  version: number;
+  /** The 16-bit flags word: DO (DNSSEC OK) is 0x8000, the rest is Z. */
+  flags: number;
+  /** The options in order: code and data as lower-case hex. */
+  options: { code: number; data: string }[];
+}
 /** RCODEs (RFC 1035 4.1.1). */
 export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 
@@ -54,11 +76,17 @@ export interface DnsLayer {
   rd: boolean;
   /** Recursion available. */
   ra: boolean;
+  /** Authentic data (RFC 4035 3.2.3): dig sets it in its queries; absent means clear. */
+  ad?: boolean;
+  /** Checking disabled (RFC 4035 3.2.2); absent means clear. */
+  cd?: boolean;
   rcode: number;
   question: DnsQuestion[];
   answer: DnsRecord[];
   authority: DnsRecord[];
   additional: DnsRecord[];
+  /** The EDNS OPT record, when the message has one. */
+  opt?: DnsOpt;
 }
 
 /** A standard query for one name and type, recursion desired, as a stub resolver sends it. */
@@ -106,13 +134,24 @@ function rdataLength(r: DnsRecord): number {
   }
 }
 
+function optRdataLength(o: DnsOpt): number {
+  return o.options.reduce((s, x) => s + 4 + x.data.length / 2, 0);
+}
+
 /** Bytes of the whole message, as encodeDns writes it. */
 export function dnsLength(m: DnsLayer): number {
   let n = DNS_HEADER_LEN;
   for (const q of m.question) n += nameLength(q.name) + 4;
   for (const r of [...m.answer, ...m.authority, ...m.additional])
     n += nameLength(r.name) + 10 + rdataLength(r);
+  // The OPT record: the root name (one byte), type, class, TTL, RDLENGTH, the options.
+  if (m.opt) n += 11 + optRdataLength(m.opt);
   return n;
+}
+
+/** ARCOUNT: the additional records and the OPT record. */
+export function additionalCount(m: DnsLayer): number {
+  return m.additional.length + (m.opt ? 1 : 0);
 }
 
 class Writer {
@@ -174,6 +213,21 @@ function writeRecord(w: Writer, r: DnsRecord): void {
   }
 }
 
+function writeOpt(w: Writer, o: DnsOpt): void {
+  w.u8(0); // the root name
+  w.u16(DNS_TYPE_OPT);
+  w.u16(o.udpSize);
+  w.u32(((o.extRcode & 0xff) << 24) | ((o.version & 0xff) << 16) | (o.flags & 0xffff));
+  w.u16(optRdataLength(o));
+  for (const x of o.options) {
+    if (!/^([0-9a-f]{2})*$/.test(x.data))
+      throw new Error(`encode: bad EDNS option data ${JSON.stringify(x.data)}`);
+    w.u16(x.code);
+    w.u16(x.data.length / 2);
+    for (let i = 0; i < x.data.length; i += 2) w.u8(parseInt(x.data.slice(i, i + 2), 16));
+  }
+}
+
 export function encodeDns(m: DnsLayer): Uint8Array {
   const w = new Writer(dnsLength(m));
   w.u16(m.id & 0xffff);
@@ -183,15 +237,18 @@ export function encodeDns(m: DnsLayer): Uint8Array {
       (m.tc ? 0x0200 : 0) |
       (m.rd ? 0x0100 : 0) |
       (m.ra ? 0x0080 : 0) |
+      (m.ad ? 0x0020 : 0) |
+      (m.cd ? 0x0010 : 0) |
       (m.rcode & 0xf),
   );
-  for (const n of [m.question.length, m.answer.length, m.authority.length, m.additional.length]) w.u16(n);
+  for (const n of [m.question.length, m.answer.length, m.authority.length, additionalCount(m)]) w.u16(n);
   for (const q of m.question) {
     w.name(q.name);
     w.u16(DNS_TYPES[q.type]);
     w.u16(1);
   }
   for (const r of [...m.answer, ...m.authority, ...m.additional]) writeRecord(w, r);
+  if (m.opt) writeOpt(w, m.opt);
   return w.out;
 }
 
@@ -279,6 +336,43 @@ function readRecord(r: Reader, base: number): DnsRecord {
   return rec;
 }
 
+/** The OPT record's fixed part and options, the cursor past its root name and type. */
+function readOpt(r: Reader): DnsOpt {
+  const udpSize = r.u16();
+  const ttl = r.u32();
+  const rdlen = r.u16();
+  const end = r.off + rdlen;
+  r.need(rdlen);
+  const options: DnsOpt['options'] = [];
+  while (r.off < end) {
+    const code = r.u16();
+    const len = r.u16();
+    if (r.off + len > end) throw new RangeError('EDNS option length');
+    const data = [...r.b.subarray(r.off, r.off + len)].map((x) => x.toString(16).padStart(2, '0')).join('');
+    r.off += len;
+    options.push({ code, data });
+  }
+  return { udpSize, extRcode: ttl >>> 24, version: (ttl >>> 16) & 0xff, flags: ttl & 0xffff, options };
+}
+
+/** The additional section: its records, and the OPT record (one at most, owned by the root). */
+function readAdditional(r: Reader, base: number, n: number): { additional: DnsRecord[]; opt?: DnsOpt } {
+  const additional: DnsRecord[] = [];
+  let opt: DnsOpt | undefined;
+  for (let i = 0; i < n; i++) {
+    const start = r.off;
+    const name = r.name(base);
+    if (r.u16() === DNS_TYPE_OPT) {
+      if (opt !== undefined || name !== '.') throw new RangeError('bad OPT record');
+      opt = readOpt(r);
+      continue;
+    }
+    r.off = start;
+    additional.push(readRecord(r, base));
+  }
+  return opt ? { additional, opt } : { additional };
+}
+
 /**
  * The DNS message in b[off, end), or null when it is not one this model speaks (an opaque
  * payload sent to port 53 stays opaque).
@@ -300,7 +394,7 @@ export function decodeDns(b: Uint8Array, off: number, end: number): DnsLayer | n
     const section = (n: number): DnsRecord[] => Array.from({ length: n }, () => readRecord(r, off));
     const answer = section(an);
     const authority = section(ns);
-    const additional = section(ar);
+    const extra = readAdditional(r, off, ar);
     if (r.off !== end) return null;
     return {
       proto: 'dns',
@@ -310,11 +404,14 @@ export function decodeDns(b: Uint8Array, off: number, end: number): DnsLayer | n
       tc: (flags & 0x0200) !== 0,
       rd: (flags & 0x0100) !== 0,
       ra: (flags & 0x0080) !== 0,
+      // AD and CD appear only when set, so a message without them reads back as it was built.
+      ...((flags & 0x0020) !== 0 ? { ad: true } : {}),
+      ...((flags & 0x0010) !== 0 ? { cd: true } : {}),
       rcode: flags & 0xf,
       question,
       answer,
       authority,
-      additional,
+      ...extra,
     };
   } catch (err) {
     if (err instanceof RangeError) return null;
@@ -335,7 +432,7 @@ export function tcpdumpDns(m: DnsLayer, length: number): string {
       (m.answer.length ? ` [${m.answer.length}a]` : '') +
       (m.question.length !== 1 ? ` [${m.question.length}q]` : '') +
       (m.authority.length ? ` [${m.authority.length}n]` : '') +
-      (m.additional.length ? ` [${m.additional.length}au]` : '');
+      (additionalCount(m) ? ` [${additionalCount(m)}au]` : '');
     return `${m.id}${m.rd ? '+' : ''}${extra}${q} (${length})`;
   }
   const flags =
@@ -347,5 +444,5 @@ export function tcpdumpDns(m: DnsLayer, length: number): string {
         ` ${r.type}${r.type === 'SOA' ? '' : ` ${r.type === 'A' || r.type === 'AAAA' ? r.data : fqdn(r.data)}`}`,
     )
     .join(',');
-  return `${m.id}${flags}${qd} ${m.answer.length}/${m.authority.length}/${m.additional.length}${an} (${length})`;
+  return `${m.id}${flags}${qd} ${m.answer.length}/${m.authority.length}/${additionalCount(m)}${an} (${length})`;
 }

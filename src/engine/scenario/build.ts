@@ -1,9 +1,16 @@
-import { proxiedServices, RESTORE_COMMAND, userspaceModeWrites } from '../controllers/kube-proxy';
+import {
+  familyView,
+  proxiedServices,
+  RESTORE_COMMAND,
+  userspaceModeWrites,
+  type ProxyWrites,
+} from '../controllers/kube-proxy';
 import { ipvsModeWrites } from '../controllers/kube-proxy-ipvs';
 import { iptablesModeWrites } from '../controllers/kube-proxy-iptables';
 import { nftablesModeWrites } from '../controllers/kube-proxy-nftables';
 import { startUserspaceProxy } from '../controllers/userspace-proxy';
 import { formatIp } from '../net/ipv4';
+import { formatIp6 } from '../net/ipv6';
 import { ConfigError, Flanneld, type Exec } from '../controllers/flanneld';
 import { Store } from '../controllers/store';
 import type { CalicoExec } from '../controllers/calico/cni';
@@ -376,7 +383,8 @@ function startKubeProxy(
   const nodeIP =
     c.nodeIP ??
     formatIp(machine.root.allAddrs().find(({ dev, a }) => dev.kind === 'ether' && !a.secondary)?.a.addr ?? 0);
-  const services = proxiedServices(b.s.services ?? []);
+  // The IPv4 proxier sees each Service's IPv4 clusterIP and IPv4 EndpointSlices.
+  const services = familyView(proxiedServices(b.s.services ?? []), 4);
   const o = {
     mode: c.mode,
     node: m.name,
@@ -388,21 +396,24 @@ function startKubeProxy(
     nodePortAddresses: c.nodePortAddresses,
     localhostNodePorts: c.localhostNodePorts,
   };
-  const writes =
+  const writes: ProxyWrites[] = [
     c.mode === 'iptables'
       ? iptablesModeWrites(services, o)
       : c.mode === 'ipvs'
         ? ipvsModeWrites(services, o)
         : c.mode === 'nftables'
           ? nftablesModeWrites(services, o, c.serviceCIDR ? { serviceCIDRs: c.serviceCIDR } : {})
-          : userspaceModeWrites(services, o);
+          : userspaceModeWrites(services, o),
+  ];
+  // In an IPv6 world kube-proxy runs dual-stack (NewDualStackProxier): a second proxier
+  // writes the IPv6 family's rules with ip6tables, from the Services' IPv6 clusterIPs.
+  if (b.s.ipv6 && c.mode === 'iptables')
+    writes.push(
+      iptablesModeWrites(familyView(proxiedServices(b.s.services ?? []), 6), ipv6Options(machine, o)),
+    );
   const origin = `kube-proxy on ${m.name} (${c.mode} mode)`;
   const fail = (line: string, output: string): ScenarioError =>
     new ScenarioError(`${b.at(c.line)} machines.${m.name}.controllers: kube-proxy: ${line}: ${output}`);
-  for (const line of writes.commands) {
-    const r = exec(line, origin);
-    if (!r.ok) throw fail(line, r.output);
-  }
   const batch = (command: string, stdin: string): void => {
     const r = b.run(
       machine,
@@ -415,9 +426,26 @@ function startKubeProxy(
     );
     if (!r.ok) throw fail(command, r.output);
   };
-  for (const w of writes.batches ?? []) batch(w.command, w.stdin);
-  if (writes.restore !== undefined) batch(writes.restoreCommand ?? RESTORE_COMMAND, writes.restore);
+  for (const w of writes) {
+    for (const line of w.commands) {
+      const r = exec(line, origin);
+      if (!r.ok) throw fail(line, r.output);
+    }
+    for (const x of w.batches ?? []) batch(x.command, x.stdin);
+    if (w.restore !== undefined) batch(w.restoreCommand ?? RESTORE_COMMAND, w.restore);
+  }
   if (c.mode === 'userspace') startUserspaceProxy(b.world, machine.root, services);
+}
+
+/** The IPv6 proxier's options: the node's global IPv6 addresses in place of its IPv4 ones. */
+function ipv6Options<O extends { nodeIP: string; nodeIPs: string[] }>(
+  machine: Machine,
+  o: O,
+): O & { ipFamily: 6 } {
+  const ips = machine.root
+    .devicesInOrder()
+    .flatMap((d) => d.addrs6.filter((a) => a.scope === 'global').map((a) => formatIp6(a.addr)));
+  return { ...o, ipFamily: 6, nodeIP: ips[0] ?? '::', nodeIPs: ips };
 }
 
 /** flanneld: registered as a systemd unit (a flow may start or stop it), started now if autostart. */

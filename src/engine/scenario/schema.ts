@@ -6,7 +6,7 @@
  */
 import { z } from '../util/zod';
 import { parseCidr } from '../net/ipv4';
-import { parseCidr6 } from '../net/ipv6';
+import { parseCidr6, parseIp6 } from '../net/ipv6';
 import { normalizeMac } from '../net/mac';
 import { GROUPS } from './groups';
 
@@ -149,9 +149,16 @@ export const KubeProxySchema = z
       .describe(
         'nftables mode: the ServiceCIDR (the apiserver --service-cluster-ip-range); traffic to an unallocated ClusterIP in it is dropped.',
       ),
-    clusterCIDR: cidr('the pod network')
+    clusterCIDR: z
+      .string()
+      .refine(
+        (s) => s.split(',').every((c) => parseCidr(c) !== null || parseCidr6(c, true) !== null),
+        'expected the pod network, like 10.244.0.0/16 or 10.244.0.0/16,fd00:10:244::/56',
+      )
       .optional()
-      .describe('--cluster-cidr: traffic from outside it is masqueraded.'),
+      .describe(
+        '--cluster-cidr: traffic from outside it is masqueraded; dual-stack gives one CIDR of each family, comma-separated.',
+      ),
     nodeIP: z
       .string()
       .refine((s) => parseCidr(`${s}/32`) !== null, 'expected an IPv4 address')
@@ -385,15 +392,77 @@ export const ServerSchema = z.strictObject({
 });
 
 const ip = z.string().refine((s) => parseCidr(`${s}/32`) !== null, 'expected an IPv4 address');
+/** An address of either family, as a Service or an EndpointSlice of addressType IPv4 or IPv6 holds it. */
+const ipAny = z
+  .string()
+  .refine((s) => parseCidr(`${s}/32`) !== null || parseIp6(s) !== null, 'expected an IPv4 or IPv6 address');
+const isV6 = (s: string): boolean => s.includes(':');
+
+/**
+ * ValidateService's validateServiceClusterIPsRelatedFields (pkg/apis/core/validation), in its
+ * words, and the registry's check that SingleStack holds one clusterIP. This world has no
+ * allocator: a dual-stack Service lists both its clusterIPs.
+ */
+function dualStackIssues(
+  s: { clusterIP: string; clusterIPs?: string[]; ipFamilies?: string[]; ipFamilyPolicy?: string },
+  issue: (path: string, message: string) => void,
+): void {
+  // PrepareForCreate fills clusterIPs from clusterIP when only the latter is given.
+  const ips = s.clusterIPs ?? (s.clusterIP === '' ? [] : [s.clusterIP]);
+  const bad = (v: string): string => `Invalid value: "${v}": `;
+  if (s.clusterIP !== '' && ips[0] !== s.clusterIP)
+    issue('clusterIPs', `Invalid value: ${JSON.stringify(ips)}: first value must match \`clusterIP\``);
+  ips.forEach((v, i) => {
+    if (i === 0 && v === 'None') return;
+    if (parseCidr(`${v}/32`) === null && parseIp6(v) === null)
+      issue(`clusterIPs[${i}]`, `${bad(v)}must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)`);
+  });
+  if (ips.length > 2)
+    issue('clusterIPs', `Invalid value: ${JSON.stringify(ips)}: may only hold up to 2 values`);
+  if (ips.length === 2 && isV6(ips[0]!) === isV6(ips[1]!))
+    issue(
+      'clusterIPs',
+      `Invalid value: ${JSON.stringify(ips)}: may specify no more than one IP for each IP family`,
+    );
+  (s.ipFamilies ?? []).forEach((f, i) => {
+    const v = ips[i];
+    if (v === undefined || v === 'None') return;
+    if (f === 'IPv4' && isV6(v))
+      issue(`clusterIPs[${i}]`, `${bad(v)}expected an IPv4 value as indicated by \`ipFamilies[${i}]\``);
+    if (f === 'IPv6' && !isV6(v))
+      issue(`clusterIPs[${i}]`, `${bad(v)}expected an IPv6 value as indicated by \`ipFamilies[${i}]\``);
+  });
+  if (s.ipFamilyPolicy === 'SingleStack' && ips.length === 2)
+    issue(
+      'ipFamilyPolicy',
+      `Invalid value: "SingleStack": must be RequireDualStack or PreferDualStack when multiple 'clusterIPs' are specified`,
+    );
+  if (s.ipFamilyPolicy === 'RequireDualStack' && ips.length < 2)
+    issue('clusterIPs', 'RequireDualStack: this world allocates no ClusterIP, so list one of each family');
+}
 
 export const ServiceSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Service name is a DNS label'),
     namespace: z.string().default('default'),
     clusterIP: z
-      .union([ip, z.literal('None'), z.literal('')])
+      .union([ipAny, z.literal('None'), z.literal('')])
       .default('')
       .describe('spec.clusterIP: an address, or "None" for a headless Service (empty for ExternalName).'),
+    clusterIPs: z
+      .array(z.string())
+      .optional()
+      .describe('spec.clusterIPs: the primary clusterIP first, then at most one of the other family.'),
+    ipFamilies: z
+      .array(z.enum(['IPv4', 'IPv6']))
+      .optional()
+      .describe("spec.ipFamilies (defaulted from clusterIPs' families)."),
+    ipFamilyPolicy: z
+      .enum(['SingleStack', 'PreferDualStack', 'RequireDualStack'])
+      .optional()
+      .describe(
+        'spec.ipFamilyPolicy: whether the Service gets a ClusterIP of each family (unset: RequireDualStack with two clusterIPs, else SingleStack, as the registry defaults it).',
+      ),
     type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']).default('ClusterIP'),
     externalName: z
       .string()
@@ -438,7 +507,9 @@ export const ServiceSchema = z
     endpoints: z
       .array(
         z.strictObject({
-          ip,
+          ip: ipAny.describe(
+            "The address; an IPv6 one belongs to the Service's EndpointSlice of addressType IPv6.",
+          ),
           node: name('a machine name').optional(),
           ready: z.boolean().optional().describe('conditions.ready (unset means ready).'),
           serving: z.boolean().optional().describe('conditions.serving (unset follows ready).'),
@@ -461,6 +532,7 @@ export const ServiceSchema = z
     if (s.clusterIP === 'None' && s.type !== 'ClusterIP')
       issue('clusterIP', `may not be "None" for type ${s.type}`);
     if (s.clusterIP !== 'None' && s.ports.length === 0) issue('ports', 'Required value');
+    dualStackIssues(s, issue);
   })
   .describe('A Kubernetes Service with its endpoints; kube-proxy on each node turns it into kernel state.');
 
@@ -472,7 +544,7 @@ export const FlowSchema = z.strictObject({
   command: text,
   title: LocalizedSchema,
   description: LocalizedSchema.optional(),
-  endpoint: ip.optional().describe("Pin the endpoint a Service's random (or round-robin) choice takes."),
+  endpoint: ipAny.optional().describe("Pin the endpoint a Service's random (or round-robin) choice takes."),
   before: z
     .array(
       z.string().regex(/^[^:\s]+:\s*\S/, 'expected "NETNS: COMMAND", like "node2: systemctl stop flanneld"'),

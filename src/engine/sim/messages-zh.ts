@@ -65,6 +65,12 @@ export const ZH: Record<MessageCode, string> = {
   'drop.neigh-failed':
     '{dev} 上对 {ip} 的 {probes} 个 ARP 请求都无人应答：表项变为 FAILED，等待的数据包被丢弃，并回 ICMP "host unreachable"。',
   'neigh.resolved': '{ip} 的 MAC 是 {mac}：等待的数据包从 {dev} 发出。',
+  'neigh.delay-expired':
+    '{dev} 上 {ip} 的 STALE 表项被使用后，在 delay_first_probe_time 内没有得到确认：表项进入 PROBE，内核直接询问这个邻居。',
+  'arp.probe-sent':
+    '{dev} 上的第 {n} 个 ARP 探测："谁是 {ip}？"，只发给表项中的 MAC {mac}（单播，不是广播）。',
+  'neigh.probe-failed':
+    '{dev} 上的 {ip} 没有应答 {probes} 个单播 ARP 探测：表项变为 FAILED，下一个数据包会重新用广播解析。',
   'arp.ignore': '这个 ARP 请求询问的 {ip} 不在 {dev} 上；arp_ignore 让内核不作应答。',
   'arp.request-local':
     '{ip} 是我们自己的地址，所以内核用 {dev} 的 MAC {mac} 应答 {asker} 的 ARP 请求，并记下 {asker}（STALE）。',
@@ -101,6 +107,11 @@ export const ZH: Record<MessageCode, string> = {
   'drop.no-protocol': '没有 IP 协议 {protocol} 的处理程序。',
   'tcp.syn-listener': '{process} 在端口 {port} 上监听：内核用 SYN-ACK 应答来自 {from} 的 SYN。',
   'tcp.accept': '与 {from} 的握手完成；{process} 接受这个连接。',
+  'tcp.syn-again': '又收到来自 {from} 的同一个 SYN：客户端没有收到 SYN-ACK，半开连接再次发送它并重启定时器。',
+  'tcp.synack-retransmit':
+    '还没有收到 {from} 的 ACK：半开连接的定时器再次发送 SYN-ACK（第 {n} 次重传），下次等待时间加倍。',
+  'tcp.synack-given-up':
+    '重传 {n} 次 SYN-ACK（tcp_synack_retries）后仍没有收到 {from} 的 ACK：半开连接被丢弃。',
   'app.read': '{process} 读取 {bytes} 字节。',
   'app.write': '{process} 写回 {bytes} 字节。',
   'app.close': '{process} 关闭自己这端的连接：内核发送 FIN。',
@@ -119,11 +130,13 @@ export const ZH: Record<MessageCode, string> = {
     'CoreDNS 读取来自 {from} 的 {name} 的 {type} 查询，应答 {rcode}：{answers}。它从查询到达的地址回复；conntrack 会把源地址改回客户端所问的 ClusterIP。',
   'resolver.query':
     '{process} 按 glibc 的方式解析 {name}（{types}）：/etc/resolv.conf 指定的服务器是 {server}，所以查询发往它的 UDP 53 端口。',
+  'resolver.dig-query':
+    '{process} 按 dig 的方式从一个新套接字向 {server} 的 UDP 53 端口查询 {name}（{types}）：名字按原样使用（只有 +search 时才用搜索列表），并带 EDNS OPT 记录（UDP 大小 1232、客户端 cookie）。',
   'resolver.answer': '{process} 收到 {name} 的 {type} 应答：{rcode}{answers}。',
   'resolver.retry':
     '{process}：服务器对 {name} 的每个查询都失败（SERVFAIL）；glibc 立即再问一次，第 {attempt} 次，共 {attempts} 次。',
   'resolver.resolved': '{process} 把 {host} 解析为 {addr}，现在可以建立连接。',
-  'resolver.failed': '{process} 无法解析 {host}：搜索列表中的每个名字都失败了。',
+  'resolver.failed': '{process} 无法解析 {host}：{why}。',
   'flow.timeout': '{seconds} 秒内没有应答。',
   'bridge.dnat-bridged':
     'br_netfilter：新的目的地址 {ip} 就在 {bridge} 之后，所以这一帧仍走网桥：目的 MAC 变为 {mac}，TTL 不变。',

@@ -85,6 +85,12 @@ export const EN: Record<MessageCode, string> = {
   'drop.neigh-failed':
     'Nobody answered {probes} ARP requests for {ip} on {dev}: the entry is FAILED and the waiting packet is dropped with ICMP "host unreachable".',
   'neigh.resolved': '{ip} is at {mac}: the waiting packet is sent out of {dev}.',
+  'neigh.delay-expired':
+    'Nothing confirmed {ip} on {dev} within delay_first_probe_time since its STALE entry was used: the entry goes to PROBE and the kernel asks the neighbour itself.',
+  'arp.probe-sent':
+    'ARP probe {n} on {dev}: "who has {ip}?", sent only to {mac}, the MAC the entry holds (unicast, not broadcast).',
+  'neigh.probe-failed':
+    '{ip} on {dev} did not answer {probes} unicast ARP probes: the entry is FAILED and the next packet resolves it again with broadcasts.',
   'arp.ignore':
     'The ARP request for {ip} is for an address that is not on {dev}; arp_ignore tells the kernel not to answer.',
   'arp.request-local':
@@ -126,6 +132,12 @@ export const EN: Record<MessageCode, string> = {
   'tcp.syn-listener':
     '{process} listens on port {port}: the kernel answers the SYN from {from} with SYN-ACK.',
   'tcp.accept': 'The handshake with {from} is complete; {process} accepts the connection.',
+  'tcp.syn-again':
+    'The same SYN from {from} again: the client never got the SYN-ACK, so the half-open connection sends it again and restarts its timer.',
+  'tcp.synack-retransmit':
+    'No ACK from {from} yet: the timer of the half-open connection sends the SYN-ACK again (retransmission {n}) and waits twice as long.',
+  'tcp.synack-given-up':
+    'No ACK from {from} after {n} SYN-ACK retransmissions (tcp_synack_retries): the half-open connection is dropped.',
   'app.read': '{process} reads {bytes} bytes.',
   'app.write': '{process} writes {bytes} bytes back.',
   'app.close': '{process} closes its end of the connection: the kernel sends a FIN.',
@@ -146,11 +158,13 @@ export const EN: Record<MessageCode, string> = {
     'CoreDNS reads the {type} query for {name} from {from} and answers {rcode}: {answers}. It replies from the address the query reached; conntrack will turn that back into the ClusterIP the client asked.',
   'resolver.query':
     '{process} looks up {name} ({types}) as glibc does: /etc/resolv.conf names {server}, so the query goes there on UDP port 53.',
+  'resolver.dig-query':
+    '{process} asks {server} for {name} ({types}) on UDP port 53 from a new socket, as dig does: the name as given (the search list only with +search), with an EDNS OPT record (UDP size 1232, a client cookie).',
   'resolver.answer': '{process} gets the {type} answer for {name}: {rcode}{answers}.',
   'resolver.retry':
     '{process}: the server failed every query for {name} (SERVFAIL); glibc asks it again at once, try {attempt} of {attempts}.',
   'resolver.resolved': '{process} resolved {host} to {addr}; now it can connect.',
-  'resolver.failed': '{process} could not resolve {host}: every name of the search list failed.',
+  'resolver.failed': '{process} could not resolve {host}: {why}.',
   'flow.timeout': 'No answer within {seconds} s.',
   'bridge.dnat-bridged':
     'br_netfilter: the new destination {ip} is behind {bridge} itself, so the frame stays bridged: its destination MAC becomes {mac} and the TTL is untouched.',

@@ -122,6 +122,12 @@ export interface TraceOptions extends BuildOptions {
    * the flow's command, and conformance compares the same stretch of time.
    */
   tailUs?: number;
+  /**
+   * Let the world run this long after the setup before the flow starts, unrecorded: the
+   * kernel lab waits 1.5 s for links to come up, and the timers that setup traffic started
+   * (a neighbour's DELAY probe) keep running meanwhile.
+   */
+  settleUs?: number;
 }
 
 /**
@@ -134,10 +140,18 @@ export function traceFlow(s: Scenario, flowId: string, opts: TraceOptions = {}):
     const flow = findFlow(s, flowId);
     progress.step = () => 'build the world';
     const built = buildWorld(s, { ...opts, exec: [...(flow.before ?? []), ...(opts.exec ?? [])] });
+    if (opts.settleUs) settle(built.world, opts.settleUs);
     return traceSteps(s, flow.id, built, progress, opts.tailUs);
   } catch (err) {
     throw asEngineError(err, { scenario: s.id, flow: flowId, step: progress.step() });
   }
+}
+
+/** Time passes with nothing recorded: what setup programs left on the timers runs. */
+function settle(world: BuiltWorld['world'], us: number): void {
+  const until = world.sched.now + us;
+  world.sched.run({ maxTime: until, maxTasks: world.sched.executed + MAX_FLOW_TASKS });
+  world.sched.now = Math.max(world.sched.now, until);
 }
 
 /**
@@ -201,6 +215,10 @@ function traceSteps(
         verdict = 'delivered';
       } else if (p.outcome?.kind === 'refused') {
         verdict = 'refused';
+      } else if (p.outcome?.kind === 'unresolved') {
+        // Before any drop: a lookup that failed is the story, whatever the DNS packets met.
+        verdict = 'unresolved';
+        reason = `${p.outcome.host} did not resolve: ${p.outcome.why}`;
       } else if (p.outcome?.kind === 'local-error') {
         verdict = 'unreachable';
         reason = p.outcome.text;

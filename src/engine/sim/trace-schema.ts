@@ -65,11 +65,23 @@ const DnsLayerSchema = z
     tc: z.boolean().describe('Truncated.'),
     rd: z.boolean().describe('Recursion desired.'),
     ra: z.boolean().describe('Recursion available.'),
+    ad: z.boolean().optional().describe('Authentic data (dig sets it in queries); absent when clear.'),
+    cd: z.boolean().optional().describe('Checking disabled; absent when clear.'),
     rcode: u(15).describe('0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN, ...'),
     question: z.array(z.strictObject({ name: dnsName, type: dnsType })),
     answer: z.array(dnsRecord),
     authority: z.array(dnsRecord),
     additional: z.array(dnsRecord),
+    opt: z
+      .strictObject({
+        udpSize: u(0xffff),
+        extRcode: u(255),
+        version: u(255),
+        flags: u(0xffff).describe('DO is 0x8000.'),
+        options: z.array(z.strictObject({ code: u(0xffff), data: z.string().regex(/^([0-9a-f]{2})*$/) })),
+      })
+      .optional()
+      .describe('The EDNS OPT record (RFC 6891), counted in ARCOUNT.'),
   })
   .describe('A DNS message carried in UDP to or from port 53.');
 
@@ -142,7 +154,15 @@ export const LayerSchema = z.discriminatedUnion('proto', [
   DnsLayerSchema,
 ]);
 
-const VERDICTS = ['delivered', 'dropped', 'unreachable', 'timeout', 'refused', 'error'] as const;
+const VERDICTS = [
+  'delivered',
+  'dropped',
+  'unreachable',
+  'timeout',
+  'refused',
+  'unresolved',
+  'error',
+] as const;
 const EVENT_KINDS = [
   'command',
   'tx',

@@ -31,16 +31,35 @@ const PUNCT = new Set(['{', '}', ',', ';', ':', '@', '\n']);
  */
 const IP6 = /^[0-9a-fA-F]*(?::[0-9a-fA-F.]*){2,}(?:\/\d+)?(?:-[0-9a-fA-F:.]+)?(?=[\s{},;@"#]|$)/;
 
+/** Characters an IPv6 candidate is made of (hex digits, `:`, `.`, `/`, `-`). */
+const isIp6Char = (c: number): boolean =>
+  (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 46 || c === 47 || c === 45;
+
 function ip6Len(src: string, i: number): number {
+  // Most tokens are not IPv6 addresses: the pattern needs two colons before anything else
+  // than the characters it is made of, so count them before paying for the regex.
+  let colons = 0;
+  for (let j = i; j < src.length && j < i + 100; j++) {
+    const c = src.charCodeAt(j);
+    if (!isIp6Char(c)) break;
+    if (c === 58 && ++colons === 2) break;
+  }
+  if (colons < 2) return 0;
   if (i > 0 && /[\w.:-]/.test(src[i - 1]!)) return 0;
   const m = IP6.exec(src.slice(i, i + 100));
   return m && !m[0].includes(':::') ? m[0].length : 0;
 }
 
+/** Characters that end a word: whitespace, `{},;:@"#`. */
+const ENDS_WORD = new Uint8Array(128);
+for (const ch of ' \t\n\r\v\f{},;:@"#') ENDS_WORD[ch.charCodeAt(0)] = 1;
+const endsWord = (c: number): boolean => (c < 128 ? ENDS_WORD[c] === 1 : /\s/.test(String.fromCharCode(c)));
+
 /** Split nft input into tokens; newlines are tokens (they end statements), comments are dropped. */
 export function lex(src: string): Token[] {
   const out: Token[] = [];
   let i = 0;
+  let n = 0;
   while (i < src.length) {
     const c = src[i]!;
     if (c === ' ' || c === '\t' || c === '\r') i++;
@@ -53,8 +72,7 @@ export function lex(src: string): Token[] {
     } else if (c === '!' && src[i + 1] === '=') {
       out.push({ text: '!=', quoted: false, at: i, len: 2 });
       i += 2;
-    } else if (ip6Len(src, i) > 0) {
-      const n = ip6Len(src, i);
+    } else if ((n = ip6Len(src, i)) > 0) {
       out.push({ text: src.slice(i, i + n), quoted: false, at: i, len: n });
       i += n;
     } else if (PUNCT.has(c)) {
@@ -62,7 +80,7 @@ export function lex(src: string): Token[] {
       i++;
     } else {
       let j = i;
-      while (j < src.length && !/[\s{},;:@"#]/.test(src[j]!)) j++;
+      while (j < src.length && !endsWord(src.charCodeAt(j))) j++;
       out.push({ text: src.slice(i, j), quoted: false, at: i, len: j - i });
       i = j;
     }

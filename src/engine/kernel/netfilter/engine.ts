@@ -174,6 +174,9 @@ function stamp(st: IptablesState, tid: TableId, hook: Hook): number {
   return st.registered.get(st.backend === 'legacy' ? tid : `${tid} ${hook}`) ?? 0;
 }
 
+/** kube-proxy's per-endpoint comment, "SVC -> IP:PORT" or "SVC -> [IPv6]:PORT": the endpoint's address. */
+const ENDPOINT_COMMENT = /--comment "[^"]* -> (?:(\d+\.\d+\.\d+\.\d+)|\[([0-9a-f:.]+)\]):\d+"/;
+
 /** The xtables rule sets that see a family: iptables-nft's and iptables-legacy's, or ip6tables'. */
 export function xtStates(ns: Netns, family: 'ipv4' | 'ipv6' = 'ipv4'): IptablesState[] {
   const out: IptablesState[] = [];
@@ -228,7 +231,7 @@ export class NetfilterEngine implements NetfilterHooks {
     // nf_ct_netns_get is per family: IPv4 rules that track leave IPv6 untracked.
     const v6 = family === 'ipv6';
     if (this.ct.entries.some((e) => (e.orig.v6 !== undefined) === v6)) return true;
-    if (nft && nftNeedsConntrack(nft, (t) => nftSees(t, family))) return true;
+    if (nft && nftNeedsConntrack(nft, family, (t) => nftSees(t, family))) return true;
     return xtStates(this.ns, family).some((st) => this.xtTracking(st));
   }
 
@@ -675,10 +678,12 @@ export class NetfilterEngine implements NetfilterHooks {
     const row = this.rows.get(rule) ?? formatRule('nat', '', rule);
     const pin = this.ns.world.randomPins?.get(row);
     if (pin !== undefined) return pin;
-    // A flow that pins a Service endpoint: kube-proxy's per-endpoint rule says "-> IP:port" in its comment.
+    // A flow that pins a Service endpoint: kube-proxy's per-endpoint rule says "-> IP:port"
+    // (or "-> [IPv6]:port") in its comment.
     const want = this.ns.world.pinEndpoint;
-    const to = /--comment "[^"]* -> (\d+\.\d+\.\d+\.\d+):\d+"/.exec(row)?.[1];
-    if (want !== undefined && to !== undefined) return to === want;
+    const to = ENDPOINT_COMMENT.exec(row);
+    const ep = to?.[1] ?? to?.[2];
+    if (want !== undefined && ep !== undefined) return ep === want;
     const n = this.randomCount.get(rule) ?? 0;
     this.randomCount.set(rule, n + 1);
     return this.draw(`${row}/${n}`) < p;
@@ -942,19 +947,20 @@ export class NetfilterEngine implements NetfilterHooks {
       code: o.verdict === 'NAT' ? 'nf.nat-rule' : o.row.startsWith('-P') ? 'nf.policy' : 'nf.accept',
       args: { hook, table: tid, rule: o.row, n: traversedCount(res.traversed), verdict: o.verdict },
     });
-    this.endpointEvent(res.traversed, skb);
+    this.endpointEvent(family, res.traversed, skb);
   }
 
   /**
    * kube-proxy's per-endpoint rules carry "SERVICE -> IP:PORT" comments: when one of them
    * matched, name the Service, the endpoint taken and the odds every endpoint had.
    */
-  private endpointEvent(traversed: TraversedRule[], skb: Skb): void {
+  private endpointEvent(family: 'ipv4' | 'ipv6', traversed: TraversedRule[], skb: Skb): void {
     const re = /--comment "([^"]+) -> ([^"]+)"/;
     const hit = traversed.find((t) => t.matched && re.test(t.row));
     if (!hit) return;
     // All of the chain's endpoint rules, not only those reached: the odds concern each endpoint.
-    const rules = this.ns.iptables?.tables[hit.table as TableId]?.chains.get(hit.chain)?.rules ?? [];
+    const st = family === 'ipv6' ? this.ns.ip6tables : this.ns.iptables;
+    const rules = st?.tables[hit.table as TableId]?.chains.get(hit.chain)?.rules ?? [];
     const candidates: { row: string; probability?: number }[] = rules
       .map((r) => {
         const prob = r.matches.find((m) => m.module === 'statistic' && m.mode === 'random');
@@ -978,7 +984,7 @@ export class NetfilterEngine implements NetfilterHooks {
     emit(this.ns, {
       kind: 'netfilter',
       skb,
-      decidedBy: { table: 'iptables', row: hit.row },
+      decidedBy: { table: xtTableName(family), row: hit.row },
       code: 'nf.endpoint',
       args: {
         service: service!,

@@ -1,6 +1,6 @@
 /** Rule matching (ipt_do_table's per-rule checks and the xt match modules). */
 import { inPrefix, isMulticastIp } from '../../net/ipv4';
-import { inPrefix6, parseIp6 } from '../../net/ipv6';
+import { inPrefix6, isMulticast6, parseIp6 } from '../../net/ipv6';
 import type { IcmpLayer, Ipv4Layer, Ipv6Layer, Layer, TcpLayer, UdpLayer } from '../../net/layers';
 import { ipOf } from '../addr';
 import type { Device } from '../device';
@@ -63,6 +63,28 @@ export function addrType(ns: Netns, addr: number): AddrType {
     default:
       return 'UNICAST';
   }
+}
+
+/**
+ * xt_addrtype's match_type6 for one --src-type/--dst-type list: MULTICAST, UNICAST and UNSPEC
+ * are tests on the address itself, each one required; LOCAL, ANYCAST and UNREACHABLE come from
+ * a route lookup (match_lookup_rt6: RTF_LOCAL, RTF_REJECT or no route), any one enough.
+ */
+function addrTypeMatches6(ns: Netns, text: string, types: readonly AddrType[]): boolean {
+  const a = parseIp6(text);
+  if (a === null) return false;
+  const multicast = isMulticast6(a);
+  if (types.includes('MULTICAST') && !multicast) return false;
+  if (types.includes('UNICAST') && (multicast || a === 0n)) return false;
+  if (types.includes('UNSPEC') && a !== 0n) return false;
+  const routed = types.filter((t) => t === 'LOCAL' || t === 'ANYCAST' || t === 'UNREACHABLE');
+  if (routed.length === 0) return true;
+  const rt = ns.routes6.lookup(a);
+  const got: AddrType[] = [];
+  if (!rt || rt.type === 'unreachable' || rt.type === 'prohibit' || rt.type === 'blackhole')
+    got.push('UNREACHABLE');
+  if (rt?.type === 'local') got.push('LOCAL');
+  return routed.some((t) => got.includes(t));
 }
 
 function ports(l4: Layer | undefined): { sport: number; dport: number } | undefined {
@@ -130,6 +152,11 @@ function matchModule(m: Match, v: PacketView, rule: Rule): boolean {
       return hit !== m.neg;
     }
     case 'addrtype': {
+      if ((v.layers[0] as Ipv4Layer | Ipv6Layer).proto === 'ipv6') {
+        if (m.srcType && addrTypeMatches6(v.ns, ip.src, m.srcType.types) === m.srcType.neg) return false;
+        if (m.dstType && addrTypeMatches6(v.ns, ip.dst, m.dstType.types) === m.dstType.neg) return false;
+        return true;
+      }
       if (m.srcType) {
         const hit = m.srcType.types.includes(addrType(v.ns, ipOf(ip.src)));
         if (hit === m.srcType.neg) return false;

@@ -23,25 +23,46 @@ export function baseChainRegistered(chain: NftChain): number {
   return (chain.base && registered.get(chain.base)) ?? 0;
 }
 
+/**
+ * The base chains of a ruleset and whether it needs conntrack, per family, remembered by
+ * state: a ruleset is not changed once attached (every nft command commits a changed copy,
+ * nft.ts), and a kube-proxy ruleset has 40,000 chains to look through on every hook.
+ */
+const baseChainsOf = new WeakMap<NftState, { table: NftTable; chain: NftChain }[]>();
+const conntrackOf = new WeakMap<NftState, Map<string, boolean>>();
+
 export function nftBaseChains(st: NftState | undefined): { table: NftTable; chain: NftChain }[] {
   if (!st) return [];
-  return st.tables.flatMap((table) =>
-    [...table.chains.values()].filter((c) => c.base).map((chain) => ({ table, chain })),
-  );
+  let out = baseChainsOf.get(st);
+  if (!out) {
+    out = [];
+    for (const table of st.tables)
+      for (const chain of table.chains.values()) if (chain.base) out.push({ table, chain });
+    baseChainsOf.set(st, out);
+  }
+  return out;
 }
 
-export function nftNeedsConntrack(st: NftState, sees: (t: NftTable) => boolean = () => true): boolean {
-  return st.tables
-    .filter(sees)
-    .some((t) =>
-      [...t.chains.values()].some(
-        (c) =>
-          c.base?.type === 'nat' ||
-          c.rules.some((r) =>
-            r.exprs.some((e) => (e.op === 'cmp' || e.op === 'vmap') && e.field.startsWith('ct ')),
-          ),
-      ),
-    );
+/** Whether the tables `sees` keeps load conntrack; `family` names the filter for the memory. */
+export function nftNeedsConntrack(st: NftState, family: string, sees: (t: NftTable) => boolean): boolean {
+  let byFamily = conntrackOf.get(st);
+  if (!byFamily) conntrackOf.set(st, (byFamily = new Map()));
+  let needs = byFamily.get(family);
+  if (needs === undefined) {
+    needs = st.tables
+      .filter(sees)
+      .some((t) =>
+        [...t.chains.values()].some(
+          (c) =>
+            c.base?.type === 'nat' ||
+            c.rules.some((r) =>
+              r.exprs.some((e) => (e.op === 'cmp' || e.op === 'vmap') && e.field.startsWith('ct ')),
+            ),
+        ),
+      );
+    byFamily.set(family, needs);
+  }
+  return needs;
 }
 
 /** nft_reject: the REJECT codes the kernel's reject helpers send (icmpx maps onto ICMP for IPv4). */

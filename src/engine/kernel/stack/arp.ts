@@ -127,6 +127,11 @@ function arpUpdate({ dev, skb, eth, arp, sip }: ArpRx): void {
   // neigh_update: the same lladdr reported as STALE keeps the current state.
   const same = n.mac === arp.sha;
   if (!same || state === 'REACHABLE') {
+    // __neigh_update: a new state stops the old one's timer (a DELAY or PROBE entry's probe).
+    if (n.state !== state) {
+      n.timer?.cancel();
+      n.timer = undefined;
+    }
     n.mac = arp.sha;
     n.state = state;
     n.updated = ns.world.sched.now;
@@ -145,6 +150,7 @@ function neighEventNs(dev: Device, sip: number, sha: string): void {
       return;
     }
     if (n.mac === sha) return;
+    if (n.state !== 'STALE') n.timer?.cancel();
     n.mac = sha;
     n.state = 'STALE';
     n.updated = ns.world.sched.now;

@@ -2,9 +2,12 @@
  * The bridge data path (net/bridge/br_input.c, br_forward.c): learn the source on the
  * ingress port, then deliver locally, forward to the one port the FDB names, or flood.
  */
-import { ETH_P_IP, ETH_P_IPV6, type EthLayer, type Ipv4Layer } from '../../net/layers';
+import { ETH_P_IPV6, type EthLayer, type Ipv4Layer, type Ipv6Layer } from '../../net/layers';
+import { parseIp6 } from '../../net/ipv6';
 import { ipOf } from '../addr';
 import { NeighTable } from '../neigh';
+import { Neigh6Table } from '../neigh6';
+import { ndiscNeighOutput } from './ndisc';
 import { brNetfilter, nfHook, type Hook } from './hooks';
 import { neighOutput } from './neigh-output';
 import { BROADCAST_MAC, isMulticastMac } from '../../net/mac';
@@ -64,7 +67,7 @@ export function bridgeHandleFrame(br: Bridge, port: Device, skb0: Skb): void {
     deliverLocal(br, skb);
     return;
   }
-  if (eth.type === ETH_P_IP && brNetfilter(ns)) {
+  if (brNetfilter(ns, eth.type)) {
     const after = brPreRouting(br, port, skb);
     if (!after) return;
     skb = after;
@@ -113,7 +116,7 @@ function forwardTo(br: Bridge, port: Device, e: FdbEntry, skb0: Skb): void {
     code: eth.type === ETH_P_IPV6 ? 'bridge.forward6' : 'bridge.forward',
     args: { bridge: br.name, mac: eth.dst, in: port.name, out: e.port.name },
   });
-  if (eth.type === ETH_P_IP && brNetfilter(ns)) {
+  if (brNetfilter(ns, eth.type)) {
     const skb = brForward(br, port, e.port, skb0);
     if (skb) brNfDevQueueXmit(e.port, skb, port);
     return;
@@ -121,7 +124,7 @@ function forwardTo(br: Bridge, port: Device, e: FdbEntry, skb0: Skb): void {
   brDevQueuePushXmit(e.port, skb0, port);
 }
 
-/** Run an IPv4 hook on a bridged frame: iptables sees the bridge as -i/-o and the ports through physdev. */
+/** Run an IPv4 or IPv6 hook on a bridged frame: iptables sees the bridge as -i/-o and the ports through physdev. */
 function brHook(br: Bridge, hook: Hook, skb: Skb, physIn?: Device, physOut?: Device): Skb | null {
   const ns = br.netns;
   const inDev = hook === 'POSTROUTING' ? undefined : br;
@@ -130,45 +133,64 @@ function brHook(br: Bridge, hook: Hook, skb: Skb, physIn?: Device, physOut?: Dev
 }
 
 /**
- * br_nf_pre_routing: bridged IPv4 passes the namespace's PREROUTING. A DNAT there to an
- * address behind the same bridge stays bridged (br_nf_pre_routing_finish_bridge): the
- * destination MAC becomes the new target's, the TTL is untouched, and the frame is
- * switched on; a DNAT elsewhere sends the frame up to be routed.
+ * br_nf_pre_routing (br_nf_pre_routing_ipv6 for IPv6): bridged IP passes the namespace's
+ * PREROUTING. A DNAT there to an address behind the same bridge stays bridged
+ * (br_nf_pre_routing_finish_bridge): the destination MAC becomes the new target's, the TTL or
+ * hop limit is untouched, and the frame is switched on; a DNAT elsewhere sends the frame up
+ * to be routed.
  */
 function brPreRouting(br: Bridge, port: Device, skb0: Skb): Skb | null {
   const ns = br.netns;
-  const before = skb0.layers[1] as Ipv4Layer;
+  const before = skb0.layers[1] as Ipv4Layer | Ipv6Layer;
   const skb1 = brHook(br, 'PREROUTING', skb0, port);
   if (!skb1) return null;
-  const after = skb1.layers[1] as Ipv4Layer;
+  const after = skb1.layers[1] as Ipv4Layer | Ipv6Layer;
   const skb = skbWith(skb1, { brnf: ns.name, physIn: port });
   if (after.dst === before.dst) return skb;
-  const rt = ns.routes.lookup(ipOf(after.dst), { src: ipOf(after.src), iif: br, mark: skb.mark });
-  if (!rt || rt.type !== 'unicast' || rt.dev !== br) {
+  // br_nf_pre_routing_finish(_ipv6): the new destination is routed (ip_route_input, route_input).
+  const hop = bridgedNexthop(br, skb, after);
+  if (!hop) {
     // Routed (or local) now: hand it to the bridge's own stack, addressed to the bridge.
     const eth = skb.layers[0] as EthLayer;
     return { ...skb, layers: [{ ...eth, dst: br.mac }, ...skb.layers.slice(1)] };
   }
-  const nexthop = rt.gateway ?? ipOf(after.dst);
   const eth = skb.layers[0] as EthLayer;
-  const n = ns.neigh.get(br, nexthop);
+  const n6 = hop.v6 !== undefined ? ns.neigh6.get(br, hop.v6) : undefined;
+  const n4 = hop.v4 !== undefined ? ns.neigh.get(br, hop.v4) : undefined;
+  const row = n6 ? Neigh6Table.format(n6) : n4 ? NeighTable.format(n4) : undefined;
   emit(ns, {
     kind: 'bridge-forward',
     dev: br,
     skb,
-    ...(n ? { decidedBy: { table: 'neigh' as const, row: NeighTable.format(n) } } : {}),
+    ...(row ? { decidedBy: { table: 'neigh' as const, row } } : {}),
     code: 'bridge.dnat-bridged',
-    args: { bridge: br.name, ip: after.dst, mac: n?.mac ?? '?' },
+    args: { bridge: br.name, ip: after.dst, mac: (n6 ?? n4)?.mac ?? '?' },
   });
   // br_nf_pre_routing_finish_bridge: the neighbour output of the bridge device sends it
   // (tcpdump on the bridge sees it leave with the bridge's MAC); br_dev_xmit then puts the
   // original source MAC back and forwards it at L2, TTL untouched.
-  neighOutput(
-    br,
-    nexthop,
-    skbWith(skb, { layers: skb.layers.slice(1), bridgedDnat: { src: eth.src, port } }),
-  );
+  const inner = skbWith(skb, { layers: skb.layers.slice(1), bridgedDnat: { src: eth.src, port } });
+  if (hop.v6 !== undefined) ndiscNeighOutput(br, hop.v6, inner);
+  else neighOutput(br, hop.v4!, inner);
   return null;
+}
+
+/** The next hop of a DNATed bridged packet when its route leads back out of the bridge, else undefined. */
+function bridgedNexthop(
+  br: Bridge,
+  skb: Skb,
+  ip: Ipv4Layer | Ipv6Layer,
+): { v4?: number; v6?: bigint } | undefined {
+  const ns = br.netns;
+  if (ip.proto === 'ipv6') {
+    const dst = parseIp6(ip.dst)!;
+    const rt = ns.routes6.lookup(dst);
+    if (!rt || rt.type !== 'unicast' || rt.dev !== br) return undefined;
+    return { v6: rt.gateway ?? dst };
+  }
+  const rt = ns.routes.lookup(ipOf(ip.dst), { src: ipOf(ip.src), iif: br, mark: skb.mark });
+  if (!rt || rt.type !== 'unicast' || rt.dev !== br) return undefined;
+  return { v4: rt.gateway ?? ipOf(ip.dst) };
 }
 
 /** br_nf_forward_ip and br_nf_post_routing for a frame switched from one port to another. */

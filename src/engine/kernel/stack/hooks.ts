@@ -3,6 +3,7 @@
  * netfilter instance (no rules loaded) accepts everything, as a kernel without iptables
  * modules does. The netfilter engine plugs in through `Netns.netfilter`.
  */
+import { ETH_P_IP, ETH_P_IPV6 } from '../../net/layers';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
@@ -40,7 +41,13 @@ export function nfHook(ns: Netns, hook: Hook, skb: Skb, ctx: HookContext): Skb |
   return ns.netfilter.run(ns, hook, skb, bridged ? { ...ctx, bridged } : ctx);
 }
 
-/** br_netfilter is active for bridged IPv4 in this namespace (net.bridge.bridge-nf-call-iptables). */
-export function brNetfilter(ns: Netns): boolean {
-  return ns.netfilter !== undefined && ns.sysctl.get('net.bridge.bridge-nf-call-iptables') !== 0;
+/**
+ * br_netfilter is active for a bridged frame of this ethertype in this namespace:
+ * net.bridge.bridge-nf-call-iptables for IPv4, bridge-nf-call-ip6tables for IPv6 (br_nf_pre_routing).
+ */
+export function brNetfilter(ns: Netns, ethertype: number = ETH_P_IP): boolean {
+  if (ns.netfilter === undefined) return false;
+  if (ethertype === ETH_P_IP) return ns.sysctl.get('net.bridge.bridge-nf-call-iptables') !== 0;
+  if (ethertype === ETH_P_IPV6) return ns.sysctl.get('net.bridge.bridge-nf-call-ip6tables') !== 0;
+  return false;
 }

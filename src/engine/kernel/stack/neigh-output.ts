@@ -15,6 +15,7 @@ import { emit as emitEvent, type Emit } from './emit';
 import { devQueueXmit } from './xmit';
 import { icmpSendError, ICMP } from './icmp';
 import { selectSource } from './output';
+import { neighStartDelay } from './neigh-timer';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'neigh'> = emitEvent;
@@ -35,12 +36,8 @@ export function neighOutput(dev: Device, nexthop: number, skb: Skb): void {
   }
   let e = ns.neigh.get(dev, nexthop);
   if (e && isValid(e.state) && e.mac) {
-    if (e.state === 'STALE') {
-      // neigh_event_send: using a STALE entry starts the DELAY timer (reachability to be confirmed).
-      e.state = 'DELAY';
-      e.updated = ns.world.sched.now;
-      ns.changed('neigh');
-    }
+    // neigh_event_send: using a STALE entry starts the DELAY timer (reachability to be confirmed).
+    if (e.state === 'STALE') neighStartDelay(e);
     emit(ns, {
       kind: 'neigh-resolve',
       dev,

@@ -12,6 +12,7 @@ import type { Netns } from '../netns';
 import type { Listener } from '../sockets';
 import type { Skb } from '../skb';
 import { emit as emitEvent, type Emit } from './emit';
+import { requestSock, type RequestSock } from './tcp-request';
 import { sendL4, type FourTuple } from './transport';
 
 /** The codes this module reports (kernel/message-codes.ts). */
@@ -66,6 +67,23 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
     args: { port: l.port, process: l.process, from: formatEndpoint(a.src, syn.sport) },
   });
   const c = new TcpServerConn(ns, l, t, (syn.seq + 1) >>> 0);
+  const synAck: TcpLayer = {
+    proto: 'tcp',
+    sport: t.lport,
+    dport: t.rport,
+    flags: 'S.',
+    seq: isn(t.local, t.lport, t.remote, t.rport),
+    ack: (syn.seq + 1) >>> 0,
+    window: TCP_WINDOW,
+  };
+  // The request sock: its timer resends the SYN-ACK until the ACK comes (tcp-request.ts).
+  c.req = requestSock(
+    ns,
+    syn.seq,
+    formatEndpoint(t.remote, t.rport),
+    () => sendL4(ns, t, { ...synAck }, 0, 'the kernel'),
+    () => c.close(),
+  );
   c.close = ns.sockets.open({ proto: 'tcp', ...t, receive: (seg) => c.receive(seg), error: () => {} });
   c.send('S.', 0, 'the kernel');
 }
@@ -77,6 +95,8 @@ class TcpServerConn {
   private finSent = false;
   private finReceived = false;
   close: () => void = () => {};
+  /** The request sock until the handshake's ACK (tcp-request.ts). */
+  req?: RequestSock;
 
   constructor(
     private readonly ns: Netns,
@@ -116,11 +136,16 @@ class TcpServerConn {
 
   receive(seg: Skb): void {
     const tcp = seg.layers[1] as TcpLayer;
-    if (tcp.flags.includes('R')) return this.close();
+    if (tcp.flags.includes('R')) {
+      this.req?.stop();
+      return this.close();
+    }
+    if (!this.established && this.req?.synAgain(seg)) return;
     // LAST_ACK: the ACK of our FIN ends the connection (tcp_rcv_state_process -> tcp_done).
     if (this.finSent && this.finReceived && !tcp.flags.includes('F')) return this.close();
     if (!this.established && tcp.flags.includes('.')) {
       this.established = true;
+      this.req?.stop();
       emit(this.ns, {
         kind: 'userspace',
         skb: seg,
