@@ -6,36 +6,12 @@
  * ICMP host unreachable to the local sender (ipv4_link_failure).
  */
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../commands';
+import { commandLab } from '../../../test/command-lab';
 import { parseIp } from '../net/ipv4';
-import { Recorder } from '../sim/recorder';
-import { findNetns } from '../scenario/build';
 import { isValid, NeighTable } from './neigh';
-import { World } from './world';
 
 /** One machine "h"; namespaces and cables made with the commands a learner types. */
-function lab(lines: string[]) {
-  const world = new World('neigh-test');
-  const machine = world.addMachine('h');
-  for (const line of lines) runCommand({ world, machine, ns: machine.root, origin: 'test' }, line);
-  const sh = (ns: string, line: string): string =>
-    runCommand({ world, machine, ns: world.netns.get(ns)!, origin: 'test' }, line).output;
-  const run = (ns: string, line: string) => {
-    const found = findNetns(world, ns)!;
-    const rec = new Recorder(() => world.sched.now);
-    world.observers.push(rec);
-    const p = runCommand({ world, machine, ns: found.ns, origin: 'test' }, line).process!;
-    p.start();
-    world.sched.run({
-      until: () => p.done,
-      maxTime: world.sched.now + p.deadlineUs + 1,
-      maxTasks: world.sched.executed + 100_000,
-    });
-    world.observers.splice(world.observers.indexOf(rec), 1);
-    return { p, output: p.output.join('\n'), events: rec.events, captures: rec.captures, tables: rec.tables };
-  };
-  return { world, sh, run };
-}
+const lab = (lines: string[]) => commandLab(lines, 'neigh-test');
 
 /** a (10.0.0.1) <-veth-> b (10.0.0.2) */
 const PAIR = [

@@ -7,7 +7,7 @@ import { ETH_P_ARP, type ArpLayer, type EthLayer } from '../../net/layers';
 import { ipOf } from '../addr';
 import type { Device } from '../device';
 import { NeighTable } from '../neigh';
-import { formatRoute } from '../routes';
+import { formatRoute, type Route } from '../routes';
 import type { Skb } from '../skb';
 import { emit as emitEvent, type Emit } from './emit';
 import { neighResolved } from './neigh-output';
@@ -25,57 +25,84 @@ export function arpRcv(dev: Device, skb: Skb, eth: EthLayer): void {
   // arp_process: 127/8 is neither asked for nor answered unless route_localnet (dev or all).
   const localnet = ns.sysctl.devOr(dev.name, 'route_localnet');
   if (isMulticastIp(tip) || (tip >>> 24 === 127 && !localnet)) return;
-
+  const rx: ArpRx = { dev, skb, eth, arp, sip, tip };
   // A loopback sender fails the input route as a martian source: no answer, only the table update.
-  if (arp.op === 1 && sip !== 0 && (sip >>> 24 !== 127 || localnet)) {
-    // arp_process: ip_route_input_noref(tip, sip, dev), so an iif or from rule applies.
-    const rt = ns.routes.lookup(tip, { src: sip, iif: dev });
-    if (rt?.type === 'local') {
-      const ignore = ns.sysctl.devGet(dev.name, 'arp_ignore');
-      if (ignore >= 1 && !dev.addrs.some((a) => a.addr === tip)) {
-        emit(ns, { kind: 'arp', dev, skb, code: 'arp.ignore', args: { ip: arp.tpa, dev: dev.name } });
-        return;
-      }
-      neighEventNs(dev, sip, arp.sha);
-      emit(ns, {
-        kind: 'arp',
-        dev,
-        skb,
-        decidedBy: { table: 'routes', row: formatRoute(rt) },
-        code: 'arp.request-local',
-        args: { ip: arp.tpa, asker: arp.spa, dev: dev.name, mac: dev.mac },
-      });
-      sendReply(dev, arp);
-      return;
-    }
-    const forwarding = ns.sysctl.devGet(dev.name, 'forwarding') !== 0;
-    if (
-      rt &&
-      forwarding &&
-      rt.type === 'unicast' &&
-      rt.dev !== dev &&
-      ns.sysctl.devOr(dev.name, 'proxy_arp')
-    ) {
-      neighEventNs(dev, sip, arp.sha);
-      emit(ns, {
-        kind: 'arp',
-        dev,
-        skb,
-        decidedBy: { table: 'routes', row: formatRoute(rt) },
-        // A link-local "gateway" (Calico's 169.254.1.1) exists nowhere: proxy ARP is what makes it reachable.
-        code: tip >>> 16 === 0xa9fe && dev.addrs.length === 0 ? 'arp.proxy-gateway' : 'arp.proxy',
-        args: { ip: arp.tpa, asker: arp.spa, dev: dev.name, mac: dev.mac, out: rt.dev?.name ?? '' },
-      });
-      // Broadcast requests wait a random part of the receiving device's proxy_delay (in_dev->arp_parms,
-      // in jiffies at USER_HZ 100); with proxy_delay 0 (as Calico sets on its veths) the answer is immediate.
-      const delayUs =
-        eth.dst === dev.mac ? 0 : proxyDelayUs(ns.sysctl.neighGet(dev.name, 'proxy_delay'), skb.id);
-      ns.world.sched.at(delayUs, () => sendReply(dev, arp));
-      return;
-    }
-  }
+  if (arp.op === 1 && sip !== 0 && (sip >>> 24 !== 127 || localnet) && arpAnswer(rx)) return;
+  arpUpdate(rx);
+}
 
-  // "Update our ARP tables": an existing entry learns from any ARP; a reply to us confirms it.
+/** An ARP packet as arp_process reads it: where it came in, and its sender and target addresses. */
+interface ArpRx {
+  dev: Device;
+  skb: Skb;
+  eth: EthLayer;
+  arp: ArpLayer;
+  sip: number;
+  tip: number;
+}
+
+/**
+ * A request: answered for our own address (arp_ignore permitting) or, with proxy_arp, for an
+ * address routed out of another device. Returns whether the request was dealt with.
+ */
+function arpAnswer(rx: ArpRx): boolean {
+  const { dev, skb, arp, sip, tip } = rx;
+  const ns = dev.netns;
+  // arp_process: ip_route_input_noref(tip, sip, dev), so an iif or from rule applies.
+  const rt = ns.routes.lookup(tip, { src: sip, iif: dev });
+  if (rt?.type === 'local') {
+    const ignore = ns.sysctl.devGet(dev.name, 'arp_ignore');
+    if (ignore >= 1 && !dev.addrs.some((a) => a.addr === tip)) {
+      emit(ns, { kind: 'arp', dev, skb, code: 'arp.ignore', args: { ip: arp.tpa, dev: dev.name } });
+      return true;
+    }
+    neighEventNs(dev, sip, arp.sha);
+    emit(ns, {
+      kind: 'arp',
+      dev,
+      skb,
+      decidedBy: { table: 'routes', row: formatRoute(rt) },
+      code: 'arp.request-local',
+      args: { ip: arp.tpa, asker: arp.spa, dev: dev.name, mac: dev.mac },
+    });
+    sendReply(dev, arp);
+    return true;
+  }
+  const forwarding = ns.sysctl.devGet(dev.name, 'forwarding') !== 0;
+  if (
+    !rt ||
+    !forwarding ||
+    rt.type !== 'unicast' ||
+    rt.dev === dev ||
+    !ns.sysctl.devOr(dev.name, 'proxy_arp')
+  )
+    return false;
+  proxyAnswer(rx, rt);
+  return true;
+}
+
+/** proxy_arp: answer with our own MAC for an address we route elsewhere. */
+function proxyAnswer({ dev, skb, eth, arp, sip, tip }: ArpRx, rt: Route): void {
+  const ns = dev.netns;
+  neighEventNs(dev, sip, arp.sha);
+  emit(ns, {
+    kind: 'arp',
+    dev,
+    skb,
+    decidedBy: { table: 'routes', row: formatRoute(rt) },
+    // A link-local "gateway" (Calico's 169.254.1.1) exists nowhere: proxy ARP is what makes it reachable.
+    code: tip >>> 16 === 0xa9fe && dev.addrs.length === 0 ? 'arp.proxy-gateway' : 'arp.proxy',
+    args: { ip: arp.tpa, asker: arp.spa, dev: dev.name, mac: dev.mac, out: rt.dev?.name ?? '' },
+  });
+  // Broadcast requests wait a random part of the receiving device's proxy_delay (in_dev->arp_parms,
+  // in jiffies at USER_HZ 100); with proxy_delay 0 (as Calico sets on its veths) the answer is immediate.
+  const delayUs = eth.dst === dev.mac ? 0 : proxyDelayUs(ns.sysctl.neighGet(dev.name, 'proxy_delay'), skb.id);
+  ns.world.sched.at(delayUs, () => sendReply(dev, arp));
+}
+
+/** "Update our ARP tables": an existing entry learns from any ARP; a reply to us confirms it. */
+function arpUpdate({ dev, skb, eth, arp, sip }: ArpRx): void {
+  const ns = dev.netns;
   const n = ns.neigh.get(dev, sip);
   if (!n || n.state === 'PERMANENT' || n.state === 'NOARP') {
     if (arp.op === 1)

@@ -4,36 +4,12 @@
  * and curl's own words.
  */
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../commands';
+import { commandLab } from '../../../../test/command-lab';
 import type { IcmpLayer, Ipv4Layer, TcpLayer } from '../../net/layers';
 import { loadScenario } from '../../scenario/load';
-import { findNetns } from '../../scenario/build';
-import { Recorder } from '../../sim/recorder';
 import { traceFlow } from '../../sim/run';
-import { World } from '../world';
 
-function lab(lines: string[]) {
-  const world = new World('forward-test');
-  const machine = world.addMachine('h');
-  for (const line of lines) runCommand({ world, machine, ns: machine.root, origin: 'test' }, line);
-  const sh = (ns: string, line: string): string =>
-    runCommand({ world, machine, ns: world.netns.get(ns)!, origin: 'test' }, line).output;
-  const run = (ns: string, line: string) => {
-    const found = findNetns(world, ns)!;
-    const rec = new Recorder(() => world.sched.now);
-    world.observers.push(rec);
-    const p = runCommand({ world, machine, ns: found.ns, origin: 'test' }, line).process!;
-    p.start();
-    world.sched.run({
-      until: () => p.done,
-      maxTime: world.sched.now + p.deadlineUs + 1,
-      maxTasks: world.sched.executed + 100_000,
-    });
-    world.observers.splice(world.observers.indexOf(rec), 1);
-    return { p, output: p.output.join('\n'), events: rec.events, captures: rec.captures };
-  };
-  return { world, sh, run };
-}
+const lab = (lines: string[]) => commandLab(lines, 'forward-test');
 
 /** c (10.0.1.2) --cr/rc-- r (10.0.1.1 | 10.0.2.1) --rs/sr-- s (10.0.2.2) */
 const CHAIN = [

@@ -7,7 +7,7 @@ import type { Ipv4Layer } from '../../net/layers';
 import { ipOf } from '../addr';
 import type { Device } from '../device';
 import { isFailAction } from '../fib-rules';
-import { formatRoute } from '../routes';
+import { formatRoute, type Route } from '../routes';
 import type { Skb } from '../skb';
 import { emit as emitEvent, type Emit } from './emit';
 import { ipForward } from './forward';
@@ -34,90 +34,120 @@ export function ipRcv(dev: Device, skb0: Skb): void {
     return;
   }
   if (!localnetOk(dev, skb, src, dst)) return;
-  // ip_route_input_slow's flow: the rules see the receiving device, the source and the mark.
+  ipRouteInput(dev, skb, src, dst);
+}
+
+/** The packet as ip_route_input_slow sees it: where it came in, its header and its addresses. */
+interface RouteInput {
+  dev: Device;
+  skb: Skb;
+  ip: Ipv4Layer;
+  src: number;
+  dst: number;
+}
+
+/**
+ * ip_route_input_slow's flow: the rules see the receiving device, the source and the mark;
+ * the route found delivers locally, forwards, or ends in ip_error.
+ */
+function ipRouteInput(dev: Device, skb: Skb, src: number, dst: number): void {
+  const ns = dev.netns;
+  const ip = skb.layers[0] as Ipv4Layer;
+  const p: RouteInput = { dev, skb, ip, src, dst };
   const found = ns.routes.fibLookup(dst, { src, iif: dev, mark: skb.mark, tos: ip.tos });
   const rt = found.rt;
-  const forwarding = ns.sysctl.devGet(dev.name, 'forwarding') !== 0;
-  const row = rt ? formatRoute(rt) : undefined;
   if (found.rule && ns.routes.customRules) ruleEvent(ns, skb, dev, found.rule, found.rt);
 
-  if (rt && (rt.type === 'local' || rt.type === 'broadcast')) {
-    emit(ns, {
-      kind: 'route-lookup',
-      dev,
-      skb,
-      decidedBy: { table: 'routes', row: row! },
-      code: rt.type === 'local' ? 'route.input-local' : 'route.input-broadcast',
-      args: { dst: ip.dst, dev: dev.name },
-    });
-    if (rt.type === 'local' && !validSource(dev, skb, src, dst)) return;
-    ipLocalDeliver(dev, skb);
-    return;
-  }
-  if (!forwarding) {
-    // ip_route_input_slow: not forwarding on this device -> EHOSTUNREACH; ip_error only counts it.
-    emit(ns, {
-      kind: 'drop',
-      dev,
-      skb,
-      decidedBy: { table: 'sysctl', row: `net.ipv4.conf.${dev.name}.forwarding = 0` },
-      reason: 'IP_INADDRERRORS',
-      code: 'drop.ip-forward-off',
-      args: { dst: ip.dst, dev: dev.name, ns: ns.name },
-    });
-    return;
-  }
+  if (rt && (rt.type === 'local' || rt.type === 'broadcast')) return routeLocalInput(p, rt);
+  if (ns.sysctl.devGet(dev.name, 'forwarding') === 0) return forwardingOff(p);
   // (fibLookup skips nop rules: they never end a lookup)
   const failed = found.rule;
-  if (!rt && failed && isFailAction(failed.action)) {
-    ruleDrop(ns, dev, skb, failed, failed.action);
-    return;
-  }
-  if (!rt) {
-    emit(ns, {
-      kind: 'drop',
-      dev,
-      skb,
-      reason: 'IP_NOROUTE',
-      code: 'drop.no-route-input',
-      args: { dst: ip.dst, ns: ns.name },
-    });
-    icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.NET_UNREACH, {});
-    return;
-  }
+  if (!rt && failed && isFailAction(failed.action)) return ruleDrop(ns, dev, skb, failed, failed.action);
+  if (!rt) return noRouteInput(p);
   // (local and broadcast were delivered above)
-  if (rt.type === 'blackhole' || rt.type === 'unreachable' || rt.type === 'prohibit') {
-    emit(ns, {
-      kind: 'drop',
-      dev,
-      skb,
-      decidedBy: { table: 'routes', row: row! },
-      // ip_error: an unreachable route counts IP_INADDRERRORS; blackhole and prohibit name no reason.
-      reason: rt.type === 'unreachable' ? 'IP_INADDRERRORS' : 'NOT_SPECIFIED',
-      code: `drop.route-${rt.type}`,
-      args: { dst: ip.dst, route: row! },
-    });
-    if (rt.type === 'unreachable') icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.HOST_UNREACH, {});
-    if (rt.type === 'prohibit') icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PKT_FILTERED, {});
-    return;
-  }
-  if (src === 0 || src >>> 24 === 127) {
-    emit(ns, {
-      kind: 'drop',
-      dev,
-      skb,
-      reason: 'IP_INVALID_SOURCE',
-      code: 'drop.martian-source',
-      args: { src: ip.src, dev: dev.name },
-    });
-    return;
-  }
+  if (rt.type === 'blackhole' || rt.type === 'unreachable' || rt.type === 'prohibit') return ipError(p, rt);
+  if (src === 0 || src >>> 24 === 127) return martianSource(p);
   if (!validSource(dev, skb, src, dst)) return;
-  emit(ns, {
+  routeForward(p, rt);
+}
+
+/** A local or broadcast route: up to the local stack (a local one checks the source first). */
+function routeLocalInput({ dev, skb, ip, src, dst }: RouteInput, rt: Route): void {
+  emit(dev.netns, {
     kind: 'route-lookup',
     dev,
     skb,
-    decidedBy: { table: 'routes', row: row! },
+    decidedBy: { table: 'routes', row: formatRoute(rt) },
+    code: rt.type === 'local' ? 'route.input-local' : 'route.input-broadcast',
+    args: { dst: ip.dst, dev: dev.name },
+  });
+  if (rt.type === 'local' && !validSource(dev, skb, src, dst)) return;
+  ipLocalDeliver(dev, skb);
+}
+
+/** ip_route_input_slow: not forwarding on this device -> EHOSTUNREACH; ip_error only counts it. */
+function forwardingOff({ dev, skb, ip }: RouteInput): void {
+  const ns = dev.netns;
+  emit(ns, {
+    kind: 'drop',
+    dev,
+    skb,
+    decidedBy: { table: 'sysctl', row: `net.ipv4.conf.${dev.name}.forwarding = 0` },
+    reason: 'IP_INADDRERRORS',
+    code: 'drop.ip-forward-off',
+    args: { dst: ip.dst, dev: dev.name, ns: ns.name },
+  });
+}
+
+function noRouteInput({ dev, skb, ip }: RouteInput): void {
+  const ns = dev.netns;
+  emit(ns, {
+    kind: 'drop',
+    dev,
+    skb,
+    reason: 'IP_NOROUTE',
+    code: 'drop.no-route-input',
+    args: { dst: ip.dst, ns: ns.name },
+  });
+  icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.NET_UNREACH, {});
+}
+
+/** ip_error for a blackhole, unreachable or prohibit route, with the ICMP each sends. */
+function ipError({ dev, skb, ip }: RouteInput, rt: Route): void {
+  const ns = dev.netns;
+  const row = formatRoute(rt);
+  emit(ns, {
+    kind: 'drop',
+    dev,
+    skb,
+    decidedBy: { table: 'routes', row },
+    // ip_error: an unreachable route counts IP_INADDRERRORS; blackhole and prohibit name no reason.
+    reason: rt.type === 'unreachable' ? 'IP_INADDRERRORS' : 'NOT_SPECIFIED',
+    code: `drop.route-${rt.type as 'blackhole' | 'unreachable' | 'prohibit'}`,
+    args: { dst: ip.dst, route: row },
+  });
+  if (rt.type === 'unreachable') icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.HOST_UNREACH, {});
+  if (rt.type === 'prohibit') icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PKT_FILTERED, {});
+}
+
+function martianSource({ dev, skb, ip }: RouteInput): void {
+  emit(dev.netns, {
+    kind: 'drop',
+    dev,
+    skb,
+    reason: 'IP_INVALID_SOURCE',
+    code: 'drop.martian-source',
+    args: { src: ip.src, dev: dev.name },
+  });
+}
+
+/** A unicast route elsewhere: say which, and hand the packet to ip_forward. */
+function routeForward({ dev, skb, ip }: RouteInput, rt: Route): void {
+  emit(dev.netns, {
+    kind: 'route-lookup',
+    dev,
+    skb,
+    decidedBy: { table: 'routes', row: formatRoute(rt) },
     code: rt.gateway !== undefined ? 'route.forward-via' : 'route.forward-direct',
     args: {
       dst: ip.dst,

@@ -6,10 +6,7 @@
  * rule; only s2 holds 192.168.9.9.
  */
 import { describe, expect, it } from 'vitest';
-import { runCommand } from '../../commands';
-import { findNetns } from '../../scenario/build';
-import { Recorder } from '../../sim/recorder';
-import { World } from '../world';
+import { commandLab } from '../../../../test/command-lab';
 
 const TOPOLOGY = [
   ...['c', 'd', 'r', 's1', 's2'].flatMap((n) => [`ip netns add ${n}`, `ip -n ${n} link set lo up`]),
@@ -46,26 +43,13 @@ const TOPOLOGY = [
 ];
 
 function lab(extra: string[] = []) {
-  const world = new World('rules-test');
-  const machine = world.addMachine('h');
-  for (const line of [...TOPOLOGY, ...extra])
-    runCommand({ world, machine, ns: machine.root, origin: 'test' }, line);
-  const sh = (ns: string, line: string): string =>
-    runCommand({ world, machine, ns: world.netns.get(ns)!, origin: 'test' }, line).output;
-  const run = (ns: string, line: string) => {
-    const rec = new Recorder(() => world.sched.now);
-    world.observers.push(rec);
-    const p = runCommand({ world, machine, ns: findNetns(world, ns)!.ns, origin: 'test' }, line).process!;
-    p.start();
-    world.sched.run({
-      until: () => p.done,
-      maxTime: world.sched.now + p.deadlineUs + 1,
-      maxTasks: world.sched.executed + 100_000,
-    });
-    world.observers.splice(world.observers.indexOf(rec), 1);
-    return { output: p.output.slice(0, 2).join('\n'), events: rec.events, captures: rec.captures };
+  const { sh, run } = commandLab([...TOPOLOGY, ...extra], 'rules-test');
+  /** ping's first two lines: the header and the first answer (or error). */
+  const ping = (ns: string, line: string) => {
+    const r = run(ns, line);
+    return { output: r.p.output.slice(0, 2).join('\n'), events: r.events, captures: r.captures };
   };
-  return { sh, run };
+  return { sh, run: ping };
 }
 
 const HEADER = 'PING 192.168.9.9 (192.168.9.9) 56(84) bytes of data.';

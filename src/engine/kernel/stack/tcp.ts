@@ -13,7 +13,7 @@ import type { Listener } from '../sockets';
 import type { Skb } from '../skb';
 import { emit as emitEvent, type Emit } from './emit';
 import { requestSock, type RequestSock } from './tcp-request';
-import { sendL4 } from './transport';
+import { sendL4, type FourTuple } from './transport';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'transport'> = emitEvent;
@@ -51,17 +51,13 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
   const ns = dev.netns;
   const a = l3Addrs(skb.layers[0]);
   const syn = skb.layers[1] as TcpLayer;
-  const t = {
+  const t: FourTuple = {
     local: a.dst,
     lport: syn.dport,
     remote: a.src,
     rport: syn.sport,
     ...(typeof a.src === 'bigint' && isLinkLocal6(a.src) ? { scope: dev } : {}),
   };
-  const iss = isn(t.local, t.lport, t.remote, t.rport);
-  let seq = iss;
-  let rcvNxt = (syn.seq + 1) >>> 0;
-  let established = false;
   emit(ns, {
     kind: 'deliver',
     dev,
@@ -70,110 +66,134 @@ export function tcpListenerInput(dev: Device, skb: Skb, l: Listener): void {
     code: 'tcp.syn-listener',
     args: { port: l.port, process: l.process, from: formatEndpoint(a.src, syn.sport) },
   });
-  let finSent = false;
-  let finReceived = false;
-  const send = (flags: string, payload: number, who: string): void => {
-    sendL4(
-      ns,
-      t,
-      { proto: 'tcp', sport: t.lport, dport: t.rport, flags, seq, ack: rcvNxt, window: TCP_WINDOW },
-      payload,
-      who,
-    );
-    seq = (seq + payload + (flags.includes('F') || flags.includes('S') ? 1 : 0)) >>> 0;
-  };
-  const shutdown = (): void => {
-    if (finSent) return;
-    finSent = true;
-    emit(ns, { kind: 'userspace', code: 'app.close', args: { process: l.process } });
-    send('F.', 0, l.process);
-  };
-  const from = formatEndpoint(t.remote, t.rport);
+  const c = new TcpServerConn(ns, l, t, (syn.seq + 1) >>> 0);
   const synAck: TcpLayer = {
     proto: 'tcp',
     sport: t.lport,
     dport: t.rport,
     flags: 'S.',
-    seq: iss,
-    ack: rcvNxt,
+    seq: isn(t.local, t.lport, t.remote, t.rport),
+    ack: (syn.seq + 1) >>> 0,
     window: TCP_WINDOW,
   };
   // The request sock: its timer resends the SYN-ACK until the ACK comes (tcp-request.ts).
-  const req: RequestSock = requestSock(
+  c.req = requestSock(
     ns,
     syn.seq,
-    from,
+    formatEndpoint(t.remote, t.rport),
     () => sendL4(ns, t, { ...synAck }, 0, 'the kernel'),
-    () => close(),
+    () => c.close(),
   );
-  const close = ns.sockets.open({
-    proto: 'tcp',
-    ...t,
-    receive: (seg) => {
-      const tcp = seg.layers[1] as TcpLayer;
-      if (tcp.flags.includes('R')) {
-        req.stop();
-        close();
-        return;
-      }
-      if (!established && req.synAgain(seg)) return;
-      if (finSent && finReceived && !tcp.flags.includes('F')) {
-        // LAST_ACK: the ACK of our FIN ends the connection (tcp_rcv_state_process -> tcp_done).
-        close();
-        return;
-      }
-      if (!established && tcp.flags.includes('.')) {
-        established = true;
-        req.stop();
-        emit(ns, {
-          kind: 'userspace',
-          skb: seg,
-          code: 'tcp.accept',
-          args: { process: l.process, from: formatEndpoint(t.remote, t.rport) },
-        });
-      }
-      if (seg.payload > 0) {
-        rcvNxt = (tcp.seq + seg.payload) >>> 0;
-        emit(ns, {
-          kind: 'userspace',
-          skb: seg,
-          code: 'app.read',
-          args: { process: l.process, bytes: seg.payload },
-        });
-        if (l.relay) {
-          const client = formatEndpoint(t.remote, t.rport);
-          l.relay({
-            bytes: seg.payload,
-            client,
-            respond: (bytes) => {
-              emit(ns, { kind: 'userspace', code: 'app.write', args: { process: l.process, bytes } });
-              send('P.', bytes, l.process);
-              shutdown();
-            },
-          });
-        } else if (l.reply > 0) {
-          // The server answers and closes (HTTP with Connection: close): data, then its FIN.
-          emit(ns, { kind: 'userspace', code: 'app.write', args: { process: l.process, bytes: l.reply } });
-          send('P.', l.reply, l.process);
-          shutdown();
-        }
-      }
-      if (tcp.flags.includes('F')) {
-        finReceived = true;
-        rcvNxt = (tcp.seq + seg.payload + 1) >>> 0;
-        if (finSent) {
-          // Both sides closed: ACK the peer's FIN; the connection goes to TIME_WAIT on the other end.
-          send('.', 0, 'the kernel');
-          close();
-        } else {
-          // The peer closed first: the server reads EOF and closes too, acknowledging with its FIN.
-          shutdown();
-        }
-      }
-    },
-    error: () => {},
-  });
-  send('S.', 0, 'the kernel');
+  c.close = ns.sockets.open({ proto: 'tcp', ...t, receive: (seg) => c.receive(seg), error: () => {} });
+  c.send('S.', 0, 'the kernel');
+}
+
+/** The accepted connection of a listener: its TCP state and what the server does on each segment. */
+class TcpServerConn {
+  private seq: number;
+  private established = false;
+  private finSent = false;
+  private finReceived = false;
+  close: () => void = () => {};
+  /** The request sock until the handshake's ACK (tcp-request.ts). */
+  req?: RequestSock;
+
+  constructor(
+    private readonly ns: Netns,
+    private readonly l: Listener,
+    private readonly t: FourTuple,
+    private rcvNxt: number,
+  ) {
+    this.seq = isn(t.local, t.lport, t.remote, t.rport);
+  }
+
+  send(flags: string, payload: number, who: string): void {
+    const { t } = this;
+    sendL4(
+      this.ns,
+      t,
+      {
+        proto: 'tcp',
+        sport: t.lport,
+        dport: t.rport,
+        flags,
+        seq: this.seq,
+        ack: this.rcvNxt,
+        window: TCP_WINDOW,
+      },
+      payload,
+      who,
+    );
+    this.seq = (this.seq + payload + (flags.includes('F') || flags.includes('S') ? 1 : 0)) >>> 0;
+  }
+
+  private shutdown(): void {
+    if (this.finSent) return;
+    this.finSent = true;
+    emit(this.ns, { kind: 'userspace', code: 'app.close', args: { process: this.l.process } });
+    this.send('F.', 0, this.l.process);
+  }
+
+  receive(seg: Skb): void {
+    const tcp = seg.layers[1] as TcpLayer;
+    if (tcp.flags.includes('R')) {
+      this.req?.stop();
+      return this.close();
+    }
+    if (!this.established && this.req?.synAgain(seg)) return;
+    // LAST_ACK: the ACK of our FIN ends the connection (tcp_rcv_state_process -> tcp_done).
+    if (this.finSent && this.finReceived && !tcp.flags.includes('F')) return this.close();
+    if (!this.established && tcp.flags.includes('.')) {
+      this.established = true;
+      this.req?.stop();
+      emit(this.ns, {
+        kind: 'userspace',
+        skb: seg,
+        code: 'tcp.accept',
+        args: { process: this.l.process, from: formatEndpoint(this.t.remote, this.t.rport) },
+      });
+    }
+    if (seg.payload > 0) this.data(seg, tcp);
+    if (tcp.flags.includes('F')) this.fin(seg, tcp);
+  }
+
+  /** The request: the server reads it, then answers (or its relay does) and closes. */
+  private data(seg: Skb, tcp: TcpLayer): void {
+    const { ns, l } = this;
+    this.rcvNxt = (tcp.seq + seg.payload) >>> 0;
+    emit(ns, {
+      kind: 'userspace',
+      skb: seg,
+      code: 'app.read',
+      args: { process: l.process, bytes: seg.payload },
+    });
+    if (l.relay) {
+      const client = formatEndpoint(this.t.remote, this.t.rport);
+      l.relay({ bytes: seg.payload, client, respond: (bytes) => this.respond(bytes) });
+    } else if (l.reply > 0) {
+      // The server answers and closes (HTTP with Connection: close): data, then its FIN.
+      this.respond(l.reply);
+    }
+  }
+
+  private respond(bytes: number): void {
+    emit(this.ns, { kind: 'userspace', code: 'app.write', args: { process: this.l.process, bytes } });
+    this.send('P.', bytes, this.l.process);
+    this.shutdown();
+  }
+
+  private fin(seg: Skb, tcp: TcpLayer): void {
+    this.finReceived = true;
+    this.rcvNxt = (tcp.seq + seg.payload + 1) >>> 0;
+    if (this.finSent) {
+      // Both sides closed: ACK the peer's FIN; the connection goes to TIME_WAIT on the other end.
+      this.send('.', 0, 'the kernel');
+      this.close();
+    } else {
+      // The peer closed first: the server reads EOF and closes too, acknowledging with its FIN.
+      this.shutdown();
+    }
+  }
 }
 
 /**
