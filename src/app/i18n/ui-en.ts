@@ -214,6 +214,8 @@ export const UI_EN = {
 
   'nft.title': 'nftables',
   'nft.none': 'No nftables ruleset is loaded in {{netns}}.',
+  'nft.partial':
+    'A big ruleset: shown are the tables, their sets (of a big map, the elements that lead to a chain this journey walks), the base chains and the chains this journey walks (of a long chain, the rules it evaluated), {{shown}} of {{total}} lines (nft list ruleset lists them all).',
   'nft.summary': '{{count}} rule(s) evaluated from table {{table}}, chain {{chain}}',
 
   'conntrack.title': 'Conntrack',

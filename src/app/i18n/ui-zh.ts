@@ -210,6 +210,8 @@ export const UI_ZH: Record<UiKey, string> = {
 
   'nft.title': 'nftables 规则集',
   'nft.none': '{{netns}} 没有加载任何 nftables 规则集。',
+  'nft.partial':
+    '规则集很大：这里只列出各表、表中的集合（很大的映射只列出通往这趟旅程经过的链的元素）、基础链和这趟旅程经过的链（很长的链只列出检查过的规则），共 {{total}} 行中的 {{shown}} 行（nft list ruleset 会列出全部）。',
   'nft.summary': '从表 {{table}} 的链 {{chain}} 开始检查了 {{count}} 条规则',
 
   'conntrack.title': '连接跟踪 conntrack',

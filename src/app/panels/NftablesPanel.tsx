@@ -29,6 +29,11 @@ const Ruleset = memo(function Ruleset({
   const first = ev?.traversed?.[0];
   return (
     <div className="space-y-2">
+      {snap.total !== undefined && (
+        <p className="text-xs text-slate-700 dark:text-slate-200">
+          {t('nft.partial', { shown: snap.rows.length, total: snap.total })}
+        </p>
+      )}
       {ev && first && (
         <RuleLegend
           summary={t('nft.summary', { count: nftRulesEvaluated(ev), table: first.table, chain: first.chain })}

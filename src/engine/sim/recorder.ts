@@ -11,6 +11,7 @@ import type { Netns } from '../kernel/netns';
 import type { Layer } from '../net/layers';
 import { SPARSE_TABLES, TABLE_READERS } from './tables';
 import { freezeIptables, partialRows, sameFrozen, type FrozenIptables } from './iptables-partial';
+import { freezeNftables, partialNftRows, sameFrozenNft, type FrozenNftables } from './nftables-partial';
 import { freezeIpvs, partialIpvsRows, sameFrozenIpvs, type FrozenIpvs } from './ipvs-partial';
 import { renderExplain } from './messages';
 import type { Capture, TableName, TableSnapshot, TraceEvent } from '../kernel/trace';
@@ -20,6 +21,7 @@ const READERS = TABLES.map((t) => TABLE_READERS[t]!);
 const TABLE_INDEX = new Map(TABLES.map((t, i) => [t, i]));
 const IPTABLES = TABLE_INDEX.get('iptables');
 const IPVS = TABLE_INDEX.get('ipvs');
+const NFTABLES = TABLE_INDEX.get('nftables');
 /** Stands for a frozen (big) iptables version in `last`: unlike any rows read. */
 const FROZEN: string[] = ['\u0000frozen'];
 
@@ -65,6 +67,9 @@ export class Recorder implements KernelObserver {
   /** Big IPVS versions, rendered at the end (only the services the journey was scheduled by). */
   private frozenIpvs: { snap: TableSnapshot; state: FrozenIpvs }[] = [];
   private lastFrozenIpvs = new Map<string, FrozenIpvs>();
+  /** Big nftables versions, rendered at the end (base chains and the chains walked). */
+  private frozenNft: { snap: TableSnapshot; state: FrozenNftables }[] = [];
+  private lastFrozenNft = new Map<string, FrozenNftables>();
 
   constructor(private readonly now: () => number) {}
 
@@ -200,6 +205,7 @@ export class Recorder implements KernelObserver {
     if (!last) this.last.set(ns.name, (last = TABLES.map(() => undefined)));
     if (i === IPTABLES && this.snapFrozen(ns, step, last)) return;
     if (i === IPVS && this.snapFrozenIpvs(ns, step, last)) return;
+    if (i === NFTABLES && this.snapFrozenNft(ns, step, last)) return;
     const { rows, origins } = READERS[i]!(ns);
     const prev = last[i];
     if (prev !== undefined) {
@@ -236,6 +242,63 @@ export class Recorder implements KernelObserver {
     this.tables.push(snap);
     this.frozen.push({ snap, state });
     return true;
+  }
+
+  /** A big nftables ruleset: frozen now, rendered in part at the end. False when it is small. */
+  private snapFrozenNft(ns: Netns, step: number, last: (string[] | undefined)[]): boolean {
+    const state = freezeNftables(ns);
+    if (!state) {
+      this.lastFrozenNft.delete(ns.name);
+      return false;
+    }
+    const prev = this.lastFrozenNft.get(ns.name);
+    if (prev && last[NFTABLES!] === FROZEN && sameFrozenNft(prev, state)) return true;
+    this.lastFrozenNft.set(ns.name, state);
+    last[NFTABLES!] = FROZEN;
+    const snap: TableSnapshot = {
+      step,
+      netns: ns.name,
+      table: 'nftables',
+      rows: [],
+      origins: [],
+      total: state.total,
+    };
+    this.tables.push(snap);
+    this.frozenNft.push({ snap, state });
+    return true;
+  }
+
+  /** The lines of the frozen nftables versions: base chains, and the chains walked in that namespace. */
+  private renderFrozenNft(drop: Set<TableSnapshot>): void {
+    const walked = new Map<string, Set<string>>();
+    const named = new Map<string, Set<string>>();
+    const add = (m: Map<string, Set<string>>, netns: string, key: string): void => {
+      let set = m.get(netns);
+      if (!set) m.set(netns, (set = new Set()));
+      set.add(key);
+    };
+    for (const e of this.events) {
+      if (e.decidedBy?.table !== 'nftables') continue;
+      for (const t of e.traversed ?? []) {
+        add(walked, e.netns, `${t.table}\u0000${t.chain}`);
+        add(named, e.netns, `${t.table}\u0000${t.row}`);
+        if (t.last !== undefined) add(named, e.netns, `${t.table}\u0000${t.last}`);
+      }
+    }
+    const prev = new Map<string, string[]>();
+    for (const { snap, state } of this.frozenNft) {
+      const key = snap.netns;
+      const { rows, origins } = partialNftRows(
+        state,
+        walked.get(key) ?? new Set(),
+        named.get(key) ?? new Set(),
+      );
+      snap.rows = rows;
+      snap.origins = origins;
+      const before = prev.get(key);
+      if (before && sameText(before, rows)) drop.add(snap);
+      prev.set(key, rows);
+    }
   }
 
   /** A big IPVS table: frozen now, rendered in part at the end. False when the table is small. */
@@ -289,9 +352,10 @@ export class Recorder implements KernelObserver {
    * version that reads as the one before it is dropped, as the text comparison would.
    */
   private renderFrozen(): void {
-    if (this.frozen.length === 0 && this.frozenIpvs.length === 0) return;
+    if (this.frozen.length === 0 && this.frozenIpvs.length === 0 && this.frozenNft.length === 0) return;
     const drop = new Set<TableSnapshot>();
     this.renderFrozenIpvs(drop);
+    this.renderFrozenNft(drop);
     const walked = new Map<string, Set<string>>();
     const walk = (netns: string, key: string): void => {
       let set = walked.get(netns);

@@ -208,7 +208,8 @@ const PER_LINE: Partial<Record<NftSet['keyType'], number>> = {
   ct_status: 2,
 };
 
-function setLines(s: NftSet): string[] {
+/** A set or map block, as `nft list table` prints it. */
+export function setLines(s: NftSet): string[] {
   const out = [`\t${s.map ? 'map' : 'set'} ${s.name} {`];
   const key = (s.keyTypes ?? [s.keyType]).join(' . ');
   out.push(`\t\ttype ${key}${s.map ? ` : ${s.dataType}` : ''}`);
@@ -227,7 +228,16 @@ function setLines(s: NftSet): string[] {
   return out;
 }
 
-function chainLines(t: NftTable, c: NftChain, origins?: string[]): string[] {
+/** How many lines setLines(s) gives, without printing the elements. */
+export function setLineCount(s: NftSet): number {
+  let n = 3 + (s.flags.includes('dynamic') ? 1 : 0) + (s.flags.length ? 1 : 0);
+  n += (s.timeout !== undefined ? 1 : 0) + (s.comment !== undefined ? 1 : 0);
+  const every = s.keyTypes ? 1 : (PER_LINE[s.keyType] ?? 1);
+  return n + Math.ceil(s.elems.length / every);
+}
+
+/** A chain block, as `nft list table` prints it; `origins` receives each line's provenance. */
+export function chainLines(t: NftTable, c: NftChain, origins?: string[]): string[] {
   const out = [`\tchain ${c.name} {`];
   if (c.comment !== undefined) out.push(`\t\tcomment "${c.comment}"`);
   if (c.base) out.push(`\t\t${baseChainText(c.base)}`);

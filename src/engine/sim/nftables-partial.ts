@@ -1,0 +1,122 @@
+/**
+ * Big nftables rule sets in the Trace. kube-proxy's nftables mode writes a few chains and a
+ * few map elements a Service: at 10,000 Services `nft list ruleset` is 17 MB, and printing it
+ * for each namespace the journey touched was most of a trace. Such a ruleset is recorded in
+ * part, as a big iptables table is (iptables-partial.ts): its state is frozen (each chain's
+ * rules and each set's elements as they stood, by reference), and when the flow has ended
+ * only the table headers, the base chains, the chains the journey walked and the sets become
+ * lines, in `nft list ruleset`'s order and layout. Of a big set only the elements that point
+ * at a walked chain are kept (kube-proxy's service-ips map names each Service's chain). The
+ * whole ruleset stays one request away (netnsTables).
+ */
+import type { Netns } from '../kernel/netns';
+import { chainLines, nftRuleText, setLineCount, setLines } from '../kernel/netfilter/nft-text';
+import type { NftChain, NftSet, NftTable } from '../kernel/netfilter/nft-types';
+import type { Rows } from '../kernel/show';
+
+/** A namespace with more rules and set elements than this has its ruleset recorded in part. */
+export const PARTIAL_NFT = 2000;
+
+/** A set with more elements than this keeps only those that name a walked chain. */
+export const BIG_SET = 256;
+
+/** A walked chain with more rules than this keeps only the rules the journey evaluated. */
+export const LONG_NFT_CHAIN = 256;
+
+/** The ruleset as it stood: each table's sets and chains, with their elements and rules then. */
+export interface FrozenNftables {
+  tables: { t: NftTable; sets: NftSet[]; chains: NftChain[] }[];
+  /** Lines of the whole `nft list ruleset`. */
+  total: number;
+}
+
+/** The nftables ruleset of `ns`, frozen, when it holds more than PARTIAL_NFT rules and elements. */
+export function freezeNftables(ns: Netns): FrozenNftables | undefined {
+  const st = ns.nftables;
+  if (!st) return undefined;
+  let items = 0;
+  for (const t of st.tables) {
+    for (const c of t.chains.values()) items += c.rules.length;
+    for (const s of t.sets.values()) items += s.elems.length;
+  }
+  if (items <= PARTIAL_NFT) return undefined;
+  let total = 0;
+  const tables = st.tables.map((t) => {
+    const sets = [...t.sets.values()].map((s) => ({ ...s, elems: s.elems.slice(), data: s.data.slice() }));
+    const chains = [...t.chains.values()].map((c) => ({ ...c, rules: c.rules.slice() }));
+    total += 2 + (t.comment !== undefined ? 1 : 0) + Math.max(0, sets.length + chains.length - 1);
+    for (const s of sets) total += setLineCount(s);
+    for (const c of chains)
+      total += 2 + (c.comment !== undefined ? 1 : 0) + (c.base ? 1 : 0) + c.rules.length;
+    return { t, sets, chains };
+  });
+  return { tables, total };
+}
+
+/** Do two frozen rulesets hold the same tables, sets, elements, chains and rules? */
+export function sameFrozenNft(a: FrozenNftables, b: FrozenNftables): boolean {
+  if (a.total !== b.total || a.tables.length !== b.tables.length) return false;
+  const same = <T>(x: readonly T[], y: readonly T[]): boolean =>
+    x.length === y.length && x.every((v, i) => v === y[i]);
+  return a.tables.every((x, i) => {
+    const y = b.tables[i]!;
+    if (x.t !== y.t || x.sets.length !== y.sets.length || x.chains.length !== y.chains.length) return false;
+    const setsSame = x.sets.every((s, k) => {
+      const o = y.sets[k]!;
+      return s.name === o.name && same(s.elems, o.elems) && same(s.data, o.data);
+    });
+    return (
+      setsSame && x.chains.every((c, k) => c.name === y.chains[k]!.name && same(c.rules, y.chains[k]!.rules))
+    );
+  });
+}
+
+/** Of a big set, the elements whose data jumps or goes to a walked chain of `table`. */
+function keptSet(s: NftSet, table: string, walked: ReadonlySet<string>): NftSet {
+  if (s.elems.length <= BIG_SET) return s;
+  const keep = s.data.flatMap((d, i) =>
+    'kind' in d && (d.kind === 'jump' || d.kind === 'goto') && walked.has(`${table}\u0000${d.chain}`)
+      ? [i]
+      : [],
+  );
+  return { ...s, elems: keep.map((i) => s.elems[i]!), data: keep.map((i) => s.data[i]!) };
+}
+
+/**
+ * The lines of a frozen ruleset restricted to the base chains and those in `walked`
+ * ("FAMILY NAME\0CHAIN" keys), in `nft list ruleset` order. Of a chain longer than
+ * LONG_NFT_CHAIN only the rules whose row is in `named` ("FAMILY NAME\0ROW") are kept.
+ */
+export function partialNftRows(
+  f: FrozenNftables,
+  walked: ReadonlySet<string>,
+  named: ReadonlySet<string> = new Set(),
+): Rows {
+  const rows: string[] = [];
+  const origins: string[] = [];
+  const push = (ls: string[]): void => {
+    rows.push(...ls);
+    origins.push(...ls.map(() => ''));
+  };
+  for (const { t, sets, chains } of f.tables) {
+    const table = `${t.family} ${t.name}`;
+    push([`table ${table} {`, ...(t.comment !== undefined ? [`\tcomment "${t.comment}"`] : [])]);
+    const top = rows.length;
+    const blank = (): void => void (rows.length > top && push(['']));
+    for (const s of sets) {
+      blank();
+      push(setLines(keptSet(s, table, walked)));
+    }
+    for (const c of chains) {
+      if (!c.base && !walked.has(`${table}\u0000${c.name}`)) continue;
+      const shown =
+        c.rules.length > LONG_NFT_CHAIN
+          ? { ...c, rules: c.rules.filter((r) => named.has(`${table}\u0000\t\t${nftRuleText(t.family, r)}`)) }
+          : c;
+      blank();
+      rows.push(...chainLines(t, shown, origins));
+    }
+    push(['}']);
+  }
+  return { rows, origins };
+}
