@@ -123,16 +123,24 @@ export function EventLogPanel() {
   }, [rows, step]);
 
   // Keep the current event in view as playback moves. The scroll position is the one last seen
-  // (no DOM reads here: reading scrollTop right after a commit forces a layout of the page).
+  // (no DOM reads here: reading scrollTop right after a commit forces a layout of the page). Writing
+  // it lays the page out too, so it waits for the next frame, whose own layout that one replaces,
+  // instead of adding a second layout to the commit's task.
+  // One write per frame, of the latest position, however many steps came in between.
   const known = useRef(0);
+  const frame = useRef(0);
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
   useEffect(() => {
     const el = box.current;
     if (!el || currentIndex < 0) return;
     const top = currentIndex * ROW;
-    if (top < known.current || top + ROW > known.current + HEIGHT) {
-      known.current = Math.max(0, top - HEIGHT / 2);
+    if (top >= known.current && top + ROW <= known.current + HEIGHT) return;
+    known.current = Math.max(0, top - HEIGHT / 2);
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
       el.scrollTop = known.current;
-    }
+    });
   }, [currentIndex]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
