@@ -31,13 +31,78 @@ function scrollWithin(box: HTMLElement, el: HTMLElement, margin: number) {
   box.scrollTo({ top: Math.max(0, top - margin) });
 }
 
-/** How long the column waits for the deciding row to be drawn (frames, about half a second). */
-const ROW_WAIT_FRAMES = 30;
+/**
+ * How long the column keeps the deciding row in view after a step (ms): the panels follow the store
+ * a transition behind, a lazy panel's chunk can take seconds on a busy machine, and content above
+ * the row (the explanation, other tables) can grow after it is drawn.
+ */
+const ROW_FOLLOW_MS = 4000;
+/** After this long without the row (ms), the column goes back to its top. */
+const ROW_TOP_MS = 500;
 
 /** True when the box scrolls by itself (the desktop column; on a phone the page scrolls). */
 function scrolls(box: HTMLElement): boolean {
   return getComputedStyle(box).overflowY === 'auto' && box.scrollHeight > box.clientHeight;
 }
+
+/** Whether `row` is out of `box`'s visible part. */
+function outOfView(box: HTMLElement, row: HTMLElement): boolean {
+  const r = row.getBoundingClientRect();
+  const b = box.getBoundingClientRect();
+  return r.bottom > b.bottom || r.top < b.top;
+}
+
+/**
+ * Keeps the highlighted row of `panel` (null: the header stack, which has none) in view inside `box`
+ * for ROW_FOLLOW_MS; returns the cleanup. A frame only reads the layout after the column changed, so
+ * playback does not pay a forced layout in every frame. Without a row, the column goes to the top.
+ */
+function followRow(box: HTMLElement, panel: string | null): () => void {
+  let raf = 0;
+  let found = false;
+  const look = (): void => {
+    raf = 0;
+    const row = panel
+      ? box
+          .querySelector<HTMLElement>(`[data-panel="${panel}"]`)
+          ?.querySelector<HTMLElement>('[aria-current="true"]')
+      : null;
+    if (!row || !scrolls(box)) return;
+    found = true;
+    if (outOfView(box, row)) scrollWithin(box, row, box.clientHeight / 3);
+  };
+  const schedule = (): void => {
+    if (!raf) raf = requestAnimationFrame(look);
+  };
+  const observer = new MutationObserver(schedule);
+  const stop = (): void => {
+    observer.disconnect();
+    cancelAnimationFrame(raf);
+    clearTimeout(timer);
+    clearTimeout(toTop);
+    for (const e of USER_SCROLLS) box.removeEventListener(e, stop);
+  };
+  const timer = setTimeout(stop, ROW_FOLLOW_MS);
+  // A step whose row is not there soon shows the column from the top (it still scrolls to the
+  // row if a slow panel draws it later).
+  const toTop = setTimeout(() => {
+    if (!found && scrolls(box)) box.scrollTo({ top: 0 });
+  }, ROW_TOP_MS);
+  if (panel) {
+    observer.observe(box, { subtree: true, childList: true, characterData: true, attributes: true });
+    for (const e of USER_SCROLLS) box.addEventListener(e, stop, { passive: true });
+    schedule();
+  } else {
+    raf = requestAnimationFrame(() => {
+      raf = 0;
+      if (scrolls(box)) box.scrollTo({ top: 0 });
+    });
+  }
+  return stop;
+}
+
+/** What the learner does to scroll the column: from then on the column leaves the scroll to them. */
+const USER_SCROLLS = ['wheel', 'touchstart', 'keydown', 'pointerdown'] as const;
 
 export function SideColumn({ panels }: { panels: Partial<Record<PanelId, ReactNode>> }) {
   const { t } = useT();
@@ -46,32 +111,13 @@ export function SideColumn({ panels }: { panels: Partial<Record<PanelId, ReactNo
   const box = useRef<HTMLDivElement>(null);
   const order = columnOrder(decider);
 
-  // Bring the deciding panel's highlighted row into view once the panels drew this step. They
-  // follow the store a transition behind, and a lazy panel arrives later still: look again on the
-  // next frames until the row is there (a step without one goes back to the top after a while).
+  // Bring the deciding panel's highlighted row into view once the panels drew this step, and keep it
+  // there while they settle: every change in the column (a lazy panel arriving, text above growing)
+  // is looked at in the next frame, until the time is up, the step changes or the learner scrolls.
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    let id = 0;
-    let frames = 0;
-    // The header stack has no row to wait for. While waiting, a frame only queries the DOM: reading
-    // the layout (scrolls) on every frame of playback forced a layout in each one and cost frames.
-    const rowless = decider === 'headers';
-    const look = (): void => {
-      const panel = rowless ? null : el.querySelector<HTMLElement>(`[data-panel="${decider}"]`);
-      const row = panel?.querySelector<HTMLElement>('[aria-current="true"]');
-      const waiting = !rowless && (!row || !scrolls(el));
-      if (waiting && ++frames < ROW_WAIT_FRAMES) {
-        id = requestAnimationFrame(look);
-        return;
-      }
-      if (!scrolls(el)) return;
-      if (row && row.getBoundingClientRect().bottom > el.getBoundingClientRect().bottom)
-        scrollWithin(el, row, el.clientHeight / 3);
-      else el.scrollTo({ top: 0 });
-    };
-    id = requestAnimationFrame(look);
-    return () => cancelAnimationFrame(id);
+    return followRow(el, decider === 'headers' ? null : decider);
   }, [decider, step]);
 
   const go = (id: PanelId) => {
