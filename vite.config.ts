@@ -24,24 +24,6 @@ export default defineConfig({
   // Module workers (the client starts them with type: 'module'): the trace worker's scenario files
   // are chunks of their own, fetched when a scenario is opened, not inlined in it.
   worker: { format: 'es' },
-  build: {
-    rolldownOptions: {
-      output: {
-        // The first screen's libraries, and the app modules whose loading does real work (i18next's
-        // set-up, the playback machine), each a chunk of its own: the loader (boot-plugin.ts)
-        // evaluates the initial chunks one task each. In one chunk they made a single 100 ms task on
-        // a fast machine, the page's longest (Lighthouse's Total Blocking Time).
-        codeSplitting: {
-          groups: [
-            { name: 'react-dom', test: /node_modules[\\/](react-dom|scheduler)[\\/]/ },
-            { name: 'xstate', test: /node_modules[\\/](xstate|@xstate[\\/]react)[\\/]/ },
-            { name: 'i18n', test: /src[\\/]app[\\/]i18n[\\/](index|ui-en)\.ts$/ },
-            { name: 'playback', test: /src[\\/]app[\\/]playback[\\/](actor|machine|stops)\.ts$/ },
-          ],
-        },
-      },
-    },
-  },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1', port: 4173 },
   test: {

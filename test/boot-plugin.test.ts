@@ -1,7 +1,7 @@
 /** The loader that starts the page's modules after the first paint, and the CSP that lets it run. */
 import { createHash } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
-import { BOOT_FALLBACK_MS, BOOT_SCRIPT, bootAfterPaint, takeInitialJs } from '../scripts/boot-plugin';
+import { BOOT_FALLBACK_MS, BOOT_SCRIPT, takeInitialJs } from '../scripts/boot-plugin';
 import { CSP, inlineScripts, policyFor } from '../scripts/csp-plugin';
 
 const VITE_HTML = `<head>
@@ -22,54 +22,27 @@ describe('boot plugin', () => {
     expect(() => takeInitialJs('<head></head>')).toThrow(/one module entry/);
   });
 
-  it("runs the entry's imports one after another, then the entry, after a paint or the fallback", () => {
-    type El = { tag: string; src?: string; type?: string; onload?: () => void; onerror?: () => void };
-    const added: El[] = [];
+  it('adds the same tags once, after a painted frame or the fallback, whichever comes first', () => {
+    const added: { tag: string; rel?: string; href?: string; src?: string; type?: string }[] = [];
     const timers: [() => void, number][] = [];
     let frame: (() => void) | null = null;
-    const runTimers = (ms: number) => {
-      const due = timers.filter(([, t]) => t === ms);
-      timers.splice(0, timers.length, ...timers.filter(([, t]) => t !== ms));
-      for (const [f] of due) f();
-    };
+    const el = (tag: string) => ({ tag }) as (typeof added)[number];
     runInNewContext(BOOT_SCRIPT, {
       document: {
         currentScript: { getAttribute: () => './a.js ./b.js ./c.js' },
-        createElement: (tag: string) => ({ tag }),
-        head: { appendChild: (e: El) => added.push(e) },
+        createElement: el,
+        head: { appendChild: (e: (typeof added)[number]) => added.push(e) },
       },
       requestAnimationFrame: (f: () => void) => (frame = f),
       setTimeout: (f: () => void, ms: number) => timers.push([f, ms]),
     });
     expect(added).toEqual([]);
+    expect(timers.map(([, ms]) => ms)).toEqual([BOOT_FALLBACK_MS]);
     frame!();
-    runTimers(0);
-    runTimers(BOOT_FALLBACK_MS); // too late: started once
-    expect(added.map((e) => [e.type, e.src])).toEqual([['module', './b.js']]);
-    // The next file waits for the previous one to have run (or failed), then for a task.
-    added[0]!.onload!();
-    expect(added).toHaveLength(1);
-    runTimers(0);
-    added[1]!.onerror!();
-    runTimers(0);
-    expect(added.map((e) => e.src)).toEqual(['./b.js', './c.js', './a.js']);
-    expect(added[2]!.onload).toBeUndefined();
-  });
-
-  it('downloads every file from the head at low priority, and runs none of them there', () => {
-    const transform = bootAfterPaint().transformIndexHtml as { handler(html: string): string };
-    const out = transform.handler(VITE_HTML);
-    const head = out.slice(0, out.indexOf('</head>'));
-    const preloads = [
-      ...head.matchAll(/<link rel="modulepreload" crossorigin fetchpriority="low" href="([^"]+)">/g),
-    ];
-    expect(preloads.map((m) => m[1])).toEqual([
-      './assets/index-A.js',
-      './assets/react-B.js',
-      './assets/store-C.js',
-    ]);
-    expect(out).not.toMatch(/<script[^>]*type="module"/);
-    expect(out).toContain('data-initial-js="./assets/index-A.js ./assets/react-B.js ./assets/store-C.js"');
+    timers.find(([, ms]) => ms === 0)![0]();
+    timers.find(([, ms]) => ms === BOOT_FALLBACK_MS)![0]();
+    expect(added.map((e) => e.href ?? e.src)).toEqual(['./b.js', './c.js', './a.js']);
+    expect(added.map((e) => e.rel ?? e.type)).toEqual(['modulepreload', 'modulepreload', 'module']);
   });
 });
 

@@ -16,17 +16,15 @@ import { installShortcuts } from './playback/keyboard';
 import { startController } from './state/controller';
 import { appStore } from './state/store';
 
-/** Runs `f` in a task of its own, after those already queued: the boot below is three tasks, not one. */
-const nextTask = (f: () => void) => setTimeout(f, 0);
-
-// What must hear the store's first changes is installed at once (the catalog and the link are fetched
-// and decoded from here on); drawing waits for the following tasks, so no single task does it all.
 startI18nSync(appStore);
 startController(appStore, playbackActor, { opening: startLessons() });
 installQuizGate(appStore, playbackActor);
 syncClassroomUrl();
 startChallenges(appStore);
 installShortcuts(sendPlayback);
+registerServiceWorker();
+// The canvas's chunk downloads while the worker computes the first Trace, not after React mounts.
+void loadCanvas();
 warmLayouts(appStore);
 
 /** The embed view is a chunk of its own: the full page never loads it. */
@@ -34,28 +32,20 @@ const EmbedApp = lazy(() => import('./embed/EmbedApp'));
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root element missing from index.html');
-
-nextTask(() => {
-  // The canvas's chunk downloads while the worker computes the first Trace, not after React mounts.
-  void loadCanvas();
-  registerServiceWorker();
-  // After the link's language is in (at once for English), and as a transition, so React renders the
-  // first page in slices and the main thread stays free for input.
-  void initialLangReady.then(() =>
-    nextTask(() =>
-      startTransition(() => {
-        createRoot(root).render(
-          <StrictMode>
-            {isEmbed(window.location.search) ? (
-              <Suspense fallback={null}>
-                <EmbedApp />
-              </Suspense>
-            ) : (
-              <App />
-            )}
-          </StrictMode>,
-        );
-      }),
-    ),
-  );
-});
+// After the link's language is in (at once for English), and as a transition, so React renders the
+// first page in slices and the main thread stays free for input.
+void initialLangReady.then(() =>
+  startTransition(() => {
+    createRoot(root).render(
+      <StrictMode>
+        {isEmbed(window.location.search) ? (
+          <Suspense fallback={null}>
+            <EmbedApp />
+          </Suspense>
+        ) : (
+          <App />
+        )}
+      </StrictMode>,
+    );
+  }),
+);

@@ -29,12 +29,8 @@ export function ShareWorkbench() {
   useEffect(() => {
     if (reopenChecked || !scenarioId || !catalog) return;
     reopenChecked = true;
-    // A task of its own: the page's first read of sessionStorage waits on the browser process, and
-    // this effect runs in the commit that draws the catalog, one of the first load's longest tasks.
-    setTimeout(() => {
-      if (loadUnparsed(scenarioId, appStore.getState().scenarioText) !== null)
-        shareUi.setState({ editorOpen: true });
-    }, 0);
+    if (loadUnparsed(scenarioId, appStore.getState().scenarioText) !== null)
+      shareUi.setState({ editorOpen: true });
   }, [scenarioId, catalog]);
   const chunkFailed = useChunkFailed();
   if (!linkError && !editorOpen && !compareOpen && !notices && !chunkFailed) return null;
