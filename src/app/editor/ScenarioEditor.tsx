@@ -50,6 +50,13 @@ export default function ScenarioEditor() {
   const inbox = useShareUi((s) => s.editorInbox);
   const statusId = useId();
 
+  /**
+   * The document a paste or drop was refused on. A check of that same document, still running when
+   * the refusal came, marks its errors but leaves the refusal in the status line: otherwise a late
+   * "Valid" would silently replace the only word on why the paste did not happen.
+   */
+  const refusedOn = useRef<string | null>(null);
+
   /** Check `text` in the worker; mark its error inline; when `apply`, a valid text becomes the scenario. */
   const check = async (text: string, apply: boolean) => {
     const mine = ++seq.current;
@@ -60,9 +67,10 @@ export default function ScenarioEditor() {
     }));
     const view = viewRef.current;
     if (mine !== seq.current || !view || view.state.doc.toString() !== text) return;
+    const said = refusedOn.current === text;
     if (r.ok) {
       view.dispatch(setDiagnostics(view.state, []));
-      setStatus({ kind: 'ok', text: fmt('editor.ok') });
+      if (!said) setStatus({ kind: 'ok', text: fmt('editor.ok') });
       if (apply) {
         // The text is the scenario now, and so in the link: nothing else to keep.
         clearUnparsed();
@@ -74,21 +82,24 @@ export default function ScenarioEditor() {
     const { from, to } = rangeOf(text, place?.line ?? 1, place?.col ?? null);
     const diag: Diagnostic = { from, to, severity: 'error', message: r.error, source: 'scenario' };
     view.dispatch(setDiagnostics(view.state, [diag]));
-    setStatus({
-      kind: 'error',
-      text: place ? fmt('editor.error', { line: place.line, message: place.message }) : r.error,
-    });
+    if (!said)
+      setStatus({
+        kind: 'error',
+        text: place ? fmt('editor.error', { line: place.line, message: place.message }) : r.error,
+      });
   };
   const checkRef = useRef(check);
   useEffect(() => {
     checkRef.current = check;
   });
 
-  const tooBig = (bytes: number, how: 'editor.tooBig' | 'editor.dropTooBig' = 'editor.tooBig') =>
+  const tooBig = (bytes: number, how: 'editor.tooBig' | 'editor.dropTooBig' = 'editor.tooBig') => {
+    refusedOn.current = viewRef.current?.state.doc.toString() ?? null;
     setStatus({
       kind: 'error',
       text: fmt(how, { size: formatBytes(bytes), max: formatBytes(MAX_TEXT_BYTES) }),
     });
+  };
   const tooBigRef = useRef(tooBig);
   useEffect(() => {
     tooBigRef.current = tooBig;
