@@ -4,7 +4,7 @@
  * every retrans_time until mcast_solicit probes went unanswered.
  */
 import { formatIp } from '../../net/ipv4';
-import { ETH_P_ARP, ETH_P_IP, type Ipv4Layer, type Layer } from '../../net/layers';
+import { ETH_P_IP, type Ipv4Layer, type Layer } from '../../net/layers';
 import { BROADCAST_MAC, ZERO_MAC } from '../../net/mac';
 import { ipOf } from '../addr';
 import type { Device } from '../device';
@@ -15,7 +15,7 @@ import { emit as emitEvent, type Emit } from './emit';
 import { devQueueXmit } from './xmit';
 import { icmpSendError, ICMP } from './icmp';
 import { selectSource } from './output';
-import { neighStartDelay } from './neigh-timer';
+import { arpSolicitSkb, neighStartDelay } from './neigh-timer';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'neigh'> = emitEvent;
@@ -141,15 +141,7 @@ function arpProbe(
     return;
   }
   e.probes++;
-  const req: Skb = {
-    id: ns.world.nextPacketId(),
-    layers: [
-      { proto: 'eth', src: dev.mac, dst: BROADCAST_MAC, type: ETH_P_ARP },
-      { proto: 'arp', op: 1, sha: dev.mac, spa: formatIp(spa), tha: ZERO_MAC, tpa: formatIp(e.ip) },
-    ],
-    payload: 0,
-    mark: 0,
-  };
+  const req = arpSolicitSkb(dev, spa, e.ip, BROADCAST_MAC);
   emit(ns, {
     kind: 'arp',
     dev,

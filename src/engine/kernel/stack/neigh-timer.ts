@@ -9,6 +9,7 @@
 import { formatIp } from '../../net/ipv4';
 import { ETH_P_ARP } from '../../net/layers';
 import { ZERO_MAC } from '../../net/mac';
+import type { Device } from '../device';
 import { NeighTable, type NeighEntry } from '../neigh';
 import type { Skb } from '../skb';
 import { SECOND_US, wheelDelayUs } from '../timing';
@@ -84,15 +85,7 @@ function unicastProbe(e: NeighEntry): void {
   const dev = e.dev;
   const ns = dev.netns;
   const spa = selectSource(ns, dev, e.ip, 'link');
-  const req: Skb = {
-    id: ns.world.nextPacketId(),
-    layers: [
-      { proto: 'eth', src: dev.mac, dst: e.mac!, type: ETH_P_ARP },
-      { proto: 'arp', op: 1, sha: dev.mac, spa: formatIp(spa), tha: ZERO_MAC, tpa: formatIp(e.ip) },
-    ],
-    payload: 0,
-    mark: 0,
-  };
+  const req = arpSolicitSkb(dev, spa, e.ip, e.mac!);
   emit(ns, {
     kind: 'arp',
     dev,
@@ -101,4 +94,20 @@ function unicastProbe(e: NeighEntry): void {
     args: { ip: formatIp(e.ip), dev: dev.name, mac: e.mac!, n: e.probes },
   });
   devQueueXmit(dev, req);
+}
+
+/**
+ * arp_create for arp_solicit: a request for `tip` from `spa`, to `dst` (broadcast while
+ * INCOMPLETE, the held MAC in PROBE), with a zero target hardware address.
+ */
+export function arpSolicitSkb(dev: Device, spa: number, tip: number, dst: string): Skb {
+  return {
+    id: dev.netns.world.nextPacketId(),
+    layers: [
+      { proto: 'eth', src: dev.mac, dst, type: ETH_P_ARP },
+      { proto: 'arp', op: 1, sha: dev.mac, spa: formatIp(spa), tha: ZERO_MAC, tpa: formatIp(tip) },
+    ],
+    payload: 0,
+    mark: 0,
+  };
 }
