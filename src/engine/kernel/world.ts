@@ -29,6 +29,13 @@ export class World {
   randomPins?: Map<string, boolean>;
   /** A flow pinned the endpoint a Service's random or round-robin choice takes (an IP). */
   pinEndpoint?: string;
+  /**
+   * Picks one of `n` branches wherever netfilter draws at random (`-m statistic --mode random`,
+   * nft's `numgen random`): 0 is the match (or the first value). Unset, the draw is the world's
+   * seeded one; a checker that wants every branch sets it and walks them all, as kube-proxy's
+   * own packet tracer follows every probabilistic jump.
+   */
+  chooseBranch?: (n: number) => number;
   /** The etcd-like store controllers share, and the controllers by name ("flanneld@A"). Typed loosely: the kernel knows nothing of them. */
   store?: unknown;
   readonly controllers = new Map<
