@@ -6,13 +6,25 @@
  */
 import { describe, expect, it } from 'vitest';
 import { basicSuites, type Suite } from './flow-cases-basic';
-import { expected, proxyNode } from './packet-flow';
+import { masqueradeSuites } from './flow-cases-masquerade';
+import { policySuites } from './flow-cases-policy';
+import { expected, proxyNode, type Mode, type ProxyNode } from './packet-flow';
+
+/** Nodes by what they were built from: the "endpoints deleted" syncs of several sub-tests are one. */
+const nodes = new Map<string, ProxyNode>();
+function nodeFor(s: Suite, mode: Mode): ProxyNode {
+  // An option set to undefined (no local-traffic detector) is a setting: keep it in the key.
+  const key = JSON.stringify([s.services, mode, s.options], (_, v: unknown) => (v === undefined ? null : v));
+  let node = nodes.get(key);
+  if (!node) nodes.set(key, (node = proxyNode(s.services, mode, s.options)));
+  return node;
+}
 
 function run(suites: Suite[]): void {
   for (const s of suites)
     for (const mode of s.modes)
       describe(`${s.test} (${mode})`, () => {
-        const node = proxyNode(s.services, mode, s.options);
+        const node = nodeFor(s, mode);
         for (const c of s.cases)
           it(c.name, () => {
             expect(node.trace(c)).toEqual(expected(c));
@@ -21,3 +33,5 @@ function run(suites: Suite[]): void {
 }
 
 run(basicSuites);
+run(policySuites);
+run(masqueradeSuites);

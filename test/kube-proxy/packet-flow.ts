@@ -16,6 +16,7 @@ import { runCommand } from '../../src/engine/commands/index';
 import type { KubeProxyOptions, Service } from '../../src/engine/controllers/kube-proxy';
 import { iptablesModeWrites } from '../../src/engine/controllers/kube-proxy-iptables';
 import { nftablesModeWrites } from '../../src/engine/controllers/kube-proxy-nftables';
+import { conntrackOf } from '../../src/engine/kernel/netfilter/engine';
 import type { KernelEvent } from '../../src/engine/kernel/observer';
 import type { Hook } from '../../src/engine/kernel/stack/hooks';
 import type { Skb } from '../../src/engine/kernel/skb';
@@ -127,7 +128,8 @@ export function proxyNode(services: Service[], mode: Mode, over: Partial<KubePro
 
   /** One branch: the hooks a packet from this source meets, as ip_rcv/ip_forward or ip_local_out run them. */
   const walk = (c: Omit<FlowCase, 'output' | 'masq' | 'name'>): { output: string; masq: boolean } => {
-    sh('conntrack -F');
+    // Each branch is a new connection: no conntrack entry may carry the previous one's NAT.
+    conntrackOf(ns)?.flush();
     events.length = 0;
     const skb =
       c.protocol === 'UDP'
@@ -139,6 +141,10 @@ export function proxyNode(services: Service[], mode: Mode, over: Partial<KubePro
     if (local.has(c.sourceIP)) {
       const a = hook('OUTPUT', skb, { out: out(skb) });
       last = a && hook('POSTROUTING', a, { out: out(a) });
+      // Sent to the node itself: loopback_xmit hands it back to ip_rcv on lo.
+      delivered = last !== null && out(last) === 'lo';
+      const back = last && delivered ? hook('PREROUTING', last, { in: 'lo' }) : last;
+      last = back && delivered ? hook('INPUT', back, { in: 'lo' }) : back;
     } else {
       const a = hook('PREROUTING', skb, { in: 'eth0' });
       delivered = a !== null && local.has(ipOf(a).dst);
