@@ -13,14 +13,14 @@ import {
   testNodeIPAlt as alt,
   type FlowCase,
   type Mode,
+  type ProxyFlags,
 } from './packet-flow';
-import type { KubeProxyOptions } from '../../src/engine/controllers/kube-proxy';
 
 export interface Suite {
   /** The Go test, and the t.Run sub-test when there is one. */
   test: string;
   services: Service[];
-  options?: Partial<KubeProxyOptions>;
+  options?: ProxyFlags;
   modes: Mode[];
   cases: FlowCase[];
 }
@@ -321,7 +321,7 @@ const both = '10.180.0.1:80, 10.180.2.1:80';
 function nodePorts(
   mode: Mode,
   variant: string,
-  opts: Partial<KubeProxyOptions>,
+  opts: ProxyFlags,
   localhost: boolean | undefined,
   allowAlt: boolean,
 ): Suite {

@@ -4,9 +4,14 @@
  * proxier settings that override some of its outcomes. The nftables test has no localhost
  * cases (nftables mode does not accept NodePorts on 127.0.0.1).
  */
-import type { KubeProxyOptions } from '../../src/engine/controllers/kube-proxy';
 import { svc, tcpPort, type Suite } from './flow-cases-basic';
-import { testExternalClient as ext, testNodeIP as node, type FlowCase, type Mode } from './packet-flow';
+import {
+  testExternalClient as ext,
+  testNodeIP as node,
+  type FlowCase,
+  type Mode,
+  type ProxyFlags,
+} from './packet-flow';
 
 const lb = (n: number, ip: string, over: Parameters<typeof svc>[0]) =>
   svc({
@@ -106,15 +111,11 @@ const masqAllNoDetector: Record<string, Override> = {
   'pod to LB with eTP:Local': { output: '10.180.0.2:80' },
 };
 
-const variants: [string, Partial<KubeProxyOptions>, Record<string, Override>][] = [
+const variants: [string, ProxyFlags, Record<string, Override>][] = [
   ['base', {}, {}],
-  ['no LocalTrafficDetector', { clusterCIDR: undefined }, noDetector],
+  ['no LocalTrafficDetector', { clusterCIDR: null }, noDetector],
   ['masqueradeAll', { masqueradeAll: true }, masqAll],
-  [
-    'masqueradeAll, no LocalTrafficDetector',
-    { masqueradeAll: true, clusterCIDR: undefined },
-    masqAllNoDetector,
-  ],
+  ['masqueradeAll, no LocalTrafficDetector', { masqueradeAll: true, clusterCIDR: null }, masqAllNoDetector],
 ];
 
 function suite(mode: Mode, [variant, options, overrides]: (typeof variants)[number]): Suite {

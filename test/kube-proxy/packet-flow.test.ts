@@ -13,8 +13,7 @@ import { expected, proxyNode, type Mode, type ProxyNode } from './packet-flow';
 /** Nodes by what they were built from: the "endpoints deleted" syncs of several sub-tests are one. */
 const nodes = new Map<string, ProxyNode>();
 function nodeFor(s: Suite, mode: Mode): ProxyNode {
-  // An option set to undefined (no local-traffic detector) is a setting: keep it in the key.
-  const key = JSON.stringify([s.services, mode, s.options], (_, v: unknown) => (v === undefined ? null : v));
+  const key = JSON.stringify([s.services, mode, s.options]);
   let node = nodes.get(key);
   if (!node) nodes.set(key, (node = proxyNode(s.services, mode, s.options)));
   return node;

@@ -13,14 +13,14 @@
  * is whether POSTROUTING's MASQUERADE rule (or nft `masquerade` statement) took the packet.
  */
 import { runCommand } from '../../src/engine/commands/index';
-import type { KubeProxyOptions, Service } from '../../src/engine/controllers/kube-proxy';
-import { iptablesModeWrites } from '../../src/engine/controllers/kube-proxy-iptables';
-import { nftablesModeWrites } from '../../src/engine/controllers/kube-proxy-nftables';
+import type { Service } from '../../src/engine/controllers/kube-proxy';
+import { buildWorld } from '../../src/engine/scenario/build';
+import { loadScenario } from '../../src/engine/scenario/load';
 import { conntrackOf } from '../../src/engine/kernel/netfilter/engine';
 import type { KernelEvent } from '../../src/engine/kernel/observer';
 import type { Hook } from '../../src/engine/kernel/stack/hooks';
 import type { Skb } from '../../src/engine/kernel/skb';
-import { World } from '../../src/engine/kernel/world';
+import type { World } from '../../src/engine/kernel/world';
 import { tcp, udp } from '../nf-test-kit';
 
 /** The test fake proxier's node (NewFakeProxier): its IPv4 addresses, pods in 10.0.0.0/8. */
@@ -44,24 +44,54 @@ export interface FlowCase {
 }
 
 /**
- * The fake proxier's settings: --cluster-cidr 10.0.0.0/8, node "test-node", localhost
- * NodePorts in iptables mode; nftables mode's NodePorts on the primary node IP and its service
- * CIDR 172.30.0.0/16. Its nfacct counters are left out: the model has no `-m nfacct` match, and
- * the counters only count (the rules match the same packets without them).
+ * The fake proxier's settings, as a scenario's kube-proxy controller says them: node
+ * "test-node" (the machine's name), --cluster-cidr 10.0.0.0/8 (null: no local-traffic
+ * detector), localhost NodePorts in iptables mode, nftables mode's service CIDR 172.30.0.0/16.
+ * Its nfacct counters are left out: the model has no `-m nfacct` match, and the counters
+ * only count. Its nftables NodePorts default to the primary node IP, as kube-proxy's own
+ * defaulting (platformApplyDefaults) does for the scenario.
  */
-function options(mode: Mode, over: Partial<KubeProxyOptions>): KubeProxyOptions {
-  return {
-    mode: 'iptables',
-    node: 'test-node',
+export interface ProxyFlags {
+  clusterCIDR?: string | null;
+  masqueradeAll?: boolean;
+  nodePortAddresses?: string[];
+  localhostNodePorts?: boolean;
+}
+
+/** The scenario of one test: the node, its kube-proxy and the test's Services (Kubernetes' shape). */
+function scenarioText(services: Service[], mode: Mode, f: ProxyFlags): string {
+  const kubeProxy = {
+    mode,
     nodeIP: testNodeIP,
-    nodeIPs: ['127.0.0.1', ...NODE_IPS],
-    clusterCIDR: '10.0.0.0/8',
-    localhostNodePorts: true,
-    nfacct: false,
-    randomFully: false,
-    ...(mode === 'nftables' ? { nodePortAddresses: ['primary'] } : {}),
-    ...over,
+    ...(f.clusterCIDR === null ? {} : { clusterCIDR: f.clusterCIDR ?? '10.0.0.0/8' }),
+    ...(mode === 'nftables' ? { serviceCIDR: '172.30.0.0/16' } : {}),
+    ...(f.masqueradeAll ? { masqueradeAll: true } : {}),
+    ...(f.nodePortAddresses ? { nodePortAddresses: f.nodePortAddresses } : {}),
+    ...(f.localhostNodePorts === false ? { localhostNodePorts: false } : {}),
   };
+  const doc = {
+    version: 1,
+    id: 'kube-proxy-packet-flow',
+    group: 'Kubernetes Services',
+    concept: { en: 'kube-proxy test node', zh: 'kube-proxy 测试节点' },
+    title: { en: 'kube-proxy test node', zh: 'kube-proxy 测试节点' },
+    description: { en: "NewFakeProxier's node", zh: 'NewFakeProxier 的节点' },
+    services,
+    machines: {
+      'test-node': {
+        setup: [
+          'ip link add eth0 type dummy',
+          ...NODE_IPS.map((ip) => `ip addr add ${ip}/24 dev eth0`),
+          'ip link set eth0 up',
+          'ip route add default via 192.168.0.1',
+          'sysctl -w net.ipv4.ip_forward=1',
+        ],
+        controllers: [{ 'kube-proxy': kubeProxy }],
+      },
+    },
+  };
+  // YAML is a superset of JSON: the scenario loader reads it as a file of the catalog.
+  return JSON.stringify(doc, null, 1);
 }
 
 /** Every sequence of branch choices, depth first: `run` gets a chooser and reports one result. */
@@ -88,30 +118,14 @@ export interface ProxyNode {
   sh(line: string): string;
 }
 
-/** A node whose kube-proxy (in `mode`) wrote the rules for `services`. */
-export function proxyNode(services: Service[], mode: Mode, over: Partial<KubeProxyOptions> = {}): ProxyNode {
-  const world = new World(`packet-flow-${mode}`);
-  const machine = world.addMachine('node');
+/** A node whose kube-proxy (in `mode`) wrote the rules for `services`, built as a scenario. */
+export function proxyNode(services: Service[], mode: Mode, flags: ProxyFlags = {}): ProxyNode {
+  const { world } = buildWorld(
+    loadScenario(scenarioText(services, mode, flags), 'kube-proxy-packet-flow.yaml'),
+  );
+  const machine = world.machines.get('test-node')!;
   const ns = machine.root;
-  const ctx = { world, machine, ns, origin: 'test' };
-  const sh = (line: string, stdin?: string): string =>
-    runCommand(stdin === undefined ? ctx : { ...ctx, stdin }, line).output;
-  for (const l of [
-    'ip link add eth0 type dummy',
-    ...NODE_IPS.map((ip) => `ip addr add ${ip}/24 dev eth0`),
-    'ip link set eth0 up',
-    'ip link set lo up',
-    'ip route add default via 192.168.0.1',
-    'sysctl -w net.ipv4.ip_forward=1',
-  ])
-    sh(l);
-  const o = options(mode, over);
-  const w =
-    mode === 'iptables'
-      ? iptablesModeWrites(services, o)
-      : nftablesModeWrites(services, o, { serviceCIDRs: '172.30.0.0/16' });
-  for (const c of w.commands) sh(c);
-  sh(w.restoreCommand ?? 'iptables-restore --noflush --counters', w.restore);
+  const sh = (line: string): string => runCommand({ world, machine, ns, origin: 'test' }, line).output;
 
   const events: KernelEvent[] = [];
   world.observers.push({ event: (e) => events.push(e), capture: () => {}, tableChanged: () => {} });
