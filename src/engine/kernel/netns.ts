@@ -15,7 +15,7 @@ import { RouteTables, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType, type 
 import { Sockets } from './sockets';
 import { Sysctls } from './sysctl';
 import type { World } from './world';
-import type { NetfilterHooks } from './stack/hooks';
+import type { NetfilterHooks } from './nf-hook';
 import type { NftState } from './netfilter/nft-types';
 import type { IptablesState } from './netfilter/state';
 import type { Ipvs } from './ipvs';

@@ -3,7 +3,7 @@
  * priority), rules as lists of expressions, and named sets and maps. The `nft` command
  * compiles its language into these; the evaluator (nft-eval.ts) runs them at the hooks.
  */
-import type { Hook } from '../stack/hooks';
+import type { Hook } from '../nf-hook';
 
 export type NftFamily = 'ip' | 'ip6' | 'inet';
 export type NftHookName = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting';
