@@ -6,7 +6,6 @@
 import { broadcastOf, networkOf } from '../net/ipv4';
 import type { TableName } from './trace';
 import { Device, type IfAddr } from './device';
-import { Bridge } from './devices/bridge';
 import { NeighTable } from './neigh';
 import { Neigh6Table } from './neigh6';
 import { Route6Tables } from './route6';
@@ -145,7 +144,7 @@ export class Netns {
   removeDevice(dev: Device): void {
     if (this.devices.get(dev.name) !== dev) return;
     this.setDown(dev);
-    if (dev instanceof Bridge) for (const p of dev.ports()) this.setMaster(p, undefined);
+    for (const p of this.devicesInOrder()) if (p.master === dev) this.setMaster(p, undefined);
     if (dev.master) this.setMaster(dev, undefined);
     this.routes.remove((r) => r.dev === dev);
     this.neigh.flushDevice(dev);
@@ -157,16 +156,16 @@ export class Netns {
     this.changed('addrs');
   }
 
-  setMaster(dev: Device, bridge: Bridge | undefined): void {
-    const old = dev.master instanceof Bridge ? dev.master : undefined;
-    if (old === bridge) return;
-    dev.master = bridge;
-    if (old) {
-      old.fdb.flushPort(dev, true);
-      old.recalcMac();
+  /** ip link set master / nomaster: the old master and the new one are told (lowerEvent). */
+  setMaster(dev: Device, master: Device | undefined): void {
+    const old = dev.master;
+    if (old === master) return;
+    dev.master = master;
+    old?.lowerEvent('unlinked', dev);
+    if (master) {
+      master.lowerEvent('linked', dev);
+      addrconfLinkChange(this, master);
     }
-    if (bridge) bridge.recalcMac();
-    if (bridge) addrconfLinkChange(this, bridge);
     this.changed('fdb');
     this.changed('links');
   }
@@ -180,7 +179,7 @@ export class Netns {
       dev.addrs.unshift({ addr: 0x7f000001, len: 8, scope: 'host', secondary: false, origin: 'kernel' });
     }
     for (const a of dev.addrs) this.addAddrRoutes(dev, a, true);
-    if (dev.master instanceof Bridge) dev.master.recalcMac();
+    dev.master?.lowerEvent('up', dev);
     addrconfUp(this, dev);
     carrierChanged(dev);
     this.changed('links');
@@ -194,7 +193,7 @@ export class Netns {
     this.routes.remove((r) => r.dev === dev);
     this.neigh.flushDevice(dev);
     addrconfDown(this, dev);
-    if (dev.master instanceof Bridge) dev.master.fdb.flushPort(dev);
+    dev.master?.lowerEvent('down', dev);
     this.changed('links');
     this.changed('routes');
     this.changed('neigh');
