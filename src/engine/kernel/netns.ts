@@ -15,8 +15,6 @@ import { Sockets } from './sockets';
 import { Sysctls } from './sysctl';
 import type { World } from './world';
 import type { NetfilterHooks } from './nf-hook';
-import type { NftState } from './netfilter/nft-types';
-import type { IptablesState } from './netfilter/state';
 import type { Ipvs } from './ipvs';
 import type { Skb } from './skb';
 
@@ -72,14 +70,8 @@ export class Netns {
   netfilter?: NetfilterHooks;
   /** IPVS virtual services, once ipvsadm configured one here. */
   ipvs?: Ipvs;
-  /** iptables tables and ipsets, once a rule or set was written in this namespace. */
-  iptables?: IptablesState;
-  /** ip6tables' tables (NFPROTO_IPV6 has its own xtables), once an ip6tables command ran here. */
-  ip6tables?: IptablesState;
-  /** iptables-legacy's x_tables tables, a rule set of their own on the same hooks. */
-  iptablesLegacy?: IptablesState;
-  /** The nf_tables ruleset, once `nft` added a table here. */
-  nftables?: NftState;
+  // The iptables and nf_tables rule sets of this namespace are fields netfilter adds to it
+  // (netfilter/state.ts, netfilter/nft-types.ts): the core that runs the hooks never reads them.
   private nextIfindex = 1;
   private ipId = 1;
 

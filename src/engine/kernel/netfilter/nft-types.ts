@@ -232,3 +232,11 @@ export class NftState {
     return c;
   }
 }
+
+/* The nf_tables ruleset is netfilter's per-namespace state (struct net's nft member); see state.ts. */
+declare module '../netns' {
+  interface Netns {
+    /** The nf_tables ruleset, once `nft` added a table here. */
+    nftables?: NftState;
+  }
+}
