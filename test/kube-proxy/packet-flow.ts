@@ -18,7 +18,7 @@ import { buildWorld } from '../../src/engine/scenario/build';
 import { loadScenario } from '../../src/engine/scenario/load';
 import { conntrackOf } from '../../src/engine/kernel/netfilter/engine';
 import type { KernelEvent } from '../../src/engine/kernel/observer';
-import type { Hook } from '../../src/engine/kernel/stack/hooks';
+import type { Hook } from '../../src/engine/kernel/nf-hook';
 import type { Skb } from '../../src/engine/kernel/skb';
 import type { World } from '../../src/engine/kernel/world';
 import { tcp, udp } from '../nf-test-kit';
