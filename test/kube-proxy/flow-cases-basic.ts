@@ -11,6 +11,8 @@ import {
   testExternalClientBlocked as blocked,
   testNodeIP as node,
   testNodeIPAlt as alt,
+  testNodeIPv6 as node6,
+  testNodeIPv6Alt as alt6,
   type FlowCase,
   type Mode,
   type ProxyFlags,
@@ -396,6 +398,71 @@ const nodePortSuites: Suite[] = [
   nodePorts('nftables', 'ipv4, multiple nodeport-addresses', { nodePortAddresses: multi }, undefined, true),
 ];
 
+/**
+ * TestNodePorts' IPv6 sub-tests: the same Service with an IPv6 ClusterIP and an IPv6
+ * EndpointSlice, given to NewFakeProxier(IPv6). Localhost NodePorts are IPv4 only, so ::1 is
+ * ignored in every iptables sub-test; the nftables test has no localhost case.
+ */
+const nodePortService6 = svc({
+  type: 'NodePort',
+  clusterIP: 'fd00:172:30::41',
+  ipFamilies: ['IPv6'],
+  ports: [tcpPort('p80', 80, 3001)],
+  endpoints: [ep('fd00:10:180::1'), ep('fd00:10:180::2:1', 'test-node')],
+});
+function nodePorts6(mode: Mode, variant: string, opts: ProxyFlags, allowAlt: boolean): Suite {
+  const out = '[fd00:10:180::1]:80, [fd00:10:180::2:1]:80';
+  const [pod6, ext6] = ['fd00:10::2', '2600:5200::1'];
+  const cases: FlowCase[] = [
+    { name: 'pod to cluster IP', sourceIP: pod6, destIP: 'fd00:172:30::41', destPort: 80, output: out },
+    { name: 'external to nodePort', sourceIP: ext6, destIP: node6, destPort: 3001, output: out, masq: true },
+    { name: 'node to nodePort', sourceIP: node6, destIP: node6, destPort: 3001, output: out, masq: true },
+  ];
+  if (mode === 'iptables')
+    cases.push({
+      name: 'localhost to nodePort is ignored',
+      sourceIP: '::1',
+      destIP: '::1',
+      destPort: 3001,
+      output: '',
+    });
+  cases.push(
+    allowAlt
+      ? {
+          name: 'external to nodePort on secondary IP',
+          sourceIP: ext6,
+          destIP: alt6,
+          destPort: 3001,
+          output: out,
+          masq: true,
+        }
+      : {
+          name: 'secondary nodeIP ignores NodePorts',
+          sourceIP: ext6,
+          destIP: alt6,
+          destPort: 3001,
+          output: '',
+        },
+  );
+  return {
+    test: `TestNodePorts/${variant}`,
+    modes: [mode],
+    services: [nodePortService6],
+    options: { ...opts, family: 'IPv6' },
+    cases,
+  };
+}
+const nodePortSuites6: Suite[] = [
+  nodePorts6('iptables', 'ipv6, localhost-nodeports enabled', {}, true),
+  nodePorts6('iptables', 'ipv6, localhost-nodeports disabled', { localhostNodePorts: false }, true),
+  nodePorts6(
+    'iptables',
+    'ipv6, localhost-nodeports disabled, multiple nodeport-addresses',
+    { localhostNodePorts: false, nodePortAddresses: multi },
+    false,
+  ),
+];
+
 /** TestHealthCheckNodePort: the firewall accepts the health-check port, until the Service goes. */
 const hcService = svc({
   type: 'LoadBalancer',
@@ -443,5 +510,6 @@ export const basicSuites: Suite[] = [
   clusterIPnftables,
   loadBalancer,
   ...nodePortSuites,
+  ...nodePortSuites6,
   ...healthCheck,
 ];

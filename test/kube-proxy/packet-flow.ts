@@ -7,10 +7,14 @@
  * (`-m statistic`, `numgen random`) is walked through World.chooseBranch, so the result is the
  * set of endpoints a packet can reach, as kube-proxy's tracer reports it, not one draw.
  *
- * The outcome of one branch: the DNAT destination "ip:port"; "REJECT" or "DROP" by the event
- * netfilter reported for the packet (nf_reject or a drop); "ACCEPT" when a filter rule accepted
- * a packet for local delivery (the health-check port); "" when nothing touched it. Masquerade
- * is whether POSTROUTING's MASQUERADE rule (or nft `masquerade` statement) took the packet.
+ * IPv6 packets (an IPv6 proxier's test) take the same hooks: netfilter picks ip6tables' rules
+ * (or nf_tables' ip6 and inet tables) by the packet's header, as the stack's NFPROTO_IPV6 does.
+ *
+ * The outcome of one branch: the DNAT destination "ip:port" ("[ip]:port" for IPv6, as
+ * net.JoinHostPort writes it); "REJECT" or "DROP" by the event netfilter reported for the
+ * packet (nf_reject or a drop); "ACCEPT" when a filter rule accepted a packet for local
+ * delivery (the health-check port); "" when nothing touched it. Masquerade is whether
+ * POSTROUTING's MASQUERADE rule (or nft `masquerade` statement) took the packet.
  */
 import { runCommand } from '../../src/engine/commands/index';
 import type { Service } from '../../src/engine/controllers/kube-proxy';
@@ -21,15 +25,22 @@ import type { KernelEvent } from '../../src/engine/kernel/observer';
 import type { Hook } from '../../src/engine/kernel/nf-hook';
 import type { Skb } from '../../src/engine/kernel/skb';
 import type { World } from '../../src/engine/kernel/world';
+import type { Ipv6Layer } from '../../src/engine/net/layers';
 import { tcp, udp } from '../nf-test-kit';
 
-/** The test fake proxier's node (NewFakeProxier): its IPv4 addresses, pods in 10.0.0.0/8. */
+/**
+ * The test fake proxier's node (NewFakeProxier): its addresses on eth0, IPv4 and IPv6, pods in
+ * 10.0.0.0/8 or fd00:10::/64.
+ */
 export const testNodeIP = '192.168.0.2';
 export const testNodeIPAlt = '192.168.1.2';
 export const testExternalIP = '192.168.99.11';
+export const testNodeIPv6 = '2001:db8::1';
+export const testNodeIPv6Alt = '2001:db8:1::2';
 export const testExternalClient = '203.0.113.2';
 export const testExternalClientBlocked = '203.0.113.130';
 const NODE_IPS = [testNodeIP, testNodeIPAlt, testExternalIP];
+const NODE_IPS6 = [testNodeIPv6, testNodeIPv6Alt];
 
 export type Mode = 'iptables' | 'nftables';
 
@@ -56,14 +67,20 @@ export interface ProxyFlags {
   masqueradeAll?: boolean;
   nodePortAddresses?: string[];
   localhostNodePorts?: boolean;
+  /** NewFakeProxier(family): 'IPv6' is an IPv6 proxier, whose pods are in fd00:10::/64. */
+  family?: 'IPv4' | 'IPv6';
 }
 
 /** The scenario of one test: the node, its kube-proxy and the test's Services (Kubernetes' shape). */
 function scenarioText(services: Service[], mode: Mode, f: ProxyFlags): string {
+  const v6 = f.family === 'IPv6';
+  // A scenario's kube-proxy runs one proxier per family of the world (NewDualStackProxier):
+  // the IPv6 one is the test's, and each takes its family's CIDR of --cluster-cidr.
+  const podCIDR = v6 ? '10.0.0.0/8,fd00:10::/64' : '10.0.0.0/8';
   const kubeProxy = {
     mode,
     nodeIP: testNodeIP,
-    ...(f.clusterCIDR === null ? {} : { clusterCIDR: f.clusterCIDR ?? '10.0.0.0/8' }),
+    ...(f.clusterCIDR === null ? {} : { clusterCIDR: f.clusterCIDR ?? podCIDR }),
     ...(mode === 'nftables' ? { serviceCIDR: '172.30.0.0/16' } : {}),
     ...(f.masqueradeAll ? { masqueradeAll: true } : {}),
     ...(f.nodePortAddresses ? { nodePortAddresses: f.nodePortAddresses } : {}),
@@ -76,15 +93,20 @@ function scenarioText(services: Service[], mode: Mode, f: ProxyFlags): string {
     concept: { en: 'kube-proxy test node', zh: 'kube-proxy 测试节点' },
     title: { en: 'kube-proxy test node', zh: 'kube-proxy 测试节点' },
     description: { en: "NewFakeProxier's node", zh: 'NewFakeProxier 的节点' },
+    ...(v6 ? { ipv6: true } : {}),
     services,
     machines: {
       'test-node': {
         setup: [
           'ip link add eth0 type dummy',
           ...NODE_IPS.map((ip) => `ip addr add ${ip}/24 dev eth0`),
+          ...(v6 ? NODE_IPS6.map((ip) => `ip -6 addr add ${ip}/64 dev eth0 nodad`) : []),
           'ip link set eth0 up',
           'ip route add default via 192.168.0.1',
           'sysctl -w net.ipv4.ip_forward=1',
+          ...(v6
+            ? ['ip -6 route add default via 2001:db8::ffff', 'sysctl -w net.ipv6.conf.all.forwarding=1']
+            : []),
         ],
         controllers: [{ 'kube-proxy': kubeProxy }],
       },
@@ -92,6 +114,32 @@ function scenarioText(services: Service[], mode: Mode, f: ProxyFlags): string {
   };
   // YAML is a superset of JSON: the scenario loader reads it as a file of the catalog.
   return JSON.stringify(doc, null, 1);
+}
+
+/** net.JoinHostPort, as the Go tests print an endpoint: an IPv6 address in brackets. */
+const joinHostPort = (ip: string, port: number): string =>
+  ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+
+/**
+ * The case's first packet: a TCP SYN (or a UDP datagram) in an IPv4 or an IPv6 header, by
+ * the addresses' family, as the tracer builds it from sourceIP and destIP.
+ */
+function packet(c: Omit<FlowCase, 'output' | 'masq' | 'name'>, sport: number): Skb {
+  const skb =
+    c.protocol === 'UDP'
+      ? udp(c.sourceIP, sport, c.destIP, c.destPort)
+      : tcp(c.sourceIP, sport, c.destIP, c.destPort);
+  if (!c.destIP.includes(':')) return skb;
+  const ip6: Ipv6Layer = {
+    proto: 'ipv6',
+    src: c.sourceIP,
+    dst: c.destIP,
+    hlim: 64,
+    next: c.protocol === 'UDP' ? 17 : 6,
+    tc: 0,
+    flow: 0,
+  };
+  return { ...skb, layers: [ip6, ...skb.layers.slice(1)] };
 }
 
 /** Every sequence of branch choices, depth first: `run` gets a chooser and reports one result. */
@@ -129,7 +177,7 @@ export function proxyNode(services: Service[], mode: Mode, flags: ProxyFlags = {
 
   const events: KernelEvent[] = [];
   world.observers.push({ event: (e) => events.push(e), capture: () => {}, tableChanged: () => {} });
-  const local = new Set(['127.0.0.1', ...NODE_IPS]);
+  const local = new Set(['127.0.0.1', ...NODE_IPS, '::1', ...(flags.family === 'IPv6' ? NODE_IPS6 : [])]);
   const dev = (name: string) => ns.device(name)!;
   const hook = (h: Hook, skb: Skb, c: { in?: string; out?: string }): Skb | null =>
     ns.netfilter!.run(ns, h, skb, {
@@ -145,10 +193,7 @@ export function proxyNode(services: Service[], mode: Mode, flags: ProxyFlags = {
     // Each branch is a new connection: no conntrack entry may carry the previous one's NAT.
     conntrackOf(ns)?.flush();
     events.length = 0;
-    const skb =
-      c.protocol === 'UDP'
-        ? udp(c.sourceIP, ++sport, c.destIP, c.destPort)
-        : tcp(c.sourceIP, ++sport, c.destIP, c.destPort);
+    const skb = packet(c, ++sport);
     const out = (s: Skb): string => (local.has(ipOf(s).dst) ? 'lo' : 'eth0');
     let last: Skb | null;
     let delivered = false;
@@ -178,7 +223,7 @@ export function proxyNode(services: Service[], mode: Mode, flags: ProxyFlags = {
       (e) => e.explain.args.hook === 'POSTROUTING' && /masquerade/i.test(String(e.explain.args.rule ?? '')),
     );
     if (ipOf(last).dst !== c.destIP || portOf(last) !== c.destPort)
-      return { output: `${ipOf(last).dst}:${portOf(last)}`, masq };
+      return { output: joinHostPort(ipOf(last).dst, portOf(last)), masq };
     const accepted = events.some(
       (e) =>
         e.explain.args.table === 'filter' &&
