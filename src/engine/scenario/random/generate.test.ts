@@ -114,6 +114,7 @@ describe('randomScenario', () => {
       'IPv6 forwarding off',
       'ip6tables filter',
       'NAT66',
+      'multipath routes',
     ])
       expect(seen, f).toContain(f);
   }, 30_000);

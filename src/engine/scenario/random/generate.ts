@@ -10,6 +10,7 @@ import { addFlows, addPriorTraffic } from './flows';
 import { addFilters, addNat } from './filters';
 import { addIpv6, ipv6Rng, twinFlows } from './ipv6';
 import { addMtu, addVxlan } from './links';
+import { addMultipath } from './multipath';
 import { addPods } from './pods';
 import { addPolicyRouting } from './policy';
 import { Rng } from './rng';
@@ -32,6 +33,7 @@ export function randomScenario(seed: number): RandomScenario {
   addMtu(g);
   addPolicyRouting(g);
   addXtBackends(g);
+  addMultipath(g);
   const v6rng = ipv6Rng(seed);
   const v6 = addIpv6(g, v6rng);
   const names = [...g.machines.keys()];
