@@ -12,8 +12,9 @@
  * - `pod-to-itself-via-service`: **must**: `ip saddr 10.244.1.10 jump mark-for-masquerade`, then
  *   `masquerade fully-random` in masquerading, so web-1 sees cni0's 10.244.1.1 as the source.
  * - `external-to-nodeport` (ext 192.168.1.100 to 192.168.1.11:30080, endpoint on node2): **must**: found through
- *   `fib daddr type local ... vmap @service-nodeports`, marked by the external chain, DNATed and masqueraded to
- *   node1's 192.168.1.11.
+ *   `ip daddr @nodeport-ips ... vmap @service-nodeports` (nftables mode's --nodeport-addresses defaults to the
+ *   primary node IP, cmd/kube-proxy platformApplyDefaults), marked by the external chain, DNATed and
+ *   masqueraded to node1's 192.168.1.11.
  * - `client-to-service-without-endpoints`: **must**: no DNAT; FORWARD's service-endpoints-check finds
  *   10.96.0.20 . tcp . 80 in @no-endpoint-services and goes to reject-chain: ICMP port unreachable to the client.
  * - `client-to-clusterip-wrong-port` (10.96.0.100:81): **must**: rejected by cluster-ips-check
@@ -131,7 +132,7 @@ describe('k8s-service-nftables: external-to-nodeport', () => {
     const rules = met(t, 'node1');
     expect(rules).toContainEqual({
       chain: 'services',
-      row: 'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports',
+      row: 'ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports',
       matched: true,
     });
     expect(rules).toContainEqual({

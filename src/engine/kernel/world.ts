@@ -6,7 +6,7 @@ import { Scheduler } from './scheduler';
 import { CommandError } from './errors';
 import type { KernelObserver } from './observer';
 import { Netns } from './netns';
-import { Segment } from './segment';
+import { Segment } from './devices/segment';
 import { Loopback } from './devices/loopback';
 
 export interface Machine {
@@ -29,6 +29,13 @@ export class World {
   randomPins?: Map<string, boolean>;
   /** A flow pinned the endpoint a Service's random or round-robin choice takes (an IP). */
   pinEndpoint?: string;
+  /**
+   * Picks one of `n` branches wherever netfilter draws at random (`-m statistic --mode random`,
+   * nft's `numgen random`): 0 is the match (or the first value). Unset, the draw is the world's
+   * seeded one; a checker that wants every branch sets it and walks them all, as kube-proxy's
+   * own packet tracer follows every probabilistic jump.
+   */
+  chooseBranch?: (n: number) => number;
   /** The etcd-like store controllers share, and the controllers by name ("flanneld@A"). Typed loosely: the kernel knows nothing of them. */
   store?: unknown;
   readonly controllers = new Map<

@@ -393,7 +393,10 @@ function startKubeProxy(
     ...(c.clusterCIDR ? { clusterCIDR: c.clusterCIDR } : {}),
     ...(c.detectLocal ? { detectLocal: c.detectLocal } : {}),
     masqueradeAll: c.masqueradeAll,
-    nodePortAddresses: c.nodePortAddresses,
+    // platformApplyDefaults (cmd/kube-proxy): nftables mode answers NodePorts on the primary
+    // node IP unless --nodeport-addresses says otherwise; the other modes on every address.
+    nodePortAddresses:
+      c.nodePortAddresses.length === 0 && c.mode === 'nftables' ? ['primary'] : c.nodePortAddresses,
     localhostNodePorts: c.localhostNodePorts,
   };
   const writes: ProxyWrites[] = [

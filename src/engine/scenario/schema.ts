@@ -183,9 +183,11 @@ export const KubeProxySchema = z
       .optional()
       .describe('InterfaceNamePrefix mode: --pod-interface-name-prefix.'),
     nodePortAddresses: z
-      .array(z.union([z.literal('primary'), cidr('a CIDR')]))
+      .array(z.union([z.literal('primary'), cidr('a CIDR'), cidr6('a CIDR')]))
       .default([])
-      .describe('--nodeport-addresses: the addresses NodePorts answer on (every local address when empty).'),
+      .describe(
+        "--nodeport-addresses: the addresses NodePorts answer on; each family's proxier takes its own CIDRs (empty: every local address, or the primary node IP in nftables mode).",
+      ),
     localhostNodePorts: z
       .boolean()
       .default(true)
@@ -476,7 +478,18 @@ export const ServiceSchema = z
       .array(ip)
       .default([])
       .describe('status.loadBalancer.ingress[].ip (type LoadBalancer).'),
-    loadBalancerSourceRanges: z.array(cidr('a source range')).default([]),
+    // ValidateService checks each range with surrounding spaces trimmed and stores it as given
+    // (values once came from an annotation); kube-proxy trims them again (TestLoadBalancer).
+    loadBalancerSourceRanges: z
+      .array(
+        z
+          .string()
+          .refine(
+            (s) => parseCidr(s.trim()) !== null || parseCidr6(s.trim(), true) !== null,
+            'expected a source range, like 10.1.15.0/24',
+          ),
+      )
+      .default([]),
     healthCheckNodePort: z.int().min(1).max(65535).optional(),
     sessionAffinity: z.enum(['None', 'ClientIP']).default('None'),
     sessionAffinityTimeout: z

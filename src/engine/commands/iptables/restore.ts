@@ -12,7 +12,7 @@ import type { Netns } from '../../kernel/netns';
 import type { CommandContext, CommandResult } from '../tool/types';
 import { execOnTable, ipsetExistsIn, legacyWords, xtStateFor } from './iptables';
 import { IptError, parseIptablesArgs } from './parse-rule';
-import { IptablesState } from '../../kernel/netfilter/state';
+import { IptablesState, type XtBackend } from '../../kernel/netfilter/state';
 import {
   cloneTable,
   commitTable,
@@ -33,6 +33,11 @@ export interface RestoreOptions {
   counters?: boolean;
   /** ip6tables-restore: NFPROTO_IPV6's tables, IPv6 addresses in the rules. */
   family?: 'ipv4' | 'ipv6';
+  /**
+   * The kernel front end that checks the commit, when not the rule set's own: the model keeps
+   * one IPv6 rule set for ip6tables-legacy and -nft, so the command name says which.
+   */
+  backend?: XtBackend;
 }
 
 const toolOf = (family: 'ipv4' | 'ipv6' | undefined): string =>
@@ -148,6 +153,8 @@ interface LineContext {
   origin: string;
   counters: boolean;
   ipsetExists: (name: string) => boolean;
+  /** Which kernel front end checks the committed table (their hook masks differ). */
+  backend: XtBackend;
 }
 
 /**
@@ -227,14 +234,26 @@ function blame(block: Block, lines: string[], end: number, c: LineContext): neve
     if (line === '' || line.startsWith('#')) continue;
     const wrote = applyLine(t, line, k + 1, c);
     if (!wrote) continue;
-    const errno = kernelCheck(t);
+    const errno = kernelCheck(t, c.backend);
     if (errno) {
       const hint = targetHint(t.id, wrote.chain, wrote.target);
       const core = ` RULE_APPEND failed (${errno}): rule in chain ${wrote.chain}`;
       throw lineError(new IptError('versioned', hint ? `${core}\n${hint}` : core, 4), k + 1, c.tool);
     }
   }
-  throw new CommandError(`${c.tool}: COMMIT failed (${kernelCheck(t) ?? 'unknown'}) for ${c.origin}`, 4);
+  throw new CommandError(
+    `${c.tool}: COMMIT failed (${kernelCheck(t, c.backend) ?? 'unknown'}) for ${c.origin}`,
+    4,
+  );
+}
+
+/**
+ * iptables-legacy-restore hands the whole table to the kernel at COMMIT (libiptc's TC_COMMIT,
+ * checked by translate_table with x_tables' hook masks), and ios_main says only which line
+ * that was, exit 1; the reason goes to the kernel log, not to the terminal.
+ */
+function legacyCommitFailed(n: number, c: LineContext): never {
+  throw new CommandError(`${c.tool}: line ${n} failed`, 1);
 }
 
 function freshTable(id: TableId): Table {
@@ -265,6 +284,7 @@ export function applyRestore(
     origin,
     counters: opts.counters === true,
     ipsetExists: ipsetExistsIn(ns),
+    backend: opts.backend ?? state.backend,
   };
   let current: Table | undefined;
   let block: Block | undefined;
@@ -295,7 +315,10 @@ export function applyRestore(
           if (r.target?.kind === 'CHAIN' && !current.chains.has(r.target.chain))
             throw lineError(new IptError('param', `Chain '${r.target.chain}' does not exist`, 2), n, TOOL);
       // The kernel checks the committed table once; the line to blame is found only on failure.
-      if (kernelCheck(current)) blame(block!, lines, k, c);
+      if (kernelCheck(current, c.backend)) {
+        if (c.backend === 'legacy') legacyCommitFailed(n, c);
+        blame(block!, lines, k, c);
+      }
       current = undefined;
       block = undefined;
       continue;
@@ -342,7 +365,7 @@ function xtablesRestore(ctx: CommandContext, argv: string[], family: 'ipv4' | 'i
       `${TOOL}: reading rules from standard input is not supported on a command line; put the rules in the scenario's \`iptables-restore:\` block`,
       1,
     );
-  const opts: RestoreOptions = { family };
+  const opts: RestoreOptions = { family, ...(argv[0]?.includes('-legacy') ? { backend: 'legacy' } : {}) };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '-n' || a === '--noflush') opts.noflush = true;

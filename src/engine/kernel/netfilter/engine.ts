@@ -9,7 +9,7 @@ import { ipLength } from '../../net/encode';
 import type { Netns } from '../netns';
 import { skbWith, type Skb } from '../skb';
 import { emit as emitEvent, type Emit } from '../stack/emit';
-import type { Hook, HookContext, NetfilterHooks } from '../stack/hooks';
+import type { Hook, HookContext, NetfilterHooks } from '../nf-hook';
 import { icmpSendError } from '../stack/icmp';
 import { icmpv6Send } from '../stack/icmpv6';
 import { selectSource6 } from '../stack/ip6';
@@ -383,6 +383,8 @@ export class NetfilterEngine implements NetfilterHooks {
     const want = this.ns.world.pinEndpoint;
     const pinned = want === undefined ? -1 : candidates.findIndex((c) => c.includes(`__${want}/`));
     if (pinned >= 0) return pinned;
+    const choose = this.ns.world.chooseBranch;
+    if (choose) return choose(mod);
     const key = `numgen/${candidates.join(',')}`;
     const n = this.numgenCount.get(key) ?? 0;
     this.numgenCount.set(key, n + 1);
@@ -684,6 +686,9 @@ export class NetfilterEngine implements NetfilterHooks {
     const to = ENDPOINT_COMMENT.exec(row);
     const ep = to?.[1] ?? to?.[2];
     if (want !== undefined && ep !== undefined) return ep === want;
+    // A probability of 0 or 1 leaves no choice (xt_statistic compares a u32 draw with it).
+    const choose = this.ns.world.chooseBranch;
+    if (choose && p > 0 && p < 1) return choose(2) === 0;
     const n = this.randomCount.get(rule) ?? 0;
     this.randomCount.set(rule, n + 1);
     return this.draw(`${row}/${n}`) < p;
