@@ -42,6 +42,7 @@ describe('nft list ruleset matches the real nft', () => {
     'ip6-forms',
     'nat6-forms',
     'kube-proxy-dualstack',
+    'kube-proxy-ip6-lb',
   ]) {
     it(`nft -f ${name}.nft`, () => {
       const { sh } = host();
