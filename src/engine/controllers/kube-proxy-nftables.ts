@@ -280,17 +280,10 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
   }
   if (usesCluster) out.push(...toEndpoints(fam, svc, cat.cluster, affine, epChain, affinity));
   if (usesLocal) out.push(...toEndpoints(fam, local, cat.local, affine, epChain, affinity));
-  if (cat.hasAny && pol.externallyAccessible) {
-    out.push(`add chain ${T} ${ext}`);
-    if (!pol.externalPolicyLocal) out.push(rule(ext, 'jump mark-for-masquerade'));
-    else {
-      const det = detector(o);
-      if (det) out.push(rule(ext, `${det.local} goto ${svc} comment "short-circuit pod traffic"`));
-      out.push(rule(ext, 'fib saddr type local jump mark-for-masquerade comment "masquerade local traffic"'));
-      out.push(rule(ext, `fib saddr type local goto ${svc} comment "short-circuit local traffic"`));
-    }
-    if (hasExternal) out.push(rule(ext, `goto ${externalPolicyChain}`));
-  }
+  if (cat.hasAny && pol.externallyAccessible)
+    out.push(
+      ...externalChain(fam, o, ext, svc, pol.externalPolicyLocal, hasExternal ? externalPolicyChain : null),
+    );
   for (const e of cat.reachable) {
     out.push(rule(epChain(e), `${ipX} saddr ${e.ip} jump mark-for-masquerade`));
     if (affine) out.push(rule(epChain(e), `update @${affinity(e)} { ${ipX} saddr }`));
@@ -319,6 +312,32 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
     if (cat.hasAny) out.push(elem('service-nodeports', `${proto} . ${pol.nodePort}`, `goto ${ext}`));
     if (!hasExternal) out.push(elem('no-endpoint-nodeports', `${proto} . ${pol.nodePort}`, noEps, spn));
   }
+  return out;
+}
+
+/**
+ * The Service's external chain (NodePort, external and load-balancer IPs): masquerade all, or
+ * with Local policy short-circuit pod and host traffic to the cluster chain; then the policy
+ * chain when it has endpoints (`to`).
+ */
+function externalChain(
+  { T }: Family,
+  o: KubeProxyOptions,
+  ext: string,
+  svc: string,
+  policyLocal: boolean,
+  to: string | null,
+): string[] {
+  const rule = (r: string): string => `add rule ${T} ${ext} ${r}`;
+  const out = [`add chain ${T} ${ext}`];
+  if (!policyLocal) out.push(rule('jump mark-for-masquerade'));
+  else {
+    const det = detector(o);
+    if (det) out.push(rule(`${det.local} goto ${svc} comment "short-circuit pod traffic"`));
+    out.push(rule('fib saddr type local jump mark-for-masquerade comment "masquerade local traffic"'));
+    out.push(rule(`fib saddr type local goto ${svc} comment "short-circuit local traffic"`));
+  }
+  if (to) out.push(rule(`goto ${to}`));
   return out;
 }
 
