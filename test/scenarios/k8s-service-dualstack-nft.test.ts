@@ -6,15 +6,15 @@
  * turning an IPv6 endpoint's colons into dots, the DNAT target Endpoint.String()'s
  * [addr]:port). node1's listing is compared with what the real nft 1.0.6 listed after loading
  * the same text (test/fixtures/nft/kube-proxy-dualstack.out); chain names are recomputed here
- * with Node's own SHA-256 as hashAndTruncate does, not read back from the engine. The three
+ * with Node's own SHA-256 as hashAndTruncate does, not read back from the engine. The four
  * flows agree with the kernel frame by frame (`npx tsx src/cli/conformance.ts --jobs 1
- * k8s-service-dualstack-nft`: 80/80, 68/68 and 40/40 frames; a run by hand, see
+ * k8s-service-dualstack-nft`: 80/80, 68/68, 40/40 and 16/16 frames; a run by hand, see
  * conformance/by-hand.json).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCommand, type Trace } from '../../src/engine';
-import { trace, world } from '../helpers';
+import { icmp6, trace, world } from '../helpers';
 import { kubeHash } from '../kube-proxy/hash';
 
 const hashed = (name: string): string => `${kubeHash(name).slice(0, 8)}-${name}`;
@@ -131,5 +131,33 @@ describe('k8s-service-dualstack-nft: pod-to-itself-via-service-ipv6', () => {
     const snat = nats(t, 'nat.snat')[0]!;
     expect(snat.explain.args).toMatchObject({ hook: 'POSTROUTING' });
     expect(String(snat.explain.args?.to)).toMatch(/^\[fd00:10:244:1::1\]:/);
+  });
+});
+
+describe('k8s-service-dualstack-nft: client-to-service-without-endpoints-ipv6', () => {
+  const t = trace('k8s-service-dualstack-nft', 'client-to-service-without-endpoints-ipv6');
+
+  it("is sent to reject-chain by @no-endpoint-services in node1's filter-forward, not DNATed", () => {
+    expect(t.verdict).toBe('dropped');
+    expect(nats(t, 'nat.dnat')).toEqual([]);
+    expect(met(t, 'node1', 'ip6 kube-proxy')).toContainEqual({
+      chain: 'service-endpoints-check',
+      row: 'ip6 daddr . meta l4proto . th dport vmap @no-endpoint-services',
+      matched: true,
+    });
+    expect(met(t, 'node1', 'ip6 kube-proxy')).toContainEqual({
+      chain: 'reject-chain',
+      row: 'reject',
+      matched: true,
+    });
+  });
+
+  it("answers with ICMPv6 destination unreachable, code 4 (port unreachable), from cni0's address", () => {
+    const [err] = icmp6(t, 'client', 'eth0', 'rx', 1);
+    expect(err).toBeDefined();
+    const ip = err!.layers.find((l) => l.proto === 'ipv6') as { src: string; dst: string };
+    const icmp = err!.layers.find((l) => l.proto === 'icmpv6') as { code: number };
+    expect(icmp.code).toBe(4);
+    expect(ip).toMatchObject({ src: 'fd00:10:244:1::1', dst: 'fd00:10:244:1::2' });
   });
 });
