@@ -34,7 +34,16 @@ function fails(sh: (l: string) => string, line: string): string {
 }
 
 describe('nft list ruleset matches the real nft', () => {
-  for (const name of ['inet-filter-ip-nat', 'ip-rule-forms', 'priorities', 'fib', 'ip6-forms']) {
+  for (const name of [
+    'inet-filter-ip-nat',
+    'ip-rule-forms',
+    'priorities',
+    'fib',
+    'ip6-forms',
+    'nat6-forms',
+    'kube-proxy-dualstack',
+    'kube-proxy-ip6-lb',
+  ]) {
     it(`nft -f ${name}.nft`, () => {
       const { sh } = host();
       sh('nft -f -', fixture(`${name}.nft`));

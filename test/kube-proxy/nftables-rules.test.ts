@@ -93,3 +93,57 @@ describe('kube-proxy nftables mode: session affinity', () => {
     expect(l4OfSkb(second!)).toMatchObject({ dport: 80 });
   });
 });
+
+/**
+ * The IPv6 proxier's --nodeport-addresses (proxyutil.NewNodePortAddresses(family, ...)): it
+ * keeps the CIDRs of its own family, and with none left matches every address ("::/0") even
+ * though IPv4 CIDRs were given; setupNFTables then writes noLocalhost, `ip6 daddr != ::1`.
+ * Session affinity's sets hold ipv6_addr and are updated with `ip6 saddr`.
+ */
+describe('kube-proxy nftables mode: the IPv6 proxier', () => {
+  const svc = {
+    namespace: 'ns1',
+    name: 'svc6',
+    type: 'NodePort' as const,
+    externalTrafficPolicy: 'Cluster' as const,
+    clusterIP: 'fd00:30::41',
+    sessionAffinity: 'ClientIP' as const,
+    ports: [{ name: 'p80', port: 80, targetPort: 80, protocol: 'TCP' as const, nodePort: 3001 }],
+    endpoints: [{ ip: 'fd00:180::1' }],
+  };
+  const o = {
+    ...fakeProxier,
+    mode: 'nftables' as const,
+    ipFamily: 6 as const,
+    clusterCIDR: '10.0.0.0/8,fd00:180::/48',
+    nodeIP: 'fd00:1::11',
+    nodeIPs: ['fd00:1::11', 'fd00:2::11'],
+  };
+
+  it('matches every address when --nodeport-addresses has only IPv4 CIDRs', () => {
+    const text = nftablesModeRuleset([svc], { ...o, nodePortAddresses: ['192.168.0.2/32'] });
+    expect(text).not.toContain('nodeport-ips');
+    expect(text).toContain(
+      'add rule ip6 kube-proxy nodeport-endpoints-check ip6 daddr != ::1 meta l4proto . th dport vmap @no-endpoint-nodeports',
+    );
+  });
+
+  it('fills nodeport-ips with the node addresses inside its IPv6 CIDRs', () => {
+    const text = nftablesModeRuleset([svc], { ...o, nodePortAddresses: ['192.168.0.2/32', 'fd00:1::/64'] });
+    expect(text).toContain('add set ip6 kube-proxy nodeport-ips { type ipv6_addr ;');
+    expect(text).toContain('add element ip6 kube-proxy nodeport-ips { fd00:1::11 }');
+    expect(text).not.toContain('fd00:2::11');
+  });
+
+  it('keeps affinity in ipv6_addr sets, and nft loads the table', () => {
+    const text = nftablesModeRuleset([svc], o);
+    expect(text).toMatch(
+      /add set ip6 kube-proxy affinity-\S+__fd00\.180\.\.1\/80 \{ type ipv6_addr ; flags dynamic,timeout ;/,
+    );
+    expect(text).toMatch(/ip6 saddr @affinity-\S+ goto endpoint-/);
+    expect(text).toContain('{ ip6 saddr }');
+    const h = nfHost();
+    runCommand({ world: h.world, machine: h.machine, ns: h.ns, origin: 'test', stdin: text }, 'nft -f -');
+    expect(h.sh('nft list table ip6 kube-proxy')).toContain('dnat to [fd00:180::1]:80');
+  });
+});

@@ -61,8 +61,13 @@ export function startController(
   let initialized = false;
   let seq = 0;
 
+  // While playing, the URL does not follow each step (see writeUrl below); it does once playback stops.
+  let playing = false;
   const unsubActor = actor.subscribe((snap) => {
+    const wasPlaying = playing;
+    playing = snap.matches('playing');
     if (store.getState().step !== snap.context.step) store.getState().setStep(snap.context.step);
+    if (wasPlaying && !playing) scheduleUrl();
   });
 
   async function computeTrace(keepStep: boolean): Promise<void> {
@@ -134,8 +139,10 @@ export function startController(
     );
   }
 
-  // The URL follows the step, but off the input's critical path: history.replaceState costs about a
-  // millisecond, so a burst of steps (playback, held arrow keys) writes it once, shortly after.
+  // The URL follows the step, but off the input's critical path: a burst of steps (held arrow keys)
+  // writes it once, shortly after. Not at all while playing: in (headless) Chromium a replaceState
+  // recalculates style and fetches and parses the favicon again, a 15-70 ms task on a busy machine
+  // that drops frames at every write; the URL catches up when playback pauses or finishes.
   let urlTimer: ReturnType<typeof setTimeout> | null = null;
   let urlSeq = 0;
   const writeUrl = () => {
@@ -155,6 +162,9 @@ export function startController(
     );
   };
   let initialEmbed: Partial<LinkState> = {};
+  const scheduleUrl = () => {
+    if (urlTimer === null) urlTimer = setTimeout(writeUrl, URL_DELAY_MS);
+  };
 
   const unsubStore = store.subscribe((s, prev) => {
     if (s.scenarioText === null && prev.scenarioText !== null) restoreBuiltin(store);
@@ -167,13 +177,12 @@ export function startController(
       if (urlTimer !== null) clearTimeout(urlTimer);
       writeUrl();
     } else if (
-      (s.step !== prev.step ||
-        s.selectedNetns !== prev.selectedNetns ||
-        s.collapsed !== prev.collapsed ||
-        s.lang !== prev.lang) &&
-      urlTimer === null
+      (s.step !== prev.step && !playing) ||
+      s.selectedNetns !== prev.selectedNetns ||
+      s.collapsed !== prev.collapsed ||
+      s.lang !== prev.lang
     ) {
-      urlTimer = setTimeout(writeUrl, URL_DELAY_MS);
+      scheduleUrl();
     }
   });
 

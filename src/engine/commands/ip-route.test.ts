@@ -189,3 +189,60 @@ describe('route (net-tools)', () => {
     ]);
   });
 });
+
+describe('multipath routes (nexthop)', () => {
+  /** The lab's namespace: v1 = 10.1.0.1/24, v2 = 10.2.0.1/24, hash seed 1. */
+  function twoLinks() {
+    const world = new World('ip-route-mp');
+    const machine = world.addMachine('m');
+    const ns = machine.root;
+    const sh = (line: string): string => runCommand({ world, machine, ns, origin: 'test' }, line).output;
+    for (const [dev, addr] of [
+      ['v1', '10.1.0.1/24'],
+      ['v2', '10.2.0.1/24'],
+    ]) {
+      sh(`ip link add ${dev} type dummy`);
+      sh(`ip addr add ${addr} dev ${dev}`);
+      sh(`ip link set ${dev} up`);
+    }
+    sh('sysctl -w net.ipv4.fib_multipath_hash_seed=1');
+    sh('ip route add 10.9.0.0/16 nexthop via 10.1.0.2 dev v1 weight 1 nexthop via 10.2.0.2 dev v2 weight 2');
+    sh('ip route add 10.8.0.0/16 nexthop via 10.1.0.2 nexthop via 10.2.0.2 dev v2');
+    return sh;
+  }
+
+  it('prints each next hop on its own line as iproute2 does (trailing blanks aside)', () => {
+    // Kernel 6.18, iproute2 6.1: `ip route show` in the lab namespace.
+    expect(twoLinks()('ip route').split('\n')).toEqual([
+      '10.1.0.0/24 dev v1 proto kernel scope link src 10.1.0.1',
+      '10.2.0.0/24 dev v2 proto kernel scope link src 10.2.0.1',
+      '10.8.0.0/16',
+      '\tnexthop via 10.1.0.2 dev v1 weight 1',
+      '\tnexthop via 10.2.0.2 dev v2 weight 1',
+      '10.9.0.0/16',
+      '\tnexthop via 10.1.0.2 dev v1 weight 1',
+      '\tnexthop via 10.2.0.2 dev v2 weight 2',
+    ]);
+  });
+
+  it('answers `ip route get` with the next hop the kernel picked', () => {
+    const sh = twoLinks();
+    const first = (line: string): string => sh(line).split('\n')[0]!.trimEnd();
+    expect(first('ip route get 10.9.0.1')).toBe('10.9.0.1 via 10.2.0.2 dev v2 src 10.2.0.1 uid 0');
+    expect(first('ip route get 10.9.0.6')).toBe('10.9.0.6 via 10.1.0.2 dev v1 src 10.1.0.1 uid 0');
+    // With a source, the next hop whose device owns it wins (fib_select_multipath's score).
+    expect(first('ip route get 10.9.0.1 from 10.1.0.1')).toBe(
+      '10.9.0.1 from 10.1.0.1 via 10.1.0.2 dev v1 uid 0',
+    );
+  });
+
+  it('refuses a weight iproute2 refuses, and a next hop the kernel cannot reach', () => {
+    const sh = twoLinks();
+    expect(() => sh('ip route add 10.7.0.0/16 nexthop via 10.1.0.2 weight 0')).toThrow(
+      'Error: argument "0" is wrong: "weight" is invalid',
+    );
+    expect(() => sh('ip route add 10.7.0.0/16 nexthop via 10.1.0.2 nexthop via 10.5.0.2')).toThrow(
+      'Error: Nexthop has invalid gateway.',
+    );
+  });
+});

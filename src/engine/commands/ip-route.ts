@@ -10,6 +10,7 @@ import {
   formatRoute,
   TABLE_LOCAL,
   TABLE_MAIN,
+  type Nexthop,
   type Route,
   type RouteType,
   type Scope,
@@ -32,6 +33,34 @@ export interface RouteSpec {
   proto?: string;
   src?: number;
   table: number;
+  /** `nexthop via A dev D weight W` ...: a multipath route. */
+  nexthops?: NexthopSpec[];
+}
+
+interface NexthopSpec {
+  gateway?: number;
+  dev?: Device;
+  weight: number;
+  onlink: boolean;
+}
+
+/** parse_multipath: every word after the first `nexthop` belongs to one next hop or another. */
+function parseNexthops(ns: Netns, a: Args): NexthopSpec[] {
+  const out: NexthopSpec[] = [];
+  let nh: NexthopSpec | undefined;
+  for (let w = 'nexthop'; ; w = a.next()!) {
+    if (w === 'nexthop') out.push((nh = { weight: 1, onlink: false }));
+    else if (w === 'via') nh!.gateway = parseAddrArg(a.value());
+    else if (w === 'dev') nh!.dev = findDev(ns, a.value());
+    else if (w === 'weight') {
+      const v = a.value();
+      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256)
+        throw new CommandError(`Error: argument "${v}" is wrong: "weight" is invalid\n`, 1);
+      nh!.weight = Number(v);
+    } else if (w === 'onlink') nh!.onlink = true;
+    else throw new CommandError(`Error: either "to" is duplicate, or "${w}" is a garbage.`, 1);
+    if (a.done) return out;
+  }
 }
 
 const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit'];
@@ -70,6 +99,7 @@ export function parseRouteSpec(ns: Netns, a: Args): RouteSpec {
     else if (w === 'src') spec.src = parseAddrArg(a.value());
     else if (w === 'table') spec.table = parseTable(a.value());
     else if (w === 'mtu' || w === 'advmss' || w === 'realm' || w === 'tos') a.value();
+    else if (w === 'nexthop') spec.nexthops = parseNexthops(ns, a);
     else if ((TYPES as string[]).includes(w) && spec.dst === undefined) spec.type = w as RouteType;
     else if (spec.dst === undefined) {
       spec.dst = w === 'default' || w === 'all' || w === 'any' ? { addr: 0, len: 0 } : parsePrefixArg(w);
@@ -122,6 +152,10 @@ export function buildRoute(ns: Netns, spec: RouteSpec, origin: string): Route {
     route.src = spec.src;
   }
   if (nhless) return route;
+  if (spec.nexthops) {
+    route.nexthops = spec.nexthops.map((nh) => checkNexthop(ns, nh));
+    return route;
+  }
   if (spec.gateway === undefined) {
     if (!spec.dev) throw new CommandError('RTNETLINK answers: No such device', 2);
     if (!spec.dev.adminUp) throw new CommandError('Error: Device for nexthop is not up.', 2);
@@ -146,6 +180,28 @@ export function buildRoute(ns: Netns, spec: RouteSpec, origin: string): Route {
   if (!dev.adminUp) throw new CommandError('Error: Nexthop device is not up.', 2);
   route.dev = dev;
   return route;
+}
+
+/** fib_check_nh for one next hop of a multipath route. */
+function checkNexthop(ns: Netns, nh: NexthopSpec): Nexthop {
+  if (nh.gateway === undefined) {
+    if (!nh.dev) throw new CommandError('RTNETLINK answers: No such device', 2);
+    if (!nh.dev.adminUp) throw new CommandError('Error: Device for nexthop is not up.', 2);
+    return { dev: nh.dev, weight: nh.weight, onlink: nh.onlink };
+  }
+  const gateway = nh.gateway >>> 0;
+  if (nh.onlink) {
+    if (!nh.dev) throw new CommandError('Error: Nexthop device required for onlink.', 2);
+    if (!nh.dev.adminUp) throw new CommandError('Error: Nexthop device is not up.', 2);
+    return { gateway, dev: nh.dev, weight: nh.weight, onlink: true };
+  }
+  const via = ns.routes.lookup(gateway, { minScope: 'link', oif: nh.dev });
+  if (!via || (via.type !== 'unicast' && via.type !== 'local'))
+    throw new CommandError('Error: Nexthop has invalid gateway.', 2);
+  const dev = nh.dev ?? via.dev;
+  if (!dev) throw new CommandError('Error: No egress device for nexthop.', 2);
+  if (!dev.adminUp) throw new CommandError('Error: Nexthop device is not up.', 2);
+  return { gateway, dev, weight: nh.weight, onlink: false };
 }
 
 export function ipRoute(ctx: CommandContext, a: Args): string {

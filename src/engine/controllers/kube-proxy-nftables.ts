@@ -2,11 +2,15 @@
  * kube-proxy's nftables mode as text: the `ip kube-proxy` table that pkg/proxy/nftables
  * (Kubernetes 1.33) builds with knftables (setupNFTables, then syncProxyRules and
  * writeServiceToEndpointRules), written as the `nft -f` input that creates it from nothing.
- * knftables hands that text to `nft -f -` as one transaction.
+ * knftables hands that text to `nft -f -` as one transaction. A dual-stack kube-proxy runs a
+ * second proxier (NewDualStackProxier) whose knftables is of family IPv6: the same objects in
+ * table `ip6 kube-proxy`, with "ip6" for "ip", ipv6_addr keys and `ip6 daddr != ::1`.
  */
 import { categorizeEndpoints, endpointsOf, portPolicy, type Endpoint } from './kube-proxy-endpoints';
+import { inPrefix6, parseCidr6, parseIp6 } from '../net/ipv6';
 import {
   detectLocalOf,
+  familyOf,
   servicePortName,
   type KubeProxyOptions,
   type ProxyWrites,
@@ -16,7 +20,24 @@ import {
   reserveHashes,
 } from './kube-proxy';
 
-const T = 'ip kube-proxy';
+/** The words setupNFTables and syncProxyRules pick by the proxier's family (ipX, ipvX_addr, noLocalhost). */
+interface Family {
+  /** The table as nft names it: family and name. */
+  T: string;
+  ipX: 'ip' | 'ip6';
+  addr: 'ipv4_addr' | 'ipv6_addr';
+  noLocalhost: string;
+}
+
+const V4: Family = {
+  T: 'ip kube-proxy',
+  ipX: 'ip',
+  addr: 'ipv4_addr',
+  noLocalhost: 'ip daddr != 127.0.0.0/8',
+};
+const V6: Family = { T: 'ip6 kube-proxy', ipX: 'ip6', addr: 'ipv6_addr', noLocalhost: 'ip6 daddr != ::1' };
+const familyWords = (o: KubeProxyOptions): Family => (o.ipFamily === 6 ? V6 : V4);
+
 const q = (s: string): string => `"${s}"`;
 
 /** hashAndTruncate: eight base32 characters of the name's SHA-256 (remembered), a hyphen, the name. */
@@ -25,9 +46,12 @@ const hashed = (name: string): string => `${hashName(name).slice(0, 8)}-${name}`
 /** servicePortChainNameBase: "HASH-namespace/name/protocol/port". */
 const portBase = (s: Service, port: string, proto: string): string =>
   hashed(`${s.namespace}/${s.name}/${proto}/${port}`);
-/** servicePortEndpointChainNameBase: "HASH-namespace/name/protocol/port__ip/port". */
+/**
+ * servicePortEndpointChainNameBase: "HASH-namespace/name/protocol/port__ip/port". A colon may not
+ * be in a chain name, so an IPv6 endpoint's colons become dots before hashing.
+ */
 const endpointBase = (s: Service, port: string, proto: string, e: Endpoint): string =>
-  hashed(`${s.namespace}/${s.name}/${proto}/${port}__${e.ip}/${e.port}`);
+  hashed(`${s.namespace}/${s.name}/${proto}/${port}__${e.ip.replaceAll(':', '.')}/${e.port}`);
 
 /** nftablesBaseChains: name, type, hook, priority. */
 const BASE_CHAINS: [string, string, string, number][] = [
@@ -60,8 +84,11 @@ const JUMPS: [string, string, string][] = [
 function detector(o: KubeProxyOptions): { local: string; notLocal: string } | null {
   const d = detectLocalOf(o);
   if (!d) return null;
-  if (d.mode === 'ClusterCIDR' || d.mode === 'NodeCIDR')
-    return { local: `ip saddr ${d.cidr}`, notLocal: `ip saddr != ${d.cidr}` };
+  if (d.mode === 'ClusterCIDR' || d.mode === 'NodeCIDR') {
+    // NewDetectLocalByCIDR: "ip6" when the CIDR is IPv6.
+    const ipX = familyOf(d.cidr.split('/')[0]!) === 6 ? 'ip6' : 'ip';
+    return { local: `${ipX} saddr ${d.cidr}`, notLocal: `${ipX} saddr != ${d.cidr}` };
+  }
   const name = d.mode === 'BridgeInterface' ? d.bridge : `${d.prefix}*`;
   return { local: `iifname ${name}`, notLocal: `iifname != ${name}` };
 }
@@ -73,17 +100,19 @@ export interface NftablesOptions {
 
 /** setupNFTables: the table, its sets and maps, the base chains and the fixed rules. */
 function baseRules(o: KubeProxyOptions, n: NftablesOptions): string[] {
+  const { T, ipX, addr, noLocalhost } = familyWords(o);
   const out = [`add table ${T} { comment "rules for kube-proxy" ; }`];
-  const matchAll = (o.nodePortAddresses ?? []).length === 0;
-  out.push(`add set ${T} cluster-ips { type ipv4_addr ; comment "Active ClusterIPs" ; }`);
+  const cidrs = nodePortCIDRs(o);
+  const matchAll = cidrs.length === 0;
+  out.push(`add set ${T} cluster-ips { type ${addr} ; comment "Active ClusterIPs" ; }`);
   if (!matchAll)
-    out.push(`add set ${T} nodeport-ips { type ipv4_addr ; comment "IPs that accept NodePort traffic" ; }`);
+    out.push(`add set ${T} nodeport-ips { type ${addr} ; comment "IPs that accept NodePort traffic" ; }`);
   const vmap = (name: string, key: string, comment: string): string =>
     `add map ${T} ${name} { type ${key} : verdict ; comment ${q(comment)} ; }`;
   out.push(
     vmap(
       'firewall-ips',
-      'ipv4_addr . inet_proto . inet_service',
+      `${addr} . inet_proto . inet_service`,
       'destinations that are subject to LoadBalancerSourceRanges',
     ),
     vmap(
@@ -93,12 +122,12 @@ function baseRules(o: KubeProxyOptions, n: NftablesOptions): string[] {
     ),
     vmap(
       'no-endpoint-services',
-      'ipv4_addr . inet_proto . inet_service',
+      `${addr} . inet_proto . inet_service`,
       'vmap to drop or reject packets to services with no endpoints',
     ),
     vmap(
       'service-ips',
-      'ipv4_addr . inet_proto . inet_service',
+      `${addr} . inet_proto . inet_service`,
       'ClusterIP, ExternalIP and LoadBalancer IP traffic',
     ),
     vmap('service-nodeports', 'inet_proto . inet_service', 'NodePort traffic'),
@@ -127,38 +156,54 @@ function baseRules(o: KubeProxyOptions, n: NftablesOptions): string[] {
     rule('masquerading', 'masquerade fully-random'),
     rule(
       'cluster-ips-check',
-      'ip daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"',
+      `${ipX} daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"`,
     ),
   );
   if (n.serviceCIDRs)
     out.push(
       rule(
         'cluster-ips-check',
-        `ip daddr { ${n.serviceCIDRs} } drop comment "Drop traffic to unallocated ClusterIPs"`,
+        `${ipX} daddr { ${n.serviceCIDRs} } drop comment "Drop traffic to unallocated ClusterIPs"`,
       ),
     );
-  const nodePorts = matchAll ? 'ip daddr != 127.0.0.0/8' : 'ip daddr @nodeport-ips';
+  const nodePorts = matchAll ? noLocalhost : `${ipX} daddr @nodeport-ips`;
   out.push(
     rule('nodeport-endpoints-check', `${nodePorts} meta l4proto . th dport vmap @no-endpoint-nodeports`),
     rule('reject-chain', 'reject'),
-    rule('service-endpoints-check', 'ip daddr . meta l4proto . th dport vmap @no-endpoint-services'),
-    rule('firewall-check', 'ip daddr . meta l4proto . th dport vmap @firewall-ips'),
-    rule('services', 'ip daddr . meta l4proto . th dport vmap @service-ips'),
+    rule('service-endpoints-check', `${ipX} daddr . meta l4proto . th dport vmap @no-endpoint-services`),
+    rule('firewall-check', `${ipX} daddr . meta l4proto . th dport vmap @firewall-ips`),
+    rule('services', `${ipX} daddr . meta l4proto . th dport vmap @service-ips`),
     rule(
       'services',
-      `${matchAll ? 'fib daddr type local ip daddr != 127.0.0.0/8' : 'ip daddr @nodeport-ips'} meta l4proto . th dport vmap @service-nodeports`,
+      `${matchAll ? `fib daddr type local ${noLocalhost}` : `${ipX} daddr @nodeport-ips`} meta l4proto . th dport vmap @service-nodeports`,
     ),
   );
-  if (!matchAll) {
-    const cidrs = o.nodePortAddresses ?? [];
+  if (!matchAll)
     for (const ip of o.nodeIPs ?? [o.nodeIP])
-      if (!ip.startsWith('127.') && cidrs.some((c) => (c === 'primary' ? ip === o.nodeIP : inCidr(ip, c))))
+      if (!isLoopback(ip) && cidrs.some((c) => (c === 'primary' ? ip === o.nodeIP : inCidr(ip, c))))
         out.push(`add element ${T} nodeport-ips { ${ip} }`);
-  }
   return out;
 }
 
+/**
+ * NewNodePortAddresses(family, ...): the --nodeport-addresses CIDRs of the proxier's family
+ * ("primary" stands for the node IP of each); none left (or none given) means every address,
+ * even when CIDRs of the other family were given.
+ */
+function nodePortCIDRs(o: KubeProxyOptions): string[] {
+  const want = o.ipFamily ?? 4;
+  return (o.nodePortAddresses ?? []).filter((c) => c === 'primary' || familyOf(c.split('/')[0]!) === want);
+}
+
+const isLoopback = (ip: string): boolean => ip.startsWith('127.') || ip === '::1';
+
 function inCidr(ip: string, cidr: string): boolean {
+  if (familyOf(ip) !== familyOf(cidr.split('/')[0]!)) return false;
+  if (familyOf(ip) === 6) {
+    const a = parseIp6(ip);
+    const c = parseCidr6(cidr);
+    return a !== null && c !== null && inPrefix6(a, c.addr, c.len);
+  }
   const [net, len] = cidr.split('/');
   const n = (a: string): number => a.split('.').reduce((v, x) => v * 256 + Number(x), 0);
   const size = 2 ** (32 - Number(len ?? 32));
@@ -189,6 +234,8 @@ export function nftablesModeWrites(
 /** The body of syncProxyRules' loop for one Service port. */
 function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOptions): string[] {
   const out: string[] = [];
+  const fam = familyWords(o);
+  const { T, ipX } = fam;
   const proto = p.protocol.toLowerCase();
   const spn = servicePortName(s, p);
   const pol = portPolicy(s, p);
@@ -218,7 +265,7 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
   if (affine)
     for (const e of cat.reachable)
       out.push(
-        `add set ${T} ${affinity(e)} { type ipv4_addr ; flags dynamic,timeout ; timeout ${s.sessionAffinityTimeout ?? 10800}s ; }`,
+        `add set ${T} ${affinity(e)} { type ${fam.addr} ; flags dynamic,timeout ; timeout ${s.sessionAffinityTimeout ?? 10800}s ; }`,
       );
   const usesCluster = cat.cluster.length > 0 && pol.usesClusterEndpoints;
   const usesLocal = cat.local.length > 0 && pol.usesLocalEndpoints;
@@ -226,32 +273,26 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
   if (usesLocal) out.push(`add chain ${T} ${local}`);
   if (hasInternal) {
     const det = detector(o);
-    if (o.masqueradeAll) out.push(rule(internalChain, `ip daddr ${s.clusterIP} jump mark-for-masquerade`));
+    if (o.masqueradeAll)
+      out.push(rule(internalChain, `${ipX} daddr ${s.clusterIP} jump mark-for-masquerade`));
     else if (det)
-      out.push(rule(internalChain, `ip daddr ${s.clusterIP} ${det.notLocal} jump mark-for-masquerade`));
+      out.push(rule(internalChain, `${ipX} daddr ${s.clusterIP} ${det.notLocal} jump mark-for-masquerade`));
   }
-  if (usesCluster) out.push(...toEndpoints(svc, cat.cluster, affine, epChain, affinity));
-  if (usesLocal) out.push(...toEndpoints(local, cat.local, affine, epChain, affinity));
-  if (cat.hasAny && pol.externallyAccessible) {
-    out.push(`add chain ${T} ${ext}`);
-    if (!pol.externalPolicyLocal) out.push(rule(ext, 'jump mark-for-masquerade'));
-    else {
-      const det = detector(o);
-      if (det) out.push(rule(ext, `${det.local} goto ${svc} comment "short-circuit pod traffic"`));
-      out.push(rule(ext, 'fib saddr type local jump mark-for-masquerade comment "masquerade local traffic"'));
-      out.push(rule(ext, `fib saddr type local goto ${svc} comment "short-circuit local traffic"`));
-    }
-    if (hasExternal) out.push(rule(ext, `goto ${externalPolicyChain}`));
-  }
+  if (usesCluster) out.push(...toEndpoints(fam, svc, cat.cluster, affine, epChain, affinity));
+  if (usesLocal) out.push(...toEndpoints(fam, local, cat.local, affine, epChain, affinity));
+  if (cat.hasAny && pol.externallyAccessible)
+    out.push(
+      ...externalChain(fam, o, ext, svc, pol.externalPolicyLocal, hasExternal ? externalPolicyChain : null),
+    );
   for (const e of cat.reachable) {
-    out.push(rule(epChain(e), `ip saddr ${e.ip} jump mark-for-masquerade`));
-    if (affine) out.push(rule(epChain(e), `update @${affinity(e)} { ip saddr }`));
+    out.push(rule(epChain(e), `${ipX} saddr ${e.ip} jump mark-for-masquerade`));
+    if (affine) out.push(rule(epChain(e), `update @${affinity(e)} { ${ipX} saddr }`));
     out.push(rule(epChain(e), `meta l4proto ${proto} dnat to ${e.key}`));
   }
   if (usesFw) {
     const ranges = (s.loadBalancerSourceRanges ?? []).map((r) => r.trim());
     const sources = [...ranges, ...(ranges.some((r) => inCidr(o.nodeIP, r)) ? pol.loadBalancerIPs : [])];
-    out.push(`add chain ${T} ${fw}`, rule(fw, `ip saddr != { ${sources.join(', ')} } drop`));
+    out.push(`add chain ${T} ${fw}`, rule(fw, `${ipX} saddr != { ${sources.join(', ')} } drop`));
   }
   out.push(elem('cluster-ips', s.clusterIP));
   if (hasInternal) out.push(elem('service-ips', key(s.clusterIP), `goto ${internalChain}`));
@@ -274,8 +315,35 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
   return out;
 }
 
+/**
+ * The Service's external chain (NodePort, external and load-balancer IPs): masquerade all, or
+ * with Local policy short-circuit pod and host traffic to the cluster chain; then the policy
+ * chain when it has endpoints (`to`).
+ */
+function externalChain(
+  { T }: Family,
+  o: KubeProxyOptions,
+  ext: string,
+  svc: string,
+  policyLocal: boolean,
+  to: string | null,
+): string[] {
+  const rule = (r: string): string => `add rule ${T} ${ext} ${r}`;
+  const out = [`add chain ${T} ${ext}`];
+  if (!policyLocal) out.push(rule('jump mark-for-masquerade'));
+  else {
+    const det = detector(o);
+    if (det) out.push(rule(`${det.local} goto ${svc} comment "short-circuit pod traffic"`));
+    out.push(rule('fib saddr type local jump mark-for-masquerade comment "masquerade local traffic"'));
+    out.push(rule(`fib saddr type local goto ${svc} comment "short-circuit local traffic"`));
+  }
+  if (to) out.push(rule(`goto ${to}`));
+  return out;
+}
+
 /** writeServiceToEndpointRules: affinity lookups first, then one numgen vmap over the endpoints. */
 function toEndpoints(
+  { T, ipX }: Family,
   chain: string,
   eps: Endpoint[],
   affine: boolean,
@@ -284,7 +352,7 @@ function toEndpoints(
 ): string[] {
   const out: string[] = [];
   if (affine)
-    for (const e of eps) out.push(`add rule ${T} ${chain} ip saddr @${affinity(e)} goto ${epChain(e)}`);
+    for (const e of eps) out.push(`add rule ${T} ${chain} ${ipX} saddr @${affinity(e)} goto ${epChain(e)}`);
   const vmap = eps.map((e, i) => `${i} : goto ${epChain(e)}`).join(' , ');
   out.push(`add rule ${T} ${chain} numgen random mod ${eps.length} vmap { ${vmap} }`);
   return out;

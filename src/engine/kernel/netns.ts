@@ -80,7 +80,9 @@ export class Netns {
     readonly name: string,
     readonly machine: string,
     readonly root: boolean,
-  ) {}
+  ) {
+    this.routes.multipathSeed = () => this.sysctl.get('net.ipv4.fib_multipath_hash_seed');
+  }
 
   changed(table: TableName): void {
     for (const o of this.world.observers) o.tableChanged(this, table);

@@ -4,6 +4,7 @@
  */
 import { formatIp } from '../net/ipv4';
 import type { Device } from './device';
+import { multipathHashV4, upperBounds } from './multipath-hash';
 import {
   defaultRules,
   fibRuleMatch,
@@ -36,6 +37,19 @@ export interface Route {
   origin: string;
   /** A next-hop exception an ICMP redirect made (fib_nh_exception): the gateway is the new one. */
   redirected?: { expiresUs: number };
+  /**
+   * A multipath route's next hops (`nexthop via A dev D weight W ...`). The route itself then
+   * has no gateway or device; a lookup answers with the next hop fib_select_multipath picks.
+   */
+  nexthops?: Nexthop[];
+}
+
+/** One next hop of a multipath route (struct fib_nh). */
+export interface Nexthop {
+  gateway?: number;
+  dev: Device;
+  weight: number;
+  onlink: boolean;
 }
 
 /** fib_nh_exception: a redirect's new gateway for one destination, on the nexthop's device. */
@@ -68,6 +82,11 @@ export interface FibFlow {
   tos?: number;
   /** fib_check_nh's resolution of a gateway wants routes of scope link or narrower. */
   minScope?: Scope;
+  /**
+   * The addresses a multipath route hashes (ip_multipath_l3_keys: a forwarded ICMP error's
+   * inner header); without them the flow's own source (0 before it is chosen) and destination.
+   */
+  hashKeys?: { src: number; dst: number };
 }
 
 /** fib_lookup's answer: the route, or the error of the rule that ended the walk. */
@@ -95,6 +114,8 @@ export class RouteTables {
   private ruleList: FibRule[] = defaultRules();
   /** fib_has_custom_rules: once the list is not the default one, lookups walk it. */
   private custom = false;
+  /** net.ipv4.fib_multipath_hash_seed, read when a multipath route picks its next hop. */
+  multipathSeed: () => number = () => 0;
 
   get rules(): readonly FibRule[] {
     return this.ruleList;
@@ -264,9 +285,42 @@ export class RouteTables {
       if (((dst ^ r.dst) & prefixMask(r.len)) !== 0) continue;
       if (minRank !== 0 && scopeRank(r.scope) < minRank) continue;
       if (oif && r.dev && r.dev !== oif && r.type !== 'local') continue;
-      return this.exceptions.size === 0 ? r : this.bindException(r, dst);
+      const rt = r.nexthops ? this.selectMultipath(r, dst, flow) : r;
+      return this.exceptions.size === 0 ? rt : this.bindException(rt, dst);
     }
     return undefined;
+  }
+
+  /**
+   * fib_select_path / fib_select_multipath: the next hops of a dead device (down) are out
+   * (fib_rebalance gives them no share); each live one scores 2 when its device's address is
+   * the flow's source and 1 when the hash falls in its share, and the first best one wins.
+   * A flow bound to a device keeps the first next hop (fib_select_path skips the hash).
+   */
+  private selectMultipath(r: Route, dst: number, flow: FibFlow): Route {
+    const nhs = r.nexthops!;
+    const live = nhs.filter((nh) => nh.dev.adminUp);
+    const bounds = upperBounds(live.map((nh) => nh.weight));
+    const keys = flow.hashKeys ?? { src: flow.src ?? 0, dst };
+    const hash = multipathHashV4(keys.src, keys.dst, this.multipathSeed());
+    const saddr = flow.src ?? 0;
+    let pick = flow.oif ? (nhs.find((nh) => nh.dev === flow.oif) ?? nhs[0]!) : (live[0] ?? nhs[0]!);
+    if (!flow.oif) {
+      let score = -1;
+      live.forEach((nh, i) => {
+        const s = (saddr !== 0 && nhSaddr(nh) === saddr >>> 0 ? 2 : 0) + (hash <= bounds[i]! ? 1 : 0);
+        if (s > score) {
+          score = s;
+          pick = nh;
+        }
+      });
+    }
+    return {
+      ...r,
+      dev: pick.dev,
+      onlink: pick.onlink,
+      ...(pick.gateway !== undefined ? { gateway: pick.gateway } : {}),
+    };
   }
 
   /** rt_bind_exception: a gatewayed route whose nexthop holds an exception for dst uses its gateway. */
@@ -275,6 +329,16 @@ export class RouteTables {
     if (!x || r.gateway === undefined || r.dev !== x.dev) return r;
     return { ...r, gateway: x.gw, redirected: { expiresUs: x.expiresUs } };
   }
+}
+
+/** fib_nh's nh_saddr: inet_select_addr on its device, a primary in the gateway's subnet first. */
+function nhSaddr(nh: Nexthop): number | undefined {
+  const primaries = nh.dev.addrs.filter((a) => !a.secondary && a.scope !== 'host');
+  const gw = nh.gateway;
+  const near =
+    gw === undefined ? undefined : primaries.find((a) => ((a.addr ^ gw) & prefixMask(a.len)) === 0);
+  const a = (near ?? primaries[0])?.addr;
+  return a === undefined ? undefined : a >>> 0;
 }
 
 /** RT_SCOPE ordering: universe(global)=0 < link=253 < host=254. */
@@ -324,5 +388,13 @@ export function formatRoute(r: Route): string {
   if (r.metric !== 0) s += ' metric ' + String(r.metric);
   if (r.onlink) s += ' onlink';
   if (r.dev && !r.dev.operUp() && r.type === 'unicast') s += ' linkdown';
+  // print_rta_multipath: each next hop on a line of its own, after a tab.
+  for (const nh of r.nexthops ?? []) {
+    s += '\n\tnexthop';
+    if (nh.gateway !== undefined) s += ' via ' + formatIp(nh.gateway);
+    s += ` dev ${nh.dev.name} weight ${nh.weight}`;
+    if (nh.onlink) s += ' onlink';
+    if (!nh.dev.operUp()) s += ' linkdown';
+  }
   return s;
 }

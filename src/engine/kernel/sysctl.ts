@@ -51,6 +51,10 @@ const GLOBAL_KEYS: Record<string, number> = {
   // Linux 6.9+: the first SYN retransmissions keep the initial 1 s timeout instead of doubling it.
   'net.ipv4.tcp_syn_linear_timeouts': 4,
   'net.ipv4.ip_local_port_range': 32768,
+  // Multipath routes: policy 0 hashes the addresses (layer 3); a seed of 0 is a random
+  // per-namespace key on the kernel, which a scenario that checks paths pins.
+  'net.ipv4.fib_multipath_hash_policy': 0,
+  'net.ipv4.fib_multipath_hash_seed': 0,
   // IPv6 (net.ipv6.conf.*): forwarding is namespace-wide (ip6_forward reads conf.all).
   'net.ipv6.conf.all.forwarding': 0,
   'net.ipv6.conf.default.forwarding': 0,

@@ -495,12 +495,15 @@ export function httpResponse(bytes: number): string {
 
 /**
  * The same pin for kube-proxy's nftables mode: before each `numgen ... vmap` whose map can go
- * to the endpoint's chain (named "...__IP/PORT"), a rule that goes there directly.
+ * to the endpoint's chain (named "...__IP/PORT", an IPv6 address's colons as dots, in table
+ * ip or ip6 kube-proxy), a rule that goes there directly.
  */
-function nftPins(world: World, endpoint: string, nsq: (name: string) => string): string[] {
+function nftPins(world: World, pin: string, nsq: (name: string) => string): string[] {
   const out: string[] = [];
+  const endpoint = pin.replaceAll(':', '.');
+  const family = pin.includes(':') ? 'ip6' : 'ip';
   for (const n of world.netns.values()) {
-    const t = n.nftables?.table('ip', 'kube-proxy');
+    const t = n.nftables?.table(family, 'kube-proxy');
     if (!t) continue;
     for (const c of t.chains.values())
       for (const r of c.rules) {
@@ -512,7 +515,7 @@ function nftPins(world: World, endpoint: string, nsq: (name: string) => string):
         if (!to || !('chain' in to)) continue;
         // `insert ... index N` goes before the chain's Nth rule: the numgen rule's place.
         out.push(
-          `ip netns exec ${nsq(n.name)} nft insert rule ip kube-proxy ${q(c.name)} index ${c.rules.indexOf(r)} goto ${q(to.chain)}`,
+          `ip netns exec ${nsq(n.name)} nft insert rule ${family} kube-proxy ${q(c.name)} index ${c.rules.indexOf(r)} goto ${q(to.chain)}`,
         );
       }
   }

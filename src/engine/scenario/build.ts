@@ -1,4 +1,5 @@
 import {
+  familyOf,
   familyView,
   proxiedServices,
   RESTORE_COMMAND,
@@ -405,14 +406,23 @@ function startKubeProxy(
       : c.mode === 'ipvs'
         ? ipvsModeWrites(services, o)
         : c.mode === 'nftables'
-          ? nftablesModeWrites(services, o, c.serviceCIDR ? { serviceCIDRs: c.serviceCIDR } : {})
+          ? nftablesModeWrites(services, o, serviceCIDRsOf(c.serviceCIDR, 4))
           : userspaceModeWrites(services, o),
   ];
   // In an IPv6 world kube-proxy runs dual-stack (NewDualStackProxier): a second proxier
-  // writes the IPv6 family's rules with ip6tables, from the Services' IPv6 clusterIPs.
+  // writes the IPv6 family's rules (ip6tables, or table ip6 kube-proxy), from the Services'
+  // IPv6 clusterIPs.
   if (b.s.ipv6 && c.mode === 'iptables')
     writes.push(
       iptablesModeWrites(familyView(proxiedServices(b.s.services ?? []), 6), ipv6Options(machine, o)),
+    );
+  if (b.s.ipv6 && c.mode === 'nftables')
+    writes.push(
+      nftablesModeWrites(
+        familyView(proxiedServices(b.s.services ?? []), 6),
+        ipv6Options(machine, o),
+        serviceCIDRsOf(c.serviceCIDR, 6),
+      ),
     );
   const origin = `kube-proxy on ${m.name} (${c.mode} mode)`;
   const fail = (line: string, output: string): ScenarioError =>
@@ -438,6 +448,15 @@ function startKubeProxy(
     if (w.restore !== undefined) batch(w.restoreCommand ?? RESTORE_COMMAND, w.restore);
   }
   if (c.mode === 'userspace') startUserspaceProxy(b.world, machine.root, services);
+}
+
+/** OnServiceCIDRsChanged: each proxier keeps the service CIDRs of its own family, comma-joined. */
+function serviceCIDRsOf(cidrs: string | undefined, family: 4 | 6): { serviceCIDRs?: string } {
+  const mine = (cidrs ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '' && familyOf(c.split('/')[0]!) === family);
+  return mine.length > 0 ? { serviceCIDRs: mine.join(',') } : {};
 }
 
 /** The IPv6 proxier's options: the node's global IPv6 addresses in place of its IPv4 ones. */

@@ -144,10 +144,15 @@ export const CniBridgeSchema = z
 export const KubeProxySchema = z
   .strictObject({
     mode: z.enum(['iptables', 'ipvs', 'nftables', 'userspace']).default('iptables'),
-    serviceCIDR: cidr('the Service network')
+    serviceCIDR: z
+      .string()
+      .refine(
+        (s) => s.split(',').every((c) => parseCidr(c) !== null || parseCidr6(c, true) !== null),
+        'expected the Service network, like 10.96.0.0/12 or 10.96.0.0/12,fd00:10:96::/112',
+      )
       .optional()
       .describe(
-        'nftables mode: the ServiceCIDR (the apiserver --service-cluster-ip-range); traffic to an unallocated ClusterIP in it is dropped.',
+        'nftables mode: the ServiceCIDRs (the apiserver --service-cluster-ip-range, one of each family when dual-stack); traffic to an unallocated ClusterIP in them is dropped.',
       ),
     clusterCIDR: z
       .string()

@@ -29,7 +29,7 @@ const PUNCT = new Set(['{', '}', ',', ';', ':', '@', '\n']);
  * token although `:` is punctuation elsewhere (maps, `dnat to 10.0.0.1:80`): hex groups and
  * colons with `::` or at least two colons, ending where a word would.
  */
-const IP6 = /^[0-9a-fA-F]*(?::[0-9a-fA-F.]*){2,}(?:\/\d+)?(?:-[0-9a-fA-F:.]+)?(?=[\s{},;@"#]|$)/;
+const IP6 = /^[0-9a-fA-F]*(?::[0-9a-fA-F.]*){2,}(?:\/\d+)?(?:-[0-9a-fA-F:.]+)?(?=[\s{},;@"#\]]|$)/;
 
 /** Characters an IPv6 candidate is made of (hex digits, `:`, `.`, `/`, `-`). */
 const isIp6Char = (c: number): boolean =>
@@ -48,6 +48,12 @@ function ip6Len(src: string, i: number): number {
   if (i > 0 && /[\w.:-]/.test(src[i - 1]!)) return 0;
   const m = IP6.exec(src.slice(i, i + 100));
   return m && !m[0].includes(':::') ? m[0].length : 0;
+}
+
+/** `[2001:db8::1]`: the length with both brackets, or 0 when no IPv6 address is inside. */
+function bracketed6Len(src: string, i: number): number {
+  const n = ip6Len(src, i + 1);
+  return n > 0 && src[i + 1 + n] === ']' ? n + 2 : 0;
 }
 
 /** Characters that end a word: whitespace, `{},;:@"#`. */
@@ -72,6 +78,10 @@ export function lex(src: string): Token[] {
     } else if (c === '!' && src[i + 1] === '=') {
       out.push({ text: '!=', quoted: false, at: i, len: 2 });
       i += 2;
+    } else if (c === '[' && (n = bracketed6Len(src, i)) > 0) {
+      // RFC 2732's [addr] (scanner.l's ip6addr_rfc2732): the address without its brackets.
+      out.push({ text: src.slice(i + 1, i + n - 1), quoted: false, at: i, len: n });
+      i += n;
     } else if ((n = ip6Len(src, i)) > 0) {
       out.push({ text: src.slice(i, i + n), quoted: false, at: i, len: n });
       i += n;

@@ -311,9 +311,11 @@ function parseNat(ts: Tokens, table: NftTable): NftExpr {
     const fullyRandom = op === 'masquerade' && ts.accept('fully-random');
     return { op, ...(port ? { port } : {}), ...(fullyRandom ? { fullyRandom } : {}) };
   }
-  const ip = ts.accept('ip');
+  const ip = ts.accept('ip') ? 'ip' : ts.accept('ip6') ? 'ip6' : undefined;
   if (table.family === 'inet' && !ip && ts.word(1) !== ':')
     throw new NftError('ip or ip6 must be specified with address for inet tables.', head.at, head.len);
+  // The address's family: the table's, or in inet the word before `to`.
+  const v6 = (ip ?? table.family) === 'ip6';
   ts.expect('to');
   if (ts.word() === ':') return { op, to: { port: portAfterColon(ts) } };
   const field = KEYS[ts.word()] ? parseField(ts) : undefined;
@@ -321,9 +323,10 @@ function parseNat(ts: Tokens, table: NftTable): NftExpr {
     ts.expect('map');
     return { op, to: { map: { field, rhs: parseMapRhs(ts, field, 'ip daddr') } } };
   }
-  const addr = parseElem('ipv4_addr', ts.next());
+  const addr = parseElem(v6 ? 'ipv6_addr' : 'ipv4_addr', ts.next());
   const port = portAfterColon(ts);
-  return { op, to: port ? { addr, port } : { addr } };
+  const fam = ip === 'ip6' ? { ip6: true as const } : {};
+  return { op, to: port ? { addr, port, ...fam } : { addr, ...fam } };
 }
 
 /**

@@ -235,6 +235,7 @@ export function flagsElem(type: 'ct_state' | 'ct_status', elems: NftElem[]): Nft
 /** Bytes a datatype takes in a concatenation, and whether they are in network order. */
 const WIDTH: Partial<Record<NftDatatype, [number, boolean]>> = {
   ipv4_addr: [4, true],
+  ipv6_addr: [16, true],
   inet_proto: [1, true],
   inet_service: [2, true],
   mark: [4, false],
@@ -249,7 +250,10 @@ function concatKey(e: NftElem, types: NftDatatype[]): number[] {
   const bytes: number[] = [];
   (e.parts ?? [e]).forEach((p, i) => {
     const [n, be] = WIDTH[types[i]!] ?? [4, true];
-    const le = Array.from({ length: n }, (_, k) => Math.floor(p.lo / 256 ** k) % 256);
+    const a6 = p.a6?.lo;
+    const le = Array.from({ length: n }, (_, k) =>
+      a6 !== undefined ? Number((a6 >> BigInt(8 * k)) & 0xffn) : Math.floor(p.lo / 256 ** k) % 256,
+    );
     bytes.push(...(be ? le.reverse() : le));
   });
   return bytes.reverse();

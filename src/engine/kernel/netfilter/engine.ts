@@ -377,10 +377,11 @@ export class NetfilterEngine implements NetfilterHooks {
 
   /**
    * nft's `numgen random mod N`: a pinned endpoint takes the value whose chain is that
-   * endpoint's (kube-proxy names endpoint chains "...__IP/PORT"); otherwise a deterministic draw.
+   * endpoint's (kube-proxy names endpoint chains "...__IP/PORT", an IPv6 address's colons
+   * written as dots); otherwise a deterministic draw.
    */
   private numgen(mod: number, candidates: string[]): number {
-    const want = this.ns.world.pinEndpoint;
+    const want = this.ns.world.pinEndpoint?.replaceAll(':', '.');
     const pinned = want === undefined ? -1 : candidates.findIndex((c) => c.includes(`__${want}/`));
     if (pinned >= 0) return pinned;
     const choose = this.ns.world.chooseBranch;

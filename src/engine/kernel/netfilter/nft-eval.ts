@@ -266,7 +266,8 @@ function natStep(t: NftTable, e: Extract<NftExpr, { op: 'snat' | 'dnat' }>, v: P
     addr = d;
   }
   const ports = range(e.to.port);
-  const to = { addrFrom: addr?.lo ?? 0, addrTo: addr?.hi ?? 0, ...(ports ? { ports } : {}) };
+  const a6 = addr?.a6 ? { addr6From: addr.a6.lo, addr6To: addr.a6.hi } : {};
+  const to = { addrFrom: addr?.lo ?? 0, addrTo: addr?.hi ?? 0, ...a6, ...(ports ? { ports } : {}) };
   return { kind: 'nat', target: e.op === 'snat' ? { kind: 'SNAT', to } : { kind: 'DNAT', to } };
 }
 

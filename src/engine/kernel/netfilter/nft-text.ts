@@ -90,10 +90,12 @@ export function durationText(secs: number): string {
 const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 function natText(e: Extract<NftExpr, { op: 'snat' | 'dnat' }>, family: NftFamily): string {
-  const head = family === 'inet' ? `${e.op} ip to` : `${e.op} to`;
   const t = e.to;
+  const head = family === 'inet' ? `${e.op} ${t.ip6 ? 'ip6' : 'ip'} to` : `${e.op} to`;
   if (t.map) return `${head} ${fieldText(t.map.field)} map ${mapText(t.map.rhs)}`;
-  return `${head} ${t.addr?.text ?? ''}${t.port ? `:${t.port.text}` : ''}`;
+  // An IPv6 address before a port goes in brackets (nft_nat's print of NFPROTO_IPV6).
+  const addr = t.addr?.a6 && t.port ? `[${t.addr.text}]` : (t.addr?.text ?? '');
+  return `${head} ${addr}${t.port ? `:${t.port.text}` : ''}`;
 }
 
 function rejectText(e: Extract<NftExpr, { op: 'reject' }>, family: NftFamily): string {

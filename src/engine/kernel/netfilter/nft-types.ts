@@ -114,6 +114,8 @@ export type NftRejectWith = { kind: 'icmp' | 'icmpv6' | 'icmpx'; type: string } 
 
 /** A NAT statement's target: an address and/or port, or a map looked up by a packet field. */
 export interface NftNatTo {
+  /** An inet table's `dnat ip6 to`: the address is IPv6. */
+  ip6?: true;
   addr?: NftElem;
   port?: NftElem;
   map?: { field: NftField; rhs: NftMapRhs };

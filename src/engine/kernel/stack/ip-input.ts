@@ -46,6 +46,20 @@ interface RouteInput {
   dst: number;
 }
 
+/** ICMP error types (icmp_is_err): unreachable, source quench, redirect, time exceeded, parameter problem. */
+const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
+
+/**
+ * ip_multipath_l3_keys: an ICMP error hashes the quoted header's addresses,
+ * so it follows the flow it reports on; only multipath routes read them.
+ */
+function multipathKeys(skb: Skb): { hashKeys?: { src: number; dst: number } } {
+  const icmp = skb.layers[1];
+  const inner = skb.layers[2];
+  if (icmp?.proto !== 'icmp' || !ICMP_ERRORS.has(icmp.type) || inner?.proto !== 'ipv4') return {};
+  return { hashKeys: { src: ipOf(inner.src), dst: ipOf(inner.dst) } };
+}
+
 /**
  * ip_route_input_slow's flow: the rules see the receiving device, the source and the mark;
  * the route found delivers locally, forwards, or ends in ip_error.
@@ -54,7 +68,13 @@ function ipRouteInput(dev: Device, skb: Skb, src: number, dst: number): void {
   const ns = dev.netns;
   const ip = skb.layers[0] as Ipv4Layer;
   const p: RouteInput = { dev, skb, ip, src, dst };
-  const found = ns.routes.fibLookup(dst, { src, iif: dev, mark: skb.mark, tos: ip.tos });
+  const found = ns.routes.fibLookup(dst, {
+    src,
+    iif: dev,
+    mark: skb.mark,
+    tos: ip.tos,
+    ...multipathKeys(skb),
+  });
   const rt = found.rt;
   if (found.rule && ns.routes.customRules) ruleEvent(ns, skb, dev, found.rule, found.rt);
 

@@ -38,7 +38,29 @@ describe('randomScenario', () => {
       ),
     );
     expect(pings.length).toBeGreaterThan(0);
-    for (const f of pings) expect(f.command).toMatch(/^ping -c 1 -W 2 /);
+    for (const f of pings) expect(f.command).toMatch(/^ping (-6 )?-c 1 -W 2 /);
+  });
+
+  it('keeps the IPv4 worlds CI runs (seeds 2 and 4) free of IPv6', () => {
+    for (const seed of [2, 4]) {
+      const r = randomScenario(seed);
+      expect(r.yaml).not.toMatch(/ipv6|-6 |ip6tables|2001:db8|fd00:/);
+      expect(r.features).not.toContain('IPv6 (dual-stack)');
+    }
+  });
+
+  it('gives a dual-stack world IPv6 twins of its addresses, routes and rules', () => {
+    // Seed 3 draws IPv6: every NIC gets the 2001:db8:1K:: twin of its 10.1K.0.x address.
+    const s = loadScenario(randomScenario(3).yaml, 'random-3.yaml');
+    expect(s.ipv6).toBe(true);
+    const setup = (name: string): string[] =>
+      s.machines.find((m) => m.name === name)!.setup.map((x) => x.run);
+    const r1 = setup('r1');
+    expect(r1).toContain('ip -6 addr add 2001:db8:10::1/64 dev eth0 nodad');
+    expect(r1).toContain('sysctl -w net.ipv6.conf.all.forwarding=1');
+    const h1a = setup('h1a');
+    expect(h1a).toContain('ip -6 route add default via 2001:db8:11::2');
+    expect(h1a).toContain('ip -6 addr add fd00:99::2/64 dev vx0 nodad');
   });
 
   it('is a function of its seed', () => {
@@ -83,6 +105,16 @@ describe('randomScenario', () => {
       'MARK',
       'CONNMARK',
       'fwmark reroute (mangle OUTPUT)',
+      'IPv6 (dual-stack)',
+      'IPv6 flows',
+      'IPv6 pods',
+      'IPv6 over VXLAN',
+      'IPv6 default via link-local',
+      'IPv6 link-local flows',
+      'IPv6 forwarding off',
+      'ip6tables filter',
+      'NAT66',
+      'multipath routes',
     ])
       expect(seen, f).toContain(f);
   }, 30_000);

@@ -8,7 +8,9 @@ import { SCENARIO_VERSION } from '../schema';
 import { addXtBackends } from './backends';
 import { addFlows, addPriorTraffic } from './flows';
 import { addFilters, addNat } from './filters';
+import { addIpv6, ipv6Rng, twinFlows } from './ipv6';
 import { addMtu, addVxlan } from './links';
+import { addMultipath } from './multipath';
 import { addPods } from './pods';
 import { addPolicyRouting } from './policy';
 import { Rng } from './rng';
@@ -31,9 +33,12 @@ export function randomScenario(seed: number): RandomScenario {
   addMtu(g);
   addPolicyRouting(g);
   addXtBackends(g);
+  addMultipath(g);
+  const v6rng = ipv6Rng(seed);
+  const v6 = addIpv6(g, v6rng);
   const names = [...g.machines.keys()];
   addPriorTraffic(g, names[names.length - 1]!);
-  const flows = addFlows(g);
+  const flows = v6 ? twinFlows(g, v6rng, addFlows(g), v6) : addFlows(g);
   const id = `random-${seed}`;
   const features = [...g.features].sort();
   const what = `Random world ${seed}: ${features.join(', ') || 'plain routing'}.`;
@@ -41,6 +46,7 @@ export function randomScenario(seed: number): RandomScenario {
     version: SCENARIO_VERSION,
     id,
     group: 'Troubleshooting',
+    ...(v6 ? { ipv6: true } : {}),
     concept: {
       en: 'Random-scenario conformance: the kernel referees a world nobody wrote.',
       zh: '随机场景一致性测试：由内核裁判一个没人写过的网络。',
