@@ -381,8 +381,10 @@ function startKubeProxy(
   c: Extract<ScenarioController, { kind: 'kube-proxy' }>,
   exec: Exec,
 ): void {
+  // The Node's InternalIPs (kubelet --node-ip): one of each family when dual-stack.
+  const [nodeIP4, nodeIP6] = c.nodeIP?.split(',') ?? [];
   const nodeIP =
-    c.nodeIP ??
+    nodeIP4 ??
     formatIp(machine.root.allAddrs().find(({ dev, a }) => dev.kind === 'ether' && !a.secondary)?.a.addr ?? 0);
   // The IPv4 proxier sees each Service's IPv4 clusterIP and IPv4 EndpointSlices.
   const services = familyView(proxiedServices(b.s.services ?? []), 4);
@@ -414,13 +416,16 @@ function startKubeProxy(
   // IPv6 clusterIPs.
   if (b.s.ipv6 && c.mode === 'iptables')
     writes.push(
-      iptablesModeWrites(familyView(proxiedServices(b.s.services ?? []), 6), ipv6Options(machine, o)),
+      iptablesModeWrites(
+        familyView(proxiedServices(b.s.services ?? []), 6),
+        ipv6Options(machine, o, nodeIP6),
+      ),
     );
   if (b.s.ipv6 && c.mode === 'nftables')
     writes.push(
       nftablesModeWrites(
         familyView(proxiedServices(b.s.services ?? []), 6),
-        ipv6Options(machine, o),
+        ipv6Options(machine, o, nodeIP6),
         serviceCIDRsOf(c.serviceCIDR, 6),
       ),
     );
@@ -459,15 +464,20 @@ function serviceCIDRsOf(cidrs: string | undefined, family: 4 | 6): { serviceCIDR
   return mine.length > 0 ? { serviceCIDRs: mine.join(',') } : {};
 }
 
-/** The IPv6 proxier's options: the node's global IPv6 addresses in place of its IPv4 ones. */
+/**
+ * The IPv6 proxier's options: the node's global IPv6 addresses in place of its IPv4 ones, and
+ * its IPv6 node IP the Node's IPv6 InternalIP when one is given, else the first address listed
+ * (kubelet's default-route interface pick).
+ */
 function ipv6Options<O extends { nodeIP: string; nodeIPs: string[] }>(
   machine: Machine,
   o: O,
+  nodeIP6: string | undefined,
 ): O & { ipFamily: 6 } {
   const ips = machine.root
     .devicesInOrder()
     .flatMap((d) => d.addrs6.filter((a) => a.scope === 'global').map((a) => formatIp6(a.addr)));
-  return { ...o, ipFamily: 6, nodeIP: ips[0] ?? '::', nodeIPs: ips };
+  return { ...o, ipFamily: 6, nodeIP: nodeIP6 ?? ips[0] ?? '::', nodeIPs: ips };
 }
 
 /** flanneld: registered as a systemd unit (a flow may start or stop it), started now if autostart. */

@@ -131,6 +131,20 @@ describe('loadScenario', () => {
     );
   });
 
+  it("takes kube-proxy's nodeIP as the Node's InternalIPs, one of each family", () => {
+    const kp = (ip: string) =>
+      GOOD.replace(
+        '    setup:\n      - ip netns',
+        `    controllers:\n      - kube-proxy: {nodeIP: "${ip}"}\n    setup:\n      - ip netns`,
+      );
+    const a = loadScenario(kp('192.168.0.100,2001:db8::1'), 'scenarios/sample.yaml').machines[1]!;
+    expect(a.controllers?.[0]).toMatchObject({ kind: 'kube-proxy', nodeIP: '192.168.0.100,2001:db8::1' });
+    expect(err(kp('2001:db8::1'))).toMatch(
+      /^scenarios\/sample\.yaml:\d+ machines\.A\.controllers\[0\]\.kube-proxy\.nodeIP: expected an IPv4 address, or an IPv4 and an IPv6/,
+    );
+    expect(err(kp('192.168.0.100,192.168.0.101'))).toMatch(/kube-proxy\.nodeIP: expected an IPv4 address/);
+  });
+
   it('reports YAML syntax errors as FILE:LINE:COL', () => {
     const text = GOOD.replace('  lan: {title: "192.168.0.0/24"}', '  lan: {title: "192.168.0.0/24"');
     expect(err(text)).toMatch(/^scenarios\/sample\.yaml:\d+:\d+: /);

@@ -166,8 +166,16 @@ export const KubeProxySchema = z
       ),
     nodeIP: z
       .string()
-      .refine((s) => parseCidr(`${s}/32`) !== null, 'expected an IPv4 address')
-      .optional(),
+      .refine((s) => {
+        const [v4, v6, ...rest] = s.split(',');
+        return (
+          parseCidr(`${v4}/32`) !== null && (v6 === undefined || parseIp6(v6) !== null) && rest.length === 0
+        );
+      }, 'expected an IPv4 address, or an IPv4 and an IPv6 address like 192.168.0.2,2001:db8::1')
+      .optional()
+      .describe(
+        "The Node's InternalIPs kube-proxy reads (kubelet --node-ip): an IPv4 address, then the IPv6 one when dual-stack.",
+      ),
     masqueradeAll: z
       .boolean()
       .default(false)
