@@ -461,6 +461,13 @@ const nodePortSuites6: Suite[] = [
     { localhostNodePorts: false, nodePortAddresses: multi },
     false,
   ),
+  nodePorts6('nftables', 'ipv6', {}, false),
+  nodePorts6(
+    'nftables',
+    'ipv6, multiple nodeport-addresses',
+    { nodePortAddresses: [...multi, '2001:db8:1::2/128'] },
+    true,
+  ),
 ];
 
 /** TestHealthCheckNodePort: the firewall accepts the health-check port, until the Service goes. */

@@ -57,7 +57,8 @@ export interface FlowCase {
 /**
  * The fake proxier's settings, as a scenario's kube-proxy controller says them: node
  * "test-node" (the machine's name), --cluster-cidr 10.0.0.0/8 (null: no local-traffic
- * detector), localhost NodePorts in iptables mode, nftables mode's service CIDR 172.30.0.0/16.
+ * detector), localhost NodePorts in iptables mode, nftables mode's service CIDR 172.30.0.0/16
+ * (fd00:10:96::/112 for IPv6).
  * Its nfacct counters are left out: the model has no `-m nfacct` match, and the counters
  * only count. Its nftables NodePorts default to the primary node IP, as kube-proxy's own
  * defaulting (platformApplyDefaults) does for the scenario.
@@ -79,9 +80,9 @@ function scenarioText(services: Service[], mode: Mode, f: ProxyFlags): string {
   const podCIDR = v6 ? '10.0.0.0/8,fd00:10::/64' : '10.0.0.0/8';
   const kubeProxy = {
     mode,
-    nodeIP: testNodeIP,
+    nodeIP: v6 ? `${testNodeIP},${testNodeIPv6}` : testNodeIP,
     ...(f.clusterCIDR === null ? {} : { clusterCIDR: f.clusterCIDR ?? podCIDR }),
-    ...(mode === 'nftables' ? { serviceCIDR: '172.30.0.0/16' } : {}),
+    ...(mode === 'nftables' ? { serviceCIDR: v6 ? '172.30.0.0/16,fd00:10:96::/112' : '172.30.0.0/16' } : {}),
     ...(f.masqueradeAll ? { masqueradeAll: true } : {}),
     ...(f.nodePortAddresses ? { nodePortAddresses: f.nodePortAddresses } : {}),
     ...(f.localhostNodePorts === false ? { localhostNodePorts: false } : {}),
