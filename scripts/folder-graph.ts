@@ -3,8 +3,9 @@
  * arrows (with how many imports make them) in layer order, then the same graph one level
  * down (kernel/stack, kernel/netfilter, commands/iptables...), and exits 1 when an arrow
  * between folders climbs back up a layer or sideways, or when the folder graph has a cycle.
- * The layers are the top folders; inside one (the kernel's stack, devices and netfilter
- * call each other, as net/core, net/ipv4 and net/netfilter do) cycles are printed, not failed.
+ * The layers are the top folders; one level down (kernel/stack, kernel/netfilter...) the
+ * sub-folders must form no cycle either, except the one in KNOWN_INNER_CYCLES still being
+ * broken up: any other cycle, or that one growing, fails too.
  * Usage: tsx scripts/folder-graph.ts   (test/layers.test.ts runs the same checks)
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -25,6 +26,21 @@ export const LAYERS: string[][] = [
   ['lab'],
   ['index.ts'],
 ];
+/**
+ * Sub-folder cycles not yet broken, exactly (sorted as cycles() returns them). The kernel core
+ * creates lo and the wires (World: devices/loopback, devices/segment), the simple drivers hand
+ * frames to netif_receive_skb (stack/receive), and the stack calls the tunnel and bridge
+ * drivers' receive paths (stack/bridge, vxlan, ipip, gre) that in Linux register themselves
+ * (rx_handler, udp encap, inet_protos). Empty this list when that is done; never add to it.
+ */
+export const KNOWN_INNER_CYCLES: readonly string[][] = [['kernel', 'kernel/devices', 'kernel/stack']];
+
+/** Sub-folder cycles that are not the known one (a new cycle, or the known one grown). */
+export function newInnerCycles(found: string[][]): string[][] {
+  const known = new Set(KNOWN_INNER_CYCLES.map((c) => c.join(' ')));
+  return found.filter((c) => !known.has(c.join(' ')));
+}
+
 export const rank = new Map(LAYERS.flatMap((names, i) => names.map((n) => [n, i] as const)));
 
 export interface Edge {
@@ -148,8 +164,12 @@ function main(): number {
   const inner = folderEdges(2);
   console.log('\nsubfolders (files directly in a folder count as the folder):');
   for (const line of printGraph(inner)) console.log(line);
-  for (const c of cycles(inner)) console.log(`cycle inside a layer: ${c.join(' <-> ')}`);
-  return up.length > 0 || loops.length > 0 ? 1 : 0;
+  const innerLoops = cycles(inner);
+  const fresh = newInnerCycles(innerLoops);
+  for (const c of innerLoops)
+    console.log(`${fresh.includes(c) ? 'CYCLE' : 'known cycle, being broken up'}: ${c.join(' <-> ')}`);
+  if (innerLoops.length === 0) console.log('no cycle');
+  return up.length > 0 || loops.length > 0 || fresh.length > 0 ? 1 : 0;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exit(main());

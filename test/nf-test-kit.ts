@@ -4,7 +4,7 @@
  */
 import { runCommand } from '../src/engine/commands/index';
 import type { Device } from '../src/engine/kernel/device';
-import type { Hook, HookContext } from '../src/engine/kernel/stack/hooks';
+import type { Hook, HookContext } from '../src/engine/kernel/nf-hook';
 import type { Skb } from '../src/engine/kernel/skb';
 import { World } from '../src/engine/kernel/world';
 import type { Layer } from '../src/engine/net/layers';

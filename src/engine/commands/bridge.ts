@@ -4,7 +4,7 @@ import { Bridge } from '../kernel/devices/bridge';
 import { Vxlan, type VxlanFdbEntry } from '../kernel/devices/vxlan';
 import { parseIp } from '../net/ipv4';
 import { parseIp6 } from '../net/ipv6';
-import { fdbRows } from '../kernel/show';
+import { fdbRows } from './show';
 import type { CommandContext, CommandResult } from './types';
 import { findDev, parseMacArg } from './device-ops';
 import { Args, matches } from './words';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '../kernel/errors';
-import { TABLE_READERS } from '../kernel/show';
+import { TABLE_READERS } from './show';
 import type { TableName } from '../kernel/trace';
 import { World } from '../kernel/world';
 import type { Vxlan } from '../kernel/devices/vxlan';

@@ -6,7 +6,6 @@
 import { broadcastOf, networkOf } from '../net/ipv4';
 import type { TableName } from './trace';
 import { Device, type IfAddr } from './device';
-import { Bridge } from './devices/bridge';
 import { NeighTable } from './neigh';
 import { Neigh6Table } from './neigh6';
 import { Route6Tables } from './route6';
@@ -15,9 +14,7 @@ import { RouteTables, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType, type 
 import { Sockets } from './sockets';
 import { Sysctls } from './sysctl';
 import type { World } from './world';
-import type { NetfilterHooks } from './stack/hooks';
-import type { NftState } from './netfilter/nft-types';
-import type { IptablesState } from './netfilter/state';
+import type { NetfilterHooks } from './nf-hook';
 import type { Ipvs } from './ipvs';
 import type { Skb } from './skb';
 
@@ -73,14 +70,8 @@ export class Netns {
   netfilter?: NetfilterHooks;
   /** IPVS virtual services, once ipvsadm configured one here. */
   ipvs?: Ipvs;
-  /** iptables tables and ipsets, once a rule or set was written in this namespace. */
-  iptables?: IptablesState;
-  /** ip6tables' tables (NFPROTO_IPV6 has its own xtables), once an ip6tables command ran here. */
-  ip6tables?: IptablesState;
-  /** iptables-legacy's x_tables tables, a rule set of their own on the same hooks. */
-  iptablesLegacy?: IptablesState;
-  /** The nf_tables ruleset, once `nft` added a table here. */
-  nftables?: NftState;
+  // The iptables and nf_tables rule sets of this namespace are fields netfilter adds to it
+  // (netfilter/state.ts, netfilter/nft-types.ts): the core that runs the hooks never reads them.
   private nextIfindex = 1;
   private ipId = 1;
 
@@ -145,7 +136,7 @@ export class Netns {
   removeDevice(dev: Device): void {
     if (this.devices.get(dev.name) !== dev) return;
     this.setDown(dev);
-    if (dev instanceof Bridge) for (const p of dev.ports()) this.setMaster(p, undefined);
+    for (const p of this.devicesInOrder()) if (p.master === dev) this.setMaster(p, undefined);
     if (dev.master) this.setMaster(dev, undefined);
     this.routes.remove((r) => r.dev === dev);
     this.neigh.flushDevice(dev);
@@ -157,16 +148,16 @@ export class Netns {
     this.changed('addrs');
   }
 
-  setMaster(dev: Device, bridge: Bridge | undefined): void {
-    const old = dev.master instanceof Bridge ? dev.master : undefined;
-    if (old === bridge) return;
-    dev.master = bridge;
-    if (old) {
-      old.fdb.flushPort(dev, true);
-      old.recalcMac();
+  /** ip link set master / nomaster: the old master and the new one are told (lowerEvent). */
+  setMaster(dev: Device, master: Device | undefined): void {
+    const old = dev.master;
+    if (old === master) return;
+    dev.master = master;
+    old?.lowerEvent('unlinked', dev);
+    if (master) {
+      master.lowerEvent('linked', dev);
+      addrconfLinkChange(this, master);
     }
-    if (bridge) bridge.recalcMac();
-    if (bridge) addrconfLinkChange(this, bridge);
     this.changed('fdb');
     this.changed('links');
   }
@@ -180,7 +171,7 @@ export class Netns {
       dev.addrs.unshift({ addr: 0x7f000001, len: 8, scope: 'host', secondary: false, origin: 'kernel' });
     }
     for (const a of dev.addrs) this.addAddrRoutes(dev, a, true);
-    if (dev.master instanceof Bridge) dev.master.recalcMac();
+    dev.master?.lowerEvent('up', dev);
     addrconfUp(this, dev);
     carrierChanged(dev);
     this.changed('links');
@@ -194,7 +185,7 @@ export class Netns {
     this.routes.remove((r) => r.dev === dev);
     this.neigh.flushDevice(dev);
     addrconfDown(this, dev);
-    if (dev.master instanceof Bridge) dev.master.fdb.flushPort(dev);
+    dev.master?.lowerEvent('down', dev);
     this.changed('links');
     this.changed('routes');
     this.changed('neigh');

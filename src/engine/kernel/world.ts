@@ -6,7 +6,7 @@ import { Scheduler } from './scheduler';
 import { CommandError } from './errors';
 import type { KernelObserver } from './observer';
 import { Netns } from './netns';
-import { Segment } from './segment';
+import { Segment } from './devices/segment';
 import { Loopback } from './devices/loopback';
 
 export interface Machine {

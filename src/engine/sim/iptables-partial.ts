@@ -10,7 +10,7 @@ import type { Netns } from '../kernel/netns';
 import { visibleTables } from '../kernel/netfilter/tables';
 import { formatRule, printedSpec } from '../kernel/netfilter/xt-text';
 import { BUILTIN_CHAINS, type Chain, type Rule, type TableId } from '../kernel/netfilter/types';
-import type { Rows } from '../kernel/show';
+import type { Rows } from '../commands/show';
 
 /** A namespace with more rules than this has its iptables table recorded in part. */
 export const PARTIAL_RULES = 2000;

@@ -16,7 +16,7 @@ import {
   type RealServer,
   type VirtualService,
 } from '../kernel/ipvs';
-import type { Rows } from '../kernel/show';
+import type { Rows } from '../commands/show';
 
 /** A namespace with more `ipvsadm -Ln` rows than this has its IPVS table recorded in part. */
 export const PARTIAL_IPVS_ROWS = 2000;

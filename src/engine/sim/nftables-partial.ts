@@ -12,7 +12,7 @@
 import type { Netns } from '../kernel/netns';
 import { chainLines, nftRuleText, setLineCount, setLines } from '../kernel/netfilter/nft-text';
 import type { NftChain, NftSet, NftTable } from '../kernel/netfilter/nft-types';
-import type { Rows } from '../kernel/show';
+import type { Rows } from '../commands/show';
 
 /** A namespace with more rules and set elements than this has its ruleset recorded in part. */
 export const PARTIAL_NFT = 2000;

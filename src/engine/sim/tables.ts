@@ -1,7 +1,7 @@
 /** Every table the Trace records, by name: the kernel's, plus iptables, nftables and conntrack. */
 import type { Netns } from '../kernel/netns';
 import type { World } from '../kernel/world';
-import { TABLE_READERS as KERNEL_READERS, type Rows } from '../kernel/show';
+import { TABLE_READERS as KERNEL_READERS, type Rows } from '../commands/show';
 import { conntrackOf } from '../kernel/netfilter/engine';
 import { tableRows } from '../commands/iptables/format';
 import { nftRulesetLines } from '../kernel/netfilter/nft-text';

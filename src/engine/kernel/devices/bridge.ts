@@ -1,4 +1,4 @@
-import { Device, type DeviceKind } from '../device';
+import { Device, type DeviceKind, type LowerEvent } from '../device';
 import { Fdb } from '../fdb';
 import type { Skb } from '../skb';
 import { bridgeDeviceXmit } from '../stack/bridge';
@@ -33,6 +33,17 @@ export class Bridge extends Device {
       }
     }
     this.fdb.syncLocal(this.ports());
+  }
+
+  /**
+   * br_device_event and br_del_if: an unlinked port's learned entries go (its local ones
+   * too), a port that went down loses its learned entries, and any change of the port set
+   * or of a port's state may change the bridge's own address.
+   */
+  override lowerEvent(event: LowerEvent, port: Device): void {
+    if (event === 'unlinked') this.fdb.flushPort(port, true);
+    if (event === 'down') this.fdb.flushPort(port);
+    else this.recalcMac();
   }
 
   transmit(skb: Skb): void {

@@ -1,5 +1,5 @@
 import { Device, type DeviceKind } from '../device';
-import type { Segment } from '../segment';
+import type { Segment } from './segment';
 import type { Skb } from '../skb';
 
 /** A physical Ethernet NIC cabled to an L2 segment (the switch between machines). */

@@ -9,7 +9,7 @@ import { ipLength } from '../../net/encode';
 import type { Netns } from '../netns';
 import { skbWith, type Skb } from '../skb';
 import { emit as emitEvent, type Emit } from '../stack/emit';
-import type { Hook, HookContext, NetfilterHooks } from '../stack/hooks';
+import type { Hook, HookContext, NetfilterHooks } from '../nf-hook';
 import { icmpSendError } from '../stack/icmp';
 import { icmpv6Send } from '../stack/icmpv6';
 import { selectSource6 } from '../stack/ip6';

@@ -8,7 +8,7 @@
  * entry whose priority is not lower, so of equal priorities the one registered last runs first:
  * an nft base chain made after iptables' filter table runs before it, and the other way round.
  */
-import type { Hook } from '../stack/hooks';
+import type { Hook } from '../nf-hook';
 
 export const NF_IP_PRI_RAW = -300;
 export const NF_IP_PRI_CONNTRACK = -200;

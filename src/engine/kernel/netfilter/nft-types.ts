@@ -3,7 +3,7 @@
  * priority), rules as lists of expressions, and named sets and maps. The `nft` command
  * compiles its language into these; the evaluator (nft-eval.ts) runs them at the hooks.
  */
-import type { Hook } from '../stack/hooks';
+import type { Hook } from '../nf-hook';
 
 export type NftFamily = 'ip' | 'ip6' | 'inet';
 export type NftHookName = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting';
@@ -230,5 +230,13 @@ export class NftState {
       sets: new Map([...t.sets].map(([k, s]) => [k, { ...s, elems: [...s.elems], data: [...s.data] }])),
     }));
     return c;
+  }
+}
+
+/* The nf_tables ruleset is netfilter's per-namespace state (struct net's nft member); see state.ts. */
+declare module '../netns' {
+  interface Netns {
+    /** The nf_tables ruleset, once `nft` added a table here. */
+    nftables?: NftState;
   }
 }

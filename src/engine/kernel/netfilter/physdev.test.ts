@@ -14,7 +14,7 @@
 import { describe, expect, it } from 'vitest';
 import { nfHost, tcp } from '../../../../test/nf-test-kit';
 import { runCommand } from '../../commands';
-import type { HookContext } from '../stack/hooks';
+import type { HookContext } from '../nf-hook';
 import { World } from '../world';
 
 const RULES = [

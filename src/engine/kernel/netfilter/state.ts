@@ -59,3 +59,19 @@ export class IptablesState {
     this.tables = { raw: mk('raw'), mangle: mk('mangle'), nat: mk('nat'), filter: mk('filter') };
   }
 }
+
+/*
+ * netfilter's per-namespace state (struct net's netns_nf and xt members), declared here and
+ * not in netns.ts: the kernel core holds it for netfilter but never reads it, so the core
+ * does not depend on netfilter's types; only netfilter and the tools above it use it.
+ */
+declare module '../netns' {
+  interface Netns {
+    /** iptables tables and ipsets, once a rule or set was written in this namespace. */
+    iptables?: IptablesState;
+    /** ip6tables' tables (NFPROTO_IPV6 has its own xtables), once an ip6tables command ran here. */
+    ip6tables?: IptablesState;
+    /** iptables-legacy's x_tables tables, a rule set of their own on the same hooks. */
+    iptablesLegacy?: IptablesState;
+  }
+}

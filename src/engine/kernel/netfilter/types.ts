@@ -1,6 +1,6 @@
 /**
  * iptables rules as data. The command parser (iptables, iptables-restore) builds these;
- * the formatter prints them exactly as iptables-save does; the evaluator (hooks.ts)
+ * the formatter prints them exactly as iptables-save does; the evaluator (engine.ts)
  * runs them against packets.
  */
 

@@ -8,7 +8,7 @@ import { ipOf } from '../addr';
 import { NeighTable } from '../neigh';
 import { Neigh6Table } from '../neigh6';
 import { ndiscNeighOutput } from './ndisc';
-import { brNetfilter, nfHook, type Hook } from './hooks';
+import { brNetfilter, nfHook, type Hook } from '../nf-hook';
 import { neighOutput } from './neigh-output';
 import { BROADCAST_MAC, isMulticastMac } from '../../net/mac';
 import type { Device } from '../device';

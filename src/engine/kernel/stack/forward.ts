@@ -11,10 +11,10 @@ import type { Device } from '../device';
 import type { Route } from '../routes';
 import { patchLayer, type Skb } from '../skb';
 import { emit as emitEvent, type Emit } from './emit';
-import { nfHook } from './hooks';
+import { nfHook } from '../nf-hook';
 import { icmpSendError, ICMP } from './icmp';
 import { ipOutput } from './output';
-import { ipvsOut } from '../ipvs';
+import { ipvsOut } from './ipvs';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'forward'> = emitEvent;

@@ -8,7 +8,7 @@ import { ipOf } from '../addr';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
 import { emit as emitEvent, type Emit } from './emit';
-import { nfCtAttach } from './hooks';
+import { nfCtAttach } from '../nf-hook';
 import { ipLocalOut, routeOutput } from './output';
 
 /** The codes this module reports (kernel/message-codes.ts). */

@@ -11,7 +11,7 @@ import { formatRoute, type Route } from '../routes';
 import type { Skb } from '../skb';
 import { emit as emitEvent, type Emit } from './emit';
 import { ipForward } from './forward';
-import { nfHook } from './hooks';
+import { nfHook } from '../nf-hook';
 import { icmpSendError, ICMP } from './icmp';
 import { ipLocalDeliver } from './local';
 import { ruleDrop, ruleEvent } from './fib-rule-events';

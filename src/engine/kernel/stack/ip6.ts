@@ -22,7 +22,7 @@ import { formatRoute6, type Route6 } from '../route6';
 import { patchLayer, type Skb } from '../skb';
 import { emit as emitEvent, type Emit } from './emit';
 import { icmpv6Rcv, icmpv6Send } from './icmpv6';
-import { nfHook } from './hooks';
+import { nfHook } from '../nf-hook';
 import { ndiscNeighOutput } from './ndisc';
 import { tcpRcv } from './tcp';
 import { udpRcv } from './udp';

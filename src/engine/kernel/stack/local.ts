@@ -13,11 +13,11 @@ import {
   type Ipv4Layer,
 } from '../../net/layers';
 import type { Device } from '../device';
-import { ipvsIn } from '../ipvs';
+import { ipvsIn } from './ipvs';
 import type { Skb } from '../skb';
 import { emit as emitEvent, type Emit } from './emit';
 import { greRcv } from './gre';
-import { nfHook } from './hooks';
+import { nfHook } from '../nf-hook';
 import { ICMP, icmpSendError } from './icmp';
 import { icmpRcv } from './icmp-rcv';
 import { ipipDeliver } from './ipip';

@@ -17,7 +17,7 @@ import { isValid } from '../neigh';
 import { Neigh6Table, type Neigh6Entry } from '../neigh6';
 import { withLayers, type Skb } from '../skb';
 import { emit as emitEvent, type Emit } from './emit';
-import { nfHook } from './hooks';
+import { nfHook } from '../nf-hook';
 import { devQueueXmit } from './xmit';
 import { icmpv6Send } from './icmpv6';
 

@@ -4,17 +4,17 @@
  * Each row carries the provenance of whoever wrote it.
  */
 import { formatIp } from '../net/ipv4';
-import type { TableName } from './trace';
-import type { Device } from './device';
-import { Bridge } from './devices/bridge';
-import { Vxlan } from './devices/vxlan';
-import { Fdb } from './fdb';
-import { NeighTable } from './neigh';
-import { Neigh6Table } from './neigh6';
-import { formatRoute6 } from './route6';
-import type { Netns } from './netns';
-import { formatRule } from './fib-rules';
-import { formatRoute } from './routes';
+import type { TableName } from '../kernel/trace';
+import type { Device } from '../kernel/device';
+import { Bridge } from '../kernel/devices/bridge';
+import { Vxlan } from '../kernel/devices/vxlan';
+import { Fdb } from '../kernel/fdb';
+import { NeighTable } from '../kernel/neigh';
+import { Neigh6Table } from '../kernel/neigh6';
+import { formatRoute6 } from '../kernel/route6';
+import type { Netns } from '../kernel/netns';
+import { formatRule } from '../kernel/fib-rules';
+import { formatRoute } from '../kernel/routes';
 
 export interface Rows {
   rows: string[];

@@ -3,14 +3,14 @@
  * builds for its underlay. Broadcast, multicast and unknown unicast are flooded to every
  * other port; known unicast goes to the one port that learned it.
  */
-import { isMulticastMac } from '../net/mac';
-import type { EthLayer } from '../net/layers';
-import type { Ether } from './devices/ether';
-import { netifReceive } from './stack/receive';
-import { dropNotForwardable, isSkbForwardable } from './stack/forwardable';
-import type { Skb } from './skb';
-import { LINK_DELAY_US } from './timing';
-import type { World } from './world';
+import { isMulticastMac } from '../../net/mac';
+import type { EthLayer } from '../../net/layers';
+import type { Ether } from './ether';
+import { netifReceive } from '../stack/receive';
+import { dropNotForwardable, isSkbForwardable } from '../stack/forwardable';
+import type { Skb } from '../skb';
+import { LINK_DELAY_US } from '../timing';
+import type { World } from '../world';
 
 export class Segment {
   readonly ports: Ether[] = [];

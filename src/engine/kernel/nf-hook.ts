@@ -2,11 +2,13 @@
  * Netfilter hook points of the IPv4 path, in the kernel's order. A namespace without a
  * netfilter instance (no rules loaded) accepts everything, as a kernel without iptables
  * modules does. The netfilter engine plugs in through `Netns.netfilter`.
+ * This is include/linux/netfilter.h's part (NF_HOOK, nf_ct_attach): the stack calls it and
+ * netfilter implements it, so it sits in the kernel core below both.
  */
-import { ETH_P_IP, ETH_P_IPV6 } from '../../net/layers';
-import type { Device } from '../device';
-import type { Netns } from '../netns';
-import type { Skb } from '../skb';
+import { ETH_P_IP, ETH_P_IPV6 } from '../net/layers';
+import type { Device } from './device';
+import type { Netns } from './netns';
+import type { Skb } from './skb';
 
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
 
