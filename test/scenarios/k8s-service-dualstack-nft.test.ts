@@ -2,7 +2,7 @@
  * k8s-service-dualstack-nft: the dual-stack Service of k8s-service-dualstack with kube-proxy in
  * nftables mode. Its two proxiers (NewDualStackProxier) load `table ip kube-proxy` and
  * `table ip6 kube-proxy`; the IPv6 words are pkg/proxy/nftables/proxier.go's (ipX "ip6",
- * ipvX_addr "ipv6_addr", noLocalhost "ip6 daddr != ::1", servicePortEndpointChainNameBase
+ * ipvX_addr "ipv6_addr", the node's IPv6 address in nodeport-ips, servicePortEndpointChainNameBase
  * turning an IPv6 endpoint's colons into dots, the DNAT target Endpoint.String()'s
  * [addr]:port). node1's listing is compared with what the real nft 1.0.6 listed after loading
  * the same text (test/fixtures/nft/kube-proxy-dualstack.out); chain names are recomputed here
@@ -43,13 +43,15 @@ describe('k8s-service-dualstack-nft: the two tables kube-proxy loads', () => {
     expect(`${run('node1', 'nft list ruleset')}\n`).toBe(kernel);
   });
 
-  it('writes the IPv6 table with ip6 matches, ipv6_addr keys and ::1 in place of 127.0.0.0/8', () => {
+  // nftables mode takes NodePorts on the node's primary IP of each family by default (kube-proxy's
+  // platformApplyDefaults); `ip6 daddr != ::1` appears only when nodePortAddresses match every address
+  // (test/kube-proxy/nftables-rules.test.ts).
+  it('writes the IPv6 table with ip6 matches, ipv6_addr keys and the node IPv6 address for NodePorts', () => {
     const v6 = run('node1', 'nft list table ip6 kube-proxy');
     expect(v6).toContain('type ipv6_addr . inet_proto . inet_service : verdict');
-    expect(v6).toContain('ip6 daddr != ::1 meta l4proto . th dport vmap @no-endpoint-nodeports');
-    expect(v6).toContain(
-      'fib daddr type local ip6 daddr != ::1 meta l4proto . th dport vmap @service-nodeports',
-    );
+    expect(v6).toMatch(/set nodeport-ips \{\n\t\ttype ipv6_addr\n[^}]*elements = \{ fd00:1::11 \}/);
+    expect(v6).toContain('ip6 daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports');
+    expect(v6).toContain('ip6 daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports');
     expect(v6).toContain('ip6 daddr fd00:10:96::/112 drop comment "Drop traffic to unallocated ClusterIPs"');
     expect(v6).toContain('ip6 daddr fd00:10:96::100 ip6 saddr != fd00:10:244::/56 jump mark-for-masquerade');
     expect(v6).not.toMatch(/\bip (saddr|daddr)\b|10\.96\.0\.100/);

@@ -142,6 +142,7 @@ interface Route6Spec {
   metric: number;
   type: Route6['type'];
   onlink: boolean;
+  proto?: string;
 }
 
 function parseRoute6(ns: Netns, a: Args): Route6Spec {
@@ -161,7 +162,8 @@ function parseRoute6(ns: Netns, a: Args): Route6Spec {
       s.metric = Number(v);
     } else if (w === 'unreachable' || w === 'blackhole' || w === 'prohibit') s.type = w;
     else if (w === 'onlink') s.onlink = true;
-    else if (w === 'proto' || w === 'table' || w === 'mtu' || w === 'pref') a.value();
+    else if (w === 'proto' || w === 'protocol') s.proto = a.value();
+    else if (w === 'table' || w === 'mtu' || w === 'pref') a.value();
     else if (s.dst === undefined) s.dst = w === 'default' ? { addr: 0n, len: 0 } : parsePrefix6(w);
     else throw new CommandError(`Error: either "to" is duplicate, or "${w}" is a garbage.`, 1);
   }
@@ -202,7 +204,7 @@ function route6Add(ctx: CommandContext, a: Args, replace: boolean): string {
     ...(s.gateway !== undefined ? { gateway: s.gateway } : {}),
     metric: s.metric,
     ...(s.onlink ? { onlink: true } : {}),
-    proto: 'boot',
+    proto: s.proto ?? 'boot',
     origin: ctx.origin,
   });
   ns.changed('routes');
@@ -219,7 +221,8 @@ function route6Del(ctx: CommandContext, a: Args): string {
       r.dst === net &&
       r.len === s.dst!.len &&
       (s.dev === undefined || r.dev === s.dev) &&
-      (s.gateway === undefined || r.gateway === s.gateway),
+      (s.gateway === undefined || r.gateway === s.gateway) &&
+      (s.proto === undefined || r.proto === s.proto),
   );
   if (gone === 0) throw new CommandError('RTNETLINK answers: No such process', 2);
   ctx.ns.changed('routes');

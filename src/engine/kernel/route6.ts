@@ -21,7 +21,8 @@ export interface Route6 {
   metric: number;
   /** RTNH_F_ONLINK: the gateway is taken to be on the link without a route to it. */
   onlink?: boolean;
-  proto: 'kernel' | 'boot' | 'static';
+  /** rtm_protocol as iproute2 names it: kernel, boot, static, bird, ... */
+  proto: string;
   origin: string;
 }
 

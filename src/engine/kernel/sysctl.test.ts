@@ -29,6 +29,30 @@ describe('Sysctls', () => {
     expect(s.get('net.ipv4.conf.eth2.forwarding')).toBe(0);
   });
 
+  it('net.ipv6.conf.<dev>.* copy default; all.forwarding sets default and every device', () => {
+    // Measured on 6.18 in a fresh namespace with a veth pair a/b, then a second pair c/d.
+    const s = new Sysctls();
+    s.addDevice('a');
+    s.addDevice('b');
+    expect(s.get('net.ipv6.conf.all.accept_dad')).toBe(0);
+    expect(s.get('net.ipv6.conf.default.accept_dad')).toBe(1);
+    expect(s.get('net.ipv6.conf.a.accept_dad')).toBe(1);
+    expect(s.get('net.ipv6.conf.a.proxy_ndp')).toBe(0);
+    expect(s.get('net.ipv6.conf.a.accept_ra')).toBe(1);
+    expect(s.get('net.ipv6.conf.a.disable_ipv6')).toBe(0);
+    s.set('net.ipv6.conf.all.forwarding', 1);
+    expect(s.get('net.ipv6.conf.default.forwarding')).toBe(1);
+    expect(s.dev6Get('a', 'forwarding')).toBe(1);
+    s.set('net.ipv6.conf.b.forwarding', 0);
+    expect(s.get('net.ipv6.conf.all.forwarding')).toBe(1);
+    expect(s.dev6Get('a', 'forwarding')).toBe(1);
+    expect(s.dev6Get('b', 'forwarding')).toBe(0);
+    s.addDevice('c');
+    expect(s.dev6Get('c', 'forwarding')).toBe(1);
+    // IPv4 forwarding is a separate switch.
+    expect(s.get('net.ipv4.conf.a.forwarding')).toBe(0);
+  });
+
   it('a per-device forwarding write touches only that device', () => {
     const s = new Sysctls();
     s.addDevice('eth0');

@@ -22,6 +22,19 @@ const CONF_KEYS: Record<string, number> = {
   route_localnet: 0,
 };
 
+/**
+ * Per-device IPv6 keys (`net.ipv6.conf.<dev>.*`), copied from `default` when the device
+ * registers (ipv6_add_dev copies devconf_dflt). Calico's CNI plugin writes all of these on
+ * a pod's host-side veth.
+ */
+const CONF6_KEYS: Record<string, number> = {
+  forwarding: 0,
+  disable_ipv6: 0,
+  accept_dad: 1,
+  proxy_ndp: 0,
+  accept_ra: 1,
+};
+
 /** Neighbour parameters that exist per device as well as under `default`. */
 const NEIGH_KEYS: Record<string, number> = {
   retrans_time_ms: 1000,
@@ -60,6 +73,13 @@ const GLOBAL_KEYS: Record<string, number> = {
   'net.ipv6.conf.default.forwarding': 0,
   'net.ipv6.conf.all.disable_ipv6': 0,
   'net.ipv6.conf.default.disable_ipv6': 0,
+  // ipv6_devconf (all) has accept_dad 0, ipv6_devconf_dflt 1: a device does DAD unless either says no.
+  'net.ipv6.conf.all.accept_dad': 0,
+  'net.ipv6.conf.default.accept_dad': 1,
+  'net.ipv6.conf.all.proxy_ndp': 0,
+  'net.ipv6.conf.default.proxy_ndp': 0,
+  'net.ipv6.conf.all.accept_ra': 1,
+  'net.ipv6.conf.default.accept_ra': 1,
   // ip6_make_flowlabel: 1 (opt-out) labels every socket's packets from the flow hash; 0 never.
   'net.ipv6.auto_flowlabels': 1,
   // With 1, auto labels carry the high bit (IPV6_FLOWLABEL_STATELESS_FLAG); 0 by default.
@@ -79,16 +99,27 @@ const GLOBAL_KEYS: Record<string, number> = {
 
 const CONF_NAMES = Object.keys(CONF_KEYS);
 const NEIGH_NAMES = Object.keys(NEIGH_KEYS);
-/** A device's values: CONF_NAMES in order, then NEIGH_NAMES. Maps, not objects: a key is user input. */
+const CONF6_NAMES = Object.keys(CONF6_KEYS);
+/**
+ * A device's values: CONF_NAMES in order, then NEIGH_NAMES, then CONF6_NAMES. Maps, not
+ * objects: a key is user input.
+ */
 const CONF_INDEX = new Map(CONF_NAMES.map((k, i) => [k, i]));
 const NEIGH_INDEX = new Map(NEIGH_NAMES.map((k, i) => [k, CONF_NAMES.length + i]));
-const DEFAULT_KEYS = [
-  ...CONF_NAMES.map((k) => `net.ipv4.conf.default.${k}`),
-  ...NEIGH_NAMES.map((k) => `net.ipv4.neigh.default.${k}`),
-];
+const CONF6_AT = CONF_NAMES.length + NEIGH_NAMES.length;
+const CONF6_INDEX = new Map(CONF6_NAMES.map((k, i) => [k, CONF6_AT + i]));
+/** Each per-device group: its key prefix, names, and where its values start in a device's array. */
+const GROUPS = [
+  { prefix: 'net.ipv4.conf.', names: CONF_NAMES, at: 0 },
+  { prefix: 'net.ipv4.neigh.', names: NEIGH_NAMES, at: CONF_NAMES.length },
+  { prefix: 'net.ipv6.conf.', names: CONF6_NAMES, at: CONF6_AT },
+] as const;
+const DEFAULT_KEYS = GROUPS.flatMap((g) => g.names.map((k) => `${g.prefix}default.${k}`));
 const CONF_PREFIX = 'net.ipv4.conf.';
 const NEIGH_PREFIX = 'net.ipv4.neigh.';
+const CONF6_PREFIX = 'net.ipv6.conf.';
 const FORWARDING = CONF_INDEX.get('forwarding')!;
+const FORWARDING6 = CONF6_INDEX.get('forwarding')!;
 
 /** The keys a fresh namespace has, in the order it creates them. */
 const FRESH: [string, number][] = [
@@ -107,6 +138,10 @@ const FORWARDING_AT = FRESH_KEYS.flatMap((k, i) =>
   k.startsWith('net.ipv4.conf.') && k.endsWith('.forwarding') ? [i] : [],
 );
 const IP_FORWARD_AT = FRESH_INDEX.get('net.ipv4.ip_forward')!;
+/** addrconf_fixup_forwarding's targets for conf.all: `default`, then every device. */
+const FORWARDING6_AT = ['net.ipv6.conf.all.forwarding', 'net.ipv6.conf.default.forwarding'].map((k) =>
+  FRESH_INDEX.get(k)!,
+);
 
 /** The keys the Trace's sysctl table shows per scope. */
 const SHOWN = ['forwarding', 'proxy_arp', 'rp_filter'];
@@ -195,6 +230,9 @@ export class Sysctls {
     } else if (key.startsWith(NEIGH_PREFIX)) {
       index = NEIGH_INDEX;
       rest = key.slice(NEIGH_PREFIX.length);
+    } else if (key.startsWith(CONF6_PREFIX)) {
+      index = CONF6_INDEX;
+      rest = key.slice(CONF6_PREFIX.length);
     } else return undefined;
     const dot = rest.lastIndexOf('.');
     if (dot < 0) return undefined;
@@ -213,7 +251,7 @@ export class Sysctls {
     return s ? s.vals[s.i] : undefined;
   }
 
-  /** Register `net.ipv4.conf.<dev>.*` and `net.ipv4.neigh.<dev>.*` from the `default` values. */
+  /** Register `net.ipv4.conf.<dev>.*`, `net.ipv4.neigh.<dev>.*` and `net.ipv6.conf.<dev>.*` from `default`. */
   addDevice(dev: string): void {
     const values = Sysctls.overlaps(dev) ? this.flatten() : this.values;
     if (!values) {
@@ -224,12 +262,8 @@ export class Sysctls {
       );
       return;
     }
-    for (const k of CONF_NAMES) {
-      values.set(`net.ipv4.conf.${dev}.${k}`, this.get(`net.ipv4.conf.default.${k}`));
-    }
-    for (const k of NEIGH_NAMES) {
-      values.set(`net.ipv4.neigh.${dev}.${k}`, this.get(`net.ipv4.neigh.default.${k}`));
-    }
+    for (const g of GROUPS)
+      for (const k of g.names) values.set(`${g.prefix}${dev}.${k}`, this.get(`${g.prefix}default.${k}`));
   }
 
   removeDevice(dev: string): void {
@@ -238,8 +272,7 @@ export class Sysctls {
       this.devs!.delete(dev);
       return;
     }
-    for (const k of CONF_NAMES) values.delete(`net.ipv4.conf.${dev}.${k}`);
-    for (const k of NEIGH_NAMES) values.delete(`net.ipv4.neigh.${dev}.${k}`);
+    for (const g of GROUPS) for (const k of g.names) values.delete(`${g.prefix}${dev}.${k}`);
   }
 
   renameDevice(from: string, to: string): void {
@@ -251,14 +284,11 @@ export class Sysctls {
       if (vals) devs.set(to, vals);
       return;
     }
-    for (const [scope, keys] of [
-      ['conf', CONF_NAMES],
-      ['neigh', NEIGH_NAMES],
-    ] as const) {
-      for (const k of keys) {
-        const v = values.get(`net.ipv4.${scope}.${from}.${k}`);
-        values.delete(`net.ipv4.${scope}.${from}.${k}`);
-        if (v !== undefined) values.set(`net.ipv4.${scope}.${to}.${k}`, v);
+    for (const g of GROUPS) {
+      for (const k of g.names) {
+        const v = values.get(`${g.prefix}${from}.${k}`);
+        values.delete(`${g.prefix}${from}.${k}`);
+        if (v !== undefined) values.set(`${g.prefix}${to}.${k}`, v);
       }
     }
   }
@@ -281,7 +311,8 @@ export class Sysctls {
 
   /**
    * Writes a key with the kernel's side effects: `ip_forward` and `conf.all.forwarding`
-   * switch forwarding on every device (devinet's inet_forward_change).
+   * switch forwarding on every device (devinet's inet_forward_change); IPv6's
+   * `conf.all.forwarding` sets `default` and every device too (addrconf_fixup_forwarding).
    */
   set(key: string, value: number): void {
     const k = normalizeKey(key);
@@ -291,15 +322,17 @@ export class Sysctls {
         255,
       );
     const forward = k === 'net.ipv4.ip_forward' || k === 'net.ipv4.conf.all.forwarding';
+    const forward6 = k === 'net.ipv6.conf.all.forwarding';
     const values = this.values;
     if (values) {
       if (!values.has(k)) throw missing();
       values.set(k, value);
-      if (forward) {
+      if (forward || forward6) {
+        const scope = forward ? CONF_PREFIX : CONF6_PREFIX;
         for (const key2 of [...values.keys()]) {
-          if (key2.startsWith('net.ipv4.conf.') && key2.endsWith('.forwarding')) values.set(key2, value);
+          if (key2.startsWith(scope) && key2.endsWith('.forwarding')) values.set(key2, value);
         }
-        values.set('net.ipv4.ip_forward', value);
+        if (forward) values.set('net.ipv4.ip_forward', value);
       }
       return;
     }
@@ -316,6 +349,18 @@ export class Sysctls {
       for (const vals of this.devs!.values()) vals[FORWARDING] = value;
       shared[IP_FORWARD_AT] = value;
     }
+    if (forward6) {
+      for (const at of FORWARDING6_AT) shared[at] = value;
+      for (const vals of this.devs!.values()) vals[FORWARDING6] = value;
+    }
+  }
+
+  /** A device's own `net.ipv6.conf.<dev>.<key>` (0 when the device or key does not exist). */
+  dev6Get(dev: string, key: string): number {
+    const vals = this.devs?.get(dev);
+    const i = CONF6_INDEX.get(key);
+    if (vals && i !== undefined) return vals[i]!;
+    return this.get(`${CONF6_PREFIX}${dev}.${key}`);
   }
 
   /** IN_DEV_CONF_GET(in_dev, X) || IPV4_DEVCONF_ALL(net, X): the "OR" semantics of proxy_arp etc. */
@@ -367,10 +412,9 @@ export class Sysctls {
     if (this.values) return [...this.values.entries()];
     const shared = this.shared!;
     const out = FRESH_KEYS.map((k, i): [string, number] => [k, shared[i]!]);
-    for (const [dev, vals] of this.devs!) {
-      CONF_NAMES.forEach((k, i) => out.push([`net.ipv4.conf.${dev}.${k}`, vals[i]!]));
-      NEIGH_NAMES.forEach((k, i) => out.push([`net.ipv4.neigh.${dev}.${k}`, vals[CONF_NAMES.length + i]!]));
-    }
+    for (const [dev, vals] of this.devs!)
+      for (const g of GROUPS)
+        g.names.forEach((k, i) => out.push([`${g.prefix}${dev}.${k}`, vals[g.at + i]!]));
     return out;
   }
 }

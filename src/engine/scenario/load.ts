@@ -70,10 +70,11 @@ export type ScenarioController =
       kind: 'calico-node';
       iface: string;
       block?: string;
+      block6?: string;
       routeReflector: boolean;
       networking: 'bird' | 'none';
       labels: Record<string, string>;
-      pods: { name: string; namespace: string; ip?: string; labels: Record<string, string> }[];
+      pods: { name: string; namespace: string; ip?: string; ip6?: string; labels: Record<string, string> }[];
       line: number;
     }
   | {
@@ -523,6 +524,7 @@ function loadController(ctx: Ctx, at: PathSeg[], c: FileController): ScenarioCon
       kind: 'calico-node',
       iface: k.iface,
       ...(k.block !== undefined ? { block: k.block } : {}),
+      ...(k.block6 !== undefined ? { block6: k.block6 } : {}),
       routeReflector: k.routeReflector,
       networking: k.networking,
       labels: k.labels,

@@ -220,6 +220,13 @@ export const CalicoNodeSchema = z
     block: cidr('an IPAM block')
       .optional()
       .describe("Pin the node's block (else the first free block of the pool)."),
+    block6: z
+      .string()
+      .refine((s) => parseCidr6(s, true) !== null, 'expected an IPv6 block like fd00:10:244:1::/122')
+      .optional()
+      .describe(
+        "Pin the node's IPv6 block (dual-stack: an IPv6 pool in the store; else its first free block).",
+      ),
     routeReflector: z.boolean().default(false).describe('This node is a BGP route reflector.'),
     networking: z
       .enum(['bird', 'none'])
@@ -242,6 +249,11 @@ export const CalicoNodeSchema = z
               .describe(
                 "Pin the pod's address (Calico's ipAddrs annotation); else the next free one of the block.",
               ),
+            ip6: z
+              .string()
+              .refine((s) => parseIp6(s) !== null, 'expected an IPv6 address')
+              .optional()
+              .describe("Pin the pod's IPv6 address (dual-stack); else the next free one of the IPv6 block."),
             labels: LabelsSchema,
           }),
         ]),

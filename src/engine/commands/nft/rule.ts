@@ -89,11 +89,20 @@ export function parseVerdict(ts: Tokens): NftVerdict | undefined {
 export function parseElemList(ts: Tokens, field: NftField, types = [FIELD_TYPE[field]]): NftElem[] {
   ts.expect('{');
   const out: NftElem[] = [];
-  while (!ts.accept('}')) {
+  while ((skipNewlines(ts), !ts.accept('}'))) {
     out.push(withComment(ts, parseKeyElem(types, ts)));
+    skipNewlines(ts);
     if (!ts.accept(',') && ts.word() !== '}') throw ts.unexpected();
   }
   return FIELD_TYPE[field] === 'ct_state' || FIELD_TYPE[field] === 'ct_status' ? out : sortElems(out, types);
+}
+
+/**
+ * A list of elements may break its lines anywhere between elements (the grammar's opt_newline
+ * around set_list_member_expr), as nft's own listing of a long set does.
+ */
+function skipNewlines(ts: Tokens): void {
+  while (ts.accept('\n'));
 }
 
 /** An element's optional `comment "..."` (set and map elements may carry one). */
@@ -111,12 +120,13 @@ export function parseMapList(
 ): NftMapElem[] {
   ts.expect('{');
   const out: NftMapElem[] = [];
-  while (!ts.accept('}')) {
+  while ((skipNewlines(ts), !ts.accept('}'))) {
     const key = withComment(ts, parseKeyElem(types, ts));
     ts.expect(':');
     const data = dataField ? parseElem(FIELD_TYPE[dataField], ts.next()) : parseVerdict(ts);
     if (!data) throw ts.unexpected();
     out.push({ key, data });
+    skipNewlines(ts);
     if (!ts.accept(',') && ts.word() !== '}') throw ts.unexpected();
   }
   return sortBy(out, (m) => m.key, types);

@@ -7,14 +7,16 @@
  * blocks become `blackhole` routes, so an unassigned address in them goes nowhere.
  *
  * BGP messages are control-plane events between the nodes' root namespaces; the TCP
- * session on port 179 itself is not simulated packet by packet.
+ * session on port 179 itself is not simulated packet by packet. A dual-stack node runs a
+ * second speaker, bird6, on a fabric of its own: sessions between the nodes' IPv6 addresses,
+ * IPv6 blocks exported `via NODE6 dev eth0 proto bird`, never into a tunnel.
  */
-import { formatIp, inPrefix } from '../../net/ipv4';
+import { inPrefix } from '../../net/ipv4';
 import type { Netns } from '../../kernel/netns';
 import { emit as emitEvent, type Emit } from '../../kernel/stack/emit';
-import { TABLE_MAIN } from '../../kernel/routes';
 import type { World } from '../../kernel/world';
-import { cidrText, type Cidr, type IpipMode } from './ipam';
+import { cidrOf, IPV4, IPV6, type BgpFamily, type Prefix } from './bgp-family';
+import type { IpipMode } from './ipam';
 import type { CalicoExec } from './cni';
 import { parseSelector, type Labels } from './selector';
 import type { MessageCode } from '../../kernel/message-codes';
@@ -63,23 +65,28 @@ export function bgpSessions(nodes: BgpNodeInfo[], mesh: boolean, peers: BgpPeerS
 }
 
 /** Where the kernel route to a peer's block goes: direct, or into tunl0 (IPIP). */
-export function useTunnel(mode: IpipMode, self: Cidr, nextHop: number): boolean {
+export function useTunnel<A = number>(
+  mode: IpipMode,
+  self: Prefix<A>,
+  nextHop: A,
+  within: (a: A, net: A, len: number) => boolean = inPrefix as never,
+): boolean {
   if (mode === 'Always') return true;
-  if (mode === 'CrossSubnet') return !inPrefix(nextHop, self.addr, self.len);
+  if (mode === 'CrossSubnet') return !within(nextHop, self.addr, self.len);
   return false;
 }
 
-interface RibEntry {
-  prefix: Cidr;
-  nextHop: number;
+interface RibEntry<A> {
+  prefix: Prefix<A>;
+  nextHop: A;
   /** The node that originated it, and the peer it was learned from. */
   originator: string;
   from: string;
 }
 
-/** All speakers of a world, the sessions between them and the clock of a flow in progress. */
-export class BgpFabric {
-  readonly speakers = new Map<string, Bird>();
+/** All speakers of a world (of one family), the sessions between them and the clock of a flow in progress. */
+export class BgpFabric<A = number> {
+  readonly speakers = new Map<string, Bird<A>>();
   mesh = true;
   peers: BgpPeerSpec[] = [];
   /** During a flow, messages take time; while building the world they arrive at once. */
@@ -87,11 +94,21 @@ export class BgpFabric {
   pending = 0;
   readonly established = new Set<string>();
 
-  constructor(readonly world: World) {}
+  constructor(
+    readonly world: World,
+    readonly family: BgpFamily<A>,
+  ) {}
 
   static of(world: World): BgpFabric {
     let f = fabrics.get(world);
-    if (!f) fabrics.set(world, (f = new BgpFabric(world)));
+    if (!f) fabrics.set(world, (f = new BgpFabric(world, IPV4)));
+    return f;
+  }
+
+  /** bird6's fabric: the IPv6 sessions, configured by the same BGPConfiguration and peers. */
+  static of6(world: World): BgpFabric<bigint> {
+    let f = fabrics6.get(world);
+    if (!f) fabrics6.set(world, (f = new BgpFabric(world, IPV6)));
     return f;
   }
 
@@ -112,7 +129,7 @@ export class BgpFabric {
   }
 
   /** The peers `name` has a session configured with. */
-  peersOf(name: string): Bird[] {
+  peersOf(name: string): Bird<A>[] {
     const nodes = [...this.speakers.values()].map((s) => s.info);
     return bgpSessions(nodes, this.mesh, this.peers)
       .filter(([a, b]) => a === name || b === name)
@@ -122,31 +139,34 @@ export class BgpFabric {
 }
 
 const fabrics = new WeakMap<World, BgpFabric>();
+const fabrics6 = new WeakMap<World, BgpFabric<bigint>>();
 
-export interface BirdOptions {
+export interface BirdOptions<A = number> {
   node: string;
   ns: Netns;
   iface: string;
   /** The node's address and the prefix of its subnet (what CrossSubnet compares against). */
-  addr: Cidr;
+  addr: Prefix<A>;
   asn: number;
   ipipMode: IpipMode;
   labels: Labels;
   routeReflector: boolean;
-  blocks: Cidr[];
+  blocks: Prefix<A>[];
 }
 
-export class Bird {
+export class Bird<A = number> {
   running = false;
-  readonly rib = new Map<string, RibEntry>();
+  readonly rib = new Map<string, RibEntry<A>>();
   readonly who: string;
+  private readonly f: BgpFamily<A>;
 
   constructor(
-    private readonly fabric: BgpFabric,
-    readonly o: BirdOptions,
+    private readonly fabric: BgpFabric<A>,
+    readonly o: BirdOptions<A>,
     private readonly exec: CalicoExec,
   ) {
-    this.who = `BIRD on ${o.node}`;
+    this.f = fabric.family;
+    this.who = `${this.f.daemon === 'bird6' ? 'BIRD6' : 'BIRD'} on ${o.node}`;
     fabric.speakers.set(o.node, this);
   }
 
@@ -155,7 +175,11 @@ export class Bird {
   }
 
   private get ip(): string {
-    return formatIp(this.o.addr.addr);
+    return this.f.format(this.o.addr.addr);
+  }
+
+  private cidr(p: Prefix<A>): string {
+    return cidrOf(this.f, p);
   }
 
   private ev(code: MessageCode<'calico'>, args: Record<string, string | number>): void {
@@ -168,14 +192,13 @@ export class Bird {
     this.ev('bird.start', {
       node: this.o.node,
       asn: this.o.asn,
-      blocks: this.o.blocks.map(cidrText).join(', '),
+      blocks: this.o.blocks.map((b) => this.cidr(b)).join(', '),
     });
     for (const b of this.o.blocks) {
-      const row = this.o.ns.routes.findSame({ table: TABLE_MAIN, dst: b.addr, len: b.len, metric: 0 });
-      if (!row)
+      if (!this.f.route(this.o.ns, b))
         this.exec(
-          `ip route add blackhole ${cidrText(b)} proto bird`,
-          `${this.who}, for its own block ${cidrText(b)}`,
+          `${this.f.ipRoute} add blackhole ${this.cidr(b)} proto bird`,
+          `${this.who}, for its own block ${this.cidr(b)}`,
           'bird',
         );
     }
@@ -202,7 +225,7 @@ export class Bird {
     this.running = false;
   }
 
-  private connect(p: Bird): void {
+  private connect(p: Bird<A>): void {
     const key = this.fabric.sessionKey(this.o.node, p.o.node);
     if (this.fabric.established.has(key) || !p.running) return;
     this.ev('bgp.open-send', { peer: p.o.node, peerIp: p.ip, asn: this.o.asn, ip: this.ip });
@@ -220,49 +243,49 @@ export class Bird {
   }
 
   /** Is `p` a route-reflector client of this node? */
-  private isClient(p: Bird): boolean {
+  private isClient(p: Bird<A>): boolean {
     return this.o.routeReflector && !p.o.routeReflector;
   }
 
   /** What this speaker tells `p`: its own blocks, and (as a reflector) what it may reflect. */
-  private sendTable(p: Bird): void {
+  private sendTable(p: Bird<A>): void {
     for (const b of this.o.blocks)
       this.update(p, { prefix: b, nextHop: this.o.addr.addr, originator: this.o.node, from: this.o.node });
     if (!this.o.routeReflector) return;
     for (const r of this.rib.values()) if (this.mayReflect(r, p)) this.update(p, r);
   }
 
-  private mayReflect(r: RibEntry, to: Bird): boolean {
+  private mayReflect(r: RibEntry<A>, to: Bird<A>): boolean {
     if (r.from === to.o.node || r.originator === to.o.node) return false;
     const from = this.fabric.speakers.get(r.from);
     // RFC 4456: routes from a client go to every peer; from a non-client, only to clients.
     return (from !== undefined && this.isClient(from)) || this.isClient(to);
   }
 
-  private update(p: Bird, r: RibEntry): void {
+  private update(p: Bird<A>, r: RibEntry<A>): void {
     const reflected = r.originator !== this.o.node;
     this.ev(reflected ? 'bgp.reflect' : 'bgp.update-send', {
       peer: p.o.node,
       peerIp: p.ip,
-      prefix: cidrText(r.prefix),
-      nexthop: formatIp(r.nextHop),
+      prefix: this.cidr(r.prefix),
+      nexthop: this.f.format(r.nextHop),
       originator: r.originator,
     });
     this.fabric.after(BGP_HOP_US, () => p.receive(this, r));
   }
 
-  private receive(from: Bird, r: RibEntry): void {
+  private receive(from: Bird<A>, r: RibEntry<A>): void {
     if (!this.running) return;
-    const key = cidrText(r.prefix);
+    const key = this.cidr(r.prefix);
     this.ev('bgp.update-recv', {
       peer: from.o.node,
       peerIp: from.ip,
       prefix: key,
-      nexthop: formatIp(r.nextHop),
+      nexthop: this.f.format(r.nextHop),
       originator: r.originator,
     });
     if (r.originator === this.o.node) return;
-    const entry: RibEntry = Object.assign({}, r, { from: from.o.node });
+    const entry: RibEntry<A> = Object.assign({}, r, { from: from.o.node });
     this.rib.set(key, entry);
     this.program(entry, from);
     if (this.o.routeReflector) {
@@ -275,53 +298,46 @@ export class Bird {
   }
 
   /** Export to the kernel (calico_kernel_programming): via the node, or into tunl0 with onlink. */
-  private program(r: RibEntry, from: Bird): void {
-    const tunnel = useTunnel(this.o.ipipMode, this.o.addr, r.nextHop);
-    const nh = formatIp(r.nextHop);
+  private program(r: RibEntry<A>, from: Bird<A>): void {
+    const tunnel = this.f.tunnels && useTunnel(this.o.ipipMode, this.o.addr, r.nextHop, this.f.inPrefix);
+    const nh = this.f.format(r.nextHop);
     // `gateway recursive`: a next hop off this node's subnet is reached through the kernel
     // route to it (learned by `protocol kernel { learn; }`), so the route goes via that gateway.
     const gw = tunnel ? r.nextHop : this.recursiveGateway(r.nextHop);
     const spec = tunnel
       ? `via ${nh} dev tunl0 proto bird onlink`
-      : `via ${formatIp(gw)} dev ${this.o.iface} proto bird`;
+      : `via ${this.f.format(gw)} dev ${this.o.iface} proto bird`;
     const origin =
-      `${this.who}, after the UPDATE from ${from.o.node} for ${cidrText(r.prefix)}` +
+      `${this.who}, after the UPDATE from ${from.o.node} for ${this.cidr(r.prefix)}` +
       (r.originator !== from.o.node ? ` (reflected, originated by ${r.originator})` : '');
-    const row = this.o.ns.routes.findSame({
-      table: TABLE_MAIN,
-      dst: r.prefix.addr,
-      len: r.prefix.len,
-      metric: 0,
-    });
+    const row = this.f.route(this.o.ns, r.prefix);
     const same =
-      row &&
-      row.proto === 'bird' &&
-      row.gateway === gw &&
-      row.dev?.name === (tunnel ? 'tunl0' : this.o.iface);
+      row && row.proto === 'bird' && row.gateway === gw && row.dev === (tunnel ? 'tunl0' : this.o.iface);
+    const subnet = { addr: this.f.network(this.o.addr.addr, this.o.addr.len), len: this.o.addr.len };
     this.ev(tunnel ? 'bird.export-tunnel' : gw !== r.nextHop ? 'bird.export-recursive' : 'bird.export', {
-      prefix: cidrText(r.prefix),
+      prefix: this.cidr(r.prefix),
       nexthop: nh,
-      gateway: formatIp(gw),
+      gateway: this.f.format(gw),
       dev: tunnel ? 'tunl0' : this.o.iface,
       mode: this.o.ipipMode,
-      subnet: cidrText({ addr: this.o.addr.addr & ~(2 ** (32 - this.o.addr.len) - 1), len: this.o.addr.len }),
+      subnet: this.cidr(subnet),
       present: same ? 1 : 0,
     });
     if (same) return;
-    this.exec(`ip route ${row ? 'replace' : 'add'} ${cidrText(r.prefix)} ${spec}`, origin, 'bird');
+    this.exec(`${this.f.ipRoute} ${row ? 'replace' : 'add'} ${this.cidr(r.prefix)} ${spec}`, origin, 'bird');
   }
 
   /** The gateway of the kernel's route to `nextHop`, or `nextHop` itself when it is on a connected subnet. */
-  private recursiveGateway(nextHop: number): number {
-    if (inPrefix(nextHop, this.o.addr.addr, this.o.addr.len)) return nextHop;
-    const via = this.o.ns.routes.lookup(nextHop);
+  private recursiveGateway(nextHop: A): A {
+    if (this.f.inPrefix(nextHop, this.o.addr.addr, this.o.addr.len)) return nextHop;
+    const via = this.f.lookup(this.o.ns, nextHop);
     return via?.type === 'unicast' && via.gateway !== undefined && via.proto !== 'bird'
       ? via.gateway
       : nextHop;
   }
 
   /** A peer closed the session: forget (and unprogram) what it told us, and withdraw what we reflected. */
-  private sessionDown(peer: Bird): void {
+  private sessionDown(peer: Bird<A>): void {
     if (!this.running) return;
     this.ev('bgp.notification-recv', { peer: peer.o.node, peerIp: peer.ip });
     for (const [key, r] of [...this.rib.entries()]) {
@@ -330,10 +346,10 @@ export class Bird {
     }
   }
 
-  private withdraw(key: string, r: RibEntry, origin: string): void {
+  private withdraw(key: string, r: RibEntry<A>, origin: string): void {
     this.rib.delete(key);
-    this.ev('bird.withdraw', { prefix: key, nexthop: formatIp(r.nextHop) });
-    this.exec(`ip route del ${key} proto bird`, origin, 'bird');
+    this.ev('bird.withdraw', { prefix: key, nexthop: this.f.format(r.nextHop) });
+    this.exec(`${this.f.ipRoute} del ${key} proto bird`, origin, 'bird');
     if (!this.o.routeReflector) return;
     for (const p of this.fabric.peersOf(this.o.node)) {
       if (!p.running || !this.fabric.established.has(this.fabric.sessionKey(this.o.node, p.o.node))) continue;

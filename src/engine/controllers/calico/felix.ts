@@ -7,6 +7,7 @@
  * policy selects but none allowed is dropped ("Drop if no policies passed packet").
  */
 import { formatIp } from '../../net/ipv4';
+import { formatIp6 } from '../../net/ipv6';
 import type { Netns } from '../../kernel/netns';
 import { emit as emitEvent, type Emit } from '../../kernel/stack/emit';
 import type { Store } from '../store';
@@ -30,6 +31,8 @@ export interface Workload {
   pod: string;
   namespace: string;
   ip: number;
+  /** The IPv6 address of a dual-stack pod. */
+  ip6?: bigint;
   iface: string;
   labels: Labels;
 }
@@ -54,7 +57,7 @@ export function wepValue(w: Workload): string {
   return JSON.stringify({
     node: w.node,
     pod: w.pod,
-    ipNetworks: [`${formatIp(w.ip)}/32`],
+    ipNetworks: [`${formatIp(w.ip)}/32`, ...(w.ip6 !== undefined ? [`${formatIp6(w.ip6)}/128`] : [])],
     interfaceName: w.iface,
     labels: w.labels,
   });
@@ -167,9 +170,19 @@ export class Felix {
     this.run('ip link set tunl0 up', why);
   }
 
-  /** A local workload: its /32 route through its veth and, with policies, its chains. */
+  /**
+   * IPv6 support on (FELIX_IPV6SUPPORT, with an IPv6 pool): Felix makes sure IPv6 forwarding
+   * is on, as int_dataplane.go does at start when IPForwarding is Enabled.
+   */
+  enableIpv6Forwarding(): void {
+    this.run('sysctl -w net.ipv6.conf.all.forwarding=1', `${this.who}, IPv6 support on`);
+  }
+
+  /** A local workload: its /32 (and /128) route through its veth and, with policies, its chains. */
   addLocal(w: Workload): void {
     this.run(`ip route add ${formatIp(w.ip)} dev ${w.iface} scope link`, `${this.who}, for pod ${w.pod}`);
+    if (w.ip6 !== undefined)
+      this.run(`ip -6 route add ${formatIp6(w.ip6)} dev ${w.iface}`, `${this.who}, for pod ${w.pod}`);
     if (this.policies.length === 0) return;
     this.base();
     const why = `${this.who}, for pod ${w.pod}`;

@@ -4,6 +4,7 @@
  * datastore is the scenario's etcd-like store, with Calico's own key layout.
  */
 import { formatIp, parseCidr } from '../../net/ipv4';
+import { formatIp6, parseCidr6, parseIp6 } from '../../net/ipv6';
 import type { Process } from '../../apps/process';
 import type { Netns } from '../../kernel/netns';
 import { emit as emitEvent, type Emit } from '../../kernel/stack/emit';
@@ -12,6 +13,22 @@ import type { Store } from '../store';
 import { BgpFabric, Bird, type BgpPeerSpec } from './bird';
 import { calicoCniAdd, type CalicoExec } from './cni';
 import { CalicoError, field, parseResource } from './errors';
+import {
+  assign6,
+  blockKey6,
+  blockValue6,
+  BLOCKS6,
+  checkBlock6,
+  cidr6Text,
+  freeBlock6,
+  hostAffinityKey6,
+  isPool6,
+  parseBlock6,
+  parsePool6,
+  type Block6,
+  type Cidr6,
+  type Pool6,
+} from './ipam6';
 import { Felix, wepKey, wepValue, type Workload } from './felix';
 import {
   assign,
@@ -48,6 +65,8 @@ export interface CalicoPod {
   name: string;
   namespace: string;
   ip?: string;
+  /** Pin the pod's IPv6 address (dual-stack). */
+  ip6?: string;
   labels: Labels;
 }
 
@@ -56,6 +75,8 @@ export interface CalicoNodeOptions {
   iface: string;
   /** Pin the node's block (a block of the pool). */
   block?: string;
+  /** Pin the node's IPv6 block (a block of the IPv6 pool). */
+  block6?: string;
   routeReflector: boolean;
   labels: Labels;
   pods: CalicoPod[];
@@ -69,8 +90,11 @@ export class CalicoNode {
   private readonly ns: Netns;
   felix?: Felix;
   bird?: Bird;
+  bird6?: Bird<bigint>;
   block?: Block;
   pool?: Pool;
+  block6?: Block6;
+  pool6?: Pool6;
   tunnelAddr?: number;
 
   constructor(
@@ -85,10 +109,17 @@ export class CalicoNode {
   }
 
   start(): void {
-    const poolEntry = this.store.list(POOLS)[0];
-    if (!poolEntry) throw new CalicoError(`no IP pool in the datastore (${POOLS}<name>)`);
-    const pool = parsePool(poolEntry.key.slice(POOLS.length), poolEntry.value);
+    const pools = this.store.list(POOLS).map((e) => ({
+      name: e.key.slice(POOLS.length),
+      value: e.value,
+      j: parseResource(e.key, e.value),
+    }));
+    const poolEntry = pools.find((p) => !isPool6(p.j));
+    if (!poolEntry) throw new CalicoError(`no IPv4 IP pool in the datastore (${POOLS}<name>)`);
+    const pool = parsePool(poolEntry.name, poolEntry.value);
     this.pool = pool;
+    const pool6Entry = pools.find((p) => isPool6(p.j));
+    if (pool6Entry) this.pool6 = parsePool6(pool6Entry.name, pool6Entry.j);
     const bgp = parseResource(BGP_CONFIG, this.store.list(BGP_CONFIG)[0]?.value ?? '{}');
     const fabric = BgpFabric.of(this.world);
     fabric.mesh = field(BGP_CONFIG, bgp, 'nodeToNodeMeshEnabled', 'boolean') !== false;
@@ -135,9 +166,12 @@ export class CalicoNode {
     this.block = block;
     const ipam = `calico-ipam on ${name}`;
     this.store.put(hostAffinityKey(name, cidr), '{"state":"confirmed"}', { ns: this.ns, who: ipam });
+    const addr6 = this.pool6 ? this.bgpAddress6() : undefined;
+    const block6 = this.pool6 ? this.claimBlock6(this.pool6) : undefined;
 
     this.felix = new Felix(name, this.ns, this.store, this.exec);
     this.felix.start();
+    if (block6) this.felix.enableIpv6Forwarding();
     const ipip = pool.ipipMode !== 'Never';
     if (ipip) {
       this.tunnelAddr = assign(block, `ipip-tunnel-addr-${name}`);
@@ -148,6 +182,7 @@ export class CalicoNode {
       JSON.stringify({
         bgp: {
           ipv4Address: `${formatIp(addr.addr)}/${addr.len}`,
+          ...(addr6 ? { ipv6Address: `${formatIp6(addr6.addr)}/${addr6.len}` } : {}),
           ...(this.tunnelAddr !== undefined ? { ipv4IPIPTunnelAddr: formatIp(this.tunnelAddr) } : {}),
           ...(this.opts.routeReflector ? { routeReflectorClusterID: RR_CLUSTER_ID } : {}),
         },
@@ -159,16 +194,29 @@ export class CalicoNode {
     for (const p of this.opts.pods) {
       const want = p.ip ? parseCidr(`${p.ip}/32`)!.addr : undefined;
       const ip = assign(block, `${p.namespace}.${p.name}`, want);
+      const want6 = p.ip6 !== undefined ? (parseIp6(p.ip6) ?? undefined) : undefined;
+      const ip6 = block6 ? assign6(block6, `${p.namespace}.${p.name}`, want6) : undefined;
+      const mtu = ipip ? { mtu: IPIP_MTU } : {};
+      const v6 = ip6 !== undefined ? { ip6 } : {};
       const iface = calicoCniAdd(
         name,
-        { name: p.name, namespace: p.namespace, ip, ...(ipip ? { mtu: IPIP_MTU } : {}) },
+        { name: p.name, namespace: p.namespace, ip, ...v6, ...mtu },
         this.exec,
       );
-      const w: Workload = { node: name, pod: p.name, namespace: p.namespace, ip, iface, labels: p.labels };
+      const w: Workload = {
+        node: name,
+        pod: p.name,
+        namespace: p.namespace,
+        ip,
+        ...v6,
+        iface,
+        labels: p.labels,
+      };
       this.store.put(wepKey(w), wepValue(w), { ns: this.ns, who: `calico CNI on ${name}` });
       this.felix.addLocal(w);
     }
     this.store.put(blockKey(cidr), blockValue(block), { ns: this.ns, who: ipam });
+    if (block6) this.store.put(blockKey6(block6.cidr), blockValue6(block6), { ns: this.ns, who: ipam });
     if (this.opts.networking === 'none') {
       // Canal: Felix enforces policy; another plugin (flannel) carries packets between nodes.
       this.running = true;
@@ -191,11 +239,76 @@ export class CalicoNode {
       this.exec,
     );
     this.bird.start();
+    if (block6 && addr6) this.startBird6(addr6, block6.cidr, asn, labels);
     this.running = true;
+  }
+
+  /** IP6 autodetection: the first global IPv6 address of the BGP interface. */
+  private bgpAddress6(): Cidr6 {
+    const a = this.ns.device(this.opts.iface)?.addrs6.find((x) => x.scope === 'global');
+    if (!a)
+      throw new CalicoError(
+        `no global IPv6 address on ${this.opts.iface} to use as the BGP address (the pool ${this.pool6!.name} is IPv6)`,
+      );
+    return { addr: a.addr, len: a.len };
+  }
+
+  /** IPAM for the IPv6 pool: claim this node's /122 (pinned, or the first free one) by affinity. */
+  private claimBlock6(pool: Pool6): Block6 {
+    const name = this.machine.name;
+    const held = this.store
+      .list(BLOCKS6)
+      .map((e) => parseBlock6(e.value))
+      .filter((b) => b !== undefined);
+    let cidr: Cidr6;
+    if (this.opts.block6) {
+      const c = parseCidr6(this.opts.block6, true);
+      if (!c) throw new IpamError(`block6 ${this.opts.block6} is not an IPv6 network`);
+      cidr = c;
+      checkBlock6(pool, cidr);
+      const other = held.find((b) => b.cidr.addr === cidr.addr);
+      if (other && other.affinity !== `host:${name}`)
+        throw new IpamError(`block ${cidr6Text(cidr)} is affine to ${other.affinity}`);
+    } else {
+      cidr = freeBlock6(
+        pool,
+        held.map((b) => b.cidr),
+      );
+    }
+    this.store.put(hostAffinityKey6(name, cidr), '{"state":"confirmed"}', {
+      ns: this.ns,
+      who: `calico-ipam on ${name}`,
+    });
+    return (this.block6 = { cidr, affinity: `host:${name}`, allocations: new Map() });
+  }
+
+  /** bird6: the same mesh or peers as BIRD, between the nodes' IPv6 addresses, for the IPv6 block. */
+  private startBird6(addr: Cidr6, block: Cidr6, asn: number, labels: Labels): void {
+    const fabric = BgpFabric.of6(this.world);
+    const v4 = BgpFabric.of(this.world);
+    fabric.mesh = v4.mesh;
+    fabric.peers = v4.peers;
+    this.bird6 = new Bird(
+      fabric,
+      {
+        node: this.machine.name,
+        ns: this.ns,
+        iface: this.opts.iface,
+        addr,
+        asn,
+        ipipMode: 'Never',
+        labels,
+        routeReflector: this.opts.routeReflector,
+        blocks: [block],
+      },
+      this.exec,
+    );
+    this.bird6.start();
   }
 
   stop(): void {
     this.bird?.stop();
+    this.bird6?.stop();
     this.running = false;
   }
 

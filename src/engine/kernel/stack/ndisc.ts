@@ -192,7 +192,8 @@ function ndiscRecvNs(dev: Device, ip: Ipv6Layer, m: Icmpv6Layer): void {
   }
   if (m.lladdr) learn(dev, saddr, m.lladdr, 'STALE', false);
   const inc = isMulticast6(addr(ip.dst));
-  const forwarding = ns.sysctl.get('net.ipv6.conf.all.forwarding') !== 0;
+  // ndisc_recv_ns: is_router = idev->cnf.forwarding, the receiving device's own copy.
+  const forwarding = ns.sysctl.dev6Get(dev.name, 'forwarding') !== 0;
   const na: Icmpv6Layer = {
     proto: 'icmpv6',
     type: 136,
