@@ -21,8 +21,8 @@ const engineForbiddenPatterns = [
   },
   { group: ['node:*'], message: 'src/engine must not use Node built-ins (it also runs in the browser).' },
   {
-    group: ['**/app', '**/app/**', '**/ui', '**/ui/**', '**/cli', '**/cli/**'],
-    message: 'src/engine may not import from the layers above it (src/app, src/ui, src/cli).',
+    group: ['**/app', '**/app/**', '**/cli', '**/cli/**'],
+    message: 'src/engine may not import from the layers above it (src/app, src/cli).',
   },
 ];
 
@@ -66,7 +66,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/app/**/*.{ts,tsx}', 'src/ui/**/*.{ts,tsx}'],
+    files: ['src/app/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },

@@ -12,6 +12,25 @@ import type { Ipv4Layer, Ipv6Layer } from '../net/layers';
 
 type Where = { netns: string; interface: string };
 
+/**
+ * The event at index i of a range the grouping made itself (a draft's first, last or focus):
+ * always there, and an error naming the index if a bug ever made it not.
+ */
+function eventAt(events: TraceEvent[], i: number): TraceEvent {
+  const e = events[i];
+  // A plain Error: the trace's caller reports it as an internal error (asEngineError).
+  if (e === undefined) throw new Error(`hop grouping: no event ${i} of ${events.length}`);
+  return e;
+}
+
+/** A draft's events with their indices in the Trace, in order. */
+function* eventsOf(
+  events: TraceEvent[],
+  d: { first: number; last: number },
+): Generator<[number, TraceEvent]> {
+  for (let i = d.first; i <= d.last; i++) yield [i, eventAt(events, i)];
+}
+
 /** Events that carry a frame between devices (or across a bridge). */
 const WIRE = new Set(['tx', 'rx', 'bridge-forward', 'bridge-flood', 'bridge-learn']);
 
@@ -56,12 +75,12 @@ interface Draft {
  */
 function resolutions(events: TraceEvent[]): Map<number, number> {
   const ranges = new Map<number, number>();
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i];
+  // The loops run until the index passes the last event (events[i] is undefined there); both
+  // skip ahead past a resolution or a packet that joined its queue.
+  for (let i = 0, e = events[i]; e !== undefined; e = events[++i]) {
     if (e.explain.code !== 'neigh.miss' && e.explain.code !== 'ndisc.miss') continue;
     let end = i;
-    for (let j = i + 1; j < events.length; j++) {
-      const f = events[j];
+    for (let j = i + 1, f = events[j]; f !== undefined; f = events[++j]) {
       const sameDev = f.netns === e.netns && f.interface === e.interface;
       const done = f.explain.code === 'neigh.resolved' || f.explain.code === 'drop.neigh-failed';
       if (sameDev && (done || f.explain.code === 'ndisc.failed')) {
@@ -90,9 +109,8 @@ function resolutions(events: TraceEvent[]): Map<number, number> {
  * it on the queue of the same device: the index of that wait, or undefined when it goes elsewhere.
  */
 function joinsQueue(events: TraceEvent[], j: number, miss: TraceEvent): number | undefined {
-  const id = events[j]!.packetId;
-  for (let k = j; k < events.length; k++) {
-    const f = events[k]!;
+  const id = events[j]?.packetId;
+  for (let k = j, f = events[k]; f !== undefined; f = events[++k]) {
     if (f.netns !== miss.netns || isArpTraffic(f) || (id !== undefined && f.packetId !== id))
       return undefined;
     if (f.explain.code === 'neigh.wait') return f.interface === miss.interface ? k : undefined;
@@ -105,8 +123,7 @@ function draftHops(events: TraceEvent[]): Draft[] {
   const drafts: Draft[] = [];
   const resolve = resolutions(events);
   let cur: Draft | undefined;
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i];
+  for (let i = 0, e = events[i]; e !== undefined; e = events[++i]) {
     const end = resolve.get(i);
     if (end !== undefined) {
       cur = {
@@ -159,7 +176,7 @@ function mergeArrivals(drafts: Draft[], events: TraceEvent[]): Draft[] {
       prev.rx &&
       d.kind === 'decision' &&
       d.packetId === prev.packetId &&
-      events[prev.last].netns === d.netns &&
+      eventAt(events, prev.last).netns === d.netns &&
       evs.every((e) => LOCAL_IN.has(e.kind)) &&
       evs.some((e) => e.kind === 'deliver');
     if (arrival) {
@@ -198,7 +215,7 @@ const FOCUS_ORDER: KeyMoment[] = ['drop', 'icmp-error', 'encap', 'decap', 'nat',
 /** The event that stands for the hop: where a move arrives, the key moment or verdict of a decision. */
 function focusOf(events: TraceEvent[], d: Draft): number {
   const range = (pred: (e: TraceEvent) => boolean): number => {
-    for (let i = d.last; i >= d.first; i--) if (pred(events[i])) return i;
+    for (let i = d.last; i >= d.first; i--) if (pred(eventAt(events, i))) return i;
     return -1;
   };
   if (d.kind === 'move') {
@@ -253,8 +270,7 @@ function endsOf(c: Context, d: Draft, prev: Where | undefined): { from?: Where; 
     e.interface !== undefined ? { netns: e.netns, interface: e.interface } : undefined;
   let from: Where | undefined;
   let to: Where | undefined;
-  for (let i = d.first; i <= d.last; i++) {
-    const e = c.events[i];
+  for (const [i, e] of eventsOf(c.events, d)) {
     // A move that begins at a bridge starts where the packet last was: the port it came in on.
     if (e.kind === 'tx' && !from && (i === d.first || !prev)) from = at(e);
     if (e.kind === 'rx') to = at(e);
@@ -263,7 +279,7 @@ function endsOf(c: Context, d: Draft, prev: Where | undefined): { from?: Where; 
       to = { netns: e.netns, interface: out };
   }
   from ??= prev;
-  const last = c.events[d.last];
+  const last = eventAt(c.events, d.last);
   if (!to && last.kind === 'tx' && last.interface !== undefined) {
     to = c.peers.get(whereKey({ netns: last.netns, interface: last.interface }));
   }
@@ -302,14 +318,15 @@ const place = (w: Where): string => `${w.netns} ${w.interface}`;
 
 /** The hop's one-line title as a message code and its real values. */
 function explainOf(c: Context, d: Draft, h: Omit<Hop, 'explain' | 'title'>, chapter: Chapter): Explain {
-  const e = c.events[h.focus];
+  const e = eventAt(c.events, h.focus);
   const a = e.explain.args;
   const ns = h.netns;
   if (d.kind === 'resolve') {
-    const failed = ['drop.neigh-failed', 'ndisc.failed'].includes(c.events[d.last].explain.code);
-    const first = c.events[d.first].explain.args;
+    const failed = ['drop.neigh-failed', 'ndisc.failed'].includes(eventAt(c.events, d.last).explain.code);
+    const miss = eventAt(c.events, d.first).explain;
+    const first = miss.args;
     // On an IPv6 link the question is neighbour discovery's, not ARP's.
-    const v6 = c.events[d.first].explain.code === 'ndisc.miss' ? '6' : '';
+    const v6 = miss.code === 'ndisc.miss' ? '6' : '';
     return {
       code: failed ? `hop.resolve${v6}-failed` : `hop.resolve${v6}`,
       args: { ns, ip: first.ip ?? '?', dev: first.dev ?? '?' },
@@ -358,13 +375,12 @@ export function groupHops(events: TraceEvent[], topology: Topology, source: stri
   const lastAt = new Map<number, Where>();
   return draftHops(events).map((d) => {
     const focus = focusOf(events, d);
-    const fe = events[focus];
+    const fe = eventAt(events, focus);
     const key = [...new Set(events.slice(d.first, d.last + 1).flatMap(keyMomentsOf))];
     const prev = d.packetId !== undefined ? lastAt.get(d.packetId) : undefined;
     const ends = d.kind === 'move' ? endsOf(c, d, prev) : {};
     if (d.packetId !== undefined) {
-      for (let i = d.first; i <= d.last; i++) {
-        const e = events[i];
+      for (const [, e] of eventsOf(events, d)) {
         if (e.interface !== undefined && (e.kind === 'rx' || e.kind === 'tx')) {
           lastAt.set(d.packetId, { netns: e.netns, interface: e.interface });
         }

@@ -19,8 +19,7 @@ export function isArpTraffic(e: TraceEvent): boolean {
 export function innerIp(layers: Layer[] | undefined): Ipv4Layer | Ipv6Layer | undefined {
   if (!layers) return undefined;
   let ip: Ipv4Layer | Ipv6Layer | undefined;
-  for (let i = 0; i < layers.length; i++) {
-    const l = layers[i];
+  for (const [i, l] of layers.entries()) {
     if (l.proto === 'ipv4' || l.proto === 'ipv6') ip = l;
     else if (l.proto === 'icmp' || l.proto === 'icmpv6' || l.proto === 'tcp') break;
     else if (l.proto === 'udp' && !['vxlan', 'ipv4', 'ipv6', 'eth'].includes(layers[i + 1]?.proto ?? ''))

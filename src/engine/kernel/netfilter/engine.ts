@@ -214,6 +214,19 @@ function pristine(t: Table): boolean {
   return true;
 }
 
+/**
+ * The end of a base chain: its policy decides, counted and recorded as the row
+ * `iptables -S` prints for it (-P HOOK POLICY).
+ */
+function policyOutcome(table: Table, hook: string, v: PacketView, traversed: TraversedRule[]): Outcome {
+  const base = table.chains.get(hook)!;
+  base.counters.packets++;
+  base.counters.bytes += v.bytes;
+  const row = `-P ${hook} ${base.policy ?? 'ACCEPT'}`;
+  traversed.push({ table: table.id, chain: hook, row, matched: true });
+  return { verdict: base.policy === 'DROP' ? 'DROP' : 'ACCEPT', row };
+}
+
 export class NetfilterEngine implements NetfilterHooks {
   readonly ct = new Conntrack();
   private nthCount = new Map<Rule, number>();
@@ -859,16 +872,7 @@ export class NetfilterEngine implements NetfilterHooks {
           i = back.i;
           continue;
         }
-        const base = table.chains.get(hook)!;
-        base.counters.packets++;
-        base.counters.bytes += v.bytes;
-        const row = `-P ${hook} ${base.policy ?? 'ACCEPT'}`;
-        traversed.push({ table: table.id, chain: hook, row, matched: true });
-        return {
-          outcome: { verdict: base.policy === 'DROP' ? 'DROP' : 'ACCEPT', row },
-          traversed,
-          chain: hook,
-        };
+        return { outcome: policyOutcome(table, hook, v, traversed), traversed, chain: hook };
       }
       const r = c.rules[i++]!;
       const prob = r.matches.find((m) => m.module === 'statistic' && m.mode === 'random');
@@ -882,14 +886,14 @@ export class NetfilterEngine implements NetfilterHooks {
       }
       passed.flush();
       const row = formatRule(table.id, chain, r);
+      const probability =
+        prob?.module === 'statistic' && prob.mode === 'random' ? prob.probability : undefined;
       traversed.push({
         table: table.id,
         chain,
         row,
         matched,
-        ...(prob && prob.module === 'statistic' && prob.mode === 'random'
-          ? { probability: prob.probability }
-          : {}),
+        ...(probability !== undefined ? { probability } : {}),
       });
       if (!matched) continue;
       r.counters.packets++;
@@ -916,18 +920,9 @@ export class NetfilterEngine implements NetfilterHooks {
           i = 0;
           continue;
         case 'MARK':
-          v.mark = ((v.mark & ~t.mask) ^ t.value) >>> 0;
-          continue;
         case 'CONNMARK':
-          connmarkTg(v, t);
-          continue;
         case 'LOG':
-          emit(this.ns, {
-            kind: 'netfilter',
-            skb,
-            code: 'nf.log',
-            args: { prefix: t.prefix ?? '', rule: row },
-          });
+          this.continueTarget(t, v, skb, row);
           continue;
         default:
           return { outcome: { verdict: 'NAT', rule: r, row, target: t }, traversed, chain };
@@ -935,6 +930,19 @@ export class NetfilterEngine implements NetfilterHooks {
     }
     passed.flush();
     return { outcome: { verdict: 'ACCEPT', row: `-P ${hook} ACCEPT` }, traversed, chain: hook };
+  }
+
+  /** The targets after which the chain goes on (XT_CONTINUE): MARK, CONNMARK, LOG. */
+  private continueTarget(
+    t: Extract<Target, { kind: 'MARK' | 'CONNMARK' | 'LOG' }>,
+    v: PacketView,
+    skb: Skb,
+    row: string,
+  ): void {
+    if (t.kind === 'MARK') v.mark = ((v.mark & ~t.mask) ^ t.value) >>> 0;
+    else if (t.kind === 'CONNMARK') connmarkTg(v, t);
+    else
+      emit(this.ns, { kind: 'netfilter', skb, code: 'nf.log', args: { prefix: t.prefix ?? '', rule: row } });
   }
 
   private chainEvent(

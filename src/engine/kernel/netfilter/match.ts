@@ -101,87 +101,104 @@ function ctStates(v: PacketView): string[] {
   return s;
 }
 
-function matchModule(m: Match, v: PacketView, rule: Rule): boolean {
+type MatchOf<K extends Match['module']> = Extract<Match, { module: K }>;
+
+/** xt_tcpudp's tcp_mt / udp_mt: the protocol, port ranges, and for tcp --syn and --tcp-flags. */
+function tcpUdpMatches(m: MatchOf<'tcp' | 'udp'>, l4: Layer | undefined): boolean {
+  if (l4?.proto !== m.module) return false;
+  const p = ports(l4)!;
+  if (m.sport && inRange(p.sport, m.sport) === m.sport.neg) return false;
+  if (m.dport && inRange(p.dport, m.dport) === m.dport.neg) return false;
+  if (m.module === 'tcp' && (m.syn || m.tcpFlags)) {
+    const flags = (l4 as TcpLayer).flags;
+    const has = (f: string): boolean => (f === 'ACK' ? flags.includes('.') : flags.includes(f[0]!));
+    if (m.syn) {
+      const isSyn = has('SYN') && !has('ACK') && !has('RST') && !has('FIN');
+      if (isSyn === m.syn.neg) return false;
+    }
+    if (m.tcpFlags) {
+      const ok = m.tcpFlags.mask.every((f) => has(f) === m.tcpFlags!.comp.includes(f));
+      if (ok === m.tcpFlags.neg) return false;
+    }
+  }
+  return true;
+}
+
+/** icmp_match and icmp6_match: the protocol, then a type (and code, when one was named) compare. */
+function icmpMatches(m: MatchOf<'icmp' | 'icmp6'>, l4: Layer | undefined): boolean {
+  if (l4?.proto !== (m.module === 'icmp' ? 'icmp' : 'icmpv6')) return false;
+  const t = m.icmpType;
+  if (!t) return true;
+  const icmp = l4 as IcmpLayer;
+  return (icmp.type === t.type && (t.code === undefined || icmp.code === t.code)) !== t.neg;
+}
+
+/** xt_multiport: any of the listed ports or ranges, as destination, source, or either. */
+function multiportMatches(m: MatchOf<'multiport'>, l4: Layer | undefined): boolean {
+  const p = ports(l4);
+  if (!p) return false;
+  const any = (rs: PortRange[] | undefined, x: number): boolean => (rs ?? []).some((r) => inRange(x, r));
+  const hit = m.dports
+    ? any(m.dports, p.dport)
+    : m.sports
+      ? any(m.sports, p.sport)
+      : any(m.ports, p.sport) || any(m.ports, p.dport);
+  return hit !== m.neg;
+}
+
+/** xt_addrtype: the route types of the source and destination addresses in this namespace. */
+function addrtypeMatches(m: MatchOf<'addrtype'>, v: PacketView): boolean {
+  const ip = v.layers[0] as Ipv4Layer | Ipv6Layer;
+  if (ip.proto === 'ipv6') {
+    if (m.srcType && addrTypeMatches6(v.ns, ip.src, m.srcType.types) === m.srcType.neg) return false;
+    if (m.dstType && addrTypeMatches6(v.ns, ip.dst, m.dstType.types) === m.dstType.neg) return false;
+    return true;
+  }
+  if (m.srcType) {
+    const hit = m.srcType.types.includes(addrType(v.ns, ipOf(ip.src)));
+    if (hit === m.srcType.neg) return false;
+  }
+  if (m.dstType) {
+    const hit = m.dstType.types.includes(addrType(v.ns, ipOf(ip.dst)));
+    if (hit === m.dstType.neg) return false;
+  }
+  return true;
+}
+
+/** xt_conntrack: --ctstate, and the original destination and port of the connection. */
+function conntrackMatches(m: MatchOf<'conntrack'>, v: PacketView): boolean {
   const ip = v.layers[0] as Ipv4Layer;
+  if (m.ctstate) {
+    const hit = ctStates(v).some((s) => m.ctstate!.states.includes(s as never));
+    if (hit === m.ctstate.neg) return false;
+  }
+  if (m.ctorigdst) {
+    const od = v.ct ? v.ct.e.orig.dst : ipOf(ip.dst);
+    if (inPrefix(od, m.ctorigdst.addr, m.ctorigdst.len) === m.ctorigdst.neg) return false;
+  }
+  if (m.ctorigdstport) {
+    const op = v.ct ? v.ct.e.orig.dport : (ports(v.layers[1])?.dport ?? 0);
+    if ((op === m.ctorigdstport.port) === m.ctorigdstport.neg) return false;
+  }
+  return true;
+}
+
+/** One -m module of a rule: each xt match's own test. */
+function matchModule(m: Match, v: PacketView, rule: Rule): boolean {
   const l4 = v.layers[1];
   switch (m.module) {
     case 'tcp':
-    case 'udp': {
-      if (l4?.proto !== m.module) return false;
-      const p = ports(l4)!;
-      if (m.sport && inRange(p.sport, m.sport) === m.sport.neg) return false;
-      if (m.dport && inRange(p.dport, m.dport) === m.dport.neg) return false;
-      if (m.module === 'tcp' && (m.syn || m.tcpFlags)) {
-        const flags = (l4 as TcpLayer).flags;
-        const has = (f: string): boolean => (f === 'ACK' ? flags.includes('.') : flags.includes(f[0]!));
-        if (m.syn) {
-          const isSyn = has('SYN') && !has('ACK') && !has('RST') && !has('FIN');
-          if (isSyn === m.syn.neg) return false;
-        }
-        if (m.tcpFlags) {
-          const ok = m.tcpFlags.mask.every((f) => has(f) === m.tcpFlags!.comp.includes(f));
-          if (ok === m.tcpFlags.neg) return false;
-        }
-      }
-      return true;
-    }
-    case 'icmp6': {
-      // icmp6_match: a type (and code, when one was named) compare.
-      if (l4?.proto !== 'icmpv6') return false;
-      const t = m.icmpType;
-      if (!t) return true;
-      return (l4.type === t.type && (t.code === undefined || l4.code === t.code)) !== t.neg;
-    }
-    case 'icmp': {
-      if (l4?.proto !== 'icmp') return false;
-      if (!m.icmpType) return true;
-      const icmp = l4 as IcmpLayer;
-      const hit =
-        icmp.type === m.icmpType.type && (m.icmpType.code === undefined || icmp.code === m.icmpType.code);
-      return hit !== m.icmpType.neg;
-    }
-    case 'multiport': {
-      const p = ports(l4);
-      if (!p) return false;
-      const any = (rs: PortRange[] | undefined, x: number): boolean => (rs ?? []).some((r) => inRange(x, r));
-      const hit = m.dports
-        ? any(m.dports, p.dport)
-        : m.sports
-          ? any(m.sports, p.sport)
-          : any(m.ports, p.sport) || any(m.ports, p.dport);
-      return hit !== m.neg;
-    }
-    case 'addrtype': {
-      if ((v.layers[0] as Ipv4Layer | Ipv6Layer).proto === 'ipv6') {
-        if (m.srcType && addrTypeMatches6(v.ns, ip.src, m.srcType.types) === m.srcType.neg) return false;
-        if (m.dstType && addrTypeMatches6(v.ns, ip.dst, m.dstType.types) === m.dstType.neg) return false;
-        return true;
-      }
-      if (m.srcType) {
-        const hit = m.srcType.types.includes(addrType(v.ns, ipOf(ip.src)));
-        if (hit === m.srcType.neg) return false;
-      }
-      if (m.dstType) {
-        const hit = m.dstType.types.includes(addrType(v.ns, ipOf(ip.dst)));
-        if (hit === m.dstType.neg) return false;
-      }
-      return true;
-    }
-    case 'conntrack': {
-      if (m.ctstate) {
-        const hit = ctStates(v).some((s) => m.ctstate!.states.includes(s as never));
-        if (hit === m.ctstate.neg) return false;
-      }
-      if (m.ctorigdst) {
-        const od = v.ct ? v.ct.e.orig.dst : ipOf(ip.dst);
-        if (inPrefix(od, m.ctorigdst.addr, m.ctorigdst.len) === m.ctorigdst.neg) return false;
-      }
-      if (m.ctorigdstport) {
-        const op = v.ct ? v.ct.e.orig.dport : (ports(l4)?.dport ?? 0);
-        if ((op === m.ctorigdstport.port) === m.ctorigdstport.neg) return false;
-      }
-      return true;
-    }
+    case 'udp':
+      return tcpUdpMatches(m, l4);
+    case 'icmp6':
+    case 'icmp':
+      return icmpMatches(m, l4);
+    case 'multiport':
+      return multiportMatches(m, l4);
+    case 'addrtype':
+      return addrtypeMatches(m, v);
+    case 'conntrack':
+      return conntrackMatches(m, v);
     case 'state':
       return ctStates(v).some((s) => m.states.includes(s as never)) !== m.neg;
     case 'comment':
