@@ -8,8 +8,7 @@
  * the same text (test/fixtures/nft/kube-proxy-dualstack.out); chain names are recomputed here
  * with Node's own SHA-256 as hashAndTruncate does, not read back from the engine. The four
  * flows agree with the kernel frame by frame (`npx tsx src/cli/conformance.ts --jobs 1
- * k8s-service-dualstack-nft`: 80/80, 68/68, 40/40 and 16/16 frames; a run by hand, see
- * conformance/by-hand.json).
+ * k8s-service-dualstack-nft`: 80/80, 68/68, 40/40 and 16/16 frames; in CI's default run).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
