@@ -108,7 +108,58 @@ export class CalicoNode {
     this.who = `calico-node on ${machine.name}`;
   }
 
+  /**
+   * calico-node's start-up, in the order the real one runs it: read the IP pools and the BGP
+   * configuration, claim this node's blocks (IPAM), start Felix, register the Node resource, wire
+   * each pod (the CNI plugin), publish the blocks, then start BIRD (and BIRD6 for an IPv6 pool).
+   */
   start(): void {
+    const pool = this.readPools();
+    const { fabric, asn } = this.readBgpConfiguration();
+    const addr = this.bgpAddress();
+    const name = this.machine.name;
+    const labels = {
+      ...this.opts.labels,
+      ...(this.opts.routeReflector ? { 'route-reflector': 'true' } : {}),
+    };
+    const block = this.claimBlock(pool);
+    const addr6 = this.pool6 ? this.bgpAddress6() : undefined;
+    const block6 = this.pool6 ? this.claimBlock6(this.pool6) : undefined;
+    const ipip = pool.ipipMode !== 'Never';
+    const felix = this.startFelix(block, block6, ipip);
+    this.registerNode(addr, addr6, labels);
+    for (const p of this.opts.pods) this.addPod(felix, p, { block, block6, ipip });
+    const ipam = `calico-ipam on ${name}`;
+    this.store.put(blockKey(block.cidr), blockValue(block), { ns: this.ns, who: ipam });
+    if (block6) this.store.put(blockKey6(block6.cidr), blockValue6(block6), { ns: this.ns, who: ipam });
+    if (this.opts.networking === 'none') {
+      // Canal: Felix enforces policy; another plugin (flannel) carries packets between nodes.
+      this.running = true;
+      return;
+    }
+
+    this.bird = new Bird(
+      fabric,
+      {
+        node: name,
+        ns: this.ns,
+        iface: this.opts.iface,
+        addr,
+        asn,
+        ipipMode: pool.ipipMode,
+        labels,
+        routeReflector: this.opts.routeReflector,
+        blocks: [block.cidr],
+      },
+      this.exec,
+    );
+    this.bird.start();
+    if (block6 && addr6) this.startBird6(addr6, block6.cidr, asn, labels);
+    this.running = true;
+  }
+
+  /** The IPv4 pool (required) and the IPv6 one (optional) from the datastore. */
+  private readPools(): Pool {
     const pools = this.store.list(POOLS).map((e) => ({
       name: e.key.slice(POOLS.length),
       value: e.value,
@@ -120,6 +171,11 @@ export class CalicoNode {
     this.pool = pool;
     const pool6Entry = pools.find((p) => isPool6(p.j));
     if (pool6Entry) this.pool6 = parsePool6(pool6Entry.name, pool6Entry.j);
+    return pool;
+  }
+
+  /** BGPConfiguration (the node-to-node mesh, the AS number) and the BGPPeers, onto the fabric. */
+  private readBgpConfiguration(): { fabric: BgpFabric; asn: number } {
     const bgp = parseResource(BGP_CONFIG, this.store.list(BGP_CONFIG)[0]?.value ?? '{}');
     const fabric = BgpFabric.of(this.world);
     fabric.mesh = field(BGP_CONFIG, bgp, 'nodeToNodeMeshEnabled', 'boolean') !== false;
@@ -131,19 +187,20 @@ export class CalicoNode {
         peerSelector: field(e.key, j, 'peerSelector', 'string') ?? 'all()',
       } satisfies BgpPeerSpec;
     });
-    const asn = field(BGP_CONFIG, bgp, 'asNumber', 'number') ?? DEFAULT_ASN;
+    return { fabric, asn: field(BGP_CONFIG, bgp, 'asNumber', 'number') ?? DEFAULT_ASN };
+  }
 
+  /** IP autodetection: the primary IPv4 address of the BGP interface. */
+  private bgpAddress(): Cidr {
     const dev = this.ns.device(this.opts.iface);
     const a = dev?.addrs.find((x) => !x.secondary);
     if (!dev || !a) throw new CalicoError(`no IPv4 address on ${this.opts.iface} to use as the BGP address`);
-    const addr: Cidr = { addr: a.addr, len: a.len };
-    const name = this.machine.name;
-    const labels = {
-      ...this.opts.labels,
-      ...(this.opts.routeReflector ? { 'route-reflector': 'true' } : {}),
-    };
+    return { addr: a.addr, len: a.len };
+  }
 
-    // IPAM: claim this node's block (affinity) in the datastore.
+  /** IPAM: claim this node's IPv4 block (the one asked for, or the first free one) by affinity. */
+  private claimBlock(pool: Pool): Block {
+    const name = this.machine.name;
     const blocks = this.store
       .list(BLOCKS)
       .map((e) => parseBlock(e.value))
@@ -164,19 +221,29 @@ export class CalicoNode {
     }
     const block: Block = { cidr, affinity: `host:${name}`, allocations: new Map() };
     this.block = block;
-    const ipam = `calico-ipam on ${name}`;
-    this.store.put(hostAffinityKey(name, cidr), '{"state":"confirmed"}', { ns: this.ns, who: ipam });
-    const addr6 = this.pool6 ? this.bgpAddress6() : undefined;
-    const block6 = this.pool6 ? this.claimBlock6(this.pool6) : undefined;
+    this.store.put(hostAffinityKey(name, cidr), '{"state":"confirmed"}', {
+      ns: this.ns,
+      who: `calico-ipam on ${name}`,
+    });
+    return block;
+  }
 
-    this.felix = new Felix(name, this.ns, this.store, this.exec);
-    this.felix.start();
-    if (block6) this.felix.enableIpv6Forwarding();
-    const ipip = pool.ipipMode !== 'Never';
+  /** Felix: its host setup, IPv6 forwarding for an IPv6 pool, and the IPIP tunnel's address. */
+  private startFelix(block: Block, block6: Block6 | undefined, ipip: boolean): Felix {
+    const felix = new Felix(this.machine.name, this.ns, this.store, this.exec);
+    this.felix = felix;
+    felix.start();
+    if (block6) felix.enableIpv6Forwarding();
     if (ipip) {
-      this.tunnelAddr = assign(block, `ipip-tunnel-addr-${name}`);
-      this.felix.configureTunnel(this.tunnelAddr);
+      this.tunnelAddr = assign(block, `ipip-tunnel-addr-${this.machine.name}`);
+      felix.configureTunnel(this.tunnelAddr);
     }
+    return felix;
+  }
+
+  /** The Node resource: its BGP addresses, the IPIP tunnel address, the route-reflector cluster. */
+  private registerNode(addr: Cidr, addr6: Cidr6 | undefined, labels: Record<string, string>): void {
+    const name = this.machine.name;
     this.store.put(
       `${NODES}${name}`,
       JSON.stringify({
@@ -190,57 +257,33 @@ export class CalicoNode {
       }),
       { ns: this.ns, who: this.who },
     );
+  }
 
-    for (const p of this.opts.pods) {
-      const want = p.ip ? parseCidr(`${p.ip}/32`)!.addr : undefined;
-      const ip = assign(block, `${p.namespace}.${p.name}`, want);
-      const want6 = p.ip6 !== undefined ? (parseIp6(p.ip6) ?? undefined) : undefined;
-      const ip6 = block6 ? assign6(block6, `${p.namespace}.${p.name}`, want6) : undefined;
-      const mtu = ipip ? { mtu: IPIP_MTU } : {};
-      const v6 = ip6 !== undefined ? { ip6 } : {};
-      const iface = calicoCniAdd(
-        name,
-        { name: p.name, namespace: p.namespace, ip, ...v6, ...mtu },
-        this.exec,
-      );
-      const w: Workload = {
-        node: name,
-        pod: p.name,
-        namespace: p.namespace,
-        ip,
-        ...v6,
-        iface,
-        labels: p.labels,
-      };
-      this.store.put(wepKey(w), wepValue(w), { ns: this.ns, who: `calico CNI on ${name}` });
-      this.felix.addLocal(w);
-    }
-    this.store.put(blockKey(cidr), blockValue(block), { ns: this.ns, who: ipam });
-    if (block6) this.store.put(blockKey6(block6.cidr), blockValue6(block6), { ns: this.ns, who: ipam });
-    if (this.opts.networking === 'none') {
-      // Canal: Felix enforces policy; another plugin (flannel) carries packets between nodes.
-      this.running = true;
-      return;
-    }
-
-    this.bird = new Bird(
-      fabric,
-      {
-        node: name,
-        ns: this.ns,
-        iface: this.opts.iface,
-        addr,
-        asn,
-        ipipMode: pool.ipipMode,
-        labels,
-        routeReflector: this.opts.routeReflector,
-        blocks: [cidr],
-      },
-      this.exec,
-    );
-    this.bird.start();
-    if (block6 && addr6) this.startBird6(addr6, block6.cidr, asn, labels);
-    this.running = true;
+  /** One pod: its addresses from the blocks, the CNI plugin's wiring, its WorkloadEndpoint, Felix. */
+  private addPod(
+    felix: Felix,
+    p: CalicoPod,
+    { block, block6, ipip }: { block: Block; block6: Block6 | undefined; ipip: boolean },
+  ): void {
+    const name = this.machine.name;
+    const want = p.ip ? parseCidr(`${p.ip}/32`)!.addr : undefined;
+    const ip = assign(block, `${p.namespace}.${p.name}`, want);
+    const want6 = p.ip6 !== undefined ? (parseIp6(p.ip6) ?? undefined) : undefined;
+    const ip6 = block6 ? assign6(block6, `${p.namespace}.${p.name}`, want6) : undefined;
+    const mtu = ipip ? { mtu: IPIP_MTU } : {};
+    const v6 = ip6 !== undefined ? { ip6 } : {};
+    const iface = calicoCniAdd(name, { name: p.name, namespace: p.namespace, ip, ...v6, ...mtu }, this.exec);
+    const w: Workload = {
+      node: name,
+      pod: p.name,
+      namespace: p.namespace,
+      ip,
+      ...v6,
+      iface,
+      labels: p.labels,
+    };
+    this.store.put(wepKey(w), wepValue(w), { ns: this.ns, who: `calico CNI on ${name}` });
+    felix.addLocal(w);
   }
 
   /** IP6 autodetection: the first global IPv6 address of the BGP interface. */
