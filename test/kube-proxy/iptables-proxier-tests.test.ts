@@ -1,11 +1,11 @@
 /**
  * The other tests of kube-proxy's iptables mode that assert a whole iptables-restore batch
  * (pkg/proxy/iptables/proxier_test.go, kubernetes 1.33), besides TestOverallIPTablesRules
- * (./iptables-rules.test.ts): the nine syncs of TestSyncProxyRulesRepeated.
+ * (./iptables-rules.test.ts): TestBadIPs and the nine syncs of TestSyncProxyRulesRepeated.
  * Their Services and EndpointSlices reach the IPv4 proxier as the scenario builder hands them
  * over (proxiedServices, familyView: where kube-proxy's change trackers parse addresses), the
  * fake proxier's options are ./overall's, and each expected batch is verbatim in
- * test/fixtures/kube-proxy/ (repeated-iptables-N.txt).
+ * test/fixtures/kube-proxy/ (badips-iptables.txt, repeated-iptables-N.txt).
  *
  * The model writes every Service's chains on every sync, as kube-proxy's full sync does. A
  * partial sync of kube-proxy rewrites the filter table and the nat base chains whole but
@@ -64,6 +64,24 @@ function expectBatch(services: Service[], name: string, partial: boolean): void 
     expect(want[table]!.deleted.filter((c) => declared.has(c))).toEqual([]);
   }
 }
+
+describe('kube-proxy iptables mode: TestBadIPs', () => {
+  it('writes addresses and CIDRs with leading zeros as kube-proxy normalises them', () => {
+    const svc: Service = {
+      namespace: 'ns1',
+      name: 'svc1',
+      type: 'LoadBalancer',
+      externalTrafficPolicy: 'Cluster',
+      clusterIP: '172.30.0.041',
+      ports: [{ name: 'p80', port: 80, targetPort: 80, protocol: 'TCP', nodePort: 3001 }],
+      loadBalancerIPs: ['1.2.3.004'],
+      externalIPs: ['192.168.099.022'],
+      loadBalancerSourceRanges: ['203.0.113.000/025'],
+      endpoints: [{ ip: '10.180.00.001' }],
+    };
+    expectBatch([svc], 'badips-iptables.txt', false);
+  });
+});
 
 describe('kube-proxy iptables mode: TestSyncProxyRulesRepeated', () => {
   const svc1 = clusterIP('ns1', 'svc1', '172.30.0.41', 80, ['10.0.1.1']);

@@ -1,12 +1,12 @@
 /**
  * The other tests of kube-proxy's nftables mode that assert the whole `ip kube-proxy` table
  * (pkg/proxy/nftables/proxier_test.go, kubernetes 1.33), besides TestOverallNFTablesRules
- * (./nftables-rules.test.ts): the twelve syncs of TestSyncProxyRulesRepeated and
+ * (./nftables-rules.test.ts): TestBadIPs, the twelve syncs of TestSyncProxyRulesRepeated and
  * TestSyncProxyRulesStartup. Their Services reach the IPv4 proxier as the scenario builder
  * hands them over (proxiedServices, familyView); their fake proxier is ./overall's with
  * --nodeport-addresses 192.168.0.2/32 and service CIDR 172.30.0.0/16; each expected table is
  * verbatim in test/fixtures/kube-proxy/: the test's baseRules (nft-base-rules.txt) followed by the
- * Services' part (repeated-nftables-N.txt, startup-nftables.txt).
+ * Services' part (badips-nftables.txt, repeated-nftables-N.txt, startup-nftables.txt).
  *
  * knftables' fake dumps the whole table after each sync, so every step is a full comparison.
  * The one thing kube-proxy keeps from earlier syncs is a stale chain: the chains of a Service
@@ -55,6 +55,24 @@ function expectTable(services: Service[], name: string, stale: string[] = []): v
   for (const chain of Object.keys(want.rules))
     expect({ chain, rules: got.rules[chain] }).toEqual({ chain, rules: want.rules[chain] });
 }
+
+describe('kube-proxy nftables mode: TestBadIPs', () => {
+  it('writes addresses and CIDRs with leading zeros as kube-proxy normalises them', () => {
+    const svc: Service = {
+      namespace: 'ns1',
+      name: 'svc1',
+      type: 'LoadBalancer',
+      externalTrafficPolicy: 'Cluster',
+      clusterIP: '172.30.0.041',
+      ports: [{ name: 'p80', port: 80, targetPort: 80, protocol: 'TCP', nodePort: 3001 }],
+      loadBalancerIPs: ['1.2.3.004'],
+      externalIPs: ['192.168.099.022'],
+      loadBalancerSourceRanges: ['203.0.113.000/025'],
+      endpoints: [{ ip: '10.180.00.001' }],
+    };
+    expectTable([svc], 'badips-nftables.txt');
+  });
+});
 
 describe('kube-proxy nftables mode: TestSyncProxyRulesRepeated', () => {
   const svc1 = clusterIP('ns1', 'svc1', '172.30.0.41', 80, ['10.0.1.1']);
