@@ -92,6 +92,11 @@ export interface KubeProxyOptions {
   randomFully?: boolean;
   /** Whether nfacct counters could be created (kube-proxy adds -m nfacct matches then). */
   nfacct?: boolean;
+  /**
+   * --conntrack-tcp-be-liberal: nf_conntrack_tcp_be_liberal is set, so conntrack no longer
+   * marks out-of-window TCP packets INVALID and iptables mode writes no INVALID drop.
+   */
+  conntrackTCPLiberal?: boolean;
 }
 
 /** "namespace/name:port" as kube-proxy prints a ServicePortName. */
