@@ -6,47 +6,13 @@
  * test runs with --cluster-cidr 10.0.0.0/8, localhost NodePorts, nfacct counters and an
  * iptables without --random-fully; the options below say the same.
  *
- * Rules are compared as kube-proxy's assertIPTablesRulesEqual does: chain declarations as a
- * set, each chain's rules in order, except that the rules of the chains every Service writes
- * into (its map iteration order is random) are compared sorted, the NodePorts jump last.
+ * Rules are compared as kube-proxy's assertIPTablesRulesEqual does (./normalize).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { iptablesModeWrites } from '../../src/engine/controllers/kube-proxy-iptables';
 import { fakeProxier, overallServices } from './overall';
-
-/** The ServicePort-ordered chains: kube-proxy's own tests sort these. */
-const UNORDERED = new Set([
-  'KUBE-SERVICES',
-  'KUBE-NODEPORTS',
-  'KUBE-EXTERNAL-SERVICES',
-  'KUBE-PROXY-FIREWALL',
-]);
-
-/** {table: {chains: sorted declarations, rules: chain -> rules}} */
-export function normalize(
-  restore: string,
-): Record<string, { chains: string[]; rules: Record<string, string[]> }> {
-  const out: Record<string, { chains: string[]; rules: Record<string, string[]> }> = {};
-  let table = '';
-  for (const line of restore.split('\n').map((l) => l.trim())) {
-    if (line.startsWith('*')) out[(table = line.slice(1))] = { chains: [], rules: {} };
-    else if (line.startsWith(':')) out[table]!.chains.push(line);
-    else if (line.startsWith('-A ')) {
-      const chain = line.split(' ')[1]!;
-      (out[table]!.rules[chain] ??= []).push(line);
-    }
-  }
-  for (const t of Object.values(out)) {
-    t.chains.sort();
-    for (const [chain, rules] of Object.entries(t.rules)) {
-      if (!UNORDERED.has(chain)) continue;
-      const last = rules.filter((r) => r.includes('NOTE: this must be the last rule'));
-      t.rules[chain] = [...rules.filter((r) => !last.includes(r)).sort(), ...last];
-    }
-  }
-  return out;
-}
+import { normalize } from './normalize';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../fixtures/kube-proxy/${name}`, import.meta.url), 'utf8');

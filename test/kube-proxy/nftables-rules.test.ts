@@ -12,18 +12,7 @@ import { fakeProxier, overallServices } from './overall';
 import { runCommand } from '../../src/engine/commands/index';
 import { World } from '../../src/engine/kernel/world';
 import { ipOfSkb, l4OfSkb, nfHost, tcp } from '../nf-test-kit';
-
-function normalize(text: string): { rules: Record<string, string[]>; other: string[] } {
-  const rules: Record<string, string[]> = {};
-  const other: string[] = [];
-  for (const line of text.split('\n').map((l) => l.trim())) {
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^add rule ip kube-proxy (\S+) /.exec(line);
-    if (m) (rules[m[1]!] ??= []).push(line);
-    else other.push(line);
-  }
-  return { rules, other: other.sort() };
-}
+import { normalizeNft as normalize } from './normalize';
 
 describe('kube-proxy nftables mode: TestOverallNFTablesRules', () => {
   const o = { ...fakeProxier, mode: 'iptables' as const, nodePortAddresses: ['192.168.0.2/32'] };

@@ -158,8 +158,13 @@ export function iptablesModeWrites(services: Service[], o: KubeProxyOptions): Pr
   }
   for (const s of services) for (const p of s.ports) servicePortRules(s, p, o, localhostNodePorts, b);
   b.natRules.push(...nodePortsJump(o, localhostNodePorts));
+  // INVALID packets could reset connections (issue 74839); with tcp_be_liberal conntrack no
+  // longer marks out-of-window TCP INVALID, and kube-proxy leaves the drop out (issue 117924).
+  if (!o.conntrackTCPLiberal)
+    b.filterRules.push(
+      `-A KUBE-FORWARD -m conntrack --ctstate INVALID${o.nfacct ? ' -m nfacct --nfacct-name ct_state_invalid_dropped_pkts' : ''} -j DROP`,
+    );
   b.filterRules.push(
-    `-A KUBE-FORWARD -m conntrack --ctstate INVALID${o.nfacct ? ' -m nfacct --nfacct-name ct_state_invalid_dropped_pkts' : ''} -j DROP`,
     `-A KUBE-FORWARD -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark ${MASQ_MARK}/${MASQ_MARK} -j ACCEPT`,
     `-A KUBE-FORWARD -m comment --comment ${q('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
   );

@@ -9,7 +9,7 @@
  * - userspace: REDIRECT/DNAT rules to a port kube-proxy itself listens on, and a proxy
  *   process that opens its own connection to an endpoint.
  */
-import { parseCidr } from '../net/ipv4';
+import { formatIp, maskOf, parseCidr } from '../net/ipv4';
 import { base32, sha256 } from '../util/sha256';
 
 export type ProxyMode = 'iptables' | 'ipvs' | 'nftables' | 'userspace';
@@ -92,6 +92,11 @@ export interface KubeProxyOptions {
   randomFully?: boolean;
   /** Whether nfacct counters could be created (kube-proxy adds -m nfacct matches then). */
   nfacct?: boolean;
+  /**
+   * --conntrack-tcp-be-liberal: nf_conntrack_tcp_be_liberal is set, so conntrack no longer
+   * marks out-of-window TCP packets INVALID and iptables mode writes no INVALID drop.
+   */
+  conntrackTCPLiberal?: boolean;
 }
 
 /** "namespace/name:port" as kube-proxy prints a ServicePortName. */
@@ -200,27 +205,61 @@ export type IpFamily = 4 | 6;
 export const familyOf = (ip: string): IpFamily => (ip.includes(':') ? 6 : 4);
 
 /**
+ * netutils.ParseIPSloppy(s).String() for an IPv4 address: the parser Go had before 1.17,
+ * which reads an octet with leading zeros as decimal ("172.30.0.041" is 172.30.0.41); null
+ * when it is no address. IPv6 text is passed through as written.
+ */
+export function sloppyIp(s: string): string | null {
+  if (s.includes(':')) return s;
+  const parts = s.split('.');
+  if (parts.length !== 4 || !parts.every((p) => /^\d+$/.test(p) && Number(p) <= 255)) return null;
+  return parts.map(Number).join('.');
+}
+
+/**
+ * MapCIDRsByIPFamily's reading of a loadBalancerSourceRanges entry: spaces trimmed,
+ * ParseCIDRSloppy, and the network printed back (IPNet.String() clears the host bits); null
+ * when it is no CIDR.
+ */
+export function sloppyCidr(raw: string): string | null {
+  const s = raw.trim();
+  if (s.includes(':')) return s;
+  const [ip, len, extra] = s.split('/');
+  const addr = sloppyIp(ip ?? '');
+  if (addr === null || extra !== undefined || !/^\d+$/.test(len ?? '') || Number(len) > 32) return null;
+  const net = parseCidr(`${addr}/32`)!.addr & maskOf(Number(len));
+  return `${formatIp(net)}/${Number(len)}`;
+}
+
+/**
  * What one family's proxier sees of the Services (kube-proxy runs an IPv4 and an IPv6
  * proxier side by side): ServiceChangeTracker keeps a Service only when it has a clusterIP of
  * the family (GetClusterIPByFamily) and drops external and load-balancer IPs of the other
  * family; the EndpointsChangeTracker reads only the EndpointSlices whose addressType is the
- * family's.
+ * family's. Both parse what they keep (ParseIPSloppy, ParseCIDRSloppy) and the rules print the
+ * parsed value, so "10.180.00.001" is written 10.180.0.1; an external or load-balancer IP or a
+ * source range that does not parse is skipped (MapIPsByIPFamily, MapCIDRsByIPFamily).
  */
 export function familyView(services: readonly Service[], family: IpFamily): Service[] {
   const mine = (ip: string): boolean => familyOf(ip) === family;
+  const ips = (list: string[]): string[] => list.filter(mine).flatMap((ip) => sloppyIp(ip) ?? []);
   const out: Service[] = [];
   for (const s of services) {
     const clusterIP = (s.clusterIPs ?? [s.clusterIP]).find(mine);
     if (clusterIP === undefined) continue;
     out.push({
       ...s,
-      clusterIP,
-      ...(s.externalIPs ? { externalIPs: s.externalIPs.filter(mine) } : {}),
-      ...(s.loadBalancerIPs ? { loadBalancerIPs: s.loadBalancerIPs.filter(mine) } : {}),
+      clusterIP: sloppyIp(clusterIP) ?? clusterIP,
+      ...(s.externalIPs ? { externalIPs: ips(s.externalIPs) } : {}),
+      ...(s.loadBalancerIPs ? { loadBalancerIPs: ips(s.loadBalancerIPs) } : {}),
       ...(s.loadBalancerSourceRanges
-        ? { loadBalancerSourceRanges: s.loadBalancerSourceRanges.filter((c) => mine(c.split('/')[0]!)) }
+        ? {
+            loadBalancerSourceRanges: s.loadBalancerSourceRanges
+              .filter((c) => mine(c.trim().split('/')[0]!))
+              .flatMap((c) => sloppyCidr(c) ?? []),
+          }
         : {}),
-      endpoints: s.endpoints.filter((e) => mine(e.ip)),
+      endpoints: s.endpoints.filter((e) => mine(e.ip)).map((e) => ({ ...e, ip: sloppyIp(e.ip) ?? e.ip })),
     });
   }
   return out;
