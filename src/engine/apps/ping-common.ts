@@ -1,7 +1,8 @@
 /**
  * What iputils ping does the same way for both families (ping_common.c): one echo request per
  * interval, a reply or an error counted against -c, the statistics when the last answer comes
- * or the deadline passes, and a local error that ends the run at once. The address family
+ * or the deadline passes, a local error that ends the run at once (no route), and a probe the
+ * stack refuses as too big, counted and reported as iputils does. The address family
  * (ping.ts for IPv4, ping6.ts for IPv6) supplies the route, the headers and the words.
  */
 import type { DropReason } from '../kernel/drop-reason';
@@ -115,6 +116,21 @@ export abstract class PingProcess implements Process {
     this.outcome = { kind: 'local-error', reason, text: `ping: ${text}` };
     this.done = true;
     this.close?.();
+  }
+
+  /**
+   * A probe the stack refused with EMSGSIZE (ip_append_data or ip6_append_data: DF, and larger
+   * than the route's MTU). iputils' pinger pretends it was sent (a hard local error counts as
+   * transmitted), reads the message from the socket's error queue (ip_local_error /
+   * ipv6_local_error) and counts an error, and goes on with the next probe.
+   */
+  protected refused(reason: DropReason, text: string): void {
+    this.sent++;
+    this.errors++;
+    this.output.push(`ping: ${text}`);
+    emit(this.ns, { kind: 'drop', reason, code: 'app.local-error', args: { process: 'ping', text } });
+    this.outcome ??= { kind: 'local-error', reason, text: `ping: ${text}` };
+    this.finishWhenAnswered();
   }
 
   private finish(): void {

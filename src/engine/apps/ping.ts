@@ -83,7 +83,7 @@ export class Ping extends PingProcess {
     const df = o.pmtudisc === 'do' || (o.pmtudisc === 'want' && len <= res.dev.mtu);
     if (o.pmtudisc === 'do' && len > res.dev.mtu && !res.local) {
       // ip_append_data refuses a DF datagram larger than the path MTU: EMSGSIZE.
-      this.localError('PKT_TOO_BIG', `local error: message too long, mtu=${res.dev.mtu}`);
+      this.refused('PKT_TOO_BIG', `local error: message too long, mtu=${res.dev.mtu}`);
       return;
     }
     const ip: Ipv4Layer = {

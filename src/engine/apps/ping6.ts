@@ -26,6 +26,8 @@ export interface Ping6Options {
   count: number;
   size: number;
   hlim?: number;
+  /** -M: only `do` changes anything here (the socket's default fragments at the source). */
+  pmtudisc?: 'do' | 'want' | 'dont';
   intervalUs: number;
   waitUs: number;
 }
@@ -63,6 +65,12 @@ export class Ping6 extends PingProcess {
     const res = ip6RouteOutput(ns, o.dst, { oif: o.iface });
     if (!res.ok) {
       this.localError('IP_OUTNOROUTES', `sendmsg: ${ERRNO_TEXT[res.err]}`);
+      return;
+    }
+    // -M do (IPV6_PMTUDISC_DO): ip6_append_data refuses what does not fit the MTU instead of
+    // fragmenting it at the source; ping -6 words the error queue's message with "mtu: ".
+    if (o.pmtudisc === 'do' && o.size + 48 > res.dev.mtu && !res.local) {
+      this.refused('PKT_TOO_BIG', `local error: message too long, mtu: ${res.dev.mtu}`);
       return;
     }
     const ip: Ipv6Layer = {

@@ -83,7 +83,7 @@ export function ping(ctx: CommandContext, argv: string[]): CommandResult {
   }
   if (!dst) throw new CommandError('ping: usage error: Destination address required', 2);
   if (family === 6 || dst.includes(':')) {
-    const v6 = ping6(ctx, dst, iface, { count, size, hlim: ttl, interval, wait });
+    const v6 = ping6(ctx, dst, iface, { count, size, hlim: ttl, interval, wait, pmtudisc: pmtu });
     return { output: '', process: v6 };
   }
   // -I takes an address (bind the source) or a device name (SO_BINDTODEVICE).
@@ -112,7 +112,14 @@ function ping6(
   ctx: CommandContext,
   dst: string,
   iface: string | undefined,
-  o: { count: number; size: number; hlim: number | undefined; interval: number; wait: number },
+  o: {
+    count: number;
+    size: number;
+    hlim: number | undefined;
+    interval: number;
+    wait: number;
+    pmtudisc: 'do' | 'want' | 'dont';
+  },
 ): Ping6 {
   const pct = dst.indexOf('%');
   const scope = pct >= 0 ? dst.slice(pct + 1) : iface;
@@ -127,6 +134,7 @@ function ping6(
     count: o.count,
     size: o.size,
     ...(o.hlim !== undefined ? { hlim: o.hlim } : {}),
+    pmtudisc: o.pmtudisc,
     intervalUs: Math.max(0.002, Number.isFinite(o.interval) ? o.interval : 1) * SECOND_US,
     waitUs: o.wait * SECOND_US,
   });
