@@ -10,9 +10,9 @@ import type { KernelCapture, KernelEvent, KernelObserver } from '../kernel/obser
 import type { Netns } from '../kernel/netns';
 import type { Layer } from '../net/layers';
 import { SPARSE_TABLES, TABLE_READERS } from './tables';
-import { freezeIptables, partialRows, sameFrozen, type FrozenIptables } from './iptables-partial';
-import { freezeNftables, partialNftRows, sameFrozenNft, type FrozenNftables } from './nftables-partial';
-import { freezeIpvs, partialIpvsRows, sameFrozenIpvs, type FrozenIpvs } from './ipvs-partial';
+import { freezeIptables, partialRows, sameFrozen } from './iptables-partial';
+import { freezeNftables, partialNftRows, sameFrozenNft } from './nftables-partial';
+import { freezeIpvs, partialIpvsRows, sameFrozenIpvs } from './ipvs-partial';
 import { renderExplain } from './messages';
 import type { Capture, TableName, TableSnapshot, TraceEvent } from '../kernel/trace';
 
@@ -30,6 +30,22 @@ function joinedLength(rows: readonly string[]): number {
   let n = rows.length - 1;
   for (const r of rows) n += r.length;
   return Math.max(0, n);
+}
+
+/**
+ * One kind of big table (iptables, IPVS, nftables) whose versions are frozen at a step and
+ * rendered in part once the journey is known: how to freeze it, when two versions are the same,
+ * its slot among the tables, the versions kept and the last one of each namespace.
+ */
+class FrozenTables<S extends { total: number }> {
+  readonly versions: { snap: TableSnapshot; state: S }[] = [];
+  readonly last = new Map<string, S>();
+  constructor(
+    readonly table: TableName,
+    readonly slot: number,
+    readonly freeze: (ns: Netns) => S | undefined,
+    readonly same: (a: S, b: S) => boolean,
+  ) {}
 }
 
 /** Do two versions read the same, rows joined by newlines (as the Trace compares them)? */
@@ -60,16 +76,12 @@ export class Recorder implements KernelObserver {
   private rendered: { layers: Layer[]; payload: number; link: string; length: number; tcpdump: string }[] =
     [];
   private nextRendered = 0;
-  /** Big iptables versions, rendered at the end (only the chains walked): the snapshot and its state. */
-  private frozen: { snap: TableSnapshot; state: FrozenIptables }[] = [];
-  /** The last frozen iptables version of each namespace. */
-  private lastFrozen = new Map<string, FrozenIptables>();
+  /** Big iptables versions, rendered at the end (only the chains walked). */
+  private readonly frozen = new FrozenTables('iptables', IPTABLES!, freezeIptables, sameFrozen);
   /** Big IPVS versions, rendered at the end (only the services the journey was scheduled by). */
-  private frozenIpvs: { snap: TableSnapshot; state: FrozenIpvs }[] = [];
-  private lastFrozenIpvs = new Map<string, FrozenIpvs>();
+  private readonly frozenIpvs = new FrozenTables('ipvs', IPVS!, freezeIpvs, sameFrozenIpvs);
   /** Big nftables versions, rendered at the end (base chains and the chains walked). */
-  private frozenNft: { snap: TableSnapshot; state: FrozenNftables }[] = [];
-  private lastFrozenNft = new Map<string, FrozenNftables>();
+  private readonly frozenNft = new FrozenTables('nftables', NFTABLES!, freezeNftables, sameFrozenNft);
 
   constructor(private readonly now: () => number) {}
 
@@ -203,9 +215,9 @@ export class Recorder implements KernelObserver {
   private snapAt(ns: Netns, i: number, step: number): void {
     let last = this.last.get(ns.name);
     if (!last) this.last.set(ns.name, (last = TABLES.map(() => undefined)));
-    if (i === IPTABLES && this.snapFrozen(ns, step, last)) return;
-    if (i === IPVS && this.snapFrozenIpvs(ns, step, last)) return;
-    if (i === NFTABLES && this.snapFrozenNft(ns, step, last)) return;
+    if (i === IPTABLES && this.snapFrozen(this.frozen, ns, step, last)) return;
+    if (i === IPVS && this.snapFrozen(this.frozenIpvs, ns, step, last)) return;
+    if (i === NFTABLES && this.snapFrozen(this.frozenNft, ns, step, last)) return;
     const { rows, origins } = READERS[i]!(ns);
     const prev = last[i];
     if (prev !== undefined) {
@@ -220,51 +232,32 @@ export class Recorder implements KernelObserver {
     this.tables.push({ step, netns: ns.name, table: TABLES[i]!, rows, origins });
   }
 
-  /** A big iptables table: frozen now, rendered in part at the end. False when the table is small. */
-  private snapFrozen(ns: Netns, step: number, last: (string[] | undefined)[]): boolean {
-    const state = freezeIptables(ns);
+  /** A big table: frozen now, rendered in part at the end. False when the table is small. */
+  private snapFrozen<S extends { total: number }>(
+    kind: FrozenTables<S>,
+    ns: Netns,
+    step: number,
+    last: (string[] | undefined)[],
+  ): boolean {
+    const state = kind.freeze(ns);
     if (!state) {
-      this.lastFrozen.delete(ns.name);
+      kind.last.delete(ns.name);
       return false;
     }
-    const prev = this.lastFrozen.get(ns.name);
-    if (prev && last[IPTABLES!] === FROZEN && sameFrozen(prev, state)) return true;
-    this.lastFrozen.set(ns.name, state);
-    last[IPTABLES!] = FROZEN;
+    const prev = kind.last.get(ns.name);
+    if (prev && last[kind.slot] === FROZEN && kind.same(prev, state)) return true;
+    kind.last.set(ns.name, state);
+    last[kind.slot] = FROZEN;
     const snap: TableSnapshot = {
       step,
       netns: ns.name,
-      table: 'iptables',
+      table: kind.table,
       rows: [],
       origins: [],
       total: state.total,
     };
     this.tables.push(snap);
-    this.frozen.push({ snap, state });
-    return true;
-  }
-
-  /** A big nftables ruleset: frozen now, rendered in part at the end. False when it is small. */
-  private snapFrozenNft(ns: Netns, step: number, last: (string[] | undefined)[]): boolean {
-    const state = freezeNftables(ns);
-    if (!state) {
-      this.lastFrozenNft.delete(ns.name);
-      return false;
-    }
-    const prev = this.lastFrozenNft.get(ns.name);
-    if (prev && last[NFTABLES!] === FROZEN && sameFrozenNft(prev, state)) return true;
-    this.lastFrozenNft.set(ns.name, state);
-    last[NFTABLES!] = FROZEN;
-    const snap: TableSnapshot = {
-      step,
-      netns: ns.name,
-      table: 'nftables',
-      rows: [],
-      origins: [],
-      total: state.total,
-    };
-    this.tables.push(snap);
-    this.frozenNft.push({ snap, state });
+    kind.versions.push({ snap, state });
     return true;
   }
 
@@ -286,7 +279,7 @@ export class Recorder implements KernelObserver {
       }
     }
     const prev = new Map<string, string[]>();
-    for (const { snap, state } of this.frozenNft) {
+    for (const { snap, state } of this.frozenNft.versions) {
       const key = snap.netns;
       const { rows, origins } = partialNftRows(
         state,
@@ -301,30 +294,6 @@ export class Recorder implements KernelObserver {
     }
   }
 
-  /** A big IPVS table: frozen now, rendered in part at the end. False when the table is small. */
-  private snapFrozenIpvs(ns: Netns, step: number, last: (string[] | undefined)[]): boolean {
-    const state = freezeIpvs(ns);
-    if (!state) {
-      this.lastFrozenIpvs.delete(ns.name);
-      return false;
-    }
-    const prev = this.lastFrozenIpvs.get(ns.name);
-    if (prev && last[IPVS!] === FROZEN && sameFrozenIpvs(prev, state)) return true;
-    this.lastFrozenIpvs.set(ns.name, state);
-    last[IPVS!] = FROZEN;
-    const snap: TableSnapshot = {
-      step,
-      netns: ns.name,
-      table: 'ipvs',
-      rows: [],
-      origins: [],
-      total: state.total,
-    };
-    this.tables.push(snap);
-    this.frozenIpvs.push({ snap, state });
-    return true;
-  }
-
   /** The rows of the frozen IPVS versions: the services events name as deciding, in that namespace. */
   private renderFrozenIpvs(drop: Set<TableSnapshot>): void {
     const used = new Map<string, Set<string>>();
@@ -336,7 +305,7 @@ export class Recorder implements KernelObserver {
       set.add(d.row);
     }
     const prev = new Map<string, string[]>();
-    for (const { snap, state } of this.frozenIpvs) {
+    for (const { snap, state } of this.frozenIpvs.versions) {
       const { rows, origins } = partialIpvsRows(state, used.get(snap.netns) ?? new Set());
       snap.rows = rows;
       snap.origins = origins;
@@ -352,7 +321,12 @@ export class Recorder implements KernelObserver {
    * version that reads as the one before it is dropped, as the text comparison would.
    */
   private renderFrozen(): void {
-    if (this.frozen.length === 0 && this.frozenIpvs.length === 0 && this.frozenNft.length === 0) return;
+    if (
+      this.frozen.versions.length === 0 &&
+      this.frozenIpvs.versions.length === 0 &&
+      this.frozenNft.versions.length === 0
+    )
+      return;
     const drop = new Set<TableSnapshot>();
     this.renderFrozenIpvs(drop);
     this.renderFrozenNft(drop);
@@ -384,7 +358,7 @@ export class Recorder implements KernelObserver {
         }
     }
     const prev = new Map<string, string[]>();
-    for (const { snap, state } of this.frozen) {
+    for (const { snap, state } of this.frozen.versions) {
       const { rows, origins } = partialRows(
         state,
         walked.get(snap.netns) ?? new Set(),
