@@ -12,7 +12,7 @@ import { ipOf } from '../kernel/addr';
 import { Tun } from '../kernel/devices/tun';
 import type { Netns } from '../kernel/netns';
 import { skbWith, type Skb } from '../kernel/skb';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { netifReceive } from '../kernel/stack/receive';
 import { sendL4 } from '../kernel/stack/transport';
 import { LINK_DELAY_US } from '../kernel/timing';

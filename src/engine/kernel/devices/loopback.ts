@@ -1,7 +1,7 @@
 import { Device, type DeviceKind } from '../device';
 import type { Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
-import { capture } from '../stack/emit';
+import { capture } from '../emit';
 import { netifReceive } from '../stack/receive';
 
 /**

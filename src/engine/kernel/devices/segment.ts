@@ -7,7 +7,7 @@ import { isMulticastMac } from '../../net/mac';
 import type { EthLayer } from '../../net/layers';
 import type { Ether } from './ether';
 import { netifReceive } from '../stack/receive';
-import { dropNotForwardable, isSkbForwardable } from '../stack/forwardable';
+import { dropNotForwardable, isSkbForwardable } from '../forwardable';
 import type { Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
 import type { World } from '../world';

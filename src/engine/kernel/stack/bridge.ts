@@ -15,10 +15,10 @@ import type { Device } from '../device';
 import type { Bridge } from '../devices/bridge';
 import { Fdb, type FdbEntry } from '../fdb';
 import { skbWith, type Skb } from '../skb';
-import { devQueueXmit } from './xmit';
+import { devQueueXmit } from '../xmit';
 import { ipLength } from '../../net/encode';
-import { dropNotForwardable, isSkbForwardable } from './forwardable';
-import { emit as emitEvent, type Emit } from './emit';
+import { dropNotForwardable, isSkbForwardable } from '../forwardable';
+import { emit as emitEvent, type Emit } from '../emit';
 import { netifReceive } from './receive';
 import type { MessageCode } from '../message-codes';
 

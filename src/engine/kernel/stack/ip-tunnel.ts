@@ -12,7 +12,7 @@ import { ipOf } from '../addr';
 import type { Device } from '../device';
 import type { IpTunnel } from '../devices/ip-tunnel';
 import { skbWith, type Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { routeOutput, type RouteResult } from './output';
 
 /** The codes this module reports (kernel/message-codes.ts). */

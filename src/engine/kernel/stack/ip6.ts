@@ -20,7 +20,7 @@ import type { Device, If6Addr } from '../device';
 import type { Netns } from '../netns';
 import { formatRoute6, type Route6 } from '../route6';
 import { patchLayer, type Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { icmpv6Rcv, icmpv6Send } from './icmpv6';
 import { nfHook } from '../nf-hook';
 import { ndiscNeighOutput } from './ndisc';

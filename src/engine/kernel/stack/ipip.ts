@@ -10,7 +10,7 @@ import type { Device } from '../device';
 import { Ipip } from '../devices/ipip';
 import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { ICMP, icmpSendError } from './icmp';
 import { ipTunnelLookup, ipTunnelXmit } from './ip-tunnel';
 import { ipLocalOut } from './output';

@@ -15,7 +15,7 @@ import {
 import type { Device } from '../device';
 import { ipvsIn } from './ipvs';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { greRcv } from './gre';
 import { nfHook } from '../nf-hook';
 import { ICMP, icmpSendError } from './icmp';

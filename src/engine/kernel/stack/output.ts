@@ -11,7 +11,7 @@ import type { Netns } from '../netns';
 import type { FibRule } from '../fib-rules';
 import { formatRoute, scopeRank, type Route, type Scope } from '../routes';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { nfHook } from '../nf-hook';
 import { neighOutput } from './neigh-output';
 import { ruleEvent } from './fib-rule-events';

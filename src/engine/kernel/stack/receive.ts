@@ -9,10 +9,10 @@ import { Bridge } from '../devices/bridge';
 import { withLayers, type Skb } from '../skb';
 import { arpRcv } from './arp';
 import { bridgeHandleFrame } from './bridge';
-import { capture, emit as emitEvent, type Emit } from './emit';
+import { capture, emit as emitEvent, type Emit } from '../emit';
 import { ipRcv } from './ip-input';
 import { ipv6Rcv } from './ip6';
-import { describeFrame } from './describe';
+import { describeFrame } from '../describe';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'core'> = emitEvent;

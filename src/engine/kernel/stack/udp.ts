@@ -9,7 +9,7 @@ import { formatEndpoint, l3Addrs } from '../addr';
 import type { Device } from '../device';
 import type { Listener } from '../sockets';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { ICMP, icmpSendError } from './icmp';
 import { icmpv6Send } from './icmpv6';
 import { sendL4 } from './transport';

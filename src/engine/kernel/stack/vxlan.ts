@@ -23,7 +23,7 @@ import { isValid, NeighTable } from '../neigh';
 import type { Netns } from '../netns';
 import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { ipLocalOut, routeOutput } from './output';
 import { netifReceive } from './receive';
 import { vxlan6XmitOne } from './vxlan6';

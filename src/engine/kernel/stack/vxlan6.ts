@@ -12,7 +12,7 @@ import { IPPROTO_UDP, type Ipv6Layer, type UdpLayer } from '../../net/layers';
 import type { Device } from '../device';
 import type { Vxlan, VxlanFdbEntry } from '../devices/vxlan';
 import { skbWith, type Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { ip6LocalOut, ip6RouteOutput } from './ip6';
 import { emitEncap, vxlanFor, vxlanHeaders, vxlanRcv } from './vxlan';
 
