@@ -28,12 +28,12 @@ export const LAYERS: string[][] = [
 ];
 /**
  * Sub-folder cycles not yet broken, exactly (sorted as cycles() returns them). The kernel core
- * creates lo and the wires (World: devices/loopback, devices/segment), the simple drivers hand
- * frames to netif_receive_skb (stack/receive), and the stack calls the tunnel and bridge
- * drivers' receive paths (stack/bridge, vxlan, ipip, gre) that in Linux register themselves
- * (rx_handler, udp encap, inet_protos). Empty this list when that is done; never add to it.
+ * no longer takes part (netif_receive_skb finds the protocols in ptype_base and a bridge port's
+ * rx_handler); the stack still calls the tunnel and bridge drivers' paths (stack/bridge, vxlan,
+ * ipip, gre) that in Linux register themselves (udp encap, inet_protos). Empty this list when
+ * that is done; never add to it.
  */
-export const KNOWN_INNER_CYCLES: readonly string[][] = [['kernel', 'kernel/devices', 'kernel/stack']];
+export const KNOWN_INNER_CYCLES: readonly string[][] = [['kernel/devices', 'kernel/stack']];
 
 /** Sub-folder cycles that are not the known one (a new cycle, or the known one grown). */
 export function newInnerCycles(found: string[][]): string[][] {
@@ -74,19 +74,40 @@ function moduleFile(target: string): string {
   return existsSync(`${target}.ts`) ? `${target}.ts` : join(target, 'index.ts');
 }
 
+/** A file's relative import specifiers (`import type` and side-effect imports included). */
+function specifiers(file: string): string[] {
+  const src = readFileSync(file, 'utf8');
+  return [...src.matchAll(/(?:from|import)\s*\(?\s*['"](\.[^'"]+)['"]/g)].map((m) => m[1]!);
+}
+
+/**
+ * Whether loading engine file `from` (a path under src/engine) loads `to` too, through any
+ * chain of imports: a module that registers itself on load is there once `from` is.
+ */
+export function loads(from: string, to: string): boolean {
+  const seen = new Set<string>();
+  const todo = [resolve(ENGINE, from)];
+  while (todo.length > 0) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const spec of specifiers(file)) todo.push(moduleFile(resolve(dirname(file), spec)));
+  }
+  return seen.has(resolve(ENGINE, to));
+}
+
 /** Every import between two different folders (at `depth`), outside src/engine named as such. */
 export function folderEdges(depth = 1): Edge[] {
   const edges: Edge[] = [];
   for (const file of engineFiles(ENGINE)) {
-    const src = readFileSync(file, 'utf8');
-    for (const m of src.matchAll(/(?:from|import)\s*\(?\s*['"](\.[^'"]+)['"]/g)) {
-      const target = resolve(dirname(file), m[1]!);
+    for (const spec of specifiers(file)) {
+      const target = resolve(dirname(file), spec);
       const from = folderOf(file, depth);
       if (relative(ENGINE, target).startsWith('..'))
         edges.push({ from, to: 'outside src/engine', where: relative(ENGINE, file) });
       else {
         const to = folderOf(moduleFile(target), depth);
-        if (from !== to) edges.push({ from, to, where: `${relative(ENGINE, file)}: ${m[1]}` });
+        if (from !== to) edges.push({ from, to, where: `${relative(ENGINE, file)}: ${spec}` });
       }
     }
   }

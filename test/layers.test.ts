@@ -11,6 +11,7 @@ import {
   ENGINE,
   folderEdges,
   KNOWN_INNER_CYCLES,
+  loads,
   newInnerCycles,
   rank,
   upwardEdges,
@@ -59,6 +60,14 @@ describe('engine folder layers', () => {
     expect(newInnerCycles(cycles(grown))).toEqual([
       ['kernel', 'kernel/devices', 'kernel/netfilter', 'kernel/stack'],
     ]);
+  });
+
+  it('whatever sends loads the protocols the core hands received frames to (inet_init)', () => {
+    // netif_receive_skb finds ARP, IPv4 and IPv6 only in ptype_base, which the stack fills
+    // when kernel/stack/inet-init.ts loads: the IPv4 and IPv6 output paths must load it.
+    for (const sender of ['kernel/stack/output.ts', 'kernel/stack/ip6.ts'])
+      expect(loads(sender, 'kernel/stack/inet-init.ts'), sender).toBe(true);
+    expect(loads('kernel/receive.ts', 'kernel/stack/inet-init.ts')).toBe(false);
   });
 
   it('the checks see an upward arrow, a sideways one and a cycle', () => {

@@ -13,7 +13,7 @@ import { Tun } from '../kernel/devices/tun';
 import type { Netns } from '../kernel/netns';
 import { skbWith, type Skb } from '../kernel/skb';
 import { emit as emitEvent, type Emit } from '../kernel/emit';
-import { netifReceive } from '../kernel/stack/receive';
+import { netifReceive } from '../kernel/receive';
 import { sendL4 } from '../kernel/stack/transport';
 import { LINK_DELAY_US } from '../kernel/timing';
 import type { Machine, World } from '../kernel/world';

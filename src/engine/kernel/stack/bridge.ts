@@ -19,7 +19,7 @@ import { devQueueXmit } from '../xmit';
 import { ipLength } from '../../net/encode';
 import { dropNotForwardable, isSkbForwardable } from '../forwardable';
 import { emit as emitEvent, type Emit } from '../emit';
-import { netifReceive } from './receive';
+import { netifReceive } from '../receive';
 import type { MessageCode } from '../message-codes';
 
 /** The codes this module reports (kernel/message-codes.ts). */

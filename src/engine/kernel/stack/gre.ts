@@ -15,7 +15,7 @@ import { emit as emitEvent, type Emit } from '../emit';
 import { ICMP, icmpSendError } from './icmp';
 import { ipTunnelLookup, ipTunnelXmit } from './ip-tunnel';
 import { ipLocalOut } from './output';
-import { netifReceive } from './receive';
+import { netifReceive } from '../receive';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'gre'> = emitEvent;

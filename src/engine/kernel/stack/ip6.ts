@@ -27,6 +27,8 @@ import { ndiscNeighOutput } from './ndisc';
 import { tcpRcv } from './tcp';
 import { udpRcv } from './udp';
 import { udpv6EncapRcv } from './vxlan6';
+// Whatever sends can be answered: the output path loading brings the protocols' receive side.
+import './inet-init';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'forward' | 'ipv6'> = emitEvent;

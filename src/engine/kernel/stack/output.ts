@@ -16,6 +16,8 @@ import { nfHook } from '../nf-hook';
 import { neighOutput } from './neigh-output';
 import { ruleEvent } from './fib-rule-events';
 import { ipLength } from '../../net/encode';
+// Whatever sends can be answered: the output path loading brings the protocols' receive side.
+import './inet-init';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'forward' | 'route'> = emitEvent;

@@ -25,7 +25,7 @@ import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
 import { emit as emitEvent, type Emit } from '../emit';
 import { ipLocalOut, routeOutput } from './output';
-import { netifReceive } from './receive';
+import { netifReceive } from '../receive';
 import { vxlan6XmitOne } from './vxlan6';
 
 /** The codes this module reports (kernel/message-codes.ts). */
