@@ -1,7 +1,7 @@
 import { Device, type DeviceKind, type LowerEvent } from '../device';
 import { Fdb } from '../fdb';
 import type { Skb } from '../skb';
-import { bridgeDeviceXmit, bridgeHandleFrame } from '../stack/bridge';
+import { bridgeDeviceXmit, bridgeHandleFrame } from './br-forward';
 
 /** A Linux bridge: a learning switch whose ports are other devices of the same netns. */
 export class Bridge extends Device {
