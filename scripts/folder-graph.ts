@@ -29,9 +29,10 @@ export const LAYERS: string[][] = [
 /**
  * Sub-folder cycles not yet broken, exactly (sorted as cycles() returns them). The kernel core
  * no longer takes part (netif_receive_skb finds the protocols in ptype_base and a bridge port's
- * rx_handler), nor the bridge (its data path is the driver's, in kernel/devices); the stack
- * still calls the tunnel drivers' receive paths (stack/vxlan, ipip, gre) that in Linux register
- * themselves (udp encap, inet_protos). Empty this list when that is done; never add to it.
+ * rx_handler), nor the bridge and the IP tunnels (their paths are the drivers', in
+ * kernel/devices, and IPIP and GRE add themselves to inet_protos); UDP still calls VXLAN's
+ * receive path (stack/vxlan), which in Linux is the tunnel socket's encap_rcv. Empty this list
+ * when that is done; never add to it.
  */
 export const KNOWN_INNER_CYCLES: readonly string[][] = [['kernel/devices', 'kernel/stack']];
 
