@@ -17,7 +17,7 @@ import { dnsLength, dnsQuery, fqdn, RCODE, type DnsLayer, type DnsType } from '.
 import type { Ipv4Layer, UdpLayer } from '../net/layers';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { routeOutput } from '../kernel/stack/output';
 import { sendL4 } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';

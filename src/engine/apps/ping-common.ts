@@ -8,7 +8,7 @@
 import type { DropReason } from '../kernel/drop-reason';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import type { Outcome, Process } from './process';
 import type { MessageCode } from '../kernel/message-codes';
 

@@ -7,7 +7,7 @@ import { IPPROTO_ICMP, type IcmpLayer, type Ipv4Layer } from '../net/layers';
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { ERRNO_TEXT, ipLocalOut, routeOutput } from '../kernel/stack/output';
 import { PingProcess, type PingAnswer, type PingError } from './ping-common';
 

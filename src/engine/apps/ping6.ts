@@ -8,7 +8,7 @@ import { IPPROTO_ICMPV6, type Icmpv6Layer, type Ipv6Layer } from '../net/layers'
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { flowLabelOf } from '../kernel/stack/flowlabel';
 import { ip6LocalOut, ip6RouteOutput } from '../kernel/stack/ip6';
 import { ERRNO_TEXT } from '../kernel/stack/output';

@@ -5,7 +5,7 @@
  */
 import { parseIp } from '../net/ipv4';
 import type { Netns } from '../kernel/netns';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import type { Outcome, Process } from './process';
 import { failureWhy, Lookup, unresolved } from './resolver';
 

@@ -7,7 +7,7 @@ import { formatAddr, formatEndpoint, formatHost, l3Addrs, type SockAddr } from '
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { anyIcmpErrno, STRERROR, type Errno } from '../kernel/errno';
 import { isn, synRetransmitDelayUs, TCP_WINDOW } from '../kernel/stack/tcp';
 import { wheelDelayUs } from '../kernel/timing';

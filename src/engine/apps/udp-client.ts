@@ -4,7 +4,7 @@ import { formatAddr, formatEndpoint, formatHost, l3Addrs, type SockAddr } from '
 import type { Device } from '../kernel/device';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { STRERROR } from '../kernel/errno';
 import { routeL4, sendL4, type FourTuple } from '../kernel/stack/transport';
 import { icmpErrorText } from './ping';

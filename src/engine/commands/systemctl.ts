@@ -7,7 +7,7 @@
  */
 import type { Process } from '../apps/process';
 import { CommandError } from '../kernel/errors';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { SECOND_US } from '../kernel/timing';
 import type { CommandContext, CommandResult } from './types';
 

@@ -6,7 +6,7 @@
 import { ipOf } from '../kernel/addr';
 import type { Netns } from '../kernel/netns';
 import type { Skb } from '../kernel/skb';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { sendL4 } from '../kernel/stack/transport';
 import { DNS_PORT, fqdn, type DnsLayer } from '../net/dns';
 import type { Ipv4Layer, UdpLayer } from '../net/layers';

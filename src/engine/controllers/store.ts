@@ -4,7 +4,7 @@
  * call is a control-plane message the Trace can show.
  */
 import type { Netns } from '../kernel/netns';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { SECOND_US } from '../kernel/timing';
 import type { World } from '../kernel/world';
 import type { TimerHandle } from '../kernel/scheduler';

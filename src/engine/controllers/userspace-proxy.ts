@@ -7,7 +7,7 @@
 import { parseIp } from '../net/ipv4';
 import { TcpClient } from '../apps/tcp-client';
 import type { Netns } from '../kernel/netns';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { SECOND_US } from '../kernel/timing';
 import type { World } from '../kernel/world';
 import type { Service } from './kube-proxy';

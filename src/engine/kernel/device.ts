@@ -41,6 +41,9 @@ export type DeviceKind =
 /** What lowerEvent tells a master about one of its ports. */
 export type LowerEvent = 'linked' | 'unlinked' | 'up' | 'down';
 
+/** A device's rx_handler: it takes every frame the device receives (br_handle_frame for a bridge port). */
+export type RxHandler = (dev: Device, skb: Skb) => void;
+
 export abstract class Device {
   abstract readonly kind: DeviceKind;
   declare netns: Netns;
@@ -56,6 +59,11 @@ export abstract class Device {
   declare addrs6: If6Addr[];
   /** The bridge this device is a port of. */
   declare master?: Device;
+  /**
+   * netdev_rx_handler_register: set by the master this device is a port of, so that
+   * netif_receive_skb hands it the device's frames without knowing what a bridge is.
+   */
+  declare rxHandler?: RxHandler;
   /** True once an address was set explicitly (NET_ADDR_SET): a bridge then keeps it. */
   declare macSet: boolean;
   declare origin: string;
@@ -71,6 +79,7 @@ export abstract class Device {
     this.addrs = [];
     this.addrs6 = [];
     this.master = undefined;
+    this.rxHandler = undefined;
     this.macSet = false;
     this.origin = '';
     netns.world.created.push({ name, mac, kind: this.constructor.name });

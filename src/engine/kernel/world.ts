@@ -6,8 +6,8 @@ import { Scheduler } from './scheduler';
 import { CommandError } from './errors';
 import type { KernelObserver } from './observer';
 import { Netns } from './netns';
-import { Segment } from './devices/segment';
-import { Loopback } from './devices/loopback';
+import { Segment } from './segment';
+import { Loopback } from './loopback';
 
 export interface Machine {
   name: string;

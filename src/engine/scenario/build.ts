@@ -29,7 +29,7 @@ import type { Process } from '../apps/process';
 import { runCommand } from '../commands';
 import type { CommandContext } from '../commands/types';
 import { Ether } from '../kernel/devices/ether';
-import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { CommandError } from '../kernel/errors';
 import type { Netns } from '../kernel/netns';
 import type { Machine } from '../kernel/world';

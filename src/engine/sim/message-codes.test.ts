@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_CODE_GROUPS, MESSAGE_CODES } from '../kernel/message-codes';
-import { emit, type Emit } from '../kernel/stack/emit';
+import { emit, type Emit } from '../kernel/emit';
 import type { Netns } from '../kernel/netns';
 import { EN } from './messages';
 import { ZH } from './messages-zh';

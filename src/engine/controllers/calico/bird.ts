@@ -13,7 +13,7 @@
  */
 import { inPrefix } from '../../net/ipv4';
 import type { Netns } from '../../kernel/netns';
-import { emit as emitEvent, type Emit } from '../../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../../kernel/emit';
 import type { World } from '../../kernel/world';
 import { cidrOf, IPV4, IPV6, type BgpFamily, type Prefix } from './bgp-family';
 import type { IpipMode } from './ipam';

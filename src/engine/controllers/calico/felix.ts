@@ -9,7 +9,7 @@
 import { formatIp } from '../../net/ipv4';
 import { formatIp6 } from '../../net/ipv6';
 import type { Netns } from '../../kernel/netns';
-import { emit as emitEvent, type Emit } from '../../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../../kernel/emit';
 import type { Store } from '../store';
 import type { CalicoExec } from './cni';
 import { CalicoError, field, parseResource } from './errors';

@@ -7,7 +7,7 @@ import { formatIp, parseCidr } from '../../net/ipv4';
 import { formatIp6, parseCidr6, parseIp6 } from '../../net/ipv6';
 import type { Process } from '../../apps/process';
 import type { Netns } from '../../kernel/netns';
-import { emit as emitEvent, type Emit } from '../../kernel/stack/emit';
+import { emit as emitEvent, type Emit } from '../../kernel/emit';
 import type { Machine, World } from '../../kernel/world';
 import type { Store } from '../store';
 import { BgpFabric, Bird, type BgpPeerSpec } from './bird';

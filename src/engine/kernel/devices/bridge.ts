@@ -1,7 +1,7 @@
 import { Device, type DeviceKind, type LowerEvent } from '../device';
 import { Fdb } from '../fdb';
 import type { Skb } from '../skb';
-import { bridgeDeviceXmit } from '../stack/bridge';
+import { bridgeDeviceXmit, bridgeHandleFrame } from './br-forward';
 
 /** A Linux bridge: a learning switch whose ports are other devices of the same netns. */
 export class Bridge extends Device {
@@ -41,7 +41,12 @@ export class Bridge extends Device {
    * or of a port's state may change the bridge's own address.
    */
   override lowerEvent(event: LowerEvent, port: Device): void {
-    if (event === 'unlinked') this.fdb.flushPort(port, true);
+    // br_add_if and br_del_if: the port's frames come to the bridge through its rx_handler.
+    if (event === 'linked') port.rxHandler = (dev, skb) => bridgeHandleFrame(this, dev, skb);
+    if (event === 'unlinked') {
+      port.rxHandler = undefined;
+      this.fdb.flushPort(port, true);
+    }
     if (event === 'down') this.fdb.flushPort(port);
     else this.recalcMac();
   }

@@ -1,9 +1,9 @@
 import { Device, type DeviceKind } from '../device';
-import type { Segment } from './segment';
+import type { Segment, SegmentPort } from '../segment';
 import type { Skb } from '../skb';
 
 /** A physical Ethernet NIC cabled to an L2 segment (the switch between machines). */
-export class Ether extends Device {
+export class Ether extends Device implements SegmentPort {
   readonly kind: DeviceKind = 'ether';
   segment?: Segment;
 

@@ -6,7 +6,7 @@
 import { Device, type DeviceKind } from '../device';
 import type { Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
-import { emit as emitEvent, type Emit } from '../stack/emit';
+import { emit as emitEvent, type Emit } from '../emit';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'tun'> = emitEvent;

@@ -1,8 +1,8 @@
 import { Device, type DeviceKind } from '../device';
 import type { Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
-import { netifReceive } from '../stack/receive';
-import { dropNotForwardable, isSkbForwardable } from '../stack/forwardable';
+import { netifReceive } from '../receive';
+import { dropNotForwardable, isSkbForwardable } from '../forwardable';
 
 /** veth: a pair of Ethernet devices; a frame sent on one is received on the other, in whatever netns it lives. */
 export class Veth extends Device {

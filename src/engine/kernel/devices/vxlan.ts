@@ -9,7 +9,7 @@ import { formatIp6 } from '../../net/ipv6';
 import { Device, type DeviceKind } from '../device';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
-import { vxlanXmit } from '../stack/vxlan';
+import { vxlanXmit } from './vxlan-core';
 
 /**
  * A VTEP address: an IPv4 address as a number, an IPv6 one as a bigint. A device opens the socket

@@ -8,7 +8,7 @@ import { IPPROTO_ICMPV6, type Ipv4Layer, type Layer } from '../../net/layers';
 import { ipLength } from '../../net/encode';
 import type { Netns } from '../netns';
 import { skbWith, type Skb } from '../skb';
-import { emit as emitEvent, type Emit } from '../stack/emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import type { Hook, HookContext, NetfilterHooks } from '../nf-hook';
 import { icmpSendError } from '../stack/icmp';
 import { icmpv6Send } from '../stack/icmpv6';

@@ -9,9 +9,9 @@ import type { Device } from '../device';
 import { NeighTable } from '../neigh';
 import { formatRoute, type Route } from '../routes';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { neighResolved } from './neigh-output';
-import { devQueueXmit } from './xmit';
+import { devQueueXmit } from '../xmit';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'neigh'> = emitEvent;

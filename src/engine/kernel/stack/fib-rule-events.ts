@@ -5,7 +5,7 @@ import { formatRule, isDefaultRule, tableName, type FailAction, type FibRule } f
 import type { Netns } from '../netns';
 import type { Route } from '../routes';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { icmpSendError, ICMP } from './icmp';
 
 /** The codes this module reports (kernel/message-codes.ts). */

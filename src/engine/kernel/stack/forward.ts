@@ -10,7 +10,7 @@ import { ipOf } from '../addr';
 import type { Device } from '../device';
 import type { Route } from '../routes';
 import { patchLayer, type Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { nfHook } from '../nf-hook';
 import { icmpSendError, ICMP } from './icmp';
 import { ipOutput } from './output';

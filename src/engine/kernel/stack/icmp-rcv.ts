@@ -7,7 +7,7 @@ import { ipOf } from '../addr';
 import type { Device } from '../device';
 import { icmpErrno } from '../errno';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { icmpEchoReply, ICMP } from './icmp';
 import { ipDoRedirect } from './redirect';
 

@@ -7,7 +7,7 @@ import { IPPROTO_ICMP, type IcmpLayer, type Ipv4Layer, type Layer } from '../../
 import { ipOf } from '../addr';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { nfCtAttach } from '../nf-hook';
 import { ipLocalOut, routeOutput } from './output';
 

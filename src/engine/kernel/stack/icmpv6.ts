@@ -17,7 +17,7 @@ import { icmpv6Errno } from '../errno';
 import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { flowLabelOf } from './flowlabel';
 import { ip6LocalOut, ip6RouteOutput } from './ip6';
 import { ndiscRcv } from './ndisc';

@@ -9,7 +9,7 @@ import type { Device } from '../device';
 import { isFailAction } from '../fib-rules';
 import { formatRoute, type Route } from '../routes';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { ipForward } from './forward';
 import { nfHook } from '../nf-hook';
 import { icmpSendError, ICMP } from './icmp';

@@ -20,13 +20,14 @@ import type { Device, If6Addr } from '../device';
 import type { Netns } from '../netns';
 import { formatRoute6, type Route6 } from '../route6';
 import { patchLayer, type Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { icmpv6Rcv, icmpv6Send } from './icmpv6';
 import { nfHook } from '../nf-hook';
 import { ndiscNeighOutput } from './ndisc';
 import { tcpRcv } from './tcp';
-import { udpRcv } from './udp';
-import { udpv6EncapRcv } from './vxlan6';
+import { udpEncapRcv, udpRcv } from './udp';
+// Whatever sends can be answered: the output path loading brings the protocols' receive side.
+import './inet-init';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'forward' | 'ipv6'> = emitEvent;
@@ -54,7 +55,7 @@ function ip6Input(dev: Device, skb0: Skb, eth?: EthLayer): void {
   if (!skb) return;
   const l4 = skb.layers[1];
   // udpv6_rcv: a tunnel socket (VXLAN over IPv6) takes its datagrams first.
-  if (l4?.proto === 'udp' && udpv6EncapRcv(dev, skb)) return;
+  if (l4?.proto === 'udp' && udpEncapRcv('ipv6', dev, skb)) return;
   if (l4?.proto === 'tcp') tcpRcv(dev, skb);
   else if (l4?.proto === 'udp') udpRcv(dev, skb);
   else icmpv6Rcv(dev, skb, eth);

@@ -11,7 +11,7 @@ import type { Device } from '../device';
 import type { Netns } from '../netns';
 import { serviceRow } from '../ipvs';
 import { patchLayer, type Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { ipOutput, routeOutput } from './output';
 
 /** The codes this module reports (kernel/message-codes.ts). */

@@ -4,42 +4,37 @@
  * tunnel modules); a protocol nobody registered is dropped and answered with ICMP protocol
  * unreachable (no raw socket is modelled).
  */
-import {
-  IPPROTO_GRE,
-  IPPROTO_ICMP,
-  IPPROTO_IPIP,
-  IPPROTO_TCP,
-  IPPROTO_UDP,
-  type Ipv4Layer,
-} from '../../net/layers';
+import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, type Ipv4Layer } from '../../net/layers';
 import type { Device } from '../device';
 import { ipvsIn } from './ipvs';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
-import { greRcv } from './gre';
+import { emit as emitEvent, type Emit } from '../emit';
 import { nfHook } from '../nf-hook';
 import { ICMP, icmpSendError } from './icmp';
 import { icmpRcv } from './icmp-rcv';
-import { ipipDeliver } from './ipip';
 import { tcpRcv } from './tcp';
 import { udpRcv } from './udp';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'transport'> = emitEvent;
 
-type NetProtocolHandler = (dev: Device, skb: Skb) => void;
+export type NetProtocolHandler = (dev: Device, skb: Skb) => void;
 
 /**
  * inet_protos: icmp_protocol, tcp_protocol, udp_protocol (af_inet.c, always there), and the
- * handlers a module adds when it loads: tunnel4 for IPIP (the ipip module), gre (ip_gre).
+ * handlers a tunnel driver adds (inet_add_protocol) for when its kernel module is loaded on
+ * the machine: tunnel4 for IPIP (the ipip module), gre (ip_gre).
  */
-const INET_PROTOS: ReadonlyMap<number, { handler: NetProtocolHandler; module?: string }> = new Map([
+const INET_PROTOS = new Map<number, { handler: NetProtocolHandler; module?: string }>([
   [IPPROTO_ICMP, { handler: icmpRcv }],
-  [IPPROTO_IPIP, { handler: ipipDeliver, module: 'ipip' }],
   [IPPROTO_TCP, { handler: tcpRcv }],
   [IPPROTO_UDP, { handler: udpRcv }],
-  [IPPROTO_GRE, { handler: greRcv, module: 'ip_gre' }],
 ]);
+
+/** inet_add_protocol: `handler` takes `protocol` on the machines where `module` is loaded. */
+export function inetAddProtocol(protocol: number, handler: NetProtocolHandler, module: string): void {
+  INET_PROTOS.set(protocol, { handler, module });
+}
 
 /** The handler registered for a protocol on this machine: a module's only once it is loaded. */
 function inetProtocol(dev: Device, protocol: number): NetProtocolHandler | undefined {

@@ -16,9 +16,9 @@ import type { Device } from '../device';
 import { isValid } from '../neigh';
 import { Neigh6Table, type Neigh6Entry } from '../neigh6';
 import { withLayers, type Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { nfHook } from '../nf-hook';
-import { devQueueXmit } from './xmit';
+import { devQueueXmit } from '../xmit';
 import { icmpv6Send } from './icmpv6';
 
 /** The codes this module reports (kernel/message-codes.ts). */

@@ -13,9 +13,9 @@ import type { Device } from '../device';
 import { NeighTable, type NeighEntry } from '../neigh';
 import type { Skb } from '../skb';
 import { SECOND_US, wheelDelayUs } from '../timing';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { selectSource } from './output';
-import { devQueueXmit } from './xmit';
+import { devQueueXmit } from '../xmit';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'neigh'> = emitEvent;

@@ -11,11 +11,13 @@ import type { Netns } from '../netns';
 import type { FibRule } from '../fib-rules';
 import { formatRoute, scopeRank, type Route, type Scope } from '../routes';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { nfHook } from '../nf-hook';
 import { neighOutput } from './neigh-output';
 import { ruleEvent } from './fib-rule-events';
 import { ipLength } from '../../net/encode';
+// Whatever sends can be answered: the output path loading brings the protocols' receive side.
+import './inet-init';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'forward' | 'route'> = emitEvent;

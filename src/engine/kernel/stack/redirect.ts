@@ -12,7 +12,7 @@ import { ipOf } from '../addr';
 import type { Device } from '../device';
 import { isValid } from '../neigh';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { neighEventSend } from './neigh-output';
 
 /** The codes this module reports (kernel/message-codes.ts). */

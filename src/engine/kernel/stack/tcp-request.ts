@@ -13,7 +13,7 @@ import type { Netns } from '../netns';
 import type { TimerHandle } from '../scheduler';
 import type { Skb } from '../skb';
 import { wheelDelayUs } from '../timing';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'transport'> = emitEvent;

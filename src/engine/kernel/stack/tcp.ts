@@ -11,7 +11,7 @@ import type { Device } from '../device';
 import type { Netns } from '../netns';
 import type { Listener } from '../sockets';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { requestSock, type RequestSock } from './tcp-request';
 import { sendL4, type FourTuple } from './transport';
 

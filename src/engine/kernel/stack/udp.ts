@@ -9,14 +9,33 @@ import { formatEndpoint, l3Addrs } from '../addr';
 import type { Device } from '../device';
 import type { Listener } from '../sockets';
 import type { Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
+import { emit as emitEvent, type Emit } from '../emit';
 import { ICMP, icmpSendError } from './icmp';
 import { icmpv6Send } from './icmpv6';
 import { sendL4 } from './transport';
-import { vxlanFor, vxlanRcv } from './vxlan';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'transport'> = emitEvent;
+
+/** encap_rcv: a UDP tunnel's receive path, given a datagram before the sockets; true when it took it. */
+export type UdpEncapRcv = (dev: Device, skb: Skb) => boolean;
+
+/** The tunnel drivers' receive paths by family (setup_udp_tunnel_sock sets a socket's encap_rcv). */
+const ENCAP_RCV = { ipv4: new Map<string, UdpEncapRcv>(), ipv6: new Map<string, UdpEncapRcv>() };
+
+/**
+ * A tunnel driver (VXLAN) takes the datagrams to its sockets of one family: in Linux each of its
+ * UDP sockets has `rcv` as encap_rcv; here the driver finds its own sockets by the datagram.
+ */
+export function udpTunnelRegister(family: 'ipv4' | 'ipv6', driver: string, rcv: UdpEncapRcv): void {
+  ENCAP_RCV[family].set(driver, rcv);
+}
+
+/** udp_queue_rcv_one_skb's encap_rcv: whether a tunnel socket took the datagram. */
+export function udpEncapRcv(family: 'ipv4' | 'ipv6', dev: Device, skb: Skb): boolean {
+  for (const rcv of ENCAP_RCV[family].values()) if (rcv(dev, skb)) return true;
+  return false;
+}
 
 export function udpListenerInput(dev: Device, skb: Skb, l: Listener): void {
   const ns = dev.netns;
@@ -51,12 +70,8 @@ export function udpRcv(dev: Device, skb: Skb): void {
   const ip = skb.layers[0] as { dst: string };
   const { src, dst } = l3Addrs(skb.layers[0]);
   const udp = skb.layers[1] as UdpLayer;
-  // VXLAN devices here open their UDP socket on an IPv4 underlay only.
-  const vx = typeof src === 'number' ? vxlanFor(ns, udp.dport) : [];
-  if (vx.length > 0) {
-    vxlanRcv(dev, skb, vx);
-    return;
-  }
+  // A tunnel socket (VXLAN over IPv4) takes its datagrams first; ip6Input asked the IPv6 ones.
+  if (typeof src === 'number' && udpEncapRcv('ipv4', dev, skb)) return;
   const ep = ns.sockets.findEndpoint('udp', dst, udp.dport, src, udp.sport);
   if (ep) {
     ep.receive(skb);

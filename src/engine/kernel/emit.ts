@@ -1,11 +1,11 @@
-/** Helpers the stack uses to report to observers and record captures. */
-import type { Layer } from '../../net/layers';
-import type { DropReason } from '../drop-reason';
-import type { MessageCode, Subsystem } from '../message-codes';
-import type { EventKind, TableName, TraversedRule } from '../trace';
-import type { Device } from '../device';
-import type { Netns } from '../netns';
-import type { Skb } from '../skb';
+/** Reports to observers and records captures, for the core, the stack and the devices alike. */
+import type { Layer } from '../net/layers';
+import type { DropReason } from './drop-reason';
+import type { MessageCode, Subsystem } from './message-codes';
+import type { EventKind, TableName, TraversedRule } from './trace';
+import type { Device } from './device';
+import type { Netns } from './netns';
+import type { Skb } from './skb';
 
 /** An event to report, its code from the given subsystems' groups (message-codes.ts). */
 export interface EmitArgs<S extends Subsystem = Subsystem> {

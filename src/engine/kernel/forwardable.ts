@@ -6,9 +6,9 @@
  * bigger frame is freed and counted in that device's rx_dropped (veth) or simply dropped (bridge),
  * never captured on it. So an IP packet up to 4 bytes over the receiver's MTU still passes.
  */
-import { packetLength } from '../../net/encode';
-import type { Device } from '../device';
-import type { Skb } from '../skb';
+import { packetLength } from '../net/encode';
+import type { Device } from './device';
+import type { Skb } from './skb';
 import { emit as emitEvent, type Emit } from './emit';
 
 /** The codes this module reports (kernel/message-codes.ts). */

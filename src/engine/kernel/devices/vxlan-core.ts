@@ -18,18 +18,27 @@ import {
 } from '../../net/layers';
 import { ipOf } from '../addr';
 import type { Device } from '../device';
-import { formatVtep, Vxlan, type VxlanFdbEntry } from '../devices/vxlan';
+import { formatVtep, Vxlan, type VxlanFdbEntry } from './vxlan';
 import { isValid, NeighTable } from '../neigh';
 import type { Netns } from '../netns';
 import { skbWith, type Skb } from '../skb';
 import { LINK_DELAY_US } from '../timing';
-import { emit as emitEvent, type Emit } from './emit';
-import { ipLocalOut, routeOutput } from './output';
-import { netifReceive } from './receive';
+import { emit as emitEvent, type Emit } from '../emit';
+import { ipLocalOut, routeOutput } from '../stack/output';
+import { netifReceive } from '../receive';
+import { udpTunnelRegister } from '../stack/udp';
 import { vxlan6XmitOne } from './vxlan6';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'vxlan'> = emitEvent;
+
+// vxlan_sock_add: each IPv4 VXLAN socket hands its datagrams to vxlan_rcv (encap_rcv).
+udpTunnelRegister('ipv4', 'vxlan', (dev, skb) => {
+  const devs = vxlanFor(dev.netns, (skb.layers[1] as UdpLayer).dport);
+  if (devs.length === 0) return false;
+  vxlanRcv(dev, skb, devs);
+  return true;
+});
 
 /** udp_flow_src_port: a hash of the inner flow mapped into ip_local_port_range. */
 export function vxlanSourcePort(inner: Layer[]): number {

@@ -7,19 +7,19 @@ import { parseIp6 } from '../../net/ipv6';
 import { ipOf } from '../addr';
 import { NeighTable } from '../neigh';
 import { Neigh6Table } from '../neigh6';
-import { ndiscNeighOutput } from './ndisc';
+import { ndiscNeighOutput } from '../stack/ndisc';
 import { brNetfilter, nfHook, type Hook } from '../nf-hook';
-import { neighOutput } from './neigh-output';
+import { neighOutput } from '../stack/neigh-output';
 import { BROADCAST_MAC, isMulticastMac } from '../../net/mac';
 import type { Device } from '../device';
-import type { Bridge } from '../devices/bridge';
+import type { Bridge } from './bridge';
 import { Fdb, type FdbEntry } from '../fdb';
 import { skbWith, type Skb } from '../skb';
-import { devQueueXmit } from './xmit';
+import { devQueueXmit } from '../xmit';
 import { ipLength } from '../../net/encode';
-import { dropNotForwardable, isSkbForwardable } from './forwardable';
-import { emit as emitEvent, type Emit } from './emit';
-import { netifReceive } from './receive';
+import { dropNotForwardable, isSkbForwardable } from '../forwardable';
+import { emit as emitEvent, type Emit } from '../emit';
+import { netifReceive } from '../receive';
 import type { MessageCode } from '../message-codes';
 
 /** The codes this module reports (kernel/message-codes.ts). */

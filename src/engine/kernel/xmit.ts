@@ -2,8 +2,8 @@
  * dev_queue_xmit: the last step of every transmission. The frame is captured on the
  * device (tcpdump's tx copy) and handed to the device's medium.
  */
-import type { Device } from '../device';
-import type { Skb } from '../skb';
+import type { Device } from './device';
+import type { Skb } from './skb';
 import { capture, emit as emitEvent, type Emit } from './emit';
 import { describeFrame } from './describe';
 

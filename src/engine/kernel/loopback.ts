@@ -1,8 +1,8 @@
-import { Device, type DeviceKind } from '../device';
-import type { Skb } from '../skb';
-import { LINK_DELAY_US } from '../timing';
-import { capture } from '../stack/emit';
-import { netifReceive } from '../stack/receive';
+import { Device, type DeviceKind } from './device';
+import type { Skb } from './skb';
+import { LINK_DELAY_US } from './timing';
+import { capture } from './emit';
+import { netifReceive } from './receive';
 
 /**
  * lo: what is sent comes straight back in. tcpdump sees it once, incoming: libpcap discards

@@ -10,14 +10,18 @@
 import { formatIp6 } from '../../net/ipv6';
 import { IPPROTO_UDP, type Ipv6Layer, type UdpLayer } from '../../net/layers';
 import type { Device } from '../device';
-import type { Vxlan, VxlanFdbEntry } from '../devices/vxlan';
+import type { Vxlan, VxlanFdbEntry } from './vxlan';
 import { skbWith, type Skb } from '../skb';
-import { emit as emitEvent, type Emit } from './emit';
-import { ip6LocalOut, ip6RouteOutput } from './ip6';
-import { emitEncap, vxlanFor, vxlanHeaders, vxlanRcv } from './vxlan';
+import { emit as emitEvent, type Emit } from '../emit';
+import { ip6LocalOut, ip6RouteOutput } from '../stack/ip6';
+import { udpTunnelRegister } from '../stack/udp';
+import { emitEncap, vxlanFor, vxlanHeaders, vxlanRcv } from './vxlan-core';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'vxlan'> = emitEvent;
+
+// vxlan_sock_add: an IPv6 VXLAN socket's datagrams go to vxlan_rcv too (udpv6_encap_rcv).
+udpTunnelRegister('ipv6', 'vxlan', udpv6EncapRcv);
 
 /** vxlan_xmit_one over IPv6: vxlan6_get_route (from `local`, out of `dev`), then ip6tunnel_xmit. */
 export function vxlan6XmitOne(dev: Vxlan, skb: Skb, e: VxlanFdbEntry, dst: bigint, byDefault: boolean): void {

@@ -1,6 +1,6 @@
 /** Short human descriptions of a frame for explanations ("ICMP echo request 10.0.0.1 > 10.0.0.2"). */
-import type { Layer } from '../../net/layers';
-import { formatSummary } from '../../net/tcpdump';
+import type { Layer } from '../net/layers';
+import { formatSummary } from '../net/tcpdump';
 
 /**
  * The last few frames described, by identity: layers are immutable once built (see
