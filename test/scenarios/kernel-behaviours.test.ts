@@ -323,3 +323,11 @@ describe('13. an ICMPv6 error during connect() is a soft error (tcp_v6_err, sock
     });
   }
 });
+
+describe('14. nc -v names the port from /etc/services (getservbyport)', () => {
+  it('prints tcp/tproxy for 8081, as netbase 6.4 names it and the kernel lab printed', () => {
+    expect(fixtureTrace('second-connection', 'tproxy').output).toBe(
+      'Connection to 10.0.0.2 8081 port [tcp/tproxy] succeeded!',
+    );
+  });
+});

@@ -10,6 +10,7 @@ import type { Skb } from '../kernel/skb';
 import { emit as emitEvent, type Emit } from '../kernel/stack/emit';
 import { anyIcmpErrno, STRERROR, type Errno } from '../kernel/errno';
 import { isn, synRetransmitDelayUs, TCP_WINDOW } from '../kernel/stack/tcp';
+import { serviceName } from '../kernel/netfilter/tables';
 import { wheelDelayUs } from '../kernel/timing';
 import { routeL4, sendL4, type FourTuple } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';
@@ -286,7 +287,7 @@ class TcpClientConn {
       // nc -z: the handshake is the whole test; it closes at once.
       if (o.verbose)
         this.client.output.push(
-          `Connection to ${formatAddr(o.dst)} ${o.port} port [tcp/${SERVICES[o.port] ?? '*'}] succeeded!`,
+          `Connection to ${formatAddr(o.dst)} ${o.port} port [tcp/${serviceName(o.port, 'tcp') ?? '*'}] succeeded!`,
         );
       this.gotResponse = true;
       this.closeConn();
@@ -334,15 +335,6 @@ class TcpClientConn {
     }
   }
 }
-
-/** /etc/services names nc prints after the port. */
-const SERVICES: Record<number, string> = {
-  22: 'ssh',
-  53: 'domain',
-  80: 'http',
-  443: 'https',
-  8080: 'http-alt',
-};
 
 /**
  * What curl 7.88 and OpenBSD nc print when a connection fails: curl names the failure
