@@ -331,3 +331,13 @@ describe('14. nc -v names the port from /etc/services (getservbyport)', () => {
     );
   });
 });
+
+describe('15. ip6tables-legacy and ip6tables-nft are two rule sets, both traversed', () => {
+  const t = fixtureTrace('ip6tables-legacy-nft', 'a-ping-s');
+
+  it("drops a's ping at the legacy FORWARD policy though the nft rule accepts it, as the kernel did", () => {
+    // Kernel: the echo request reaches r/eth0 and nothing leaves r/eth1 (not even an NS for s).
+    expect(at(t, 'r', 'eth1', 'tx')).toEqual([]);
+    expect(t.output).toMatch(/1 packets transmitted, 0 received/);
+  });
+});
