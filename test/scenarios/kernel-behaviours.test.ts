@@ -303,3 +303,41 @@ describe('12. a server resends its SYN-ACK (reqsk_timer_handler, tcp_check_req)'
     expect(t.output).toBe('nc: connect to 10.2.0.9 port 80 (tcp) timed out: Operation now in progress');
   });
 });
+
+describe('13. an ICMPv6 error during connect() is a soft error (tcp_v6_err, sock_owned_by_user)', () => {
+  for (const flow of ['nc-one-hop', 'nc-two-hops']) {
+    const t = fixtureTrace('tcp6-soft-error', flow);
+    const syns = at(t, 'a', 'eth0', 'tx').filter((c) => flagsOf(c) === 'S');
+    const errors = at(t, 'a', 'eth0', 'rx').filter((c) =>
+      c.layers.some((l) => l.proto === 'icmpv6' && l.type === 1),
+    );
+
+    it(`${flow}: sends the SYN again at the RTO and gives up on the second error, as the kernel did`, () => {
+      // Kernel: SYN, ICMPv6 no-route 0.2 ms later (TcpExtLockDroppedIcmps 1), SYN again at
+      // 1.02 s, its error, then nc fails (TcpAttemptFails 1, TcpRetransSegs 1).
+      expect(syns).toHaveLength(2);
+      expect(errors).toHaveLength(2);
+      expect((syns[1]!.time - syns[0]!.time) / 1e6).toBeCloseTo(1.03, 1);
+      expect(t.events.filter((e) => e.explain.code === 'tcp.icmp-soft-error')).toHaveLength(1);
+      expect(t.output).toMatch(/failed: Network is unreachable$/);
+    });
+  }
+});
+
+describe('14. nc -v names the port from /etc/services (getservbyport)', () => {
+  it('prints tcp/tproxy for 8081, as netbase 6.4 names it and the kernel lab printed', () => {
+    expect(fixtureTrace('second-connection', 'tproxy').output).toBe(
+      'Connection to 10.0.0.2 8081 port [tcp/tproxy] succeeded!',
+    );
+  });
+});
+
+describe('15. ip6tables-legacy and ip6tables-nft are two rule sets, both traversed', () => {
+  const t = fixtureTrace('ip6tables-legacy-nft', 'a-ping-s');
+
+  it("drops a's ping at the legacy FORWARD policy though the nft rule accepts it, as the kernel did", () => {
+    // Kernel: the echo request reaches r/eth0 and nothing leaves r/eth1 (not even an NS for s).
+    expect(at(t, 'r', 'eth1', 'tx')).toEqual([]);
+    expect(t.output).toMatch(/1 packets transmitted, 0 received/);
+  });
+});

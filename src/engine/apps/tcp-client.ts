@@ -10,6 +10,7 @@ import type { Skb } from '../kernel/skb';
 import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { anyIcmpErrno, STRERROR, type Errno } from '../kernel/errno';
 import { isn, synRetransmitDelayUs, TCP_WINDOW } from '../kernel/stack/tcp';
+import { serviceName } from '../kernel/netfilter/tables';
 import { wheelDelayUs } from '../kernel/timing';
 import { routeL4, sendL4, type FourTuple } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';
@@ -59,6 +60,8 @@ export class TcpClient implements Process {
   readonly output: string[] = [];
   private close?: () => void;
   private startUs = 0;
+  /** The run of work of the connect() call, which holds the socket while its softirq runs. */
+  private connectWork = -1;
 
   constructor(
     readonly ns: Netns,
@@ -98,6 +101,7 @@ export class TcpClient implements Process {
       ...(o.scope ? { scope: o.scope } : {}),
     };
     const c = new TcpClientConn(this, t);
+    this.connectWork = ns.world.sched.begin();
     this.close = ns.sockets.open({
       proto: 'tcp',
       ...t,
@@ -119,7 +123,12 @@ export class TcpClient implements Process {
   /**
    * An ICMP error for the socket. tcp_v4_err / tcp_v6_err: fragmentation needed (packet too
    * big) only lowers the path MTU; a connection past SYN_SENT keeps an error as sk_err_soft
-   * (no IP_RECVERR) and carries on; in SYN_SENT any error aborts.
+   * (no IP_RECVERR) and carries on; in SYN_SENT an error aborts, unless the socket is owned
+   * by the user. The connect() call holds it while the SYN's own softirq carries the SYN over
+   * every veth hop and brings the ICMPv6 error back: tcp_v6_err then only sets sk_err_soft
+   * (TcpExtLockDroppedIcmps counts it), the SYN is sent again at the RTO and the error that
+   * answers it, from the timer's softirq, aborts. (On IPv4 the lab's socket reports the
+   * error at once, though LockDroppedIcmps counts it too: that side is kept as measured.)
    */
   private icmpError(skb: Skb, established: boolean): void {
     const icmp = skb.layers[1];
@@ -127,6 +136,14 @@ export class TcpClient implements Process {
     if (icmp?.proto !== 'icmp' && icmp?.proto !== 'icmpv6') return;
     const e = anyIcmpErrno(icmp);
     if (!e || (icmp.proto === 'icmp' && icmp.type === 3 && icmp.code === 4) || established) return;
+    if (icmp.proto === 'icmpv6' && this.ns.world.sched.work === this.connectWork) {
+      emit(this.ns, {
+        kind: 'userspace',
+        code: 'tcp.icmp-soft-error',
+        args: { from, text: STRERROR[e.errno] },
+      });
+      return;
+    }
     const text = icmp.proto === 'icmp' ? icmpErrorText(icmp) : icmpv6ErrorText(icmp);
     this.fail({ kind: 'icmp-error', text: `From ${from}: ${text}` }, e.errno);
   }
@@ -270,7 +287,7 @@ class TcpClientConn {
       // nc -z: the handshake is the whole test; it closes at once.
       if (o.verbose)
         this.client.output.push(
-          `Connection to ${formatAddr(o.dst)} ${o.port} port [tcp/${SERVICES[o.port] ?? '*'}] succeeded!`,
+          `Connection to ${formatAddr(o.dst)} ${o.port} port [tcp/${serviceName(o.port, 'tcp') ?? '*'}] succeeded!`,
         );
       this.gotResponse = true;
       this.closeConn();
@@ -318,15 +335,6 @@ class TcpClientConn {
     }
   }
 }
-
-/** /etc/services names nc prints after the port. */
-const SERVICES: Record<number, string> = {
-  22: 'ssh',
-  53: 'domain',
-  80: 'http',
-  443: 'https',
-  8080: 'http-alt',
-};
 
 /**
  * What curl 7.88 and OpenBSD nc print when a connection fails: curl names the failure

@@ -12,7 +12,7 @@ export class Loopback extends Device {
   readonly kind: DeviceKind = 'loopback';
 
   transmit(skb: Skb): void {
-    this.netns.world.sched.at(LINK_DELAY_US, () => {
+    this.netns.world.sched.deliver(LINK_DELAY_US, () => {
       capture(this, skb, 'rx');
       netifReceive(this, skb, { captured: true });
     });

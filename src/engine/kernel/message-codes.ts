@@ -189,6 +189,7 @@ export const MESSAGE_CODE_GROUPS = {
     'resolver.failed',
     'resolver.retry',
     'tcp.syn-retransmit',
+    'tcp.icmp-soft-error',
     'tcp.connect',
     'tcp.established',
     'tcp.response',

@@ -10,6 +10,8 @@ interface Entry {
   seq: number;
   task: Task;
   cancelled: boolean;
+  /** The run of work it belongs to (see `work`). */
+  work: number;
 }
 
 export interface TimerHandle {
@@ -18,13 +20,43 @@ export interface TimerHandle {
 
 export class Scheduler {
   now = 0;
+  /**
+   * The run of work the running task belongs to. A timer or a process starts a run of its
+   * own; a frame handed to the next device (`deliver`) stays in the run that sent it, as the
+   * kernel's softirq carries a packet through every veth hop and back before the
+   * local_bh_enable() that started it returns. A socket call that sent a packet is still
+   * holding its socket for everything in its run (tcp_v6_err's sock_owned_by_user).
+   */
+  work = 0;
+  private works = 0;
   private seq = 0;
   private heap: Entry[] = [];
   /** Number of tasks run, for the loop guard. */
   executed = 0;
 
   at(delayUs: number, task: Task): TimerHandle {
-    const entry: Entry = { time: this.now + Math.max(0, delayUs), seq: this.seq++, task, cancelled: false };
+    return this.add(delayUs, task, ++this.works);
+  }
+
+  /** A system call from a process: what it sends starts a run of work of its own. */
+  begin(): number {
+    this.work = ++this.works;
+    return this.work;
+  }
+
+  /** A frame's arrival at the next device: it stays in the sender's run of work. */
+  deliver(delayUs: number, task: Task): TimerHandle {
+    return this.add(delayUs, task, this.work);
+  }
+
+  private add(delayUs: number, task: Task, work: number): TimerHandle {
+    const entry: Entry = {
+      time: this.now + Math.max(0, delayUs),
+      seq: this.seq++,
+      task,
+      cancelled: false,
+      work,
+    };
     this.push(entry);
     // A method, not an arrow property: keepNames transpilers (tsx) would name every handle.
     return {
@@ -61,6 +93,7 @@ export class Scheduler {
         return 'tasks';
       }
       this.now = next.time;
+      this.work = next.work;
       this.executed++;
       next.task();
     }

@@ -46,7 +46,7 @@ export class Segment {
     const known = isMulticastMac(eth.dst) ? undefined : this.table.get(eth.dst);
     const targets = known ? (known === from ? [] : [known]) : this.ports.filter((p) => p !== from);
     for (const port of targets) {
-      this.world.sched.at(LINK_DELAY_US, () => {
+      this.world.sched.deliver(LINK_DELAY_US, () => {
         if (port.segment !== this) return;
         // The receiving NIC takes at most its MTU plus the SegmentPortnet and VLAN headers: the lab's
         // wire is a veth into it (veth_xmit -> is_skb_forwardable), and a NIC's receive path drops

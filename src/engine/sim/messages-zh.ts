@@ -119,6 +119,8 @@ export const ZH: Record<MessageCode, string> = {
   'ping.reply': 'ping 收到 echo reply：来自 {from} 的 {bytes} 字节，icmp_seq={seq} ttl={ttl}。',
   'ping.error': 'ping 收到来自 {from} 的 ICMP 差错：{text}。',
   'app.local-error': '{process}：{text}。',
+  'tcp.icmp-soft-error':
+    '来自 {from} 的 ICMPv6 错误（{text}）到达时 connect() 仍持有套接字：tcp_v6_err 只把它记为软错误，SYN 之后会再发一次。',
   'tcp.syn-retransmit': 'SYN 没有应答：内核再次发送它（第 {n} 次重传）到 {dst}:{port}。',
   'tcp.connect': '{process} 连接 {dst}:{port}：内核发送 SYN。',
   'tcp.established': '收到 SYN-ACK：到 {dst}:{port} 的连接已建立；{process} 发送请求（{bytes} 字节）。',

@@ -147,6 +147,8 @@ export const EN: Record<MessageCode, string> = {
   'app.local-error': '{process}: {text}.',
   'tcp.syn-retransmit':
     'No answer to the SYN: the kernel sends it again (retransmission {n}) to {dst}:{port}.',
+  'tcp.icmp-soft-error':
+    'ICMPv6 error from {from} ({text}) while connect() still holds the socket: tcp_v6_err keeps it as a soft error, and the SYN will be sent again.',
   'tcp.connect': '{process} connects to {dst}:{port}: the kernel sends a SYN.',
   'tcp.established':
     'SYN-ACK received: the connection to {dst}:{port} is established; {process} sends its request ({bytes} bytes).',

@@ -21,9 +21,15 @@ function xtRows(st: IptablesState): Rows {
   return { rows, origins: origins.length === rows.length ? origins : rows.map(() => '') };
 }
 
-/** ip6tables' tables, as `*table` and `ip6tables -t table -S` lines. */
+/** ip6tables' tables, as `*table` and `ip6tables -t table -S` lines; ip6tables-legacy's after. */
 function ip6tablesRows(ns: Netns): Rows {
-  return ns.ip6tables ? xtRows(ns.ip6tables) : { rows: [], origins: [] };
+  const nft = ns.ip6tables ? xtRows(ns.ip6tables) : { rows: [], origins: [] };
+  const legacy = ns.ip6tablesLegacy ? xtRows(ns.ip6tablesLegacy) : { rows: [], origins: [] };
+  if (legacy.rows.length === 0) return nft;
+  return {
+    rows: [...nft.rows, '# ip6tables-legacy', ...legacy.rows],
+    origins: [...nft.origins, '', ...legacy.origins],
+  };
 }
 
 /** iptables-nft's rules (what plain iptables shows), then iptables-legacy's, a rule set of their own. */

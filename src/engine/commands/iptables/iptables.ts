@@ -345,9 +345,17 @@ export function ipsetExistsIn(ns: Netns): (name: string) => boolean {
  * The rule set a command name reaches: iptables-legacy's x_tables or nf_tables (iptables-nft,
  * and plain `iptables`, which is iptables-nft on Debian 12).
  */
-export function xtStateFor(ns: Netns, cmd: string | undefined): IptablesState {
-  if (cmd?.replace(/^.*\//, '').startsWith('iptables-legacy'))
-    return ns.iptablesLegacy ?? new IptablesState('legacy');
+export function xtStateFor(
+  ns: Netns,
+  cmd: string | undefined,
+  family: 'ipv4' | 'ipv6' = 'ipv4',
+): IptablesState {
+  const name = cmd?.replace(/^.*\//, '') ?? '';
+  if (family === 'ipv6')
+    return name.startsWith('ip6tables-legacy')
+      ? (ns.ip6tablesLegacy ?? new IptablesState('legacy'))
+      : (ns.ip6tables ?? new IptablesState());
+  if (name.startsWith('iptables-legacy')) return ns.iptablesLegacy ?? new IptablesState('legacy');
   return ns.iptables ?? new IptablesState();
 }
 
@@ -378,8 +386,8 @@ export function ip6tables(ctx: CommandContext, argv: string[]): CommandResult {
 function xtables(ctx: CommandContext, argv: string[], family: 'ipv4' | 'ipv6'): CommandResult {
   const v6 = family === 'ipv6';
   const tool = v6 ? 'ip6tables' : 'iptables';
-  // ip6tables-legacy and ip6tables-nft share one IPv6 rule set in this model.
-  const state = v6 ? (ctx.ns.ip6tables ?? new IptablesState()) : xtStateFor(ctx.ns, argv[0]);
+  // ip6tables-legacy and ip6tables-nft each have their rule set, as iptables' two do.
+  const state = xtStateFor(ctx.ns, argv[0], family);
   try {
     const p = parseIptablesArgs(argv.slice(1), { tool, ipsetExists: ipsetExistsIn(ctx.ns), family });
     if (!isTableId(p.table))
@@ -438,11 +446,11 @@ function xtablesSave(ctx: CommandContext, argv: string[], family: 'ipv4' | 'ipv6
   }
   if (table !== undefined && !isTableId(table))
     throw new CommandError(`${tool} ${IPT_VERSION}: Cannot initialize: Invalid argument`, 1);
-  const state = family === 'ipv6' ? (ctx.ns.ip6tables ?? new IptablesState()) : xtStateFor(ctx.ns, argv[0]);
+  const state = xtStateFor(ctx.ns, argv[0], family);
   const asNft = tool.replace(/-save$/, '-nft-save');
   const generator =
     state.backend === 'legacy'
-      ? 'iptables-save v1.8.9'
+      ? `${family === 'ipv6' ? 'ip6tables' : 'iptables'}-save v1.8.9`
       : `${argv[0] === asNft ? asNft : tool} ${IPT_VERSION}`;
   const text = saveTables(state, { counters, table: table as TableId | undefined, generator });
   return { output: text.replace(/\n$/, '') };

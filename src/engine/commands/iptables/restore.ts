@@ -376,8 +376,7 @@ function xtablesRestore(ctx: CommandContext, argv: string[], family: 'ipv4' | 'i
     else if (a.startsWith('--')) throw new CommandError(`${TOOL}: unrecognized option '${a}'\n${TRY}`, 1);
     else throw new CommandError(`${TOOL}: invalid option -- '${a.slice(1)}'\n${TRY}`, 1);
   }
-  // ip6tables-legacy and ip6tables-nft share one IPv6 rule set in this model.
-  const state = family === 'ipv6' ? (ctx.ns.ip6tables ?? new IptablesState()) : xtStateFor(ctx.ns, argv[0]);
+  const state = xtStateFor(ctx.ns, argv[0], family);
   try {
     applyRestore(ctx.ns, ctx.stdin, ctx.origin, opts, state);
   } catch (e) {

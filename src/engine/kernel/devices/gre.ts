@@ -111,5 +111,5 @@ export function greRcv(inDev: Device, skb: Skb): void {
     physIn: undefined,
   });
   emit(ns, { kind: 'decap', dev, skb: inner, code: 'gre.decap', args: { dev: dev.name, from: ip.src } });
-  ns.world.sched.at(LINK_DELAY_US, () => netifReceive(dev, inner));
+  ns.world.sched.deliver(LINK_DELAY_US, () => netifReceive(dev, inner));
 }

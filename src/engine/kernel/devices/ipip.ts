@@ -65,7 +65,7 @@ export function ipipRcv(inDev: Device, skb: Skb): boolean {
     physIn: undefined,
   });
   emit(ns, { kind: 'decap', dev, skb: inner, code: 'ipip.decap', args: { dev: dev.name, from: ip.src } });
-  ns.world.sched.at(LINK_DELAY_US, () => netifReceive(dev, inner));
+  ns.world.sched.deliver(LINK_DELAY_US, () => netifReceive(dev, inner));
   return true;
 }
 

@@ -26,7 +26,7 @@ export class Veth extends Device {
       dropNotForwardable(peer, skb, this);
       return;
     }
-    this.netns.world.sched.at(LINK_DELAY_US, () => netifReceive(peer, skb));
+    this.netns.world.sched.deliver(LINK_DELAY_US, () => netifReceive(peer, skb));
   }
 
   override detach(): void {

@@ -179,7 +179,7 @@ function arpReduce(dev: Vxlan, skb: Skb): void {
     args: { dev: dev.name, ip: req.tpa, mac: n.mac },
   });
   // netif_rx(reply): the reply enters as if received on the VXLAN device, so taps on it see it.
-  ns.world.sched.at(LINK_DELAY_US, () => netifReceive(dev, reply));
+  ns.world.sched.deliver(LINK_DELAY_US, () => netifReceive(dev, reply));
 }
 
 /**
@@ -255,5 +255,5 @@ export function vxlanRcv(inDev: Device, skb: Skb, devs: Vxlan[]): void {
       dev.netns.changed('fdb');
     }
   }
-  ns.world.sched.at(LINK_DELAY_US, () => netifReceive(dev, inner));
+  ns.world.sched.deliver(LINK_DELAY_US, () => netifReceive(dev, inner));
 }

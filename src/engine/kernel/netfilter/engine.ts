@@ -143,8 +143,10 @@ type Outcome =
  * iptables-nft's in nf_tables, iptables-legacy's as x_tables tables; both stay registered.
  */
 export function attachNetfilter(ns: Netns, state: IptablesState, family: 'ipv4' | 'ipv6' = 'ipv4'): void {
-  if (family === 'ipv6') ns.ip6tables = state;
-  else if (state.backend === 'legacy') ns.iptablesLegacy = state;
+  if (family === 'ipv6') {
+    if (state.backend === 'legacy') ns.ip6tablesLegacy = state;
+    else ns.ip6tables = state;
+  } else if (state.backend === 'legacy') ns.iptablesLegacy = state;
   else ns.iptables = state;
   if (!ns.netfilter) ns.netfilter = new NetfilterEngine(ns);
 }
@@ -177,11 +179,12 @@ function stamp(st: IptablesState, tid: TableId, hook: Hook): number {
 /** kube-proxy's per-endpoint comment, "SVC -> IP:PORT" or "SVC -> [IPv6]:PORT": the endpoint's address. */
 const ENDPOINT_COMMENT = /--comment "[^"]* -> (?:(\d+\.\d+\.\d+\.\d+)|\[([0-9a-f:.]+)\]):\d+"/;
 
-/** The xtables rule sets that see a family: iptables-nft's and iptables-legacy's, or ip6tables'. */
+/** The xtables rule sets that see a family: its -nft tool's and its -legacy tool's. */
 export function xtStates(ns: Netns, family: 'ipv4' | 'ipv6' = 'ipv4'): IptablesState[] {
   const out: IptablesState[] = [];
   if (family === 'ipv6') {
     if (ns.ip6tables) out.push(ns.ip6tables);
+    if (ns.ip6tablesLegacy) out.push(ns.ip6tablesLegacy);
     return out;
   }
   if (ns.iptables) out.push(ns.iptables);

@@ -73,5 +73,7 @@ declare module '../netns' {
     ip6tables?: IptablesState;
     /** iptables-legacy's x_tables tables, a rule set of their own on the same hooks. */
     iptablesLegacy?: IptablesState;
+    /** ip6tables-legacy's ip6_tables tables, beside ip6tables-nft's as for IPv4. */
+    ip6tablesLegacy?: IptablesState;
   }
 }
