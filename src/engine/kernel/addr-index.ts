@@ -4,7 +4,8 @@
  * the list for both (__inet_insert_ifa, inet_rtm_newaddr's find_matching_ifa); kube-proxy's
  * IPVS mode puts one /32 per Service on kube-ipvs0, so 10,000 Services made that walk
  * quadratic. The index follows the list while addresses are only appended through it; any
- * other change (a new array, another length) has it rebuilt on the next lookup.
+ * other change (a new array, another length) has it rebuilt on the next lookup. A device with
+ * few addresses is walked, as before.
  */
 import { networkOf } from '../net/ipv4';
 import type { Device, IfAddr } from './device';
@@ -40,19 +41,26 @@ function indexOf(dev: Device): AddrIndex {
   return ix;
 }
 
+/** A device with no more addresses than this is walked: most have one or two, and no index. */
+const WALK = 16;
+
 /** The first of `dev`'s addresses that is `addr`/`len`. */
 export function findAddr(dev: Device, addr: number, len: number): IfAddr | undefined {
+  if (dev.addrs.length <= WALK) return dev.addrs.find((x) => x.addr === addr && x.len === len);
   return indexOf(dev).exact.get(key(addr, len));
 }
 
 /** Whether one of `dev`'s addresses has prefix length `len` and lies in `addr`/`len`'s network. */
 export function hasNetwork(dev: Device, addr: number, len: number): boolean {
-  return indexOf(dev).nets.has(key(networkOf(addr, len), len));
+  const net = networkOf(addr, len);
+  if (dev.addrs.length <= WALK) return dev.addrs.some((x) => x.len === len && networkOf(x.addr, len) === net);
+  return indexOf(dev).nets.has(key(net, len));
 }
 
-/** Appends `a` to `dev`'s addresses, keeping the index. */
+/** Appends `a` to `dev`'s addresses, keeping the index (once there is one). */
 export function appendAddr(dev: Device, a: IfAddr): void {
-  const ix = indexOf(dev);
+  const ix = indexes.get(dev);
+  const kept = ix !== undefined && ix.list === dev.addrs && ix.n === dev.addrs.length;
   dev.addrs.push(a);
-  note(ix, a);
+  if (kept) note(ix, a);
 }
