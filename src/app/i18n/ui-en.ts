@@ -181,6 +181,8 @@ export const UI_EN = {
   'routes.title': 'Routes',
   'routes.missing': 'No route table recorded for {{netns}}.',
   'routes.empty': '{{netns}} has no routes.',
+  'routes.partial':
+    'A big routing table: shown are the routes of every table but the local one, and of the local table the routes this journey looked up, {{shown}} of {{total}} rows (ip route show table all lists them all).',
   'neigh.title': 'Neighbors',
   'neigh.missing': 'No neighbour table recorded for {{netns}}.',
   'neigh.empty': '{{netns}} has no neighbour entries yet.',

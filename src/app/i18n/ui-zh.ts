@@ -178,6 +178,8 @@ export const UI_ZH: Record<UiKey, string> = {
   'routes.title': '路由',
   'routes.missing': '没有记录 {{netns}} 的路由表。',
   'routes.empty': '{{netns}} 没有路由。',
+  'routes.partial':
+    '路由表很大：这里列出除 local 表以外所有表的路由，以及 local 表中这趟旅程查到的路由，共 {{total}} 行中的 {{shown}} 行（ip route show table all 会列出全部）。',
   'neigh.title': '邻居',
   'neigh.missing': '没有记录 {{netns}} 的邻居表。',
   'neigh.empty': '{{netns}} 还没有邻居表项。',

@@ -17,6 +17,8 @@ interface TablePanelProps {
   missing: (netns: string) => string;
   /** Shown when the table exists but has no rows. */
   empty: (netns: string) => string;
+  /** Shown when the Trace holds the table in part (TableSnapshot.total). */
+  partial?: (shown: number, total: number) => string;
 }
 
 /**
@@ -55,7 +57,7 @@ const TableRows = memo(function TableRows({ snap, hit }: { snap: TableSnapshot; 
   );
 });
 
-export function TablePanel({ id, title, table, tool, missing, empty }: TablePanelProps) {
+export function TablePanel({ id, title, table, tool, missing, empty, partial }: TablePanelProps) {
   // Derived values as selectors: a step redraws the rows only when its snapshot or its highlighted
   // row changes, not on every step (TableRows).
   const { t } = useT();
@@ -80,7 +82,14 @@ export function TablePanel({ id, title, table, tool, missing, empty }: TablePane
       ) : snap.rows.length === 0 ? (
         <Empty>{empty(netns)}</Empty>
       ) : (
-        <TableRows snap={snap} hit={hit} />
+        <>
+          {snap.total !== undefined && partial && (
+            <p className="mb-2 text-xs text-slate-700 dark:text-slate-200">
+              {partial(snap.rows.length, snap.total)}
+            </p>
+          )}
+          <TableRows snap={snap} hit={hit} />
+        </>
       )}
     </Panel>
   );

@@ -12,6 +12,7 @@ export function RoutesPanel() {
       tool="ip route"
       missing={(netns) => t('routes.missing', { netns })}
       empty={(netns) => t('routes.empty', { netns })}
+      partial={(shown, total) => t('routes.partial', { shown, total })}
     />
   );
 }

@@ -2,6 +2,7 @@
 import { broadcastOf, parseCidr, parseIp } from '../net/ipv4';
 import type { Scope } from '../kernel/routes';
 import { CommandError } from '../kernel/errors';
+import { findAddr } from '../kernel/addr-index';
 import type { CommandContext } from './types';
 import { findDev } from './device-ops';
 import type { IpFlags } from './ip-link';
@@ -68,7 +69,7 @@ function addrAdd(ctx: CommandContext, a: Args, replace: boolean): string {
   if (!devName) throw new CommandError('Not enough information: "dev" argument is required.', 1);
   if (!prefix) throw new CommandError('Not enough information: "local" argument is required.', 1);
   const dev = findDev(ctx.ns, devName);
-  const existing = dev.addrs.find((x) => x.addr === prefix!.addr && x.len === prefix!.len);
+  const existing = findAddr(dev, prefix.addr, prefix.len);
   if (existing) {
     if (replace) return '';
     throw new CommandError('Error: ipv4: Address already assigned.', 2);

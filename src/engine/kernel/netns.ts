@@ -6,6 +6,7 @@
 import { broadcastOf, networkOf } from '../net/ipv4';
 import type { TableName } from './trace';
 import { Device, type IfAddr } from './device';
+import { appendAddr, hasNetwork } from './addr-index';
 import { NeighTable } from './neigh';
 import { Neigh6Table } from './neigh6';
 import { Route6Tables } from './route6';
@@ -194,15 +195,9 @@ export class Netns {
   }
 
   addAddr(dev: Device, a: IfAddr): void {
-    // __inet_insert_ifa walks the device's list too; kube-ipvs0 holds one /32 per Service.
-    const net = networkOf(a.addr, a.len);
-    a.secondary = false;
-    for (const x of dev.addrs)
-      if (x.len === a.len && networkOf(x.addr, x.len) === net) {
-        a.secondary = true;
-        break;
-      }
-    dev.addrs.push(a);
+    // __inet_insert_ifa: secondary when an address of the same prefix length holds the network.
+    a.secondary = hasNetwork(dev, a.addr, a.len);
+    appendAddr(dev, a);
     this.addAddrRoutes(dev, a, dev.adminUp);
     this.changed('addrs');
     this.changed('routes');

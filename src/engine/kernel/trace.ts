@@ -155,7 +155,8 @@ export interface TableSnapshot {
   origins?: string[];
   /**
    * Present when `rows` is part of the table (a big iptables rule set: its built-in chains and
-   * the chains the journey walked; a big IPVS table: the virtual services the journey used):
+   * the chains the journey walked; a big IPVS table: the virtual services the journey used; a
+   * big routing table: the local table's routes only where the journey's lookups named them):
    * the number of rows of the whole table, which the engine gives on demand (netnsTables).
    */
   total?: number;

@@ -14,6 +14,7 @@ import { freezeIptables, partialRows, sameFrozen } from './iptables-partial';
 import { freezeNftables, partialNftRows, sameFrozenNft } from './nftables-partial';
 import { freezeIpvs, partialIpvsRows, sameFrozenIpvs } from './ipvs-partial';
 import { renderExplain } from './messages';
+import { partialRoutes } from './routes-partial';
 import type { Capture, TableName, TableSnapshot, TraceEvent } from '../kernel/trace';
 
 const TABLES = Object.keys(TABLE_READERS) as TableName[];
@@ -188,6 +189,7 @@ export class Recorder implements KernelObserver {
   finish(): void {
     this.flush();
     this.renderFrozen();
+    partialRoutes(this.tables, this.events);
     // A stable sort by step. Versions after step 0 were written in step order already, so
     // it only moves the step-0 ones (initial states read late) to the front, in order.
     const t = this.tables;

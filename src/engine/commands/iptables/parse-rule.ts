@@ -511,20 +511,20 @@ export function expandSpec(
   const srcs = spec.srcs ?? [undefined];
   const dsts = spec.dsts ?? [undefined];
   const out: Rule[] = [];
+  // Every rule gets every field, unset ones undefined: rules of one shape keep the walks over
+  // 100,000 of them (the commit's checks, a packet's path) on one hidden class.
   for (const src of srcs)
-    for (const dst of dsts) {
-      const r: Rule = {
+    for (const dst of dsts)
+      out.push({
+        src: src && !(src.len === 0 && !src.neg) ? src : undefined,
+        dst: dst && !(dst.len === 0 && !dst.neg) ? dst : undefined,
+        in: spec.in,
+        out: spec.out,
+        proto: spec.proto,
         matches: spec.matches,
+        target: spec.target,
         counters: counters ? { ...counters } : { packets: 0, bytes: 0 },
         origin,
-      };
-      if (src && !(src.len === 0 && !src.neg)) r.src = src;
-      if (dst && !(dst.len === 0 && !dst.neg)) r.dst = dst;
-      if (spec.in) r.in = spec.in;
-      if (spec.out) r.out = spec.out;
-      if (spec.proto) r.proto = spec.proto;
-      if (spec.target) r.target = spec.target;
-      out.push(r);
-    }
+      });
   return out;
 }

@@ -11,7 +11,8 @@ import { attachNetfilter, registerXtHooks } from '../../kernel/netfilter/engine'
 import type { Netns } from '../../kernel/netns';
 import type { CommandContext, CommandResult } from '../tool/types';
 import { execOnTable, ipsetExistsIn, legacyWords, xtStateFor } from './iptables';
-import { IptError, parseIptablesArgs } from './parse-rule';
+import { IptError, parseIptablesArgs, type ParsedArgs } from './parse-rule';
+import { rememberedParse, rememberParse } from './line-memo';
 import { IptablesState, type XtBackend } from '../../kernel/netfilter/state';
 import {
   cloneTable,
@@ -187,17 +188,10 @@ function applyLine(
     if (c.counters) chain.counters = { packets: Number(pk ?? 0), bytes: Number(bk ?? 0) };
     return undefined;
   }
-  let words = splitRestoreLine(line);
-  let counters: { packets: number; bytes: number } | undefined;
-  const cm = /^\[(\d+):(\d+)\]$/.exec(words[0] ?? '');
-  if (cm) {
-    if (c.counters) counters = { packets: Number(cm[1]), bytes: Number(cm[2]) };
-    words = words.slice(1);
-  }
   try {
-    if (words.includes('-t') || words.includes('--table'))
-      throw new IptError('param', 'The -t option cannot be used in iptables-restore.\n', 2);
-    const p = parseIptablesArgs(words, { tool: c.tool, ipsetExists: c.ipsetExists, family: c.family });
+    // A line without `[p:b]` counters in front may have been parsed before (line-memo.ts).
+    const known = line.charCodeAt(0) === 91 ? undefined : rememberedParse(c.family, line);
+    const { p, counters } = known ? { p: known, counters: undefined } : parseLine(line, c);
     p.table = t.id;
     if (p.table === 'nat' && (p.spec.target?.kind === 'DROP' || (p.command === 'P' && p.arg2 === 'DROP')))
       throw new IptError(
@@ -213,6 +207,31 @@ function applyLine(
     if (e instanceof IptError) throw lineError(e, n, c.tool);
     throw e;
   }
+}
+
+/** Splits and parses a command line (its `[p:b]` counters apart); remembers the parse when it may. */
+function parseLine(
+  line: string,
+  c: LineContext,
+): { p: ParsedArgs; counters: { packets: number; bytes: number } | undefined } {
+  let words = splitRestoreLine(line);
+  let counters: { packets: number; bytes: number } | undefined;
+  const cm = /^\[(\d+):(\d+)\]$/.exec(words[0] ?? '');
+  if (cm) {
+    if (c.counters) counters = { packets: Number(cm[1]), bytes: Number(cm[2]) };
+    words = words.slice(1);
+  }
+  if (words.includes('-t') || words.includes('--table'))
+    throw new IptError('param', 'The -t option cannot be used in iptables-restore.\n', 2);
+  let askedSets = false;
+  const ipsetExists = (name: string): boolean => {
+    askedSets = true;
+    return c.ipsetExists(name);
+  };
+  const p = parseIptablesArgs(words, { tool: c.tool, ipsetExists, family: c.family });
+  if (cm || askedSets) return { p, counters };
+  rememberParse(c.family, line, p);
+  return { p: { ...p }, counters };
 }
 
 /** A table block: the table as it was when the block opened, and where its lines start. */

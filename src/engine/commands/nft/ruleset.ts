@@ -240,6 +240,22 @@ function typeName(ts: Tokens): NftDatatype {
   return t.text as NftDatatype;
 }
 
+/**
+ * The element order of `set` (keyCmp), kept with the set while its key types stay: the
+ * comparator remembers each element's concatenated key bytes, which a new comparator a
+ * statement would work out again at every step of every binary search.
+ */
+const setCmps = new WeakMap<NftSet, { types: NftDatatype[]; cmp: ReturnType<typeof keyCmp> }>();
+
+function setCmp(set: NftSet, types: NftDatatype[]): ReturnType<typeof keyCmp> {
+  const known = setCmps.get(set);
+  if (known && known.types.length === types.length && known.types.every((t, i) => t === types[i]))
+    return known.cmp;
+  const cmp = keyCmp(types);
+  setCmps.set(set, { types, cmp });
+  return cmp;
+}
+
 /** Add elements to a set or map (`{ a, b }` or `{ k : v, ... }`), kept in key order. */
 function addElements(ts: Tokens, set: NftSet): void {
   const field = TYPE_FIELD[set.keyType] ?? 'ip daddr';
@@ -249,7 +265,7 @@ function addElements(ts: Tokens, set: NftSet): void {
     : parseElemList(ts, field, types).map((key) => ({ key, data: undefined }));
   // The elements stay sorted: each new one goes where a binary search puts it (kube-proxy
   // adds one element a statement, 10,000 statements into one map).
-  const cmp = keyCmp(types);
+  const cmp = setCmp(set, types);
   const elems = set.elems;
   for (const p of fresh) {
     let lo = 0;

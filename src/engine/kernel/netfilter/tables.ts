@@ -511,23 +511,56 @@ export function targetHint(table: TableId, chain: string, target: string | undef
 }
 
 /**
+ * Which built-in chains (hooks) reach each chain by jumps and gotos: bit i for the table's
+ * i-th built-in chain. One walk a hook, each chain visited once a hook.
+ */
+function hookMasks(table: Table): Map<string, number> {
+  const masks = new Map<string, number>();
+  const hooks = BUILTIN_CHAINS[table.id];
+  for (let h = 0; h < hooks.length; h++) {
+    const bit = 1 << h;
+    const stack = [hooks[h]!];
+    while (stack.length) {
+      const name = stack.pop()!;
+      const m = masks.get(name) ?? 0;
+      if (m & bit) continue;
+      masks.set(name, m | bit);
+      for (const r of table.chains.get(name)?.rules ?? [])
+        if (r.target?.kind === 'CHAIN') stack.push(r.target.chain);
+    }
+  }
+  return masks;
+}
+
+/**
  * The checks the kernel makes on commit: no jump loop reachable from a hook (EMLINK), targets only reachable
  * from the hooks and table they support, REJECT tcp-reset only on `-p tcp` (EINVAL).
- * Returns the errno text or null.
+ * Returns the errno text or null. Each rule is looked at once, with the hooks its chain is
+ * reachable from: only a target with hook restrictions, or a physdev match run from OUTPUT,
+ * can be refused.
  */
 export function kernelCheck(table: Table, backend: XtBackend = 'nft'): string | null {
   // Loops: from the base chains only (nf_tables accepts a loop among chains no hook reaches,
   // and refuses the rule that makes it reachable).
   const state = new Map<string, 1 | 2>();
-  for (const name of BUILTIN_CHAINS[table.id]) if (!loopFree(table, name, state)) return 'Too many links';
-  // Every chain reachable from each built-in chain must only hold targets valid on that hook.
-  for (const hook of BUILTIN_CHAINS[table.id])
-    for (const name of reachable(table, hook))
-      for (const r of table.chains.get(name)?.rules ?? [])
-        if (badRule(table.id, r, hook, name, backend)) return 'Invalid argument';
-  // Chains not reachable from any hook are still checked for the table.
-  for (const c of table.chains.values())
-    for (const r of c.rules) if (badTarget(table.id, r, null)) return 'Invalid argument';
+  const hooks = BUILTIN_CHAINS[table.id];
+  for (const name of hooks) if (!loopFree(table, name, state)) return 'Too many links';
+  const masks = hookMasks(table);
+  const output = 1 << hooks.indexOf('OUTPUT');
+  for (const c of table.chains.values()) {
+    // Chains not reachable from any hook are still checked for the table.
+    const mask = masks.get(c.name) ?? 0;
+    for (const r of c.rules) {
+      const restricted = r.target !== undefined && TARGET_HOOKS[r.target.kind] !== undefined;
+      if (!restricted) {
+        if (mask & output && badRule(table.id, r, 'OUTPUT', c.name, backend)) return 'Invalid argument';
+        continue;
+      }
+      if (badTarget(table.id, r, null)) return 'Invalid argument';
+      for (let h = 0; h < hooks.length; h++)
+        if (mask & (1 << h) && badRule(table.id, r, hooks[h]!, c.name, backend)) return 'Invalid argument';
+    }
+  }
   return null;
 }
 
