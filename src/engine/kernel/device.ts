@@ -31,7 +31,7 @@ export interface If6Addr {
 }
 
 export type DeviceKind =
-  'loopback' | 'veth' | 'bridge' | 'dummy' | 'ether' | 'vxlan' | 'tun' | 'ipip' | 'gre';
+  'loopback' | 'veth' | 'bridge' | 'dummy' | 'ether' | 'vxlan' | 'tun' | 'ipip' | 'gre' | 'macvlan';
 
 /*
  * Device's fields are declared, then assigned in its constructor, not initialised as class

@@ -12,6 +12,7 @@ import { Route6Tables } from './route6';
 import { addrconfDown, addrconfLinkChange, addrconfUp } from './addrconf';
 import { RouteTables, TABLE_LOCAL, TABLE_MAIN, type Route, type RouteType, type Scope } from './routes';
 import { Sockets } from './sockets';
+import { macvlanPort } from './devices/macvlan-port';
 import { Sysctls } from './sysctl';
 import type { World } from './world';
 import type { NetfilterHooks } from './nf-hook';
@@ -137,6 +138,8 @@ export class Netns {
   /** Unregister a device: routes, neighbours and bridge membership go with it. */
   removeDevice(dev: Device): void {
     if (this.devices.get(dev.name) !== dev) return;
+    // macvlan_device_event NETDEV_UNREGISTER: a lower device takes its macvlans with it.
+    for (const v of macvlanPort(dev)?.vlans.slice() ?? []) v.netns.removeDevice(v);
     this.setDown(dev);
     for (const p of this.devicesInOrder()) if (p.master === dev) this.setMaster(p, undefined);
     if (dev.master) this.setMaster(dev, undefined);

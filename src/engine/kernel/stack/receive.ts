@@ -6,6 +6,7 @@ import { ETH_P_ARP, ETH_P_IP, ETH_P_IPV6, type EthLayer } from '../../net/layers
 import { isMulticastMac, BROADCAST_MAC } from '../../net/mac';
 import type { Device } from '../device';
 import { Bridge } from '../devices/bridge';
+import { macvlanPort } from '../devices/macvlan-port';
 import { withLayers, type Skb } from '../skb';
 import { arpRcv } from './arp';
 import { bridgeHandleFrame } from './bridge';
@@ -13,6 +14,7 @@ import { capture, emit as emitEvent, type Emit } from './emit';
 import { ipRcv } from './ip-input';
 import { ipv6Rcv } from './ip6';
 import { describeFrame } from './describe';
+import { macvlanHandleFrame } from './macvlan';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'core'> = emitEvent;
@@ -20,7 +22,7 @@ const emit: Emit<'core'> = emitEvent;
 export function netifReceive(
   dev: Device,
   skb: Skb,
-  opts: { captured?: boolean; viaBridge?: boolean } = {},
+  opts: { captured?: boolean; viaBridge?: boolean; host?: boolean } = {},
 ): void {
   const ns = dev.netns;
   if (!dev.operUp() && dev.kind !== 'loopback') return;
@@ -38,6 +40,9 @@ export function netifReceive(
     bridgeHandleFrame(dev.master, dev, skb);
     return;
   }
+  // The rx_handler of a macvlan's lower device (a bridge port cannot be one: rx_handler is taken).
+  const port = macvlanPort(dev);
+  if (port && macvlanHandleFrame(port, skb)) return;
   const first = skb.layers[0];
   if (!first) return;
   if (first.proto === 'ipv4') {
@@ -47,8 +52,13 @@ export function netifReceive(
   }
   if (first.proto !== 'eth') return;
   const eth = first as EthLayer;
+  // opts.host: macvlan_handle_frame already set PACKET_HOST (passthru takes any unicast).
   const forUs =
-    eth.dst === dev.mac || eth.dst === BROADCAST_MAC || isMulticastMac(eth.dst) || dev.kind === 'loopback';
+    opts.host === true ||
+    eth.dst === dev.mac ||
+    eth.dst === BROADCAST_MAC ||
+    isMulticastMac(eth.dst) ||
+    dev.kind === 'loopback';
   if (!forUs) {
     // eth_type_trans marks it PACKET_OTHERHOST; ip_rcv and arp_rcv discard those.
     emit(ns, {
