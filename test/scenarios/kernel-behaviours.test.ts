@@ -341,3 +341,40 @@ describe('15. ip6tables-legacy and ip6tables-nft are two rule sets, both travers
     expect(t.output).toMatch(/1 packets transmitted, 0 received/);
   });
 });
+
+describe('16. macvlan: bridge-mode siblings meet without the wire, the lower never hears its macvlans', () => {
+  const icmpOf = (c: Capture): { type?: number } | undefined =>
+    c.layers.find((l) => l.proto === 'icmp') as { type?: number } | undefined;
+  const echoes = (cs: Capture[], type: number): number => cs.filter((c) => icmpOf(c)?.type === type).length;
+
+  it("b1 (bridge) reaches b2 (bridge) through eth0's receive path: seen on eth0 rx, never on tx", () => {
+    // Kernel: the echo request was on h/eth0 rx (dev_forward_skb runs the lower's taps) and
+    // on b2/mvb2 rx, and no echo left by h/eth0 tx; the ARP request went out on the wire too.
+    const t = fixtureTrace('macvlan', 'bridge-to-bridge');
+    expect(echoes(at(t, 'h', 'eth0', 'rx'), 8)).toBe(1);
+    expect(echoes(at(t, 'h', 'eth0', 'tx'), 8)).toBe(0);
+    expect(echoes(at(t, 'b2', 'mvb2', 'rx'), 8)).toBe(1);
+    expect(at(t, 'p', 'eth0', 'rx').some((c) => c.layers[1]?.proto === 'arp')).toBe(true);
+    expect(t.output).toMatch(/1 received/);
+  });
+
+  it('neither h nor a private or VEPA macvlan reaches b1 over a wire that sends nothing back', () => {
+    for (const [flow, ns, dev] of [
+      ['lower-to-bridge', 'h', 'eth0'],
+      ['private-to-bridge', 'pr', 'mvpr'],
+      ['vepa-to-bridge', 've', 'mvve'],
+    ] as const) {
+      const t = fixtureTrace('macvlan', flow);
+      expect(at(t, 'b1', 'mvb1', 'rx'), flow).toEqual([]);
+      expect(at(t, ns, dev, 'tx').length, flow).toBeGreaterThan(0);
+      expect(t.output, flow).toMatch(/0 received/);
+    }
+  });
+
+  it('a passthru macvlan answers for its lower on the wire, with the lower MAC', () => {
+    const t = fixtureTrace('macvlan', 'wire-to-passthru');
+    const replies = at(t, 'pt', 'mvpt', 'tx').filter((c) => icmpOf(c)?.type === 0);
+    expect(replies.map((c) => c.layers[0])).toEqual([expect.objectContaining({ src: '02:00:00:00:00:0b' })]);
+    expect(t.output).toMatch(/1 received/);
+  });
+});

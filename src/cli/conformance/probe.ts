@@ -21,6 +21,8 @@ const TRIES: Record<string, string[]> = {
   ipip: ['link', 'add', 'i0', 'type', 'ipip', 'local', '10.0.0.1', 'remote', '10.0.0.2'],
   gre: ['link', 'add', 'g0', 'type', 'gre', 'local', '10.0.0.1', 'remote', '10.0.0.2'],
   tun: ['tuntap', 'add', 't0', 'mode', 'tun'],
+  // Tried after veth, whose p0 it sits on.
+  macvlan: ['link', 'add', 'link', 'p0', 'name', 'm0', 'type', 'macvlan', 'mode', 'bridge'],
 };
 
 function sh(cmd: string, args: string[]): { ok: boolean; out: string } {

@@ -18,6 +18,13 @@ import {
 import { printLink } from './print';
 import { addGre } from './gre';
 import { addIpip, addVxlan } from './tunnels';
+import {
+  addMacvlan,
+  macvlanLowerMtu,
+  macvlanMasterCheck,
+  macvlanMtuCheck,
+  macvlanOpenCheck,
+} from './macvlan';
 import { Args, matches } from './words';
 
 export interface IpFlags {
@@ -131,6 +138,7 @@ function linkAdd(ctx: CommandContext, a: Args): string {
   }
   if (type === 'vxlan') return addVxlan(ctx, ns, { name: spec.name, mac: spec.mac, mtu: spec.mtu }, a).output;
   if (type === 'ipip') return addIpip(ctx, ns, { name: spec.name, mac: spec.mac, mtu: spec.mtu }, a).output;
+  if (type === 'macvlan') return addMacvlan(ctx, ns, { ...spec, name: spec.name }, a);
   if (type === 'gre') return addGre(ctx, ns, { name: spec.name, mtu: spec.mtu }, a, 'link').output;
   if (type !== 'bridge' && type !== 'dummy') throw unmodelledType(type);
   if (!a.done) throw new CommandError(`Error: argument "${a.peek()}" is wrong: unknown ${type} option`, 1);
@@ -158,7 +166,6 @@ function unmodelledType(type: string | undefined): CommandError {
 /** Device types the kernel has and learners meet, named so the refusal says what is missing. */
 const UNMODELLED_TYPES: Record<string, string> = {
   vlan: 'VLAN (802.1Q) devices',
-  macvlan: 'macvlan devices',
   macvtap: 'macvtap devices',
   ipvlan: 'ipvlan devices',
   bond: 'bonding devices',
@@ -194,6 +201,7 @@ function linkSet(ctx: CommandContext, a: Args): string {
           if (dev instanceof Bridge)
             throw new CommandError('Error: Can not enslave a bridge to a bridge.', 2);
           if (dev.kind === 'loopback') throw new CommandError('Error: Can not enslave loopback device.', 2);
+          macvlanMasterCheck(dev);
         },
         apply: (dev) => ctx.ns.setMaster(dev, br),
       });
@@ -223,8 +231,10 @@ function linkSet(ctx: CommandContext, a: Args): string {
     } else if (w === 'mtu') {
       const mtu = parseMtu(a.value());
       changes.push({
+        check: (dev) => macvlanMtuCheck(dev, mtu),
         apply: (dev) => {
           dev.mtu = mtu;
+          macvlanLowerMtu(dev);
           dev.netns.changed('links');
         },
       });
@@ -254,6 +264,7 @@ function linkSet(ctx: CommandContext, a: Args): string {
   if (!devName) throw new CommandError('Not enough information: "dev" argument is required.', 1);
   const dev = findDev(ctx.ns, devName);
   for (const c of changes) c.check?.(dev);
+  if (updown === 'up') macvlanOpenCheck(dev);
   for (const c of changes) c.apply(dev);
   if (updown === 'up') dev.netns.setUp(dev);
   else if (updown === 'down') dev.netns.setDown(dev);

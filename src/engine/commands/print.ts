@@ -3,6 +3,7 @@ import { formatIp } from '../net/ipv4';
 import type { Device } from '../kernel/device';
 import { Gre } from '../kernel/devices/gre';
 import { IpTunnel } from '../kernel/devices/ip-tunnel';
+import { Macvlan } from '../kernel/devices/macvlan';
 import { Veth } from '../kernel/devices/veth';
 import { formatIp6 } from '../net/ipv6';
 
@@ -18,6 +19,9 @@ export function linkName(d: Device): string {
   if (d instanceof Veth && d.peer) return `${d.name}@if${d.peer.ifindex}`;
   // A tunnel's iflink is the device it is bound to; with none, iproute2 prints "@NONE".
   if (d instanceof IpTunnel) return `${d.name}@${d.params.dev?.name ?? 'NONE'}`;
+  // A link in another namespace is printed by its index (IFLA_LINK_NETNSID is set).
+  if (d instanceof Macvlan)
+    return d.lower.netns === d.netns ? `${d.name}@${d.lower.name}` : `${d.name}@if${d.lower.ifindex}`;
   return d.name;
 }
 
@@ -38,6 +42,7 @@ export function linkLine(d: Device): string {
   if (d.linkType === 'raw') return '    link/none ';
   let s = `    link/ether ${d.mac} brd ff:ff:ff:ff:ff:ff`;
   if (d instanceof Veth && d.peer && d.peer.netns !== d.netns) s += ` link-netns ${d.peer.netns.name}`;
+  if (d instanceof Macvlan && d.lower.netns !== d.netns) s += ` link-netns ${d.lower.netns.name}`;
   return s;
 }
 

@@ -31,7 +31,7 @@ export interface If6Addr {
 }
 
 export type DeviceKind =
-  'loopback' | 'veth' | 'bridge' | 'dummy' | 'ether' | 'vxlan' | 'tun' | 'ipip' | 'gre';
+  'loopback' | 'veth' | 'bridge' | 'dummy' | 'ether' | 'vxlan' | 'tun' | 'ipip' | 'gre' | 'macvlan';
 
 /*
  * Device's fields are declared, then assigned in its constructor, not initialised as class
@@ -41,8 +41,12 @@ export type DeviceKind =
 /** What lowerEvent tells a master about one of its ports. */
 export type LowerEvent = 'linked' | 'unlinked' | 'up' | 'down';
 
-/** A device's rx_handler: it takes every frame the device receives (br_handle_frame for a bridge port). */
-export type RxHandler = (dev: Device, skb: Skb) => void;
+/**
+ * A device's rx_handler (br_handle_frame for a bridge port, macvlan_handle_frame for a
+ * macvlan's lower): 'consumed' when it took the frame, 'pass' when the device's own
+ * protocols get it as usual (RX_HANDLER_CONSUMED / RX_HANDLER_PASS).
+ */
+export type RxHandler = (dev: Device, skb: Skb) => 'consumed' | 'pass';
 
 export abstract class Device {
   abstract readonly kind: DeviceKind;
@@ -64,6 +68,11 @@ export abstract class Device {
    * netif_receive_skb hands it the device's frames without knowing what a bridge is.
    */
   declare rxHandler?: RxHandler;
+  /**
+   * The devices stacked on this one that go when it is unregistered (macvlan_device_event on
+   * NETDEV_UNREGISTER deletes a lower's macvlans); set by the upper device's driver.
+   */
+  declare stackedOn?: () => Device[];
   /** True once an address was set explicitly (NET_ADDR_SET): a bridge then keeps it. */
   declare macSet: boolean;
   declare origin: string;

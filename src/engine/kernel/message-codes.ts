@@ -141,6 +141,8 @@ export const MESSAGE_CODE_GROUPS = {
     'drop.vxlan-vni',
     'drop.udp6-zero-csum',
   ],
+  /** macvlan_handle_frame and macvlan_queue_xmit: frames between a lower device and its macvlans. */
+  macvlan: ['macvlan.rx', 'macvlan.reflected', 'macvlan.bridge', 'macvlan.broadcast', 'drop.macvlan-down'],
   /** The TUN device's side of a user-space tunnel (flanneld's udp backend reads and writes it). */
   tun: ['tun.read', 'tun.write'],
   /** xtables and nf_tables rule evaluation, conntrack and NAT. */

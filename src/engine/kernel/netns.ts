@@ -138,6 +138,8 @@ export class Netns {
   /** Unregister a device: routes, neighbours and bridge membership go with it. */
   removeDevice(dev: Device): void {
     if (this.devices.get(dev.name) !== dev) return;
+    // macvlan_device_event NETDEV_UNREGISTER: a lower device takes its macvlans with it.
+    for (const v of dev.stackedOn?.() ?? []) v.netns.removeDevice(v);
     this.setDown(dev);
     for (const p of this.devicesInOrder()) if (p.master === dev) this.setMaster(p, undefined);
     if (dev.master) this.setMaster(dev, undefined);

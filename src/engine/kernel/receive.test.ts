@@ -60,12 +60,27 @@ describe('netif_receive_skb', () => {
   it('a device with an rx_handler (a bridge port) hands every frame to it instead', () => {
     const { dev, got } = host();
     const handled: string[] = [];
-    dev.rxHandler = (d, skb) => handled.push(`${d.name} ${skb.layers[0]!.proto}`);
+    dev.rxHandler = (d, skb) => {
+      handled.push(`${d.name} ${skb.layers[0]!.proto}`);
+      return 'consumed';
+    };
     netifReceive(dev, frame(dev.mac));
     expect(handled).toEqual(['eth0 eth']);
     expect(got).toEqual([]);
     // br_pass_frame_up: the bridge passes a frame up on its own behalf, past the handler.
     netifReceive(dev, frame(dev.mac), { viaBridge: true });
+    expect(got).toHaveLength(1);
+  });
+
+  it('an rx_handler that passes (a macvlan lower, a frame for none of its macvlans) leaves it to the protocols', () => {
+    const { dev, got } = host();
+    let asked = 0;
+    dev.rxHandler = () => {
+      asked++;
+      return 'pass';
+    };
+    netifReceive(dev, frame(dev.mac));
+    expect(asked).toBe(1);
     expect(got).toHaveLength(1);
   });
 

@@ -37,7 +37,7 @@ export function devRemovePack(type: number): void {
 export function netifReceive(
   dev: Device,
   skb: Skb,
-  opts: { captured?: boolean; viaBridge?: boolean } = {},
+  opts: { captured?: boolean; viaBridge?: boolean; host?: boolean } = {},
 ): void {
   const ns = dev.netns;
   if (!dev.operUp() && dev.kind !== 'loopback') return;
@@ -51,10 +51,7 @@ export function netifReceive(
     });
     capture(dev, skb, 'rx');
   }
-  if (dev.rxHandler && !opts.viaBridge) {
-    dev.rxHandler(dev, skb);
-    return;
-  }
+  if (dev.rxHandler && !opts.viaBridge && dev.rxHandler(dev, skb) === 'consumed') return;
   const first = skb.layers[0];
   if (!first) return;
   if (first.proto === 'ipv4') {
@@ -65,8 +62,13 @@ export function netifReceive(
   }
   if (first.proto !== 'eth') return;
   const eth = first as EthLayer;
+  // opts.host: macvlan_handle_frame already set PACKET_HOST (passthru takes any unicast).
   const forUs =
-    eth.dst === dev.mac || eth.dst === BROADCAST_MAC || isMulticastMac(eth.dst) || dev.kind === 'loopback';
+    opts.host === true ||
+    eth.dst === dev.mac ||
+    eth.dst === BROADCAST_MAC ||
+    isMulticastMac(eth.dst) ||
+    dev.kind === 'loopback';
   if (!forUs) {
     // eth_type_trans marks it PACKET_OTHERHOST; ip_rcv and arp_rcv discard those.
     emit(ns, {

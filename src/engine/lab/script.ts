@@ -446,6 +446,8 @@ function buildNamespaces(
   const names = [...topo.machines.map((m) => ns(m.name)), ...topo.segments.map((g) => seg(g.name))];
   L.push("ip -batch - <<'LAB_NETNS_ADD'", ...names.map((n) => `netns add ${q(n)}`), 'LAB_NETNS_ADD');
   L.push(`for n in ${names.map(q).join(' ')}; do quiet_ns "$n"; done`);
+  // A machine's own namespace is a host's: its lo is up, as the model's is (World.createNetns).
+  L.push(...topo.machines.map((m) => `ip -n ${q(ns(m.name))} link set lo up`));
   for (const g of topo.segments)
     L.push(
       `ip -n ${q(seg(g.name))} -batch - <<'LAB_SEG'`,

@@ -146,6 +146,14 @@ export const ZH: Record<MessageCode, string> = {
     '{dev} 在自己的 FDB 中查内层目的 MAC {mac}：它位于 VTEP {vtep} 之后。这一帧被封装：VXLAN 头（VNI {vni}）、发往端口 {port} 的 UDP、外层 IPv4 {src} > {vtep}。',
   'vxlan.encap-default':
     '{dev} 的 FDB 里没有 {mac}，于是向每个默认（00:00:00:00:00:00）目的地发送一份：VTEP {vtep}，VNI {vni}，UDP 端口 {port}。',
+  'macvlan.rx':
+    '{lower} 上挂着 macvlan：发往 {mac} 的帧从 {lower} 取下，由拥有这个地址的 macvlan {dev} 接收。',
+  'macvlan.reflected':
+    '这个广播来自 {dev} 自己的地址，而 {dev} 既不是 bridge 也不是 VEPA 模式：只有 {dev} 自己收到它。',
+  'macvlan.bridge':
+    '{dev} 是 bridge 模式，{to}（也是 bridge 模式）拥有 {mac}：这一帧经 {lower} 的接收路径直接交给 {to}，不上线路。',
+  'macvlan.broadcast': '{lower} 把发往 {mac} 的帧各复制一份给它的 macvlan：{devs}。',
+  'drop.macvlan-down': '这一帧是给 {lower} 上的 macvlan {dev} 的，但 {dev} 是 down 状态：被丢弃。',
   'vxlan.decap':
     'UDP 端口 {port} 属于一个 VXLAN 设备：来自 VTEP {vtep} 的外层报文头被剥掉，内层帧（VNI {vni}）像从网线上来的一样到达 {dev}。',
   'vxlan.proxy-arp':

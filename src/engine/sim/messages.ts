@@ -174,6 +174,14 @@ export const EN: Record<MessageCode, string> = {
     '{dev} looks up the inner destination MAC {mac} in its own FDB: it lives behind VTEP {vtep}. The frame is wrapped: VXLAN header (VNI {vni}), UDP to port {port}, outer IPv4 {src} > {vtep}.',
   'vxlan.encap-default':
     '{dev} has no FDB entry for {mac}, so it sends a copy to each default (00:00:00:00:00:00) destination: VTEP {vtep}, VNI {vni}, UDP port {port}.',
+  'macvlan.rx':
+    '{lower} carries macvlans: the frame for {mac} is taken from {lower} and received on {dev}, the macvlan with that address.',
+  'macvlan.reflected':
+    "The broadcast came back from {dev}'s own address, and {dev} is not in bridge or VEPA mode: only {dev} gets it back.",
+  'macvlan.bridge':
+    "{dev} is in bridge mode and {to} (bridge mode too) has {mac}: the frame goes to {to} through {lower}'s receive path, never onto the wire.",
+  'macvlan.broadcast': '{lower} gives a copy of the frame for {mac} to its macvlans {devs}.',
+  'drop.macvlan-down': 'The frame is for the macvlan {dev} on {lower}, which is down: dropped.',
   'vxlan.decap':
     'UDP port {port} belongs to a VXLAN device: the outer headers from VTEP {vtep} are stripped and the inner frame (VNI {vni}) arrives on {dev} as if from a wire.',
   'vxlan.proxy-arp':

@@ -42,7 +42,11 @@ export class Bridge extends Device {
    */
   override lowerEvent(event: LowerEvent, port: Device): void {
     // br_add_if and br_del_if: the port's frames come to the bridge through its rx_handler.
-    if (event === 'linked') port.rxHandler = (dev, skb) => bridgeHandleFrame(this, dev, skb);
+    if (event === 'linked')
+      port.rxHandler = (dev, skb) => {
+        bridgeHandleFrame(this, dev, skb);
+        return 'consumed';
+      };
     if (event === 'unlinked') {
       port.rxHandler = undefined;
       this.fdb.flushPort(port, true);

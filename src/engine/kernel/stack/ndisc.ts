@@ -14,6 +14,7 @@ import { formatIp6, isMulticast6, multicastMac6, parseIp6, solicitedNode } from 
 import { ZERO_MAC } from '../../net/mac';
 import type { Device } from '../device';
 import { isValid } from '../neigh';
+import { neighEnqueue } from '../neigh-queue';
 import { Neigh6Table, type Neigh6Entry } from '../neigh6';
 import { withLayers, type Skb } from '../skb';
 import { emit as emitEvent, type Emit } from '../emit';
@@ -63,8 +64,7 @@ export function ndiscNeighOutput(dev: Device, nexthop: bigint, skb: Skb): void {
   }
   const fresh = !e || e.state === 'FAILED';
   if (fresh) e = newEntry(dev, nexthop, 'INCOMPLETE');
-  if (e!.queue.length >= 3) e!.queue.shift();
-  e!.queue.push({
+  neighEnqueue(e!.queue, {
     skb,
     done(mac) {
       if (mac) devQueueXmit(dev, frame6(skb, dev.mac, mac));

@@ -9,6 +9,7 @@ import { BROADCAST_MAC, ZERO_MAC } from '../../net/mac';
 import { ipOf } from '../addr';
 import type { Device } from '../device';
 import { isValid, NeighTable, type NeighEntry } from '../neigh';
+import { neighEnqueue } from '../neigh-queue';
 import type { Netns } from '../netns';
 import { skbWith, withLayers, type Skb } from '../skb';
 import { emit as emitEvent, type Emit } from '../emit';
@@ -74,10 +75,9 @@ export function neighOutput(dev: Device, nexthop: number, skb: Skb): void {
   });
 }
 
-/** unres_qlen_bytes allows a few packets; the model keeps the last three as the default byte limit does for pings. */
+/** The packet waits for the MAC, within unres_qlen_bytes (neigh-queue.ts). */
 function enqueue(e: NeighEntry, skb: Skb): void {
-  if (e.queue.length >= 3) e.queue.shift();
-  e.queue.push({
+  neighEnqueue(e.queue, {
     skb,
     // A method, not an arrow property: no per-packet function naming under keepNames transpilers.
     done(mac) {

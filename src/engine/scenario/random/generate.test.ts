@@ -115,6 +115,9 @@ describe('randomScenario', () => {
       'ip6tables filter',
       'NAT66',
       'multipath routes',
+      'macvlan',
+      'macvlan (passthru)',
+      'macvlan in the host namespace',
     ])
       expect(seen, f).toContain(f);
   }, 30_000);

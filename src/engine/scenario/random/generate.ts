@@ -10,6 +10,7 @@ import { addFlows, addPriorTraffic } from './flows';
 import { addFilters, addNat } from './filters';
 import { addIpv6, ipv6Rng, twinFlows } from './ipv6';
 import { addMtu, addVxlan } from './links';
+import { addMacvlans } from './macvlan';
 import { addMultipath } from './multipath';
 import { addPods } from './pods';
 import { addPolicyRouting } from './policy';
@@ -36,6 +37,7 @@ export function randomScenario(seed: number): RandomScenario {
   addMultipath(g);
   const v6rng = ipv6Rng(seed);
   const v6 = addIpv6(g, v6rng);
+  if (!v6) addMacvlans(g);
   const names = [...g.machines.keys()];
   addPriorTraffic(g, names[names.length - 1]!);
   const flows = v6 ? twinFlows(g, v6rng, addFlows(g), v6) : addFlows(g);
