@@ -152,64 +152,77 @@ function listPorts(
   return ` ${name}s:${inv}${listPort(r.from, proto, n)}:${listPort(r.to, proto, n)}`;
 }
 
+/** libxt_tcp and libxt_udp: the ports, and for TCP the flags (by name, or in hex with -n). */
+function listTcpUdp(m: Extract<Match, { module: 'tcp' | 'udp' }>, n: boolean): string {
+  let s = ` ${m.module}${listPorts('spt', m.sport, m.module, n)}${listPorts('dpt', m.dport, m.module, n)}`;
+  if (m.module === 'tcp' && m.tcpFlags) {
+    const f = m.tcpFlags;
+    const hx = (b: number): string => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    s += ` flags:${f.neg ? '!' : ''}`;
+    s += n ? `${hx(flagBits(f.mask))}/${hx(flagBits(f.comp))}` : `${flagNames(f.mask)}/${flagNames(f.comp)}`;
+  }
+  return s;
+}
+
+/** icmp6_print: " ipv6-icmp", then the name, or "type N" glued on. */
+function listIcmp6(m: Extract<Match, { module: 'icmp6' }>, n: boolean): string {
+  const t = m.icmpType;
+  if (!t) return ' ipv6-icmp';
+  const cmin = t.code ?? 0;
+  const cmax = t.code ?? 0xff;
+  const e = ICMPV6_TYPES.find(([, ty, a, b]) => ty === t.type && a === cmin && b === cmax);
+  if (e && !n) return ` ipv6-icmp ${t.neg ? '!' : ''}${e[0]}`;
+  let s = ` ipv6-icmp${t.neg ? ' !' : ''}type ${t.type}`;
+  if (cmin === cmax) s += ` code ${cmin}`;
+  else if (cmin !== 0 || cmax !== 0xff) s += ` codes ${cmin}-${cmax}`;
+  return s;
+}
+
+/** libxt_icmp: the type's name unless -n, else "type N" and its code or codes. */
+function listIcmp(m: Extract<Match, { module: 'icmp' }>, n: boolean): string {
+  const t = m.icmpType;
+  if (!t) return ' icmp';
+  const cmin = t.code ?? 0;
+  const cmax = t.code ?? 0xff;
+  if (!n) {
+    const e = ICMP_TYPES.find(([, ty, a, b]) => ty === t.type && a === cmin && b === cmax);
+    if (e) return ` icmp ${t.neg ? '!' : ''}${e[0]}`;
+  }
+  let s = ` icmp${t.neg ? ' !' : ''}type ${t.type}`;
+  if (cmin === cmax) s += ` code ${cmin}`;
+  else if (cmin !== 0 || cmax !== 0xff) s += ` codes ${cmin}-${cmax}`;
+  return s;
+}
+
+/** libxt_multiport: which ports, then the list (by name unless -n, a range as a:b). */
+function listMultiport(m: Extract<Match, { module: 'multiport' }>, proto: string, n: boolean): string {
+  const [which, list] = m.sports
+    ? ['sports', m.sports]
+    : m.dports
+      ? ['dports', m.dports]
+      : ['ports', m.ports ?? []];
+  const ports = list
+    .map((r) =>
+      r.from === r.to
+        ? listPort(r.from, proto, n)
+        : `${listPort(r.from, proto, n)}:${listPort(r.to, proto, n)}`,
+    )
+    .join(',');
+  return ` multiport ${which} ${m.neg ? ' !' : ''}${ports}`;
+}
+
 function listMatch(m: Match, rule: Rule, n: boolean): string {
   const proto = rule.proto?.name ?? 'tcp';
   switch (m.module) {
     case 'tcp':
-    case 'udp': {
-      let s = ` ${m.module}${listPorts('spt', m.sport, m.module, n)}${listPorts('dpt', m.dport, m.module, n)}`;
-      if (m.module === 'tcp' && m.tcpFlags) {
-        const f = m.tcpFlags;
-        const hx = (b: number): string => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`;
-        s += ` flags:${f.neg ? '!' : ''}`;
-        s += n
-          ? `${hx(flagBits(f.mask))}/${hx(flagBits(f.comp))}`
-          : `${flagNames(f.mask)}/${flagNames(f.comp)}`;
-      }
-      return s;
-    }
-    case 'icmp6': {
-      // icmp6_print: " ipv6-icmp", then the name, or "type N" glued on.
-      const t = m.icmpType;
-      if (!t) return ' ipv6-icmp';
-      const cmin = t.code ?? 0;
-      const cmax = t.code ?? 0xff;
-      const e = ICMPV6_TYPES.find(([, ty, a, b]) => ty === t.type && a === cmin && b === cmax);
-      if (e && !n) return ` ipv6-icmp ${t.neg ? '!' : ''}${e[0]}`;
-      let s = ` ipv6-icmp${t.neg ? ' !' : ''}type ${t.type}`;
-      if (cmin === cmax) s += ` code ${cmin}`;
-      else if (cmin !== 0 || cmax !== 0xff) s += ` codes ${cmin}-${cmax}`;
-      return s;
-    }
-    case 'icmp': {
-      const t = m.icmpType;
-      if (!t) return ' icmp';
-      const cmin = t.code ?? 0;
-      const cmax = t.code ?? 0xff;
-      if (!n) {
-        const e = ICMP_TYPES.find(([, ty, a, b]) => ty === t.type && a === cmin && b === cmax);
-        if (e) return ` icmp ${t.neg ? '!' : ''}${e[0]}`;
-      }
-      let s = ` icmp${t.neg ? ' !' : ''}type ${t.type}`;
-      if (cmin === cmax) s += ` code ${cmin}`;
-      else if (cmin !== 0 || cmax !== 0xff) s += ` codes ${cmin}-${cmax}`;
-      return s;
-    }
-    case 'multiport': {
-      const [which, list] = m.sports
-        ? ['sports', m.sports]
-        : m.dports
-          ? ['dports', m.dports]
-          : ['ports', m.ports ?? []];
-      const ports = list
-        .map((r) =>
-          r.from === r.to
-            ? listPort(r.from, proto, n)
-            : `${listPort(r.from, proto, n)}:${listPort(r.to, proto, n)}`,
-        )
-        .join(',');
-      return ` multiport ${which} ${m.neg ? ' !' : ''}${ports}`;
-    }
+    case 'udp':
+      return listTcpUdp(m, n);
+    case 'icmp6':
+      return listIcmp6(m, n);
+    case 'icmp':
+      return listIcmp(m, n);
+    case 'multiport':
+      return listMultiport(m, proto, n);
     case 'addrtype': {
       let s = ' ADDRTYPE match';
       if (m.srcType) s += ` src-type ${m.srcType.neg ? '!' : ''}${m.srcType.types.join(',')}`;
