@@ -3,6 +3,7 @@ import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { bootAfterPaint } from './scripts/boot-plugin.ts';
+import { compileHints } from './scripts/compile-hints-plugin.ts';
 import { contentSecurityPolicy } from './scripts/csp-plugin.ts';
 import { buildDataPlugin } from './scripts/build-data-plugin.ts';
 import { inlineCss } from './scripts/inline-css-plugin.ts';
@@ -20,6 +21,7 @@ export default defineConfig({
     contentSecurityPolicy(),
     inlineCss(),
     buildDataPlugin(import.meta.dirname),
+    compileHints(),
   ],
   // Module workers (the client starts them with type: 'module'): the trace worker's scenario files
   // are chunks of their own, fetched when a scenario is opened, not inlined in it.
