@@ -45,31 +45,70 @@ function scrolls(box: HTMLElement): boolean {
   return getComputedStyle(box).overflowY === 'auto' && box.scrollHeight > box.clientHeight;
 }
 
-/** Whether `row` is out of `box`'s visible part. */
-function outOfView(box: HTMLElement, row: HTMLElement): boolean {
-  const r = row.getBoundingClientRect();
-  const b = box.getBoundingClientRect();
-  return r.bottom > b.bottom || r.top < b.top;
+/** Whether a rectangle is out of the column's visible part (`view`). */
+function outOfView(r: DOMRectReadOnly, view: DOMRectReadOnly): boolean {
+  return r.bottom > view.bottom || r.top < view.top;
+}
+
+/** The column's first panel on screen (the panels are placed by their CSS order, not the DOM's). */
+function firstPanel(box: HTMLElement): Element | null {
+  return [...box.children].find((c) => (c as HTMLElement).style.order === '0') ?? box.firstElementChild;
 }
 
 /**
  * Keeps the highlighted row of `panel` (null: the header stack, which has none) in view inside `box`
- * for ROW_FOLLOW_MS; returns the cleanup. A frame only reads the layout after the column changed, so
- * playback does not pay a forced layout in every frame. Without a row, the column goes to the top.
+ * for ROW_FOLLOW_MS; returns the cleanup. Without a row, the column goes to the top.
+ * Where the row is comes from an IntersectionObserver (computed with the frame's own layout), not
+ * from reading the layout: a read after the panels' commit forces a layout of the page of its own,
+ * at every step of playback. The layout is read only when the column must scroll.
  */
 function followRow(box: HTMLElement, panel: string | null): () => void {
   let raf = 0;
   let found = false;
+  let top = panel === null;
+  let watched: Element | null = null;
+  // A scroll of the column that is not ours (the learner's, a tool's) ends the following: the
+  // observer would otherwise scroll back whenever the row left the view.
+  let ours = false;
+  const onScroll = (): void => {
+    if (ours) ours = false;
+    else stop();
+  };
+  const io = new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (e.target !== watched || !e.rootBounds) continue;
+        if (top) {
+          if (e.boundingClientRect.top < e.rootBounds.top - 0.5 && scrolls(box)) {
+            ours = true;
+            box.scrollTo({ top: 0 });
+          }
+        } else if (outOfView(e.boundingClientRect, e.rootBounds) && scrolls(box)) {
+          ours = true;
+          scrollWithin(box, e.target as HTMLElement, box.clientHeight / 3);
+        }
+      }
+    },
+    // Every crossing: the row coming into view, leaving it, or pushed down by what grows above it.
+    { root: box, threshold: [0, 0.5, 1] },
+  );
+  const watch = (el: Element | null): void => {
+    if (el === watched) return;
+    if (watched) io.unobserve(watched);
+    watched = el;
+    if (el) io.observe(el);
+  };
   const look = (): void => {
     raf = 0;
-    const row = panel
-      ? box
-          .querySelector<HTMLElement>(`[data-panel="${panel}"]`)
-          ?.querySelector<HTMLElement>('[aria-current="true"]')
-      : null;
-    if (!row || !scrolls(box)) return;
-    found = true;
-    if (outOfView(box, row)) scrollWithin(box, row, box.clientHeight / 3);
+    if (top) {
+      watch(firstPanel(box));
+      return;
+    }
+    const row = box
+      .querySelector<HTMLElement>(`[data-panel="${panel}"]`)
+      ?.querySelector<HTMLElement>('[aria-current="true"]');
+    if (row) found = true;
+    watch(row ?? null);
   };
   const schedule = (): void => {
     if (!raf) raf = requestAnimationFrame(look);
@@ -77,27 +116,26 @@ function followRow(box: HTMLElement, panel: string | null): () => void {
   const observer = new MutationObserver(schedule);
   const stop = (): void => {
     observer.disconnect();
+    io.disconnect();
     cancelAnimationFrame(raf);
     clearTimeout(timer);
     clearTimeout(toTop);
     for (const e of USER_SCROLLS) box.removeEventListener(e, stop);
+    box.removeEventListener('scroll', onScroll);
   };
   const timer = setTimeout(stop, ROW_FOLLOW_MS);
   // A step whose row is not there soon shows the column from the top (it still scrolls to the
   // row if a slow panel draws it later).
   const toTop = setTimeout(() => {
-    if (!found && scrolls(box)) box.scrollTo({ top: 0 });
-  }, ROW_TOP_MS);
-  if (panel) {
-    observer.observe(box, { subtree: true, childList: true, characterData: true, attributes: true });
-    for (const e of USER_SCROLLS) box.addEventListener(e, stop, { passive: true });
+    if (found) return;
+    top = true;
+    watch(null);
     schedule();
-  } else {
-    raf = requestAnimationFrame(() => {
-      raf = 0;
-      if (scrolls(box)) box.scrollTo({ top: 0 });
-    });
-  }
+  }, ROW_TOP_MS);
+  if (panel) observer.observe(box, { subtree: true, childList: true, characterData: true, attributes: true });
+  for (const e of USER_SCROLLS) box.addEventListener(e, stop, { passive: true });
+  box.addEventListener('scroll', onScroll, { passive: true });
+  schedule();
   return stop;
 }
 

@@ -122,26 +122,48 @@ export function EventLogPanel() {
     return rows.findIndex((r) => 'hop' in r && r.hop.first <= step && step <= r.hop.last);
   }, [rows, step]);
 
-  // Keep the current event in view as playback moves. The scroll position is the one last seen
-  // (no DOM reads here: reading scrollTop right after a commit forces a layout of the page). Writing
-  // it lays the page out too, so it waits for the next frame, whose own layout that one replaces,
-  // instead of adding a second layout to the commit's task.
-  // One write per frame, of the latest position, however many steps came in between.
-  const known = useRef(0);
+  // Keep the current event in view as playback moves: the list is drawn at once for the position it
+  // moves to (adjusted while rendering, not by a second render after the scroll event), and the
+  // position is written in the next frame, whose own layout that write's replaces. The scroll event
+  // that write causes is not read back (reading scrollTop after a commit forces a layout of the page).
+  const [followed, setFollowed] = useState(-1);
+  if (currentIndex !== followed) {
+    setFollowed(currentIndex);
+    const top = currentIndex * ROW;
+    if (currentIndex >= 0 && (top < scrollTop || top + ROW > scrollTop + HEIGHT))
+      setScrollTop(Math.max(0, Math.min(top - HEIGHT / 2, rows.length * ROW - HEIGHT)));
+  }
+  // The position the list's box has (what was read from it, or written to it).
+  const atTop = useRef(0);
+  // A position written and not yet seen in a scroll event.
+  const written = useRef<number | null>(null);
   const frame = useRef(0);
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  const seen = useRef(0);
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(frame.current);
+      cancelAnimationFrame(seen.current);
+    },
+    [],
+  );
   useEffect(() => {
     const el = box.current;
-    if (!el || currentIndex < 0) return;
-    const top = currentIndex * ROW;
-    if (top >= known.current && top + ROW <= known.current + HEIGHT) return;
-    known.current = Math.max(0, top - HEIGHT / 2);
+    if (!el || scrollTop === atTop.current) return;
+    atTop.current = scrollTop;
+    // One write per frame, of the latest position, however many steps came in between.
     if (frame.current) return;
     frame.current = requestAnimationFrame(() => {
       frame.current = 0;
-      el.scrollTop = known.current;
+      if (written.current === atTop.current) return;
+      written.current = atTop.current;
+      el.scrollTop = atTop.current;
+      // Its scroll event comes before the next frame's callbacks; a write that moved nothing has none.
+      cancelAnimationFrame(seen.current);
+      seen.current = requestAnimationFrame(() => {
+        written.current = null;
+      });
     });
-  }, [currentIndex]);
+  }, [scrollTop]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + HEIGHT) / ROW) + OVERSCAN);
@@ -186,8 +208,13 @@ export function EventLogPanel() {
         <div
           ref={box}
           onScroll={(e) => {
-            known.current = e.currentTarget.scrollTop;
-            setScrollTop(known.current);
+            // Our own write (see above): the list is already drawn there.
+            if (written.current !== null) {
+              written.current = null;
+              return;
+            }
+            atTop.current = e.currentTarget.scrollTop;
+            setScrollTop(atTop.current);
           }}
           style={{ height: HEIGHT }}
           className="relative overflow-y-auto"
