@@ -12,15 +12,7 @@ export function usePlayback<T>(selector: (s: PlaybackSnapshot) => T): T {
   return useSelector(playbackActor, selector);
 }
 
-/** A filter between the learner's input and the playback (the quiz holds back unanswered steps). */
-type PlaybackGuard = (event: PlaybackEvent) => PlaybackEvent | null;
-let guard: PlaybackGuard | null = null;
-
-export function setPlaybackGuard(g: PlaybackGuard | null): void {
-  guard = g;
-}
-
+/** The learner's input to the playback; the machine itself holds back what the quiz does not allow. */
 export function sendPlayback(event: PlaybackEvent): void {
-  const e = guard ? guard(event) : event;
-  if (e) playbackActor.send(e);
+  playbackActor.send(event);
 }

@@ -3,8 +3,11 @@
  * The step is an event index, the one source of truth; the granularity (hops, key moments, every
  * event) decides where stepping and playing stop (stops.ts). Pure data (xstate v5); the timer is a
  * delayed transition scaled by the speed, so it can be driven by a SimulatedClock in tests.
+ * The quiz's hold is a guard here too (gate.ts): every way forward (keys, clicker, scrubber, the
+ * timer) stops in front of an unanswered question, whoever sends the event.
  */
 import { assign, setup } from 'xstate';
+import { frontier, type QuizGate } from './gate';
 import { firstStop, hopAt, lastStop, nextStop, prevStop, type Granularity, type HopStop } from './stops';
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
@@ -24,6 +27,8 @@ export interface PlaybackContext {
   speed: number;
   /** Step to show once the next LOADED arrives (from the URL, or kept across a new Trace); null: the first stop. */
   pendingStep: number | null;
+  /** The quiz's unanswered questions (null: no quiz); no step forward passes the first one ahead. */
+  gate: QuizGate;
   error?: string;
 }
 
@@ -48,10 +53,15 @@ export type PlaybackEvent =
   | { type: 'SEEK'; step: number }
   | { type: 'SPEED'; speed: number }
   | { type: 'FASTER' }
-  | { type: 'SLOWER' };
+  | { type: 'SLOWER' }
+  /** The quiz was turned on or off, answered, or its questions changed (a new Trace, more questions). */
+  | { type: 'QUIZ_GATE'; gate: QuizGate };
 
 const clamp = (step: number, steps: number): number =>
   Math.max(0, Math.min(Math.max(0, steps - 1), Number.isFinite(step) ? Math.trunc(step) : 0));
+
+/** As far forward as the quiz lets the learner go from the current step. */
+const limit = (c: PlaybackContext, to: number): number => Math.min(to, frontier(c.gate, c.step));
 
 const nextSpeed = (speed: number, dir: 1 | -1): number => {
   const i = SPEEDS.findIndex((s) => s >= speed);
@@ -66,17 +76,24 @@ export const playbackMachine = setup({
   },
   guards: {
     atEnd: ({ context }) => context.steps > 0 && nextStop(context, context.step) === undefined,
+    /** The quiz lets the learner past the current step. */
+    mayAdvance: ({ context }) => context.step < frontier(context.gate, context.step),
+    /** An unanswered question is next: playing stops here. */
+    held: ({ context }) => context.step >= frontier(context.gate, context.step),
   },
   delays: {
     tick: ({ context }) => BASE_STEP_MS / context.speed,
   },
   actions: {
-    forward: assign({ step: ({ context }) => nextStop(context, context.step) ?? context.step }),
+    // A step forward that would pass a question stops right in front of it.
+    forward: assign({
+      step: ({ context }) => limit(context, nextStop(context, context.step) ?? context.step),
+    }),
     back: assign({ step: ({ context }) => prevStop(context, context.step) ?? context.step }),
-    nextEvent: assign({ step: ({ context }) => clamp(context.step + 1, context.steps) }),
+    nextEvent: assign({ step: ({ context }) => limit(context, clamp(context.step + 1, context.steps)) }),
     prevEvent: assign({ step: ({ context }) => clamp(context.step - 1, context.steps) }),
     first: assign({ step: ({ context }) => firstStop(context) }),
-    last: assign({ step: ({ context }) => lastStop(context) }),
+    last: assign({ step: ({ context }) => limit(context, lastStop(context)) }),
     granularity: assign({
       granularity: ({ context, event }) =>
         event.type === 'GRANULARITY' ? event.granularity : context.granularity,
@@ -92,7 +109,8 @@ export const playbackMachine = setup({
       },
     }),
     seek: assign({
-      step: ({ context, event }) => (event.type === 'SEEK' ? clamp(event.step, context.steps) : context.step),
+      step: ({ context, event }) =>
+        event.type === 'SEEK' ? limit(context, clamp(event.step, context.steps)) : context.step,
     }),
     speed: assign({
       speed: ({ context, event }) => {
@@ -117,6 +135,7 @@ export const playbackMachine = setup({
         error: undefined,
       };
     }),
+    gate: assign({ gate: ({ context, event }) => (event.type === 'QUIZ_GATE' ? event.gate : context.gate) }),
     loading: assign({ pendingStep: ({ event }) => (event.type === 'LOAD' ? (event.step ?? null) : null) }),
     failed: assign({
       error: ({ event }) => (event.type === 'FAILED' ? event.error : undefined),
@@ -127,9 +146,20 @@ export const playbackMachine = setup({
 }).createMachine({
   id: 'playback',
   initial: 'idle',
-  context: { step: 0, steps: 0, hops: [], granularity: 'hops', expanded: [], speed: 1, pendingStep: null },
+  context: {
+    step: 0,
+    steps: 0,
+    hops: [],
+    granularity: 'hops',
+    expanded: [],
+    speed: 1,
+    pendingStep: null,
+    gate: null,
+  },
   on: {
+    // A loaded step (a link's, an edit's) is where the learner is: the questions behind it wait.
     LOAD: { target: '.loading', actions: 'loading' },
+    QUIZ_GATE: { actions: 'gate' },
     // Neither changes the step: they change where the next one is.
     GRANULARITY: { actions: 'granularity' },
     EXPAND: { actions: 'expand' },
@@ -150,11 +180,11 @@ export const playbackMachine = setup({
     ready: {
       always: { guard: 'atEnd', target: 'finished' },
       on: {
-        PLAY: 'playing',
-        TOGGLE: 'playing',
-        STEP_FORWARD: { target: 'paused', actions: 'forward' },
+        PLAY: { guard: 'mayAdvance', target: 'playing' },
+        TOGGLE: { guard: 'mayAdvance', target: 'playing' },
+        STEP_FORWARD: { guard: 'mayAdvance', target: 'paused', actions: 'forward' },
         STEP_BACK: { target: 'paused', actions: 'back' },
-        NEXT_EVENT: { target: 'paused', actions: 'nextEvent' },
+        NEXT_EVENT: { guard: 'mayAdvance', target: 'paused', actions: 'nextEvent' },
         PREV_EVENT: { target: 'paused', actions: 'prevEvent' },
         SEEK: { target: 'paused', actions: 'seek' },
         FIRST: { target: 'ready', actions: 'first' },
@@ -163,16 +193,19 @@ export const playbackMachine = setup({
       },
     },
     playing: {
-      always: { guard: 'atEnd', target: 'finished' },
+      always: [
+        { guard: 'atEnd', target: 'finished' },
+        { guard: 'held', target: 'paused' },
+      ],
       after: {
         tick: { target: 'playing', reenter: true, actions: 'forward' },
       },
       on: {
         PAUSE: 'paused',
         TOGGLE: 'paused',
-        STEP_FORWARD: { target: 'paused', actions: 'forward' },
+        STEP_FORWARD: { guard: 'mayAdvance', target: 'paused', actions: 'forward' },
         STEP_BACK: { target: 'paused', actions: 'back' },
-        NEXT_EVENT: { target: 'paused', actions: 'nextEvent' },
+        NEXT_EVENT: { guard: 'mayAdvance', target: 'paused', actions: 'nextEvent' },
         PREV_EVENT: { target: 'paused', actions: 'prevEvent' },
         SEEK: { target: 'playing', reenter: true, actions: 'seek' },
         FIRST: { target: 'playing', reenter: true, actions: 'first' },
@@ -187,11 +220,11 @@ export const playbackMachine = setup({
     paused: {
       always: { guard: 'atEnd', target: 'finished' },
       on: {
-        PLAY: 'playing',
-        TOGGLE: 'playing',
-        STEP_FORWARD: { actions: 'forward', target: 'paused', reenter: true },
+        PLAY: { guard: 'mayAdvance', target: 'playing' },
+        TOGGLE: { guard: 'mayAdvance', target: 'playing' },
+        STEP_FORWARD: { guard: 'mayAdvance', actions: 'forward', target: 'paused', reenter: true },
         STEP_BACK: { actions: 'back' },
-        NEXT_EVENT: { actions: 'nextEvent', target: 'paused', reenter: true },
+        NEXT_EVENT: { guard: 'mayAdvance', actions: 'nextEvent', target: 'paused', reenter: true },
         PREV_EVENT: { actions: 'prevEvent' },
         SEEK: { actions: 'seek', target: 'paused', reenter: true },
         FIRST: { actions: 'first' },
@@ -207,7 +240,7 @@ export const playbackMachine = setup({
         STEP_BACK: { target: 'paused', actions: 'back' },
         PREV_EVENT: { target: 'paused', actions: 'prevEvent' },
         // The hop's own events after its focus, or a finer granularity, may lie past the end.
-        NEXT_EVENT: { target: 'paused', actions: 'nextEvent' },
+        NEXT_EVENT: { guard: 'mayAdvance', target: 'paused', actions: 'nextEvent' },
         GRANULARITY: { target: 'paused', actions: 'granularity' },
         EXPAND: { target: 'paused', actions: 'expand' },
         SEEK: { target: 'paused', actions: 'seek' },
