@@ -21,17 +21,13 @@ import {
 } from './layout';
 import type { Trace } from '../../engine/kernel/trace';
 import { BADGE_RADIUS, journeyOf, markerSpots, placeBadges } from './journey';
-import { placeName, type MarkerState } from './model';
+import type { MarkerState } from './model';
+import { createDrops, type DropMark } from './drops';
 import { fitElement } from './fit';
 import { bridgeHeader, markPlacer, obstaclesOf, pathRouter } from './place';
 import { ifaceTags, roleLabel, type Wording } from './words';
 
-export interface DropMark {
-  step: number;
-  netns: string;
-  interface: string | null;
-  reason: string;
-}
+export type { DropMark } from './drops';
 
 export interface RenderState {
   /** The Trace's hops and events: the journey drawn under the marker. */
@@ -515,7 +511,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
   const root = select(viewport);
   const staticLayer = root.append('g').attr('class', 'pj-static');
   const journey = createJourney();
-  const dropLayer = root.append('g').attr('class', 'pj-l-drops');
+  const drops = createDrops(root.append('g').attr('class', 'pj-l-drops'));
   const markerLayer = root.append('g').attr('class', 'pj-l-marker');
   const marker = createMarker(markerLayer);
   let onSelect: ((ns: string) => void) | undefined;
@@ -534,38 +530,12 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
   let selectedNs: SVGGElement | null = null;
   let currentIf: SVGGElement | null = null;
   let currentSummary: SVGGElement | null = null;
-  let dropSig = '';
   let drawnLang: string | null = null;
 
   const place = (p: Point) => {
     pos = p;
     marker.node.attr('transform', `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
   };
-
-  function drawDrops(state: RenderState) {
-    if (!index) return;
-    const w = state.words;
-    const sig = `${w.lang}|${state.step}|${state.drops.map((d) => d.step).join(',')}`;
-    if (sig === dropSig) return;
-    dropSig = sig;
-    dropLayer.selectAll('*').remove();
-    for (const d of state.drops) {
-      const a = index.anchor(d.netns, d.interface);
-      if (!a) continue;
-      const current = d.step === state.step;
-      const g = dropLayer
-        .append('g')
-        .attr('class', `pj-drop${current ? ' pj-drop--current' : ''}`)
-        .attr('transform', `translate(${a.point.x},${a.point.y})`)
-        .attr('role', 'img')
-        .attr(
-          'aria-label',
-          w.t('canvas.drop.at', { place: placeName(d.netns, d.interface, w), reason: d.reason }),
-        );
-      g.append('title').text(w.t('canvas.drop.title', { reason: d.reason }));
-      g.append('path').attr('class', 'pj-drop-x').attr('d', 'M-9,-9 L9,9 M9,-9 L-9,9');
-    }
-  }
 
   function setClass(prev: SVGGElement | null, next: SVGGElement | null, cls: string, pressed = false) {
     if (prev === next) return;
@@ -596,7 +566,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
         lastStep = null;
         lastAnchorId = null;
         currentNs = currentNsHead = selectedNs = currentIf = currentSummary = null;
-        dropSig = '';
+        drops.reset();
       }
       if (!index || !els) return null;
       journey.draw(els.journeySlot, layout, index, state.trace);
@@ -617,7 +587,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       const curSummary = (anchor && els.summaryEls.get(anchor.id)) || null;
       setClass(currentSummary, curSummary, 'pj-summary--current');
       currentSummary = curSummary;
-      drawDrops(state);
+      drops.update(index, state.drops, state.step, state.words);
 
       if (!m || !anchor) {
         interrupt(marker.node.node()!);
