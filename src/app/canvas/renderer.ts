@@ -23,6 +23,7 @@ import type { Trace } from '../../engine/kernel/trace';
 import { BADGE_RADIUS, journeyOf, markerSpots, placeBadges } from './journey';
 import type { MarkerState } from './model';
 import { createDrops, type DropMark } from './drops';
+import { createHighlights } from './highlight';
 import { fitElement } from './fit';
 import { bridgeHeader, markPlacer, obstaclesOf, pathRouter } from './place';
 import { ifaceTags, roleLabel, type Wording } from './words';
@@ -511,6 +512,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
   const root = select(viewport);
   const staticLayer = root.append('g').attr('class', 'pj-static');
   const journey = createJourney();
+  const highlights = createHighlights();
   const drops = createDrops(root.append('g').attr('class', 'pj-l-drops'));
   const markerLayer = root.append('g').attr('class', 'pj-l-marker');
   const marker = createMarker(markerLayer);
@@ -525,29 +527,12 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
   let lastStep: number | null = null;
   let lastAnchorId: string | null = null;
   let pos: Point | null = null;
-  let currentNs: SVGGElement | null = null;
-  let currentNsHead: SVGGElement | null = null;
-  let selectedNs: SVGGElement | null = null;
-  let currentIf: SVGGElement | null = null;
-  let currentSummary: SVGGElement | null = null;
   let drawnLang: string | null = null;
 
   const place = (p: Point) => {
     pos = p;
     marker.node.attr('transform', `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
   };
-
-  function setClass(prev: SVGGElement | null, next: SVGGElement | null, cls: string, pressed = false) {
-    if (prev === next) return;
-    if (prev) {
-      prev.classList.remove(cls);
-      if (pressed) prev.setAttribute('aria-pressed', 'false');
-    }
-    if (next) {
-      next.classList.add(cls);
-      if (pressed) next.setAttribute('aria-pressed', 'true');
-    }
-  }
 
   return {
     setOnSelectNetns(fn) {
@@ -565,7 +550,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
         drawnLang = state.words.lang;
         lastStep = null;
         lastAnchorId = null;
-        currentNs = currentNsHead = selectedNs = currentIf = currentSummary = null;
+        highlights.reset();
         drops.reset();
       }
       if (!index || !els) return null;
@@ -574,19 +559,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       const m = state.marker;
       const anchor = m ? index.anchor(m.netns, m.interface) : null;
 
-      setClass(currentNs, (m && els.nsEls.get(m.netns)) || null, 'pj-ns--current');
-      currentNs = (m && els.nsEls.get(m.netns)) || null;
-      setClass(currentNsHead, (m && els.nsHeadEls.get(m.netns)) || null, 'pj-ns--current');
-      currentNsHead = (m && els.nsHeadEls.get(m.netns)) || null;
-      const sel = (state.selectedNetns && els.nsEls.get(state.selectedNetns)) || null;
-      setClass(selectedNs, sel, 'pj-ns--selected', true);
-      selectedNs = sel;
-      const curIf = (anchor && els.ifEls.get(anchor.id)) || null;
-      setClass(currentIf, curIf, 'pj-if--current');
-      currentIf = curIf;
-      const curSummary = (anchor && els.summaryEls.get(anchor.id)) || null;
-      setClass(currentSummary, curSummary, 'pj-summary--current');
-      currentSummary = curSummary;
+      highlights.update(els, m?.netns ?? null, anchor?.id ?? null, state.selectedNetns);
       drops.update(index, state.drops, state.step, state.words);
 
       if (!m || !anchor) {
