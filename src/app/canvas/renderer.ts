@@ -3,7 +3,7 @@
  * owned by one React effect. The static drawing (boxes, cables, labels) is redrawn only when the
  * layout changes; a step only moves the marker and toggles a few highlight classes.
  */
-import { easeCubicInOut, interrupt, select, type Selection } from 'd3';
+import { select, type Selection } from 'd3';
 import {
   anchorIndex,
   IFACE_LINE,
@@ -11,8 +11,6 @@ import {
   machineTag,
   MACHINE_HEADER,
   NS_HEADER,
-  pointAlong,
-  polylineLength,
   type AnchorIndex,
   type CanvasLayout,
   type IfaceBox,
@@ -21,17 +19,15 @@ import {
 } from './layout';
 import type { Trace } from '../../engine/kernel/trace';
 import { BADGE_RADIUS, journeyOf, markerSpots, placeBadges } from './journey';
-import { placeName, type MarkerState } from './model';
+import type { MarkerState } from './model';
+import { createDrops, type DropMark } from './drops';
+import { createHighlights } from './highlight';
+import { createPacketMarker } from './marker';
 import { fitElement } from './fit';
 import { bridgeHeader, markPlacer, obstaclesOf, pathRouter } from './place';
 import { ifaceTags, roleLabel, type Wording } from './words';
 
-export interface DropMark {
-  step: number;
-  netns: string;
-  interface: string | null;
-  reason: string;
-}
+export type { DropMark } from './drops';
 
 export interface RenderState {
   /** The Trace's hops and events: the journey drawn under the marker. */
@@ -58,15 +54,6 @@ export interface CanvasRenderer {
 }
 
 type G = Selection<SVGGElement, unknown, null, undefined>;
-
-const CONNECTION_COLOURS = 6;
-
-function markerColour(m: MarkerState): string {
-  if (m.kind === 'arp-request' || m.kind === 'arp-reply') return 'var(--pj-arp)';
-  if (m.connectionIndex !== null) return `var(--pj-c${m.connectionIndex % CONNECTION_COLOURS})`;
-  if (m.kind === 'none') return 'var(--pj-muted)';
-  return 'var(--pj-ip)';
-}
 
 function ifaceClass(i: IfaceBox): string {
   const tunnel = ['vxlan', 'ipip', 'gre', 'tun', 'dummy'].includes(i.kind) ? ' pj-if--tunnel' : '';
@@ -389,70 +376,6 @@ function drawStatic(
   return { ...ns, ifEls, summaryEls, journeySlot: l.journey };
 }
 
-/**
- * The packet marker: a dot in the packet's colour, a ring per envelope it travels in (VXLAN,
- * IPIP, UDP) and a direction chevron. It carries no text: the packet's headers are spelled out
- * in the packet strip under the drawing, so nothing written on the marker can cover a name.
- */
-function createMarker(parent: G) {
-  const g = parent
-    .append('g')
-    .attr('class', 'pj-marker')
-    .attr('aria-hidden', 'true')
-    .style('display', 'none');
-  const rings = g.append('g').attr('class', 'pj-envelope');
-  const chevron = g.append('path').attr('class', 'pj-chevron').attr('d', 'M9,-5 L14,0 L9,5');
-  const shape = g.append('path').attr('class', 'pj-marker-shape');
-  return {
-    node: g,
-    set(m: MarkerState, heading: number | null) {
-      g.style('display', null).attr('data-kind', m.kind);
-      const colour = markerColour(m);
-      const arp = m.kind === 'arp-request' || m.kind === 'arp-reply';
-      shape
-        .attr(
-          'd',
-          arp
-            ? 'M0,-7 L7,0 L0,7 L-7,0 Z'
-            : m.kind === 'none'
-              ? 'M-4,0 A4,4 0 1,0 4,0 A4,4 0 1,0 -4,0'
-              : 'M-6,0 A6,6 0 1,0 6,0 A6,6 0 1,0 -6,0',
-        )
-        .style('fill', colour);
-      chevron
-        .style('display', heading === null ? 'none' : 'inline')
-        .attr('transform', `rotate(${(heading ?? 0).toFixed(1)})`)
-        .style('stroke', colour);
-      rings.selectAll('*').remove();
-      rings.attr('data-envelope', m.envelope?.kind ?? null);
-      // An envelope wraps the packet; at decapsulation the ring that came off flies away.
-      if (m.envelope) {
-        rings
-          .append('rect')
-          .attr('class', m.transition === 'encap' ? 'pj-ring pj-ring--new' : 'pj-ring')
-          .attr('x', -11)
-          .attr('y', -11)
-          .attr('width', 22)
-          .attr('height', 22)
-          .attr('rx', 6);
-      }
-      if (m.transition === 'decap') {
-        rings
-          .append('rect')
-          .attr('class', 'pj-ring pj-ring--off')
-          .attr('x', -11)
-          .attr('y', -11)
-          .attr('width', 22)
-          .attr('height', 22)
-          .attr('rx', 6);
-      }
-    },
-    hide() {
-      g.style('display', 'none');
-    },
-  };
-}
-
 const pathD = (pts: readonly Point[]) =>
   `M${pts.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join('L')}`;
 
@@ -515,9 +438,9 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
   const root = select(viewport);
   const staticLayer = root.append('g').attr('class', 'pj-static');
   const journey = createJourney();
-  const dropLayer = root.append('g').attr('class', 'pj-l-drops');
-  const markerLayer = root.append('g').attr('class', 'pj-l-marker');
-  const marker = createMarker(markerLayer);
+  const highlights = createHighlights();
+  const drops = createDrops(root.append('g').attr('class', 'pj-l-drops'));
+  const marker = createPacketMarker(root.append('g').attr('class', 'pj-l-marker'));
   let onSelect: ((ns: string) => void) | undefined;
   const selectNs = (ns: string) => onSelect?.(ns);
   let onOpen: ((machine: string) => void) | undefined;
@@ -526,58 +449,7 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
   let layoutKey: string | null = null;
   let index: AnchorIndex | null = null;
   let els: ReturnType<typeof drawStatic> | null = null;
-  let lastStep: number | null = null;
-  let lastAnchorId: string | null = null;
-  let pos: Point | null = null;
-  let currentNs: SVGGElement | null = null;
-  let currentNsHead: SVGGElement | null = null;
-  let selectedNs: SVGGElement | null = null;
-  let currentIf: SVGGElement | null = null;
-  let currentSummary: SVGGElement | null = null;
-  let dropSig = '';
   let drawnLang: string | null = null;
-
-  const place = (p: Point) => {
-    pos = p;
-    marker.node.attr('transform', `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
-  };
-
-  function drawDrops(state: RenderState) {
-    if (!index) return;
-    const w = state.words;
-    const sig = `${w.lang}|${state.step}|${state.drops.map((d) => d.step).join(',')}`;
-    if (sig === dropSig) return;
-    dropSig = sig;
-    dropLayer.selectAll('*').remove();
-    for (const d of state.drops) {
-      const a = index.anchor(d.netns, d.interface);
-      if (!a) continue;
-      const current = d.step === state.step;
-      const g = dropLayer
-        .append('g')
-        .attr('class', `pj-drop${current ? ' pj-drop--current' : ''}`)
-        .attr('transform', `translate(${a.point.x},${a.point.y})`)
-        .attr('role', 'img')
-        .attr(
-          'aria-label',
-          w.t('canvas.drop.at', { place: placeName(d.netns, d.interface, w), reason: d.reason }),
-        );
-      g.append('title').text(w.t('canvas.drop.title', { reason: d.reason }));
-      g.append('path').attr('class', 'pj-drop-x').attr('d', 'M-9,-9 L9,9 M9,-9 L-9,9');
-    }
-  }
-
-  function setClass(prev: SVGGElement | null, next: SVGGElement | null, cls: string, pressed = false) {
-    if (prev === next) return;
-    if (prev) {
-      prev.classList.remove(cls);
-      if (pressed) prev.setAttribute('aria-pressed', 'false');
-    }
-    if (next) {
-      next.classList.add(cls);
-      if (pressed) next.setAttribute('aria-pressed', 'true');
-    }
-  }
 
   return {
     setOnSelectNetns(fn) {
@@ -588,15 +460,13 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
     },
     update(layout, state) {
       if (layout.key !== layoutKey || state.words.lang !== drawnLang) {
-        interrupt(marker.node.node()!);
+        marker.reset();
         els = drawStatic(staticLayer, layout, selectNs, openMachine, state.words);
         index = anchorIndex(layout, markPlacer(layout), pathRouter(layout));
         layoutKey = layout.key;
         drawnLang = state.words.lang;
-        lastStep = null;
-        lastAnchorId = null;
-        currentNs = currentNsHead = selectedNs = currentIf = currentSummary = null;
-        dropSig = '';
+        highlights.reset();
+        drops.reset();
       }
       if (!index || !els) return null;
       journey.draw(els.journeySlot, layout, index, state.trace);
@@ -604,62 +474,17 @@ export function createCanvasRenderer(viewport: SVGGElement): CanvasRenderer {
       const m = state.marker;
       const anchor = m ? index.anchor(m.netns, m.interface) : null;
 
-      setClass(currentNs, (m && els.nsEls.get(m.netns)) || null, 'pj-ns--current');
-      currentNs = (m && els.nsEls.get(m.netns)) || null;
-      setClass(currentNsHead, (m && els.nsHeadEls.get(m.netns)) || null, 'pj-ns--current');
-      currentNsHead = (m && els.nsHeadEls.get(m.netns)) || null;
-      const sel = (state.selectedNetns && els.nsEls.get(state.selectedNetns)) || null;
-      setClass(selectedNs, sel, 'pj-ns--selected', true);
-      selectedNs = sel;
-      const curIf = (anchor && els.ifEls.get(anchor.id)) || null;
-      setClass(currentIf, curIf, 'pj-if--current');
-      currentIf = curIf;
-      const curSummary = (anchor && els.summaryEls.get(anchor.id)) || null;
-      setClass(currentSummary, curSummary, 'pj-summary--current');
-      currentSummary = curSummary;
-      drawDrops(state);
+      highlights.update(els, m?.netns ?? null, anchor?.id ?? null, state.selectedNetns);
+      drops.update(index, state.drops, state.step, state.words);
 
       if (!m || !anchor) {
-        interrupt(marker.node.node()!);
-        marker.hide();
-        lastStep = state.step;
-        lastAnchorId = null;
+        marker.hide(state.step);
         return null;
       }
-      // Forward: along the hop from where this packet was; back: retrace from where the marker is.
-      let fromId: string | null = null;
-      if (lastStep !== null && state.step === lastStep + 1 && state.from) {
-        fromId = index.anchor(state.from.netns, state.from.interface)?.id ?? null;
-      } else if (lastStep !== null && state.step === lastStep - 1) fromId = lastAnchorId;
-      const path = fromId ? index.path(fromId, anchor.id) : [anchor.point];
-      // Continue from the marker's position when it is already where the hop starts.
-      if (path.length > 1 && fromId === lastAnchorId && pos) path[0] = pos;
-      const end = path[path.length - 1]!;
-      const heading =
-        path.length > 1 &&
-        Math.hypot(end.x - path[path.length - 2]!.x, end.y - path[path.length - 2]!.y) > 0.5
-          ? (Math.atan2(end.y - path[path.length - 2]!.y, end.x - path[path.length - 2]!.x) * 180) / Math.PI
-          : null;
-      marker.set(m, heading);
-      lastStep = state.step;
-      lastAnchorId = anchor.id;
-
-      interrupt(marker.node.node()!);
-      const len = polylineLength(path);
-      if (state.reducedMotion || path.length < 2 || len < 1) {
-        place(anchor.point);
-        return anchor.point;
-      }
-      const duration = Math.min(650, Math.max(220, len * 1.6));
-      marker.node
-        .transition()
-        .duration(duration)
-        .ease(easeCubicInOut)
-        .tween('move', () => (t: number) => place(pointAlong(path, t)));
-      return anchor.point;
+      return marker.move(index, m, anchor, state);
     },
     destroy() {
-      interrupt(marker.node.node()!);
+      marker.stop();
       root.selectAll('.pj-static, .pj-l-drops, .pj-l-marker').remove();
       onSelect = undefined;
       onOpen = undefined;

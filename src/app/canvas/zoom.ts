@@ -57,36 +57,61 @@ export function fitTransform(
   return { k, x: (w - bounds.width * k) / 2, y: (h - bounds.height * k) / 2 };
 }
 
+type ZoomEvent = { transform: ViewTransform & { toString(): string }; sourceEvent: unknown };
+
+/**
+ * The view's size, cached: reading clientWidth on every step would force a synchronous layout of
+ * the whole page right after React's DOM updates (the dominant cost of a step).
+ */
+function viewSize(svg: SVGSVGElement) {
+  let size: { w: number; h: number } | null = null;
+  return {
+    get(): { w: number; h: number } {
+      size ??= { w: svg.clientWidth, h: svg.clientHeight };
+      return size;
+    },
+    /** A ResizeObserver's size, or none: the next get() reads the element. */
+    set(next?: { width: number; height: number }): void {
+      size = next ? { w: next.width, h: next.height } : null;
+    },
+  };
+}
+
+/** d3-zoom with the scale's limits and the cached size as its extent. */
+function zoomBehavior(view: () => { w: number; h: number }, onZoom: (ev: ZoomEvent) => void) {
+  return (
+    zoom<SVGSVGElement, unknown>()
+      .scaleExtent([0.05, 4])
+      // The cached size, not d3's default (which reads clientWidth and forces a layout per call).
+      .extent(() => {
+        const { w, h } = view();
+        return [
+          [0, 0],
+          [w, h],
+        ];
+      })
+      .on('zoom', onZoom)
+  );
+}
+
 export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomController {
   const s = select(svg);
   let userMoved = false;
   let bounds: Bounds | null = null;
   let listener: ((t: ViewTransform, w: number, h: number) => void) | null = null;
-  // The view's size, cached: reading clientWidth on every step would force a synchronous layout
-  // of the whole page right after React's DOM updates (the dominant cost of a step).
-  let size: { w: number; h: number } | null = null;
-  const view = (): { w: number; h: number } => {
-    size ??= { w: svg.clientWidth, h: svg.clientHeight };
-    return size;
-  };
-  const behavior: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
-    .scaleExtent([0.05, 4])
-    // The cached size, not d3's default (which reads clientWidth and forces a layout per call).
-    .extent(() => {
+  const size = viewSize(svg);
+  const view = size.get;
+  const notify = (t: ViewTransform) => {
+    if (listener) {
       const { w, h } = view();
-      return [
-        [0, 0],
-        [w, h],
-      ];
-    })
-    .on('zoom', (ev: { transform: ViewTransform & { toString(): string }; sourceEvent: unknown }) => {
-      if (ev.sourceEvent) userMoved = true;
-      viewport.setAttribute('transform', ev.transform.toString());
-      if (listener) {
-        const { w, h } = view();
-        listener(ev.transform, w, h);
-      }
-    });
+      listener(t, w, h);
+    }
+  };
+  const behavior: ZoomBehavior<SVGSVGElement, unknown> = zoomBehavior(view, (ev) => {
+    if (ev.sourceEvent) userMoved = true;
+    viewport.setAttribute('transform', ev.transform.toString());
+    notify(ev.transform);
+  });
   s.call(behavior).on('dblclick.zoom', null);
 
   const apply = (k: number, x: number, y: number, animate: boolean) => {
@@ -136,18 +161,12 @@ export function createZoom(svg: SVGSVGElement, viewport: SVGGElement): ZoomContr
     },
     listen(fn) {
       listener = fn;
-      if (fn) {
-        const { w, h } = view();
-        fn(zoomTransform(svg), w, h);
-      }
+      notify(zoomTransform(svg));
     },
     resized(next) {
-      size = next ? { w: next.width, h: next.height } : null;
+      size.set(next);
       if (!userMoved && bounds) this.fit(bounds, false);
-      else if (listener) {
-        const { w, h } = view();
-        listener(zoomTransform(svg), w, h);
-      }
+      else notify(zoomTransform(svg));
     },
     destroy() {
       s.interrupt();
