@@ -1,6 +1,7 @@
 /** Loading catalog scenarios from disk and asking questions of their Traces. */
 import { readFileSync } from 'node:fs';
 import { buildWorld, loadScenario, traceFlow, type Capture, type Scenario, type Trace } from '../src/engine';
+import type { Service } from '../src/engine/controllers/kube-proxy';
 import type { EthLayer, IcmpLayer, Ipv4Layer, Layer } from '../src/engine/net/layers';
 
 export function scenario(id: string): Scenario {
@@ -79,4 +80,29 @@ export function icmp6(t: Trace, netns: string, iface: string, dir: 'tx' | 'rx', 
       c.direction === dir &&
       c.layers.some((l) => l.proto === 'icmpv6' && l.type === type),
   );
+}
+
+/**
+ * A catalog cluster with `n` more ClusterIP Services (svc-1..svc-n, 10.96.x.y:80), each with the
+ * target port and endpoints given: the big-table tests' one recipe for a cluster at scale.
+ */
+export function withClusterIps(
+  id: string,
+  n: number,
+  targetPort: (i: number) => number,
+  endpoints: (i: number) => Service['endpoints'],
+): Scenario {
+  const s = scenario(id);
+  const services: Service[] = [...(s.services ?? [])];
+  for (let i = 1; i <= n; i++)
+    services.push({
+      name: `svc-${i}`,
+      namespace: 'default',
+      clusterIP: `10.96.${1 + (i >> 8)}.${i & 255}`,
+      type: 'ClusterIP',
+      externalTrafficPolicy: 'Cluster',
+      ports: [{ name: 'http', port: 80, targetPort: targetPort(i), protocol: 'TCP' }],
+      endpoints: endpoints(i),
+    });
+  return { ...s, services };
 }

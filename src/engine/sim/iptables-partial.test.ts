@@ -2,36 +2,23 @@
  * A big iptables table is recorded in part: the built-in chains and the chains the journey
  * walked, rows exactly as the whole table reads them, and the whole table's size.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Service } from '../controllers/kube-proxy';
 import { buildWorld } from '../scenario/build';
-import { loadScenario, type Scenario } from '../scenario/load';
+import type { Scenario } from '../scenario/load';
+import { withClusterIps } from '../../../test/helpers';
 import { RUN_MIN } from '../kernel/netfilter/passed-runs';
 import { LONG_CHAIN, PARTIAL_RULES } from './iptables-partial';
 import { traceFlow } from './run';
 import { netnsTables } from './tables';
 
-const FILE = 'scenarios/k8s-service-iptables.yaml';
-
 /** The catalog's two-node cluster with `n` more ClusterIP Services, three endpoints each. */
 function cluster(n: number): Scenario {
-  const s = loadScenario(readFileSync(new URL(`../../../${FILE}`, import.meta.url), 'utf8'), FILE);
-  const services: Service[] = [...(s.services ?? [])];
-  for (let i = 1; i <= n; i++)
-    services.push({
-      name: `svc-${i}`,
-      namespace: 'default',
-      clusterIP: `10.96.${1 + (i >> 8)}.${i & 255}`,
-      type: 'ClusterIP',
-      externalTrafficPolicy: 'Cluster',
-      ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
-      endpoints: [0, 1, 2].map((k) => ({
-        ip: `10.244.${1 + (k & 1)}.${100 + k}`,
-        node: `node${1 + (k & 1)}`,
-      })),
-    });
-  return { ...s, services };
+  return withClusterIps(
+    'k8s-service-iptables',
+    n,
+    () => 8080,
+    () => [0, 1, 2].map((k) => ({ ip: `10.244.${1 + (k & 1)}.${100 + k}`, node: `node${1 + (k & 1)}` })),
+  );
 }
 
 describe('a big iptables table in the Trace', () => {

@@ -4,29 +4,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildWorld } from '../scenario/build';
-import { scenario } from '../../../test/helpers';
-import type { Service } from '../controllers/kube-proxy';
+import { scenario, withClusterIps } from '../../../test/helpers';
 import { traceBuilt } from './run';
 import { PARTIAL_IPVS_ROWS } from './ipvs-partial';
 
 /** The catalog's IPVS cluster with `n` more ClusterIP Services of three endpoints each. */
 function manyServices(n: number) {
-  const s = scenario('k8s-service-ipvs');
-  const services: Service[] = [...(s.services ?? [])];
-  for (let i = 1; i <= n; i++)
-    services.push({
-      name: `svc-${i}`,
-      namespace: 'default',
-      clusterIP: `10.96.${1 + (i >> 8)}.${i & 255}`,
-      type: 'ClusterIP',
-      externalTrafficPolicy: 'Cluster',
-      ports: [{ name: 'http', port: 80, targetPort: 1024 + i, protocol: 'TCP' }],
-      endpoints: [0, 1, 2].map((k) => ({
+  return withClusterIps(
+    'k8s-service-ipvs',
+    n,
+    (i) => 1024 + i,
+    (i) =>
+      [0, 1, 2].map((k) => ({
         ip: `10.244.${1 + (k & 1)}.${100 + ((i * 3 + k) % 150)}`,
         node: `node${1 + (k & 1)}`,
       })),
-    });
-  return { ...s, services };
+  );
 }
 
 describe('IPVS tables in the Trace', () => {

@@ -2,35 +2,22 @@
  * A big nftables ruleset is recorded in part: the tables, sets, base chains and the chains the
  * journey walked, lines exactly as `nft list ruleset` prints them, and the whole ruleset's size.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Service } from '../controllers/kube-proxy';
 import { buildWorld } from '../scenario/build';
-import { loadScenario, type Scenario } from '../scenario/load';
+import type { Scenario } from '../scenario/load';
+import { withClusterIps } from '../../../test/helpers';
 import { PARTIAL_NFT } from './nftables-partial';
 import { traceFlow } from './run';
 import { netnsTables } from './tables';
 
-const FILE = 'scenarios/k8s-service-nftables.yaml';
-
 /** The catalog's nftables cluster with `n` more ClusterIP Services, three endpoints each. */
 function cluster(n: number): Scenario {
-  const s = loadScenario(readFileSync(new URL(`../../../${FILE}`, import.meta.url), 'utf8'), FILE);
-  const services: Service[] = [...(s.services ?? [])];
-  for (let i = 1; i <= n; i++)
-    services.push({
-      name: `svc-${i}`,
-      namespace: 'default',
-      clusterIP: `10.96.${1 + (i >> 8)}.${i & 255}`,
-      type: 'ClusterIP',
-      externalTrafficPolicy: 'Cluster',
-      ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }],
-      endpoints: [0, 1, 2].map((k) => ({
-        ip: `10.244.${1 + (k & 1)}.${100 + k}`,
-        node: `node${1 + (k & 1)}`,
-      })),
-    });
-  return { ...s, services };
+  return withClusterIps(
+    'k8s-service-nftables',
+    n,
+    () => 8080,
+    () => [0, 1, 2].map((k) => ({ ip: `10.244.${1 + (k & 1)}.${100 + k}`, node: `node${1 + (k & 1)}` })),
+  );
 }
 
 describe('a big nftables ruleset in the Trace', () => {

@@ -4,27 +4,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildWorld } from '../scenario/build';
-import { scenario } from '../../../test/helpers';
-import type { Service } from '../controllers/kube-proxy';
+import { scenario, withClusterIps } from '../../../test/helpers';
 import { traceBuilt } from './run';
 import { netnsTables } from './tables';
 import { PARTIAL_ROUTES } from './routes-partial';
 
 /** The catalog's IPVS cluster with `n` more ClusterIP Services: each puts a /32 on kube-ipvs0. */
 function manyServices(n: number) {
-  const s = scenario('k8s-service-ipvs');
-  const services: Service[] = [...(s.services ?? [])];
-  for (let i = 1; i <= n; i++)
-    services.push({
-      name: `svc-${i}`,
-      namespace: 'default',
-      clusterIP: `10.96.${1 + (i >> 8)}.${i & 255}`,
-      type: 'ClusterIP',
-      externalTrafficPolicy: 'Cluster',
-      ports: [{ name: 'http', port: 80, targetPort: 1024 + i, protocol: 'TCP' }],
-      endpoints: [{ ip: `10.244.2.${100 + (i % 150)}`, node: 'node2' }],
-    });
-  return { ...s, services };
+  return withClusterIps(
+    'k8s-service-ipvs',
+    n,
+    (i) => 1024 + i,
+    (i) => [{ ip: `10.244.2.${100 + (i % 150)}`, node: 'node2' }],
+  );
 }
 
 describe('routing tables in the Trace', () => {
