@@ -12,13 +12,18 @@ import { ETH_P_IP, IPPROTO_GRE, type GreLayer, type Ipv4Layer } from '../../net/
 import { ipOf } from '../addr';
 import type { Device, DeviceKind } from '../device';
 import { emit as emitEvent, type Emit } from '../emit';
-import { netifReceive } from '../receive';
-import { skbWith, type Skb } from '../skb';
+import type { Skb } from '../skb';
 import { ICMP, icmpSendError } from '../stack/icmp';
 import { inetAddProtocol } from '../stack/local';
 import { ipLocalOut } from '../stack/output';
-import { LINK_DELAY_US } from '../timing';
-import { IpTunnel, ipTunnelLookup, ipTunnelXmit, type IpTunnelParams } from './ip-tunnel';
+import {
+  IpTunnel,
+  ipTunnelDecap,
+  ipTunnelLookup,
+  ipTunnelRcv,
+  ipTunnelXmit,
+  type IpTunnelParams,
+} from './ip-tunnel';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'gre'> = emitEvent;
@@ -104,12 +109,7 @@ export function greRcv(inDev: Device, skb: Skb): void {
     icmpSendError(ns, skb, ICMP.DEST_UNREACH, ICMP.PORT_UNREACH, {});
     return;
   }
-  const inner = skbWith(skb, {
-    layers: skb.layers.slice(2),
-    ct: undefined,
-    brnf: undefined,
-    physIn: undefined,
-  });
+  const inner = ipTunnelDecap(skb, 2);
   emit(ns, { kind: 'decap', dev, skb: inner, code: 'gre.decap', args: { dev: dev.name, from: ip.src } });
-  ns.world.sched.deliver(LINK_DELAY_US, () => netifReceive(dev, inner));
+  ipTunnelRcv(dev, inner);
 }

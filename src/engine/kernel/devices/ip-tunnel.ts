@@ -13,8 +13,10 @@ import type { Ipv4Layer, Layer } from '../../net/layers';
 import { ipOf } from '../addr';
 import { Device } from '../device';
 import { emit as emitEvent, type Emit } from '../emit';
+import { netifReceive } from '../receive';
 import { skbWith, type Skb } from '../skb';
 import { routeOutput, type RouteResult } from '../stack/output';
+import { LINK_DELAY_US } from '../timing';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'ip-tunnel'> = emitEvent;
@@ -141,4 +143,22 @@ export function ipTunnelXmit(
     nexthop: undefined,
   });
   return { outer, dst, route: res };
+}
+
+/**
+ * ip_tunnel_rcv's first half: the outer headers go and skb_scrub_packet forgets what belonged
+ * to the outer packet (its conntrack entry, bridge netfilter state, the physical way in).
+ */
+export function ipTunnelDecap(skb: Skb, outerHeaders: number): Skb {
+  return skbWith(skb, {
+    layers: skb.layers.slice(outerHeaders),
+    ct: undefined,
+    brnf: undefined,
+    physIn: undefined,
+  });
+}
+
+/** ip_tunnel_rcv's second half: the inner packet is received on the tunnel device (gro_cells_receive). */
+export function ipTunnelRcv(dev: Device, inner: Skb): void {
+  dev.netns.world.sched.deliver(LINK_DELAY_US, () => netifReceive(dev, inner));
 }

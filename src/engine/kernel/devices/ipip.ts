@@ -9,13 +9,18 @@ import { IPPROTO_IPIP, type Ipv4Layer } from '../../net/layers';
 import { ipOf } from '../addr';
 import type { Device, DeviceKind } from '../device';
 import { emit as emitEvent, type Emit } from '../emit';
-import { netifReceive } from '../receive';
-import { skbWith, type Skb } from '../skb';
+import type { Skb } from '../skb';
 import { ICMP, icmpSendError } from '../stack/icmp';
 import { inetAddProtocol } from '../stack/local';
 import { ipLocalOut } from '../stack/output';
-import { LINK_DELAY_US } from '../timing';
-import { IpTunnel, ipTunnelLookup, ipTunnelXmit, type IpTunnelParams } from './ip-tunnel';
+import {
+  IpTunnel,
+  ipTunnelDecap,
+  ipTunnelLookup,
+  ipTunnelRcv,
+  ipTunnelXmit,
+  type IpTunnelParams,
+} from './ip-tunnel';
 
 /** The codes this module reports (kernel/message-codes.ts). */
 const emit: Emit<'ipip'> = emitEvent;
@@ -58,14 +63,9 @@ export function ipipRcv(inDev: Device, skb: Skb): boolean {
   const tunnels = ns.devicesInOrder().filter((d): d is Ipip => d instanceof Ipip);
   const dev = ipTunnelLookup(tunnels, ipOf(ip.src), ipOf(ip.dst), undefined);
   if (!dev) return false;
-  const inner = skbWith(skb, {
-    layers: skb.layers.slice(1),
-    ct: undefined,
-    brnf: undefined,
-    physIn: undefined,
-  });
+  const inner = ipTunnelDecap(skb, 1);
   emit(ns, { kind: 'decap', dev, skb: inner, code: 'ipip.decap', args: { dev: dev.name, from: ip.src } });
-  ns.world.sched.deliver(LINK_DELAY_US, () => netifReceive(dev, inner));
+  ipTunnelRcv(dev, inner);
   return true;
 }
 
