@@ -21,6 +21,8 @@ export interface Ping6Options {
   dst: bigint;
   /** The scope id of a link-local destination (`%eth0`), or -I. */
   iface?: Device;
+  /** -I ADDRESS: the bound source, which the rules see (RT6_LOOKUP_F_HAS_SADDR). */
+  src?: bigint;
   /** Printed as typed with its scope (`fe80::1%eth0`). */
   shown: string;
   count: number;
@@ -46,12 +48,18 @@ export class Ping6 extends PingProcess {
 
   protected probe(): string | undefined {
     const { ns, o } = this;
-    const res = ip6RouteOutput(ns, o.dst, { oif: o.iface });
+    const res = ip6RouteOutput(ns, o.dst, this.routeOpts());
     if (!res.ok) {
       this.localError('IP_OUTNOROUTES', `connect: ${ERRNO_TEXT[res.err]}`);
       return undefined;
     }
-    return `PING ${o.shown}(${o.shown}) ${o.size} data bytes`;
+    const from = o.src !== undefined ? ` from ${formatIp6(o.src)} :` : '';
+    return `PING ${o.shown}(${o.shown})${from} ${o.size} data bytes`;
+  }
+
+  private routeOpts(): { oif?: Device; src?: bigint } {
+    const { iface, src } = this.o;
+    return { ...(iface ? { oif: iface } : {}), ...(src !== undefined ? { src } : {}) };
   }
 
   protected openSocket(receive: (skb: Skb) => void, error: (skb: Skb) => void): () => void {
@@ -62,7 +70,7 @@ export class Ping6 extends PingProcess {
 
   protected transmit(seq: number): void {
     const { ns, o } = this;
-    const res = ip6RouteOutput(ns, o.dst, { oif: o.iface });
+    const res = ip6RouteOutput(ns, o.dst, this.routeOpts());
     if (!res.ok) {
       this.localError('IP_OUTNOROUTES', `sendmsg: ${ERRNO_TEXT[res.err]}`);
       return;

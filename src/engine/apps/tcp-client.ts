@@ -99,6 +99,7 @@ export class TcpClient implements Process {
       remote: o.dst,
       rport: o.port,
       ...(o.scope ? { scope: o.scope } : {}),
+      autoSrc: true,
     };
     const c = new TcpClientConn(this, t);
     this.connectWork = ns.world.sched.begin();

@@ -63,6 +63,7 @@ export class UdpClient implements Process {
       remote: o.dst,
       rport: o.port,
       ...(o.scope ? { scope: o.scope } : {}),
+      autoSrc: true,
     };
     const close = ns.sockets.open({
       proto: 'udp',

@@ -122,7 +122,11 @@ function ping6(
   },
 ): Ping6 {
   const pct = dst.indexOf('%');
-  const scope = pct >= 0 ? dst.slice(pct + 1) : iface;
+  // -I takes an address (bind the source) or a device name (the scope, SO_BINDTODEVICE).
+  const src = iface !== undefined ? (parseIp6(iface) ?? undefined) : undefined;
+  if (src !== undefined && !ctx.ns.devicesInOrder().some((d) => d.addrs6.some((a) => a.addr === src)))
+    throw new CommandError('ping: bind icmp socket: Cannot assign requested address', 2);
+  const scope = pct >= 0 ? dst.slice(pct + 1) : src === undefined ? iface : undefined;
   const addr = parseIp6(pct >= 0 ? dst.slice(0, pct) : dst);
   if (addr === null) throw new CommandError(`ping: ${dst}: Name or service not known`, 2);
   const dev = scope ? ctx.ns.device(scope) : undefined;
@@ -130,6 +134,7 @@ function ping6(
   return new Ping6(ctx.ns, {
     dst: addr,
     ...(dev ? { iface: dev } : {}),
+    ...(src !== undefined ? { src } : {}),
     shown: dst,
     count: o.count,
     size: o.size,

@@ -65,7 +65,7 @@ function parseNexthops(ns: Netns, a: Args): NexthopSpec[] {
 
 const TYPES: RouteType[] = ['unicast', 'local', 'broadcast', 'blackhole', 'unreachable', 'prohibit'];
 
-function parseTable(v: string): number {
+export function parseTable(v: string): number {
   if (v === 'main') return TABLE_MAIN;
   if (v === 'local') return TABLE_LOCAL;
   if (v === 'default') return 253;

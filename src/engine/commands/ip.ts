@@ -104,17 +104,13 @@ export function ip(
     if (family === 6 || (family === undefined && isV6Change(a))) return { output: ipAddr6(c, a, flags) };
     return { output: ipAddr(c, a, flags) };
   }
-  if (matches(obj, 'route')) {
-    const v6 = family === 6 || (family === undefined && a.argv.some((w) => looksIpv6(w)));
-    return { output: v6 ? ip6Route(c, a) : ipRoute(c, a) };
-  }
-  if (matches(obj, 'rule')) return { output: ipRule(c, a) };
+  // iproute2 takes the family from the first IPv6 address when no -4/-6 was given.
+  const v6 = family === 6 || (family === undefined && a.argv.some((w) => looksIpv6(w)));
+  if (matches(obj, 'route')) return { output: v6 ? ip6Route(c, a) : ipRoute(c, a) };
+  if (matches(obj, 'rule')) return { output: ipRule(c, a, v6 ? 6 : 4) };
   if (matches(obj, 'link')) return { output: ipLink(c, a, flags) };
-  if (matches(obj, 'neighbour') || matches(obj, 'neighbor')) {
-    if (family === 6 || (family === undefined && a.argv.some((w) => looksIpv6(w))))
-      return { output: ipNeigh(c, a, 6) };
-    return { output: ipNeigh(c, a) };
-  }
+  if (matches(obj, 'neighbour') || matches(obj, 'neighbor'))
+    return { output: v6 ? ipNeigh(c, a, 6) : ipNeigh(c, a) };
   if (obj === 'netns') return ipNetns(c, a, exec);
   if (obj === 'tuntap') return ipTuntap(c, a);
   if (matches(obj, 'tunnel')) return ipTunnel(c, a);

@@ -7,9 +7,10 @@ import type { Device } from '../kernel/device';
 import { addAddr6, delAddr6 } from '../kernel/addrconf';
 import { CommandError } from '../kernel/errors';
 import type { Netns } from '../kernel/netns';
-import { formatRoute6, RT6_TABLE_LOCAL, RT6_TABLE_MAIN, type Route6 } from '../kernel/route6';
+import { formatRoute6, RT6_TABLE_MAIN, type Route6 } from '../kernel/route6';
 import type { CommandContext } from './types';
 import { findDev } from './device-ops';
+import { parseTable } from './ip-route';
 import { addr6Lines, linkHeader, linkName } from './print';
 import { Args, matches } from './words';
 
@@ -123,10 +124,12 @@ function route6Show(ns: Netns, a: Args): string {
     const w = a.next()!;
     if (w === 'table') {
       const v = a.value();
-      table =
-        v === 'all' ? 'all' : v === 'local' ? RT6_TABLE_LOCAL : v === 'main' ? RT6_TABLE_MAIN : Number(v);
+      table = v === 'all' ? 'all' : parseTable(v);
     } else if (w === 'dev') dev = findDev(ns, a.value());
   }
+  // inet6_dump_fib with a table filter: a table no route or rule has made is an error.
+  if (table !== 'all' && !ns.routes6.hasTable(table))
+    throw new CommandError('Error: ipv6: FIB table does not exist.\nDump terminated', 2);
   const rows = ns.routes6.list(table).filter((r) => !dev || r.dev === dev);
   // As for IPv4, a listing filtered by device leaves "dev NAME" out of each row (measured).
   return rows
@@ -143,10 +146,11 @@ interface Route6Spec {
   type: Route6['type'];
   onlink: boolean;
   proto?: string;
+  table: number;
 }
 
 function parseRoute6(ns: Netns, a: Args): Route6Spec {
-  const s: Route6Spec = { metric: 1024, type: 'unicast', onlink: false };
+  const s: Route6Spec = { metric: 1024, type: 'unicast', onlink: false, table: RT6_TABLE_MAIN };
   while (!a.done) {
     const w = a.next()!;
     if (w === 'via') {
@@ -163,11 +167,28 @@ function parseRoute6(ns: Netns, a: Args): Route6Spec {
     } else if (w === 'unreachable' || w === 'blackhole' || w === 'prohibit') s.type = w;
     else if (w === 'onlink') s.onlink = true;
     else if (w === 'proto' || w === 'protocol') s.proto = a.value();
-    else if (w === 'table' || w === 'mtu' || w === 'pref') a.value();
+    else if (w === 'table') s.table = parseTable(a.value());
+    else if (w === 'mtu' || w === 'pref') a.value();
     else if (s.dst === undefined) s.dst = w === 'default' ? { addr: 0n, len: 0 } : parsePrefix6(w);
     else throw new CommandError(`Error: either "to" is duplicate, or "${w}" is a garbage.`, 1);
   }
   return s;
+}
+
+/**
+ * ip6_route_check_nh: a gateway named with a table must resolve through that table to a
+ * directly connected route (on the given device, if one was given); failing that, or with
+ * no table, fib6_lookup (the rules included) must reach it.
+ */
+function gatewayRoute(ns: Netns, s: Route6Spec, gw: bigint, dev: Device | undefined): Route6 | undefined {
+  const direct = (r: Route6 | undefined): boolean =>
+    !!r && r.type === 'unicast' && r.gateway === undefined && (!dev || r.dev === dev);
+  if (s.table !== RT6_TABLE_MAIN) {
+    const inTable = ns.routes6.tableLookup(s.table, gw, dev);
+    if (direct(inTable)) return inTable;
+  }
+  const found = ns.routes6.lookup(gw, dev);
+  return found && found.type === 'unicast' && found.gateway === undefined ? found : undefined;
 }
 
 /** ip6_route_info_create with ip6_validate_gw: the gateway must be on a link the table already reaches. */
@@ -181,22 +202,21 @@ function route6Add(ctx: CommandContext, a: Args, replace: boolean): string {
     if (isLinkLocal6(s.gateway)) {
       if (!dev) throw new CommandError('Error: Egress device not specified.', 2);
     } else {
-      const via = ns.routes6.lookup(s.gateway, dev);
-      if (!via || via.type !== 'unicast' || via.gateway !== undefined)
-        throw new CommandError('RTNETLINK answers: No route to host', 2);
+      const via = gatewayRoute(ns, s, s.gateway, dev);
+      if (!via) throw new CommandError('RTNETLINK answers: No route to host', 2);
       dev ??= via.dev;
     }
   }
   if (!dev && s.type === 'unicast') throw new CommandError('Error: Device only routes are not supported.', 2);
   const net = networkOf6(s.dst.addr, s.dst.len);
   const same = (r: Route6): boolean =>
-    r.table === RT6_TABLE_MAIN && r.dst === net && r.len === s.dst!.len && r.metric === s.metric;
+    r.table === s.table && r.dst === net && r.len === s.dst!.len && r.metric === s.metric;
   if (ns.routes6.find(same)) {
     if (!replace) throw new CommandError('RTNETLINK answers: File exists', 2);
     ns.routes6.remove(same);
   }
   ns.routes6.add({
-    table: RT6_TABLE_MAIN,
+    table: s.table,
     type: s.type,
     dst: net,
     len: s.dst.len,
@@ -217,7 +237,7 @@ function route6Del(ctx: CommandContext, a: Args): string {
   const net = networkOf6(s.dst.addr, s.dst.len);
   const gone = ctx.ns.routes6.remove(
     (r) =>
-      r.table === RT6_TABLE_MAIN &&
+      r.table === s.table &&
       r.dst === net &&
       r.len === s.dst!.len &&
       (s.dev === undefined || r.dev === s.dev) &&

@@ -14,6 +14,7 @@ import { Neigh6Table } from '../kernel/neigh6';
 import { formatRoute6 } from '../kernel/route6';
 import type { Netns } from '../kernel/netns';
 import { formatRule } from '../kernel/fib-rules';
+import { ruleRow6 } from '../kernel/stack/fib-rule-events';
 import { formatRoute } from '../kernel/routes';
 
 export interface Rows {
@@ -37,7 +38,14 @@ export function routeRows(ns: Netns): Rows {
     rows.push(formatRoute(r));
     origins.push(r.origin);
   }
-  // Then `ip -6 route show table all` (empty while IPv6 is disabled).
+  // Then `ip -6 rule` once it is not the starting list, and `ip -6 route show table all`
+  // (empty while IPv6 is disabled).
+  if (ns.routes6.customRules) {
+    for (const r of ns.routes6.rules) {
+      rows.push(ruleRow6(ns, r));
+      origins.push(r.origin);
+    }
+  }
   for (const r of ns.routes6.list('all')) {
     rows.push(formatRoute6(r, true));
     origins.push(r.origin);

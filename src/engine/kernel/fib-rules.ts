@@ -2,6 +2,8 @@
  * Policy routing rules (net/core/fib_rules.c, net/ipv4/fib_rules.c): an ordered list that
  * fib_lookup walks by priority, each rule a selector (from, to, tos, fwmark, iif, oif, not)
  * and an action (look in a table, or fail with unreachable, prohibit or blackhole).
+ * The list, its order and its commands are the family-independent core (struct fib_rule);
+ * the addresses are the family's (number for IPv4 here, bigint in fib6-rules.ts).
  */
 import { formatIp } from '../net/ipv4';
 
@@ -15,17 +17,20 @@ export type RuleAction = 'lookup' | 'unreachable' | 'prohibit' | 'blackhole' | '
 export type FailAction = Exclude<RuleAction, 'lookup' | 'nop'>;
 export const isFailAction = (a: RuleAction): a is FailAction => a !== 'lookup' && a !== 'nop';
 
-export interface Prefix {
-  addr: number;
+/** An address of either family: IPv4 as a number, IPv6 as a bigint. */
+export type RuleAddr = number | bigint;
+
+export interface Prefix<A extends RuleAddr = number> {
+  addr: A;
   len: number;
 }
 
-export interface FibRule {
+export interface FibRule<A extends RuleAddr = number> {
   pref: number;
   /** FIB_RULE_INVERT (`not`): the selector's result is negated. */
   invert: boolean;
-  src?: Prefix;
-  dst?: Prefix;
+  src?: Prefix<A>;
+  dst?: Prefix<A>;
   tos: number;
   /** FRA_FWMARK / FRA_FWMASK; mask 0xffffffff when only the mark was given. */
   fwmark?: { mark: number; mask: number };
@@ -52,7 +57,7 @@ export interface RuleFlow {
   oif?: string;
 }
 
-function rule(pref: number, table: number): FibRule {
+export function rule<A extends RuleAddr = number>(pref: number, table: number): FibRule<A> {
   return {
     pref,
     invert: false,
@@ -93,31 +98,35 @@ export function fibRuleMatch(r: FibRule, fl: RuleFlow): boolean {
  * fib_default_rule_pref: a rule added without a priority takes one less than the second
  * rule's (the first after `local`), or 0 when there is none.
  */
-export function defaultRulePref(rules: readonly FibRule[]): number {
+export function defaultRulePref(rules: readonly { pref: number }[]): number {
   const second = rules[1];
   return second && second.pref > 0 ? second.pref - 1 : 0;
 }
 
 /** fib_nl_newrule: after every rule whose priority is not larger. */
-export function insertRule(rules: FibRule[], r: FibRule): void {
+export function insertRule<R extends { pref: number }>(rules: R[], r: R): void {
   let i = 0;
   while (i < rules.length && rules[i]!.pref <= r.pref) i++;
   rules.splice(i, 0, r);
 }
 
-function samePrefix(a: Prefix | undefined, b: Prefix | undefined): boolean {
-  return (a?.len ?? 0) === (b?.len ?? 0) && (a?.addr ?? 0) >>> 0 === (b?.addr ?? 0) >>> 0;
+/** The address as one value to compare: IPv4's signed and unsigned forms are the same address. */
+const addrKey = (a: RuleAddr | undefined): RuleAddr =>
+  a === undefined ? 0 : typeof a === 'number' ? a >>> 0 : a;
+
+function samePrefix<A extends RuleAddr>(a: Prefix<A> | undefined, b: Prefix<A> | undefined): boolean {
+  return (a?.len ?? 0) === (b?.len ?? 0) && addrKey(a?.addr) === addrKey(b?.addr);
 }
 
-/** fib4_rule_compare: the addresses and tos only where the request gave them. */
-function compareSelectors(r: FibRule, q: Partial<FibRule>): boolean {
+/** fib4_rule_compare / fib6_rule_compare: the addresses and tos only where the request gave them. */
+function compareSelectors<A extends RuleAddr>(r: FibRule<A>, q: Partial<FibRule<A>>): boolean {
   if (q.src && q.src.len && !samePrefix(r.src, q.src)) return false;
   if (q.dst && q.dst.len && !samePrefix(r.dst, q.dst)) return false;
   return !q.tos || r.tos === q.tos;
 }
 
 /** rule_exists (NLM_F_EXCL): the same action, table, priority and selectors. */
-export function ruleExists(rules: readonly FibRule[], q: FibRule): boolean {
+export function ruleExists<A extends RuleAddr>(rules: readonly FibRule<A>[], q: FibRule<A>): boolean {
   return rules.some(
     (r) =>
       r.action === q.action &&
@@ -133,12 +142,15 @@ export function ruleExists(rules: readonly FibRule[], q: FibRule): boolean {
 }
 
 /** What `ip rule del` asked for: only the fields given are compared (rule_find). */
-export interface RuleQuery extends Partial<FibRule> {
+export interface RuleQuery<A extends RuleAddr = number> extends Partial<FibRule<A>> {
   prefGiven: boolean;
 }
 
 /** rule_find: the first rule every given field agrees with. */
-export function ruleFind(rules: readonly FibRule[], q: RuleQuery): FibRule | undefined {
+export function ruleFind<A extends RuleAddr>(
+  rules: readonly FibRule<A>[],
+  q: RuleQuery<A>,
+): FibRule<A> | undefined {
   return rules.find(
     (r) =>
       (q.action === undefined || r.action === q.action) &&
@@ -166,19 +178,30 @@ export function tableName(id: number): string {
         : String(id);
 }
 
-function prefixWord(p: Prefix): string {
-  return p.len === 32 ? formatIp(p.addr) : `${formatIp(p.addr)}/${p.len}`;
-}
+/** A prefix as print_rule writes it: the address alone for a host, else ADDR/LEN. */
+export type PrefixWord<A extends RuleAddr> = (p: Prefix<A>) => string;
+
+export const prefixWord4: PrefixWord<number> = (p) =>
+  p.len === 32 ? formatIp(p.addr) : `${formatIp(p.addr)}/${p.len}`;
 
 /**
  * One rule as iproute2's print_rule writes it: "PREF:\t", then the selectors in its order,
  * then the table or the action. `hasDev` says whether a named device exists ([detached]).
  */
 export function formatRule(r: FibRule, hasDev: (name: string) => boolean): string {
+  return formatRuleOf(r, hasDev, prefixWord4);
+}
+
+/** formatRule for either family, given how the family writes a prefix. */
+export function formatRuleOf<A extends RuleAddr>(
+  r: FibRule<A>,
+  hasDev: (name: string) => boolean,
+  word: PrefixWord<A>,
+): string {
   const w: string[] = [];
   if (r.invert) w.push('not');
-  w.push('from', r.src ? prefixWord(r.src) : 'all');
-  if (r.dst) w.push('to', prefixWord(r.dst));
+  w.push('from', r.src ? word(r.src) : 'all');
+  if (r.dst) w.push('to', word(r.dst));
   if (r.tos) w.push('tos', '0x' + r.tos.toString(16).padStart(2, '0'));
   if (r.fwmark) {
     const { mark, mask } = r.fwmark;
@@ -198,7 +221,7 @@ function hex(n: number): string {
 }
 
 /** One of fib4_rules_init's own three rules (local 0, main 32766, default 32767), with no selector: not worth a step of its own. */
-export function isDefaultRule(r: FibRule): boolean {
+export function isDefaultRule<A extends RuleAddr>(r: FibRule<A>): boolean {
   return (
     r.action === 'lookup' &&
     !r.invert &&

@@ -18,10 +18,13 @@ import { ipLength } from '../../net/encode';
 import { ipv6Disabled } from '../addrconf';
 import type { Device, If6Addr } from '../device';
 import type { Netns } from '../netns';
-import { formatRoute6, type Route6 } from '../route6';
+import { isFailAction } from '../fib-rules';
+import type { FibRule6 } from '../fib6-rules';
+import { formatRoute6, type Fib6Result, type Route6 } from '../route6';
 import { patchLayer, type Skb } from '../skb';
 import { emit as emitEvent, type Emit } from '../emit';
 import { icmpv6Rcv, icmpv6Send } from './icmpv6';
+import { ruleDrop6, ruleEvent6 } from './fib-rule-events';
 import { nfHook } from '../nf-hook';
 import { ndiscNeighOutput } from './ndisc';
 import { tcpRcv } from './tcp';
@@ -71,7 +74,13 @@ function ip6RcvFinish(dev: Device, skb: Skb, eth?: EthLayer): void {
     if (dst === ALL_NODES6 || dev.addrs6.some((a) => solicitedNode(a.addr) === dst)) ip6Input(dev, skb, eth);
     return;
   }
-  const rt = ns.routes6.lookup(dst);
+  // ip6_route_input: the rules see the receiving device, the source, the mark and the class.
+  const found = ns.routes6.fibLookup(dst, { iif: dev, src: addr6(ip.src), mark: skb.mark, tclass: ip.tc });
+  const rt = found.rt;
+  if (found.rule && ns.routes6.customRules) {
+    if (rt) ruleEvent6(ns, skb, dev, found.rule);
+    else if (isFailAction(found.rule.action)) return ruleDrop6(ns, dev, skb, found.rule, found.rule.action);
+  }
   const row = rt ? { table: 'routes' as const, row: formatRoute6(rt, true) } : undefined;
   if (rt?.type === 'local') {
     emit(ns, {
@@ -172,8 +181,27 @@ function ip6Forward(dev: Device, skb: Skb, rt: Route6): void {
 }
 
 export type Route6Result =
-  | { ok: true; rt: Route6; dev: Device; nexthop: bigint; src: bigint; local: boolean }
+  | { ok: true; rt: Route6; dev: Device; nexthop: bigint; src: bigint; local: boolean; rule?: FibRule6 }
   | { ok: false; err: 'ENETUNREACH' | 'EACCES' | 'EINVAL' };
+
+/** A lookup whose result has no error (ip6_null_entry and the reject routes carry one). */
+const usable = (f: Fib6Result): boolean =>
+  !!f.rt && f.rt.type !== 'unreachable' && f.rt.type !== 'prohibit' && f.rt.type !== 'blackhole';
+
+/**
+ * ip6_dst_lookup_tail: a sender with no source looks up without one (so no `from` rule
+ * matches); only if that fails does it pick a source from any device and look up again.
+ */
+function outputLookup(ns: Netns, dst: bigint, opts: { oif?: Device; src?: bigint }): Fib6Result {
+  const flow = {
+    ...(opts.oif ? { oif: opts.oif } : {}),
+    ...(opts.src !== undefined ? { src: opts.src } : {}),
+  };
+  const found = ns.routes6.fibLookup(dst, flow);
+  if (opts.src !== undefined || usable(found) || !ns.routes6.customRules) return found;
+  const src = selectSource6(ns, undefined, dst);
+  return src === undefined ? found : ns.routes6.fibLookup(dst, { ...flow, src });
+}
 
 /** ip6_route_output + ipv6_dev_get_saddr. A link-local destination needs its device (the scope id). */
 export function ip6RouteOutput(
@@ -181,19 +209,22 @@ export function ip6RouteOutput(
   dst: bigint,
   opts: { oif?: Device; src?: bigint } = {},
 ): Route6Result {
-  const rt = ns.routes6.lookup(dst, opts.oif);
+  const found = outputLookup(ns, dst, opts);
+  if (found.err) return { ok: false, err: found.err };
+  const rt = found.rt;
+  const rule = found.rule && ns.routes6.customRules ? { rule: found.rule } : {};
   if (!rt || rt.type === 'unreachable') return { ok: false, err: 'ENETUNREACH' };
   if (rt.type === 'prohibit') return { ok: false, err: 'EACCES' };
   if (rt.type === 'blackhole') return { ok: false, err: 'EINVAL' };
   if (rt.type === 'local') {
     const src = opts.src ?? dst;
-    return { ok: true, rt, dev: ns.loopback, nexthop: dst, src, local: true };
+    return { ok: true, rt, dev: ns.loopback, nexthop: dst, src, local: true, ...rule };
   }
   if (isLinkLocal6(dst) && !opts.oif) return { ok: false, err: 'EINVAL' };
   const dev = rt.dev!;
   const src = opts.src ?? selectSource6(ns, dev, dst);
   if (src === undefined) return { ok: false, err: 'ENETUNREACH' };
-  return { ok: true, rt, dev, nexthop: rt.gateway ?? dst, src, local: false };
+  return { ok: true, rt, dev, nexthop: rt.gateway ?? dst, src, local: false, ...rule };
 }
 
 /**
@@ -201,7 +232,7 @@ export function ip6RouteOutput(
  * scope of the destination (rule 2), the outgoing device first (rule 5), then the longest
  * matching prefix (rule 8).
  */
-export function selectSource6(ns: Netns, dev: Device, dst: bigint): bigint | undefined {
+export function selectSource6(ns: Netns, dev: Device | undefined, dst: bigint): bigint | undefined {
   const want = isLinkLocal6(dst) ? 'link' : 'global';
   const fits = (a: If6Addr): boolean => a.scope === want;
   const best = (list: If6Addr[]): If6Addr | undefined => {
@@ -217,7 +248,8 @@ export function selectSource6(ns: Netns, dev: Device, dst: bigint): bigint | und
     }
     return pick;
   };
-  const onDev = best(dev.addrs6);
+  // With no device (a failed lookup), every device's addresses compete.
+  const onDev = dev ? best(dev.addrs6) : undefined;
   if (onDev) return onDev.addr;
   if (want === 'link') return undefined;
   return best(ns.devicesInOrder().flatMap((d) => d.addrs6))?.addr;
@@ -235,6 +267,7 @@ export function ip6LocalOut(
 ): void {
   const ip = skb0.layers[0] as Ipv6Layer;
   const via = res.rt.gateway !== undefined ? ` via ${formatIp6(res.rt.gateway)}` : '';
+  if (res.rule) ruleEvent6(ns, skb0, undefined, res.rule);
   emit(ns, {
     kind: 'route-lookup',
     skb: skb0,

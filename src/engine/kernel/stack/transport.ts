@@ -21,6 +21,12 @@ export interface FourTuple {
   rport: number;
   /** The scope of a link-local IPv6 peer: the device it is reached on (sin6_scope_id). */
   scope?: Device;
+  /**
+   * The kernel chose the source at connect(). An IPv6 socket then keeps the route that
+   * lookup found (ip6_dst_store), made before it had a source, so `ip -6 rule from` never
+   * sees it; IPv4's ip_route_connect looks again with the source and needs no mark.
+   */
+  autoSrc?: boolean;
 }
 
 /** The route of a socket's next packet, either family: its source address and output device. */
@@ -97,7 +103,7 @@ function sendL6(
 ): L4Route {
   const remote = t.remote as bigint;
   const res = ip6RouteOutput(ns, remote, {
-    ...(typeof t.local === 'bigint' && t.local !== 0n ? { src: t.local } : {}),
+    ...(typeof t.local === 'bigint' && t.local !== 0n && !t.autoSrc ? { src: t.local } : {}),
     ...(isLinkLocal6(remote) && t.scope ? { oif: t.scope } : {}),
   });
   if (!res.ok) return res;
