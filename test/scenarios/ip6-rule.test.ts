@@ -49,6 +49,12 @@ describe("a router's refusing rules", () => {
     expect(errs.map((c) => icmp6(c)?.code)).toEqual([1]);
   });
 
+  it('a blackhole route discards without an answer too (dst_discard)', () => {
+    const t = trace('ping-route-blackholed');
+    expect(tx(t, 'c', 'eth0').filter((c) => icmp6(c)?.type === 1)).toEqual([]);
+    expect(t.output).toContain('100% packet loss');
+  });
+
   it('blackhole discards without an answer', () => {
     const t = trace('ping-blackholed');
     expect(tx(t, 'c', 'eth0').filter((c) => icmp6(c)?.type === 1)).toEqual([]);

@@ -105,7 +105,8 @@ function ip6RcvFinish(dev: Device, skb: Skb, eth?: EthLayer): void {
       code: 'drop.no-route6',
       args: { dst: ip.dst, ns: ns.name },
     });
-    icmpv6Send(ns, skb, 1, rt?.type === 'prohibit' ? 1 : 0, {}, dev);
+    // ip6_rt_init_dst_reject: a blackhole route's input is dst_discard, which answers nothing.
+    if (rt?.type !== 'blackhole') icmpv6Send(ns, skb, 1, rt?.type === 'prohibit' ? 1 : 0, {}, dev);
     return;
   }
   if (ns.sysctl.get('net.ipv6.conf.all.forwarding') === 0) {
