@@ -25,3 +25,14 @@ export function wheelDelayUs(nowUs: number, delayUs: number): number {
   const bucket = (Math.floor((now + delta) / 2 ** shift) + 1) * 2 ** shift;
   return bucket * JIFFY_US - nowUs;
 }
+
+/**
+ * When a resolving neighbour's next solicitation goes out (net/core/neighbour.c): the entry's
+ * timer is a timer-wheel timer, armed for max(retrans_time, HZ/100) on entering INCOMPLETE
+ * (__neigh_event_send) and again for retrans_time from the handler at each probe
+ * (neigh_timer_handler, never less than HZ/100). So ARP requests and neighbour solicitations
+ * go out about 1.02 to 1.03 s apart, not 1 s.
+ */
+export function neighRetransDelayUs(nowUs: number, retransUs: number): number {
+  return wheelDelayUs(nowUs, Math.max(retransUs, 2 * JIFFY_US));
+}
