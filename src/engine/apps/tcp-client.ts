@@ -12,7 +12,6 @@ import { emit as emitEvent, type Emit } from '../kernel/emit';
 import { anyIcmpErrno, STRERROR, type Errno } from '../kernel/errno';
 import { isn, synRetransmitDelayUs, TCP_WINDOW } from '../kernel/stack/tcp';
 import { serviceName } from '../kernel/netfilter/tables';
-import { wheelDelayUs } from '../kernel/timing';
 import { routeL4, sendL4, type FourTuple } from '../kernel/stack/transport';
 import { SECOND_US } from '../kernel/timing';
 import { icmpErrorText } from './ping';
@@ -155,7 +154,7 @@ export class TcpClient implements Process {
     const delay = synRetransmitDelayUs(ns, n);
     if (delay === undefined) return;
     // The retransmit timer is a timer-wheel timer: it fires a few jiffies after the delay.
-    ns.world.sched.at(wheelDelayUs(ns.world.sched.now, delay), () => {
+    ns.world.sched.wheel(delay, () => {
       if (this.done || answered()) return;
       emit(ns, {
         kind: 'userspace',

@@ -13,7 +13,7 @@ import { neighEnqueue } from '../neigh-queue';
 import type { Netns } from '../netns';
 import { skbWith, withLayers, type Skb } from '../skb';
 import { emit as emitEvent, type Emit } from '../emit';
-import { neighRetransDelayUs } from '../timing';
+import { neighRetransUs } from '../timing';
 import { devQueueXmit } from '../xmit';
 import { icmpSendError, ICMP } from './icmp';
 import { selectSource } from './output';
@@ -151,7 +151,7 @@ function arpProbe(
     args: { ip: formatIp(e.ip), dev: dev.name, n: e.probes },
   });
   devQueueXmit(dev, req);
-  e.timer = ns.world.sched.at(neighRetransDelayUs(ns.world.sched.now, retrans), () =>
+  e.timer = ns.world.sched.wheel(neighRetransUs(retrans), () =>
     arpProbe(e, dev, ns, spa, retrans, maxProbes),
   );
 }
