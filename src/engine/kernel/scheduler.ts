@@ -3,6 +3,8 @@
  * at the same time run in the order they were scheduled, so the same input always
  * yields the same run.
  */
+import { wheelDelayUs, wheelLevel } from './timing';
+
 export type Task = () => void;
 
 interface Entry {
@@ -30,12 +32,27 @@ export class Scheduler {
   work = 0;
   private works = 0;
   private seq = 0;
+  /** Wheel timers armed so far: their order among timers due in one tick. */
+  private wheelSeq = 0;
   private heap: Entry[] = [];
   /** Number of tasks run, for the loop guard. */
   executed = 0;
 
   at(delayUs: number, task: Task): TimerHandle {
     return this.add(delayUs, task, ++this.works);
+  }
+
+  /**
+   * A timer-wheel timer (a timer_list armed with mod_timer) due `delayUs` from now: it fires
+   * at its bucket's boundary (wheelDelayUs). Timers due in the same tick run before anything
+   * else then, higher wheel levels first (__run_timers collects the levels, expire_timers runs
+   * them from the top), and within a level the one armed last first: enqueue_timer adds a
+   * timer at the head of its bucket's list and expire_timers takes them from the head.
+   */
+  wheel(delayUs: number, task: Task): TimerHandle {
+    const at = wheelDelayUs(this.now, delayUs);
+    const order = -(wheelLevel(delayUs) * 2 ** 40 + ++this.wheelSeq);
+    return this.add(at, task, ++this.works, order);
   }
 
   /** A system call from a process: what it sends starts a run of work of its own. */
@@ -49,10 +66,10 @@ export class Scheduler {
     return this.add(delayUs, task, this.work);
   }
 
-  private add(delayUs: number, task: Task, work: number): TimerHandle {
+  private add(delayUs: number, task: Task, work: number, order?: number): TimerHandle {
     const entry: Entry = {
       time: this.now + Math.max(0, delayUs),
-      seq: this.seq++,
+      seq: order ?? this.seq++,
       task,
       cancelled: false,
       work,

@@ -311,7 +311,8 @@ export class Sysctls {
 
   /**
    * Writes a key with the kernel's side effects: `ip_forward` and `conf.all.forwarding`
-   * switch forwarding on every device (devinet's inet_forward_change); IPv6's
+   * switch forwarding on every device and `conf.all.accept_redirects` to the opposite
+   * (devinet's inet_forward_change); IPv6's
    * `conf.all.forwarding` sets `default` and every device too (addrconf_fixup_forwarding).
    */
   set(key: string, value: number): void {
@@ -323,6 +324,10 @@ export class Sysctls {
       );
     const forward = k === 'net.ipv4.ip_forward' || k === 'net.ipv4.conf.all.forwarding';
     const forward6 = k === 'net.ipv6.conf.all.forwarding';
+    // devinet_sysctl_forward calls inet_forward_change only when the value changes; it turns
+    // conf.all.accept_redirects off for a router and back on for a host.
+    const redirects = forward && this.has(k) && this.get(k) !== value ? (value ? 0 : 1) : undefined;
+    if (redirects !== undefined) this.set('net.ipv4.conf.all.accept_redirects', redirects);
     const values = this.values;
     if (values) {
       if (!values.has(k)) throw missing();

@@ -8,6 +8,13 @@ export const JIFFY_US = 4000;
 /** LVL_START(n) for n = 1..8 (LVL_BITS 6, LVL_CLK_SHIFT 3): 63 << 3(n-1) jiffies. */
 const LVL_START = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => 63 * 8 ** (n - 1));
 
+/** The wheel level calc_wheel_index files a timer `delayUs` away in. */
+export function wheelLevel(delayUs: number): number {
+  const delta = Math.ceil(delayUs / JIFFY_US);
+  const i = LVL_START.findIndex((start) => delta < start);
+  return i < 0 ? LVL_START.length : i;
+}
+
 /**
  * How long a timer armed now (mod_timer with jiffies + `delayUs`) waits before it fires, in µs.
  * The timer wheel (kernel/time/timer.c, calc_wheel_index) files a timer `delta` jiffies away
@@ -19,9 +26,18 @@ const LVL_START = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => 63 * 8 ** (n - 1));
 export function wheelDelayUs(nowUs: number, delayUs: number): number {
   const now = Math.floor(nowUs / JIFFY_US);
   const delta = Math.ceil(delayUs / JIFFY_US);
-  const i = LVL_START.findIndex((start) => delta < start);
-  const lvl = i < 0 ? LVL_START.length : i;
-  const shift = 3 * lvl;
+  const shift = 3 * wheelLevel(delayUs);
   const bucket = (Math.floor((now + delta) / 2 ** shift) + 1) * 2 ** shift;
   return bucket * JIFFY_US - nowUs;
+}
+
+/**
+ * When a resolving neighbour's next solicitation goes out (net/core/neighbour.c): the entry's
+ * timer is a timer-wheel timer, armed for max(retrans_time, HZ/100) on entering INCOMPLETE
+ * (__neigh_event_send) and again for retrans_time from the handler at each probe
+ * (neigh_timer_handler, never less than HZ/100). So ARP requests and neighbour solicitations
+ * go out about 1.02 to 1.03 s apart, not 1 s.
+ */
+export function neighRetransUs(retransUs: number): number {
+  return Math.max(retransUs, 2 * JIFFY_US);
 }

@@ -12,6 +12,7 @@ import { topologyOf, findFlow } from '../sim/run';
 import type { TopologyInterface } from '../kernel/trace';
 import type { World } from '../kernel/world';
 import { labLine } from './rewrite';
+import { httpResponse } from '../net/http';
 import { formatRule } from '../kernel/netfilter/xt-text';
 import { namespacePaths, normalizePath } from '../commands/netns-files';
 import { labDnsLines, labRunsCoreDns } from './coredns-responder';
@@ -481,18 +482,6 @@ function buildNamespaces(
       'LAB_PORTS',
     );
   return L;
-}
-
-/**
- * An HTTP response of exactly `bytes` bytes that closes the connection, so the lab's
- * server answers like the model's: one response, then its FIN.
- */
-export function httpResponse(bytes: number): string {
-  for (let body = Math.max(0, bytes - 60); body <= bytes; body++) {
-    const head = `HTTP/1.1 200 OK\r\nContent-Length: ${body}\r\nConnection: close\r\n\r\n`;
-    if (head.length + body === bytes) return head + 'x'.repeat(body);
-  }
-  return 'x'.repeat(bytes);
 }
 
 /**

@@ -19,6 +19,7 @@ import { Neigh6Table, type Neigh6Entry } from '../neigh6';
 import { withLayers, type Skb } from '../skb';
 import { emit as emitEvent, type Emit } from '../emit';
 import { nfHook } from '../nf-hook';
+import { neighRetransUs } from '../timing';
 import { devQueueXmit } from '../xmit';
 import { icmpv6Send } from './icmpv6';
 
@@ -146,7 +147,7 @@ function nsProbe(e: Neigh6Entry, src: bigint, retrans: number, max: number): voi
   const args = { ip: formatIp6(e.ip), dev: dev.name, n: e.probes, group: formatIp6(group), mac };
   emit(ns, { kind: 'arp', dev, skb: ns6, code: 'ndisc.ns-sent', args });
   // The retransmit timer runs whether or not a hook let this solicitation out.
-  e.timer = ns.world.sched.at(retrans, () => nsProbe(e, src, retrans, max));
+  e.timer = ns.world.sched.wheel(neighRetransUs(retrans), () => nsProbe(e, src, retrans, max));
   const out = ndiscSendSkb(dev, ns6);
   if (out) devQueueXmit(dev, frame6(out, dev.mac, mac));
 }

@@ -13,6 +13,7 @@ import { neighEnqueue } from '../neigh-queue';
 import type { Netns } from '../netns';
 import { skbWith, withLayers, type Skb } from '../skb';
 import { emit as emitEvent, type Emit } from '../emit';
+import { neighRetransUs } from '../timing';
 import { devQueueXmit } from '../xmit';
 import { icmpSendError, ICMP } from './icmp';
 import { selectSource } from './output';
@@ -150,7 +151,9 @@ function arpProbe(
     args: { ip: formatIp(e.ip), dev: dev.name, n: e.probes },
   });
   devQueueXmit(dev, req);
-  e.timer = ns.world.sched.at(retrans, () => arpProbe(e, dev, ns, spa, retrans, maxProbes));
+  e.timer = ns.world.sched.wheel(neighRetransUs(retrans), () =>
+    arpProbe(e, dev, ns, spa, retrans, maxProbes),
+  );
 }
 
 /** neigh_invalidate: resolution failed; every queued packet gets ICMP host unreachable (ipv4_link_failure). */

@@ -12,7 +12,7 @@ import { ZERO_MAC } from '../../net/mac';
 import type { Device } from '../device';
 import { NeighTable, type NeighEntry } from '../neigh';
 import type { Skb } from '../skb';
-import { SECOND_US, wheelDelayUs } from '../timing';
+import { SECOND_US } from '../timing';
 import { emit as emitEvent, type Emit } from '../emit';
 import { selectSource } from './output';
 import { devQueueXmit } from '../xmit';
@@ -28,7 +28,7 @@ export function neighStartDelay(e: NeighEntry): void {
   e.updated = now;
   e.timer?.cancel();
   const delay = ns.sysctl.neighGet(e.dev.name, 'delay_first_probe_time') * SECOND_US;
-  e.timer = ns.world.sched.at(wheelDelayUs(now, delay), () => neighTimerHandler(e));
+  e.timer = ns.world.sched.wheel(delay, () => neighTimerHandler(e));
   ns.changed('neigh');
 }
 
@@ -71,7 +71,7 @@ function neighTimerHandler(e: NeighEntry): void {
     return;
   }
   const retrans = ns.sysctl.neighGet(dev.name, 'retrans_time_ms') * 1000;
-  e.timer = ns.world.sched.at(wheelDelayUs(now, retrans), () => neighTimerHandler(e));
+  e.timer = ns.world.sched.wheel(retrans, () => neighTimerHandler(e));
   e.probes++;
   unicastProbe(e);
 }

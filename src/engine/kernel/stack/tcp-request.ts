@@ -12,7 +12,6 @@ import type { TcpLayer } from '../../net/layers';
 import type { Netns } from '../netns';
 import type { TimerHandle } from '../scheduler';
 import type { Skb } from '../skb';
-import { wheelDelayUs } from '../timing';
 import { emit as emitEvent, type Emit } from '../emit';
 
 /** The codes this module reports (kernel/message-codes.ts). */
@@ -46,7 +45,7 @@ export function requestSock(
   const reqTimeoutUs = (): number => Math.min(TCP_TIMEOUT_INIT_US * 2 ** numTimeout, TCP_RTO_MAX_US);
   const arm = (us: number): void => {
     timer?.cancel();
-    timer = ns.world.sched.at(wheelDelayUs(ns.world.sched.now, us), expire);
+    timer = ns.world.sched.wheel(us, expire);
   };
   function expire(): void {
     if (!live) return;
