@@ -16,14 +16,11 @@ import {
 } from './kube-proxy-endpoints';
 import { inPrefix6, parseCidr6, parseIp6 } from '../net/ipv6';
 import {
-  extChain,
-  fwChain,
   namesToHash,
+  portProtoHash,
   reserveHashes,
   sepChain,
   servicePortName,
-  svcChain,
-  svlChain,
   detectLocalOf,
   familyOf,
   type KubeProxyOptions,
@@ -252,15 +249,21 @@ interface PortInfo {
   internalComment: string;
   externalTarget: string;
   externalComment: string;
+  /** The KUBE-SEP- chain of an endpoint. */
+  sep: (e: Endpoint) => string;
 }
 
 function portInfo(s: Service, p: ServicePort, o: KubeProxyOptions, localhostNodePorts: boolean): PortInfo {
   const spn = servicePortName(s, p);
   const proto = p.protocol.toLowerCase();
   const pol = portPolicy(s, p);
-  const cat = categorizeEndpoints(endpointsOf(s, p, o.node), pol);
-  const svc = svcChain(spn, proto);
-  const svl = svlChain(spn, proto);
+  const eps = endpointsOf(s, p, o.node);
+  const cat = categorizeEndpoints(eps, pol);
+  // newServiceInfo and newEndpointInfo name the chains once: one hash a port, one an endpoint.
+  const hash = portProtoHash(spn, proto);
+  const svc = `KUBE-SVC-${hash}`;
+  const svl = `KUBE-SVL-${hash}`;
+  const seps = new Map(eps.map((e) => [e, sepChain(spn, proto, e.key)]));
   const noEps = `${spn} has no endpoints`;
   const noLocal = `${spn} has no local endpoints`;
   const [target, comment] = cat.hasAny ? ['DROP', noLocal] : ['REJECT', noEps];
@@ -275,8 +278,8 @@ function portInfo(s: Service, p: ServicePort, o: KubeProxyOptions, localhostNode
     cat,
     svc,
     svl,
-    ext: extChain(spn, proto),
-    fw: fwChain(spn, proto),
+    ext: `KUBE-EXT-${hash}`,
+    fw: `KUBE-FW-${hash}`,
     internalChain: pol.internalPolicyLocal ? svl : svc,
     hasInternal: cat.hasAny && !(pol.internalPolicyLocal && cat.local.length === 0),
     externalPolicyChain: pol.externalPolicyLocal ? svl : svc,
@@ -286,6 +289,7 @@ function portInfo(s: Service, p: ServicePort, o: KubeProxyOptions, localhostNode
     internalComment: comment,
     externalTarget: target,
     externalComment: comment,
+    sep: (e) => seps.get(e) ?? sepChain(spn, proto, e.key),
   };
 }
 
@@ -311,9 +315,9 @@ function servicePortRules(
       b,
     );
   if (i.usesFw) fwRules(s, spn, o, { fw: i.fw, ext: i.ext }, b);
-  if (cat.cluster.length > 0 && pol.usesClusterEndpoints) endpointRules(s, spn, proto, i.svc, cat.cluster, b);
-  if (cat.local.length > 0 && pol.usesLocalEndpoints) endpointRules(s, spn, proto, i.svl, cat.local, b);
-  for (const e of cat.reachable) sepRules(s, spn, proto, e, b);
+  if (cat.cluster.length > 0 && pol.usesClusterEndpoints) endpointRules(s, spn, i.sep, i.svc, cat.cluster, b);
+  if (cat.local.length > 0 && pol.usesLocalEndpoints) endpointRules(s, spn, i.sep, i.svl, cat.local, b);
+  for (const e of cat.reachable) sepRules(s, spn, proto, i.sep(e), e, b);
 }
 
 /** KUBE-SERVICES' jumps for the cluster IP, external IPs and load-balancer IPs, or their REJECT/DROP. */
@@ -441,13 +445,12 @@ function fwRules(
 function endpointRules(
   s: Service,
   spn: string,
-  proto: string,
+  sep: (e: Endpoint) => string,
   chain: string,
   eps: Endpoint[],
   b: Buffers,
 ): void {
   b.natChains.push(`:${chain} - [0:0]`);
-  const sep = (e: Endpoint): string => sepChain(spn, proto, e.key);
   if (s.sessionAffinity === 'ClientIP')
     for (const e of eps)
       b.natRules.push(
@@ -461,8 +464,7 @@ function endpointRules(
 }
 
 /** KUBE-SEP-*: the hairpin masquerade, then the DNAT (recording the client for affinity). */
-function sepRules(s: Service, spn: string, proto: string, e: Endpoint, b: Buffers): void {
-  const sep = sepChain(spn, proto, e.key);
+function sepRules(s: Service, spn: string, proto: string, sep: string, e: Endpoint, b: Buffers): void {
   b.natChains.push(`:${sep} - [0:0]`);
   // appendServiceCommentLocked writes the name unquoted (a ServicePortName has no spaces).
   const comment = spn;
