@@ -16,14 +16,11 @@ import {
 } from './kube-proxy-endpoints';
 import { inPrefix6, parseCidr6, parseIp6 } from '../net/ipv6';
 import {
-  extChain,
-  fwChain,
   namesToHash,
+  portProtoHash,
   reserveHashes,
   sepChain,
   servicePortName,
-  svcChain,
-  svlChain,
   detectLocalOf,
   familyOf,
   type KubeProxyOptions,
@@ -226,6 +223,76 @@ function nodePortsJump(o: KubeProxyOptions, localhostNodePorts: boolean): string
 const capture = (comment: string, proto: string, ip: string, port: number): string =>
   `-m comment --comment ${q(comment)} -m ${proto} -p ${proto} -d ${ip} --dport ${port}`;
 
+/** What syncProxyRules works out for one Service port before writing its rules. */
+interface PortInfo {
+  s: Service;
+  o: KubeProxyOptions;
+  localhostNodePorts: boolean;
+  /** The ServicePortName, "namespace/name:port". */
+  spn: string;
+  proto: string;
+  port: number;
+  pol: PortPolicy;
+  cat: ReturnType<typeof categorizeEndpoints>;
+  svc: string;
+  svl: string;
+  ext: string;
+  fw: string;
+  /** The chain cluster IP traffic goes to: KUBE-SVL- for internalTrafficPolicy Local, else KUBE-SVC-. */
+  internalChain: string;
+  hasInternal: boolean;
+  externalPolicyChain: string;
+  hasExternal: boolean;
+  usesFw: boolean;
+  /** REJECT when the port has no endpoints at all, DROP when only no local ones. */
+  internalTarget: string;
+  internalComment: string;
+  externalTarget: string;
+  externalComment: string;
+  /** The KUBE-SEP- chain of an endpoint. */
+  sep: (e: Endpoint) => string;
+}
+
+function portInfo(s: Service, p: ServicePort, o: KubeProxyOptions, localhostNodePorts: boolean): PortInfo {
+  const spn = servicePortName(s, p);
+  const proto = p.protocol.toLowerCase();
+  const pol = portPolicy(s, p);
+  const eps = endpointsOf(s, p, o.node);
+  const cat = categorizeEndpoints(eps, pol);
+  // newServiceInfo and newEndpointInfo name the chains once: one hash a port, one an endpoint.
+  const hash = portProtoHash(spn, proto);
+  const svc = `KUBE-SVC-${hash}`;
+  const svl = `KUBE-SVL-${hash}`;
+  const seps = new Map(eps.map((e) => [e, sepChain(spn, proto, e.key)]));
+  const noEps = `${spn} has no endpoints`;
+  const noLocal = `${spn} has no local endpoints`;
+  const [target, comment] = cat.hasAny ? ['DROP', noLocal] : ['REJECT', noEps];
+  return {
+    s,
+    o,
+    localhostNodePorts,
+    spn,
+    proto,
+    port: p.port,
+    pol,
+    cat,
+    svc,
+    svl,
+    ext: `KUBE-EXT-${hash}`,
+    fw: `KUBE-FW-${hash}`,
+    internalChain: pol.internalPolicyLocal ? svl : svc,
+    hasInternal: cat.hasAny && !(pol.internalPolicyLocal && cat.local.length === 0),
+    externalPolicyChain: pol.externalPolicyLocal ? svl : svc,
+    hasExternal: cat.hasAny && !(pol.externalPolicyLocal && cat.local.length === 0),
+    usesFw: cat.hasAny && pol.loadBalancerIPs.length > 0 && (s.loadBalancerSourceRanges ?? []).length > 0,
+    internalTarget: target,
+    internalComment: comment,
+    externalTarget: target,
+    externalComment: comment,
+    sep: (e) => seps.get(e) ?? sepChain(spn, proto, e.key),
+  };
+}
+
 /** Everything one Service port contributes to both tables (the body of syncProxyRules' loop). */
 function servicePortRules(
   s: Service,
@@ -234,73 +301,76 @@ function servicePortRules(
   localhostNodePorts: boolean,
   b: Buffers,
 ): void {
-  const spn = servicePortName(s, p);
-  const proto = p.protocol.toLowerCase();
-  const pol = portPolicy(s, p);
-  const cat = categorizeEndpoints(endpointsOf(s, p, o.node), pol);
-  const svc = svcChain(spn, proto);
-  const svl = svlChain(spn, proto);
-  const ext = extChain(spn, proto);
-  const fw = fwChain(spn, proto);
-  const usesCluster = cat.cluster.length > 0 && pol.usesClusterEndpoints;
-  const usesLocal = cat.local.length > 0 && pol.usesLocalEndpoints;
-  const internalChain = pol.internalPolicyLocal ? svl : svc;
-  const hasInternal = cat.hasAny && !(pol.internalPolicyLocal && cat.local.length === 0);
-  const externalPolicyChain = pol.externalPolicyLocal ? svl : svc;
-  const hasExternal = cat.hasAny && !(pol.externalPolicyLocal && cat.local.length === 0);
-  const usesExt = cat.hasAny && pol.externallyAccessible;
-  const usesFw =
-    cat.hasAny && pol.loadBalancerIPs.length > 0 && (s.loadBalancerSourceRanges ?? []).length > 0;
-  const lbChain = usesFw ? fw : ext;
-  const noEps = `${spn} has no endpoints`;
-  const noLocal = `${spn} has no local endpoints`;
-  const [internalTarget, internalComment] = cat.hasAny ? ['DROP', noLocal] : ['REJECT', noEps];
-  const [externalTarget, externalComment] = cat.hasAny ? ['DROP', noLocal] : ['REJECT', noEps];
+  const i = portInfo(s, p, o, localhostNodePorts);
+  captureRules(i, b);
+  nodePortRules(i, b);
+  clusterMasqRule(i, b);
+  const { spn, proto, pol, cat } = i;
+  if (cat.hasAny && pol.externallyAccessible)
+    extRules(
+      spn,
+      pol,
+      o,
+      { ext: i.ext, svc: i.svc, externalPolicyChain: i.externalPolicyChain, hasExternal: i.hasExternal },
+      b,
+    );
+  if (i.usesFw) fwRules(s, spn, o, { fw: i.fw, ext: i.ext }, b);
+  if (cat.cluster.length > 0 && pol.usesClusterEndpoints) endpointRules(s, spn, i.sep, i.svc, cat.cluster, b);
+  if (cat.local.length > 0 && pol.usesLocalEndpoints) endpointRules(s, spn, i.sep, i.svl, cat.local, b);
+  for (const e of cat.reachable) sepRules(s, spn, proto, i.sep(e), e, b);
+}
 
-  if (hasInternal)
+/** KUBE-SERVICES' jumps for the cluster IP, external IPs and load-balancer IPs, or their REJECT/DROP. */
+function captureRules(i: PortInfo, b: Buffers): void {
+  const { spn, proto, port, pol, cat, hasExternal, externalTarget, externalComment } = i;
+  if (i.hasInternal)
     b.natRules.push(
-      `-A KUBE-SERVICES ${capture(`${spn} cluster IP`, proto, s.clusterIP, p.port)} -j ${internalChain}`,
+      `-A KUBE-SERVICES ${capture(`${spn} cluster IP`, proto, i.s.clusterIP, port)} -j ${i.internalChain}`,
     );
   else
     b.filterRules.push(
-      `-A KUBE-SERVICES ${capture(internalComment, proto, s.clusterIP, p.port)} -j ${internalTarget}`,
+      `-A KUBE-SERVICES ${capture(i.internalComment, proto, i.s.clusterIP, port)} -j ${i.internalTarget}`,
     );
   for (const ip of pol.externalIPs) {
     if (cat.hasAny)
-      b.natRules.push(`-A KUBE-SERVICES ${capture(`${spn} external IP`, proto, ip, p.port)} -j ${ext}`);
+      b.natRules.push(`-A KUBE-SERVICES ${capture(`${spn} external IP`, proto, ip, port)} -j ${i.ext}`);
     if (!hasExternal)
       b.filterRules.push(
-        `-A KUBE-EXTERNAL-SERVICES ${capture(externalComment, proto, ip, p.port)} -j ${externalTarget}`,
+        `-A KUBE-EXTERNAL-SERVICES ${capture(externalComment, proto, ip, port)} -j ${externalTarget}`,
       );
   }
+  const lbChain = i.usesFw ? i.fw : i.ext;
   for (const ip of pol.loadBalancerIPs) {
     if (cat.hasAny)
-      b.natRules.push(
-        `-A KUBE-SERVICES ${capture(`${spn} loadbalancer IP`, proto, ip, p.port)} -j ${lbChain}`,
-      );
-    if (usesFw)
+      b.natRules.push(`-A KUBE-SERVICES ${capture(`${spn} loadbalancer IP`, proto, ip, port)} -j ${lbChain}`);
+    if (i.usesFw)
       b.filterRules.push(
-        `-A KUBE-PROXY-FIREWALL ${capture(`${spn} traffic not accepted by ${fw}`, proto, ip, p.port)} -j DROP`,
+        `-A KUBE-PROXY-FIREWALL ${capture(`${spn} traffic not accepted by ${i.fw}`, proto, ip, port)} -j DROP`,
       );
   }
   if (!hasExternal)
     for (const ip of pol.loadBalancerIPs)
       b.filterRules.push(
-        `-A KUBE-EXTERNAL-SERVICES ${capture(externalComment, proto, ip, p.port)} -j ${externalTarget}`,
+        `-A KUBE-EXTERNAL-SERVICES ${capture(externalComment, proto, ip, port)} -j ${externalTarget}`,
       );
+}
+
+/** KUBE-NODEPORTS' jumps (or the REJECT/DROP in KUBE-EXTERNAL-SERVICES) and the health check port. */
+function nodePortRules(i: PortInfo, b: Buffers): void {
+  const { s, o, spn, proto, pol, cat } = i;
   if (pol.nodePort !== 0) {
     if (cat.hasAny) {
-      if (localhostNodePorts && o.nfacct)
+      if (i.localhostNodePorts && o.nfacct)
         b.natRules.push(
-          `-A KUBE-NODEPORTS -m comment --comment ${spn} -m ${proto} -p ${proto} -d 127.0.0.0/8 --dport ${pol.nodePort} -m nfacct --nfacct-name localhost_nps_accepted_pkts -j ${ext}`,
+          `-A KUBE-NODEPORTS -m comment --comment ${spn} -m ${proto} -p ${proto} -d 127.0.0.0/8 --dport ${pol.nodePort} -m nfacct --nfacct-name localhost_nps_accepted_pkts -j ${i.ext}`,
         );
       b.natRules.push(
-        `-A KUBE-NODEPORTS -m comment --comment ${spn} -m ${proto} -p ${proto} --dport ${pol.nodePort} -j ${ext}`,
+        `-A KUBE-NODEPORTS -m comment --comment ${spn} -m ${proto} -p ${proto} --dport ${pol.nodePort} -j ${i.ext}`,
       );
     }
-    if (!hasExternal)
+    if (!i.hasExternal)
       b.filterRules.push(
-        `-A KUBE-EXTERNAL-SERVICES -m comment --comment ${q(externalComment)} -m addrtype --dst-type LOCAL -m ${proto} -p ${proto} --dport ${pol.nodePort} -j ${externalTarget}`,
+        `-A KUBE-EXTERNAL-SERVICES -m comment --comment ${q(i.externalComment)} -m addrtype --dst-type LOCAL -m ${proto} -p ${proto} --dport ${pol.nodePort} -j ${i.externalTarget}`,
       );
   }
   // NeedsHealthCheck: only a LoadBalancer with Local policy keeps its healthCheckNodePort.
@@ -308,18 +378,15 @@ function servicePortRules(
     b.filterRules.push(
       `-A KUBE-NODEPORTS -m comment --comment ${q(`${spn} health check node port`)} -m tcp -p tcp --dport ${s.healthCheckNodePort} -j ACCEPT`,
     );
+}
 
-  if (hasInternal) {
-    const args = capture(`${spn} cluster IP`, proto, s.clusterIP, p.port);
-    const det = localDetector(o);
-    if (o.masqueradeAll) b.natRules.push(`-A ${internalChain} ${args} -j KUBE-MARK-MASQ`);
-    else if (det) b.natRules.push(`-A ${internalChain} ${args} ${det.ifNotLocal} -j KUBE-MARK-MASQ`);
-  }
-  if (usesExt) extRules(spn, pol, o, { ext, svc, externalPolicyChain, hasExternal }, b);
-  if (usesFw) fwRules(s, spn, o, { fw, ext }, b);
-  if (usesCluster) endpointRules(s, spn, proto, svc, cat.cluster, b);
-  if (usesLocal) endpointRules(s, spn, proto, svl, cat.local, b);
-  for (const e of cat.reachable) sepRules(s, spn, proto, e, b);
+/** The internal chain's first rule: masquerade what does not come from a local pod (or everything). */
+function clusterMasqRule(i: PortInfo, b: Buffers): void {
+  if (!i.hasInternal) return;
+  const args = capture(`${i.spn} cluster IP`, i.proto, i.s.clusterIP, i.port);
+  const det = localDetector(i.o);
+  if (i.o.masqueradeAll) b.natRules.push(`-A ${i.internalChain} ${args} -j KUBE-MARK-MASQ`);
+  else if (det) b.natRules.push(`-A ${i.internalChain} ${args} ${det.ifNotLocal} -j KUBE-MARK-MASQ`);
 }
 
 /** KUBE-EXT-*: masquerade for Cluster policy; the short-circuits for Local policy. */
@@ -378,13 +445,12 @@ function fwRules(
 function endpointRules(
   s: Service,
   spn: string,
-  proto: string,
+  sep: (e: Endpoint) => string,
   chain: string,
   eps: Endpoint[],
   b: Buffers,
 ): void {
   b.natChains.push(`:${chain} - [0:0]`);
-  const sep = (e: Endpoint): string => sepChain(spn, proto, e.key);
   if (s.sessionAffinity === 'ClientIP')
     for (const e of eps)
       b.natRules.push(
@@ -398,8 +464,7 @@ function endpointRules(
 }
 
 /** KUBE-SEP-*: the hairpin masquerade, then the DNAT (recording the client for affinity). */
-function sepRules(s: Service, spn: string, proto: string, e: Endpoint, b: Buffers): void {
-  const sep = sepChain(spn, proto, e.key);
+function sepRules(s: Service, spn: string, proto: string, sep: string, e: Endpoint, b: Buffers): void {
   b.natChains.push(`:${sep} - [0:0]`);
   // appendServiceCommentLocked writes the name unquoted (a ServicePortName has no spaces).
   const comment = spn;

@@ -57,8 +57,12 @@ export class Sockets {
   readonly listeners: Listener[] = [];
   readonly endpoints: Endpoint[] = [];
   readonly timeWait: TimeWait[] = [];
-  /** table_perturb: how far each destination's next ephemeral port has moved on. */
-  private readonly perturb = new Uint32Array(PERTURB_SIZE);
+  /**
+   * table_perturb: how far each destination's next ephemeral port has moved on. All zero
+   * until the first connect() needs it: most of a big world's namespaces never connect, and
+   * a typed array a namespace is a buffer outside the heap for the GC to track.
+   */
+  private perturb: Uint32Array | undefined;
 
   /**
    * __inet_hash_connect: the local port for connect() from `local` to `remote`:`rport`.
@@ -71,15 +75,16 @@ export class Sockets {
     const low = 32768;
     const remaining = 61000 - low; // ip_local_port_range 32768 60999, made even
     const index = portOffset & (PERTURB_SIZE - 1);
-    const offset = ((portOffset % (remaining / 2)) * 2 + this.perturb[index]!) % remaining;
+    const perturb = (this.perturb ??= new Uint32Array(PERTURB_SIZE));
+    const offset = ((portOffset % (remaining / 2)) * 2 + perturb[index]!) % remaining;
     let i = 0;
     let port = low + (offset & ~1);
     for (; i < remaining; i += 2, port += 2) {
       if (port >= low + remaining) port -= remaining;
       if (!this.tupleTaken(local, port, remote, rport, nowUs)) break;
     }
-    const jitter = ((portOffset >>> 8) + this.perturb[index]!) % 8;
-    this.perturb[index] = this.perturb[index]! + Math.max(i, jitter * 2) + 2;
+    const jitter = ((portOffset >>> 8) + perturb[index]!) % 8;
+    perturb[index] = perturb[index]! + Math.max(i, jitter * 2) + 2;
     return port;
   }
 

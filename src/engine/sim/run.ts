@@ -8,7 +8,8 @@ import { runCommand } from '../commands';
 import { CommandError } from '../kernel/errors';
 import { Ether } from '../kernel/devices/ether';
 import { Veth } from '../kernel/devices/veth';
-import type { World } from '../kernel/world';
+import type { Netns } from '../kernel/netns';
+import type { Machine, World } from '../kernel/world';
 import { formatIp } from '../net/ipv4';
 import { formatIp6 } from '../net/ipv6';
 import { buildWorld, findNetns, type BuildOptions, type BuiltWorld } from '../scenario/build';
@@ -22,6 +23,7 @@ import {
   type Topology,
   type TopologyInterface,
   type Trace,
+  type TraceEvent,
   type Verdict,
 } from '../kernel/trace';
 
@@ -194,54 +196,10 @@ function traceSteps(
     kind: 'command',
     explain: { code: 'command', args: { netns: ns.name, line: flow.command } },
   });
-
-  let verdict: Verdict;
-  let reason: string | undefined;
-  let output: string;
-  try {
-    const res = runCommand({ world, machine, ns, origin: `flow ${flow.id}` }, flow.command);
-    const p = res.process;
-    if (!p) {
-      verdict = 'error';
-      reason = `"${flow.command}" starts no program (a flow runs ping, curl or nc)`;
-      output = res.output;
-    } else {
-      const why = runFlow(world, p, () => recorder.events.length, tailUs);
-      output = [...(res.output ? [res.output] : []), ...p.output].join('\n');
-      if (why === 'tasks') {
-        verdict = 'error';
-        reason = `stopped after ${recorder.events.length} events: a forwarding loop or a broadcast storm (a bridge loop without STP) never ends on its own`;
-      } else if (p.outcome?.kind === 'ok') {
-        verdict = 'delivered';
-      } else if (p.outcome?.kind === 'refused') {
-        verdict = 'refused';
-      } else if (p.outcome?.kind === 'unresolved') {
-        // Before any drop: a lookup that failed is the story, whatever the DNS packets met.
-        verdict = 'unresolved';
-        reason = `${p.outcome.host} did not resolve: ${p.outcome.why}`;
-      } else if (p.outcome?.kind === 'local-error') {
-        verdict = 'unreachable';
-        reason = p.outcome.text;
-      } else {
-        // Nothing came back: the first drop, if any, says why.
-        const drop = recorder.events.find((e) => e.kind === 'drop');
-        if (drop) {
-          verdict = 'dropped';
-          reason = `${drop.netns}${drop.interface !== undefined ? ' ' + drop.interface : ''}: ${drop.explanation}`;
-        } else {
-          verdict = 'timeout';
-        }
-      }
-    }
-  } catch (err) {
-    if (!(err instanceof CommandError)) throw err;
-    verdict = 'error';
-    reason = err.message;
-    output = err.message;
-  }
+  const { verdict, reason, output } = runCommandOf(world, machine, ns, flow, recorder, tailUs);
   recorder.finish();
 
-  const trace: Trace = {
+  return {
     version: TRACE_VERSION,
     scenario: s.id,
     flow: flow.id,
@@ -257,7 +215,68 @@ function traceSteps(
     tables: recorder.tables,
     tableNetns: recorder.recorded,
   };
-  return trace;
+}
+
+/** How a flow ended: its verdict, why (when it did not deliver) and what its program printed. */
+interface FlowEnd {
+  verdict: Verdict;
+  reason?: string;
+  output: string;
+}
+
+/** Runs the flow's command and lets its packets play out; a command the shell refuses is an error verdict. */
+function runCommandOf(
+  world: World,
+  machine: Machine,
+  ns: Netns,
+  flow: ScenarioFlow,
+  recorder: Recorder,
+  tailUs: number,
+): FlowEnd {
+  try {
+    const res = runCommand({ world, machine, ns, origin: `flow ${flow.id}` }, flow.command);
+    const p = res.process;
+    if (!p)
+      return {
+        verdict: 'error',
+        reason: `"${flow.command}" starts no program (a flow runs ping, curl or nc)`,
+        output: res.output,
+      };
+    const why = runFlow(world, p, () => recorder.events.length, tailUs);
+    const output = [...(res.output ? [res.output] : []), ...p.output].join('\n');
+    if (why === 'tasks')
+      return {
+        verdict: 'error',
+        reason: `stopped after ${recorder.events.length} events: a forwarding loop or a broadcast storm (a bridge loop without STP) never ends on its own`,
+        output,
+      };
+    return { ...verdictOf(p, recorder.events), output };
+  } catch (err) {
+    if (!(err instanceof CommandError)) throw err;
+    return { verdict: 'error', reason: err.message, output: err.message };
+  }
+}
+
+/** The verdict of a program that ended: its outcome, or when nothing came back, the first drop. */
+function verdictOf(p: Process, events: readonly TraceEvent[]): { verdict: Verdict; reason?: string } {
+  switch (p.outcome?.kind) {
+    case 'ok':
+      return { verdict: 'delivered' };
+    case 'refused':
+      return { verdict: 'refused' };
+    case 'unresolved':
+      // Before any drop: a lookup that failed is the story, whatever the DNS packets met.
+      return { verdict: 'unresolved', reason: `${p.outcome.host} did not resolve: ${p.outcome.why}` };
+    case 'local-error':
+      return { verdict: 'unreachable', reason: p.outcome.text };
+  }
+  // Nothing came back: the first drop, if any, says why.
+  const drop = events.find((e) => e.kind === 'drop');
+  if (!drop) return { verdict: 'timeout' };
+  return {
+    verdict: 'dropped',
+    reason: `${drop.netns}${drop.interface !== undefined ? ' ' + drop.interface : ''}: ${drop.explanation}`,
+  };
 }
 
 /** Every flow of the scenario, each in a freshly built world. */

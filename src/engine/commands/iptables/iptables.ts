@@ -18,6 +18,7 @@ import {
   type IptCommand,
   type ParsedArgs,
 } from './parse-rule';
+import type { RuleSpec } from './spec';
 import { IptablesState, type XtBackend } from '../../kernel/netfilter/state';
 import {
   IPT_VERSION,
@@ -306,6 +307,22 @@ const COMMANDS: Record<IptCommand, (op: TableOp) => ExecResult> = {
 };
 
 /**
+ * `-A chain spec` on a draft whose jumps and kernel checks wait for COMMIT (iptables-restore's
+ * usual line): the rules go to the end of the chain, nothing else is looked at.
+ */
+export function appendToDraft(
+  t: Table,
+  chain: string | undefined,
+  spec: RuleSpec,
+  origin: string,
+  counters: { packets: number; bytes: number } | undefined,
+): void {
+  const c = chain === undefined ? undefined : t.chains.get(chain);
+  if (!c) throw plain(NO_CHAIN);
+  for (const r of expandSpec(spec, origin, counters)) c.rules.push(r);
+}
+
+/**
  * Runs one parsed command against `t`: a private draft (iptables-restore's), or the live
  * table through `opts.tx`. Throws IptError. A rule added, inserted or replaced is checked as
  * the kernel checks a committed rule set, but only for what it changes (ruleCheck).
@@ -314,9 +331,7 @@ export function execOnTable(t: Table, p: ParsedArgs, origin: string, opts: ExecO
   const cmd = p.command!;
   // iptables-restore's usual line: an append to its private draft, checked at COMMIT.
   if (cmd === 'A' && !opts.tx && opts.deferJumpCheck && opts.deferKernelCheck) {
-    const c = p.chain === undefined ? undefined : t.chains.get(p.chain);
-    if (!c) throw plain(NO_CHAIN);
-    for (const r of expandSpec(p.spec, origin, p.counters)) c.rules.push(r);
+    appendToDraft(t, p.chain, p.spec, origin, p.counters);
     return WROTE;
   }
   return COMMANDS[cmd](new TableOp(t, p, origin, opts));

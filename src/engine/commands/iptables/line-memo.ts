@@ -4,7 +4,7 @@
  * exists: a parse that asked is not remembered. kube-proxy writes the same lines on every
  * node and in every sync (110,000 of them at 10,000 Services), and a world is built again for
  * every trace; each line's words are split and parsed once. A remembered parse is never
- * changed: the caller gets a copy of its top level (table, counters) and shares the rule
+ * changed: a caller that sets its table or counters copies its top level, and shares the rule
  * spec, as the rules of one `-s a,b` line share theirs.
  */
 import type { ParsedArgs } from './spec';
@@ -19,10 +19,9 @@ const memo: Record<Family, Map<string, ParsedArgs>> = { ipv4: new Map(), ipv6: n
  */
 const CAPACITY = 400_000;
 
-/** The remembered parse of `line`, as a copy the caller may change. */
-export function rememberedParse(family: Family, line: string): ParsedArgs | undefined {
-  const p = memo[family].get(line);
-  return p && { ...p };
+/** The remembered parse of `line`, shared: the caller copies what it changes. */
+export function rememberedLine(family: Family, line: string): Readonly<ParsedArgs> | undefined {
+  return memo[family].get(line);
 }
 
 /** Remembers the parse of `line` (before the caller changes it). */

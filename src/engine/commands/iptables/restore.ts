@@ -10,9 +10,9 @@ import { CommandError } from '../../kernel/errors';
 import { attachNetfilter, registerXtHooks } from '../../kernel/netfilter/engine';
 import type { Netns } from '../../kernel/netns';
 import type { CommandContext, CommandResult } from '../tool/types';
-import { execOnTable, ipsetExistsIn, legacyWords, xtStateFor } from './iptables';
+import { appendToDraft, execOnTable, ipsetExistsIn, legacyWords, xtStateFor } from './iptables';
 import { IptError, parseIptablesArgs, type ParsedArgs } from './parse-rule';
-import { rememberedParse, rememberParse } from './line-memo';
+import { rememberedLine, rememberParse } from './line-memo';
 import { IptablesState, type XtBackend } from '../../kernel/netfilter/state';
 import {
   cloneTable,
@@ -158,17 +158,14 @@ interface LineContext {
   backend: XtBackend;
 }
 
+/** What a command line wrote: its chain and its target's kind say why the kernel refused it. */
+type Wrote = Pick<ParsedArgs, 'chain' | 'spec'>;
+
 /**
  * Applies one line of a table block to the draft `t`: a chain declaration, a built-in
- * chain's policy, or a command. Returns, for a command, the chain it wrote and its
- * target's kind (to say why the kernel refused it); throws CommandError.
+ * chain's policy, or a command. Returns, for a command, its parse; throws CommandError.
  */
-function applyLine(
-  t: Table,
-  line: string,
-  n: number,
-  c: LineContext,
-): { chain: string; target?: string } | undefined {
+function applyLine(t: Table, line: string, n: number, c: LineContext): Wrote | undefined {
   if (line.startsWith(':')) {
     const m = /^:(\S+)\s+(\S+)(?:\s+\[(\d+):(\d+)\])?\s*$/.exec(line);
     if (!m) throw new CommandError(`${c.tool}: line ${n} failed`, 1);
@@ -190,8 +187,13 @@ function applyLine(
   }
   try {
     // A line without `[p:b]` counters in front may have been parsed before (line-memo.ts).
-    const known = line.charCodeAt(0) === 91 ? undefined : rememberedParse(c.family, line);
-    const { p, counters } = known ? { p: known, counters: undefined } : parseLine(line, c);
+    const known = line.charCodeAt(0) === 91 ? undefined : rememberedLine(c.family, line);
+    if (known?.command === 'A' && !(t.id === 'nat' && known.spec.target?.kind === 'DROP')) {
+      // The usual line: appended as it was parsed, without a copy of the parse.
+      appendToDraft(t, known.chain, known.spec, c.origin, c.counters ? known.counters : undefined);
+      return known;
+    }
+    const { p, counters } = known ? { p: { ...known }, counters: undefined } : parseLine(line, c);
     p.table = t.id;
     if (p.table === 'nat' && (p.spec.target?.kind === 'DROP' || (p.command === 'P' && p.arg2 === 'DROP')))
       throw new IptError(
@@ -202,7 +204,7 @@ function applyLine(
     if (counters && !p.counters) p.counters = counters;
     if (!c.counters) p.counters = undefined;
     execOnTable(t, p, c.origin, { deferJumpCheck: true, deferKernelCheck: true, family: c.family });
-    return { chain: p.chain ?? '', ...(p.spec.target ? { target: p.spec.target.kind } : {}) };
+    return p;
   } catch (e) {
     if (e instanceof IptError) throw lineError(e, n, c.tool);
     throw e;
@@ -255,8 +257,9 @@ function blame(block: Block, lines: string[], end: number, c: LineContext): neve
     if (!wrote) continue;
     const errno = kernelCheck(t, c.backend);
     if (errno) {
-      const hint = targetHint(t.id, wrote.chain, wrote.target);
-      const core = ` RULE_APPEND failed (${errno}): rule in chain ${wrote.chain}`;
+      const chain = wrote.chain ?? '';
+      const hint = targetHint(t.id, chain, wrote.spec.target?.kind);
+      const core = ` RULE_APPEND failed (${errno}): rule in chain ${chain}`;
       throw lineError(new IptError('versioned', hint ? `${core}\n${hint}` : core, 4), k + 1, c.tool);
     }
   }
@@ -343,7 +346,7 @@ export function applyRestore(
       continue;
     }
     if (!current) throw new CommandError(`${TOOL}: line ${n} failed`, 1);
-    written.add(current.id);
+    if (!written.has(current.id)) written.add(current.id);
     applyLine(current, line, n, c);
   }
   if (current)

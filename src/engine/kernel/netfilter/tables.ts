@@ -511,56 +511,75 @@ export function targetHint(table: TableId, chain: string, target: string | undef
 }
 
 /**
- * Which built-in chains (hooks) reach each chain by jumps and gotos: bit i for the table's
- * i-th built-in chain. One walk a hook, each chain visited once a hook.
+ * The chains the hooks reach by jumps and gotos, each after every chain that jumps to it (a
+ * reverse postorder of one depth-first search from all hooks), or null when the search meets
+ * a loop. One walk however many hooks reach a chain.
  */
-function hookMasks(table: Table): Map<string, number> {
-  const masks = new Map<string, number>();
+function hookOrder(table: Table, hooks: readonly string[]): string[] | null {
+  const state = new Map<string, 1 | 2>();
+  const post: string[] = [];
+  const visit = (name: string): boolean => {
+    const s = state.get(name);
+    if (s !== undefined) return s === 2;
+    state.set(name, 1);
+    for (const r of table.chains.get(name)?.rules ?? [])
+      if (r.target?.kind === 'CHAIN' && !visit(r.target.chain)) return false;
+    state.set(name, 2);
+    post.push(name);
+    return true;
+  };
+  for (const name of hooks) if (!visit(name)) return null;
+  return post.reverse();
+}
+
+/**
+ * Is a rule of chain `c` refused, with `mask` the hooks its chain is reachable from (bit i
+ * for the table's i-th built-in chain)? Only a target with hook restrictions, or a physdev
+ * match run from OUTPUT, can be.
+ */
+function badChain(table: Table, c: Chain, mask: number, backend: XtBackend): boolean {
   const hooks = BUILTIN_CHAINS[table.id];
-  for (let h = 0; h < hooks.length; h++) {
-    const bit = 1 << h;
-    const stack = [hooks[h]!];
-    while (stack.length) {
-      const name = stack.pop()!;
-      const m = masks.get(name) ?? 0;
-      if (m & bit) continue;
-      masks.set(name, m | bit);
-      for (const r of table.chains.get(name)?.rules ?? [])
-        if (r.target?.kind === 'CHAIN') stack.push(r.target.chain);
+  const output = 1 << hooks.indexOf('OUTPUT');
+  for (const r of c.rules) {
+    const restricted = r.target !== undefined && TARGET_HOOKS[r.target.kind] !== undefined;
+    if (!restricted) {
+      if (mask & output && badRule(table.id, r, 'OUTPUT', c.name, backend)) return true;
+      continue;
     }
+    if (badTarget(table.id, r, null)) return true;
+    for (let h = 0; h < hooks.length; h++)
+      if (mask & (1 << h) && badRule(table.id, r, hooks[h]!, c.name, backend)) return true;
   }
-  return masks;
+  return false;
 }
 
 /**
  * The checks the kernel makes on commit: no jump loop reachable from a hook (EMLINK), targets only reachable
  * from the hooks and table they support, REJECT tcp-reset only on `-p tcp` (EINVAL).
- * Returns the errno text or null. Each rule is looked at once, with the hooks its chain is
- * reachable from: only a target with hook restrictions, or a physdev match run from OUTPUT,
- * can be refused.
+ * Returns the errno text or null. The chains the hooks reach are taken in an order where
+ * every chain comes after those jumping to it, so a chain's hooks are known when its turn
+ * comes and handed on to its jumps' targets: each rule is looked at twice (the search, the
+ * check), however many hooks reach it.
  */
 export function kernelCheck(table: Table, backend: XtBackend = 'nft'): string | null {
+  const hooks = BUILTIN_CHAINS[table.id];
   // Loops: from the base chains only (nf_tables accepts a loop among chains no hook reaches,
   // and refuses the rule that makes it reachable).
-  const state = new Map<string, 1 | 2>();
-  const hooks = BUILTIN_CHAINS[table.id];
-  for (const name of hooks) if (!loopFree(table, name, state)) return 'Too many links';
-  const masks = hookMasks(table);
-  const output = 1 << hooks.indexOf('OUTPUT');
-  for (const c of table.chains.values()) {
-    // Chains not reachable from any hook are still checked for the table.
-    const mask = masks.get(c.name) ?? 0;
-    for (const r of c.rules) {
-      const restricted = r.target !== undefined && TARGET_HOOKS[r.target.kind] !== undefined;
-      if (!restricted) {
-        if (mask & output && badRule(table.id, r, 'OUTPUT', c.name, backend)) return 'Invalid argument';
-        continue;
-      }
-      if (badTarget(table.id, r, null)) return 'Invalid argument';
-      for (let h = 0; h < hooks.length; h++)
-        if (mask & (1 << h) && badRule(table.id, r, hooks[h]!, c.name, backend)) return 'Invalid argument';
-    }
+  const order = hookOrder(table, hooks);
+  if (!order) return 'Too many links';
+  const masks = new Map<string, number>();
+  for (let h = 0; h < hooks.length; h++) masks.set(hooks[h]!, 1 << h);
+  for (const name of order) {
+    const c = table.chains.get(name);
+    if (!c) continue;
+    const mask = masks.get(name) ?? 0;
+    if (badChain(table, c, mask, backend)) return 'Invalid argument';
+    for (const r of c.rules)
+      if (r.target?.kind === 'CHAIN') masks.set(r.target.chain, (masks.get(r.target.chain) ?? 0) | mask);
   }
+  // Chains no hook reaches are still checked for the table.
+  for (const c of table.chains.values())
+    if (!masks.has(c.name) && badChain(table, c, 0, backend)) return 'Invalid argument';
   return null;
 }
 
