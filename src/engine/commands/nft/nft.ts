@@ -8,7 +8,7 @@ import { attachNftables } from '../../kernel/netfilter/engine';
 import { NftState } from '../../kernel/netfilter/nft-types';
 import { CommandError } from '../../kernel/errors';
 import type { CommandContext, CommandResult } from '../tool/types';
-import { lex, NftError, Tokens } from './lex';
+import { NftError, Tokens } from './lex';
 import { runAll, type Ctx } from './ruleset';
 import { IptablesState } from '../../kernel/netfilter/state';
 import { TABLE_IDS, untouchTable } from '../../kernel/netfilter/tables';
@@ -53,7 +53,7 @@ function run(ctx: CommandContext, src: string, file?: string): CommandResult {
     },
   };
   try {
-    runAll(c, new Tokens(lex(src), src.length));
+    runAll(c, new Tokens(src));
   } catch (e) {
     if (e instanceof NftError) throw new CommandError(errorText(src, e, file), 1);
     throw e;
