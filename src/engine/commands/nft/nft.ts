@@ -6,6 +6,7 @@
  */
 import { attachNftables } from '../../kernel/netfilter/engine';
 import { NftState } from '../../kernel/netfilter/nft-types';
+import { hashSetElems } from '../../kernel/netfilter/nft-set-lookup';
 import { CommandError } from '../../kernel/errors';
 import type { CommandContext, CommandResult } from '../tool/types';
 import { NftError, Tokens } from './lex';
@@ -59,6 +60,7 @@ function run(ctx: CommandContext, src: string, file?: string): CommandResult {
     throw e;
   }
   if (flushXt && xt) flushIptablesNft(xt);
+  for (const t of st.tables) for (const set of t.sets.values()) hashSetElems(set.elems);
   attachNftables(ctx.ns, st);
   ctx.ns.changed('nftables');
   return { output: c.out.join('\n') };
