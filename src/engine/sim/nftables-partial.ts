@@ -40,6 +40,9 @@ interface TableChains {
   map: NftTable['chains'];
   size: number;
   chains: NftChain[];
+  /** Each chain's place in `chains`, by name, and the places of the base chains. */
+  pos: Map<string, number>;
+  base: number[];
   rules: number;
   /** The chains' lines in `nft list ruleset`. */
   lines: number;
@@ -50,13 +53,17 @@ function chainsOf(t: NftTable): TableChains {
   const known = tableChains.get(t);
   if (known && known.map === t.chains && known.size === t.chains.size) return known;
   const chains = [...t.chains.values()];
+  const pos = new Map<string, number>();
+  const base: number[] = [];
   let rules = 0;
   let lines = 0;
-  for (const c of chains) {
+  chains.forEach((c, i) => {
+    pos.set(c.name, i);
+    if (c.base) base.push(i);
     rules += c.rules.length;
     lines += 2 + (c.comment !== undefined ? 1 : 0) + (c.base ? 1 : 0) + c.rules.length;
-  }
-  const tc = { map: t.chains, size: t.chains.size, chains, rules, lines };
+  });
+  const tc = { map: t.chains, size: t.chains.size, chains, pos, base, rules, lines };
   tableChains.set(t, tc);
   return tc;
 }
@@ -104,14 +111,41 @@ export function sameFrozenNft(a: FrozenNftables, b: FrozenNftables): boolean {
   });
 }
 
+/** A big map's elements by the chain their verdict jumps or goes to (element indexes, in order). */
+const byTarget = new WeakMap<NftSet['data'], Map<string, number[]>>();
+
+function targetsOf(data: NftSet['data']): Map<string, number[]> {
+  let m = byTarget.get(data);
+  if (m) return m;
+  m = new Map();
+  for (let i = 0; i < data.length; i++) {
+    const d = data[i]!;
+    if (!('kind' in d) || (d.kind !== 'jump' && d.kind !== 'goto')) continue;
+    const xs = m.get(d.chain);
+    if (xs) xs.push(i);
+    else m.set(d.chain, [i]);
+  }
+  byTarget.set(data, m);
+  return m;
+}
+
 /** Of a big set, the elements whose data jumps or goes to a walked chain (of its table). */
 function keptSet(s: NftSet, walked: ReadonlySet<string>): NftSet {
   if (s.elems.length <= BIG_SET) return s;
-  const keep: number[] = [];
-  s.data.forEach((d, i) => {
-    if ('kind' in d && (d.kind === 'jump' || d.kind === 'goto') && walked.has(d.chain)) keep.push(i);
-  });
+  const targets = targetsOf(s.data);
+  const keep = [...walked].flatMap((name) => targets.get(name) ?? []).sort((a, b) => a - b);
   return { ...s, elems: keep.map((i) => s.elems[i]!), data: keep.map((i) => s.data[i]!) };
+}
+
+/** The base chains and the walked ones of a frozen table, in the table's order. */
+function shownChains(t: NftTable, chains: NftChain[], walked: ReadonlySet<string>): NftChain[] {
+  const { pos, base } = chainsOf(t);
+  const at = [...base];
+  for (const name of walked) {
+    const i = pos.get(name);
+    if (i !== undefined && !chains[i]!.base) at.push(i);
+  }
+  return at.sort((a, b) => a - b).map((i) => chains[i]!);
 }
 
 /** The walked chains of each table ("FAMILY NAME"), from "FAMILY NAME\0CHAIN" keys. */
@@ -155,8 +189,7 @@ export function partialNftRows(
       blank();
       push(setLines(keptSet(s, walkedHere)));
     }
-    for (const c of chains) {
-      if (!c.base && !walkedHere.has(c.name)) continue;
+    for (const c of shownChains(t, chains, walkedHere)) {
       const shown =
         c.rules.length > LONG_NFT_CHAIN
           ? { ...c, rules: c.rules.filter((r) => named.has(`${table}\u0000\t\t${nftRuleText(t.family, r)}`)) }
