@@ -102,6 +102,7 @@ export function ipvsadm(ctx: CommandContext, argv: string[]): CommandResult {
       }
     }
   }
+  ipvs.edited();
   ctx.ns.ipvs = ipvs;
   ctx.ns.changed('ipvs');
   return { output: '' };

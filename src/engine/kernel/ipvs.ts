@@ -61,6 +61,16 @@ export class Ipvs {
    * packet or an ipvsadm call finds its service without walking 10,000 of them.
    */
   private readonly index = new Map<string, VirtualService>();
+  /**
+   * Bumped whenever a service, its scheduler or its real servers change (add, remove, clear,
+   * and every ipvsadm call through edited): a snapshot of the services stays valid while it holds.
+   */
+  serial = 0;
+
+  /** The services were changed in place (ipvsadm -E, -a, -e, -d). */
+  edited(): void {
+    this.serial++;
+  }
 
   find(proto: string, vip: number, port: number): VirtualService | undefined {
     return this.index.get(`${proto} ${vip} ${port}`);
@@ -68,17 +78,20 @@ export class Ipvs {
 
   add(vs: VirtualService): void {
     this.services.push(vs);
+    this.serial++;
     this.index.set(`${vs.proto} ${vs.vip} ${vs.port}`, vs);
   }
 
   remove(vs: VirtualService): void {
     const i = this.services.indexOf(vs);
     if (i >= 0) this.services.splice(i, 1);
+    this.serial++;
     this.index.delete(`${vs.proto} ${vs.vip} ${vs.port}`);
   }
 
   clear(): void {
     this.services.splice(0);
+    this.serial++;
     this.index.clear();
   }
 

@@ -22,8 +22,6 @@ export class NftError extends Error {
   }
 }
 
-const PUNCT = new Set(['{', '}', ',', ';', ':', '@', '\n']);
-
 /**
  * nft's scanner reads an IPv6 address (with a prefix length or as one end of a range) as one
  * token although `:` is punctuation elsewhere (maps, `dnat to 10.0.0.1:80`): hex groups and
@@ -61,53 +59,93 @@ const ENDS_WORD = new Uint8Array(128);
 for (const ch of ' \t\n\r\v\f{},;:@"#') ENDS_WORD[ch.charCodeAt(0)] = 1;
 const endsWord = (c: number): boolean => (c < 128 ? ENDS_WORD[c] === 1 : /\s/.test(String.fromCharCode(c)));
 
-/** Split nft input into tokens; newlines are tokens (they end statements), comments are dropped. */
-export function lex(src: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  let n = 0;
-  while (i < src.length) {
-    const c = src[i]!;
-    if (c === ' ' || c === '\t' || c === '\r') i++;
-    else if (c === '#') while (i < src.length && src[i] !== '\n') i++;
-    else if (c === '"') {
-      const end = src.indexOf('"', i + 1);
-      if (end < 0) throw new NftError('syntax error, unexpected junk', i, src.length - i);
-      out.push({ text: src.slice(i + 1, end), quoted: true, at: i, len: end + 1 - i });
-      i = end + 1;
-    } else if (c === '!' && src[i + 1] === '=') {
-      out.push({ text: '!=', quoted: false, at: i, len: 2 });
-      i += 2;
-    } else if (c === '[' && (n = bracketed6Len(src, i)) > 0) {
-      // RFC 2732's [addr] (scanner.l's ip6addr_rfc2732): the address without its brackets.
-      out.push({ text: src.slice(i + 1, i + n - 1), quoted: false, at: i, len: n });
-      i += n;
-    } else if ((n = ip6Len(src, i)) > 0) {
-      out.push({ text: src.slice(i, i + n), quoted: false, at: i, len: n });
-      i += n;
-    } else if (PUNCT.has(c)) {
-      out.push({ text: c, quoted: false, at: i, len: 1 });
-      i++;
-    } else {
-      let j = i;
-      while (j < src.length && !endsWord(src.charCodeAt(j))) j++;
-      out.push({ text: src.slice(i, j), quoted: false, at: i, len: j - i });
-      i = j;
-    }
+/** Character codes the scanner tests for. */
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const BANG = 33;
+const QUOTE = 34;
+const HASH = 35;
+const EQ = 61;
+const LBRACKET = 91;
+
+/** Single-character tokens: `{},;:@` and the newline. */
+const IS_PUNCT = new Uint8Array(128);
+for (const ch of '{},;:@\n') IS_PUNCT[ch.charCodeAt(0)] = 1;
+
+/**
+ * The token starting at or after `i` (blanks and comments skipped), or undefined at the end;
+ * newlines are tokens (they end statements), comments are dropped.
+ */
+function lexAt(src: string, i: number): Token | undefined {
+  const end = src.length;
+  let c = 0;
+  for (; i < end; i++) {
+    c = src.charCodeAt(i);
+    if (c === SPACE || c === TAB || c === CR) continue;
+    if (c !== HASH) break;
+    while (i + 1 < end && src.charCodeAt(i + 1) !== LF) i++;
   }
-  return out;
+  if (i >= end) return undefined;
+  let n = 0;
+  if (c === QUOTE) {
+    const close = src.indexOf('"', i + 1);
+    if (close < 0) throw new NftError('syntax error, unexpected junk', i, end - i);
+    return { text: src.slice(i + 1, close), quoted: true, at: i, len: close + 1 - i };
+  }
+  if (c === BANG && src.charCodeAt(i + 1) === EQ) return { text: '!=', quoted: false, at: i, len: 2 };
+  // RFC 2732's [addr] (scanner.l's ip6addr_rfc2732): the address without its brackets.
+  if (c === LBRACKET && (n = bracketed6Len(src, i)) > 0)
+    return { text: src.slice(i + 1, i + n - 1), quoted: false, at: i, len: n };
+  if (isIp6Char(c) && (n = ip6Len(src, i)) > 0)
+    return { text: src.slice(i, i + n), quoted: false, at: i, len: n };
+  if (c < 128 && IS_PUNCT[c] === 1) return { text: src[i]!, quoted: false, at: i, len: 1 };
+  let j = i;
+  while (j < end && !endsWord(src.charCodeAt(j))) j++;
+  return { text: src.slice(i, j), quoted: false, at: i, len: j - i };
 }
 
-/** A cursor over the tokens with nft's wording for what it did not expect. */
+/**
+ * A cursor over the tokens with nft's wording for what it did not expect. The input is lexed
+ * as the parser asks for tokens, and the tokens of finished statements are let go (release):
+ * a 10,000-Service `nft -f` is 1.7 million tokens, which need not all live at once.
+ */
 export class Tokens {
   i = 0;
-  constructor(
-    readonly toks: Token[],
-    readonly end: number,
-  ) {}
+  /** The tokens lexed and not yet released; `i` indexes them. */
+  readonly toks: Token[] = [];
+  /** Where lexing goes on in `src` (past the last token in `toks`). */
+  private pos = 0;
+  private done = false;
+  readonly end: number;
+  constructor(readonly src: string) {
+    this.end = src.length;
+  }
+
+  /** Lex until `toks[k]` exists or the input ends. */
+  private fill(k: number): void {
+    while (!this.done && this.toks.length <= k) {
+      const t = lexAt(this.src, this.pos);
+      if (!t) this.done = true;
+      else {
+        this.toks.push(t);
+        this.pos = t.at + t.len;
+      }
+    }
+  }
+
+  /** Forget the tokens before the cursor (a finished statement's; nothing refers back to them). */
+  release(): void {
+    if (this.i === 0) return;
+    this.toks.splice(0, this.i);
+    this.i = 0;
+  }
 
   peek(k = 0): Token | undefined {
-    return this.toks[this.i + k];
+    const at = this.i + k;
+    if (at >= this.toks.length) this.fill(at);
+    return this.toks[at];
   }
 
   /** The next token's text ('' at the end). */
@@ -117,7 +155,7 @@ export class Tokens {
   }
 
   next(): Token {
-    const t = this.toks[this.i];
+    const t = this.peek();
     if (!t) throw this.unexpected();
     this.i++;
     return t;

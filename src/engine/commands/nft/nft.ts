@@ -6,9 +6,10 @@
  */
 import { attachNftables } from '../../kernel/netfilter/engine';
 import { NftState } from '../../kernel/netfilter/nft-types';
+import { hashSetElems } from '../../kernel/netfilter/nft-set-lookup';
 import { CommandError } from '../../kernel/errors';
 import type { CommandContext, CommandResult } from '../tool/types';
-import { lex, NftError, Tokens } from './lex';
+import { NftError, Tokens } from './lex';
 import { runAll, type Ctx } from './ruleset';
 import { IptablesState } from '../../kernel/netfilter/state';
 import { TABLE_IDS, untouchTable } from '../../kernel/netfilter/tables';
@@ -53,12 +54,13 @@ function run(ctx: CommandContext, src: string, file?: string): CommandResult {
     },
   };
   try {
-    runAll(c, new Tokens(lex(src), src.length));
+    runAll(c, new Tokens(src));
   } catch (e) {
     if (e instanceof NftError) throw new CommandError(errorText(src, e, file), 1);
     throw e;
   }
   if (flushXt && xt) flushIptablesNft(xt);
+  for (const t of st.tables) for (const set of t.sets.values()) hashSetElems(set.elems);
   attachNftables(ctx.ns, st);
   ctx.ns.changed('nftables');
   return { output: c.out.join('\n') };

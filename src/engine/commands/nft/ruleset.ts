@@ -511,6 +511,7 @@ export function runStatement(c: Ctx, ts: Tokens): void {
 /** Every statement of the input, separated by newlines or semicolons. */
 export function runAll(c: Ctx, ts: Tokens): void {
   for (skipSeps(ts); ts.peek(); skipSeps(ts)) {
+    ts.release();
     runStatement(c, ts);
     if (!ts.atEnd() || ts.word() === '}') throw ts.unexpected();
   }

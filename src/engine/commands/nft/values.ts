@@ -248,14 +248,16 @@ const WIDTH: Partial<Record<NftDatatype, [number, boolean]>> = {
  */
 function concatKey(e: NftElem, types: NftDatatype[]): number[] {
   const bytes: number[] = [];
-  (e.parts ?? [e]).forEach((p, i) => {
+  const parts = e.parts ?? [e];
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
     const [n, be] = WIDTH[types[i]!] ?? [4, true];
     const a6 = p.a6?.lo;
-    const le = Array.from({ length: n }, (_, k) =>
-      a6 !== undefined ? Number((a6 >> BigInt(8 * k)) & 0xffn) : Math.floor(p.lo / 256 ** k) % 256,
-    );
-    bytes.push(...(be ? le.reverse() : le));
-  });
+    // Byte k of the value, least significant first; network-order types go in most significant first.
+    const byte = (k: number): number =>
+      a6 !== undefined ? Number((a6 >> BigInt(8 * k)) & 0xffn) : Math.floor(p.lo / 256 ** k) % 256;
+    for (let k = 0; k < n; k++) bytes.push(byte(be ? n - 1 - k : k));
+  }
   return bytes.reverse();
 }
 
@@ -297,6 +299,8 @@ export function keyCmp(types?: NftDatatype[]): (x: SortKey, y: SortKey) => numbe
 }
 
 export function sortBy<T>(xs: T[], key: (x: T) => SortKey, types?: NftDatatype[]): T[] {
+  // One element (kube-proxy's `add element` statements) is in order already.
+  if (xs.length < 2) return xs.slice();
   const cmp = keyCmp(types);
   return [...xs].sort((a, b) => cmp(key(a), key(b)));
 }

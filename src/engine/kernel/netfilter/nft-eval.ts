@@ -10,6 +10,7 @@ import type { TraversedRule } from '../trace';
 import { isUntracked6 } from './conntrack';
 import { addrType, type PacketView } from './match';
 import { nftFibValue } from './nft-fib';
+import { hashedLookup } from './nft-set-lookup';
 import { baseChainText, nftRuleText } from './nft-text';
 import type {
   NftChain,
@@ -159,11 +160,39 @@ function elemHas(field: NftField, e: NftElem, x: KeyValue, key?: NftKey): boolea
   return x >>> 0 >= e.lo && x >>> 0 <= e.hi;
 }
 
-/** A set's live elements: a dynamic set's expire (nft_set_elem_expired). */
+/** A dynamic set's element lives until it expires (nft_set_elem_expired). */
+const live = (e: NftElem, now: number): boolean => e.expires === undefined || e.expires > now;
+
+/** A set's live elements. */
 function rhsElems(t: NftTable, rhs: NftRhs, now: number): NftElem[] {
   if (rhs.kind === 'value') return [rhs.elem];
   if (rhs.kind === 'set') return rhs.elems;
-  return (t.sets.get(rhs.name)?.elems ?? []).filter((e) => e.expires === undefined || e.expires > now);
+  return (t.sets.get(rhs.name)?.elems ?? []).filter((e) => live(e, now));
+}
+
+/** Can the key's value be looked up by hash (no ct state/status bitmask among its fields)? */
+function hashable(field: NftField, key?: NftKey): boolean {
+  if (key?.kind === 'concat') return key.fields.every((f) => !BITMASK_FIELDS.has(f));
+  return !BITMASK_FIELDS.has(field);
+}
+
+/**
+ * The index of the first element of a named set that holds the value (nft_lookup): by hash
+ * when the set holds single values, else element by element; -1 when none does.
+ */
+function setLookup(elems: readonly NftElem[], field: NftField, x: KeyValue, key?: NftKey): number {
+  const i = hashable(field, key) ? hashedLookup(elems, x) : undefined;
+  return i ?? elems.findIndex((e) => elemHas(field, e, x, key));
+}
+
+/** Does `rhs` hold the value: one value, an anonymous set, or a named set's live elements? */
+function rhsHas(t: NftTable, field: NftField, rhs: NftRhs, x: KeyValue, now: number, key?: NftKey): boolean {
+  if (rhs.kind === 'ref') {
+    const elems = t.sets.get(rhs.name)?.elems ?? [];
+    const i = hashable(field, key) ? hashedLookup(elems, x) : undefined;
+    if (i !== undefined) return i >= 0 && live(elems[i]!, now);
+  }
+  return rhsElems(t, rhs, now).some((el) => elemHas(field, el, x, key));
 }
 
 /** A map lookup: the data of the first element whose key holds the value. */
@@ -177,7 +206,7 @@ function mapLookup(
   if (rhs.kind === 'map') return rhs.elems.find((m) => elemHas(field, m.key, x, key))?.data;
   const set = t.sets.get(rhs.name);
   if (!set) return undefined;
-  const i = set.elems.findIndex((e) => elemHas(field, e, x, key));
+  const i = setLookup(set.elems, field, x, key);
   return i < 0 ? undefined : set.data[i];
 }
 
@@ -196,7 +225,8 @@ function dynsetUpdate(t: NftTable, e: Extract<NftExpr, { op: 'update' }>, v: Pac
   };
   const same = (a: NftElem): boolean => a.lo === elem.lo && a.a6?.lo === elem.a6?.lo;
   const i = set.elems.findIndex(same);
-  if (i >= 0) set.elems[i] = elem;
+  // A new array, never a change in place: a frozen snapshot or a lookup index may hold the old one.
+  if (i >= 0) set.elems = set.elems.map((e, k) => (k === i ? elem : e));
   else set.elems = [...set.elems, elem].sort(elemOrder);
   v.ns.changed('nftables');
   return { kind: 'next' };
@@ -277,7 +307,7 @@ function exprStep(t: NftTable, e: NftExpr, v: PacketView, bytes: number): Step {
       const raw = keyValue(e.field, e.key, v);
       if (raw === undefined) return { kind: 'break' };
       const x = e.mask !== undefined && typeof raw === 'number' ? (raw & e.mask) >>> 0 : raw;
-      const hit = rhsElems(t, e.rhs, v.ns.world.sched.now).some((el) => elemHas(e.field, el, x, e.key));
+      const hit = rhsHas(t, e.field, e.rhs, x, v.ns.world.sched.now, e.key);
       return hit !== e.neg ? { kind: 'next' } : { kind: 'break' };
     }
     case 'fib': {
