@@ -1,7 +1,8 @@
 /** The loader that starts the page's modules after the first paint, and the CSP that lets it run. */
 import { createHash } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
-import { BOOT_FALLBACK_MS, BOOT_SCRIPT, takeInitialJs } from '../scripts/boot-plugin';
+import type { Rollup } from 'vite';
+import { BOOT_FALLBACK_MS, BOOT_SCRIPT, journeyChunks, takeInitialJs } from '../scripts/boot-plugin';
 import { CSP, inlineScripts, policyFor } from '../scripts/csp-plugin';
 
 const VITE_HTML = `<head>
@@ -23,13 +24,22 @@ describe('boot plugin', () => {
   });
 
   it('adds the same tags once, after a painted frame or the fallback, whichever comes first', () => {
-    const added: { tag: string; rel?: string; href?: string; src?: string; type?: string }[] = [];
+    const added: {
+      tag: string;
+      rel?: string;
+      href?: string;
+      src?: string;
+      type?: string;
+      fetchPriority?: string;
+    }[] = [];
     const timers: [() => void, number][] = [];
     let frame: (() => void) | null = null;
     const el = (tag: string) => ({ tag }) as (typeof added)[number];
     runInNewContext(BOOT_SCRIPT, {
       document: {
-        currentScript: { getAttribute: () => './a.js ./b.js ./c.js' },
+        currentScript: {
+          getAttribute: (name: string) => (name === 'data-initial-js' ? './a.js ./b.js ./c.js' : './j.js'),
+        },
         createElement: el,
         head: { appendChild: (e: (typeof added)[number]) => added.push(e) },
       },
@@ -41,8 +51,37 @@ describe('boot plugin', () => {
     frame!();
     timers.find(([, ms]) => ms === 0)![0]();
     timers.find(([, ms]) => ms === BOOT_FALLBACK_MS)![0]();
-    expect(added.map((e) => e.href ?? e.src)).toEqual(['./b.js', './c.js', './a.js']);
-    expect(added.map((e) => e.rel ?? e.type)).toEqual(['modulepreload', 'modulepreload', 'module']);
+    // The first journey's chunks come after the entry, at a low priority.
+    expect(added.map((e) => e.href ?? e.src)).toEqual(['./b.js', './c.js', './a.js', './j.js']);
+    expect(added.map((e) => e.rel ?? e.type)).toEqual([
+      'modulepreload',
+      'modulepreload',
+      'module',
+      'modulepreload',
+    ]);
+    expect(added.map((e) => e.fetchPriority)).toEqual([undefined, undefined, undefined, 'low']);
+  });
+
+  it("lists the first journey's chunks and what they import, less the initial ones", () => {
+    const chunk = (fileName: string, facadeModuleId: string | null, imports: string[], dynamic = true) =>
+      ({ type: 'chunk', fileName, facadeModuleId, imports, isDynamicEntry: dynamic }) as Rollup.OutputChunk;
+    const bundle = Object.fromEntries(
+      [
+        chunk('assets/index-A.js', '/p/src/app/main.tsx', ['assets/react-B.js'], false),
+        chunk('assets/react-B.js', null, [], false),
+        chunk('assets/catalog-C.js', '\0virtual:catalog', []),
+        chunk('assets/pretraced-D.js', '\0virtual:pretraced', []),
+        chunk('assets/canvas-E.js', '/p/src/app/canvas/index.ts', ['assets/react-B.js', 'assets/stack-F.js']),
+        chunk('assets/stack-F.js', null, []),
+        chunk('assets/editor-G.js', '/p/src/app/editor/ScenarioEditor.tsx', ['assets/stack-F.js']),
+      ].map((c) => [c.fileName, c]),
+    );
+    expect(journeyChunks(bundle, ['./assets/index-A.js', './assets/react-B.js'])).toEqual([
+      './assets/catalog-C.js',
+      './assets/pretraced-D.js',
+      './assets/canvas-E.js',
+      './assets/stack-F.js',
+    ]);
   });
 });
 

@@ -7,7 +7,6 @@
  */
 import { lazy, Suspense, useState } from 'react';
 import { Timeline, Transport } from '../controls/Controls';
-import { ExplanationPanel } from '../panels/ExplanationPanel';
 import { NotesRow, ScenarioBlurb } from '../picker/ScenarioPicker';
 import { CanvasSlot } from './CanvasSlot';
 import { WhenIdle } from './WhenIdle';
@@ -15,40 +14,16 @@ import { LinkNotice } from '../share/LinkNotice';
 import { ShareWorkbench } from '../share/ShareWorkbench';
 import { PresenterLayer } from '../classroom/PresenterLayer';
 import { ChunkBoundary } from '../offline/ReloadOffer';
-import { useChallenge } from '../challenge/store';
 import { useClassroom } from '../classroom/store';
-import { PATH } from '../curriculum/path';
 import { WelcomeCard } from '../curriculum/Welcome';
-import { usePoll } from '../poll/store';
-import { useApp } from '../state/useApp';
 import { useT } from '../i18n';
 import { PanelStateProvider } from '../state/panelState';
 import { Caption, PresenterControls } from './Caption';
 import { Header } from './Header';
 import { Journey } from './Journey';
+import { Overlays } from './Overlays';
+import { QuizPanel, Story } from './Story';
 import { PHONE, useMedia } from './useMedia';
-
-/** The quiz is a chunk of its own, fetched when it is turned on. */
-const LazyQuiz = lazy(() => import('../quiz/QuizPanel'));
-const QuizPanel = () => (
-  <Suspense fallback={null}>
-    <LazyQuiz />
-  </Suspense>
-);
-
-/** A challenge and the list of challenges are chunks of their own too. */
-const LazyChallenge = lazy(() => import('../challenge/ChallengePanel'));
-const LazyChallengeList = lazy(() => import('../challenge/ChallengeList'));
-
-/**
- * The lesson of a scenario on the guided path, with its checkpoint (and a first visit's welcome, which
- * is drawn before the chunk arrives: see Welcome.tsx).
- */
-const LazyLesson = lazy(() => import('../curriculum/LessonCard'));
-
-/** The class poll: the presenter's, and a student's phone opened with ?poll=<code>. */
-const LazyPollPresenter = lazy(() => import('../poll/PollPresenter'));
-const LazyPollStudent = lazy(() => import('../poll/PollStudent'));
 
 /** The side column's panels: drawn when the browser is first idle, from a chunk of their own. */
 const LazySidePanels = lazy(() => import('./SidePanels'));
@@ -79,14 +54,10 @@ function Glossary() {
 
 const card = 'rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-700 dark:bg-slate-900';
 
+type View = 'journey' | 'canvas';
+
 /** The phone's switch between the journey and the canvas. */
-function ViewSwitch({
-  view,
-  onChange,
-}: {
-  view: 'journey' | 'canvas';
-  onChange(v: 'journey' | 'canvas'): void;
-}) {
+function ViewSwitch({ view, onChange }: { view: View; onChange(v: View): void }) {
   const { t } = useT();
   return (
     <div role="group" aria-label={t('layout.view')} className="flex gap-1">
@@ -109,99 +80,81 @@ function ViewSwitch({
   );
 }
 
+/** The phone: the pickers, the vertical journey (the canvas one tap away), the story, the panels. */
+function PhoneMain({ view, setView }: { view: View; setView(v: View): void }) {
+  const presenter = useClassroom((s) => s.presenter);
+  return (
+    <main className="flex min-w-0 flex-col gap-2 p-2 pb-0">
+      {/* A first visit greets before the journey (the static shell painted this card already). */}
+      {!presenter && <WelcomeCard />}
+      <NotesRow />
+      <ScenarioBlurb />
+      <ViewSwitch view={view} onChange={setView} />
+      {view === 'journey' ? (
+        <Journey />
+      ) : (
+        <div className="h-[70vh]">
+          <CanvasSlot />
+        </div>
+      )}
+      <Story phone />
+      <SidePanels />
+      <div className={`sticky bottom-0 z-20 -mx-2 mt-2 flex flex-col gap-1 px-2 py-1.5 ${card}`}>
+        <Transport />
+        <Timeline />
+      </div>
+    </main>
+  );
+}
+
+/** A desktop: the canvas first, the timeline under it, the story and the panels in the column. */
+function DesktopMain() {
+  const presenterQuiz = useClassroom((s) => s.quiz && s.presenter);
+  return (
+    <main className="pj-main grid min-h-0 flex-1 grid-cols-1 gap-2 p-2 lg:grid-cols-[minmax(0,1fr)_clamp(18rem,24vw,28rem)]">
+      <div className="pj-stage flex min-h-[28rem] min-w-0 flex-col gap-2 lg:min-h-0">
+        <div className="relative min-h-0 flex-1">
+          <CanvasSlot />
+          <PresenterControls />
+        </div>
+        {/* The side column steps aside in presenter mode; a quiz comes with the caption. */}
+        {presenterQuiz && <QuizPanel />}
+        <Caption />
+        <div className={`pj-timeline px-3 py-1 ${card}`}>
+          <Timeline />
+        </div>
+      </div>
+      <aside className="pj-side flex min-h-0 min-w-0 flex-col gap-2">
+        <NotesRow />
+        <ScenarioBlurb />
+        <Story phone={false} />
+        <SidePanels />
+      </aside>
+    </main>
+  );
+}
+
+/**
+ * The page's frame. It subscribes only to the language and the layout (phone or not): what changes
+ * while the page is in use (the lesson, the quiz, a poll) is read by the part that shows it, so a
+ * change redraws that part, not the whole page in one task.
+ */
 export function App() {
   // A language switch redraws the page: some panels read their words (fmt) without subscribing.
   useT();
-  const quiz = useClassroom((s) => s.quiz);
-  const presenter = useClassroom((s) => s.presenter);
-  const challenge = useChallenge((s) => s.id !== null);
-  const challengeList = useChallenge((s) => s.listOpen);
-  const polling = usePoll((s) => s.presenting);
-  const pollCode = usePoll((s) => s.code);
-  const lesson = useApp((s) => s.scenarioId !== null && PATH.includes(s.scenarioId));
   const phone = useMedia(PHONE);
-  const [view, setView] = useState<'journey' | 'canvas'>('journey');
-  const story = (
-    <>
-      {challenge && (
-        <Suspense fallback={null}>
-          <LazyChallenge />
-        </Suspense>
-      )}
-      {!presenter &&
-        (lesson ? (
-          <Suspense fallback={phone ? null : <WelcomeCard />}>
-            <LazyLesson welcomeHere={!phone} />
-          </Suspense>
-        ) : (
-          // Before the catalog has opened lesson 1 on a first visit: the welcome, where its card goes.
-          !phone && <WelcomeCard />
-        ))}
-      {quiz && !presenter && <QuizPanel />}
-      <ExplanationPanel />
-    </>
-  );
+  // Here, not in PhoneMain: the phone's choice outlives a turn to landscape and back.
+  const [view, setView] = useState<View>('journey');
   return (
     <div className="pj-app flex min-h-dvh flex-col bg-slate-100 text-slate-900 lg:h-dvh lg:min-h-0 dark:bg-slate-950 dark:text-slate-100">
       <Header />
       <ShareWorkbench />
       <LinkNotice />
       <Glossary />
-      {(polling || pollCode) && (
-        <Suspense fallback={null}>
-          {pollCode ? <LazyPollStudent code={pollCode} /> : <LazyPollPresenter />}
-        </Suspense>
-      )}
-      {challengeList && (
-        <Suspense fallback={null}>
-          <LazyChallengeList />
-        </Suspense>
-      )}
+      <Overlays />
       <PresenterLayer />
       <PanelStateProvider>
-        {phone ? (
-          <main className="flex min-w-0 flex-col gap-2 p-2 pb-0">
-            {/* A first visit greets before the journey (the static shell painted this card already). */}
-            {!presenter && <WelcomeCard />}
-            <NotesRow />
-            <ScenarioBlurb />
-            <ViewSwitch view={view} onChange={setView} />
-            {view === 'journey' ? (
-              <Journey />
-            ) : (
-              <div className="h-[70vh]">
-                <CanvasSlot />
-              </div>
-            )}
-            {story}
-            <SidePanels />
-            <div className={`sticky bottom-0 z-20 -mx-2 mt-2 flex flex-col gap-1 px-2 py-1.5 ${card}`}>
-              <Transport />
-              <Timeline />
-            </div>
-          </main>
-        ) : (
-          <main className="pj-main grid min-h-0 flex-1 grid-cols-1 gap-2 p-2 lg:grid-cols-[minmax(0,1fr)_clamp(18rem,24vw,28rem)]">
-            <div className="pj-stage flex min-h-[28rem] min-w-0 flex-col gap-2 lg:min-h-0">
-              <div className="relative min-h-0 flex-1">
-                <CanvasSlot />
-                <PresenterControls />
-              </div>
-              {/* The side column steps aside in presenter mode; a quiz comes with the caption. */}
-              {quiz && presenter && <QuizPanel />}
-              <Caption />
-              <div className={`pj-timeline px-3 py-1 ${card}`}>
-                <Timeline />
-              </div>
-            </div>
-            <aside className="pj-side flex min-h-0 min-w-0 flex-col gap-2">
-              <NotesRow />
-              <ScenarioBlurb />
-              {story}
-              <SidePanels />
-            </aside>
-          </main>
-        )}
+        {phone ? <PhoneMain view={view} setView={setView} /> : <DesktopMain />}
       </PanelStateProvider>
     </div>
   );
