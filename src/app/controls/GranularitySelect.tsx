@@ -1,9 +1,11 @@
 /** How far a step goes: to the next hop (the default), the next key moment, or the next kernel event. */
+import { memo } from 'react';
 import { sendPlayback, usePlayback } from '../playback/actor';
 import { GRANULARITIES, type Granularity } from '../playback/stops';
 import { useT } from '../i18n';
 
-export function GranularitySelect() {
+/** Memoised: it takes no props, so the Timeline re-rendering with each step does not draw it again. */
+export const GranularitySelect = memo(function GranularitySelect() {
   const { t } = useT();
   const granularity = usePlayback((s) => s.context.granularity);
   return (
@@ -23,4 +25,4 @@ export function GranularitySelect() {
       </select>
     </label>
   );
-}
+});

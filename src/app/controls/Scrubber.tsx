@@ -1,5 +1,5 @@
 /** The scrubber over the events of the Trace, with a mark where each chapter begins. */
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { sendPlayback, usePlayback } from '../playback/actor';
 import { useApp } from '../state/useApp';
 import type { Chapter, Hop } from '../../engine/kernel/trace';
@@ -37,26 +37,38 @@ export function Scrubber({ disabled }: { disabled: boolean }) {
         onChange={(e) => sendPlayback({ type: 'SEEK', step: Number(e.target.value) })}
         className="h-7 w-full accent-sky-700"
       />
-      {marks.length > 0 && (
-        <ol aria-label={t('controls.chapters')} className="relative h-2" data-testid="chapter-marks">
-          {marks.map((m) => (
-            <li
-              key={m.step}
-              className="absolute top-0 h-2 border-l-2 border-slate-500 dark:border-slate-400"
-              style={{ left: `${(m.step / span) * 100}%` }}
-              title={t(`chapter.${m.chapter}`)}
-            >
-              <button
-                type="button"
-                className="sr-only focus:not-sr-only"
-                onClick={() => sendPlayback({ type: 'SEEK', step: m.step })}
-              >
-                {t(`chapter.${m.chapter}`)}
-              </button>
-            </li>
-          ))}
-        </ol>
-      )}
+      {marks.length > 0 && <ChapterMarks marks={marks} span={span} />}
     </div>
   );
 }
+
+/** The chapter marks under the range, each a button to its first step; memoised: they do not move with the step. */
+const ChapterMarks = memo(function ChapterMarks({
+  marks,
+  span,
+}: {
+  marks: { step: number; chapter: Chapter }[];
+  span: number;
+}) {
+  const { t } = useT();
+  return (
+    <ol aria-label={t('controls.chapters')} className="relative h-2" data-testid="chapter-marks">
+      {marks.map((m) => (
+        <li
+          key={m.step}
+          className="absolute top-0 h-2 border-l-2 border-slate-500 dark:border-slate-400"
+          style={{ left: `${(m.step / span) * 100}%` }}
+          title={t(`chapter.${m.chapter}`)}
+        >
+          <button
+            type="button"
+            className="sr-only focus:not-sr-only"
+            onClick={() => sendPlayback({ type: 'SEEK', step: m.step })}
+          >
+            {t(`chapter.${m.chapter}`)}
+          </button>
+        </li>
+      ))}
+    </ol>
+  );
+});

@@ -1,9 +1,11 @@
 /** Playback speed: a select over the presets (+/- on the keyboard). */
+import { memo } from 'react';
 import { sendPlayback, usePlayback } from '../playback/actor';
 import { SPEEDS } from '../playback/machine';
 import { useT } from '../i18n';
 
-export function SpeedControl() {
+/** Memoised: it takes no props, so the Timeline re-rendering with each step does not draw it again. */
+export const SpeedControl = memo(function SpeedControl() {
   const { t } = useT();
   const speed = usePlayback((s) => s.context.speed);
   return (
@@ -23,4 +25,4 @@ export function SpeedControl() {
       </select>
     </label>
   );
-}
+});

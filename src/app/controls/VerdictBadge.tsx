@@ -1,4 +1,5 @@
 /** The flow's verdict, shown once playback reaches the end. */
+import { memo } from 'react';
 import { verdictText } from '../panels/trace-select';
 import { usePlayback } from '../playback/actor';
 import { useApp } from '../state/useApp';
@@ -6,7 +7,8 @@ import { explainDict, useT } from '../i18n';
 import { renderExplain } from '../../engine/sim/messages';
 import type { Trace } from '../types';
 
-export function VerdictBadge() {
+/** Memoised: it takes no props, so the Timeline re-rendering with each step does not draw it again. */
+export const VerdictBadge = memo(function VerdictBadge() {
   const { t, lang } = useT();
   const finished = usePlayback((s) => s.matches('finished'));
   const trace = useApp((s) => s.trace);
@@ -24,7 +26,7 @@ export function VerdictBadge() {
       {lang === 'en' ? verdictText(trace) : localVerdict(trace, (v) => t(`verdict.${v}`), explainDict(lang))}
     </output>
   );
-}
+});
 
 /** The verdict in another language: a drop's reason rendered from the drop event's template. */
 function localVerdict(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLang } from './index';
+import { fixedT, parseLang } from './index';
 import { UI_EN } from './ui-en';
 import { UI_ZH } from './ui-zh';
 
@@ -28,6 +28,17 @@ describe('UI strings', () => {
     expect(parseLang('?lang=zh-CN')).toBe('zh-CN');
     expect(parseLang('?lang=zh')).toBe('zh-CN');
     expect(parseLang('?s=x')).toBe('en');
+  });
+  it('fills placeholders with the values of each call, though strings are kept', () => {
+    const t = fixedT('en');
+    expect(t('events.count', { shown: 1, total: 629 })).toBe('1 of 629 events');
+    expect(t('events.count', { shown: 2, total: 629 })).toBe('2 of 629 events');
+    expect(t('events.count', { shown: 1, total: 629 })).toBe('1 of 629 events');
+    // Many more values than the cache keeps: it starts again, and still answers right.
+    for (let i = 0; i < 2500; i++) t('events.hop', { n: i });
+    expect(t('events.hop', { n: 7 })).toBe('Hop 7');
+    expect(t('events.title')).toBe(t('events.title'));
+    expect(t('events.title')).not.toBe('events.title');
   });
 });
 

@@ -2,7 +2,7 @@
  * Every event of the Trace under the hop it belongs to, filterable by kind group (the list only:
  * playback still steps through every hop), clickable to seek; windowed so 1000+ events stay cheap.
  */
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type RefObject, type UIEvent } from 'react';
 import { sendPlayback } from '../playback/actor';
 import { usePanelApp } from '../state/panelState';
 import type { Hop } from '../../engine/kernel/trace';
@@ -104,28 +104,36 @@ function rowsOf(trace: Trace | null, only: ReadonlySet<KindGroup>): Row[] {
   return out;
 }
 
-export function EventLogPanel() {
-  const { t } = useT();
-  const trace = usePanelApp((s) => s.trace);
-  const step = usePanelApp((s) => s.step);
+/** The kind groups the list is filtered to (none: every event), and a chip's toggle. */
+function useKindFilter() {
   const [only, setOnly] = useState<ReadonlySet<KindGroup>>(new Set());
+  const toggle = (g: KindGroup) =>
+    setOnly((cur) => {
+      const next = new Set(cur);
+      if (next.has(g)) next.delete(g);
+      else next.add(g);
+      return next;
+    });
+  return { only, toggle };
+}
+
+/** The row of the current event, or, when the filter hides it, its hop's heading. */
+function currentRow(rows: Row[], step: number): number {
+  const i = rows.findIndex((r) => 'ev' in r && r.ev.step === step);
+  if (i >= 0) return i;
+  return rows.findIndex((r) => 'hop' in r && r.hop.first <= step && step <= r.hop.last);
+}
+
+/**
+ * Keep the current event in view as playback moves: the list is drawn at once for the position it
+ * moves to (adjusted while rendering, not by a second render after the scroll event), and the
+ * position is written in the next frame, whose own layout that write's replaces. The scroll event
+ * that write causes is not read back (reading scrollTop after a commit forces a layout of the page).
+ */
+function useFollowScroll(rows: Row[], step: number) {
   const [scrollTop, setScrollTop] = useState(0);
   const box = useRef<HTMLDivElement>(null);
-
-  const rows = useMemo(() => rowsOf(trace, only), [trace, only]);
-  const shown = useMemo(() => rows.filter((r) => 'ev' in r).length, [rows]);
-
-  const currentIndex = useMemo(() => {
-    const i = rows.findIndex((r) => 'ev' in r && r.ev.step === step);
-    if (i >= 0) return i;
-    // The current event is filtered out: keep its hop's heading in view.
-    return rows.findIndex((r) => 'hop' in r && r.hop.first <= step && step <= r.hop.last);
-  }, [rows, step]);
-
-  // Keep the current event in view as playback moves: the list is drawn at once for the position it
-  // moves to (adjusted while rendering, not by a second render after the scroll event), and the
-  // position is written in the next frame, whose own layout that write's replaces. The scroll event
-  // that write causes is not read back (reading scrollTop after a commit forces a layout of the page).
+  const currentIndex = useMemo(() => currentRow(rows, step), [rows, step]);
   const [followed, setFollowed] = useState(-1);
   if (currentIndex !== followed) {
     setFollowed(currentIndex);
@@ -134,9 +142,31 @@ export function EventLogPanel() {
       setScrollTop(Math.max(0, Math.min(top - HEIGHT / 2, rows.length * ROW - HEIGHT)));
   }
   // The position the list's box has (what was read from it, or written to it).
-  const atTop = useRef(0);
+  const atTopRef = useRef(0);
   // A position written and not yet seen in a scroll event.
-  const written = useRef<number | null>(null);
+  const writtenRef = useRef<number | null>(null);
+  useScrollWrite(box, scrollTop, atTopRef, writtenRef);
+  const onScroll = (e: UIEvent<HTMLDivElement>) => {
+    // Our own write (see above): the list is already drawn there.
+    if (writtenRef.current !== null) {
+      writtenRef.current = null;
+      return;
+    }
+    atTopRef.current = e.currentTarget.scrollTop;
+    setScrollTop(atTopRef.current);
+  };
+  const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + HEIGHT) / ROW) + OVERSCAN);
+  return { box, onScroll, first, last };
+}
+
+/** Writes `scrollTop` to the box once a frame, the latest position however many steps came in between. */
+function useScrollWrite(
+  box: RefObject<HTMLDivElement | null>,
+  scrollTop: number,
+  atTopRef: RefObject<number>,
+  writtenRef: RefObject<number | null>,
+): void {
   const frame = useRef(0);
   const seen = useRef(0);
   useEffect(
@@ -148,34 +178,81 @@ export function EventLogPanel() {
   );
   useEffect(() => {
     const el = box.current;
-    if (!el || scrollTop === atTop.current) return;
-    atTop.current = scrollTop;
-    // One write per frame, of the latest position, however many steps came in between.
+    if (!el || scrollTop === atTopRef.current) return;
+    atTopRef.current = scrollTop;
     if (frame.current) return;
     frame.current = requestAnimationFrame(() => {
       frame.current = 0;
-      if (written.current === atTop.current) return;
-      written.current = atTop.current;
-      el.scrollTop = atTop.current;
+      if (writtenRef.current === atTopRef.current) return;
+      writtenRef.current = atTopRef.current;
+      el.scrollTop = atTopRef.current;
       // Its scroll event comes before the next frame's callbacks; a write that moved nothing has none.
       cancelAnimationFrame(seen.current);
       seen.current = requestAnimationFrame(() => {
-        written.current = null;
+        writtenRef.current = null;
       });
     });
-  }, [scrollTop]);
+  }, [box, scrollTop, atTopRef, writtenRef]);
+}
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + HEIGHT) / ROW) + OVERSCAN);
+/** The kind-group chips: each filters the list to its kinds (several: any of them). */
+function KindFilter({ only, toggle }: ReturnType<typeof useKindFilter>) {
+  const { t } = useT();
+  return (
+    <div role="group" aria-label={t('events.filter')} className="mb-2 flex flex-wrap gap-1">
+      {KIND_GROUPS.map((g) => (
+        <button
+          key={g}
+          type="button"
+          aria-pressed={only.has(g)}
+          onClick={() => toggle(g)}
+          className={`rounded-full border px-2 py-0.5 text-xs ${
+            only.has(g)
+              ? 'border-sky-600 bg-sky-600 text-white'
+              : 'border-slate-300 text-slate-700 hover:bg-slate-100 dark:border-slate-600 dark:text-slate-200 dark:hover:bg-slate-800'
+          }`}
+        >
+          {t(`kindGroup.${g}`)}
+        </button>
+      ))}
+    </div>
+  );
+}
 
-  const toggle = (g: KindGroup) =>
-    setOnly((cur) => {
-      const next = new Set(cur);
-      if (next.has(g)) next.delete(g);
-      else next.add(g);
-      return next;
-    });
+/** The rows in view (and a few around), in a box as tall as all of them. */
+function EventList({ rows, step }: { rows: Row[]; step: number }) {
+  const { t } = useT();
+  const { box, onScroll, first, last } = useFollowScroll(rows, step);
+  return (
+    <div ref={box} onScroll={onScroll} style={{ height: HEIGHT }} className="relative overflow-y-auto">
+      <ol style={{ height: rows.length * ROW }} className="relative" aria-label={t('events.list')}>
+        {rows
+          .slice(first, last)
+          .map((r, k) =>
+            'ev' in r ? (
+              <EventRow key={r.ev.step} ev={r.ev} top={(first + k) * ROW} current={r.ev.step === step} />
+            ) : (
+              <HopRow
+                key={`h${r.n}`}
+                hop={r.hop}
+                n={r.n}
+                top={(first + k) * ROW}
+                current={r.hop.first <= step && step <= r.hop.last}
+              />
+            ),
+          )}
+      </ol>
+    </div>
+  );
+}
 
+export function EventLogPanel() {
+  const { t } = useT();
+  const trace = usePanelApp((s) => s.trace);
+  const step = usePanelApp((s) => s.step);
+  const filter = useKindFilter();
+  const rows = useMemo(() => rowsOf(trace, filter.only), [trace, filter.only]);
+  const shown = useMemo(() => rows.filter((r) => 'ev' in r).length, [rows]);
   return (
     <Panel
       className="col-span-full"
@@ -183,60 +260,13 @@ export function EventLogPanel() {
       title={t('events.title')}
       subtitle={trace ? t('events.count', { shown, total: trace.events.length }) : undefined}
     >
-      <div role="group" aria-label={t('events.filter')} className="mb-2 flex flex-wrap gap-1">
-        {KIND_GROUPS.map((g) => (
-          <button
-            key={g}
-            type="button"
-            aria-pressed={only.has(g)}
-            onClick={() => toggle(g)}
-            className={`rounded-full border px-2 py-0.5 text-xs ${
-              only.has(g)
-                ? 'border-sky-600 bg-sky-600 text-white'
-                : 'border-slate-300 text-slate-700 hover:bg-slate-100 dark:border-slate-600 dark:text-slate-200 dark:hover:bg-slate-800'
-            }`}
-          >
-            {t(`kindGroup.${g}`)}
-          </button>
-        ))}
-      </div>
+      <KindFilter {...filter} />
       {!trace ? (
         <Empty>{t('events.none')}</Empty>
       ) : shown === 0 ? (
         <Empty>{t('events.noneOfKinds')}</Empty>
       ) : (
-        <div
-          ref={box}
-          onScroll={(e) => {
-            // Our own write (see above): the list is already drawn there.
-            if (written.current !== null) {
-              written.current = null;
-              return;
-            }
-            atTop.current = e.currentTarget.scrollTop;
-            setScrollTop(atTop.current);
-          }}
-          style={{ height: HEIGHT }}
-          className="relative overflow-y-auto"
-        >
-          <ol style={{ height: rows.length * ROW }} className="relative" aria-label={t('events.list')}>
-            {rows
-              .slice(first, last)
-              .map((r, k) =>
-                'ev' in r ? (
-                  <EventRow key={r.ev.step} ev={r.ev} top={(first + k) * ROW} current={r.ev.step === step} />
-                ) : (
-                  <HopRow
-                    key={`h${r.n}`}
-                    hop={r.hop}
-                    n={r.n}
-                    top={(first + k) * ROW}
-                    current={r.hop.first <= step && step <= r.hop.last}
-                  />
-                ),
-              )}
-          </ol>
-        </div>
+        <EventList rows={rows} step={step} />
       )}
     </Panel>
   );

@@ -1,5 +1,5 @@
 /** The header stack at this step, outermost first, Wireshark-like; changes since the packet's previous event marked. */
-import { useMemo, useState, type JSX } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type JSX } from 'react';
 import { usePanelApp } from '../state/panelState';
 import { Empty, Panel } from './Panel';
 import { PacketBytes } from './PacketBytes';
@@ -10,104 +10,31 @@ import type { Layer } from '../types';
 import { useT } from '../i18n';
 import type { UiKey } from '../i18n/ui-en';
 
-export function HeaderStackPanel() {
-  const { t } = useT();
+/** What the panel shows at this step: the packet's layers, and how they differ from its previous event. */
+function useHeaderStack() {
   const trace = usePanelApp((s) => s.trace);
   // True when this step has no packet and the stack shown is the last one seen.
   const lastSeen = usePanelApp((s) => {
     const e = s.trace ? packetEventAt(s.trace, s.step) : undefined;
     return e !== undefined && e.step !== s.step;
   });
-  const [showBytes, setShowBytes] = useState(false);
   const ev = usePanelApp((s) => (s.trace ? packetEventAt(s.trace, s.step) : undefined));
   const prev = useMemo(() => (trace && ev ? previousOfPacket(trace, ev) : undefined), [trace, ev]);
   const layers = ev?.packet ?? [];
   const diffs = diffLayers(prev?.packet, layers);
   const removed = prev?.packet && prev.packet.length > layers.length ? prev.packet.length - layers.length : 0;
+  return { ev, prev, lastSeen, layers, diffs, removed };
+}
+
+type T = ReturnType<typeof useT>['t'];
+
+export function HeaderStackPanel() {
+  const { t } = useT();
+  const [showBytes, setShowBytes] = useState(false);
+  const { ev, prev, lastSeen, layers, diffs, removed } = useHeaderStack();
   const levels = nestLayers(layers);
   const changes = changedFields(prev?.packet, layers, diffs);
-
-  /** One layer: open when something in it changed (or there is nothing to compare with), else folded. */
-  const layerView = (i: number) => {
-    const layer = layers[i]!;
-    const d = diffs[i]!;
-    const fields = layerFields(layer);
-    // The fields that changed at this step come first.
-    fields.sort(([a], [b]) => Number(d.changed.has(b)) - Number(d.changed.has(a)));
-    return (
-      <details
-        key={`${ev?.step}:${i}:${layer.proto}`}
-        open={!prev || d.added || d.changed.size > 0}
-        className="rounded border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900"
-      >
-        <summary className="cursor-pointer px-2 py-1 text-xs">
-          <span data-raw="">
-            <span className="font-semibold">{LAYER_NAMES[layer.proto]}</span>
-            <span className="text-slate-600 dark:text-slate-300">, {layerSummary(layer)}</span>
-          </span>
-          {d.added && (
-            <span className="ml-2 rounded bg-emerald-100 px-1 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-50">
-              {t('headers.added')}
-            </span>
-          )}
-          {!d.added && d.changed.size === 0 && prev && (
-            <span className="ml-2 text-slate-600 dark:text-slate-300">{t('headers.unchanged')}</span>
-          )}
-        </summary>
-        <dl className="grid grid-cols-[minmax(0,11rem)_minmax(0,1fr)] gap-x-3 px-3 pb-1 font-mono text-xs leading-5">
-          {fields.map(([k, v]) => {
-            const changed = d.changed.has(k);
-            const cls = changed
-              ? 'bg-amber-100 text-amber-950 dark:bg-amber-900/60 dark:text-amber-50'
-              : 'text-slate-800 dark:text-slate-200';
-            return (
-              <div key={k} className="contents">
-                <dt className={`truncate font-sans ${cls}`}>{fieldLabel(t, k, layer)}</dt>
-                <dd className={`break-all ${cls}`}>
-                  <span data-raw="">
-                    {typeof v === 'boolean'
-                      ? t(v ? 'headers.set' : 'headers.notSet')
-                      : fieldValue(layer, k, v)}
-                  </span>
-                  {changed && <span className="ml-1 font-sans text-[11px]">{t('headers.changed')}</span>}
-                </dd>
-              </div>
-            );
-          })}
-        </dl>
-      </details>
-    );
-  };
-
-  /** Level `k` (outermost 0) as a box holding its layers and, nested inside, the packet it carries. */
-  const levelBox = (k: number): JSX.Element | null => {
-    const level = levels[k];
-    if (!level) return null;
-    const envelope = k < levels.length - 1;
-    return (
-      <div
-        key={k}
-        data-level={k}
-        aria-label={envelope ? t('headers.envelope') : levels.length > 1 ? t('headers.inner') : undefined}
-        role={levels.length > 1 ? 'group' : undefined}
-        className={
-          levels.length === 1
-            ? 'space-y-1'
-            : `space-y-1 rounded-md border-2 p-1 ${envelope ? 'border-violet-600 dark:border-violet-400' : 'border-slate-400 dark:border-slate-500'}`
-        }
-      >
-        {levels.length > 1 && (
-          <p
-            className={`px-1 text-xs font-semibold ${envelope ? 'text-violet-800 dark:text-violet-200' : ''}`}
-          >
-            {envelope ? t('headers.envelope') : t('headers.inner')}
-          </p>
-        )}
-        {level.map(layerView)}
-        {levelBox(k + 1)}
-      </div>
-    );
-  };
+  const view = { layers, diffs, compared: prev !== undefined, step: ev?.step ?? -1, t };
 
   return (
     <Panel
@@ -135,23 +62,8 @@ export function HeaderStackPanel() {
               })}
             </p>
           )}
-          {changes.length > 0 && (
-            <div className="rounded border border-amber-300 bg-amber-50 px-2 py-1 text-xs dark:border-amber-700 dark:bg-amber-950">
-              <p className="font-semibold">{t('headers.changedHere')}</p>
-              <ul className="font-mono">
-                {changes.map((c) => (
-                  <li key={`${c.index}:${c.key}`}>
-                    <span className="font-sans">
-                      {LAYER_SHORT[layers[c.index]!.proto]} {fieldLabel(t, c.key, layers[c.index]!)}:
-                    </span>{' '}
-                    <del className="text-slate-600 dark:text-slate-300">{c.before}</del> →{' '}
-                    <ins className="font-bold no-underline">{c.after}</ins>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
-          {levelBox(0)}
+          {changes.length > 0 && <ChangesHere changes={changes} layers={layers} t={t} />}
+          <LevelBox levels={levels} k={0} view={view} />
           {ev.payload !== undefined && ev.payload > 0 && (
             <p className="text-xs text-slate-600 dark:text-slate-300">
               {t('headers.payload', { bytes: ev.payload })}
@@ -169,6 +81,145 @@ export function HeaderStackPanel() {
         </div>
       )}
     </Panel>
+  );
+}
+
+/** The fields changed at this step, each with its old value struck through and the new one. */
+function ChangesHere({ changes, layers, t }: { changes: Change[]; layers: Layer[]; t: T }) {
+  return (
+    <div className="rounded border border-amber-300 bg-amber-50 px-2 py-1 text-xs dark:border-amber-700 dark:bg-amber-950">
+      <p className="font-semibold">{t('headers.changedHere')}</p>
+      <ul className="font-mono">
+        {changes.map((c) => (
+          <li key={`${c.index}:${c.key}`}>
+            <span className="font-sans">
+              {LAYER_SHORT[layers[c.index]!.proto]} {fieldLabel(t, c.key, layers[c.index]!)}:
+            </span>{' '}
+            <del className="text-slate-600 dark:text-slate-300">{c.before}</del> →{' '}
+            <ins className="font-bold no-underline">{c.after}</ins>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** What every layer's view needs: the layers, their diffs, whether there was a previous event, the step. */
+interface StackView {
+  layers: Layer[];
+  diffs: LayerDiff[];
+  compared: boolean;
+  step: number;
+  t: T;
+}
+
+/** Level `k` (outermost 0) as a box holding its layers and, nested inside, the packet it carries. */
+function LevelBox({
+  levels,
+  k,
+  view,
+}: {
+  levels: number[][];
+  k: number;
+  view: StackView;
+}): JSX.Element | null {
+  const level = levels[k];
+  if (!level) return null;
+  const { t } = view;
+  const envelope = k < levels.length - 1;
+  return (
+    <div
+      data-level={k}
+      aria-label={envelope ? t('headers.envelope') : levels.length > 1 ? t('headers.inner') : undefined}
+      role={levels.length > 1 ? 'group' : undefined}
+      className={
+        levels.length === 1
+          ? 'space-y-1'
+          : `space-y-1 rounded-md border-2 p-1 ${envelope ? 'border-violet-600 dark:border-violet-400' : 'border-slate-400 dark:border-slate-500'}`
+      }
+    >
+      {levels.length > 1 && (
+        <p className={`px-1 text-xs font-semibold ${envelope ? 'text-violet-800 dark:text-violet-200' : ''}`}>
+          {envelope ? t('headers.envelope') : t('headers.inner')}
+        </p>
+      )}
+      {level.map((i) => (
+        <LayerView key={`${i}:${view.layers[i]!.proto}`} i={i} view={view} />
+      ))}
+      <LevelBox levels={levels} k={k + 1} view={view} />
+    </div>
+  );
+}
+
+/**
+ * One layer: open when something in it changed (or there is nothing to compare with), else folded.
+ * Kept from step to step (not remounted): a fold the reader opened or closed is set back to that
+ * rule when the step changes, before the paint.
+ */
+function LayerView({ i, view }: { i: number; view: StackView }): JSX.Element {
+  const { layers, diffs, compared, step, t } = view;
+  const layer = layers[i]!;
+  const d = diffs[i]!;
+  const open = !compared || d.added || d.changed.size > 0;
+  const ref = useRef<HTMLDetailsElement>(null);
+  useLayoutEffect(() => {
+    if (ref.current) ref.current.open = open;
+  }, [open, step]);
+  const fields = layerFields(layer);
+  // The fields that changed at this step come first.
+  fields.sort(([a], [b]) => Number(d.changed.has(b)) - Number(d.changed.has(a)));
+  return (
+    <details
+      ref={ref}
+      open={open}
+      className="rounded border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900"
+    >
+      <summary className="cursor-pointer px-2 py-1 text-xs">
+        <span data-raw="">
+          <span className="font-semibold">{LAYER_NAMES[layer.proto]}</span>
+          <span className="text-slate-600 dark:text-slate-300">, {layerSummary(layer)}</span>
+        </span>
+        {d.added && (
+          <span className="ml-2 rounded bg-emerald-100 px-1 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-50">
+            {t('headers.added')}
+          </span>
+        )}
+        {!d.added && d.changed.size === 0 && compared && (
+          <span className="ml-2 text-slate-600 dark:text-slate-300">{t('headers.unchanged')}</span>
+        )}
+      </summary>
+      <dl className="grid grid-cols-[minmax(0,11rem)_minmax(0,1fr)] gap-x-3 px-3 pb-1 font-mono text-xs leading-5">
+        {fields.map(([k, v]) => (
+          <FieldRow key={k} k={k} v={v} layer={layer} changed={d.changed.has(k)} t={t} />
+        ))}
+      </dl>
+    </details>
+  );
+}
+
+interface FieldRowProps {
+  k: string;
+  v: unknown;
+  layer: Layer;
+  changed: boolean;
+  t: T;
+}
+
+/** One field: its name and value, marked when it changed at this step. */
+function FieldRow({ k, v, layer, changed, t }: FieldRowProps): JSX.Element {
+  const cls = changed
+    ? 'bg-amber-100 text-amber-950 dark:bg-amber-900/60 dark:text-amber-50'
+    : 'text-slate-800 dark:text-slate-200';
+  return (
+    <div className="contents">
+      <dt className={`truncate font-sans ${cls}`}>{fieldLabel(t, k, layer)}</dt>
+      <dd className={`break-all ${cls}`}>
+        <span data-raw="">
+          {typeof v === 'boolean' ? t(v ? 'headers.set' : 'headers.notSet') : fieldValue(layer, k, v)}
+        </span>
+        {changed && <span className="ml-1 font-sans text-[11px]">{t('headers.changed')}</span>}
+      </dd>
+    </div>
   );
 }
 

@@ -17,7 +17,7 @@ import { shownNetns, tablesPending } from '../panels/trace-select';
 import type { ScenarioInfo, Trace } from '../types';
 import { callWorker, startWorker, WorkerError } from '../worker/client';
 import { loadPretraced, pretracedTrace } from '../worker/pretraced';
-import type { AppStoreApi, PanelId } from './store';
+import type { AppState, AppStoreApi, PanelId } from './store';
 
 /** What a bare link opens: a journey across two hosts, the one the guided tour starts from. */
 export const DEFAULT_SCENARIO = 'flannel-host-gw';
@@ -45,37 +45,27 @@ export interface ControllerOptions {
   opening?: string | null;
 }
 
-export function startController(
-  store: AppStoreApi,
-  actor: Actor<typeof playbackMachine>,
-  options: ControllerOptions = {},
-): () => void {
-  // The link is decoded asynchronously (its edits are compressed); the catalog waits for it.
-  const initialPromise = decodeLocation(window.location.search, window.location.hash).then(
-    ({ state, error }) => {
-      if (error) shareUi.setState({ linkError: error });
-      return state;
-    },
-  );
-  let pendingStep: number | null = null;
-  let initialized = false;
+/** What the controller's parts share, mutable. */
+interface Shared {
+  /** The step a link asked for, applied by the next Trace. */
+  pendingStep: number | null;
+  /** The link was read and the selection made from it: the URL may be written. */
+  initialized: boolean;
+  /** While playing, the URL does not follow each step (see urlWriter); it does once playback stops. */
+  playing: boolean;
+  /** An embed link's own settings, kept in the URL it writes. */
+  initialEmbed: Partial<LinkState>;
+}
+
+/** Computes the selection's Trace (pretraced or the worker's) and LOADs it into the playback. */
+function traceComputer(store: AppStoreApi, actor: Actor<typeof playbackMachine>, shared: Shared) {
   let seq = 0;
-
-  // While playing, the URL does not follow each step (see writeUrl below); it does once playback stops.
-  let playing = false;
-  const unsubActor = actor.subscribe((snap) => {
-    const wasPlaying = playing;
-    playing = snap.matches('playing');
-    if (store.getState().step !== snap.context.step) store.getState().setStep(snap.context.step);
-    if (wasPlaying && !playing) scheduleUrl();
-  });
-
-  async function computeTrace(keepStep: boolean): Promise<void> {
+  return async function computeTrace(keepStep: boolean): Promise<void> {
     const { scenarioId, flowId, execs, step, scenarioText } = store.getState();
     if (!scenarioId || !flowId) return;
     const mine = ++seq;
-    const startAt = pendingStep ?? (keepStep ? step : 0);
-    pendingStep = null;
+    const startAt = shared.pendingStep ?? (keepStep ? step : 0);
+    shared.pendingStep = null;
     store.getState().setLoading();
     actor.send({ type: 'LOAD', step: startAt });
     try {
@@ -112,11 +102,13 @@ export function startController(
       store.getState().setError(message, e instanceof WorkerError ? e.report : undefined);
       actor.send({ type: 'FAILED', error: message });
     }
-  }
+  };
+}
 
-  // Tables of namespaces the journey never touches are not in the Trace: ask once per Trace and netns.
+/** Tables of namespaces the journey never touches are not in the Trace: asked once per Trace and netns. */
+function tableFetcher(store: AppStoreApi): () => void {
   const asked = new WeakMap<Trace, Set<string>>();
-  function fetchTables(): void {
+  return function fetchTables(): void {
     const s = store.getState();
     const { trace } = s;
     const netns = shownNetns(trace, s.step, s.selectedNetns);
@@ -137,34 +129,151 @@ export function startController(
       // A namespace the world lacks shows as having no tables.
       () => store.getState().addNetnsTables(trace, netns, []),
     );
-  }
+  };
+}
 
-  // The URL follows the step, but off the input's critical path: a burst of steps (held arrow keys)
-  // writes it once, shortly after. Not at all while playing: in (headless) Chromium a replaceState
-  // recalculates style and fetches and parses the favicon again, a 15-70 ms task on a busy machine
-  // that drops frames at every write; the URL catches up when playback pauses or finishes.
-  let urlTimer: ReturnType<typeof setTimeout> | null = null;
-  let urlSeq = 0;
-  const writeUrl = () => {
-    urlTimer = null;
-    if (!initialized) return;
+/**
+ * The URL follows the step, but off the input's critical path: a burst of steps (held arrow keys)
+ * writes it once, shortly after. Not at all while playing: in (headless) Chromium a replaceState
+ * recalculates style and fetches and parses the favicon again, a 15-70 ms task on a busy machine
+ * that drops frames at every write; the URL catches up when playback pauses or finishes.
+ */
+function urlWriter(store: AppStoreApi, shared: Shared) {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let seq = 0;
+  const now = () => {
+    timer = null;
+    if (!shared.initialized) return;
     const s = store.getState();
-    const mine = ++urlSeq;
-    const embed = initialEmbed;
-    void searchAndHash(window.location.search, linkStateOf(s, s.trace ? s.step : pendingStep, embed)).then(
-      (tail) => {
-        if (mine !== urlSeq) return;
-        const current = `${window.location.search}${window.location.hash}`;
-        if (tail !== current) {
-          window.history.replaceState(window.history.state, '', `${window.location.pathname}${tail}`);
-        }
-      },
-    );
+    const mine = ++seq;
+    const embed = shared.initialEmbed;
+    void searchAndHash(
+      window.location.search,
+      linkStateOf(s, s.trace ? s.step : shared.pendingStep, embed),
+    ).then((tail) => {
+      if (mine !== seq) return;
+      const current = `${window.location.search}${window.location.hash}`;
+      if (tail !== current) {
+        window.history.replaceState(window.history.state, '', `${window.location.pathname}${tail}`);
+      }
+    });
   };
-  let initialEmbed: Partial<LinkState> = {};
-  const scheduleUrl = () => {
-    if (urlTimer === null) urlTimer = setTimeout(writeUrl, URL_DELAY_MS);
+  const cancel = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
   };
+  return {
+    /** Writes the URL at once (a new selection), instead of any write scheduled. */
+    now: () => {
+      cancel();
+      now();
+    },
+    /** Writes it shortly, once however many changes come before. */
+    soon: () => {
+      if (timer === null) timer = setTimeout(now, URL_DELAY_MS);
+    },
+    cancel,
+  };
+}
+
+/** The choice a link (or a bare visit) opens, from the catalog; a banner says when it is not what was asked. */
+function openLinked(
+  store: AppStoreApi,
+  catalog: ScenarioInfo[],
+  initial: LinkState,
+  rest: Partial<AppState>,
+  options: ControllerOptions,
+): void {
+  const opening = options.opening ?? DEFAULT_SCENARIO;
+  const wanted =
+    catalog.find((c) => c.id === initial.scenario) ??
+    catalog.find((c) => c.id === opening) ??
+    catalog.find((c) => c.id === DEFAULT_SCENARIO);
+  const chosen = wanted ?? catalog[0];
+  if (!chosen) {
+    store.getState().setError('No scenarios are available yet.');
+    return;
+  }
+  const linked = chosen.id === initial.scenario;
+  const wantedFlow = linked ? initial.flow : chosen.id === DEFAULT_SCENARIO ? DEFAULT_FLOW : null;
+  const flowId = chosen.flows.find((f) => f.id === wantedFlow)?.id ?? chosen.flows[0]?.id ?? null;
+  // Say so when the link asked for something that is not there, rather than open another silently.
+  const opened = { scenario: chosen.id, flow: flowId };
+  if (initial.scenario !== null && !linked) {
+    shareUi.setState({ linkNotice: { scenario: initial.scenario, opened } });
+  } else if (linked && initial.flow !== null && initial.flow !== flowId) {
+    shareUi.setState({ linkNotice: { flow: initial.flow, opened } });
+  }
+  store.setState({
+    scenarioId: chosen.id,
+    flowId,
+    scenarioText: null,
+    ...(linked ? rest : { execs: [], selectedNetns: null, error: null }),
+  });
+}
+
+/** A link that carries a scenario's text: loaded as an edit, or shown with its error when it does not load. */
+async function openLinkedYaml(store: AppStoreApi, initial: LinkState, yaml: string, rest: Partial<AppState>) {
+  const checked = await callWorker({ type: 'check', yaml });
+  if (checked.ok) {
+    applyEdited(store, yaml, checked.info, { flow: initial.flow, extra: rest });
+    return;
+  }
+  // The shared text does not load: show it (the editor marks the error) and say why.
+  store.setState({
+    scenarioId: initial.scenario ?? 'edited',
+    flowId: initial.flow ?? 'edited',
+    scenarioText: yaml,
+    ...rest,
+  });
+}
+
+/** The catalog and the decoded link are in: the page's first selection, in one update. */
+async function openInitial(
+  store: AppStoreApi,
+  shared: Shared,
+  catalog: ScenarioInfo[],
+  initial: LinkState,
+  options: ControllerOptions,
+): Promise<void> {
+  shareUi.setState({ builtinCatalog: catalog });
+  store.getState().setCatalog(catalog);
+  shared.initialEmbed = initial.embed ? { embed: true, panel: initial.panel } : {};
+  shared.pendingStep = initial.step;
+  const collapsed: Partial<Record<PanelId, boolean>> = {};
+  for (const p of initial.hidden) collapsed[p] = true;
+  store.setState({ collapsed, lang: initial.lang });
+  // One update for the whole selection, so the flow is traced once, at the link's step.
+  const rest = { execs: initial.execs, selectedNetns: initial.netns, error: null };
+  shared.initialized = true;
+  if (initial.yaml !== null) await openLinkedYaml(store, initial, initial.yaml, rest);
+  else openLinked(store, catalog, initial, rest, options);
+}
+
+export function startController(
+  store: AppStoreApi,
+  actor: Actor<typeof playbackMachine>,
+  options: ControllerOptions = {},
+): () => void {
+  // The link is decoded asynchronously (its edits are compressed); the catalog waits for it.
+  const initialPromise = decodeLocation(window.location.search, window.location.hash).then(
+    ({ state, error }) => {
+      if (error) shareUi.setState({ linkError: error });
+      return state;
+    },
+  );
+  const shared: Shared = { pendingStep: null, initialized: false, playing: false, initialEmbed: {} };
+  const computeTrace = traceComputer(store, actor, shared);
+  const fetchTables = tableFetcher(store);
+  const url = urlWriter(store, shared);
+
+  // The playback step is mirrored into the store.
+  const unsubActor = actor.subscribe((snap) => {
+    const wasPlaying = shared.playing;
+    shared.playing = snap.matches('playing');
+    if (store.getState().step !== snap.context.step) store.getState().setStep(snap.context.step);
+    if (wasPlaying && !shared.playing) url.soon();
+  });
 
   const unsubStore = store.subscribe((s, prev) => {
     if (s.scenarioText === null && prev.scenarioText !== null) restoreBuiltin(store);
@@ -173,80 +282,25 @@ export function startController(
     if (selectionChanged || editsChanged) void computeTrace(!selectionChanged);
     if (s.trace !== prev.trace || s.selectedNetns !== prev.selectedNetns || s.step !== prev.step)
       fetchTables();
-    if (selectionChanged || editsChanged) {
-      if (urlTimer !== null) clearTimeout(urlTimer);
-      writeUrl();
-    } else if (
-      (s.step !== prev.step && !playing) ||
+    if (selectionChanged || editsChanged) url.now();
+    else if (
+      (s.step !== prev.step && !shared.playing) ||
       s.selectedNetns !== prev.selectedNetns ||
       s.collapsed !== prev.collapsed ||
       s.lang !== prev.lang
-    ) {
-      scheduleUrl();
-    }
+    )
+      url.soon();
   });
 
   // The built flows' index comes beside the catalog; the worker is not on the first journey's path
   // (see above) and would only take the network from it on a slow line.
   void loadPretraced();
   Promise.all([builtinCatalog(), initialPromise])
-    .then(async ([catalog, initial]) => {
-      shareUi.setState({ builtinCatalog: catalog });
-      store.getState().setCatalog(catalog);
-      initialEmbed = initial.embed ? { embed: true, panel: initial.panel } : {};
-      pendingStep = initial.step;
-      const collapsed: Partial<Record<PanelId, boolean>> = {};
-      for (const p of initial.hidden) collapsed[p] = true;
-      store.setState({ collapsed, lang: initial.lang });
-      // One update for the whole selection, so the flow is traced once, at the link's step.
-      const rest = { execs: initial.execs, selectedNetns: initial.netns, error: null };
-      initialized = true;
-      if (initial.yaml !== null) {
-        const checked = await callWorker({ type: 'check', yaml: initial.yaml });
-        if (checked.ok) {
-          applyEdited(store, initial.yaml, checked.info, { flow: initial.flow, extra: rest });
-          return;
-        }
-        // The shared text does not load: show it (the editor marks the error) and say why.
-        store.setState({
-          scenarioId: initial.scenario ?? 'edited',
-          flowId: initial.flow ?? 'edited',
-          scenarioText: initial.yaml,
-          ...rest,
-        });
-        return;
-      }
-      const opening = options.opening ?? DEFAULT_SCENARIO;
-      const wanted =
-        catalog.find((c) => c.id === initial.scenario) ??
-        catalog.find((c) => c.id === opening) ??
-        catalog.find((c) => c.id === DEFAULT_SCENARIO);
-      const chosen = wanted ?? catalog[0];
-      if (!chosen) {
-        store.getState().setError('No scenarios are available yet.');
-        return;
-      }
-      const linked = chosen.id === initial.scenario;
-      const wantedFlow = linked ? initial.flow : chosen.id === DEFAULT_SCENARIO ? DEFAULT_FLOW : null;
-      const flowId = chosen.flows.find((f) => f.id === wantedFlow)?.id ?? chosen.flows[0]?.id ?? null;
-      // Say so when the link asked for something that is not there, rather than open another silently.
-      const opened = { scenario: chosen.id, flow: flowId };
-      if (initial.scenario !== null && !linked) {
-        shareUi.setState({ linkNotice: { scenario: initial.scenario, opened } });
-      } else if (linked && initial.flow !== null && initial.flow !== flowId) {
-        shareUi.setState({ linkNotice: { flow: initial.flow, opened } });
-      }
-      store.setState({
-        scenarioId: chosen.id,
-        flowId,
-        scenarioText: null,
-        ...(linked ? rest : { execs: [], selectedNetns: null, error: null }),
-      });
-    })
+    .then(([catalog, initial]) => openInitial(store, shared, catalog, initial, options))
     .catch((e: unknown) => store.getState().setError(e instanceof Error ? e.message : String(e)));
 
   return () => {
-    if (urlTimer !== null) clearTimeout(urlTimer);
+    url.cancel();
     unsubActor.unsubscribe();
     unsubStore();
   };
