@@ -8,11 +8,10 @@ import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { classroomStore, useClassroom } from '../classroom/store';
 import { useT } from '../i18n';
-import { scenarioText } from '../i18n/scenario';
 import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
-import { Dialog } from '../share/Dialog';
 import { loadProgress, neighbourLesson, PATH, saveProgress } from './path';
+import { PathDialog } from './PathDialog';
 
 const storage = typeof window === 'undefined' ? undefined : window.localStorage;
 /** The lessons done, as kept in localStorage. */
@@ -30,7 +29,7 @@ const btn =
   'inline-flex h-9 items-center gap-1 rounded-md border border-slate-300 bg-white px-2 text-sm font-medium whitespace-nowrap text-slate-800 hover:bg-slate-100 disabled:opacity-40 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100 dark:hover:bg-slate-700';
 
 export function GuidedPath() {
-  const { t, lang } = useT();
+  const { t } = useT();
   const catalog = useApp((s) => s.catalog);
   const scenarioId = useApp((s) => s.scenarioId);
   const open = useClassroom((s) => s.pathOpen);
@@ -68,65 +67,19 @@ export function GuidedPath() {
           {t('path.next')} <span aria-hidden="true">›</span>
         </button>
       </div>
-      <Dialog
+      <PathDialog
         open={open}
-        title={t('path.title')}
-        onClose={() => classroomStore.getState().setPathOpen(false)}
-      >
-        <div className="space-y-2">
-          <p className="text-sm text-slate-700 dark:text-slate-200">{t('path.intro')}</p>
-          <p className="text-sm font-medium" data-testid="path-progress">
-            {t('path.progress', {
-              done: lessons.filter((id) => done.has(id)).length,
-              total: lessons.length,
-            })}
-          </p>
-          <ol className="space-y-1">
-            {lessons.map((id, i) => {
-              const info = catalog?.find((c) => c.id === id);
-              const text = info ? scenarioText(info, lang) : null;
-              return (
-                <li key={id}>
-                  <button
-                    type="button"
-                    onClick={() => go(id)}
-                    aria-current={id === scenarioId ? 'step' : undefined}
-                    className={`flex w-full items-start gap-2 rounded px-2 py-1 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800 ${
-                      id === scenarioId ? 'bg-sky-50 ring-1 ring-sky-300 dark:bg-sky-950' : ''
-                    }`}
-                  >
-                    <span className="w-6 shrink-0 text-right tabular-nums">{i + 1}.</span>
-                    <span className="min-w-0 flex-1">
-                      <span className="block font-medium">{text?.title ?? id}</span>
-                      {text?.concept && (
-                        <span className="block text-xs text-slate-600 dark:text-slate-300">
-                          {text.concept}
-                        </span>
-                      )}
-                    </span>
-                    {done.has(id) && (
-                      <span className="shrink-0 rounded-full bg-emerald-100 px-2 text-xs text-emerald-900 dark:bg-emerald-900 dark:text-emerald-50">
-                        ✓ {t('path.done')}
-                      </span>
-                    )}
-                  </button>
-                </li>
-              );
-            })}
-          </ol>
-          <button
-            type="button"
-            className="text-xs underline"
-            onClick={() => {
-              const none = new Set<string>();
-              saveProgress(storage, none);
-              setDone(none);
-            }}
-          >
-            {t('path.reset')}
-          </button>
-        </div>
-      </Dialog>
+        lessons={lessons}
+        catalog={catalog}
+        scenarioId={scenarioId}
+        done={done}
+        go={go}
+        onReset={() => {
+          const none = new Set<string>();
+          saveProgress(storage, none);
+          setDone(none);
+        }}
+      />
     </>
   );
 }

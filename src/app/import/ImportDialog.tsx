@@ -1,11 +1,12 @@
 /** Paste (or choose a file of) what your own nodes print; get a scenario in the editor. */
-import { useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { useState, type ChangeEvent } from 'react';
 import { Dialog } from '../share/Dialog';
 import { readTextFile, sizeError, textBytes } from '../share/files';
+import { ImportOutcome, ImportText } from './ImportParts';
 import { fmt, formatBytes } from '../share/strings';
 import { shareUi } from '../share/uiStore';
 import { COLLECT_SCRIPT, fromNode, MAX_IMPORT_BYTES } from './fromNode';
-import { useSizeGuard } from './sizeGuard';
+import { useLatestSizeGuard } from './sizeGuard';
 
 export default function ImportDialog({ onClose }: { onClose: () => void }) {
   const [text, setText] = useState('');
@@ -47,21 +48,9 @@ export default function ImportDialog({ onClose }: { onClose: () => void }) {
   };
 
   // Typed, pasted and dropped text (and dropped files) are all held to the import's cap.
-  const field = useRef<HTMLTextAreaElement>(null);
   const tooBig = (bytes: number) =>
     setError(fmt('import.inputTooBig', { size: formatBytes(bytes), max: formatBytes(MAX_IMPORT_BYTES) }));
-  const latest = useRef({ tooBig, file: readFile });
-  useEffect(() => {
-    latest.current = { tooBig, file: readFile };
-  });
-  const guard = useMemo(
-    () => ({
-      tooBig: (b: number) => latest.current.tooBig(b),
-      file: (f: File) => void latest.current.file(f),
-    }),
-    [],
-  );
-  useSizeGuard(field, MAX_IMPORT_BYTES, guard);
+  const field = useLatestSizeGuard(MAX_IMPORT_BYTES, { tooBig, file: readFile });
 
   return (
     <Dialog open title={fmt('import.title')} onClose={onClose} wide>
@@ -72,31 +61,7 @@ export default function ImportDialog({ onClose }: { onClose: () => void }) {
       >
         {COLLECT_SCRIPT}
       </pre>
-      <label className="flex flex-col gap-1">
-        {fmt('import.paste')}
-        <textarea
-          ref={field}
-          value={text}
-          onChange={(e) => {
-            // A path the guard does not see (none known) still never puts an oversized text in state.
-            const bytes = textBytes(e.target.value, MAX_IMPORT_BYTES);
-            if (bytes > MAX_IMPORT_BYTES) tooBig(bytes);
-            else setText(e.target.value);
-          }}
-          onPaste={(e) => {
-            const pasted = e.clipboardData.getData('text/plain');
-            const tooBig = sizeError(textBytes(pasted, MAX_IMPORT_BYTES), MAX_IMPORT_BYTES);
-            if (tooBig) {
-              e.preventDefault();
-              setError(tooBig);
-            }
-          }}
-          rows={10}
-          spellCheck={false}
-          placeholder={'### node: node1\n### ip -j -d link\n[{"ifindex":1,"ifname":"lo",…}]'}
-          className="w-full rounded border border-slate-300 bg-white p-1 font-mono text-xs dark:border-slate-600 dark:bg-slate-800"
-        />
-      </label>
+      <ImportText field={field} text={text} setText={setText} tooBig={tooBig} setError={setError} />
       <div className="mt-2 flex flex-wrap items-center gap-3">
         <button
           type="button"
@@ -110,23 +75,7 @@ export default function ImportDialog({ onClose }: { onClose: () => void }) {
           <input type="file" className="sr-only" onChange={onFile} />
         </label>
       </div>
-      {error && (
-        <p role="alert" data-testid="import-error" className="mt-2 text-red-800 dark:text-red-200">
-          {error}
-        </p>
-      )}
-      {warnings.length > 0 && (
-        <div className="mt-2" role="status">
-          <p className="font-medium">
-            {fmt('import.done')} {fmt('import.warnings')}:
-          </p>
-          <ul className="list-disc pl-5 text-xs">
-            {warnings.map((w, i) => (
-              <li key={i}>{w}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ImportOutcome error={error} warnings={warnings} />
     </Dialog>
   );
 }

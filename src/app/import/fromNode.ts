@@ -151,6 +151,41 @@ function uniqueNetns(node: NodeData, name: string): string {
   return out;
 }
 
+/**
+ * Files one command's output (`body`, from `startLine`) in its netns: under its command header, or,
+ * without one, recognised line by line (one JSON array per line, as ip -j prints, or iptables-save text).
+ */
+function addOutput(
+  node: NodeData | null,
+  ns: NsData | null,
+  part: Part | null,
+  body: string,
+  startLine: number,
+) {
+  if (!node || !ns) throw new ImportError(`line ${startLine}: output before the first "### node: NAME" line`);
+  const where = `node ${node.name}${ns.name ? ` netns ${ns.name}` : ''}, line ${startLine}`;
+  if (part === 'iptables' || part === 'sysctl') {
+    ns[part] += `${body}\n`;
+    return;
+  }
+  const chunks = part ? [body] : body.split('\n').filter((l) => l.trim());
+  const texts: string[] = [];
+  for (const c of chunks) {
+    const t = c.trim();
+    if (t.startsWith('[')) {
+      const items = parseJsonArray(t, where);
+      const kind = part ?? classify(items);
+      if (kind === null) {
+        if (items.length) throw new ImportError(`${where}: cannot tell which command printed this JSON`);
+        continue;
+      }
+      if (kind !== 'iptables' && kind !== 'sysctl') ns[kind].push(...items);
+    } else if (/^net\.ipv4\./.test(t)) ns.sysctl += `${t}\n`;
+    else texts.push(t);
+  }
+  if (texts.length) ns.iptables += `${texts.join('\n')}\n`;
+}
+
 /** Splits the pasted text into nodes, namespaces and command outputs. */
 export function parseBlocks(text: string): NodeData[] {
   if (text.length > MAX_IMPORT_BYTES) {
@@ -167,31 +202,7 @@ export function parseBlocks(text: string): NodeData[] {
   const flush = () => {
     const body = buf.join('\n').trim();
     buf = [];
-    if (!body) return;
-    if (!node || !ns)
-      throw new ImportError(`line ${startLine}: output before the first "### node: NAME" line`);
-    const where = `node ${node.name}${ns.name ? ` netns ${ns.name}` : ''}, line ${startLine}`;
-    if (part === 'iptables' || part === 'sysctl') {
-      ns[part] += `${body}\n`;
-      return;
-    }
-    // Without a command header: one JSON array per line (as ip -j prints), or iptables-save text.
-    const chunks = part ? [body] : body.split('\n').filter((l) => l.trim());
-    const texts: string[] = [];
-    for (const c of chunks) {
-      const t = c.trim();
-      if (t.startsWith('[')) {
-        const items = parseJsonArray(t, where);
-        const kind = part ?? classify(items);
-        if (kind === null) {
-          if (items.length) throw new ImportError(`${where}: cannot tell which command printed this JSON`);
-          continue;
-        }
-        if (kind !== 'iptables' && kind !== 'sysctl') ns[kind].push(...items);
-      } else if (/^net\.ipv4\./.test(t)) ns.sysctl += `${t}\n`;
-      else texts.push(t);
-    }
-    if (texts.length) ns.iptables += `${texts.join('\n')}\n`;
+    if (body) addOutput(node, ns, part, body, startLine);
   };
 
   for (const raw of text.split(/\r?\n/)) {
@@ -421,26 +432,17 @@ interface MachineOut {
   setup: string[];
 }
 
-function convertNode(
-  node: NodeData,
-  warn: (s: string) => void,
-): { machine: MachineOut; addrs: string[]; netns: string[] } {
-  const nics: MachineOut['nics'] = [];
+type NsIfaces = { ns: NsData; ifaces: Iface[] }[];
+
+/**
+ * The commands that make the node's veth pairs: a pair is found by each end pointing at the other
+ * (link_index, in this netns or another via link_netnsid) and made once; an end whose peer was not
+ * pasted gets a stand-in peer, left down.
+ */
+function vethCommands(node: NodeData, nsIfaces: NsIfaces, warn: (s: string) => void): string[] {
   const create: string[] = [];
-  const config: string[] = [];
-  const later: string[] = [];
-  const allAddrs: string[] = [];
-  const netns: string[] = [];
-  const nsIfaces = node.namespaces.map((ns) => ({
-    ns,
-    ifaces: ifacesOf(ns, (s) => warn(`${node.name}: ${s}`)),
-  }));
   const created = new Set<string>(); // "ns\0ifname"
   const key = (ns: NsData, name: string) => `${ns.name ?? ''}\u0000${name}`;
-
-  for (const { ns } of nsIfaces) if (ns.name) create.push(`ip netns add ${ns.name}`);
-
-  // veth pairs: each end points at the other by index (link_index), in this netns or another (link_netnsid).
   for (const { ns, ifaces } of nsIfaces) {
     for (const i of ifaces) {
       if (i.kind !== 'veth' || created.has(key(ns, i.name))) continue;
@@ -473,66 +475,116 @@ function convertNode(
       created.add(key(ns, i.name));
     }
   }
+  return create;
+}
 
-  for (const { ns, ifaces } of nsIfaces) {
-    const x = nsPrefix(ns);
-    const known = new Set(ifaces.map((i) => i.name));
-    for (const i of ifaces) {
-      if (i.kind === 'loopback') continue;
-      if (i.kind === 'physical') {
-        if (ns.name) {
-          warn(`${node.name}: ${i.name} in netns ${ns.name} has no kind (add -d to ip link); skipped`);
-          continue;
-        }
-        nics.push({ name: i.name, segment: 'lan', ...(i.mac ? { mac: i.mac } : {}) });
-      } else if (i.kind === 'bridge') {
-        create.push(`${x}ip link add ${i.name} type bridge`);
-      } else if (i.kind === 'dummy') {
-        create.push(`${x}ip link add ${i.name} type dummy`);
-      } else if (i.kind === 'vxlan') {
-        const id = num(i.info.id);
-        if (id === undefined) {
-          warn(`${node.name}: vxlan ${i.name} has no id (collect with ip -j -d link); skipped`);
-          continue;
-        }
-        const parts = [`${x}ip link add ${i.name} type vxlan id ${id}`];
-        const local = str(i.info.local);
-        if (isIpv4(local)) parts.push(`local ${local}`);
-        const dev = str(i.info.link) ?? ifaces.find((d) => d.ifindex === num(i.info.link))?.name;
-        if (dev && known.has(dev)) parts.push(`dev ${dev}`);
-        const port = num(i.info.port);
-        if (port !== undefined) parts.push(`dstport ${port}`);
-        if (i.info.learning === false) parts.push('nolearning');
-        create.push(parts.join(' '));
-      } else if (i.kind !== 'veth') {
-        warn(`${node.name}: ${i.name} of kind ${i.kind} is not imported`);
-        continue;
-      }
-      if (i.kind !== 'physical') {
-        if (i.mac && i.kind !== 'bridge') config.push(`${x}ip link set ${i.name} address ${i.mac}`);
-      }
-      if (i.mtu !== undefined && i.mtu !== (DEFAULT_MTU[i.kind] ?? 1500)) {
-        config.push(`${x}ip link set ${i.name} mtu ${i.mtu}`);
-      }
-      if (i.master && known.has(i.master)) later.push(`${x}ip link set ${i.name} master ${i.master}`);
-      for (const a of ipv4Addrs(ns, i.name)) {
-        config.push(`${x}ip addr add ${a} dev ${i.name}`);
-        allAddrs.push(a.split('/')[0]!);
-      }
-      if (i.up) later.push(`${x}ip link set ${i.name} up`);
+/** What a node becomes, gathered in the order its setup runs them: create, then configure, then the rest. */
+interface NodeBuild {
+  nics: MachineOut['nics'];
+  create: string[];
+  config: string[];
+  later: string[];
+  addrs: string[];
+}
+
+/**
+ * The command that creates one interface of a kind the import knows (a physical one becomes a NIC);
+ * false when it is skipped (said in a warning). A veth was made with its pair already.
+ */
+function createIface(
+  node: NodeData,
+  ns: NsData,
+  i: Iface,
+  ifaces: Iface[],
+  known: Set<string>,
+  out: NodeBuild,
+  warn: (s: string) => void,
+): boolean {
+  const x = nsPrefix(ns);
+  if (i.kind === 'physical') {
+    if (ns.name) {
+      warn(`${node.name}: ${i.name} in netns ${ns.name} has no kind (add -d to ip link); skipped`);
+      return false;
     }
-    if (ns.name) netns.push(ns.name);
-    const fwd = /net\.ipv4\.ip_forward\s*=\s*([01])/.exec(ns.sysctl);
-    if (fwd) later.push(`${x}sysctl -w net.ipv4.ip_forward=${fwd[1]}`);
-    const rest = [
-      ...routeCommands(ns, known, (s) => warn(`${node.name}: ${s}`)),
-      ...neighCommands(ns, known),
-      ...fdbCommands(ns, ifaces),
-      ...iptablesCommands(ns.iptables, (s) => warn(`${node.name}: ${s}`)),
-    ].map((c) => `${x}${c}`);
-    later.push(...rest);
+    out.nics.push({ name: i.name, segment: 'lan', ...(i.mac ? { mac: i.mac } : {}) });
+  } else if (i.kind === 'bridge') {
+    out.create.push(`${x}ip link add ${i.name} type bridge`);
+  } else if (i.kind === 'dummy') {
+    out.create.push(`${x}ip link add ${i.name} type dummy`);
+  } else if (i.kind === 'vxlan') {
+    const id = num(i.info.id);
+    if (id === undefined) {
+      warn(`${node.name}: vxlan ${i.name} has no id (collect with ip -j -d link); skipped`);
+      return false;
+    }
+    const parts = [`${x}ip link add ${i.name} type vxlan id ${id}`];
+    const local = str(i.info.local);
+    if (isIpv4(local)) parts.push(`local ${local}`);
+    const dev = str(i.info.link) ?? ifaces.find((d) => d.ifindex === num(i.info.link))?.name;
+    if (dev && known.has(dev)) parts.push(`dev ${dev}`);
+    const port = num(i.info.port);
+    if (port !== undefined) parts.push(`dstport ${port}`);
+    if (i.info.learning === false) parts.push('nolearning');
+    out.create.push(parts.join(' '));
+  } else if (i.kind !== 'veth') {
+    warn(`${node.name}: ${i.name} of kind ${i.kind} is not imported`);
+    return false;
   }
-  return { machine: { nics, setup: [...create, ...config, ...later] }, addrs: allAddrs, netns };
+  return true;
+}
+
+/** One netns of a node: its interfaces (made, configured, enslaved, up), forwarding, routes and rules. */
+function convertNs(node: NodeData, ns: NsData, ifaces: Iface[], out: NodeBuild, warn: (s: string) => void) {
+  const x = nsPrefix(ns);
+  const known = new Set(ifaces.map((i) => i.name));
+  for (const i of ifaces) {
+    if (i.kind === 'loopback') continue;
+    if (!createIface(node, ns, i, ifaces, known, out, warn)) continue;
+    if (i.kind !== 'physical') {
+      if (i.mac && i.kind !== 'bridge') out.config.push(`${x}ip link set ${i.name} address ${i.mac}`);
+    }
+    if (i.mtu !== undefined && i.mtu !== (DEFAULT_MTU[i.kind] ?? 1500)) {
+      out.config.push(`${x}ip link set ${i.name} mtu ${i.mtu}`);
+    }
+    if (i.master && known.has(i.master)) out.later.push(`${x}ip link set ${i.name} master ${i.master}`);
+    for (const a of ipv4Addrs(ns, i.name)) {
+      out.config.push(`${x}ip addr add ${a} dev ${i.name}`);
+      out.addrs.push(a.split('/')[0]!);
+    }
+    if (i.up) out.later.push(`${x}ip link set ${i.name} up`);
+  }
+  const fwd = /net\.ipv4\.ip_forward\s*=\s*([01])/.exec(ns.sysctl);
+  if (fwd) out.later.push(`${x}sysctl -w net.ipv4.ip_forward=${fwd[1]}`);
+  const rest = [
+    ...routeCommands(ns, known, (s) => warn(`${node.name}: ${s}`)),
+    ...neighCommands(ns, known),
+    ...fdbCommands(ns, ifaces),
+    ...iptablesCommands(ns.iptables, (s) => warn(`${node.name}: ${s}`)),
+  ].map((c) => `${x}${c}`);
+  out.later.push(...rest);
+}
+
+function convertNode(
+  node: NodeData,
+  warn: (s: string) => void,
+): { machine: MachineOut; addrs: string[]; netns: string[] } {
+  const nsIfaces = node.namespaces.map((ns) => ({
+    ns,
+    ifaces: ifacesOf(ns, (s) => warn(`${node.name}: ${s}`)),
+  }));
+  const out: NodeBuild = { nics: [], create: [], config: [], later: [], addrs: [] };
+  for (const { ns } of nsIfaces) if (ns.name) out.create.push(`ip netns add ${ns.name}`);
+  out.create.push(...vethCommands(node, nsIfaces, warn));
+  const netns: string[] = [];
+  for (const { ns, ifaces } of nsIfaces) {
+    convertNs(node, ns, ifaces, out, warn);
+    if (ns.name) netns.push(ns.name);
+  }
+  return {
+    machine: { nics: out.nics, setup: [...out.create, ...out.config, ...out.later] },
+    addrs: out.addrs,
+    netns,
+  };
 }
 
 /** The scenario YAML for the pasted blocks. Throws ImportError with a clear message. */

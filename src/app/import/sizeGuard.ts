@@ -4,7 +4,7 @@
  * before the field (and React's state) ever holds it, so a 50 MB drop cannot block the page; a
  * dropped file within the cap is handed over for reading (never read when it is too big).
  */
-import { useEffect, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, type RefObject } from 'react';
 import { textBytes } from '../share/files';
 
 export interface SizeGuardHandlers {
@@ -57,4 +57,28 @@ export function useSizeGuard(ref: RefObject<HTMLTextAreaElement | null>, max: nu
       field.removeEventListener('drop', onDrop);
     };
   }, [ref, max, on]);
+}
+
+/**
+ * useSizeGuard on a new field ref, with handlers that always reach the caller's latest `tooBig`
+ * and `file` (they change every render) while the guard itself is set up once.
+ */
+export function useLatestSizeGuard(
+  max: number,
+  on: SizeGuardHandlers,
+): RefObject<HTMLTextAreaElement | null> {
+  const field = useRef<HTMLTextAreaElement>(null);
+  const latest = useRef(on);
+  useEffect(() => {
+    latest.current = on;
+  });
+  const guard = useMemo(
+    () => ({
+      tooBig: (b: number) => latest.current.tooBig(b),
+      file: (f: File) => void latest.current.file(f),
+    }),
+    [],
+  );
+  useSizeGuard(field, max, guard);
+  return field;
 }

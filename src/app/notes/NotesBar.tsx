@@ -11,6 +11,7 @@ import { Dialog } from '../share/Dialog';
 import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { CorrectionCard } from './CorrectionCard';
+import { NotesHits } from './NotesHits';
 import { searchNotes, type Hit } from './search';
 
 export default function NotesBar() {
@@ -72,29 +73,7 @@ export default function NotesBar() {
         aria-controls={query.trim().length >= 2 ? listId : undefined}
         className="h-9 w-56 min-w-0 max-w-full flex-1 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100"
       />
-      {query.trim().length >= 2 && (
-        <ul
-          id={listId}
-          aria-label={t('notes.search')}
-          className="absolute right-0 top-10 z-20 max-h-80 w-96 overflow-auto rounded-md border border-slate-300 bg-white text-sm shadow-lg dark:border-slate-600 dark:bg-slate-900"
-        >
-          {hits.length === 0 && <li className="px-2 py-1">{t('notes.noHits')}</li>}
-          {hits.map((h, i) => (
-            <li key={i}>
-              <button
-                type="button"
-                className="block w-full px-2 py-1 text-left hover:bg-slate-100 dark:hover:bg-slate-800"
-                onClick={() => go(h)}
-              >
-                <span className="mr-1 rounded bg-slate-200 px-1 text-xs dark:bg-slate-700">
-                  {t(`notes.kind.${h.kind}`)}
-                </span>
-                {h.label} <span className="text-xs text-slate-600 dark:text-slate-300">· {h.detail}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      {query.trim().length >= 2 && <NotesHits listId={listId} hits={hits} go={go} />}
       <Dialog open={open} title={t('notes.title')} onClose={() => setOpen(false)} wide>
         <div className="space-y-2">
           {shown.map((c) => (
