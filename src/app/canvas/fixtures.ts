@@ -343,6 +343,144 @@ export const fixtureProxyTrace: Trace = {
 };
 fixtureProxyTrace.hops = groupHops(fixtureProxyTrace.events, fixtureTopology, 'pod1');
 
+type SyntheticNetns = Topology['netns'][number];
+type SyntheticInterface = SyntheticNetns['interfaces'][number];
+
+/** Two-digit hex of a machine number, so every node's MACs differ in their last byte. */
+const hexByte = (m: number): string => m.toString(16).padStart(2, '0');
+
+/** The root namespace of node `m`: underlay NIC, cni0 bridge and flannel VXLAN device, no veths yet. */
+function syntheticRootNetns(m: number): SyntheticNetns {
+  const node = `node${m}`;
+  return {
+    name: node,
+    machine: node,
+    root: true,
+    interfaces: [
+      {
+        name: 'eth0',
+        ifindex: 2,
+        kind: 'ether',
+        mac: `52:54:00:00:00:${hexByte(m)}`,
+        mtu: 1500,
+        up: true,
+        addrs: [`192.168.1.${10 + m}/24`],
+        segment: 'lan',
+      },
+      {
+        name: 'cni0',
+        ifindex: 3,
+        kind: 'bridge',
+        mac: `0a:58:0a:f4:${hexByte(m)}:01`,
+        mtu: 1450,
+        up: true,
+        addrs: [`10.244.${m}.1/24`],
+      },
+      {
+        name: 'flannel.1',
+        ifindex: 4,
+        kind: 'vxlan',
+        mac: `16:00:00:00:00:${hexByte(m)}`,
+        mtu: 1450,
+        up: true,
+        addrs: [`10.244.${m}.0/32`],
+      },
+    ],
+  };
+}
+
+/** The host side of pod `p`'s veth pair, enslaved to cni0; it goes into the node's root namespace. */
+function syntheticHostVeth(p: number, pod: string): SyntheticInterface {
+  return {
+    name: `veth${p}`,
+    ifindex: 4 + p,
+    kind: 'veth',
+    mac: '6a:00:00:00:00:01',
+    mtu: 1450,
+    up: true,
+    addrs: [],
+    master: 'cni0',
+    peer: { netns: pod, interface: 'eth0' },
+  };
+}
+
+/** Pod `p` on node `m`: its own namespace whose eth0 is the peer of the host's `veth<p>`. */
+function syntheticPodNetns(m: number, p: number): SyntheticNetns {
+  const node = `node${m}`;
+  return {
+    name: `${node}-pod${p}`,
+    machine: node,
+    root: false,
+    interfaces: [
+      {
+        name: 'eth0',
+        ifindex: 2,
+        kind: 'veth',
+        mac: '0a:58:00:00:00:01',
+        mtu: 1450,
+        up: true,
+        addrs: [`10.244.${m}.${p + 1}/24`],
+        peer: { netns: node, interface: `veth${p}` },
+      },
+    ],
+  };
+}
+
+/**
+ * Adds a gateway between the underlay and a WAN, plus an "internet" machine on the WAN, so the
+ * canvas has a router and an outside world to lay out.
+ */
+function addSyntheticRouter(t: Topology): void {
+  t.machines.push({ name: 'gw', role: 'router' }, { name: 'internet', role: 'internet' });
+  t.segments.push({ name: 'wan', title: 'uplink 203.0.113.0/24' });
+  t.netns.push(
+    {
+      name: 'gw',
+      machine: 'gw',
+      root: true,
+      interfaces: [
+        {
+          name: 'eth0',
+          ifindex: 2,
+          kind: 'ether',
+          mac: '52:54:00:00:01:01',
+          mtu: 1500,
+          up: true,
+          addrs: ['192.168.1.1/24'],
+          segment: 'lan',
+        },
+        {
+          name: 'eth1',
+          ifindex: 3,
+          kind: 'ether',
+          mac: '52:54:00:00:01:02',
+          mtu: 1500,
+          up: true,
+          addrs: ['203.0.113.2/24'],
+          segment: 'wan',
+        },
+      ],
+    },
+    {
+      name: 'internet',
+      machine: 'internet',
+      root: true,
+      interfaces: [
+        {
+          name: 'eth0',
+          ifindex: 2,
+          kind: 'ether',
+          mac: '52:54:00:00:02:01',
+          mtu: 1500,
+          up: true,
+          addrs: ['203.0.113.1/24'],
+          segment: 'wan',
+        },
+      ],
+    },
+  );
+}
+
 /** A cluster of `machines` nodes with `pods` pods each on a cni0 bridge, a VXLAN device and one underlay. */
 export function syntheticTopology(machines: number, pods: number, withRouter = false): Topology {
   const t: Topology = {
@@ -353,123 +491,15 @@ export function syntheticTopology(machines: number, pods: number, withRouter = f
   for (let m = 1; m <= machines; m++) {
     const node = `node${m}`;
     t.machines.push({ name: node });
-    const root: Topology['netns'][number] = {
-      name: node,
-      machine: node,
-      root: true,
-      interfaces: [
-        {
-          name: 'eth0',
-          ifindex: 2,
-          kind: 'ether',
-          mac: `52:54:00:00:00:${m.toString(16).padStart(2, '0')}`,
-          mtu: 1500,
-          up: true,
-          addrs: [`192.168.1.${10 + m}/24`],
-          segment: 'lan',
-        },
-        {
-          name: 'cni0',
-          ifindex: 3,
-          kind: 'bridge',
-          mac: `0a:58:0a:f4:${m.toString(16).padStart(2, '0')}:01`,
-          mtu: 1450,
-          up: true,
-          addrs: [`10.244.${m}.1/24`],
-        },
-        {
-          name: 'flannel.1',
-          ifindex: 4,
-          kind: 'vxlan',
-          mac: `16:00:00:00:00:${m.toString(16).padStart(2, '0')}`,
-          mtu: 1450,
-          up: true,
-          addrs: [`10.244.${m}.0/32`],
-        },
-      ],
-    };
+    const root = syntheticRootNetns(m);
     for (let p = 1; p <= pods; p++) {
-      const pod = `${node}-pod${p}`;
-      root.interfaces.push({
-        name: `veth${p}`,
-        ifindex: 4 + p,
-        kind: 'veth',
-        mac: '6a:00:00:00:00:01',
-        mtu: 1450,
-        up: true,
-        addrs: [],
-        master: 'cni0',
-        peer: { netns: pod, interface: 'eth0' },
-      });
-      t.netns.push({
-        name: pod,
-        machine: node,
-        root: false,
-        interfaces: [
-          {
-            name: 'eth0',
-            ifindex: 2,
-            kind: 'veth',
-            mac: '0a:58:00:00:00:01',
-            mtu: 1450,
-            up: true,
-            addrs: [`10.244.${m}.${p + 1}/24`],
-            peer: { netns: node, interface: `veth${p}` },
-          },
-        ],
-      });
+      const podNetns = syntheticPodNetns(m, p);
+      root.interfaces.push(syntheticHostVeth(p, podNetns.name));
+      t.netns.push(podNetns);
     }
+    // The root namespace goes after its pods, as it always has: consumers see that order.
     t.netns.push(root);
   }
-  if (withRouter) {
-    t.machines.push({ name: 'gw', role: 'router' }, { name: 'internet', role: 'internet' });
-    t.segments.push({ name: 'wan', title: 'uplink 203.0.113.0/24' });
-    t.netns.push(
-      {
-        name: 'gw',
-        machine: 'gw',
-        root: true,
-        interfaces: [
-          {
-            name: 'eth0',
-            ifindex: 2,
-            kind: 'ether',
-            mac: '52:54:00:00:01:01',
-            mtu: 1500,
-            up: true,
-            addrs: ['192.168.1.1/24'],
-            segment: 'lan',
-          },
-          {
-            name: 'eth1',
-            ifindex: 3,
-            kind: 'ether',
-            mac: '52:54:00:00:01:02',
-            mtu: 1500,
-            up: true,
-            addrs: ['203.0.113.2/24'],
-            segment: 'wan',
-          },
-        ],
-      },
-      {
-        name: 'internet',
-        machine: 'internet',
-        root: true,
-        interfaces: [
-          {
-            name: 'eth0',
-            ifindex: 2,
-            kind: 'ether',
-            mac: '52:54:00:00:02:01',
-            mtu: 1500,
-            up: true,
-            addrs: ['203.0.113.1/24'],
-            segment: 'wan',
-          },
-        ],
-      },
-    );
-  }
+  if (withRouter) addSyntheticRouter(t);
   return t;
 }
