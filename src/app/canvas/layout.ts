@@ -592,6 +592,97 @@ export function alongSegment(seg: SegmentBox, p: Point, q: Point): Point[] {
   ];
 }
 
+/** The cables of a layout looked up the ways a hop path needs them. */
+interface CableIndex {
+  /** Veth cables, keyed `from|to` in the direction they were drawn. */
+  between: Map<string, Cable>;
+  /** The ether cable leaving each NIC for its segment. */
+  etherOf: Map<string, Cable>;
+  /** Where a cable meets each interface. */
+  plug: Map<string, Point>;
+}
+
+function indexCables(cables: readonly Cable[]): CableIndex {
+  const between = new Map<string, Cable>();
+  const etherOf = new Map<string, Cable>();
+  for (const c of cables) {
+    if (c.kind === 'veth') between.set(`${c.from}|${c.to}`, c);
+    else etherOf.set(c.from, c);
+  }
+  // Where a cable meets each interface: the marker sits there, on the border, not over the labels.
+  const plug = new Map<string, Point>();
+  for (const c of cables) {
+    if (!plug.has(c.from)) plug.set(c.from, c.points[0]!);
+    if (c.kind === 'veth' && !plug.has(c.to)) plug.set(c.to, c.points[c.points.length - 1]!);
+  }
+  return { between, etherOf, plug };
+}
+
+/** The boxes a marker can sit on, by id. */
+interface AnchorBoxes {
+  ifs: Map<string, IfaceBox>;
+  nss: Map<string, NetnsBox>;
+  sums: Map<string, SummaryBox>;
+}
+
+/**
+ * Where the mark for box `id` sits (uncached): an interface at its plug, a namespace wherever
+ * `placer` puts it, a summarised machine inside its box; null for an unknown id.
+ */
+function markPoint(
+  id: string,
+  boxes: AnchorBoxes,
+  plug: Map<string, Point>,
+  placer?: (box: Box, plug: Point | null) => Point,
+): Point | null {
+  const i = boxes.ifs.get(id);
+  const n = i ? undefined : boxes.nss.get(id);
+  if (i) {
+    // A bridge has no cable of its own (its ports do): its mark sits beside it, level with its
+    // ports, rather than above it among the namespace's name and the cables coming down to them.
+    const at =
+      plug.get(id) ??
+      (i.bridge ? { x: i.x + i.width, y: i.y + i.height / 2 } : { x: i.x + i.width / 2, y: i.y });
+    return placer ? placer(i, at) : at;
+  }
+  if (n) return placer ? placer(n, null) : center(n);
+  // A summarised machine: its mark sits inside its box, right of its name.
+  const s = boxes.sums.get(id);
+  return s ? { x: s.x + s.width - 16, y: s.y + s.height / 2 } : null;
+}
+
+/**
+ * The hop path from mark `a` (on `fromId`) to mark `b` (on `toId`) along what is drawn: a veth
+ * cable either way, or down one ether cable, along the shared segment and up the other. Null when
+ * no cable joins them, so the caller routes round the names instead.
+ */
+function cablePath(
+  fromId: string,
+  toId: string,
+  a: Point,
+  b: Point,
+  cables: CableIndex,
+  segs: Map<string, SegmentBox>,
+): Point[] | null {
+  const fwd = cables.between.get(`${fromId}|${toId}`);
+  if (fwd) return [a, ...trimCable(fwd.points, a, b), b];
+  const back = cables.between.get(`${toId}|${fromId}`);
+  if (back) return [a, ...trimCable([...back.points].reverse(), a, b), b];
+  const ea = cables.etherOf.get(fromId);
+  const eb = cables.etherOf.get(toId);
+  const seg = ea && eb && ea.to === eb.to ? segs.get(ea.to) : undefined;
+  if (!ea || !eb || !seg) return null;
+  const p = ea.points[ea.points.length - 1]!;
+  const q = eb.points[eb.points.length - 1]!;
+  return [
+    a,
+    ...trimCable(ea.points, a, p),
+    ...alongSegment(seg, p, q),
+    ...trimCable([...eb.points].reverse(), q, b),
+    b,
+  ];
+}
+
 /**
  * Index the layout for the marker: anchors of interfaces/namespaces and hop paths between them.
  * `placer` moves an anchor off the names (place.ts); given the box and where its cable plugs in
@@ -603,55 +694,32 @@ export function anchorIndex(
   placer?: (box: Box, plug: Point | null) => Point,
   router?: (a: Point, b: Point) => Point[],
 ): AnchorIndex {
-  const ifs = new Map(layout.ifaces.map((i) => [i.id, i]));
-  const nss = new Map(layout.netns.map((n) => [n.id, n]));
+  const boxes: AnchorBoxes = {
+    ifs: new Map(layout.ifaces.map((i) => [i.id, i])),
+    nss: new Map(layout.netns.map((n) => [n.id, n])),
+    sums: new Map((layout.summaries ?? []).map((s) => [s.id, s])),
+  };
   const segs = new Map(layout.segments.map((s) => [s.id, s]));
-  const sums = new Map((layout.summaries ?? []).map((s) => [s.id, s]));
   const summaryOf = new Map<string, SummaryBox>();
   for (const s of layout.summaries ?? []) for (const ns of s.netns) summaryOf.set(ns, s);
-  const cableBetween = new Map<string, Cable>();
-  const etherOf = new Map<string, Cable>();
-  for (const c of layout.cables) {
-    if (c.kind === 'veth') cableBetween.set(`${c.from}|${c.to}`, c);
-    else etherOf.set(c.from, c);
-  }
-  // Where a cable meets each interface: the marker sits there, on the border, not over the labels.
-  const plug = new Map<string, Point>();
-  for (const c of layout.cables) {
-    if (!plug.has(c.from)) plug.set(c.from, c.points[0]!);
-    if (c.kind === 'veth' && !plug.has(c.to)) plug.set(c.to, c.points[c.points.length - 1]!);
-  }
+  const cables = indexCables(layout.cables);
+  // Cached, so each mark is placed and each pair routed once however often the marker asks.
   const placed = new Map<string, Point>();
   const routes = new Map<string, Point[]>();
   const pointOf = (id: string): Point | null => {
     const known = placed.get(id);
     if (known) return known;
-    const i = ifs.get(id);
-    const n = i ? undefined : nss.get(id);
-    let p: Point | null = null;
-    if (i) {
-      // A bridge has no cable of its own (its ports do): its mark sits beside it, level with its
-      // ports, rather than above it among the namespace's name and the cables coming down to them.
-      const at =
-        plug.get(id) ??
-        (i.bridge ? { x: i.x + i.width, y: i.y + i.height / 2 } : { x: i.x + i.width / 2, y: i.y });
-      p = placer ? placer(i, at) : at;
-    } else if (n) p = placer ? placer(n, null) : center(n);
-    else {
-      // A summarised machine: its mark sits inside its box, right of its name.
-      const s = sums.get(id);
-      if (s) p = { x: s.x + s.width - 16, y: s.y + s.height / 2 };
-    }
+    const p = markPoint(id, boxes, cables.plug, placer);
     if (p) placed.set(id, p);
     return p;
   };
   return {
     anchor(ns, iface) {
       if (iface !== null) {
-        const i = ifs.get(ifaceId(ns, iface));
+        const i = boxes.ifs.get(ifaceId(ns, iface));
         if (i) return { id: i.id, point: pointOf(i.id)!, box: i };
       }
-      const n = nss.get(netnsId(ns));
+      const n = boxes.nss.get(netnsId(ns));
       if (n) return { id: n.id, point: pointOf(n.id)!, box: n };
       const s = summaryOf.get(ns);
       if (s) return { id: s.id, point: pointOf(s.id)!, box: s };
@@ -662,24 +730,8 @@ export function anchorIndex(
       const b = pointOf(toId);
       if (!a || !b) return [];
       if (fromId === toId) return [a];
-      const fwd = cableBetween.get(`${fromId}|${toId}`);
-      if (fwd) return [a, ...trimCable(fwd.points, a, b), b];
-      const back = cableBetween.get(`${toId}|${fromId}`);
-      if (back) return [a, ...trimCable([...back.points].reverse(), a, b), b];
-      const ea = etherOf.get(fromId);
-      const eb = etherOf.get(toId);
-      const seg = ea && eb && ea.to === eb.to ? segs.get(ea.to) : undefined;
-      if (ea && eb && seg) {
-        const p = ea.points[ea.points.length - 1]!;
-        const q = eb.points[eb.points.length - 1]!;
-        return [
-          a,
-          ...trimCable(ea.points, a, p),
-          ...alongSegment(seg, p, q),
-          ...trimCable([...eb.points].reverse(), q, b),
-          b,
-        ];
-      }
+      const cabled = cablePath(fromId, toId, a, b, cables, segs);
+      if (cabled) return cabled;
       if (!router) return [a, b];
       const key = `${fromId}|${toId}`;
       let routed = routes.get(key);
