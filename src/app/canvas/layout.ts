@@ -6,7 +6,7 @@
  */
 import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs/lib/elk-api';
 import type { Topology, TopologyInterface } from '../../engine/kernel/trace';
-import { arrange, type ArrangeMachine } from './arrange';
+import { arrange, type ArrangeMachine, type Arrangement } from './arrange';
 import type { SummaryBox } from './lod';
 import { allWordings, ifaceTags, roleLabel } from './words';
 
@@ -397,10 +397,8 @@ function localBoxes(g: ElkNode): LocalBoxes {
   return { machines, inner };
 }
 
-/** Turn the laid-out ELK graph into absolute boxes and drawn cables, in rows fitting `aspect`. */
-export function elkToLayout(t: Topology, g: ElkNode, aspect = DEFAULT_ASPECT): CanvasLayout {
-  const model = modelOf(t);
-  const local = localBoxes(g);
+/** Where `arrange` puts each machine: it needs each machine's size and where its NICs hang down. */
+function arrangeMachines(model: Model, local: LocalBoxes, aspect: number): Arrangement {
   const etherOf = (mid: string) =>
     model.cables.filter((c) => c.kind === 'ether' && local.inner.get(c.from)?.machine === mid);
   const input: ArrangeMachine[] = model.machines.map((m) => {
@@ -412,7 +410,7 @@ export function elkToLayout(t: Topology, g: ElkNode, aspect = DEFAULT_ASPECT): C
     });
     return { id, width: box.width, height: box.height, nics };
   });
-  const plan = arrange(
+  return arrange(
     input,
     model.segments.map((s) => ({
       id: segmentId(s.name),
@@ -420,8 +418,14 @@ export function elkToLayout(t: Topology, g: ElkNode, aspect = DEFAULT_ASPECT): C
     })),
     aspect,
   );
+}
 
-  const box = (id: string): Box => {
+/**
+ * The absolute box of any machine, namespace or interface id: ELK placed the insides relative to
+ * their machine, `arrange` placed the machines. Unknown ids get an empty box at the origin.
+ */
+function absoluteBox(plan: Arrangement, local: LocalBoxes): (id: string) => Box {
+  return (id) => {
     const at = plan.at.get(id);
     if (at) return { ...local.machines.get(id)!, x: at.x, y: at.y };
     const l = local.inner.get(id);
@@ -429,14 +433,10 @@ export function elkToLayout(t: Topology, g: ElkNode, aspect = DEFAULT_ASPECT): C
     if (!l || !origin) return { id, x: 0, y: 0, width: 0, height: 0 };
     return { ...l.box, x: origin.x + l.box.x, y: origin.y + l.box.y };
   };
+}
 
-  const machines: MachineBox[] = model.machines.map((m) => ({ ...box(machineId(m.name)), ...m }));
-  const netns: NetnsBox[] = t.netns.map((n) => ({
-    ...box(netnsId(n.name)),
-    name: n.name,
-    machine: n.machine,
-    root: n.root,
-  }));
+/** A box for every drawn interface, in topology order, carrying what the canvas labels it with. */
+function ifaceBoxes(t: Topology, box: (id: string) => Box): IfaceBox[] {
   const ifaces: IfaceBox[] = [];
   for (const n of t.netns) {
     for (const i of n.interfaces) {
@@ -453,14 +453,12 @@ export function elkToLayout(t: Topology, g: ElkNode, aspect = DEFAULT_ASPECT): C
       });
     }
   }
+  return ifaces;
+}
+
+/** The drawn cables: veths between interface boxes, ether drops from a NIC to its segment bar. */
+function layoutCables(model: Model, plan: Arrangement, ifaces: readonly IfaceBox[]): Cable[] {
   const byId = new Map<string, Box>(ifaces.map((i) => [i.id, i]));
-
-  const segments: SegmentBox[] = model.segments.map((s) => {
-    const id = segmentId(s.name);
-    const { bars, trunk } = plan.segments.get(id)!;
-    return { ...boundingBox(id, trunk ? [...bars, trunk] : bars), name: s.name, title: s.title, bars, trunk };
-  });
-
   const cables: Cable[] = [];
   for (const c of model.cables) {
     const a = byId.get(c.from);
@@ -468,6 +466,32 @@ export function elkToLayout(t: Topology, g: ElkNode, aspect = DEFAULT_ASPECT): C
     if (!a || !b) continue;
     cables.push({ ...c, points: c.kind === 'ether' ? etherCable(a, b) : vethCable(a, b) });
   }
+  return cables;
+}
+
+/** Turn the laid-out ELK graph into absolute boxes and drawn cables, in rows fitting `aspect`. */
+export function elkToLayout(t: Topology, g: ElkNode, aspect = DEFAULT_ASPECT): CanvasLayout {
+  const model = modelOf(t);
+  const local = localBoxes(g);
+  const plan = arrangeMachines(model, local, aspect);
+  const box = absoluteBox(plan, local);
+
+  const machines: MachineBox[] = model.machines.map((m) => ({ ...box(machineId(m.name)), ...m }));
+  const netns: NetnsBox[] = t.netns.map((n) => ({
+    ...box(netnsId(n.name)),
+    name: n.name,
+    machine: n.machine,
+    root: n.root,
+  }));
+  const ifaces = ifaceBoxes(t, box);
+
+  const segments: SegmentBox[] = model.segments.map((s) => {
+    const id = segmentId(s.name);
+    const { bars, trunk } = plan.segments.get(id)!;
+    return { ...boundingBox(id, trunk ? [...bars, trunk] : bars), name: s.name, title: s.title, bars, trunk };
+  });
+
+  const cables = layoutCables(model, plan, ifaces);
 
   const topoKey = topologyKey(t);
   return {
