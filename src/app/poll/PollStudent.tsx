@@ -5,9 +5,9 @@
  * a BroadcastChannel when both are tabs of one browser).
  */
 import { useEffect, useMemo, useState } from 'react';
-import { useT } from '../i18n';
-import { candidates } from '../quiz/mechanism';
-import { useQuizText } from '../quiz/useQuizText';
+import { useT, type Lang } from '../i18n';
+import { candidates, type MQuestion } from '../quiz/mechanism';
+import { useQuizText, type QuizText } from '../quiz/useQuizText';
 import { appStore } from '../state/store';
 import { useApp } from '../state/useApp';
 import { decodePoll, LETTERS } from './code';
@@ -59,41 +59,73 @@ export default function PollStudent({ code }: { code: string }) {
       ) : !target || !q ? (
         <p role="alert">{pollText(lang, 'unknown', { code })}</p>
       ) : (
-        <div className="mt-3 space-y-3">
-          <p className="text-lg font-medium">{tx(q.prompt)}</p>
-          <p className="text-sm">
-            {chosen === null
-              ? pollText(lang, 'pick')
-              : pollText(lang, 'chosen', { letter: LETTERS[chosen]! })}
-          </p>
-          <ol className="space-y-2">
-            {q.choices.map((c, i) => (
-              <li key={c.id}>
-                <button
-                  type="button"
-                  aria-pressed={chosen === i}
-                  onClick={() => choose(i)}
-                  className={`flex w-full items-start gap-3 rounded-lg border-2 p-3 text-left text-base ${
-                    shown && i === q.answer
-                      ? 'border-emerald-600 bg-emerald-50 dark:bg-emerald-950'
-                      : chosen === i
-                        ? 'border-violet-700 bg-violet-100 dark:bg-violet-900'
-                        : 'border-slate-300 dark:border-slate-600'
-                  }`}
-                >
-                  <span className="text-2xl font-bold">{LETTERS[i]}</span>
-                  <span className="min-w-0 flex-1 break-words">{tx(c.text)}</span>
-                </button>
-                {shown && <p className="mt-1 pl-2 text-sm">{tx(c.why)}</p>}
-              </li>
-            ))}
-          </ol>
-          {chosen !== null && !shown && (
-            <button type="button" className="rounded border px-3 py-1" onClick={() => setShown(true)}>
-              {pollText(lang, 'check')}
+        <PollQuestion
+          q={q}
+          chosen={chosen}
+          shown={shown}
+          onChoose={choose}
+          onCheck={() => setShown(true)}
+          lang={lang}
+          tx={tx}
+        />
+      )}
+    </div>
+  );
+}
+
+/**
+ * The question with a big lettered button per choice. Once checked, the right answer turns green
+ * and every choice shows why; until then the student's pick is only highlighted.
+ */
+function PollQuestion({
+  q,
+  chosen,
+  shown,
+  onChoose,
+  onCheck,
+  lang,
+  tx,
+}: {
+  q: MQuestion;
+  chosen: number | null;
+  shown: boolean;
+  onChoose: (i: number) => void;
+  onCheck: () => void;
+  lang: Lang;
+  tx: QuizText;
+}) {
+  return (
+    <div className="mt-3 space-y-3">
+      <p className="text-lg font-medium">{tx(q.prompt)}</p>
+      <p className="text-sm">
+        {chosen === null ? pollText(lang, 'pick') : pollText(lang, 'chosen', { letter: LETTERS[chosen]! })}
+      </p>
+      <ol className="space-y-2">
+        {q.choices.map((c, i) => (
+          <li key={c.id}>
+            <button
+              type="button"
+              aria-pressed={chosen === i}
+              onClick={() => onChoose(i)}
+              className={`flex w-full items-start gap-3 rounded-lg border-2 p-3 text-left text-base ${
+                shown && i === q.answer
+                  ? 'border-emerald-600 bg-emerald-50 dark:bg-emerald-950'
+                  : chosen === i
+                    ? 'border-violet-700 bg-violet-100 dark:bg-violet-900'
+                    : 'border-slate-300 dark:border-slate-600'
+              }`}
+            >
+              <span className="text-2xl font-bold">{LETTERS[i]}</span>
+              <span className="min-w-0 flex-1 break-words">{tx(c.text)}</span>
             </button>
-          )}
-        </div>
+            {shown && <p className="mt-1 pl-2 text-sm">{tx(c.why)}</p>}
+          </li>
+        ))}
+      </ol>
+      {chosen !== null && !shown && (
+        <button type="button" className="rounded border px-3 py-1" onClick={onCheck}>
+          {pollText(lang, 'check')}
+        </button>
       )}
     </div>
   );
