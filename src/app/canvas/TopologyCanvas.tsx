@@ -133,14 +133,40 @@ function useKeepKey(trace: Trace, big: boolean, key: string, openedIn: Opened): 
   }, [big, trace, openedIn, key]);
 }
 
-export function TopologyCanvas(props: CanvasProps): JSX.Element {
-  const { trace, step, selectedNetns, onSelectNetns, reducedMotion = false, className } = props;
+/** Presenter mode and whether the camera follows the packet, with the toolbar's follow toggle. */
+function usePresenterFollow(props: CanvasProps): {
+  presenter: boolean;
+  follow: boolean;
+  setFollow: Dispatch<SetStateAction<boolean | null>>;
+} {
   // Without the prop, the page's presenter mode (a class on <html>) decides.
   const presenterPage = usePresenterClass();
   const presenter = props.presenter ?? presenterPage;
   // The camera is on by default in presenter mode; the toolbar's toggle overrides the prop.
   const [followSet, setFollow] = useState<boolean | null>(null);
   const follow = followSet ?? props.follow ?? presenter;
+  return { presenter, follow, setFollow };
+}
+
+/**
+ * Which world is shown (its topology key), whether it is big enough to summarise machines, and
+ * which machines a big world still draws in full.
+ */
+function useWorld(trace: Trace, openedIn: Opened): { key: string; big: boolean; keepKey: string } {
+  const key = useMemo(() => topologyKey(trace.topology), [trace.topology]);
+  const big = useMemo(() => machineNames(trace.topology).length > COLLAPSE_OVER, [trace.topology]);
+  const keepKey = useKeepKey(trace, big, key, openedIn);
+  return { key, big, keepKey };
+}
+
+/** The canvas root's classes: still (reduced motion), presenter, and the caller's own. */
+function canvasClass(reducedMotion: boolean, presenter: boolean, className: string | undefined): string {
+  return `pj-canvas flex h-full min-h-64 w-full flex-col overflow-hidden ${reducedMotion ? 'pj-canvas--still' : ''} ${presenter ? 'pj-presenter' : ''} ${className ?? ''}`;
+}
+
+export function TopologyCanvas(props: CanvasProps): JSX.Element {
+  const { trace, step, selectedNetns, onSelectNetns, reducedMotion = false, className } = props;
+  const { presenter, follow, setFollow } = usePresenterFollow(props);
   const svgRef = useRef<SVGSVGElement>(null);
   const viewportRef = useRef<SVGGElement>(null);
   const miniRef = useRef<SVGSVGElement>(null);
@@ -149,9 +175,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
   const words = useMemo(() => wording(lang), [lang]);
 
   const { f, aspect } = useD3Factories(svgRef, viewportRef);
-  const key = useMemo(() => topologyKey(trace.topology), [trace.topology]);
-  const big = useMemo(() => machineNames(trace.topology).length > COLLAPSE_OVER, [trace.topology]);
-  const keepKey = useKeepKey(trace, big, key, openedIn);
+  const { key, big, keepKey } = useWorld(trace, openedIn);
   const { layout, layoutError } = useCanvasLayout(trace, aspect, keepKey);
   const connections = useMemo(() => connectionIndices(trace), [trace]);
   const drops = useDrops(trace, words);
@@ -187,9 +211,7 @@ export function TopologyCanvas(props: CanvasProps): JSX.Element {
   // A new arrangement of the same topology keeps showing the old one until it is in: no flash.
   const ready = layout !== null && layout.topologyKey === key;
   return (
-    <div
-      className={`pj-canvas flex h-full min-h-64 w-full flex-col overflow-hidden ${reducedMotion ? 'pj-canvas--still' : ''} ${presenter ? 'pj-presenter' : ''} ${className ?? ''}`}
-    >
+    <div className={canvasClass(reducedMotion, presenter, className)}>
       <div className="relative min-h-0 flex-1">
         <CanvasSvg
           svgRef={svgRef}
