@@ -107,39 +107,73 @@ function jobsOf(argv: string[]): number {
   return Number.isInteger(n) && n > 0 ? n : 2;
 }
 
+/** One flow waiting for a worker; `at` is its row, kept in catalog order whatever the finish order. */
+interface FlowTask {
+  s: Scenario;
+  flow: string;
+  at: number;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const jobs = jobsOf(argv);
   const want = argv.filter((a, i) => !a.startsWith('-') && argv[i - 1] !== '--jobs');
-  // A catalog id names scenarios/<id>.yaml; a path to a .yaml file (a test fixture) is taken as is.
+  const files = scenarioFiles(want);
+  const known = knownDifferences();
+  mkdirSync('test-results', { recursive: true });
+  const support = probeOrSkip(files.length);
+  if (!support) return 0;
+  console.log(describeSupport(support));
+  const { rows, tasks } = planFlows(files, want, support);
+  await pool(tasks, jobs, async (t, w) => {
+    rows[t.at] = await runFlow(t.s, t.flow, known, `${PREFIX}w${w}-`);
+    process.stderr.write('.');
+  });
+  process.stderr.write('\n');
+  return report(rows);
+}
+
+/** A catalog id names scenarios/<id>.yaml; a path to a .yaml file (a test fixture) is taken as is. */
+function scenarioFiles(want: string[]): string[] {
   const paths = want.filter((w) => w.endsWith('.yaml') && existsSync(w));
   const ids = want.filter((w) => !paths.includes(w));
-  const files = readdirSync('scenarios')
+  return readdirSync('scenarios')
     .filter((f) => f.endsWith('.yaml'))
     .sort()
     .filter((f) => want.length === 0 || ids.includes(basename(f, '.yaml')))
     .map((f) => join('scenarios', f))
     .concat(paths);
-  const known = knownDifferences();
-  mkdirSync('test-results', { recursive: true });
-  let support: KernelSupport;
+}
+
+/** Without a usable kernel the run is skipped, not failed, so machines without root still pass. */
+function probeOrSkip(fileCount: number): KernelSupport | undefined {
   try {
-    support = probeKernel();
+    return probeKernel();
   } catch (e) {
     const why = (e as Error).message;
     console.log(`conformance: skipped: ${why}`);
     writeFileSync(
       'test-results/conformance.json',
-      JSON.stringify({ passed: 0, failed: 0, skipped: files.length, why }),
+      JSON.stringify({ passed: 0, failed: 0, skipped: fileCount, why }),
     );
-    return 0;
+    return undefined;
   }
-  console.log(
-    `kernel ${support.kernel}; device types: ${Object.entries(support.kinds)
-      .map(([k, ok]) => `${k}${ok ? '' : ' (missing)'}`)
-      .join(', ')}`,
-  );
+}
+
+/** Names the kernel and its missing device types up front, since they explain the skipped flows. */
+function describeSupport(support: KernelSupport): string {
+  return `kernel ${support.kernel}; device types: ${Object.entries(support.kinds)
+    .map(([k, ok]) => `${k}${ok ? '' : ' (missing)'}`)
+    .join(', ')}`;
+}
+
+/** One row per flow; the flows that can run become tasks whose row stays 'error' until they finish. */
+function planFlows(
+  files: string[],
+  want: string[],
+  support: KernelSupport,
+): { rows: FlowResult[]; tasks: FlowTask[] } {
   const rows: FlowResult[] = [];
-  const tasks: { s: Scenario; flow: string; at: number }[] = [];
+  const tasks: FlowTask[] = [];
   const manual = byHand();
   for (const f of files) {
     const s = loadScenario(readFileSync(f, 'utf8'), f);
@@ -148,30 +182,25 @@ export async function main(argv: string[]): Promise<number> {
       const slow = want.length === 0 ? manual.find((m) => m.scenario === s.id) : undefined;
       const why = slow ? `by hand: ${slow.why}` : realizable(s, flow.id, support);
       if (why) {
-        rows.push({
-          scenario: s.id,
-          flow: flow.id,
-          status: slow ? 'by hand' : 'not realizable',
-          compared: 0,
-          agreed: 0,
-          ignored: {},
-          first: why,
-        });
+        rows.push(notRunRow(s.id, flow.id, slow ? 'by hand' : 'not realizable', why));
         continue;
       }
       tasks.push({ s, flow: flow.id, at: rows.length });
       rows.push({ scenario: s.id, flow: flow.id, status: 'error', compared: 0, agreed: 0, ignored: {} });
     }
   }
-  await pool(tasks, jobs, async (t, w) => {
-    rows[t.at] = await runFlow(t.s, t.flow, known, `${PREFIX}w${w}-`);
-    process.stderr.write('.');
-  });
-  process.stderr.write('\n');
+  return { rows, tasks };
+}
+
+/** A flow left out of the run, with the reason in `first` where the table shows it. */
+function notRunRow(scenario: string, flow: string, status: FlowResult['status'], why: string): FlowResult {
+  return { scenario, flow, status, compared: 0, agreed: 0, ignored: {}, first: why };
+}
+
+/** Prints the table and summary and writes the JSON report; the exit code is 1 on any failure. */
+function report(rows: FlowResult[]): number {
   console.log(table(rows));
-  const ignored: Record<string, number> = {};
-  for (const r of rows) for (const [k, v] of Object.entries(r.ignored)) ignored[k] = (ignored[k] ?? 0) + v;
-  for (const [k, v] of Object.entries(ignored)) console.log(`ignored ${v} frame(s): ${k}`);
+  logIgnored(rows);
   const failed = rows.filter((r) => r.status === 'differ' || r.status === 'error');
   const passed = rows.filter((r) => r.status === 'agree' || r.status === 'known');
   for (const r of failed) console.log(`FAIL ${r.scenario} ${r.flow}: ${r.first ?? ''}`);
@@ -193,6 +222,13 @@ export async function main(argv: string[]): Promise<number> {
     `conformance: ${passed.length} passed, ${failed.length} failed, ${rows.length - passed.length - failed.length - manualRows} not realizable${manualRows ? `, ${manualRows} left for a run by hand` : ''}`,
   );
   return failed.length > 0 ? 1 : 0;
+}
+
+/** Frames ignored by known differences are totalled over all flows, so none is silently hidden. */
+function logIgnored(rows: FlowResult[]): void {
+  const ignored: Record<string, number> = {};
+  for (const r of rows) for (const [k, v] of Object.entries(r.ignored)) ignored[k] = (ignored[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(ignored)) console.log(`ignored ${v} frame(s): ${k}`);
 }
 
 /** --random N [--seed S]: random worlds instead of the catalog (src/cli/conformance/random.ts). */

@@ -99,92 +99,120 @@ export function formatText(t: Trace): string {
   return lines.join('\n') + '\n';
 }
 
+type TraceFormat = 'text' | 'json' | 'pcapng';
+
 /** Runs the CLI; returns the exit status. */
 export function main(argv: string[], io: Io = nodeIo): number {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        strict: true,
-        options: {
-          flow: { type: 'string', short: 'f' },
-          format: { type: 'string', default: 'text' },
-          out: { type: 'string', short: 'o' },
-          exec: { type: 'string', multiple: true, default: [] },
-          list: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-    } catch (err) {
-      throw new UsageError(err instanceof Error ? err.message : String(err));
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      io.out(USAGE + '\n');
-      return 0;
-    }
-    if (positionals.length !== 1)
-      throw new UsageError(positionals.length ? 'expected one scenario file' : USAGE);
-    const format = values.format;
-    if (format !== 'text' && format !== 'json' && format !== 'pcapng')
-      throw new UsageError(`bad --format "${format}": expected text, json or pcapng`);
-    if (format === 'pcapng' && values.out === undefined)
-      throw new UsageError('--format pcapng writes binary: give the file with --out FILE');
-    const exec = (values.exec ?? []).map(parseExec);
-    const file = positionals[0]!;
-    let text: string;
-    try {
-      text = io.readFile(file);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      throw new UsageError(
-        `${file}: ${code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err)}`,
-      );
-    }
-    const scenario = loadScenario(text, file);
-    if (values.list) {
-      for (const f of listFlows(scenario)) io.out(`${f.id}\t${f.netns}\t${f.command}\n`);
-      return 0;
-    }
-    if (values.flow === undefined) {
-      throw new UsageError(
-        `--flow is required; flows: ${scenario.flows.map((f) => f.id).join(', ') || '(none)'}`,
-      );
-    }
-    const trace = traceFlow(scenario, values.flow, { exec });
-    if (format === 'pcapng' || values.out !== undefined) {
-      const data =
-        format === 'pcapng'
-          ? traceToPcapng(trace)
-          : Uint8Array.from(
-              Buffer.from(format === 'json' ? JSON.stringify(trace, null, 2) + '\n' : formatText(trace)),
-            );
-      if (!io.writeFile) throw new UsageError('--out is not available here');
-      try {
-        io.writeFile(values.out!, data);
-      } catch (err) {
-        throw new UsageError(`${values.out}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-      if (format === 'pcapng') io.err(`trace: wrote ${trace.captures.length} frames to ${values.out}\n`);
-      return 0;
-    }
-    io.out(format === 'json' ? JSON.stringify(trace, null, 2) + '\n' : formatText(trace));
-    return 0;
+    return runTrace(argv, io);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof UserError) {
-      io.err(`trace: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof InternalError) {
-      io.err(
-        `trace: ${err.message}\nThis is a bug in Packet Journey; please report it with:\n\n${bugReport(err)}\n`,
-      );
-      return EXIT_INTERNAL;
-    }
-    throw err;
+    return reportFailure(io, err);
   }
+}
+
+/** Every check that can be made from the arguments alone comes before the scenario is read. */
+function runTrace(argv: string[], io: Io): number {
+  const { values, positionals } = parseCommandLine(argv);
+  if (values.help) {
+    io.out(USAGE + '\n');
+    return 0;
+  }
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length ? 'expected one scenario file' : USAGE);
+  const format = checkFormat(values.format, values.out);
+  const exec = (values.exec ?? []).map(parseExec);
+  const file = positionals[0]!;
+  const scenario = loadScenario(readScenario(io, file), file);
+  if (values.list) {
+    for (const f of listFlows(scenario)) io.out(`${f.id}\t${f.netns}\t${f.command}\n`);
+    return 0;
+  }
+  if (values.flow === undefined) {
+    throw new UsageError(
+      `--flow is required; flows: ${scenario.flows.map((f) => f.id).join(', ') || '(none)'}`,
+    );
+  }
+  const trace = traceFlow(scenario, values.flow, { exec });
+  if (format === 'pcapng' || values.out !== undefined) {
+    writeTrace(io, trace, format, values.out!);
+    return 0;
+  }
+  io.out(renderTrace(trace, format));
+  return 0;
+}
+
+/** node's own parse errors are usage errors too, so they exit 2 with the same prefix. */
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        flow: { type: 'string', short: 'f' },
+        format: { type: 'string', default: 'text' },
+        out: { type: 'string', short: 'o' },
+        exec: { type: 'string', multiple: true, default: [] },
+        list: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** pcapng is binary, so it is never written to the terminal. */
+function checkFormat(format: string | undefined, out: string | undefined): TraceFormat {
+  if (format !== 'text' && format !== 'json' && format !== 'pcapng')
+    throw new UsageError(`bad --format "${format}": expected text, json or pcapng`);
+  if (format === 'pcapng' && out === undefined)
+    throw new UsageError('--format pcapng writes binary: give the file with --out FILE');
+  return format;
+}
+
+/** A missing file is the common mistake, so it gets a short message rather than node's. */
+function readScenario(io: Io, file: string): string {
+  try {
+    return io.readFile(file);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new UsageError(
+      `${file}: ${code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+function renderTrace(trace: Trace, format: TraceFormat): string {
+  return format === 'json' ? JSON.stringify(trace, null, 2) + '\n' : formatText(trace);
+}
+
+/** --out: the bytes are built first, so a model error is reported even where files cannot be written. */
+function writeTrace(io: Io, trace: Trace, format: TraceFormat, out: string): void {
+  const data =
+    format === 'pcapng' ? traceToPcapng(trace) : Uint8Array.from(Buffer.from(renderTrace(trace, format)));
+  if (!io.writeFile) throw new UsageError('--out is not available here');
+  try {
+    io.writeFile(out, data);
+  } catch (err) {
+    throw new UsageError(`${out}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (format === 'pcapng') io.err(`trace: wrote ${trace.captures.length} frames to ${out}\n`);
+}
+
+/** Bad input exits 2; a broken model exits EX_SOFTWARE with a bug report; anything else is rethrown. */
+function reportFailure(io: Io, err: unknown): number {
+  if (err instanceof UsageError || err instanceof UserError) {
+    io.err(`trace: ${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof InternalError) {
+    io.err(
+      `trace: ${err.message}\nThis is a bug in Packet Journey; please report it with:\n\n${bugReport(err)}\n`,
+    );
+    return EXIT_INTERNAL;
+  }
+  throw err;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

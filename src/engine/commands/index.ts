@@ -54,96 +54,68 @@ export function runCommand(ctx: CommandContext, line: string): CommandResult {
   return exec(ctx, words as string[]);
 }
 
+type CommandHandler = (ctx: CommandContext, argv: string[]) => CommandResult;
+
+/** A table rather than a switch so each command family reads as one line per spelling group. */
+const COMMANDS = new Map<string, CommandHandler>();
+
+/** Several spellings (nc/ncat/netcat, the -nft and -legacy variants) share one handler. */
+function registerCommand(names: string[], handler: CommandHandler): void {
+  for (const name of names) COMMANDS.set(name, handler);
+}
+
+/** The iptables family comes in three flavours that behave the same here. */
+function iptablesFlavours(base: string, suffix = ''): string[] {
+  return [`${base}${suffix}`, `${base}-nft${suffix}`, `${base}-legacy${suffix}`];
+}
+
+// Network configuration tools, including the legacy net-tools.
+registerCommand(['ip'], (ctx, argv) => ip(ctx, argv, exec));
+registerCommand(['bridge'], bridge);
+registerCommand(['sysctl'], sysctl);
+registerCommand(['ifconfig'], ifconfig);
+registerCommand(['route'], route);
+registerCommand(['brctl'], brctl);
+registerCommand(['arp'], arp);
+// Applications that send traffic or resolve names.
+registerCommand(['ping'], ping);
+registerCommand(['curl'], curl);
+registerCommand(['nslookup'], nslookup);
+registerCommand(['dig'], dig);
+registerCommand(['getent'], getent);
+registerCommand(['nc', 'ncat', 'netcat'], nc);
+// Services, modules, containers and namespaces.
+registerCommand(['ipvsadm', 'ipvsadm-restore'], ipvsadm);
+registerCommand(['systemctl'], systemctl);
+registerCommand(['modprobe'], modprobe);
+registerCommand(['docker'], docker);
+registerCommand(['nsenter'], (ctx, argv) => nsenter(ctx, argv, exec));
+registerCommand(['unshare'], (ctx, argv) => unshare(ctx, argv, exec));
+// The file system.
+registerCommand(['cat'], cat);
+registerCommand(['ls'], ls);
+registerCommand(['mkdir'], mkdir);
+registerCommand(['ln'], ln);
+registerCommand(['rm'], rm);
+// Packet filtering and connection tracking.
+registerCommand(iptablesFlavours('iptables'), iptables);
+registerCommand(iptablesFlavours('ip6tables'), ip6tables);
+registerCommand(iptablesFlavours('ip6tables', '-save'), ip6tablesSave);
+registerCommand(iptablesFlavours('iptables', '-save'), iptablesSave);
+registerCommand(iptablesFlavours('iptables', '-restore'), iptablesRestore);
+registerCommand(iptablesFlavours('ip6tables', '-restore'), ip6tablesRestore);
+registerCommand(['ipset'], ipset);
+registerCommand(['nft'], nft);
+registerCommand(['conntrack'], conntrack);
+// Scripts use these as no-ops.
+registerCommand(['true', ':'], () => ({ output: '' }));
+
+/** Runs one already-split command line; `sudo` is transparent and /usr/sbin/ paths are dropped. */
 function exec(ctx: CommandContext, argv: string[]): CommandResult {
   let cmd = argv[0]!;
   if (cmd === 'sudo') return exec(ctx, argv.slice(1));
   cmd = cmd.replace(/^\/(usr\/)?s?bin\//, '');
-  switch (cmd) {
-    case 'ip':
-      return ip(ctx, argv, exec);
-    case 'bridge':
-      return bridge(ctx, argv);
-    case 'sysctl':
-      return sysctl(ctx, argv);
-    case 'ifconfig':
-      return ifconfig(ctx, argv);
-    case 'route':
-      return route(ctx, argv);
-    case 'brctl':
-      return brctl(ctx, argv);
-    case 'arp':
-      return arp(ctx, argv);
-    case 'ping':
-      return ping(ctx, argv);
-    case 'curl':
-      return curl(ctx, argv);
-    case 'nslookup':
-      return nslookup(ctx, argv);
-    case 'dig':
-      return dig(ctx, argv);
-    case 'getent':
-      return getent(ctx, argv);
-    case 'nc':
-    case 'ncat':
-    case 'netcat':
-      return nc(ctx, argv);
-    case 'ipvsadm':
-    case 'ipvsadm-restore':
-      return ipvsadm(ctx, argv);
-    case 'systemctl':
-      return systemctl(ctx, argv);
-    case 'modprobe':
-      return modprobe(ctx, argv);
-    case 'cat':
-      return cat(ctx, argv);
-    case 'docker':
-      return docker(ctx, argv);
-    case 'nsenter':
-      return nsenter(ctx, argv, exec);
-    case 'unshare':
-      return unshare(ctx, argv, exec);
-    case 'ls':
-      return ls(ctx, argv);
-    case 'mkdir':
-      return mkdir(ctx, argv);
-    case 'ln':
-      return ln(ctx, argv);
-    case 'rm':
-      return rm(ctx, argv);
-    case 'iptables':
-    case 'iptables-nft':
-    case 'iptables-legacy':
-      return iptables(ctx, argv);
-    case 'ip6tables':
-    case 'ip6tables-nft':
-    case 'ip6tables-legacy':
-      return ip6tables(ctx, argv);
-    case 'ip6tables-save':
-    case 'ip6tables-nft-save':
-    case 'ip6tables-legacy-save':
-      return ip6tablesSave(ctx, argv);
-    case 'iptables-save':
-    case 'iptables-nft-save':
-    case 'iptables-legacy-save':
-      return iptablesSave(ctx, argv);
-    case 'iptables-restore':
-    case 'iptables-nft-restore':
-    case 'iptables-legacy-restore':
-      return iptablesRestore(ctx, argv);
-    case 'ip6tables-restore':
-    case 'ip6tables-nft-restore':
-    case 'ip6tables-legacy-restore':
-      return ip6tablesRestore(ctx, argv);
-    case 'ipset':
-      return ipset(ctx, argv);
-    case 'nft':
-      return nft(ctx, argv);
-    case 'conntrack':
-      return conntrack(ctx, argv);
-    case 'true':
-    case ':':
-      return { output: '' };
-    default:
-      throw new CommandError(`sh: ${cmd}: command not found`, 127);
-  }
+  const handler = COMMANDS.get(cmd);
+  if (!handler) throw new CommandError(`sh: ${cmd}: command not found`, 127);
+  return handler(ctx, argv);
 }

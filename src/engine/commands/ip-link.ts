@@ -184,91 +184,136 @@ interface Change {
   apply: (dev: Device) => void;
 }
 
+/** What one `ip link set` line asks for, gathered before any device is touched. */
+interface LinkSetRequest {
+  devName?: string;
+  changes: Change[];
+  updown?: 'up' | 'down';
+}
+
 function linkSet(ctx: CommandContext, a: Args): string {
-  let devName: string | undefined;
-  const changes: Change[] = [];
-  let updown: 'up' | 'down' | undefined;
+  const req = parseLinkSet(ctx, a);
+  if (!req.devName) throw new CommandError('Not enough information: "dev" argument is required.', 1);
+  applyLinkSet(findDev(ctx.ns, req.devName), req);
+  return '';
+}
+
+/** Reads the whole line first so that a bad argument anywhere refuses the command as a whole. */
+function parseLinkSet(ctx: CommandContext, a: Args): LinkSetRequest {
+  const req: LinkSetRequest = { changes: [] };
   while (!a.done) {
     const w = a.next()!;
-    if (w === 'dev') devName = a.value();
-    else if (w === 'up' || w === 'down') updown = w;
-    else if (w === 'master') {
-      const br = findDev(ctx.ns, a.value());
-      if (!isBridge(br)) throw new CommandError('Error: Device does not allow enslaving to a master.', 2);
-      changes.push({
-        check: (dev) => {
-          if (dev === br) throw new CommandError('Error: Can not enslave a bridge to itself.', 2);
-          if (dev instanceof Bridge)
-            throw new CommandError('Error: Can not enslave a bridge to a bridge.', 2);
-          if (dev.kind === 'loopback') throw new CommandError('Error: Can not enslave loopback device.', 2);
-          macvlanMasterCheck(dev);
-        },
-        apply: (dev) => ctx.ns.setMaster(dev, br),
-      });
-    } else if (w === 'nomaster') changes.push({ apply: (dev) => ctx.ns.setMaster(dev, undefined) });
-    else if (w === 'netns') {
-      const to = lookupNetns(ctx, a.value());
-      changes.push({
-        check: (dev) => {
-          if (to !== dev.netns && to.device(dev.name))
-            throw new CommandError('RTNETLINK answers: File exists', 2);
-          if (dev.kind === 'loopback') throw new CommandError('RTNETLINK answers: Invalid argument', 2);
-        },
-        apply: (dev) => moveDevice(dev, to),
-      });
-    } else if (matches(w, 'address')) {
-      const mac = parseMacArg(a.value());
-      changes.push({
-        apply: (dev) => {
-          dev.mac = mac;
-          dev.macSet = true;
-          if (dev.master instanceof Bridge) dev.master.recalcMac();
-          if (dev instanceof Bridge) dev.recalcMac();
-          dev.netns.changed('links');
-          dev.netns.changed('fdb');
-        },
-      });
-    } else if (w === 'mtu') {
-      const mtu = parseMtu(a.value());
-      changes.push({
-        check: (dev) => macvlanMtuCheck(dev, mtu),
-        apply: (dev) => {
-          dev.mtu = mtu;
-          macvlanLowerMtu(dev);
-          dev.netns.changed('links');
-        },
-      });
-    } else if (w === 'name') {
-      const name = a.value();
-      checkIfname(name);
-      changes.push({
-        check: (dev) => {
-          if (dev.netns.device(name)) throw new CommandError('RTNETLINK answers: File exists', 2);
-        },
-        apply: (dev) => {
-          dev.netns.devices.delete(dev.name);
-          dev.netns.sysctl.renameDevice(dev.name, name);
-          dev.name = name;
-          dev.netns.devices.set(name, dev);
-          dev.netns.changed('links');
-        },
-      });
-    } else if (w === 'promisc' || w === 'arp' || w === 'multicast' || w === 'allmulticast') {
-      const v = a.value();
-      if (v !== 'on' && v !== 'off')
-        throw new CommandError(`Error: argument "${v}" is wrong: "${w}" must be "on" or "off"`, 1);
-      if (w === 'arp') changes.push({ apply: (dev) => void (dev.noarp = v === 'off') });
-    } else if (devName === undefined) devName = w;
+    if (w === 'dev') req.devName = a.value();
+    else if (w === 'up' || w === 'down') req.updown = w;
+    else if (parseLinkAttr(ctx, w, a, req.changes)) continue;
+    else if (req.devName === undefined) req.devName = w;
     else throw new CommandError(`Error: either "dev" is duplicate, or "${w}" is a garbage.`, 1);
   }
-  if (!devName) throw new CommandError('Not enough information: "dev" argument is required.', 1);
-  const dev = findDev(ctx.ns, devName);
-  for (const c of changes) c.check?.(dev);
-  if (updown === 'up') macvlanOpenCheck(dev);
-  for (const c of changes) c.apply(dev);
-  if (updown === 'up') dev.netns.setUp(dev);
-  else if (updown === 'down') dev.netns.setDown(dev);
-  return '';
+  return req;
+}
+
+/**
+ * Parses the attribute named by `w` and queues its change; false when `w` names no attribute,
+ * so the caller can take it as the device name, as iproute2 does.
+ */
+function parseLinkAttr(ctx: CommandContext, w: string, a: Args, changes: Change[]): boolean {
+  if (w === 'master') changes.push(linkSetMaster(ctx, a.value()));
+  else if (w === 'nomaster') changes.push({ apply: (dev) => ctx.ns.setMaster(dev, undefined) });
+  else if (w === 'netns') changes.push(linkSetNetns(ctx, a.value()));
+  else if (matches(w, 'address')) changes.push(linkSetAddress(parseMacArg(a.value())));
+  else if (w === 'mtu') changes.push(linkSetMtu(parseMtu(a.value())));
+  else if (w === 'name') changes.push(linkSetName(a.value()));
+  else if (w === 'promisc' || w === 'arp' || w === 'multicast' || w === 'allmulticast')
+    changes.push(...linkSetFlag(w, a.value()));
+  else return false;
+  return true;
+}
+
+/** Only a bridge can be a master here; the enslaved device is checked once it is known. */
+function linkSetMaster(ctx: CommandContext, masterName: string): Change {
+  const br = findDev(ctx.ns, masterName);
+  if (!isBridge(br)) throw new CommandError('Error: Device does not allow enslaving to a master.', 2);
+  return {
+    check: (dev) => {
+      if (dev === br) throw new CommandError('Error: Can not enslave a bridge to itself.', 2);
+      if (dev instanceof Bridge) throw new CommandError('Error: Can not enslave a bridge to a bridge.', 2);
+      if (dev.kind === 'loopback') throw new CommandError('Error: Can not enslave loopback device.', 2);
+      macvlanMasterCheck(dev);
+    },
+    apply: (dev) => ctx.ns.setMaster(dev, br),
+  };
+}
+
+/** The target namespace must not already hold the name, and loopback never moves. */
+function linkSetNetns(ctx: CommandContext, nsName: string): Change {
+  const to = lookupNetns(ctx, nsName);
+  return {
+    check: (dev) => {
+      if (to !== dev.netns && to.device(dev.name))
+        throw new CommandError('RTNETLINK answers: File exists', 2);
+      if (dev.kind === 'loopback') throw new CommandError('RTNETLINK answers: Invalid argument', 2);
+    },
+    apply: (dev) => moveDevice(dev, to),
+  };
+}
+
+/** A bridge takes its MAC from its ports unless set, so both sides may need recalculating. */
+function linkSetAddress(mac: Device['mac']): Change {
+  return {
+    apply: (dev) => {
+      dev.mac = mac;
+      dev.macSet = true;
+      if (dev.master instanceof Bridge) dev.master.recalcMac();
+      if (dev instanceof Bridge) dev.recalcMac();
+      dev.netns.changed('links');
+      dev.netns.changed('fdb');
+    },
+  };
+}
+
+/** macvlan devices are bounded by, and propagate to, their lower device's MTU. */
+function linkSetMtu(mtu: number): Change {
+  return {
+    check: (dev) => macvlanMtuCheck(dev, mtu),
+    apply: (dev) => {
+      dev.mtu = mtu;
+      macvlanLowerMtu(dev);
+      dev.netns.changed('links');
+    },
+  };
+}
+
+/** Renaming rekeys the namespace's device table and the per-device sysctls. */
+function linkSetName(name: string): Change {
+  checkIfname(name);
+  return {
+    check: (dev) => {
+      if (dev.netns.device(name)) throw new CommandError('RTNETLINK answers: File exists', 2);
+    },
+    apply: (dev) => {
+      dev.netns.devices.delete(dev.name);
+      dev.netns.sysctl.renameDevice(dev.name, name);
+      dev.name = name;
+      dev.netns.devices.set(name, dev);
+      dev.netns.changed('links');
+    },
+  };
+}
+
+/** On/off flags are all validated, but only `arp` changes anything the simulation models. */
+function linkSetFlag(flag: string, v: string): Change[] {
+  if (v !== 'on' && v !== 'off')
+    throw new CommandError(`Error: argument "${v}" is wrong: "${flag}" must be "on" or "off"`, 1);
+  return flag === 'arp' ? [{ apply: (dev) => void (dev.noarp = v === 'off') }] : [];
+}
+
+/** Every check runs before any change is applied, so a refused command changes nothing. */
+function applyLinkSet(dev: Device, req: LinkSetRequest): void {
+  for (const c of req.changes) c.check?.(dev);
+  if (req.updown === 'up') macvlanOpenCheck(dev);
+  for (const c of req.changes) c.apply(dev);
+  if (req.updown === 'up') dev.netns.setUp(dev);
+  else if (req.updown === 'down') dev.netns.setDown(dev);
 }
 
 function linkDel(ctx: CommandContext, a: Args): string {
