@@ -100,10 +100,20 @@ export interface NftablesOptions {
 
 /** setupNFTables: the table, its sets and maps, the base chains and the fixed rules. */
 function baseRules(o: KubeProxyOptions, n: NftablesOptions): string[] {
-  const { T, ipX, addr, noLocalhost } = familyWords(o);
-  const out = [`add table ${T} { comment "rules for kube-proxy" ; }`];
   const cidrs = nodePortCIDRs(o);
   const matchAll = cidrs.length === 0;
+  return [
+    ...baseSetsAndMaps(o, matchAll),
+    ...baseChains(o),
+    ...fixedRules(o, n, matchAll),
+    ...(matchAll ? [] : nodePortIPElements(o, cidrs)),
+  ];
+}
+
+/** The table, the cluster-ips (and, with --nodeport-addresses, nodeport-ips) sets and the verdict maps. */
+function baseSetsAndMaps(o: KubeProxyOptions, matchAll: boolean): string[] {
+  const { T, addr } = familyWords(o);
+  const out = [`add table ${T} { comment "rules for kube-proxy" ; }`];
   out.push(`add set ${T} cluster-ips { type ${addr} ; comment "Active ClusterIPs" ; }`);
   if (!matchAll)
     out.push(`add set ${T} nodeport-ips { type ${addr} ; comment "IPs that accept NodePort traffic" ; }`);
@@ -132,6 +142,13 @@ function baseRules(o: KubeProxyOptions, n: NftablesOptions): string[] {
     ),
     vmap('service-nodeports', 'inet_proto . inet_service', 'NodePort traffic'),
   );
+  return out;
+}
+
+/** The hooked base chains, then the regular chains the fixed rules jump to. */
+function baseChains(o: KubeProxyOptions): string[] {
+  const { T } = familyWords(o);
+  const out: string[] = [];
   for (const [name, type, hook, prio] of BASE_CHAINS)
     out.push(`add chain ${T} ${name} { type ${type} hook ${hook} priority ${prio} ; }`);
   for (const c of [
@@ -147,6 +164,13 @@ function baseRules(o: KubeProxyOptions, n: NftablesOptions): string[] {
   out.push(
     `add chain ${T} reject-chain { comment "helper for @no-endpoint-services / @no-endpoint-nodeports" ; }`,
   );
+  return out;
+}
+
+/** The rules that do not depend on any Service: the jumps, masquerading and the map lookups. */
+function fixedRules(o: KubeProxyOptions, n: NftablesOptions, matchAll: boolean): string[] {
+  const { T, ipX, noLocalhost } = familyWords(o);
+  const out: string[] = [];
   const rule = (chain: string, r: string): string => `add rule ${T} ${chain} ${r}`;
   for (const [src, dst, extra] of JUMPS) out.push(rule(src, `${extra ? `${extra} ` : ''}jump ${dst}`));
   out.push(
@@ -178,10 +202,16 @@ function baseRules(o: KubeProxyOptions, n: NftablesOptions): string[] {
       `${matchAll ? `fib daddr type local ${noLocalhost}` : `${ipX} daddr @nodeport-ips`} meta l4proto . th dport vmap @service-nodeports`,
     ),
   );
-  if (!matchAll)
-    for (const ip of o.nodeIPs ?? [o.nodeIP])
-      if (!isLoopback(ip) && cidrs.some((c) => (c === 'primary' ? ip === o.nodeIP : inCidr(ip, c))))
-        out.push(`add element ${T} nodeport-ips { ${ip} }`);
+  return out;
+}
+
+/** The node's own addresses within --nodeport-addresses, as nodeport-ips elements (never loopback). */
+function nodePortIPElements(o: KubeProxyOptions, cidrs: string[]): string[] {
+  const { T } = familyWords(o);
+  const out: string[] = [];
+  for (const ip of o.nodeIPs ?? [o.nodeIP])
+    if (!isLoopback(ip) && cidrs.some((c) => (c === 'primary' ? ip === o.nodeIP : inCidr(ip, c))))
+      out.push(`add element ${T} nodeport-ips { ${ip} }`);
   return out;
 }
 
