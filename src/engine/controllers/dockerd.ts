@@ -221,41 +221,83 @@ function ipv6FromMac(net: bigint, mac: string): bigint {
 
 function runContainer(c: Ctx, spec: DockerdContainerSpec, i: number): void {
   const seed = `${c.world.seed}/${c.machine.name}/${spec.name}`;
-  const id = hexId(seed);
   const pid = 2400 + 117 * i;
+  // -p is parsed before the name check, so a bad -p is the error Docker reports first.
   const ports = spec.publish.map(parsePublish);
-  const base = {
-    id,
+  const base: ContainerBase = {
+    id: hexId(seed),
     name: spec.name,
     image: spec.image,
     command: spec.command ?? 'sh',
     started: c.world.sched.now,
     pid,
-    ports: [] as PortBinding[],
+    ports: [],
   };
   const mode = spec.network;
   if (c.containers.some((x) => x.name === spec.name))
     throw new DockerdError(`Conflict. The container name "/${spec.name}" is already in use`);
-  if (mode === 'host' || mode.startsWith('container:')) {
-    const owner = mode === 'host' ? undefined : c.containers.find((x) => x.name === mode.slice(10));
-    if (mode !== 'host' && !owner) throw new DockerdError(`No such container: ${mode.slice(10)}`);
-    if (ports.length > 0 && owner)
-      throw new DockerdError('conflicting options: port publishing and the container type network mode');
-    const netns = owner ? owner.netns : c.machine.root;
-    registerPid(c.world, c.machine.name, pid, netns);
-    c.containers.push({
-      ...base,
-      networkMode: owner ? `container:${owner.id}` : 'host',
-      sandboxId: '',
-      sandboxKey: '',
-      netns,
-    });
-    return;
-  }
+  if (mode === 'host' || mode.startsWith('container:')) return joinExistingNetns(c, base, ports, mode);
   const overlay = c.o.networks?.find((n) => n.name === mode);
   if (mode !== 'bridge' && mode !== 'none' && !overlay) throw new DockerdError(`network ${mode} not found`);
   if (overlay && ports.length > 0)
     throw new DockerdError('publishing ports of a container on an overlay network is not modelled');
+  const sb = createSandbox(c, spec, seed, pid);
+  const container: DockerContainer = {
+    ...base,
+    networkMode: mode === 'none' ? 'none' : 'default',
+    sandboxId: sb.sandboxId,
+    sandboxKey: sb.key,
+    netns: sb.netns,
+  };
+  c.containers.push(container);
+  if (mode === 'none') {
+    if (ports.length > 0) throw new DockerdError('a container on network none has no port to publish');
+    return;
+  }
+  if (overlay) {
+    container.networkMode = overlay.name;
+    const ctr = { name: spec.name, key: sb.key, seed, ...(spec.veth ? { veth: spec.veth } : {}) };
+    joinOverlay(c.overlay, overlay, ctr);
+    joinGwBridge(c.overlay, ctr);
+    return;
+  }
+  const ip = attachBridge(c, spec, seed, container, sb);
+  for (const p of ports) publish(c, ip, p, sb.why);
+  container.ports = ports;
+}
+
+/** What every container record shares, whatever its network mode. */
+type ContainerBase = Pick<DockerContainer, 'id' | 'name' | 'image' | 'command' | 'started' | 'pid' | 'ports'>;
+
+/** --network host / container:NAME: no sandbox of its own, the pid lives in an existing netns. */
+function joinExistingNetns(c: Ctx, base: ContainerBase, ports: PortBinding[], mode: string): void {
+  const owner = mode === 'host' ? undefined : c.containers.find((x) => x.name === mode.slice(10));
+  if (mode !== 'host' && !owner) throw new DockerdError(`No such container: ${mode.slice(10)}`);
+  if (ports.length > 0 && owner)
+    throw new DockerdError('conflicting options: port publishing and the container type network mode');
+  const netns = owner ? owner.netns : c.machine.root;
+  registerPid(c.world, c.machine.name, base.pid, netns);
+  c.containers.push({
+    ...base,
+    networkMode: owner ? `container:${owner.id}` : 'host',
+    sandboxId: '',
+    sandboxKey: '',
+    netns,
+  });
+}
+
+/** A new sandbox netns, bind-mounted under NETNS_DIR as libnetwork does. */
+interface Sandbox {
+  sandboxId: string;
+  key: string;
+  netns: DockerContainer['netns'];
+  why: string;
+  /** Runs one command inside the sandbox (nsenter --net=KEY). */
+  inside: (line: string) => void;
+}
+
+/** Creates the sandbox netns, registers the pid in it and brings its loopback up. */
+function createSandbox(c: Ctx, spec: DockerdContainerSpec, seed: string, pid: number): Sandbox {
   const sandboxId = hexId(`${seed}/sandbox`);
   const key = `${NETNS_DIR}/${sandboxId.slice(0, 12)}`;
   const why = `for container ${spec.name}`;
@@ -265,25 +307,18 @@ function runContainer(c: Ctx, spec: DockerdContainerSpec, i: number): void {
   registerPid(c.world, c.machine.name, pid, netns);
   const inside = (line: string): void => c.must(`nsenter --net=${key} ${line}`, why);
   inside('ip link set lo up');
-  const container: DockerContainer = {
-    ...base,
-    networkMode: mode === 'none' ? 'none' : 'default',
-    sandboxId,
-    sandboxKey: key,
-    netns,
-  };
-  c.containers.push(container);
-  if (mode === 'none') {
-    if (ports.length > 0) throw new DockerdError('a container on network none has no port to publish');
-    return;
-  }
-  if (overlay) {
-    container.networkMode = overlay.name;
-    const ctr = { name: spec.name, key, seed, ...(spec.veth ? { veth: spec.veth } : {}) };
-    joinOverlay(c.overlay, overlay, ctr);
-    joinGwBridge(c.overlay, ctr);
-    return;
-  }
+  return { sandboxId, key, netns, why, inside };
+}
+
+/** The default bridge network: a veth into the sandbox, its addresses and default routes; returns the IPv4 address. */
+function attachBridge(
+  c: Ctx,
+  spec: DockerdContainerSpec,
+  seed: string,
+  container: DockerContainer,
+  sb: Sandbox,
+): string {
+  const { key, why, inside } = sb;
   const ip = formatIp(c.nextHost++);
   const mac = macFromIp(ip);
   const endpointId = hexId(`${seed}/endpoint`);
@@ -302,8 +337,7 @@ function runContainer(c: Ctx, spec: DockerdContainerSpec, i: number): void {
     container.bridge.ip6 = { addr: ip6, prefixLen: c.v6.len, gateway: c.v6.gw };
     inside(`ip -6 route add default via ${c.v6.gw} dev eth0`);
   }
-  for (const p of ports) publish(c, ip, p, why);
-  container.ports = ports;
+  return ip;
 }
 
 /** -p: what Docker's bridge driver programs for one published port. */

@@ -248,45 +248,14 @@ export class Flanneld {
     if (this.running) return;
     emit(this.ns, { kind: 'control', code: 'flanneld.start', args: { who: this.who } });
     const kube = this.opts.kubeSubnetMgr === true;
-    const cfgEntry = this.store.get(kube ? KUBE_NET_CONF : FLANNEL_CONFIG_KEY, this.ns, this.who);
-    if (!cfgEntry)
-      throw new ConfigError(
-        kube
-          ? 'failed to read net conf: open /etc/kube-flannel/net-conf.json: no such file or directory'
-          : `failed to retrieve network config: 100: Key not found (${FLANNEL_CONFIG_KEY})`,
-      );
-    const cfg = parseNetworkConfig(cfgEntry.value);
-    this.cfg = cfg;
-    this.explainConfig(cfg);
+    const cfg = this.readConfig(kube);
     const dev = this.ns.device(this.opts.iface);
     const pub = dev?.addrs.find((a) => !a.secondary)?.addr;
     if (!dev || pub === undefined)
       throw new ConfigError(`failed to find interface ${this.opts.iface} with an IPv4 address`);
     const subnet = this.chooseSubnet(cfg, pub);
     const own = `${this.who}, for its own lease ${subnetText(subnet)}`;
-    let vtepMac: string | undefined;
-    const restart =
-      cfg.backend === 'vxlan' ? this.ns.device(`flannel.${cfg.vni}`) : this.ns.device('flannel0');
-    if (restart) {
-      // A restarted flanneld finds its device still there and keeps it (and its VTEP MAC).
-      if (cfg.backend === 'vxlan') vtepMac = restart.mac;
-    } else if (cfg.backend === 'vxlan') {
-      const port = cfg.port !== undefined ? ` dstport ${cfg.port}` : ' dstport 8472';
-      const addr = this.opts.vtepMac ? ` address ${this.opts.vtepMac}` : '';
-      this.run(
-        `ip link add flannel.${cfg.vni}${addr} type vxlan id ${cfg.vni} local ${formatIp(pub)} dev ${this.opts.iface} nolearning${port}`,
-        own,
-      );
-      this.run(`ip addr add ${formatIp(subnet.addr)}/32 dev flannel.${cfg.vni}`, own);
-      this.run(`ip link set flannel.${cfg.vni} up`, own);
-      vtepMac = this.ns.device(`flannel.${cfg.vni}`)?.mac;
-    } else if (cfg.backend === 'udp') {
-      this.run('ip tuntap add dev flannel0 mode tun', own);
-      this.run(`ip addr add ${formatIp(subnet.addr)}/${cfg.network.len} dev flannel0`, own);
-      this.run(`ip link set flannel0 mtu ${dev.mtu - 28}`, own);
-      this.startUdpDatapath(pub);
-      this.run('ip link set flannel0 up', own);
-    }
+    const vtepMac = this.setupBackend(cfg, dev, pub, subnet, own);
     const v6 = this.startV6(cfg, dev, subnet, own);
     const lease: Lease = {
       subnet,
@@ -298,37 +267,99 @@ export class Flanneld {
     this.lease = lease;
     this.previous = subnet;
     this.writeLease();
-    if (this.opts.forwardRules && !this.configured) {
-      const n = subnetText(cfg.network);
-      this.run(`iptables -A FORWARD -s ${n} -m comment --comment "flanneld forward" -j ACCEPT`, own);
-      this.run(`iptables -A FORWARD -d ${n} -m comment --comment "flanneld forward" -j ACCEPT`, own);
-      if (cfg.ipv6) {
-        // SetupAndEnsureForwardRules does the same for the IPv6Network with ip6tables.
-        const n6 = subnet6Text(cfg.ipv6.network);
-        this.run(`ip6tables -A FORWARD -s ${n6} -m comment --comment "flanneld forward" -j ACCEPT`, own);
-        this.run(`ip6tables -A FORWARD -d ${n6} -m comment --comment "flanneld forward" -j ACCEPT`, own);
-      }
-    }
-    if (this.opts.ipMasq && !this.configured) {
-      const n = subnetText(cfg.network);
-      this.run(
-        `iptables -t nat -A POSTROUTING -s ${n} -d ${n} -m comment --comment "flanneld masq" -j RETURN`,
-        own,
-      );
-      this.run(
-        `iptables -t nat -A POSTROUTING -s ${n} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`,
-        own,
-      );
-    }
+    // The host rules are added once per process; a restart finds them already there.
+    if (this.opts.forwardRules && !this.configured) this.addForwardRules(cfg, own);
+    if (this.opts.ipMasq && !this.configured) this.addMasqRules(cfg, own);
     this.running = true;
     for (const e of this.leaseEntries()) this.onLease({ action: 'set', key: e.key, value: e.value });
+    this.watchLeases(kube);
+    this.configured = true;
+  }
+
+  /** The network config from the store (net-conf.json under kube, else the etcd key); a missing one is fatal. */
+  private readConfig(kube: boolean): NetworkConfig {
+    const cfgEntry = this.store.get(kube ? KUBE_NET_CONF : FLANNEL_CONFIG_KEY, this.ns, this.who);
+    if (!cfgEntry)
+      throw new ConfigError(
+        kube
+          ? 'failed to read net conf: open /etc/kube-flannel/net-conf.json: no such file or directory'
+          : `failed to retrieve network config: 100: Key not found (${FLANNEL_CONFIG_KEY})`,
+      );
+    const cfg = parseNetworkConfig(cfgEntry.value);
+    this.cfg = cfg;
+    this.explainConfig(cfg);
+    return cfg;
+  }
+
+  /** The backend's device (flannel.VNI for vxlan, flannel0 for udp); returns the VTEP MAC for vxlan. */
+  private setupBackend(
+    cfg: NetworkConfig,
+    dev: Device,
+    pub: number,
+    subnet: { addr: number; len: number },
+    own: string,
+  ): string | undefined {
+    const restart =
+      cfg.backend === 'vxlan' ? this.ns.device(`flannel.${cfg.vni}`) : this.ns.device('flannel0');
+    if (restart) {
+      // A restarted flanneld finds its device still there and keeps it (and its VTEP MAC).
+      return cfg.backend === 'vxlan' ? restart.mac : undefined;
+    }
+    if (cfg.backend === 'vxlan') {
+      const port = cfg.port !== undefined ? ` dstport ${cfg.port}` : ' dstport 8472';
+      const addr = this.opts.vtepMac ? ` address ${this.opts.vtepMac}` : '';
+      this.run(
+        `ip link add flannel.${cfg.vni}${addr} type vxlan id ${cfg.vni} local ${formatIp(pub)} dev ${this.opts.iface} nolearning${port}`,
+        own,
+      );
+      this.run(`ip addr add ${formatIp(subnet.addr)}/32 dev flannel.${cfg.vni}`, own);
+      this.run(`ip link set flannel.${cfg.vni} up`, own);
+      return this.ns.device(`flannel.${cfg.vni}`)?.mac;
+    }
+    if (cfg.backend === 'udp') {
+      this.run('ip tuntap add dev flannel0 mode tun', own);
+      this.run(`ip addr add ${formatIp(subnet.addr)}/${cfg.network.len} dev flannel0`, own);
+      this.run(`ip link set flannel0 mtu ${dev.mtu - 28}`, own);
+      this.startUdpDatapath(pub);
+      this.run('ip link set flannel0 up', own);
+    }
+    return undefined;
+  }
+
+  /** --iptables-forward-rules: ACCEPT the flannel network both ways in FORWARD. */
+  private addForwardRules(cfg: NetworkConfig, own: string): void {
+    const n = subnetText(cfg.network);
+    this.run(`iptables -A FORWARD -s ${n} -m comment --comment "flanneld forward" -j ACCEPT`, own);
+    this.run(`iptables -A FORWARD -d ${n} -m comment --comment "flanneld forward" -j ACCEPT`, own);
+    if (cfg.ipv6) {
+      // SetupAndEnsureForwardRules does the same for the IPv6Network with ip6tables.
+      const n6 = subnet6Text(cfg.ipv6.network);
+      this.run(`ip6tables -A FORWARD -s ${n6} -m comment --comment "flanneld forward" -j ACCEPT`, own);
+      this.run(`ip6tables -A FORWARD -d ${n6} -m comment --comment "flanneld forward" -j ACCEPT`, own);
+    }
+  }
+
+  /** --ip-masq: no NAT inside the flannel network, MASQUERADE out of it (multicast excepted). */
+  private addMasqRules(cfg: NetworkConfig, own: string): void {
+    const n = subnetText(cfg.network);
+    this.run(
+      `iptables -t nat -A POSTROUTING -s ${n} -d ${n} -m comment --comment "flanneld masq" -j RETURN`,
+      own,
+    );
+    this.run(
+      `iptables -t nat -A POSTROUTING -s ${n} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`,
+      own,
+    );
+  }
+
+  /** Watches the leases: the Node objects under kube, else the etcd subnets prefix. */
+  private watchLeases(kube: boolean): void {
     this.watching = kube
       ? this.store.watch(KUBE_NODES, this.ns, this.who, (e) => {
           const lease = nodeEvent(e, FLANNEL_SUBNETS);
           if (lease) this.onLease(lease);
         })
       : this.store.watch(FLANNEL_SUBNETS, this.ns, this.who, (e) => this.onLease(e));
-    this.configured = true;
   }
 
   /**

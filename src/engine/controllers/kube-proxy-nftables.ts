@@ -100,10 +100,20 @@ export interface NftablesOptions {
 
 /** setupNFTables: the table, its sets and maps, the base chains and the fixed rules. */
 function baseRules(o: KubeProxyOptions, n: NftablesOptions): string[] {
-  const { T, ipX, addr, noLocalhost } = familyWords(o);
-  const out = [`add table ${T} { comment "rules for kube-proxy" ; }`];
   const cidrs = nodePortCIDRs(o);
   const matchAll = cidrs.length === 0;
+  return [
+    ...baseSetsAndMaps(o, matchAll),
+    ...baseChains(o),
+    ...fixedRules(o, n, matchAll),
+    ...(matchAll ? [] : nodePortIPElements(o, cidrs)),
+  ];
+}
+
+/** The table, the cluster-ips (and, with --nodeport-addresses, nodeport-ips) sets and the verdict maps. */
+function baseSetsAndMaps(o: KubeProxyOptions, matchAll: boolean): string[] {
+  const { T, addr } = familyWords(o);
+  const out = [`add table ${T} { comment "rules for kube-proxy" ; }`];
   out.push(`add set ${T} cluster-ips { type ${addr} ; comment "Active ClusterIPs" ; }`);
   if (!matchAll)
     out.push(`add set ${T} nodeport-ips { type ${addr} ; comment "IPs that accept NodePort traffic" ; }`);
@@ -132,6 +142,13 @@ function baseRules(o: KubeProxyOptions, n: NftablesOptions): string[] {
     ),
     vmap('service-nodeports', 'inet_proto . inet_service', 'NodePort traffic'),
   );
+  return out;
+}
+
+/** The hooked base chains, then the regular chains the fixed rules jump to. */
+function baseChains(o: KubeProxyOptions): string[] {
+  const { T } = familyWords(o);
+  const out: string[] = [];
   for (const [name, type, hook, prio] of BASE_CHAINS)
     out.push(`add chain ${T} ${name} { type ${type} hook ${hook} priority ${prio} ; }`);
   for (const c of [
@@ -147,6 +164,13 @@ function baseRules(o: KubeProxyOptions, n: NftablesOptions): string[] {
   out.push(
     `add chain ${T} reject-chain { comment "helper for @no-endpoint-services / @no-endpoint-nodeports" ; }`,
   );
+  return out;
+}
+
+/** The rules that do not depend on any Service: the jumps, masquerading and the map lookups. */
+function fixedRules(o: KubeProxyOptions, n: NftablesOptions, matchAll: boolean): string[] {
+  const { T, ipX, noLocalhost } = familyWords(o);
+  const out: string[] = [];
   const rule = (chain: string, r: string): string => `add rule ${T} ${chain} ${r}`;
   for (const [src, dst, extra] of JUMPS) out.push(rule(src, `${extra ? `${extra} ` : ''}jump ${dst}`));
   out.push(
@@ -178,10 +202,16 @@ function baseRules(o: KubeProxyOptions, n: NftablesOptions): string[] {
       `${matchAll ? `fib daddr type local ${noLocalhost}` : `${ipX} daddr @nodeport-ips`} meta l4proto . th dport vmap @service-nodeports`,
     ),
   );
-  if (!matchAll)
-    for (const ip of o.nodeIPs ?? [o.nodeIP])
-      if (!isLoopback(ip) && cidrs.some((c) => (c === 'primary' ? ip === o.nodeIP : inCidr(ip, c))))
-        out.push(`add element ${T} nodeport-ips { ${ip} }`);
+  return out;
+}
+
+/** The node's own addresses within --nodeport-addresses, as nodeport-ips elements (never loopback). */
+function nodePortIPElements(o: KubeProxyOptions, cidrs: string[]): string[] {
+  const { T } = familyWords(o);
+  const out: string[] = [];
+  for (const ip of o.nodeIPs ?? [o.nodeIP])
+    if (!isLoopback(ip) && cidrs.some((c) => (c === 'primary' ? ip === o.nodeIP : inCidr(ip, c))))
+      out.push(`add element ${T} nodeport-ips { ${ip} }`);
   return out;
 }
 
@@ -231,11 +261,46 @@ export function nftablesModeWrites(
   return { commands: [], restore: nftablesModeRuleset(services, o, n), restoreCommand: 'nft -f -' };
 }
 
-/** The body of syncProxyRules' loop for one Service port. */
+/** The body of syncProxyRules' loop for one Service port: chains, their rules, then map elements. */
 function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOptions): string[] {
-  const out: string[] = [];
+  const x = portPlan(s, p, o);
+  return [...portChains(x), ...portRules(x), ...portElements(x)];
+}
+
+/** Everything servicePort's three steps derive from one Service port, computed once. */
+interface PortPlan {
+  s: Service;
+  p: Service['ports'][number];
+  o: KubeProxyOptions;
+  fam: ReturnType<typeof familyWords>;
+  proto: string;
+  spn: string;
+  pol: ReturnType<typeof portPolicy>;
+  cat: ReturnType<typeof categorizeEndpoints>;
+  svc: string;
+  local: string;
+  ext: string;
+  fw: string;
+  epChain: (e: Endpoint) => string;
+  affinity: (e: Endpoint) => string;
+  rule: (chain: string, r: string) => string;
+  elem: (m: string, key: string, verdict?: string, comment?: string) => string;
+  internalChain: string;
+  hasInternal: boolean;
+  externalPolicyChain: string;
+  hasExternal: boolean;
+  noEps: string;
+  usesFw: boolean;
+  key: (ip: string) => string;
+  affine: boolean;
+  usesCluster: boolean;
+  usesLocal: boolean;
+}
+
+/** The chain names, policies and endpoint categories of one Service port. */
+function portPlan(s: Service, p: Service['ports'][number], o: KubeProxyOptions): PortPlan {
   const fam = familyWords(o);
-  const { T, ipX } = fam;
+  const { T } = fam;
   const proto = p.protocol.toLowerCase();
   const spn = servicePortName(s, p);
   const pol = portPolicy(s, p);
@@ -257,8 +322,44 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
   const noEps = cat.hasAny ? 'drop' : 'goto reject-chain';
   const usesFw = pol.loadBalancerIPs.length > 0 && (s.loadBalancerSourceRanges ?? []).length > 0;
   const key = (ip: string): string => `${ip} . ${proto} . ${p.port}`;
-
   const affine = s.sessionAffinity === 'ClientIP';
+  const usesCluster = cat.cluster.length > 0 && pol.usesClusterEndpoints;
+  const usesLocal = cat.local.length > 0 && pol.usesLocalEndpoints;
+  return {
+    s,
+    p,
+    o,
+    fam,
+    proto,
+    spn,
+    pol,
+    cat,
+    svc,
+    local,
+    ext,
+    fw,
+    epChain,
+    affinity,
+    rule,
+    elem,
+    internalChain,
+    hasInternal,
+    externalPolicyChain,
+    hasExternal,
+    noEps,
+    usesFw,
+    key,
+    affine,
+    usesCluster,
+    usesLocal,
+  };
+}
+
+/** The port's endpoint chains, affinity sets and service/local chains. */
+function portChains(x: PortPlan): string[] {
+  const { s, fam, cat, svc, local, epChain, affinity, affine, usesCluster, usesLocal } = x;
+  const { T } = fam;
+  const out: string[] = [];
   // "Note the endpoint chains that will be used": created first, because the kernel resolves a
   // jump or goto when the rule is added, even inside one batch.
   for (const e of cat.reachable) out.push(`add chain ${T} ${epChain(e)}`);
@@ -267,10 +368,17 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
       out.push(
         `add set ${T} ${affinity(e)} { type ${fam.addr} ; flags dynamic,timeout ; timeout ${s.sessionAffinityTimeout ?? 10800}s ; }`,
       );
-  const usesCluster = cat.cluster.length > 0 && pol.usesClusterEndpoints;
-  const usesLocal = cat.local.length > 0 && pol.usesLocalEndpoints;
   if (usesCluster) out.push(`add chain ${T} ${svc}`);
   if (usesLocal) out.push(`add chain ${T} ${local}`);
+  return out;
+}
+
+/** The rules of the port's chains: masquerade marks, endpoint picks, external, endpoint and firewall chains. */
+function portRules(x: PortPlan): string[] {
+  const { s, o, fam, proto, pol, cat, svc, local, ext, fw, epChain, affinity, rule } = x;
+  const { internalChain, hasInternal, externalPolicyChain, hasExternal, usesFw, affine } = x;
+  const { T, ipX } = fam;
+  const out: string[] = [];
   if (hasInternal) {
     const det = detector(o);
     if (o.masqueradeAll)
@@ -278,8 +386,8 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
     else if (det)
       out.push(rule(internalChain, `${ipX} daddr ${s.clusterIP} ${det.notLocal} jump mark-for-masquerade`));
   }
-  if (usesCluster) out.push(...toEndpoints(fam, svc, cat.cluster, affine, epChain, affinity));
-  if (usesLocal) out.push(...toEndpoints(fam, local, cat.local, affine, epChain, affinity));
+  if (x.usesCluster) out.push(...toEndpoints(fam, svc, cat.cluster, affine, epChain, affinity));
+  if (x.usesLocal) out.push(...toEndpoints(fam, local, cat.local, affine, epChain, affinity));
   if (cat.hasAny && pol.externallyAccessible)
     out.push(
       ...externalChain(fam, o, ext, svc, pol.externalPolicyLocal, hasExternal ? externalPolicyChain : null),
@@ -294,6 +402,28 @@ function servicePort(s: Service, p: Service['ports'][number], o: KubeProxyOption
     const sources = [...ranges, ...(ranges.some((r) => inCidr(o.nodeIP, r)) ? pol.loadBalancerIPs : [])];
     out.push(`add chain ${T} ${fw}`, rule(fw, `${ipX} saddr != { ${sources.join(', ')} } drop`));
   }
+  return out;
+}
+
+/** The port's elements in the shared sets and verdict maps (cluster-ips, service-ips, ...). */
+function portElements(x: PortPlan): string[] {
+  const {
+    s,
+    proto,
+    spn,
+    pol,
+    cat,
+    ext,
+    fw,
+    elem,
+    internalChain,
+    hasInternal,
+    hasExternal,
+    noEps,
+    usesFw,
+    key,
+  } = x;
+  const out: string[] = [];
   out.push(elem('cluster-ips', s.clusterIP));
   if (hasInternal) out.push(elem('service-ips', key(s.clusterIP), `goto ${internalChain}`));
   else
