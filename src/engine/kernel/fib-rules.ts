@@ -220,8 +220,8 @@ function hex(n: number): string {
   return '0x' + (n >>> 0).toString(16);
 }
 
-/** One of fib4_rules_init's own three rules (local 0, main 32766, default 32767), with no selector: not worth a step of its own. */
-export function isDefaultRule<A extends RuleAddr>(r: FibRule<A>): boolean {
+/** fib_rule_matchall with the family's own selectors: a plain `lookup` that selects nothing. */
+export function isMatchAllLookup<A extends RuleAddr>(r: FibRule<A>): boolean {
   return (
     r.action === 'lookup' &&
     !r.invert &&
@@ -230,7 +230,14 @@ export function isDefaultRule<A extends RuleAddr>(r: FibRule<A>): boolean {
     !r.fwmark &&
     r.iif === undefined &&
     r.oif === undefined &&
-    r.tos === 0 &&
+    r.tos === 0
+  );
+}
+
+/** One of fib4_rules_init's own three rules (local 0, main 32766, default 32767), with no selector: not worth a step of its own. */
+export function isDefaultRule<A extends RuleAddr>(r: FibRule<A>): boolean {
+  return (
+    isMatchAllLookup(r) &&
     ((r.pref === 0 && r.table === TABLE_LOCAL) ||
       (r.pref === 32766 && r.table === TABLE_MAIN) ||
       (r.pref === 32767 && r.table === TABLE_DEFAULT))

@@ -4,7 +4,7 @@
  * fib6_rules_net_init adds local (0) and main (32766) only; there is no `default` table rule.
  */
 import { formatIp6, inPrefix6 } from '../net/ipv6';
-import { rule, TABLE_LOCAL, TABLE_MAIN, type FibRule, type PrefixWord } from './fib-rules';
+import { isMatchAllLookup, rule, TABLE_LOCAL, TABLE_MAIN, type FibRule, type PrefixWord } from './fib-rules';
 
 export type FibRule6 = FibRule<bigint>;
 
@@ -52,14 +52,7 @@ export const prefixWord6: PrefixWord<bigint> = (p) =>
 /** fib6_rule_default for the two starting rules: no selector, local at 0 or main at 32766. */
 export function isDefaultRule6(r: FibRule6): boolean {
   return (
-    r.action === 'lookup' &&
-    !r.invert &&
-    !r.src &&
-    !r.dst &&
-    !r.fwmark &&
-    r.iif === undefined &&
-    r.oif === undefined &&
-    r.tos === 0 &&
+    isMatchAllLookup(r) &&
     r.suppressPrefixlen === -1 &&
     ((r.pref === 0 && r.table === TABLE_LOCAL) || (r.pref === 32766 && r.table === TABLE_MAIN))
   );
